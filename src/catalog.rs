@@ -1,0 +1,156 @@
+//! The catalog: one sealed index entry per record, for listing and search without an
+//! X25519 operation per record (FORMAT.md, "Catalog").
+//!
+//! Entries are sealed with [`crate::symmetric`] under the keyring's catalog key. The
+//! catalog is a cache of what the sealed records say; `check` compares the two.
+//! Search text (the normalized testimony) is kept in the separate `search` tree in chunks,
+//! so that `list` never reads it.
+use serde::{Deserialize, Serialize};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use crate::record::{Metadata, PartKind};
+
+/// Version byte in front of every catalog entry.
+pub const ENTRY_VERSION: u8 = 1;
+/// Domain of catalog entries in the symmetric sealing.
+pub const DOMAIN_CATALOG: &[u8] = b"catalog";
+/// Domain of search-text chunks.
+pub const DOMAIN_SEARCH: &[u8] = b"search";
+/// Largest plaintext of one search-text chunk.
+pub const SEARCH_CHUNK: usize = 32 * 1024;
+/// How much testimony text is indexed for search.
+pub const MAX_SEARCH_TEXT: usize = 4 * 1024 * 1024;
+
+/// A part as the catalog describes it.
+#[derive(Clone, Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
+pub struct PartSummary {
+    #[zeroize(skip)]
+    pub kind: PartKind,
+    pub name: String,
+    pub size: u64,
+}
+
+/// One record's catalog entry.
+#[derive(Clone, Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
+pub struct CatalogEntry {
+    /// When the record was added (Unix seconds, UTC).
+    pub created: i64,
+    /// Metadata; `None` on a collector, which must not be able to read it.
+    pub meta: Option<Metadata>,
+    /// Parts; empty on a collector.
+    pub parts: Vec<PartSummary>,
+    /// Bytes the record occupies in the vault (sealed body plus objects).
+    pub sealed_size: u64,
+}
+
+impl CatalogEntry {
+    pub fn encode(&self) -> Zeroizing<Vec<u8>> {
+        let mut out = Zeroizing::new(vec![ENTRY_VERSION]);
+        out.extend_from_slice(&Zeroizing::new(
+            postcard::to_allocvec(self).expect("catalog entries serialize"),
+        ));
+        out
+    }
+
+    pub fn decode(b: &[u8]) -> Option<CatalogEntry> {
+        match b.split_first() {
+            Some((&ENTRY_VERSION, rest)) => postcard::from_bytes(rest).ok(),
+            _ => None,
+        }
+    }
+
+    /// The date used by `--since`/`--until`: the interview date, else the day it was added.
+    pub fn effective_date(&self) -> Option<jiff::civil::Date> {
+        if let Some(d) = self.meta.as_ref().and_then(|m| m.date.as_deref()) {
+            if let Ok(d) = d.parse() {
+                return Some(d);
+            }
+        }
+        jiff::Timestamp::from_second(self.created)
+            .ok()
+            .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
+    }
+
+    /// Normalized fields that search looks at besides the testimony.
+    pub fn search_fields(&self) -> Vec<String> {
+        let Some(m) = &self.meta else { return vec![] };
+        let mut v = vec![crate::text::normalize(&m.title)];
+        v.extend(m.tags.iter().map(|t| crate::text::normalize(t)));
+        v.extend(
+            [&m.place, &m.note]
+                .into_iter()
+                .flatten()
+                .map(|s| crate::text::normalize(s)),
+        );
+        v
+    }
+}
+
+/// Key of search chunk `seq` of a record: `id || u16be(seq)`.
+pub fn search_key(id: &[u8; 16], seq: u16) -> [u8; 18] {
+    let mut k = [0u8; 18];
+    k[..16].copy_from_slice(id);
+    k[16..].copy_from_slice(&seq.to_be_bytes());
+    k
+}
+
+/// Splits normalized text into chunks of at most [`SEARCH_CHUNK`] bytes on char boundaries.
+/// A term spanning a boundary would be missed, so chunks overlap by up to 256 bytes.
+pub fn chunk_text(text: &str) -> Vec<&str> {
+    const OVERLAP: usize = 256;
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < text.len() {
+        let mut end = (start + SEARCH_CHUNK).min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        out.push(&text[start..end]);
+        if end == text.len() {
+            break;
+        }
+        let mut next = end.saturating_sub(OVERLAP).max(start + 1);
+        while !text.is_char_boundary(next) {
+            next += 1;
+        }
+        start = next;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_cover_text_with_overlap() {
+        let text = "қ".repeat(40_000); // 80,000 bytes
+        let chunks = chunk_text(&text);
+        assert!(chunks.len() >= 3);
+        assert!(chunks.iter().all(|c| c.len() <= SEARCH_CHUNK));
+        let first_end = chunks[0].len();
+        assert!(first_end > SEARCH_CHUNK - 4);
+        assert!(chunk_text("").is_empty());
+        assert_eq!(chunk_text("abc"), vec!["abc"]);
+    }
+
+    #[test]
+    fn entry_round_trips() {
+        let mut meta = Metadata::default();
+        meta.title = "t".into();
+        let e = CatalogEntry {
+            created: 5,
+            meta: Some(meta),
+            parts: vec![PartSummary {
+                kind: PartKind::Testimony,
+                name: "a".into(),
+                size: 3,
+            }],
+            sealed_size: 99,
+        };
+        let d = CatalogEntry::decode(&e.encode()).unwrap();
+        assert_eq!(d.meta.as_ref().unwrap().title, "t");
+        assert_eq!(d.sealed_size, 99);
+        assert!(CatalogEntry::decode(&[2, 0]).is_none());
+    }
+}

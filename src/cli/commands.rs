@@ -1,0 +1,474 @@
+//! One function per subcommand: parse arguments into a library call, print the result.
+use std::io;
+use std::path::PathBuf;
+
+use amanat::record::{parse_date, Metadata};
+use amanat::vault::{Filter, Listing, NewRecord, PartInput};
+use amanat::{Error, InitOptions, Vault};
+use clap::Args;
+use serde_json::json;
+
+use super::{init_vault, print, Global};
+
+#[derive(Args)]
+pub struct InitArgs {
+    /// scrypt work factor (log2 N) of the passphrase [default: calibrated to about one
+    /// second on this machine]; below 16 is weak and only for tests
+    #[arg(long, value_name = "N")]
+    kdf_work_factor: Option<u8>,
+    /// Also seal every record to this age (age1…) or ssh-ed25519 recipient, e.g. an HQ
+    /// backup key (repeatable)
+    #[arg(long = "recipient", value_name = "R")]
+    recipients: Vec<String>,
+}
+
+pub fn init(g: &Global, a: InitArgs) -> anyhow::Result<u8> {
+    if let Some(w) = a.kdf_work_factor {
+        if w < 16 {
+            eprintln!("amanat: warning: scrypt work factor {w} is weak; use it only for tests");
+        }
+    }
+    let opts = InitOptions {
+        work_factor: a.kdf_work_factor,
+        recipients: a.recipients,
+        ..Default::default()
+    };
+    let v = init_vault(g, opts)?;
+    let k = v.keys();
+    eprintln!("Created a vault at {}", v.paths().root.display());
+    eprintln!(
+        "Keyring: {} (back it up: without it nothing can be opened)",
+        v.paths().keyring.display()
+    );
+    if let Some(r) = &k.recipient {
+        eprintln!("Recipient: {r}");
+    }
+    eprintln!("Signing key fingerprint: {}", k.fingerprint);
+    Ok(0)
+}
+
+#[derive(Args)]
+pub struct AddArgs {
+    /// Title of the record
+    #[arg(long)]
+    title: String,
+    /// A tag (repeatable)
+    #[arg(long = "tag", value_name = "TAG")]
+    tags: Vec<String>,
+    /// Pseudonymous witness code (never a name)
+    #[arg(long, value_name = "CODE")]
+    witness: Option<String>,
+    /// Language of the testimony
+    #[arg(long)]
+    language: Option<String>,
+    /// Place of the events or of the interview
+    #[arg(long)]
+    place: Option<String>,
+    /// Date of the interview, YYYY-MM-DD
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    date: Option<String>,
+    /// Who conducted the interview
+    #[arg(long)]
+    interviewer: Option<String>,
+    /// A free-text note
+    #[arg(long)]
+    note: Option<String>,
+    /// Testimony text file; - reads standard input
+    #[arg(long, value_name = "FILE")]
+    testimony: Option<PathBuf>,
+    /// Attachments: scans, photos, audio, video, PDFs, of any size
+    #[arg(value_name = "ATTACHMENT")]
+    attachments: Vec<PathBuf>,
+}
+
+pub fn add(v: &Vault, a: AddArgs) -> anyhow::Result<u8> {
+    let testimony = a.testimony.map(|t| {
+        if t.as_os_str() == "-" {
+            PartInput::Reader {
+                name: "testimony".into(),
+                reader: Box::new(io::stdin()),
+            }
+        } else {
+            PartInput::Path(t)
+        }
+    });
+    let rec = NewRecord {
+        meta: Metadata {
+            title: a.title,
+            tags: a.tags,
+            witness: a.witness,
+            language: a.language,
+            place: a.place,
+            date: a.date,
+            interviewer: a.interviewer,
+            note: a.note,
+        },
+        testimony,
+        attachments: a.attachments.into_iter().map(PartInput::Path).collect(),
+    };
+    let id = v.add(rec)?;
+    print(&format!("{id}\n"))?;
+    Ok(0)
+}
+
+#[derive(Args)]
+pub struct IngestArgs {
+    /// JSON Lines file: one record per line with title, tags, witness, language, place,
+    /// date, interviewer, note, testimony (a path) and attachments (paths); paths are
+    /// relative to the file's directory
+    file: PathBuf,
+    /// Stop at the first bad line instead of reporting it and going on
+    #[arg(long)]
+    strict: bool,
+    /// Print the summary as JSON
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn ingest(v: &Vault, a: IngestArgs) -> anyhow::Result<u8> {
+    let text = std::fs::read(&a.file).map_err(|e| Error::input(&a.file, e))?;
+    let text = String::from_utf8(text)
+        .map_err(|_| Error::Invalid(format!("{} is not UTF-8 text", a.file.display())))?;
+    let base = a
+        .file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let bar =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} records  {per_sec}  eta {eta}",
+        )
+        .expect("valid template"),
+    );
+    let report = amanat::ingest::ingest(v, &text, &base, a.strict, &|done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    })?;
+    bar.finish_and_clear();
+    if a.json {
+        print(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
+    } else {
+        for f in &report.failed {
+            eprintln!("amanat: line {}: {}", f.line, f.error);
+        }
+        for n in &report.index_truncated {
+            eprintln!(
+                "amanat: line {n}: testimony longer than {} MiB; search covers its beginning only",
+                amanat::catalog::MAX_SEARCH_TEXT >> 20
+            );
+        }
+        eprintln!(
+            "Ingested {} records; {} lines failed.",
+            report.added,
+            report.failed.len()
+        );
+    }
+    Ok(if report.failed.is_empty() { 0 } else { 1 })
+}
+
+#[derive(Args)]
+pub struct ListArgs {
+    /// Only records with this tag (case-insensitive)
+    #[arg(long)]
+    tag: Option<String>,
+    /// Only records of this witness code
+    #[arg(long, value_name = "CODE")]
+    witness: Option<String>,
+    /// Only records whose interview date (else the day added) is on or after DATE
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    since: Option<String>,
+    /// Only records whose interview date (else the day added) is on or before DATE
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    until: Option<String>,
+    /// Print JSON
+    #[arg(long)]
+    json: bool,
+}
+
+fn listing_json(l: &Listing) -> serde_json::Value {
+    let e = &l.entry;
+    let mut o = json!({
+        "id": l.id.to_hex(),
+        "created": timestamp(e.created),
+        "sealed_size": e.sealed_size,
+    });
+    if let Some(m) = &e.meta {
+        o["title"] = json!(m.title);
+        o["tags"] = json!(m.tags);
+        o["witness"] = json!(m.witness);
+        o["language"] = json!(m.language);
+        o["place"] = json!(m.place);
+        o["date"] = json!(m.date);
+        o["interviewer"] = json!(m.interviewer);
+        o["note"] = json!(m.note);
+        o["parts"] = e
+            .parts
+            .iter()
+            .map(|p| json!({"kind": p.kind.as_str(), "name": p.name, "size": p.size}))
+            .collect();
+    }
+    o
+}
+
+fn timestamp(secs: i64) -> String {
+    jiff::Timestamp::from_second(secs)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+}
+
+fn print_listings(
+    items: &[Listing],
+    damaged: &[amanat::RecordId],
+    json: bool,
+) -> anyhow::Result<u8> {
+    if !damaged.is_empty() {
+        eprintln!(
+            "amanat: warning: {} catalog entries are damaged and not shown; run `amanat check`",
+            damaged.len()
+        );
+    }
+    if json {
+        let v: Vec<_> = items.iter().map(listing_json).collect();
+        print(&format!("{}\n", serde_json::to_string_pretty(&v)?))?;
+    } else {
+        let mut out = String::new();
+        for l in items {
+            let e = &l.entry;
+            match &e.meta {
+                Some(m) => {
+                    let date = m.date.clone().unwrap_or_else(|| "-".repeat(10));
+                    let tags = if m.tags.is_empty() {
+                        String::new()
+                    } else {
+                        format!("  [{}]", m.tags.join(", "))
+                    };
+                    let witness = m
+                        .witness
+                        .as_deref()
+                        .map(|w| format!("  ({w})"))
+                        .unwrap_or_default();
+                    out.push_str(&format!(
+                        "{}  {date}  {}{tags}{witness}\n",
+                        l.id.short(),
+                        one_line(&m.title)
+                    ));
+                }
+                None => out.push_str(&format!(
+                    "{}  collected {}  {} bytes sealed\n",
+                    l.id.short(),
+                    timestamp(e.created),
+                    e.sealed_size
+                )),
+            }
+        }
+        print(&out)?;
+    }
+    Ok(if items.is_empty() { 1 } else { 0 })
+}
+
+/// Titles are user text: keep a listing to one line per record.
+fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+pub fn list(v: &Vault, a: ListArgs) -> anyhow::Result<u8> {
+    let filter = Filter {
+        tag: a.tag,
+        witness: a.witness,
+        since: a.since.as_deref().map(parse_date).transpose()?,
+        until: a.until.as_deref().map(parse_date).transpose()?,
+    };
+    let scan = v.list(&filter)?;
+    if v.is_collector() && !a.json {
+        eprintln!(
+            "This device is a collector: it holds {} sealed records it cannot read.",
+            scan.items.len()
+        );
+    }
+    print_listings(&scan.items, &scan.damaged, a.json)
+}
+
+#[derive(Args)]
+pub struct SearchArgs {
+    /// Words to find (all must occur; case-insensitive; any script)
+    query: String,
+    /// Print JSON
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn search(v: &Vault, a: SearchArgs) -> anyhow::Result<u8> {
+    let scan = v.search(&a.query)?;
+    print_listings(&scan.items, &scan.damaged, a.json)
+}
+
+#[derive(Args)]
+pub struct ShowArgs {
+    /// Record id or an unambiguous prefix of it
+    id: String,
+    /// Print JSON
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn show(v: &Vault, a: ShowArgs) -> anyhow::Result<u8> {
+    let id = v.resolve(&a.id)?;
+    let r = v.show(id)?;
+    let m = &r.meta;
+    if a.json {
+        let o = json!({
+            "id": id.to_hex(),
+            "created": timestamp(r.created),
+            "title": m.title, "tags": m.tags, "witness": m.witness, "language": m.language,
+            "place": m.place, "date": m.date, "interviewer": m.interviewer, "note": m.note,
+            "parts": r.parts,
+        });
+        print(&format!("{}\n", serde_json::to_string_pretty(&o)?))?;
+        return Ok(0);
+    }
+    let mut s = format!(
+        "id:          {}\ntitle:       {}\nadded:       {}\n",
+        id,
+        one_line(&m.title),
+        timestamp(r.created)
+    );
+    let fields = [
+        ("tags", (!m.tags.is_empty()).then(|| m.tags.join(", "))),
+        ("witness", m.witness.clone()),
+        ("language", m.language.clone()),
+        ("place", m.place.clone()),
+        ("date", m.date.clone()),
+        ("interviewer", m.interviewer.clone()),
+        ("note", m.note.clone()),
+    ];
+    for (k, val) in fields {
+        if let Some(val) = val {
+            s.push_str(&format!("{:<13}{}\n", format!("{k}:"), one_line(&val)));
+        }
+    }
+    s.push_str("parts:\n");
+    for p in &r.parts {
+        s.push_str(&format!(
+            "  [{}] {:<10} {}  {} bytes  sha256:{}\n",
+            p.index, p.kind, p.name, p.size, p.sha256
+        ));
+    }
+    print(&s)?;
+    Ok(0)
+}
+
+#[derive(Args)]
+pub struct GetArgs {
+    /// Record id or an unambiguous prefix of it
+    id: String,
+    /// `testimony`, an attachment's file name, or its index as `show` lists it
+    part: String,
+    /// Where to write the plaintext; - for standard output
+    #[arg(short = 'o', long = "output", value_name = "PATH")]
+    output: PathBuf,
+    /// Replace PATH if it exists
+    #[arg(long)]
+    force: bool,
+}
+
+pub fn get(v: &Vault, a: GetArgs) -> anyhow::Result<u8> {
+    let id = v.resolve(&a.id)?;
+    if a.output.as_os_str() == "-" {
+        let mut out = io::stdout().lock();
+        v.get(id, &a.part, &mut out)?;
+    } else {
+        let p = v.get_to_file(id, &a.part, &a.output, a.force)?;
+        eprintln!(
+            "Wrote {} ({} bytes, SHA-256 verified) to {}",
+            p.name,
+            p.size,
+            a.output.display()
+        );
+    }
+    Ok(0)
+}
+
+#[derive(Args)]
+pub struct RmArgs {
+    /// Record id or an unambiguous prefix of it
+    id: String,
+}
+
+pub fn rm(v: &Vault, a: RmArgs) -> anyhow::Result<u8> {
+    let id = v.resolve(&a.id)?;
+    v.remove(id)?;
+    eprintln!("Removed record {}", id.short());
+    Ok(0)
+}
+
+#[derive(Args)]
+pub struct KeysArgs {
+    /// Print JSON
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn keys(v: &Vault, a: KeysArgs) -> anyhow::Result<u8> {
+    let k = v.keys();
+    if a.json {
+        print(&format!("{}\n", serde_json::to_string_pretty(&k)?))?;
+        return Ok(0);
+    }
+    let mut s = String::new();
+    match &k.recipient {
+        Some(r) => s.push_str(&format!("recipient:       {r}\n")),
+        None => s.push_str("recipient:       none (collector: this device cannot decrypt)\n"),
+    }
+    s.push_str(&format!("signing key:     {}\n", k.signing_key));
+    s.push_str(&format!("fingerprint:     {}\n", k.fingerprint));
+    s.push_str(&format!("allowed_signers: {}\n", k.allowed_signers));
+    for r in &k.content_recipients {
+        if Some(r) != k.recipient.as_ref() {
+            s.push_str(&format!("also sealed to:  {r}\n"));
+        }
+    }
+    print(&s)?;
+    Ok(0)
+}
+
+#[derive(Args)]
+pub struct CheckArgs {
+    /// Print the report as JSON
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn check(v: &Vault, a: CheckArgs) -> anyhow::Result<u8> {
+    let total = v.count() as u64;
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(total),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    let report = v.check(&|n| bar.set_position(n as u64))?;
+    bar.finish_and_clear();
+    if a.json {
+        print(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
+    } else {
+        for (id, what) in &report.damaged {
+            println!("DAMAGED {id}: {what}");
+        }
+        eprintln!(
+            "Checked {} records, {} parts, {} bytes: {} damaged{}.",
+            report.records,
+            report.parts,
+            report.bytes,
+            report.damaged.len(),
+            if report.stray_objects > 0 {
+                format!(", {} stray object files", report.stray_objects)
+            } else {
+                String::new()
+            }
+        );
+    }
+    Ok(if report.ok() { 0 } else { 1 })
+}

@@ -1,0 +1,215 @@
+//! Argument parsing, passphrase handling, dispatch and error reporting.
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use amanat::keyring::Passphrase;
+use amanat::{Error, InitOptions, LockedVault, Vault, VaultPaths};
+use clap::{Args, Parser, Subcommand};
+
+mod commands;
+mod tour;
+
+/// An encrypted vault for testimonies and document scans.
+///
+/// Every record is sealed with age; titles, names, places, texts and file names never reach
+/// the disk unencrypted. Exit codes: 0 success, 1 a check failed or nothing was found,
+/// 2 usage or other error.
+#[derive(Parser)]
+#[command(name = "amanat", version, max_term_width = 100)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct Global {
+    /// Vault directory [default: the platform data directory, e.g. ~/.local/share/amanat]
+    #[arg(long, global = true, env = "AMANAT_VAULT", value_name = "DIR")]
+    vault: Option<PathBuf>,
+    /// Keyring file, for a keyring kept on removable media [default: DIR/keyring]
+    #[arg(long, global = true, env = "AMANAT_KEYRING", value_name = "PATH")]
+    keyring: Option<PathBuf>,
+    /// Read the passphrase from the first line of FILE instead of prompting
+    #[arg(
+        long,
+        global = true,
+        env = "AMANAT_PASSPHRASE_FILE",
+        value_name = "FILE"
+    )]
+    passphrase_file: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the whole workflow on built-in sample data in a temporary directory
+    Tour,
+    /// Create a new vault and its passphrase-sealed keyring
+    Init(commands::InitArgs),
+    /// Seal one record (testimony, attachments, metadata); prints its id
+    Add(commands::AddArgs),
+    /// Bulk-import records from a JSON Lines file
+    Ingest(commands::IngestArgs),
+    /// List records (from the encrypted catalog)
+    List(commands::ListArgs),
+    /// Show a record's metadata and every part with its size and SHA-256
+    Show(commands::ShowArgs),
+    /// Find records whose title, tags, place, note or testimony contain every word
+    Search(commands::SearchArgs),
+    /// Decrypt one part of a record to a file (or stdout with -o -)
+    Get(commands::GetArgs),
+    /// Remove a record and its sealed objects
+    Rm(commands::RmArgs),
+    /// Print the vault's public keys: age recipient, ssh-ed25519 signing key, fingerprint
+    Keys(commands::KeysArgs),
+    /// Open every part and verify its SHA-256; exit 1 if anything is damaged
+    Check(commands::CheckArgs),
+}
+
+/// Disables core dumps and ptrace by other processes of the same user, so that keys and
+/// testimony in memory cannot be written to disk by a crash or read by a debugger.
+pub fn harden() {
+    use rustix::process::{setrlimit, Resource, Rlimit};
+    let _ = setrlimit(
+        Resource::Core,
+        Rlimit {
+            current: Some(0),
+            maximum: Some(0),
+        },
+    );
+    #[cfg(target_os = "linux")]
+    let _ = rustix::process::set_dumpable_behavior(rustix::process::DumpableBehavior::NotDumpable);
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match dispatch(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => report(e),
+    }
+}
+
+fn report(e: anyhow::Error) -> ExitCode {
+    if let Some(ioe) = e.downcast_ref::<io::Error>() {
+        if ioe.kind() == io::ErrorKind::BrokenPipe {
+            return ExitCode::SUCCESS;
+        }
+    }
+    match e.downcast_ref::<Error>() {
+        Some(err) => {
+            eprintln!("amanat: {err}. {}.", capitalize(err.hint()));
+            ExitCode::from(err.exit_code())
+        }
+        None => {
+            eprintln!("amanat: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<u8> {
+    let g = cli.global;
+    match cli.command {
+        Command::Tour => tour::run(),
+        Command::Init(a) => commands::init(&g, a),
+        Command::Add(a) => commands::add(&open(&g)?, a),
+        Command::Ingest(a) => commands::ingest(&open(&g)?, a),
+        Command::List(a) => commands::list(&open(&g)?, a),
+        Command::Show(a) => commands::show(&open(&g)?, a),
+        Command::Search(a) => commands::search(&open(&g)?, a),
+        Command::Get(a) => commands::get(&open(&g)?, a),
+        Command::Rm(a) => commands::rm(&open(&g)?, a),
+        Command::Keys(a) => commands::keys(&open(&g)?, a),
+        Command::Check(a) => commands::check(&open(&g)?, a),
+    }
+}
+
+fn vault_paths(g: &Global) -> anyhow::Result<VaultPaths> {
+    let root = match &g.vault {
+        Some(v) => v.clone(),
+        None => directories::ProjectDirs::from("", "", "amanat")
+            .map(|d| d.data_dir().to_owned())
+            .ok_or_else(|| Error::Invalid("no home directory: pass --vault DIR".into()))?,
+    };
+    Ok(VaultPaths::new(root, g.keyring.clone()))
+}
+
+/// Opens and unlocks the vault the global options name.
+fn open(g: &Global) -> anyhow::Result<Vault> {
+    let locked = LockedVault::open(vault_paths(g)?)?;
+    if !locked.keyring_present() {
+        // Say which file is missing before asking for a passphrase it cannot open.
+        let paths = vault_paths(g)?;
+        return Err(Error::KeyringMissing(paths.keyring).into());
+    }
+    let pass = passphrase(g, "Passphrase", false)?;
+    Ok(locked.unlock(&pass)?)
+}
+
+/// Reads the passphrase from --passphrase-file, or prompts without echo.
+fn passphrase(g: &Global, prompt: &str, confirm: bool) -> anyhow::Result<Passphrase> {
+    if let Some(f) = &g.passphrase_file {
+        return Ok(read_passphrase_file(f)?);
+    }
+    if !io::stdin().is_terminal() && !io::stderr().is_terminal() {
+        return Err(Error::Invalid(
+            "no terminal to ask for the passphrase: pass --passphrase-file FILE or set AMANAT_PASSPHRASE_FILE".into(),
+        )
+        .into());
+    }
+    let first = rpassword::prompt_password(format!("{prompt}: "))
+        .map_err(|e| Error::Invalid(format!("cannot read the passphrase: {e}")))?;
+    if confirm {
+        let again = zeroize::Zeroizing::new(
+            rpassword::prompt_password("Repeat it: ")
+                .map_err(|e| Error::Invalid(format!("cannot read the passphrase: {e}")))?,
+        );
+        if *again != first {
+            return Err(
+                Error::Invalid("the two passphrases differ; nothing was created".into()).into(),
+            );
+        }
+    }
+    Ok(Passphrase::new(first)?)
+}
+
+/// The first line of a file, without its line ending.
+pub fn read_passphrase_file(path: &Path) -> Result<Passphrase, Error> {
+    let text = zeroize::Zeroizing::new(std::fs::read(path).map_err(|e| Error::input(path, e))?);
+    let text = std::str::from_utf8(&text)
+        .map_err(|_| Error::Invalid(format!("{} is not UTF-8 text", path.display())))?;
+    let line = text.lines().next().unwrap_or("");
+    Passphrase::new(line.to_owned())
+}
+
+/// Writes to stdout; a closed pipe ends the program quietly.
+fn print(s: &str) -> anyhow::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(s.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+fn init_vault(g: &Global, opts: InitOptions) -> anyhow::Result<Vault> {
+    let paths = vault_paths(g)?;
+    let pass = passphrase(g, "New passphrase", true)?;
+    Ok(LockedVault::init(paths, &pass, &opts)?)
+}

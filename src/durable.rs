@@ -1,0 +1,95 @@
+//! Durable file operations: write to a temporary name, fsync, rename, fsync the directory.
+//!
+//! Everything that reports success to a user goes through here, because sled's own flush
+//! does not fsync (DESIGN.md, "Durability").
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// fsyncs a directory so that renames and new entries in it survive a crash.
+pub fn sync_dir(dir: &Path) -> Result<()> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| Error::io(format!("syncing {}", dir.display()), e))
+}
+
+/// fsyncs every file and directory below `dir` (used for sled's directory after `flush`).
+pub fn sync_tree(dir: &Path) -> Result<()> {
+    let ctx = |e| Error::io(format!("syncing {}", dir.display()), e);
+    for entry in fs::read_dir(dir).map_err(ctx)? {
+        let entry = entry.map_err(ctx)?;
+        let ty = entry.file_type().map_err(ctx)?;
+        if ty.is_dir() {
+            sync_tree(&entry.path())?;
+        } else if ty.is_file() {
+            match File::open(entry.path()) {
+                Ok(f) => f.sync_all().map_err(ctx)?,
+                // sled may remove a blob or snapshot between listing and opening.
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(ctx(e)),
+            }
+        }
+    }
+    sync_dir(dir)
+}
+
+/// Writes `bytes` to `path` atomically: a temporary sibling, fsync, rename, fsync directory.
+/// At every moment either the old file or the new one is at `path`.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(
+        ".{name}.tmp-{}",
+        hex::encode(crate::id::random_bytes::<6>())
+    ));
+    let ctx = |e| Error::io(format!("writing {}", path.display()), e);
+    let result = (|| {
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .map_err(ctx)?;
+        f.write_all(bytes).map_err(ctx)?;
+        f.sync_all().map_err(ctx)?;
+        drop(f);
+        fs::rename(&tmp, path).map_err(ctx)?;
+        sync_dir(dir)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Overwrites a file's bytes in place with zeros, fsyncs, then removes it.
+///
+/// On flash storage with wear levelling the old bytes may survive in remapped blocks; the
+/// threat model says so. This is still the best a program can do from user space.
+pub fn destroy_file(path: &Path) -> Result<()> {
+    let ctx = |e| Error::io(format!("destroying {}", path.display()), e);
+    let len = match fs::metadata(path) {
+        Ok(m) => m.len(),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(ctx(e)),
+    };
+    let mut f = OpenOptions::new().write(true).open(path).map_err(ctx)?;
+    let zeros = vec![0u8; 64 * 1024];
+    let mut left = len;
+    while left > 0 {
+        let n = left.min(zeros.len() as u64) as usize;
+        f.write_all(&zeros[..n]).map_err(ctx)?;
+        left -= n as u64;
+    }
+    f.sync_all().map_err(ctx)?;
+    drop(f);
+    fs::remove_file(path).map_err(ctx)?;
+    if let Some(dir) = path.parent() {
+        sync_dir(dir)?;
+    }
+    Ok(())
+}

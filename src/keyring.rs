@@ -1,0 +1,461 @@
+//! The keyring: every secret of a vault, sealed with the passphrase (FORMAT.md, "Keyring").
+//!
+//! The keyring lives outside sled (sled is log-structured, so overwritten values leave old
+//! bytes behind) and may live on removable media. The file always holds two slots of equal
+//! size, each an age scrypt message: one opens with the passphrase, the other is filler
+//! sealed under a random passphrase, so the file does not tell whether a second passphrase
+//! exists. Unlocking always tries both slots, so it takes the same time whichever opens.
+use std::io::{Read, Write};
+use std::path::Path;
+
+use age::secrecy::SecretString;
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+use crate::id::random_bytes;
+use crate::symmetric::SymmetricKey;
+
+/// Plaintext of a slot is padded to exactly this many bytes.
+pub const PLAINTEXT_LEN: usize = 4096;
+/// Every slot occupies exactly this many bytes in the file.
+pub const SLOT_LEN: usize = 4608;
+/// The keyring file is exactly two slots.
+pub const FILE_LEN: usize = 2 * SLOT_LEN;
+/// The highest scrypt work factor `init` and `passwd` accept (2^22 needs 4 GiB of memory).
+pub const MAX_WORK_FACTOR: u8 = 22;
+
+const MAGIC: &[u8; 8] = b"AMANATKR";
+const VERSION: u8 = 1;
+const FLAG_COLLECTOR: u8 = 1;
+
+/// The passphrase, zeroized on drop.
+pub struct Passphrase(SecretString);
+
+impl Passphrase {
+    /// Wraps a passphrase; an empty one is refused.
+    pub fn new(s: String) -> Result<Passphrase> {
+        if s.is_empty() {
+            return Err(Error::Invalid("the passphrase is empty".into()));
+        }
+        Ok(Passphrase(SecretString::from(s)))
+    }
+
+    fn secret(&self) -> SecretString {
+        use age::secrecy::ExposeSecret;
+        SecretString::from(self.0.expose_secret().to_owned())
+    }
+}
+
+/// Every secret and setting of one vault.
+pub struct Keyring {
+    /// Binds the keyring to its database (FORMAT.md, "Vault identity").
+    pub vault_id: [u8; 16],
+    /// A collector holds no decryption key.
+    pub collector: bool,
+    identity: Option<Zeroizing<String>>,
+    signing_seed: Zeroizing<[u8; 32]>,
+    /// The Ed25519 public key matching the seed.
+    pub signing_public: [u8; 32],
+    /// Seals catalog entries.
+    pub catalog_key: SymmetricKey,
+    /// Seals audit events (chain of custody).
+    pub audit_key: SymmetricKey,
+    /// Keys per-partner witness pseudonyms.
+    pub pseudonym_key: SymmetricKey,
+    /// Who every record is sealed to (the vault's own key first, unless collector).
+    pub content_recipients: Vec<String>,
+    /// Who identity parts are sealed to.
+    pub identity_recipients: Vec<String>,
+}
+
+impl Keyring {
+    /// A fresh keyring. In collector mode there is no X25519 identity and the given
+    /// recipients are the only content recipients.
+    pub fn generate(
+        collector: bool,
+        extra_recipients: Vec<String>,
+        identity_recipients: Vec<String>,
+    ) -> Result<Keyring> {
+        let seed: Zeroizing<[u8; 32]> = Zeroizing::new(random_bytes());
+        // ring does not wipe its key pair; build it only to read the public half.
+        let mut signing_public = [0u8; 32];
+        {
+            let pair = ring::signature::Ed25519KeyPair::from_seed_unchecked(&seed[..])
+                .map_err(|_| Error::Invalid("could not derive the signing key".into()))?;
+            signing_public.copy_from_slice(ring::signature::KeyPair::public_key(&pair).as_ref());
+        }
+
+        let (identity, mut content) = if collector {
+            if extra_recipients.is_empty() {
+                return Err(Error::Invalid(
+                    "a collector needs at least one --recipient (headquarters' key)".into(),
+                ));
+            }
+            (None, Vec::new())
+        } else {
+            let id = age::x25519::Identity::generate();
+            let public = id.to_public().to_string();
+            use age::secrecy::ExposeSecret;
+            let text = Zeroizing::new(id.to_string().expose_secret().to_owned());
+            (Some(text), vec![public])
+        };
+        for r in extra_recipients {
+            if !content.contains(&r) {
+                content.push(r);
+            }
+        }
+        let identity_recipients = if identity_recipients.is_empty() {
+            content.clone()
+        } else {
+            identity_recipients
+        };
+        Ok(Keyring {
+            vault_id: random_bytes(),
+            collector,
+            identity,
+            signing_seed: seed,
+            signing_public,
+            catalog_key: SymmetricKey::random(),
+            audit_key: SymmetricKey::random(),
+            pseudonym_key: SymmetricKey::random(),
+            content_recipients: content,
+            identity_recipients,
+        })
+    }
+
+    /// The vault's X25519 identity, if this is not a collector.
+    pub fn identity(&self) -> Option<age::x25519::Identity> {
+        self.identity.as_ref().map(|s| {
+            s.parse()
+                .expect("the identity was validated when the keyring was parsed")
+        })
+    }
+
+    /// The vault's own `age1…` recipient, if it has an identity.
+    pub fn own_recipient(&self) -> Option<String> {
+        self.identity().map(|i| i.to_public().to_string())
+    }
+
+    /// The Ed25519 seed, for building a ring key pair only when signing.
+    pub fn signing_seed(&self) -> &Zeroizing<[u8; 32]> {
+        &self.signing_seed
+    }
+
+    /// Encodes the padded plaintext (FORMAT.md, "Keyring plaintext").
+    fn encode(&self) -> Result<Zeroizing<Vec<u8>>> {
+        let mut b = Zeroizing::new(Vec::with_capacity(PLAINTEXT_LEN));
+        b.extend_from_slice(MAGIC);
+        b.push(VERSION);
+        b.push(if self.collector { FLAG_COLLECTOR } else { 0 });
+        b.extend_from_slice(&self.vault_id);
+        let id = self.identity.as_ref().map(|s| s.as_bytes()).unwrap_or(&[]);
+        put_bytes(&mut b, id);
+        b.extend_from_slice(&self.signing_seed[..]);
+        b.extend_from_slice(&self.signing_public);
+        b.extend_from_slice(self.catalog_key.expose());
+        b.extend_from_slice(self.audit_key.expose());
+        b.extend_from_slice(self.pseudonym_key.expose());
+        for list in [&self.content_recipients, &self.identity_recipients] {
+            b.extend_from_slice(&(list.len() as u16).to_be_bytes());
+            for r in list {
+                put_bytes(&mut b, r.as_bytes());
+            }
+        }
+        if b.len() > PLAINTEXT_LEN {
+            return Err(Error::Invalid(
+                "too many recipients to fit in the keyring".into(),
+            ));
+        }
+        b.resize(PLAINTEXT_LEN, 0);
+        Ok(b)
+    }
+
+    /// Decodes a slot's plaintext; `None` if it is not a well-formed keyring.
+    fn decode(b: &[u8]) -> std::result::Result<Keyring, &'static str> {
+        let mut r = Reader { b, pos: 0 };
+        if r.take(8)? != MAGIC {
+            return Err("bad magic");
+        }
+        if r.take(1)?[0] != VERSION {
+            return Err("unknown keyring version");
+        }
+        let flags = r.take(1)?[0];
+        let vault_id = r.array()?;
+        let id = r.bytes()?;
+        let identity = if id.is_empty() {
+            None
+        } else {
+            let s = Zeroizing::new(std::str::from_utf8(id).map_err(|_| "identity")?.to_owned());
+            s.parse::<age::x25519::Identity>().map_err(|_| "identity")?;
+            Some(s)
+        };
+        let signing_seed = Zeroizing::new(r.array()?);
+        let signing_public = r.array()?;
+        let catalog_key = SymmetricKey::from_bytes(r.array()?);
+        let audit_key = SymmetricKey::from_bytes(r.array()?);
+        let pseudonym_key = SymmetricKey::from_bytes(r.array()?);
+        let mut lists = [Vec::new(), Vec::new()];
+        for list in lists.iter_mut() {
+            let n = u16::from_be_bytes(r.array()?);
+            for _ in 0..n {
+                let s = std::str::from_utf8(r.bytes()?).map_err(|_| "recipient")?;
+                list.push(s.to_owned());
+            }
+        }
+        let [content_recipients, identity_recipients] = lists;
+        let collector = flags & FLAG_COLLECTOR != 0;
+        if collector != identity.is_none() {
+            return Err("collector flag disagrees with identity");
+        }
+        Ok(Keyring {
+            vault_id,
+            collector,
+            identity,
+            signing_seed,
+            signing_public,
+            catalog_key,
+            audit_key,
+            pseudonym_key,
+            content_recipients,
+            identity_recipients,
+        })
+    }
+}
+
+fn put_bytes(b: &mut Vec<u8>, s: &[u8]) {
+    b.extend_from_slice(&(s.len() as u16).to_be_bytes());
+    b.extend_from_slice(s);
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> std::result::Result<&'a [u8], &'static str> {
+        let end = self.pos.checked_add(n).ok_or("length")?;
+        let s = self.b.get(self.pos..end).ok_or("truncated")?;
+        self.pos = end;
+        Ok(s)
+    }
+    fn array<const N: usize>(&mut self) -> std::result::Result<[u8; N], &'static str> {
+        Ok(self.take(N)?.try_into().expect("took N bytes"))
+    }
+    fn bytes(&mut self) -> std::result::Result<&'a [u8], &'static str> {
+        let n = u16::from_be_bytes(self.array()?) as usize;
+        self.take(n)
+    }
+}
+
+/// Seals one slot: `u32be(len) || age scrypt message || random padding` to [`SLOT_LEN`].
+fn seal_slot(plaintext: &[u8], pass: SecretString, work_factor: Option<u8>) -> Result<Vec<u8>> {
+    let mut r = age::scrypt::Recipient::new(pass);
+    if let Some(w) = work_factor {
+        r.set_work_factor(w);
+    }
+    let enc = age::Encryptor::with_recipients(std::iter::once(&r as &dyn age::Recipient))
+        .map_err(|e| Error::Invalid(format!("cannot seal the keyring: {e}")))?;
+    let mut msg = Vec::with_capacity(SLOT_LEN);
+    let mut w = enc
+        .wrap_output(&mut msg)
+        .map_err(|e| Error::io("sealing keyring", e))?;
+    w.write_all(plaintext)
+        .map_err(|e| Error::io("sealing keyring", e))?;
+    w.finish().map_err(|e| Error::io("sealing keyring", e))?;
+    if msg.len() + 4 > SLOT_LEN {
+        return Err(Error::Invalid("keyring slot overflow".into()));
+    }
+    let mut slot = Vec::with_capacity(SLOT_LEN);
+    slot.extend_from_slice(&(msg.len() as u32).to_be_bytes());
+    slot.extend_from_slice(&msg);
+    let pad: [u8; SLOT_LEN] = random_bytes();
+    slot.extend_from_slice(&pad[..SLOT_LEN - slot.len()]);
+    Ok(slot)
+}
+
+/// A filler slot: random plaintext under a random passphrase, indistinguishable from a real
+/// slot without the passphrase.
+fn filler_slot(work_factor: Option<u8>) -> Result<Vec<u8>> {
+    let plain: Zeroizing<[u8; PLAINTEXT_LEN]> = Zeroizing::new(random_bytes());
+    let pass = SecretString::from(hex::encode(random_bytes::<32>()));
+    seal_slot(&plain[..], pass, work_factor)
+}
+
+/// Builds a whole keyring file with `keyring` in a random one of the two slots.
+pub fn seal_file(keyring: &Keyring, pass: &Passphrase, work_factor: Option<u8>) -> Result<Vec<u8>> {
+    if let Some(w) = work_factor {
+        if !(1..=MAX_WORK_FACTOR).contains(&w) {
+            return Err(Error::Invalid(format!(
+                "--kdf-work-factor must be between 1 and {MAX_WORK_FACTOR}"
+            )));
+        }
+    }
+    let real = seal_slot(&keyring.encode()?, pass.secret(), work_factor)?;
+    let filler = filler_slot(work_factor)?;
+    let mut file = Vec::with_capacity(FILE_LEN);
+    if random_bytes::<1>()[0] & 1 == 0 {
+        file.extend_from_slice(&real);
+        file.extend_from_slice(&filler);
+    } else {
+        file.extend_from_slice(&filler);
+        file.extend_from_slice(&real);
+    }
+    Ok(file)
+}
+
+enum SlotResult {
+    Opened(Box<Keyring>),
+    Wrong,
+    Excessive { required: u8, limit: u8 },
+    Damaged,
+}
+
+fn open_slot(slot: &[u8], pass: &Passphrase) -> SlotResult {
+    let len = u32::from_be_bytes(slot[..4].try_into().expect("4 bytes")) as usize;
+    let Some(msg) = slot.get(4..4 + len) else {
+        return SlotResult::Damaged;
+    };
+    let dec = match age::Decryptor::new_buffered(msg) {
+        Ok(d) if d.is_scrypt() => d,
+        _ => return SlotResult::Damaged,
+    };
+    let id = age::scrypt::Identity::new(pass.secret());
+    let mut reader = match dec.decrypt(std::iter::once(&id as &dyn age::Identity)) {
+        Ok(r) => r,
+        Err(age::DecryptError::DecryptionFailed) => return SlotResult::Wrong,
+        Err(age::DecryptError::ExcessiveWork { required, target }) => {
+            return SlotResult::Excessive {
+                required,
+                limit: target.saturating_add(4),
+            }
+        }
+        Err(_) => return SlotResult::Damaged,
+    };
+    let mut plain = Zeroizing::new(Vec::with_capacity(PLAINTEXT_LEN));
+    if reader.read_to_end(&mut plain).is_err() || plain.len() != PLAINTEXT_LEN {
+        return SlotResult::Damaged;
+    }
+    match Keyring::decode(&plain) {
+        Ok(k) => SlotResult::Opened(Box::new(k)),
+        Err(_) => SlotResult::Damaged,
+    }
+}
+
+/// Opens a keyring file's bytes with the passphrase, trying both slots.
+pub fn open_file(bytes: &[u8], pass: &Passphrase, path: &Path) -> Result<Keyring> {
+    if bytes.len() != FILE_LEN {
+        return Err(Error::KeyringDamaged(path.to_owned()));
+    }
+    // Both slots are always tried, so the time taken does not say which slot opened.
+    let results = [
+        open_slot(&bytes[..SLOT_LEN], pass),
+        open_slot(&bytes[SLOT_LEN..], pass),
+    ];
+    let mut damaged = 0;
+    let mut excessive = None;
+    let mut opened = None;
+    for r in results {
+        match r {
+            SlotResult::Opened(k) => opened = opened.or(Some(k)),
+            SlotResult::Wrong => {}
+            SlotResult::Excessive { required, limit } => excessive = Some((required, limit)),
+            SlotResult::Damaged => damaged += 1,
+        }
+    }
+    if let Some(k) = opened {
+        return Ok(*k);
+    }
+    if let Some((required, limit)) = excessive {
+        return Err(Error::ExcessiveWork { required, limit });
+    }
+    if damaged > 0 {
+        // A slot that fails to parse before the passphrase is tried is damage, not a wrong
+        // passphrase; but a damaged filler slot must not hide a wrong passphrase either.
+        return Err(Error::KeyringDamaged(path.to_owned()));
+    }
+    Err(Error::WrongPassphrase)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pass(s: &str) -> Passphrase {
+        Passphrase::new(s.into()).unwrap()
+    }
+
+    #[test]
+    fn file_round_trips_and_has_fixed_size() {
+        let k = Keyring::generate(false, vec![], vec![]).unwrap();
+        let f = seal_file(&k, &pass("correct horse"), Some(4)).unwrap();
+        assert_eq!(f.len(), FILE_LEN);
+        let k2 = open_file(&f, &pass("correct horse"), Path::new("k")).unwrap();
+        assert_eq!(k2.vault_id, k.vault_id);
+        assert_eq!(k2.signing_public, k.signing_public);
+        assert_eq!(k2.content_recipients, k.content_recipients);
+        assert_eq!(k2.own_recipient(), k.own_recipient());
+        assert_eq!(k2.catalog_key.expose(), k.catalog_key.expose());
+    }
+
+    #[test]
+    fn wrong_passphrase_is_reported_as_such() {
+        let k = Keyring::generate(false, vec![], vec![]).unwrap();
+        let f = seal_file(&k, &pass("a"), Some(4)).unwrap();
+        assert!(matches!(
+            open_file(&f, &pass("b"), Path::new("k")),
+            Err(Error::WrongPassphrase)
+        ));
+    }
+
+    #[test]
+    fn truncated_or_flipped_file_is_damaged_not_a_panic() {
+        let k = Keyring::generate(false, vec![], vec![]).unwrap();
+        let f = seal_file(&k, &pass("a"), Some(4)).unwrap();
+        assert!(matches!(
+            open_file(&f[..100], &pass("a"), Path::new("k")),
+            Err(Error::KeyringDamaged(_))
+        ));
+        for off in [0usize, 5, 40, 200, 300, SLOT_LEN + 10, FILE_LEN - 700] {
+            let mut g = f.clone();
+            g[off] ^= 0x40;
+            match open_file(&g, &pass("a"), Path::new("k")) {
+                Ok(k2) => assert_eq!(
+                    k2.vault_id, k.vault_id,
+                    "flip at {off} must not change content"
+                ),
+                Err(Error::KeyringDamaged(_)) | Err(Error::WrongPassphrase) => {}
+                Err(e) => panic!("unexpected error at {off}: {e}"),
+            }
+        }
+    }
+
+    #[test]
+    fn collector_has_no_identity() {
+        let hq = age::x25519::Identity::generate().to_public().to_string();
+        let k = Keyring::generate(true, vec![hq.clone()], vec![]).unwrap();
+        assert!(k.identity().is_none());
+        assert_eq!(k.content_recipients, vec![hq]);
+        let f = seal_file(&k, &pass("a"), Some(4)).unwrap();
+        assert!(open_file(&f, &pass("a"), Path::new("k")).unwrap().collector);
+        assert!(Keyring::generate(true, vec![], vec![]).is_err());
+    }
+
+    #[test]
+    fn absurd_work_factor_is_refused_not_hung() {
+        let k = Keyring::generate(false, vec![], vec![]).unwrap();
+        let mut f = seal_file(&k, &pass("a"), Some(10)).unwrap();
+        // Claim 2^40 in both slots' scrypt stanzas ("10" -> "40", same length).
+        for slot in 0..2 {
+            let base = slot * SLOT_LEN + 4;
+            let text = String::from_utf8_lossy(&f[base..base + 120]).into_owned();
+            let pos = text.find(" 10\n").expect("log_n field");
+            f[base + pos + 1] = b'4';
+        }
+        match open_file(&f, &pass("a"), Path::new("k")) {
+            Err(Error::ExcessiveWork { required: 40, .. }) => {}
+            Err(e) => panic!("expected ExcessiveWork, got {e}"),
+            Ok(_) => panic!("expected ExcessiveWork, but it opened"),
+        }
+    }
+}

@@ -1,0 +1,264 @@
+//! Records: the format types sealed in the `records` tree (FORMAT.md, "Record body").
+//!
+//! A record body is `postcard(RecordBody)` behind a one-byte version, sealed with age to the
+//! vault's content recipients. Small parts travel inside the body; large ones are sealed
+//! object files that the body names by id, size and SHA-256, so an object swapped between
+//! records is detected.
+use serde::{Deserialize, Serialize};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use crate::error::{Error, Result};
+use crate::id::{ObjectId, RecordId};
+
+/// Version byte in front of every encoded record body.
+pub const BODY_VERSION: u8 = 1;
+
+/// Descriptive metadata of a record; everything here is sealed.
+#[derive(Clone, Default, Serialize, Deserialize, Zeroize, ZeroizeOnDrop, PartialEq, Eq)]
+pub struct Metadata {
+    pub title: String,
+    pub tags: Vec<String>,
+    /// The pseudonymous witness code (never a name).
+    pub witness: Option<String>,
+    pub language: Option<String>,
+    pub place: Option<String>,
+    /// Date of the interview, `YYYY-MM-DD`.
+    pub date: Option<String>,
+    pub interviewer: Option<String>,
+    pub note: Option<String>,
+}
+
+impl Metadata {
+    /// Checks the fields a user typed: a title, a valid date, no empty tags.
+    pub fn validate(&self) -> Result<()> {
+        if self.title.trim().is_empty() {
+            return Err(Error::Invalid("a record needs a non-empty --title".into()));
+        }
+        if let Some(d) = &self.date {
+            parse_date(d)?;
+        }
+        if self.tags.iter().any(|t| t.trim().is_empty()) {
+            return Err(Error::Invalid("tags must not be empty".into()));
+        }
+        let total: usize = [&self.title]
+            .into_iter()
+            .chain(self.tags.iter())
+            .chain(
+                [
+                    &self.witness,
+                    &self.language,
+                    &self.place,
+                    &self.interviewer,
+                    &self.note,
+                ]
+                .into_iter()
+                .flatten(),
+            )
+            .map(|s| s.len())
+            .sum();
+        if total > MAX_METADATA {
+            return Err(Error::Invalid(format!(
+                "metadata is {total} bytes, more than {MAX_METADATA}: put long text in --testimony or an attachment"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Content never reaches logs or error messages through `Debug`.
+impl std::fmt::Debug for Metadata {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Metadata(<sealed>)")
+    }
+}
+
+/// Upper bound on the metadata text of one record, which keeps sled values small.
+pub const MAX_METADATA: usize = 16 * 1024;
+
+/// Parses `YYYY-MM-DD`.
+pub fn parse_date(s: &str) -> Result<jiff::civil::Date> {
+    s.parse::<jiff::civil::Date>()
+        .map_err(|_| Error::Invalid(format!("invalid date {s:?}: use YYYY-MM-DD")))
+}
+
+/// What role a part plays in its record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Zeroize)]
+pub enum PartKind {
+    /// The testimony itself (text or audio).
+    Testimony,
+    /// A scan, photo, recording or document.
+    Attachment,
+}
+
+impl PartKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            PartKind::Testimony => "testimony",
+            PartKind::Attachment => "attachment",
+        }
+    }
+}
+
+/// Where a part's ciphertext is.
+#[derive(Clone, Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
+pub enum Storage {
+    /// The plaintext is inside this (sealed) body.
+    Inline(Vec<u8>),
+    /// A sealed object file beside the database.
+    Object { id: [u8; 16], sealed_size: u64 },
+}
+
+/// One part of a record.
+#[derive(Clone, Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
+pub struct Part {
+    #[zeroize(skip)]
+    pub kind: PartKind,
+    /// The file name it was added as (no directories).
+    pub name: String,
+    /// Plaintext size in bytes.
+    pub size: u64,
+    /// SHA-256 of the plaintext, taken at ingest.
+    pub sha256: [u8; 32],
+    pub storage: Storage,
+}
+
+impl Part {
+    /// The object holding this part, if it is not inline.
+    pub fn object(&self) -> Option<ObjectId> {
+        match &self.storage {
+            Storage::Object { id, .. } => Some(ObjectId(*id)),
+            Storage::Inline(_) => None,
+        }
+    }
+}
+
+/// A whole record as sealed in the `records` tree.
+#[derive(Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
+pub struct RecordBody {
+    #[zeroize(skip)]
+    pub id: RecordId,
+    /// When the record was added (Unix seconds, UTC).
+    pub created: i64,
+    pub meta: Metadata,
+    pub parts: Vec<Part>,
+}
+
+impl RecordBody {
+    /// `BODY_VERSION || postcard(self)`.
+    pub fn encode(&self) -> Zeroizing<Vec<u8>> {
+        let mut out = Zeroizing::new(vec![BODY_VERSION]);
+        let enc = Zeroizing::new(postcard::to_allocvec(self).expect("record bodies serialize"));
+        out.extend_from_slice(&enc);
+        out
+    }
+
+    /// Decodes and checks the body belongs to `id`.
+    pub fn decode(id: RecordId, b: &[u8]) -> Result<RecordBody> {
+        match b.first() {
+            Some(&BODY_VERSION) => {}
+            Some(v) => {
+                return Err(Error::UnsupportedFormat(format!(
+                    "record {id} has body version {v}"
+                )))
+            }
+            None => return Err(Error::damaged(id, "empty record body")),
+        }
+        let body: RecordBody = postcard::from_bytes(&b[1..])
+            .map_err(|_| Error::damaged(id, "record body does not decode"))?;
+        if body.id != id {
+            return Err(Error::damaged(id, "record body belongs to another id"));
+        }
+        Ok(body)
+    }
+
+    /// Finds a part by `testimony`, its file name, or its index (0-based, as `show` lists).
+    pub fn find_part(&self, which: &str) -> Option<usize> {
+        if which == "testimony" {
+            if let Some(i) = self
+                .parts
+                .iter()
+                .position(|p| p.kind == PartKind::Testimony)
+            {
+                return Some(i);
+            }
+        }
+        if let Some(i) = self.parts.iter().position(|p| p.name == which) {
+            return Some(i);
+        }
+        which
+            .parse::<usize>()
+            .ok()
+            .filter(|&i| i < self.parts.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn arb_meta() -> impl Strategy<Value = Metadata> {
+        (
+            "\\PC{1,40}",
+            proptest::collection::vec("\\PC{1,10}", 0..4),
+            proptest::option::of("\\PC{0,20}"),
+            proptest::option::of("\\PC{0,20}"),
+        )
+            .prop_map(|(title, tags, witness, note)| {
+                let mut m = Metadata::default();
+                m.title = title;
+                m.tags = tags;
+                m.witness = witness;
+                m.note = note;
+                m
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn body_round_trips(meta in arb_meta(), data in proptest::collection::vec(any::<u8>(), 0..300), size in any::<u64>()) {
+            let id = RecordId::random();
+            let body = RecordBody {
+                id,
+                created: 1_700_000_000,
+                meta: meta.clone(),
+                parts: vec![
+                    Part { kind: PartKind::Testimony, name: "t.txt".into(), size: data.len() as u64, sha256: crate::seal::sha256(&data), storage: Storage::Inline(data.clone()) },
+                    Part { kind: PartKind::Attachment, name: "scan.jpg".into(), size, sha256: [3; 32], storage: Storage::Object { id: [9; 16], sealed_size: 77 } },
+                ],
+            };
+            let enc = body.encode();
+            let back = RecordBody::decode(id, &enc).unwrap();
+            prop_assert!(back.meta == meta);
+            prop_assert_eq!(back.parts.len(), 2);
+            match &back.parts[0].storage { Storage::Inline(d) => prop_assert_eq!(d, &data), _ => prop_assert!(false) }
+            prop_assert_eq!(back.parts[1].object(), Some(ObjectId([9; 16])));
+            // Bound to its id.
+            prop_assert!(RecordBody::decode(RecordId::random(), &enc).is_err());
+        }
+    }
+
+    #[test]
+    fn unknown_version_is_a_value_not_a_panic() {
+        let id = RecordId::random();
+        assert!(matches!(
+            RecordBody::decode(id, &[9, 1, 2]),
+            Err(Error::UnsupportedFormat(_))
+        ));
+        assert!(matches!(
+            RecordBody::decode(id, &[]),
+            Err(Error::Damaged { .. })
+        ));
+        assert!(matches!(
+            RecordBody::decode(id, &[1, 255, 255]),
+            Err(Error::Damaged { .. })
+        ));
+    }
+
+    #[test]
+    fn dates_are_checked() {
+        assert!(parse_date("2024-02-29").is_ok());
+        assert!(parse_date("2023-02-29").is_err());
+        assert!(parse_date("yesterday").is_err());
+    }
+}

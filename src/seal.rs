@@ -1,0 +1,387 @@
+//! The one age sealing path: recipients, sealing and opening of bytes and streams.
+//!
+//! Every record body, part and object in a vault is an age v1 file (binary, not armored)
+//! encrypted to a list of recipients (FORMAT.md, "Sealed values"). Streams are hashed with
+//! SHA-256 while they are encrypted, on a second thread, so the hash costs no wall time on a
+//! machine with two cores.
+//!
+//! Never writes plaintext anywhere: sealing reads plaintext and writes ciphertext; opening
+//! writes plaintext only to the writer the caller gives.
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::str::FromStr;
+use std::sync::mpsc;
+use std::sync::Arc;
+
+use ring::digest;
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+
+/// Size of the chunks streamed through the hasher and the encryptor.
+const CHUNK: usize = 1 << 20;
+
+/// One parsed recipient, with the canonical text it was given as.
+pub struct Recipient {
+    text: String,
+    inner: Box<dyn age::Recipient + Send + Sync>,
+}
+
+impl Recipient {
+    /// Parses an age X25519 recipient (`age1…`) or an OpenSSH `ssh-ed25519` public key.
+    /// RSA keys are refused (DESIGN.md: the `rsa` crate has an unfixed timing advisory).
+    pub fn parse(s: &str) -> Result<Recipient> {
+        let s = s.trim();
+        if s.starts_with("age1") {
+            let r = age::x25519::Recipient::from_str(s)
+                .map_err(|e| Error::Invalid(format!("invalid age recipient {s:?}: {e}")))?;
+            Ok(Recipient {
+                text: r.to_string(),
+                inner: Box::new(r),
+            })
+        } else if s.starts_with("ssh-ed25519 ") {
+            // Keep only "ssh-ed25519 BASE64"; a trailing comment is not part of the key.
+            let canonical: Vec<&str> = s.split_whitespace().take(2).collect();
+            let canonical = canonical.join(" ");
+            let r = age::ssh::Recipient::from_str(&canonical)
+                .map_err(|_| Error::Invalid(format!("invalid ssh-ed25519 key {s:?}")))?;
+            Ok(Recipient {
+                text: canonical,
+                inner: Box::new(r),
+            })
+        } else {
+            Err(Error::Invalid(format!(
+                "unsupported recipient {s:?}: give an age X25519 recipient (age1…) or an ssh-ed25519 public key"
+            )))
+        }
+    }
+
+    /// The recipient as text, as it is stored in the keyring.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+/// A non-empty list of recipients.
+pub struct Recipients(Vec<Recipient>);
+
+impl Recipients {
+    /// Builds a list; at least one recipient is required.
+    pub fn new(list: Vec<Recipient>) -> Result<Recipients> {
+        if list.is_empty() {
+            return Err(Error::Invalid("no recipients".into()));
+        }
+        Ok(Recipients(list))
+    }
+
+    /// Parses every string.
+    pub fn parse_all<S: AsRef<str>>(texts: &[S]) -> Result<Recipients> {
+        Recipients::new(
+            texts
+                .iter()
+                .map(|t| Recipient::parse(t.as_ref()))
+                .collect::<Result<_>>()?,
+        )
+    }
+
+    /// The recipients as text.
+    pub fn texts(&self) -> Vec<String> {
+        self.0.iter().map(|r| r.text.clone()).collect()
+    }
+
+    fn encryptor(&self) -> Result<age::Encryptor> {
+        age::Encryptor::with_recipients(
+            self.0
+                .iter()
+                .map(|r| r.inner.as_ref() as &dyn age::Recipient),
+        )
+        .map_err(|e| Error::Invalid(format!("cannot encrypt to these recipients: {e}")))
+    }
+}
+
+/// Seals a small value in memory.
+pub fn seal_bytes(to: &Recipients, plaintext: &[u8]) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(plaintext.len() + 256);
+    let mut w = to
+        .encryptor()?
+        .wrap_output(&mut out)
+        .map_err(|e| Error::io("sealing", e))?;
+    w.write_all(plaintext)
+        .map_err(|e| Error::io("sealing", e))?;
+    w.finish().map_err(|e| Error::io("sealing", e))?;
+    Ok(out)
+}
+
+/// Why an age value did not open.
+#[derive(Debug)]
+pub enum OpenFailure {
+    /// None of our identities is a recipient.
+    NotForUs,
+    /// The value is malformed, truncated or fails authentication.
+    Corrupt(String),
+    /// The scrypt work factor is above what we accept.
+    ExcessiveWork { required: u8 },
+    /// Reading the ciphertext or writing the plaintext failed.
+    Io(io::Error),
+}
+
+/// Maps age's error without ever formatting `ExcessiveWork` (its `Display` underflows and
+/// panics in debug builds of age 0.12.1; DESIGN.md "Known traps").
+fn classify(e: age::DecryptError) -> OpenFailure {
+    use age::DecryptError as D;
+    match e {
+        D::NoMatchingKeys => OpenFailure::NotForUs,
+        D::ExcessiveWork { required, .. } => OpenFailure::ExcessiveWork { required },
+        D::Io(io)
+            if io.kind() == io::ErrorKind::InvalidData
+                || io.kind() == io::ErrorKind::UnexpectedEof =>
+        {
+            OpenFailure::Corrupt(format!("ciphertext does not authenticate ({io})"))
+        }
+        D::Io(io) => OpenFailure::Io(io),
+        D::DecryptionFailed => OpenFailure::Corrupt("payload does not authenticate".into()),
+        D::InvalidHeader => OpenFailure::Corrupt("invalid age header".into()),
+        D::InvalidMac => OpenFailure::Corrupt("age header MAC does not verify".into()),
+        D::KeyDecryptionFailed => OpenFailure::Corrupt("file key does not decrypt".into()),
+        D::UnknownFormat => OpenFailure::Corrupt("unknown age format version".into()),
+        _ => OpenFailure::Corrupt("age decryption failed".into()),
+    }
+}
+
+/// Opens a small sealed value in memory.
+pub fn open_bytes(
+    identities: &[&dyn age::Identity],
+    ciphertext: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, OpenFailure> {
+    let d = age::Decryptor::new_buffered(ciphertext).map_err(classify)?;
+    let mut r = d.decrypt(identities.iter().copied()).map_err(classify)?;
+    let mut out = Zeroizing::new(Vec::with_capacity(ciphertext.len()));
+    r.read_to_end(&mut out)
+        .map_err(|e| classify(age::DecryptError::Io(e)))?;
+    Ok(out)
+}
+
+/// Size and SHA-256 of a stream of plaintext.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Digest {
+    pub size: u64,
+    pub sha256: [u8; 32],
+}
+
+/// Hashes chunks on a helper thread while the caller does other work with them.
+pub struct ConcurrentHasher {
+    tx: Option<mpsc::SyncSender<Arc<Zeroizing<Vec<u8>>>>>,
+    handle: Option<std::thread::JoinHandle<Digest>>,
+}
+
+impl ConcurrentHasher {
+    pub fn new() -> Self {
+        let (tx, rx) = mpsc::sync_channel::<Arc<Zeroizing<Vec<u8>>>>(4);
+        let handle = std::thread::spawn(move || {
+            let mut ctx = digest::Context::new(&digest::SHA256);
+            let mut size = 0u64;
+            for chunk in rx {
+                ctx.update(&chunk);
+                size += chunk.len() as u64;
+            }
+            let mut sha256 = [0u8; 32];
+            sha256.copy_from_slice(ctx.finish().as_ref());
+            Digest { size, sha256 }
+        });
+        ConcurrentHasher {
+            tx: Some(tx),
+            handle: Some(handle),
+        }
+    }
+
+    pub fn update(&self, chunk: Arc<Zeroizing<Vec<u8>>>) {
+        if let Some(tx) = &self.tx {
+            // The hasher only stops when we drop the sender, so sending cannot fail.
+            let _ = tx.send(chunk);
+        }
+    }
+
+    pub fn finish(mut self) -> Digest {
+        drop(self.tx.take());
+        self.handle
+            .take()
+            .expect("finish is called once")
+            .join()
+            .expect("the hashing thread does not panic")
+    }
+}
+
+impl Default for ConcurrentHasher {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Reads up to `CHUNK` bytes (fewer only at end of input).
+fn read_chunk(input: &mut dyn Read, buf: &mut Vec<u8>) -> io::Result<()> {
+    buf.clear();
+    buf.resize(CHUNK, 0);
+    let mut filled = 0;
+    while filled < CHUNK {
+        match input.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    buf.truncate(filled);
+    Ok(())
+}
+
+/// Errors of a stream operation, separating the two sides so callers can blame the right one.
+#[derive(Debug)]
+pub enum StreamError {
+    /// Reading the input failed.
+    Read(io::Error),
+    /// Writing the output failed.
+    Write(io::Error),
+    /// Opening failed (only for [`open_stream`]).
+    Open(OpenFailure),
+}
+
+/// Seals `prefix` followed by the rest of `input` to `to`, writing ciphertext to `output`.
+/// Returns the plaintext's size and SHA-256, computed concurrently with the encryption.
+pub fn seal_stream<W: Write>(
+    to: &Recipients,
+    prefix: &[u8],
+    input: &mut dyn Read,
+    output: W,
+) -> Result<(Digest, W), StreamError> {
+    let enc = to
+        .encryptor()
+        .map_err(|e| StreamError::Write(io::Error::other(e.to_string())))?;
+    let mut w = enc.wrap_output(output).map_err(StreamError::Write)?;
+    let hasher = ConcurrentHasher::new();
+    if !prefix.is_empty() {
+        hasher.update(Arc::new(Zeroizing::new(prefix.to_vec())));
+        w.write_all(prefix).map_err(StreamError::Write)?;
+    }
+    loop {
+        let mut buf = Zeroizing::new(Vec::new());
+        read_chunk(input, &mut buf).map_err(StreamError::Read)?;
+        if buf.is_empty() {
+            break;
+        }
+        let chunk = Arc::new(buf);
+        hasher.update(Arc::clone(&chunk));
+        w.write_all(&chunk).map_err(StreamError::Write)?;
+    }
+    let out = w.finish().map_err(StreamError::Write)?;
+    Ok((hasher.finish(), out))
+}
+
+/// Opens a sealed stream, writing plaintext to `output`. Returns the plaintext's size and
+/// SHA-256. Plaintext may have been written before an authentication failure is found, so
+/// callers that write to a file must write to a temporary name and commit only on success.
+pub fn open_stream<R: Read>(
+    identities: &[&dyn age::Identity],
+    input: R,
+    output: &mut dyn Write,
+) -> Result<Digest, StreamError> {
+    let d = age::Decryptor::new_buffered(BufReader::with_capacity(CHUNK, input))
+        .map_err(|e| StreamError::Open(classify(e)))?;
+    let mut r = d
+        .decrypt(identities.iter().copied())
+        .map_err(|e| StreamError::Open(classify(e)))?;
+    let hasher = ConcurrentHasher::new();
+    loop {
+        let mut buf = Zeroizing::new(Vec::new());
+        read_chunk(&mut r, &mut buf)
+            .map_err(|e| StreamError::Open(classify(age::DecryptError::Io(e))))?;
+        if buf.is_empty() {
+            break;
+        }
+        let chunk = Arc::new(buf);
+        hasher.update(Arc::clone(&chunk));
+        output.write_all(&chunk).map_err(StreamError::Write)?;
+    }
+    Ok(hasher.finish())
+}
+
+/// SHA-256 of a byte slice.
+pub fn sha256(bytes: &[u8]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    out.copy_from_slice(digest::digest(&digest::SHA256, bytes).as_ref());
+    out
+}
+
+/// Reads at most `limit` bytes; returns them and whether the input ended within the limit.
+pub fn read_up_to(input: &mut dyn Read, limit: usize) -> io::Result<(Zeroizing<Vec<u8>>, bool)> {
+    let mut buf = Zeroizing::new(Vec::with_capacity(limit.min(CHUNK) + 1));
+    let n = input.take(limit as u64 + 1).read_to_end(&mut buf)?;
+    let ended = n <= limit;
+    Ok((buf, ended))
+}
+
+/// A `BufRead` adaptor is what age's fast header parser wants; re-exported for callers.
+pub fn buffered<R: Read>(r: R) -> impl BufRead {
+    BufReader::with_capacity(CHUNK, r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pair() -> (age::x25519::Identity, Recipients) {
+        let id = age::x25519::Identity::generate();
+        let r = Recipients::parse_all(&[id.to_public().to_string()]).unwrap();
+        (id, r)
+    }
+
+    #[test]
+    fn bytes_round_trip() {
+        let (id, to) = pair();
+        let c = seal_bytes(&to, b"testimony").unwrap();
+        assert_eq!(&open_bytes(&[&id], &c).unwrap()[..], b"testimony");
+    }
+
+    #[test]
+    fn stream_round_trip_hashes_plaintext() {
+        let (id, to) = pair();
+        let data: Vec<u8> = (0..3 * CHUNK + 17).map(|i| (i % 251) as u8).collect();
+        let (d, ct) = seal_stream(&to, &data[..5], &mut &data[5..], Vec::new()).unwrap();
+        assert_eq!(d.size, data.len() as u64);
+        assert_eq!(d.sha256, sha256(&data));
+        let mut out = Vec::new();
+        let d2 = open_stream(&[&id], &ct[..], &mut out).unwrap();
+        assert_eq!(out, data);
+        assert_eq!(d2, d);
+    }
+
+    #[test]
+    fn other_identity_is_not_for_us() {
+        let (_, to) = pair();
+        let c = seal_bytes(&to, b"x").unwrap();
+        let other = age::x25519::Identity::generate();
+        assert!(matches!(
+            open_bytes(&[&other], &c),
+            Err(OpenFailure::NotForUs)
+        ));
+    }
+
+    #[test]
+    fn flipped_byte_is_corrupt() {
+        let (id, to) = pair();
+        let mut c = seal_bytes(&to, b"some testimony text").unwrap();
+        let n = c.len();
+        c[n - 3] ^= 1;
+        assert!(matches!(
+            open_bytes(&[&id], &c),
+            Err(OpenFailure::Corrupt(_))
+        ));
+    }
+
+    #[test]
+    fn recipients_parse_and_refuse() {
+        assert!(Recipient::parse("ssh-rsa AAAA").is_err());
+        assert!(Recipient::parse("age1notvalid").is_err());
+        let id = age::x25519::Identity::generate();
+        let s = id.to_public().to_string();
+        assert_eq!(Recipient::parse(&format!("  {s} ")).unwrap().as_str(), s);
+    }
+}

@@ -1,0 +1,301 @@
+//! Where bytes live: the sled database and the sealed object files beside it
+//! (FORMAT.md, "Layout" and "Write ordering").
+//!
+//! The store knows nothing of keys: it holds ciphertext only. It owns durability (sled's
+//! flush does not fsync, so [`Store::sync`] fsyncs sled's files itself) and the sweep of
+//! objects left behind by a crash.
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::durable::{sync_dir, sync_tree};
+use crate::error::{Error, Result};
+use crate::id::ObjectId;
+
+/// The first line of `<vault>/VERSION`.
+pub const VERSION_LINE: &str = "amanat-vault 1";
+/// sled's page cache; the 1 GiB default would show in RSS (DESIGN.md).
+const CACHE_CAPACITY: u64 = 32 * 1024 * 1024;
+
+/// The vault directory's contents, opened and locked.
+pub struct Store {
+    root: PathBuf,
+    db: sled::Db,
+    /// Record id → sealed record body.
+    pub records: sled::Tree,
+    /// Record id → sealed catalog entry.
+    pub catalog: sled::Tree,
+    /// Record id ‖ u16 → sealed chunk of search text.
+    pub search: sled::Tree,
+    /// Object id → empty: objects that may exist on disk without a committed record.
+    pub pending: sled::Tree,
+    /// Plaintext vault facts: `vault-id`.
+    pub meta: sled::Tree,
+}
+
+fn db_config(root: &Path) -> sled::Config {
+    sled::Config::new()
+        .path(root.join("db"))
+        .cache_capacity(CACHE_CAPACITY)
+        .mode(sled::Mode::LowSpace)
+}
+
+impl Store {
+    /// Creates a new store in `root`, which must not exist or be empty.
+    pub fn create(root: &Path, vault_id: &[u8; 16]) -> Result<Store> {
+        match fs::read_dir(root) {
+            Ok(mut it) => {
+                if it.next().is_some() {
+                    return Err(Error::VaultExists(root.to_owned()));
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                fs::create_dir_all(root)
+                    .map_err(|e| Error::io(format!("creating {}", root.display()), e))?;
+            }
+            Err(e) => return Err(Error::io(format!("reading {}", root.display()), e)),
+        }
+        for d in ["objects", "tmp"] {
+            fs::create_dir(root.join(d)).map_err(|e| Error::io("creating the vault", e))?;
+        }
+        crate::durable::write_atomic(
+            &root.join("VERSION"),
+            format!("{VERSION_LINE}\n").as_bytes(),
+        )?;
+        let store = Store::open_db(root)?;
+        store.meta.insert("vault-id", &vault_id[..])?;
+        store.sync()?;
+        if let Some(parent) = root.parent() {
+            if !parent.as_os_str().is_empty() {
+                sync_dir(parent)?;
+            }
+        }
+        Ok(store)
+    }
+
+    /// Opens an existing store: version check first, then the lock, then the sweep.
+    pub fn open(root: &Path) -> Result<Store> {
+        let version = match fs::read_to_string(root.join("VERSION")) {
+            Ok(v) => v,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(Error::NoVault(root.to_owned()))
+            }
+            Err(e) => return Err(Error::io(format!("reading {}", root.display()), e)),
+        };
+        let line = version.lines().next().unwrap_or("");
+        if line != VERSION_LINE {
+            return Err(Error::UnsupportedFormat(format!(
+                "{} says {line:?}, this Amanat understands {VERSION_LINE:?}",
+                root.join("VERSION").display()
+            )));
+        }
+        if !root.join("db").is_dir() {
+            return Err(Error::VaultDamaged(
+                "the database directory is missing".into(),
+            ));
+        }
+        let store = Store::open_db(root)?;
+        store.sweep()?;
+        Ok(store)
+    }
+
+    fn open_db(root: &Path) -> Result<Store> {
+        let db = db_config(root).open()?;
+        Ok(Store {
+            root: root.to_owned(),
+            records: db.open_tree("records")?,
+            catalog: db.open_tree("catalog")?,
+            search: db.open_tree("search")?,
+            pending: db.open_tree("pending")?,
+            meta: db.open_tree("meta")?,
+            db,
+        })
+    }
+
+    /// The vault directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The vault id stored at creation.
+    pub fn vault_id(&self) -> Result<[u8; 16]> {
+        let v = self
+            .meta
+            .get("vault-id")?
+            .ok_or_else(|| Error::VaultDamaged("the vault id is missing".into()))?;
+        v.as_ref()
+            .try_into()
+            .map_err(|_| Error::VaultDamaged("the vault id is malformed".into()))
+    }
+
+    /// Flushes sled and fsyncs its files and every directory in it.
+    pub fn sync(&self) -> Result<()> {
+        self.db.flush()?;
+        sync_tree(&self.root.join("db"))
+    }
+
+    /// Path of an object file: `objects/<first two hex digits>/<32 hex digits>`.
+    pub fn object_path(&self, id: &ObjectId) -> PathBuf {
+        let h = id.to_hex();
+        self.root.join("objects").join(&h[..2]).join(h)
+    }
+
+    /// Notes that objects are about to be written (or deleted), durably, so a crash before
+    /// their record commits leaves them for the sweep.
+    pub fn mark_pending(&self, ids: &[ObjectId]) -> Result<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let mut b = sled::Batch::default();
+        for id in ids {
+            b.insert(&id.0[..], &[][..]);
+        }
+        self.pending.apply_batch(b)?;
+        self.sync()
+    }
+
+    /// Starts writing a sealed object: a file in `tmp/` until [`ObjectWriter::commit`].
+    pub fn object_writer(&self, id: ObjectId) -> Result<ObjectWriter> {
+        let tmp = self.root.join("tmp").join(id.to_hex());
+        let file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .map_err(|e| Error::io("creating an object", e))?;
+        Ok(ObjectWriter {
+            tmp,
+            dest: self.object_path(&id),
+            file: Some(BufWriter::with_capacity(1 << 20, file)),
+        })
+    }
+
+    /// Removes object files (already marked pending) and then their pending marks.
+    pub fn delete_objects(&self, ids: &[ObjectId]) -> Result<()> {
+        for id in ids {
+            match fs::remove_file(self.object_path(id)) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io("removing an object", e)),
+            }
+        }
+        let mut b = sled::Batch::default();
+        for id in ids {
+            b.remove(&id.0[..]);
+        }
+        self.pending.apply_batch(b)?;
+        Ok(())
+    }
+
+    /// Deletes what a crash may have left: every file in `tmp/`, and every object still
+    /// marked pending (its record never committed, or its removal never finished).
+    /// Returns how many files were removed.
+    pub fn sweep(&self) -> Result<usize> {
+        let mut removed = 0;
+        let tmp = self.root.join("tmp");
+        if let Ok(entries) = fs::read_dir(&tmp) {
+            for e in entries.flatten() {
+                if fs::remove_file(e.path()).is_ok() {
+                    removed += 1;
+                }
+            }
+        }
+        let pending: Vec<ObjectId> = self
+            .pending
+            .iter()
+            .keys()
+            .filter_map(|k| k.ok().and_then(|k| ObjectId::from_slice(&k)))
+            .collect();
+        for id in &pending {
+            if self.object_path(id).exists() {
+                removed += 1;
+            }
+        }
+        if !pending.is_empty() {
+            self.delete_objects(&pending)?;
+        }
+        if removed > 0 || !pending.is_empty() {
+            self.sync()?;
+            sync_dir(&tmp)?;
+        }
+        Ok(removed)
+    }
+
+    /// Opens an object for reading.
+    pub fn open_object(&self, id: &ObjectId) -> io::Result<File> {
+        File::open(self.object_path(id))
+    }
+
+    /// Every object file present, for `check`.
+    pub fn list_objects(&self) -> Result<Vec<ObjectId>> {
+        let mut out = Vec::new();
+        let objects = self.root.join("objects");
+        let ctx = |e| Error::io("listing objects", e);
+        for dir in fs::read_dir(&objects).map_err(ctx)? {
+            let dir = dir.map_err(ctx)?;
+            if !dir.file_type().map_err(ctx)?.is_dir() {
+                continue;
+            }
+            for f in fs::read_dir(dir.path()).map_err(ctx)? {
+                let f = f.map_err(ctx)?;
+                if let Some(id) = f.file_name().to_str().and_then(ObjectId::from_hex) {
+                    out.push(id);
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A sealed object being written. Dropped without commit, it removes its temporary file.
+pub struct ObjectWriter {
+    tmp: PathBuf,
+    dest: PathBuf,
+    file: Option<BufWriter<File>>,
+}
+
+impl ObjectWriter {
+    /// The writer to stream ciphertext into.
+    pub fn writer(&mut self) -> &mut BufWriter<File> {
+        self.file.as_mut().expect("not yet committed")
+    }
+
+    /// fsyncs the object, renames it into `objects/`, fsyncs the directories. Returns the
+    /// object's size in bytes.
+    pub fn commit(mut self) -> Result<u64> {
+        let mut w = self.file.take().expect("committed once");
+        w.flush().map_err(|e| Error::io("writing an object", e))?;
+        let f = w
+            .into_inner()
+            .map_err(|e| Error::io("writing an object", e.into_error()))?;
+        f.sync_all()
+            .map_err(|e| Error::io("syncing an object", e))?;
+        let size = f
+            .metadata()
+            .map_err(|e| Error::io("writing an object", e))?
+            .len();
+        drop(f);
+        let dir = self
+            .dest
+            .parent()
+            .expect("objects have a parent")
+            .to_owned();
+        let new_dir = !dir.exists();
+        if new_dir {
+            fs::create_dir_all(&dir).map_err(|e| Error::io("creating an object directory", e))?;
+        }
+        fs::rename(&self.tmp, &self.dest).map_err(|e| Error::io("placing an object", e))?;
+        sync_dir(&dir)?;
+        if new_dir {
+            sync_dir(dir.parent().expect("objects/"))?;
+        }
+        Ok(size)
+    }
+}
+
+impl Drop for ObjectWriter {
+    fn drop(&mut self) {
+        if self.file.is_some() {
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
+}

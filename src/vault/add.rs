@@ -1,0 +1,312 @@
+//! Adding records (FORMAT.md, "Write ordering").
+//!
+//! Order: each large part is marked pending (durably), streamed through age into a
+//! temporary object file, fsynced and renamed into `objects/`; then the record body,
+//! catalog entry and search chunks are inserted, and the pending marks removed, in one sled
+//! transaction; then sled is flushed and its files fsynced. A crash before the transaction
+//! leaves only pending objects, which the next open deletes; after it, the whole record.
+use std::fs::File;
+use std::io::Read;
+use std::path::PathBuf;
+
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+use sled::Transactional;
+use zeroize::Zeroizing;
+
+use super::Vault;
+use crate::catalog::{self, CatalogEntry, PartSummary};
+use crate::error::{Error, Result};
+use crate::id::{ObjectId, RecordId};
+use crate::record::{Metadata, Part, PartKind, RecordBody, Storage};
+use crate::seal::{self, StreamError};
+
+/// Parts up to this size may be stored inside the record body…
+const INLINE_PART_MAX: usize = 16 * 1024;
+/// …as long as all inline parts of a record stay under this, keeping sled values small.
+const INLINE_BUDGET: usize = 24 * 1024;
+
+/// Where a part's bytes come from.
+pub enum PartInput {
+    /// A file; the part is named after the file's name.
+    Path(PathBuf),
+    /// Any reader, with the name the part gets.
+    Reader {
+        name: String,
+        reader: Box<dyn Read + Send>,
+    },
+}
+
+impl PartInput {
+    fn open(self) -> Result<(String, Box<dyn Read + Send>)> {
+        match self {
+            PartInput::Path(p) => {
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .ok_or_else(|| Error::Invalid(format!("{} has no file name", p.display())))?;
+                let f = File::open(&p).map_err(|e| Error::input(&p, e))?;
+                let md = f.metadata().map_err(|e| Error::input(&p, e))?;
+                if md.is_dir() {
+                    return Err(Error::Input {
+                        path: p,
+                        reason: "is a directory".into(),
+                    });
+                }
+                Ok((name, Box::new(f)))
+            }
+            PartInput::Reader { name, reader } => Ok((name, reader)),
+        }
+    }
+}
+
+/// A record to add.
+pub struct NewRecord {
+    pub meta: Metadata,
+    pub testimony: Option<PartInput>,
+    pub attachments: Vec<PartInput>,
+}
+
+/// A record whose objects are written and whose values are sealed, not yet committed.
+pub(crate) struct Prepared {
+    pub id: RecordId,
+    record: Vec<u8>,
+    catalog: Vec<u8>,
+    search: Vec<([u8; 18], Vec<u8>)>,
+    objects: Vec<ObjectId>,
+    /// Set when testimony text was longer than the search index holds.
+    pub index_truncated: bool,
+}
+
+/// Keeps a copy of the first bytes read, for indexing the testimony.
+struct Tee<R> {
+    inner: R,
+    kept: Zeroizing<Vec<u8>>,
+    cap: usize,
+    overflow: bool,
+}
+
+impl<R: Read> Read for Tee<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let room = self.cap - self.kept.len();
+        self.kept.extend_from_slice(&buf[..n.min(room)]);
+        if n > room {
+            self.overflow = true;
+        }
+        Ok(n)
+    }
+}
+
+/// The indexable text of a testimony: valid UTF-8 only (an audio testimony is not indexed).
+fn indexable_text(bytes: &[u8], truncated: bool) -> Option<Zeroizing<String>> {
+    let valid = match std::str::from_utf8(bytes) {
+        Ok(s) => s,
+        // Cut inside a character at the cap: keep what precedes it.
+        Err(e) if truncated && e.error_len().is_none() => {
+            std::str::from_utf8(&bytes[..e.valid_up_to()]).expect("valid prefix")
+        }
+        Err(_) => return None,
+    };
+    Some(Zeroizing::new(crate::text::normalize(valid)))
+}
+
+impl Vault {
+    /// Adds one record; returns once it is durable.
+    pub fn add(&self, rec: NewRecord) -> Result<RecordId> {
+        let p = self.prepare(rec)?;
+        let id = p.id;
+        self.commit(vec![p])?;
+        self.store.sync()?;
+        Ok(id)
+    }
+
+    /// Seals a record and writes its objects; nothing is visible until [`Vault::commit`].
+    pub(crate) fn prepare(&self, rec: NewRecord) -> Result<Prepared> {
+        rec.meta.validate()?;
+        // Open every input before writing anything, so a missing file changes nothing.
+        let mut inputs = Vec::new();
+        if let Some(t) = rec.testimony {
+            let (name, r) = t.open()?;
+            inputs.push((PartKind::Testimony, name, r));
+        }
+        for a in rec.attachments {
+            let (name, r) = a.open()?;
+            if inputs.iter().any(|(_, n, _)| *n == name) {
+                return Err(Error::Invalid(format!(
+                    "two parts are named {name:?}: rename one so each can be fetched by name"
+                )));
+            }
+            inputs.push((PartKind::Attachment, name, r));
+        }
+        let mut objects = Vec::new();
+        let result = self.seal_parts(rec.meta, inputs, &mut objects);
+        if result.is_err() && !objects.is_empty() {
+            // Best effort: whatever is not deleted now stays pending for the next sweep.
+            let _ = self.store.delete_objects(&objects);
+        }
+        result
+    }
+
+    fn seal_parts(
+        &self,
+        meta: Metadata,
+        inputs: Vec<(PartKind, String, Box<dyn Read + Send>)>,
+        objects: &mut Vec<ObjectId>,
+    ) -> Result<Prepared> {
+        let id = RecordId::random();
+        let mut budget = INLINE_BUDGET;
+        let mut parts = Vec::with_capacity(inputs.len());
+        let mut objects_size = 0u64;
+        let mut search_text = None;
+        let mut index_truncated = false;
+        for (kind, name, reader) in inputs {
+            let mut tee = Tee {
+                inner: reader,
+                kept: Zeroizing::new(Vec::new()),
+                cap: if kind == PartKind::Testimony && !self.keyring.collector {
+                    catalog::MAX_SEARCH_TEXT
+                } else {
+                    0
+                },
+                overflow: false,
+            };
+            let read_err = |e| Error::Input {
+                path: PathBuf::from(&name),
+                reason: format!("{e}"),
+            };
+            let (head, ended) =
+                seal::read_up_to(&mut tee, budget.min(INLINE_PART_MAX)).map_err(read_err)?;
+            let part = if ended {
+                budget -= head.len();
+                Part {
+                    kind,
+                    size: head.len() as u64,
+                    sha256: seal::sha256(&head),
+                    storage: Storage::Inline(head.to_vec()),
+                    name: name.clone(),
+                }
+            } else {
+                let oid = ObjectId::random();
+                self.store.mark_pending(&[oid])?;
+                objects.push(oid);
+                let mut w = self.store.object_writer(oid)?;
+                let (digest, _) = seal::seal_stream(&self.content, &head, &mut tee, w.writer())
+                    .map_err(|e| match e {
+                        StreamError::Read(e) => read_err(e),
+                        StreamError::Write(e) => Error::io("writing an object", e),
+                        StreamError::Open(_) => unreachable!("sealing does not open"),
+                    })?;
+                drop(head);
+                let sealed_size = w.commit()?;
+                objects_size += sealed_size;
+                Part {
+                    kind,
+                    size: digest.size,
+                    sha256: digest.sha256,
+                    storage: Storage::Object {
+                        id: oid.0,
+                        sealed_size,
+                    },
+                    name: name.clone(),
+                }
+            };
+            if tee.cap > 0 {
+                index_truncated = tee.overflow;
+                search_text = indexable_text(&tee.kept, tee.overflow);
+            }
+            parts.push(part);
+        }
+
+        let created = jiff::Timestamp::now().as_second();
+        let summaries = if self.keyring.collector {
+            vec![]
+        } else {
+            parts
+                .iter()
+                .map(|p| PartSummary {
+                    kind: p.kind,
+                    name: p.name.clone(),
+                    size: p.size,
+                })
+                .collect()
+        };
+        let catalog_meta = (!self.keyring.collector).then(|| meta.clone());
+        let body = RecordBody {
+            id,
+            created,
+            meta,
+            parts,
+        };
+        let record = seal::seal_bytes(&self.content, &body.encode())?;
+        drop(body);
+        let entry = CatalogEntry {
+            created,
+            meta: catalog_meta,
+            parts: summaries,
+            sealed_size: record.len() as u64 + objects_size,
+        };
+        let key = &self.keyring.catalog_key;
+        let catalog = key.seal(catalog::DOMAIN_CATALOG, &id.0, &entry.encode());
+        let mut search = Vec::new();
+        if let Some(text) = &search_text {
+            for (seq, chunk) in catalog::chunk_text(text).into_iter().enumerate() {
+                let k = catalog::search_key(&id.0, seq as u16);
+                search.push((k, key.seal(catalog::DOMAIN_SEARCH, &k, chunk.as_bytes())));
+            }
+        }
+        Ok(Prepared {
+            id,
+            record,
+            catalog,
+            search,
+            objects: std::mem::take(objects),
+            index_truncated,
+        })
+    }
+
+    /// Makes prepared records visible, all in one sled transaction. Not yet durable: call
+    /// `store.sync()` before reporting success.
+    pub(crate) fn commit(&self, batch: Vec<Prepared>) -> Result<()> {
+        let s = &self.store;
+        let result = (&s.records, &s.catalog, &s.search, &s.pending).transaction(|(r, c, t, p)| {
+            for prep in &batch {
+                r.insert(&prep.id.0[..], &prep.record[..])?;
+                c.insert(&prep.id.0[..], &prep.catalog[..])?;
+                for (k, v) in &prep.search {
+                    t.insert(&k[..], &v[..])?;
+                }
+                for o in &prep.objects {
+                    p.remove(&o.0[..])?;
+                }
+            }
+            Ok::<(), ConflictableTransactionError<Error>>(())
+        });
+        match result {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                for prep in &batch {
+                    let _ = s.delete_objects(&prep.objects);
+                }
+                Err(match e {
+                    TransactionError::Abort(e) => e,
+                    TransactionError::Storage(e) => e.into(),
+                })
+            }
+        }
+    }
+
+    /// Makes everything committed so far durable.
+    pub fn sync(&self) -> Result<()> {
+        self.store.sync()
+    }
+}
+
+impl Vault {
+    /// Drops prepared records that will not be committed, deleting their objects.
+    pub(crate) fn discard(&self, batch: Vec<Prepared>) {
+        for p in batch {
+            // Whatever is not deleted now stays pending for the next sweep.
+            let _ = self.store.delete_objects(&p.objects);
+        }
+    }
+}

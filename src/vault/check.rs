@@ -1,0 +1,149 @@
+//! Verification of the whole vault, and removal of records.
+use std::collections::HashSet;
+use std::io;
+
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+use sled::Transactional;
+
+use super::Vault;
+use crate::catalog::{self, CatalogEntry};
+use crate::error::{Error, Result};
+use crate::id::{ObjectId, RecordId};
+
+/// What `check` found.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct CheckReport {
+    pub records: usize,
+    pub parts: usize,
+    pub bytes: u64,
+    /// Records that are damaged, with what is wrong; every other record verified.
+    pub damaged: Vec<(String, String)>,
+    /// Object files no record refers to (left by a crash the sweep did not see).
+    pub stray_objects: usize,
+}
+
+impl CheckReport {
+    pub fn ok(&self) -> bool {
+        self.damaged.is_empty()
+    }
+}
+
+impl Vault {
+    /// Opens every record and part, verifies each part's size and SHA-256 against the values
+    /// taken at ingest, and that every record has a sound catalog entry. `progress` is called
+    /// after each record with the number done so far.
+    pub fn check(&self, progress: &dyn Fn(usize)) -> Result<CheckReport> {
+        let mut report = CheckReport::default();
+        let mut referenced = HashSet::new();
+        let key = &self.keyring.catalog_key;
+        for kv in self.store.records.iter() {
+            let (k, _) = kv?;
+            let Some(id) = RecordId::from_slice(&k) else {
+                report
+                    .damaged
+                    .push((hex::encode(&k), "malformed record key".into()));
+                continue;
+            };
+            report.records += 1;
+            let catalog_ok = self
+                .store
+                .catalog
+                .get(id.0)?
+                .and_then(|v| key.open(catalog::DOMAIN_CATALOG, &id.0, &v).ok())
+                .and_then(|p| CatalogEntry::decode(&p))
+                .is_some();
+            if !catalog_ok {
+                report
+                    .damaged
+                    .push((id.to_hex(), "catalog entry missing or damaged".into()));
+            }
+            if self.keyring.collector {
+                progress(report.records);
+                continue;
+            }
+            match self.check_record(id, &mut referenced, &mut report) {
+                Ok(()) => {}
+                Err(Error::Damaged { what, .. }) => report.damaged.push((id.to_hex(), what)),
+                Err(Error::CannotOpen(what)) => report.damaged.push((id.to_hex(), what)),
+                Err(e) => return Err(e),
+            }
+            progress(report.records);
+        }
+        for kv in self.store.catalog.iter() {
+            let (k, _) = kv?;
+            if !self.store.records.contains_key(&k)? {
+                report
+                    .damaged
+                    .push((hex::encode(&k), "catalog entry without a record".into()));
+            }
+        }
+        if !self.keyring.collector {
+            report.stray_objects = self
+                .store
+                .list_objects()?
+                .iter()
+                .filter(|o| !referenced.contains(*o))
+                .count();
+        }
+        Ok(report)
+    }
+
+    fn check_record(
+        &self,
+        id: RecordId,
+        referenced: &mut HashSet<ObjectId>,
+        report: &mut CheckReport,
+    ) -> Result<()> {
+        let body = self.open_body(id)?;
+        let mut damage = Vec::new();
+        for (i, p) in body.parts.iter().enumerate() {
+            if let Some(o) = p.object() {
+                referenced.insert(o);
+            }
+            report.parts += 1;
+            match self.get(id, &i.to_string(), &mut io::sink()) {
+                Ok(_) => report.bytes += p.size,
+                Err(Error::Damaged { what, .. }) => damage.push(what),
+                Err(e) => return Err(e),
+            }
+        }
+        if damage.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::damaged(id, damage.join("; ")))
+        }
+    }
+
+    /// Removes a record and its objects. Durable when it returns.
+    pub fn remove(&self, id: RecordId) -> Result<()> {
+        let body = self.open_body(id)?;
+        let objects: Vec<ObjectId> = body.parts.iter().filter_map(|p| p.object()).collect();
+        drop(body);
+        let search_keys: Vec<sled::IVec> = self
+            .store
+            .search
+            .scan_prefix(id.0)
+            .keys()
+            .collect::<Result<_, _>>()?;
+        let s = &self.store;
+        (&s.records, &s.catalog, &s.search, &s.pending)
+            .transaction(|(r, c, t, p)| {
+                r.remove(&id.0[..])?;
+                c.remove(&id.0[..])?;
+                for k in &search_keys {
+                    t.remove(k.clone())?;
+                }
+                for o in &objects {
+                    p.insert(&o.0[..], &[][..])?;
+                }
+                Ok::<(), ConflictableTransactionError<Error>>(())
+            })
+            .map_err(|e| match e {
+                TransactionError::Abort(e) => e,
+                TransactionError::Storage(e) => e.into(),
+            })?;
+        s.sync()?;
+        s.delete_objects(&objects)?;
+        s.sync()
+    }
+}

@@ -1,0 +1,260 @@
+//! The vault: a locked vault (database open, keys sealed) and an unlocked one.
+//!
+//! Operations that need keys exist only on [`Vault`], which can only be had from
+//! [`LockedVault::unlock`] or [`LockedVault::init`]. Submodules hold the operations:
+//! [`add`] writes records, [`read`] lists, searches and opens them, [`check`] verifies and
+//! removes.
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::id::{IdPrefix, RecordId};
+use crate::keyring::{self, Keyring, Passphrase};
+use crate::seal::Recipients;
+use crate::store::Store;
+
+pub mod add;
+pub mod check;
+pub mod read;
+
+pub use add::{NewRecord, PartInput};
+pub use check::CheckReport;
+pub use read::{Filter, Listing, PartView, RecordView};
+
+/// Where a vault and its keyring are.
+#[derive(Debug, Clone)]
+pub struct VaultPaths {
+    pub root: PathBuf,
+    pub keyring: PathBuf,
+}
+
+impl VaultPaths {
+    /// The keyring defaults to `<root>/keyring`.
+    pub fn new(root: impl Into<PathBuf>, keyring: Option<PathBuf>) -> VaultPaths {
+        let root = root.into();
+        let keyring = keyring.unwrap_or_else(|| root.join("keyring"));
+        VaultPaths { root, keyring }
+    }
+}
+
+/// Choices made at `init`.
+#[derive(Debug, Clone, Default)]
+pub struct InitOptions {
+    /// scrypt work factor (log2 N); `None` calibrates to about one second.
+    pub work_factor: Option<u8>,
+    /// Extra content recipients (an HQ or backup key), or a collector's recipients.
+    pub recipients: Vec<String>,
+    /// Identity custodians; empty means the content recipients.
+    pub identity_recipients: Vec<String>,
+    /// Make a collector that holds no decryption key.
+    pub collector: bool,
+}
+
+/// A vault whose database is open and locked against other processes, keys still sealed.
+pub struct LockedVault {
+    paths: VaultPaths,
+    store: Store,
+}
+
+/// An unlocked vault.
+pub struct Vault {
+    paths: VaultPaths,
+    store: Store,
+    keyring: Keyring,
+    identity: Option<age::x25519::Identity>,
+    content: Recipients,
+}
+
+/// The public keys of a vault, as `amanat keys` prints them.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct KeysInfo {
+    /// The vault's own `age1…` recipient (absent on a collector).
+    pub recipient: Option<String>,
+    /// The signing key as an `ssh-ed25519 …` line.
+    pub signing_key: String,
+    /// OpenSSH fingerprint of the signing key.
+    pub fingerprint: String,
+    /// A line for an OpenSSH `allowed_signers` file.
+    pub allowed_signers: String,
+    pub content_recipients: Vec<String>,
+    pub identity_recipients: Vec<String>,
+    pub collector: bool,
+}
+
+impl LockedVault {
+    /// Creates a vault and its keyring. The keyring is written last, so a vault directory
+    /// without one is an interrupted `init`.
+    pub fn init(paths: VaultPaths, pass: &Passphrase, opts: &InitOptions) -> Result<Vault> {
+        if paths.keyring.exists() {
+            return Err(Error::VaultExists(paths.keyring.clone()));
+        }
+        // Validate everything before touching the disk.
+        let extra = Recipients::parse_all(&opts.recipients)
+            .map(|r| r.texts())
+            .or_else(|e| {
+                if opts.recipients.is_empty() {
+                    Ok(vec![])
+                } else {
+                    Err(e)
+                }
+            })?;
+        let custodians = Recipients::parse_all(&opts.identity_recipients)
+            .map(|r| r.texts())
+            .or_else(|e| {
+                if opts.identity_recipients.is_empty() {
+                    Ok(vec![])
+                } else {
+                    Err(e)
+                }
+            })?;
+        let keyring = Keyring::generate(opts.collector, extra, custodians)?;
+        let sealed = keyring::seal_file(&keyring, pass, opts.work_factor)?;
+
+        let store = Store::create(&paths.root, &keyring.vault_id)?;
+        if let Some(dir) = paths.keyring.parent() {
+            if !dir.as_os_str().is_empty() && !dir.exists() {
+                fs::create_dir_all(dir).map_err(|e| Error::output(dir, e))?;
+            }
+        }
+        crate::durable::write_atomic(&paths.keyring, &sealed)?;
+        Vault::assemble(paths, store, keyring)
+    }
+
+    /// Opens the vault at `paths.root`, taking its lock and sweeping crash leftovers.
+    pub fn open(paths: VaultPaths) -> Result<LockedVault> {
+        if !paths.root.exists() {
+            return Err(Error::NoVault(paths.root.clone()));
+        }
+        let store = Store::open(&paths.root)?;
+        Ok(LockedVault { paths, store })
+    }
+
+    /// Whether the keyring file is where it should be.
+    pub fn keyring_present(&self) -> bool {
+        self.paths.keyring.exists()
+    }
+
+    /// Unlocks with the passphrase.
+    pub fn unlock(self, pass: &Passphrase) -> Result<Vault> {
+        let bytes = match fs::read(&self.paths.keyring) {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(Error::KeyringMissing(self.paths.keyring.clone()))
+            }
+            Err(e) => {
+                return Err(Error::io(
+                    format!("reading {}", self.paths.keyring.display()),
+                    e,
+                ))
+            }
+        };
+        let keyring = keyring::open_file(&bytes, pass, &self.paths.keyring)?;
+        if keyring.vault_id != self.store.vault_id()? {
+            return Err(Error::KeyringMismatch(self.paths.keyring.clone()));
+        }
+        Vault::assemble(self.paths, self.store, keyring)
+    }
+
+    /// The vault directory.
+    pub fn root(&self) -> &Path {
+        &self.paths.root
+    }
+}
+
+impl Vault {
+    fn assemble(paths: VaultPaths, store: Store, keyring: Keyring) -> Result<Vault> {
+        let content = Recipients::parse_all(&keyring.content_recipients)?;
+        let identity = keyring.identity();
+        Ok(Vault {
+            paths,
+            store,
+            keyring,
+            identity,
+            content,
+        })
+    }
+
+    /// Where the vault is.
+    pub fn paths(&self) -> &VaultPaths {
+        &self.paths
+    }
+
+    /// Whether this is a collector, which cannot read what it holds.
+    pub fn is_collector(&self) -> bool {
+        self.keyring.collector
+    }
+
+    /// The public keys of this vault.
+    pub fn keys(&self) -> KeysInfo {
+        let pk = &self.keyring.signing_public;
+        let line = crate::sshkey::ed25519_line(pk);
+        KeysInfo {
+            recipient: self.keyring.own_recipient(),
+            allowed_signers: format!("amanat-{} {line}", hex::encode(&self.keyring.vault_id[..4])),
+            signing_key: line,
+            fingerprint: crate::sshkey::fingerprint(pk),
+            content_recipients: self.keyring.content_recipients.clone(),
+            identity_recipients: self.keyring.identity_recipients.clone(),
+            collector: self.keyring.collector,
+        }
+    }
+
+    /// The identities this device can open records with.
+    fn identities(&self) -> Result<Vec<&dyn age::Identity>> {
+        match &self.identity {
+            Some(i) => Ok(vec![i as &dyn age::Identity]),
+            None => Err(Error::CannotOpen(
+                "this device is a collector: it holds no key that opens the records it collected"
+                    .into(),
+            )),
+        }
+    }
+
+    /// Resolves a full id or any unambiguous prefix of one.
+    pub fn resolve(&self, typed: &str) -> Result<RecordId> {
+        let prefix = IdPrefix::parse(typed).ok_or_else(|| Error::NoSuchRecord(typed.to_owned()))?;
+        let mut found = Vec::new();
+        for kv in self.store.catalog.range(prefix.lower_bound()..) {
+            let (k, _) = kv?;
+            if !prefix.matches(&k) {
+                break;
+            }
+            found.push(
+                RecordId::from_slice(&k)
+                    .ok_or_else(|| Error::VaultDamaged("catalog key".into()))?,
+            );
+            if found.len() > 1 {
+                // Count them all for the message, but stop early on a short prefix.
+                if found.len() > 99 {
+                    break;
+                }
+            }
+        }
+        // A record may be in `records` but not in the catalog if the catalog is damaged.
+        if found.is_empty() {
+            for kv in self.store.records.range(prefix.lower_bound()..) {
+                let (k, _) = kv?;
+                if !prefix.matches(&k) {
+                    break;
+                }
+                if let Some(id) = RecordId::from_slice(&k) {
+                    found.push(id);
+                }
+            }
+        }
+        match found.len() {
+            0 => Err(Error::NoSuchRecord(typed.to_owned())),
+            1 => Ok(found[0]),
+            n => Err(Error::AmbiguousId {
+                prefix: typed.to_owned(),
+                count: n,
+            }),
+        }
+    }
+
+    /// Number of records held.
+    pub fn count(&self) -> usize {
+        self.store.records.len()
+    }
+}

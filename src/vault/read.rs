@@ -1,0 +1,382 @@
+//! Reading: list and search from the catalog, show and get from sealed records.
+//!
+//! `list` and `search` cost no X25519 operation: they open catalog entries with the
+//! symmetric catalog key, on as many threads as there are cores. `show`, `get` and `check`
+//! open the record body with age.
+use std::fs::{self, OpenOptions};
+use std::io::{self, Write};
+use std::path::Path;
+
+use zeroize::Zeroizing;
+
+use super::Vault;
+use crate::catalog::{self, CatalogEntry};
+use crate::error::{Error, Result};
+use crate::id::RecordId;
+use crate::record::{Metadata, PartKind, RecordBody, Storage};
+use crate::seal::{self, Digest, OpenFailure, StreamError};
+
+/// What `list` keeps.
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    pub tag: Option<String>,
+    pub witness: Option<String>,
+    pub since: Option<jiff::civil::Date>,
+    pub until: Option<jiff::civil::Date>,
+}
+
+impl Filter {
+    fn keeps(&self, e: &CatalogEntry) -> bool {
+        if self.tag.is_some() || self.witness.is_some() {
+            let Some(m) = &e.meta else { return false };
+            if let Some(t) = &self.tag {
+                let t = crate::text::normalize(t);
+                if !m.tags.iter().any(|x| crate::text::normalize(x) == t) {
+                    return false;
+                }
+            }
+            if let Some(w) = &self.witness {
+                if m.witness.as_deref() != Some(w.as_str()) {
+                    return false;
+                }
+            }
+        }
+        if self.since.is_some() || self.until.is_some() {
+            let Some(d) = e.effective_date() else {
+                return false;
+            };
+            if self.since.is_some_and(|s| d < s) || self.until.is_some_and(|u| d > u) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// One record as `list` and `search` return it.
+pub struct Listing {
+    pub id: RecordId,
+    pub entry: CatalogEntry,
+}
+
+/// Result of a catalog scan: the records kept, and catalog entries that did not open.
+pub struct Scan {
+    pub items: Vec<Listing>,
+    pub damaged: Vec<RecordId>,
+}
+
+/// A part as `show` describes it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PartView {
+    pub index: usize,
+    pub kind: &'static str,
+    pub name: String,
+    pub size: u64,
+    pub sha256: String,
+    pub stored: &'static str,
+}
+
+/// A record as `show` describes it (no part contents).
+pub struct RecordView {
+    pub id: RecordId,
+    pub created: i64,
+    pub meta: Metadata,
+    pub parts: Vec<PartView>,
+}
+
+/// Splits the 16-byte key space into `n` ranges by the first byte.
+fn key_ranges(n: usize) -> Vec<(Vec<u8>, Option<Vec<u8>>)> {
+    let n = n.clamp(1, 16);
+    (0..n)
+        .map(|i| {
+            let lo = vec![(i * 256 / n) as u8];
+            let hi = (i + 1 < n).then(|| vec![((i + 1) * 256 / n) as u8]);
+            (lo, hi)
+        })
+        .collect()
+}
+
+fn threads() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+}
+
+impl Vault {
+    /// Runs `f` over every catalog entry in parallel ranges; `f` returns whether to keep it.
+    fn scan<F>(&self, f: F) -> Result<Scan>
+    where
+        F: Fn(&RecordId, &CatalogEntry) -> Result<bool> + Sync,
+    {
+        let key = &self.keyring.catalog_key;
+        let results: Vec<Result<Scan>> = std::thread::scope(|s| {
+            let handles: Vec<_> = key_ranges(threads())
+                .into_iter()
+                .map(|(lo, hi)| {
+                    let f = &f;
+                    s.spawn(move || {
+                        let mut out = Scan {
+                            items: vec![],
+                            damaged: vec![],
+                        };
+                        let iter = match hi {
+                            Some(hi) => self.store.catalog.range(lo..hi),
+                            None => self.store.catalog.range(lo..),
+                        };
+                        for kv in iter {
+                            let (k, v) = kv?;
+                            let Some(id) = RecordId::from_slice(&k) else {
+                                return Err(Error::VaultDamaged(
+                                    "a catalog key is malformed".into(),
+                                ));
+                            };
+                            let entry = key
+                                .open(catalog::DOMAIN_CATALOG, &id.0, &v)
+                                .ok()
+                                .and_then(|p| CatalogEntry::decode(&p));
+                            match entry {
+                                Some(entry) => {
+                                    if f(&id, &entry)? {
+                                        out.items.push(Listing { id, entry });
+                                    }
+                                }
+                                None => out.damaged.push(id),
+                            }
+                        }
+                        Ok(out)
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("scan threads do not panic"))
+                .collect()
+        });
+        let mut all = Scan {
+            items: vec![],
+            damaged: vec![],
+        };
+        for r in results {
+            let r = r?;
+            all.items.extend(r.items);
+            all.damaged.extend(r.damaged);
+        }
+        all.items.sort_by_key(|l| (l.entry.created, l.id));
+        Ok(all)
+    }
+
+    /// Lists records, oldest first.
+    pub fn list(&self, filter: &Filter) -> Result<Scan> {
+        self.scan(|_, e| Ok(filter.keeps(e)))
+    }
+
+    /// Finds records whose title, tags, place, note or testimony text contain every term
+    /// of `query` (case-insensitive, Unicode-normalized substring match).
+    pub fn search(&self, query: &str) -> Result<Scan> {
+        let terms = crate::text::terms(query);
+        if terms.is_empty() {
+            return Err(Error::Invalid("the search query is empty".into()));
+        }
+        if self.keyring.collector {
+            return Err(Error::CannotOpen(
+                "this device is a collector: it cannot search what it collected".into(),
+            ));
+        }
+        let key = &self.keyring.catalog_key;
+        self.scan(|id, e| {
+            let fields = e.search_fields();
+            let mut hay: Vec<&str> = fields.iter().map(String::as_str).collect();
+            if crate::text::matches_all(&terms, &hay) {
+                return Ok(true);
+            }
+            let mut chunks = Vec::new();
+            for kv in self.store.search.scan_prefix(id.0) {
+                let (k, v) = kv?;
+                let plain = key
+                    .open(catalog::DOMAIN_SEARCH, &k, &v)
+                    .map_err(|_| Error::damaged(id, "search text does not authenticate"))?;
+                let text = String::from_utf8(plain.to_vec())
+                    .map_err(|_| Error::damaged(id, "search text is not UTF-8"))?;
+                chunks.push(Zeroizing::new(text));
+            }
+            hay.extend(chunks.iter().map(|c| c.as_str()));
+            Ok(crate::text::matches_all(&terms, &hay))
+        })
+    }
+
+    /// Opens a record's sealed body.
+    pub(crate) fn open_body(&self, id: RecordId) -> Result<RecordBody> {
+        let ids = self.identities()?;
+        let sealed = self
+            .store
+            .records
+            .get(id.0)?
+            .ok_or_else(|| Error::NoSuchRecord(id.to_hex()))?;
+        let plain = seal::open_bytes(&ids, &sealed).map_err(|f| match f {
+            OpenFailure::NotForUs => Error::CannotOpen(format!(
+                "record {} is not sealed to this vault's key",
+                id.short()
+            )),
+            OpenFailure::Corrupt(w) => Error::damaged(id, w),
+            OpenFailure::ExcessiveWork { .. } => Error::damaged(id, "unexpected passphrase stanza"),
+            OpenFailure::Io(e) => Error::io("reading a record", e),
+        })?;
+        RecordBody::decode(id, &plain)
+    }
+
+    /// Metadata and parts of a record.
+    pub fn show(&self, id: RecordId) -> Result<RecordView> {
+        let body = self.open_body(id)?;
+        let parts = body
+            .parts
+            .iter()
+            .enumerate()
+            .map(|(index, p)| PartView {
+                index,
+                kind: p.kind.as_str(),
+                name: p.name.clone(),
+                size: p.size,
+                sha256: hex::encode(p.sha256),
+                stored: match p.storage {
+                    Storage::Inline(_) => "inline",
+                    Storage::Object { .. } => "object",
+                },
+            })
+            .collect();
+        Ok(RecordView {
+            id,
+            created: body.created,
+            meta: body.meta.clone(),
+            parts,
+        })
+    }
+
+    /// Writes a part's plaintext to `out`, verifying its size and SHA-256. Bytes may have
+    /// been written before damage is found; [`Vault::get_to_file`] guards against that.
+    pub fn get(&self, id: RecordId, part: &str, out: &mut dyn Write) -> Result<PartView> {
+        let body = self.open_body(id)?;
+        let i = body.find_part(part).ok_or_else(|| Error::NoSuchPart {
+            id: id.short(),
+            part: part.to_owned(),
+        })?;
+        let p = &body.parts[i];
+        let digest = match &p.storage {
+            Storage::Inline(bytes) => {
+                out.write_all(bytes)
+                    .map_err(|e| Error::output("output", e))?;
+                Digest {
+                    size: bytes.len() as u64,
+                    sha256: seal::sha256(bytes),
+                }
+            }
+            Storage::Object { id: oid, .. } => {
+                let oid = crate::id::ObjectId(*oid);
+                let f = self.store.open_object(&oid).map_err(|_| {
+                    Error::damaged(id, format!("the object holding {:?} is missing", p.name))
+                })?;
+                seal::open_stream(&self.identities()?, f, out).map_err(|e| match e {
+                    StreamError::Write(e) => Error::output("output", e),
+                    StreamError::Read(e) => Error::io("reading an object", e),
+                    StreamError::Open(OpenFailure::Io(e)) => Error::io("reading an object", e),
+                    StreamError::Open(f) => Error::damaged(id, format!("part {:?}: {f:?}", p.name)),
+                })?
+            }
+        };
+        if digest.size != p.size || digest.sha256 != p.sha256 {
+            return Err(Error::damaged(
+                id,
+                format!("part {:?} does not match its SHA-256 from ingest", p.name),
+            ));
+        }
+        Ok(PartView {
+            index: i,
+            kind: p.kind.as_str(),
+            name: p.name.clone(),
+            size: p.size,
+            sha256: hex::encode(p.sha256),
+            stored: if p.object().is_some() {
+                "object"
+            } else {
+                "inline"
+            },
+        })
+    }
+
+    /// Writes a part to `path`: into a temporary file beside it, renamed into place only
+    /// once the whole part has verified, so a damaged part leaves no partial plaintext.
+    pub fn get_to_file(
+        &self,
+        id: RecordId,
+        part: &str,
+        path: &Path,
+        overwrite: bool,
+    ) -> Result<PartView> {
+        if !overwrite && path.exists() {
+            return Err(Error::Output {
+                path: path.to_owned(),
+                reason: "it already exists (pass --force to replace it)".into(),
+            });
+        }
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+            _ => Path::new(".").to_owned(),
+        };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = dir.join(format!(
+            ".{name}.amanat-partial-{}",
+            hex::encode(crate::id::random_bytes::<6>())
+        ));
+        let result = (|| {
+            let f = OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&tmp)
+                .map_err(|e| Error::output(path, e))?;
+            let mut w = io::BufWriter::new(f);
+            let view = self.get(id, part, &mut w).map_err(|e| match e {
+                Error::Output { reason, .. } => Error::Output {
+                    path: path.to_owned(),
+                    reason,
+                },
+                other => other,
+            })?;
+            let f = w
+                .into_inner()
+                .map_err(|e| Error::output(path, e.into_error()))?;
+            f.sync_all().map_err(|e| Error::output(path, e))?;
+            fs::rename(&tmp, path).map_err(|e| Error::output(path, e))?;
+            crate::durable::sync_dir(&dir)?;
+            Ok(view)
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        result
+    }
+
+    /// The kinds of part a record has, for messages.
+    pub fn part_names(&self, id: RecordId) -> Result<Vec<(PartKind, String)>> {
+        Ok(self
+            .open_body(id)?
+            .parts
+            .iter()
+            .map(|p| (p.kind, p.name.clone()))
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key_ranges;
+
+    #[test]
+    fn ranges_cover_the_key_space() {
+        let r = key_ranges(2);
+        assert_eq!(r[0], (vec![0], Some(vec![128])));
+        assert_eq!(r[1], (vec![128], None));
+        assert_eq!(key_ranges(1)[0], (vec![0], None));
+    }
+}
