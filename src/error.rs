@@ -20,7 +20,7 @@ pub enum Error {
     #[error("no vault at {0}")]
     NoVault(PathBuf),
     /// `init` found something at the target directory.
-    #[error("{0} already exists and is not empty")]
+    #[error("{0} already exists")]
     VaultExists(PathBuf),
     /// The keyring file is not where it was expected.
     #[error("keyring not found at {0}")]
@@ -87,7 +87,7 @@ impl Error {
     pub fn hint(&self) -> &'static str {
         match self {
             Error::NoVault(_) => "create one with `amanat init`, or point --vault / AMANAT_VAULT at an existing vault",
-            Error::VaultExists(_) => "choose another --vault directory; nothing was changed",
+            Error::VaultExists(_) => "choose another --vault directory or --keyring path; nothing was changed",
             Error::KeyringMissing(_) => "insert the media that holds the keyring, or pass --keyring PATH / AMANAT_KEYRING",
             Error::WrongPassphrase => "check the passphrase (or the first line of --passphrase-file) and try again",
             Error::KeyringDamaged(_) => "restore the keyring from your backup copy; without it the vault cannot be opened",

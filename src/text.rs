@@ -9,7 +9,14 @@ use unicode_normalization::UnicodeNormalization;
 
 /// The normalized form that stored search text and queries are compared in.
 pub fn normalize(s: &str) -> String {
-    s.nfkc().collect::<String>().to_lowercase()
+    let lower = s.nfkc().collect::<String>().to_lowercase();
+    // Lower-casing the Turkic capital İ gives "i" plus a combining dot above; drop the dot
+    // so that İ, I and i all find "i" (Kazakh and Uyghur Latin spellings mix them).
+    if lower.contains('\u{307}') {
+        lower.replace("i\u{307}", "i")
+    } else {
+        lower
+    }
 }
 
 /// Splits a normalized query into terms; a record matches when it contains every term.
@@ -50,6 +57,12 @@ mod tests {
         assert!(matches_all(&terms("ئۈرۈمچى"), &[&hay]));
         assert!(matches_all(&terms("乌鲁木齐"), &[&hay]));
         assert!(!matches_all(&terms("北京"), &[&hay]));
+    }
+
+    #[test]
+    fn turkic_dotted_capital_i_matches_plain_i() {
+        let hay = normalize("Ürimşide ustadı");
+        assert!(matches_all(&terms("ÜRİMŞİDE"), &[&hay]));
     }
 
     #[test]

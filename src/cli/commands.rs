@@ -23,17 +23,16 @@ pub struct InitArgs {
 }
 
 pub fn init(g: &Global, a: InitArgs) -> anyhow::Result<u8> {
-    if let Some(w) = a.kdf_work_factor {
-        if w < 16 {
-            eprintln!("amanat: warning: scrypt work factor {w} is weak; use it only for tests");
-        }
-    }
+    let weak = a.kdf_work_factor.filter(|&w| w < 16);
     let opts = InitOptions {
         work_factor: a.kdf_work_factor,
         recipients: a.recipients,
         ..Default::default()
     };
     let v = init_vault(g, opts)?;
+    if let Some(w) = weak {
+        eprintln!("amanat: warning: scrypt work factor {w} is weak; use it only for tests");
+    }
     let k = v.keys();
     eprintln!("Created a vault at {}", v.paths().root.display());
     eprintln!(

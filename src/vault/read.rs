@@ -304,6 +304,8 @@ impl Vault {
 
     /// Writes a part to `path`: into a temporary file beside it, renamed into place only
     /// once the whole part has verified, so a damaged part leaves no partial plaintext.
+    /// A path that exists and is not a regular file (a terminal, a pipe, `/dev/null`) is
+    /// written directly: it cannot be replaced and holds nothing to protect.
     pub fn get_to_file(
         &self,
         id: RecordId,
@@ -311,17 +313,45 @@ impl Vault {
         path: &Path,
         overwrite: bool,
     ) -> Result<PartView> {
-        if !overwrite && path.exists() {
-            return Err(Error::Output {
+        let fix_path = |e: Error| match e {
+            Error::Output { reason, .. } => Error::Output {
                 path: path.to_owned(),
-                reason: "it already exists (pass --force to replace it)".into(),
-            });
+                reason,
+            },
+            other => other,
+        };
+        match fs::metadata(path) {
+            Ok(md) if !md.is_file() => {
+                if md.is_dir() {
+                    return Err(Error::Output {
+                        path: path.to_owned(),
+                        reason: "it is a directory".into(),
+                    });
+                }
+                let f = OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .map_err(|e| Error::output(path, e))?;
+                let mut w = io::BufWriter::new(f);
+                let view = self.get(id, part, &mut w).map_err(fix_path)?;
+                w.flush().map_err(|e| Error::output(path, e))?;
+                return Ok(view);
+            }
+            Ok(_) if !overwrite => {
+                return Err(Error::Output {
+                    path: path.to_owned(),
+                    reason: "it already exists (pass --force to replace it)".into(),
+                })
+            }
+            _ => {}
         }
-        let dir = match path.parent() {
+        // Replace the file a symbolic link points to, not the link.
+        let target = fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+        let dir = match target.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
             _ => Path::new(".").to_owned(),
         };
-        let name = path
+        let name = target
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
@@ -336,18 +366,12 @@ impl Vault {
                 .open(&tmp)
                 .map_err(|e| Error::output(path, e))?;
             let mut w = io::BufWriter::new(f);
-            let view = self.get(id, part, &mut w).map_err(|e| match e {
-                Error::Output { reason, .. } => Error::Output {
-                    path: path.to_owned(),
-                    reason,
-                },
-                other => other,
-            })?;
+            let view = self.get(id, part, &mut w).map_err(fix_path)?;
             let f = w
                 .into_inner()
                 .map_err(|e| Error::output(path, e.into_error()))?;
             f.sync_all().map_err(|e| Error::output(path, e))?;
-            fs::rename(&tmp, path).map_err(|e| Error::output(path, e))?;
+            fs::rename(&tmp, &target).map_err(|e| Error::output(path, e))?;
             crate::durable::sync_dir(&dir)?;
             Ok(view)
         })();

@@ -1,0 +1,414 @@
+//! Bad input of every kind: a clear one-line error, a non-zero exit, the vault unchanged.
+use std::fs;
+
+use crate::util::*;
+
+#[test]
+fn wrong_passphrase_is_refused_and_changes_nothing() {
+    let env = Env::new();
+    env.add(&["--title", "kept"]);
+    let before = env.state();
+    let wrong = env.input("wrong", "not the passphrase\n");
+    let o = env
+        .cmd()
+        .args(["list"])
+        .env("AMANAT_PASSPHRASE_FILE", &wrong)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err.contains("wrong passphrase") && err.contains("try again"),
+        "{err}"
+    );
+    assert_eq!(env.state(), before);
+}
+
+#[test]
+fn no_vault_says_how_to_make_one() {
+    let env = Env::bare();
+    let err = env.fails(&["list"], 2);
+    assert!(
+        err.contains("no vault at") && err.contains("amanat init"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_second_process_is_told_the_vault_is_in_use() {
+    let env = Env::new();
+    env.add(&["--title", "x"]);
+    let held = amanat::LockedVault::open(amanat::VaultPaths::new(&env.vault, None)).unwrap();
+    let err = env.fails(&["list"], 2);
+    assert!(err.contains("in use by another process"), "{err}");
+    drop(held);
+    env.ok(&["list"]);
+}
+
+#[test]
+fn unknown_id_and_unknown_part_exit_1() {
+    let env = Env::new();
+    let id = env.add(&["--title", "x"]);
+    let err = env.fails(&["show", "ffffffffffffffff"], 1);
+    assert!(
+        err.contains("no record matches") && err.contains("amanat list"),
+        "{err}"
+    );
+    env.fails(&["show", "not-hex"], 1);
+    let err = env.fails(&["get", &id, "nothing.pdf", "-o", "-"], 1);
+    assert!(
+        err.contains("no part") && err.contains("amanat show"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unreadable_attachment_adds_nothing() {
+    let env = Env::new();
+    let good = env.input("good.bin", vec![5u8; 200_000]);
+    let before = env.state();
+    let missing = env.root().join("in/missing.jpg");
+    let err = env.fails(
+        &[
+            "add",
+            "--title",
+            "x",
+            good.to_str().unwrap(),
+            missing.to_str().unwrap(),
+        ],
+        2,
+    );
+    assert!(
+        err.contains("cannot read")
+            && err.contains("missing.jpg")
+            && err.contains("nothing was added"),
+        "{err}"
+    );
+    let dir = env.root().join("in");
+    let err = env.fails(&["add", "--title", "x", dir.to_str().unwrap()], 2);
+    assert!(err.contains("is a directory"), "{err}");
+    let err = env.fails(
+        &[
+            "add",
+            "--title",
+            "x",
+            "--testimony",
+            missing.to_str().unwrap(),
+        ],
+        2,
+    );
+    assert!(err.contains("missing.jpg"), "{err}");
+    assert_eq!(env.state(), before);
+    assert!(env.tmp_is_empty());
+}
+
+#[test]
+fn bad_metadata_is_refused() {
+    let env = Env::new();
+    let before = env.state();
+    assert!(env
+        .fails(&["add", "--title", "x", "--date", "31/12/2020"], 2)
+        .contains("YYYY-MM-DD"));
+    assert!(env.fails(&["add", "--title", "  "], 2).contains("title"));
+    let a = env.input("a.txt", "1");
+    let b_dir = env.root().join("in/sub");
+    fs::create_dir(&b_dir).unwrap();
+    fs::write(b_dir.join("a.txt"), "2").unwrap();
+    let err = env.fails(
+        &[
+            "add",
+            "--title",
+            "x",
+            a.to_str().unwrap(),
+            b_dir.join("a.txt").to_str().unwrap(),
+        ],
+        2,
+    );
+    assert!(err.contains("two parts are named"), "{err}");
+    assert_eq!(env.state(), before);
+}
+
+/// Rewrites one value of a sled tree in place, as bit rot or an attacker would.
+fn corrupt_tree_value(env: &Env, tree: &str, id_hex: &str) {
+    let db = sled::Config::new()
+        .path(env.vault.join("db"))
+        .open()
+        .unwrap();
+    let t = db.open_tree(tree).unwrap();
+    let key = hex::decode(id_hex).unwrap();
+    let mut v = t.get(&key).unwrap().expect("value present").to_vec();
+    let n = v.len();
+    v[n / 2] ^= 0x01;
+    t.insert(&key, v).unwrap();
+    db.flush().unwrap();
+}
+
+#[test]
+fn corrupted_record_is_reported_and_confined() {
+    let env = Env::new();
+    let good = env.add(&["--title", "good"]);
+    let bad = env.add(&["--title", "bad"]);
+    corrupt_tree_value(&env, "records", &bad);
+    let err = env.fails(&["show", &bad], 1);
+    assert!(err.contains("damaged") && err.contains(&bad), "{err}");
+    env.ok(&["show", &good]);
+    let o = env.run(&["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains(&format!("DAMAGED {bad}")) && !out.contains(&good),
+        "{out}"
+    );
+}
+
+#[test]
+fn corrupted_catalog_entry_is_reported_by_list_and_check() {
+    let env = Env::new();
+    let good = env.add(&["--title", "good"]);
+    let bad = env.add(&["--title", "bad"]);
+    corrupt_tree_value(&env, "catalog", &bad);
+    let o = env.run(&["list"]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains(&good[..10]));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("1 catalog entries are damaged"));
+    let o = env.run(&["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stdout).contains(&bad));
+    // The record itself still opens: the catalog is only an index.
+    env.ok(&["show", &bad]);
+}
+
+#[test]
+fn corrupted_object_is_detected_and_leaves_no_partial_output() {
+    let env = Env::new();
+    let data: Vec<u8> = (0..2_500_000u32).map(|i| (i % 241) as u8).collect();
+    let f = env.input("video.mp4", &data);
+    let id = env.add(&["--title", "v", f.to_str().unwrap()]);
+    let other = env.add(&[
+        "--title",
+        "other",
+        env.input("o.bin", vec![1u8; 90_000]).to_str().unwrap(),
+    ]);
+    let objects = files_below(&env.vault.join("objects"));
+    let obj = objects
+        .iter()
+        .max_by_key(|p| fs::metadata(p).unwrap().len())
+        .unwrap();
+    let mut bytes = fs::read(obj).unwrap();
+    let n = bytes.len();
+    bytes[n - 1000] ^= 0x80;
+    fs::write(obj, &bytes).unwrap();
+    let out = env.out("video.mp4");
+    let err = env.fails(&["get", &id, "video.mp4", "-o", out.to_str().unwrap()], 1);
+    assert!(err.contains("damaged"), "{err}");
+    assert!(!out.exists());
+    assert_eq!(
+        fs::read_dir(env.root().join("out")).unwrap().count(),
+        0,
+        "no partial file left"
+    );
+    let o = env.run(&["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains(&id) && !stdout.contains(&other), "{stdout}");
+    env.ok(&["get", &other, "o.bin", "-o", "-"]);
+}
+
+#[test]
+fn truncated_object_is_detected() {
+    let env = Env::new();
+    let id = env.add(&[
+        "--title",
+        "v",
+        env.input("a.bin", vec![4u8; 300_000]).to_str().unwrap(),
+    ]);
+    let obj = &files_below(&env.vault.join("objects"))[0];
+    let len = fs::metadata(obj).unwrap().len();
+    fs::OpenOptions::new()
+        .write(true)
+        .open(obj)
+        .unwrap()
+        .set_len(len - 20_000)
+        .unwrap();
+    assert!(env
+        .fails(&["get", &id, "a.bin", "-o", "-"], 1)
+        .contains("damaged"));
+    fs::remove_file(obj).unwrap();
+    assert!(env
+        .fails(&["get", &id, "a.bin", "-o", "-"], 1)
+        .contains("missing"));
+}
+
+#[test]
+fn damaged_keyring_is_reported_not_mistaken() {
+    let env = Env::new();
+    let kr = env.vault.join("keyring");
+    let orig = fs::read(&kr).unwrap();
+    fs::write(&kr, &orig[..1000]).unwrap();
+    let err = env.fails(&["list"], 2);
+    assert!(
+        err.contains("keyring") && err.contains("damaged") && err.contains("backup"),
+        "{err}"
+    );
+    fs::write(&kr, b"").unwrap();
+    assert!(env.fails(&["list"], 2).contains("damaged"));
+    // A flipped byte in the ciphertext: never a panic, never a silent success.
+    for off in [30usize, 120, 2000, 4700, 9000] {
+        let mut b = orig.clone();
+        b[off] ^= 0x20;
+        fs::write(&kr, &b).unwrap();
+        let o = env.run(&["list"]);
+        assert!(
+            o.status.code() == Some(2) || o.status.code() == Some(1) && o.stdout.is_empty(),
+            "offset {off}"
+        );
+    }
+    fs::write(&kr, &orig).unwrap();
+    assert_eq!(
+        env.run(&["list"]).status.code(),
+        Some(1),
+        "empty vault lists nothing"
+    );
+}
+
+#[test]
+fn keyring_of_another_vault_is_refused() {
+    let a = Env::new();
+    let b = Env::new();
+    fs::copy(b.vault.join("keyring"), a.vault.join("keyring")).unwrap();
+    let err = a.fails(&["list"], 2);
+    assert!(err.contains("belongs to another vault"), "{err}");
+}
+
+#[test]
+fn absurd_kdf_work_factor_is_refused_quickly() {
+    let env = Env::new();
+    let kr = env.vault.join("keyring");
+    let mut b = fs::read(&kr).unwrap();
+    // Both slots: "scrypt <salt> 10" -> "scrypt <salt> 40", same length.
+    for slot in 0..2 {
+        let base = slot * amanat::keyring::SLOT_LEN + 4;
+        let head = String::from_utf8_lossy(&b[base..base + 120]).into_owned();
+        let pos = head.find(" 10\n").unwrap();
+        b[base + pos + 1] = b'4';
+    }
+    fs::write(&kr, &b).unwrap();
+    let start = std::time::Instant::now();
+    let err = env.fails(&["list"], 2);
+    assert!(err.contains("work factor 40"), "{err}");
+    // A hang would take hours; this bound only guards against that.
+    assert!(start.elapsed().as_secs() < 60);
+    assert!(env.fails(&["init", "--kdf-work-factor", "30"], 2).len() > 10);
+}
+
+#[test]
+fn unsupported_vault_version_is_refused() {
+    let env = Env::new();
+    fs::write(env.vault.join("VERSION"), "amanat-vault 9\n").unwrap();
+    let err = env.fails(&["list"], 2);
+    assert!(err.contains("unsupported vault format"), "{err}");
+}
+
+#[test]
+fn passphrase_never_comes_from_the_command_line() {
+    let env = Env::new();
+    let o = env
+        .cmd()
+        .args(["list", "--passphrase", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    // Without a terminal and without a file, it says how to give one.
+    let o = env
+        .cmd()
+        .env_remove("AMANAT_PASSPHRASE_FILE")
+        .args(["list"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--passphrase-file"));
+    let err = env.fails(&["--passphrase-file", "/nonexistent/pass", "list"], 2);
+    assert!(err.contains("/nonexistent/pass"), "{err}");
+}
+
+#[test]
+fn unwritable_output_is_reported() {
+    let env = Env::new();
+    let id = env.add(&[
+        "--title",
+        "x",
+        "--testimony",
+        env.input("t", "words").to_str().unwrap(),
+    ]);
+    let err = env.fails(
+        &["get", &id, "testimony", "-o", "/nonexistent-dir/out.txt"],
+        2,
+    );
+    assert!(
+        err.contains("cannot write") && err.contains("/nonexistent-dir/out.txt"),
+        "{err}"
+    );
+    // A device is written in place, never replaced: /dev/full reports a full disk and
+    // stays a device; /dev/null takes the bytes.
+    let err = env.fails(&["get", &id, "testimony", "-o", "/dev/full"], 2);
+    assert!(err.contains("disk is full"), "{err}");
+    use std::os::unix::fs::FileTypeExt;
+    assert!(fs::metadata("/dev/full")
+        .unwrap()
+        .file_type()
+        .is_char_device());
+    env.ok(&["get", &id, "testimony", "-o", "/dev/null"]);
+    assert!(fs::metadata("/dev/null")
+        .unwrap()
+        .file_type()
+        .is_char_device());
+    assert!(fs::read_dir("/dev")
+        .unwrap()
+        .flatten()
+        .all(|e| !e.file_name().to_string_lossy().contains("amanat-partial")));
+}
+
+/// A small tmpfs, where the system allows mounting one (CI runs as root).
+struct SmallFs(std::path::PathBuf);
+
+impl SmallFs {
+    fn mount(at: &std::path::Path, size: &str) -> Option<SmallFs> {
+        fs::create_dir_all(at).unwrap();
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(at)
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+        ok.then(|| SmallFs(at.to_owned()))
+    }
+}
+
+impl Drop for SmallFs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn full_disk_is_reported_and_leaves_the_vault_as_it_was() {
+    let mut env = Env::bare();
+    let mnt = env.root().join("small");
+    let Some(_fs) = SmallFs::mount(&mnt, "6m") else {
+        eprintln!("SKIPPED: cannot mount a tmpfs here (not root); CI runs this test as root");
+        return;
+    };
+    env.vault = mnt.join("vault");
+    env.ok(&["init", "--kdf-work-factor", "10"]);
+    let id = env.add(&["--title", "before the disk filled"]);
+    let before = env.state();
+    let big = env.input("big.bin", vec![0x5au8; 12 * 1024 * 1024]);
+    let err = env.fails(&["add", "--title", "too big", big.to_str().unwrap()], 2);
+    assert!(
+        err.contains("disk is full") && err.contains("unchanged"),
+        "{err}"
+    );
+    assert_eq!(env.state(), before);
+    assert!(env.tmp_is_empty());
+    env.ok(&["check"]);
+    assert!(env.ok(&["list"]).contains(&id[..10]));
+}

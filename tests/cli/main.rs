@@ -1,0 +1,7 @@
+//! Integration tests that drive the `amanat` binary, one module per concern.
+mod util;
+
+mod errors;
+mod markers;
+mod streaming;
+mod vault_core;

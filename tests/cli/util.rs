@@ -1,0 +1,192 @@
+//! A fresh directory, vault and command per test.
+#![allow(dead_code)]
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use assert_cmd::cargo::CommandCargoExt;
+
+/// The passphrase every test vault uses.
+pub const PASS: &str = "correct horse battery staple";
+
+/// A test's world: `root/` holds `vault/`, `pass`, `in/` (inputs), `out/` and `tmp/` (the
+/// TMPDIR of every amanat process, so tests can prove nothing was left there).
+pub struct Env {
+    pub dir: tempfile::TempDir,
+    pub vault: PathBuf,
+    pub pass: PathBuf,
+    pub keyring: Option<PathBuf>,
+}
+
+impl Env {
+    /// A world with no vault yet.
+    pub fn bare() -> Env {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        for d in ["in", "out", "tmp"] {
+            fs::create_dir(root.join(d)).unwrap();
+        }
+        let pass = root.join("pass");
+        fs::write(&pass, format!("{PASS}\n")).unwrap();
+        Env {
+            vault: root.join("vault"),
+            pass,
+            keyring: None,
+            dir,
+        }
+    }
+
+    /// A world with an initialized vault (scrypt work factor 10: tests only).
+    pub fn new() -> Env {
+        let env = Env::bare();
+        env.ok(&["init", "--kdf-work-factor", "10"]);
+        env
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Path of an input file, written with `bytes`.
+    pub fn input(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.root().join("in").join(name);
+        fs::write(&p, bytes).unwrap();
+        p
+    }
+
+    pub fn out(&self, name: &str) -> PathBuf {
+        self.root().join("out").join(name)
+    }
+
+    /// `amanat --vault VAULT` with the passphrase file and a private TMPDIR.
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("amanat").unwrap();
+        c.arg("--vault").arg(&self.vault);
+        if let Some(k) = &self.keyring {
+            c.arg("--keyring").arg(k);
+        }
+        c.env("AMANAT_PASSPHRASE_FILE", &self.pass)
+            .env("TMPDIR", self.root().join("tmp"))
+            .env_remove("AMANAT_VAULT")
+            .env_remove("AMANAT_KEYRING")
+            .stdin(Stdio::null());
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd().args(args).output().unwrap()
+    }
+
+    /// Runs and asserts success; returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let o = self.run(args);
+        assert!(
+            o.status.success(),
+            "amanat {args:?} failed: {}\n{}",
+            o.status,
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8(o.stdout).unwrap()
+    }
+
+    /// Runs and asserts the exit code; returns stderr, which must be one line.
+    pub fn fails(&self, args: &[&str], code: i32) -> String {
+        let o = self.run(args);
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert_eq!(o.status.code(), Some(code), "amanat {args:?}: stderr {err}");
+        assert_eq!(
+            err.trim_end().lines().count(),
+            1,
+            "one-line error expected, got {err:?}"
+        );
+        assert!(err.starts_with("amanat: "), "{err}");
+        err
+    }
+
+    /// Adds a record and returns its id.
+    pub fn add(&self, args: &[&str]) -> String {
+        let mut a = vec!["add"];
+        a.extend_from_slice(args);
+        let id = self.ok(&a).trim().to_owned();
+        assert_eq!(id.len(), 32, "add prints only the id: {id:?}");
+        id
+    }
+
+    /// Everything a user can observe of the vault's contents, to prove a failed command
+    /// changed nothing: the keyring's bytes, the object files, and the listing.
+    pub fn state(&self) -> (Vec<u8>, Vec<String>, String) {
+        let keyring = fs::read(self.keyring.clone().unwrap_or(self.vault.join("keyring"))).unwrap();
+        let mut objects = Vec::new();
+        for d in fs::read_dir(self.vault.join("objects")).unwrap().flatten() {
+            for f in fs::read_dir(d.path()).unwrap().flatten() {
+                objects.push(f.file_name().to_string_lossy().into_owned());
+            }
+        }
+        objects.sort();
+        let list = String::from_utf8(self.run(&["list", "--json"]).stdout).unwrap();
+        (keyring, objects, list)
+    }
+
+    pub fn tmp_is_empty(&self) -> bool {
+        fs::read_dir(self.root().join("tmp"))
+            .unwrap()
+            .next()
+            .is_none()
+            && fs::read_dir(self.vault.join("tmp"))
+                .unwrap()
+                .next()
+                .is_none()
+    }
+}
+
+/// Every file below `dir`.
+pub fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(rd) = fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(files_below(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// The SHA-256 of bytes, in hex.
+pub fn sha256_hex(b: &[u8]) -> String {
+    hex::encode(amanat::seal::sha256(b))
+}
+
+/// Runs a command while sampling its peak resident set size (VmHWM) from /proc.
+pub fn run_measuring_rss(mut cmd: Command) -> (Output, u64) {
+    let child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status_path = format!("/proc/{}/status", child.id());
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stop2 = stop.clone();
+    let sampler = std::thread::spawn(move || {
+        let mut peak = 0u64;
+        while !stop2.load(std::sync::atomic::Ordering::Relaxed) {
+            if let Ok(s) = fs::read_to_string(&status_path) {
+                for l in s.lines() {
+                    if let Some(v) = l.strip_prefix("VmHWM:") {
+                        let kib: u64 = v.trim().trim_end_matches("kB").trim().parse().unwrap_or(0);
+                        peak = peak.max(kib);
+                    }
+                }
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        peak
+    });
+    let out = child.wait_with_output().unwrap();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let peak = sampler.join().unwrap();
+    (out, peak)
+}

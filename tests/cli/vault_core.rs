@@ -1,0 +1,484 @@
+//! The everyday workflow: init, add, list, show, search, get, rm, keys, check, ingest.
+use std::fs;
+
+use crate::util::*;
+
+#[test]
+fn init_creates_a_vault_and_refuses_a_second_one() {
+    let env = Env::new();
+    assert!(env.vault.join("keyring").is_file());
+    assert!(env.vault.join("VERSION").is_file());
+    let err = env.fails(&["init", "--kdf-work-factor", "10"], 2);
+    assert!(err.contains("already exists"), "{err}");
+}
+
+#[test]
+fn add_then_show_reports_every_part_with_its_sha256() {
+    let env = Env::new();
+    let testimony = env.input("interview.txt", "They took my father at night.");
+    let scan: Vec<u8> = (0..200_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    let scan_path = env.input("passport scan.jpg", &scan);
+    let id = env.add(&[
+        "--title",
+        "Testimony of W-17",
+        "--tag",
+        "detention",
+        "--tag",
+        "family",
+        "--witness",
+        "W-17",
+        "--language",
+        "kk",
+        "--place",
+        "Ürümqi",
+        "--date",
+        "2019-03-04",
+        "--interviewer",
+        "A.K.",
+        "--note",
+        "follow up in spring",
+        "--testimony",
+        testimony.to_str().unwrap(),
+        scan_path.to_str().unwrap(),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&env.ok(&["show", &id, "--json"])).unwrap();
+    assert_eq!(v["id"], id);
+    assert_eq!(v["title"], "Testimony of W-17");
+    assert_eq!(v["tags"], serde_json::json!(["detention", "family"]));
+    assert_eq!(v["place"], "Ürümqi");
+    let parts = v["parts"].as_array().unwrap();
+    assert_eq!(parts.len(), 2);
+    assert_eq!(parts[0]["kind"], "testimony");
+    assert_eq!(
+        parts[0]["sha256"],
+        sha256_hex(b"They took my father at night.")
+    );
+    assert_eq!(parts[1]["name"], "passport scan.jpg");
+    assert_eq!(parts[1]["size"], 200_000);
+    assert_eq!(parts[1]["sha256"], sha256_hex(&scan));
+    // The human form names the same hash.
+    let text = env.ok(&["show", &id[..8]]);
+    assert!(text.contains(&sha256_hex(&scan)), "{text}");
+}
+
+#[test]
+fn get_returns_each_part_byte_identical_by_name_index_and_stdout() {
+    let env = Env::new();
+    let t = env.input("t.txt", "Тестовые показания");
+    let big: Vec<u8> = (0..3_000_000u32).map(|i| (i % 253) as u8).collect();
+    let b = env.input("recording.ogg", &big);
+    let id = env.add(&[
+        "--title",
+        "x",
+        "--testimony",
+        t.to_str().unwrap(),
+        b.to_str().unwrap(),
+    ]);
+    let out = env.out("rec.ogg");
+    env.ok(&["get", &id, "recording.ogg", "-o", out.to_str().unwrap()]);
+    assert_eq!(fs::read(&out).unwrap(), big);
+    let out1 = env.out("by-index");
+    env.ok(&["get", &id, "1", "-o", out1.to_str().unwrap()]);
+    assert_eq!(fs::read(&out1).unwrap(), big);
+    assert_eq!(
+        env.ok(&["get", &id, "testimony", "-o", "-"]),
+        "Тестовые показания"
+    );
+    // An existing file is not replaced without --force.
+    let err = env.fails(&["get", &id, "testimony", "-o", out.to_str().unwrap()], 2);
+    assert!(err.contains("--force"), "{err}");
+    env.ok(&[
+        "get",
+        &id,
+        "testimony",
+        "-o",
+        out.to_str().unwrap(),
+        "--force",
+    ]);
+    assert_eq!(fs::read(&out).unwrap(), "Тестовые показания".as_bytes());
+}
+
+#[test]
+fn testimony_can_come_from_stdin() {
+    let env = Env::new();
+    let mut c = env.cmd();
+    c.args(["add", "--title", "dictated", "--testimony", "-"]);
+    let out = assert_cmd::Command::from_std(c)
+        .write_stdin("spoken words")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let id = String::from_utf8(out).unwrap().trim().to_owned();
+    assert_eq!(
+        env.ok(&["get", &id, "testimony", "-o", "-"]),
+        "spoken words"
+    );
+}
+
+#[test]
+fn list_filters_by_tag_witness_and_dates() {
+    let env = Env::new();
+    let a = env.add(&[
+        "--title",
+        "A",
+        "--tag",
+        "Camp",
+        "--witness",
+        "W-1",
+        "--date",
+        "2018-01-10",
+    ]);
+    let b = env.add(&[
+        "--title",
+        "B",
+        "--tag",
+        "border",
+        "--witness",
+        "W-2",
+        "--date",
+        "2020-06-01",
+    ]);
+    let c = env.add(&[
+        "--title",
+        "C",
+        "--tag",
+        "camp",
+        "--witness",
+        "W-1",
+        "--date",
+        "2022-12-31",
+    ]);
+    let ids = |args: &[&str]| -> Vec<String> {
+        let mut a = vec!["list", "--json"];
+        a.extend_from_slice(args);
+        let o = env.run(&a);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let mut ids: Vec<String> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_owned())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    assert_eq!(ids(&[]), sorted(vec![a.clone(), b.clone(), c.clone()]));
+    assert_eq!(ids(&["--tag", "CAMP"]), sorted(vec![a.clone(), c.clone()]));
+    assert_eq!(ids(&["--witness", "W-2"]), vec![b.clone()]);
+    assert_eq!(
+        ids(&["--since", "2019-01-01"]),
+        sorted(vec![b.clone(), c.clone()])
+    );
+    assert_eq!(
+        ids(&["--since", "2019-01-01", "--until", "2021-01-01"]),
+        vec![b.clone()]
+    );
+    // Nothing found: exit 1, like grep.
+    assert_eq!(env.run(&["list", "--tag", "nope"]).status.code(), Some(1));
+    // The human listing shows short ids and titles.
+    let text = env.ok(&["list"]);
+    assert!(
+        text.contains(&a[..10]) && text.contains("  A  [Camp]  (W-1)"),
+        "{text}"
+    );
+    let err = env.fails(&["list", "--since", "last week"], 2);
+    assert!(err.contains("YYYY-MM-DD"), "{err}");
+}
+
+#[test]
+fn search_is_case_insensitive_in_every_script() {
+    let env = Env::new();
+    let texts = [
+        ("kk-cyr", "Әкемді Үрімшіде ұстады. Лагерьде екі жыл болды."),
+        ("kk-lat", "Äkemdi Ürimşide ustadı. Lagerde eki jyl boldy."),
+        ("kk-arab", "اكەمدى ۇرىمجىدە ۇستادى"),
+        ("ru", "Моего отца задержали в Урумчи."),
+        ("ug", "دادامنى ئۈرۈمچىدە تۇتۇۋالدى"),
+        ("zh", "我父亲在乌鲁木齐被拘留了两年。"),
+        ("en", "My father was DETAINED in Urumqi."),
+    ];
+    let mut ids = std::collections::HashMap::new();
+    for (lang, text) in texts {
+        let f = env.input(&format!("{lang}.txt"), text);
+        ids.insert(
+            lang,
+            env.add(&[
+                "--title",
+                &format!("testimony {lang}"),
+                "--language",
+                lang,
+                "--testimony",
+                f.to_str().unwrap(),
+            ]),
+        );
+    }
+    let find = |q: &str| -> Vec<String> {
+        let o = env.run(&["search", q, "--json"]);
+        let v: serde_json::Value =
+            serde_json::from_slice(&o.stdout).unwrap_or(serde_json::json!([]));
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(find("ҮРІМШІДЕ"), vec![ids["kk-cyr"].clone()]);
+    assert_eq!(find("ÜRİMŞİDE"), vec![ids["kk-lat"].clone()]);
+    assert_eq!(find("ÄKEMDI"), vec![ids["kk-lat"].clone()]);
+    assert_eq!(find("ۇرىمجىدە"), vec![ids["kk-arab"].clone()]);
+    assert_eq!(find("урумчи"), vec![ids["ru"].clone()]);
+    assert_eq!(find("ئۈرۈمچىدە"), vec![ids["ug"].clone()]);
+    assert_eq!(find("乌鲁木齐"), vec![ids["zh"].clone()]);
+    assert_eq!(find("father detained"), vec![ids["en"].clone()]);
+    // Titles are searched too; all terms must match.
+    assert_eq!(find("testimony zh"), vec![ids["zh"].clone()]);
+    let o = env.run(&["search", "nowhere-to-be-found"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn search_finds_text_deep_in_a_long_testimony() {
+    let env = Env::new();
+    let mut text = "ordinary words ".repeat(20_000); // ~300 KB: several search chunks
+    text.push_str("the name of the camp was Karamay");
+    let f = env.input("long.txt", &text);
+    let id = env.add(&["--title", "long", "--testimony", f.to_str().unwrap()]);
+    let out = env.ok(&["search", "karamay"]);
+    assert!(out.starts_with(&id[..10]), "{out}");
+}
+
+#[test]
+fn id_prefixes_resolve_when_unambiguous() {
+    let env = Env::new();
+    let mut lines = String::new();
+    for i in 0..17 {
+        lines.push_str(&format!("{{\"title\": \"r{i}\"}}\n"));
+    }
+    env.input("batch.jsonl", &lines);
+    env.ok(&[
+        "ingest",
+        env.root().join("in/batch.jsonl").to_str().unwrap(),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&env.ok(&["list", "--json"])).unwrap();
+    let ids: Vec<String> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids.len(), 17);
+    // 17 ids over 16 first digits: some digit is shared, so that prefix is ambiguous.
+    let shared = (0..16)
+        .map(|d| format!("{d:x}"))
+        .find(|d| ids.iter().filter(|i| i.starts_with(d.as_str())).count() > 1)
+        .unwrap();
+    let err = env.fails(&["show", &shared], 2);
+    assert!(
+        err.contains("matches") && err.contains("more characters"),
+        "{err}"
+    );
+    // Every full id and every 12-digit prefix resolves.
+    for id in &ids {
+        assert!(env.ok(&["show", &id[..12]]).contains(id.as_str()));
+    }
+}
+
+#[test]
+fn rm_removes_the_record_and_its_objects() {
+    let env = Env::new();
+    let big = env.input("big.bin", vec![7u8; 100_000]);
+    let keep = env.add(&["--title", "keep"]);
+    let id = env.add(&["--title", "gone", big.to_str().unwrap()]);
+    assert_eq!(env.state().1.len(), 1);
+    env.ok(&["rm", &id[..10]]);
+    assert_eq!(env.state().1.len(), 0, "object file removed");
+    let list = env.ok(&["list"]);
+    assert!(list.contains(&keep[..10]) && !list.contains(&id[..10]));
+    env.fails(&["show", &id], 1);
+    env.ok(&["check"]);
+}
+
+#[test]
+fn keys_prints_recipient_signing_key_and_fingerprint() {
+    let env = Env::new();
+    let text = env.ok(&["keys"]);
+    assert!(text.contains("recipient:       age1"), "{text}");
+    assert!(text.contains("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5"), "{text}");
+    assert!(text.contains("SHA256:"), "{text}");
+    let v: serde_json::Value = serde_json::from_str(&env.ok(&["keys", "--json"])).unwrap();
+    assert!(v["recipient"].as_str().unwrap().starts_with("age1"));
+    // The fingerprint is the one OpenSSH computes for the same key.
+    let pubfile = env.input("k.pub", format!("{}\n", v["signing_key"].as_str().unwrap()));
+    if let Ok(o) = std::process::Command::new("ssh-keygen")
+        .arg("-l")
+        .arg("-f")
+        .arg(&pubfile)
+        .output()
+    {
+        if o.status.success() {
+            let line = String::from_utf8_lossy(&o.stdout);
+            assert!(line.contains(v["fingerprint"].as_str().unwrap()), "{line}");
+        }
+    }
+}
+
+#[test]
+fn extra_recipient_can_open_records_with_the_age_cli_key() {
+    // An HQ backup key given at init: every record body is sealed to it too.
+    let hq = age::x25519::Identity::generate();
+    let env = Env::bare();
+    env.ok(&[
+        "init",
+        "--kdf-work-factor",
+        "10",
+        "--recipient",
+        &hq.to_public().to_string(),
+    ]);
+    let k: serde_json::Value = serde_json::from_str(&env.ok(&["keys", "--json"])).unwrap();
+    assert_eq!(k["content_recipients"].as_array().unwrap().len(), 2);
+    let big = env.input("big.bin", vec![3u8; 70_000]);
+    env.add(&["--title", "x", big.to_str().unwrap()]);
+    let objects = files_below(&env.vault.join("objects"));
+    assert_eq!(objects.len(), 1);
+    let plain = age::decrypt(&hq, &fs::read(&objects[0]).unwrap()).unwrap();
+    assert_eq!(plain, vec![3u8; 70_000]);
+    // A bad recipient is refused before anything is created.
+    let env2 = Env::bare();
+    let err = env2.fails(
+        &[
+            "init",
+            "--kdf-work-factor",
+            "10",
+            "--recipient",
+            "ssh-rsa AAAAB3",
+        ],
+        2,
+    );
+    assert!(err.contains("unsupported recipient"), "{err}");
+    assert!(!env2.vault.exists());
+}
+
+#[test]
+fn check_passes_on_a_healthy_vault() {
+    let env = Env::new();
+    let big = env.input("big.bin", vec![1u8; 500_000]);
+    env.add(&["--title", "one", big.to_str().unwrap()]);
+    env.add(&["--title", "two"]);
+    let v: serde_json::Value = serde_json::from_str(&env.ok(&["check", "--json"])).unwrap();
+    assert_eq!(v["records"], 2);
+    assert_eq!(v["damaged"].as_array().unwrap().len(), 0);
+    assert_eq!(v["bytes"], 500_000);
+}
+
+#[test]
+fn ingest_reports_bad_lines_and_adds_the_rest() {
+    let env = Env::new();
+    env.input("t1.txt", "first testimony");
+    env.input("scan.png", vec![9u8; 80_000]);
+    let jsonl = r#"{"title": "one", "tags": ["a"], "witness": "W-1", "testimony": "t1.txt", "attachments": ["scan.png"]}
+{"title": "two", "date": "not a date"}
+this is not json
+{"title": "three", "attachments": ["missing.jpg"]}
+
+{"title": "four", "colour": "red"}
+{"title": "five", "place": "Almaty"}
+"#;
+    let f = env.input("batch.jsonl", jsonl);
+    let o = env.run(&["ingest", f.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    for n in [2, 3, 4, 6] {
+        assert!(
+            err.contains(&format!("line {n}:")),
+            "line {n} reported: {err}"
+        );
+    }
+    assert!(err.contains("Ingested 2 records; 4 lines failed."), "{err}");
+    let list = env.ok(&["list", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&list).unwrap();
+    let titles: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles.len(), 2);
+    assert!(titles.contains(&"one") && titles.contains(&"five"));
+    let one = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["title"] == "one")
+        .unwrap();
+    let id = one["id"].as_str().unwrap();
+    assert_eq!(
+        env.ok(&["get", id, "testimony", "-o", "-"]),
+        "first testimony"
+    );
+    assert!(env.tmp_is_empty());
+}
+
+#[test]
+fn ingest_strict_stops_before_writing_anything() {
+    let env = Env::new();
+    let before = env.state();
+    let f = env.input(
+        "batch.jsonl",
+        "{\"title\": \"ok\"}\n{\"title\": \"bad\", \"attachments\": [\"nope.bin\"]}\n",
+    );
+    let err = env.fails(&["ingest", "--strict", f.to_str().unwrap()], 2);
+    assert!(
+        err.contains("line 2") && err.contains("nothing was ingested"),
+        "{err}"
+    );
+    assert_eq!(env.state(), before);
+}
+
+#[test]
+fn ingest_json_summary_lists_ids() {
+    let env = Env::new();
+    let f = env.input("b.jsonl", "{\"title\": \"a\"}\n{\"title\": \"b\"}\n");
+    let v: serde_json::Value =
+        serde_json::from_str(&env.ok(&["ingest", "--json", f.to_str().unwrap()])).unwrap();
+    assert_eq!(v["added"], 2);
+    assert_eq!(v["ids"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn keyring_can_live_on_removable_media() {
+    let mut env = Env::bare();
+    let media = env.root().join("usb");
+    fs::create_dir(&media).unwrap();
+    env.keyring = Some(media.join("amanat.keyring"));
+    env.ok(&["init", "--kdf-work-factor", "10"]);
+    assert!(!env.vault.join("keyring").exists());
+    let id = env.add(&["--title", "on the road"]);
+    // The media is unplugged: the vault says which file it misses.
+    fs::rename(&media, env.root().join("usb-away")).unwrap();
+    let err = env.fails(&["list"], 2);
+    assert!(
+        err.contains("keyring not found") && err.contains("amanat.keyring"),
+        "{err}"
+    );
+    fs::rename(env.root().join("usb-away"), &media).unwrap();
+    assert!(env.ok(&["list"]).contains(&id[..10]));
+}
+
+#[test]
+fn help_explains_every_command() {
+    let env = Env::bare();
+    let help = env.ok(&["--help"]);
+    for c in [
+        "tour", "init", "add", "ingest", "list", "show", "search", "get", "rm", "keys", "check",
+    ] {
+        assert!(help.contains(&format!("  {c} ")), "{c} in help: {help}");
+    }
+    assert!(env.ok(&["add", "--help"]).contains("--testimony"));
+}
