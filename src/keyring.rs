@@ -248,12 +248,30 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Seals one slot: `u32be(len) || age scrypt message || random padding` to [`SLOT_LEN`].
-fn seal_slot(plaintext: &[u8], pass: SecretString, work_factor: Option<u8>) -> Result<Vec<u8>> {
-    let mut r = age::scrypt::Recipient::new(pass);
-    if let Some(w) = work_factor {
-        r.set_work_factor(w);
+/// How long opening one slot should take on this machine. Both slots are opened at once
+/// on two threads, so an unlock takes about this long, while a guesser pays for both.
+const SLOT_TARGET: std::time::Duration = std::time::Duration::from_millis(900);
+
+/// The scrypt work factor (log2 N) whose cost on this machine is closest to, without
+/// exceeding, [`SLOT_TARGET`] (at least 16). Measured at 2^15 and extrapolated linearly.
+pub fn calibrate_work_factor() -> u8 {
+    let params = scrypt::Params::new(15, 8, 1, 32).expect("valid scrypt parameters");
+    let mut out = [0u8; 32];
+    let start = std::time::Instant::now();
+    let _ = scrypt::scrypt(b"calibration", b"amanat", &params, &mut out);
+    let mut cost = start.elapsed().max(std::time::Duration::from_micros(1));
+    let mut log_n = 15u8;
+    while cost * 2 <= SLOT_TARGET && log_n < MAX_WORK_FACTOR {
+        cost *= 2;
+        log_n += 1;
     }
+    log_n.max(16)
+}
+
+/// Seals one slot: `u32be(len) || age scrypt message || random padding` to [`SLOT_LEN`].
+fn seal_slot(plaintext: &[u8], pass: SecretString, work_factor: u8) -> Result<Vec<u8>> {
+    let mut r = age::scrypt::Recipient::new(pass);
+    r.set_work_factor(work_factor);
     let enc = age::Encryptor::with_recipients(std::iter::once(&r as &dyn age::Recipient))
         .map_err(|e| Error::Invalid(format!("cannot seal the keyring: {e}")))?;
     let mut msg = Vec::with_capacity(SLOT_LEN);
@@ -276,23 +294,31 @@ fn seal_slot(plaintext: &[u8], pass: SecretString, work_factor: Option<u8>) -> R
 
 /// A filler slot: random plaintext under a random passphrase, indistinguishable from a real
 /// slot without the passphrase.
-fn filler_slot(work_factor: Option<u8>) -> Result<Vec<u8>> {
+fn filler_slot(work_factor: u8) -> Result<Vec<u8>> {
     let plain: Zeroizing<[u8; PLAINTEXT_LEN]> = Zeroizing::new(random_bytes());
     let pass = SecretString::from(hex::encode(random_bytes::<32>()));
     seal_slot(&plain[..], pass, work_factor)
 }
 
-/// Builds a whole keyring file with `keyring` in a random one of the two slots.
+/// Builds a whole keyring file with `keyring` in a random one of the two slots. Without a
+/// work factor, calibrates one ([`calibrate_work_factor`]).
 pub fn seal_file(keyring: &Keyring, pass: &Passphrase, work_factor: Option<u8>) -> Result<Vec<u8>> {
-    if let Some(w) = work_factor {
-        if !(1..=MAX_WORK_FACTOR).contains(&w) {
+    let work_factor = match work_factor {
+        Some(w) if (1..=MAX_WORK_FACTOR).contains(&w) => w,
+        Some(_) => {
             return Err(Error::Invalid(format!(
                 "--kdf-work-factor must be between 1 and {MAX_WORK_FACTOR}"
-            )));
+            )))
         }
-    }
-    let real = seal_slot(&keyring.encode()?, pass.secret(), work_factor)?;
-    let filler = filler_slot(work_factor)?;
+        None => calibrate_work_factor(),
+    };
+    let plaintext = keyring.encode()?;
+    let (real, filler) = std::thread::scope(|s| {
+        let filler = s.spawn(|| filler_slot(work_factor));
+        let real = seal_slot(&plaintext, pass.secret(), work_factor);
+        (real, filler.join().expect("sealing does not panic"))
+    });
+    let (real, filler) = (real?, filler?);
     let mut file = Vec::with_capacity(FILE_LEN);
     if random_bytes::<1>()[0] & 1 == 0 {
         file.extend_from_slice(&real);
@@ -347,11 +373,12 @@ pub fn open_file(bytes: &[u8], pass: &Passphrase, path: &Path) -> Result<Keyring
     if bytes.len() != FILE_LEN {
         return Err(Error::KeyringDamaged(path.to_owned()));
     }
-    // Both slots are always tried, so the time taken does not say which slot opened.
-    let results = [
-        open_slot(&bytes[..SLOT_LEN], pass),
-        open_slot(&bytes[SLOT_LEN..], pass),
-    ];
+    // Both slots are always tried, at once, so the time taken does not say which opened.
+    let results = std::thread::scope(|s| {
+        let second = s.spawn(|| open_slot(&bytes[SLOT_LEN..], pass));
+        let first = open_slot(&bytes[..SLOT_LEN], pass);
+        [first, second.join().expect("opening a slot does not panic")]
+    });
     let mut damaged = 0;
     let mut excessive = None;
     let mut opened = None;

@@ -453,9 +453,12 @@ pub fn check(v: &Vault, a: CheckArgs) -> anyhow::Result<u8> {
     if a.json {
         print(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
     } else {
-        for (id, what) in &report.damaged {
-            println!("DAMAGED {id}: {what}");
-        }
+        let lines: String = report
+            .damaged
+            .iter()
+            .map(|(id, what)| format!("DAMAGED {id}: {what}\n"))
+            .collect();
+        print(&lines)?;
         eprintln!(
             "Checked {} records, {} parts, {} bytes: {} damaged{}.",
             report.records,

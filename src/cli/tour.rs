@@ -1,4 +1,290 @@
-//! `amanat tour`: the whole workflow on built-in sample data.
+//! `amanat tour`: the whole workflow on built-in sample data, narrated, in a temporary
+//! directory that is removed at the end. The sample testimonies are fictional.
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use amanat::keyring::Passphrase;
+use amanat::record::Metadata;
+use amanat::vault::{Filter, NewRecord, PartInput};
+use amanat::{InitOptions, LockedVault, VaultPaths};
+
+const SAMPLE_KK: &str = include_str!("sample/kk.txt");
+const SAMPLE_RU: &str = include_str!("sample/ru.txt");
+const SAMPLE_EN: &str = include_str!("sample/en.txt");
+/// A 96×64 JPEG whose EXIF names a camera and a GPS position near Ürümqi.
+const SAMPLE_SCAN: &[u8] = include_bytes!("sample/detention-notice.jpg");
+
+/// Removes the tour's directory however the tour ends.
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Prints a line; a closed pipe ends the tour quietly (the error reaches `report`).
+macro_rules! say {
+    ($($arg:tt)*) => {
+        writeln!(std::io::stdout(), $($arg)*)?
+    };
+}
+
+fn step(n: u32, title: &str) -> std::io::Result<()> {
+    writeln!(std::io::stdout(), "\n── {n}. {title}")
+}
+
+fn reader(text: &'static str) -> Box<dyn std::io::Read + Send> {
+    Box::new(text.as_bytes())
+}
+
+fn meta(
+    title: &str,
+    tags: &[&str],
+    witness: &str,
+    language: &str,
+    place: &str,
+    date: &str,
+) -> Metadata {
+    let mut m = Metadata::default();
+    m.title = title.into();
+    m.tags = tags.iter().map(|t| t.to_string()).collect();
+    m.witness = Some(witness.into());
+    m.language = Some(language.into());
+    m.place = Some(place.into());
+    m.date = Some(date.into());
+    m.interviewer = Some("tour".into());
+    m
+}
+
+/// Every file below `dir`.
+fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(files_below(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
 pub fn run() -> anyhow::Result<u8> {
-    Ok(0)
+    let dir = TempDir(std::env::temp_dir().join(format!(
+        "amanat-tour-{}",
+        hex::encode(amanat::id::random_bytes::<6>())
+    )));
+    fs::create_dir_all(&dir.0)?;
+    let inputs = dir.0.join("inputs");
+    fs::create_dir(&inputs)?;
+    say!("Amanat tour: a vault for testimonies, on fictional sample data.");
+    say!(
+        "Everything happens in {} and is deleted at the end.",
+        dir.0.display()
+    );
+
+    step(1, "Create a vault")?;
+    let paths = VaultPaths::new(dir.0.join("vault"), None);
+    let pass = Passphrase::new(format!(
+        "tour-{}",
+        hex::encode(amanat::id::random_bytes::<8>())
+    ))?;
+    let started = std::time::Instant::now();
+    let vault = LockedVault::init(paths.clone(), &pass, &InitOptions::default())?;
+    say!(
+        "   sealed the keyring with the passphrase (scrypt, calibrated: {:.1} s)",
+        started.elapsed().as_secs_f64()
+    );
+    let keys = vault.keys();
+    say!(
+        "   the vault's age recipient:  {}",
+        keys.recipient.as_deref().unwrap_or("-")
+    );
+    say!("   its signing key:            {}", keys.fingerprint);
+
+    step(
+        2,
+        "Add three testimonies (Kazakh, Russian, English) and a scanned document",
+    )?;
+    let scan = inputs.join("detention-notice.jpg");
+    fs::write(&scan, SAMPLE_SCAN)?;
+    let samples = [
+        (
+            meta(
+                "Әкемді Үрімшіде түнде алып кетті",
+                &["detention", "family"],
+                "W-K7Q2",
+                "kk",
+                "Ürümqi",
+                "2019-03-04",
+            ),
+            SAMPLE_KK,
+            true,
+        ),
+        (
+            meta(
+                "Сестру задержали в Хоргосе",
+                &["border", "family"],
+                "W-R3M8",
+                "ru",
+                "Khorgos",
+                "2019-05-20",
+            ),
+            SAMPLE_RU,
+            false,
+        ),
+        (
+            meta(
+                "A teacher from Ghulja",
+                &["school", "detention"],
+                "W-E5T1",
+                "en",
+                "Ghulja",
+                "2020-01-15",
+            ),
+            SAMPLE_EN,
+            false,
+        ),
+    ];
+    let mut ids = Vec::new();
+    for (m, text, with_scan) in samples {
+        let title = m.title.clone();
+        let rec = NewRecord {
+            meta: m,
+            testimony: Some(PartInput::Reader {
+                name: "testimony.txt".into(),
+                reader: reader(text),
+            }),
+            attachments: if with_scan {
+                vec![PartInput::Path(scan.clone())]
+            } else {
+                vec![]
+            },
+        };
+        let id = vault.add(rec)?;
+        say!("   {}  {title}", id.short());
+        ids.push(id);
+    }
+
+    step(
+        3,
+        "List (from the encrypted catalog: no public-key operation per record)",
+    )?;
+    for l in vault.list(&Filter::default())?.items {
+        let m = l
+            .entry
+            .meta
+            .as_ref()
+            .expect("a full vault's catalog has metadata");
+        say!(
+            "   {}  {}  {}  [{}]",
+            l.id.short(),
+            m.date.as_deref().unwrap_or("-"),
+            m.title,
+            m.tags.join(", ")
+        );
+    }
+
+    step(4, "Search in any script, case-insensitively")?;
+    for q in ["үрімші", "ХОРГОС", "teacher ghulja", "detention"] {
+        let found: Vec<String> = vault
+            .search(q)?
+            .items
+            .iter()
+            .map(|l| l.id.short())
+            .collect();
+        say!(
+            "   {q:<16} → {}",
+            if found.is_empty() {
+                "nothing".into()
+            } else {
+                found.join(", ")
+            }
+        );
+    }
+
+    step(
+        5,
+        "Show a record: every part with its SHA-256 taken at ingest",
+    )?;
+    let view = vault.show(ids[0])?;
+    say!("   {}  {}", view.id.short(), view.meta.title);
+    for p in &view.parts {
+        say!(
+            "   [{}] {:<10} {:<22} {:>6} bytes  sha256:{}…",
+            p.index,
+            p.kind,
+            p.name,
+            p.size,
+            &p.sha256[..16]
+        );
+    }
+
+    step(6, "Get the scan back, verified against its hash")?;
+    let out = dir.0.join("restored.jpg");
+    let p = vault.get_to_file(ids[0], "detention-notice.jpg", &out, false)?;
+    say!(
+        "   wrote {} bytes; identical to the original: {}",
+        p.size,
+        fs::read(&out)? == SAMPLE_SCAN
+    );
+    fs::remove_file(&out)?;
+
+    step(7, "What someone who copies the disk sees")?;
+    let words = [
+        "Үрімші",
+        "Хоргос",
+        "Ghulja",
+        "W-K7Q2",
+        "detention-notice",
+        "SampleCam",
+        "teacher",
+    ];
+    let files = files_below(&paths.root);
+    let total: u64 = files
+        .iter()
+        .filter_map(|f| fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum();
+    let mut leaks = 0;
+    for f in &files {
+        let bytes = fs::read(f)?;
+        for w in words {
+            if bytes.windows(w.len()).any(|x| x == w.as_bytes()) {
+                leaks += 1;
+                say!("   LEAK: {w:?} in {}", f.display());
+            }
+        }
+    }
+    say!(
+        "   {} files, {} bytes; searched for {} words of the samples: {} found",
+        files.len(),
+        total,
+        words.len(),
+        leaks
+    );
+
+    step(8, "Check: open every part and verify every hash")?;
+    let report = vault.check(&|_| {})?;
+    say!(
+        "   {} records, {} parts, {} bytes verified, {} damaged",
+        report.records,
+        report.parts,
+        report.bytes,
+        report.damaged.len()
+    );
+
+    step(9, "A wrong passphrase opens nothing")?;
+    drop(vault);
+    let locked = LockedVault::open(paths.clone())?;
+    match locked.unlock(&Passphrase::new("guess".into())?) {
+        Err(e) => say!("   refused: {e}"),
+        Ok(_) => anyhow::bail!("a wrong passphrase opened the vault"),
+    }
+
+    say!("\nDone. Try it yourself: `amanat init`, then `amanat add --help`.");
+    Ok(if leaks == 0 && report.ok() { 0 } else { 1 })
 }

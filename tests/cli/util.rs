@@ -127,6 +127,11 @@ impl Env {
         (keyring, objects, list)
     }
 
+    /// The tour works in TMPDIR and must remove its directory.
+    pub fn tmp_is_empty_of_tour(&self) -> bool {
+        fs::read_dir(self.root().join("tmp")).unwrap().next().is_none()
+    }
+
     pub fn tmp_is_empty(&self) -> bool {
         fs::read_dir(self.root().join("tmp"))
             .unwrap()

@@ -482,3 +482,20 @@ fn help_explains_every_command() {
     }
     assert!(env.ok(&["add", "--help"]).contains("--testimony"));
 }
+
+#[test]
+fn tour_runs_end_to_end_and_leaves_nothing_behind() {
+    let env = Env::bare();
+    let out = env.ok(&["tour"]);
+    for expected in [
+        "Create a vault",
+        "үрімші           → ",
+        "identical to the original: true",
+        "searched for 7 words of the samples: 0 found",
+        "0 damaged",
+        "refused: wrong passphrase",
+    ] {
+        assert!(out.contains(expected), "{expected:?} in tour output:\n{out}");
+    }
+    assert!(env.tmp_is_empty_of_tour());
+}
