@@ -93,3 +93,96 @@ pub fn destroy_file(path: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+/// Writes on a helper thread, so that the kernel's copy into the page cache overlaps the
+/// caller's work (encryption). Only ciphertext goes through it.
+pub struct ThreadedWriter {
+    buf: Vec<u8>,
+    tx: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
+    back: std::sync::mpsc::Receiver<Vec<u8>>,
+    handle: Option<std::thread::JoinHandle<io::Result<File>>>,
+}
+
+const WRITE_CHUNK: usize = 1 << 20;
+
+impl ThreadedWriter {
+    pub fn new(mut file: File) -> ThreadedWriter {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+        let (back_tx, back) = std::sync::mpsc::channel();
+        let handle = std::thread::spawn(move || {
+            for mut chunk in rx {
+                file.write_all(&chunk)?;
+                chunk.clear();
+                let _ = back_tx.send(chunk);
+            }
+            Ok(file)
+        });
+        ThreadedWriter {
+            buf: Vec::with_capacity(WRITE_CHUNK),
+            tx: Some(tx),
+            back,
+            handle: Some(handle),
+        }
+    }
+
+    fn send(&mut self) -> io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let next = self
+            .back
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(WRITE_CHUNK));
+        let full = std::mem::replace(&mut self.buf, next);
+        let sent = self
+            .tx
+            .as_ref()
+            .map(|tx| tx.send(full).is_ok())
+            .unwrap_or(false);
+        if sent {
+            Ok(())
+        } else {
+            // The writer stopped on an error: report it.
+            Err(self
+                .join()
+                .err()
+                .unwrap_or_else(|| io::Error::other("the writer thread stopped")))
+        }
+    }
+
+    fn join(&mut self) -> io::Result<File> {
+        drop(self.tx.take());
+        match self.handle.take() {
+            Some(h) => h
+                .join()
+                .map_err(|_| io::Error::other("the writer thread panicked"))?,
+            None => Err(io::Error::other("the writer thread already stopped")),
+        }
+    }
+
+    /// Writes what is buffered, waits for the writer, and returns the file.
+    pub fn finish(mut self) -> io::Result<File> {
+        self.send()?;
+        self.join()
+    }
+}
+
+impl Write for ThreadedWriter {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= WRITE_CHUNK {
+            self.send()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for ThreadedWriter {
+    fn drop(&mut self) {
+        let _ = self.join();
+    }
+}

@@ -167,21 +167,32 @@ pub struct Digest {
     pub sha256: [u8; 32],
 }
 
-/// Hashes chunks on a helper thread while the caller does other work with them.
+type Chunk = Arc<Zeroizing<Vec<u8>>>;
+
+/// How many chunk buffers a stream uses at most.
+const POOL: usize = 6;
+
+/// Hashes chunks on a helper thread while the caller encrypts or writes them, and hands
+/// their buffers back for reuse (allocating and zeroing 1 MiB per chunk cost more than the
+/// hashing).
 pub struct ConcurrentHasher {
-    tx: Option<mpsc::SyncSender<Arc<Zeroizing<Vec<u8>>>>>,
+    tx: Option<mpsc::SyncSender<Chunk>>,
+    back: mpsc::Receiver<Chunk>,
+    allocated: usize,
     handle: Option<std::thread::JoinHandle<Digest>>,
 }
 
 impl ConcurrentHasher {
     pub fn new() -> Self {
-        let (tx, rx) = mpsc::sync_channel::<Arc<Zeroizing<Vec<u8>>>>(4);
+        let (tx, rx) = mpsc::sync_channel::<Chunk>(POOL);
+        let (back_tx, back) = mpsc::channel::<Chunk>();
         let handle = std::thread::spawn(move || {
             let mut ctx = digest::Context::new(&digest::SHA256);
             let mut size = 0u64;
             for chunk in rx {
                 ctx.update(&chunk);
                 size += chunk.len() as u64;
+                let _ = back_tx.send(chunk);
             }
             let mut sha256 = [0u8; 32];
             sha256.copy_from_slice(ctx.finish().as_ref());
@@ -189,11 +200,30 @@ impl ConcurrentHasher {
         });
         ConcurrentHasher {
             tx: Some(tx),
+            back,
+            allocated: 0,
             handle: Some(handle),
         }
     }
 
-    pub fn update(&self, chunk: Arc<Zeroizing<Vec<u8>>>) {
+    /// A buffer to read the next chunk into: a recycled one, or a new one while the pool
+    /// is not full. The caller must have dropped its handles on earlier chunks.
+    pub fn buffer(&mut self) -> Zeroizing<Vec<u8>> {
+        let recycled = if self.allocated < POOL {
+            self.back.try_recv().ok()
+        } else {
+            self.back.recv().ok()
+        };
+        match recycled.map(Arc::try_unwrap) {
+            Some(Ok(buf)) => buf,
+            _ => {
+                self.allocated += 1;
+                Zeroizing::new(Vec::with_capacity(CHUNK))
+            }
+        }
+    }
+
+    pub fn update(&self, chunk: Chunk) {
         if let Some(tx) = &self.tx {
             // The hasher only stops when we drop the sender, so sending cannot fail.
             let _ = tx.send(chunk);
@@ -256,13 +286,13 @@ pub fn seal_stream<W: Write>(
         .encryptor()
         .map_err(|e| StreamError::Write(io::Error::other(e.to_string())))?;
     let mut w = enc.wrap_output(output).map_err(StreamError::Write)?;
-    let hasher = ConcurrentHasher::new();
+    let mut hasher = ConcurrentHasher::new();
     if !prefix.is_empty() {
         hasher.update(Arc::new(Zeroizing::new(prefix.to_vec())));
         w.write_all(prefix).map_err(StreamError::Write)?;
     }
     loop {
-        let mut buf = Zeroizing::new(Vec::new());
+        let mut buf = hasher.buffer();
         read_chunk(input, &mut buf).map_err(StreamError::Read)?;
         if buf.is_empty() {
             break;
@@ -288,9 +318,9 @@ pub fn open_stream<R: Read>(
     let mut r = d
         .decrypt(identities.iter().copied())
         .map_err(|e| StreamError::Open(classify(e)))?;
-    let hasher = ConcurrentHasher::new();
+    let mut hasher = ConcurrentHasher::new();
     loop {
-        let mut buf = Zeroizing::new(Vec::new());
+        let mut buf = hasher.buffer();
         read_chunk(&mut r, &mut buf)
             .map_err(|e| StreamError::Open(classify(age::DecryptError::Io(e))))?;
         if buf.is_empty() {

@@ -5,10 +5,10 @@
 //! flush does not fsync, so [`Store::sync`] fsyncs sled's files itself) and the sweep of
 //! objects left behind by a crash.
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufWriter, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::durable::{sync_dir, sync_tree};
+use crate::durable::{sync_dir, sync_tree, ThreadedWriter};
 use crate::error::{Error, Result};
 use crate::id::ObjectId;
 
@@ -165,7 +165,7 @@ impl Store {
         Ok(ObjectWriter {
             tmp,
             dest: self.object_path(&id),
-            file: Some(BufWriter::with_capacity(1 << 20, file)),
+            file: Some(ThreadedWriter::new(file)),
         })
     }
 
@@ -250,23 +250,20 @@ impl Store {
 pub struct ObjectWriter {
     tmp: PathBuf,
     dest: PathBuf,
-    file: Option<BufWriter<File>>,
+    file: Option<ThreadedWriter>,
 }
 
 impl ObjectWriter {
     /// The writer to stream ciphertext into.
-    pub fn writer(&mut self) -> &mut BufWriter<File> {
+    pub fn writer(&mut self) -> &mut ThreadedWriter {
         self.file.as_mut().expect("not yet committed")
     }
 
     /// fsyncs the object, renames it into `objects/`, fsyncs the directories. Returns the
     /// object's size in bytes.
     pub fn commit(mut self) -> Result<u64> {
-        let mut w = self.file.take().expect("committed once");
-        w.flush().map_err(|e| Error::io("writing an object", e))?;
-        let f = w
-            .into_inner()
-            .map_err(|e| Error::io("writing an object", e.into_error()))?;
+        let w = self.file.take().expect("committed once");
+        let f = w.finish().map_err(|e| Error::io("writing an object", e))?;
         f.sync_all()
             .map_err(|e| Error::io("syncing an object", e))?;
         let size = f

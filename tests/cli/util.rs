@@ -129,7 +129,10 @@ impl Env {
 
     /// The tour works in TMPDIR and must remove its directory.
     pub fn tmp_is_empty_of_tour(&self) -> bool {
-        fs::read_dir(self.root().join("tmp")).unwrap().next().is_none()
+        fs::read_dir(self.root().join("tmp"))
+            .unwrap()
+            .next()
+            .is_none()
     }
 
     pub fn tmp_is_empty(&self) -> bool {

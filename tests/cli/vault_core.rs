@@ -495,7 +495,10 @@ fn tour_runs_end_to_end_and_leaves_nothing_behind() {
         "0 damaged",
         "refused: wrong passphrase",
     ] {
-        assert!(out.contains(expected), "{expected:?} in tour output:\n{out}");
+        assert!(
+            out.contains(expected),
+            "{expected:?} in tour output:\n{out}"
+        );
     }
     assert!(env.tmp_is_empty_of_tour());
 }

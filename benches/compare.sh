@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Times amanat against the Go `age` CLI on the same data, in the same run, and prints
+# medians, ratios and peak RSS. Usage: benches/compare.sh [quick]
+#   quick: small sizes, for a smoke run (CI); the default sizes are the ones the issues set.
+# Needs: age, age-keygen, /usr/bin/time, python3. Works in $BENCH_DIR (default: a fresh
+# directory under /var/tmp, on disk, removed at the end).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=${1:-full}
+if [ "$mode" = quick ]; then
+  BIG_MIB=64; INGEST_N=500; SCALE_N=2000; RUNS=3
+else
+  BIG_MIB=1024; INGEST_N=10000; SCALE_N=100000; RUNS=5
+fi
+
+cargo build --release --quiet
+bin=$PWD/target/release/amanat
+for t in age age-keygen python3 /usr/bin/time; do
+  command -v "$t" >/dev/null || { echo "compare.sh needs $t (apt-get install -y age time python3)"; exit 2; }
+done
+
+work=${BENCH_DIR:-$(mktemp -d /var/tmp/amanat-bench.XXXXXX)}
+mkdir -p "$work"
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+# A private copy, so rebuilding during a long run does not change what is measured.
+cp "$bin" ./amanat
+AMANAT=$work/amanat
+printf 'bench passphrase\n' > pass
+export AMANAT_PASSPHRASE_FILE=$work/pass
+age-keygen -o key.txt 2>/dev/null
+R=$(grep -o 'age1[a-z0-9]*' key.txt)
+
+# run NAME CMD...: runs CMD once, appends "seconds peak_kib" to NAME.times.
+run() {
+  local name=$1; shift
+  /usr/bin/time -f '%e %M' -o "$name.one" "$@" >/dev/null 2>"$name.err" || { cat "$name.err"; exit 1; }
+  cat "$name.one" >> "$name.times"
+}
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+secs() { cut -d' ' -f1 < "$1.times" | median; }
+rss() { cut -d' ' -f2 < "$1.times" | sort -n | tail -1; }
+ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
+row() { printf '| %-44s | %9s s | %9s KiB |\n' "$1" "$(secs "$2")" "$(rss "$2")"; }
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r); date: $(date -u +%F)"
+echo "age: $(age --version); amanat: $($AMANAT --version)"
+echo
+
+# --- 1. Adding one large attachment -------------------------------------------------
+head -c $((BIG_MIB << 20)) /dev/urandom > big.bin
+"$AMANAT" --vault v1 init --kdf-work-factor 10 2>/dev/null
+for i in $(seq "$RUNS"); do
+  sync
+  run age_big age -r "$R" -o big.age big.bin; rm -f big.age; sync
+  run age_big_sync sh -c "age -r $R -o big.age big.bin && sync big.age"; rm -f big.age; sync
+  run amanat_add "$AMANAT" --vault v1 add --title big big.bin
+  id=$("$AMANAT" --vault v1 list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[-1]["id"])')
+  run amanat_get "$AMANAT" --vault v1 get "$id" big.bin -o big.out --force; rm -f big.out
+  "$AMANAT" --vault v1 rm "$id" 2>/dev/null
+done
+
+# --- 2. Ingest of many small testimonies --------------------------------------------
+python3 - "$INGEST_N" <<'PY'
+import json, os, random, sys
+n = int(sys.argv[1]); random.seed(7)
+words = ("әке лагерь Үрімші шекара паспорт отец задержали граница camp detained border "
+         "school teacher family letter night police document 乌鲁木齐 拘留 ئۈرۈمچى").split()
+os.makedirs("texts", exist_ok=True)
+with open("ingest.jsonl", "w") as out:
+    for i in range(n):
+        text = " ".join(random.choice(words) for _ in range(260))[:2048]
+        with open(f"texts/{i}.txt", "w") as f: f.write(text)
+        out.write(json.dumps({"title": f"Testimony {i}", "tags": ["bench", random.choice(["camp", "border"])],
+                              "witness": f"W-{i % 997}", "date": "2019-03-04", "testimony": f"texts/{i}.txt"}) + "\n")
+PY
+for i in $(seq "$RUNS"); do
+  rm -rf v2 enc; mkdir enc
+  "$AMANAT" --vault v2 init --kdf-work-factor 10 2>/dev/null
+  run amanat_ingest "$AMANAT" --vault v2 ingest ingest.jsonl
+  run age_loop sh -c 'for f in texts/*.txt; do age -r '"$R"' -o "enc/${f#texts/}.age" "$f"; done'
+done
+
+# --- 3. List and search at scale ----------------------------------------------------
+python3 - "$SCALE_N" "$INGEST_N" <<'PY'
+import json, sys
+n, texts = int(sys.argv[1]), int(sys.argv[2])
+with open("scale.jsonl", "w") as out:
+    for i in range(n):
+        out.write(json.dumps({"title": f"Testimony {i}", "tags": ["scale"], "witness": f"W-{i % 997}",
+                              "testimony": f"texts/{i % texts}.txt"}) + "\n")
+PY
+rm -rf v3
+"$AMANAT" --vault v3 init --kdf-work-factor 10 2>/dev/null
+run amanat_ingest_scale "$AMANAT" --vault v3 ingest scale.jsonl
+for i in $(seq "$RUNS"); do
+  run amanat_unlock_only "$AMANAT" --vault v3 keys
+  run amanat_list "$AMANAT" --vault v3 list --json
+  run amanat_search "$AMANAT" --vault v3 search "乌鲁木齐 teacher"
+done
+du_vault=$(du -sk v3 | cut -f1)
+
+# --- 4. Opening with the default (calibrated) KDF -------------------------------------
+for i in $(seq "$RUNS"); do
+  rm -rf v4
+  run amanat_init_default "$AMANAT" --vault v4 init
+  run amanat_unlock_default "$AMANAT" --vault v4 keys
+done
+
+echo "| what (median of $RUNS runs; peak RSS the max)      |      time |      peak RSS |"
+echo "| --- | ---: | ---: |"
+row "age -r R -o out ${BIG_MIB} MiB (no fsync)" age_big
+row "age ... && sync out (durable)" age_big_sync
+row "amanat add ${BIG_MIB} MiB (fsynced)" amanat_add
+row "amanat get ${BIG_MIB} MiB to a file (fsynced)" amanat_get
+row "age per-file loop, $INGEST_N × 2 KiB" age_loop
+row "amanat ingest, $INGEST_N × 2 KiB" amanat_ingest
+row "amanat ingest, $SCALE_N records (once)" amanat_ingest_scale
+row "unlock only (keys), $SCALE_N records, wf 10" amanat_unlock_only
+row "list --json, $SCALE_N records" amanat_list
+row "search (2 terms), $SCALE_N records" amanat_search
+row "init, default calibrated KDF" amanat_init_default
+row "unlock, default calibrated KDF (keys)" amanat_unlock_default
+echo
+echo "add throughput vs age (no fsync):   $(ratio "$(secs age_big)" "$(secs amanat_add)")x"
+echo "add throughput vs age + fsync:      $(ratio "$(secs age_big_sync)" "$(secs amanat_add)")x"
+echo "ingest vs per-file age loop:        $(ratio "$(secs age_loop)" "$(secs amanat_ingest)")x"
+echo "ingest rate:                        $(python3 -c "print(int($INGEST_N/$(secs amanat_ingest)))") records/s"
+echo "vault of $SCALE_N records: $du_vault KiB on disk"
