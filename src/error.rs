@@ -70,6 +70,12 @@ pub enum Error {
     /// Vault-wide damage not tied to one record (database structure, catalog of unknown id).
     #[error("the vault is damaged: {0}")]
     VaultDamaged(String),
+    /// A bundle failed verification; nothing was imported.
+    #[error("bundle rejected: {0}")]
+    BundleRejected(String),
+    /// A bundle was signed by a key that is not a known contact.
+    #[error("the bundle is signed by an unknown key {0}")]
+    UnknownSigner(String),
     /// This device holds no key that opens the requested content.
     #[error("{0}")]
     CannotOpen(String),
@@ -104,6 +110,8 @@ impl Error {
             Error::DiskFull => "free some space and run the command again; the vault is unchanged",
             Error::Damaged { .. } => "restore the record from a backup or a partner's copy; other records are unaffected",
             Error::VaultDamaged(_) => "run `amanat check` to see what is affected, and restore from a backup",
+            Error::BundleRejected(_) => "do not trust this file; ask the sender to send it again; nothing was imported",
+            Error::UnknownSigner(_) => "compare the fingerprint with the sender over another channel, then add them with `amanat contact add NAME --signing-key 'ssh-ed25519 …'` or pass --trust-signer",
             Error::CannotOpen(_) => "open it on a device that holds the right key (headquarters or the identity custodian)",
             Error::Io { .. } => "check permissions and free space, then try again",
         }
@@ -113,7 +121,11 @@ impl Error {
     /// 2 for everything else (see the README's "Exit codes").
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::NoSuchRecord(_) | Error::NoSuchPart { .. } | Error::Damaged { .. } => 1,
+            Error::NoSuchRecord(_)
+            | Error::NoSuchPart { .. }
+            | Error::Damaged { .. }
+            | Error::BundleRejected(_)
+            | Error::UnknownSigner(_) => 1,
             _ => 2,
         }
     }

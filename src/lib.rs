@@ -16,7 +16,9 @@
 //! asked (`get` to a file), or report success before the data is fsynced.
 #![forbid(unsafe_code)]
 
+pub mod bundle;
 pub mod catalog;
+pub mod contacts;
 pub mod durable;
 pub mod error;
 pub mod id;
@@ -25,6 +27,7 @@ pub mod keyring;
 pub mod record;
 pub mod seal;
 pub mod sshkey;
+pub mod sshsig;
 pub mod store;
 pub mod symmetric;
 pub mod text;

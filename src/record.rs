@@ -141,6 +141,23 @@ pub struct RecordBody {
     pub created: i64,
     pub meta: Metadata,
     pub parts: Vec<Part>,
+    /// Bundles this record arrived in, oldest first (empty for records added here).
+    pub provenance: Vec<Provenance>,
+}
+
+/// How a record reached this vault.
+#[derive(Clone, Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
+pub struct Provenance {
+    /// Fingerprint of the key that signed the bundle.
+    pub signer: String,
+    /// Contact name the signer was known as when imported.
+    pub contact: String,
+    /// The bundle's id.
+    pub bundle_id: String,
+    /// When it was imported (Unix seconds).
+    pub imported: i64,
+    /// The record's id in the bundle.
+    pub bundle_record_id: String,
 }
 
 impl RecordBody {
@@ -226,6 +243,7 @@ mod tests {
                     Part { kind: PartKind::Testimony, name: "t.txt".into(), size: data.len() as u64, sha256: crate::seal::sha256(&data), storage: Storage::Inline(data.clone()) },
                     Part { kind: PartKind::Attachment, name: "scan.jpg".into(), size, sha256: [3; 32], storage: Storage::Object { id: [9; 16], sealed_size: 77 } },
                 ],
+                provenance: vec![],
             };
             let enc = body.encode();
             let back = RecordBody::decode(id, &enc).unwrap();

@@ -59,6 +59,10 @@ impl Recipient {
     pub fn as_str(&self) -> &str {
         &self.text
     }
+
+    pub(crate) fn as_age(&self) -> &dyn age::Recipient {
+        self.inner.as_ref()
+    }
 }
 
 /// A non-empty list of recipients.
@@ -81,6 +85,10 @@ impl Recipients {
                 .map(|t| Recipient::parse(t.as_ref()))
                 .collect::<Result<_>>()?,
         )
+    }
+
+    pub(crate) fn list(&self) -> &[Recipient] {
+        &self.0
     }
 
     /// The recipients as text.

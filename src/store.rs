@@ -31,6 +31,8 @@ pub struct Store {
     pub pending: sled::Tree,
     /// Plaintext vault facts: `vault-id`.
     pub meta: sled::Tree,
+    /// Random id → sealed contact.
+    pub contacts: sled::Tree,
 }
 
 fn db_config(root: &Path) -> sled::Config {
@@ -108,6 +110,7 @@ impl Store {
             search: db.open_tree("search")?,
             pending: db.open_tree("pending")?,
             meta: db.open_tree("meta")?,
+            contacts: db.open_tree("contacts")?,
             db,
         })
     }

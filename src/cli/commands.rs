@@ -326,6 +326,8 @@ pub fn show(v: &Vault, a: ShowArgs) -> anyhow::Result<u8> {
             "title": m.title, "tags": m.tags, "witness": m.witness, "language": m.language,
             "place": m.place, "date": m.date, "interviewer": m.interviewer, "note": m.note,
             "parts": r.parts,
+            "provenance": r.provenance.iter().map(|(c, s, b, t)| json!({
+                "contact": c, "signer": s, "bundle_id": b, "imported": timestamp(*t)})).collect::<Vec<_>>(),
         });
         print(&format!("{}\n", serde_json::to_string_pretty(&o)?))?;
         return Ok(0);
@@ -349,6 +351,13 @@ pub fn show(v: &Vault, a: ShowArgs) -> anyhow::Result<u8> {
         if let Some(val) = val {
             s.push_str(&format!("{:<13}{}\n", format!("{k}:"), one_line(&val)));
         }
+    }
+    for (contact, signer, bundle, at) in &r.provenance {
+        s.push_str(&format!(
+            "{:<13}from {contact} ({signer}), bundle {bundle}, imported {}\n",
+            "provenance:",
+            timestamp(*at)
+        ));
     }
     s.push_str("parts:\n");
     for p in &r.parts {

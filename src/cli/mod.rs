@@ -7,6 +7,7 @@ use amanat::keyring::Passphrase;
 use amanat::{Error, InitOptions, LockedVault, Vault, VaultPaths};
 use clap::{Args, Parser, Subcommand};
 
+mod bundles;
 mod commands;
 mod tour;
 
@@ -66,6 +67,15 @@ enum Command {
     Keys(commands::KeysArgs),
     /// Open every part and verify its SHA-256; exit 1 if anything is damaged
     Check(commands::CheckArgs),
+    /// Manage partners and senders of bundles
+    #[command(subcommand)]
+    Contact(bundles::ContactCommand),
+    /// Write a signed, encrypted, redacted bundle of records for a contact
+    Export(bundles::ExportArgs),
+    /// Check a bundle's signature and every file in it, and show what it holds
+    Verify(bundles::ImportArgs),
+    /// Verify a bundle, then add its records to this vault, all or nothing
+    Import(bundles::ImportArgs),
 }
 
 /// Disables core dumps and ptrace by other processes of the same user, so that keys and
@@ -139,6 +149,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Rm(a) => commands::rm(&open(&g)?, a),
         Command::Keys(a) => commands::keys(&open(&g)?, a),
         Command::Check(a) => commands::check(&open(&g)?, a),
+        Command::Contact(c) => bundles::contact(&open(&g)?, c),
+        Command::Export(a) => bundles::export(&open(&g)?, a),
+        Command::Verify(a) => bundles::verify(&open(&g)?, a),
+        Command::Import(a) => bundles::import(&open(&g)?, a),
     }
 }
 

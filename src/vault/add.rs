@@ -21,9 +21,9 @@ use crate::record::{Metadata, Part, PartKind, RecordBody, Storage};
 use crate::seal::{self, StreamError};
 
 /// Parts up to this size may be stored inside the record body…
-const INLINE_PART_MAX: usize = 16 * 1024;
+pub(crate) const INLINE_PART_MAX: usize = 16 * 1024;
 /// …as long as all inline parts of a record stay under this, keeping sled values small.
-const INLINE_BUDGET: usize = 24 * 1024;
+pub(crate) const INLINE_BUDGET: usize = 24 * 1024;
 
 /// Where a part's bytes come from.
 pub enum PartInput {
@@ -69,11 +69,20 @@ pub struct NewRecord {
 /// A record whose objects are written and whose values are sealed, not yet committed.
 pub(crate) struct Prepared {
     pub id: RecordId,
-    record: Vec<u8>,
+    pub(crate) record: Vec<u8>,
     catalog: Vec<u8>,
     search: Vec<([u8; 18], Vec<u8>)>,
-    objects: Vec<ObjectId>,
+    pub(crate) objects: Vec<ObjectId>,
     /// Set when testimony text was longer than the search index holds.
+    pub index_truncated: bool,
+}
+
+/// A part sealed for a record that is not committed yet.
+#[derive(Clone)]
+pub(crate) struct SealedPart {
+    pub part: Part,
+    /// Normalized testimony text for the search index.
+    pub index_text: Option<Zeroizing<String>>,
     pub index_truncated: bool,
 }
 
@@ -153,75 +162,125 @@ impl Vault {
         inputs: Vec<(PartKind, String, Box<dyn Read + Send>)>,
         objects: &mut Vec<ObjectId>,
     ) -> Result<Prepared> {
-        let id = RecordId::random();
         let mut budget = INLINE_BUDGET;
         let mut parts = Vec::with_capacity(inputs.len());
-        let mut objects_size = 0u64;
         let mut search_text = None;
         let mut index_truncated = false;
-        for (kind, name, reader) in inputs {
-            let mut tee = Tee {
-                inner: reader,
-                kept: Zeroizing::new(Vec::new()),
-                cap: if kind == PartKind::Testimony && !self.keyring.collector {
-                    catalog::MAX_SEARCH_TEXT
-                } else {
-                    0
-                },
-                overflow: false,
-            };
-            let read_err = |e| Error::Input {
-                path: PathBuf::from(&name),
-                reason: format!("{e}"),
-            };
-            let (head, ended) =
-                seal::read_up_to(&mut tee, budget.min(INLINE_PART_MAX)).map_err(read_err)?;
-            let part = if ended {
-                budget -= head.len();
-                Part {
-                    kind,
-                    size: head.len() as u64,
-                    sha256: seal::sha256(&head),
-                    storage: Storage::Inline(head.to_vec()),
-                    name: name.clone(),
-                }
-            } else {
-                let oid = ObjectId::random();
-                self.store.mark_pending(&[oid])?;
-                objects.push(oid);
-                let mut w = self.store.object_writer(oid)?;
-                let (digest, _) = seal::seal_stream(&self.content, &head, &mut tee, w.writer())
-                    .map_err(|e| match e {
-                        StreamError::Read(e) => read_err(e),
-                        StreamError::Write(e) => Error::io("writing an object", e),
-                        StreamError::Open(_) => unreachable!("sealing does not open"),
-                    })?;
-                drop(head);
-                let sealed_size = w.commit()?;
-                objects_size += sealed_size;
-                Part {
-                    kind,
-                    size: digest.size,
-                    sha256: digest.sha256,
-                    storage: Storage::Object {
-                        id: oid.0,
-                        sealed_size,
-                    },
-                    name: name.clone(),
-                }
-            };
-            if tee.cap > 0 {
-                index_truncated = tee.overflow;
-                search_text = indexable_text(&tee.kept, tee.overflow);
+        for (kind, name, mut reader) in inputs {
+            let sealed = self.seal_part(kind, name, &mut reader, &mut budget, objects)?;
+            if let Some(text) = sealed.index_text {
+                search_text = Some(text);
+                index_truncated = sealed.index_truncated;
             }
-            parts.push(part);
+            parts.push(sealed.part);
         }
+        let body = RecordBody {
+            id: RecordId::random(),
+            created: jiff::Timestamp::now().as_second(),
+            meta,
+            parts,
+            provenance: vec![],
+        };
+        self.seal_record(
+            body,
+            search_text.as_deref().map(|s| s.as_str()),
+            std::mem::take(objects),
+            index_truncated,
+        )
+    }
 
-        let created = jiff::Timestamp::now().as_second();
+    /// Seals one part: inline if it fits the record's remaining inline budget, else as a
+    /// pending object. Keeps the normalized text of a testimony for the search index.
+    pub(crate) fn seal_part(
+        &self,
+        kind: PartKind,
+        name: String,
+        reader: &mut dyn Read,
+        budget: &mut usize,
+        objects: &mut Vec<ObjectId>,
+    ) -> Result<SealedPart> {
+        let mut tee = Tee {
+            inner: reader,
+            kept: Zeroizing::new(Vec::new()),
+            cap: if kind == PartKind::Testimony && !self.keyring.collector {
+                catalog::MAX_SEARCH_TEXT
+            } else {
+                0
+            },
+            overflow: false,
+        };
+        let read_err = |e: std::io::Error| Error::Input {
+            path: PathBuf::from(&name),
+            reason: format!("{e}"),
+        };
+        let (head, ended) =
+            seal::read_up_to(&mut tee, (*budget).min(INLINE_PART_MAX)).map_err(read_err)?;
+        let part = if ended {
+            *budget -= head.len();
+            Part {
+                kind,
+                size: head.len() as u64,
+                sha256: seal::sha256(&head),
+                storage: Storage::Inline(head.to_vec()),
+                name: name.clone(),
+            }
+        } else {
+            let oid = ObjectId::random();
+            self.store.mark_pending(&[oid])?;
+            objects.push(oid);
+            let mut w = self.store.object_writer(oid)?;
+            let (digest, _) = seal::seal_stream(&self.content, &head, &mut tee, w.writer())
+                .map_err(|e| match e {
+                    StreamError::Read(e) => read_err(e),
+                    StreamError::Write(e) => Error::io("writing an object", e),
+                    StreamError::Open(_) => unreachable!("sealing does not open"),
+                })?;
+            drop(head);
+            let sealed_size = w.commit()?;
+            Part {
+                kind,
+                size: digest.size,
+                sha256: digest.sha256,
+                storage: Storage::Object {
+                    id: oid.0,
+                    sealed_size,
+                },
+                name: name.clone(),
+            }
+        };
+        let index_text = if tee.cap > 0 {
+            indexable_text(&tee.kept, tee.overflow)
+        } else {
+            None
+        };
+        Ok(SealedPart {
+            part,
+            index_text,
+            index_truncated: tee.overflow,
+        })
+    }
+
+    /// Seals a record body, its catalog entry and search chunks, ready to commit.
+    pub(crate) fn seal_record(
+        &self,
+        body: RecordBody,
+        search_text: Option<&str>,
+        objects: Vec<ObjectId>,
+        index_truncated: bool,
+    ) -> Result<Prepared> {
+        let id = body.id;
+        let objects_size: u64 = body
+            .parts
+            .iter()
+            .map(|p| match p.storage {
+                Storage::Object { sealed_size, .. } => sealed_size,
+                Storage::Inline(_) => 0,
+            })
+            .sum();
         let summaries = if self.keyring.collector {
             vec![]
         } else {
-            parts
+            body.parts
                 .iter()
                 .map(|p| PartSummary {
                     kind: p.kind,
@@ -230,13 +289,8 @@ impl Vault {
                 })
                 .collect()
         };
-        let catalog_meta = (!self.keyring.collector).then(|| meta.clone());
-        let body = RecordBody {
-            id,
-            created,
-            meta,
-            parts,
-        };
+        let catalog_meta = (!self.keyring.collector).then(|| body.meta.clone());
+        let created = body.created;
         let record = seal::seal_bytes(&self.content, &body.encode())?;
         drop(body);
         let entry = CatalogEntry {
@@ -248,7 +302,7 @@ impl Vault {
         let key = &self.keyring.catalog_key;
         let catalog = key.seal(catalog::DOMAIN_CATALOG, &id.0, &entry.encode());
         let mut search = Vec::new();
-        if let Some(text) = &search_text {
+        if let Some(text) = search_text {
             for (seq, chunk) in catalog::chunk_text(text).into_iter().enumerate() {
                 let k = catalog::search_key(&id.0, seq as u16);
                 search.push((k, key.seal(catalog::DOMAIN_SEARCH, &k, chunk.as_bytes())));
@@ -259,7 +313,7 @@ impl Vault {
             record,
             catalog,
             search,
-            objects: std::mem::take(objects),
+            objects,
             index_truncated,
         })
     }

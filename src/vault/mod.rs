@@ -14,7 +14,7 @@ use crate::keyring::{self, Keyring, Passphrase};
 use crate::seal::Recipients;
 use crate::store::Store;
 
-pub mod add;
+pub(crate) mod add;
 pub mod check;
 pub mod read;
 
@@ -60,10 +60,10 @@ pub struct LockedVault {
 /// An unlocked vault.
 pub struct Vault {
     paths: VaultPaths,
-    store: Store,
-    keyring: Keyring,
+    pub(crate) store: Store,
+    pub(crate) keyring: Keyring,
     identity: Option<age::x25519::Identity>,
-    content: Recipients,
+    pub(crate) content: Recipients,
 }
 
 /// The public keys of a vault, as `amanat keys` prints them.
@@ -201,7 +201,7 @@ impl Vault {
     }
 
     /// The identities this device can open records with.
-    fn identities(&self) -> Result<Vec<&dyn age::Identity>> {
+    pub(crate) fn identities(&self) -> Result<Vec<&dyn age::Identity>> {
         match &self.identity {
             Some(i) => Ok(vec![i as &dyn age::Identity]),
             None => Err(Error::CannotOpen(

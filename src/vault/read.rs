@@ -82,6 +82,8 @@ pub struct RecordView {
     pub created: i64,
     pub meta: Metadata,
     pub parts: Vec<PartView>,
+    /// Bundles the record arrived in: (contact, signer fingerprint, bundle id, imported).
+    pub provenance: Vec<(String, String, String, i64)>,
 }
 
 /// Splits the 16-byte key space into `n` ranges by the first byte.
@@ -248,6 +250,18 @@ impl Vault {
             created: body.created,
             meta: body.meta.clone(),
             parts,
+            provenance: body
+                .provenance
+                .iter()
+                .map(|p| {
+                    (
+                        p.contact.clone(),
+                        p.signer.clone(),
+                        p.bundle_id.clone(),
+                        p.imported,
+                    )
+                })
+                .collect(),
         })
     }
 
@@ -379,6 +393,34 @@ impl Vault {
             let _ = fs::remove_file(&tmp);
         }
         result
+    }
+
+    /// A reader of a part's plaintext, without verification: callers hash what they read
+    /// and compare with the part's SHA-256.
+    pub(crate) fn open_part<'a>(
+        &'a self,
+        rid: RecordId,
+        part: &'a crate::record::Part,
+    ) -> Result<Box<dyn io::Read + 'a>> {
+        match &part.storage {
+            Storage::Inline(bytes) => Ok(Box::new(&bytes[..])),
+            Storage::Object { id: oid, .. } => {
+                let oid = crate::id::ObjectId(*oid);
+                let f = self.store.open_object(&oid).map_err(|_| {
+                    Error::damaged(
+                        rid,
+                        format!("the object holding {:?} is missing", part.name),
+                    )
+                })?;
+                let d = age::Decryptor::new_buffered(seal::buffered(f)).map_err(|_| {
+                    Error::damaged(rid, format!("part {:?} has a damaged header", part.name))
+                })?;
+                let r = d.decrypt(self.identities()?.into_iter()).map_err(|_| {
+                    Error::damaged(rid, format!("part {:?} does not open", part.name))
+                })?;
+                Ok(Box::new(r))
+            }
+        }
     }
 
     /// The kinds of part a record has, for messages.

@@ -1,6 +1,7 @@
 //! Integration tests that drive the `amanat` binary, one module per concern.
 mod util;
 
+mod bundles;
 mod errors;
 mod markers;
 mod streaming;

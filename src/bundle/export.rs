@@ -1,0 +1,593 @@
+//! Writing bundles (FORMAT.md, "Bundles" and "Redaction").
+//!
+//! Two passes. The first opens every selected record, decides what is redacted and computes
+//! every file's size and SHA-256 (from the hashes taken at ingest, or by cleaning an image),
+//! so the signed manifest can come first in the stream. The second streams the tar through
+//! age into a temporary file beside the destination, verifying every part against its hash
+//! as it goes; only a bundle that was written whole is fsynced and renamed into place.
+use std::fs::{self, OpenOptions};
+use std::io::{self, BufWriter, Read, Write};
+use std::path::Path;
+
+use ring::digest;
+use zeroize::Zeroizing;
+
+use super::manifest::{self, FileEntry, Manifest, ManifestPart, ManifestRecord, Sender};
+use super::redact::{self, Image};
+use crate::contacts::Contact;
+use crate::error::{Error, Result};
+use crate::record::{PartKind, RecordBody};
+use crate::seal::Recipients;
+use crate::vault::{Filter, Vault};
+use crate::RecordId;
+
+/// Largest image cleaned in memory; a larger one is refused unless `--keep-metadata`.
+const MAX_CLEAN: u64 = 256 << 20;
+
+/// Which records to export.
+#[derive(Debug, Clone)]
+pub enum Selection {
+    All,
+    Tag(String),
+    Witness(String),
+    Ids(Vec<String>),
+}
+
+/// How to export.
+#[derive(Debug, Clone)]
+pub struct ExportOptions {
+    /// The contact's name.
+    pub to: String,
+    pub selection: Selection,
+    /// Include identity parts (needs the custodian key on this device).
+    pub with_identities: bool,
+    /// Keep image metadata (EXIF, GPS, …) instead of removing it.
+    pub keep_metadata: bool,
+}
+
+/// What an export did.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct ExportReport {
+    pub bundle_id: String,
+    pub records: usize,
+    pub files: usize,
+    /// Bytes of plaintext in the bundle's files.
+    pub bytes: u64,
+    /// SHA-256 of the bundle file as written.
+    pub sha256: String,
+    /// Images whose metadata was removed: (bundle record id, part name).
+    pub cleaned: Vec<(String, String)>,
+    /// Parts in formats that can carry metadata that Amanat does not remove:
+    /// (bundle record id, part name, format).
+    pub not_cleaned: Vec<(String, String, String)>,
+    /// Testimonies whose text contains their record's witness code, exported as they are:
+    /// (bundle record id, part name).
+    pub mentions_witness_code: Vec<(String, String)>,
+}
+
+/// What pass one decided for one part.
+struct PlannedPart {
+    index: usize,
+    path: String,
+    clean: Option<Image>,
+    size: u64,
+    sha256: [u8; 32],
+}
+
+struct PlannedRecord {
+    id: RecordId,
+    bundle_id: RecordId,
+    json: Vec<u8>,
+    parts: Vec<PlannedPart>,
+}
+
+/// The one place that decides what of a record a partner sees: everything but identity
+/// parts, with the witness code replaced by the partner's pseudonym, also where the code
+/// was written into the title, tags, place, interviewer or note.
+pub fn redact_record(
+    vault: &Vault,
+    contact: &Contact,
+    body: &RecordBody,
+    bundle_id: &RecordId,
+) -> ManifestRecord {
+    let m = &body.meta;
+    let key = vault.keyring.pseudonym_key.expose();
+    let pseudonym = m
+        .witness
+        .as_deref()
+        .map(|w| super::witness_pseudonym(key, &contact.name, w));
+    let scrub = |s: &str| match (&m.witness, &pseudonym) {
+        (Some(code), Some(p)) if !code.is_empty() => s.replace(code.as_str(), p),
+        _ => s.to_owned(),
+    };
+    let scrub_opt = |s: &Option<String>| s.as_deref().map(scrub);
+    ManifestRecord {
+        id: bundle_id.to_hex(),
+        created: timestamp(body.created),
+        title: scrub(&m.title),
+        tags: m.tags.iter().map(|t| scrub(t)).collect(),
+        witness: pseudonym.clone(),
+        language: m.language.clone(),
+        place: scrub_opt(&m.place),
+        date: m.date.clone(),
+        interviewer: scrub_opt(&m.interviewer),
+        note: scrub_opt(&m.note),
+        parts: vec![],
+        custody: vec![],
+    }
+}
+
+/// Largest testimony searched for its own witness code before export.
+const MAX_MENTION_SCAN: u64 = 16 << 20;
+
+/// Whether a text testimony mentions the record's witness code (which export cannot
+/// change without altering the evidence, so it warns instead).
+fn mentions_code(vault: &Vault, id: RecordId, body: &RecordBody, index: usize) -> Result<bool> {
+    let (p, Some(code)) = (&body.parts[index], body.meta.witness.as_deref()) else {
+        return Ok(false);
+    };
+    if p.kind != PartKind::Testimony || p.size > MAX_MENTION_SCAN || code.is_empty() {
+        return Ok(false);
+    }
+    let mut buf = Zeroizing::new(Vec::new());
+    vault
+        .open_part(id, p)?
+        .read_to_end(&mut buf)
+        .map_err(|_| Error::damaged(id, format!("part {:?} does not decrypt", p.name)))?;
+    Ok(buf.windows(code.len()).any(|w| w == code.as_bytes()))
+}
+
+fn timestamp(secs: i64) -> String {
+    jiff::Timestamp::from_second(secs)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+}
+
+fn sha256_hex(b: &[u8]) -> String {
+    hex::encode(digest::digest(&digest::SHA256, b))
+}
+
+/// Reads a whole part (bounded) and checks it against its ingest hash.
+fn read_verified(
+    vault: &Vault,
+    id: RecordId,
+    body: &RecordBody,
+    index: usize,
+) -> Result<Zeroizing<Vec<u8>>> {
+    let p = &body.parts[index];
+    let mut buf = Zeroizing::new(Vec::with_capacity(p.size.min(MAX_CLEAN) as usize));
+    vault
+        .open_part(id, p)?
+        .take(MAX_CLEAN + 1)
+        .read_to_end(&mut buf)
+        .map_err(|_| Error::damaged(id, format!("part {:?} does not decrypt", p.name)))?;
+    if buf.len() as u64 != p.size || crate::seal::sha256(&buf) != p.sha256 {
+        return Err(Error::damaged(
+            id,
+            format!("part {:?} does not match its SHA-256 from ingest", p.name),
+        ));
+    }
+    Ok(buf)
+}
+
+impl Vault {
+    fn select(&self, sel: &Selection) -> Result<Vec<RecordId>> {
+        let filter = match sel {
+            Selection::Ids(ids) => {
+                let mut out = Vec::new();
+                for i in ids {
+                    let id = self.resolve(i)?;
+                    if !out.contains(&id) {
+                        out.push(id);
+                    }
+                }
+                return Ok(out);
+            }
+            Selection::All => Filter::default(),
+            Selection::Tag(t) => Filter {
+                tag: Some(t.clone()),
+                ..Default::default()
+            },
+            Selection::Witness(w) => Filter {
+                witness: Some(w.clone()),
+                ..Default::default()
+            },
+        };
+        let scan = self.list(&filter)?;
+        if let Some(d) = scan.damaged.first() {
+            return Err(Error::damaged(
+                d,
+                "its catalog entry is damaged; run `amanat check`",
+            ));
+        }
+        Ok(scan.items.into_iter().map(|l| l.id).collect())
+    }
+
+    /// Exports the selected records to `out` as a bundle for a contact.
+    pub fn export(&self, opts: &ExportOptions, out: &Path) -> Result<ExportReport> {
+        if self.keyring.collector {
+            return Err(Error::CannotOpen(
+                "this device is a collector: it cannot read records to export them for a partner"
+                    .into(),
+            ));
+        }
+        let contact = self.contact(&opts.to)?;
+        if contact.recipients.is_empty() {
+            return Err(Error::Invalid(format!(
+                "contact {:?} has no recipient to encrypt to: add one with `amanat contact add`",
+                contact.name
+            )));
+        }
+        if opts.with_identities {
+            let own = self.keyring.own_recipient();
+            if !self
+                .keyring
+                .identity_recipients
+                .iter()
+                .any(|r| Some(r) == own.as_ref())
+            {
+                return Err(Error::CannotOpen(
+                    "--with-identities needs the identity custodian's key, which is not on this device".into(),
+                ));
+            }
+        }
+        if out.exists() {
+            return Err(Error::Output {
+                path: out.to_owned(),
+                reason: "it already exists".into(),
+            });
+        }
+        let recipients = Recipients::parse_all(&contact.recipients)?;
+        let ids = self.select(&opts.selection)?;
+        if ids.is_empty() {
+            return Err(Error::NoSuchRecord(
+                "(the selection matched no record)".into(),
+            ));
+        }
+
+        // Pass one: plan every file and build the manifest.
+        let bundle_id = RecordId::random();
+        let mut report = ExportReport {
+            bundle_id: bundle_id.to_hex(),
+            ..Default::default()
+        };
+        let mut planned = Vec::new();
+        let mut records = Vec::new();
+        let mut files = Vec::new();
+        for id in &ids {
+            let body = self.open_body(*id)?;
+            let pid =
+                super::partner_record_id(self.keyring.pseudonym_key.expose(), &contact.name, id);
+            let mut rec = redact_record(self, &contact, &body, &pid);
+            let mut parts = Vec::new();
+            let mut used = std::collections::HashSet::new();
+            for (index, p) in body.parts.iter().enumerate() {
+                let mut fname = manifest::bundle_file_name(&p.name);
+                if !used.insert(fname.clone()) {
+                    fname = format!("{index}-{fname}");
+                    used.insert(fname.clone());
+                }
+                let path = format!("records/{}/parts/{fname}", pid.to_hex());
+                if mentions_code(self, *id, &body, index)? {
+                    report
+                        .mentions_witness_code
+                        .push((pid.to_hex(), p.name.clone()));
+                }
+                let mut head = [0u8; 16];
+                let n = read_head(&mut *self.open_part(*id, p)?, &mut head).map_err(|_| {
+                    Error::damaged(id, format!("part {:?} does not decrypt", p.name))
+                })?;
+                let head = &head[..n];
+                let image = redact::sniff_image(head).filter(|_| !opts.keep_metadata);
+                let (size, sha256, removed) = match image {
+                    Some(kind) => {
+                        if p.size > MAX_CLEAN {
+                            return Err(Error::Invalid(format!(
+                                "image {:?} of record {} is too large to clean in memory; export with --keep-metadata to send it as is",
+                                p.name,
+                                id.short()
+                            )));
+                        }
+                        let orig = read_verified(self, *id, &body, index)?;
+                        let clean = redact::strip(kind, &orig).map_err(|why| {
+                            Error::Invalid(format!(
+                                "cannot clean image {:?} of record {} ({why}); export with --keep-metadata to send it as is",
+                                p.name,
+                                id.short()
+                            ))
+                        })?;
+                        report.cleaned.push((pid.to_hex(), p.name.clone()));
+                        let what = match kind {
+                            Image::Jpeg => "JPEG metadata (EXIF, GPS, XMP, IPTC, ICC, comments)",
+                            Image::Png => "PNG metadata (text, eXIf, iCCP, tIME)",
+                            Image::Webp => "WebP metadata (EXIF, XMP, ICCP)",
+                        };
+                        (
+                            clean.len() as u64,
+                            crate::seal::sha256(&clean),
+                            Some(what.to_string()),
+                        )
+                    }
+                    None => {
+                        if let Some(fmt) = redact::sniff_uncleaned(head) {
+                            report.not_cleaned.push((
+                                pid.to_hex(),
+                                p.name.clone(),
+                                fmt.to_string(),
+                            ));
+                        }
+                        (p.size, p.sha256, None)
+                    }
+                };
+                rec.parts.push(ManifestPart {
+                    kind: p.kind.as_str().to_string(),
+                    name: p.name.clone(),
+                    path: path.clone(),
+                    size,
+                    sha256: hex::encode(sha256),
+                    original_sha256: removed.as_ref().map(|_| hex::encode(p.sha256)),
+                    removed,
+                });
+                parts.push(PlannedPart {
+                    index,
+                    path,
+                    clean: image,
+                    size,
+                    sha256,
+                });
+            }
+            let json = serde_json::to_vec_pretty(&rec).expect("records serialize");
+            files.push(FileEntry {
+                path: format!("records/{}/record.json", pid.to_hex()),
+                size: json.len() as u64,
+                sha256: sha256_hex(&json),
+            });
+            for (mp, pp) in rec.parts.iter().zip(&parts) {
+                files.push(FileEntry {
+                    path: pp.path.clone(),
+                    size: mp.size,
+                    sha256: mp.sha256.clone(),
+                });
+            }
+            records.push(rec);
+            planned.push(PlannedRecord {
+                id: *id,
+                bundle_id: pid,
+                json,
+                parts,
+            });
+        }
+        // SHA256SUMS lets a partner check every file with `sha256sum -c`.
+        let sums: String = files
+            .iter()
+            .map(|f| format!("{}  {}\n", f.sha256, f.path))
+            .collect();
+        files.insert(
+            0,
+            FileEntry {
+                path: manifest::SUMS_PATH.into(),
+                size: sums.len() as u64,
+                sha256: sha256_hex(sums.as_bytes()),
+            },
+        );
+        let created = jiff::Timestamp::now();
+        let keys = self.keys();
+        let manifest = Manifest {
+            format: manifest::FORMAT.into(),
+            version: manifest::VERSION,
+            kind: "partner".into(),
+            bundle_id: bundle_id.to_hex(),
+            created: created.to_string(),
+            sender: Sender {
+                signing_key: keys.signing_key.clone(),
+                fingerprint: keys.fingerprint.clone(),
+            },
+            recipients: contact
+                .recipients
+                .iter()
+                .map(|r| sha256_hex(r.as_bytes()))
+                .collect(),
+            identities_included: opts.with_identities,
+            metadata_kept: opts.keep_metadata,
+            records,
+            files,
+        };
+        let manifest_json = serde_json::to_vec_pretty(&manifest).expect("manifests serialize");
+        let sig = crate::sshsig::sign(
+            self.keyring.signing_seed(),
+            crate::sshsig::NAMESPACE_BUNDLE,
+            &manifest_json,
+        );
+        report.records = planned.len();
+        report.files = manifest.files.len();
+        report.bytes = manifest.files.iter().map(|f| f.size).sum();
+
+        // Pass two: stream everything into a temporary file, then rename.
+        let dir = match out.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+            _ => Path::new(".").to_owned(),
+        };
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = dir.join(format!(
+            ".{name}.amanat-partial-{}",
+            hex::encode(crate::id::random_bytes::<6>())
+        ));
+        let mtime = created.as_second().max(0) as u64;
+        let result = (|| {
+            let file = OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&tmp)
+                .map_err(|e| Error::output(out, e))?;
+            let hashing = HashingWriter {
+                inner: BufWriter::with_capacity(1 << 20, file),
+                ctx: digest::Context::new(&digest::SHA256),
+            };
+            let enc = age::Encryptor::with_recipients(recipients.iter()).map_err(|e| {
+                Error::Invalid(format!("cannot encrypt to {:?}: {e}", contact.name))
+            })?;
+            let age_w = enc
+                .wrap_output(hashing)
+                .map_err(|e| Error::output(out, e))?;
+            let mut tar = tar::Builder::new(age_w);
+            let werr = |e: io::Error| Error::output(out, e);
+            append(&mut tar, manifest::MANIFEST_PATH, &manifest_json, mtime).map_err(werr)?;
+            append(&mut tar, manifest::SIG_PATH, sig.as_bytes(), mtime).map_err(werr)?;
+            append(&mut tar, manifest::SUMS_PATH, sums.as_bytes(), mtime).map_err(werr)?;
+            for rec in &planned {
+                let body = self.open_body(rec.id)?;
+                append(
+                    &mut tar,
+                    &format!("records/{}/record.json", rec.bundle_id.to_hex()),
+                    &rec.json,
+                    mtime,
+                )
+                .map_err(werr)?;
+                for pp in &rec.parts {
+                    let p = &body.parts[pp.index];
+                    let damaged = || {
+                        Error::damaged(
+                            rec.id,
+                            format!("part {:?} does not match its SHA-256 from ingest", p.name),
+                        )
+                    };
+                    if let Some(kind) = pp.clean {
+                        let orig = read_verified(self, rec.id, &body, pp.index)?;
+                        let clean =
+                            Zeroizing::new(redact::strip(kind, &orig).map_err(|_| damaged())?);
+                        if crate::seal::sha256(&clean) != pp.sha256 {
+                            return Err(damaged());
+                        }
+                        append(&mut tar, &pp.path, &clean, mtime).map_err(werr)?;
+                    } else {
+                        let mut reader = HashingReader {
+                            inner: self.open_part(rec.id, p)?,
+                            ctx: digest::Context::new(&digest::SHA256),
+                            n: 0,
+                        };
+                        let mut h = header(pp.size, mtime);
+                        tar.append_data(&mut h, &pp.path, &mut reader)
+                            .map_err(|e| {
+                                if e.kind() == io::ErrorKind::InvalidData {
+                                    damaged()
+                                } else {
+                                    werr(e)
+                                }
+                            })?;
+                        if reader.n != pp.size || reader.ctx.finish().as_ref() != pp.sha256 {
+                            return Err(damaged());
+                        }
+                    }
+                }
+            }
+            let age_w = tar.into_inner().map_err(werr)?;
+            let hashing = age_w.finish().map_err(werr)?;
+            let sha = hashing.ctx.finish();
+            let file = hashing
+                .inner
+                .into_inner()
+                .map_err(|e| werr(e.into_error()))?;
+            file.sync_all().map_err(werr)?;
+            fs::rename(&tmp, out).map_err(werr)?;
+            crate::durable::sync_dir(&dir)?;
+            Ok(hex::encode(sha))
+        })();
+        match result {
+            Ok(sha) => {
+                report.sha256 = sha;
+                Ok(report)
+            }
+            Err(e) => {
+                let _ = fs::remove_file(&tmp);
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Recipients {
+    /// The recipients as age trait objects.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &dyn age::Recipient> {
+        self.list().iter().map(|r| r.as_age())
+    }
+}
+
+/// Reads up to `buf.len()` bytes, fewer only at the end of input.
+fn read_head(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+fn header(size: u64, mtime: u64) -> tar::Header {
+    let mut h = tar::Header::new_gnu();
+    h.set_size(size);
+    h.set_mode(0o644);
+    h.set_mtime(mtime);
+    h.set_entry_type(tar::EntryType::Regular);
+    h
+}
+
+fn append<W: Write>(
+    tar: &mut tar::Builder<W>,
+    path: &str,
+    data: &[u8],
+    mtime: u64,
+) -> io::Result<()> {
+    let mut h = header(data.len() as u64, mtime);
+    tar.append_data(&mut h, path, data)
+}
+
+struct HashingWriter<W> {
+    inner: W,
+    ctx: digest::Context,
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.ctx.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Hashes what passes through; fails with `InvalidData` when the plaintext does not
+/// authenticate, so a damaged part aborts the export.
+struct HashingReader<R> {
+    inner: R,
+    ctx: digest::Context,
+    n: u64,
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.ctx.update(&buf[..n]);
+        self.n += n as u64;
+        Ok(n)
+    }
+}
+
+impl PartKind {
+    /// Parses `testimony` or `attachment`.
+    pub fn parse(s: &str) -> Option<PartKind> {
+        match s {
+            "testimony" => Some(PartKind::Testimony),
+            "attachment" => Some(PartKind::Attachment),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,356 @@
+//! Verifying and importing bundles (FORMAT.md, "Import").
+//!
+//! The bundle is decrypted and read as one stream. The manifest and its signature come
+//! first and are checked before anything else is trusted; then every file is checked
+//! against the manifest as it streams by: listed, not seen before, a regular file, of the
+//! stated size and SHA-256. Parts of new records are sealed into pending objects on the
+//! way; only when the whole bundle has verified are the records committed, all in one
+//! transaction. Any failure deletes what was written: nothing is imported.
+use std::collections::{HashMap, HashSet};
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+use ring::digest;
+
+use super::manifest::{self, reject, Manifest};
+use crate::error::{Error, Result};
+use crate::id::ObjectId;
+use crate::record::{Metadata, Part, PartKind, Provenance, RecordBody};
+use crate::vault::add::{SealedPart, INLINE_BUDGET};
+use crate::vault::Vault;
+use crate::RecordId;
+
+/// How to import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// The contact the bundle must be signed by; else any known contact.
+    pub from: Option<String>,
+    /// Accept an unknown signer and record it as a new contact.
+    pub trust_signer: bool,
+    /// Verify only; write nothing.
+    pub dry_run: bool,
+}
+
+/// One record of a bundle as verify and import report it.
+#[derive(Debug, serde::Serialize)]
+pub struct ImportedRecord {
+    pub id: String,
+    pub title: String,
+    pub witness: Option<String>,
+    pub parts: usize,
+    pub bytes: u64,
+    /// Already in this vault: skipped.
+    pub present: bool,
+}
+
+/// What verify or import found.
+#[derive(Debug, serde::Serialize)]
+pub struct ImportReport {
+    pub bundle_id: String,
+    pub created: String,
+    pub signer: String,
+    pub contact: String,
+    pub new_contact: bool,
+    pub identities_included: bool,
+    pub records: Vec<ImportedRecord>,
+    pub added: usize,
+    pub dry_run: bool,
+}
+
+fn damaged_stream(e: io::Error) -> Error {
+    reject(format!("the bundle is truncated or was altered ({e})"))
+}
+
+/// Reads a whole small entry, refusing more than `max` bytes.
+fn read_small(r: &mut dyn Read, max: u64, what: &str) -> Result<Vec<u8>> {
+    let mut v = Vec::new();
+    r.take(max + 1)
+        .read_to_end(&mut v)
+        .map_err(damaged_stream)?;
+    if v.len() as u64 > max {
+        return Err(reject(format!("{what} is too large")));
+    }
+    Ok(v)
+}
+
+fn entry_path(e: &tar::Entry<'_, impl Read>) -> Result<String> {
+    let p = e.path_bytes();
+    String::from_utf8(p.into_owned()).map_err(|_| reject("a file name in the bundle is not UTF-8"))
+}
+
+fn check_regular(e: &tar::Entry<'_, impl Read>, path: &str) -> Result<()> {
+    match e.header().entry_type() {
+        tar::EntryType::Regular | tar::EntryType::Continuous => Ok(()),
+        t => Err(reject(format!(
+            "{path:?} is not a regular file ({t:?}): links and devices are refused"
+        ))),
+    }
+}
+
+struct Hashing<'a, R> {
+    inner: R,
+    ctx: &'a mut digest::Context,
+    n: &'a mut u64,
+}
+
+impl<R: Read> Read for Hashing<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.ctx.update(&buf[..n]);
+        *self.n += n as u64;
+        Ok(n)
+    }
+}
+
+impl Vault {
+    /// Verifies a bundle and, unless `dry_run`, imports its records atomically.
+    pub fn import_bundle(&self, path: &Path, opts: &ImportOptions) -> Result<ImportReport> {
+        let mut objects: Vec<ObjectId> = Vec::new();
+        let result = self.import_inner(path, opts, &mut objects);
+        if result.is_err() && !objects.is_empty() {
+            // Whatever is not deleted now stays pending for the next sweep.
+            let _ = self.store.delete_objects(&objects);
+        }
+        result
+    }
+
+    fn import_inner(
+        &self,
+        path: &Path,
+        opts: &ImportOptions,
+        objects: &mut Vec<ObjectId>,
+    ) -> Result<ImportReport> {
+        let ids = self.identities()?;
+        let file = File::open(path).map_err(|e| Error::input(path, e))?;
+        let dec = age::Decryptor::new_buffered(crate::seal::buffered(file))
+            .map_err(|_| reject("it is not an age file, or its header is damaged"))?;
+        let stream = dec.decrypt(ids.into_iter()).map_err(|e| match e {
+            age::DecryptError::NoMatchingKeys => reject("it is not encrypted to this vault's key"),
+            _ => reject("its header does not authenticate"),
+        })?;
+        let mut archive = tar::Archive::new(stream);
+        let mut entries = archive.entries().map_err(damaged_stream)?;
+
+        // The manifest and its signature come first.
+        let mut next = |what: &str| -> Result<tar::Entry<'_, _>> {
+            entries
+                .next()
+                .ok_or_else(|| reject(format!("the bundle ends before {what}")))?
+                .map_err(damaged_stream)
+        };
+        let mut e = next(manifest::MANIFEST_PATH)?;
+        if entry_path(&e)? != manifest::MANIFEST_PATH {
+            return Err(reject("the first file is not MANIFEST.json"));
+        }
+        check_regular(&e, manifest::MANIFEST_PATH)?;
+        let manifest_bytes = read_small(&mut e, manifest::MAX_MANIFEST, "MANIFEST.json")?;
+        drop(e);
+        let mut e = next(manifest::SIG_PATH)?;
+        if entry_path(&e)? != manifest::SIG_PATH {
+            return Err(reject("the second file is not MANIFEST.json.sig"));
+        }
+        check_regular(&e, manifest::SIG_PATH)?;
+        let sig = read_small(&mut e, manifest::MAX_SIG, "MANIFEST.json.sig")?;
+        drop(e);
+        let sig = String::from_utf8(sig).map_err(|_| reject("the signature is not text"))?;
+        let signer = crate::sshsig::verify(&sig, crate::sshsig::NAMESPACE_BUNDLE, &manifest_bytes)
+            .map_err(|e| reject(format!("the manifest's signature: {e}")))?;
+        let fingerprint = crate::sshkey::fingerprint(&signer);
+
+        // Whom the signature is from.
+        let (contact_name, new_contact) = match &opts.from {
+            Some(name) => {
+                let c = self.contact(name)?;
+                match c.signing_public() {
+                    Some(pk) if pk == signer => (c.name.clone(), false),
+                    Some(_) => {
+                        return Err(reject(format!(
+                            "it is signed by {fingerprint}, not by {name} ({})",
+                            c.fingerprint().unwrap_or_default()
+                        )))
+                    }
+                    None => {
+                        return Err(Error::Invalid(format!(
+                            "contact {name:?} has no signing key: add one with `amanat contact add`"
+                        )))
+                    }
+                }
+            }
+            None => match self.contact_by_signer(&signer)? {
+                Some(c) => (c.name.clone(), false),
+                None if opts.trust_signer => (format!("signer-{}", &fingerprint[7..15]), true),
+                None => return Err(Error::UnknownSigner(fingerprint)),
+            },
+        };
+
+        let m = Manifest::parse(&manifest_bytes)?;
+        if crate::sshsig::parse_ed25519_line(&m.sender.signing_key) != Some(signer) {
+            return Err(reject(
+                "the manifest names a different sender than the key that signed it",
+            ));
+        }
+        let expected: HashMap<&str, &manifest::FileEntry> =
+            m.files.iter().map(|f| (f.path.as_str(), f)).collect();
+        // Which part each path is: (record index, part index).
+        let mut part_of: HashMap<&str, (usize, usize)> = HashMap::new();
+        let mut present = Vec::with_capacity(m.records.len());
+        for (ri, r) in m.records.iter().enumerate() {
+            let id = RecordId::from_hex(&r.id).expect("validated");
+            present.push(self.store.records.contains_key(id.0)?);
+            for (pi, p) in r.parts.iter().enumerate() {
+                part_of.insert(p.path.as_str(), (ri, pi));
+            }
+        }
+
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut sealed: HashMap<(usize, usize), SealedPart> = HashMap::new();
+        let mut budgets = vec![INLINE_BUDGET; m.records.len()];
+        for e in entries {
+            let mut e = e.map_err(damaged_stream)?;
+            let path = entry_path(&e)?;
+            check_regular(&e, &path)?;
+            let Some(want) = expected.get(path.as_str()) else {
+                return Err(reject(format!("{path:?} is not listed in the manifest")));
+            };
+            if !seen.insert(path.clone()) {
+                return Err(reject(format!("{path:?} appears twice")));
+            }
+            let size = e
+                .header()
+                .size()
+                .map_err(|_| reject(format!("{path:?} has a bad size")))?;
+            if size != want.size {
+                return Err(reject(format!(
+                    "{path:?} is {size} bytes, the manifest says {}",
+                    want.size
+                )));
+            }
+            let mut ctx = digest::Context::new(&digest::SHA256);
+            let mut n = 0u64;
+            let mut reader = Hashing {
+                inner: &mut e,
+                ctx: &mut ctx,
+                n: &mut n,
+            };
+            match part_of.get(path.as_str()) {
+                Some(&(ri, pi)) if !opts.dry_run && !present[ri] => {
+                    let p = &m.records[ri].parts[pi];
+                    let kind = PartKind::parse(&p.kind).expect("validated");
+                    let s = self
+                        .seal_part(kind, p.name.clone(), &mut reader, &mut budgets[ri], objects)
+                        .map_err(|e| match e {
+                            Error::Input { reason, .. } => {
+                                reject(format!("the bundle is truncated or was altered ({reason})"))
+                            }
+                            other => other,
+                        })?;
+                    sealed.insert((ri, pi), s);
+                }
+                _ => {
+                    io::copy(&mut reader, &mut io::sink()).map_err(damaged_stream)?;
+                }
+            }
+            if n != want.size || hex::encode(ctx.finish()) != want.sha256 {
+                return Err(reject(format!(
+                    "{path:?} does not match its SHA-256 in the manifest"
+                )));
+            }
+        }
+        // Read to the end so that age authenticates the final chunk.
+        io::copy(&mut archive.into_inner(), &mut io::sink()).map_err(damaged_stream)?;
+        if let Some(missing) = m.files.iter().find(|f| !seen.contains(&f.path)) {
+            return Err(reject(format!(
+                "{:?} is missing: the bundle is incomplete",
+                missing.path
+            )));
+        }
+
+        let now = jiff::Timestamp::now().as_second();
+        let mut report = ImportReport {
+            bundle_id: m.bundle_id.clone(),
+            created: m.created.clone(),
+            signer: fingerprint.clone(),
+            contact: contact_name.clone(),
+            new_contact,
+            identities_included: m.identities_included,
+            records: vec![],
+            added: 0,
+            dry_run: opts.dry_run,
+        };
+        let mut batch = Vec::new();
+        for (ri, r) in m.records.iter().enumerate() {
+            report.records.push(ImportedRecord {
+                id: r.id.clone(),
+                title: r.title.clone(),
+                witness: r.witness.clone(),
+                parts: r.parts.len(),
+                bytes: r.parts.iter().map(|p| p.size).sum(),
+                present: present[ri],
+            });
+            if opts.dry_run || present[ri] {
+                continue;
+            }
+            let mut parts: Vec<Part> = Vec::new();
+            let mut search = None;
+            for pi in 0..r.parts.len() {
+                let s = sealed
+                    .remove(&(ri, pi))
+                    .expect("every listed part was seen");
+                if s.index_text.is_some() {
+                    search = s.index_text.clone();
+                }
+                parts.push(s.part.clone());
+            }
+            let meta = Metadata {
+                title: r.title.clone(),
+                tags: r.tags.clone(),
+                witness: r.witness.clone(),
+                language: r.language.clone(),
+                place: r.place.clone(),
+                date: r.date.clone(),
+                interviewer: r.interviewer.clone(),
+                note: r.note.clone(),
+            };
+            meta.validate()
+                .map_err(|e| reject(format!("record {}: {e}", r.id)))?;
+            let created = r
+                .created
+                .parse::<jiff::Timestamp>()
+                .map(|t| t.as_second())
+                .map_err(|_| reject(format!("record {} has a bad creation time", r.id)))?;
+            let id = RecordId::from_hex(&r.id).expect("validated");
+            let record_objects: Vec<ObjectId> = parts.iter().filter_map(|p| p.object()).collect();
+            let body = RecordBody {
+                id,
+                created,
+                meta,
+                parts,
+                provenance: vec![Provenance {
+                    signer: fingerprint.clone(),
+                    contact: contact_name.clone(),
+                    bundle_id: m.bundle_id.clone(),
+                    imported: now,
+                    bundle_record_id: r.id.clone(),
+                }],
+            };
+            batch.push(self.seal_record(
+                body,
+                search.as_deref().map(|s| s.as_str()),
+                record_objects,
+                false,
+            )?);
+            report.added += 1;
+        }
+        if !opts.dry_run {
+            self.commit(batch)?;
+            objects.clear();
+            if new_contact {
+                let line = crate::sshkey::ed25519_line(&signer);
+                self.contact_add(&contact_name, &[], Some(&line))?;
+            }
+            self.sync()?;
+        }
+        Ok(report)
+    }
+}

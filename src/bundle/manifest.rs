@@ -1,0 +1,287 @@
+//! The bundle manifest (FORMAT.md, "Manifest"): what a bundle holds, signed by the sender.
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// The `format` field of every manifest.
+pub const FORMAT: &str = "amanat-bundle";
+/// The manifest version this Amanat writes and reads.
+pub const VERSION: u32 = 1;
+/// Largest manifest accepted on import.
+pub const MAX_MANIFEST: u64 = 64 << 20;
+/// Largest signature file accepted on import.
+pub const MAX_SIG: u64 = 16 << 10;
+/// Largest record.json or SHA256SUMS accepted on import.
+pub const MAX_SMALL_FILE: u64 = 64 << 20;
+
+pub const MANIFEST_PATH: &str = "MANIFEST.json";
+pub const SIG_PATH: &str = "MANIFEST.json.sig";
+pub const SUMS_PATH: &str = "SHA256SUMS";
+
+/// The whole manifest.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub format: String,
+    pub version: u32,
+    /// `partner` (readable records for a partner) or `transfer` (sealed records for HQ).
+    pub kind: String,
+    pub bundle_id: String,
+    pub created: String,
+    pub sender: Sender,
+    /// SHA-256 (hex) of each recipient the bundle is encrypted to, as text.
+    pub recipients: Vec<String>,
+    /// True when identity parts were included on purpose (`--with-identities`).
+    pub identities_included: bool,
+    /// True when image metadata was kept on purpose (`--keep-metadata`).
+    pub metadata_kept: bool,
+    pub records: Vec<ManifestRecord>,
+    pub files: Vec<FileEntry>,
+}
+
+/// The sender's signing key.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sender {
+    /// `ssh-ed25519 AAAA…`.
+    pub signing_key: String,
+    /// OpenSSH fingerprint, `SHA256:…`.
+    pub fingerprint: String,
+}
+
+/// One record as exported.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManifestRecord {
+    pub id: String,
+    pub created: String,
+    pub title: String,
+    pub tags: Vec<String>,
+    /// The witness pseudonym for this partner (or the code itself in a transfer).
+    pub witness: Option<String>,
+    pub language: Option<String>,
+    pub place: Option<String>,
+    pub date: Option<String>,
+    pub interviewer: Option<String>,
+    pub note: Option<String>,
+    pub parts: Vec<ManifestPart>,
+    /// Custody events (filled by the chain-of-custody log; empty in this version).
+    pub custody: Vec<serde_json::Value>,
+}
+
+/// One part of an exported record.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManifestPart {
+    /// `testimony` or `attachment`.
+    pub kind: String,
+    /// The part's file name in the vault.
+    pub name: String,
+    /// Where it is in the bundle.
+    pub path: String,
+    pub size: u64,
+    /// SHA-256 of the bytes in the bundle.
+    pub sha256: String,
+    /// SHA-256 of the original, when the bundle holds a cleaned copy.
+    pub original_sha256: Option<String>,
+    /// What was removed, e.g. `JPEG metadata (EXIF, XMP, IPTC, ICC, comments)`.
+    pub removed: Option<String>,
+}
+
+/// A file in the bundle besides the manifest and its signature.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct FileEntry {
+    pub path: String,
+    pub size: u64,
+    pub sha256: String,
+}
+
+/// A bundle rejected: the reason, for the user.
+pub fn reject(why: impl Into<String>) -> Error {
+    Error::BundleRejected(why.into())
+}
+
+impl Manifest {
+    /// Parses and checks the manifest: version first, then every path and cross-reference.
+    pub fn parse(bytes: &[u8]) -> Result<Manifest> {
+        let v: serde_json::Value = serde_json::from_slice(bytes)
+            .map_err(|e| reject(format!("the manifest is not JSON: {e}")))?;
+        if v.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
+            return Err(reject("this is not an Amanat bundle manifest"));
+        }
+        match v.get("version").and_then(|f| f.as_u64()) {
+            Some(n) if n == VERSION as u64 => {}
+            Some(n) => {
+                return Err(Error::UnsupportedFormat(format!(
+                    "bundle manifest version {n}; this Amanat reads version {VERSION}"
+                )))
+            }
+            None => return Err(reject("the manifest has no version")),
+        }
+        let m: Manifest = serde_json::from_value(v)
+            .map_err(|e| reject(format!("the manifest is malformed: {e}")))?;
+        m.validate()?;
+        Ok(m)
+    }
+
+    fn validate(&self) -> Result<()> {
+        if self.kind != "partner" {
+            return Err(reject(format!("unsupported bundle kind {:?}", self.kind)));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for f in &self.files {
+            check_path(&f.path)?;
+            if !seen.insert(f.path.as_str()) {
+                return Err(reject(format!("the manifest lists {:?} twice", f.path)));
+            }
+            if f.sha256.len() != 64
+                || !f
+                    .sha256
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+            {
+                return Err(reject(format!("bad SHA-256 for {:?}", f.path)));
+            }
+        }
+        let mut ids = std::collections::HashSet::new();
+        for r in &self.records {
+            if crate::RecordId::from_hex(&r.id).is_none() || !ids.insert(r.id.as_str()) {
+                return Err(reject(format!("bad or repeated record id {:?}", r.id)));
+            }
+            let rj = format!("records/{}/record.json", r.id);
+            if !seen.contains(rj.as_str()) {
+                return Err(reject(format!(
+                    "{rj} is not listed in the manifest's files"
+                )));
+            }
+            let mut names = std::collections::HashSet::new();
+            for p in &r.parts {
+                let entry = self
+                    .files
+                    .iter()
+                    .find(|f| f.path == p.path)
+                    .ok_or_else(|| {
+                        reject(format!(
+                            "part {:?} is not listed in the manifest's files",
+                            p.path
+                        ))
+                    })?;
+                if entry.size != p.size || entry.sha256 != p.sha256 {
+                    return Err(reject(format!(
+                        "part {:?} disagrees with its file entry",
+                        p.path
+                    )));
+                }
+                if !p.path.starts_with(&format!("records/{}/parts/", r.id)) {
+                    return Err(reject(format!("part {:?} is outside its record", p.path)));
+                }
+                check_name(&p.name)?;
+                if !names.insert(p.name.as_str()) {
+                    return Err(reject(format!(
+                        "record {} has two parts named {:?}",
+                        r.id, p.name
+                    )));
+                }
+                if p.kind != "testimony" && p.kind != "attachment" {
+                    return Err(reject(format!("unknown part kind {:?}", p.kind)));
+                }
+            }
+            if r.title.trim().is_empty() {
+                return Err(reject(format!("record {} has no title", r.id)));
+            }
+            if let Some(d) = &r.date {
+                crate::record::parse_date(d)
+                    .map_err(|_| reject(format!("record {} has a bad date", r.id)))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A part's file name: not empty, no separators, not `.`/`..`, no control characters.
+pub fn check_name(name: &str) -> Result<()> {
+    if name.is_empty()
+        || name == "."
+        || name == ".."
+        || name.len() > 255
+        || name.contains('/')
+        || name.contains('\\')
+        || name.chars().any(char::is_control)
+    {
+        return Err(reject(format!("unsafe file name {name:?}")));
+    }
+    Ok(())
+}
+
+/// Paths allowed in a bundle: `SHA256SUMS`, `records/<32 hex>/record.json`,
+/// `records/<32 hex>/parts/<name>`. Anything else (absolute, `..`, other directories) is
+/// rejected.
+pub fn check_path(path: &str) -> Result<()> {
+    if path == SUMS_PATH {
+        return Ok(());
+    }
+    let parts: Vec<&str> = path.split('/').collect();
+    let ok = match parts.as_slice() {
+        ["records", id, "record.json"] => crate::RecordId::from_hex(id).is_some(),
+        ["records", id, "parts", name] => {
+            crate::RecordId::from_hex(id).is_some() && check_name(name).is_ok()
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(reject(format!("path {path:?} is not allowed in a bundle")))
+    }
+}
+
+/// The file name a part gets in the bundle: its name with characters that trouble
+/// `tar`, shells or `sha256sum -c` (separators, control characters, backslashes) replaced.
+pub fn bundle_file_name(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| {
+            if c == '/' || c == '\\' || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    match s.as_str() {
+        "" | "." | ".." => format!("_{s}"),
+        _ => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_confined() {
+        let id = "0123456789abcdef0123456789abcdef";
+        assert!(check_path(&format!("records/{id}/record.json")).is_ok());
+        assert!(check_path(&format!("records/{id}/parts/scan 1.jpg")).is_ok());
+        assert!(check_path(SUMS_PATH).is_ok());
+        for bad in [
+            "/etc/passwd".to_string(),
+            format!("records/{id}/../../x"),
+            format!("records/{id}/parts/.."),
+            format!("records/{id}/parts/a/b"),
+            "records/xyz/record.json".into(),
+            "MANIFEST.json".into(),
+            format!("./records/{id}/record.json"),
+        ] {
+            assert!(check_path(&bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn file_names_are_made_safe() {
+        assert_eq!(bundle_file_name("a\nb/c.jpg"), "a_b_c.jpg");
+        assert_eq!(bundle_file_name(".."), "_..");
+        assert!(check_name(&bundle_file_name("x\\y")).is_ok());
+    }
+}

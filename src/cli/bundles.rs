@@ -1,0 +1,256 @@
+//! `contact`, `export`, `verify` and `import`.
+use std::path::PathBuf;
+
+use amanat::bundle::{ExportOptions, ImportOptions, ImportReport, Selection};
+use amanat::{Error, Vault};
+use clap::{Args, Subcommand};
+use serde_json::json;
+
+use super::print;
+
+#[derive(Subcommand)]
+pub enum ContactCommand {
+    /// Add a partner (to export to) or a sender (to import from)
+    Add {
+        /// A name for the contact, e.g. the partner organisation
+        name: String,
+        /// age (age1…) or ssh-ed25519 recipient that bundles to this contact are sealed to
+        /// (repeatable)
+        #[arg(long = "recipient", value_name = "R")]
+        recipients: Vec<String>,
+        /// The 'ssh-ed25519 AAAA…' key this contact signs bundles with (their `amanat keys`)
+        #[arg(long, value_name = "KEY")]
+        signing_key: Option<String>,
+    },
+    /// List contacts
+    List {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a contact
+    Rm { name: String },
+}
+
+pub fn contact(v: &Vault, c: ContactCommand) -> anyhow::Result<u8> {
+    match c {
+        ContactCommand::Add {
+            name,
+            recipients,
+            signing_key,
+        } => {
+            let c = v.contact_add(&name, &recipients, signing_key.as_deref())?;
+            eprintln!(
+                "Added contact {:?}{}",
+                c.name,
+                c.fingerprint()
+                    .map(|f| format!(" (signing key {f})"))
+                    .unwrap_or_default()
+            );
+            Ok(0)
+        }
+        ContactCommand::List { json } => {
+            let list = v.contacts()?;
+            if json {
+                let j: Vec<_> = list
+                    .iter()
+                    .map(|c| {
+                        json!({"name": c.name, "recipients": c.recipients, "signing_key": c.signing_key,
+                               "fingerprint": c.fingerprint()})
+                    })
+                    .collect();
+                print(&format!("{}\n", serde_json::to_string_pretty(&j)?))?;
+            } else {
+                let mut s = String::new();
+                for c in &list {
+                    s.push_str(&format!(
+                        "{}  recipients: {}  signing key: {}\n",
+                        c.name,
+                        c.recipients.len(),
+                        c.fingerprint().unwrap_or_else(|| "-".into())
+                    ));
+                }
+                print(&s)?;
+            }
+            Ok(if list.is_empty() { 1 } else { 0 })
+        }
+        ContactCommand::Rm { name } => {
+            v.contact_remove(&name)?;
+            eprintln!("Removed contact {name:?}");
+            Ok(0)
+        }
+    }
+}
+
+#[derive(Args)]
+pub struct ExportArgs {
+    /// The contact to export to (see `amanat contact list`)
+    #[arg(long, value_name = "CONTACT")]
+    to: String,
+    /// Export every record
+    #[arg(long, conflicts_with_all = ["tag", "witness", "ids"])]
+    all: bool,
+    /// Export the records with this tag
+    #[arg(long, conflicts_with_all = ["witness", "ids"])]
+    tag: Option<String>,
+    /// Export the records of this witness code
+    #[arg(long, value_name = "CODE", conflicts_with = "ids")]
+    witness: Option<String>,
+    /// Records to export (ids or unambiguous prefixes)
+    #[arg(value_name = "ID")]
+    ids: Vec<String>,
+    /// The bundle file to write
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: PathBuf,
+    /// Include witness identity parts (needs the custodian key on this device)
+    #[arg(long)]
+    with_identities: bool,
+    /// Keep image metadata (EXIF, GPS, XMP, …) instead of removing it
+    #[arg(long)]
+    keep_metadata: bool,
+    /// Print the report as JSON
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn export(v: &Vault, a: ExportArgs) -> anyhow::Result<u8> {
+    let selection = if a.all {
+        Selection::All
+    } else if let Some(t) = a.tag {
+        Selection::Tag(t)
+    } else if let Some(w) = a.witness {
+        Selection::Witness(w)
+    } else if !a.ids.is_empty() {
+        Selection::Ids(a.ids)
+    } else {
+        return Err(Error::Invalid(
+            "say what to export: --all, --tag T, --witness W or record ids".into(),
+        )
+        .into());
+    };
+    let opts = ExportOptions {
+        to: a.to,
+        selection,
+        with_identities: a.with_identities,
+        keep_metadata: a.keep_metadata,
+    };
+    let r = v.export(&opts, &a.output)?;
+    if a.json {
+        print(&format!("{}\n", serde_json::to_string_pretty(&r)?))?;
+        return Ok(0);
+    }
+    eprintln!(
+        "Exported {} records ({} files, {} bytes) to {} for {:?}",
+        r.records,
+        r.files,
+        r.bytes,
+        a.output.display(),
+        opts.to
+    );
+    eprintln!("Bundle {}  sha256:{}", r.bundle_id, r.sha256);
+    eprintln!(
+        "Witness codes were replaced by pseudonyms for this partner; identity parts were left out."
+    );
+    for (id, name) in &r.cleaned {
+        eprintln!("  removed image metadata: {} {name}", &id[..10]);
+    }
+    for (id, name) in &r.mentions_witness_code {
+        eprintln!("  WARNING: {} {name} mentions its witness code in the text, which export does not change", &id[..10]);
+    }
+    for (id, name, fmt) in &r.not_cleaned {
+        eprintln!(
+            "  WARNING: {} {name} is {fmt}, which can carry metadata Amanat does not remove",
+            &id[..10]
+        );
+    }
+    Ok(0)
+}
+
+#[derive(Args)]
+pub struct ImportArgs {
+    /// The bundle file
+    file: PathBuf,
+    /// The contact the bundle must be signed by [default: any known contact]
+    #[arg(long, value_name = "CONTACT")]
+    from: Option<String>,
+    /// Accept a signer that is not a contact yet, and add it as one (check its fingerprint
+    /// with the sender first)
+    #[arg(long, conflicts_with = "from")]
+    trust_signer: bool,
+    /// Print JSON
+    #[arg(long)]
+    json: bool,
+}
+
+fn print_report(r: &ImportReport, json: bool) -> anyhow::Result<()> {
+    if json {
+        print(&format!("{}\n", serde_json::to_string_pretty(r)?))?;
+        return Ok(());
+    }
+    let mut s = format!(
+        "bundle {}  created {}\nsigned by {} ({}){}\n",
+        r.bundle_id,
+        r.created,
+        r.contact,
+        r.signer,
+        if r.new_contact { ", a new contact" } else { "" }
+    );
+    if r.identities_included {
+        s.push_str("this bundle says it carries witness identities\n");
+    }
+    for rec in &r.records {
+        s.push_str(&format!(
+            "  {}  {}  {} parts, {} bytes{}{}\n",
+            &rec.id[..10],
+            rec.title,
+            rec.parts,
+            rec.bytes,
+            rec.witness
+                .as_deref()
+                .map(|w| format!("  ({w})"))
+                .unwrap_or_default(),
+            if rec.present { "  [already here]" } else { "" }
+        ));
+    }
+    print(&s)?;
+    Ok(())
+}
+
+pub fn verify(v: &Vault, a: ImportArgs) -> anyhow::Result<u8> {
+    let r = v.import_bundle(
+        &a.file,
+        &ImportOptions {
+            from: a.from,
+            trust_signer: a.trust_signer,
+            dry_run: true,
+        },
+    )?;
+    print_report(&r, a.json)?;
+    if !a.json {
+        let new = r.records.iter().filter(|x| !x.present).count();
+        eprintln!(
+            "Verified: signature, every file's size and SHA-256. Import would add {new} records."
+        );
+    }
+    Ok(0)
+}
+
+pub fn import(v: &Vault, a: ImportArgs) -> anyhow::Result<u8> {
+    let r = v.import_bundle(
+        &a.file,
+        &ImportOptions {
+            from: a.from,
+            trust_signer: a.trust_signer,
+            dry_run: false,
+        },
+    )?;
+    print_report(&r, a.json)?;
+    if !a.json {
+        eprintln!(
+            "Imported {} records; {} were already here.",
+            r.added,
+            r.records.len() - r.added
+        );
+    }
+    Ok(0)
+}

@@ -1,0 +1,172 @@
+//! Contacts: partners to export to, and senders to accept bundles from
+//! (FORMAT.md, "Contacts"). Stored sealed in the `contacts` tree like the catalog.
+use serde::{Deserialize, Serialize};
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+use crate::error::{Error, Result};
+use crate::seal::Recipients;
+use crate::vault::Vault;
+
+/// Domain of contact entries in the symmetric sealing.
+pub const DOMAIN_CONTACT: &[u8] = b"contact";
+const VERSION: u8 = 1;
+
+/// A partner organisation or a device we exchange bundles with.
+#[derive(Clone, Serialize, Deserialize, Zeroize, ZeroizeOnDrop, Debug)]
+pub struct Contact {
+    pub name: String,
+    /// age X25519 or ssh-ed25519 recipients that bundles to this contact are sealed to.
+    pub recipients: Vec<String>,
+    /// The `ssh-ed25519 …` key this contact signs bundles with.
+    pub signing_key: Option<String>,
+    /// When the contact was added (Unix seconds).
+    pub added: i64,
+}
+
+impl Contact {
+    /// The contact's signing key as 32 bytes.
+    pub fn signing_public(&self) -> Option<[u8; 32]> {
+        self.signing_key
+            .as_deref()
+            .and_then(crate::sshsig::parse_ed25519_line)
+    }
+
+    /// OpenSSH fingerprint of the signing key.
+    pub fn fingerprint(&self) -> Option<String> {
+        self.signing_public()
+            .map(|pk| crate::sshkey::fingerprint(&pk))
+    }
+}
+
+fn valid_name(name: &str) -> Result<()> {
+    if name.trim().is_empty() || name.len() > 200 || name.chars().any(char::is_control) {
+        return Err(Error::Invalid(format!("invalid contact name {name:?}")));
+    }
+    Ok(())
+}
+
+impl Vault {
+    /// Every contact, by name.
+    pub fn contacts(&self) -> Result<Vec<Contact>> {
+        let key = &self.keyring.catalog_key;
+        let mut out = Vec::new();
+        for kv in self.store.contacts.iter() {
+            let (k, v) = kv?;
+            let plain = key
+                .open(DOMAIN_CONTACT, &k, &v)
+                .map_err(|_| Error::VaultDamaged("a contact entry does not authenticate".into()))?;
+            match plain.split_first() {
+                Some((&VERSION, rest)) => {
+                    out.push(postcard::from_bytes(rest).map_err(|_| {
+                        Error::VaultDamaged("a contact entry does not decode".into())
+                    })?)
+                }
+                _ => {
+                    return Err(Error::UnsupportedFormat(
+                        "unknown contact entry version".into(),
+                    ))
+                }
+            }
+        }
+        out.sort_by(|a: &Contact, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    /// The contact called `name`.
+    pub fn contact(&self, name: &str) -> Result<Contact> {
+        self.contacts()?
+            .into_iter()
+            .find(|c| c.name == name)
+            .ok_or_else(|| {
+                Error::Invalid(format!(
+                    "no contact named {name:?}: see `amanat contact list`"
+                ))
+            })
+    }
+
+    /// The contact whose signing key is `public`, if any.
+    pub fn contact_by_signer(&self, public: &[u8; 32]) -> Result<Option<Contact>> {
+        Ok(self
+            .contacts()?
+            .into_iter()
+            .find(|c| c.signing_public().as_ref() == Some(public)))
+    }
+
+    /// Adds a contact. Recipients and the signing key are checked first.
+    pub fn contact_add(
+        &self,
+        name: &str,
+        recipients: &[String],
+        signing_key: Option<&str>,
+    ) -> Result<Contact> {
+        valid_name(name)?;
+        if recipients.is_empty() && signing_key.is_none() {
+            return Err(Error::Invalid(
+                "a contact needs --recipient (to export to it) or --signing-key (to import from it)".into(),
+            ));
+        }
+        let recipients = if recipients.is_empty() {
+            vec![]
+        } else {
+            Recipients::parse_all(recipients)?.texts()
+        };
+        let signing_key = match signing_key {
+            Some(line) => {
+                let pk = crate::sshsig::parse_ed25519_line(line).ok_or_else(|| {
+                    Error::Invalid(format!(
+                        "invalid --signing-key {line:?}: give an `ssh-ed25519 AAAA…` line"
+                    ))
+                })?;
+                Some(crate::sshkey::ed25519_line(&pk))
+            }
+            None => None,
+        };
+        let existing = self.contacts()?;
+        if existing.iter().any(|c| c.name == name) {
+            return Err(Error::Invalid(format!(
+                "a contact named {name:?} exists: remove it first"
+            )));
+        }
+        let contact = Contact {
+            name: name.to_owned(),
+            recipients,
+            signing_key,
+            added: jiff::Timestamp::now().as_second(),
+        };
+        self.put_contact(&contact)?;
+        Ok(contact)
+    }
+
+    pub(crate) fn put_contact(&self, contact: &Contact) -> Result<()> {
+        let id: [u8; 16] = crate::id::random_bytes();
+        let mut plain = zeroize::Zeroizing::new(vec![VERSION]);
+        plain.extend_from_slice(&postcard::to_allocvec(contact).expect("contacts serialize"));
+        let sealed = self.keyring.catalog_key.seal(DOMAIN_CONTACT, &id, &plain);
+        self.store.contacts.insert(id, sealed)?;
+        self.store.sync()
+    }
+
+    /// Removes the contact called `name`.
+    pub fn contact_remove(&self, name: &str) -> Result<()> {
+        let key = &self.keyring.catalog_key;
+        for kv in self.store.contacts.iter() {
+            let (k, v) = kv?;
+            let Ok(plain) = key.open(DOMAIN_CONTACT, &k, &v) else {
+                continue;
+            };
+            let Some((&VERSION, rest)) = plain.split_first() else {
+                continue;
+            };
+            let Ok(c) = postcard::from_bytes::<Contact>(rest) else {
+                continue;
+            };
+            if c.name == name {
+                self.store.contacts.remove(k)?;
+                return self.store.sync();
+            }
+        }
+        Err(Error::Invalid(format!(
+            "no contact named {name:?}: see `amanat contact list`"
+        )))
+    }
+}
