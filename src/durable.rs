@@ -100,22 +100,36 @@ pub struct ThreadedWriter {
     buf: Vec<u8>,
     tx: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
     back: std::sync::mpsc::Receiver<Vec<u8>>,
-    handle: Option<std::thread::JoinHandle<io::Result<File>>>,
+    handle: Option<std::thread::JoinHandle<io::Result<(File, Option<[u8; 32]>)>>>,
 }
 
 const WRITE_CHUNK: usize = 1 << 20;
 
 impl ThreadedWriter {
-    pub fn new(mut file: File) -> ThreadedWriter {
+    pub fn new(file: File) -> ThreadedWriter {
+        ThreadedWriter::spawn(file, false)
+    }
+
+    /// Also computes the SHA-256 of everything written, on the writer thread.
+    pub fn hashing(file: File) -> ThreadedWriter {
+        ThreadedWriter::spawn(file, true)
+    }
+
+    fn spawn(mut file: File, hash: bool) -> ThreadedWriter {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
         let (back_tx, back) = std::sync::mpsc::channel();
         let handle = std::thread::spawn(move || {
+            let mut ctx = hash.then(|| ring::digest::Context::new(&ring::digest::SHA256));
             for mut chunk in rx {
                 file.write_all(&chunk)?;
+                if let Some(c) = ctx.as_mut() {
+                    c.update(&chunk);
+                }
                 chunk.clear();
                 let _ = back_tx.send(chunk);
             }
-            Ok(file)
+            let sha = ctx.map(|c| c.finish().as_ref().try_into().expect("32 bytes"));
+            Ok((file, sha))
         });
         ThreadedWriter {
             buf: Vec::with_capacity(WRITE_CHUNK),
@@ -150,7 +164,7 @@ impl ThreadedWriter {
         }
     }
 
-    fn join(&mut self) -> io::Result<File> {
+    fn join(&mut self) -> io::Result<(File, Option<[u8; 32]>)> {
         drop(self.tx.take());
         match self.handle.take() {
             Some(h) => h
@@ -161,7 +175,12 @@ impl ThreadedWriter {
     }
 
     /// Writes what is buffered, waits for the writer, and returns the file.
-    pub fn finish(mut self) -> io::Result<File> {
+    pub fn finish(self) -> io::Result<File> {
+        Ok(self.finish_hashed()?.0)
+    }
+
+    /// Like [`ThreadedWriter::finish`], with the SHA-256 if this writer was made hashing.
+    pub fn finish_hashed(mut self) -> io::Result<(File, Option<[u8; 32]>)> {
         self.send()?;
         self.join()
     }

@@ -341,6 +341,83 @@ pub fn open_stream<R: Read>(
     Ok(hasher.finish())
 }
 
+/// The reading end of [`spawn_hashing_reader`].
+pub struct PipeReader {
+    rx: mpsc::Receiver<io::Result<Zeroizing<Vec<u8>>>>,
+    back: mpsc::Sender<Zeroizing<Vec<u8>>>,
+    cur: Zeroizing<Vec<u8>>,
+    pos: usize,
+}
+
+impl Read for PipeReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.pos == self.cur.len() {
+            match self.rx.recv() {
+                Ok(Ok(next)) => {
+                    let done = std::mem::replace(&mut self.cur, next);
+                    let _ = self.back.send(done);
+                    self.pos = 0;
+                }
+                Ok(Err(e)) => return Err(e),
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.cur.len() - self.pos);
+        buf[..n].copy_from_slice(&self.cur[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+/// Reads (and so decrypts) `input` on a helper thread of `scope`, hashing it there, while
+/// the caller consumes the plaintext from the returned pipe. The handle yields the size and
+/// SHA-256 of everything read. Drop the pipe before joining if you stop reading early.
+pub fn spawn_hashing_reader<'s, 'e: 's>(
+    scope: &'s std::thread::Scope<'s, 'e>,
+    mut input: Box<dyn Read + Send + 'e>,
+) -> (
+    PipeReader,
+    std::thread::ScopedJoinHandle<'s, io::Result<Digest>>,
+) {
+    let (tx, rx) = mpsc::sync_channel::<io::Result<Zeroizing<Vec<u8>>>>(3);
+    let (back, back_rx) = mpsc::channel::<Zeroizing<Vec<u8>>>();
+    let handle = scope.spawn(move || {
+        let mut ctx = digest::Context::new(&digest::SHA256);
+        let mut size = 0u64;
+        loop {
+            let mut buf = back_rx
+                .try_recv()
+                .unwrap_or_else(|_| Zeroizing::new(Vec::new()));
+            if let Err(e) = read_chunk(&mut input, &mut buf) {
+                let kind = e.kind();
+                let msg = e.to_string();
+                let _ = tx.send(Err(e));
+                return Err(io::Error::new(kind, msg));
+            }
+            if buf.is_empty() {
+                break;
+            }
+            ctx.update(&buf);
+            size += buf.len() as u64;
+            if tx.send(Ok(buf)).is_err() {
+                return Err(io::Error::other("the consumer stopped reading"));
+            }
+        }
+        let mut sha256 = [0u8; 32];
+        sha256.copy_from_slice(ctx.finish().as_ref());
+        Ok(Digest { size, sha256 })
+    });
+    (
+        PipeReader {
+            rx,
+            back,
+            cur: Zeroizing::new(Vec::new()),
+            pos: 0,
+        },
+        handle,
+    )
+}
+
 /// SHA-256 of a byte slice.
 pub fn sha256(bytes: &[u8]) -> [u8; 32] {
     let mut out = [0u8; 32];

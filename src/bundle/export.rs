@@ -6,7 +6,7 @@
 //! age into a temporary file beside the destination, verifying every part against its hash
 //! as it goes; only a bundle that was written whole is fsynced and renamed into place.
 use std::fs::{self, OpenOptions};
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, Read, Write};
 use std::path::Path;
 
 use ring::digest;
@@ -15,6 +15,7 @@ use zeroize::Zeroizing;
 use super::manifest::{self, FileEntry, Manifest, ManifestPart, ManifestRecord, Sender};
 use super::redact::{self, Image};
 use crate::contacts::Contact;
+use crate::durable::ThreadedWriter;
 use crate::error::{Error, Result};
 use crate::record::{PartKind, RecordBody};
 use crate::seal::Recipients;
@@ -422,10 +423,7 @@ impl Vault {
                 .create_new(true)
                 .open(&tmp)
                 .map_err(|e| Error::output(out, e))?;
-            let hashing = HashingWriter {
-                inner: BufWriter::with_capacity(1 << 20, file),
-                ctx: digest::Context::new(&digest::SHA256),
-            };
+            let hashing = ThreadedWriter::hashing(file);
             let enc = age::Encryptor::with_recipients(recipients.iter()).map_err(|e| {
                 Error::Invalid(format!("cannot encrypt to {:?}: {e}", contact.name))
             })?;
@@ -463,21 +461,26 @@ impl Vault {
                         }
                         append(&mut tar, &pp.path, &clean, mtime).map_err(werr)?;
                     } else {
-                        let mut reader = HashingReader {
-                            inner: self.open_part(rec.id, p)?,
-                            ctx: digest::Context::new(&digest::SHA256),
-                            n: 0,
-                        };
-                        let mut h = header(pp.size, mtime);
-                        tar.append_data(&mut h, &pp.path, &mut reader)
-                            .map_err(|e| {
-                                if e.kind() == io::ErrorKind::InvalidData {
-                                    damaged()
-                                } else {
-                                    werr(e)
+                        // Decrypt and hash on a helper thread while this one encrypts.
+                        let source = self.open_part(rec.id, p)?;
+                        let digest = std::thread::scope(|scope| {
+                            let (mut pipe, hasher) =
+                                crate::seal::spawn_hashing_reader(scope, source);
+                            let mut h = header(pp.size, mtime);
+                            let written =
+                                tar.append_data(&mut h, &pp.path, (&mut pipe).take(pp.size));
+                            drop(pipe);
+                            let digest = hasher.join().expect("the reader thread does not panic");
+                            match (written, digest) {
+                                (Ok(()), Ok(d)) => Ok(d),
+                                (_, Err(e)) if e.kind() == io::ErrorKind::InvalidData => {
+                                    Err(damaged())
                                 }
-                            })?;
-                        if reader.n != pp.size || reader.ctx.finish().as_ref() != pp.sha256 {
+                                (Err(e), _) => Err(werr(e)),
+                                (Ok(()), Err(e)) => Err(Error::io("reading a part", e)),
+                            }
+                        })?;
+                        if digest.size != pp.size || digest.sha256 != pp.sha256 {
                             return Err(damaged());
                         }
                     }
@@ -485,11 +488,8 @@ impl Vault {
             }
             let age_w = tar.into_inner().map_err(werr)?;
             let hashing = age_w.finish().map_err(werr)?;
-            let sha = hashing.ctx.finish();
-            let file = hashing
-                .inner
-                .into_inner()
-                .map_err(|e| werr(e.into_error()))?;
+            let (file, sha) = hashing.finish_hashed().map_err(werr)?;
+            let sha = sha.expect("a hashing writer");
             file.sync_all().map_err(werr)?;
             fs::rename(&tmp, out).map_err(werr)?;
             crate::durable::sync_dir(&dir)?;
@@ -546,39 +546,6 @@ fn append<W: Write>(
 ) -> io::Result<()> {
     let mut h = header(data.len() as u64, mtime);
     tar.append_data(&mut h, path, data)
-}
-
-struct HashingWriter<W> {
-    inner: W,
-    ctx: digest::Context,
-}
-
-impl<W: Write> Write for HashingWriter<W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.ctx.update(&buf[..n]);
-        Ok(n)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
-    }
-}
-
-/// Hashes what passes through; fails with `InvalidData` when the plaintext does not
-/// authenticate, so a damaged part aborts the export.
-struct HashingReader<R> {
-    inner: R,
-    ctx: digest::Context,
-    n: u64,
-}
-
-impl<R: Read> Read for HashingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.ctx.update(&buf[..n]);
-        self.n += n as u64;
-        Ok(n)
-    }
 }
 
 impl PartKind {

@@ -219,6 +219,77 @@ mod tests {
     }
 
     #[test]
+    fn png_loses_text_exif_and_time_and_keeps_pixels() {
+        let mut png_bytes = Vec::new();
+        {
+            let mut enc = png::Encoder::new(&mut png_bytes, 4, 3);
+            enc.set_color(png::ColorType::Rgb);
+            enc.add_text_chunk("Author".into(), "MARKERAUTHOR".into())
+                .unwrap();
+            let mut w = enc.write_header().unwrap();
+            w.write_chunk(png::chunk::ChunkType(*b"eXIf"), b"MM\0*MARKERGPS")
+                .unwrap();
+            w.write_chunk(png::chunk::ChunkType(*b"tIME"), &[7, 230, 1, 2, 3, 4, 5])
+                .unwrap();
+            let pixels: Vec<u8> = (0..36).map(|i| (i * 7) as u8).collect();
+            w.write_image_data(&pixels).unwrap();
+        }
+        assert_eq!(sniff_image(&png_bytes), Some(Image::Png));
+        assert!(contains(&png_bytes, b"MARKERAUTHOR") && contains(&png_bytes, b"MARKERGPS"));
+        let clean = strip(Image::Png, &png_bytes).unwrap();
+        assert!(
+            !contains(&clean, b"MARKERAUTHOR")
+                && !contains(&clean, b"MARKERGPS")
+                && !contains(&clean, b"tIME")
+        );
+        let decode = |b: &[u8]| {
+            let mut r = png::Decoder::new(std::io::Cursor::new(b.to_vec()))
+                .read_info()
+                .unwrap();
+            let mut buf = vec![0; r.output_buffer_size().unwrap()];
+            r.next_frame(&mut buf).unwrap();
+            buf
+        };
+        assert_eq!(decode(&clean), decode(&png_bytes));
+    }
+
+    #[test]
+    fn webp_loses_exif_xmp_iccp_and_their_flags() {
+        fn chunk(fourcc: &[u8; 4], data: &[u8]) -> Vec<u8> {
+            let mut c = fourcc.to_vec();
+            c.extend_from_slice(&(data.len() as u32).to_le_bytes());
+            c.extend_from_slice(data);
+            if data.len() % 2 == 1 {
+                c.push(0);
+            }
+            c
+        }
+        let mut body = b"WEBP".to_vec();
+        body.extend(chunk(
+            b"VP8X",
+            &[0x20 | 0x08 | 0x04 | 0x10, 0, 0, 0, 3, 0, 0, 2, 0, 0],
+        ));
+        body.extend(chunk(b"ICCP", b"MARKERICC"));
+        body.extend(chunk(b"VP8L", b"\x2f\x03\x00\x02pixels"));
+        body.extend(chunk(b"EXIF", b"MARKEREXIF"));
+        body.extend(chunk(b"XMP ", b"MARKERXMP!"));
+        let mut webp = b"RIFF".to_vec();
+        webp.extend_from_slice(&(body.len() as u32).to_le_bytes());
+        webp.extend(body);
+        assert_eq!(sniff_image(&webp), Some(Image::Webp));
+        let clean = strip(Image::Webp, &webp).unwrap();
+        for m in [&b"MARKERICC"[..], b"MARKEREXIF", b"MARKERXMP"] {
+            assert!(!contains(&clean, m));
+        }
+        assert_eq!(
+            u32::from_le_bytes(clean[4..8].try_into().unwrap()) as usize,
+            clean.len() - 8
+        );
+        assert_eq!(clean[20], 0x10, "only the alpha flag stays");
+        assert!(contains(&clean, b"VP8Lpixels") || contains(&clean, b"pixels"));
+    }
+
+    #[test]
     fn malformed_images_are_errors() {
         assert!(strip(Image::Jpeg, &SAMPLE[..40]).is_err());
         assert!(strip(Image::Png, b"\x89PNG\r\n\x1a\n\0\0\0\x05IHDR").is_err());

@@ -379,11 +379,9 @@ impl Vault {
                 .create_new(true)
                 .open(&tmp)
                 .map_err(|e| Error::output(path, e))?;
-            let mut w = io::BufWriter::new(f);
+            let mut w = crate::durable::ThreadedWriter::new(f);
             let view = self.get(id, part, &mut w).map_err(fix_path)?;
-            let f = w
-                .into_inner()
-                .map_err(|e| Error::output(path, e.into_error()))?;
+            let f = w.finish().map_err(|e| Error::output(path, e))?;
             f.sync_all().map_err(|e| Error::output(path, e))?;
             fs::rename(&tmp, &target).map_err(|e| Error::output(path, e))?;
             crate::durable::sync_dir(&dir)?;
@@ -401,7 +399,7 @@ impl Vault {
         &'a self,
         rid: RecordId,
         part: &'a crate::record::Part,
-    ) -> Result<Box<dyn io::Read + 'a>> {
+    ) -> Result<Box<dyn io::Read + Send + 'a>> {
         match &part.storage {
             Storage::Inline(bytes) => Ok(Box::new(&bytes[..])),
             Storage::Object { id: oid, .. } => {
