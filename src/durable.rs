@@ -94,13 +94,16 @@ pub fn destroy_file(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// What the writer thread hands back: the file, and the SHA-256 of what it wrote if asked.
+type Written = io::Result<(File, Option<[u8; 32]>)>;
+
 /// Writes on a helper thread, so that the kernel's copy into the page cache overlaps the
 /// caller's work (encryption). Only ciphertext goes through it.
 pub struct ThreadedWriter {
     buf: Vec<u8>,
     tx: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
     back: std::sync::mpsc::Receiver<Vec<u8>>,
-    handle: Option<std::thread::JoinHandle<io::Result<(File, Option<[u8; 32]>)>>>,
+    handle: Option<std::thread::JoinHandle<Written>>,
 }
 
 const WRITE_CHUNK: usize = 1 << 20;
@@ -164,7 +167,7 @@ impl ThreadedWriter {
         }
     }
 
-    fn join(&mut self) -> io::Result<(File, Option<[u8; 32]>)> {
+    fn join(&mut self) -> Written {
         drop(self.tx.take());
         match self.handle.take() {
             Some(h) => h
@@ -180,7 +183,7 @@ impl ThreadedWriter {
     }
 
     /// Like [`ThreadedWriter::finish`], with the SHA-256 if this writer was made hashing.
-    pub fn finish_hashed(mut self) -> io::Result<(File, Option<[u8; 32]>)> {
+    pub fn finish_hashed(mut self) -> Written {
         self.send()?;
         self.join()
     }
