@@ -12,7 +12,7 @@ use crate::record::Metadata;
 use crate::vault::{NewRecord, PartInput, Vault};
 
 /// Records sealed and committed together.
-const BATCH: usize = 512;
+const BATCH: usize = 256;
 
 /// One line of an ingest file. Unknown fields are refused, so a typo is not silently lost.
 #[derive(Debug, Deserialize)]
@@ -134,14 +134,20 @@ pub fn ingest(
         .unwrap_or(1);
     let mut done = 0;
     let mut rest = todo;
-    while !rest.is_empty() {
+    // Batch N is committed while batch N+1 is sealed.
+    let mut pending: Option<Vec<crate::vault::add::Prepared>> = None;
+    while !rest.is_empty() || pending.is_some() {
         let batch: Vec<_> = rest.drain(..rest.len().min(BATCH)).collect();
-        // Seal the batch on every core; each record's result is kept with its line.
         let mut slots: Vec<Vec<(usize, NewRecord)>> = (0..threads).map(|_| Vec::new()).collect();
         for (i, item) in batch.into_iter().enumerate() {
             slots[i % threads].push(item);
         }
-        let prepared: Vec<_> = std::thread::scope(|s| {
+        let to_commit = pending.take();
+        let (committed, prepared) = std::thread::scope(|s| {
+            let committer = to_commit.map(|b| {
+                let n = b.len();
+                s.spawn(move || vault.commit(b).map(|()| n))
+            });
             let hs: Vec<_> = slots
                 .into_iter()
                 .map(|slot| {
@@ -152,12 +158,29 @@ pub fn ingest(
                     })
                 })
                 .collect();
-            hs.into_iter()
+            let prepared: Vec<_> = hs
+                .into_iter()
                 .flat_map(|h| h.join().expect("sealing threads do not panic"))
-                .collect()
+                .collect();
+            let committed = committer.map(|h| h.join().expect("the commit thread does not panic"));
+            (committed, prepared)
         });
+        if let Some(c) = committed {
+            match c {
+                Ok(n) => {
+                    report.added += n;
+                    done += n;
+                    progress(done, total);
+                }
+                Err(e) => {
+                    vault.discard(prepared.into_iter().filter_map(|(_, r)| r.ok()).collect());
+                    return Err(e);
+                }
+            }
+        }
         let mut ok = Vec::new();
         let mut ok_lines = Vec::new();
+        let mut stop = None;
         for (n, r) in prepared {
             match r {
                 Ok(p) => {
@@ -167,34 +190,29 @@ pub fn ingest(
                     ok_lines.push((n, p.id));
                     ok.push(p);
                 }
-                Err(e @ (Error::DiskFull | Error::Io { .. } | Error::InUse)) => {
-                    // The vault cannot take more; stop, keeping what was committed. Ok
-                    // records of this batch are discarded through commit's cleanup path.
-                    vault.discard(ok);
-                    return Err(e);
+                // The vault cannot take more: stop, keeping what was committed.
+                Err(e @ (Error::DiskFull | Error::Io { .. } | Error::InUse)) => stop = Some(e),
+                Err(e) if strict => {
+                    stop = Some(Error::Invalid(format!("line {n}: {e} (--strict: stopped)")))
                 }
-                Err(e) => {
-                    if strict {
-                        vault.discard(ok);
-                        vault.sync()?;
-                        return Err(Error::Invalid(format!("line {n}: {e} (--strict: stopped)")));
-                    }
-                    report.failed.push(LineError {
-                        line: n,
-                        error: e.to_string(),
-                    });
-                }
+                Err(e) => report.failed.push(LineError {
+                    line: n,
+                    error: e.to_string(),
+                }),
             }
         }
-        let count = ok.len();
-        vault.commit(ok)?;
-        report.added += count;
+        if let Some(e) = stop {
+            vault.discard(ok);
+            vault.sync()?;
+            return Err(e);
+        }
         ok_lines.sort();
         report
             .ids
             .extend(ok_lines.into_iter().map(|(_, id)| id.to_hex()));
-        done += count;
-        progress(done, total);
+        if !ok.is_empty() {
+            pending = Some(ok);
+        }
     }
     vault.sync()?;
     report.failed.sort_by_key(|f| f.line);

@@ -9,7 +9,11 @@ use unicode_normalization::UnicodeNormalization;
 
 /// The normalized form that stored search text and queries are compared in.
 pub fn normalize(s: &str) -> String {
-    let lower = s.nfkc().collect::<String>().to_lowercase();
+    // Most text is already in NFKC; the quick check avoids re-composing it.
+    let lower = match unicode_normalization::is_nfkc_quick(s.chars()) {
+        unicode_normalization::IsNormalized::Yes => s.to_lowercase(),
+        _ => s.nfkc().collect::<String>().to_lowercase(),
+    };
     // Lower-casing the Turkic capital İ gives "i" plus a combining dot above; drop the dot
     // so that İ, I and i all find "i" (Kazakh and Uyghur Latin spellings mix them).
     if lower.contains('\u{307}') {
