@@ -4,6 +4,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use amanat::bundle::{ExportOptions, ImportOptions, Selection};
 use amanat::keyring::Passphrase;
 use amanat::record::Metadata;
 use amanat::vault::{Filter, NewRecord, PartInput};
@@ -277,8 +278,64 @@ pub fn run() -> anyhow::Result<u8> {
         report.damaged.len()
     );
 
-    step(9, "A wrong passphrase opens nothing")?;
+    step(9, "Export to a partner: signed, encrypted, redacted")?;
+    let partner_paths = VaultPaths::new(dir.0.join("partner-vault"), None);
+    let partner = LockedVault::init(partner_paths, &pass, &InitOptions::default())?;
+    let partner_keys = partner.keys();
+    let recipient = partner_keys
+        .recipient
+        .clone()
+        .expect("a full vault has a recipient");
+    vault.contact_add("UN Partner", &[recipient], None)?;
+    partner.contact_add("Documenters", &[], Some(&keys.signing_key))?;
+    let bundle = dir.0.join("for-partner.amanat");
+    let exported = vault.export(
+        &ExportOptions {
+            to: "UN Partner".into(),
+            selection: Selection::Tag("detention".into()),
+            with_identities: false,
+            keep_metadata: false,
+        },
+        &bundle,
+    )?;
+    say!(
+        "   {} records in one age file of {} bytes, signed by {}",
+        exported.records,
+        fs::metadata(&bundle)?.len(),
+        keys.fingerprint
+    );
+    for (_, name) in &exported.cleaned {
+        say!("   removed EXIF and GPS from {name}; the pixels are unchanged");
+    }
+    say!("   witness codes replaced by pseudonyms for this partner; identity parts left out");
+
+    step(10, "The partner verifies and imports it")?;
+    let verified = partner.import_bundle(
+        &bundle,
+        &ImportOptions {
+            from: Some("Documenters".into()),
+            ..Default::default()
+        },
+    )?;
+    say!(
+        "   signature by {} ({}) and every file's SHA-256 check out",
+        verified.contact,
+        verified.signer
+    );
+    for r in &verified.records {
+        say!(
+            "   {}  {}  witness {}",
+            &r.id[..10],
+            r.title,
+            r.witness.as_deref().unwrap_or("-")
+        );
+    }
+    say!("   (the same records have other ids and pseudonyms for any other partner)");
+    say!("   a partner without Amanat runs: age -d -i key.txt FILE | tar x, then ssh-keygen -Y verify");
+
+    step(11, "A wrong passphrase opens nothing")?;
     drop(vault);
+    drop(partner);
     let locked = LockedVault::open(paths.clone())?;
     match locked.unlock(&Passphrase::new("guess".into())?) {
         Err(e) => say!("   refused: {e}"),

@@ -4,7 +4,7 @@ use std::fs;
 use crate::util::*;
 
 #[test]
-fn a_2_gib_attachment_adds_and_reads_back_in_under_100_mib_of_rss() {
+fn a_2_gib_attachment_adds_reads_exports_and_imports_in_under_100_mib_of_rss() {
     let env = Env::new();
     let size: u64 = 2 << 30;
     let input = env.root().join("in/huge.mov");
@@ -52,4 +52,46 @@ fn a_2_gib_attachment_adds_and_reads_back_in_under_100_mib_of_rss() {
     assert_eq!(&head, b"head of the recording");
     fs::remove_file(&dest).unwrap();
     fs::remove_file(&input).unwrap();
+
+    // A bundle holding it exports and imports in bounded memory too.
+    let partner = Env::new();
+    let pk: serde_json::Value = serde_json::from_str(&partner.ok(&["keys", "--json"])).unwrap();
+    let hk: serde_json::Value = serde_json::from_str(&env.ok(&["keys", "--json"])).unwrap();
+    env.ok(&[
+        "contact",
+        "add",
+        "P",
+        "--recipient",
+        pk["recipient"].as_str().unwrap(),
+    ]);
+    partner.ok(&[
+        "contact",
+        "add",
+        "HQ",
+        "--signing-key",
+        hk["signing_key"].as_str().unwrap(),
+    ]);
+    let bundle = env.out("huge.amanat");
+    let mut export = env.cmd();
+    export.args(["export", "--to", "P", &id, "-o", bundle.to_str().unwrap()]);
+    let (out, peak_kib) = run_measuring_rss(export);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(peak_kib < 100 * 1024, "export peaked at {peak_kib} KiB");
+    let mut import = partner.cmd();
+    import.args(["import", bundle.to_str().unwrap(), "--from", "HQ"]);
+    let (out, peak_kib) = run_measuring_rss(import);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(peak_kib < 100 * 1024, "import peaked at {peak_kib} KiB");
+    fs::remove_file(&bundle).unwrap();
+    let list: serde_json::Value = serde_json::from_str(&partner.ok(&["list", "--json"])).unwrap();
+    assert_eq!(list[0]["parts"][0]["size"], size);
+    assert!(partner.tmp_is_empty());
 }
