@@ -61,6 +61,26 @@ for i in $(seq "$RUNS"); do
   "$AMANAT" --vault v1 rm "$id" 2>/dev/null
 done
 
+# --- 1b. A bundle with the large attachment: export and import --------------------------
+rm -rf v1 vp
+"$AMANAT" --vault v1 init --kdf-work-factor 10 2>/dev/null
+"$AMANAT" --vault vp init --kdf-work-factor 10 2>/dev/null
+PR=$("$AMANAT" --vault vp keys --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["recipient"])')
+SK=$("$AMANAT" --vault v1 keys --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["signing_key"])')
+"$AMANAT" --vault v1 contact add P --recipient "$PR" --recipient "$R" 2>/dev/null
+"$AMANAT" --vault vp contact add HQ --signing-key "$SK" 2>/dev/null
+"$AMANAT" --vault v1 add --title big big.bin >/dev/null
+for i in $(seq "$RUNS"); do
+  sync
+  run tar_age sh -c "tar c big.bin | age -r $R > ref.age"; sync
+  run age_tar_x sh -c "mkdir -p refx && age -d -i key.txt ref.age | tar x -C refx"; rm -rf refx ref.age; sync
+  run amanat_export "$AMANAT" --vault v1 export --to P --all -o b.amanat; sync
+  run amanat_import "$AMANAT" --vault vp import b.amanat --from HQ
+  rm -f b.amanat; rm -rf vp
+  "$AMANAT" --vault vp init --kdf-work-factor 10 2>/dev/null
+  "$AMANAT" --vault vp contact add HQ --signing-key "$SK" 2>/dev/null
+done
+
 # --- 2. Ingest of many small testimonies --------------------------------------------
 python3 - "$INGEST_N" <<'PY'
 import json, os, random, sys
@@ -99,7 +119,9 @@ for i in $(seq "$RUNS"); do
   run amanat_list "$AMANAT" --vault v3 list --json
   run amanat_search "$AMANAT" --vault v3 search "乌鲁木齐 teacher"
 done
+run amanat_check_scale "$AMANAT" --vault v3 check
 du_vault=$(du -sk v3 | cut -f1)
+du_plain=$(du -sk --apparent-size texts | cut -f1)
 
 # --- 4. Opening with the default (calibrated) KDF -------------------------------------
 for i in $(seq "$RUNS"); do
@@ -114,17 +136,24 @@ row "age -r R -o out ${BIG_MIB} MiB (no fsync)" age_big
 row "age ... && sync out (durable)" age_big_sync
 row "amanat add ${BIG_MIB} MiB (fsynced)" amanat_add
 row "amanat get ${BIG_MIB} MiB to a file (fsynced)" amanat_get
+row "tar c | age -r R, ${BIG_MIB} MiB (no fsync)" tar_age
+row "amanat export, ${BIG_MIB} MiB bundle (fsynced)" amanat_export
+row "age -d | tar x, ${BIG_MIB} MiB (no fsync)" age_tar_x
+row "amanat import, ${BIG_MIB} MiB bundle (fsynced)" amanat_import
 row "age per-file loop, $INGEST_N × 2 KiB" age_loop
 row "amanat ingest, $INGEST_N × 2 KiB" amanat_ingest
 row "amanat ingest, $SCALE_N records (once)" amanat_ingest_scale
 row "unlock only (keys), $SCALE_N records, wf 10" amanat_unlock_only
 row "list --json, $SCALE_N records" amanat_list
 row "search (2 terms), $SCALE_N records" amanat_search
+row "check, $SCALE_N records (once)" amanat_check_scale
 row "init, default calibrated KDF" amanat_init_default
 row "unlock, default calibrated KDF (keys)" amanat_unlock_default
 echo
 echo "add throughput vs age (no fsync):   $(ratio "$(secs age_big)" "$(secs amanat_add)")x"
 echo "add throughput vs age + fsync:      $(ratio "$(secs age_big_sync)" "$(secs amanat_add)")x"
+echo "export vs tar | age:                $(ratio "$(secs tar_age)" "$(secs amanat_export)")x"
+echo "import vs age -d | tar x:           $(ratio "$(secs age_tar_x)" "$(secs amanat_import)")x"
 echo "ingest vs per-file age loop:        $(ratio "$(secs age_loop)" "$(secs amanat_ingest)")x"
 echo "ingest rate:                        $(python3 -c "print(int($INGEST_N/$(secs amanat_ingest)))") records/s"
-echo "vault of $SCALE_N records: $du_vault KiB on disk"
+echo "vault of $SCALE_N records: $du_vault KiB on disk for $INGEST_N distinct testimony texts of $du_plain KiB"

@@ -106,8 +106,22 @@ impl<R: Read> Read for Hashing<'_, R> {
 impl Vault {
     /// Verifies a bundle and, unless `dry_run`, imports its records atomically.
     pub fn import_bundle(&self, path: &Path, opts: &ImportOptions) -> Result<ImportReport> {
+        let ids = self.identities()?;
+        let file = File::open(path).map_err(|e| Error::input(path, e))?;
+        let dec = age::Decryptor::new_buffered(crate::seal::buffered(file))
+            .map_err(|_| reject("it is not an age file, or its header is damaged"))?;
+        let stream = dec.decrypt(ids.into_iter()).map_err(|e| match e {
+            age::DecryptError::NoMatchingKeys => reject("it is not encrypted to this vault's key"),
+            _ => reject("its header does not authenticate"),
+        })?;
+        self.import_stream(stream, opts)
+    }
+
+    /// Verifies and imports a bundle's decrypted tar stream (the part of
+    /// [`Vault::import_bundle`] after age; also the entry point of the fuzz target).
+    pub fn import_stream(&self, stream: impl Read, opts: &ImportOptions) -> Result<ImportReport> {
         let mut objects: Vec<ObjectId> = Vec::new();
-        let result = self.import_inner(path, opts, &mut objects);
+        let result = self.import_inner(stream, opts, &mut objects);
         if result.is_err() && !objects.is_empty() {
             // Whatever is not deleted now stays pending for the next sweep.
             let _ = self.store.delete_objects(&objects);
@@ -117,18 +131,10 @@ impl Vault {
 
     fn import_inner(
         &self,
-        path: &Path,
+        stream: impl Read,
         opts: &ImportOptions,
         objects: &mut Vec<ObjectId>,
     ) -> Result<ImportReport> {
-        let ids = self.identities()?;
-        let file = File::open(path).map_err(|e| Error::input(path, e))?;
-        let dec = age::Decryptor::new_buffered(crate::seal::buffered(file))
-            .map_err(|_| reject("it is not an age file, or its header is damaged"))?;
-        let stream = dec.decrypt(ids.into_iter()).map_err(|e| match e {
-            age::DecryptError::NoMatchingKeys => reject("it is not encrypted to this vault's key"),
-            _ => reject("its header does not authenticate"),
-        })?;
         let mut archive = tar::Archive::new(stream);
         let mut entries = archive.entries().map_err(damaged_stream)?;
 
