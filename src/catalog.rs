@@ -41,6 +41,10 @@ pub struct CatalogEntry {
     pub parts: Vec<PartSummary>,
     /// Bytes the record occupies in the vault (sealed body plus objects).
     pub sealed_size: u64,
+    /// The record's object files, so a collector (which cannot open the body) can move and
+    /// remove them.
+    #[zeroize(skip)]
+    pub objects: Vec<[u8; 16]>,
 }
 
 impl CatalogEntry {
@@ -147,6 +151,7 @@ mod tests {
                 size: 3,
             }],
             sealed_size: 99,
+            objects: vec![[1; 16]],
         };
         let d = CatalogEntry::decode(&e.encode()).unwrap();
         assert_eq!(d.meta.as_ref().unwrap().title, "t");

@@ -31,6 +31,8 @@ pub struct IngestLine {
     pub testimony: Option<PathBuf>,
     #[serde(default)]
     pub attachments: Vec<PathBuf>,
+    /// Path of a file saying who the witness is; sealed to the identity custodians only.
+    pub identity: Option<PathBuf>,
 }
 
 /// Parses one line; the error says what is wrong with it.
@@ -59,6 +61,7 @@ impl IngestLine {
                 .into_iter()
                 .map(|p| PartInput::Path(resolve(p)))
                 .collect(),
+            identity: self.identity.map(|p| PartInput::Path(resolve(p))),
         }
     }
 }
@@ -79,6 +82,8 @@ pub struct IngestReport {
     pub ids: Vec<String>,
     /// Lines whose testimony was longer than the search index holds.
     pub index_truncated: Vec<usize>,
+    /// Witness codes assigned to lines that gave an identity but no code: (line, code).
+    pub assigned_witness: Vec<(usize, String)>,
 }
 
 /// Ingests `text` (the contents of a JSON Lines file whose directory is `base`).
@@ -99,7 +104,12 @@ pub fn ingest(
             continue;
         }
         match parse_line(line).and_then(|l| {
-            let rec = l.into_record(base);
+            let mut rec = l.into_record(base);
+            if rec.identity.is_some() && rec.meta.witness.is_none() {
+                let code = crate::record::random_witness_code();
+                report.assigned_witness.push((n, code.clone()));
+                rec.meta.witness = Some(code);
+            }
             rec.meta.validate().map_err(|e| e.to_string())?;
             Ok(rec)
         }) {

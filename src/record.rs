@@ -72,6 +72,17 @@ impl std::fmt::Debug for Metadata {
     }
 }
 
+/// A fresh pseudonymous witness code, `W-` and six Crockford base32 characters (30 bits).
+pub fn random_witness_code() -> String {
+    const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let r: [u8; 6] = crate::id::random_bytes();
+    let code: String = r
+        .iter()
+        .map(|b| ALPHABET[(b & 31) as usize] as char)
+        .collect();
+    format!("W-{code}")
+}
+
 /// Upper bound on the metadata text of one record, which keeps sled values small.
 pub const MAX_METADATA: usize = 16 * 1024;
 
@@ -88,6 +99,8 @@ pub enum PartKind {
     Testimony,
     /// A scan, photo, recording or document.
     Attachment,
+    /// Who the witness is and how to reach them, sealed to the identity custodians only.
+    Identity,
 }
 
 impl PartKind {
@@ -95,6 +108,7 @@ impl PartKind {
         match self {
             PartKind::Testimony => "testimony",
             PartKind::Attachment => "attachment",
+            PartKind::Identity => "identity",
         }
     }
 }
@@ -106,6 +120,11 @@ pub enum Storage {
     Inline(Vec<u8>),
     /// A sealed object file beside the database.
     Object { id: [u8; 16], sealed_size: u64 },
+    /// An age file sealed to the identity custodians, inside this body: identity parts.
+    /// The part's `size` and `sha256` are of these sealed bytes, so the body (which the
+    /// vault's own key opens) reveals nothing of the identity, not even a hash to test
+    /// guesses against.
+    Sealed(Vec<u8>),
 }
 
 /// One part of a record.
@@ -127,7 +146,7 @@ impl Part {
     pub fn object(&self) -> Option<ObjectId> {
         match &self.storage {
             Storage::Object { id, .. } => Some(ObjectId(*id)),
-            Storage::Inline(_) => None,
+            Storage::Inline(_) | Storage::Sealed(_) => None,
         }
     }
 }

@@ -263,6 +263,9 @@ impl Vault {
             let mut parts = Vec::new();
             let mut used = std::collections::HashSet::new();
             for (index, p) in body.parts.iter().enumerate() {
+                if p.kind == PartKind::Identity && !opts.with_identities {
+                    continue;
+                }
                 let mut fname = manifest::bundle_file_name(&p.name);
                 if !used.insert(fname.clone()) {
                     fname = format!("{index}-{fname}");
@@ -554,6 +557,7 @@ impl PartKind {
         match s {
             "testimony" => Some(PartKind::Testimony),
             "attachment" => Some(PartKind::Attachment),
+            "identity" => Some(PartKind::Identity),
             _ => None,
         }
     }

@@ -17,9 +17,17 @@ pub struct InitArgs {
     #[arg(long, value_name = "N")]
     kdf_work_factor: Option<u8>,
     /// Also seal every record to this age (age1…) or ssh-ed25519 recipient, e.g. an HQ
-    /// backup key (repeatable)
+    /// backup key (repeatable); with --collector, the only recipients
     #[arg(long = "recipient", value_name = "R")]
     recipients: Vec<String>,
+    /// Seal witness identity parts to this recipient, an identity custodian (repeatable)
+    /// [default: the vault's own key]
+    #[arg(long = "identity-recipient", value_name = "R")]
+    identity_recipients: Vec<String>,
+    /// Make a collector: a device that seals what it collects to --recipient keys and holds
+    /// no key that can open it
+    #[arg(long, requires = "recipients")]
+    collector: bool,
 }
 
 pub fn init(g: &Global, a: InitArgs) -> anyhow::Result<u8> {
@@ -27,7 +35,8 @@ pub fn init(g: &Global, a: InitArgs) -> anyhow::Result<u8> {
     let opts = InitOptions {
         work_factor: a.kdf_work_factor,
         recipients: a.recipients,
-        ..Default::default()
+        identity_recipients: a.identity_recipients,
+        collector: a.collector,
     };
     let v = init_vault(g, opts)?;
     if let Some(w) = weak {
@@ -39,8 +48,15 @@ pub fn init(g: &Global, a: InitArgs) -> anyhow::Result<u8> {
         "Keyring: {} (back it up: without it nothing can be opened)",
         v.paths().keyring.display()
     );
-    if let Some(r) = &k.recipient {
-        eprintln!("Recipient: {r}");
+    match &k.recipient {
+        Some(r) => eprintln!("Recipient: {r}"),
+        None => eprintln!(
+            "Collector: records are sealed to {} recipient(s); this device cannot open them",
+            k.content_recipients.len()
+        ),
+    }
+    if !v.is_custodian() {
+        eprintln!("Identity parts are sealed to custodians whose key is not on this device.");
     }
     eprintln!("Signing key fingerprint: {}", k.fingerprint);
     Ok(0)
@@ -75,6 +91,10 @@ pub struct AddArgs {
     /// Testimony text file; - reads standard input
     #[arg(long, value_name = "FILE")]
     testimony: Option<PathBuf>,
+    /// Who the witness is (name, contacts, address; text or JSON), sealed only to the
+    /// identity custodians; without --witness a random witness code is assigned
+    #[arg(long, value_name = "FILE")]
+    identity: Option<PathBuf>,
     /// Attachments: scans, photos, audio, video, PDFs, of any size
     #[arg(value_name = "ATTACHMENT")]
     attachments: Vec<PathBuf>,
@@ -91,11 +111,13 @@ pub fn add(v: &Vault, a: AddArgs) -> anyhow::Result<u8> {
             PartInput::Path(t)
         }
     });
+    let assigned =
+        (a.identity.is_some() && a.witness.is_none()).then(amanat::record::random_witness_code);
     let rec = NewRecord {
         meta: Metadata {
             title: a.title,
             tags: a.tags,
-            witness: a.witness,
+            witness: a.witness.or(assigned.clone()),
             language: a.language,
             place: a.place,
             date: a.date,
@@ -104,8 +126,12 @@ pub fn add(v: &Vault, a: AddArgs) -> anyhow::Result<u8> {
         },
         testimony,
         attachments: a.attachments.into_iter().map(PartInput::Path).collect(),
+        identity: a.identity.map(PartInput::Path),
     };
     let id = v.add(rec)?;
+    if let Some(code) = assigned {
+        eprintln!("Witness code: {code} (use it with --witness for this witness's other records)");
+    }
     print(&format!("{id}\n"))?;
     Ok(0)
 }
@@ -152,6 +178,9 @@ pub fn ingest(v: &Vault, a: IngestArgs) -> anyhow::Result<u8> {
     } else {
         for f in &report.failed {
             eprintln!("amanat: line {}: {}", f.line, f.error);
+        }
+        for (n, code) in &report.assigned_witness {
+            eprintln!("amanat: line {n}: witness code {code} assigned");
         }
         for n in &report.index_truncated {
             eprintln!(

@@ -164,6 +164,7 @@ pub fn run() -> anyhow::Result<u8> {
             } else {
                 vec![]
             },
+            identity: None,
         };
         let id = vault.add(rec)?;
         say!("   {}  {title}", id.short());

@@ -64,7 +64,12 @@ pub struct NewRecord {
     pub meta: Metadata,
     pub testimony: Option<PartInput>,
     pub attachments: Vec<PartInput>,
+    /// Who the witness is, sealed to the identity custodians only.
+    pub identity: Option<PartInput>,
 }
+
+/// Largest identity part: who the witness is and how to reach them.
+pub const MAX_IDENTITY: usize = 16 * 1024;
 
 /// A record whose objects are written and whose values are sealed, not yet committed.
 pub(crate) struct Prepared {
@@ -130,7 +135,11 @@ impl Vault {
     }
 
     /// Seals a record and writes its objects; nothing is visible until [`Vault::commit`].
-    pub(crate) fn prepare(&self, rec: NewRecord) -> Result<Prepared> {
+    pub(crate) fn prepare(&self, mut rec: NewRecord) -> Result<Prepared> {
+        if rec.identity.is_some() && rec.meta.witness.is_none() {
+            // Records of one witness are linked by the code, never by the identity.
+            rec.meta.witness = Some(crate::record::random_witness_code());
+        }
         rec.meta.validate()?;
         // Open every input before writing anything, so a missing file changes nothing.
         let mut inputs = Vec::new();
@@ -146,6 +155,11 @@ impl Vault {
                 )));
             }
             inputs.push((PartKind::Attachment, name, r));
+        }
+        if let Some(i) = rec.identity {
+            // Its file name could itself name the witness: the part is called "identity".
+            let (_, r) = i.open()?;
+            inputs.push((PartKind::Identity, "identity".into(), r));
         }
         let mut objects = Vec::new();
         let result = self.seal_parts(rec.meta, inputs, &mut objects);
@@ -213,6 +227,27 @@ impl Vault {
             path: PathBuf::from(&name),
             reason: format!("{e}"),
         };
+        if kind == PartKind::Identity {
+            let (plain, ended) = seal::read_up_to(&mut tee, MAX_IDENTITY).map_err(read_err)?;
+            if !ended {
+                return Err(Error::Invalid(format!(
+                    "the identity is larger than {} KiB: keep it to who the witness is and how to reach them",
+                    MAX_IDENTITY / 1024
+                )));
+            }
+            let sealed = seal::seal_bytes(&self.custodians, &plain)?;
+            return Ok(SealedPart {
+                part: Part {
+                    kind,
+                    name,
+                    size: sealed.len() as u64,
+                    sha256: seal::sha256(&sealed),
+                    storage: Storage::Sealed(sealed),
+                },
+                index_text: None,
+                index_truncated: false,
+            });
+        }
         let (head, ended) =
             seal::read_up_to(&mut tee, (*budget).min(INLINE_PART_MAX)).map_err(read_err)?;
         let part = if ended {
@@ -274,7 +309,7 @@ impl Vault {
             .iter()
             .map(|p| match p.storage {
                 Storage::Object { sealed_size, .. } => sealed_size,
-                Storage::Inline(_) => 0,
+                Storage::Inline(_) | Storage::Sealed(_) => 0,
             })
             .sum();
         let summaries = if self.keyring.collector {
@@ -298,6 +333,7 @@ impl Vault {
             meta: catalog_meta,
             parts: summaries,
             sealed_size: record.len() as u64 + objects_size,
+            objects: objects.iter().map(|o| o.0).collect(),
         };
         let key = &self.keyring.catalog_key;
         let catalog = key.seal(catalog::DOMAIN_CATALOG, &id.0, &entry.encode());

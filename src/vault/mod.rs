@@ -64,6 +64,7 @@ pub struct Vault {
     pub(crate) keyring: Keyring,
     identity: Option<age::x25519::Identity>,
     pub(crate) content: Recipients,
+    pub(crate) custodians: Recipients,
 }
 
 /// The public keys of a vault, as `amanat keys` prints them.
@@ -165,6 +166,7 @@ impl LockedVault {
 impl Vault {
     fn assemble(paths: VaultPaths, store: Store, keyring: Keyring) -> Result<Vault> {
         let content = Recipients::parse_all(&keyring.content_recipients)?;
+        let custodians = Recipients::parse_all(&keyring.identity_recipients)?;
         let identity = keyring.identity();
         Ok(Vault {
             paths,
@@ -172,6 +174,7 @@ impl Vault {
             keyring,
             identity,
             content,
+            custodians,
         })
     }
 
@@ -251,6 +254,17 @@ impl Vault {
                 count: n,
             }),
         }
+    }
+
+    /// Whether this device holds an identity custodian's key (its own key is a custodian).
+    pub fn is_custodian(&self) -> bool {
+        let own = self.keyring.own_recipient();
+        own.is_some()
+            && self
+                .keyring
+                .identity_recipients
+                .iter()
+                .any(|r| Some(r) == own.as_ref())
     }
 
     /// Number of records held.

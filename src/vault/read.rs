@@ -242,6 +242,7 @@ impl Vault {
                 stored: match p.storage {
                     Storage::Inline(_) => "inline",
                     Storage::Object { .. } => "object",
+                    Storage::Sealed(_) => "sealed to the identity custodians",
                 },
             })
             .collect();
@@ -274,6 +275,9 @@ impl Vault {
             part: part.to_owned(),
         })?;
         let p = &body.parts[i];
+        if let Storage::Sealed(sealed) = &p.storage {
+            return self.get_sealed(id, i, p, sealed, out);
+        }
         let digest = match &p.storage {
             Storage::Inline(bytes) => {
                 out.write_all(bytes)
@@ -283,6 +287,7 @@ impl Vault {
                     sha256: seal::sha256(bytes),
                 }
             }
+            Storage::Sealed(_) => unreachable!("identity parts are handled above"),
             Storage::Object { id: oid, .. } => {
                 let oid = crate::id::ObjectId(*oid);
                 let f = self.store.open_object(&oid).map_err(|_| {
@@ -313,6 +318,45 @@ impl Vault {
             } else {
                 "inline"
             },
+        })
+    }
+
+    /// Opens an identity part: checks the sealed bytes against their hash, then opens them
+    /// with this device's key if it is a custodian.
+    fn get_sealed(
+        &self,
+        id: RecordId,
+        index: usize,
+        p: &crate::record::Part,
+        sealed: &[u8],
+        out: &mut dyn Write,
+    ) -> Result<PartView> {
+        if seal::sha256(sealed) != p.sha256 || sealed.len() as u64 != p.size {
+            return Err(Error::damaged(
+                id,
+                "the sealed identity does not match its SHA-256",
+            ));
+        }
+        if !self.is_custodian() {
+            return Err(Error::CannotOpen(
+                "the identity part is sealed to the identity custodians, and this device does not hold their key".into(),
+            ));
+        }
+        let plain = seal::open_bytes(&self.identities()?, sealed).map_err(|f| match f {
+            OpenFailure::NotForUs => Error::CannotOpen(
+                "the identity part is sealed to custodians whose key is not on this device".into(),
+            ),
+            other => Error::damaged(id, format!("the sealed identity does not open: {other:?}")),
+        })?;
+        out.write_all(&plain)
+            .map_err(|e| Error::output("output", e))?;
+        Ok(PartView {
+            index,
+            kind: p.kind.as_str(),
+            name: p.name.clone(),
+            size: plain.len() as u64,
+            sha256: hex::encode(seal::sha256(&plain)),
+            stored: "sealed to the identity custodians",
         })
     }
 
@@ -402,6 +446,9 @@ impl Vault {
     ) -> Result<Box<dyn io::Read + Send + 'a>> {
         match &part.storage {
             Storage::Inline(bytes) => Ok(Box::new(&bytes[..])),
+            Storage::Sealed(_) => Err(Error::CannotOpen(
+                "identity parts are opened only with `get ID identity`".into(),
+            )),
             Storage::Object { id: oid, .. } => {
                 let oid = crate::id::ObjectId(*oid);
                 let f = self.store.open_object(&oid).map_err(|_| {
