@@ -144,7 +144,7 @@ fn timestamp(secs: i64) -> String {
         .unwrap_or_default()
 }
 
-fn sha256_hex(b: &[u8]) -> String {
+pub(super) fn sha256_hex(b: &[u8]) -> String {
     hex::encode(digest::digest(&digest::SHA256, b))
 }
 
@@ -172,7 +172,7 @@ fn read_verified(
 }
 
 impl Vault {
-    fn select(&self, sel: &Selection) -> Result<Vec<RecordId>> {
+    pub(super) fn select(&self, sel: &Selection) -> Result<Vec<RecordId>> {
         let filter = match sel {
             Selection::Ids(ids) => {
                 let mut out = Vec::new();
@@ -276,6 +276,28 @@ impl Vault {
                     report
                         .mentions_witness_code
                         .push((pid.to_hex(), p.name.clone()));
+                }
+                if p.kind == PartKind::Identity {
+                    // Only with --with-identities, on a custodian's device (checked above).
+                    let plain = identity_plaintext(self, *id, index)?;
+                    let sha256 = crate::seal::sha256(&plain);
+                    rec.parts.push(ManifestPart {
+                        kind: p.kind.as_str().to_string(),
+                        name: p.name.clone(),
+                        path: path.clone(),
+                        size: plain.len() as u64,
+                        sha256: hex::encode(sha256),
+                        original_sha256: None,
+                        removed: None,
+                    });
+                    parts.push(PlannedPart {
+                        index,
+                        path,
+                        clean: None,
+                        size: plain.len() as u64,
+                        sha256,
+                    });
+                    continue;
                 }
                 let mut head = [0u8; 16];
                 let n = read_head(&mut *self.open_part(*id, p)?, &mut head).map_err(|_| {
@@ -394,6 +416,7 @@ impl Vault {
             identities_included: opts.with_identities,
             metadata_kept: opts.keep_metadata,
             records,
+            transfer: vec![],
             files,
         };
         let manifest_json = serde_json::to_vec_pretty(&manifest).expect("manifests serialize");
@@ -455,7 +478,13 @@ impl Vault {
                             format!("part {:?} does not match its SHA-256 from ingest", p.name),
                         )
                     };
-                    if let Some(kind) = pp.clean {
+                    if p.kind == PartKind::Identity {
+                        let plain = identity_plaintext(self, rec.id, pp.index)?;
+                        if crate::seal::sha256(&plain) != pp.sha256 {
+                            return Err(damaged());
+                        }
+                        append(&mut tar, &pp.path, &plain, mtime).map_err(werr)?;
+                    } else if let Some(kind) = pp.clean {
                         let orig = read_verified(self, rec.id, &body, pp.index)?;
                         let clean =
                             Zeroizing::new(redact::strip(kind, &orig).map_err(|_| damaged())?);
@@ -518,6 +547,13 @@ impl Recipients {
     }
 }
 
+/// The plaintext of an identity part (this device must be a custodian).
+fn identity_plaintext(vault: &Vault, id: RecordId, index: usize) -> Result<Zeroizing<Vec<u8>>> {
+    let mut plain = Zeroizing::new(Vec::new());
+    vault.get(id, &index.to_string(), &mut *plain)?;
+    Ok(plain)
+}
+
 /// Reads up to `buf.len()` bytes, fewer only at the end of input.
 fn read_head(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut n = 0;
@@ -532,7 +568,7 @@ fn read_head(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
     Ok(n)
 }
 
-fn header(size: u64, mtime: u64) -> tar::Header {
+pub(super) fn header(size: u64, mtime: u64) -> tar::Header {
     let mut h = tar::Header::new_gnu();
     h.set_size(size);
     h.set_mode(0o644);
@@ -541,7 +577,7 @@ fn header(size: u64, mtime: u64) -> tar::Header {
     h
 }
 
-fn append<W: Write>(
+pub(super) fn append<W: Write>(
     tar: &mut tar::Builder<W>,
     path: &str,
     data: &[u8],

@@ -208,6 +208,12 @@ impl Vault {
                 part_of.insert(p.path.as_str(), (ri, pi));
             }
         }
+        let is_transfer = m.kind == "transfer";
+        for t in &m.transfer {
+            let id = RecordId::from_hex(&t.id).expect("validated");
+            present.push(self.store.records.contains_key(id.0)?);
+        }
+        let mut incoming = super::transfer::Incoming::new(&m);
 
         let mut seen: HashSet<String> = HashSet::new();
         let mut sealed: HashMap<(usize, usize), SealedPart> = HashMap::new();
@@ -239,22 +245,36 @@ impl Vault {
                 ctx: &mut ctx,
                 n: &mut n,
             };
-            match part_of.get(path.as_str()) {
-                Some(&(ri, pi)) if !opts.dry_run && !present[ri] => {
-                    let p = &m.records[ri].parts[pi];
-                    let kind = PartKind::parse(&p.kind).expect("validated");
-                    let s = self
-                        .seal_part(kind, p.name.clone(), &mut reader, &mut budgets[ri], objects)
-                        .map_err(|e| match e {
-                            Error::Input { reason, .. } => {
-                                reject(format!("the bundle is truncated or was altered ({reason})"))
-                            }
-                            other => other,
-                        })?;
-                    sealed.insert((ri, pi), s);
+            if is_transfer {
+                if incoming.takes(&path) && (!opts.dry_run || incoming.is_body(&path)) {
+                    self.take_transfer_file(
+                        &m,
+                        &mut incoming,
+                        &present,
+                        &path,
+                        &mut reader,
+                        objects,
+                    )?;
                 }
-                _ => {
-                    io::copy(&mut reader, &mut io::sink()).map_err(damaged_stream)?;
+                io::copy(&mut reader, &mut io::sink()).map_err(damaged_stream)?;
+            } else {
+                match part_of.get(path.as_str()) {
+                    Some(&(ri, pi)) if !opts.dry_run && !present[ri] => {
+                        let p = &m.records[ri].parts[pi];
+                        let kind = PartKind::parse(&p.kind).expect("validated");
+                        let s = self
+                            .seal_part(kind, p.name.clone(), &mut reader, &mut budgets[ri], objects)
+                            .map_err(|e| match e {
+                                Error::Input { reason, .. } => reject(format!(
+                                    "the bundle is truncated or was altered ({reason})"
+                                )),
+                                other => other,
+                            })?;
+                        sealed.insert((ri, pi), s);
+                    }
+                    _ => {
+                        io::copy(&mut reader, &mut io::sink()).map_err(damaged_stream)?;
+                    }
                 }
             }
             if n != want.size || hex::encode(ctx.finish()) != want.sha256 {
@@ -285,6 +305,30 @@ impl Vault {
             dry_run: opts.dry_run,
         };
         let mut batch = Vec::new();
+        for (ri, t) in m.transfer.iter().enumerate() {
+            let (title, witness, parts, bytes) = incoming
+                .describe(ri)
+                .unwrap_or_else(|| ("(already here)".into(), None, t.objects.len(), 0));
+            report.records.push(ImportedRecord {
+                id: t.id.clone(),
+                title,
+                witness,
+                parts,
+                bytes,
+                present: present[ri],
+            });
+        }
+        if is_transfer && !opts.dry_run {
+            let template = Provenance {
+                signer: fingerprint.clone(),
+                contact: contact_name.clone(),
+                bundle_id: m.bundle_id.clone(),
+                imported: now,
+                bundle_record_id: String::new(),
+            };
+            batch = self.finish_transfer(&m, incoming, &present, &template)?;
+            report.added = batch.len();
+        }
         for (ri, r) in m.records.iter().enumerate() {
             report.records.push(ImportedRecord {
                 id: r.id.clone(),

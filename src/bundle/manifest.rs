@@ -36,7 +36,24 @@ pub struct Manifest {
     /// True when image metadata was kept on purpose (`--keep-metadata`).
     pub metadata_kept: bool,
     pub records: Vec<ManifestRecord>,
+    /// In a transfer bundle: the sealed records, as the collector holds them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transfer: Vec<TransferRecord>,
     pub files: Vec<FileEntry>,
+}
+
+/// A sealed record in a transfer bundle: its body and object files, still sealed to the
+/// collector's recipients.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransferRecord {
+    pub id: String,
+    /// When the collector added it.
+    pub collected: String,
+    /// `records/<id>/record.age`.
+    pub body: String,
+    /// `records/<id>/objects/<object id>`.
+    pub objects: Vec<String>,
 }
 
 /// The sender's signing key.
@@ -126,8 +143,15 @@ impl Manifest {
     }
 
     fn validate(&self) -> Result<()> {
-        if self.kind != "partner" {
-            return Err(reject(format!("unsupported bundle kind {:?}", self.kind)));
+        match self.kind.as_str() {
+            "partner" if self.transfer.is_empty() => {}
+            "transfer" if self.records.is_empty() => {}
+            _ => {
+                return Err(reject(format!(
+                    "unsupported or inconsistent bundle kind {:?}",
+                    self.kind
+                )))
+            }
         }
         let mut seen = std::collections::HashSet::new();
         for f in &self.files {
@@ -145,6 +169,26 @@ impl Manifest {
             }
         }
         let mut ids = std::collections::HashSet::new();
+        for t in &self.transfer {
+            if crate::RecordId::from_hex(&t.id).is_none() || !ids.insert(t.id.as_str()) {
+                return Err(reject(format!("bad or repeated record id {:?}", t.id)));
+            }
+            if t.body != format!("records/{}/record.age", t.id) || !seen.contains(t.body.as_str()) {
+                return Err(reject(format!(
+                    "record {} has no sealed body in the bundle",
+                    t.id
+                )));
+            }
+            for o in &t.objects {
+                if !o.starts_with(&format!("records/{}/objects/", t.id))
+                    || !seen.contains(o.as_str())
+                {
+                    return Err(reject(format!(
+                        "object {o:?} is not listed with its record"
+                    )));
+                }
+            }
+        }
         for r in &self.records {
             if crate::RecordId::from_hex(&r.id).is_none() || !ids.insert(r.id.as_str()) {
                 return Err(reject(format!("bad or repeated record id {:?}", r.id)));
@@ -183,8 +227,15 @@ impl Manifest {
                         r.id, p.name
                     )));
                 }
-                if p.kind != "testimony" && p.kind != "attachment" {
-                    return Err(reject(format!("unknown part kind {:?}", p.kind)));
+                match p.kind.as_str() {
+                    "testimony" | "attachment" => {}
+                    "identity" if self.identities_included => {}
+                    "identity" => {
+                        return Err(reject(
+                            "an identity part in a bundle that says it carries none",
+                        ))
+                    }
+                    other => return Err(reject(format!("unknown part kind {other:?}"))),
                 }
             }
             if r.title.trim().is_empty() {
@@ -226,6 +277,10 @@ pub fn check_path(path: &str) -> Result<()> {
         ["records", id, "record.json"] => crate::RecordId::from_hex(id).is_some(),
         ["records", id, "parts", name] => {
             crate::RecordId::from_hex(id).is_some() && check_name(name).is_ok()
+        }
+        ["records", id, "record.age"] => crate::RecordId::from_hex(id).is_some(),
+        ["records", id, "objects", o] => {
+            crate::RecordId::from_hex(id).is_some() && crate::id::ObjectId::from_hex(o).is_some()
         }
         _ => false,
     };

@@ -12,6 +12,7 @@ pub mod export;
 pub mod import;
 pub mod manifest;
 pub mod redact;
+pub mod transfer;
 
 pub use export::{ExportOptions, ExportReport, Selection};
 pub use import::{ImportOptions, ImportReport};

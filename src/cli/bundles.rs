@@ -84,9 +84,10 @@ pub fn contact(v: &Vault, c: ContactCommand) -> anyhow::Result<u8> {
 
 #[derive(Args)]
 pub struct ExportArgs {
-    /// The contact to export to (see `amanat contact list`)
+    /// The contact to export to (see `amanat contact list`); a collector writes a transfer
+    /// bundle for its own recipients instead and takes no --to
     #[arg(long, value_name = "CONTACT")]
-    to: String,
+    to: Option<String>,
     /// Export every record
     #[arg(long, conflicts_with_all = ["tag", "witness", "ids"])]
     all: bool,
@@ -108,6 +109,9 @@ pub struct ExportArgs {
     /// Keep image metadata (EXIF, GPS, XMP, …) instead of removing it
     #[arg(long)]
     keep_metadata: bool,
+    /// On a collector: delete the exported records once the bundle is safely written
+    #[arg(long)]
+    remove_after: bool,
     /// Print the report as JSON
     #[arg(long)]
     json: bool,
@@ -128,8 +132,44 @@ pub fn export(v: &Vault, a: ExportArgs) -> anyhow::Result<u8> {
         )
         .into());
     };
+    if v.is_collector() {
+        if a.to.is_some() || a.with_identities || a.keep_metadata {
+            return Err(Error::Invalid(
+                "a collector writes only transfer bundles for its own recipients: drop --to, --with-identities and --keep-metadata".into(),
+            )
+            .into());
+        }
+        let r = v.export_transfer(&selection, &a.output, a.remove_after)?;
+        if a.json {
+            print(&format!("{}\n", serde_json::to_string_pretty(&r)?))?;
+        } else {
+            eprintln!(
+                "Wrote a transfer bundle of {} sealed records ({} bytes) to {}",
+                r.records,
+                r.bytes,
+                a.output.display()
+            );
+            eprintln!("Bundle {}  sha256:{}", r.bundle_id, r.sha256);
+            if a.remove_after {
+                eprintln!("Removed those {} records from this collector.", r.records);
+            }
+        }
+        return Ok(0);
+    }
+    if a.remove_after {
+        return Err(Error::Invalid(
+            "--remove-after is for collectors handing records to headquarters".into(),
+        )
+        .into());
+    }
+    let Some(to) = a.to else {
+        return Err(Error::Invalid(
+            "name the partner with --to CONTACT (see `amanat contact list`)".into(),
+        )
+        .into());
+    };
     let opts = ExportOptions {
-        to: a.to,
+        to,
         selection,
         with_identities: a.with_identities,
         keep_metadata: a.keep_metadata,

@@ -112,7 +112,7 @@ impl<R: Read> Read for Tee<R> {
 }
 
 /// The indexable text of a testimony: valid UTF-8 only (an audio testimony is not indexed).
-fn indexable_text(bytes: &[u8], truncated: bool) -> Option<Zeroizing<String>> {
+pub(crate) fn indexable_text(bytes: &[u8], truncated: bool) -> Option<Zeroizing<String>> {
     let valid = match std::str::from_utf8(bytes) {
         Ok(s) => s,
         // Cut inside a character at the cap: keep what precedes it.

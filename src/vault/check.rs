@@ -128,6 +128,11 @@ impl Vault {
         let body = self.open_body(id)?;
         let objects: Vec<ObjectId> = body.parts.iter().filter_map(|p| p.object()).collect();
         drop(body);
+        self.remove_with_objects(id, &objects)
+    }
+
+    /// Removes a record whose objects are known without opening it (a collector's).
+    pub(crate) fn remove_with_objects(&self, id: RecordId, objects: &[ObjectId]) -> Result<()> {
         let search_keys: Vec<sled::IVec> = self
             .store
             .search
@@ -142,7 +147,7 @@ impl Vault {
                 for k in &search_keys {
                     t.remove(k.clone())?;
                 }
-                for o in &objects {
+                for o in objects {
                     p.insert(&o.0[..], &[][..])?;
                 }
                 Ok::<(), ConflictableTransactionError<Error>>(())
@@ -152,7 +157,7 @@ impl Vault {
                 TransactionError::Storage(e) => e.into(),
             })?;
         s.sync()?;
-        s.delete_objects(&objects)?;
+        s.delete_objects(objects)?;
         s.sync()
     }
 }

@@ -2,6 +2,7 @@
 mod util;
 
 mod bundles;
+mod collector;
 mod errors;
 mod markers;
 mod streaming;

@@ -1,0 +1,471 @@
+//! Transfer bundles: a collector hands its sealed records to headquarters
+//! (FORMAT.md, "Transfer bundles").
+//!
+//! The collector cannot open what it holds, so it sends the sealed record bodies and object
+//! files exactly as stored, inside the usual container (age to its recipients, a signed
+//! manifest). Headquarters opens them with its own key and adds them as ordinary records,
+//! keeping their ids, each part checked against the SHA-256 taken at collection.
+use std::collections::HashMap;
+use std::fs::{self, OpenOptions};
+use std::io::{self, Read};
+use std::path::Path;
+
+use super::export::{append, header, sha256_hex, ExportReport, Selection};
+use super::manifest::{self, reject, FileEntry, Manifest, Sender, TransferRecord};
+use crate::catalog::{self, CatalogEntry};
+use crate::durable::ThreadedWriter;
+use crate::error::{Error, Result};
+use crate::id::ObjectId;
+use crate::record::{PartKind, RecordBody, Storage};
+use crate::seal::OpenFailure;
+use crate::vault::add::{Prepared, SealedPart};
+use crate::vault::Vault;
+use crate::RecordId;
+
+/// One record as a collector sends it.
+struct Outgoing {
+    id: RecordId,
+    body: sled::IVec,
+    objects: Vec<(ObjectId, FileEntry)>,
+}
+
+fn hash_file(path: &Path) -> io::Result<(u64, String)> {
+    let mut f = fs::File::open(path)?;
+    let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+    let mut buf = vec![0u8; 1 << 20];
+    let mut n = 0u64;
+    loop {
+        let k = f.read(&mut buf)?;
+        if k == 0 {
+            break;
+        }
+        ctx.update(&buf[..k]);
+        n += k as u64;
+    }
+    Ok((n, hex::encode(ctx.finish())))
+}
+
+impl Vault {
+    /// On a collector: writes the selected sealed records to `out` as a transfer bundle for
+    /// its recipients, and with `remove_after` deletes them once the bundle is durable.
+    pub fn export_transfer(
+        &self,
+        selection: &Selection,
+        out: &Path,
+        remove_after: bool,
+    ) -> Result<ExportReport> {
+        if !self.keyring.collector {
+            return Err(Error::Invalid(
+                "transfer bundles are written by collectors: name a partner with --to CONTACT"
+                    .into(),
+            ));
+        }
+        if !matches!(selection, Selection::All | Selection::Ids(_)) {
+            return Err(Error::Invalid(
+                "a collector cannot read tags or witness codes: export --all or record ids".into(),
+            ));
+        }
+        if out.exists() {
+            return Err(Error::Output {
+                path: out.to_owned(),
+                reason: "it already exists".into(),
+            });
+        }
+        let ids = self.select(selection)?;
+        if ids.is_empty() {
+            return Err(Error::NoSuchRecord(
+                "(the selection matched no record)".into(),
+            ));
+        }
+        let key = &self.keyring.catalog_key;
+        let mut outgoing = Vec::new();
+        let mut transfer = Vec::new();
+        let mut files = Vec::new();
+        for id in &ids {
+            let body = self
+                .store
+                .records
+                .get(id.0)?
+                .ok_or_else(|| Error::NoSuchRecord(id.to_hex()))?;
+            let entry = self
+                .store
+                .catalog
+                .get(id.0)?
+                .and_then(|v| key.open(catalog::DOMAIN_CATALOG, &id.0, &v).ok())
+                .and_then(|p| CatalogEntry::decode(&p))
+                .ok_or_else(|| Error::damaged(id, "its catalog entry is damaged"))?;
+            let body_path = format!("records/{}/record.age", id.to_hex());
+            files.push(FileEntry {
+                path: body_path.clone(),
+                size: body.len() as u64,
+                sha256: sha256_hex(&body),
+            });
+            let mut objects = Vec::new();
+            for o in &entry.objects {
+                let oid = ObjectId(*o);
+                let (size, sha256) = hash_file(&self.store.object_path(&oid)).map_err(|_| {
+                    Error::damaged(id, "one of its objects is missing or unreadable")
+                })?;
+                let f = FileEntry {
+                    path: format!("records/{}/objects/{}", id.to_hex(), oid.to_hex()),
+                    size,
+                    sha256,
+                };
+                files.push(f.clone());
+                objects.push((oid, f));
+            }
+            transfer.push(TransferRecord {
+                id: id.to_hex(),
+                collected: jiff::Timestamp::from_second(entry.created)
+                    .map(|t| t.to_string())
+                    .unwrap_or_default(),
+                body: body_path,
+                objects: objects.iter().map(|(_, f)| f.path.clone()).collect(),
+            });
+            outgoing.push(Outgoing {
+                id: *id,
+                body,
+                objects,
+            });
+        }
+        let sums: String = files
+            .iter()
+            .map(|f| format!("{}  {}\n", f.sha256, f.path))
+            .collect();
+        files.insert(
+            0,
+            FileEntry {
+                path: manifest::SUMS_PATH.into(),
+                size: sums.len() as u64,
+                sha256: sha256_hex(sums.as_bytes()),
+            },
+        );
+        let bundle_id = RecordId::random();
+        let created = jiff::Timestamp::now();
+        let keys = self.keys();
+        let m = Manifest {
+            format: manifest::FORMAT.into(),
+            version: manifest::VERSION,
+            kind: "transfer".into(),
+            bundle_id: bundle_id.to_hex(),
+            created: created.to_string(),
+            sender: Sender {
+                signing_key: keys.signing_key.clone(),
+                fingerprint: keys.fingerprint.clone(),
+            },
+            recipients: self
+                .keyring
+                .content_recipients
+                .iter()
+                .map(|r| sha256_hex(r.as_bytes()))
+                .collect(),
+            identities_included: false,
+            metadata_kept: false,
+            records: vec![],
+            transfer,
+            files,
+        };
+        let manifest_json = serde_json::to_vec_pretty(&m).expect("manifests serialize");
+        let sig = crate::sshsig::sign(
+            self.keyring.signing_seed(),
+            crate::sshsig::NAMESPACE_BUNDLE,
+            &manifest_json,
+        );
+        let mut report = ExportReport {
+            bundle_id: bundle_id.to_hex(),
+            records: outgoing.len(),
+            files: m.files.len(),
+            bytes: m.files.iter().map(|f| f.size).sum(),
+            ..Default::default()
+        };
+
+        let dir = match out.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+            _ => Path::new(".").to_owned(),
+        };
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = dir.join(format!(
+            ".{name}.amanat-partial-{}",
+            hex::encode(crate::id::random_bytes::<6>())
+        ));
+        let mtime = created.as_second().max(0) as u64;
+        let werr = |e: io::Error| Error::output(out, e);
+        let result = (|| {
+            let file = OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&tmp)
+                .map_err(werr)?;
+            let enc = age::Encryptor::with_recipients(self.content.iter()).map_err(|e| {
+                Error::Invalid(format!("cannot encrypt to the collector's recipients: {e}"))
+            })?;
+            let mut tar = tar::Builder::new(
+                enc.wrap_output(ThreadedWriter::hashing(file))
+                    .map_err(werr)?,
+            );
+            append(&mut tar, manifest::MANIFEST_PATH, &manifest_json, mtime).map_err(werr)?;
+            append(&mut tar, manifest::SIG_PATH, sig.as_bytes(), mtime).map_err(werr)?;
+            append(&mut tar, manifest::SUMS_PATH, sums.as_bytes(), mtime).map_err(werr)?;
+            for o in &outgoing {
+                append(
+                    &mut tar,
+                    &format!("records/{}/record.age", o.id.to_hex()),
+                    &o.body,
+                    mtime,
+                )
+                .map_err(werr)?;
+                for (oid, f) in &o.objects {
+                    let file = self
+                        .store
+                        .open_object(oid)
+                        .map_err(|e| Error::io("reading an object", e))?;
+                    let mut h = header(f.size, mtime);
+                    let mut hashing = HashRead {
+                        inner: file.take(f.size),
+                        ctx: ring::digest::Context::new(&ring::digest::SHA256),
+                    };
+                    tar.append_data(&mut h, &f.path, &mut hashing)
+                        .map_err(werr)?;
+                    if hex::encode(hashing.ctx.finish()) != f.sha256 {
+                        return Err(Error::damaged(
+                            o.id,
+                            "an object changed while it was exported",
+                        ));
+                    }
+                }
+            }
+            let hashing = tar.into_inner().map_err(werr)?.finish().map_err(werr)?;
+            let (file, sha) = hashing.finish_hashed().map_err(werr)?;
+            file.sync_all().map_err(werr)?;
+            fs::rename(&tmp, out).map_err(werr)?;
+            crate::durable::sync_dir(&dir)?;
+            Ok(hex::encode(sha.expect("a hashing writer")))
+        })();
+        match result {
+            Ok(sha) => report.sha256 = sha,
+            Err(e) => {
+                let _ = fs::remove_file(&tmp);
+                return Err(e);
+            }
+        }
+        if remove_after {
+            for o in &outgoing {
+                let objects: Vec<ObjectId> = o.objects.iter().map(|(oid, _)| *oid).collect();
+                self.remove_with_objects(o.id, &objects)?;
+            }
+        }
+        Ok(report)
+    }
+}
+
+struct HashRead<R> {
+    inner: R,
+    ctx: ring::digest::Context,
+}
+
+impl<R: Read> Read for HashRead<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.ctx.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// Headquarters' side: the records of a transfer bundle as they stream by.
+pub(crate) struct Incoming {
+    /// Opened bodies by record index, for records not yet in the vault.
+    bodies: HashMap<usize, RecordBody>,
+    /// Re-sealed objects: (record index, part index) → part.
+    parts: HashMap<(usize, usize), SealedPart>,
+    /// Path → (record index, object id).
+    objects: HashMap<String, (usize, ObjectId)>,
+    /// Path → record index, for bodies.
+    bodies_at: HashMap<String, usize>,
+}
+
+impl Incoming {
+    /// Whether `path` is a sealed record body.
+    pub(crate) fn is_body(&self, path: &str) -> bool {
+        self.bodies_at.contains_key(path)
+    }
+
+    /// Whether `path` is a sealed body or object (not `SHA256SUMS`).
+    pub(crate) fn takes(&self, path: &str) -> bool {
+        self.is_body(path) || self.objects.contains_key(path)
+    }
+
+    /// The title and witness code of a record whose body was opened.
+    pub(crate) fn describe(&self, ri: usize) -> Option<(String, Option<String>, usize, u64)> {
+        self.bodies.get(&ri).map(|b| {
+            (
+                b.meta.title.clone(),
+                b.meta.witness.clone(),
+                b.parts.len(),
+                b.parts.iter().map(|p| p.size).sum(),
+            )
+        })
+    }
+
+    pub(crate) fn new(m: &Manifest) -> Incoming {
+        let mut objects = HashMap::new();
+        let mut bodies_at = HashMap::new();
+        for (ri, t) in m.transfer.iter().enumerate() {
+            bodies_at.insert(t.body.clone(), ri);
+            for o in &t.objects {
+                let oid = o
+                    .rsplit('/')
+                    .next()
+                    .and_then(ObjectId::from_hex)
+                    .expect("validated");
+                objects.insert(o.clone(), (ri, oid));
+            }
+        }
+        Incoming {
+            bodies: HashMap::new(),
+            parts: HashMap::new(),
+            objects,
+            bodies_at,
+        }
+    }
+}
+
+impl Vault {
+    /// Takes one transfer-bundle file: a sealed body (opened with this vault's key) or an
+    /// object (decrypted and re-sealed for this vault, checked against its part's SHA-256).
+    /// `reader` yields the file's bytes; the caller checks their size and hash.
+    pub(crate) fn take_transfer_file(
+        &self,
+        m: &Manifest,
+        incoming: &mut Incoming,
+        present: &[bool],
+        path: &str,
+        reader: &mut dyn Read,
+        objects: &mut Vec<ObjectId>,
+    ) -> Result<()> {
+        if let Some(&ri) = incoming.bodies_at.get(path) {
+            let mut sealed = Vec::new();
+            reader
+                .take(manifest::MAX_SMALL_FILE + 1)
+                .read_to_end(&mut sealed)
+                .map_err(|e| reject(format!("the bundle is truncated or was altered ({e})")))?;
+            if present[ri] {
+                return Ok(());
+            }
+            let id = RecordId::from_hex(&m.transfer[ri].id).expect("validated");
+            let plain = crate::seal::open_bytes(&self.identities()?, &sealed).map_err(|f| match f {
+                OpenFailure::NotForUs => reject(format!(
+                    "record {} is not sealed to this vault's key: the collector was set up for other recipients",
+                    id.short()
+                )),
+                _ => reject(format!("record {} does not open", id.short())),
+            })?;
+            let body = RecordBody::decode(id, &plain)
+                .map_err(|_| reject(format!("record {} does not decode", id.short())))?;
+            incoming.bodies.insert(ri, body);
+            return Ok(());
+        }
+        let Some(&(ri, oid)) = incoming.objects.get(path) else {
+            return Err(reject(format!("{path:?} is not part of any record")));
+        };
+        if present[ri] {
+            io::copy(reader, &mut io::sink())
+                .map_err(|e| reject(format!("the bundle is truncated or was altered ({e})")))?;
+            return Ok(());
+        }
+        let body = incoming
+            .bodies
+            .get(&ri)
+            .ok_or_else(|| reject(format!("{path:?} comes before its record's body")))?;
+        let (pi, part) = body
+            .parts
+            .iter()
+            .enumerate()
+            .find(|(_, p)| p.object() == Some(oid))
+            .ok_or_else(|| reject(format!("{path:?} is not named by its record")))?;
+        let dec = age::Decryptor::new_buffered(io::BufReader::with_capacity(1 << 20, &mut *reader))
+            .map_err(|_| reject(format!("{path:?} is not a sealed object")))?;
+        let mut plain = dec
+            .decrypt(self.identities()?.into_iter())
+            .map_err(|_| reject(format!("{path:?} is not sealed to this vault's key")))?;
+        let mut budget = 0; // objects stay objects
+        let sealed = self
+            .seal_part(
+                part.kind,
+                part.name.clone(),
+                &mut plain,
+                &mut budget,
+                objects,
+            )
+            .map_err(|e| match e {
+                Error::Input { reason, .. } => {
+                    reject(format!("{path:?} does not decrypt ({reason})"))
+                }
+                other => other,
+            })?;
+        drop(plain);
+        io::copy(reader, &mut io::sink())
+            .map_err(|e| reject(format!("the bundle is truncated or was altered ({e})")))?;
+        if sealed.part.size != part.size || sealed.part.sha256 != part.sha256 {
+            return Err(reject(format!(
+                "{path:?} does not match the SHA-256 taken at collection"
+            )));
+        }
+        incoming.parts.insert((ri, pi), sealed);
+        Ok(())
+    }
+
+    /// Builds headquarters' records from what [`Vault::take_transfer_file`] gathered.
+    pub(crate) fn finish_transfer(
+        &self,
+        m: &Manifest,
+        mut incoming: Incoming,
+        present: &[bool],
+        provenance: &crate::record::Provenance,
+    ) -> Result<Vec<Prepared>> {
+        let mut batch = Vec::new();
+        for (ri, t) in m.transfer.iter().enumerate() {
+            if present[ri] {
+                continue;
+            }
+            let mut body = incoming
+                .bodies
+                .remove(&ri)
+                .ok_or_else(|| reject(format!("record {} has no body", t.id)))?;
+            let mut search = None;
+            let mut new_objects = Vec::new();
+            for (pi, part) in body.parts.iter_mut().enumerate() {
+                match &part.storage {
+                    Storage::Object { .. } => {
+                        let s = incoming.parts.remove(&(ri, pi)).ok_or_else(|| {
+                            reject(format!("record {} is missing an object", t.id))
+                        })?;
+                        if s.index_text.is_some() {
+                            search = s.index_text.clone();
+                        }
+                        if let Some(o) = s.part.object() {
+                            new_objects.push(o);
+                        }
+                        *part = s.part.clone();
+                    }
+                    Storage::Inline(bytes) if part.kind == PartKind::Testimony => {
+                        search = crate::vault::add::indexable_text(bytes, false);
+                    }
+                    _ => {}
+                }
+            }
+            let mut p = provenance.clone();
+            p.bundle_record_id = t.id.clone();
+            body.provenance.push(p);
+            batch.push(self.seal_record(
+                body,
+                search.as_deref().map(|s| s.as_str()),
+                new_objects,
+                false,
+            )?);
+        }
+        Ok(batch)
+    }
+}
