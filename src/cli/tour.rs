@@ -334,9 +334,80 @@ pub fn run() -> anyhow::Result<u8> {
     say!("   (the same records have other ids and pseudonyms for any other partner)");
     say!("   a partner without Amanat runs: age -d -i key.txt FILE | tar x, then ssh-keygen -Y verify");
 
-    step(11, "A wrong passphrase opens nothing")?;
+    step(
+        11,
+        "A collector in the field hands sealed records to headquarters",
+    )?;
+    let collector_paths = VaultPaths::new(dir.0.join("collector-vault"), None);
+    let hq_recipient = keys
+        .recipient
+        .clone()
+        .expect("a full vault has a recipient");
+    let collector = LockedVault::init(
+        collector_paths,
+        &pass,
+        &InitOptions {
+            recipients: vec![hq_recipient],
+            collector: true,
+            ..Default::default()
+        },
+    )?;
+    let mut m = meta(
+        "Interview at the border crossing",
+        &["border"],
+        "W-C4F1",
+        "kk",
+        "Khorgos",
+        "2020-02-02",
+    );
+    m.note = Some("recorded on the collector".into());
+    let collected = collector.add(NewRecord {
+        meta: m,
+        testimony: Some(PartInput::Reader {
+            name: "testimony.txt".into(),
+            reader: reader(SAMPLE_KK),
+        }),
+        attachments: vec![],
+        identity: Some(PartInput::Reader {
+            name: "identity".into(),
+            reader: reader("Name and phone number of the witness (sample)"),
+        }),
+    })?;
+    say!(
+        "   the collector sealed record {} to headquarters' key",
+        collected.short()
+    );
+    match collector.show(collected) {
+        Err(e) => say!("   and cannot read it itself: {e}"),
+        Ok(_) => anyhow::bail!("a collector opened what it collected"),
+    }
+    let transfer = dir.0.join("transfer.amanat");
+    collector.export_transfer(&Selection::All, &transfer, true)?;
+    say!(
+        "   transfer bundle written; the record is gone from the collector ({} left)",
+        collector.count()
+    );
+    vault.contact_add("field collector", &[], Some(&collector.keys().signing_key))?;
+    let imported = vault.import_bundle(
+        &transfer,
+        &ImportOptions {
+            from: Some("field collector".into()),
+            ..Default::default()
+        },
+    )?;
+    let view = vault.show(collected)?;
+    say!(
+        "   headquarters imported {} record, same id {}: {:?}, {} parts incl. the sealed identity",
+        imported.added,
+        collected.short(),
+        view.meta.title,
+        view.parts.len()
+    );
+
+    step(12, "A wrong passphrase opens nothing")?;
     drop(vault);
     drop(partner);
+    drop(collector);
     let locked = LockedVault::open(paths.clone())?;
     match locked.unlock(&Passphrase::new("guess".into())?) {
         Err(e) => say!("   refused: {e}"),

@@ -496,6 +496,8 @@ fn tour_runs_end_to_end_and_leaves_nothing_behind() {
         "removed EXIF and GPS from detention-notice.jpg",
         "every file's SHA-256 check out",
         "witness P-",
+        "and cannot read it itself",
+        "headquarters imported 1 record, same id",
         "refused: wrong passphrase",
     ] {
         assert!(
