@@ -62,35 +62,41 @@ for i in $(seq "$RUNS"); do
 done
 
 # --- 1b. A bundle with the large attachment: export and import --------------------------
-rm -rf v1 vp
+rm -rf v1
 "$AMANAT" --vault v1 init --kdf-work-factor 10 2>/dev/null
-"$AMANAT" --vault vp init --kdf-work-factor 10 2>/dev/null
-PR=$("$AMANAT" --vault vp keys --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["recipient"])')
 SK=$("$AMANAT" --vault v1 keys --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["signing_key"])')
-"$AMANAT" --vault v1 contact add P --recipient "$PR" --recipient "$R" 2>/dev/null
-"$AMANAT" --vault vp contact add HQ --signing-key "$SK" 2>/dev/null
 "$AMANAT" --vault v1 add --title big big.bin >/dev/null
 for i in $(seq "$RUNS"); do
+  # A fresh partner vault each run, so every import does the whole work.
+  rm -rf vp
+  "$AMANAT" --vault vp init --kdf-work-factor 10 2>/dev/null
+  PR=$("$AMANAT" --vault vp keys --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["recipient"])')
+  "$AMANAT" --vault v1 contact rm P 2>/dev/null || true
+  "$AMANAT" --vault v1 contact add P --recipient "$PR" 2>/dev/null
+  "$AMANAT" --vault vp contact add HQ --signing-key "$SK" 2>/dev/null
   sync
   run tar_age sh -c "tar c big.bin | age -r $R > ref.age"; sync
   run age_tar_x sh -c "mkdir -p refx && age -d -i key.txt ref.age | tar x -C refx"; rm -rf refx ref.age; sync
   run amanat_export "$AMANAT" --vault v1 export --to P --all -o b.amanat; sync
   run amanat_import "$AMANAT" --vault vp import b.amanat --from HQ
-  rm -f b.amanat; rm -rf vp
-  "$AMANAT" --vault vp init --kdf-work-factor 10 2>/dev/null
-  "$AMANAT" --vault vp contact add HQ --signing-key "$SK" 2>/dev/null
+  rm -f b.amanat
 done
 
 # --- 2. Ingest of many small testimonies --------------------------------------------
 python3 - "$INGEST_N" <<'PY'
 import json, os, random, sys
 n = int(sys.argv[1]); random.seed(7)
-words = ("әке лагерь Үрімші шекара паспорт отец задержали граница camp detained border "
+# A vocabulary like real testimony: a few thousand words, common ones far more frequent.
+syll = "ба ке лы ма ры са та ul ka mer dan ost pol вой ник ско ша чи ге 乌 鲁 木 齐 ئۈ رۈ".split()
+vocab = ("әке лагерь Үрімші шекара паспорт отец задержали граница camp detained border "
          "school teacher family letter night police document 乌鲁木齐 拘留 ئۈرۈمچى").split()
+vocab += ["".join(random.choice(syll) for _ in range(random.randint(2, 4))) for _ in range(3000)]
+weights = [1.0 / (r + 1) for r in range(len(vocab))]
+words = vocab
 os.makedirs("texts", exist_ok=True)
 with open("ingest.jsonl", "w") as out:
     for i in range(n):
-        text = " ".join(random.choice(words) for _ in range(260))[:2048]
+        text = " ".join(random.choices(words, weights, k=330))[:2048]
         with open(f"texts/{i}.txt", "w") as f: f.write(text)
         out.write(json.dumps({"title": f"Testimony {i}", "tags": ["bench", random.choice(["camp", "border"])],
                               "witness": f"W-{i % 997}", "date": "2019-03-04", "testimony": f"texts/{i}.txt"}) + "\n")

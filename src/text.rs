@@ -31,11 +31,67 @@ pub fn terms(query: &str) -> Vec<String> {
         .collect()
 }
 
+/// The distinct whitespace-separated words of normalized text, in order of first
+/// appearance, joined by single spaces: what the search index stores.
+///
+/// Query terms never contain whitespace, so a term occurs in the text exactly when it occurs
+/// within one of its words: keeping each word once changes no search result and makes the
+/// index a fraction of the text's size.
+pub fn distinct_words(normalized: &str) -> zeroize::Zeroizing<String> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = zeroize::Zeroizing::new(String::with_capacity(normalized.len() / 2));
+    for w in normalized.split_whitespace() {
+        if seen.insert(w) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(w);
+        }
+    }
+    out
+}
+
 /// Whether every term occurs in one of the haystacks.
 pub fn matches_all(terms: &[String], haystacks: &[&str]) -> bool {
     terms
         .iter()
         .all(|t| haystacks.iter().any(|h| h.contains(t.as_str())))
+}
+
+/// A compiled query for searching many haystacks as bytes.
+///
+/// A UTF-8 term found byte-wise in UTF-8 text is found at a character boundary (UTF-8 is
+/// self-synchronizing), so stored search text need not be validated again before matching.
+pub struct Query {
+    finders: Vec<memchr::memmem::Finder<'static>>,
+}
+
+impl Query {
+    pub fn new(terms: &[String]) -> Query {
+        Query {
+            finders: terms
+                .iter()
+                .map(|t| memchr::memmem::Finder::new(t.as_bytes()).into_owned())
+                .collect(),
+        }
+    }
+
+    /// Which terms occur in `hay`, OR-ed into `found` (one bit per term, at most 64 terms).
+    pub fn mark(&self, hay: &[u8], found: &mut u64) {
+        for (i, f) in self.finders.iter().enumerate().take(64) {
+            if *found & (1 << i) == 0 && f.find(hay).is_some() {
+                *found |= 1 << i;
+            }
+        }
+    }
+
+    /// The value of `found` when every term occurred.
+    pub fn all(&self) -> u64 {
+        match self.finders.len().min(64) {
+            64 => u64::MAX,
+            n => (1u64 << n) - 1,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -67,6 +123,27 @@ mod tests {
     fn turkic_dotted_capital_i_matches_plain_i() {
         let hay = normalize("Ürimşide ustadı");
         assert!(matches_all(&terms("ÜRİMŞİDE"), &[&hay]));
+    }
+
+    #[test]
+    fn distinct_words_keep_every_match() {
+        let text = normalize("the camp the CAMP in Ürümqi 在乌鲁木齐被拘留 the camp");
+        let words = distinct_words(&text);
+        assert_eq!(&*words, "the camp in ürümqi 在乌鲁木齐被拘留");
+        for q in ["amp", "ürüm", "乌鲁木齐", "the"] {
+            assert_eq!(text.contains(q), words.contains(q), "{q}");
+        }
+    }
+
+    #[test]
+    fn byte_query_matches_like_the_str_one() {
+        let t = terms("乌鲁木齐 camp");
+        let q = Query::new(&t);
+        let mut found = 0;
+        q.mark(normalize("In a CAMP near").as_bytes(), &mut found);
+        assert_ne!(found, q.all());
+        q.mark(normalize("在乌鲁木齐被拘留").as_bytes(), &mut found);
+        assert_eq!(found, q.all());
     }
 
     #[test]

@@ -216,29 +216,51 @@ pub struct ListArgs {
     json: bool,
 }
 
-fn listing_json(l: &Listing) -> serde_json::Value {
+/// One record of `list --json` / `search --json`, serialized straight to the output.
+#[derive(serde::Serialize)]
+struct ListingJson<'a> {
+    id: String,
+    created: String,
+    sealed_size: u64,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    meta: Option<MetaJson<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct MetaJson<'a> {
+    title: &'a str,
+    tags: &'a [String],
+    witness: &'a Option<String>,
+    language: &'a Option<String>,
+    place: &'a Option<String>,
+    date: &'a Option<String>,
+    interviewer: &'a Option<String>,
+    note: &'a Option<String>,
+    parts: Vec<serde_json::Value>,
+}
+
+fn listing_json(l: &Listing) -> ListingJson<'_> {
     let e = &l.entry;
-    let mut o = json!({
-        "id": l.id.to_hex(),
-        "created": timestamp(e.created),
-        "sealed_size": e.sealed_size,
-    });
-    if let Some(m) = &e.meta {
-        o["title"] = json!(m.title);
-        o["tags"] = json!(m.tags);
-        o["witness"] = json!(m.witness);
-        o["language"] = json!(m.language);
-        o["place"] = json!(m.place);
-        o["date"] = json!(m.date);
-        o["interviewer"] = json!(m.interviewer);
-        o["note"] = json!(m.note);
-        o["parts"] = e
-            .parts
-            .iter()
-            .map(|p| json!({"kind": p.kind.as_str(), "name": p.name, "size": p.size}))
-            .collect();
+    ListingJson {
+        id: l.id.to_hex(),
+        created: timestamp(e.created),
+        sealed_size: e.sealed_size,
+        meta: e.meta.as_ref().map(|m| MetaJson {
+            title: &m.title,
+            tags: &m.tags,
+            witness: &m.witness,
+            language: &m.language,
+            place: &m.place,
+            date: &m.date,
+            interviewer: &m.interviewer,
+            note: &m.note,
+            parts: e
+                .parts
+                .iter()
+                .map(|p| json!({"kind": p.kind.as_str(), "name": p.name, "size": p.size}))
+                .collect(),
+        }),
     }
-    o
 }
 
 fn timestamp(secs: i64) -> String {
@@ -260,41 +282,62 @@ fn print_listings(
     }
     if json {
         let v: Vec<_> = items.iter().map(listing_json).collect();
-        print(&format!("{}\n", serde_json::to_string_pretty(&v)?))?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+        serde_json::to_writer_pretty(&mut out, &v)?;
+        use std::io::Write;
+        writeln!(out)?;
+        out.flush()?;
     } else {
-        let mut out = String::new();
+        use std::fmt::Write;
+        let mut out = String::with_capacity(items.len() * 64);
         for l in items {
             let e = &l.entry;
+            let id = l.id.to_hex();
+            let short = &id[..amanat::id::SHORT_LEN];
             match &e.meta {
                 Some(m) => {
-                    let date = m.date.clone().unwrap_or_else(|| "-".repeat(10));
-                    let tags = if m.tags.is_empty() {
-                        String::new()
-                    } else {
-                        format!("  [{}]", m.tags.join(", "))
-                    };
-                    let witness = m
-                        .witness
-                        .as_deref()
-                        .map(|w| format!("  ({w})"))
-                        .unwrap_or_default();
-                    out.push_str(&format!(
-                        "{}  {date}  {}{tags}{witness}\n",
-                        l.id.short(),
-                        one_line(&m.title)
-                    ));
+                    let date = m.date.as_deref().unwrap_or("----------");
+                    let _ = write!(out, "{short}  {date}  ");
+                    push_one_line(&mut out, &m.title);
+                    if !m.tags.is_empty() {
+                        out.push_str("  [");
+                        for (i, t) in m.tags.iter().enumerate() {
+                            if i > 0 {
+                                out.push_str(", ");
+                            }
+                            push_one_line(&mut out, t);
+                        }
+                        out.push(']');
+                    }
+                    if let Some(w) = &m.witness {
+                        out.push_str("  (");
+                        push_one_line(&mut out, w);
+                        out.push(')');
+                    }
+                    out.push('\n');
                 }
-                None => out.push_str(&format!(
-                    "{}  collected {}  {} bytes sealed\n",
-                    l.id.short(),
-                    timestamp(e.created),
-                    e.sealed_size
-                )),
+                None => {
+                    let _ = writeln!(
+                        out,
+                        "{short}  collected {}  {} bytes sealed",
+                        timestamp(e.created),
+                        e.sealed_size
+                    );
+                }
             }
         }
         print(&out)?;
     }
     Ok(if items.is_empty() { 1 } else { 0 })
+}
+
+/// Appends user text with control characters replaced, keeping a listing one line a record.
+fn push_one_line(out: &mut String, s: &str) {
+    if s.chars().any(char::is_control) {
+        out.push_str(&one_line(s));
+    } else {
+        out.push_str(s);
+    }
 }
 
 /// Titles are user text: keep a listing to one line per record.

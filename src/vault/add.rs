@@ -121,7 +121,8 @@ pub(crate) fn indexable_text(bytes: &[u8], truncated: bool) -> Option<Zeroizing<
         }
         Err(_) => return None,
     };
-    Some(Zeroizing::new(crate::text::normalize(valid)))
+    let normalized = Zeroizing::new(crate::text::normalize(valid));
+    Some(crate::text::distinct_words(&normalized))
 }
 
 impl Vault {

@@ -7,8 +7,6 @@ use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::path::Path;
 
-use zeroize::Zeroizing;
-
 use super::Vault;
 use crate::catalog::{self, CatalogEntry};
 use crate::error::{Error, Result};
@@ -86,6 +84,39 @@ pub struct RecordView {
     pub provenance: Vec<(String, String, String, i64)>,
 }
 
+/// The search tree, walked in step with the catalog during a scan.
+pub(crate) struct SearchCursor {
+    iter: std::iter::Peekable<sled::Iter>,
+}
+
+impl SearchCursor {
+    /// Skips search chunks of records before `id` (left by damage; normally none).
+    fn skip_before(&mut self, id: &RecordId) -> Result<()> {
+        while let Some(Ok((k, _))) = self.iter.peek() {
+            if k.len() >= 16 && k[..16] < id.0[..] {
+                self.iter.next();
+            } else {
+                break;
+            }
+        }
+        if let Some(Err(_)) = self.iter.peek() {
+            self.iter.next().expect("peeked")?;
+        }
+        Ok(())
+    }
+
+    /// The next search chunk of `id`, if any.
+    fn next_of(&mut self, id: &RecordId) -> Result<Option<(sled::IVec, sled::IVec)>> {
+        match self.iter.peek() {
+            Some(Ok((k, _))) if k.len() >= 16 && k[..16] == id.0[..] => {
+                Ok(Some(self.iter.next().expect("peeked")?))
+            }
+            Some(Err(_)) => Err(self.iter.next().expect("peeked").unwrap_err().into()),
+            _ => Ok(None),
+        }
+    }
+}
+
 /// Splits the 16-byte key space into `n` ranges by the first byte.
 fn key_ranges(n: usize) -> Vec<(Vec<u8>, Option<Vec<u8>>)> {
     let n = n.clamp(1, 16);
@@ -108,7 +139,7 @@ impl Vault {
     /// Runs `f` over every catalog entry in parallel ranges; `f` returns whether to keep it.
     fn scan<F>(&self, f: F) -> Result<Scan>
     where
-        F: Fn(&RecordId, &CatalogEntry) -> Result<bool> + Sync,
+        F: Fn(&mut SearchCursor, &RecordId, &CatalogEntry) -> Result<bool> + Sync,
     {
         let key = &self.keyring.catalog_key;
         let results: Vec<Result<Scan>> = std::thread::scope(|s| {
@@ -121,9 +152,18 @@ impl Vault {
                             items: vec![],
                             damaged: vec![],
                         };
-                        let iter = match hi {
-                            Some(hi) => self.store.catalog.range(lo..hi),
-                            None => self.store.catalog.range(lo..),
+                        let (iter, search) = match hi {
+                            Some(hi) => (
+                                self.store.catalog.range(lo.clone()..hi.clone()),
+                                self.store.search.range(lo..hi),
+                            ),
+                            None => (
+                                self.store.catalog.range(lo.clone()..),
+                                self.store.search.range(lo..),
+                            ),
+                        };
+                        let mut cursor = SearchCursor {
+                            iter: search.peekable(),
                         };
                         for kv in iter {
                             let (k, v) = kv?;
@@ -138,7 +178,7 @@ impl Vault {
                                 .and_then(|p| CatalogEntry::decode(&p));
                             match entry {
                                 Some(entry) => {
-                                    if f(&id, &entry)? {
+                                    if f(&mut cursor, &id, &entry)? {
                                         out.items.push(Listing { id, entry });
                                     }
                                 }
@@ -169,7 +209,7 @@ impl Vault {
 
     /// Lists records, oldest first.
     pub fn list(&self, filter: &Filter) -> Result<Scan> {
-        self.scan(|_, e| Ok(filter.keeps(e)))
+        self.scan(|_, _, e| Ok(filter.keeps(e)))
     }
 
     /// Finds records whose title, tags, place, note or testimony text contain every term
@@ -185,24 +225,23 @@ impl Vault {
             ));
         }
         let key = &self.keyring.catalog_key;
-        self.scan(|id, e| {
-            let fields = e.search_fields();
-            let mut hay: Vec<&str> = fields.iter().map(String::as_str).collect();
-            if crate::text::matches_all(&terms, &hay) {
-                return Ok(true);
+        let query = crate::text::Query::new(&terms);
+        self.scan(|cursor, id, e| {
+            let mut found = 0u64;
+            for f in e.search_fields() {
+                query.mark(f.as_bytes(), &mut found);
             }
-            let mut chunks = Vec::new();
-            for kv in self.store.search.scan_prefix(id.0) {
-                let (k, v) = kv?;
-                let plain = key
-                    .open(catalog::DOMAIN_SEARCH, &k, &v)
-                    .map_err(|_| Error::damaged(id, "search text does not authenticate"))?;
-                let text = String::from_utf8(plain.to_vec())
-                    .map_err(|_| Error::damaged(id, "search text is not UTF-8"))?;
-                chunks.push(Zeroizing::new(text));
+            // Walk the search tree alongside the catalog: both are ordered by record id.
+            cursor.skip_before(id)?;
+            while let Some((k, v)) = cursor.next_of(id)? {
+                if found != query.all() {
+                    let plain = key
+                        .open(catalog::DOMAIN_SEARCH, &k, &v)
+                        .map_err(|_| Error::damaged(id, "search text does not authenticate"))?;
+                    query.mark(&plain, &mut found);
+                }
             }
-            hay.extend(chunks.iter().map(|c| c.as_str()));
-            Ok(crate::text::matches_all(&terms, &hay))
+            Ok(found == query.all())
         })
     }
 
