@@ -4,7 +4,7 @@
 //! does not fsync (DESIGN.md, "Durability").
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
@@ -59,6 +59,44 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         drop(f);
         fs::rename(&tmp, path).map_err(ctx)?;
         sync_dir(dir)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Creates the file `out` through a temporary sibling: `fill` writes into the file and
+/// hands it back; only then is it fsynced, renamed over `out` (over the file a symbolic link
+/// points to, not the link) and the directory fsynced. On failure the temporary file is
+/// removed, so `out` never holds a partial file: plaintext that failed verification is never
+/// left behind, and a half-written bundle never looks complete.
+pub fn create_via_temp<T>(out: &Path, fill: impl FnOnce(File) -> Result<(File, T)>) -> Result<T> {
+    let target = fs::canonicalize(out).unwrap_or_else(|_| out.to_owned());
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(
+        ".{name}.amanat-partial-{}",
+        hex::encode(crate::id::random_bytes::<6>())
+    ));
+    let result = (|| {
+        let f = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .map_err(|e| Error::output(out, e))?;
+        let (f, value) = fill(f)?;
+        f.sync_all().map_err(|e| Error::output(out, e))?;
+        drop(f);
+        fs::rename(&tmp, &target).map_err(|e| Error::output(out, e))?;
+        sync_dir(&dir)?;
+        Ok(value)
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);

@@ -5,7 +5,6 @@
 //! so the signed manifest can come first in the stream. The second streams the tar through
 //! age into a temporary file beside the destination, verifying every part against its hash
 //! as it goes; only a bundle that was written whole is fsynced and renamed into place.
-use std::fs::{self, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::Path;
 
@@ -384,18 +383,7 @@ impl Vault {
             });
         }
         // SHA256SUMS lets a partner check every file with `sha256sum -c`.
-        let sums: String = files
-            .iter()
-            .map(|f| format!("{}  {}\n", f.sha256, f.path))
-            .collect();
-        files.insert(
-            0,
-            FileEntry {
-                path: manifest::SUMS_PATH.into(),
-                size: sums.len() as u64,
-                sha256: sha256_hex(sums.as_bytes()),
-            },
-        );
+        let sums = manifest::add_sums(&mut files);
         let created = jiff::Timestamp::now();
         let keys = self.keys();
         let manifest = Manifest {
@@ -430,25 +418,8 @@ impl Vault {
         report.bytes = manifest.files.iter().map(|f| f.size).sum();
 
         // Pass two: stream everything into a temporary file, then rename.
-        let dir = match out.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-            _ => Path::new(".").to_owned(),
-        };
-        let name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = dir.join(format!(
-            ".{name}.amanat-partial-{}",
-            hex::encode(crate::id::random_bytes::<6>())
-        ));
         let mtime = created.as_second().max(0) as u64;
-        let result = (|| {
-            let file = OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&tmp)
-                .map_err(|e| Error::output(out, e))?;
+        let sha = crate::durable::create_via_temp(out, |file| {
             let hashing = ThreadedWriter::hashing(file);
             let enc = age::Encryptor::with_recipients(recipients.iter()).map_err(|e| {
                 Error::Invalid(format!("cannot encrypt to {:?}: {e}", contact.name))
@@ -521,22 +492,10 @@ impl Vault {
             let age_w = tar.into_inner().map_err(werr)?;
             let hashing = age_w.finish().map_err(werr)?;
             let (file, sha) = hashing.finish_hashed().map_err(werr)?;
-            let sha = sha.expect("a hashing writer");
-            file.sync_all().map_err(werr)?;
-            fs::rename(&tmp, out).map_err(werr)?;
-            crate::durable::sync_dir(&dir)?;
-            Ok(hex::encode(sha))
-        })();
-        match result {
-            Ok(sha) => {
-                report.sha256 = sha;
-                Ok(report)
-            }
-            Err(e) => {
-                let _ = fs::remove_file(&tmp);
-                Err(e)
-            }
-        }
+            Ok((file, hex::encode(sha.expect("a hashing writer"))))
+        })?;
+        report.sha256 = sha;
+        Ok(report)
     }
 }
 

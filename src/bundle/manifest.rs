@@ -114,6 +114,23 @@ pub struct FileEntry {
     pub sha256: String,
 }
 
+/// Builds `SHA256SUMS` for `files` (in the format of `sha256sum -c`) and lists it first.
+pub fn add_sums(files: &mut Vec<FileEntry>) -> String {
+    let sums: String = files
+        .iter()
+        .map(|f| format!("{}  {}\n", f.sha256, f.path))
+        .collect();
+    files.insert(
+        0,
+        FileEntry {
+            path: SUMS_PATH.into(),
+            size: sums.len() as u64,
+            sha256: hex::encode(crate::seal::sha256(sums.as_bytes())),
+        },
+    );
+    sums
+}
+
 /// A bundle rejected: the reason, for the user.
 pub fn reject(why: impl Into<String>) -> Error {
     Error::BundleRejected(why.into())

@@ -6,7 +6,7 @@
 //! manifest). Headquarters opens them with its own key and adds them as ordinary records,
 //! keeping their ids, each part checked against the SHA-256 taken at collection.
 use std::collections::HashMap;
-use std::fs::{self, OpenOptions};
+use std::fs;
 use std::io::{self, Read};
 use std::path::Path;
 
@@ -128,18 +128,7 @@ impl Vault {
                 objects,
             });
         }
-        let sums: String = files
-            .iter()
-            .map(|f| format!("{}  {}\n", f.sha256, f.path))
-            .collect();
-        files.insert(
-            0,
-            FileEntry {
-                path: manifest::SUMS_PATH.into(),
-                size: sums.len() as u64,
-                sha256: sha256_hex(sums.as_bytes()),
-            },
-        );
+        let sums = manifest::add_sums(&mut files);
         let bundle_id = RecordId::random();
         let created = jiff::Timestamp::now();
         let keys = self.keys();
@@ -179,26 +168,9 @@ impl Vault {
             ..Default::default()
         };
 
-        let dir = match out.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-            _ => Path::new(".").to_owned(),
-        };
-        let name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = dir.join(format!(
-            ".{name}.amanat-partial-{}",
-            hex::encode(crate::id::random_bytes::<6>())
-        ));
         let mtime = created.as_second().max(0) as u64;
         let werr = |e: io::Error| Error::output(out, e);
-        let result = (|| {
-            let file = OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&tmp)
-                .map_err(werr)?;
+        report.sha256 = crate::durable::create_via_temp(out, |file| {
             let enc = age::Encryptor::with_recipients(self.content.iter()).map_err(|e| {
                 Error::Invalid(format!("cannot encrypt to the collector's recipients: {e}"))
             })?;
@@ -239,18 +211,8 @@ impl Vault {
             }
             let hashing = tar.into_inner().map_err(werr)?.finish().map_err(werr)?;
             let (file, sha) = hashing.finish_hashed().map_err(werr)?;
-            file.sync_all().map_err(werr)?;
-            fs::rename(&tmp, out).map_err(werr)?;
-            crate::durable::sync_dir(&dir)?;
-            Ok(hex::encode(sha.expect("a hashing writer")))
-        })();
-        match result {
-            Ok(sha) => report.sha256 = sha,
-            Err(e) => {
-                let _ = fs::remove_file(&tmp);
-                return Err(e);
-            }
-        }
+            Ok((file, hex::encode(sha.expect("a hashing writer"))))
+        })?;
         if remove_after {
             for o in &outgoing {
                 let objects: Vec<ObjectId> = o.objects.iter().map(|(oid, _)| *oid).collect();

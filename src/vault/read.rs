@@ -442,38 +442,12 @@ impl Vault {
             }
             _ => {}
         }
-        // Replace the file a symbolic link points to, not the link.
-        let target = fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
-        let dir = match target.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-            _ => Path::new(".").to_owned(),
-        };
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = dir.join(format!(
-            ".{name}.amanat-partial-{}",
-            hex::encode(crate::id::random_bytes::<6>())
-        ));
-        let result = (|| {
-            let f = OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&tmp)
-                .map_err(|e| Error::output(path, e))?;
+        crate::durable::create_via_temp(path, |f| {
             let mut w = crate::durable::ThreadedWriter::new(f);
             let view = self.get(id, part, &mut w).map_err(fix_path)?;
             let f = w.finish().map_err(|e| Error::output(path, e))?;
-            f.sync_all().map_err(|e| Error::output(path, e))?;
-            fs::rename(&tmp, &target).map_err(|e| Error::output(path, e))?;
-            crate::durable::sync_dir(&dir)?;
-            Ok(view)
-        })();
-        if result.is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
-        result
+            Ok((f, view))
+        })
     }
 
     /// A reader of a part's plaintext, without verification: callers hash what they read
