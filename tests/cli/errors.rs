@@ -412,3 +412,74 @@ fn full_disk_is_reported_and_leaves_the_vault_as_it_was() {
     env.ok(&["check"]);
     assert!(env.ok(&["list"]).contains(&id[..10]));
 }
+
+#[test]
+fn leftovers_of_a_crash_are_swept_on_the_next_open() {
+    let env = Env::new();
+    let id = env.add(&[
+        "--title",
+        "kept",
+        env.input("a.bin", vec![2u8; 70_000]).to_str().unwrap(),
+    ]);
+    let kept_objects = files_below(&env.vault.join("objects"));
+    // A crash while writing an object leaves a file in tmp/ ...
+    fs::write(
+        env.vault
+            .join("tmp")
+            .join("0123456789abcdef0123456789abcdef"),
+        b"ciphertext",
+    )
+    .unwrap();
+    // ... and a crash after an object was placed but before its record committed leaves an
+    // object that is still marked pending.
+    let orphan = "fedcba9876543210fedcba9876543210";
+    fs::create_dir_all(env.vault.join("objects/fe")).unwrap();
+    fs::write(env.vault.join("objects/fe").join(orphan), b"sealed bytes").unwrap();
+    {
+        let db = sled::Config::new()
+            .path(env.vault.join("db"))
+            .open()
+            .unwrap();
+        db.open_tree("pending")
+            .unwrap()
+            .insert(hex::decode(orphan).unwrap(), &[][..])
+            .unwrap();
+        db.flush().unwrap();
+    }
+    assert!(env.ok(&["list"]).contains(&id[..10]));
+    assert!(env.tmp_is_empty(), "tmp/ swept");
+    assert_eq!(
+        files_below(&env.vault.join("objects")),
+        kept_objects,
+        "pending orphan swept, committed object kept"
+    );
+    env.ok(&["check"]);
+}
+
+#[test]
+fn export_of_a_damaged_record_fails_and_leaves_no_bundle() {
+    let env = Env::new();
+    let id = env.add(&[
+        "--title",
+        "v",
+        env.input("v.bin", vec![9u8; 3_000_000]).to_str().unwrap(),
+    ]);
+    let obj = &files_below(&env.vault.join("objects"))[0];
+    let mut bytes = fs::read(obj).unwrap();
+    let n = bytes.len();
+    bytes[n - 100] ^= 1;
+    fs::write(obj, &bytes).unwrap();
+    let r = age::x25519::Identity::generate().to_public().to_string();
+    env.ok(&["contact", "add", "P", "--recipient", &r]);
+    let out = env.out("b.amanat");
+    let err = env.fails(
+        &["export", "--to", "P", &id, "-o", out.to_str().unwrap()],
+        1,
+    );
+    assert!(err.contains("damaged"), "{err}");
+    assert_eq!(
+        fs::read_dir(env.root().join("out")).unwrap().count(),
+        0,
+        "no bundle, no partial file"
+    );
+}
