@@ -269,7 +269,6 @@ impl Vault {
                 .map_err(|e| match e {
                     StreamError::Read(e) => read_err(e),
                     StreamError::Write(e) => Error::io("writing an object", e),
-                    StreamError::Open(_) => unreachable!("sealing does not open"),
                 })?;
             drop(head);
             let sealed_size = w.commit()?;

@@ -11,7 +11,7 @@ use super::Vault;
 use crate::catalog::{self, CatalogEntry};
 use crate::error::{Error, Result};
 use crate::id::RecordId;
-use crate::record::{Metadata, PartKind, RecordBody, Storage};
+use crate::record::{Metadata, RecordBody, Storage};
 use crate::seal::{self, Digest, OpenFailure, StreamError};
 
 /// What `list` keeps.
@@ -327,16 +327,19 @@ impl Vault {
                 }
             }
             Storage::Sealed(_) => unreachable!("identity parts are handled above"),
-            Storage::Object { id: oid, .. } => {
-                let oid = crate::id::ObjectId(*oid);
-                let f = self.store.open_object(&oid).map_err(|_| {
-                    Error::damaged(id, format!("the object holding {:?} is missing", p.name))
-                })?;
-                seal::open_stream(&self.identities()?, f, out).map_err(|e| match e {
+            Storage::Object { .. } => {
+                let mut plain = self.open_part(id, p)?;
+                seal::copy_hashing(&mut plain, out).map_err(|e| match e {
                     StreamError::Write(e) => Error::output("output", e),
+                    StreamError::Read(e)
+                        if matches!(
+                            e.kind(),
+                            io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof
+                        ) =>
+                    {
+                        Error::damaged(id, format!("part {:?} does not authenticate ({e})", p.name))
+                    }
                     StreamError::Read(e) => Error::io("reading an object", e),
-                    StreamError::Open(OpenFailure::Io(e)) => Error::io("reading an object", e),
-                    StreamError::Open(f) => Error::damaged(id, format!("part {:?}: {f:?}", p.name)),
                 })?
             }
         };
@@ -479,16 +482,6 @@ impl Vault {
                 Ok(Box::new(r))
             }
         }
-    }
-
-    /// The kinds of part a record has, for messages.
-    pub fn part_names(&self, id: RecordId) -> Result<Vec<(PartKind, String)>> {
-        Ok(self
-            .open_body(id)?
-            .parts
-            .iter()
-            .map(|p| (p.kind, p.name.clone()))
-            .collect())
     }
 }
 
