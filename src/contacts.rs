@@ -142,7 +142,44 @@ impl Vault {
         let mut plain = zeroize::Zeroizing::new(vec![VERSION]);
         plain.extend_from_slice(&postcard::to_allocvec(contact).expect("contacts serialize"));
         let sealed = self.keyring.catalog_key.seal(DOMAIN_CONTACT, &id, &plain);
-        self.store.contacts.insert(id, sealed)?;
+        let mut log = self.log();
+        log.append(
+            crate::audit::kind::CONTACT_ADDED,
+            None,
+            serde_json::json!({}),
+            Some(serde_json::json!({
+                "name": contact.name,
+                "recipients": contact.recipients,
+                "signing_key": contact.signing_key,
+            })),
+        )?;
+        self.contact_write(log, &id, Some(sealed))
+    }
+
+    /// Writes (or with `None` removes) a contact entry with the log's events, atomically.
+    fn contact_write(
+        &self,
+        log: crate::audit::LogBatch<'_>,
+        key: &[u8],
+        value: Option<Vec<u8>>,
+    ) -> Result<()> {
+        use sled::transaction::TransactionError;
+        use sled::Transactional;
+        let sealed_log = log.seal();
+        let s = &self.store;
+        (&s.contacts, &s.audit, &s.custody, &s.meta)
+            .transaction(|(c, a, cu, m)| {
+                match &value {
+                    Some(v) => c.insert(key, &v[..])?,
+                    None => c.remove(key)?,
+                };
+                sealed_log.apply(a, cu, m)
+            })
+            .map_err(|e| match e {
+                TransactionError::Abort(e) => e,
+                TransactionError::Storage(e) => e.into(),
+            })?;
+        log.committed();
         self.store.sync()
     }
 
@@ -161,8 +198,14 @@ impl Vault {
                 continue;
             };
             if c.name == name {
-                self.store.contacts.remove(k)?;
-                return self.store.sync();
+                let mut log = self.log();
+                log.append(
+                    crate::audit::kind::CONTACT_REMOVED,
+                    None,
+                    serde_json::json!({}),
+                    Some(serde_json::json!({ "name": c.name })),
+                )?;
+                return self.contact_write(log, &k, None);
             }
         }
         Err(Error::Invalid(format!(

@@ -163,7 +163,7 @@ pub fn ingest(
                 .map(|slot| {
                     s.spawn(move || {
                         slot.into_iter()
-                            .map(|(n, r)| (n, vault.prepare(r)))
+                            .map(|(n, r)| (n, vault.prepare(r, "ingest")))
                             .collect::<Vec<_>>()
                     })
                 })

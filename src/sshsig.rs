@@ -46,20 +46,46 @@ fn signed_data(namespace: &str, message: &[u8]) -> Vec<u8> {
 /// Signs `message` in `namespace` with the Ed25519 key whose seed is given; returns the
 /// armored signature. The ring key pair lives only for this call (ring does not wipe it).
 pub fn sign(seed: &Zeroizing<[u8; 32]>, namespace: &str, message: &[u8]) -> String {
+    let (public, sig) = sign_raw(seed, namespace, message);
+    armor(&public, namespace, &sig)
+}
+
+/// Signs as [`sign`] does; returns the public key and the bare 64-byte Ed25519 signature.
+pub fn sign_raw(
+    seed: &Zeroizing<[u8; 32]>,
+    namespace: &str,
+    message: &[u8],
+) -> ([u8; 32], [u8; 64]) {
     let pair = Ed25519KeyPair::from_seed_unchecked(&seed[..]).expect("a 32-byte seed is valid");
     let public: [u8; 32] = pair
         .public_key()
         .as_ref()
         .try_into()
         .expect("32-byte public key");
-    let sig = pair.sign(&signed_data(namespace, message));
+    let sig: [u8; 64] = pair
+        .sign(&signed_data(namespace, message))
+        .as_ref()
+        .try_into()
+        .expect("64-byte signature");
+    (public, sig)
+}
+
+/// Checks a bare signature made by [`sign_raw`].
+pub fn verify_raw(public: &[u8; 32], namespace: &str, message: &[u8], sig: &[u8]) -> bool {
+    UnparsedPublicKey::new(&signature::ED25519, public)
+        .verify(&signed_data(namespace, message), sig)
+        .is_ok()
+}
+
+/// The armored SSHSIG form of a bare signature, as `ssh-keygen -Y verify` reads it.
+pub fn armor(public: &[u8; 32], namespace: &str, sig: &[u8; 64]) -> String {
     let mut inner = Vec::new();
     put_string(&mut inner, b"ssh-ed25519");
-    put_string(&mut inner, sig.as_ref());
+    put_string(&mut inner, sig);
     let mut blob = Vec::new();
     blob.extend_from_slice(MAGIC);
     blob.extend_from_slice(&1u32.to_be_bytes());
-    put_string(&mut blob, &ed25519_blob(&public));
+    put_string(&mut blob, &ed25519_blob(public));
     put_string(&mut blob, namespace.as_bytes());
     put_string(&mut blob, b"");
     put_string(&mut blob, b"sha512");

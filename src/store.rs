@@ -33,6 +33,10 @@ pub struct Store {
     pub meta: sled::Tree,
     /// Random id → sealed contact.
     pub contacts: sled::Tree,
+    /// u64 sequence number → sealed audit event.
+    pub audit: sled::Tree,
+    /// Record id → sealed custody state of the record.
+    pub custody: sled::Tree,
 }
 
 fn db_config(root: &Path) -> sled::Config {
@@ -111,6 +115,8 @@ impl Store {
             pending: db.open_tree("pending")?,
             meta: db.open_tree("meta")?,
             contacts: db.open_tree("contacts")?,
+            audit: db.open_tree("audit")?,
+            custody: db.open_tree("custody")?,
             db,
         })
     }

@@ -247,6 +247,12 @@ impl Vault {
 
         // Pass one: plan every file and build the manifest.
         let bundle_id = RecordId::random();
+        let to: Vec<String> = contact
+            .recipients
+            .iter()
+            .map(|r| sha256_hex(r.as_bytes()))
+            .collect();
+        let mut log = self.log();
         let mut report = ExportReport {
             bundle_id: bundle_id.to_hex(),
             ..Default::default()
@@ -361,6 +367,7 @@ impl Vault {
                     sha256,
                 });
             }
+            rec.custody = super::log_export(&mut log, *id, &pid, &bundle_id, &to, &contact.name)?;
             let json = serde_json::to_vec_pretty(&rec).expect("records serialize");
             files.push(FileEntry {
                 path: format!("records/{}/record.json", pid.to_hex()),
@@ -396,11 +403,7 @@ impl Vault {
                 signing_key: keys.signing_key.clone(),
                 fingerprint: keys.fingerprint.clone(),
             },
-            recipients: contact
-                .recipients
-                .iter()
-                .map(|r| sha256_hex(r.as_bytes()))
-                .collect(),
+            recipients: to.clone(),
             identities_included: opts.with_identities,
             metadata_kept: opts.keep_metadata,
             records,
@@ -492,7 +495,10 @@ impl Vault {
             let age_w = tar.into_inner().map_err(werr)?;
             let hashing = age_w.finish().map_err(werr)?;
             let (file, sha) = hashing.finish_hashed().map_err(werr)?;
-            Ok((file, hex::encode(sha.expect("a hashing writer"))))
+            let sha = hex::encode(sha.expect("a hashing writer"));
+            // Logged before the bundle takes its name: no bundle leaves unrecorded.
+            super::log_bundle_exported(log, &bundle_id, &sha, &to, &contact.name, &ids)?;
+            Ok((file, sha))
         })?;
         report.sha256 = sha;
         Ok(report)
@@ -509,7 +515,7 @@ impl Recipients {
 /// The plaintext of an identity part (this device must be a custodian).
 fn identity_plaintext(vault: &Vault, id: RecordId, index: usize) -> Result<Zeroizing<Vec<u8>>> {
     let mut plain = Zeroizing::new(Vec::new());
-    vault.get(id, &index.to_string(), &mut *plain)?;
+    vault.read_part(id, &index.to_string(), &mut *plain)?;
     Ok(plain)
 }
 

@@ -17,7 +17,7 @@ use super::manifest::{self, reject, Manifest};
 use crate::error::{Error, Result};
 use crate::id::ObjectId;
 use crate::record::{Metadata, Part, PartKind, Provenance, RecordBody};
-use crate::vault::add::{SealedPart, INLINE_BUDGET};
+use crate::vault::add::{Arrival, SealedPart, INLINE_BUDGET};
 use crate::vault::Vault;
 use crate::RecordId;
 
@@ -42,6 +42,8 @@ pub struct ImportedRecord {
     pub bytes: u64,
     /// Already in this vault: skipped.
     pub present: bool,
+    /// The record's chain of custody as the bundle brings it, verified.
+    pub custody: Vec<crate::audit::LogItem>,
 }
 
 /// What verify or import found.
@@ -196,6 +198,39 @@ impl Vault {
                 "the manifest names a different sender than the key that signed it",
             ));
         }
+        // Every record's chain of custody, before any file is trusted.
+        let mut chains = Vec::with_capacity(m.records.len() + m.transfer.len());
+        for t in &m.transfer {
+            chains.push((
+                &t.custody,
+                super::check_incoming_chain(&t.custody, &t.id, &m.bundle_id, &signer, &[])?,
+            ));
+        }
+        for r in &m.records {
+            // Identity parts are never in a chain of custody (it travels without them).
+            let hashes: Vec<String> = r
+                .parts
+                .iter()
+                .filter(|p| p.kind != "identity")
+                .map(|p| {
+                    p.original_sha256
+                        .clone()
+                        .unwrap_or_else(|| p.sha256.clone())
+                })
+                .collect();
+            chains.push((
+                &r.custody,
+                super::check_incoming_chain(&r.custody, &r.id, &m.bundle_id, &signer, &hashes)?,
+            ));
+        }
+        let custody_view = |i: usize| -> Vec<crate::audit::LogItem> {
+            let (entries, events) = &chains[i];
+            entries
+                .iter()
+                .zip(events.iter())
+                .map(|(e, ev)| crate::audit::LogItem::from_event(None, ev, e.hash(), None))
+                .collect()
+        };
         let expected: HashMap<&str, &manifest::FileEntry> =
             m.files.iter().map(|f| (f.path.as_str(), f)).collect();
         // Which part each path is: (record index, part index).
@@ -316,6 +351,7 @@ impl Vault {
                 parts,
                 bytes,
                 present: present[ri],
+                custody: custody_view(ri),
             });
         }
         if is_transfer && !opts.dry_run {
@@ -326,7 +362,12 @@ impl Vault {
                 imported: now,
                 bundle_record_id: String::new(),
             };
-            batch = self.finish_transfer(&m, incoming, &present, &template)?;
+            let arrival = |custody: &Vec<crate::audit::CustodyEntry>| Arrival::Received {
+                foreign: custody.clone(),
+                details: serde_json::json!({ "from": fingerprint, "bundle": m.bundle_id }),
+                private: serde_json::json!({ "contact": contact_name }),
+            };
+            batch = self.finish_transfer(&m, incoming, &present, &template, arrival)?;
             report.added = batch.len();
         }
         for (ri, r) in m.records.iter().enumerate() {
@@ -337,6 +378,7 @@ impl Vault {
                 parts: r.parts.len(),
                 bytes: r.parts.iter().map(|p| p.size).sum(),
                 present: present[ri],
+                custody: custody_view(m.transfer.len() + ri),
             });
             if opts.dry_run || present[ri] {
                 continue;
@@ -389,11 +431,31 @@ impl Vault {
                 search.as_deref().map(|s| s.as_str()),
                 record_objects,
                 false,
+                Arrival::Received {
+                    foreign: r.custody.clone(),
+                    details: serde_json::json!({ "from": fingerprint, "bundle": m.bundle_id }),
+                    private: serde_json::json!({ "contact": contact_name }),
+                },
             )?);
             report.added += 1;
         }
         if !opts.dry_run {
-            self.commit(batch)?;
+            let added = report.added;
+            self.commit_logged(batch, |log| {
+                log.append(
+                    crate::audit::kind::BUNDLE_IMPORTED,
+                    None,
+                    serde_json::json!({
+                        "bundle": m.bundle_id,
+                        "from": fingerprint,
+                        "kind": m.kind,
+                        "records": m.records.len() + m.transfer.len(),
+                        "added": added,
+                    }),
+                    Some(serde_json::json!({ "contact": contact_name })),
+                )
+                .map(|_| ())
+            })?;
             objects.clear();
             if new_contact {
                 let line = crate::sshkey::ed25519_line(&signer);

@@ -54,6 +54,8 @@ pub struct TransferRecord {
     pub body: String,
     /// `records/<id>/objects/<object id>`.
     pub objects: Vec<String>,
+    /// The record's chain of custody (FORMAT.md, "Custody in bundles").
+    pub custody: Vec<crate::audit::CustodyEntry>,
 }
 
 /// The sender's signing key.
@@ -82,8 +84,9 @@ pub struct ManifestRecord {
     pub interviewer: Option<String>,
     pub note: Option<String>,
     pub parts: Vec<ManifestPart>,
-    /// Custody events (filled by the chain-of-custody log; empty in this version).
-    pub custody: Vec<serde_json::Value>,
+    /// The record's chain of custody, oldest first, ending with this export
+    /// (FORMAT.md, "Custody in bundles").
+    pub custody: Vec<crate::audit::CustodyEntry>,
 }
 
 /// One part of an exported record.

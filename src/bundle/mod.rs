@@ -73,6 +73,99 @@ pub fn partner_record_id(key: &[u8; 32], contact: &str, id: &crate::RecordId) ->
     crate::RecordId(tag.as_ref()[..16].try_into().expect("16 bytes"))
 }
 
+/// Appends the `record-exported` event of one record and returns the record's whole chain,
+/// ending with it, as the bundle carries it. The contact's name stays in the vault.
+pub(crate) fn log_export(
+    log: &mut crate::audit::LogBatch<'_>,
+    id: crate::RecordId,
+    as_id: &crate::RecordId,
+    bundle_id: &crate::RecordId,
+    to: &[String],
+    contact: &str,
+) -> crate::Result<Vec<crate::audit::CustodyEntry>> {
+    let mut chain = log.chain(id)?;
+    chain.push(log.append(
+        crate::audit::kind::RECORD_EXPORTED,
+        Some(id),
+        serde_json::json!({
+            "as": as_id.to_hex(),
+            "bundle": bundle_id.to_hex(),
+            "to": to,
+        }),
+        Some(serde_json::json!({ "contact": contact })),
+    )?);
+    Ok(chain)
+}
+
+/// Appends the `bundle-exported` event and commits the export's events.
+pub(crate) fn log_bundle_exported(
+    mut log: crate::audit::LogBatch<'_>,
+    bundle_id: &crate::RecordId,
+    sha256: &str,
+    to: &[String],
+    contact: &str,
+    ids: &[crate::RecordId],
+) -> crate::Result<()> {
+    log.append(
+        crate::audit::kind::BUNDLE_EXPORTED,
+        None,
+        serde_json::json!({
+            "bundle": bundle_id.to_hex(),
+            "sha256": sha256,
+            "records": ids.len(),
+            "to": to,
+        }),
+        Some(serde_json::json!({
+            "contact": contact,
+            "records": ids.iter().map(|i| i.to_hex()).collect::<Vec<_>>(),
+        })),
+    )?;
+    log.commit()
+}
+
+/// Checks a record's chain of custody as a bundle brings it (FORMAT.md, "Custody in
+/// bundles"): every signature and link; that it ends with this bundle's export of this
+/// record, signed by the bundle's signer; and that every part the bundle holds for the record
+/// is one the exporting vault held, by SHA-256 (of the original, for a cleaned image).
+pub(crate) fn check_incoming_chain(
+    chain: &[crate::audit::CustodyEntry],
+    record_id: &str,
+    bundle_id: &str,
+    signer: &[u8; 32],
+    part_hashes: &[String],
+) -> crate::Result<Vec<crate::audit::Event>> {
+    use crate::audit::kind;
+    let short = &record_id[..record_id.len().min(crate::id::SHORT_LEN)];
+    let events = crate::audit::verify_chain(chain)
+        .map_err(|b| manifest::reject(format!("record {short}: {b}")))?;
+    let last = events.last().expect("a verified chain is not empty");
+    if last.kind != kind::RECORD_EXPORTED
+        || last.detail("as") != Some(record_id)
+        || last.detail("bundle") != Some(bundle_id)
+        || crate::sshsig::parse_ed25519_line(&last.signer).as_ref() != Some(signer)
+    {
+        return Err(manifest::reject(format!(
+            "record {short}: its chain of custody does not end with the sender exporting it in this bundle"
+        )));
+    }
+    let held = events
+        .iter()
+        .rev()
+        .find(|e| e.kind == kind::RECORD_ADDED || e.kind == kind::RECORD_IMPORTED)
+        .expect("a verified chain starts with record-added");
+    let known: std::collections::HashSet<&str> = held.details["parts"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|p| p["sha256"].as_str()).collect())
+        .unwrap_or_default();
+    if let Some(h) = part_hashes.iter().find(|h| !known.contains(h.as_str())) {
+        return Err(manifest::reject(format!(
+            "record {short}: a part (SHA-256 {}…) is not one its chain of custody records",
+            &h[..h.len().min(12)]
+        )));
+    }
+    Ok(events)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::id::ObjectId;
 use crate::record::{PartKind, RecordBody, Storage};
 use crate::seal::OpenFailure;
-use crate::vault::add::{Prepared, SealedPart};
+use crate::vault::add::{Arrival, Prepared, SealedPart};
 use crate::vault::Vault;
 use crate::RecordId;
 
@@ -78,6 +78,14 @@ impl Vault {
             ));
         }
         let key = &self.keyring.catalog_key;
+        let bundle_id = RecordId::random();
+        let to: Vec<String> = self
+            .keyring
+            .content_recipients
+            .iter()
+            .map(|r| sha256_hex(r.as_bytes()))
+            .collect();
+        let mut log = self.log();
         let mut outgoing = Vec::new();
         let mut transfer = Vec::new();
         let mut files = Vec::new();
@@ -121,6 +129,7 @@ impl Vault {
                     .unwrap_or_default(),
                 body: body_path,
                 objects: objects.iter().map(|(_, f)| f.path.clone()).collect(),
+                custody: super::log_export(&mut log, *id, id, &bundle_id, &to, "headquarters")?,
             });
             outgoing.push(Outgoing {
                 id: *id,
@@ -129,7 +138,6 @@ impl Vault {
             });
         }
         let sums = manifest::add_sums(&mut files);
-        let bundle_id = RecordId::random();
         let created = jiff::Timestamp::now();
         let keys = self.keys();
         let m = Manifest {
@@ -142,12 +150,7 @@ impl Vault {
                 signing_key: keys.signing_key.clone(),
                 fingerprint: keys.fingerprint.clone(),
             },
-            recipients: self
-                .keyring
-                .content_recipients
-                .iter()
-                .map(|r| sha256_hex(r.as_bytes()))
-                .collect(),
+            recipients: to.clone(),
             identities_included: false,
             metadata_kept: false,
             records: vec![],
@@ -211,7 +214,9 @@ impl Vault {
             }
             let hashing = tar.into_inner().map_err(werr)?.finish().map_err(werr)?;
             let (file, sha) = hashing.finish_hashed().map_err(werr)?;
-            Ok((file, hex::encode(sha.expect("a hashing writer"))))
+            let sha = hex::encode(sha.expect("a hashing writer"));
+            super::log_bundle_exported(log, &bundle_id, &sha, &to, "headquarters", &ids)?;
+            Ok((file, sha))
         })?;
         if remove_after {
             for o in &outgoing {
@@ -386,6 +391,7 @@ impl Vault {
         mut incoming: Incoming,
         present: &[bool],
         provenance: &crate::record::Provenance,
+        arrival: impl Fn(&Vec<crate::audit::CustodyEntry>) -> Arrival,
     ) -> Result<Vec<Prepared>> {
         let mut batch = Vec::new();
         for (ri, t) in m.transfer.iter().enumerate() {
@@ -421,11 +427,25 @@ impl Vault {
             let mut p = provenance.clone();
             p.bundle_record_id = t.id.clone();
             body.provenance.push(p);
+            // The parts must be the ones the collector's chain of custody recorded.
+            let recorded = crate::vault::add::part_facts(&body.parts);
+            let sent = t.custody.iter().rev().find_map(|e| {
+                crate::audit::Event::parse(&e.event)
+                    .filter(|ev| ev.kind == crate::audit::kind::RECORD_ADDED)
+                    .map(|ev| ev.details["parts"].clone())
+            });
+            if sent.as_ref() != Some(&recorded) {
+                return Err(reject(format!(
+                    "record {}: its parts are not the ones its chain of custody records",
+                    t.id
+                )));
+            }
             batch.push(self.seal_record(
                 body,
                 search.as_deref().map(|s| s.as_str()),
                 new_objects,
                 false,
+                arrival(&t.custody),
             )?);
         }
         Ok(batch)

@@ -251,6 +251,9 @@ fn print_report(r: &ImportReport, json: bool) -> anyhow::Result<()> {
                 .unwrap_or_default(),
             if rec.present { "  [already here]" } else { "" }
         ));
+        for c in &rec.custody {
+            s.push_str(&format!("      {}\n", super::audit::line(c)));
+        }
     }
     print(&s)?;
     Ok(())
@@ -269,7 +272,7 @@ pub fn verify(v: &Vault, a: ImportArgs) -> anyhow::Result<u8> {
     if !a.json {
         let new = r.records.iter().filter(|x| !x.present).count();
         eprintln!(
-            "Verified: signature, every file's size and SHA-256. Import would add {new} records."
+            "Verified: signature, every file's size and SHA-256, every record's chain of custody. Import would add {new} records."
         );
     }
     Ok(0)

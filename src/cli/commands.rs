@@ -390,6 +390,7 @@ pub struct ShowArgs {
 pub fn show(v: &Vault, a: ShowArgs) -> anyhow::Result<u8> {
     let id = v.resolve(&a.id)?;
     let r = v.show(id)?;
+    let history = v.audit_log(Some(id))?;
     let m = &r.meta;
     if a.json {
         let o = json!({
@@ -400,6 +401,7 @@ pub fn show(v: &Vault, a: ShowArgs) -> anyhow::Result<u8> {
             "parts": r.parts,
             "provenance": r.provenance.iter().map(|(c, s, b, t)| json!({
                 "contact": c, "signer": s, "bundle_id": b, "imported": timestamp(*t)})).collect::<Vec<_>>(),
+            "custody": history,
         });
         print(&format!("{}\n", serde_json::to_string_pretty(&o)?))?;
         return Ok(0);
@@ -437,6 +439,10 @@ pub fn show(v: &Vault, a: ShowArgs) -> anyhow::Result<u8> {
             "  [{}] {:<10} {}  {} bytes  sha256:{}\n",
             p.index, p.kind, p.name, p.size, p.sha256
         ));
+    }
+    s.push_str("custody:\n");
+    for h in &history {
+        s.push_str(&format!("  {}\n", super::audit::line(h)));
     }
     print(&s)?;
     Ok(0)
@@ -540,11 +546,18 @@ pub fn check(v: &Vault, a: CheckArgs) -> anyhow::Result<u8> {
             .map(|(id, what)| format!("DAMAGED {id}: {what}\n"))
             .collect();
         print(&lines)?;
+        if let Some(b) = report.audit.as_ref().and_then(|a| a.broken.as_ref()) {
+            print(&format!(
+                "AUDIT LOG BROKEN at event {}: it {}\n",
+                b.seq, b.why
+            ))?;
+        }
         eprintln!(
-            "Checked {} records, {} parts, {} bytes: {} damaged{}.",
+            "Checked {} records, {} parts, {} bytes, {} audit events: {} damaged{}.",
             report.records,
             report.parts,
             report.bytes,
+            report.audit.as_ref().map(|a| a.events).unwrap_or(0),
             report.damaged.len(),
             if report.stray_objects > 0 {
                 format!(", {} stray object files", report.stray_objects)

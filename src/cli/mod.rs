@@ -7,6 +7,7 @@ use amanat::keyring::Passphrase;
 use amanat::{Error, InitOptions, LockedVault, Vault, VaultPaths};
 use clap::{Args, Parser, Subcommand};
 
+mod audit;
 mod bundles;
 mod commands;
 mod tour;
@@ -65,8 +66,10 @@ enum Command {
     Rm(commands::RmArgs),
     /// Print the vault's public keys: age recipient, ssh-ed25519 signing key, fingerprint
     Keys(commands::KeysArgs),
-    /// Open every part and verify its SHA-256; exit 1 if anything is damaged
+    /// Open every part and verify its SHA-256 and the audit log; exit 1 if anything is damaged
     Check(commands::CheckArgs),
+    /// Show the chain of custody (every event, signed and hash-chained), or verify it
+    Audit(audit::AuditArgs),
     /// Manage partners and senders of bundles
     #[command(subcommand)]
     Contact(bundles::ContactCommand),
@@ -149,6 +152,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Rm(a) => commands::rm(&open(&g)?, a),
         Command::Keys(a) => commands::keys(&open(&g)?, a),
         Command::Check(a) => commands::check(&open(&g)?, a),
+        Command::Audit(a) => audit::audit(&open(&g)?, a),
         Command::Contact(c) => bundles::contact(&open(&g)?, c),
         Command::Export(a) => bundles::export(&open(&g)?, a),
         Command::Verify(a) => bundles::verify(&open(&g)?, a),

@@ -9,7 +9,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::PathBuf;
 
-use sled::transaction::{ConflictableTransactionError, TransactionError};
+use sled::transaction::TransactionError;
 use sled::Transactional;
 use zeroize::Zeroizing;
 
@@ -71,9 +71,26 @@ pub struct NewRecord {
 /// Largest identity part: who the witness is and how to reach them.
 pub const MAX_IDENTITY: usize = 16 * 1024;
 
+/// How a record came to this vault, for its first custody event here.
+pub(crate) enum Arrival {
+    /// Added on this device, by `add` or `ingest`.
+    Added(&'static str),
+    /// Brought by a bundle with its chain of custody so far.
+    Received {
+        foreign: Vec<crate::audit::CustodyEntry>,
+        details: serde_json::Value,
+        private: serde_json::Value,
+    },
+}
+
 /// A record whose objects are written and whose values are sealed, not yet committed.
 pub(crate) struct Prepared {
     pub id: RecordId,
+    pub(crate) arrival: Arrival,
+    /// The parts as custody events state them (identity parts left out).
+    pub(crate) facts: serde_json::Value,
+    /// SHA-256 of the sealed identity, kept in the log's private details.
+    identity_sealed: Option<String>,
     pub(crate) record: Vec<u8>,
     catalog: Vec<u8>,
     search: Vec<([u8; 18], Vec<u8>)>,
@@ -89,6 +106,25 @@ pub(crate) struct SealedPart {
     /// Normalized testimony text for the search index.
     pub index_text: Option<Zeroizing<String>>,
     pub index_truncated: bool,
+}
+
+/// The parts of a record as custody events state them: index, kind, size and SHA-256 of
+/// each testimony and attachment. Identity parts are left out: the events travel in
+/// bundles, which say nothing of identities.
+pub(crate) fn part_facts(parts: &[Part]) -> serde_json::Value {
+    parts
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.kind != PartKind::Identity)
+        .map(|(i, p)| {
+            serde_json::json!({
+                "index": i,
+                "kind": p.kind.as_str(),
+                "size": p.size,
+                "sha256": hex::encode(p.sha256),
+            })
+        })
+        .collect()
 }
 
 /// Keeps a copy of the first bytes read, for indexing the testimony.
@@ -128,7 +164,7 @@ pub(crate) fn indexable_text(bytes: &[u8], truncated: bool) -> Option<Zeroizing<
 impl Vault {
     /// Adds one record; returns once it is durable.
     pub fn add(&self, rec: NewRecord) -> Result<RecordId> {
-        let p = self.prepare(rec)?;
+        let p = self.prepare(rec, "add")?;
         let id = p.id;
         self.commit(vec![p])?;
         self.store.sync()?;
@@ -136,7 +172,7 @@ impl Vault {
     }
 
     /// Seals a record and writes its objects; nothing is visible until [`Vault::commit`].
-    pub(crate) fn prepare(&self, mut rec: NewRecord) -> Result<Prepared> {
+    pub(crate) fn prepare(&self, mut rec: NewRecord, via: &'static str) -> Result<Prepared> {
         if rec.identity.is_some() && rec.meta.witness.is_none() {
             // Records of one witness are linked by the code, never by the identity.
             rec.meta.witness = Some(crate::record::random_witness_code());
@@ -163,7 +199,7 @@ impl Vault {
             inputs.push((PartKind::Identity, "identity".into(), r));
         }
         let mut objects = Vec::new();
-        let result = self.seal_parts(rec.meta, inputs, &mut objects);
+        let result = self.seal_parts(rec.meta, inputs, &mut objects, via);
         if result.is_err() && !objects.is_empty() {
             // Best effort: whatever is not deleted now stays pending for the next sweep.
             let _ = self.store.delete_objects(&objects);
@@ -176,6 +212,7 @@ impl Vault {
         meta: Metadata,
         inputs: Vec<(PartKind, String, Box<dyn Read + Send>)>,
         objects: &mut Vec<ObjectId>,
+        via: &'static str,
     ) -> Result<Prepared> {
         let mut budget = INLINE_BUDGET;
         let mut parts = Vec::with_capacity(inputs.len());
@@ -201,6 +238,7 @@ impl Vault {
             search_text.as_deref().map(|s| s.as_str()),
             std::mem::take(objects),
             index_truncated,
+            Arrival::Added(via),
         )
     }
 
@@ -302,8 +340,15 @@ impl Vault {
         search_text: Option<&str>,
         objects: Vec<ObjectId>,
         index_truncated: bool,
+        arrival: Arrival,
     ) -> Result<Prepared> {
         let id = body.id;
+        let facts = part_facts(&body.parts);
+        let identity_sealed = body
+            .parts
+            .iter()
+            .find(|p| p.kind == PartKind::Identity)
+            .map(|p| hex::encode(p.sha256));
         let objects_size: u64 = body
             .parts
             .iter()
@@ -346,6 +391,9 @@ impl Vault {
         }
         Ok(Prepared {
             id,
+            arrival,
+            facts,
+            identity_sealed,
             record,
             catalog,
             search,
@@ -354,25 +402,79 @@ impl Vault {
         })
     }
 
-    /// Makes prepared records visible, all in one sled transaction. Not yet durable: call
-    /// `store.sync()` before reporting success.
+    /// Makes prepared records visible, with their custody events, all in one sled
+    /// transaction. Not yet durable: call `store.sync()` before reporting success.
     pub(crate) fn commit(&self, batch: Vec<Prepared>) -> Result<()> {
+        self.commit_logged(batch, |_| Ok(()))
+    }
+
+    /// As [`Vault::commit`], with more events appended by `more` after the records' own.
+    pub(crate) fn commit_logged(
+        &self,
+        mut batch: Vec<Prepared>,
+        more: impl FnOnce(&mut crate::audit::LogBatch<'_>) -> Result<()>,
+    ) -> Result<()> {
         let s = &self.store;
-        let result = (&s.records, &s.catalog, &s.search, &s.pending).transaction(|(r, c, t, p)| {
-            for prep in &batch {
-                r.insert(&prep.id.0[..], &prep.record[..])?;
-                c.insert(&prep.id.0[..], &prep.catalog[..])?;
-                for (k, v) in &prep.search {
-                    t.insert(&k[..], &v[..])?;
-                }
-                for o in &prep.objects {
-                    p.remove(&o.0[..])?;
+        let mut log = self.log();
+        let logged = (|| {
+            for prep in &mut batch {
+                let private = prep
+                    .identity_sealed
+                    .as_ref()
+                    .map(|h| serde_json::json!({ "identity_sealed_sha256": h }));
+                match std::mem::replace(&mut prep.arrival, Arrival::Added("")) {
+                    Arrival::Added(via) => {
+                        log.append(
+                            crate::audit::kind::RECORD_ADDED,
+                            Some(prep.id),
+                            serde_json::json!({ "via": via, "parts": prep.facts }),
+                            private,
+                        )?;
+                    }
+                    Arrival::Received {
+                        foreign,
+                        mut details,
+                        private,
+                    } => {
+                        log.receive(prep.id, foreign)?;
+                        details["parts"] = prep.facts.clone();
+                        log.append(
+                            crate::audit::kind::RECORD_IMPORTED,
+                            Some(prep.id),
+                            details,
+                            Some(private),
+                        )?;
+                    }
                 }
             }
-            Ok::<(), ConflictableTransactionError<Error>>(())
-        });
+            more(&mut log)
+        })();
+        if let Err(e) = logged {
+            self.discard(batch);
+            return Err(e);
+        }
+        let sealed_log = log.seal();
+        let result = (
+            &s.records, &s.catalog, &s.search, &s.pending, &s.audit, &s.custody, &s.meta,
+        )
+            .transaction(|(r, c, t, p, a, cu, m)| {
+                for prep in &batch {
+                    r.insert(&prep.id.0[..], &prep.record[..])?;
+                    c.insert(&prep.id.0[..], &prep.catalog[..])?;
+                    for (k, v) in &prep.search {
+                        t.insert(&k[..], &v[..])?;
+                    }
+                    for o in &prep.objects {
+                        p.remove(&o.0[..])?;
+                    }
+                }
+                sealed_log.apply(a, cu, m)
+            });
         match result {
-            Ok(()) => Ok(()),
+            Ok(()) => {
+                log.committed();
+                Ok(())
+            }
             Err(e) => {
                 for prep in &batch {
                     let _ = s.delete_objects(&prep.objects);

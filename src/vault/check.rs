@@ -2,7 +2,7 @@
 use std::collections::HashSet;
 use std::io;
 
-use sled::transaction::{ConflictableTransactionError, TransactionError};
+use sled::transaction::TransactionError;
 use sled::Transactional;
 
 use super::Vault;
@@ -20,11 +20,13 @@ pub struct CheckReport {
     pub damaged: Vec<(String, String)>,
     /// Object files no record refers to (left by a crash the sweep did not see).
     pub stray_objects: usize,
+    /// The audit log's verification.
+    pub audit: Option<crate::audit::LogVerification>,
 }
 
 impl CheckReport {
     pub fn ok(&self) -> bool {
-        self.damaged.is_empty()
+        self.damaged.is_empty() && self.audit.as_ref().is_none_or(|a| a.broken.is_none())
     }
 }
 
@@ -57,6 +59,9 @@ impl Vault {
                     .damaged
                     .push((id.to_hex(), "catalog entry missing or damaged".into()));
             }
+            if let Some(what) = self.custody_damage(id)? {
+                report.damaged.push((id.to_hex(), what));
+            }
             if self.keyring.collector {
                 progress(report.records);
                 continue;
@@ -77,6 +82,7 @@ impl Vault {
                     .push((hex::encode(&k), "catalog entry without a record".into()));
             }
         }
+        report.audit = Some(self.verify_audit()?);
         if !self.keyring.collector {
             report.stray_objects = self
                 .store
@@ -110,7 +116,7 @@ impl Vault {
                 }
                 continue;
             }
-            match self.get(id, &i.to_string(), &mut io::sink()) {
+            match self.read_part(id, &i.to_string(), &mut io::sink()) {
                 Ok(_) => report.bytes += p.size,
                 Err(Error::Damaged { what, .. }) => damage.push(what),
                 Err(e) => return Err(e),
@@ -139,9 +145,20 @@ impl Vault {
             .scan_prefix(id.0)
             .keys()
             .collect::<Result<_, _>>()?;
+        let mut log = self.log();
+        log.append(
+            crate::audit::kind::RECORD_REMOVED,
+            Some(id),
+            serde_json::json!({}),
+            None,
+        )?;
+        log.forget(id)?;
+        let sealed_log = log.seal();
         let s = &self.store;
-        (&s.records, &s.catalog, &s.search, &s.pending)
-            .transaction(|(r, c, t, p)| {
+        (
+            &s.records, &s.catalog, &s.search, &s.pending, &s.audit, &s.custody, &s.meta,
+        )
+            .transaction(|(r, c, t, p, a, cu, m)| {
                 r.remove(&id.0[..])?;
                 c.remove(&id.0[..])?;
                 for k in &search_keys {
@@ -150,12 +167,13 @@ impl Vault {
                 for o in objects {
                     p.insert(&o.0[..], &[][..])?;
                 }
-                Ok::<(), ConflictableTransactionError<Error>>(())
+                sealed_log.apply(a, cu, m)
             })
             .map_err(|e| match e {
                 TransactionError::Abort(e) => e,
                 TransactionError::Storage(e) => e.into(),
             })?;
+        log.committed();
         s.sync()?;
         s.delete_objects(objects)?;
         s.sync()

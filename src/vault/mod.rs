@@ -65,6 +65,8 @@ pub struct Vault {
     identity: Option<age::x25519::Identity>,
     pub(crate) content: Recipients,
     pub(crate) custodians: Recipients,
+    /// The audit log's newest event; its lock orders appends.
+    audit: std::sync::Mutex<crate::audit::Head>,
 }
 
 /// The public keys of a vault, as `amanat keys` prints them.
@@ -118,8 +120,23 @@ impl LockedVault {
                 fs::create_dir_all(dir).map_err(|e| Error::output(dir, e))?;
             }
         }
-        crate::durable::write_atomic(&paths.keyring, &sealed)?;
-        Vault::assemble(paths, store, keyring)
+        let keyring_path = paths.keyring.clone();
+        let vault = Vault::assemble(paths, store, keyring)?;
+        // The log's first event, before the keyring exists: a vault without a keyring is an
+        // interrupted init, so no usable vault ever lacks it.
+        let mut log = vault.log();
+        log.append(
+            crate::audit::kind::VAULT_CREATED,
+            None,
+            serde_json::json!({
+                "vault": hex::encode(vault.keyring.vault_id),
+                "collector": vault.keyring.collector,
+            }),
+            None,
+        )?;
+        log.commit()?;
+        crate::durable::write_atomic(&keyring_path, &sealed)?;
+        Ok(vault)
     }
 
     /// Opens the vault at `paths.root`, taking its lock and sweeping crash leftovers.
@@ -168,6 +185,7 @@ impl Vault {
         let content = Recipients::parse_all(&keyring.content_recipients)?;
         let custodians = Recipients::parse_all(&keyring.identity_recipients)?;
         let identity = keyring.identity();
+        let head = crate::audit::load_head(&store, &keyring.audit_key)?;
         Ok(Vault {
             paths,
             store,
@@ -175,7 +193,25 @@ impl Vault {
             identity,
             content,
             custodians,
+            audit: std::sync::Mutex::new(head),
         })
+    }
+
+    /// Starts a batch of audit events; it holds the log until committed or dropped.
+    pub(crate) fn log(&self) -> crate::audit::LogBatch<'_> {
+        let guard = self
+            .audit
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        crate::audit::LogBatch::new(
+            &self.store,
+            &self.keyring.audit_key,
+            crate::audit::Signer {
+                seed: self.keyring.signing_seed(),
+                line: crate::sshkey::ed25519_line(&self.keyring.signing_public),
+            },
+            guard,
+        )
     }
 
     /// Where the vault is.

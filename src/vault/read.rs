@@ -305,9 +305,55 @@ impl Vault {
         })
     }
 
-    /// Writes a part's plaintext to `out`, verifying its size and SHA-256. Bytes may have
-    /// been written before damage is found; [`Vault::get_to_file`] guards against that.
+    /// Writes a part's plaintext to `out`, verifying its size and SHA-256, and logs that it
+    /// was read (to standard output). Bytes may have been written before damage is found;
+    /// [`Vault::get_to_file`] guards against that.
     pub fn get(&self, id: RecordId, part: &str, out: &mut dyn Write) -> Result<PartView> {
+        self.log_read(id, part, "standard output")?;
+        self.read_part(id, part, out)
+    }
+
+    /// Appends the custody event of a read, before anything is decrypted: an identity read
+    /// names no record in its signed part, so it never travels with the record.
+    fn log_read(&self, id: RecordId, part: &str, to: &str) -> Result<()> {
+        let body = self.open_body(id)?;
+        let i = body.find_part(part).ok_or_else(|| Error::NoSuchPart {
+            id: id.short(),
+            part: part.to_owned(),
+        })?;
+        let p = &body.parts[i];
+        let mut log = self.log();
+        if p.kind == crate::record::PartKind::Identity {
+            if !self.is_custodian() {
+                return Err(Error::CannotOpen(
+                    "the identity part is sealed to the identity custodians, and this device does not hold their key".into(),
+                ));
+            }
+            log.append(
+                crate::audit::kind::IDENTITY_READ,
+                None,
+                serde_json::json!({}),
+                Some(serde_json::json!({ "record": id.to_hex(), "part": i, "to": to })),
+            )?;
+        } else {
+            log.append(
+                crate::audit::kind::PART_READ,
+                Some(id),
+                serde_json::json!({ "part": i, "kind": p.kind.as_str() }),
+                Some(serde_json::json!({ "name": p.name, "to": to })),
+            )?;
+        }
+        log.commit()
+    }
+
+    /// [`Vault::get`] without the custody event, for `check` and `export`, which log
+    /// their own.
+    pub(crate) fn read_part(
+        &self,
+        id: RecordId,
+        part: &str,
+        out: &mut dyn Write,
+    ) -> Result<PartView> {
         let body = self.open_body(id)?;
         let i = body.find_part(part).ok_or_else(|| Error::NoSuchPart {
             id: id.short(),
@@ -433,7 +479,15 @@ impl Vault {
                     .open(path)
                     .map_err(|e| Error::output(path, e))?;
                 let mut w = io::BufWriter::new(f);
-                let view = self.get(id, part, &mut w).map_err(fix_path)?;
+                self.log_read(
+                    id,
+                    part,
+                    &std::path::absolute(path)
+                        .unwrap_or_else(|_| path.to_owned())
+                        .display()
+                        .to_string(),
+                )?;
+                let view = self.read_part(id, part, &mut w).map_err(fix_path)?;
                 w.flush().map_err(|e| Error::output(path, e))?;
                 return Ok(view);
             }
@@ -445,9 +499,17 @@ impl Vault {
             }
             _ => {}
         }
+        self.log_read(
+            id,
+            part,
+            &std::path::absolute(path)
+                .unwrap_or_else(|_| path.to_owned())
+                .display()
+                .to_string(),
+        )?;
         crate::durable::create_via_temp(path, |f| {
             let mut w = crate::durable::ThreadedWriter::new(f);
-            let view = self.get(id, part, &mut w).map_err(fix_path)?;
+            let view = self.read_part(id, part, &mut w).map_err(fix_path)?;
             let f = w.finish().map_err(|e| Error::output(path, e))?;
             Ok((f, view))
         })

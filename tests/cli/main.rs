@@ -3,6 +3,7 @@ mod util;
 
 mod bundles;
 mod collector;
+mod custody;
 mod errors;
 mod markers;
 mod streaming;

@@ -1,0 +1,188 @@
+//! `amanat audit`: the chain of custody, readable by a person, and its verification.
+use amanat::audit::LogItem;
+use amanat::Vault;
+use clap::Args;
+
+use super::print;
+
+#[derive(Args)]
+pub struct AuditArgs {
+    /// Only the history of this record (id or unambiguous prefix)
+    #[arg(long, value_name = "ID")]
+    record: Option<String>,
+    /// Check the hash chain and every signature; exit 1 at the first broken link
+    #[arg(long)]
+    verify: bool,
+    /// Print JSON
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn audit(v: &Vault, a: AuditArgs) -> anyhow::Result<u8> {
+    if a.verify {
+        let r = v.verify_audit()?;
+        if a.json {
+            print(&format!("{}\n", serde_json::to_string_pretty(&r)?))?;
+        }
+        return Ok(match &r.broken {
+            None => {
+                if !a.json {
+                    eprintln!(
+                        "The audit log verifies: {} events, each signed and linked to the one before.",
+                        r.events
+                    );
+                }
+                0
+            }
+            Some(b) => {
+                if !a.json {
+                    print(&format!("BROKEN at event {}: it {}\n", b.seq, b.why))?;
+                    eprintln!(
+                        "The audit log does not verify: the events before {} are intact; report this and restore the vault from a backup.",
+                        b.seq
+                    );
+                }
+                1
+            }
+        });
+    }
+    let record = a.record.as_deref().map(|r| resolve_any(v, r)).transpose()?;
+    let items = v.audit_log(record)?;
+    if a.json {
+        print(&format!("{}\n", serde_json::to_string_pretty(&items)?))?;
+    } else {
+        let s: String = items.iter().map(|i| format!("{}\n", line(i))).collect();
+        print(&s)?;
+    }
+    Ok(if items.is_empty() { 1 } else { 0 })
+}
+
+/// A record id that may no longer be in the vault: its events stay in the log.
+fn resolve_any(v: &Vault, typed: &str) -> anyhow::Result<amanat::RecordId> {
+    match v.resolve(typed) {
+        Ok(id) => Ok(id),
+        Err(e) => match amanat::RecordId::from_hex(typed) {
+            Some(id) => Ok(id),
+            None => Err(e.into()),
+        },
+    }
+}
+
+fn short(s: &str) -> &str {
+    &s[..s.len().min(10)]
+}
+
+/// One event on one line: where, when, what, by whom.
+pub fn line(i: &LogItem) -> String {
+    let at = match i.seq {
+        Some(s) => format!("#{s:<5}"),
+        None => "      ".to_string(),
+    };
+    let record = i
+        .record
+        .as_deref()
+        .map(|r| format!("  record {}", short(r)))
+        .unwrap_or_default();
+    format!(
+        "{at} {}  {:<17}{record}  {}  [{}]",
+        i.time,
+        i.kind,
+        describe(i),
+        i.signer
+    )
+}
+
+/// What an event says, in words.
+pub fn describe(i: &LogItem) -> String {
+    let d = &i.details;
+    let p = i.private.as_ref();
+    let s = |v: &serde_json::Value| v.as_str().map(str::to_owned).unwrap_or_default();
+    let private = |k: &str| p.map(|p| s(&p[k])).unwrap_or_default();
+    let contact = || match p.map(|p| s(&p["contact"])) {
+        Some(c) if !c.is_empty() => format!(" ({c})"),
+        _ => String::new(),
+    };
+    let one = |t: String| {
+        t.chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect::<String>()
+    };
+    let text = match i.kind.as_str() {
+        "vault-created" => {
+            if d["collector"].as_bool() == Some(true) {
+                "collector vault created".into()
+            } else {
+                "vault created".into()
+            }
+        }
+        "record-added" => {
+            let parts = d["parts"].as_array().map(|a| a.len()).unwrap_or(0);
+            let hashes: Vec<String> = d["parts"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|p| format!("{}:{}", p["index"], short(&s(&p["sha256"]))))
+                        .collect()
+                })
+                .unwrap_or_default();
+            format!(
+                "added by {} with {parts} parts, sha256 {}",
+                s(&d["via"]),
+                hashes.join(" ")
+            )
+        }
+        "part-read" => {
+            let to = private("to");
+            let name = private("name");
+            if to.is_empty() {
+                format!("part {} ({}) decrypted", d["part"], s(&d["kind"]))
+            } else {
+                format!("part {} {name:?} decrypted to {to}", d["part"])
+            }
+        }
+        "identity-read" => format!(
+            "identity of record {} decrypted to {}",
+            short(&private("record")),
+            private("to")
+        ),
+        "record-removed" => "removed".into(),
+        "record-exported" => format!(
+            "exported as {} in bundle {}{}",
+            short(&s(&d["as"])),
+            short(&s(&d["bundle"])),
+            contact()
+        ),
+        "record-imported" => format!(
+            "imported from {} in bundle {}{}",
+            s(&d["from"]),
+            short(&s(&d["bundle"])),
+            contact()
+        ),
+        "bundle-exported" => format!(
+            "bundle {} of {} records, sha256 {}{}",
+            short(&s(&d["bundle"])),
+            d["records"],
+            short(&s(&d["sha256"])),
+            contact()
+        ),
+        "bundle-imported" => format!(
+            "bundle {} from {}{}: {} of {} records added",
+            short(&s(&d["bundle"])),
+            s(&d["from"]),
+            contact(),
+            d["added"],
+            d["records"]
+        ),
+        "contact-added" => format!("contact {:?} added", private("name")),
+        "contact-removed" => format!("contact {:?} removed", private("name")),
+        "passphrase-changed" => "passphrase changed".into(),
+        "keys-rotated" => format!(
+            "keys rotated; new signing key {}",
+            short(&s(&d["new_fingerprint"]))
+        ),
+        "record-resealed" => "re-sealed to the vault's new keys".into(),
+        "duress-set" => "duress passphrase set".into(),
+        other => format!("{other} {d}"),
+    };
+    one(text)
+}
