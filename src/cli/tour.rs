@@ -269,7 +269,7 @@ pub fn run() -> anyhow::Result<u8> {
         leaks
     );
 
-    step(8, "Check: open every part and verify every hash")?;
+    step(8, "Check: open every part, verify every hash and the audit log")?;
     let report = vault.check(&|_| {})?;
     say!(
         "   {} records, {} parts, {} bytes verified, {} damaged",
@@ -278,6 +278,13 @@ pub fn run() -> anyhow::Result<u8> {
         report.bytes,
         report.damaged.len()
     );
+    if let Some(a) = &report.audit {
+        say!(
+            "   audit log: {} events, each signed and hash-chained: {}",
+            a.events,
+            if a.broken.is_none() { "intact" } else { "BROKEN" }
+        );
+    }
 
     step(9, "Export to a partner: signed, encrypted, redacted")?;
     let partner_paths = VaultPaths::new(dir.0.join("partner-vault"), None);
@@ -330,6 +337,12 @@ pub fn run() -> anyhow::Result<u8> {
             r.title,
             r.witness.as_deref().unwrap_or("-")
         );
+    }
+    if let Some(r) = verified.records.first() {
+        say!("   chain of custody of {}, each event signed and linked to the one before:", &r.id[..10]);
+        for e in &r.custody {
+            say!("     {}  {:<16} {}", e.time, e.kind, e.signer);
+        }
     }
     say!("   (the same records have other ids and pseudonyms for any other partner)");
     say!("   a partner without Amanat runs: age -d -i key.txt FILE | tar x, then ssh-keygen -Y verify");
