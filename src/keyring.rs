@@ -27,6 +27,10 @@ pub const MAX_WORK_FACTOR: u8 = 22;
 const MAGIC: &[u8; 8] = b"AMANATKR";
 const VERSION: u8 = 1;
 const FLAG_COLLECTOR: u8 = 1;
+/// This keyring is a decoy: opening it destroys the real keyring and the vault's records.
+const FLAG_DURESS: u8 = 2;
+/// The other slot holds a duress keyring: keep it when this slot is re-sealed.
+const FLAG_HAS_DURESS: u8 = 4;
 
 /// The passphrase, zeroized on drop.
 pub struct Passphrase(SecretString);
@@ -38,6 +42,12 @@ impl Passphrase {
             return Err(Error::Invalid("the passphrase is empty".into()));
         }
         Ok(Passphrase(SecretString::from(s)))
+    }
+
+    /// Whether two passphrases are the same.
+    pub fn same_as(&self, other: &Passphrase) -> bool {
+        use age::secrecy::ExposeSecret;
+        self.0.expose_secret() == other.0.expose_secret()
     }
 
     fn secret(&self) -> SecretString {
@@ -52,6 +62,10 @@ pub struct Keyring {
     pub vault_id: [u8; 16],
     /// A collector holds no decryption key.
     pub collector: bool,
+    /// A decoy, opened by the duress passphrase.
+    pub duress: bool,
+    /// The file's other slot is a duress slot (on the real keyring).
+    pub has_duress: bool,
     identity: Option<Zeroizing<String>>,
     signing_seed: Zeroizing<[u8; 32]>,
     /// The Ed25519 public key matching the seed.
@@ -112,6 +126,8 @@ impl Keyring {
         Ok(Keyring {
             vault_id: random_bytes(),
             collector,
+            duress: false,
+            has_duress: false,
             identity,
             signing_seed: seed,
             signing_public,
@@ -146,7 +162,17 @@ impl Keyring {
         let mut b = Zeroizing::new(Vec::with_capacity(PLAINTEXT_LEN));
         b.extend_from_slice(MAGIC);
         b.push(VERSION);
-        b.push(if self.collector { FLAG_COLLECTOR } else { 0 });
+        let mut flags = 0;
+        for (set, bit) in [
+            (self.collector, FLAG_COLLECTOR),
+            (self.duress, FLAG_DURESS),
+            (self.has_duress, FLAG_HAS_DURESS),
+        ] {
+            if set {
+                flags |= bit;
+            }
+        }
+        b.push(flags);
         b.extend_from_slice(&self.vault_id);
         let id = self.identity.as_ref().map(|s| s.as_bytes()).unwrap_or(&[]);
         put_bytes(&mut b, id);
@@ -168,6 +194,12 @@ impl Keyring {
         }
         b.resize(PLAINTEXT_LEN, 0);
         Ok(b)
+    }
+
+    /// A second copy of this keyring (for re-sealing a changed one).
+    pub(crate) fn duplicate(&self) -> Result<Keyring> {
+        Keyring::decode(&self.encode()?)
+            .map_err(|_| Error::Invalid("the keyring does not re-encode".into()))
     }
 
     /// Decodes a slot's plaintext; `None` if it is not a well-formed keyring.
@@ -207,9 +239,14 @@ impl Keyring {
         if collector != identity.is_none() {
             return Err("collector flag disagrees with identity");
         }
+        if flags & !(FLAG_COLLECTOR | FLAG_DURESS | FLAG_HAS_DURESS) != 0 {
+            return Err("unknown keyring flags");
+        }
         Ok(Keyring {
             vault_id,
             collector,
+            duress: flags & FLAG_DURESS != 0,
+            has_duress: flags & FLAG_HAS_DURESS != 0,
             identity,
             signing_seed,
             signing_public,
@@ -268,8 +305,8 @@ pub fn calibrate_work_factor() -> u8 {
     log_n.max(16)
 }
 
-/// Seals one slot: `u32be(len) || age scrypt message || random padding` to [`SLOT_LEN`].
-fn seal_slot(plaintext: &[u8], pass: SecretString, work_factor: u8) -> Result<Vec<u8>> {
+/// An age scrypt message of `plaintext` under `pass`.
+fn seal_message(plaintext: &[u8], pass: SecretString, work_factor: u8) -> Result<Vec<u8>> {
     let mut r = age::scrypt::Recipient::new(pass);
     r.set_work_factor(work_factor);
     let enc = age::Encryptor::with_recipients(std::iter::once(&r as &dyn age::Recipient))
@@ -281,53 +318,174 @@ fn seal_slot(plaintext: &[u8], pass: SecretString, work_factor: u8) -> Result<Ve
     w.write_all(plaintext)
         .map_err(|e| Error::io("sealing keyring", e))?;
     w.finish().map_err(|e| Error::io("sealing keyring", e))?;
+    Ok(msg)
+}
+
+/// Frames a message as a slot: `u32be(len) || message || random padding` to [`SLOT_LEN`].
+fn frame(msg: &[u8]) -> Result<Vec<u8>> {
     if msg.len() + 4 > SLOT_LEN {
         return Err(Error::Invalid("keyring slot overflow".into()));
     }
     let mut slot = Vec::with_capacity(SLOT_LEN);
     slot.extend_from_slice(&(msg.len() as u32).to_be_bytes());
-    slot.extend_from_slice(&msg);
+    slot.extend_from_slice(msg);
     let pad: [u8; SLOT_LEN] = random_bytes();
     slot.extend_from_slice(&pad[..SLOT_LEN - slot.len()]);
     Ok(slot)
 }
 
-/// A filler slot: random plaintext under a random passphrase, indistinguishable from a real
-/// slot without the passphrase.
+/// Seals one slot (FORMAT.md, "Keyring").
+fn seal_slot(plaintext: &[u8], pass: SecretString, work_factor: u8) -> Result<Vec<u8>> {
+    frame(&seal_message(plaintext, pass, work_factor)?)
+}
+
+/// A filler slot: random plaintext under a random 256-bit passphrase, sealed at work factor 1
+/// and then labelled with `work_factor`. Without a passphrase that opens it, nothing tells it
+/// from a real slot (salt, wrapped key, MAC and payload are all indistinguishable from random,
+/// and trying a passphrase costs the labelled work); and no passphrase opens it. So a filler
+/// costs no scrypt work, and can be made at any moment, such as when a duress unlock must
+/// take no longer than a normal one.
 fn filler_slot(work_factor: u8) -> Result<Vec<u8>> {
     let plain: Zeroizing<[u8; PLAINTEXT_LEN]> = Zeroizing::new(random_bytes());
     let pass = SecretString::from(hex::encode(random_bytes::<32>()));
-    seal_slot(&plain[..], pass, work_factor)
+    let msg = seal_message(&plain[..], pass, 1)?;
+    let start = find(&msg, b"\n-> scrypt ").ok_or_else(|| Error::Invalid("age header".into()))? + 1;
+    let end = start
+        + msg[start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .ok_or_else(|| Error::Invalid("age header".into()))?;
+    let line =
+        std::str::from_utf8(&msg[start..end]).map_err(|_| Error::Invalid("age header".into()))?;
+    let (head, _) = line
+        .rsplit_once(' ')
+        .ok_or_else(|| Error::Invalid("age header".into()))?;
+    let mut out = Vec::with_capacity(msg.len() + 2);
+    out.extend_from_slice(&msg[..start]);
+    out.extend_from_slice(format!("{head} {work_factor}").as_bytes());
+    out.extend_from_slice(&msg[end..]);
+    frame(&out)
+}
+
+fn find(h: &[u8], n: &[u8]) -> Option<usize> {
+    h.windows(n.len()).position(|w| w == n)
+}
+
+/// The scrypt work factor a slot's header names.
+pub fn slot_work_factor(file: &[u8], slot: usize) -> Option<u8> {
+    let s = file.get(slot * SLOT_LEN..(slot + 1) * SLOT_LEN)?;
+    let len = u32::from_be_bytes(s[..4].try_into().ok()?) as usize;
+    let msg = s.get(4..4 + len)?;
+    let start = find(msg, b"\n-> scrypt ")? + 1;
+    let end = start + msg[start..].iter().position(|&b| b == b'\n')?;
+    std::str::from_utf8(&msg[start..end])
+        .ok()?
+        .rsplit_once(' ')?
+        .1
+        .parse()
+        .ok()
+}
+
+fn check_work_factor(work_factor: Option<u8>) -> Result<u8> {
+    match work_factor {
+        Some(w) if (1..=MAX_WORK_FACTOR).contains(&w) => Ok(w),
+        Some(_) => Err(Error::Invalid(format!(
+            "--kdf-work-factor must be between 1 and {MAX_WORK_FACTOR}"
+        ))),
+        None => Ok(calibrate_work_factor()),
+    }
 }
 
 /// Builds a whole keyring file with `keyring` in a random one of the two slots. Without a
 /// work factor, calibrates one ([`calibrate_work_factor`]).
 pub fn seal_file(keyring: &Keyring, pass: &Passphrase, work_factor: Option<u8>) -> Result<Vec<u8>> {
-    let work_factor = match work_factor {
-        Some(w) if (1..=MAX_WORK_FACTOR).contains(&w) => w,
-        Some(_) => {
-            return Err(Error::Invalid(format!(
-                "--kdf-work-factor must be between 1 and {MAX_WORK_FACTOR}"
-            )))
-        }
-        None => calibrate_work_factor(),
-    };
-    let plaintext = keyring.encode()?;
-    let (real, filler) = std::thread::scope(|s| {
-        let filler = s.spawn(|| filler_slot(work_factor));
-        let real = seal_slot(&plaintext, pass.secret(), work_factor);
-        (real, filler.join().expect("sealing does not panic"))
-    });
-    let (real, filler) = (real?, filler?);
+    seal_file_slot(keyring, pass, work_factor).map(|(f, _)| f)
+}
+
+/// As [`seal_file`], also saying which slot holds the keyring.
+pub fn seal_file_slot(
+    keyring: &Keyring,
+    pass: &Passphrase,
+    work_factor: Option<u8>,
+) -> Result<(Vec<u8>, usize)> {
+    let work_factor = check_work_factor(work_factor)?;
+    let real = seal_slot(&keyring.encode()?, pass.secret(), work_factor)?;
+    let slot = (random_bytes::<1>()[0] & 1) as usize;
+    Ok((with_slots(slot, &real, &filler_slot(work_factor)?), slot))
+}
+
+/// The file with `slot` replaced by `new_slot` and the other slot as given.
+fn with_slots(slot: usize, new_slot: &[u8], other: &[u8]) -> Vec<u8> {
     let mut file = Vec::with_capacity(FILE_LEN);
-    if random_bytes::<1>()[0] & 1 == 0 {
-        file.extend_from_slice(&real);
-        file.extend_from_slice(&filler);
+    if slot == 0 {
+        file.extend_from_slice(new_slot);
+        file.extend_from_slice(other);
     } else {
-        file.extend_from_slice(&filler);
-        file.extend_from_slice(&real);
+        file.extend_from_slice(other);
+        file.extend_from_slice(new_slot);
     }
-    Ok(file)
+    file
+}
+
+/// Re-seals the keyring in `slot` of `file` under `pass` (`passwd`). The other slot is kept
+/// byte for byte if it is a duress slot, which must then keep its work factor too (the two
+/// slots must look alike); else it becomes a fresh filler at the new work factor.
+pub fn reseal_file(
+    file: &[u8],
+    slot: usize,
+    keyring: &Keyring,
+    pass: &Passphrase,
+    work_factor: Option<u8>,
+) -> Result<Vec<u8>> {
+    let other_slot = 1 - slot;
+    let other = &file[other_slot * SLOT_LEN..(other_slot + 1) * SLOT_LEN];
+    if keyring.has_duress {
+        let wf = slot_work_factor(file, other_slot)
+            .ok_or_else(|| Error::Invalid("the duress slot's header is damaged".into()))?;
+        if work_factor.is_some_and(|w| w != wf) {
+            return Err(Error::Invalid(format!(
+                "a duress passphrase is set at work factor {wf}; the new passphrase must use the same (omit --kdf-work-factor)"
+            )));
+        }
+        let real = seal_slot(&keyring.encode()?, pass.secret(), wf)?;
+        return Ok(with_slots(slot, &real, other));
+    }
+    let wf = check_work_factor(work_factor)?;
+    let real = seal_slot(&keyring.encode()?, pass.secret(), wf)?;
+    Ok(with_slots(slot, &real, &filler_slot(wf)?))
+}
+
+/// The file with `real` re-sealed in `slot` under `pass` (now marked as having a duress
+/// slot) and `decoy` sealed in the other slot under `duress_pass`, both at the real slot's
+/// work factor, so the two look alike.
+pub fn with_duress(
+    file: &[u8],
+    slot: usize,
+    real: &Keyring,
+    pass: &Passphrase,
+    decoy: &Keyring,
+    duress_pass: &Passphrase,
+) -> Result<Vec<u8>> {
+    let wf = slot_work_factor(file, slot)
+        .ok_or_else(|| Error::Invalid("the keyring's header is damaged".into()))?;
+    let (a, b) = (real.encode()?, decoy.encode()?);
+    let (r, d) = std::thread::scope(|s| {
+        let d = s.spawn(|| seal_slot(&b, duress_pass.secret(), wf));
+        (
+            seal_slot(&a, pass.secret(), wf),
+            d.join().expect("sealing does not panic"),
+        )
+    });
+    Ok(with_slots(slot, &r?, &d?))
+}
+
+/// The file with every slot but the decoy's replaced by a filler: what a duress unlock
+/// leaves.
+pub fn only_decoy(file: &[u8], decoy_slot: usize) -> Result<Vec<u8>> {
+    let wf = slot_work_factor(file, decoy_slot)
+        .ok_or_else(|| Error::Invalid("the keyring's header is damaged".into()))?;
+    let decoy = &file[decoy_slot * SLOT_LEN..(decoy_slot + 1) * SLOT_LEN];
+    Ok(with_slots(decoy_slot, decoy, &filler_slot(wf)?))
 }
 
 enum SlotResult {
@@ -368,8 +526,19 @@ fn open_slot(slot: &[u8], pass: &Passphrase) -> SlotResult {
     }
 }
 
+/// A keyring opened from a file, and which slot opened.
+pub struct Opened {
+    pub keyring: Keyring,
+    pub slot: usize,
+}
+
 /// Opens a keyring file's bytes with the passphrase, trying both slots.
 pub fn open_file(bytes: &[u8], pass: &Passphrase, path: &Path) -> Result<Keyring> {
+    open_slots(bytes, pass, path).map(|o| o.keyring)
+}
+
+/// As [`open_file`], also saying which slot opened.
+pub fn open_slots(bytes: &[u8], pass: &Passphrase, path: &Path) -> Result<Opened> {
     if bytes.len() != FILE_LEN {
         return Err(Error::KeyringDamaged(path.to_owned()));
     }
@@ -382,16 +551,16 @@ pub fn open_file(bytes: &[u8], pass: &Passphrase, path: &Path) -> Result<Keyring
     let mut damaged = 0;
     let mut excessive = None;
     let mut opened = None;
-    for r in results {
+    for (slot, r) in results.into_iter().enumerate() {
         match r {
-            SlotResult::Opened(k) => opened = opened.or(Some(k)),
+            SlotResult::Opened(k) => opened = opened.or(Some(Opened { keyring: *k, slot })),
             SlotResult::Wrong => {}
             SlotResult::Excessive { required, limit } => excessive = Some((required, limit)),
             SlotResult::Damaged => damaged += 1,
         }
     }
-    if let Some(k) = opened {
-        return Ok(*k);
+    if let Some(o) = opened {
+        return Ok(o);
     }
     if let Some((required, limit)) = excessive {
         return Err(Error::ExcessiveWork { required, limit });
@@ -484,5 +653,71 @@ mod tests {
             Err(e) => panic!("expected ExcessiveWork, got {e}"),
             Ok(_) => panic!("expected ExcessiveWork, but it opened"),
         }
+    }
+
+    #[test]
+    fn a_filler_looks_like_a_real_slot() {
+        let k = Keyring::generate(false, vec![], vec![]).unwrap();
+        let real = seal_slot(&k.encode().unwrap(), pass("a").secret(), 12).unwrap();
+        let filler = filler_slot(12).unwrap();
+        assert_eq!(real.len(), filler.len());
+        let file = with_slots(0, &real, &filler);
+        assert_eq!(slot_work_factor(&file, 0), Some(12));
+        assert_eq!(slot_work_factor(&file, 1), Some(12));
+        // Same message length, same header shape; and no passphrase opens the filler.
+        assert_eq!(real[..4], filler[..4]);
+        let lines = |s: &[u8]| {
+            let len = u32::from_be_bytes(s[..4].try_into().unwrap()) as usize;
+            let msg = &s[4..4 + len];
+            let end = find(msg, b"\n--- ").unwrap();
+            String::from_utf8(msg[..end].to_vec())
+                .unwrap()
+                .lines()
+                .map(|l| l.len())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(lines(&real), lines(&filler));
+        assert!(matches!(
+            open_file(&file, &pass("b"), Path::new("k")),
+            Err(Error::WrongPassphrase)
+        ));
+        assert!(open_file(&file, &pass("a"), Path::new("k")).is_ok());
+    }
+
+    #[test]
+    fn passwd_keeps_a_duress_slot_and_duress_unlock_leaves_only_the_decoy() {
+        let mut real = Keyring::generate(false, vec![], vec![]).unwrap();
+        let file = seal_file(&real, &pass("real"), Some(8)).unwrap();
+        let slot = open_slots(&file, &pass("real"), Path::new("k"))
+            .unwrap()
+            .slot;
+        let mut decoy = Keyring::generate(false, vec![], vec![]).unwrap();
+        decoy.vault_id = real.vault_id;
+        decoy.duress = true;
+        real.has_duress = true;
+        let file = with_duress(&file, slot, &real, &pass("real"), &decoy, &pass("duress")).unwrap();
+        assert!(
+            open_file(&file, &pass("duress"), Path::new("k"))
+                .unwrap()
+                .duress
+        );
+        let file = reseal_file(&file, slot, &real, &pass("new"), None).unwrap();
+        assert!(
+            open_file(&file, &pass("duress"), Path::new("k"))
+                .unwrap()
+                .duress
+        );
+        assert!(
+            open_file(&file, &pass("new"), Path::new("k"))
+                .unwrap()
+                .has_duress
+        );
+        assert!(open_file(&file, &pass("real"), Path::new("k")).is_err());
+        let file = only_decoy(&file, 1 - slot).unwrap();
+        assert!(matches!(
+            open_file(&file, &pass("new"), Path::new("k")),
+            Err(Error::WrongPassphrase)
+        ));
+        assert!(open_file(&file, &pass("duress"), Path::new("k")).is_ok());
     }
 }

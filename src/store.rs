@@ -95,6 +95,7 @@ impl Store {
                 root.join("VERSION").display()
             )));
         }
+        Store::finish_replacement(root)?;
         if !root.join("db").is_dir() {
             return Err(Error::VaultDamaged(
                 "the database directory is missing".into(),
@@ -103,6 +104,47 @@ impl Store {
         let store = Store::open_db(root)?;
         store.sweep()?;
         Ok(store)
+    }
+
+    /// Replaces the database and objects by an empty store with the same vault id (a
+    /// duress unlock). The empty store is built in `tmp/decoy` and moved into place; the old
+    /// directories go to `tmp/`, which every open empties. A crash between the moves is
+    /// finished by the next open ([`Store::finish_replacement`]).
+    pub fn replace_with_empty(root: &Path, vault_id: &[u8; 16]) -> Result<()> {
+        let tmp = root.join("tmp");
+        let stage = tmp.join("decoy");
+        if stage.exists() {
+            fs::remove_dir_all(&stage).map_err(|e| Error::io("clearing tmp/decoy", e))?;
+        }
+        drop(Store::create(&stage, vault_id)?);
+        let ctx = |e| Error::io("replacing the vault", e);
+        let tag = hex::encode(crate::id::random_bytes::<6>());
+        for d in ["db", "objects"] {
+            if root.join(d).exists() {
+                fs::rename(root.join(d), tmp.join(format!("wipe-{d}-{tag}"))).map_err(ctx)?;
+            }
+            crate::vault::lifecycle::crash_point("store-moved-aside");
+            fs::rename(stage.join(d), root.join(d)).map_err(ctx)?;
+        }
+        sync_dir(root)?;
+        sync_dir(&tmp)
+    }
+
+    /// Completes [`Store::replace_with_empty`] if a crash left `db` or `objects` missing.
+    fn finish_replacement(root: &Path) -> Result<()> {
+        let stage = root.join("tmp").join("decoy");
+        let mut moved = false;
+        for d in ["db", "objects"] {
+            if !root.join(d).exists() && stage.join(d).is_dir() {
+                fs::rename(stage.join(d), root.join(d))
+                    .map_err(|e| Error::io("finishing an interrupted replacement", e))?;
+                moved = true;
+            }
+        }
+        if moved {
+            sync_dir(root)?;
+        }
+        Ok(())
     }
 
     fn open_db(root: &Path) -> Result<Store> {
@@ -203,7 +245,12 @@ impl Store {
         let tmp = self.root.join("tmp");
         if let Ok(entries) = fs::read_dir(&tmp) {
             for e in entries.flatten() {
-                if fs::remove_file(e.path()).is_ok() {
+                let gone = if e.file_type().is_ok_and(|t| t.is_dir()) {
+                    fs::remove_dir_all(e.path())
+                } else {
+                    fs::remove_file(e.path())
+                };
+                if gone.is_ok() {
                     removed += 1;
                 }
             }

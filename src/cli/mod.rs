@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand};
 mod audit;
 mod bundles;
 mod commands;
+mod lifecycle;
 mod tour;
 
 /// An encrypted vault for testimonies and document scans.
@@ -70,6 +71,13 @@ enum Command {
     Check(commands::CheckArgs),
     /// Show the chain of custody (every event, signed and hash-chained), or verify it
     Audit(audit::AuditArgs),
+    /// Change the passphrase; the old keyring's bytes are overwritten in place
+    Passwd(lifecycle::PasswdArgs),
+    /// Emergency: destroy the keyring at once so nothing can be opened (--all: remove everything)
+    Shred(lifecycle::ShredArgs),
+    /// A duress passphrase that destroys the real vault and opens an empty decoy
+    #[command(subcommand)]
+    Duress(lifecycle::DuressCommand),
     /// Manage partners and senders of bundles
     #[command(subcommand)]
     Contact(bundles::ContactCommand),
@@ -153,6 +161,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Keys(a) => commands::keys(&open(&g)?, a),
         Command::Check(a) => commands::check(&open(&g)?, a),
         Command::Audit(a) => audit::audit(&open(&g)?, a),
+        Command::Passwd(a) => lifecycle::passwd(&g, a),
+        Command::Shred(a) => lifecycle::shred(&g, a),
+        Command::Duress(c) => lifecycle::duress(&g, c),
         Command::Contact(c) => bundles::contact(&open(&g)?, c),
         Command::Export(a) => bundles::export(&open(&g)?, a),
         Command::Verify(a) => bundles::verify(&open(&g)?, a),
@@ -202,7 +213,7 @@ fn passphrase(g: &Global, prompt: &str, confirm: bool) -> anyhow::Result<Passphr
         );
         if *again != first {
             return Err(
-                Error::Invalid("the two passphrases differ; nothing was created".into()).into(),
+                Error::Invalid("the two passphrases differ; nothing was changed".into()).into(),
             );
         }
     }

@@ -269,7 +269,10 @@ pub fn run() -> anyhow::Result<u8> {
         leaks
     );
 
-    step(8, "Check: open every part, verify every hash and the audit log")?;
+    step(
+        8,
+        "Check: open every part, verify every hash and the audit log",
+    )?;
     let report = vault.check(&|_| {})?;
     say!(
         "   {} records, {} parts, {} bytes verified, {} damaged",
@@ -282,7 +285,11 @@ pub fn run() -> anyhow::Result<u8> {
         say!(
             "   audit log: {} events, each signed and hash-chained: {}",
             a.events,
-            if a.broken.is_none() { "intact" } else { "BROKEN" }
+            if a.broken.is_none() {
+                "intact"
+            } else {
+                "BROKEN"
+            }
         );
     }
 
@@ -339,7 +346,10 @@ pub fn run() -> anyhow::Result<u8> {
         );
     }
     if let Some(r) = verified.records.first() {
-        say!("   chain of custody of {}, each event signed and linked to the one before:", &r.id[..10]);
+        say!(
+            "   chain of custody of {}, each event signed and linked to the one before:",
+            &r.id[..10]
+        );
         for e in &r.custody {
             say!("     {}  {:<16} {}", e.time, e.kind, e.signer);
         }

@@ -16,6 +16,7 @@ use crate::store::Store;
 
 pub(crate) mod add;
 pub mod check;
+pub mod lifecycle;
 pub mod read;
 
 pub use add::{NewRecord, PartInput};
@@ -67,6 +68,8 @@ pub struct Vault {
     pub(crate) custodians: Recipients,
     /// The audit log's newest event; its lock orders appends.
     audit: std::sync::Mutex<crate::audit::Head>,
+    /// Which slot of the keyring file holds this vault's keyring.
+    slot: usize,
 }
 
 /// The public keys of a vault, as `amanat keys` prints them.
@@ -112,7 +115,7 @@ impl LockedVault {
                 }
             })?;
         let keyring = Keyring::generate(opts.collector, extra, custodians)?;
-        let sealed = keyring::seal_file(&keyring, pass, opts.work_factor)?;
+        let (sealed, slot) = keyring::seal_file_slot(&keyring, pass, opts.work_factor)?;
 
         let store = Store::create(&paths.root, &keyring.vault_id)?;
         if let Some(dir) = paths.keyring.parent() {
@@ -121,7 +124,7 @@ impl LockedVault {
             }
         }
         let keyring_path = paths.keyring.clone();
-        let vault = Vault::assemble(paths, store, keyring)?;
+        let vault = Vault::assemble(paths, store, keyring, slot)?;
         // The log's first event, before the keyring exists: a vault without a keyring is an
         // interrupted init, so no usable vault ever lacks it.
         let mut log = vault.log();
@@ -155,6 +158,7 @@ impl LockedVault {
 
     /// Unlocks with the passphrase.
     pub fn unlock(self, pass: &Passphrase) -> Result<Vault> {
+        lifecycle::recover_keyring(&self.paths.keyring)?;
         let bytes = match fs::read(&self.paths.keyring) {
             Ok(b) => b,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -167,11 +171,14 @@ impl LockedVault {
                 ))
             }
         };
-        let keyring = keyring::open_file(&bytes, pass, &self.paths.keyring)?;
-        if keyring.vault_id != self.store.vault_id()? {
+        let opened = keyring::open_slots(&bytes, pass, &self.paths.keyring)?;
+        if opened.keyring.vault_id != self.store.vault_id()? {
             return Err(Error::KeyringMismatch(self.paths.keyring.clone()));
         }
-        Vault::assemble(self.paths, self.store, keyring)
+        if opened.keyring.duress {
+            return self.duress_unlock(opened.keyring, &bytes, opened.slot);
+        }
+        Vault::assemble(self.paths, self.store, opened.keyring, opened.slot)
     }
 
     /// The vault directory.
@@ -181,7 +188,7 @@ impl LockedVault {
 }
 
 impl Vault {
-    fn assemble(paths: VaultPaths, store: Store, keyring: Keyring) -> Result<Vault> {
+    fn assemble(paths: VaultPaths, store: Store, keyring: Keyring, slot: usize) -> Result<Vault> {
         let content = Recipients::parse_all(&keyring.content_recipients)?;
         let custodians = Recipients::parse_all(&keyring.identity_recipients)?;
         let identity = keyring.identity();
@@ -194,6 +201,7 @@ impl Vault {
             content,
             custodians,
             audit: std::sync::Mutex::new(head),
+            slot,
         })
     }
 

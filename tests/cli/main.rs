@@ -5,6 +5,7 @@ mod bundles;
 mod collector;
 mod custody;
 mod errors;
+mod lifecycle;
 mod markers;
 mod streaming;
 mod vault_core;

@@ -1,0 +1,124 @@
+//! `passwd`, `shred` and `duress`: the passphrase, emergencies.
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+
+use amanat::vault::lifecycle;
+use amanat::{Error, LockedVault};
+use clap::{Args, Subcommand};
+
+use super::{passphrase, read_passphrase_file, vault_paths, Global};
+
+#[derive(Args)]
+pub struct PasswdArgs {
+    /// Read the new passphrase from the first line of FILE instead of prompting
+    #[arg(long, value_name = "FILE")]
+    new_passphrase_file: Option<PathBuf>,
+    /// scrypt work factor (log2 N) for the new passphrase [default: calibrated to about one
+    /// second]; below 16 is weak and only for tests
+    #[arg(long, value_name = "N")]
+    kdf_work_factor: Option<u8>,
+}
+
+/// Opens the vault, reading the current passphrase once (some commands need it again).
+fn unlock(g: &Global) -> anyhow::Result<(amanat::Vault, amanat::keyring::Passphrase)> {
+    let locked = LockedVault::open(vault_paths(g)?)?;
+    if !locked.keyring_present() {
+        return Err(Error::KeyringMissing(vault_paths(g)?.keyring).into());
+    }
+    let pass = passphrase(g, "Passphrase", false)?;
+    let vault = locked.unlock(&pass)?;
+    Ok((vault, pass))
+}
+
+fn new_passphrase(
+    g: &Global,
+    file: &Option<PathBuf>,
+    prompt: &str,
+) -> anyhow::Result<amanat::keyring::Passphrase> {
+    match file {
+        Some(f) => Ok(read_passphrase_file(f)?),
+        None => {
+            let g2 = Global {
+                passphrase_file: None,
+                ..g.clone()
+            };
+            passphrase(&g2, prompt, true)
+        }
+    }
+}
+
+pub fn passwd(g: &Global, a: PasswdArgs) -> anyhow::Result<u8> {
+    let (vault, old) = unlock(g)?;
+    let new = new_passphrase(g, &a.new_passphrase_file, "New passphrase")?;
+    if old.same_as(&new) {
+        return Err(Error::Invalid("the new passphrase is the same as the old one".into()).into());
+    }
+    vault.change_passphrase(&new, a.kdf_work_factor)?;
+    eprintln!("Passphrase changed; the old keyring's bytes were overwritten in place.");
+    Ok(0)
+}
+
+#[derive(Args)]
+pub struct ShredArgs {
+    /// Do not ask for confirmation
+    #[arg(long)]
+    yes: bool,
+    /// Also remove the database and the sealed objects
+    #[arg(long)]
+    all: bool,
+}
+
+pub fn shred(g: &Global, a: ShredArgs) -> anyhow::Result<u8> {
+    let paths = vault_paths(g)?;
+    if !a.yes {
+        if !io::stdin().is_terminal() {
+            return Err(Error::Invalid(
+                "shred destroys the keyring for good: pass --yes to confirm without a terminal"
+                    .into(),
+            )
+            .into());
+        }
+        eprint!("This destroys the keyring: nothing in this vault can be opened again, by anyone. Type SHRED to go on: ");
+        io::stderr().flush()?;
+        let mut line = String::new();
+        io::stdin().lock().read_line(&mut line)?;
+        if line.trim() != "SHRED" {
+            eprintln!("Nothing was destroyed.");
+            return Ok(1);
+        }
+    }
+    let r = lifecycle::shred(&paths, a.all)?;
+    // Nothing that identifies the vault: no path, no key, no fingerprint.
+    if r.removed_all {
+        eprintln!("Shredded: the keyring is destroyed and the vault removed.");
+    } else {
+        eprintln!("Shredded: the keyring is destroyed; what remains is ciphertext nothing opens.");
+    }
+    Ok(0)
+}
+
+#[derive(Subcommand)]
+pub enum DuressCommand {
+    /// Register a duress passphrase: unlocking with it destroys the real keyring and the
+    /// records, then opens an empty decoy vault (read the README first)
+    Set(DuressSetArgs),
+}
+
+#[derive(Args)]
+pub struct DuressSetArgs {
+    /// Read the duress passphrase from the first line of FILE instead of prompting
+    #[arg(long, value_name = "FILE")]
+    duress_passphrase_file: Option<PathBuf>,
+}
+
+pub fn duress(g: &Global, c: DuressCommand) -> anyhow::Result<u8> {
+    match c {
+        DuressCommand::Set(a) => {
+            let (vault, pass) = unlock(g)?;
+            let duress = new_passphrase(g, &a.duress_passphrase_file, "Duress passphrase")?;
+            vault.set_duress(&pass, &duress)?;
+            eprintln!("Duress passphrase set. Unlocking with it destroys this vault's keyring and records and opens an empty vault.");
+            Ok(0)
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! Key lifecycle and emergencies (FORMAT.md, "Keyring replacement", "Duress", "Shred").
+//!
+//! The keyring file is only ever replaced by one protocol, [`replace_keyring`]: the new
+//! file is written whole beside the old (`<keyring>.new`, atomically), then copied over the
+//! old file *in place*, so the old bytes are overwritten where they lie, then the `.new` copy
+//! is destroyed. A crash before `.new` exists changes nothing; after it, the next open finishes
+//! the copy ([`recover_keyring`]). So at every moment one complete keyring opens, with the old
+//! passphrase or the new one, never neither.
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::{LockedVault, Vault, VaultPaths};
+use crate::audit::kind;
+use crate::durable::{destroy_file, sync_dir, write_atomic};
+use crate::error::{Error, Result};
+use crate::keyring::{self, Keyring, Passphrase};
+use crate::store::Store;
+
+/// Aborts the process at a named point when `AMANAT_CRASH_AT` names it: a hidden hook for
+/// the crash tests, which must kill the process between two steps precisely.
+pub(crate) fn crash_point(name: &str) {
+    if std::env::var_os("AMANAT_CRASH_AT").is_some_and(|v| v == name) {
+        std::process::abort();
+    }
+}
+
+fn next_path(keyring: &Path) -> PathBuf {
+    let mut name = keyring.file_name().unwrap_or_default().to_os_string();
+    name.push(".new");
+    keyring.with_file_name(name)
+}
+
+/// Overwrites `path` with `bytes` in place (same inode, same blocks), then fsyncs.
+fn overwrite_in_place(path: &Path, bytes: &[u8]) -> Result<()> {
+    let ctx = |e| Error::io(format!("writing {}", path.display()), e);
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map_err(ctx)?;
+    if std::env::var_os("AMANAT_CRASH_AT").is_some_and(|v| v == "keyring-mid-overwrite") {
+        f.write_all(&bytes[..bytes.len() / 2]).map_err(ctx)?;
+        f.sync_all().map_err(ctx)?;
+        std::process::abort();
+    }
+    f.write_all(bytes).map_err(ctx)?;
+    f.set_len(bytes.len() as u64).map_err(ctx)?;
+    f.sync_all().map_err(ctx)?;
+    Ok(())
+}
+
+/// Replaces the keyring file by `new`, destroying the old bytes in place. `committed` runs
+/// once the new file is durable beside the old one, from which point the change will complete
+/// even across a crash (it logs the change); if it fails, nothing changes.
+pub(crate) fn replace_keyring(
+    path: &Path,
+    new: &[u8],
+    committed: impl FnOnce() -> Result<()>,
+) -> Result<()> {
+    let next = next_path(path);
+    write_atomic(&next, new)?;
+    crash_point("keyring-new-written");
+    if let Err(e) = committed() {
+        let _ = destroy_file(&next);
+        return Err(e);
+    }
+    crash_point("keyring-committed");
+    overwrite_in_place(path, new)?;
+    crash_point("keyring-overwritten");
+    destroy_file(&next)
+}
+
+/// Finishes a keyring replacement a crash interrupted, and destroys what a crash left of
+/// one that had not begun. Needs no passphrase.
+pub(crate) fn recover_keyring(path: &Path) -> Result<()> {
+    let next = next_path(path);
+    match fs::read(&next) {
+        Ok(new) if new.len() == keyring::FILE_LEN => {
+            overwrite_in_place(path, &new)?;
+            destroy_file(&next)?;
+        }
+        Ok(_) => destroy_file(&next)?,
+        Err(_) => {}
+    }
+    destroy_partials(path)
+}
+
+/// Destroys temporary files of an interrupted `write_atomic` of `<keyring>.new`.
+fn destroy_partials(path: &Path) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let prefix = format!(
+        ".{}.tmp-",
+        next_path(path)
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+    );
+    if let Ok(entries) = fs::read_dir(&dir) {
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().starts_with(&prefix) {
+                destroy_file(&e.path())?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What `shred` destroyed.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct ShredReport {
+    /// Keyring files overwritten and removed.
+    pub keyring_files: usize,
+    /// Whether the database and objects were removed too (`--all`).
+    pub removed_all: bool,
+}
+
+/// Makes the vault unopenable: overwrites the keyring (both slots, so also a duress slot)
+/// in place, fsyncs and removes it, with any copy a passphrase change left; with `all`, then
+/// removes the database and the objects. Needs no passphrase and no lock: in an emergency
+/// there may be no time for either, and without the keyring the rest is ciphertext.
+pub fn shred(paths: &VaultPaths, all: bool) -> Result<ShredReport> {
+    let mut report = ShredReport::default();
+    let next = next_path(&paths.keyring);
+    for p in [&paths.keyring, &next] {
+        if p.exists() {
+            destroy_file(p)?;
+            report.keyring_files += 1;
+        }
+    }
+    destroy_partials(&paths.keyring)?;
+    if report.keyring_files == 0 && !paths.root.join("VERSION").exists() {
+        return Err(Error::NoVault(paths.root.clone()));
+    }
+    if all && paths.root.exists() {
+        // The keyring may live inside the vault directory: it is already destroyed.
+        fs::remove_dir_all(&paths.root)
+            .map_err(|e| Error::io(format!("removing {}", paths.root.display()), e))?;
+        if let Some(parent) = paths.root.parent() {
+            if !parent.as_os_str().is_empty() {
+                sync_dir(parent)?;
+            }
+        }
+        report.removed_all = true;
+    }
+    Ok(report)
+}
+
+impl Vault {
+    /// Re-seals the keyring under a new passphrase and destroys the old keyring's bytes.
+    pub fn change_passphrase(&self, new: &Passphrase, work_factor: Option<u8>) -> Result<()> {
+        let path = &self.paths.keyring;
+        let file =
+            fs::read(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+        let sealed = keyring::reseal_file(&file, self.slot, &self.keyring, new, work_factor)?;
+        replace_keyring(path, &sealed, || {
+            let mut log = self.log();
+            log.append(kind::PASSPHRASE_CHANGED, None, serde_json::json!({}), None)?;
+            log.commit()
+        })
+    }
+
+    /// Registers a duress passphrase: the keyring's second slot becomes a decoy keyring,
+    /// sealed at the same work factor as the real one. `pass` is the current passphrase
+    /// (the real slot is re-sealed to remember that a duress slot exists).
+    pub fn set_duress(&self, pass: &Passphrase, duress: &Passphrase) -> Result<()> {
+        if pass.same_as(duress) {
+            return Err(Error::Invalid(
+                "the duress passphrase must differ from the vault's passphrase".into(),
+            ));
+        }
+        let path = &self.paths.keyring;
+        let file =
+            fs::read(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+        // The file must still be the one this vault was opened from.
+        let opened = keyring::open_slots(&file, pass, path)?;
+        if opened.slot != self.slot || opened.keyring.vault_id != self.keyring.vault_id {
+            return Err(Error::KeyringMismatch(path.clone()));
+        }
+        let mut real = self.keyring.duplicate()?;
+        real.has_duress = true;
+        let decoy = self.decoy_keyring()?;
+        let sealed = keyring::with_duress(&file, self.slot, &real, pass, &decoy, duress)?;
+        replace_keyring(path, &sealed, || {
+            let mut log = self.log();
+            log.append(kind::DURESS_SET, None, serde_json::json!({}), None)?;
+            log.commit()
+        })
+    }
+
+    /// A decoy that looks like this vault's keyring: same kind, same extra recipients.
+    fn decoy_keyring(&self) -> Result<Keyring> {
+        let own = self.keyring.own_recipient();
+        let others = |list: &[String]| -> Vec<String> {
+            list.iter()
+                .filter(|r| Some(*r) != own.as_ref())
+                .cloned()
+                .collect()
+        };
+        let custodians = if self.keyring.identity_recipients == self.keyring.content_recipients {
+            vec![]
+        } else {
+            others(&self.keyring.identity_recipients)
+        };
+        let mut decoy = Keyring::generate(
+            self.keyring.collector,
+            others(&self.keyring.content_recipients),
+            custodians,
+        )?;
+        decoy.vault_id = self.keyring.vault_id;
+        decoy.duress = true;
+        Ok(decoy)
+    }
+}
+
+impl LockedVault {
+    /// The duress passphrase opened the decoy: destroy the real keyring slot, replace the
+    /// database and objects by an empty vault, and open that with the decoy's keys. Done
+    /// once; later unlocks with the duress passphrase find the decoy's own vault and open it.
+    pub(super) fn duress_unlock(self, decoy: Keyring, file: &[u8], slot: usize) -> Result<Vault> {
+        let LockedVault { paths, store } = self;
+        let decoys_own = crate::audit::load(&store, &decoy.audit_key, 0)
+            .ok()
+            .flatten()
+            .is_some();
+        if decoys_own {
+            return Vault::assemble(paths, store, decoy, slot);
+        }
+        let only = keyring::only_decoy(file, slot)?;
+        replace_keyring(&paths.keyring, &only, || Ok(()))?;
+        crash_point("duress-keyring-destroyed");
+        drop(store);
+        Store::replace_with_empty(&paths.root, &decoy.vault_id)?;
+        let store = Store::open(&paths.root)?;
+        let vault = Vault::assemble(paths, store, decoy, slot)?;
+        let mut log = vault.log();
+        log.append(
+            kind::VAULT_CREATED,
+            None,
+            serde_json::json!({
+                "vault": hex::encode(vault.keyring.vault_id),
+                "collector": vault.keyring.collector,
+            }),
+            None,
+        )?;
+        log.commit()?;
+        Ok(vault)
+    }
+}

@@ -1,0 +1,390 @@
+//! Passphrase change, shred, duress and process hardening.
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use crate::util::{files_below, Env};
+
+const SLOT_LEN: usize = amanat::keyring::SLOT_LEN;
+
+fn contains(h: &[u8], n: &[u8]) -> bool {
+    h.windows(n.len()).any(|w| w == n)
+}
+
+/// Windows of the keyring's bytes taken from both slots: if any is found in a file, the
+/// old keyring survives there.
+fn keyring_windows(k: &[u8]) -> Vec<Vec<u8>> {
+    [
+        200usize,
+        1500,
+        3000,
+        SLOT_LEN + 200,
+        SLOT_LEN + 1500,
+        SLOT_LEN + 3000,
+    ]
+    .iter()
+    .map(|&o| k[o..o + 48].to_vec())
+    .collect()
+}
+
+fn assert_nowhere(dir: &Path, windows: &[Vec<u8>]) {
+    for f in files_below(dir) {
+        let b = fs::read(&f).unwrap();
+        for w in windows {
+            assert!(
+                !contains(&b, w),
+                "old keyring bytes survive in {}",
+                f.display()
+            );
+        }
+    }
+}
+
+fn with_pass(env: &Env, pass: &str, args: &[&str]) -> std::process::Output {
+    let p = env.input(&format!("pass-{}", pass.len()), format!("{pass}\n"));
+    env.cmd()
+        .arg("--passphrase-file")
+        .arg(p)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn opens(env: &Env, pass: &str) -> bool {
+    with_pass(env, pass, &["keys"]).status.success()
+}
+
+fn sample(env: &Env) -> String {
+    let t = env.input("t.txt", "testimony kept through every change");
+    let big = env.input("big.bin", vec![5u8; 200_000]);
+    env.add(&[
+        "--title",
+        "kept",
+        "--testimony",
+        t.to_str().unwrap(),
+        big.to_str().unwrap(),
+    ])
+}
+
+fn passwd(env: &Env, new: &str, crash: Option<&str>) -> std::process::Output {
+    let np = env.input("newpass", format!("{new}\n"));
+    let mut c = env.cmd();
+    c.args(["passwd", "--kdf-work-factor", "10", "--new-passphrase-file"])
+        .arg(np);
+    if let Some(point) = crash {
+        c.env("AMANAT_CRASH_AT", point);
+    }
+    c.output().unwrap()
+}
+
+#[test]
+fn passwd_changes_the_passphrase_and_leaves_no_old_keyring_bytes() {
+    let env = Env::new();
+    let id = sample(&env);
+    let old = fs::read(env.vault.join("keyring")).unwrap();
+    let o = passwd(&env, "a new passphrase", None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        !opens(&env, crate::util::PASS),
+        "the old passphrase still opens"
+    );
+    assert!(opens(&env, "a new passphrase"));
+    let now = fs::read(env.vault.join("keyring")).unwrap();
+    assert_eq!(now.len(), old.len());
+    assert_nowhere(&env.vault, &keyring_windows(&old));
+    assert!(!env.vault.join("keyring.new").exists());
+    let out = with_pass(
+        &env,
+        "a new passphrase",
+        &["get", &id, "testimony", "-o", "-"],
+    );
+    assert_eq!(out.stdout, b"testimony kept through every change");
+    let audit = with_pass(&env, "a new passphrase", &["audit", "--json"]);
+    assert!(String::from_utf8_lossy(&audit.stdout).contains("passphrase-changed"));
+    // The same passphrase again is refused, and changes nothing.
+    let o = passwd(&env, crate::util::PASS, None);
+    assert!(!o.status.success());
+}
+
+#[test]
+fn a_crash_at_any_step_of_passwd_leaves_the_old_or_the_new_passphrase_working() {
+    // (crash point, which passphrase opens afterwards)
+    let cases = [
+        ("keyring-new-written", "new"),
+        ("keyring-committed", "new"),
+        ("keyring-mid-overwrite", "new"),
+        ("keyring-overwritten", "new"),
+        ("no-such-point", "new"),
+    ];
+    for (point, expect) in cases {
+        let env = Env::new();
+        let id = sample(&env);
+        let o = passwd(&env, "the new one", Some(point));
+        if point == "no-such-point" {
+            assert!(o.status.success());
+        } else {
+            assert!(!o.status.success(), "{point}: the process was not killed");
+        }
+        let (old_ok, new_ok) = (opens(&env, crate::util::PASS), opens(&env, "the new one"));
+        assert!(old_ok || new_ok, "{point}: neither passphrase opens");
+        assert_eq!(
+            (old_ok, new_ok),
+            (expect == "old", expect == "new"),
+            "{point}"
+        );
+        let pass = if new_ok {
+            "the new one"
+        } else {
+            crate::util::PASS
+        };
+        assert!(
+            with_pass(&env, pass, &["check"]).status.success(),
+            "{point}"
+        );
+        assert!(
+            with_pass(&env, pass, &["audit", "--verify"])
+                .status
+                .success(),
+            "{point}"
+        );
+        let got = with_pass(&env, pass, &["get", &id, "testimony", "-o", "-"]);
+        assert_eq!(
+            got.stdout, b"testimony kept through every change",
+            "{point}"
+        );
+        assert!(!env.vault.join("keyring.new").exists(), "{point}");
+        let left: Vec<_> = fs::read_dir(&env.vault)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+            .collect();
+        assert!(left.is_empty(), "{point}: {left:?}");
+    }
+    // Killed while the new keyring is still being written: the old one is untouched.
+    let env = Env::new();
+    sample(&env);
+    let before = fs::read(env.vault.join("keyring")).unwrap();
+    fs::write(
+        env.vault.join(".keyring.new.tmp-000000000000"),
+        &before[..5000],
+    )
+    .unwrap();
+    assert!(opens(&env, crate::util::PASS));
+    assert_eq!(fs::read(env.vault.join("keyring")).unwrap(), before);
+    assert!(!env.vault.join(".keyring.new.tmp-000000000000").exists());
+}
+
+#[test]
+fn shred_destroys_the_keyring_so_no_passphrase_opens_anything() {
+    let env = Env::new();
+    sample(&env);
+    let old = fs::read(env.vault.join("keyring")).unwrap();
+    let keys = env.ok(&["keys", "--json"]);
+    let k: serde_json::Value = serde_json::from_str(&keys).unwrap();
+
+    // Without --yes and without a terminal, nothing happens.
+    env.fails(&["shred"], 2);
+    assert_eq!(fs::read(env.vault.join("keyring")).unwrap(), old);
+
+    let o = env.run(&["shred", "--yes"]);
+    assert!(o.status.success());
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    for secret in [
+        k["fingerprint"].as_str().unwrap(),
+        k["recipient"].as_str().unwrap(),
+        env.vault.to_str().unwrap(),
+        "amanat-",
+    ] {
+        assert!(!said.contains(secret), "shred printed {secret:?}: {said}");
+    }
+    assert!(!env.vault.join("keyring").exists());
+    assert_nowhere(&env.vault, &keyring_windows(&old));
+    for pass in [crate::util::PASS, "anything else"] {
+        assert_eq!(with_pass(&env, pass, &["list"]).status.code(), Some(2));
+    }
+    // Putting the old keyring back would open it again: shred is only as good as the
+    // keyring copies the user did not make (the threat model says so).
+    let env = Env::new();
+    sample(&env);
+    env.ok(&["shred", "--yes", "--all"]);
+    assert!(!env.vault.exists());
+}
+
+/// The shape of a keyring file: per slot, the age message's length, its header's line
+/// lengths and its work factor. The slots of a file must look alike.
+fn shape(file: &[u8]) -> Vec<(usize, Vec<usize>, Option<u8>)> {
+    assert_eq!(file.len(), 2 * SLOT_LEN);
+    (0..2)
+        .map(|s| {
+            let slot = &file[s * SLOT_LEN..(s + 1) * SLOT_LEN];
+            let len = u32::from_be_bytes(slot[..4].try_into().unwrap()) as usize;
+            let msg = &slot[4..4 + len];
+            let end = msg.windows(5).position(|w| w == b"\n--- ").unwrap();
+            let lines = String::from_utf8(msg[..end].to_vec())
+                .unwrap()
+                .lines()
+                .map(str::len)
+                .collect();
+            (len, lines, amanat::keyring::slot_work_factor(file, s))
+        })
+        .collect()
+}
+
+#[test]
+fn the_duress_passphrase_destroys_the_real_vault_and_opens_an_empty_decoy() {
+    let env = Env::new();
+    let id = sample(&env);
+    let before = fs::read(env.vault.join("keyring")).unwrap();
+    let objects_before: Vec<Vec<u8>> = files_below(&env.vault.join("objects"))
+        .iter()
+        .map(|f| fs::read(f).unwrap()[100..164].to_vec())
+        .collect();
+    assert!(!objects_before.is_empty());
+    let s = shape(&before);
+    assert_eq!(s[0], s[1], "the two slots of a fresh vault differ");
+
+    let dp = env.input("duress", "let them have it\n");
+    env.ok(&[
+        "duress",
+        "set",
+        "--duress-passphrase-file",
+        dp.to_str().unwrap(),
+    ]);
+    let after = fs::read(env.vault.join("keyring")).unwrap();
+    assert_eq!(
+        shape(&after),
+        s,
+        "setting a duress passphrase changed how the file looks"
+    );
+    // A passphrase change keeps the duress slot.
+    assert!(passwd(&env, "new real passphrase", None).status.success());
+    assert_eq!(shape(&fs::read(env.vault.join("keyring")).unwrap()), s);
+
+    // Unlocking with the duress passphrase: an empty vault.
+    let o = with_pass(&env, "let them have it", &["list", "--json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "[]");
+    assert!(
+        !opens(&env, "new real passphrase"),
+        "the real passphrase still opens"
+    );
+    assert!(!opens(&env, crate::util::PASS));
+    assert_eq!(
+        with_pass(&env, "let them have it", &["show", &id])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert!(with_pass(&env, "let them have it", &["check"])
+        .status
+        .success());
+    // The real keyring and the real records' ciphertext are gone from the vault directory.
+    assert_nowhere(&env.vault, &keyring_windows(&before));
+    for f in files_below(&env.vault) {
+        let b = fs::read(&f).unwrap();
+        for w in &objects_before {
+            assert!(!contains(&b, w), "old object bytes in {}", f.display());
+        }
+    }
+    assert_eq!(shape(&fs::read(env.vault.join("keyring")).unwrap()), s);
+    // The decoy is an ordinary vault from then on: what is added to it stays.
+    let t = env.input("d.txt", "decoy text");
+    let o = with_pass(
+        &env,
+        "let them have it",
+        &["add", "--title", "d", "--testimony", t.to_str().unwrap()],
+    );
+    assert!(o.status.success());
+    let o = with_pass(&env, "let them have it", &["list", "--json"]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("\"d\""));
+}
+
+#[test]
+fn a_crash_during_a_duress_unlock_is_finished_by_the_next_one() {
+    for point in ["duress-keyring-destroyed", "store-moved-aside"] {
+        let env = Env::new();
+        sample(&env);
+        let dp = env.input("duress", "let them have it\n");
+        env.ok(&[
+            "duress",
+            "set",
+            "--duress-passphrase-file",
+            dp.to_str().unwrap(),
+        ]);
+        let mut c = env.cmd();
+        c.arg("--passphrase-file")
+            .arg(&dp)
+            .arg("list")
+            .env("AMANAT_CRASH_AT", point);
+        assert!(!c.output().unwrap().status.success(), "{point}: not killed");
+        assert!(
+            !opens(&env, crate::util::PASS),
+            "{point}: the real passphrase opens"
+        );
+        let o = with_pass(&env, "let them have it", &["list", "--json"]);
+        assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "[]", "{point}");
+        assert!(
+            with_pass(&env, "let them have it", &["check"])
+                .status
+                .success(),
+            "{point}"
+        );
+        assert!(
+            files_below(&env.vault.join("objects")).is_empty(),
+            "{point}"
+        );
+        assert!(files_below(&env.vault.join("tmp")).is_empty(), "{point}");
+    }
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn the_process_runs_without_core_dumps() {
+    let env = Env::new();
+    let fifo = env.root().join("pass.fifo");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    // The process blocks reading the passphrase from the pipe: inspect it meanwhile.
+    let mut child = env
+        .cmd()
+        .arg("--passphrase-file")
+        .arg(&fifo)
+        .arg("list")
+        .spawn()
+        .unwrap();
+    let limits_path = format!("/proc/{}/limits", child.id());
+    let mut limits = String::new();
+    // Soft and hard limit both 0 (the soft one may already be 0 in the test's environment).
+    let both_zero = |l: &str| {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        l.starts_with("Max core file size") && f.len() > 5 && f[4] == "0" && f[5] == "0"
+    };
+    for _ in 0..250 {
+        limits = fs::read_to_string(&limits_path).unwrap_or_default();
+        if limits.lines().any(both_zero) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    fs::write(&fifo, format!("{}\n", crate::util::PASS)).unwrap();
+    child.wait().unwrap();
+    let line = limits
+        .lines()
+        .find(|l| l.starts_with("Max core file size"))
+        .unwrap_or_default()
+        .to_owned();
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(&fields[4..6], ["0", "0"], "{line}");
+}
