@@ -37,6 +37,9 @@ pub enum Error {
     /// The keyring asks for more scrypt work than this device accepts.
     #[error("the keyring demands scrypt work factor {required}, above the limit of {limit} on this device")]
     ExcessiveWork { required: u8, limit: u8 },
+    /// A key rotation was interrupted; only `rotate` opens the vault until it is finished.
+    #[error("a key rotation of this vault was interrupted")]
+    RotationUnfinished,
     /// Another process holds the vault's lock.
     #[error("the vault is in use by another process")]
     InUse,
@@ -99,6 +102,7 @@ impl Error {
             Error::KeyringDamaged(_) => "restore the keyring from your backup copy; without it the vault cannot be opened",
             Error::KeyringMismatch(_) => "pass the keyring that was created with this vault (--keyring PATH)",
             Error::ExcessiveWork { .. } => "this keyring may be hostile or from a much faster machine; open it where it was made and run `amanat passwd` with a lower --kdf-work-factor",
+            Error::RotationUnfinished => "run `amanat rotate` with the same passphrase to finish it; nothing else opens the vault until then",
             Error::InUse => "wait for the other amanat command to finish, then try again",
             Error::UnsupportedFormat(_) => "use the Amanat version that created this vault or a newer one",
             Error::NoSuchRecord(_) => "list record ids with `amanat list`",

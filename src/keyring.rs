@@ -196,6 +196,33 @@ impl Keyring {
         Ok(b)
     }
 
+    /// The keyring a key rotation moves to: a new X25519 identity (unless a collector), a
+    /// new signing key, new catalog and audit keys; the same vault id, pseudonym key (so
+    /// partners keep seeing the same pseudonyms and record ids) and other recipients, with
+    /// the old own recipient replaced by the new one wherever it was listed.
+    pub(crate) fn rotated(&self) -> Result<Keyring> {
+        let mut next = Keyring::generate(self.collector, vec![], vec![]).or_else(|_| {
+            // A collector needs a recipient to be generated; its recipients carry over.
+            Keyring::generate(self.collector, self.content_recipients.clone(), vec![])
+        })?;
+        let old = self.own_recipient();
+        let new = next.own_recipient();
+        let swap = |list: &[String]| -> Vec<String> {
+            list.iter()
+                .map(|r| match (&old, &new) {
+                    (Some(o), Some(n)) if r == o => n.clone(),
+                    _ => r.clone(),
+                })
+                .collect()
+        };
+        next.vault_id = self.vault_id;
+        next.has_duress = self.has_duress;
+        next.pseudonym_key = SymmetricKey::from_bytes(*self.pseudonym_key.expose());
+        next.content_recipients = swap(&self.content_recipients);
+        next.identity_recipients = swap(&self.identity_recipients);
+        Ok(next)
+    }
+
     /// A second copy of this keyring (for re-sealing a changed one).
     pub(crate) fn duplicate(&self) -> Result<Keyring> {
         Keyring::decode(&self.encode()?)

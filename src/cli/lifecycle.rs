@@ -122,3 +122,51 @@ pub fn duress(g: &Global, c: DuressCommand) -> anyhow::Result<u8> {
         }
     }
 }
+
+#[derive(Args)]
+pub struct RotateArgs {
+    /// Print the report as JSON
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn rotate(g: &Global, a: RotateArgs) -> anyhow::Result<u8> {
+    let locked = LockedVault::open(vault_paths(g)?)?;
+    if !locked.keyring_present() {
+        return Err(Error::KeyringMissing(vault_paths(g)?.keyring).into());
+    }
+    let pass = passphrase(g, "Passphrase", false)?;
+    let vault = locked.unlock_for_rotation(&pass)?;
+    let total = vault.count() as u64;
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(total),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    let r = vault.rotate(&pass, &|n, _| bar.set_position(n as u64))?;
+    bar.finish_and_clear();
+    if a.json {
+        super::print(&format!("{}\n", serde_json::to_string_pretty(&r)?))?;
+    } else {
+        let mut s = String::new();
+        if let Some(rc) = &r.keys.recipient {
+            s.push_str(&format!("recipient:       {rc}\n"));
+        }
+        s.push_str(&format!("signing key:     {}\n", r.keys.signing_key));
+        s.push_str(&format!("fingerprint:     {}\n", r.keys.fingerprint));
+        s.push_str(&format!("allowed_signers: {}\n", r.keys.allowed_signers));
+        super::print(&s)?;
+        eprintln!(
+            "{} {} records ({} objects) re-sealed to the new keys; {} identity parts re-sealed, {} left sealed to custodians not on this device. The old keys are destroyed.",
+            if r.resumed { "Resumed and finished the rotation:" } else { "Keys rotated:" },
+            r.records,
+            r.objects,
+            r.identities_resealed,
+            r.identities_kept
+        );
+        eprintln!("Give partners the new signing key above: bundles from this vault are now signed with it.");
+        for d in &r.damaged {
+            eprintln!("amanat: warning: not re-sealed, damaged: {d}");
+        }
+    }
+    Ok(if r.damaged.is_empty() { 0 } else { 1 })
+}

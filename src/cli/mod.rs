@@ -73,6 +73,8 @@ enum Command {
     Audit(audit::AuditArgs),
     /// Change the passphrase; the old keyring's bytes are overwritten in place
     Passwd(lifecycle::PasswdArgs),
+    /// New keys: re-seal every record, object, catalog entry and log entry to them (resumable)
+    Rotate(lifecycle::RotateArgs),
     /// Emergency: destroy the keyring at once so nothing can be opened (--all: remove everything)
     Shred(lifecycle::ShredArgs),
     /// A duress passphrase that destroys the real vault and opens an empty decoy
@@ -162,6 +164,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Check(a) => commands::check(&open(&g)?, a),
         Command::Audit(a) => audit::audit(&open(&g)?, a),
         Command::Passwd(a) => lifecycle::passwd(&g, a),
+        Command::Rotate(a) => lifecycle::rotate(&g, a),
         Command::Shred(a) => lifecycle::shred(&g, a),
         Command::Duress(c) => lifecycle::duress(&g, c),
         Command::Contact(c) => bundles::contact(&open(&g)?, c),

@@ -126,7 +126,8 @@ pub struct ShredReport {
 pub fn shred(paths: &VaultPaths, all: bool) -> Result<ShredReport> {
     let mut report = ShredReport::default();
     let next = next_path(&paths.keyring);
-    for p in [&paths.keyring, &next] {
+    let rotating = super::rotate::rotating_path(&paths.keyring);
+    for p in [&paths.keyring, &next, &rotating] {
         if p.exists() {
             destroy_file(p)?;
             report.keyring_files += 1;
@@ -232,6 +233,7 @@ impl LockedVault {
         }
         let only = keyring::only_decoy(file, slot)?;
         replace_keyring(&paths.keyring, &only, || Ok(()))?;
+        destroy_file(&super::rotate::rotating_path(&paths.keyring))?;
         crash_point("duress-keyring-destroyed");
         drop(store);
         Store::replace_with_empty(&paths.root, &decoy.vault_id)?;

@@ -18,6 +18,7 @@ pub(crate) mod add;
 pub mod check;
 pub mod lifecycle;
 pub mod read;
+pub mod rotate;
 
 pub use add::{NewRecord, PartInput};
 pub use check::CheckReport;
@@ -86,6 +87,21 @@ pub struct KeysInfo {
     pub content_recipients: Vec<String>,
     pub identity_recipients: Vec<String>,
     pub collector: bool,
+}
+
+/// The public keys of a keyring.
+pub(crate) fn keys_of(k: &Keyring) -> KeysInfo {
+    let pk = &k.signing_public;
+    let line = crate::sshkey::ed25519_line(pk);
+    KeysInfo {
+        recipient: k.own_recipient(),
+        allowed_signers: format!("amanat-{} {line}", hex::encode(&k.vault_id[..4])),
+        signing_key: line,
+        fingerprint: crate::sshkey::fingerprint(pk),
+        content_recipients: k.content_recipients.clone(),
+        identity_recipients: k.identity_recipients.clone(),
+        collector: k.collector,
+    }
 }
 
 impl LockedVault {
@@ -158,6 +174,16 @@ impl LockedVault {
 
     /// Unlocks with the passphrase.
     pub fn unlock(self, pass: &Passphrase) -> Result<Vault> {
+        self.unlock_inner(pass, false)
+    }
+
+    /// Unlocks a vault whose key rotation was interrupted, to finish it with
+    /// [`Vault::rotate`] (and only for that).
+    pub fn unlock_for_rotation(self, pass: &Passphrase) -> Result<Vault> {
+        self.unlock_inner(pass, true)
+    }
+
+    fn unlock_inner(self, pass: &Passphrase, allow_rotating: bool) -> Result<Vault> {
         lifecycle::recover_keyring(&self.paths.keyring)?;
         let bytes = match fs::read(&self.paths.keyring) {
             Ok(b) => b,
@@ -172,6 +198,12 @@ impl LockedVault {
             }
         };
         let opened = keyring::open_slots(&bytes, pass, &self.paths.keyring)?;
+        if !allow_rotating
+            && rotate::rotating_path(&self.paths.keyring).exists()
+            && !opened.keyring.duress
+        {
+            return Err(Error::RotationUnfinished);
+        }
         if opened.keyring.vault_id != self.store.vault_id()? {
             return Err(Error::KeyringMismatch(self.paths.keyring.clone()));
         }
@@ -234,17 +266,7 @@ impl Vault {
 
     /// The public keys of this vault.
     pub fn keys(&self) -> KeysInfo {
-        let pk = &self.keyring.signing_public;
-        let line = crate::sshkey::ed25519_line(pk);
-        KeysInfo {
-            recipient: self.keyring.own_recipient(),
-            allowed_signers: format!("amanat-{} {line}", hex::encode(&self.keyring.vault_id[..4])),
-            signing_key: line,
-            fingerprint: crate::sshkey::fingerprint(pk),
-            content_recipients: self.keyring.content_recipients.clone(),
-            identity_recipients: self.keyring.identity_recipients.clone(),
-            collector: self.keyring.collector,
-        }
+        keys_of(&self.keyring)
     }
 
     /// The identities this device can open records with.

@@ -388,3 +388,182 @@ fn the_process_runs_without_core_dumps() {
     let fields: Vec<&str> = line.split_whitespace().collect();
     assert_eq!(&fields[4..6], ["0", "0"], "{line}");
 }
+
+/// Records with an inline testimony, an object and an identity; returns (id, object bytes).
+fn rich(env: &Env) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for i in 0..3u8 {
+        let t = env.input(&format!("t{i}.txt"), format!("testimony {i}"));
+        let big: Vec<u8> = (0..120_000u32)
+            .map(|x| (x as u8).wrapping_mul(i + 3))
+            .collect();
+        let b = env.input(&format!("scan{i}.bin"), &big);
+        let who = env.input(
+            &format!("who{i}.txt"),
+            format!("witness {i}, phone {i}{i}{i}"),
+        );
+        let id = env.add(&[
+            "--title",
+            &format!("record {i}"),
+            "--testimony",
+            t.to_str().unwrap(),
+            "--identity",
+            who.to_str().unwrap(),
+            b.to_str().unwrap(),
+        ]);
+        out.push((id, big));
+    }
+    out
+}
+
+fn assert_all_read(env: &Env, recs: &[(String, Vec<u8>)]) {
+    for (i, (id, big)) in recs.iter().enumerate() {
+        assert_eq!(
+            env.ok(&["get", id, "testimony", "-o", "-"]),
+            format!("testimony {i}")
+        );
+        assert_eq!(
+            env.run(&["get", id, &format!("scan{i}.bin"), "-o", "-"])
+                .stdout,
+            *big
+        );
+        assert_eq!(
+            env.ok(&["get", id, "identity", "-o", "-"]),
+            format!("witness {i}, phone {i}{i}{i}")
+        );
+    }
+    env.ok(&["check"]);
+    env.ok(&["audit", "--verify"]);
+}
+
+fn keys(env: &Env) -> serde_json::Value {
+    serde_json::from_str(&env.ok(&["keys", "--json"])).unwrap()
+}
+
+#[test]
+fn rotate_reseals_everything_to_new_keys_and_destroys_the_old_ones() {
+    let env = Env::new();
+    let recs = rich(&env);
+    let before = keys(&env);
+    let old_keyring = fs::read(env.vault.join("keyring")).unwrap();
+    let old_objects: Vec<_> = files_below(&env.vault.join("objects"));
+    let out = env.ok(&["rotate"]);
+    let after = keys(&env);
+    assert_ne!(before["recipient"], after["recipient"]);
+    assert_ne!(before["signing_key"], after["signing_key"]);
+    assert!(
+        out.contains(after["signing_key"].as_str().unwrap()),
+        "rotate prints the new key"
+    );
+    assert_all_read(&env, &recs);
+    assert_nowhere(&env.vault, &keyring_windows(&old_keyring));
+    assert!(
+        old_objects.iter().all(|p| !p.exists()),
+        "old object files remain"
+    );
+    assert!(!env.vault.join("keyring.rotating").exists());
+    // The handover is in the log, signed by both keys; every record's chain records it.
+    let log = env.ok(&["audit", "--json"]);
+    assert!(log.contains("keys-rotated") && log.contains("record-resealed"));
+    // Running it again is harmless: another rotation.
+    env.ok(&["rotate"]);
+    assert_ne!(keys(&env)["signing_key"], after["signing_key"]);
+    assert_all_read(&env, &recs);
+
+    // A partner that learned the new key imports, and the chain across the rotation verifies.
+    let partner = Env::new();
+    let pk = keys(&partner);
+    env.ok(&[
+        "contact",
+        "add",
+        "P",
+        "--recipient",
+        pk["recipient"].as_str().unwrap(),
+    ]);
+    partner.ok(&[
+        "contact",
+        "add",
+        "HQ",
+        "--signing-key",
+        keys(&env)["signing_key"].as_str().unwrap(),
+    ]);
+    let b = env.out("after-rotation.amanat");
+    env.ok(&["export", "--to", "P", &recs[0].0, "-o", b.to_str().unwrap()]);
+    partner.ok(&["import", b.to_str().unwrap()]);
+    partner.ok(&["check"]);
+}
+
+#[test]
+fn an_interrupted_rotation_resumes_where_it_stopped() {
+    for point in [
+        "rotate-started",
+        "rotate-record-1",
+        "rotate-record-2",
+        "rotate-before-swap",
+        "keyring-mid-overwrite",
+        "rotate-swapped",
+    ] {
+        let env = Env::new();
+        let recs = rich(&env);
+        let o = env
+            .cmd()
+            .arg("rotate")
+            .env("AMANAT_CRASH_AT", point)
+            .output()
+            .unwrap();
+        assert!(!o.status.success(), "{point}: not killed");
+        // Nothing else opens the vault until the rotation is finished.
+        let err = env.fails(&["list"], 2);
+        assert!(err.contains("amanat rotate"), "{point}: {err}");
+        env.ok(&["rotate"]);
+        assert_all_read(&env, &recs);
+        let log = env.ok(&["audit", "--json"]);
+        assert_eq!(log.matches("\"keys-rotated\"").count(), 1, "{point}");
+        assert_eq!(log.matches("\"record-resealed\"").count(), 3, "{point}");
+    }
+}
+
+#[test]
+fn a_collector_rotates_its_own_keys_and_headquarters_still_reads_its_records() {
+    let hq = Env::new();
+    let collector = Env::bare();
+    collector.ok(&[
+        "init",
+        "--kdf-work-factor",
+        "10",
+        "--collector",
+        "--recipient",
+        keys(&hq)["recipient"].as_str().unwrap(),
+    ]);
+    let t = collector.input("t.txt", "field testimony");
+    let big = collector.input("audio.bin", vec![9u8; 300_000]);
+    let id = collector.add(&[
+        "--title",
+        "field",
+        "--testimony",
+        t.to_str().unwrap(),
+        big.to_str().unwrap(),
+    ]);
+    let before = keys(&collector);
+    collector.ok(&["rotate"]);
+    let after = keys(&collector);
+    assert_ne!(before["signing_key"], after["signing_key"]);
+    assert_eq!(before["content_recipients"], after["content_recipients"]);
+    collector.ok(&["check"]);
+    collector.ok(&["audit", "--verify"]);
+    hq.ok(&[
+        "contact",
+        "add",
+        "field",
+        "--signing-key",
+        after["signing_key"].as_str().unwrap(),
+    ]);
+    let b = collector.out("t.amanat");
+    collector.ok(&["export", "--all", "-o", b.to_str().unwrap()]);
+    hq.ok(&["import", b.to_str().unwrap()]);
+    assert_eq!(
+        hq.ok(&["get", &id, "testimony", "-o", "-"]),
+        "field testimony"
+    );
+    hq.ok(&["check"]);
+}

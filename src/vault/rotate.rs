@@ -1,0 +1,457 @@
+//! Key rotation (FORMAT.md, "Key rotation").
+//!
+//! `rotate` moves the vault to new keys: a new X25519 identity, signing key, catalog and
+//! audit keys. The new keyring is written first to `<keyring>.rotating` (sealed with the
+//! same passphrase); while that file exists, only `rotate` opens the vault. Then every sealed
+//! value is re-sealed, each step idempotent (a value that already opens with the new key is
+//! left alone), so an interrupted rotation resumes where it stopped: contacts, the audit log
+//! and custody states; then record by record the body, objects, identity parts (where this
+//! device is a custodian), catalog entry and search chunks, each record in one transaction
+//! with its `record-resealed` custody event, signed by the old key and the new. Last, a
+//! `keys-rotated` event signed by both, and the keyring file is replaced in place, which
+//! destroys the old keys; `.rotating` is destroyed.
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use sled::transaction::TransactionError;
+use sled::Transactional;
+use zeroize::Zeroizing;
+
+use super::lifecycle::{crash_point, replace_keyring};
+use super::{KeysInfo, Vault};
+use crate::audit::{self, kind, LogBatch, Signer};
+use crate::catalog::{self, CatalogEntry};
+use crate::durable::{destroy_file, write_atomic};
+use crate::error::{Error, Result};
+use crate::id::{ObjectId, RecordId};
+use crate::keyring::{self, Keyring, Passphrase};
+use crate::record::{RecordBody, Storage};
+use crate::seal::{self, OpenFailure, Recipients, StreamError};
+use crate::sshkey;
+use crate::symmetric::SymmetricKey;
+
+/// Where an unfinished rotation keeps the new keyring.
+pub(crate) fn rotating_path(keyring: &Path) -> PathBuf {
+    let mut name = keyring.file_name().unwrap_or_default().to_os_string();
+    name.push(".rotating");
+    keyring.with_file_name(name)
+}
+
+/// What `rotate` did.
+#[derive(Debug, serde::Serialize)]
+pub struct RotateReport {
+    /// Whether an interrupted rotation was resumed.
+    pub resumed: bool,
+    /// Records re-sealed now (records an earlier run finished are not counted).
+    pub records: usize,
+    /// Object files re-sealed.
+    pub objects: usize,
+    /// Identity parts re-sealed to the new custodians (this device holds a custodian key).
+    pub identities_resealed: usize,
+    /// Identity parts left sealed to custodians whose keys are not on this device.
+    pub identities_kept: usize,
+    /// Records that could not be re-sealed because they are damaged (see `check`).
+    pub damaged: Vec<String>,
+    /// The new public keys, to hand to partners.
+    pub keys: KeysInfo,
+}
+
+/// The new keys, and what the old ones can still open while the rotation runs.
+struct Rotation<'v> {
+    old: &'v Keyring,
+    new: Keyring,
+    old_identity: Option<age::x25519::Identity>,
+    new_identity: Option<age::x25519::Identity>,
+    new_content: Recipients,
+    new_custodians: Recipients,
+    /// Whether identity parts can be opened here (the old own key was a custodian).
+    custodian: bool,
+}
+
+/// Re-seals every value of a symmetric tree from `old` to `new`; returns the keys of values
+/// neither key opens (damage, left as it is).
+fn reseal_tree(
+    store: &crate::store::Store,
+    tree: &sled::Tree,
+    domain: &[u8],
+    old: &SymmetricKey,
+    new: &SymmetricKey,
+) -> Result<Vec<sled::IVec>> {
+    let mut damaged = Vec::new();
+    let mut batch = sled::Batch::default();
+    let mut n = 0;
+    for kv in tree.iter() {
+        let (k, v) = kv?;
+        if new.open(domain, &k, &v).is_ok() {
+            continue;
+        }
+        match old.open(domain, &k, &v) {
+            Ok(plain) => {
+                batch.insert(k.clone(), new.seal(domain, &k, &plain));
+                n += 1;
+            }
+            Err(_) => damaged.push(k),
+        }
+        if n == 512 {
+            tree.apply_batch(std::mem::take(&mut batch))?;
+            n = 0;
+        }
+    }
+    tree.apply_batch(batch)?;
+    store.sync()?;
+    Ok(damaged)
+}
+
+impl Vault {
+    /// Whether a rotation was interrupted (only `rotate` opens the vault then).
+    pub fn rotation_pending(&self) -> bool {
+        rotating_path(&self.paths.keyring).exists()
+    }
+
+    /// Rotates the vault's keys, or finishes an interrupted rotation. `pass` is the current
+    /// passphrase; `progress(done, total)` is called after each record.
+    pub fn rotate(
+        &self,
+        pass: &Passphrase,
+        progress: &dyn Fn(usize, usize),
+    ) -> Result<RotateReport> {
+        let kpath = &self.paths.keyring;
+        let rpath = rotating_path(kpath);
+        let file =
+            fs::read(kpath).map_err(|e| Error::io(format!("reading {}", kpath.display()), e))?;
+        let wf = keyring::slot_work_factor(&file, self.slot)
+            .ok_or_else(|| Error::KeyringDamaged(kpath.clone()))?;
+        let (new, resumed) = match fs::read(&rpath) {
+            Ok(b) => (keyring::open_file(&b, pass, &rpath)?, true),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                let next = self.keyring.rotated()?;
+                write_atomic(&rpath, &keyring::seal_file(&next, pass, Some(wf))?)?;
+                (next, false)
+            }
+            Err(e) => return Err(Error::io(format!("reading {}", rpath.display()), e)),
+        };
+        if new.vault_id != self.keyring.vault_id {
+            return Err(Error::KeyringMismatch(rpath));
+        }
+        let mut report = RotateReport {
+            resumed,
+            records: 0,
+            objects: 0,
+            identities_resealed: 0,
+            identities_kept: 0,
+            damaged: vec![],
+            keys: super::keys_of(&new),
+        };
+        if new.signing_public == self.keyring.signing_public {
+            // Interrupted after the keyring was replaced: only the leftover remains.
+            destroy_file(&rpath)?;
+            return Ok(report);
+        }
+        crash_point("rotate-started");
+        let own_old = self.keyring.own_recipient();
+        let r = Rotation {
+            old: &self.keyring,
+            new_identity: new.identity(),
+            old_identity: self.keyring.identity(),
+            new_content: Recipients::parse_all(&new.content_recipients)?,
+            new_custodians: Recipients::parse_all(&new.identity_recipients)?,
+            custodian: own_old.is_some()
+                && self
+                    .keyring
+                    .identity_recipients
+                    .iter()
+                    .any(|x| Some(x) == own_old.as_ref()),
+            new,
+        };
+
+        // Contacts, the audit log, custody states, the log's head.
+        let s = &self.store;
+        let (ok, nk) = (&r.old.catalog_key, &r.new.catalog_key);
+        reseal_tree(s, &s.contacts, crate::contacts::DOMAIN_CONTACT, ok, nk)?;
+        let (oa, na) = (&r.old.audit_key, &r.new.audit_key);
+        reseal_tree(s, &s.audit, audit::DOMAIN_LOG, oa, na)?;
+        reseal_tree(s, &s.custody, audit::DOMAIN_CUSTODY, oa, na)?;
+        if let Some(v) = s.meta.get(audit::HEAD_KEY)? {
+            if na.open(audit::DOMAIN_HEAD, b"", &v).is_err() {
+                if let Ok(plain) = oa.open(audit::DOMAIN_HEAD, b"", &v) {
+                    s.meta
+                        .insert(audit::HEAD_KEY, na.seal(audit::DOMAIN_HEAD, b"", &plain))?;
+                    s.sync()?;
+                }
+            }
+        }
+        *self
+            .audit
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = audit::load_head(s, na)?;
+
+        // Every record.
+        let ids: Vec<RecordId> = s
+            .records
+            .iter()
+            .keys()
+            .filter_map(|k| k.ok().and_then(|k| RecordId::from_slice(&k)))
+            .collect();
+        for (i, id) in ids.iter().enumerate() {
+            match self.rotate_record(*id, &r, &mut report) {
+                Ok(()) => {}
+                Err(Error::Damaged { what, .. }) => report.damaged.push(format!("{id}: {what}")),
+                Err(e) => return Err(e),
+            }
+            crash_point(&format!("rotate-record-{}", i + 1));
+            progress(i + 1, ids.len());
+        }
+
+        // The handover, signed by both keys, then the keyring itself.
+        let new_line = sshkey::ed25519_line(&r.new.signing_public);
+        if !self.last_event_hands_over_to(&r, &new_line)? {
+            let mut log = self.rotation_log(&r);
+            log.append_signed(
+                kind::KEYS_ROTATED,
+                None,
+                serde_json::json!({
+                    "new_signer": new_line,
+                    "new_fingerprint": sshkey::fingerprint(&r.new.signing_public),
+                    "new_recipient": r.new.own_recipient(),
+                }),
+                None,
+                Some(r.new.signing_seed()),
+            )?;
+            log.commit()?;
+        }
+        crash_point("rotate-before-swap");
+        let sealed = keyring::reseal_file(&file, self.slot, &r.new, pass, Some(wf))?;
+        replace_keyring(kpath, &sealed, || Ok(()))?;
+        crash_point("rotate-swapped");
+        destroy_file(&rpath)?;
+        Ok(report)
+    }
+
+    /// A log batch sealed with the new audit key, signed by the old key.
+    fn rotation_log<'a>(&'a self, r: &'a Rotation<'a>) -> LogBatch<'a> {
+        let guard = self
+            .audit
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        LogBatch::new(
+            &self.store,
+            &r.new.audit_key,
+            Signer {
+                seed: r.old.signing_seed(),
+                line: sshkey::ed25519_line(&r.old.signing_public),
+            },
+            guard,
+        )
+    }
+
+    /// Whether the log already ends with the handover to `new_line` (a rotation that was
+    /// interrupted after logging it).
+    fn last_event_hands_over_to(&self, r: &Rotation<'_>, new_line: &str) -> Result<bool> {
+        let head = *self
+            .audit
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let Some(last) = head.next.checked_sub(1) else {
+            return Ok(false);
+        };
+        Ok(audit::load(&self.store, &r.new.audit_key, last)?
+            .and_then(|s| audit::Event::parse(&s.event))
+            .is_some_and(|e| e.kind == kind::KEYS_ROTATED && e.new_signer() == Some(new_line)))
+    }
+
+    /// Re-seals one record to the new keys, unless that was done already.
+    fn rotate_record(
+        &self,
+        id: RecordId,
+        r: &Rotation<'_>,
+        report: &mut RotateReport,
+    ) -> Result<()> {
+        let s = &self.store;
+        let Some(sealed_body) = s.records.get(id.0)? else {
+            return Ok(());
+        };
+        let (oc, nc) = (&r.old.catalog_key, &r.new.catalog_key);
+        let catalog_v = s.catalog.get(id.0)?;
+        let done = match &r.new_identity {
+            Some(ni) => seal::open_bytes(&[ni as &dyn age::Identity], &sealed_body).is_ok(),
+            // A collector: bodies stay sealed to headquarters; only its own keys change.
+            None => catalog_v
+                .as_ref()
+                .is_some_and(|v| nc.open(catalog::DOMAIN_CATALOG, &id.0, v).is_ok()),
+        };
+        if done {
+            return Ok(());
+        }
+        let entry_plain = catalog_v
+            .as_ref()
+            .and_then(|v| {
+                oc.open(catalog::DOMAIN_CATALOG, &id.0, v)
+                    .or_else(|_| nc.open(catalog::DOMAIN_CATALOG, &id.0, v))
+                    .ok()
+            })
+            .ok_or_else(|| Error::damaged(id, "its catalog entry does not open"))?;
+        let mut entry = CatalogEntry::decode(&entry_plain)
+            .ok_or_else(|| Error::damaged(id, "its catalog entry does not decode"))?;
+
+        let mut new_objects: Vec<ObjectId> = Vec::new();
+        let mut old_objects: Vec<ObjectId> = Vec::new();
+        let body_value = match &r.old_identity {
+            None => sealed_body.to_vec(),
+            Some(oi) => {
+                let result = self.reseal_body(
+                    id,
+                    &sealed_body,
+                    oi,
+                    r,
+                    &mut new_objects,
+                    &mut old_objects,
+                    report,
+                );
+                match result {
+                    Ok((value, objects_size)) => {
+                        entry.objects = new_objects.iter().map(|o| o.0).collect();
+                        entry.sealed_size = value.len() as u64 + objects_size;
+                        value
+                    }
+                    Err(e) => {
+                        let _ = s.delete_objects(&new_objects);
+                        return Err(e);
+                    }
+                }
+            }
+        };
+        let catalog_value = nc.seal(catalog::DOMAIN_CATALOG, &id.0, &entry.encode());
+        let mut search = Vec::new();
+        for kv in s.search.scan_prefix(id.0) {
+            let (k, v) = kv?;
+            if let Ok(p) = oc
+                .open(catalog::DOMAIN_SEARCH, &k, &v)
+                .or_else(|_| nc.open(catalog::DOMAIN_SEARCH, &k, &v))
+            {
+                search.push((k.clone(), nc.seal(catalog::DOMAIN_SEARCH, &k, &p)));
+            }
+        }
+        let mut log = self.rotation_log(r);
+        log.append_signed(
+            kind::RECORD_RESEALED,
+            Some(id),
+            serde_json::json!({ "new_signer": sshkey::ed25519_line(&r.new.signing_public) }),
+            None,
+            Some(r.new.signing_seed()),
+        )?;
+        let sealed_log = log.seal();
+        let result = (
+            &s.records, &s.catalog, &s.search, &s.pending, &s.audit, &s.custody, &s.meta,
+        )
+            .transaction(|(rt, ct, st, pt, a, cu, m)| {
+                rt.insert(&id.0[..], &body_value[..])?;
+                ct.insert(&id.0[..], &catalog_value[..])?;
+                for (k, v) in &search {
+                    st.insert(k.clone(), &v[..])?;
+                }
+                for o in &new_objects {
+                    pt.remove(&o.0[..])?;
+                }
+                for o in &old_objects {
+                    pt.insert(&o.0[..], &[][..])?;
+                }
+                sealed_log.apply(a, cu, m)
+            });
+        if let Err(e) = result {
+            let _ = s.delete_objects(&new_objects);
+            return Err(match e {
+                TransactionError::Abort(e) => e,
+                TransactionError::Storage(e) => e.into(),
+            });
+        }
+        log.committed();
+        s.sync()?;
+        s.delete_objects(&old_objects)?;
+        report.records += 1;
+        Ok(())
+    }
+
+    /// Opens a body with the old identity and re-seals it, its objects (checked against
+    /// their SHA-256 on the way) and, on a custodian's device, its identity part, to the new
+    /// recipients. Returns the sealed body and the size of its new objects.
+    #[allow(clippy::too_many_arguments)]
+    fn reseal_body(
+        &self,
+        id: RecordId,
+        sealed: &[u8],
+        old_identity: &age::x25519::Identity,
+        r: &Rotation<'_>,
+        new_objects: &mut Vec<ObjectId>,
+        old_objects: &mut Vec<ObjectId>,
+        report: &mut RotateReport,
+    ) -> Result<(Vec<u8>, u64)> {
+        let ids = [old_identity as &dyn age::Identity];
+        let plain = seal::open_bytes(&ids, sealed).map_err(|f| match f {
+            OpenFailure::Io(e) => Error::io("reading a record", e),
+            other => Error::damaged(id, format!("its body does not open: {other:?}")),
+        })?;
+        let mut body = RecordBody::decode(id, &plain)?;
+        let mut objects_size = 0;
+        for part in body.parts.iter_mut() {
+            match &part.storage {
+                Storage::Object { id: oid, .. } => {
+                    let old = ObjectId(*oid);
+                    let file = self.store.open_object(&old).map_err(|_| {
+                        Error::damaged(id, format!("object of {:?} is missing", part.name))
+                    })?;
+                    let dec = age::Decryptor::new_buffered(seal::buffered(file)).map_err(|_| {
+                        Error::damaged(id, format!("object of {:?} is damaged", part.name))
+                    })?;
+                    let mut reader = dec.decrypt(ids.iter().copied()).map_err(|_| {
+                        Error::damaged(id, format!("object of {:?} does not open", part.name))
+                    })?;
+                    let new = ObjectId::random();
+                    self.store.mark_pending(&[new])?;
+                    new_objects.push(new);
+                    let mut w = self.store.object_writer(new)?;
+                    let (digest, _) =
+                        seal::seal_stream(&r.new_content, &[], &mut reader, w.writer()).map_err(
+                            |e| match e {
+                                StreamError::Read(_) => Error::damaged(
+                                    id,
+                                    format!("object of {:?} does not authenticate", part.name),
+                                ),
+                                StreamError::Write(e) => Error::io("writing an object", e),
+                            },
+                        )?;
+                    if digest.size != part.size || digest.sha256 != part.sha256 {
+                        return Err(Error::damaged(
+                            id,
+                            format!(
+                                "part {:?} does not match its SHA-256 from ingest",
+                                part.name
+                            ),
+                        ));
+                    }
+                    let sealed_size = w.commit()?;
+                    objects_size += sealed_size;
+                    old_objects.push(old);
+                    part.storage = Storage::Object {
+                        id: new.0,
+                        sealed_size,
+                    };
+                    report.objects += 1;
+                }
+                Storage::Sealed(bytes) if r.custodian => {
+                    let who: Zeroizing<Vec<u8>> = seal::open_bytes(&ids, bytes)
+                        .map_err(|_| Error::damaged(id, "its sealed identity does not open"))?;
+                    let resealed = seal::seal_bytes(&r.new_custodians, &who)?;
+                    part.size = resealed.len() as u64;
+                    part.sha256 = seal::sha256(&resealed);
+                    part.storage = Storage::Sealed(resealed);
+                    report.identities_resealed += 1;
+                }
+                Storage::Sealed(_) => report.identities_kept += 1,
+                Storage::Inline(_) => {}
+            }
+        }
+        let value = seal::seal_bytes(&r.new_content, &body.encode())?;
+        Ok((value, objects_size))
+    }
+}
