@@ -747,4 +747,29 @@ mod tests {
         ));
         assert!(open_file(&file, &pass("duress"), Path::new("k")).is_ok());
     }
+
+    /// Whether a type implements `Debug`, decided at compile time: the inherent method wins
+    /// when `T: Debug`, the trait's default otherwise.
+    struct Probe<T>(std::marker::PhantomData<T>);
+    trait NoDebug {
+        fn has_debug(&self) -> bool {
+            false
+        }
+    }
+    impl<T> NoDebug for Probe<T> {}
+    impl<T: std::fmt::Debug> Probe<T> {
+        fn has_debug(&self) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn secret_holding_types_have_no_debug_output() {
+        use std::marker::PhantomData;
+        assert!(Probe::<String>(PhantomData).has_debug(), "the probe works");
+        assert!(!Probe::<Keyring>(PhantomData).has_debug());
+        assert!(!Probe::<Passphrase>(PhantomData).has_debug());
+        assert!(!Probe::<SymmetricKey>(PhantomData).has_debug());
+        assert!(!Probe::<Opened>(PhantomData).has_debug());
+    }
 }

@@ -437,6 +437,19 @@ pub fn run() -> anyhow::Result<u8> {
         Ok(_) => anyhow::bail!("a wrong passphrase opened the vault"),
     }
 
+    step(13, "Emergency: shred makes the vault unopenable at once")?;
+    let started = std::time::Instant::now();
+    amanat::vault::lifecycle::shred(&paths, false)?;
+    say!(
+        "   keyring overwritten in place and removed in {} ms; what remains is ciphertext",
+        started.elapsed().as_millis()
+    );
+    let locked = LockedVault::open(paths.clone())?;
+    match locked.unlock(&pass) {
+        Err(e) => say!("   even the right passphrase: {e}"),
+        Ok(_) => anyhow::bail!("the vault opened after shred"),
+    }
+
     say!("\nDone. Try it yourself: `amanat init`, then `amanat add --help`.");
     Ok(if leaks == 0 && report.ok() { 0 } else { 1 })
 }
