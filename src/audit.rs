@@ -623,6 +623,12 @@ impl<'v> LogBatch<'v> {
     /// The transaction that carried [`LogBatch::seal`]'s values succeeded.
     pub(crate) fn committed(mut self) {
         *self.guard = self.head;
+        let copy = self.key.seal(
+            DOMAIN_HEAD,
+            b"",
+            &postcard::to_allocvec(&self.head).expect("heads serialize"),
+        );
+        self.store.note_head(copy);
     }
 
     /// Commits the batch on its own and makes it durable.
@@ -710,6 +716,45 @@ pub struct LogVerification {
 /// predecessor's hash, private details matching their commitment, each record's events
 /// linked in order, and the sealed head naming the last event.
 pub(crate) fn verify_log(
+    store: &Store,
+    key: &SymmetricKey,
+    vault_id: &[u8; 16],
+    current_signer: &str,
+) -> Result<LogVerification> {
+    let v = verify_chain_of_log(store, key, vault_id, current_signer)?;
+    if v.broken.is_some() {
+        return Ok(v);
+    }
+    if let Some(f) = file_head(store, key) {
+        if f.next > v.events {
+            return Ok(LogVerification {
+                events: v.events,
+                broken: Some(LogBreak {
+                    seq: v.events,
+                    why: format!(
+                        "is missing{}: the database lost its newest writes (the head file beside it records {} events); records added or changed by them may be missing, so restore from a backup",
+                        if f.next - 1 > v.events {
+                            format!(", with every event after it up to {}", f.next - 1)
+                        } else {
+                            String::new()
+                        },
+                        f.next
+                    ),
+                }),
+            });
+        }
+    }
+    Ok(v)
+}
+
+/// The head recorded in the head file, if it exists and opens with `key`.
+pub(crate) fn file_head(store: &Store, key: &SymmetricKey) -> Option<Head> {
+    let bytes = store.head_file()?;
+    let plain = key.open(DOMAIN_HEAD, b"", &bytes).ok()?;
+    postcard::from_bytes(&plain).ok()
+}
+
+fn verify_chain_of_log(
     store: &Store,
     key: &SymmetricKey,
     vault_id: &[u8; 16],

@@ -98,7 +98,7 @@ impl Error {
             Error::NoVault(_) => "create one with `amanat init`, or point --vault / AMANAT_VAULT at an existing vault",
             Error::VaultExists(_) => "choose another --vault directory or --keyring path; nothing was changed",
             Error::KeyringMissing(_) => "insert the media that holds the keyring, or pass --keyring PATH / AMANAT_KEYRING",
-            Error::WrongPassphrase => "check the passphrase (or the first line of --passphrase-file) and try again",
+            Error::WrongPassphrase => "check the passphrase (or the first line of --passphrase-file) and try again; if you are sure of it, the keyring may be damaged: restore it from its backup",
             Error::KeyringDamaged(_) => "restore the keyring from your backup copy; without it the vault cannot be opened",
             Error::KeyringMismatch(_) => "pass the keyring that was created with this vault (--keyring PATH)",
             Error::ExcessiveWork { .. } => "this keyring may be hostile or from a much faster machine; open it where it was made and run `amanat passwd` with a lower --kdf-work-factor",

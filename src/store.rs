@@ -14,6 +14,9 @@ use crate::id::ObjectId;
 
 /// The first line of `<vault>/VERSION`.
 pub const VERSION_LINE: &str = "amanat-vault 1";
+/// Beside the database: a sealed copy of the audit log's head, so that a database that
+/// silently lost its newest writes (sled drops a damaged log tail when it opens) is noticed.
+pub const HEAD_FILE: &str = "head";
 /// sled's page cache; the 1 GiB default would show in RSS (DESIGN.md).
 const CACHE_CAPACITY: u64 = 32 * 1024 * 1024;
 
@@ -37,6 +40,8 @@ pub struct Store {
     pub audit: sled::Tree,
     /// Record id → sealed custody state of the record.
     pub custody: sled::Tree,
+    /// A sealed copy of the audit log's head, written to `<vault>/head` at the next sync.
+    head_copy: std::sync::Mutex<Option<Vec<u8>>>,
 }
 
 fn db_config(root: &Path) -> sled::Config {
@@ -159,6 +164,7 @@ impl Store {
             contacts: db.open_tree("contacts")?,
             audit: db.open_tree("audit")?,
             custody: db.open_tree("custody")?,
+            head_copy: std::sync::Mutex::new(None),
             db,
         })
     }
@@ -182,7 +188,31 @@ impl Store {
     /// Flushes sled and fsyncs its files and every directory in it.
     pub fn sync(&self) -> Result<()> {
         self.db.flush()?;
-        sync_tree(&self.root.join("db"))
+        sync_tree(&self.root.join("db"))?;
+        // Only after the database is durable: the copy may lag it, never lead it.
+        let pending = self
+            .head_copy
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if let Some(bytes) = pending {
+            crate::durable::write_atomic(&self.root.join(HEAD_FILE), &bytes)?;
+        }
+        Ok(())
+    }
+
+    /// Remembers the sealed head of the audit log to write beside the database at the next
+    /// [`Store::sync`] (FORMAT.md, "Head file").
+    pub(crate) fn note_head(&self, sealed: Vec<u8>) {
+        *self
+            .head_copy
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(sealed);
+    }
+
+    /// The head file's bytes, if any.
+    pub(crate) fn head_file(&self) -> Option<Vec<u8>> {
+        fs::read(self.root.join(HEAD_FILE)).ok()
     }
 
     /// Path of an object file: `objects/<first two hex digits>/<32 hex digits>`.

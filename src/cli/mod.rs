@@ -193,7 +193,18 @@ fn open(g: &Global) -> anyhow::Result<Vault> {
         return Err(Error::KeyringMissing(paths.keyring).into());
     }
     let pass = passphrase(g, "Passphrase", false)?;
-    Ok(locked.unlock(&pass)?)
+    let vault = locked.unlock(&pass)?;
+    warn_lost_writes(&vault);
+    Ok(vault)
+}
+
+/// Damage no command should pass over in silence.
+pub fn warn_lost_writes(vault: &Vault) {
+    if let Some((have, written)) = vault.lost_writes() {
+        eprintln!(
+            "amanat: warning: the database holds {have} audit events but {written} were written: it lost its newest writes to damage. Run `amanat check` and restore from a backup."
+        );
+    }
 }
 
 /// Reads the passphrase from --passphrase-file, or prompts without echo.

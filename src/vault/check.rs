@@ -62,6 +62,15 @@ impl Vault {
             if let Some(what) = self.custody_damage(id)? {
                 report.damaged.push((id.to_hex(), what));
             }
+            for kv in self.store.search.scan_prefix(id.0) {
+                let (k, v) = kv?;
+                if key.open(catalog::DOMAIN_SEARCH, &k, &v).is_err() {
+                    report
+                        .damaged
+                        .push((id.to_hex(), "its search text does not authenticate".into()));
+                    break;
+                }
+            }
             if self.keyring.collector {
                 progress(report.records);
                 continue;
@@ -177,5 +186,32 @@ impl Vault {
         s.sync()?;
         s.delete_objects(objects)?;
         s.sync()
+    }
+}
+
+/// Direct damage to stored values, for tests that show `check` finds it and confines it.
+#[doc(hidden)]
+pub mod testing {
+    use super::*;
+
+    /// Flips one bit of the `index`-th value (in key order) of a tree, at `at` modulo its
+    /// length; returns the value's key. Trees: records, catalog, search, custody, audit.
+    pub fn flip_value(v: &Vault, tree: &str, index: usize, at: usize) -> Vec<u8> {
+        let t = match tree {
+            "records" => &v.store.records,
+            "catalog" => &v.store.catalog,
+            "search" => &v.store.search,
+            "custody" => &v.store.custody,
+            "audit" => &v.store.audit,
+            other => panic!("no tree {other}"),
+        };
+        let n = t.len();
+        let (k, val) = t.iter().nth(index % n).unwrap().unwrap();
+        let mut b = val.to_vec();
+        let i = at % b.len();
+        b[i] ^= 1 << (at % 8);
+        t.insert(&k, b).unwrap();
+        v.store.sync().unwrap();
+        k.to_vec()
     }
 }

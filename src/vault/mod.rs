@@ -333,6 +333,17 @@ impl Vault {
                 .any(|r| Some(r) == own.as_ref())
     }
 
+    /// `(events in the database, events written)` when the database holds fewer audit
+    /// events than the head file beside it records: it lost its newest writes.
+    pub fn lost_writes(&self) -> Option<(u64, u64)> {
+        let db = *self
+            .audit
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let f = crate::audit::file_head(&self.store, &self.keyring.audit_key)?;
+        (f.next > db.next).then_some((db.next, f.next))
+    }
+
     /// Number of records held.
     pub fn count(&self) -> usize {
         self.store.records.len()

@@ -1,0 +1,377 @@
+//! Tamper suite: bytes flipped at random offsets in every kind of file the vault keeps
+//! (object files, the database's values and its files, the keyring, the audit log). `check`
+//! must detect the damage and name the records it hits, every other record must still read
+//! back byte-identical, and nothing may panic.
+//!
+//! `AMANAT_TAMPER_FLIPS` sets flips per kind (default 6); `AMANAT_TAMPER_SEED` replays.
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use amanat::keyring::Passphrase;
+use amanat::{LockedVault, VaultPaths};
+use assert_cmd::cargo::CommandCargoExt;
+
+const PASS: &str = "tamper test passphrase";
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+struct Lab {
+    dir: tempfile::TempDir,
+    /// id → (testimony, attachment)
+    records: BTreeMap<String, (Vec<u8>, Vec<u8>)>,
+}
+
+impl Lab {
+    fn pristine(&self) -> PathBuf {
+        self.dir.path().join("pristine")
+    }
+    fn vault(&self) -> PathBuf {
+        self.dir.path().join("vault")
+    }
+    fn pass(&self) -> PathBuf {
+        self.dir.path().join("pass")
+    }
+
+    fn run_on(&self, vault: &Path, args: &[&str]) -> Output {
+        let o = Command::cargo_bin("amanat")
+            .unwrap()
+            .arg("--vault")
+            .arg(vault)
+            .arg("--passphrase-file")
+            .arg(self.pass())
+            .env("TMPDIR", self.dir.path())
+            .env_remove("AMANAT_VAULT")
+            .env_remove("AMANAT_KEYRING")
+            .stdin(Stdio::null())
+            .args(args)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!err.contains("panicked"), "amanat {args:?} panicked: {err}");
+        o
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.run_on(&self.vault(), args)
+    }
+
+    fn new() -> Lab {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("pass"), format!("{PASS}\n")).unwrap();
+        let mut lab = Lab {
+            dir,
+            records: BTreeMap::new(),
+        };
+        let p = lab.pristine();
+        assert!(lab
+            .run_on(&p, &["init", "--kdf-work-factor", "10"])
+            .status
+            .success());
+        for i in 0..8u32 {
+            let t = format!("testimony number {i}").into_bytes();
+            let a: Vec<u8> = (0..20_000 + i * 5_000)
+                .map(|x| (x * (i + 3)) as u8)
+                .collect();
+            let tp = lab.dir.path().join("t.txt");
+            let ap = lab.dir.path().join(format!("scan{i}.bin"));
+            fs::write(&tp, &t).unwrap();
+            fs::write(&ap, &a).unwrap();
+            let o = lab.run_on(
+                &p,
+                &[
+                    "add",
+                    "--title",
+                    &format!("record {i}"),
+                    "--testimony",
+                    tp.to_str().unwrap(),
+                    ap.to_str().unwrap(),
+                ],
+            );
+            assert!(o.status.success());
+            let id = String::from_utf8(o.stdout).unwrap().trim().to_owned();
+            lab.records.insert(id, (t, a));
+        }
+        lab
+    }
+
+    /// A fresh copy of the pristine vault to damage.
+    fn reset(&self) {
+        let v = self.vault();
+        if v.exists() {
+            fs::remove_dir_all(&v).unwrap();
+        }
+        copy_dir(&self.pristine(), &v);
+    }
+
+    /// Every record except `hit` reads back byte-identical.
+    fn others_read(&self, hit: &[String], what: &str) {
+        for (id, (t, a)) in &self.records {
+            if hit.contains(id) {
+                continue;
+            }
+            let o = self.run(&["get", id, "testimony", "-o", "-"]);
+            assert_eq!(o.stdout, *t, "{what}: record {id} testimony");
+            let o = self.run(&["get", id, "1", "-o", "-"]);
+            assert_eq!(o.stdout, *a, "{what}: record {id} attachment");
+        }
+    }
+
+    /// `check --json`: (exit code, damaged record ids, whether the audit log broke).
+    fn check(&self) -> (Option<i32>, Vec<String>, bool, String) {
+        let o = self.run(&["check", "--json"]);
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_default();
+        let damaged = report["damaged"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|d| d[0].as_str().unwrap().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let broken = !report["audit"]["broken"].is_null() && report["audit"].is_object();
+        (o.status.code(), damaged, broken, err)
+    }
+
+    fn with_vault(&self, f: impl FnOnce(&amanat::Vault)) {
+        let v = LockedVault::open(VaultPaths::new(self.vault(), None))
+            .unwrap()
+            .unlock(&Passphrase::new(PASS.into()).unwrap())
+            .unwrap();
+        f(&v);
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            fs::copy(&p, to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(rd) = fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(files_below(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn flip_file(path: &Path, at: u64, bit: u64) -> u64 {
+    let mut b = fs::read(path).unwrap();
+    let i = (at % b.len() as u64) as usize;
+    b[i] ^= 1 << (bit % 8);
+    fs::write(path, b).unwrap();
+    i as u64
+}
+
+#[test]
+fn flipped_bytes_anywhere_are_detected_and_confined() {
+    let flips: u64 = std::env::var("AMANAT_TAMPER_FLIPS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(6);
+    let seed: u64 = std::env::var("AMANAT_TAMPER_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+                | 1
+        });
+    eprintln!("tamper: {flips} flips per kind, AMANAT_TAMPER_SEED={seed}");
+    let mut rng = Rng(seed);
+    let lab = Lab::new();
+    let mut tally: BTreeMap<&str, BTreeMap<String, u32>> = BTreeMap::new();
+    let mut count = |kind: &'static str, outcome: &str| {
+        *tally
+            .entry(kind)
+            .or_default()
+            .entry(outcome.to_owned())
+            .or_default() += 1;
+    };
+
+    // Object files: the record that owns the object is named; the others read.
+    for _ in 0..flips {
+        lab.reset();
+        let objects = files_below(&lab.vault().join("objects"));
+        let f = &objects[rng.below(objects.len() as u64) as usize];
+        let at = rng.next();
+        flip_file(f, at, rng.next());
+        let what = format!("object {} flipped (seed {seed})", f.display());
+        let (code, damaged, _, err) = lab.check();
+        assert_eq!(code, Some(1), "{what}: {err}");
+        assert_eq!(damaged.len(), 1, "{what}: {damaged:?}");
+        let o = lab.run(&["get", &damaged[0], "1", "-o", "-"]);
+        assert_eq!(o.status.code(), Some(1), "{what}: get of the damaged part");
+        lab.others_read(&damaged, &what);
+        count("object file", "named its record");
+    }
+
+    // Values in the database: records, catalog entries, search text, custody states.
+    for tree in ["records", "catalog", "search", "custody"] {
+        for _ in 0..flips {
+            lab.reset();
+            let (index, at) = (rng.next() as usize, rng.next() as usize);
+            let mut key = Vec::new();
+            lab.with_vault(|v| key = amanat::vault::check::testing::flip_value(v, tree, index, at));
+            let id = hex::encode(&key[..16]);
+            let what = format!("{tree} value of {id} flipped at {at} (seed {seed})");
+            let (code, damaged, _, err) = lab.check();
+            assert_eq!(code, Some(1), "{what}: {err}");
+            assert_eq!(damaged, vec![id.clone()], "{what}");
+            lab.others_read(&damaged, &what);
+            count("database value", &format!("{tree}: named its record"));
+        }
+    }
+
+    // The audit log: the broken event is reported; every record reads.
+    for _ in 0..flips {
+        lab.reset();
+        let (index, at) = (rng.next() as usize, rng.next() as usize);
+        lab.with_vault(|v| {
+            amanat::vault::check::testing::flip_value(v, "audit", index, at);
+        });
+        let what = format!("audit event flipped (seed {seed})");
+        let (code, damaged, broken, err) = lab.check();
+        assert_eq!(code, Some(1), "{what}: {err}");
+        // The event may be a record's newest: that record's chain is then named too.
+        assert!(broken && damaged.len() <= 1, "{what}: {damaged:?}");
+        lab.others_read(&[], &what);
+        count("audit log", "broken event reported");
+    }
+
+    // The keyring: either the flip hit a slot's padding or the filler (opens, everything
+    // reads), or the vault refuses to open, saying the keyring or passphrase is at fault.
+    for _ in 0..flips * 3 {
+        lab.reset();
+        let at = rng.next();
+        let i = flip_file(&lab.vault().join("keyring"), at, rng.next());
+        let what = format!("keyring flipped at {i} (seed {seed})");
+        let (code, _, _, err) = lab.check();
+        match code {
+            Some(0) => {
+                lab.others_read(&[], &what);
+                count("keyring", "harmless (padding or filler slot)");
+            }
+            Some(2) => {
+                assert!(
+                    err.contains("keyring") || err.contains("passphrase"),
+                    "{what}: {err}"
+                );
+                count("keyring", "refused to open, keyring named");
+            }
+            other => panic!("{what}: exit {other:?}: {err}"),
+        }
+    }
+
+    // sled's own files: sled refuses a damaged log (the whole database), or drops a damaged
+    // tail, which the head file beside it reveals; a flip in unused space is harmless. Never
+    // a silent loss, never a panic.
+    for _ in 0..flips * 3 {
+        lab.reset();
+        let files: Vec<PathBuf> = files_below(&lab.vault().join("db"));
+        let f = &files[rng.below(files.len() as u64) as usize];
+        let len = fs::metadata(f).unwrap().len();
+        // Aim at the written part of sled's preallocated segment file.
+        let used = fs::read(f)
+            .unwrap()
+            .iter()
+            .rposition(|&b| b != 0)
+            .map(|p| p as u64 + 1)
+            .unwrap_or(len)
+            .max(1);
+        let i = flip_file(f, rng.below(used), rng.next());
+        let what = format!("{} flipped at {i} (seed {seed})", f.display());
+        let (code, damaged, broken, err) = lab.check();
+        match code {
+            Some(0) => {
+                let listed = lab.run(&["list", "--json"]);
+                let n = serde_json::from_slice::<serde_json::Value>(&listed.stdout)
+                    .unwrap()
+                    .as_array()
+                    .unwrap()
+                    .len();
+                assert_eq!(
+                    n,
+                    lab.records.len(),
+                    "{what}: a record vanished without a word"
+                );
+                lab.others_read(&[], &what);
+                count("database file", "harmless");
+            }
+            Some(1) => {
+                assert!(broken || !damaged.is_empty(), "{what}");
+                let known: Vec<String> = damaged.clone();
+                let o = lab.run(&["list", "--json"]);
+                let listed: Vec<String> = serde_json::from_slice::<serde_json::Value>(&o.stdout)
+                    .unwrap_or_default()
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .map(|r| r["id"].as_str().unwrap().to_owned())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let missing: Vec<String> = lab
+                    .records
+                    .keys()
+                    .filter(|id| !listed.contains(id))
+                    .cloned()
+                    .collect();
+                assert!(
+                    missing.is_empty() || broken,
+                    "{what}: records lost silently"
+                );
+                let mut hit = known;
+                hit.extend(missing);
+                lab.others_read(&hit, &what);
+                count(
+                    "database file",
+                    if broken {
+                        "lost writes reported"
+                    } else {
+                        "named records"
+                    },
+                );
+            }
+            Some(2) => {
+                assert!(
+                    err.contains("database") || err.contains("damaged"),
+                    "{what}: {err}"
+                );
+                count("database file", "refused to open: database damaged");
+            }
+            other => panic!("{what}: exit {other:?}: {err}"),
+        }
+    }
+    eprintln!("tamper: outcomes {tally:#?}");
+}
