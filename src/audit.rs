@@ -402,6 +402,8 @@ pub(crate) struct LogBatch<'v> {
     head: Head,
     stored: Vec<(u64, Stored)>,
     states: HashMap<RecordId, Option<RecordCustody>>,
+    /// Built at the first signature of the batch.
+    key_pair: Option<sshsig::BatchSigner>,
 }
 
 /// Sealed values of a batch, ready for a transaction.
@@ -455,7 +457,13 @@ impl<'v> LogBatch<'v> {
             head,
             stored: Vec::new(),
             states: HashMap::new(),
+            key_pair: None,
         }
+    }
+
+    /// A record that has no custody state yet (just added): spares reading one.
+    pub(crate) fn fresh(&mut self, id: RecordId) {
+        self.states.entry(id).or_insert(None);
     }
 
     fn state(&mut self, id: &RecordId) -> Result<&mut Option<RecordCustody>> {
@@ -474,8 +482,20 @@ impl<'v> LogBatch<'v> {
         record: Option<RecordId>,
         details: Value,
         private: Option<Value>,
-    ) -> Result<CustodyEntry> {
+    ) -> Result<()> {
         self.append_signed(kind, record, details, private, None)
+    }
+
+    /// As [`LogBatch::append`], returning the event in the form bundles carry it.
+    pub(crate) fn append_entry(
+        &mut self,
+        kind: &str,
+        record: Option<RecordId>,
+        details: Value,
+        private: Option<Value>,
+    ) -> Result<CustodyEntry> {
+        self.append_signed(kind, record, details, private, None)?;
+        self.stored.last().expect("just appended").1.entry()
     }
 
     /// As [`LogBatch::append`], also signed by `cosigner` (a key handover).
@@ -486,7 +506,7 @@ impl<'v> LogBatch<'v> {
         details: Value,
         private: Option<Value>,
         cosigner: Option<&Zeroizing<[u8; 32]>>,
-    ) -> Result<CustodyEntry> {
+    ) -> Result<()> {
         let record_prev = match record {
             Some(id) => self
                 .state(&id)?
@@ -511,7 +531,11 @@ impl<'v> LogBatch<'v> {
             private: private.as_ref().map(Private::commitment),
         };
         let text = serde_json::to_string(&event).expect("events serialize");
-        let (_, sig) = sshsig::sign_raw(self.signer.seed, NAMESPACE, text.as_bytes());
+        let seed = self.signer.seed;
+        let sig = self
+            .key_pair
+            .get_or_insert_with(|| sshsig::BatchSigner::new(seed))
+            .sign_raw(NAMESPACE, text.as_bytes());
         let cosig = cosigner.map(|seed| {
             sshsig::sign_raw(seed, NAMESPACE, text.as_bytes())
                 .1
@@ -534,13 +558,12 @@ impl<'v> LogBatch<'v> {
             cosig,
             private,
         };
-        let entry = stored.entry()?;
         self.stored.push((seq, stored));
         self.head = Head {
             next: seq + 1,
             last: hash,
         };
-        Ok(entry)
+        Ok(())
     }
 
     /// A record arriving from another vault brings its chain; its own events follow it.

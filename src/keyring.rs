@@ -312,6 +312,13 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Parses a slot's plaintext as a keyring (for the fuzz target: the parser of decrypted
+/// slots, without scrypt in the way). True if it is a well-formed keyring.
+#[doc(hidden)]
+pub fn parses_as_keyring(plaintext: &[u8]) -> bool {
+    Keyring::decode(plaintext).is_ok()
+}
+
 /// How long opening one slot should take on this machine. Both slots are opened at once
 /// on two threads, so an unlock takes about this long, while a guesser pays for both.
 const SLOT_TARGET: std::time::Duration = std::time::Duration::from_millis(900);

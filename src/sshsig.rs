@@ -70,6 +70,27 @@ pub fn sign_raw(
     (public, sig)
 }
 
+/// An Ed25519 key pair built once for a batch of signatures (building it from the seed
+/// costs as much as a signature). ring does not wipe it: keep it only while signing.
+pub struct BatchSigner(Ed25519KeyPair);
+
+impl BatchSigner {
+    pub fn new(seed: &Zeroizing<[u8; 32]>) -> BatchSigner {
+        BatchSigner(
+            Ed25519KeyPair::from_seed_unchecked(&seed[..]).expect("a 32-byte seed is valid"),
+        )
+    }
+
+    /// As [`sign_raw`], without rebuilding the key pair.
+    pub fn sign_raw(&self, namespace: &str, message: &[u8]) -> [u8; 64] {
+        self.0
+            .sign(&signed_data(namespace, message))
+            .as_ref()
+            .try_into()
+            .expect("64-byte signature")
+    }
+}
+
 /// Checks a bare signature made by [`sign_raw`].
 pub fn verify_raw(public: &[u8; 32], namespace: &str, message: &[u8], sig: &[u8]) -> bool {
     UnparsedPublicKey::new(&signature::ED25519, public)

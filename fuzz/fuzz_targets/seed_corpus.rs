@@ -1,6 +1,8 @@
-//! Writes a genuine bundle tar stream, signed by the sender the `bundle_stream` target
-//! trusts, into `corpus/bundle_stream/`, so the fuzzer starts past the signature check.
-use std::io::Write;
+//! Writes genuine seeds: a bundle tar stream signed by the sender the `bundle_stream` target
+//! trusts (with a valid chain of custody), so the fuzzer starts past the signature and
+//! custody checks; its manifest and chain; a record body; a keyring file that opens with the
+//! `keyring` target's passphrase, and its plaintext; an ingest line.
+use std::io::{Read, Write};
 
 fn main() {
     let seed = zeroize::Zeroizing::new([9u8; 32]);
@@ -9,8 +11,34 @@ fn main() {
     let id = "00112233445566778899aabbccddeeff";
     let part = b"a short testimony".to_vec();
     let hex = |b: &[u8]| amanat::seal::sha256(b).iter().map(|x| format!("{x:02x}")).collect::<String>();
+    // The chain: added, then exported in this bundle as this id, both by the sender.
+    let line = amanat::sshkey::ed25519_line(&public);
+    let event = |kind: &str, prev: &str, record_prev: Option<&str>, details: String| {
+        format!(
+            r#"{{"amanat_custody":1,"kind":"{kind}","time":"2026-01-01T00:00:00Z","signer":"{line}","prev":"{prev}","record":"{id}","record_prev":{},"details":{details},"private":null}}"#,
+            record_prev.map(|p| format!("\"{p}\"")).unwrap_or("null".into())
+        )
+    };
+    let e0 = event(
+        "record-added",
+        &"0".repeat(64),
+        None,
+        format!(r#"{{"parts":[{{"index":0,"kind":"testimony","sha256":"{}","size":{}}}],"via":"add"}}"#, hex(&part), part.len()),
+    );
+    let h0 = hex(e0.as_bytes());
+    let e1 = event(
+        "record-exported",
+        &h0,
+        Some(&h0),
+        format!(r#"{{"as":"{id}","bundle":"{id}","to":[]}}"#),
+    );
+    let entry = |e: &str| {
+        let sig = amanat::sshsig::sign(&seed, amanat::audit::NAMESPACE, e.as_bytes());
+        format!(r#"{{"event":{},"signature":{}}}"#, json_str(e), json_str(&sig))
+    };
+    let custody = format!("[{},{}]", entry(&e0), entry(&e1));
     let record = format!(
-        r#"{{"id":"{id}","created":"2026-01-01T00:00:00Z","title":"t","tags":[],"witness":null,"language":null,"place":null,"date":null,"interviewer":null,"note":null,"parts":[{{"kind":"testimony","name":"t.txt","path":"records/{id}/parts/t.txt","size":{},"sha256":"{}","original_sha256":null,"removed":null}}],"custody":[]}}"#,
+        r#"{{"id":"{id}","created":"2026-01-01T00:00:00Z","title":"t","tags":[],"witness":null,"language":null,"place":null,"date":null,"interviewer":null,"note":null,"parts":[{{"kind":"testimony","name":"t.txt","path":"records/{id}/parts/t.txt","size":{},"sha256":"{}","original_sha256":null,"removed":null}}],"custody":{custody}}}"#,
         part.len(),
         hex(&part)
     );
@@ -45,5 +73,62 @@ fn main() {
     std::fs::File::create("corpus/bundle_stream/genuine.tar").unwrap().write_all(&bytes).unwrap();
     std::fs::create_dir_all("corpus/manifest").unwrap();
     std::fs::write("corpus/manifest/genuine.json", &manifest).unwrap();
-    println!("wrote corpus/bundle_stream/genuine.tar ({} bytes)", bytes.len());
+    std::fs::create_dir_all("corpus/custody").unwrap();
+    std::fs::write("corpus/custody/genuine.json", &custody).unwrap();
+    std::fs::create_dir_all("corpus/ingest_line").unwrap();
+    std::fs::write(
+        "corpus/ingest_line/genuine.jsonl",
+        r#"{"title":"Testimony","tags":["camp"],"witness":"W-1","language":"kk","place":"Ürümqi","date":"2019-03-04","interviewer":"A.K.","note":"n","testimony":"t.txt","attachments":["a.jpg"]}"#,
+    )
+    .unwrap();
+
+    // A record body, as the records tree holds it once opened.
+    let rid = amanat::RecordId::from_slice(&[7u8; 16]).unwrap();
+    let body = amanat::record::RecordBody {
+        id: rid,
+        created: 1_700_000_000,
+        meta: amanat::record::Metadata {
+            title: "t".into(),
+            tags: vec!["camp".into()],
+            witness: Some("W-1".into()),
+            language: None,
+            place: Some("p".into()),
+            date: None,
+            interviewer: None,
+            note: None,
+        },
+        parts: vec![amanat::record::Part {
+            kind: amanat::record::PartKind::Testimony,
+            name: "t.txt".into(),
+            size: part.len() as u64,
+            sha256: amanat::seal::sha256(&part),
+            storage: amanat::record::Storage::Inline(part.clone()),
+        }],
+        provenance: vec![],
+    };
+    std::fs::create_dir_all("corpus/records").unwrap();
+    std::fs::write("corpus/records/genuine.body", &body.encode()[..]).unwrap();
+
+    // A keyring at work factor 1 under the `keyring` target's passphrase, and its plaintext.
+    let pass = amanat::keyring::Passphrase::new("fuzz".into()).unwrap();
+    let k = amanat::keyring::Keyring::generate(false, vec![], vec![]).unwrap();
+    let file = amanat::keyring::seal_file(&k, &pass, Some(1)).unwrap();
+    std::fs::create_dir_all("corpus/keyring").unwrap();
+    std::fs::write("corpus/keyring/genuine.keyring", &file).unwrap();
+    for slot in 0..2 {
+        let s = &file[slot * amanat::keyring::SLOT_LEN..];
+        let len = u32::from_be_bytes(s[..4].try_into().unwrap()) as usize;
+        let d = age::Decryptor::new_buffered(&s[4..4 + len]).unwrap();
+        let id = age::scrypt::Identity::new(age::secrecy::SecretString::from("fuzz".to_string()));
+        if let Ok(mut r) = d.decrypt(std::iter::once(&id as &dyn age::Identity)) {
+            let mut plain = Vec::new();
+            r.read_to_end(&mut plain).unwrap();
+            std::fs::write("corpus/keyring/genuine.plain", &plain).unwrap();
+        }
+    }
+    println!("wrote corpus/bundle_stream/genuine.tar ({} bytes) and the other seeds", bytes.len());
+}
+
+fn json_str(s: &str) -> String {
+    serde_json::to_string(s).unwrap()
 }

@@ -454,7 +454,6 @@ impl Vault {
                     }),
                     Some(serde_json::json!({ "contact": contact_name })),
                 )
-                .map(|_| ())
             })?;
             objects.clear();
             if new_contact {

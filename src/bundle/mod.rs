@@ -84,7 +84,7 @@ pub(crate) fn log_export(
     contact: &str,
 ) -> crate::Result<Vec<crate::audit::CustodyEntry>> {
     let mut chain = log.chain(id)?;
-    chain.push(log.append(
+    chain.push(log.append_entry(
         crate::audit::kind::RECORD_EXPORTED,
         Some(id),
         serde_json::json!({

@@ -157,8 +157,7 @@ pub(crate) fn indexable_text(bytes: &[u8], truncated: bool) -> Option<Zeroizing<
         }
         Err(_) => return None,
     };
-    let normalized = Zeroizing::new(crate::text::normalize(valid));
-    Some(crate::text::distinct_words(&normalized))
+    Some(crate::text::index_words(valid))
 }
 
 impl Vault {
@@ -424,6 +423,7 @@ impl Vault {
                     .map(|h| serde_json::json!({ "identity_sealed_sha256": h }));
                 match std::mem::replace(&mut prep.arrival, Arrival::Added("")) {
                     Arrival::Added(via) => {
+                        log.fresh(prep.id);
                         log.append(
                             crate::audit::kind::RECORD_ADDED,
                             Some(prep.id),
