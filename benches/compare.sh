@@ -108,6 +108,28 @@ for i in $(seq "$RUNS"); do
   run age_loop sh -c 'for f in texts/*.txt; do age -r '"$R"' -o "enc/${f#texts/}.age" "$f"; done'
 done
 
+# --- 2b. A bundle of the ingested records: export and import ----------------------------
+SK2=$("$AMANAT" --vault v2 keys --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["signing_key"])')
+for i in $(seq "$RUNS"); do
+  rm -rf vq
+  "$AMANAT" --vault vq init --kdf-work-factor 10 2>/dev/null
+  QR=$("$AMANAT" --vault vq keys --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["recipient"])')
+  "$AMANAT" --vault v2 contact rm Q 2>/dev/null || true
+  "$AMANAT" --vault v2 contact add Q --recipient "$QR" 2>/dev/null
+  "$AMANAT" --vault vq contact add HQ --signing-key "$SK2" 2>/dev/null
+  rm -f many.amanat; sync
+  run amanat_export_many "$AMANAT" --vault v2 export --to Q --all -o many.amanat; sync
+  run amanat_import_many "$AMANAT" --vault vq import many.amanat --from HQ
+  run tar_age_many sh -c "tar c texts | age -r $R > many.age"; sync
+  run age_tar_x_many sh -c "mkdir -p mx && age -d -i key.txt many.age | tar x -C mx"; rm -rf mx many.age; sync
+done
+# Key lifecycle on the 10,000-record vault.
+printf 'bench passphrase two\n' > pass2
+run amanat_passwd "$AMANAT" --vault v2 passwd --kdf-work-factor 10 --new-passphrase-file pass2
+mv pass2 pass
+run amanat_rotate "$AMANAT" --vault v2 rotate
+run amanat_check_many "$AMANAT" --vault v2 check
+
 # --- 3. List and search at scale ----------------------------------------------------
 python3 - "$SCALE_N" "$INGEST_N" <<'PY'
 import json, sys
@@ -129,11 +151,19 @@ run amanat_check_scale "$AMANAT" --vault v3 check
 du_vault=$(du -sk v3 | cut -f1)
 du_plain=$(du -sk --apparent-size texts | cut -f1)
 
-# --- 4. Opening with the default (calibrated) KDF -------------------------------------
+run amanat_shred_scale "$AMANAT" --vault v3 shred --yes
+
+# --- 4. Opening with the default (calibrated) KDF; a duress unlock ------------------------
+printf 'duress passphrase\n' > dpass
+head -c $((BIG_MIB << 16)) /dev/urandom > some.bin   # 1/16 of the large file: records to wipe
 for i in $(seq "$RUNS"); do
   rm -rf v4
   run amanat_init_default "$AMANAT" --vault v4 init
+  "$AMANAT" --vault v4 add --title t some.bin >/dev/null
   run amanat_unlock_default "$AMANAT" --vault v4 keys
+  "$AMANAT" --vault v4 duress set --duress-passphrase-file dpass 2>/dev/null
+  run amanat_unlock_default_duress_set "$AMANAT" --vault v4 keys
+  run amanat_duress_unlock "$AMANAT" --vault v4 --passphrase-file dpass keys
 done
 
 echo "| what (median of $RUNS runs; peak RSS the max)      |      time |      peak RSS |"
@@ -153,13 +183,25 @@ row "unlock only (keys), $SCALE_N records, wf 10" amanat_unlock_only
 row "list --json, $SCALE_N records" amanat_list
 row "search (2 terms), $SCALE_N records" amanat_search
 row "check, $SCALE_N records (once)" amanat_check_scale
+row "export, $INGEST_N-record bundle (fsynced)" amanat_export_many
+row "tar c | age -r R, $INGEST_N files (no fsync)" tar_age_many
+row "import, $INGEST_N-record bundle (fsynced)" amanat_import_many
+row "age -d | tar x, $INGEST_N files (no fsync)" age_tar_x_many
+row "check, $INGEST_N records" amanat_check_many
+row "passwd, $INGEST_N records, wf 10 (once)" amanat_passwd
+row "rotate, $INGEST_N records (once)" amanat_rotate
+row "shred, $SCALE_N records (once)" amanat_shred_scale
 row "init, default calibrated KDF" amanat_init_default
 row "unlock, default calibrated KDF (keys)" amanat_unlock_default
+row "unlock, default KDF, duress set (keys)" amanat_unlock_default_duress_set
+row "duress unlock: wipe + empty vault (keys)" amanat_duress_unlock
 echo
 echo "add throughput vs age (no fsync):   $(ratio "$(secs age_big)" "$(secs amanat_add)")x"
 echo "add throughput vs age + fsync:      $(ratio "$(secs age_big_sync)" "$(secs amanat_add)")x"
 echo "export vs tar | age:                $(ratio "$(secs tar_age)" "$(secs amanat_export)")x"
 echo "import vs age -d | tar x:           $(ratio "$(secs age_tar_x)" "$(secs amanat_import)")x"
 echo "ingest vs per-file age loop:        $(ratio "$(secs age_loop)" "$(secs amanat_ingest)")x"
+echo "10k-record export vs tar c | age:  $(ratio "$(secs tar_age_many)" "$(secs amanat_export_many)")x"
+echo "10k-record import vs age -d | tar x: $(ratio "$(secs age_tar_x_many)" "$(secs amanat_import_many)")x"
 echo "ingest rate:                        $(python3 -c "print(int($INGEST_N/$(secs amanat_ingest)))") records/s"
 echo "vault of $SCALE_N records: $du_vault KiB on disk for $INGEST_N distinct testimony texts of $du_plain KiB"

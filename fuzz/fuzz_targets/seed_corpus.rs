@@ -61,7 +61,7 @@ fn main() {
         ("MANIFEST.json.sig".to_string(), sig.into_bytes()),
         ("SHA256SUMS".to_string(), sums.into_bytes()),
         (format!("records/{id}/record.json"), record.into_bytes()),
-        (format!("records/{id}/parts/t.txt"), part),
+        (format!("records/{id}/parts/t.txt"), part.clone()),
     ] {
         let mut h = tar::Header::new_gnu();
         h.set_size(data.len() as u64);
