@@ -51,34 +51,74 @@ pub fn distinct_words(normalized: &str) -> zeroize::Zeroizing<String> {
     out
 }
 
+/// A fast, non-cryptographic hasher for sets of words from local text (FxHash's mixing):
+/// SipHash's protection against chosen collisions buys nothing here and cost a tenth of
+/// ingest.
+#[derive(Default)]
+struct Fx(u64);
+
+impl std::hash::Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type WordSet<'a> = std::collections::HashSet<&'a str, std::hash::BuildHasherDefault<Fx>>;
+
+/// Appends the normalized form of one whitespace-free word to `out`: the same as
+/// [`normalize`], without allocating, for words already in NFKC that need no
+/// context-dependent lower-casing (final sigma) or dotted-i repair; others go through
+/// [`normalize`].
+fn normalize_word_into(word: &str, out: &mut String) {
+    let plain = word.is_ascii()
+        || (!word.contains(['\u{3a3}', '\u{130}', '\u{307}'])
+            && unicode_normalization::is_nfkc_quick(word.chars())
+                == unicode_normalization::IsNormalized::Yes);
+    if plain {
+        if word.is_ascii() {
+            out.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+        } else {
+            for c in word.chars() {
+                out.extend(c.to_lowercase());
+            }
+        }
+    } else {
+        out.push_str(&normalize(word));
+    }
+}
+
 /// `distinct_words(&normalize(text))`, computed by normalizing each distinct raw word once
 /// instead of the whole text: testimony repeats its words, and normalization is the costly
 /// part. Equal because whitespace separates words before and after normalization alike
 /// (NFKC can only add whitespace inside a word, e.g. U+00A8 → space + U+0308, so each
 /// normalized word is split again), and neither NFKC nor lower-casing acts across
-/// whitespace.
+/// whitespace (final sigma, the one context-dependent case, is looked at per word).
 pub fn index_words(text: &str) -> zeroize::Zeroizing<String> {
-    let mut raw_seen = std::collections::HashSet::new();
-    let mut seen = std::collections::HashSet::new();
-    let mut out = zeroize::Zeroizing::new(String::with_capacity(text.len() / 2));
-    let mut buf = zeroize::Zeroizing::new(String::new());
+    let mut raw_seen = WordSet::default();
+    let mut normalized = zeroize::Zeroizing::new(String::with_capacity(text.len()));
     for raw in text.split_whitespace() {
-        if !raw_seen.insert(raw) {
-            continue;
-        }
-        *buf = normalize(raw);
-        for w in buf.split_whitespace() {
-            if seen.insert(w.to_owned()) {
-                if !out.is_empty() {
-                    out.push(' ');
-                }
-                out.push_str(w);
-            }
+        if raw_seen.insert(raw) {
+            normalize_word_into(raw, &mut normalized);
+            normalized.push(' ');
         }
     }
-    // The owned copies in `seen` are index words: wipe them too.
-    for w in seen.drain() {
-        drop(zeroize::Zeroizing::new(w));
+    let mut seen = WordSet::default();
+    let mut out = zeroize::Zeroizing::new(String::with_capacity(normalized.len()));
+    for w in normalized.split_whitespace() {
+        if seen.insert(w) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(w);
+        }
     }
     out
 }
@@ -191,6 +231,7 @@ mod tests {
             "ÜRİMŞİDE ürimşide Мои\u{306} мой",
             "spacing accents: a\u{a8}b \u{b4}x \u{a8} ﷺ ﬁnal ＡＢＣ abc",
             "\u{3000}ideographic\u{3000}space and\u{a0}nbsp ⑴ ㍱",
+            "ΟΔΟΣ ΟΔΟΣΣ Σ ΣΑ όδος İstanbul i\u{307}x",
             "",
             "   ",
         ] {

@@ -38,6 +38,22 @@ pub(crate) fn rotating_path(keyring: &Path) -> PathBuf {
     keyring.with_file_name(name)
 }
 
+/// Records per rotation transaction, and the object bytes after which a batch is committed
+/// early (so a crash loses little work).
+const ROTATE_BATCH: usize = 256;
+const ROTATE_BATCH_BYTES: u64 = 256 << 20;
+
+/// One record re-sealed, not yet stored.
+struct Resealed {
+    id: RecordId,
+    body: Vec<u8>,
+    catalog: Vec<u8>,
+    search: Vec<(sled::IVec, Vec<u8>)>,
+    new_objects: Vec<ObjectId>,
+    old_objects: Vec<ObjectId>,
+    objects_size: u64,
+}
+
 /// What `rotate` did.
 #[derive(Debug, serde::Serialize)]
 pub struct RotateReport {
@@ -193,13 +209,36 @@ impl Vault {
             .keys()
             .filter_map(|k| k.ok().and_then(|k| RecordId::from_slice(&k)))
             .collect();
+        // Records move in batches: one transaction and one sync per batch, not per record.
+        let mut batch: Vec<Resealed> = Vec::new();
+        let mut batch_bytes = 0u64;
+        let mut batches = 0;
         for (i, id) in ids.iter().enumerate() {
-            match self.rotate_record(*id, &r, &mut report) {
-                Ok(()) => {}
+            match self.reseal_record(*id, &r, &mut report) {
+                Ok(Some(x)) => {
+                    batch_bytes += x.objects_size;
+                    batch.push(x);
+                }
+                Ok(None) => {}
                 Err(Error::Damaged { what, .. }) => report.damaged.push(format!("{id}: {what}")),
-                Err(e) => return Err(e),
+                Err(e) => {
+                    for x in &batch {
+                        let _ = self.store.delete_objects(&x.new_objects);
+                    }
+                    return Err(e);
+                }
             }
             crash_point(&format!("rotate-record-{}", i + 1));
+            if batch.len() >= ROTATE_BATCH
+                || batch_bytes >= ROTATE_BATCH_BYTES
+                || i + 1 == ids.len()
+            {
+                report.records += batch.len();
+                self.commit_resealed(std::mem::take(&mut batch), &r)?;
+                batch_bytes = 0;
+                batches += 1;
+                crash_point(&format!("rotate-batch-{batches}"));
+            }
             progress(i + 1, ids.len());
         }
 
@@ -260,16 +299,17 @@ impl Vault {
             .is_some_and(|e| e.kind == kind::KEYS_ROTATED && e.new_signer() == Some(new_line)))
     }
 
-    /// Re-seals one record to the new keys, unless that was done already.
-    fn rotate_record(
+    /// Re-seals one record's values to the new keys (its new objects already written and
+    /// pending), unless that was done already.
+    fn reseal_record(
         &self,
         id: RecordId,
         r: &Rotation<'_>,
         report: &mut RotateReport,
-    ) -> Result<()> {
+    ) -> Result<Option<Resealed>> {
         let s = &self.store;
         let Some(sealed_body) = s.records.get(id.0)? else {
-            return Ok(());
+            return Ok(None);
         };
         let (oc, nc) = (&r.old.catalog_key, &r.new.catalog_key);
         let catalog_v = s.catalog.get(id.0)?;
@@ -281,7 +321,7 @@ impl Vault {
                 .is_some_and(|v| nc.open(catalog::DOMAIN_CATALOG, &id.0, v).is_ok()),
         };
         if done {
-            return Ok(());
+            return Ok(None);
         }
         let entry_plain = catalog_v
             .as_ref()
@@ -296,7 +336,8 @@ impl Vault {
 
         let mut new_objects: Vec<ObjectId> = Vec::new();
         let mut old_objects: Vec<ObjectId> = Vec::new();
-        let body_value = match &r.old_identity {
+        let mut objects_size = 0;
+        let body = match &r.old_identity {
             None => sealed_body.to_vec(),
             Some(oi) => {
                 let result = self.reseal_body(
@@ -309,9 +350,10 @@ impl Vault {
                     report,
                 );
                 match result {
-                    Ok((value, objects_size)) => {
+                    Ok((value, size)) => {
+                        objects_size = size;
                         entry.objects = new_objects.iter().map(|o| o.0).collect();
-                        entry.sealed_size = value.len() as u64 + objects_size;
+                        entry.sealed_size = value.len() as u64 + size;
                         value
                     }
                     Err(e) => {
@@ -321,7 +363,7 @@ impl Vault {
                 }
             }
         };
-        let catalog_value = nc.seal(catalog::DOMAIN_CATALOG, &id.0, &entry.encode());
+        let catalog = nc.seal(catalog::DOMAIN_CATALOG, &id.0, &entry.encode());
         let mut search = Vec::new();
         for kv in s.search.scan_prefix(id.0) {
             let (k, v) = kv?;
@@ -332,34 +374,59 @@ impl Vault {
                 search.push((k.clone(), nc.seal(catalog::DOMAIN_SEARCH, &k, &p)));
             }
         }
+        Ok(Some(Resealed {
+            id,
+            body,
+            catalog,
+            search,
+            new_objects,
+            old_objects,
+            objects_size,
+        }))
+    }
+
+    /// Stores a batch of re-sealed records, each with its `record-resealed` event, in one
+    /// transaction; then deletes their old objects.
+    fn commit_resealed(&self, batch: Vec<Resealed>, r: &Rotation<'_>) -> Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let s = &self.store;
         let mut log = self.rotation_log(r);
-        log.append_signed(
-            kind::RECORD_RESEALED,
-            Some(id),
-            serde_json::json!({ "new_signer": sshkey::ed25519_line(&r.new.signing_public) }),
-            None,
-            Some(r.new.signing_seed()),
-        )?;
+        let new_line = sshkey::ed25519_line(&r.new.signing_public);
+        for x in &batch {
+            log.append_signed(
+                kind::RECORD_RESEALED,
+                Some(x.id),
+                serde_json::json!({ "new_signer": new_line }),
+                None,
+                Some(r.new.signing_seed()),
+            )?;
+        }
         let sealed_log = log.seal();
         let result = (
             &s.records, &s.catalog, &s.search, &s.pending, &s.audit, &s.custody, &s.meta,
         )
             .transaction(|(rt, ct, st, pt, a, cu, m)| {
-                rt.insert(&id.0[..], &body_value[..])?;
-                ct.insert(&id.0[..], &catalog_value[..])?;
-                for (k, v) in &search {
-                    st.insert(k.clone(), &v[..])?;
-                }
-                for o in &new_objects {
-                    pt.remove(&o.0[..])?;
-                }
-                for o in &old_objects {
-                    pt.insert(&o.0[..], &[][..])?;
+                for x in &batch {
+                    rt.insert(&x.id.0[..], &x.body[..])?;
+                    ct.insert(&x.id.0[..], &x.catalog[..])?;
+                    for (k, v) in &x.search {
+                        st.insert(k.clone(), &v[..])?;
+                    }
+                    for o in &x.new_objects {
+                        pt.remove(&o.0[..])?;
+                    }
+                    for o in &x.old_objects {
+                        pt.insert(&o.0[..], &[][..])?;
+                    }
                 }
                 sealed_log.apply(a, cu, m)
             });
         if let Err(e) = result {
-            let _ = s.delete_objects(&new_objects);
+            for x in &batch {
+                let _ = s.delete_objects(&x.new_objects);
+            }
             return Err(match e {
                 TransactionError::Abort(e) => e,
                 TransactionError::Storage(e) => e.into(),
@@ -367,8 +434,9 @@ impl Vault {
         }
         log.committed();
         s.sync()?;
-        s.delete_objects(&old_objects)?;
-        report.records += 1;
+        for x in &batch {
+            s.delete_objects(&x.old_objects)?;
+        }
         Ok(())
     }
 
