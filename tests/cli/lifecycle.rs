@@ -254,6 +254,7 @@ fn the_duress_passphrase_destroys_the_real_vault_and_opens_an_empty_decoy() {
         "--duress-passphrase-file",
         dp.to_str().unwrap(),
     ]);
+    assert!(env.ok(&["audit", "--json"]).contains("\"duress-set\""));
     let after = fs::read(env.vault.join("keyring")).unwrap();
     assert_eq!(
         shape(&after),
