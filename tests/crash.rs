@@ -221,25 +221,10 @@ fn killed_at_random_moments_nothing_acknowledged_is_lost() {
     let dir = tempfile::tempdir().unwrap();
     let mut main = World::new(dir.path(), "main");
     let hq = World::new(dir.path(), "hq");
-    // A collector sealing to `main`, and a sender whose bundles `main` imports.
-    let keys: serde_json::Value = serde_json::from_str(&main.ok(&["keys", "--json"])).unwrap();
+    // A collector sealing to `main`, and a sender whose bundles `main` imports. Both know
+    // `main`'s recipient, which `rotate` replaces: they follow it (`follow`), as a user must
+    // after a rotation (README, "Passphrase, keys and emergencies").
     let collector = World::new_bare(dir.path(), "collector");
-    collector.ok(&[
-        "init",
-        "--kdf-work-factor",
-        "10",
-        "--collector",
-        "--recipient",
-        keys["recipient"].as_str().unwrap(),
-    ]);
-    let ck: serde_json::Value = serde_json::from_str(&collector.ok(&["keys", "--json"])).unwrap();
-    main.ok(&[
-        "contact",
-        "add",
-        "field",
-        "--signing-key",
-        ck["signing_key"].as_str().unwrap(),
-    ]);
     let hk: serde_json::Value = serde_json::from_str(&hq.ok(&["keys", "--json"])).unwrap();
     main.ok(&[
         "contact",
@@ -248,13 +233,39 @@ fn killed_at_random_moments_nothing_acknowledged_is_lost() {
         "--signing-key",
         hk["signing_key"].as_str().unwrap(),
     ]);
-    hq.ok(&[
-        "contact",
-        "add",
-        "main",
-        "--recipient",
-        keys["recipient"].as_str().unwrap(),
-    ]);
+    let mut followed = String::new();
+    let follow = |main: &World, collector: &World, followed: &mut String| {
+        let keys: serde_json::Value = serde_json::from_str(&main.ok(&["keys", "--json"])).unwrap();
+        let r = keys["recipient"].as_str().unwrap().to_owned();
+        if *followed == r {
+            return;
+        }
+        // The collector is empty here (every export step sends all it holds): set it up
+        // again, sealing to the new key.
+        let _ = fs::remove_dir_all(&collector.vault);
+        collector.ok(&[
+            "init",
+            "--kdf-work-factor",
+            "10",
+            "--collector",
+            "--recipient",
+            &r,
+        ]);
+        let ck: serde_json::Value =
+            serde_json::from_str(&collector.ok(&["keys", "--json"])).unwrap();
+        let _ = main.run(&["contact", "rm", "field"]);
+        main.ok(&[
+            "contact",
+            "add",
+            "field",
+            "--signing-key",
+            ck["signing_key"].as_str().unwrap(),
+        ]);
+        let _ = hq.run(&["contact", "rm", "main"]);
+        hq.ok(&["contact", "add", "main", "--recipient", &r]);
+        *followed = r;
+    };
+    follow(&main, &collector, &mut followed);
 
     // How long each operation takes when not killed, to spread the kills over its run.
     let mut typical: BTreeMap<&str, Duration> = BTreeMap::new();
@@ -469,6 +480,7 @@ fn killed_at_random_moments_nothing_acknowledged_is_lost() {
             e.0 += 1;
         }
         main.verify(&what);
+        follow(&main, &collector, &mut followed);
     }
     eprintln!("crash harness: (killed, finished) per operation: {counts:?}");
     eprintln!(

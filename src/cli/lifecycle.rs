@@ -164,6 +164,7 @@ pub fn rotate(g: &Global, a: RotateArgs) -> anyhow::Result<u8> {
             r.identities_kept
         );
         eprintln!("Give partners the new signing key above: bundles from this vault are now signed with it.");
+        eprintln!("Collectors and partners that seal to this vault must use the new recipient above: what is sealed to the old one can no longer be opened here.");
         for d in &r.damaged {
             eprintln!("amanat: warning: not re-sealed, damaged: {d}");
         }

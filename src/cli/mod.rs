@@ -73,7 +73,8 @@ enum Command {
     Audit(audit::AuditArgs),
     /// Change the passphrase; the old keyring's bytes are overwritten in place
     Passwd(lifecycle::PasswdArgs),
-    /// New keys: re-seal every record, object, catalog entry and log entry to them (resumable)
+    /// New keys: re-seal every record, object, catalog entry and log entry to them (resumable).
+    /// Transfer what collectors hold first: what is sealed to the old key cannot be opened after
     Rotate(lifecycle::RotateArgs),
     /// Emergency: destroy the keyring at once so nothing can be opened (--all: remove everything)
     Shred(lifecycle::ShredArgs),
