@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The scale run of issue #7: a vault of 100,000 records (2 KiB testimonies) carrying 10 GiB
-# of attachments (1,000 records with a 10 MiB attachment each); then open, list, search,
+# of attachments (1,024 records with a 10 MiB attachment each); then open, list, search,
 # check and an export of 1,000 records (100 of them with attachments, 1 GiB), each timed
 # once with its peak RSS, and the disk usage against the plaintext.
 # Usage: benches/scale.sh [RECORDS] [ATTACHED] [MIB_EACH]   (defaults 100000 1000 10)
 # Needs 35 GB free in $BENCH_DIR (default: a fresh directory under /var/tmp, removed at end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N=${1:-100000}; ATTACHED=${2:-1000}; MIB=${3:-10}
+N=${1:-100000}; ATTACHED=${2:-1024}; MIB=${3:-10}
 
 cargo build --release --quiet
 work=${BENCH_DIR:-$(mktemp -d /var/tmp/amanat-scale.XXXXXX)}
@@ -57,7 +57,7 @@ plain_kib=$(( $(du -sk --apparent-size texts | cut -f1) * N / 10000 + ATTACHED *
 echo
 echo "| what | time | peak RSS |"
 echo "| --- | ---: | ---: |"
-t "ingest $N records, $((ATTACHED * MIB / 1024)) GiB of attachments" "$A" --vault v ingest scale.jsonl
+t "ingest $N records, $ATTACHED × $MIB MiB of attachments" "$A" --vault v ingest scale.jsonl
 t "open and unlock (keys), work factor 10" "$A" --vault v keys
 t "list --json" "$A" --vault v list --json
 t "search (2 terms)" "$A" --vault v search "乌鲁木齐 teacher"
