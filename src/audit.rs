@@ -661,10 +661,7 @@ impl<'v> LogBatch<'v> {
         let s = self.store;
         (&s.audit, &s.custody, &s.meta)
             .transaction(|(a, c, m)| sealed.apply(a, c, m))
-            .map_err(|e| match e {
-                sled::transaction::TransactionError::Abort(e) => e,
-                sled::transaction::TransactionError::Storage(e) => e.into(),
-            })?;
+            .map_err(Error::from_transaction)?;
         self.committed();
         s.sync()
     }

@@ -163,7 +163,6 @@ impl Vault {
         key: &[u8],
         value: Option<Vec<u8>>,
     ) -> Result<()> {
-        use sled::transaction::TransactionError;
         use sled::Transactional;
         let sealed_log = log.seal();
         let s = &self.store;
@@ -175,10 +174,7 @@ impl Vault {
                 };
                 sealed_log.apply(a, cu, m)
             })
-            .map_err(|e| match e {
-                TransactionError::Abort(e) => e,
-                TransactionError::Storage(e) => e.into(),
-            })?;
+            .map_err(Error::from_transaction)?;
         log.committed();
         self.store.sync()
     }

@@ -134,6 +134,14 @@ impl Error {
         }
     }
 
+    /// The error of a failed sled transaction: ours if we aborted it, else sled's.
+    pub(crate) fn from_transaction(e: sled::transaction::TransactionError<Error>) -> Error {
+        match e {
+            sled::transaction::TransactionError::Abort(e) => e,
+            sled::transaction::TransactionError::Storage(e) => e.into(),
+        }
+    }
+
     /// Classifies an I/O error: a full disk becomes [`Error::DiskFull`].
     pub fn io(context: impl Into<String>, source: io::Error) -> Error {
         if is_disk_full(&source) {

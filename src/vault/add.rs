@@ -9,7 +9,6 @@ use std::fs::File;
 use std::io::Read;
 use std::path::PathBuf;
 
-use sled::transaction::TransactionError;
 use sled::Transactional;
 use zeroize::Zeroizing;
 
@@ -479,10 +478,7 @@ impl Vault {
                 for prep in &batch {
                     let _ = s.delete_objects(&prep.objects);
                 }
-                Err(match e {
-                    TransactionError::Abort(e) => e,
-                    TransactionError::Storage(e) => e.into(),
-                })
+                Err(Error::from_transaction(e))
             }
         }
     }

@@ -2,7 +2,6 @@
 use std::collections::HashSet;
 use std::io;
 
-use sled::transaction::TransactionError;
 use sled::Transactional;
 
 use super::Vault;
@@ -178,10 +177,7 @@ impl Vault {
                 }
                 sealed_log.apply(a, cu, m)
             })
-            .map_err(|e| match e {
-                TransactionError::Abort(e) => e,
-                TransactionError::Storage(e) => e.into(),
-            })?;
+            .map_err(Error::from_transaction)?;
         log.committed();
         s.sync()?;
         s.delete_objects(objects)?;

@@ -239,17 +239,7 @@ impl LockedVault {
         Store::replace_with_empty(&paths.root, &decoy.vault_id)?;
         let store = Store::open(&paths.root)?;
         let vault = Vault::assemble(paths, store, decoy, slot)?;
-        let mut log = vault.log();
-        log.append(
-            kind::VAULT_CREATED,
-            None,
-            serde_json::json!({
-                "vault": hex::encode(vault.keyring.vault_id),
-                "collector": vault.keyring.collector,
-            }),
-            None,
-        )?;
-        log.commit()?;
+        vault.log_created()?;
         Ok(vault)
     }
 }

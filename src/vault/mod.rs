@@ -143,17 +143,7 @@ impl LockedVault {
         let vault = Vault::assemble(paths, store, keyring, slot)?;
         // The log's first event, before the keyring exists: a vault without a keyring is an
         // interrupted init, so no usable vault ever lacks it.
-        let mut log = vault.log();
-        log.append(
-            crate::audit::kind::VAULT_CREATED,
-            None,
-            serde_json::json!({
-                "vault": hex::encode(vault.keyring.vault_id),
-                "collector": vault.keyring.collector,
-            }),
-            None,
-        )?;
-        log.commit()?;
+        vault.log_created()?;
         crate::durable::write_atomic(&keyring_path, &sealed)?;
         Ok(vault)
     }
@@ -235,6 +225,21 @@ impl Vault {
             audit: std::sync::Mutex::new(head),
             slot,
         })
+    }
+
+    /// Logs the vault's first event, `vault-created`.
+    fn log_created(&self) -> Result<()> {
+        let mut log = self.log();
+        log.append(
+            crate::audit::kind::VAULT_CREATED,
+            None,
+            serde_json::json!({
+                "vault": hex::encode(self.keyring.vault_id),
+                "collector": self.keyring.collector,
+            }),
+            None,
+        )?;
+        log.commit()
     }
 
     /// Starts a batch of audit events; it holds the log until committed or dropped.

@@ -466,6 +466,11 @@ impl Vault {
             },
             other => other,
         };
+        // Where the part went, for the custody log (kept in the vault only).
+        let to = std::path::absolute(path)
+            .unwrap_or_else(|_| path.to_owned())
+            .display()
+            .to_string();
         match fs::metadata(path) {
             Ok(md) if !md.is_file() => {
                 if md.is_dir() {
@@ -479,14 +484,7 @@ impl Vault {
                     .open(path)
                     .map_err(|e| Error::output(path, e))?;
                 let mut w = io::BufWriter::new(f);
-                self.log_read(
-                    id,
-                    part,
-                    &std::path::absolute(path)
-                        .unwrap_or_else(|_| path.to_owned())
-                        .display()
-                        .to_string(),
-                )?;
+                self.log_read(id, part, &to)?;
                 let view = self.read_part(id, part, &mut w).map_err(fix_path)?;
                 w.flush().map_err(|e| Error::output(path, e))?;
                 return Ok(view);
@@ -499,14 +497,7 @@ impl Vault {
             }
             _ => {}
         }
-        self.log_read(
-            id,
-            part,
-            &std::path::absolute(path)
-                .unwrap_or_else(|_| path.to_owned())
-                .display()
-                .to_string(),
-        )?;
+        self.log_read(id, part, &to)?;
         crate::durable::create_via_temp(path, |f| {
             let mut w = crate::durable::ThreadedWriter::new(f);
             let view = self.read_part(id, part, &mut w).map_err(fix_path)?;

@@ -14,7 +14,6 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use sled::transaction::TransactionError;
 use sled::Transactional;
 use zeroize::Zeroizing;
 
@@ -427,10 +426,7 @@ impl Vault {
             for x in &batch {
                 let _ = s.delete_objects(&x.new_objects);
             }
-            return Err(match e {
-                TransactionError::Abort(e) => e,
-                TransactionError::Storage(e) => e.into(),
-            });
+            return Err(Error::from_transaction(e));
         }
         log.committed();
         s.sync()?;
