@@ -468,10 +468,44 @@ impl<'v> LogBatch<'v> {
 
     fn state(&mut self, id: &RecordId) -> Result<&mut Option<RecordCustody>> {
         if !self.states.contains_key(id) {
-            let s = record_state(self.store, self.key, id)?;
+            let s = match record_state(self.store, self.key, id) {
+                Ok(s) => s,
+                // A damaged state (check reports it) must not block removing or reading the
+                // record: rebuild what the log itself knows.
+                Err(Error::Damaged { .. }) => Some(self.rebuild_state(id)?),
+                Err(e) => return Err(e),
+            };
             self.states.insert(*id, s);
         }
         Ok(self.states.get_mut(id).expect("inserted above"))
+    }
+
+    /// A record's custody state as this vault's log records it (the chain it was imported
+    /// with, which only the state held, is lost).
+    fn rebuild_state(&self, id: &RecordId) -> Result<RecordCustody> {
+        let want = id.to_hex();
+        let mut st = RecordCustody::default();
+        for kv in self.store.audit.iter() {
+            let (k, v) = kv?;
+            let Ok(s) = open_stored(self.key, &k, &v) else {
+                continue;
+            };
+            let Some(ev) = Event::parse(&s.event) else {
+                continue;
+            };
+            if ev.record.as_deref() == Some(want.as_str()) {
+                st.seqs.push(u64::from_be_bytes(
+                    k.as_ref().try_into().unwrap_or([0xff; 8]),
+                ));
+                if ev.kind != kind::RECORD_EXPORTED {
+                    st.head = Some(sha256(s.event.as_bytes()));
+                }
+                if ev.kind == kind::RECORD_REMOVED {
+                    st = RecordCustody::default();
+                }
+            }
+        }
+        Ok(st)
     }
 
     /// Appends an event, signed now; about `record` if given. `private` details stay in the
@@ -902,8 +936,16 @@ fn verify_chain_of_log(
                     seq,
                 );
             }
-            if ev.kind != kind::RECORD_EXPORTED {
-                record_heads.insert(r.clone(), hash);
+            match ev.kind.as_str() {
+                // An export is a leaf of the record's chain; after a removal, the same id may
+                // come back only by a new import, which starts from the imported chain.
+                kind::RECORD_EXPORTED => {}
+                kind::RECORD_REMOVED => {
+                    record_heads.remove(r);
+                }
+                _ => {
+                    record_heads.insert(r.clone(), hash);
+                }
             }
         }
         last = hash;

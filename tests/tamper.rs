@@ -375,3 +375,22 @@ fn flipped_bytes_anywhere_are_detected_and_confined() {
     }
     eprintln!("tamper: outcomes {tally:#?}");
 }
+
+#[test]
+fn a_record_whose_custody_state_is_damaged_can_still_be_read_and_removed() {
+    let lab = Lab::new();
+    lab.reset();
+    let mut key = Vec::new();
+    lab.with_vault(|v| key = amanat::vault::check::testing::flip_value(v, "custody", 3, 5));
+    let id = hex::encode(&key[..16]);
+    let (code, damaged, _, _) = lab.check();
+    assert_eq!((code, damaged), (Some(1), vec![id.clone()]));
+    // Reading it appends an event that links to the log's own record of it.
+    let (t, _) = &lab.records[&id];
+    assert_eq!(lab.run(&["get", &id, "testimony", "-o", "-"]).stdout, *t);
+    assert!(lab.run(&["rm", &id]).status.success());
+    let o = lab.run(&["audit", "--verify"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    let (code, damaged, broken, err) = lab.check();
+    assert_eq!((code, damaged.len(), broken), (Some(0), 0, false), "{err}");
+}

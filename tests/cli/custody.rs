@@ -198,6 +198,11 @@ fn every_kind_of_event_is_logged_and_the_log_verifies() {
             "record-imported"
         ]
     );
+    // Removed, then imported again from the same bundle: a new chain, and the log verifies.
+    partner.ok(&["rm", &pid]);
+    partner.ok(&["import", hq.out("b.amanat").to_str().unwrap()]);
+    partner.ok(&["audit", "--verify"]);
+    partner.ok(&["check"]);
     // Where the documenter wrote the part and the contact's name stay in the vault.
     let dump = partner.ok(&["show", &pid, "--json"]);
     assert!(
