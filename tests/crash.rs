@@ -12,20 +12,8 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::cargo::CommandCargoExt;
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        // xorshift64*
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
+mod common;
+use common::Rng;
 
 /// One vault and what it must hold: record title → (testimony, attachment).
 struct World {
@@ -202,20 +190,8 @@ fn spawn(mut c: Command) -> Child {
 
 #[test]
 fn killed_at_random_moments_nothing_acknowledged_is_lost() {
-    let kills: usize = std::env::var("AMANAT_CRASH_KILLS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(24);
-    let seed: u64 = std::env::var("AMANAT_CRASH_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-                | 1
-        });
+    let kills: usize = common::env_number("AMANAT_CRASH_KILLS", 24);
+    let seed = common::seed("AMANAT_CRASH_SEED");
     eprintln!("crash harness: {kills} kills, AMANAT_CRASH_SEED={seed}");
     let mut rng = Rng(seed);
     let dir = tempfile::tempdir().unwrap();

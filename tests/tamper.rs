@@ -13,20 +13,10 @@ use amanat::keyring::Passphrase;
 use amanat::{LockedVault, VaultPaths};
 use assert_cmd::cargo::CommandCargoExt;
 
-const PASS: &str = "tamper test passphrase";
+mod common;
+use common::{copy_dir, files_below, Rng};
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
+const PASS: &str = "tamper test passphrase";
 
 struct Lab {
     dir: tempfile::TempDir,
@@ -155,34 +145,6 @@ impl Lab {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
-    }
-}
-
-fn files_below(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(rd) = fs::read_dir(dir) {
-        for e in rd.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                out.extend(files_below(&p));
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 fn flip_file(path: &Path, at: u64, bit: u64) -> u64 {
     let mut b = fs::read(path).unwrap();
     let i = (at % b.len() as u64) as usize;
@@ -193,20 +155,8 @@ fn flip_file(path: &Path, at: u64, bit: u64) -> u64 {
 
 #[test]
 fn flipped_bytes_anywhere_are_detected_and_confined() {
-    let flips: u64 = std::env::var("AMANAT_TAMPER_FLIPS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(6);
-    let seed: u64 = std::env::var("AMANAT_TAMPER_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-                | 1
-        });
+    let flips: u64 = common::env_number("AMANAT_TAMPER_FLIPS", 6);
+    let seed = common::seed("AMANAT_TAMPER_SEED");
     eprintln!("tamper: {flips} flips per kind, AMANAT_TAMPER_SEED={seed}");
     let mut rng = Rng(seed);
     let lab = Lab::new();

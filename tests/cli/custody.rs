@@ -2,13 +2,13 @@
 //! and a record's custody travels with it from vault to vault.
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::Path;
 use std::process::Command;
 
 use amanat::audit::tamper;
 use amanat::keyring::Passphrase;
 use amanat::{LockedVault, Vault, VaultPaths};
 
+use crate::common::copy_dir;
 use crate::util::{Env, PASS};
 
 fn json(env: &Env, args: &[&str]) -> serde_json::Value {
@@ -31,18 +31,6 @@ fn with_vault(env: &Env, f: impl FnOnce(&Vault)) {
         .unlock(&Passphrase::new(PASS.into()).unwrap())
         .unwrap();
     f(&v);
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
-    }
 }
 
 /// A documenter's vault and a partner's, each knowing the other.

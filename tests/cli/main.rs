@@ -1,4 +1,6 @@
 //! Integration tests that drive the `amanat` binary, one module per concern.
+#[path = "../common/mod.rs"]
+mod common;
 mod util;
 
 mod bundles;

@@ -147,21 +147,7 @@ impl Env {
     }
 }
 
-/// Every file below `dir`.
-pub fn files_below(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(rd) = fs::read_dir(dir) {
-        for e in rd.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                out.extend(files_below(&p));
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
-}
+pub use crate::common::files_below;
 
 /// The SHA-256 of bytes, in hex.
 pub fn sha256_hex(b: &[u8]) -> String {
