@@ -81,6 +81,18 @@ impl World {
         p
     }
 
+    /// Writes the inputs of the record called `title` and returns its `add` arguments.
+    fn add_args(&self, title: &str) -> Vec<String> {
+        let (t, a) = World::content(title);
+        let tp = self.input("t.txt", &t);
+        let ap = self.input("a.bin", &a);
+        ["add", "--title", title, "--testimony"]
+            .iter()
+            .map(|x| x.to_string())
+            .chain([tp.display().to_string(), ap.display().to_string()])
+            .collect()
+    }
+
     /// Record content derived from its title, so any record found can be checked.
     fn content(title: &str) -> (Vec<u8>, Vec<u8>) {
         let t = format!("testimony of {title}").into_bytes();
@@ -162,6 +174,10 @@ impl World {
             "{what}: keyring.new left"
         );
     }
+}
+
+fn strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
 }
 
 /// Spawns, waits `delay`, kills with SIGKILL; returns whether it had already finished
@@ -270,20 +286,10 @@ fn killed_at_random_moments_nothing_acknowledged_is_lost() {
         let (finished, took) = match op {
             "add" => {
                 let title = format!("add-{name}");
-                let (t, a) = World::content(&title);
-                let tp = main.input("t.txt", &t);
-                let ap = main.input("a.bin", &a);
-                let c = main.cmd(&[
-                    "add",
-                    "--title",
-                    &title,
-                    "--testimony",
-                    tp.to_str().unwrap(),
-                    ap.to_str().unwrap(),
-                ]);
+                let c = main.cmd(&strs(&main.add_args(&title)));
                 let r = kill_after(spawn(c), delay);
                 if r.0 {
-                    main.truth.insert(title, (t, a));
+                    main.truth.insert(title.clone(), World::content(&title));
                 }
                 r
             }
@@ -316,17 +322,7 @@ fn killed_at_random_moments_nothing_acknowledged_is_lost() {
                 let mut titles = Vec::new();
                 for k in 0..3 {
                     let title = format!("imp-{name}-{k}");
-                    let (t, a) = World::content(&title);
-                    let tp = hq.input("t.txt", &t);
-                    let ap = hq.input("a.bin", &a);
-                    let id = hq.ok(&[
-                        "add",
-                        "--title",
-                        &title,
-                        "--testimony",
-                        tp.to_str().unwrap(),
-                        ap.to_str().unwrap(),
-                    ]);
+                    let id = hq.ok(&strs(&hq.add_args(&title)));
                     titles.push((title, id.trim().to_owned()));
                 }
                 let b = hq.dir.join(format!("b{name}.amanat"));
@@ -355,17 +351,7 @@ fn killed_at_random_moments_nothing_acknowledged_is_lost() {
                 let mut titles = Vec::new();
                 for k in 0..2 {
                     let title = format!("col-{name}-{k}");
-                    let (t, a) = World::content(&title);
-                    let tp = collector.input("t.txt", &t);
-                    let ap = collector.input("a.bin", &a);
-                    collector.ok(&[
-                        "add",
-                        "--title",
-                        &title,
-                        "--testimony",
-                        tp.to_str().unwrap(),
-                        ap.to_str().unwrap(),
-                    ]);
+                    collector.ok(&strs(&collector.add_args(&title)));
                     titles.push(title);
                 }
                 let before = collector.listed_count();
