@@ -17,11 +17,11 @@ use std::sync::MutexGuard;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sled::transaction::{ConflictableTransactionError, TransactionalTree};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 use crate::id::{random_bytes, RecordId};
+use crate::journal::{Ops, TreeId};
 use crate::seal::sha256;
 use crate::sshkey;
 use crate::sshsig;
@@ -397,6 +397,8 @@ pub(crate) struct Signer<'v> {
 pub(crate) struct LogBatch<'v> {
     store: &'v Store,
     key: &'v SymmetricKey,
+    /// Seals the journal frame of [`LogBatch::commit`] (the vault's catalog key).
+    journal_key: &'v SymmetricKey,
     signer: Signer<'v>,
     guard: MutexGuard<'v, Head>,
     head: Head,
@@ -414,23 +416,18 @@ pub(crate) struct SealedLog {
 }
 
 impl SealedLog {
-    pub(crate) fn apply(
-        &self,
-        audit: &TransactionalTree,
-        custody: &TransactionalTree,
-        meta: &TransactionalTree,
-    ) -> std::result::Result<(), ConflictableTransactionError<Error>> {
+    /// Adds the batch's writes to a transaction.
+    pub(crate) fn add_to(&self, ops: &mut Ops) {
         for (k, v) in &self.audit {
-            audit.insert(&k[..], &v[..])?;
+            ops.insert(TreeId::Audit, k, v.clone());
         }
         for (k, v) in &self.custody {
             match v {
-                Some(v) => custody.insert(&k[..], &v[..])?,
-                None => custody.remove(&k[..])?,
-            };
+                Some(v) => ops.insert(TreeId::Custody, k, v.clone()),
+                None => ops.remove(TreeId::Custody, k),
+            }
         }
-        meta.insert(HEAD_KEY, &self.head[..])?;
-        Ok(())
+        ops.insert(TreeId::Meta, HEAD_KEY, self.head.clone());
     }
 }
 
@@ -445,6 +442,7 @@ impl<'v> LogBatch<'v> {
     pub(crate) fn new(
         store: &'v Store,
         key: &'v SymmetricKey,
+        journal_key: &'v SymmetricKey,
         signer: Signer<'v>,
         guard: MutexGuard<'v, Head>,
     ) -> LogBatch<'v> {
@@ -452,6 +450,7 @@ impl<'v> LogBatch<'v> {
         LogBatch {
             store,
             key,
+            journal_key,
             signer,
             guard,
             head,
@@ -690,12 +689,10 @@ impl<'v> LogBatch<'v> {
 
     /// Commits the batch on its own and makes it durable.
     pub(crate) fn commit(self) -> Result<()> {
-        use sled::Transactional;
-        let sealed = self.seal();
+        let mut ops = Ops::new();
+        self.seal().add_to(&mut ops);
         let s = self.store;
-        (&s.audit, &s.custody, &s.meta)
-            .transaction(|(a, c, m)| sealed.apply(a, c, m))
-            .map_err(Error::from_transaction)?;
+        s.apply(&ops, self.journal_key)?;
         self.committed();
         s.sync()
     }

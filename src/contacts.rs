@@ -163,18 +163,14 @@ impl Vault {
         key: &[u8],
         value: Option<Vec<u8>>,
     ) -> Result<()> {
-        use sled::Transactional;
-        let sealed_log = log.seal();
-        let s = &self.store;
-        (&s.contacts, &s.audit, &s.custody, &s.meta)
-            .transaction(|(c, a, cu, m)| {
-                match &value {
-                    Some(v) => c.insert(key, &v[..])?,
-                    None => c.remove(key)?,
-                };
-                sealed_log.apply(a, cu, m)
-            })
-            .map_err(Error::from_transaction)?;
+        use crate::journal::{Ops, TreeId};
+        let mut ops = Ops::new();
+        match value {
+            Some(v) => ops.insert(TreeId::Contacts, key, v),
+            None => ops.remove(TreeId::Contacts, key),
+        }
+        log.seal().add_to(&mut ops);
+        self.apply(&ops)?;
         log.committed();
         self.store.sync()
     }

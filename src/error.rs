@@ -73,6 +73,9 @@ pub enum Error {
     /// Vault-wide damage not tied to one record (database structure, catalog of unknown id).
     #[error("the vault is damaged: {0}")]
     VaultDamaged(String),
+    /// sled's files are damaged or lost writes; the journal can recreate them.
+    #[error("the database is damaged: {0}")]
+    DatabaseDamaged(String),
     /// A bundle failed verification; nothing was imported.
     #[error("bundle rejected: {0}")]
     BundleRejected(String),
@@ -114,6 +117,7 @@ impl Error {
             Error::DiskFull => "free some space and run the command again; the vault is unchanged",
             Error::Damaged { .. } => "restore the record from a backup or a partner's copy; other records are unaffected",
             Error::VaultDamaged(_) => "run `amanat check` to see what is affected, and restore from a backup",
+            Error::DatabaseDamaged(_) => "run `amanat rebuild` to recreate the database from the journal (records, catalog, contacts and the custody log), then `amanat check`",
             Error::BundleRejected(_) => "do not trust this file; ask the sender to send it again; nothing was imported",
             Error::UnknownSigner(_) => "compare the fingerprint with the sender over another channel, then add them with `amanat contact add NAME --signing-key 'ssh-ed25519 …'` or pass --trust-signer",
             Error::CannotOpen(_) => "open it on a device that holds the right key (headquarters or the identity custodian)",

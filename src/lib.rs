@@ -24,6 +24,7 @@ pub mod durable;
 pub mod error;
 pub mod id;
 pub mod ingest;
+pub mod journal;
 pub mod keyring;
 pub mod record;
 pub mod seal;

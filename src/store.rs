@@ -8,15 +8,23 @@ use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
 
+use sled::Transactional;
+
 use crate::durable::{sync_dir, sync_tree, ThreadedWriter};
 use crate::error::{Error, Result};
 use crate::id::ObjectId;
+use crate::journal::{self, Inspection, Journal, Ops, TreeId};
+use crate::symmetric::SymmetricKey;
 
 /// The first line of `<vault>/VERSION`.
 pub const VERSION_LINE: &str = "amanat-vault 1";
 /// Beside the database: a sealed copy of the audit log's head, so that a database that
 /// silently lost its newest writes (sled drops a damaged log tail when it opens) is noticed.
 pub const HEAD_FILE: &str = "head";
+/// Held locked (flock) by the process that has the vault open.
+pub const LOCK_FILE: &str = "lock";
+/// Where a replacement database is built before it is moved into place.
+const STAGE: &str = "decoy";
 /// sled's page cache; the 1 GiB default would show in RSS (DESIGN.md).
 const CACHE_CAPACITY: u64 = 32 * 1024 * 1024;
 
@@ -42,6 +50,61 @@ pub struct Store {
     pub custody: sled::Tree,
     /// A sealed copy of the audit log's head, written to `<vault>/head` at the next sync.
     head_copy: std::sync::Mutex<Option<Vec<u8>>>,
+    /// The journal, once the vault is unlocked (FORMAT.md, "Journal").
+    journal: std::sync::Mutex<JournalSlot>,
+    _lock: File,
+}
+
+enum JournalSlot {
+    Open(Journal),
+    /// To be rewritten from the database at unlock; the reason, unless it is simply new.
+    Rewrite(Option<String>),
+}
+
+/// What [`Store::rebuild`] did.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct RebuildReport {
+    /// Journal frames replayed, frame 0 included.
+    pub frames: u64,
+    /// Records in the rebuilt database.
+    pub records: usize,
+    /// Damage found in the journal: writes that could not be replayed.
+    pub damage: Vec<String>,
+}
+
+/// Takes the vault's process lock, or says who holds it.
+pub fn lock(root: &Path) -> Result<File> {
+    let f = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(root.join(LOCK_FILE))
+        .map_err(|e| Error::io(format!("opening {}", root.join(LOCK_FILE).display()), e))?;
+    use rustix::fs::{flock, FlockOperation};
+    match flock(&f, FlockOperation::NonBlockingLockExclusive) {
+        Ok(()) => Ok(f),
+        Err(e) if e == rustix::io::Errno::WOULDBLOCK => Err(Error::InUse),
+        Err(e) => Err(Error::io("locking the vault", e.into())),
+    }
+}
+
+fn tree_index(t: TreeId) -> usize {
+    t as usize - 1
+}
+
+/// sled's name of each tree.
+fn tree_name(t: TreeId) -> &'static str {
+    match t {
+        TreeId::Records => "records",
+        TreeId::Catalog => "catalog",
+        TreeId::Search => "search",
+        TreeId::Meta => "meta",
+        TreeId::Contacts => "contacts",
+        TreeId::Audit => "audit",
+        TreeId::Custody => "custody",
+        TreeId::Pending => "pending",
+    }
 }
 
 fn db_config(root: &Path) -> sled::Config {
@@ -73,7 +136,7 @@ impl Store {
             &root.join("VERSION"),
             format!("{VERSION_LINE}\n").as_bytes(),
         )?;
-        let store = Store::open_db(root)?;
+        let store = Store::open_db(root, lock(root)?)?;
         store.meta.insert("vault-id", &vault_id[..])?;
         store.sync()?;
         if let Some(parent) = root.parent() {
@@ -86,6 +149,29 @@ impl Store {
 
     /// Opens an existing store: version check first, then the lock, then the sweep.
     pub fn open(root: &Path) -> Result<Store> {
+        Store::check_version(root)?;
+        Store::finish_replacement(root)?;
+        if !root.join("db").is_dir() {
+            return Err(Error::DatabaseDamaged(
+                "the database directory is missing".into(),
+            ));
+        }
+        let lock = lock(root)?;
+        let store = Store::open_db(root, lock).map_err(|e| match e {
+            Error::InUse => Error::InUse,
+            e @ Error::DatabaseDamaged(_) => e,
+            other => Error::DatabaseDamaged(format!(
+                "{} does not open ({other})",
+                root.join("db").display()
+            )),
+        })?;
+        store.inspect_journal()?;
+        store.sweep()?;
+        Ok(store)
+    }
+
+    /// Reads `<vault>/VERSION`: a vault, and one this version understands.
+    pub fn check_version(root: &Path) -> Result<()> {
         let version = match fs::read_to_string(root.join("VERSION")) {
             Ok(v) => v,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -100,15 +186,43 @@ impl Store {
                 root.join("VERSION").display()
             )));
         }
-        Store::finish_replacement(root)?;
-        if !root.join("db").is_dir() {
-            return Err(Error::VaultDamaged(
-                "the database directory is missing".into(),
-            ));
-        }
-        let store = Store::open_db(root)?;
-        store.sweep()?;
-        Ok(store)
+        Ok(())
+    }
+
+    /// Compares the journal with the database's record of it: cuts off a frame whose
+    /// transaction never finished, refuses a database that lost confirmed writes.
+    fn inspect_journal(&self) -> Result<()> {
+        let state = self
+            .meta
+            .get(journal::META_KEY)?
+            .and_then(|v| journal::State::decode(&v));
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(self.root.join(journal::FILE))
+            .ok();
+        let slot = match journal::inspect(file.as_ref(), state) {
+            Inspection::Matches { state, end } => {
+                let j = Journal::new(file.expect("inspected"), state, end);
+                j.truncate_tail()
+                    .map_err(|e| Error::io("repairing the journal", e))?;
+                JournalSlot::Open(j)
+            }
+            Inspection::Rewrite(reason) => JournalSlot::Rewrite(state.map(|_| reason)),
+            Inspection::DatabaseBehind { database, journal } => {
+                return Err(Error::DatabaseDamaged(format!(
+                    "it lost writes it had made durable (it ends at journal frame {database}, the journal at {journal} or later)"
+                )))
+            }
+        };
+        *self.journal_slot() = slot;
+        Ok(())
+    }
+
+    fn journal_slot(&self) -> std::sync::MutexGuard<'_, JournalSlot> {
+        self.journal
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Replaces the database and objects by an empty store with the same vault id (a
@@ -117,13 +231,22 @@ impl Store {
     /// finished by the next open ([`Store::finish_replacement`]).
     pub fn replace_with_empty(root: &Path, vault_id: &[u8; 16]) -> Result<()> {
         let tmp = root.join("tmp");
-        let stage = tmp.join("decoy");
+        let stage = tmp.join(STAGE);
         if stage.exists() {
             fs::remove_dir_all(&stage).map_err(|e| Error::io("clearing tmp/decoy", e))?;
         }
         drop(Store::create(&stage, vault_id)?);
         let ctx = |e| Error::io("replacing the vault", e);
         let tag = hex::encode(crate::id::random_bytes::<6>());
+        // The journal goes first: a journal without its database is rewritten at the next
+        // unlock, a database without its journal is not rebuilt from it.
+        if root.join(journal::FILE).exists() {
+            fs::rename(
+                root.join(journal::FILE),
+                tmp.join(format!("wipe-journal-{tag}")),
+            )
+            .map_err(ctx)?;
+        }
         for d in ["db", "objects"] {
             if root.join(d).exists() {
                 fs::rename(root.join(d), tmp.join(format!("wipe-{d}-{tag}"))).map_err(ctx)?;
@@ -137,7 +260,7 @@ impl Store {
 
     /// Completes [`Store::replace_with_empty`] if a crash left `db` or `objects` missing.
     fn finish_replacement(root: &Path) -> Result<()> {
-        let stage = root.join("tmp").join("decoy");
+        let stage = root.join("tmp").join(STAGE);
         let mut moved = false;
         for d in ["db", "objects"] {
             if !root.join(d).exists() && stage.join(d).is_dir() {
@@ -152,19 +275,21 @@ impl Store {
         Ok(())
     }
 
-    fn open_db(root: &Path) -> Result<Store> {
+    fn open_db(root: &Path, lock: File) -> Result<Store> {
         let db = db_config(root).open()?;
         Ok(Store {
             root: root.to_owned(),
-            records: db.open_tree("records")?,
-            catalog: db.open_tree("catalog")?,
-            search: db.open_tree("search")?,
-            pending: db.open_tree("pending")?,
-            meta: db.open_tree("meta")?,
-            contacts: db.open_tree("contacts")?,
-            audit: db.open_tree("audit")?,
-            custody: db.open_tree("custody")?,
+            records: db.open_tree(tree_name(TreeId::Records))?,
+            catalog: db.open_tree(tree_name(TreeId::Catalog))?,
+            search: db.open_tree(tree_name(TreeId::Search))?,
+            pending: db.open_tree(tree_name(TreeId::Pending))?,
+            meta: db.open_tree(tree_name(TreeId::Meta))?,
+            contacts: db.open_tree(tree_name(TreeId::Contacts))?,
+            audit: db.open_tree(tree_name(TreeId::Audit))?,
+            custody: db.open_tree(tree_name(TreeId::Custody))?,
             head_copy: std::sync::Mutex::new(None),
+            journal: std::sync::Mutex::new(JournalSlot::Rewrite(None)),
+            _lock: lock,
             db,
         })
     }
@@ -187,8 +312,18 @@ impl Store {
 
     /// Flushes sled and fsyncs its files and every directory in it.
     pub fn sync(&self) -> Result<()> {
+        // Only frames committed before the flush are durable in sled after it.
+        let committed = match &*self.journal_slot() {
+            JournalSlot::Open(j) => Some(j.seq()),
+            JournalSlot::Rewrite(_) => None,
+        };
         self.db.flush()?;
         sync_tree(&self.root.join("db"))?;
+        crate::vault::lifecycle::crash_point("database-synced");
+        if let (Some(seq), JournalSlot::Open(j)) = (committed, &mut *self.journal_slot()) {
+            j.confirm(seq)
+                .map_err(|e| Error::io("writing the journal", e))?;
+        }
         // Only after the database is durable: the copy may lag it, never lead it.
         let pending = self
             .head_copy
@@ -208,6 +343,227 @@ impl Store {
             .head_copy
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(sealed);
+    }
+
+    /// Commits `ops` in one sled transaction, after appending them to the journal as one
+    /// frame sealed with `key` (the catalog key). Not yet durable: see [`Store::sync`].
+    pub(crate) fn apply(&self, ops: &Ops, key: &SymmetricKey) -> Result<()> {
+        let mut slot = self.journal_slot();
+        let JournalSlot::Open(j) = &mut *slot else {
+            return Err(Error::VaultDamaged(
+                "the journal is not open (the vault is not unlocked)".into(),
+            ));
+        };
+        let state = j
+            .append(key, ops)
+            .map_err(|e| Error::io("writing the journal", e))?;
+        crate::vault::lifecycle::crash_point("journal-appended");
+        let trees = [
+            &self.records,
+            &self.catalog,
+            &self.search,
+            &self.meta,
+            &self.contacts,
+            &self.audit,
+            &self.custody,
+            &self.pending,
+        ];
+        let result = trees[..].transaction(|views| {
+            for op in &ops.0 {
+                let t = &views[tree_index(op.tree)];
+                match &op.value {
+                    Some(v) => t.insert(op.key.as_slice(), v.as_slice())?,
+                    None => t.remove(op.key.as_slice())?,
+                };
+            }
+            views[tree_index(TreeId::Meta)].insert(journal::META_KEY, &state.encode()[..])?;
+            Ok(())
+        });
+        match result {
+            Ok(()) => j
+                .committed(state)
+                .map_err(|e| Error::io("writing the journal", e)),
+            Err(e) => {
+                let _ = j.abandon();
+                Err(Error::from_transaction(e))
+            }
+        }
+    }
+
+    /// After unlock: checks that the journal is sealed with `key` for this vault, and
+    /// rewrites it from the database if it is not, or if opening found it missing or
+    /// damaged. Returns why it was rewritten, unless it was simply created.
+    pub fn attach_journal(
+        &self,
+        key: &SymmetricKey,
+        vault_id: &[u8; 16],
+    ) -> Result<Option<String>> {
+        let reason = match &*self.journal_slot() {
+            JournalSlot::Open(j) => {
+                if journal::vault_of(j.file(), key) == Some(*vault_id) {
+                    return Ok(None);
+                }
+                Some("the journal is sealed with other keys".to_string())
+            }
+            JournalSlot::Rewrite(reason) => reason.clone(),
+        };
+        self.rewrite_journal(key, vault_id)?;
+        Ok(reason)
+    }
+
+    /// Writes a new journal holding the database as it is (FORMAT.md, "Journal",
+    /// "Rewriting"): after a key rotation, to drop what removed records left in it, or to
+    /// repair it. Returns the new journal's size in bytes.
+    pub fn rewrite_journal(&self, key: &SymmetricKey, vault_id: &[u8; 16]) -> Result<u64> {
+        let mut slot = self.journal_slot();
+        let tmp = self.root.join("tmp").join(format!(
+            "journal-{}",
+            hex::encode(crate::id::random_bytes::<6>())
+        ));
+        let ctx = |e| Error::io("writing the journal", e);
+        let written = (|| {
+            let f = OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&tmp)
+                .map_err(ctx)?;
+            let mut w = io::BufWriter::with_capacity(1 << 20, f);
+            let items = TreeId::JOURNALED.into_iter().flat_map(|t| {
+                self.tree(t).iter().filter_map(move |kv| match kv {
+                    Ok((k, _)) if t == TreeId::Meta && k.as_ref() == journal::META_KEY => None,
+                    Ok((k, v)) => Some(Ok((t, k.to_vec(), v.to_vec()))),
+                    Err(e) => Some(Err(io::Error::other(e.to_string()))),
+                })
+            });
+            let state = journal::write_snapshot(&mut w, key, vault_id, items).map_err(ctx)?;
+            let f = w.into_inner().map_err(|e| ctx(e.into_error()))?;
+            f.sync_all().map_err(ctx)?;
+            Ok(state)
+        })();
+        let state = match written {
+            Ok(s) => s,
+            Err(e) => {
+                let _ = fs::remove_file(&tmp);
+                return Err(e);
+            }
+        };
+        let path = self.root.join(journal::FILE);
+        fs::rename(&tmp, &path).map_err(ctx)?;
+        sync_dir(&self.root)?;
+        self.meta.insert(journal::META_KEY, &state.encode()[..])?;
+        self.db.flush()?;
+        sync_tree(&self.root.join("db"))?;
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&path)
+            .map_err(ctx)?;
+        let end = file.metadata().map_err(ctx)?.len();
+        *slot = JournalSlot::Open(Journal::new(file, state, end));
+        Ok(end)
+    }
+
+    /// Reads the whole journal: every frame must authenticate and the last must be the one
+    /// the database recorded. Returns what is wrong, for `check`.
+    pub fn verify_journal(&self, key: &SymmetricKey) -> Result<Vec<String>> {
+        let slot = self.journal_slot();
+        let JournalSlot::Open(j) = &*slot else {
+            return Ok(vec!["the journal is not open".into()]);
+        };
+        let mut f = File::open(self.root.join(journal::FILE))
+            .map_err(|e| Error::io("reading the journal", e))?;
+        let reading = journal::read_all(&mut f, key, &mut |_| Ok(()))
+            .map_err(|e| Error::io("reading the journal", e))?;
+        let mut problems = reading.damage;
+        if reading.last != j.seq() {
+            problems.push(format!(
+                "the journal ends at frame {}, the database at {}",
+                reading.last,
+                j.seq()
+            ));
+        }
+        Ok(problems)
+    }
+
+    /// Recreates the database of the vault at `root` from its journal without reading
+    /// sled's files: replays every intact frame into a new database, then moves it into
+    /// place (the old one goes to `tmp/`). `vault_id` comes from the unlocked keyring.
+    pub fn rebuild(root: &Path, key: &SymmetricKey, vault_id: &[u8; 16]) -> Result<RebuildReport> {
+        Store::check_version(root)?;
+        let _lock = lock(root)?;
+        let mut file = File::open(root.join(journal::FILE)).map_err(|e| {
+            if e.kind() == io::ErrorKind::NotFound {
+                Error::VaultDamaged("the vault has no journal to rebuild from".into())
+            } else {
+                Error::io("reading the journal", e)
+            }
+        })?;
+        if journal::vault_of(&file, key) != Some(*vault_id) {
+            return Err(Error::VaultDamaged(
+                "the journal's first frame does not open with this keyring: it is damaged or belongs to another vault; nothing was changed".into(),
+            ));
+        }
+        let tmp = root.join("tmp");
+        let stage = tmp.join(STAGE);
+        if stage.exists() {
+            fs::remove_dir_all(&stage).map_err(|e| Error::io("clearing tmp/decoy", e))?;
+        }
+        fs::create_dir_all(&stage).map_err(|e| Error::io("creating tmp/decoy", e))?;
+        let db = db_config(&stage).open()?;
+        let trees = TreeId::JOURNALED
+            .iter()
+            .map(|t| db.open_tree(tree_name(*t)).map(|tree| (*t, tree)))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let reading = journal::read_all(&mut file, key, &mut |ops| {
+            for op in ops {
+                let (_, t) = trees
+                    .iter()
+                    .find(|(id, _)| *id == op.tree)
+                    .expect("journaled tree");
+                let r = match op.value {
+                    Some(v) => t.insert(op.key, v).map(drop),
+                    None => t.remove(op.key).map(drop),
+                };
+                r.map_err(|e| io::Error::other(e.to_string()))?;
+            }
+            Ok(())
+        })
+        .map_err(|e| Error::io("reading the journal", e))?;
+        let meta = db.open_tree("meta")?;
+        meta.insert("vault-id", &vault_id[..])?;
+        let records = db.open_tree("records")?.len();
+        db.flush()?;
+        drop(trees);
+        drop(meta);
+        drop(db);
+        sync_tree(&stage.join("db"))?;
+        let ctx = |e| Error::io("moving the rebuilt database into place", e);
+        if root.join("db").exists() {
+            let tag = hex::encode(crate::id::random_bytes::<6>());
+            fs::rename(root.join("db"), tmp.join(format!("wipe-db-{tag}"))).map_err(ctx)?;
+        }
+        crate::vault::lifecycle::crash_point("rebuild-moved-aside");
+        fs::rename(stage.join("db"), root.join("db")).map_err(ctx)?;
+        sync_dir(root)?;
+        sync_dir(&tmp)?;
+        Ok(RebuildReport {
+            frames: reading.frames,
+            records,
+            damage: reading.damage,
+        })
+    }
+
+    fn tree(&self, t: TreeId) -> &sled::Tree {
+        match t {
+            TreeId::Records => &self.records,
+            TreeId::Catalog => &self.catalog,
+            TreeId::Search => &self.search,
+            TreeId::Meta => &self.meta,
+            TreeId::Contacts => &self.contacts,
+            TreeId::Audit => &self.audit,
+            TreeId::Custody => &self.custody,
+            TreeId::Pending => &self.pending,
+        }
     }
 
     /// The head file's bytes, if any.

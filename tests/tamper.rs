@@ -1,7 +1,9 @@
 //! Tamper suite: bytes flipped at random offsets in every kind of file the vault keeps
-//! (object files, the database's values and its files, the keyring, the audit log). `check`
-//! must detect the damage and name the records it hits, every other record must still read
-//! back byte-identical, and nothing may panic.
+//! (object files, the database's values and its files, the journal, the keyring, the audit
+//! log). `check` must detect the damage and name the records it hits, every other record
+//! must still read back byte-identical, and nothing may panic. Damage to the database (its
+//! values or sled's own files) is then undone by `rebuild` from the journal, with every
+//! record back; damage to the journal by `rebuild --journal`.
 //!
 //! `AMANAT_TAMPER_FLIPS` sets flips per kind (default 6); `AMANAT_TAMPER_SEED` replays.
 use std::collections::BTreeMap;
@@ -119,6 +121,42 @@ impl Lab {
         }
     }
 
+    /// `rebuild` recreates the database from the journal: check passes, every record is
+    /// listed and reads back byte-identical.
+    fn rebuild_restores_all(&self, what: &str) {
+        let o = self.run(&["rebuild"]);
+        assert!(
+            o.status.success(),
+            "{what}: rebuild failed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let (code, damaged, broken, err) = self.check();
+        assert_eq!(
+            code,
+            Some(0),
+            "{what}: check after rebuild: {damaged:?} {broken} {err}"
+        );
+        self.all_listed(what);
+        self.others_read(&[], what);
+    }
+
+    /// `list --json` names every record.
+    fn all_listed(&self, what: &str) {
+        let o = self.run(&["list", "--json"]);
+        let listed: Vec<String> = serde_json::from_slice::<serde_json::Value>(&o.stdout)
+            .unwrap_or_default()
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|r| r["id"].as_str().unwrap().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        for id in self.records.keys() {
+            assert!(listed.contains(id), "{what}: record {id} is not listed");
+        }
+    }
+
     /// `check --json`: (exit code, damaged record ids, whether the audit log broke).
     fn check(&self) -> (Option<i32>, Vec<String>, bool, String) {
         let o = self.run(&["check", "--json"]);
@@ -200,6 +238,8 @@ fn flipped_bytes_anywhere_are_detected_and_confined() {
             assert_eq!(damaged, vec![id.clone()], "{what}");
             lab.others_read(&damaged, &what);
             count("database value", &format!("{tree}: named its record"));
+            // The journal still holds the value as it was written.
+            lab.rebuild_restores_all(&what);
         }
     }
 
@@ -217,6 +257,7 @@ fn flipped_bytes_anywhere_are_detected_and_confined() {
         assert!(broken && damaged.len() <= 1, "{what}: {damaged:?}");
         lab.others_read(&[], &what);
         count("audit log", "broken event reported");
+        lab.rebuild_restores_all(&what);
     }
 
     // The keyring: either the flip hit a slot's padding or the filler (opens, everything
@@ -244,8 +285,9 @@ fn flipped_bytes_anywhere_are_detected_and_confined() {
     }
 
     // sled's own files: sled refuses a damaged log (the whole database), or drops a damaged
-    // tail, which the head file beside it reveals; a flip in unused space is harmless. Never
-    // a silent loss, never a panic.
+    // tail, which the journal (or the head file) reveals; a flip in unused space is
+    // harmless. Never a silent loss, never a panic; and `rebuild` recreates the database
+    // from the journal with every record in it.
     for _ in 0..flips * 3 {
         lab.reset();
         let files: Vec<PathBuf> = files_below(&lab.vault().join("db"));
@@ -264,64 +306,55 @@ fn flipped_bytes_anywhere_are_detected_and_confined() {
         let (code, damaged, broken, err) = lab.check();
         match code {
             Some(0) => {
-                let listed = lab.run(&["list", "--json"]);
-                let n = serde_json::from_slice::<serde_json::Value>(&listed.stdout)
-                    .unwrap()
-                    .as_array()
-                    .unwrap()
-                    .len();
-                assert_eq!(
-                    n,
-                    lab.records.len(),
-                    "{what}: a record vanished without a word"
-                );
+                lab.all_listed(&what);
                 lab.others_read(&[], &what);
                 count("database file", "harmless");
+                continue;
             }
             Some(1) => {
                 assert!(broken || !damaged.is_empty(), "{what}");
-                let known: Vec<String> = damaged.clone();
-                let o = lab.run(&["list", "--json"]);
-                let listed: Vec<String> = serde_json::from_slice::<serde_json::Value>(&o.stdout)
-                    .unwrap_or_default()
-                    .as_array()
-                    .map(|a| {
-                        a.iter()
-                            .map(|r| r["id"].as_str().unwrap().to_owned())
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let missing: Vec<String> = lab
-                    .records
-                    .keys()
-                    .filter(|id| !listed.contains(id))
-                    .cloned()
-                    .collect();
-                assert!(
-                    missing.is_empty() || broken,
-                    "{what}: records lost silently"
-                );
-                let mut hit = known;
-                hit.extend(missing);
-                lab.others_read(&hit, &what);
-                count(
-                    "database file",
-                    if broken {
-                        "lost writes reported"
-                    } else {
-                        "named records"
-                    },
-                );
+                count("database file", "check named the damage");
             }
             Some(2) => {
                 assert!(
-                    err.contains("database") || err.contains("damaged"),
+                    err.contains("database") && err.contains("amanat rebuild"),
                     "{what}: {err}"
                 );
                 count("database file", "refused to open: database damaged");
             }
             other => panic!("{what}: exit {other:?}: {err}"),
         }
+        lab.rebuild_restores_all(&what);
+    }
+
+    // The journal: check reports the damage, every record still reads, and rewriting the
+    // journal from the database repairs it.
+    for _ in 0..flips * 2 {
+        lab.reset();
+        let f = lab.vault().join("journal");
+        let i = flip_file(&f, rng.next(), rng.next());
+        let what = format!("journal flipped at {i} (seed {seed})");
+        let o = lab.run(&["check"]);
+        let (code, out) = (o.status.code(), String::from_utf8_lossy(&o.stdout));
+        let err = String::from_utf8_lossy(&o.stderr);
+        match code {
+            Some(1) => {
+                assert!(out.contains("JOURNAL DAMAGED"), "{what}: {out}");
+                assert!(err.contains("rebuild --journal"), "{what}: {err}");
+                count("journal", "check reported it");
+            }
+            // Damage at the journal's end is seen at open, and the journal rewritten.
+            Some(0) => {
+                assert!(err.contains("rewritten from the database"), "{what}: {err}");
+                count("journal", "rewritten at open, with a warning");
+            }
+            other => panic!("{what}: exit {other:?}: {err}"),
+        }
+        lab.all_listed(&what);
+        lab.others_read(&[], &what);
+        let o = lab.run(&["rebuild", "--journal"]);
+        assert!(o.status.success(), "{what}");
+        assert_eq!(lab.check().0, Some(0), "{what}: after rebuild --journal");
     }
     eprintln!("tamper: outcomes {tally:#?}");
 }

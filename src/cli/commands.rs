@@ -568,6 +568,12 @@ pub fn check(v: &Vault, a: CheckArgs) -> anyhow::Result<u8> {
                 b.seq, b.why
             ))?;
         }
+        let journal: String = report
+            .journal
+            .iter()
+            .map(|what| format!("JOURNAL DAMAGED: {what}\n"))
+            .collect();
+        print(&journal)?;
         eprintln!(
             "Checked {} records, {} parts, {} bytes, {} audit events: {} damaged{}.",
             report.records,
@@ -581,6 +587,11 @@ pub fn check(v: &Vault, a: CheckArgs) -> anyhow::Result<u8> {
                 String::new()
             }
         );
+        if !report.journal.is_empty() {
+            eprintln!("The records are unaffected: `amanat rebuild --journal` rewrites the journal from the database.");
+        } else if !report.ok() {
+            eprintln!("Damage in the database itself (not in object files) may be undone by `amanat rebuild`, which recreates the database from the journal; run `amanat check` again after it.");
+        }
     }
     Ok(if report.ok() { 0 } else { 1 })
 }

@@ -171,3 +171,65 @@ pub fn rotate(g: &Global, a: RotateArgs) -> anyhow::Result<u8> {
     }
     Ok(if r.damaged.is_empty() { 0 } else { 1 })
 }
+
+#[derive(Args)]
+#[command(long_about = "Recreate a damaged database from the journal.\n\n\
+Every write to the vault's database is also appended to the journal (<vault>/journal), a \
+sealed file that does not depend on the database's own files. When the database does not \
+open, or `check` reports damage in it, `rebuild` replays the journal into a new database \
+and moves it into place (the damaged one is deleted at the next open). Object files are \
+kept as they are. Writes in damaged parts of the journal are lost and listed; run \
+`amanat check` afterwards.\n\n\
+With --journal it does the opposite: it rewrites the journal from the database, to repair \
+a damaged journal (when `check` says so) or to drop the sealed bytes that removed records \
+left in it.")]
+pub struct RebuildArgs {
+    /// Rewrite the journal from the database instead
+    #[arg(long)]
+    journal: bool,
+    /// Print the report as JSON
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn rebuild(g: &Global, a: RebuildArgs) -> anyhow::Result<u8> {
+    if a.journal {
+        let (vault, _) = unlock(g)?;
+        super::warn_lost_writes(&vault);
+        let size = vault.rewrite_journal()?;
+        if a.json {
+            super::print(&format!(
+                "{}\n",
+                serde_json::json!({ "journal_bytes": size })
+            ))?;
+        } else {
+            eprintln!("Rewrote the journal from the database ({size} bytes).");
+        }
+        return Ok(0);
+    }
+    let paths = vault_paths(g)?;
+    if !paths.root.join("VERSION").exists() {
+        return Err(Error::NoVault(paths.root).into());
+    }
+    if !paths.keyring.exists() {
+        return Err(Error::KeyringMissing(paths.keyring).into());
+    }
+    let pass = passphrase(g, "Passphrase", false)?;
+    let (vault, report) = amanat::vault::rebuild::rebuild(paths, &pass)?;
+    super::warn_lost_writes(&vault);
+    if a.json {
+        super::print(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
+    } else {
+        for d in &report.damage {
+            eprintln!("amanat: warning: journal: {d}");
+        }
+        eprintln!(
+            "Rebuilt the database from the journal: {} frames replayed, {} records. Run `amanat check` to verify every record.",
+            report.frames, report.records
+        );
+        if vault.rotation_pending() {
+            eprintln!("A key rotation was interrupted: run `amanat rotate` to finish it.");
+        }
+    }
+    Ok(if report.damage.is_empty() { 0 } else { 1 })
+}

@@ -78,6 +78,8 @@ enum Command {
     Rotate(lifecycle::RotateArgs),
     /// Emergency: destroy the keyring at once so nothing can be opened (--all: remove everything)
     Shred(lifecycle::ShredArgs),
+    /// Recreate a damaged database from the journal (--journal: the journal from the database)
+    Rebuild(lifecycle::RebuildArgs),
     /// A duress passphrase that destroys the real vault and opens an empty decoy
     #[command(subcommand)]
     Duress(lifecycle::DuressCommand),
@@ -167,6 +169,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Passwd(a) => lifecycle::passwd(&g, a),
         Command::Rotate(a) => lifecycle::rotate(&g, a),
         Command::Shred(a) => lifecycle::shred(&g, a),
+        Command::Rebuild(a) => lifecycle::rebuild(&g, a),
         Command::Duress(c) => lifecycle::duress(&g, c),
         Command::Contact(c) => bundles::contact(&open(&g)?, c),
         Command::Export(a) => bundles::export(&open(&g)?, a),
@@ -203,7 +206,12 @@ fn open(g: &Global) -> anyhow::Result<Vault> {
 pub fn warn_lost_writes(vault: &Vault) {
     if let Some((have, written)) = vault.lost_writes() {
         eprintln!(
-            "amanat: warning: the database holds {have} audit events but {written} were written: it lost its newest writes to damage. Run `amanat check` and restore from a backup."
+            "amanat: warning: the database holds {have} audit events but {written} were written: it lost its newest writes to damage. Run `amanat check`; `amanat rebuild` recreates the database from the journal."
+        );
+    }
+    if let Some(why) = vault.journal_rewritten() {
+        eprintln!(
+            "amanat: warning: {why}; it was rewritten from the database. Run `amanat check`."
         );
     }
 }

@@ -427,17 +427,39 @@ pub fn run() -> anyhow::Result<u8> {
         view.parts.len()
     );
 
-    step(12, "A wrong passphrase opens nothing")?;
+    step(12, "A damaged database is recreated from the journal")?;
+    let before = vault.count();
     drop(vault);
     drop(partner);
     drop(collector);
+    // A disk fault in sled's files: here, the whole database directory is lost.
+    std::fs::remove_dir_all(paths.root.join("db"))?;
+    match LockedVault::open(paths.clone()) {
+        Err(e) => say!("   the database is gone: {e}"),
+        Ok(_) => anyhow::bail!("a vault without its database opened"),
+    }
+    let (vault, rebuilt) = amanat::vault::rebuild::rebuild(paths.clone(), &pass)?;
+    say!(
+        "   `amanat rebuild` replayed {} journal frames: {} of {} records back, check: {}",
+        rebuilt.frames,
+        vault.count(),
+        before,
+        if vault.check(&|_| {})?.ok() {
+            "all verified"
+        } else {
+            "DAMAGE"
+        }
+    );
+    drop(vault);
+
+    step(13, "A wrong passphrase opens nothing")?;
     let locked = LockedVault::open(paths.clone())?;
     match locked.unlock(&Passphrase::new("guess".into())?) {
         Err(e) => say!("   refused: {e}"),
         Ok(_) => anyhow::bail!("a wrong passphrase opened the vault"),
     }
 
-    step(13, "Emergency: shred makes the vault unopenable at once")?;
+    step(14, "Emergency: shred makes the vault unopenable at once")?;
     let started = std::time::Instant::now();
     amanat::vault::lifecycle::shred(&paths, false)?;
     say!(

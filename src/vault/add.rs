@@ -9,13 +9,13 @@ use std::fs::File;
 use std::io::Read;
 use std::path::PathBuf;
 
-use sled::Transactional;
 use zeroize::Zeroizing;
 
 use super::Vault;
 use crate::catalog::{self, CatalogEntry, PartSummary};
 use crate::error::{Error, Result};
 use crate::id::{ObjectId, RecordId};
+use crate::journal::{Ops, TreeId};
 use crate::record::{Metadata, Part, PartKind, RecordBody, Storage};
 use crate::seal::{self, StreamError};
 
@@ -452,24 +452,23 @@ impl Vault {
             self.discard(batch);
             return Err(e);
         }
-        let sealed_log = log.seal();
-        let result = (
-            &s.records, &s.catalog, &s.search, &s.pending, &s.audit, &s.custody, &s.meta,
-        )
-            .transaction(|(r, c, t, p, a, cu, m)| {
-                for prep in &batch {
-                    r.insert(&prep.id.0[..], &prep.record[..])?;
-                    c.insert(&prep.id.0[..], &prep.catalog[..])?;
-                    for (k, v) in &prep.search {
-                        t.insert(&k[..], &v[..])?;
-                    }
-                    for o in &prep.objects {
-                        p.remove(&o.0[..])?;
-                    }
-                }
-                sealed_log.apply(a, cu, m)
-            });
-        match result {
+        let mut ops = Ops::new();
+        for prep in &mut batch {
+            ops.insert(TreeId::Records, prep.id.0, std::mem::take(&mut prep.record));
+            ops.insert(
+                TreeId::Catalog,
+                prep.id.0,
+                std::mem::take(&mut prep.catalog),
+            );
+            for (k, v) in std::mem::take(&mut prep.search) {
+                ops.insert(TreeId::Search, k, v);
+            }
+            for o in &prep.objects {
+                ops.remove(TreeId::Pending, o.0);
+            }
+        }
+        log.seal().add_to(&mut ops);
+        match self.apply(&ops) {
             Ok(()) => {
                 log.committed();
                 Ok(())
@@ -478,7 +477,7 @@ impl Vault {
                 for prep in &batch {
                     let _ = s.delete_objects(&prep.objects);
                 }
-                Err(Error::from_transaction(e))
+                Err(e)
             }
         }
     }

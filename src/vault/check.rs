@@ -2,12 +2,11 @@
 use std::collections::HashSet;
 use std::io;
 
-use sled::Transactional;
-
 use super::Vault;
 use crate::catalog::{self, CatalogEntry};
 use crate::error::{Error, Result};
 use crate::id::{ObjectId, RecordId};
+use crate::journal::{Ops, TreeId};
 
 /// What `check` found.
 #[derive(Debug, Default, serde::Serialize)]
@@ -21,11 +20,15 @@ pub struct CheckReport {
     pub stray_objects: usize,
     /// The audit log's verification.
     pub audit: Option<crate::audit::LogVerification>,
+    /// Damage to the journal, the database's second copy (FORMAT.md, "Journal").
+    pub journal: Vec<String>,
 }
 
 impl CheckReport {
     pub fn ok(&self) -> bool {
-        self.damaged.is_empty() && self.audit.as_ref().is_none_or(|a| a.broken.is_none())
+        self.damaged.is_empty()
+            && self.journal.is_empty()
+            && self.audit.as_ref().is_none_or(|a| a.broken.is_none())
     }
 }
 
@@ -91,6 +94,7 @@ impl Vault {
             }
         }
         report.audit = Some(self.verify_audit()?);
+        report.journal = self.store.verify_journal(&self.keyring.catalog_key)?;
         if !self.keyring.collector {
             report.stray_objects = self
                 .store
@@ -161,23 +165,18 @@ impl Vault {
             None,
         )?;
         log.forget(id)?;
-        let sealed_log = log.seal();
         let s = &self.store;
-        (
-            &s.records, &s.catalog, &s.search, &s.pending, &s.audit, &s.custody, &s.meta,
-        )
-            .transaction(|(r, c, t, p, a, cu, m)| {
-                r.remove(&id.0[..])?;
-                c.remove(&id.0[..])?;
-                for k in &search_keys {
-                    t.remove(k.clone())?;
-                }
-                for o in objects {
-                    p.insert(&o.0[..], &[][..])?;
-                }
-                sealed_log.apply(a, cu, m)
-            })
-            .map_err(Error::from_transaction)?;
+        let mut ops = Ops::new();
+        ops.remove(TreeId::Records, id.0);
+        ops.remove(TreeId::Catalog, id.0);
+        for k in &search_keys {
+            ops.remove(TreeId::Search, k);
+        }
+        for o in objects {
+            ops.insert(TreeId::Pending, o.0, vec![]);
+        }
+        log.seal().add_to(&mut ops);
+        self.apply(&ops)?;
         log.committed();
         s.sync()?;
         s.delete_objects(objects)?;

@@ -231,15 +231,27 @@ impl LockedVault {
         if decoys_own {
             return Vault::assemble(paths, store, decoy, slot);
         }
-        let only = keyring::only_decoy(file, slot)?;
-        replace_keyring(&paths.keyring, &only, || Ok(()))?;
-        destroy_file(&super::rotate::rotating_path(&paths.keyring))?;
-        crash_point("duress-keyring-destroyed");
         drop(store);
-        Store::replace_with_empty(&paths.root, &decoy.vault_id)?;
-        let store = Store::open(&paths.root)?;
-        let vault = Vault::assemble(paths, store, decoy, slot)?;
-        vault.log_created()?;
-        Ok(vault)
+        duress_takeover(paths, decoy, file, slot)
     }
+}
+
+/// What a duress passphrase does to a vault the decoy does not own yet: the real keyring
+/// slot is destroyed, the database, journal and objects are replaced by an empty store, and
+/// the decoy opens it.
+pub(super) fn duress_takeover(
+    paths: VaultPaths,
+    decoy: Keyring,
+    file: &[u8],
+    slot: usize,
+) -> Result<Vault> {
+    let only = keyring::only_decoy(file, slot)?;
+    replace_keyring(&paths.keyring, &only, || Ok(()))?;
+    destroy_file(&super::rotate::rotating_path(&paths.keyring))?;
+    crash_point("duress-keyring-destroyed");
+    Store::replace_with_empty(&paths.root, &decoy.vault_id)?;
+    let store = Store::open(&paths.root)?;
+    let vault = Vault::assemble(paths, store, decoy, slot)?;
+    vault.log_created()?;
+    Ok(vault)
 }

@@ -18,6 +18,7 @@ pub(crate) mod add;
 pub mod check;
 pub mod lifecycle;
 pub mod read;
+pub mod rebuild;
 pub mod rotate;
 
 pub use add::{NewRecord, PartInput};
@@ -71,6 +72,8 @@ pub struct Vault {
     audit: std::sync::Mutex<crate::audit::Head>,
     /// Which slot of the keyring file holds this vault's keyring.
     slot: usize,
+    /// Why the journal had to be rewritten from the database at unlock, if it had to.
+    journal_rewritten: Option<String>,
 }
 
 /// The public keys of a vault, as `amanat keys` prints them.
@@ -215,6 +218,7 @@ impl Vault {
         let custodians = Recipients::parse_all(&keyring.identity_recipients)?;
         let identity = keyring.identity();
         let head = crate::audit::load_head(&store, &keyring.audit_key)?;
+        let journal_rewritten = store.attach_journal(&keyring.catalog_key, &keyring.vault_id)?;
         Ok(Vault {
             paths,
             store,
@@ -224,7 +228,18 @@ impl Vault {
             custodians,
             audit: std::sync::Mutex::new(head),
             slot,
+            journal_rewritten,
         })
+    }
+
+    /// Why the journal was rewritten from the database at unlock, if it was.
+    pub fn journal_rewritten(&self) -> Option<&str> {
+        self.journal_rewritten.as_deref()
+    }
+
+    /// Commits `ops` atomically, journaled under the catalog key.
+    pub(crate) fn apply(&self, ops: &crate::journal::Ops) -> Result<()> {
+        self.store.apply(ops, &self.keyring.catalog_key)
     }
 
     /// Logs the vault's first event, `vault-created`.
@@ -251,6 +266,7 @@ impl Vault {
         crate::audit::LogBatch::new(
             &self.store,
             &self.keyring.audit_key,
+            &self.keyring.catalog_key,
             crate::audit::Signer {
                 seed: self.keyring.signing_seed(),
                 line: crate::sshkey::ed25519_line(&self.keyring.signing_public),

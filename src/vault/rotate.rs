@@ -14,7 +14,6 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use sled::Transactional;
 use zeroize::Zeroizing;
 
 use super::lifecycle::{crash_point, replace_keyring};
@@ -24,6 +23,7 @@ use crate::catalog::{self, CatalogEntry};
 use crate::durable::{destroy_file, write_atomic};
 use crate::error::{Error, Result};
 use crate::id::{ObjectId, RecordId};
+use crate::journal::{Ops, TreeId};
 use crate::keyring::{self, Keyring, Passphrase};
 use crate::record::{RecordBody, Storage};
 use crate::seal::{self, OpenFailure, Recipients, StreamError};
@@ -262,6 +262,9 @@ impl Vault {
         let sealed = keyring::reseal_file(&file, self.slot, &r.new, pass, Some(wf))?;
         replace_keyring(kpath, &sealed, || Ok(()))?;
         crash_point("rotate-swapped");
+        // The journal still holds every value sealed with the old keys: write it anew.
+        self.store
+            .rewrite_journal(&r.new.catalog_key, &r.new.vault_id)?;
         destroy_file(&rpath)?;
         Ok(report)
     }
@@ -275,6 +278,7 @@ impl Vault {
         LogBatch::new(
             &self.store,
             &r.new.audit_key,
+            &self.keyring.catalog_key,
             Signer {
                 seed: r.old.signing_seed(),
                 line: sshkey::ed25519_line(&r.old.signing_public),
@@ -402,31 +406,26 @@ impl Vault {
                 Some(r.new.signing_seed()),
             )?;
         }
-        let sealed_log = log.seal();
-        let result = (
-            &s.records, &s.catalog, &s.search, &s.pending, &s.audit, &s.custody, &s.meta,
-        )
-            .transaction(|(rt, ct, st, pt, a, cu, m)| {
-                for x in &batch {
-                    rt.insert(&x.id.0[..], &x.body[..])?;
-                    ct.insert(&x.id.0[..], &x.catalog[..])?;
-                    for (k, v) in &x.search {
-                        st.insert(k.clone(), &v[..])?;
-                    }
-                    for o in &x.new_objects {
-                        pt.remove(&o.0[..])?;
-                    }
-                    for o in &x.old_objects {
-                        pt.insert(&o.0[..], &[][..])?;
-                    }
-                }
-                sealed_log.apply(a, cu, m)
-            });
-        if let Err(e) = result {
+        let mut ops = Ops::new();
+        for x in &batch {
+            ops.insert(TreeId::Records, x.id.0, x.body.clone());
+            ops.insert(TreeId::Catalog, x.id.0, x.catalog.clone());
+            for (k, v) in &x.search {
+                ops.insert(TreeId::Search, k, v.clone());
+            }
+            for o in &x.new_objects {
+                ops.remove(TreeId::Pending, o.0);
+            }
+            for o in &x.old_objects {
+                ops.insert(TreeId::Pending, o.0, vec![]);
+            }
+        }
+        log.seal().add_to(&mut ops);
+        if let Err(e) = self.apply(&ops) {
             for x in &batch {
                 let _ = s.delete_objects(&x.new_objects);
             }
-            return Err(Error::from_transaction(e));
+            return Err(e);
         }
         log.committed();
         s.sync()?;

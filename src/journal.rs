@@ -1,0 +1,787 @@
+//! The journal: a second copy of every committed database write, kept outside sled
+//! (FORMAT.md, "Journal").
+//!
+//! sled 0.34's files are all or nothing: one flipped byte in them and sled refuses the whole
+//! database, or silently drops its newest writes. The journal does not depend on them. Every
+//! write the vault commits is first appended here as one sealed frame and fsynced, then
+//! committed to sled in a transaction that also records the frame's number and offset; after
+//! sled is fsynced a confirmation marker follows the frame. So at every open:
+//!
+//! - sled's recorded frame is the journal's last confirmed one: all is well;
+//! - a frame after it is unconfirmed: its transaction never reported success, and it is cut
+//!   off (before the sweep deletes its pending objects);
+//! - a *confirmed* frame after it: sled lost writes it had made durable. The vault refuses to
+//!   open and `amanat rebuild` recreates the database from the journal.
+//!
+//! Frames are sealed with a key derived from the catalog key, so the journal shows neither
+//! record ids nor which frame touched which record; each frame is bound to its journal and
+//! its number. A damaged frame costs only its own writes: the reader finds the next frame by
+//! its magic and goes on.
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::os::unix::fs::FileExt;
+
+use crate::symmetric::SymmetricKey;
+
+/// The journal's file name in the vault directory.
+pub const FILE: &str = "journal";
+/// The first bytes of the file, followed by the 16-byte journal id.
+pub const FILE_MAGIC: &[u8; 17] = b"amanat-journal 1\n";
+/// Bytes before the first frame.
+pub const HEADER_LEN: u64 = FILE_MAGIC.len() as u64 + 16;
+const FRAME_MAGIC: &[u8; 4] = b"AJF1";
+const CONFIRM_MAGIC: &[u8; 4] = b"AJC1";
+/// magic, sequence number (u64), sealed length (u32).
+pub const FRAME_HEAD: u64 = 16;
+/// magic, sequence number.
+pub const CONFIRM_LEN: u64 = 12;
+/// Domain of frame sealing under the catalog key.
+pub const DOMAIN: &[u8] = b"journal";
+/// No frame is larger (a sanity bound for damaged length fields).
+const MAX_FRAME: u64 = 1 << 30;
+/// Snapshot frames are cut after this many bytes of operations.
+const SNAPSHOT_FRAME: usize = 4 << 20;
+/// The sled meta key holding the journal state of the last committed frame.
+pub const META_KEY: &[u8] = b"journal";
+
+/// The sled trees, as frames name them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TreeId {
+    Records = 1,
+    Catalog = 2,
+    Search = 3,
+    Meta = 4,
+    Contacts = 5,
+    Audit = 6,
+    Custody = 7,
+    /// Not journaled: pending marks only matter to the sweep of the database they are in.
+    Pending = 8,
+}
+
+impl TreeId {
+    /// Every journaled tree, in the order snapshots write them.
+    pub const JOURNALED: [TreeId; 7] = [
+        TreeId::Meta,
+        TreeId::Contacts,
+        TreeId::Records,
+        TreeId::Catalog,
+        TreeId::Search,
+        TreeId::Audit,
+        TreeId::Custody,
+    ];
+
+    fn from_u8(b: u8) -> Option<TreeId> {
+        Some(match b {
+            1 => TreeId::Records,
+            2 => TreeId::Catalog,
+            3 => TreeId::Search,
+            4 => TreeId::Meta,
+            5 => TreeId::Contacts,
+            6 => TreeId::Audit,
+            7 => TreeId::Custody,
+            _ => return None,
+        })
+    }
+}
+
+/// One write: an insert, or with `value: None` a removal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Op {
+    pub tree: TreeId,
+    pub key: Vec<u8>,
+    pub value: Option<Vec<u8>>,
+}
+
+/// The writes of one transaction.
+#[derive(Default)]
+pub struct Ops(pub(crate) Vec<Op>);
+
+impl Ops {
+    pub fn new() -> Ops {
+        Ops::default()
+    }
+
+    pub fn insert(&mut self, tree: TreeId, key: impl AsRef<[u8]>, value: impl Into<Vec<u8>>) {
+        self.0.push(Op {
+            tree,
+            key: key.as_ref().to_vec(),
+            value: Some(value.into()),
+        });
+    }
+
+    pub fn remove(&mut self, tree: TreeId, key: impl AsRef<[u8]>) {
+        self.0.push(Op {
+            tree,
+            key: key.as_ref().to_vec(),
+            value: None,
+        });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The frame body: every journaled operation.
+    fn encode(&self) -> Vec<u8> {
+        let size: usize = self
+            .0
+            .iter()
+            .map(|o| 8 + o.key.len() + o.value.as_ref().map_or(0, Vec::len))
+            .sum();
+        let mut out = Vec::with_capacity(size);
+        for op in self.0.iter().filter(|o| o.tree != TreeId::Pending) {
+            encode_op(&mut out, op.tree, &op.key, op.value.as_deref());
+        }
+        out
+    }
+}
+
+/// `tree u8 | kind u8 (0 insert, 1 remove) | key_len u16 | key | [value_len u32 | value]`.
+fn encode_op(out: &mut Vec<u8>, tree: TreeId, key: &[u8], value: Option<&[u8]>) {
+    out.push(tree as u8);
+    out.push(u8::from(value.is_none()));
+    out.extend_from_slice(&(key.len() as u16).to_be_bytes());
+    out.extend_from_slice(key);
+    if let Some(v) = value {
+        out.extend_from_slice(&(v.len() as u32).to_be_bytes());
+        out.extend_from_slice(v);
+    }
+}
+
+/// Parses a frame body; `None` if it is malformed.
+pub fn decode_ops(mut b: &[u8]) -> Option<Vec<Op>> {
+    let mut out = Vec::new();
+    while !b.is_empty() {
+        let (&tree, rest) = b.split_first()?;
+        let (&kind, rest) = rest.split_first()?;
+        let tree = TreeId::from_u8(tree)?;
+        let klen = u16::from_be_bytes(rest.get(..2)?.try_into().ok()?) as usize;
+        let key = rest.get(2..2 + klen)?.to_vec();
+        let rest = &rest[2 + klen..];
+        let (value, rest) = match kind {
+            0 => {
+                let vlen = u32::from_be_bytes(rest.get(..4)?.try_into().ok()?) as usize;
+                (Some(rest.get(4..4 + vlen)?.to_vec()), &rest[4 + vlen..])
+            }
+            1 => (None, rest),
+            _ => return None,
+        };
+        out.push(Op { tree, key, value });
+        b = rest;
+    }
+    Some(out)
+}
+
+/// What sled records of the journal in the transaction of each frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct State {
+    pub jid: [u8; 16],
+    /// The frame's number.
+    pub seq: u64,
+    /// The frame's offset in the file.
+    pub at: u64,
+}
+
+impl State {
+    pub fn encode(&self) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        out[..16].copy_from_slice(&self.jid);
+        out[16..24].copy_from_slice(&self.seq.to_be_bytes());
+        out[24..].copy_from_slice(&self.at.to_be_bytes());
+        out
+    }
+
+    pub fn decode(b: &[u8]) -> Option<State> {
+        if b.len() != 32 {
+            return None;
+        }
+        Some(State {
+            jid: b[..16].try_into().ok()?,
+            seq: u64::from_be_bytes(b[16..24].try_into().ok()?),
+            at: u64::from_be_bytes(b[24..].try_into().ok()?),
+        })
+    }
+}
+
+fn aad(jid: &[u8; 16], seq: u64) -> [u8; 24] {
+    let mut a = [0u8; 24];
+    a[..16].copy_from_slice(jid);
+    a[16..].copy_from_slice(&seq.to_be_bytes());
+    a
+}
+
+/// A whole frame: head and sealed body.
+fn frame(key: &SymmetricKey, jid: &[u8; 16], seq: u64, body: &[u8]) -> Vec<u8> {
+    let sealed = key.seal(DOMAIN, &aad(jid, seq), body);
+    let mut out = Vec::with_capacity(FRAME_HEAD as usize + sealed.len());
+    out.extend_from_slice(FRAME_MAGIC);
+    out.extend_from_slice(&seq.to_be_bytes());
+    out.extend_from_slice(&(sealed.len() as u32).to_be_bytes());
+    out.extend_from_slice(&sealed);
+    out
+}
+
+fn confirm(seq: u64) -> [u8; CONFIRM_LEN as usize] {
+    let mut c = [0u8; CONFIRM_LEN as usize];
+    c[..4].copy_from_slice(CONFIRM_MAGIC);
+    c[4..].copy_from_slice(&seq.to_be_bytes());
+    c
+}
+
+/// Reads the head of the frame at `at`: its number and the offset just after it.
+pub fn frame_at(file: &File, at: u64, len: u64) -> Option<(u64, u64)> {
+    if at + FRAME_HEAD > len {
+        return None;
+    }
+    let mut h = [0u8; FRAME_HEAD as usize];
+    file.read_exact_at(&mut h, at).ok()?;
+    if &h[..4] != FRAME_MAGIC {
+        return None;
+    }
+    let seq = u64::from_be_bytes(h[4..12].try_into().ok()?);
+    let n = u32::from_be_bytes(h[12..].try_into().ok()?) as u64;
+    let end = at + FRAME_HEAD + n;
+    (end <= len).then_some((seq, end))
+}
+
+/// The sequence number of a confirmation marker at `at`, if there is one.
+pub fn confirm_at(file: &File, at: u64, len: u64) -> Option<u64> {
+    if at + CONFIRM_LEN > len {
+        return None;
+    }
+    let mut c = [0u8; CONFIRM_LEN as usize];
+    file.read_exact_at(&mut c, at).ok()?;
+    (&c[..4] == CONFIRM_MAGIC).then(|| u64::from_be_bytes(c[4..].try_into().expect("8 bytes")))
+}
+
+/// The journal id in the file's header, if the header is intact.
+pub fn file_id(file: &File) -> Option<[u8; 16]> {
+    let mut h = [0u8; HEADER_LEN as usize];
+    file.read_exact_at(&mut h, 0).ok()?;
+    if &h[..FILE_MAGIC.len()] != FILE_MAGIC {
+        return None;
+    }
+    h[FILE_MAGIC.len()..].try_into().ok()
+}
+
+/// What the journal looks like next to the database's record of it, at open.
+pub enum Inspection {
+    /// The journal matches; writes continue at `end`.
+    Matches { state: State, end: u64 },
+    /// The journal is missing, from another generation, or damaged at its end: it is
+    /// rewritten from the database once the vault is unlocked. The reason says which.
+    Rewrite(String),
+    /// The journal holds confirmed writes the database lacks.
+    DatabaseBehind { database: u64, journal: u64 },
+}
+
+/// Compares the journal with the state sled recorded (FORMAT.md, "Journal", "At open").
+pub fn inspect(file: Option<&File>, state: Option<State>) -> Inspection {
+    let (Some(file), Some(state)) = (file, state) else {
+        return Inspection::Rewrite("the journal is missing".into());
+    };
+    let Ok(len) = file.metadata().map(|m| m.len()) else {
+        return Inspection::Rewrite("the journal cannot be read".into());
+    };
+    if file_id(file) != Some(state.jid) {
+        return Inspection::Rewrite("the journal is not the one the database names".into());
+    }
+    let Some((seq, mut end)) = frame_at(file, state.at, len) else {
+        return Inspection::Rewrite("the journal lacks the database's last frame".into());
+    };
+    if seq != state.seq {
+        return Inspection::Rewrite("the journal's frame numbers do not match".into());
+    }
+    if confirm_at(file, end, len) == Some(seq) {
+        end += CONFIRM_LEN;
+    }
+    // Anything further is a frame whose transaction never finished, unless it was
+    // confirmed: then the database lost it.
+    if let Some((next, next_end)) = frame_at(file, end, len) {
+        if next > seq && confirm_at(file, next_end, len) == Some(next) {
+            return Inspection::DatabaseBehind {
+                database: seq,
+                journal: next,
+            };
+        }
+    }
+    Inspection::Matches { state, end }
+}
+
+/// The open journal of an unlocked vault.
+pub struct Journal {
+    file: File,
+    state: State,
+    /// Where the next frame goes.
+    end: u64,
+    /// The last frame is committed in sled but not yet confirmed here.
+    unconfirmed: bool,
+}
+
+impl Journal {
+    pub fn new(file: File, state: State, end: u64) -> Journal {
+        Journal {
+            file,
+            state,
+            end,
+            unconfirmed: false,
+        }
+    }
+
+    /// Cuts off anything after the last committed frame (a frame whose transaction never
+    /// finished).
+    pub fn truncate_tail(&self) -> io::Result<()> {
+        if self.file.metadata()?.len() > self.end {
+            self.file.set_len(self.end)?;
+            self.file.sync_data()?;
+        }
+        Ok(())
+    }
+
+    /// Appends the frame of `ops` and fsyncs it. Returns the state sled must record with the
+    /// transaction; [`Journal::committed`] or [`Journal::abandon`] must follow.
+    pub fn append(&mut self, key: &SymmetricKey, ops: &Ops) -> io::Result<State> {
+        let seq = self.state.seq + 1;
+        let bytes = frame(key, &self.state.jid, seq, &ops.encode());
+        self.file.write_all_at(&bytes, self.end)?;
+        self.file.sync_data()?;
+        Ok(State {
+            jid: self.state.jid,
+            seq,
+            at: self.end,
+        })
+    }
+
+    /// The transaction of the frame at `state` committed.
+    pub fn committed(&mut self, state: State) -> io::Result<()> {
+        let (_, end) = frame_at(&self.file, state.at, u64::MAX)
+            .ok_or_else(|| io::Error::other("the journal frame just written does not read"))?;
+        self.state = state;
+        self.end = end;
+        self.unconfirmed = true;
+        Ok(())
+    }
+
+    /// The transaction failed: the frame is cut off again.
+    pub fn abandon(&mut self) -> io::Result<()> {
+        self.file.set_len(self.end)?;
+        self.file.sync_data()
+    }
+
+    pub fn file(&self) -> &File {
+        &self.file
+    }
+
+    /// The number of the last committed frame.
+    pub fn seq(&self) -> u64 {
+        self.state.seq
+    }
+
+    /// The database is durable up to frame `seq`: confirm it, if it is the last frame (a
+    /// later frame's transaction may not be durable yet).
+    pub fn confirm(&mut self, seq: u64) -> io::Result<()> {
+        if !self.unconfirmed || self.state.seq != seq {
+            return Ok(());
+        }
+        self.file.write_all_at(&confirm(self.state.seq), self.end)?;
+        self.file.sync_data()?;
+        self.end += CONFIRM_LEN;
+        self.unconfirmed = false;
+        Ok(())
+    }
+}
+
+/// Writes a complete journal holding `items` (tree, key, value), returning its state: the
+/// header, frame 0 naming the vault, then the items in frames of about 4 MiB, each
+/// confirmed.
+pub fn write_snapshot(
+    out: &mut dyn Write,
+    key: &SymmetricKey,
+    vault_id: &[u8; 16],
+    items: impl Iterator<Item = io::Result<(TreeId, Vec<u8>, Vec<u8>)>>,
+) -> io::Result<State> {
+    let jid: [u8; 16] = crate::id::random_bytes();
+    out.write_all(FILE_MAGIC)?;
+    out.write_all(&jid)?;
+    let mut at = HEADER_LEN;
+    let mut seq = 0;
+    let mut emit = |seq: u64, body: &[u8], at: &mut u64| -> io::Result<u64> {
+        let f = frame(key, &jid, seq, body);
+        out.write_all(&f)?;
+        out.write_all(&confirm(seq))?;
+        let start = *at;
+        *at += f.len() as u64 + CONFIRM_LEN;
+        Ok(start)
+    };
+    let mut last = emit(0, vault_id, &mut at)?;
+    let mut body = Vec::new();
+    for item in items {
+        let (tree, k, v) = item?;
+        encode_op(&mut body, tree, &k, Some(&v));
+        if body.len() >= SNAPSHOT_FRAME {
+            seq += 1;
+            last = emit(seq, &body, &mut at)?;
+            body.clear();
+        }
+    }
+    if !body.is_empty() {
+        seq += 1;
+        last = emit(seq, &body, &mut at)?;
+    }
+    Ok(State { jid, seq, at: last })
+}
+
+/// What reading a whole journal found.
+#[derive(Debug, Default)]
+pub struct Reading {
+    /// The vault id frame 0 names.
+    pub vault_id: Option<[u8; 16]>,
+    /// Frames read, frame 0 included.
+    pub frames: u64,
+    /// The last frame's number.
+    pub last: u64,
+    /// Damage: each a frame number (or range) and what was wrong, in file order.
+    pub damage: Vec<String>,
+}
+
+/// A forward reader over the journal that holds at most one frame in memory.
+struct Stream<R> {
+    inner: R,
+    buf: Vec<u8>,
+    /// File offset of `buf[0]`.
+    at: u64,
+    eof: bool,
+}
+
+impl<R: Read> Stream<R> {
+    /// Makes at least `n` bytes available; false if the file ends first.
+    fn fill(&mut self, n: usize) -> io::Result<bool> {
+        while self.buf.len() < n && !self.eof {
+            let want = (n - self.buf.len()).max(1 << 20);
+            let old = self.buf.len();
+            self.buf.resize(old + want, 0);
+            let got = loop {
+                match self.inner.read(&mut self.buf[old..]) {
+                    Ok(g) => break g,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        self.buf.truncate(old);
+                        return Err(e);
+                    }
+                }
+            };
+            self.buf.truncate(old + got);
+            self.eof = got == 0;
+        }
+        Ok(self.buf.len() >= n)
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.buf.drain(..n);
+        self.at += n as u64;
+    }
+
+    /// Skips to the next frame magic after the current byte; false at the end.
+    fn skip_to_frame(&mut self) -> io::Result<bool> {
+        self.consume(1.min(self.buf.len()));
+        loop {
+            if let Some(i) = memchr::memmem::find(&self.buf, FRAME_MAGIC) {
+                self.consume(i);
+                return Ok(true);
+            }
+            // Keep a possible partial magic at the end.
+            let keep = self.buf.len().min(FRAME_MAGIC.len() - 1);
+            self.consume(self.buf.len() - keep);
+            if !self.fill(keep + 1)? {
+                let n = self.buf.len();
+                self.consume(n);
+                return Ok(false);
+            }
+        }
+    }
+}
+
+/// Reads every frame of a journal in order, handing the operations of each intact frame to
+/// `apply`. A frame that does not authenticate is reported and skipped: the reader looks for
+/// the next frame magic after it.
+pub fn read_all(
+    file: &mut File,
+    key: &SymmetricKey,
+    apply: &mut dyn FnMut(Vec<Op>) -> io::Result<()>,
+) -> io::Result<Reading> {
+    let mut s = Stream {
+        inner: io::BufReader::with_capacity(1 << 20, file),
+        buf: Vec::new(),
+        at: 0,
+        eof: false,
+    };
+    let mut r = Reading::default();
+    if !s.fill(HEADER_LEN as usize)? || &s.buf[..FILE_MAGIC.len()] != FILE_MAGIC {
+        r.damage
+            .push("the journal's header is damaged: it cannot be read".into());
+        return Ok(r);
+    }
+    let jid: [u8; 16] = s.buf[FILE_MAGIC.len()..HEADER_LEN as usize]
+        .try_into()
+        .expect("16 bytes");
+    s.consume(HEADER_LEN as usize);
+    let mut expect = 0u64;
+    let mut skipping_from: Option<u64> = None;
+    loop {
+        if !s.fill(1)? {
+            break;
+        }
+        if s.fill(CONFIRM_LEN as usize)? && s.buf.starts_with(CONFIRM_MAGIC) {
+            let seq = u64::from_be_bytes(s.buf[4..12].try_into().expect("8 bytes"));
+            if skipping_from.is_none() && (r.frames == 0 || seq != r.last) {
+                r.damage.push(format!(
+                    "the confirmation at byte {} names frame {seq}, not the frame before it",
+                    s.at
+                ));
+            }
+            s.consume(CONFIRM_LEN as usize);
+            continue;
+        }
+        let mut parsed = None;
+        if s.fill(FRAME_HEAD as usize)? && s.buf.starts_with(FRAME_MAGIC) {
+            let seq = u64::from_be_bytes(s.buf[4..12].try_into().expect("8 bytes"));
+            let n = u32::from_be_bytes(s.buf[12..16].try_into().expect("4 bytes")) as u64;
+            let size = (FRAME_HEAD + n) as usize;
+            if n <= MAX_FRAME && s.fill(size)? {
+                let sealed = &s.buf[FRAME_HEAD as usize..size];
+                if let Ok(body) = key.open(DOMAIN, &aad(&jid, seq), sealed) {
+                    parsed = Some((seq, size, body));
+                }
+            }
+        }
+        let Some((seq, size, body)) = parsed else {
+            skipping_from.get_or_insert(s.at);
+            if !s.skip_to_frame()? {
+                break;
+            }
+            continue;
+        };
+        let damaged_before = skipping_from.take();
+        if let Some(from) = damaged_before {
+            let lost = if seq > expect {
+                format!("frames {expect}–{} lost", seq - 1)
+            } else {
+                "no frame lost".into()
+            };
+            r.damage.push(format!(
+                "bytes {from}–{} of the journal are damaged ({lost})",
+                s.at
+            ));
+        }
+        if seq < expect {
+            r.damage.push(format!(
+                "frame {seq} appears again after frame {}",
+                expect - 1
+            ));
+            s.consume(size);
+            continue;
+        }
+        if seq > expect && damaged_before.is_none() {
+            r.damage.push(format!(
+                "frames {expect}–{} are missing from the journal",
+                seq - 1
+            ));
+        }
+        if seq == 0 {
+            r.vault_id = body.as_slice().try_into().ok();
+        } else {
+            let ops = decode_ops(&body).ok_or_else(|| {
+                io::Error::new(io::ErrorKind::InvalidData, "a journal frame is malformed")
+            })?;
+            apply(ops)?;
+        }
+        r.frames += 1;
+        r.last = seq;
+        expect = seq + 1;
+        s.consume(size);
+    }
+    if let Some(from) = skipping_from {
+        r.damage.push(format!(
+            "bytes {from}–{} at the end of the journal are damaged (frames from {expect} on lost)",
+            s.at
+        ));
+    }
+    Ok(r)
+}
+
+/// Opens frame 0 at its place after the header: the vault id, if the frame authenticates
+/// under `key`.
+pub fn vault_of(file: &File, key: &SymmetricKey) -> Option<[u8; 16]> {
+    let jid = file_id(file)?;
+    let len = file.metadata().ok()?.len();
+    let (seq, end) = frame_at(file, HEADER_LEN, len)?;
+    if seq != 0 {
+        return None;
+    }
+    let mut sealed = vec![0u8; (end - HEADER_LEN - FRAME_HEAD) as usize];
+    file.read_exact_at(&mut sealed, HEADER_LEN + FRAME_HEAD)
+        .ok()?;
+    let body = key.open(DOMAIN, &aad(&jid, 0), &sealed).ok()?;
+    body.as_slice().try_into().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ops(n: u8) -> Ops {
+        let mut o = Ops::new();
+        o.insert(TreeId::Records, [n; 16], vec![n; 100]);
+        o.insert(TreeId::Pending, [n; 16], vec![]);
+        o.remove(TreeId::Search, [n; 18]);
+        o
+    }
+
+    #[test]
+    fn ops_round_trip_without_pending_marks() {
+        let o = ops(7);
+        let back = decode_ops(&o.encode()).unwrap();
+        assert_eq!(back.len(), 2);
+        assert_eq!(back[0], o.0[0]);
+        assert_eq!(back[1], o.0[2]);
+        assert!(decode_ops(&[9, 0, 0, 0]).is_none());
+        assert!(decode_ops(&[1, 0, 0, 5, 1]).is_none());
+    }
+
+    #[test]
+    fn state_round_trips() {
+        let s = State {
+            jid: [3; 16],
+            seq: 9,
+            at: 12345,
+        };
+        assert_eq!(State::decode(&s.encode()), Some(s));
+        assert_eq!(State::decode(&[0; 31]), None);
+    }
+
+    fn journal_with_frames(key: &SymmetricKey, n: u8) -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE);
+        let mut f = File::create(&path).unwrap();
+        let state = write_snapshot(&mut f, key, &[1; 16], std::iter::empty()).unwrap();
+        drop(f);
+        let f = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&path)
+            .unwrap();
+        let len = f.metadata().unwrap().len();
+        let mut j = Journal::new(f, state, len);
+        for i in 1..=n {
+            let s = j.append(key, &ops(i)).unwrap();
+            j.committed(s).unwrap();
+            j.confirm(s.seq).unwrap();
+        }
+        (dir, path)
+    }
+
+    fn replay(path: &std::path::Path, key: &SymmetricKey) -> (Reading, Vec<Op>) {
+        let mut all = Vec::new();
+        let r = read_all(&mut File::open(path).unwrap(), key, &mut |o| {
+            all.extend(o);
+            Ok(())
+        })
+        .unwrap();
+        (r, all)
+    }
+
+    #[test]
+    fn frames_replay_in_order() {
+        let key = SymmetricKey::random();
+        let (_d, path) = journal_with_frames(&key, 3);
+        let (r, all) = replay(&path, &key);
+        assert!(r.damage.is_empty(), "{:?}", r.damage);
+        assert_eq!(r.vault_id, Some([1; 16]));
+        assert_eq!((r.frames, r.last), (4, 3));
+        assert_eq!(all.len(), 6);
+        assert_eq!(all[4].key, vec![3; 16]);
+        // Another key opens nothing.
+        let (r, all) = replay(&path, &SymmetricKey::random());
+        assert!(all.is_empty() && !r.damage.is_empty());
+    }
+
+    #[test]
+    fn a_damaged_frame_costs_only_itself() {
+        let key = SymmetricKey::random();
+        let (_d, path) = journal_with_frames(&key, 3);
+        let mut bytes = std::fs::read(&path).unwrap();
+        // Frame 2's sealed body sits in the middle of the file: find it by its magic.
+        let starts: Vec<usize> = memchr::memmem::find_iter(&bytes, FRAME_MAGIC).collect();
+        assert_eq!(starts.len(), 4);
+        bytes[starts[2] + 40] ^= 0x10;
+        std::fs::write(&path, &bytes).unwrap();
+        let (r, all) = replay(&path, &key);
+        assert_eq!(r.damage.len(), 1, "{:?}", r.damage);
+        assert!(r.damage[0].contains("frames 2–2 lost"), "{:?}", r.damage);
+        assert_eq!(r.last, 3);
+        let keys: Vec<u8> = all.iter().map(|o| o.key[0]).collect();
+        assert_eq!(keys, vec![1, 1, 3, 3]);
+        // A damaged length field too.
+        bytes[starts[2] + 13] ^= 0xff;
+        std::fs::write(&path, &bytes).unwrap();
+        let (_, all) = replay(&path, &key);
+        assert_eq!(all.len(), 4);
+    }
+
+    #[test]
+    fn inspection_tells_unconfirmed_from_lost() {
+        let key = SymmetricKey::random();
+        let (_d, path) = journal_with_frames(&key, 2);
+        let f = File::open(&path).unwrap();
+        let len = f.metadata().unwrap().len();
+        let starts: Vec<u64> =
+            memchr::memmem::find_iter(&std::fs::read(&path).unwrap(), FRAME_MAGIC)
+                .map(|i| i as u64)
+                .collect();
+        let jid = file_id(&f).unwrap();
+        // Sled at frame 2: matches.
+        let at2 = State {
+            jid,
+            seq: 2,
+            at: starts[2],
+        };
+        assert!(
+            matches!(inspect(Some(&f), Some(at2)), Inspection::Matches { end, .. } if end == len)
+        );
+        // Sled at frame 1 while frame 2 is confirmed: the database lost it.
+        let at1 = State {
+            jid,
+            seq: 1,
+            at: starts[1],
+        };
+        assert!(matches!(
+            inspect(Some(&f), Some(at1)),
+            Inspection::DatabaseBehind {
+                database: 1,
+                journal: 2
+            }
+        ));
+        // Without frame 2's confirmation, frame 2 is an unfinished transaction.
+        f.set_len(len - CONFIRM_LEN).ok();
+        let f = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&path)
+            .unwrap();
+        f.set_len(len - CONFIRM_LEN).unwrap();
+        match inspect(Some(&f), Some(at1)) {
+            Inspection::Matches { end, .. } => assert_eq!(end, starts[2]),
+            _ => panic!("an unconfirmed frame is cut off, not a lost write"),
+        }
+        // Another journal id: rewrite.
+        let other = State {
+            jid: [0; 16],
+            ..at2
+        };
+        assert!(matches!(
+            inspect(Some(&f), Some(other)),
+            Inspection::Rewrite(_)
+        ));
+        assert!(matches!(inspect(None, Some(at2)), Inspection::Rewrite(_)));
+    }
+}

@@ -1,0 +1,62 @@
+//! Recovering from damage to sled's own files: the database is recreated from the journal
+//! (FORMAT.md, "Journal"), and the journal from the database.
+use std::fs::{self, File};
+use std::io;
+
+use super::{lifecycle, Vault, VaultPaths};
+use crate::error::{Error, Result};
+use crate::keyring::{self, Passphrase};
+use crate::store::{self, RebuildReport, Store};
+
+/// Recreates the database of the vault at `paths` from its journal, without reading sled's
+/// files, and opens the result. Works when the database does not open at all.
+///
+/// The duress passphrase does here what it does at any unlock: if the decoy does not own
+/// the vault yet, the real vault is destroyed first, and the decoy's empty vault is what
+/// gets rebuilt.
+pub fn rebuild(paths: VaultPaths, pass: &Passphrase) -> Result<(Vault, RebuildReport)> {
+    Store::check_version(&paths.root)?;
+    lifecycle::recover_keyring(&paths.keyring)?;
+    let bytes = match fs::read(&paths.keyring) {
+        Ok(b) => b,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(Error::KeyringMissing(paths.keyring.clone()))
+        }
+        Err(e) => return Err(Error::io(format!("reading {}", paths.keyring.display()), e)),
+    };
+    let opened = keyring::open_slots(&bytes, pass, &paths.keyring)?;
+    let k = opened.keyring;
+    let journal_vault = File::open(paths.root.join(crate::journal::FILE))
+        .ok()
+        .and_then(|f| crate::journal::vault_of(&f, &k.catalog_key));
+    if k.duress && journal_vault != Some(k.vault_id) {
+        let lock = store::lock(&paths.root)?;
+        drop(lock);
+        let decoy = lifecycle::duress_takeover(paths.clone(), k, &bytes, opened.slot)?;
+        let (k, slot) = (decoy.keyring.duplicate()?, decoy.slot);
+        drop(decoy);
+        return rebuild_with(paths, k, slot);
+    }
+    rebuild_with(paths, k, opened.slot)
+}
+
+fn rebuild_with(
+    paths: VaultPaths,
+    k: keyring::Keyring,
+    slot: usize,
+) -> Result<(Vault, RebuildReport)> {
+    let report = Store::rebuild(&paths.root, &k.catalog_key, &k.vault_id)?;
+    let store = Store::open(&paths.root)?;
+    let vault = Vault::assemble(paths, store, k, slot)?;
+    Ok((vault, report))
+}
+
+impl Vault {
+    /// Writes the journal anew from the database (FORMAT.md, "Journal", "Rewriting"): to
+    /// repair a damaged journal, or to drop the sealed bytes removed records left in it.
+    /// Returns its size in bytes.
+    pub fn rewrite_journal(&self) -> Result<u64> {
+        self.store
+            .rewrite_journal(&self.keyring.catalog_key, &self.keyring.vault_id)
+    }
+}

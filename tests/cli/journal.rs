@@ -1,0 +1,242 @@
+//! The journal: the database's second copy outside sled (FORMAT.md, "Journal"), and
+//! `rebuild`, which recreates the database from it.
+use std::fs;
+
+use crate::common::copy_dir;
+use crate::util::Env;
+
+/// Three records with a testimony and an attachment each; returns (id, testimony, scan).
+fn three(env: &Env) -> Vec<(String, Vec<u8>, Vec<u8>)> {
+    (0..3)
+        .map(|i| {
+            let t = format!("testimony {i}: what the witness saw").into_bytes();
+            let a: Vec<u8> = (0..50_000u32).map(|x| (x * (i + 7)) as u8).collect();
+            let tp = env.input(&format!("t{i}.txt"), &t);
+            let ap = env.input(&format!("scan{i}.bin"), &a);
+            let title = format!("record {i}");
+            let id = env.add(&[
+                "--title",
+                &title,
+                "--testimony",
+                tp.to_str().unwrap(),
+                ap.to_str().unwrap(),
+            ]);
+            (id, t, a)
+        })
+        .collect()
+}
+
+/// Every record reads back byte-identical and `check` passes.
+fn all_read(env: &Env, records: &[(String, Vec<u8>, Vec<u8>)]) {
+    for (id, t, a) in records {
+        let o = env.run(&["get", id, "testimony", "-o", "-"]);
+        assert_eq!(o.stdout, *t, "{id}");
+        let o = env.run(&["get", id, "1", "-o", "-"]);
+        assert_eq!(o.stdout, *a, "{id}");
+    }
+    env.ok(&["check"]);
+    env.ok(&["audit", "--verify"]);
+}
+
+#[test]
+fn rebuild_recreates_a_lost_database_from_the_journal() {
+    let env = Env::new();
+    let records = three(&env);
+    let partner = age::x25519::Identity::generate().to_public().to_string();
+    env.ok(&["contact", "add", "partner", "--recipient", &partner]);
+    let listed = env.ok(&["list", "--json"]);
+    let contacts = env.ok(&["contact", "list"]);
+    fs::remove_dir_all(env.vault.join("db")).unwrap();
+    let err = env.fails(&["list"], 2);
+    assert!(
+        err.contains("database") && err.contains("amanat rebuild"),
+        "{err}"
+    );
+    let o = env.run(&["rebuild"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("3 records"), "{err}");
+    assert_eq!(env.ok(&["list", "--json"]), listed);
+    assert_eq!(env.ok(&["contact", "list"]), contacts);
+    all_read(&env, &records);
+    // The rebuilt vault goes on: a new record, a removal, and again from the journal.
+    let more = env.input("more.txt", "later testimony");
+    let id = env.add(&["--title", "later", "--testimony", more.to_str().unwrap()]);
+    env.ok(&["rm", &records[0].0]);
+    let listed = env.ok(&["list", "--json"]);
+    assert!(listed.contains(&id) && !listed.contains(&records[0].0));
+    fs::remove_dir_all(env.vault.join("db")).unwrap();
+    env.ok(&["rebuild"]);
+    assert_eq!(env.ok(&["list", "--json"]), listed);
+    all_read(&env, &records[1..]);
+}
+
+#[test]
+fn a_database_that_lost_durable_writes_is_refused_and_rebuilt() {
+    let env = Env::new();
+    let mut records = three(&env);
+    // sled silently dropping its newest writes looks like an older copy of its files.
+    let old_db = env.root().join("old-db");
+    copy_dir(&env.vault.join("db"), &old_db);
+    let tp = env.input("t3.txt", "the fourth testimony");
+    let id = env.add(&["--title", "record 3", "--testimony", tp.to_str().unwrap()]);
+    records.push((id, b"the fourth testimony".to_vec(), vec![]));
+    fs::remove_dir_all(env.vault.join("db")).unwrap();
+    copy_dir(&old_db, &env.vault.join("db"));
+    let err = env.fails(&["list"], 2);
+    assert!(err.contains("lost writes"), "{err}");
+    assert!(err.contains("amanat rebuild"), "{err}");
+    env.ok(&["rebuild"]);
+    for (id, t, a) in &records {
+        assert_eq!(env.run(&["get", id, "testimony", "-o", "-"]).stdout, *t);
+        if !a.is_empty() {
+            assert_eq!(env.run(&["get", id, "1", "-o", "-"]).stdout, *a);
+        }
+    }
+    env.ok(&["check"]);
+}
+
+#[test]
+fn a_crash_around_the_journal_leaves_each_record_whole_or_absent() {
+    // (crash point, whether the new record has an attachment, records after the crash).
+    // An attachment's pending mark is synced before the commit: the record is text only
+    // where the kill must come after the commit's sync.
+    for (point, attachment, expect) in
+        [("journal-appended", true, 3), ("database-synced", false, 4)]
+    {
+        let env = Env::new();
+        let records = three(&env);
+        let tp = env.input("late.txt", "the testimony of the crash");
+        let ap = env.input("late.bin", vec![5u8; 70_000]);
+        let mut c = env.cmd();
+        c.args(["add", "--title", "late", "--testimony"]).arg(&tp);
+        if attachment {
+            c.arg(&ap);
+        }
+        let o = c.env("AMANAT_CRASH_AT", point).output().unwrap();
+        assert!(!o.status.success(), "{point}: not killed");
+        let listed: serde_json::Value = serde_json::from_str(&env.ok(&["list", "--json"])).unwrap();
+        let n = listed.as_array().unwrap().len();
+        // Before the database commit the record is absent; after its sync it is present.
+        assert_eq!(n, expect, "{point}");
+        all_read(&env, &records);
+        // The journal agrees with the database: rebuilding it changes nothing.
+        fs::remove_dir_all(env.vault.join("db")).unwrap();
+        env.ok(&["rebuild"]);
+        let again: serde_json::Value = serde_json::from_str(&env.ok(&["list", "--json"])).unwrap();
+        assert_eq!(again, listed, "{point}");
+        all_read(&env, &records);
+    }
+}
+
+#[test]
+fn a_crash_while_the_rebuilt_database_moves_in_is_finished_by_the_next_open() {
+    let env = Env::new();
+    let records = three(&env);
+    let o = env
+        .cmd()
+        .arg("rebuild")
+        .env("AMANAT_CRASH_AT", "rebuild-moved-aside")
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(!env.vault.join("db").exists());
+    all_read(&env, &records);
+}
+
+#[test]
+fn rebuild_refuses_what_it_cannot_trust_and_changes_nothing() {
+    let env = Env::new();
+    let records = three(&env);
+    let before = env.state();
+    // Wrong passphrase.
+    let wrong = env.input("wrong", "not the passphrase\n");
+    let o = env
+        .cmd()
+        .arg("--passphrase-file")
+        .arg(&wrong)
+        .arg("rebuild")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("wrong passphrase"));
+    // Another vault's journal.
+    let other = Env::new();
+    three(&other);
+    let journal = env.vault.join("journal");
+    let ours = fs::read(&journal).unwrap();
+    fs::copy(other.vault.join("journal"), &journal).unwrap();
+    let err = env.fails(&["rebuild"], 2);
+    assert!(err.contains("journal"), "{err}");
+    assert!(env.vault.join("db").exists());
+    fs::write(&journal, ours).unwrap();
+    // No journal at all.
+    fs::rename(&journal, env.root().join("journal")).unwrap();
+    let err = env.fails(&["rebuild"], 2);
+    assert!(err.contains("no journal"), "{err}");
+    fs::rename(env.root().join("journal"), &journal).unwrap();
+    assert_eq!(env.state(), before);
+    all_read(&env, &records);
+}
+
+#[test]
+fn a_damaged_journal_is_reported_and_rewritten_from_the_database() {
+    let env = Env::new();
+    let records = three(&env);
+    let journal = env.vault.join("journal");
+    let mut b = fs::read(&journal).unwrap();
+    let mid = b.len() / 2;
+    b[mid] ^= 0x20;
+    fs::write(&journal, &b).unwrap();
+    let o = env.run(&["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("JOURNAL DAMAGED"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("rebuild --journal"));
+    let report: serde_json::Value = serde_json::from_str(&String::from_utf8_lossy(
+        &env.run(&["check", "--json"]).stdout,
+    ))
+    .unwrap();
+    assert_eq!(report["journal"].as_array().unwrap().len(), 1);
+    env.ok(&["rebuild", "--journal"]);
+    all_read(&env, &records);
+    // A journal deleted outright is rewritten at the next unlock, with a warning.
+    fs::remove_file(&journal).unwrap();
+    let o = env.run(&["list"]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("rewritten from the database"));
+    all_read(&env, &records);
+}
+
+#[test]
+fn the_duress_passphrase_given_to_rebuild_destroys_the_real_vault() {
+    let env = Env::new();
+    three(&env);
+    let dp = env.input("duress", "let them have it\n");
+    env.ok(&[
+        "duress",
+        "set",
+        "--duress-passphrase-file",
+        dp.to_str().unwrap(),
+    ]);
+    fs::remove_dir_all(env.vault.join("db")).unwrap();
+    let o = env
+        .cmd()
+        .arg("--passphrase-file")
+        .arg(&dp)
+        .arg("rebuild")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("0 records"));
+    let o = env
+        .cmd()
+        .arg("--passphrase-file")
+        .arg(&dp)
+        .args(["list", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "[]");
+    // The real passphrase opens nothing any more.
+    let o = env.run(&["list"]);
+    assert!(!o.status.success());
+}
