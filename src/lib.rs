@@ -16,6 +16,7 @@
 //! asked (`get` to a file), or report success before the data is fsynced.
 #![forbid(unsafe_code)]
 
+pub mod agewriter;
 pub mod audit;
 pub mod bundle;
 pub mod catalog;

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use ring::digest;
 use zeroize::Zeroizing;
 
+use crate::agewriter::AgeWriter;
 use crate::error::{Error, Result};
 
 /// Size of the chunks streamed through the hasher and the encryptor.
@@ -24,6 +25,8 @@ const CHUNK: usize = 1 << 20;
 pub struct Recipient {
     text: String,
     inner: Box<dyn age::Recipient + Send + Sync>,
+    /// The X25519 public key of an `age1…` recipient, which our writer wraps for itself.
+    x25519: Option<[u8; 32]>,
 }
 
 impl Recipient {
@@ -34,9 +37,15 @@ impl Recipient {
         if s.starts_with("age1") {
             let r = age::x25519::Recipient::from_str(s)
                 .map_err(|e| Error::Invalid(format!("invalid age recipient {s:?}: {e}")))?;
+            let text = r.to_string();
+            let x25519 = bech32::decode(&text)
+                .ok()
+                .and_then(|(_, data)| <[u8; 32]>::try_from(data).ok())
+                .ok_or_else(|| Error::Invalid(format!("invalid age recipient {s:?}")))?;
             Ok(Recipient {
-                text: r.to_string(),
+                text,
                 inner: Box::new(r),
+                x25519: Some(x25519),
             })
         } else if s.starts_with("ssh-ed25519 ") {
             // Keep only "ssh-ed25519 BASE64"; a trailing comment is not part of the key.
@@ -47,6 +56,7 @@ impl Recipient {
             Ok(Recipient {
                 text: canonical,
                 inner: Box::new(r),
+                x25519: None,
             })
         } else {
             Err(Error::Invalid(format!(
@@ -62,6 +72,10 @@ impl Recipient {
 
     pub(crate) fn as_age(&self) -> &dyn age::Recipient {
         self.inner.as_ref()
+    }
+
+    pub(crate) fn x25519_bytes(&self) -> Option<&[u8; 32]> {
+        self.x25519.as_ref()
     }
 }
 
@@ -95,28 +109,15 @@ impl Recipients {
     pub fn texts(&self) -> Vec<String> {
         self.0.iter().map(|r| r.text.clone()).collect()
     }
-
-    fn encryptor(&self) -> Result<age::Encryptor> {
-        age::Encryptor::with_recipients(
-            self.0
-                .iter()
-                .map(|r| r.inner.as_ref() as &dyn age::Recipient),
-        )
-        .map_err(|e| Error::Invalid(format!("cannot encrypt to these recipients: {e}")))
-    }
 }
 
 /// Seals a small value in memory.
 pub fn seal_bytes(to: &Recipients, plaintext: &[u8]) -> Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(plaintext.len() + 256);
-    let mut w = to
-        .encryptor()?
-        .wrap_output(&mut out)
-        .map_err(|e| Error::io("sealing", e))?;
+    let out = Vec::with_capacity(plaintext.len() + 256);
+    let mut w = AgeWriter::new(to, out).map_err(|e| Error::io("sealing", e))?;
     w.write_all(plaintext)
         .map_err(|e| Error::io("sealing", e))?;
-    w.finish().map_err(|e| Error::io("sealing", e))?;
-    Ok(out)
+    w.finish().map_err(|e| Error::io("sealing", e))
 }
 
 /// Why an age value did not open.
@@ -288,10 +289,7 @@ pub fn seal_stream<W: Write>(
     input: &mut dyn Read,
     output: W,
 ) -> Result<(Digest, W), StreamError> {
-    let enc = to
-        .encryptor()
-        .map_err(|e| StreamError::Write(io::Error::other(e.to_string())))?;
-    let mut w = enc.wrap_output(output).map_err(StreamError::Write)?;
+    let mut w = AgeWriter::new(to, output).map_err(StreamError::Write)?;
     let mut hasher = ConcurrentHasher::new();
     if !prefix.is_empty() {
         hasher.update(Arc::new(Zeroizing::new(prefix.to_vec())));

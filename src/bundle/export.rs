@@ -424,12 +424,9 @@ impl Vault {
         let mtime = created.as_second().max(0) as u64;
         let sha = crate::durable::create_via_temp(out, |file| {
             let hashing = ThreadedWriter::hashing(file);
-            let enc = age::Encryptor::with_recipients(recipients.iter()).map_err(|e| {
+            let age_w = crate::agewriter::AgeWriter::new(&recipients, hashing).map_err(|e| {
                 Error::Invalid(format!("cannot encrypt to {:?}: {e}", contact.name))
             })?;
-            let age_w = enc
-                .wrap_output(hashing)
-                .map_err(|e| Error::output(out, e))?;
             let mut tar = tar::Builder::new(age_w);
             let werr = |e: io::Error| Error::output(out, e);
             append(&mut tar, manifest::MANIFEST_PATH, &manifest_json, mtime).map_err(werr)?;
@@ -502,13 +499,6 @@ impl Vault {
         })?;
         report.sha256 = sha;
         Ok(report)
-    }
-}
-
-impl Recipients {
-    /// The recipients as age trait objects.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &dyn age::Recipient> {
-        self.list().iter().map(|r| r.as_age())
     }
 }
 

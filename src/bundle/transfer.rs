@@ -174,13 +174,12 @@ impl Vault {
         let mtime = created.as_second().max(0) as u64;
         let werr = |e: io::Error| Error::output(out, e);
         report.sha256 = crate::durable::create_via_temp(out, |file| {
-            let enc = age::Encryptor::with_recipients(self.content.iter()).map_err(|e| {
-                Error::Invalid(format!("cannot encrypt to the collector's recipients: {e}"))
-            })?;
-            let mut tar = tar::Builder::new(
-                enc.wrap_output(ThreadedWriter::hashing(file))
-                    .map_err(werr)?,
-            );
+            let age_w =
+                crate::agewriter::AgeWriter::new(&self.content, ThreadedWriter::hashing(file))
+                    .map_err(|e| {
+                        Error::Invalid(format!("cannot encrypt to the collector's recipients: {e}"))
+                    })?;
+            let mut tar = tar::Builder::new(age_w);
             append(&mut tar, manifest::MANIFEST_PATH, &manifest_json, mtime).map_err(werr)?;
             append(&mut tar, manifest::SIG_PATH, sig.as_bytes(), mtime).map_err(werr)?;
             append(&mut tar, manifest::SUMS_PATH, sums.as_bytes(), mtime).map_err(werr)?;

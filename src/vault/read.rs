@@ -254,6 +254,12 @@ impl Vault {
             .get(id.0)?
             .ok_or_else(|| Error::NoSuchRecord(id.to_hex()))?;
         let plain = seal::open_bytes(&ids, &sealed).map_err(|f| match f {
+            // Every body in a full vault is sealed to its own key: a stanza that no longer
+            // opens with it is damage (a collector holds no key that opens bodies at all).
+            OpenFailure::NotForUs if !self.keyring.collector => Error::damaged(
+                id,
+                "no recipient stanza of its body opens with this vault's key",
+            ),
             OpenFailure::NotForUs => Error::CannotOpen(format!(
                 "record {} is not sealed to this vault's key",
                 id.short()

@@ -95,3 +95,68 @@ fn a_2_gib_attachment_adds_reads_exports_and_imports_in_under_100_mib_of_rss() {
     assert_eq!(list[0]["parts"][0]["size"], size);
     assert!(partner.tmp_is_empty());
 }
+
+/// The object files Amanat writes are standard age files: an HQ backup key given at init
+/// (an age key, or an ssh-ed25519 key) opens them with the real `age` CLI.
+#[test]
+fn objects_open_with_the_real_age_cli_for_every_extra_recipient() {
+    use std::process::Command;
+    let env = Env::bare();
+    let dir = env.root().join("hq");
+    fs::create_dir(&dir).unwrap();
+    let gen = Command::new("age-keygen")
+        .arg("-o")
+        .arg(dir.join("key.txt"))
+        .output()
+        .expect("age-keygen (apt-get install age)");
+    assert!(gen.status.success());
+    let key = fs::read_to_string(dir.join("key.txt")).unwrap();
+    let recipient = key
+        .lines()
+        .find_map(|l| l.strip_prefix("# public key: "))
+        .unwrap()
+        .to_owned();
+    let ssh = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(dir.join("id"))
+        .status()
+        .unwrap();
+    assert!(ssh.success());
+    let ssh_pub = fs::read_to_string(dir.join("id.pub")).unwrap();
+    env.ok(&[
+        "init",
+        "--kdf-work-factor",
+        "10",
+        "--recipient",
+        &recipient,
+        "--recipient",
+        ssh_pub.trim(),
+    ]);
+    // Sizes around the 64 KiB chunk boundary and a larger one.
+    let mut seen = Vec::new();
+    for size in [65_536usize, 65_537, 300_000] {
+        let data: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+        let p = env.input(&format!("scan-{size}.bin"), &data);
+        env.add(&["--title", "scan", p.to_str().unwrap()]);
+        let objects = crate::common::files_below(&env.vault.join("objects"));
+        let new: Vec<_> = objects.iter().filter(|o| !seen.contains(*o)).collect();
+        assert_eq!(new.len(), 1, "one new object");
+        let newest = new[0].clone();
+        seen.push(newest.clone());
+        for identity in ["key.txt", "id"] {
+            let o = Command::new("age")
+                .arg("-d")
+                .arg("-i")
+                .arg(dir.join(identity))
+                .arg(&newest)
+                .output()
+                .unwrap();
+            assert!(
+                o.status.success(),
+                "age -d -i {identity}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            assert!(o.stdout == data, "{identity}: size {size}");
+        }
+    }
+}
