@@ -450,6 +450,7 @@ impl Store {
         let path = self.root.join(journal::FILE);
         fs::rename(&tmp, &path).map_err(ctx)?;
         sync_dir(&self.root)?;
+        crate::vault::lifecycle::crash_point("journal-rewritten");
         self.meta.insert(journal::META_KEY, &state.encode()[..])?;
         self.db.flush()?;
         sync_tree(&self.root.join("db"))?;

@@ -222,6 +222,8 @@ impl Vault {
                 let objects: Vec<ObjectId> = o.objects.iter().map(|(oid, _)| *oid).collect();
                 self.remove_with_objects(o.id, &objects)?;
             }
+            // Nothing of the records handed over may stay in the journal.
+            self.rewrite_journal()?;
         }
         Ok(report)
     }

@@ -181,8 +181,7 @@ and moves it into place (the damaged one is deleted at the next open). Object fi
 kept as they are. Writes in damaged parts of the journal are lost and listed; run \
 `amanat check` afterwards.\n\n\
 With --journal it does the opposite: it rewrites the journal from the database, to repair \
-a damaged journal (when `check` says so) or to drop the sealed bytes that removed records \
-left in it.")]
+a damaged journal (when `check` says so).")]
 pub struct RebuildArgs {
     /// Rewrite the journal from the database instead
     #[arg(long)]

@@ -141,12 +141,14 @@ impl Vault {
         }
     }
 
-    /// Removes a record and its objects. Durable when it returns.
+    /// Removes a record and its objects, and rewrites the journal so that it no longer holds
+    /// the record's sealed values. Durable when it returns.
     pub fn remove(&self, id: RecordId) -> Result<()> {
         let body = self.open_body(id)?;
         let objects: Vec<ObjectId> = body.parts.iter().filter_map(|p| p.object()).collect();
         drop(body);
-        self.remove_with_objects(id, &objects)
+        self.remove_with_objects(id, &objects)?;
+        self.rewrite_journal().map(drop)
     }
 
     /// Removes a record whose objects are known without opening it (a collector's).

@@ -60,3 +60,21 @@ impl Vault {
             .rewrite_journal(&self.keyring.catalog_key, &self.keyring.vault_id)
     }
 }
+
+/// What the journal holds, for tests that prove what it no longer holds.
+#[doc(hidden)]
+pub mod testing {
+    use crate::journal::{self, TreeId};
+
+    /// Every (tree, key) an intact frame of the journal writes or removes, in order.
+    pub fn journal_keys(v: &super::Vault) -> Vec<(TreeId, Vec<u8>, bool)> {
+        let mut out = Vec::new();
+        let mut f = std::fs::File::open(v.store.root().join(journal::FILE)).unwrap();
+        journal::read_all(&mut f, &v.keyring.catalog_key, &mut |ops| {
+            out.extend(ops.into_iter().map(|o| (o.tree, o.key, o.value.is_some())));
+            Ok(())
+        })
+        .unwrap();
+        out
+    }
+}

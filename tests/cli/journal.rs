@@ -240,3 +240,53 @@ fn the_duress_passphrase_given_to_rebuild_destroys_the_real_vault() {
     let o = env.run(&["list"]);
     assert!(!o.status.success());
 }
+
+#[test]
+fn removing_a_record_leaves_nothing_of_it_in_the_journal() {
+    use amanat::journal::TreeId;
+    use amanat::keyring::Passphrase;
+    use amanat::{LockedVault, VaultPaths};
+    let env = Env::new();
+    let records = three(&env);
+    let gone = &records[1].0;
+    let key = hex::decode(gone).unwrap();
+    let keys = |env: &Env| {
+        let v = LockedVault::open(VaultPaths::new(env.vault.clone(), None))
+            .unwrap()
+            .unlock(&Passphrase::new(crate::util::PASS.into()).unwrap())
+            .unwrap();
+        amanat::vault::rebuild::testing::journal_keys(&v)
+    };
+    let names = |ks: &[(TreeId, Vec<u8>, bool)]| {
+        ks.iter()
+            .filter(|(t, k, _)| {
+                matches!(
+                    t,
+                    TreeId::Records | TreeId::Catalog | TreeId::Search | TreeId::Custody
+                ) && k.starts_with(&key)
+            })
+            .count()
+    };
+    assert!(names(&keys(&env)) >= 3, "the journal holds the record");
+    env.ok(&["rm", gone]);
+    assert_eq!(
+        names(&keys(&env)),
+        0,
+        "the journal still holds the removed record"
+    );
+    // A crash after the new journal is in place, before the database names it: the next
+    // open rewrites it again, and everything else is intact.
+    let o = env
+        .cmd()
+        .args(["rm", &records[0].0])
+        .env("AMANAT_CRASH_AT", "journal-rewritten")
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let listed = env.ok(&["list", "--json"]);
+    assert!(!listed.contains(&records[0].0) && listed.contains(&records[2].0));
+    all_read(&env, &records[2..]);
+    fs::remove_dir_all(env.vault.join("db")).unwrap();
+    env.ok(&["rebuild"]);
+    assert_eq!(env.ok(&["list", "--json"]), listed);
+}
