@@ -149,6 +149,12 @@ for i in $(seq "$RUNS"); do
 done
 run amanat_check_scale "$AMANAT" --vault v3 check
 du_vault=$(du -sk v3 | cut -f1)
+du_journal=$(du -sk v3/journal | cut -f1)
+# The journal: recreate the database from it, rewrite it, and rm (which rewrites it).
+run amanat_rebuild_scale "$AMANAT" --vault v3 rebuild
+run amanat_rewrite_journal_scale "$AMANAT" --vault v3 rebuild --journal
+one=$("$AMANAT" --vault v3 list --json | sed -n 2p | python3 -c 'import json,sys; print(json.loads(sys.stdin.read().rstrip().rstrip(","))["id"])')
+run amanat_rm_scale "$AMANAT" --vault v3 rm "$one"
 du_plain=$(du -sk --apparent-size texts | cut -f1)
 
 run amanat_shred_scale "$AMANAT" --vault v3 shred --yes
@@ -183,6 +189,9 @@ row "unlock only (keys), $SCALE_N records, wf 10" amanat_unlock_only
 row "list --json, $SCALE_N records" amanat_list
 row "search (2 terms), $SCALE_N records" amanat_search
 row "check, $SCALE_N records (once)" amanat_check_scale
+row "rebuild the database from the journal, $SCALE_N records (once)" amanat_rebuild_scale
+row "rebuild --journal, $SCALE_N records (once)" amanat_rewrite_journal_scale
+row "rm one record of $SCALE_N (rewrites the journal; once)" amanat_rm_scale
 row "export, $INGEST_N-record bundle (fsynced)" amanat_export_many
 row "tar c | age -r R, $INGEST_N files (no fsync)" tar_age_many
 row "import, $INGEST_N-record bundle (fsynced)" amanat_import_many
@@ -204,4 +213,4 @@ echo "ingest vs per-file age loop:        $(ratio "$(secs age_loop)" "$(secs ama
 echo "10k-record export vs tar c | age:  $(ratio "$(secs tar_age_many)" "$(secs amanat_export_many)")x"
 echo "10k-record import vs age -d | tar x: $(ratio "$(secs age_tar_x_many)" "$(secs amanat_import_many)")x"
 echo "ingest rate:                        $(python3 -c "print(int($INGEST_N/$(secs amanat_ingest)))") records/s"
-echo "vault of $SCALE_N records: $du_vault KiB on disk for $INGEST_N distinct testimony texts of $du_plain KiB"
+echo "vault of $SCALE_N records: $du_vault KiB on disk (journal $du_journal KiB) for $INGEST_N distinct testimony texts of $du_plain KiB"

@@ -145,6 +145,8 @@ pub struct ThreadedWriter {
 }
 
 const WRITE_CHUNK: usize = 1 << 20;
+/// Bytes after which the writer asks the kernel to start writing back.
+const WRITEBACK_WINDOW: u64 = 32 << 20;
 
 impl ThreadedWriter {
     pub fn new(file: File) -> ThreadedWriter {
@@ -161,8 +163,22 @@ impl ThreadedWriter {
         let (back_tx, back) = std::sync::mpsc::channel();
         let handle = std::thread::spawn(move || {
             let mut ctx = hash.then(|| ring::digest::Context::new(&ring::digest::SHA256));
+            let (mut written, mut started) = (0u64, 0u64);
             for mut chunk in rx {
                 file.write_all(&chunk)?;
+                written += chunk.len() as u64;
+                if written - started >= WRITEBACK_WINDOW {
+                    // Start writing back what is written so far, without waiting for it: the
+                    // final fsync then finds little left to do (Linux starts writeback of
+                    // dirty pages on DONTNEED, and keeps pages still under writeback).
+                    let _ = rustix::fs::fadvise(
+                        &file,
+                        started,
+                        std::num::NonZeroU64::new(written - started),
+                        rustix::fs::Advice::DontNeed,
+                    );
+                    started = written;
+                }
                 if let Some(c) = ctx.as_mut() {
                     c.update(&chunk);
                 }

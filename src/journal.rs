@@ -391,6 +391,12 @@ impl Journal {
     }
 }
 
+/// Seals `body` as frame `seq` of journal `jid` (for tests and fuzzing).
+#[doc(hidden)]
+pub fn frame_for_tests(key: &SymmetricKey, jid: &[u8; 16], seq: u64, body: &[u8]) -> Vec<u8> {
+    frame(key, jid, seq, body)
+}
+
 /// Writes a complete journal holding `items` (tree, key, value), returning its state: the
 /// header, frame 0 naming the vault, then the items in frames of about 4 MiB, each
 /// confirmed.
@@ -505,12 +511,12 @@ impl<R: Read> Stream<R> {
 /// `apply`. A frame that does not authenticate is reported and skipped: the reader looks for
 /// the next frame magic after it.
 pub fn read_all(
-    file: &mut File,
+    input: &mut dyn Read,
     key: &SymmetricKey,
     apply: &mut dyn FnMut(Vec<Op>) -> io::Result<()>,
 ) -> io::Result<Reading> {
     let mut s = Stream {
-        inner: io::BufReader::with_capacity(1 << 20, file),
+        inner: io::BufReader::with_capacity(1 << 20, input),
         buf: Vec::new(),
         at: 0,
         eof: false,
