@@ -117,7 +117,7 @@ impl Error {
             Error::DiskFull => "free some space and run the command again; the vault is unchanged",
             Error::Damaged { .. } => "restore the record from a backup or a partner's copy; other records are unaffected",
             Error::VaultDamaged(_) => "run `amanat check` to see what is affected, and restore from a backup",
-            Error::DatabaseDamaged(_) => "run `amanat rebuild` to recreate the database from the journal (records, catalog, contacts and the custody log), then `amanat check`",
+            Error::DatabaseDamaged(_) => "run `amanat rebuild` to recreate the database from the journal (records, catalog, contacts and the custody log), then `amanat check`; if the disk is full, free space first",
             Error::BundleRejected(_) => "do not trust this file; ask the sender to send it again; nothing was imported",
             Error::UnknownSigner(_) => "compare the fingerprint with the sender over another channel, then add them with `amanat contact add NAME --signing-key 'ssh-ed25519 …'` or pass --trust-signer",
             Error::CannotOpen(_) => "open it on a device that holds the right key (headquarters or the identity custodian)",

@@ -343,8 +343,15 @@ impl Journal {
     pub fn append(&mut self, key: &SymmetricKey, ops: &Ops) -> io::Result<State> {
         let seq = self.state.seq + 1;
         let bytes = frame(key, &self.state.jid, seq, &ops.encode());
-        self.file.write_all_at(&bytes, self.end)?;
-        self.file.sync_data()?;
+        if let Err(e) = self
+            .file
+            .write_all_at(&bytes, self.end)
+            .and_then(|()| self.file.sync_data())
+        {
+            // A full disk leaves no partial frame behind to be read as damage.
+            let _ = self.abandon();
+            return Err(e);
+        }
         Ok(State {
             jid: self.state.jid,
             seq,
@@ -383,8 +390,14 @@ impl Journal {
         if !self.unconfirmed || self.state.seq != seq {
             return Ok(());
         }
-        self.file.write_all_at(&confirm(self.state.seq), self.end)?;
-        self.file.sync_data()?;
+        if let Err(e) = self
+            .file
+            .write_all_at(&confirm(self.state.seq), self.end)
+            .and_then(|()| self.file.sync_data())
+        {
+            let _ = self.abandon();
+            return Err(e);
+        }
         self.end += CONFIRM_LEN;
         self.unconfirmed = false;
         Ok(())
@@ -450,20 +463,35 @@ pub struct Reading {
     pub damage: Vec<String>,
 }
 
-/// A forward reader over the journal that holds at most one frame in memory.
+/// A forward reader over the journal that holds at most one frame (and some read-ahead)
+/// in memory.
 struct Stream<R> {
     inner: R,
     buf: Vec<u8>,
-    /// File offset of `buf[0]`.
+    /// Where the unread bytes start in `buf`.
+    pos: usize,
+    /// File offset of `buf[pos]`.
     at: u64,
     eof: bool,
 }
 
 impl<R: Read> Stream<R> {
+    /// The bytes read ahead, not yet consumed.
+    fn data(&self) -> &[u8] {
+        &self.buf[self.pos..]
+    }
+
     /// Makes at least `n` bytes available; false if the file ends first.
     fn fill(&mut self, n: usize) -> io::Result<bool> {
+        if self.buf.len() - self.pos >= n {
+            return Ok(true);
+        }
+        // Move what is left to the front once, not at every frame.
+        self.buf.drain(..self.pos);
+        self.pos = 0;
         while self.buf.len() < n && !self.eof {
-            let want = (n - self.buf.len()).max(1 << 20);
+            // In steps: a damaged length field must not allocate what the file does not hold.
+            let want = (n - self.buf.len()).clamp(64 << 10, 4 << 20);
             let old = self.buf.len();
             self.buf.resize(old + want, 0);
             let got = loop {
@@ -483,23 +511,23 @@ impl<R: Read> Stream<R> {
     }
 
     fn consume(&mut self, n: usize) {
-        self.buf.drain(..n);
+        self.pos += n;
         self.at += n as u64;
     }
 
     /// Skips to the next frame magic after the current byte; false at the end.
     fn skip_to_frame(&mut self) -> io::Result<bool> {
-        self.consume(1.min(self.buf.len()));
+        self.consume(1.min(self.data().len()));
         loop {
-            if let Some(i) = memchr::memmem::find(&self.buf, FRAME_MAGIC) {
+            if let Some(i) = memchr::memmem::find(self.data(), FRAME_MAGIC) {
                 self.consume(i);
                 return Ok(true);
             }
             // Keep a possible partial magic at the end.
-            let keep = self.buf.len().min(FRAME_MAGIC.len() - 1);
-            self.consume(self.buf.len() - keep);
+            let keep = self.data().len().min(FRAME_MAGIC.len() - 1);
+            self.consume(self.data().len() - keep);
             if !self.fill(keep + 1)? {
-                let n = self.buf.len();
+                let n = self.data().len();
                 self.consume(n);
                 return Ok(false);
             }
@@ -516,18 +544,20 @@ pub fn read_all(
     apply: &mut dyn FnMut(Vec<Op>) -> io::Result<()>,
 ) -> io::Result<Reading> {
     let mut s = Stream {
-        inner: io::BufReader::with_capacity(1 << 20, input),
+        // Stream reads ahead in steps of 64 KiB to 4 MiB itself.
+        inner: input,
         buf: Vec::new(),
+        pos: 0,
         at: 0,
         eof: false,
     };
     let mut r = Reading::default();
-    if !s.fill(HEADER_LEN as usize)? || &s.buf[..FILE_MAGIC.len()] != FILE_MAGIC {
+    if !s.fill(HEADER_LEN as usize)? || &s.data()[..FILE_MAGIC.len()] != FILE_MAGIC {
         r.damage
             .push("the journal's header is damaged: it cannot be read".into());
         return Ok(r);
     }
-    let jid: [u8; 16] = s.buf[FILE_MAGIC.len()..HEADER_LEN as usize]
+    let jid: [u8; 16] = s.data()[FILE_MAGIC.len()..HEADER_LEN as usize]
         .try_into()
         .expect("16 bytes");
     s.consume(HEADER_LEN as usize);
@@ -537,8 +567,8 @@ pub fn read_all(
         if !s.fill(1)? {
             break;
         }
-        if s.fill(CONFIRM_LEN as usize)? && s.buf.starts_with(CONFIRM_MAGIC) {
-            let seq = u64::from_be_bytes(s.buf[4..12].try_into().expect("8 bytes"));
+        if s.fill(CONFIRM_LEN as usize)? && s.data().starts_with(CONFIRM_MAGIC) {
+            let seq = u64::from_be_bytes(s.data()[4..12].try_into().expect("8 bytes"));
             if skipping_from.is_none() && (r.frames == 0 || seq != r.last) {
                 r.damage.push(format!(
                     "the confirmation at byte {} names frame {seq}, not the frame before it",
@@ -549,12 +579,12 @@ pub fn read_all(
             continue;
         }
         let mut parsed = None;
-        if s.fill(FRAME_HEAD as usize)? && s.buf.starts_with(FRAME_MAGIC) {
-            let seq = u64::from_be_bytes(s.buf[4..12].try_into().expect("8 bytes"));
-            let n = u32::from_be_bytes(s.buf[12..16].try_into().expect("4 bytes")) as u64;
+        if s.fill(FRAME_HEAD as usize)? && s.data().starts_with(FRAME_MAGIC) {
+            let seq = u64::from_be_bytes(s.data()[4..12].try_into().expect("8 bytes"));
+            let n = u32::from_be_bytes(s.data()[12..16].try_into().expect("4 bytes")) as u64;
             let size = (FRAME_HEAD + n) as usize;
             if n <= MAX_FRAME && s.fill(size)? {
-                let sealed = &s.buf[FRAME_HEAD as usize..size];
+                let sealed = &s.data()[FRAME_HEAD as usize..size];
                 if let Ok(body) = key.open(DOMAIN, &aad(&jid, seq), sealed) {
                     parsed = Some((seq, size, body));
                 }
@@ -732,6 +762,47 @@ mod tests {
         std::fs::write(&path, &bytes).unwrap();
         let (_, all) = replay(&path, &key);
         assert_eq!(all.len(), 4);
+    }
+
+    #[test]
+    fn many_frames_past_the_read_ahead_replay_and_resync() {
+        let key = SymmetricKey::random();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE);
+        let mut f = File::create(&path).unwrap();
+        let state = write_snapshot(&mut f, &key, &[1; 16], std::iter::empty()).unwrap();
+        drop(f);
+        let f = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&path)
+            .unwrap();
+        let len = f.metadata().unwrap().len();
+        let mut j = Journal::new(f, state, len);
+        // 400 frames of about 4 KiB: 1.6 MB, many read-ahead steps.
+        for i in 1..=400u32 {
+            let mut o = Ops::new();
+            o.insert(TreeId::Records, i.to_be_bytes(), vec![i as u8; 4000]);
+            let s = j.append(&key, &o).unwrap();
+            j.committed(s).unwrap();
+            if i % 2 == 0 {
+                j.confirm(s.seq).unwrap();
+            }
+        }
+        let mut bytes = std::fs::read(&path).unwrap();
+        let starts: Vec<usize> = memchr::memmem::find_iter(&bytes, FRAME_MAGIC).collect();
+        bytes[starts[260] + 100] ^= 4;
+        std::fs::write(&path, &bytes).unwrap();
+        let (r, all) = replay(&path, &key);
+        assert_eq!(r.damage.len(), 1, "{:?}", r.damage);
+        assert!(
+            r.damage[0].contains("frames 260–260 lost"),
+            "{:?}",
+            r.damage
+        );
+        assert_eq!(all.len(), 399);
+        assert_eq!(r.last, 400);
+        assert!(all.iter().all(|o| o.key != 260u32.to_be_bytes()));
     }
 
     #[test]

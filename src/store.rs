@@ -89,6 +89,21 @@ pub fn lock(root: &Path) -> Result<File> {
     }
 }
 
+/// Waits (up to five seconds) until no sled handle holds the database in `dir`: sled's
+/// background threads may keep its file open, and locked, for a moment after the last
+/// handle is dropped, and a database moved and reopened before then reports itself in use.
+fn wait_for_sled_release(dir: &Path) {
+    use rustix::fs::{flock, FlockOperation};
+    let file = dir.join("db");
+    for _ in 0..200 {
+        match File::open(&file) {
+            Ok(f) if flock(&f, FlockOperation::NonBlockingLockExclusive).is_ok() => return,
+            Ok(_) => std::thread::sleep(std::time::Duration::from_millis(25)),
+            Err(_) => return,
+        }
+    }
+}
+
 fn tree_index(t: TreeId) -> usize {
     t as usize - 1
 }
@@ -236,6 +251,7 @@ impl Store {
             fs::remove_dir_all(&stage).map_err(|e| Error::io("clearing tmp/decoy", e))?;
         }
         drop(Store::create(&stage, vault_id)?);
+        wait_for_sled_release(&stage.join("db"));
         let ctx = |e| Error::io("replacing the vault", e);
         let tag = hex::encode(crate::id::random_bytes::<6>());
         // The journal goes first: a journal without its database is rewritten at the next
@@ -537,6 +553,7 @@ impl Store {
         drop(trees);
         drop(meta);
         drop(db);
+        wait_for_sled_release(&stage.join("db"));
         sync_tree(&stage.join("db"))?;
         let ctx = |e| Error::io("moving the rebuilt database into place", e);
         if root.join("db").exists() {
