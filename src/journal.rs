@@ -314,6 +314,8 @@ pub struct Journal {
     state: State,
     /// Where the next frame goes.
     end: u64,
+    /// Where the frame appended but not yet committed ends.
+    appended_end: u64,
     /// The last frame is committed in sled but not yet confirmed here.
     unconfirmed: bool,
 }
@@ -324,6 +326,7 @@ impl Journal {
             file,
             state,
             end,
+            appended_end: end,
             unconfirmed: false,
         }
     }
@@ -352,6 +355,7 @@ impl Journal {
             let _ = self.abandon();
             return Err(e);
         }
+        self.appended_end = self.end + bytes.len() as u64;
         Ok(State {
             jid: self.state.jid,
             seq,
@@ -360,13 +364,10 @@ impl Journal {
     }
 
     /// The transaction of the frame at `state` committed.
-    pub fn committed(&mut self, state: State) -> io::Result<()> {
-        let (_, end) = frame_at(&self.file, state.at, u64::MAX)
-            .ok_or_else(|| io::Error::other("the journal frame just written does not read"))?;
+    pub fn committed(&mut self, state: State) {
         self.state = state;
-        self.end = end;
+        self.end = self.appended_end;
         self.unconfirmed = true;
-        Ok(())
     }
 
     /// The transaction failed: the frame is cut off again.
@@ -710,7 +711,7 @@ mod tests {
         let mut j = Journal::new(f, state, len);
         for i in 1..=n {
             let s = j.append(key, &ops(i)).unwrap();
-            j.committed(s).unwrap();
+            j.committed(s);
             j.confirm(s.seq).unwrap();
         }
         (dir, path)
@@ -784,7 +785,7 @@ mod tests {
             let mut o = Ops::new();
             o.insert(TreeId::Records, i.to_be_bytes(), vec![i as u8; 4000]);
             let s = j.append(&key, &o).unwrap();
-            j.committed(s).unwrap();
+            j.committed(s);
             if i % 2 == 0 {
                 j.confirm(s.seq).unwrap();
             }

@@ -374,31 +374,34 @@ impl Store {
             .append(key, ops)
             .map_err(|e| Error::io("writing the journal", e))?;
         crate::vault::lifecycle::crash_point("journal-appended");
-        let trees = [
-            &self.records,
-            &self.catalog,
-            &self.search,
-            &self.meta,
-            &self.contacts,
-            &self.audit,
-            &self.custody,
-            &self.pending,
-        ];
+        // Only the trees the writes touch (and `meta`) take part: each costs sled a lock and
+        // an overlay.
+        let mut slot_of = [usize::MAX; 8];
+        let mut trees: Vec<&sled::Tree> = Vec::with_capacity(8);
+        for t in ops.0.iter().map(|o| o.tree).chain([TreeId::Meta]) {
+            let i = tree_index(t);
+            if slot_of[i] == usize::MAX {
+                slot_of[i] = trees.len();
+                trees.push(self.tree(t));
+            }
+        }
         let result = trees[..].transaction(|views| {
             for op in &ops.0 {
-                let t = &views[tree_index(op.tree)];
+                let t = &views[slot_of[tree_index(op.tree)]];
                 match &op.value {
                     Some(v) => t.insert(op.key.as_slice(), v.as_slice())?,
                     None => t.remove(op.key.as_slice())?,
                 };
             }
-            views[tree_index(TreeId::Meta)].insert(journal::META_KEY, &state.encode()[..])?;
+            views[slot_of[tree_index(TreeId::Meta)]]
+                .insert(journal::META_KEY, &state.encode()[..])?;
             Ok(())
         });
         match result {
-            Ok(()) => j
-                .committed(state)
-                .map_err(|e| Error::io("writing the journal", e)),
+            Ok(()) => {
+                j.committed(state);
+                Ok(())
+            }
             Err(e) => {
                 let _ = j.abandon();
                 Err(Error::from_transaction(e))

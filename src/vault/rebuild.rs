@@ -30,8 +30,8 @@ pub fn rebuild(paths: VaultPaths, pass: &Passphrase) -> Result<(Vault, RebuildRe
         .ok()
         .and_then(|f| crate::journal::vault_of(&f, &k.catalog_key));
     if k.duress && journal_vault != Some(k.vault_id) {
-        let lock = store::lock(&paths.root)?;
-        drop(lock);
+        // Another process using the vault would see its files moved away: refuse first.
+        drop(store::lock(&paths.root)?);
         let decoy = lifecycle::duress_takeover(paths.clone(), k, &bytes, opened.slot)?;
         let (k, slot) = (decoy.keyring.duplicate()?, decoy.slot);
         drop(decoy);
