@@ -696,7 +696,14 @@ mod tests {
         assert_eq!(State::decode(&[0; 31]), None);
     }
 
-    fn journal_with_frames(key: &SymmetricKey, n: u8) -> (tempfile::TempDir, std::path::PathBuf) {
+    /// A journal of `n` frames after frame 0, frame `i` holding `ops_of(i)`, confirmed
+    /// when `confirmed(i)`.
+    fn journal_of(
+        key: &SymmetricKey,
+        n: u32,
+        ops_of: impl Fn(u32) -> Ops,
+        confirmed: impl Fn(u32) -> bool,
+    ) -> (tempfile::TempDir, std::path::PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(FILE);
         let mut f = File::create(&path).unwrap();
@@ -710,11 +717,17 @@ mod tests {
         let len = f.metadata().unwrap().len();
         let mut j = Journal::new(f, state, len);
         for i in 1..=n {
-            let s = j.append(key, &ops(i)).unwrap();
+            let s = j.append(key, &ops_of(i)).unwrap();
             j.committed(s);
-            j.confirm(s.seq).unwrap();
+            if confirmed(i) {
+                j.confirm(s.seq).unwrap();
+            }
         }
         (dir, path)
+    }
+
+    fn journal_with_frames(key: &SymmetricKey, n: u8) -> (tempfile::TempDir, std::path::PathBuf) {
+        journal_of(key, n.into(), |i| ops(i as u8), |_| true)
     }
 
     fn replay(path: &std::path::Path, key: &SymmetricKey) -> (Reading, Vec<Op>) {
@@ -768,28 +781,17 @@ mod tests {
     #[test]
     fn many_frames_past_the_read_ahead_replay_and_resync() {
         let key = SymmetricKey::random();
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(FILE);
-        let mut f = File::create(&path).unwrap();
-        let state = write_snapshot(&mut f, &key, &[1; 16], std::iter::empty()).unwrap();
-        drop(f);
-        let f = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(&path)
-            .unwrap();
-        let len = f.metadata().unwrap().len();
-        let mut j = Journal::new(f, state, len);
-        // 400 frames of about 4 KiB: 1.6 MB, many read-ahead steps.
-        for i in 1..=400u32 {
-            let mut o = Ops::new();
-            o.insert(TreeId::Records, i.to_be_bytes(), vec![i as u8; 4000]);
-            let s = j.append(&key, &o).unwrap();
-            j.committed(s);
-            if i % 2 == 0 {
-                j.confirm(s.seq).unwrap();
-            }
-        }
+        // 400 frames of about 4 KiB: 1.6 MB, many read-ahead steps; every other confirmed.
+        let (_dir, path) = journal_of(
+            &key,
+            400,
+            |i| {
+                let mut o = Ops::new();
+                o.insert(TreeId::Records, i.to_be_bytes(), vec![i as u8; 4000]);
+                o
+            },
+            |i| i % 2 == 0,
+        );
         let mut bytes = std::fs::read(&path).unwrap();
         let starts: Vec<usize> = memchr::memmem::find_iter(&bytes, FRAME_MAGIC).collect();
         bytes[starts[260] + 100] ^= 4;

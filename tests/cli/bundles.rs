@@ -147,26 +147,7 @@ fn partner_without_amanat_opens_and_checks_a_bundle_with_age_tar_ssh_keygen_and_
     let w = World::new();
     // This partner has only an age key file and an ssh key, no Amanat.
     let dir = w.hq.root().join("partner-tools");
-    fs::create_dir(&dir).unwrap();
-    let gen = Command::new("age-keygen")
-        .arg("-o")
-        .arg(dir.join("key.txt"))
-        .output()
-        .expect("age-keygen (apt-get install age)");
-    assert!(gen.status.success());
-    let key = fs::read_to_string(dir.join("key.txt")).unwrap();
-    let recipient = key
-        .lines()
-        .find(|l| l.starts_with("# public key: "))
-        .unwrap()[14..]
-        .to_owned();
-    let ssh = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
-        .arg(dir.join("id"))
-        .status()
-        .unwrap();
-    assert!(ssh.success());
-    let ssh_pub = fs::read_to_string(dir.join("id.pub")).unwrap();
+    let (recipient, ssh_pub) = outside_keys(&dir);
     w.hq.ok(&[
         "contact",
         "add",
@@ -174,7 +155,7 @@ fn partner_without_amanat_opens_and_checks_a_bundle_with_age_tar_ssh_keygen_and_
         "--recipient",
         &recipient,
         "--recipient",
-        ssh_pub.trim(),
+        &ssh_pub,
     ]);
     w.add_sample("W-17");
     let bundle = w.hq.out("for-lawyers.amanat");

@@ -103,26 +103,7 @@ fn objects_open_with_the_real_age_cli_for_every_extra_recipient() {
     use std::process::Command;
     let env = Env::bare();
     let dir = env.root().join("hq");
-    fs::create_dir(&dir).unwrap();
-    let gen = Command::new("age-keygen")
-        .arg("-o")
-        .arg(dir.join("key.txt"))
-        .output()
-        .expect("age-keygen (apt-get install age)");
-    assert!(gen.status.success());
-    let key = fs::read_to_string(dir.join("key.txt")).unwrap();
-    let recipient = key
-        .lines()
-        .find_map(|l| l.strip_prefix("# public key: "))
-        .unwrap()
-        .to_owned();
-    let ssh = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
-        .arg(dir.join("id"))
-        .status()
-        .unwrap();
-    assert!(ssh.success());
-    let ssh_pub = fs::read_to_string(dir.join("id.pub")).unwrap();
+    let (recipient, ssh_pub) = outside_keys(&dir);
     env.ok(&[
         "init",
         "--kdf-work-factor",
@@ -130,7 +111,7 @@ fn objects_open_with_the_real_age_cli_for_every_extra_recipient() {
         "--recipient",
         &recipient,
         "--recipient",
-        ssh_pub.trim(),
+        &ssh_pub,
     ]);
     // Sizes around the 64 KiB chunk boundary and a larger one.
     let mut seen = Vec::new();

@@ -184,3 +184,30 @@ pub fn run_measuring_rss(mut cmd: Command) -> (Output, u64) {
     let peak = sampler.join().unwrap();
     (out, peak)
 }
+
+/// Someone without Amanat: an age key made by the real `age-keygen` (`dir/key.txt`) and an
+/// ed25519 key made by the real `ssh-keygen` (`dir/id`). Returns their age recipient and
+/// ssh public key line.
+pub fn outside_keys(dir: &Path) -> (String, String) {
+    fs::create_dir_all(dir).unwrap();
+    let gen = Command::new("age-keygen")
+        .arg("-o")
+        .arg(dir.join("key.txt"))
+        .output()
+        .expect("age-keygen (apt-get install age)");
+    assert!(gen.status.success());
+    let key = fs::read_to_string(dir.join("key.txt")).unwrap();
+    let recipient = key
+        .lines()
+        .find_map(|l| l.strip_prefix("# public key: "))
+        .unwrap()
+        .to_owned();
+    let ssh = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(dir.join("id"))
+        .status()
+        .unwrap();
+    assert!(ssh.success());
+    let ssh_pub = fs::read_to_string(dir.join("id.pub")).unwrap();
+    (recipient, ssh_pub.trim().to_owned())
+}
