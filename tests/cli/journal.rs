@@ -3,7 +3,7 @@
 use std::fs;
 
 use crate::common::copy_dir;
-use crate::util::Env;
+use crate::util::{set_duress, with_pass, Env, DURESS};
 
 /// Three records with a testimony and an attachment each; returns (id, testimony, scan).
 fn three(env: &Env) -> Vec<(String, Vec<u8>, Vec<u8>)> {
@@ -211,30 +211,12 @@ fn a_damaged_journal_is_reported_and_rewritten_from_the_database() {
 fn the_duress_passphrase_given_to_rebuild_destroys_the_real_vault() {
     let env = Env::new();
     three(&env);
-    let dp = env.input("duress", "let them have it\n");
-    env.ok(&[
-        "duress",
-        "set",
-        "--duress-passphrase-file",
-        dp.to_str().unwrap(),
-    ]);
+    set_duress(&env);
     fs::remove_dir_all(env.vault.join("db")).unwrap();
-    let o = env
-        .cmd()
-        .arg("--passphrase-file")
-        .arg(&dp)
-        .arg("rebuild")
-        .output()
-        .unwrap();
+    let o = with_pass(&env, DURESS, &["rebuild"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(String::from_utf8_lossy(&o.stderr).contains("0 records"));
-    let o = env
-        .cmd()
-        .arg("--passphrase-file")
-        .arg(&dp)
-        .args(["list", "--json"])
-        .output()
-        .unwrap();
+    let o = with_pass(&env, DURESS, &["list", "--json"]);
     assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "[]");
     // The real passphrase opens nothing any more.
     let o = env.run(&["list"]);

@@ -3,7 +3,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use crate::util::{files_below, Env};
+use crate::util::{files_below, set_duress, with_pass, Env, DURESS};
 
 const SLOT_LEN: usize = amanat::keyring::SLOT_LEN;
 
@@ -38,16 +38,6 @@ fn assert_nowhere(dir: &Path, windows: &[Vec<u8>]) {
             );
         }
     }
-}
-
-fn with_pass(env: &Env, pass: &str, args: &[&str]) -> std::process::Output {
-    let p = env.input(&format!("pass-{}", pass.len()), format!("{pass}\n"));
-    env.cmd()
-        .arg("--passphrase-file")
-        .arg(p)
-        .args(args)
-        .output()
-        .unwrap()
 }
 
 fn opens(env: &Env, pass: &str) -> bool {
@@ -247,13 +237,7 @@ fn the_duress_passphrase_destroys_the_real_vault_and_opens_an_empty_decoy() {
     let s = shape(&before);
     assert_eq!(s[0], s[1], "the two slots of a fresh vault differ");
 
-    let dp = env.input("duress", "let them have it\n");
-    env.ok(&[
-        "duress",
-        "set",
-        "--duress-passphrase-file",
-        dp.to_str().unwrap(),
-    ]);
+    set_duress(&env);
     assert!(env.ok(&["audit", "--json"]).contains("\"duress-set\""));
     let after = fs::read(env.vault.join("keyring")).unwrap();
     assert_eq!(
@@ -266,7 +250,7 @@ fn the_duress_passphrase_destroys_the_real_vault_and_opens_an_empty_decoy() {
     assert_eq!(shape(&fs::read(env.vault.join("keyring")).unwrap()), s);
 
     // Unlocking with the duress passphrase: an empty vault.
-    let o = with_pass(&env, "let them have it", &["list", "--json"]);
+    let o = with_pass(&env, DURESS, &["list", "--json"]);
     assert_eq!(
         o.status.code(),
         Some(1),
@@ -280,14 +264,10 @@ fn the_duress_passphrase_destroys_the_real_vault_and_opens_an_empty_decoy() {
     );
     assert!(!opens(&env, crate::util::PASS));
     assert_eq!(
-        with_pass(&env, "let them have it", &["show", &id])
-            .status
-            .code(),
+        with_pass(&env, DURESS, &["show", &id]).status.code(),
         Some(1)
     );
-    assert!(with_pass(&env, "let them have it", &["check"])
-        .status
-        .success());
+    assert!(with_pass(&env, DURESS, &["check"]).status.success());
     // The real keyring and the real records' ciphertext are gone from the vault directory.
     assert_nowhere(&env.vault, &keyring_windows(&before));
     for f in files_below(&env.vault) {
@@ -301,11 +281,11 @@ fn the_duress_passphrase_destroys_the_real_vault_and_opens_an_empty_decoy() {
     let t = env.input("d.txt", "decoy text");
     let o = with_pass(
         &env,
-        "let them have it",
+        DURESS,
         &["add", "--title", "d", "--testimony", t.to_str().unwrap()],
     );
     assert!(o.status.success());
-    let o = with_pass(&env, "let them have it", &["list", "--json"]);
+    let o = with_pass(&env, DURESS, &["list", "--json"]);
     assert!(String::from_utf8_lossy(&o.stdout).contains("\"d\""));
 }
 
@@ -314,16 +294,10 @@ fn a_crash_during_a_duress_unlock_is_finished_by_the_next_one() {
     for point in ["duress-keyring-destroyed", "store-moved-aside"] {
         let env = Env::new();
         sample(&env);
-        let dp = env.input("duress", "let them have it\n");
-        env.ok(&[
-            "duress",
-            "set",
-            "--duress-passphrase-file",
-            dp.to_str().unwrap(),
-        ]);
+        set_duress(&env);
         let mut c = env.cmd();
         c.arg("--passphrase-file")
-            .arg(&dp)
+            .arg(env.root().join("in").join("duress"))
             .arg("list")
             .env("AMANAT_CRASH_AT", point);
         assert!(!c.output().unwrap().status.success(), "{point}: not killed");
@@ -331,12 +305,10 @@ fn a_crash_during_a_duress_unlock_is_finished_by_the_next_one() {
             !opens(&env, crate::util::PASS),
             "{point}: the real passphrase opens"
         );
-        let o = with_pass(&env, "let them have it", &["list", "--json"]);
+        let o = with_pass(&env, DURESS, &["list", "--json"]);
         assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "[]", "{point}");
         assert!(
-            with_pass(&env, "let them have it", &["check"])
-                .status
-                .success(),
+            with_pass(&env, DURESS, &["check"]).status.success(),
             "{point}"
         );
         assert!(

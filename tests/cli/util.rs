@@ -211,3 +211,28 @@ pub fn outside_keys(dir: &Path) -> (String, String) {
     let ssh_pub = fs::read_to_string(dir.join("id.pub")).unwrap();
     (recipient, ssh_pub.trim().to_owned())
 }
+
+/// The duress passphrase the tests set.
+pub const DURESS: &str = "let them have it";
+
+/// Runs amanat with `pass` as the passphrase instead of the test vault's own.
+pub fn with_pass(env: &Env, pass: &str, args: &[&str]) -> Output {
+    let p = env.input(&format!("pass-{}", pass.len()), format!("{pass}\n"));
+    env.cmd()
+        .arg("--passphrase-file")
+        .arg(p)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Sets [`DURESS`] as the vault's duress passphrase.
+pub fn set_duress(env: &Env) {
+    let dp = env.input("duress", format!("{DURESS}\n"));
+    env.ok(&[
+        "duress",
+        "set",
+        "--duress-passphrase-file",
+        dp.to_str().unwrap(),
+    ]);
+}
