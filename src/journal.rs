@@ -295,15 +295,21 @@ pub fn inspect(file: Option<&File>, state: Option<State>) -> Inspection {
     if confirm_at(file, end, len) == Some(seq) {
         end += CONFIRM_LEN;
     }
-    // Anything further is a frame whose transaction never finished, unless it was
-    // confirmed: then the database lost it.
-    if let Some((next, next_end)) = frame_at(file, end, len) {
-        if next > seq && confirm_at(file, next_end, len) == Some(next) {
+    // Anything further is a frame whose transaction never finished, unless a confirmation
+    // follows it or a later frame: a confirmation vouches for every frame before it (a
+    // batch of frames is confirmed once, after its last), so the database lost them.
+    let (mut at, mut last) = (end, seq);
+    while let Some((next, next_end)) = frame_at(file, at, len) {
+        if next <= last {
+            break;
+        }
+        if confirm_at(file, next_end, len) == Some(next) {
             return Inspection::DatabaseBehind {
                 database: seq,
                 journal: next,
             };
         }
+        (at, last) = (next_end, next);
     }
     Inspection::Matches { state, end }
 }
@@ -341,16 +347,13 @@ impl Journal {
         Ok(())
     }
 
-    /// Appends the frame of `ops` and fsyncs it. Returns the state sled must record with the
-    /// transaction; [`Journal::committed`] or [`Journal::abandon`] must follow.
+    /// Appends the frame of `ops`, not yet fsynced (see [`Journal::sync_frames`]). Returns
+    /// the state sled must record with the transaction; [`Journal::committed`] or
+    /// [`Journal::abandon`] must follow.
     pub fn append(&mut self, key: &SymmetricKey, ops: &Ops) -> io::Result<State> {
         let seq = self.state.seq + 1;
         let bytes = frame(key, &self.state.jid, seq, &ops.encode());
-        if let Err(e) = self
-            .file
-            .write_all_at(&bytes, self.end)
-            .and_then(|()| self.file.sync_data())
-        {
+        if let Err(e) = self.file.write_all_at(&bytes, self.end) {
             // A full disk leaves no partial frame behind to be read as damage.
             let _ = self.abandon();
             return Err(e);
@@ -368,6 +371,15 @@ impl Journal {
         self.state = state;
         self.end = self.appended_end;
         self.unconfirmed = true;
+    }
+
+    /// Makes the frames appended so far durable; done before the database is flushed, so
+    /// that what a caller reports as saved is in both.
+    pub fn sync_frames(&mut self) -> io::Result<()> {
+        if self.unconfirmed {
+            self.file.sync_data()?;
+        }
+        Ok(())
     }
 
     /// The transaction failed: the frame is cut off again.
@@ -863,5 +875,47 @@ mod tests {
             Inspection::Rewrite(_)
         ));
         assert!(matches!(inspect(None, Some(at2)), Inspection::Rewrite(_)));
+    }
+
+    #[test]
+    fn one_confirmation_vouches_for_a_whole_batch_of_frames() {
+        // An ingest: frames 1 to 4 committed, one sync at the end confirms frame 4 only.
+        let key = SymmetricKey::random();
+        let (_d, path) = journal_of(&key, 4, |i| ops(i as u8), |i| i == 4);
+        let f = File::open(&path).unwrap();
+        let len = f.metadata().unwrap().len();
+        let starts: Vec<u64> =
+            memchr::memmem::find_iter(&std::fs::read(&path).unwrap(), FRAME_MAGIC)
+                .map(|i| i as u64)
+                .collect();
+        let at = |seq: u64| State {
+            jid: file_id(&f).unwrap(),
+            seq,
+            at: starts[seq as usize],
+        };
+        // A database back at frame 1 or 3 lost frames that frame 4's confirmation vouches for.
+        for seq in [1, 3] {
+            assert!(
+                matches!(
+                    inspect(Some(&f), Some(at(seq))),
+                    Inspection::DatabaseBehind { database, journal: 4 } if database == seq
+                ),
+                "database at frame {seq}"
+            );
+        }
+        assert!(
+            matches!(inspect(Some(&f), Some(at(4))), Inspection::Matches { end, .. } if end == len)
+        );
+        // Without the confirmation, frames 2 to 4 are an ingest that never finished.
+        let f = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&path)
+            .unwrap();
+        f.set_len(len - CONFIRM_LEN).unwrap();
+        assert!(matches!(
+            inspect(Some(&f), Some(at(1))),
+            Inspection::Matches { end, .. } if end == starts[2]
+        ));
     }
 }

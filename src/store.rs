@@ -329,8 +329,12 @@ impl Store {
     /// Flushes sled and fsyncs its files and every directory in it.
     pub fn sync(&self) -> Result<()> {
         // Only frames committed before the flush are durable in sled after it.
-        let committed = match &*self.journal_slot() {
-            JournalSlot::Open(j) => Some(j.seq()),
+        let committed = match &mut *self.journal_slot() {
+            JournalSlot::Open(j) => {
+                j.sync_frames()
+                    .map_err(|e| Error::io("writing the journal", e))?;
+                Some(j.seq())
+            }
             JournalSlot::Rewrite(_) => None,
         };
         self.db.flush()?;
