@@ -7,6 +7,11 @@
 
 mod cli;
 
+/// mimalloc instead of glibc's malloc: fewer page faults and less CPU for the many small
+/// values of ingest, list and search (docs/BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
