@@ -23,7 +23,7 @@ pub mod rotate;
 
 pub use add::{NewRecord, PartInput};
 pub use check::CheckReport;
-pub use read::{Filter, Listing, PartView, RecordView};
+pub use read::{Filter, Listing, PartView, RecordView, Scan};
 
 /// Where a vault and its keyring are.
 #[derive(Debug, Clone)]

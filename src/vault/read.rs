@@ -203,7 +203,20 @@ impl Vault {
             all.items.extend(r.items);
             all.damaged.extend(r.damaged);
         }
-        all.items.sort_by_key(|l| (l.entry.created, l.id));
+        // Sorted by small keys, then moved into place once: sorting the entries themselves
+        // moved each (about 280 bytes) some seventeen times at 100,000 records.
+        let mut order: Vec<(i64, RecordId, usize)> = all
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.entry.created, l.id, i))
+            .collect();
+        order.sort_unstable();
+        let mut slots: Vec<Option<Listing>> = all.items.into_iter().map(Some).collect();
+        all.items = order
+            .into_iter()
+            .map(|(_, _, i)| slots[i].take().expect("each index once"))
+            .collect();
         Ok(all)
     }
 
