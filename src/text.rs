@@ -141,12 +141,16 @@ type WordSet<'a> = std::collections::HashSet<&'a str, std::hash::BuildHasherDefa
 
 /// Appends the normalized form of one whitespace-free word to `out`: the same as
 /// [`normalize`], through the table of simple characters where it can.
-fn normalize_word_into(word: &str, out: &mut String) {
+/// Returns whether the word went through the table (its normalized form then holds no
+/// whitespace, since no simple character maps to one).
+fn normalize_word_into(word: &str, out: &mut String) -> bool {
     let start = out.len();
-    if !push_simple(word, out) {
-        out.truncate(start);
-        out.push_str(&normalize_slow(word));
+    if push_simple(word, out) {
+        return true;
     }
+    out.truncate(start);
+    out.push_str(&normalize_slow(word));
+    false
 }
 
 /// `distinct_words(&normalize(text))`, computed by normalizing each distinct raw word once
@@ -156,17 +160,27 @@ fn normalize_word_into(word: &str, out: &mut String) {
 /// normalized word is split again), and neither NFKC nor lower-casing acts across
 /// whitespace (final sigma, the one context-dependent case, is looked at per word).
 pub fn index_words(text: &str) -> zeroize::Zeroizing<String> {
-    let mut raw_seen = WordSet::default();
+    // Sized for words of about six bytes, so the sets rarely grow.
+    let words = text.len() / 6 + 1;
+    let mut raw_seen = WordSet::with_capacity_and_hasher(words, Default::default());
     let mut normalized = zeroize::Zeroizing::new(String::with_capacity(text.len()));
+    let mut all_simple = true;
     for raw in text.split_whitespace() {
         if raw_seen.insert(raw) {
-            normalize_word_into(raw, &mut normalized);
+            all_simple &= normalize_word_into(raw, &mut normalized);
             normalized.push(' ');
         }
     }
-    let mut seen = WordSet::default();
+    let mut seen = WordSet::with_capacity_and_hasher(raw_seen.len(), Default::default());
     let mut out = zeroize::Zeroizing::new(String::with_capacity(normalized.len()));
-    for w in normalized.split_whitespace() {
+    // Words normalized through the table hold no whitespace: the spaces put between them
+    // are the only separators, found bytewise.
+    let split: Box<dyn Iterator<Item = &str>> = if all_simple {
+        Box::new(normalized.split(' ').filter(|w| !w.is_empty()))
+    } else {
+        Box::new(normalized.split_whitespace())
+    };
+    for w in split {
         if seen.insert(w) {
             if !out.is_empty() {
                 out.push(' ');
@@ -307,6 +321,11 @@ mod tests {
             if push_simple(&one, &mut fast) {
                 simple += 1;
                 assert_eq!(fast, normalize_slow(&one), "U+{u:04X}");
+                // index_words splits table-normalized words on spaces only.
+                assert!(
+                    c.is_whitespace() || !fast.contains(char::is_whitespace),
+                    "U+{u:04X}"
+                );
                 // Next to any other simple character, too (no context crosses them).
                 let pair = format!("{c}a\u{4e4}");
                 assert_eq!(normalize(&pair), normalize_slow(&pair), "U+{u:04X}");
