@@ -452,6 +452,52 @@ fn ingest_json_summary_lists_ids() {
 }
 
 #[test]
+fn ingest_of_several_batches_reports_ids_in_line_order() {
+    // More records than one commit batch (256), sealed on every core and committed as they
+    // come: the summary still lists ids in the order of the lines, and every line is there.
+    let env = Env::new();
+    let mut jsonl = String::new();
+    for i in 0..600 {
+        if i == 300 {
+            jsonl.push_str("{\"title\": \"bad\", \"date\": \"someday\"}\n");
+        } else if i == 450 {
+            // Fails while sealing, inside the pipeline, not while parsing.
+            jsonl.push_str("{\"title\": \"gone\", \"attachments\": [\"gone.bin\"]}\n");
+        } else {
+            jsonl.push_str(&format!("{{\"title\": \"line {}\"}}\n", i + 1));
+        }
+    }
+    let f = env.input("many.jsonl", jsonl);
+    let o = env.run(&["ingest", "--json", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "two lines failed");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["added"], 598);
+    assert_eq!(v["failed"][0]["line"], 301);
+    assert_eq!(v["failed"][1]["line"], 451);
+    let ids: Vec<&str> = v["ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i.as_str().unwrap())
+        .collect();
+    let list: serde_json::Value = serde_json::from_str(&env.ok(&["list", "--json"])).unwrap();
+    let title_of: std::collections::HashMap<&str, &str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap(), r["title"].as_str().unwrap()))
+        .collect();
+    assert_eq!(title_of.len(), 598);
+    let expected: Vec<String> = (1..=600)
+        .filter(|&n| n != 301 && n != 451)
+        .map(|n| format!("line {n}"))
+        .collect();
+    let titles: Vec<&str> = ids.iter().map(|id| title_of[id]).collect();
+    assert_eq!(titles, expected);
+    assert!(env.tmp_is_empty());
+}
+
+#[test]
 fn keyring_can_live_on_removable_media() {
     let mut env = Env::bare();
     let media = env.root().join("usb");
