@@ -140,9 +140,17 @@ pub struct AgeWriter<W: Write> {
     inner: W,
     key: LessSafeKey,
     counter: u64,
-    /// Plaintext of the current chunk, then (briefly) its ciphertext.
+    /// Plaintext of the current chunk, then (briefly) its ciphertext and tag, at
+    /// `buf[SKEW..SKEW + len]`.
     buf: Zeroizing<Vec<u8>>,
+    len: usize,
 }
+
+/// Where a chunk starts in its buffer. Copies between two buffers at the same offset modulo
+/// the page size run at a fraction of their speed on this machine (4K aliasing): with
+/// mimalloc, whose large blocks are page-aligned, a 1 GiB add took 40% more CPU in its
+/// copies until the chunk was moved off the page boundary.
+const SKEW: usize = 1088;
 
 impl<W: Write> AgeWriter<W> {
     /// Writes the header and the payload nonce to `inner`.
@@ -157,7 +165,9 @@ impl<W: Write> AgeWriter<W> {
             inner,
             key: chacha(&payload_key),
             counter: 0,
-            buf: Zeroizing::new(Vec::with_capacity(CHUNK + TAG)),
+            // Grown as data arrives: a small record does not pay for a whole chunk.
+            buf: Zeroizing::new(Vec::with_capacity(SKEW + CHUNK + TAG)),
+            len: 0,
         })
     }
 
@@ -165,15 +175,21 @@ impl<W: Write> AgeWriter<W> {
         let mut n = [0u8; 12];
         n[3..11].copy_from_slice(&self.counter.to_be_bytes());
         n[11] = u8::from(last);
-        self.key
-            .seal_in_place_append_tag(
+        let end = SKEW + self.len;
+        if self.buf.len() < end + TAG {
+            self.buf.resize(end + TAG, 0);
+        }
+        let tag = self
+            .key
+            .seal_in_place_separate_tag(
                 Nonce::assume_unique_for_key(n),
                 Aad::empty(),
-                &mut *self.buf,
+                &mut self.buf[SKEW..end],
             )
             .map_err(|_| io::Error::other("chunk encryption failed"))?;
-        self.inner.write_all(&self.buf)?;
-        self.buf.clear();
+        self.buf[end..end + TAG].copy_from_slice(tag.as_ref());
+        self.inner.write_all(&self.buf[SKEW..end + TAG])?;
+        self.len = 0;
         self.counter = self
             .counter
             .checked_add(1)
@@ -196,11 +212,16 @@ impl<W: Write> Write for AgeWriter<W> {
         }
         // A full chunk is sealed only once more data follows: the last chunk must carry
         // the flag, and only an empty plaintext may end with an empty chunk.
-        if self.buf.len() == CHUNK {
+        if self.len == CHUNK {
             self.seal_chunk(false)?;
         }
-        let n = data.len().min(CHUNK - self.buf.len());
-        self.buf.extend_from_slice(&data[..n]);
+        let n = data.len().min(CHUNK - self.len);
+        let at = SKEW + self.len;
+        if self.buf.len() < at + n {
+            self.buf.resize(at + n, 0);
+        }
+        self.buf[at..at + n].copy_from_slice(&data[..n]);
+        self.len += n;
         Ok(n)
     }
 

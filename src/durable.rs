@@ -245,6 +245,11 @@ impl ThreadedWriter {
 
 impl Write for ThreadedWriter {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        // Never grow a buffer past its capacity: growing copies it (mimalloc, unlike glibc's
+        // mremap, moves large blocks), which cost a third more CPU on a 1 GiB add.
+        if !self.buf.is_empty() && self.buf.len() + data.len() > self.buf.capacity() {
+            self.send()?;
+        }
         self.buf.extend_from_slice(data);
         if self.buf.len() >= WRITE_CHUNK {
             self.send()?;
