@@ -820,16 +820,20 @@ mod tests {
         assert!(all.iter().all(|o| o.key != 260u32.to_be_bytes()));
     }
 
+    /// Offsets of the frames in a journal file (frame 0 first).
+    fn frame_starts(path: &std::path::Path) -> Vec<u64> {
+        memchr::memmem::find_iter(&std::fs::read(path).unwrap(), FRAME_MAGIC)
+            .map(|i| i as u64)
+            .collect()
+    }
+
     #[test]
     fn inspection_tells_unconfirmed_from_lost() {
         let key = SymmetricKey::random();
         let (_d, path) = journal_with_frames(&key, 2);
         let f = File::open(&path).unwrap();
         let len = f.metadata().unwrap().len();
-        let starts: Vec<u64> =
-            memchr::memmem::find_iter(&std::fs::read(&path).unwrap(), FRAME_MAGIC)
-                .map(|i| i as u64)
-                .collect();
+        let starts = frame_starts(&path);
         let jid = file_id(&f).unwrap();
         // Sled at frame 2: matches.
         let at2 = State {
@@ -884,10 +888,7 @@ mod tests {
         let (_d, path) = journal_of(&key, 4, |i| ops(i as u8), |i| i == 4);
         let f = File::open(&path).unwrap();
         let len = f.metadata().unwrap().len();
-        let starts: Vec<u64> =
-            memchr::memmem::find_iter(&std::fs::read(&path).unwrap(), FRAME_MAGIC)
-                .map(|i| i as u64)
-                .collect();
+        let starts = frame_starts(&path);
         let at = |seq: u64| State {
             jid: file_id(&f).unwrap(),
             seq,
