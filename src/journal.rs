@@ -820,6 +820,18 @@ mod tests {
         assert!(all.iter().all(|o| o.key != 260u32.to_be_bytes()));
     }
 
+    /// Cuts the confirmation off the end of a journal file; returns it open.
+    fn without_last_confirmation(path: &std::path::Path) -> File {
+        let f = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path)
+            .unwrap();
+        let len = f.metadata().unwrap().len();
+        f.set_len(len - CONFIRM_LEN).unwrap();
+        f
+    }
+
     /// Offsets of the frames in a journal file (frame 0 first).
     fn frame_starts(path: &std::path::Path) -> Vec<u64> {
         memchr::memmem::find_iter(&std::fs::read(path).unwrap(), FRAME_MAGIC)
@@ -858,13 +870,7 @@ mod tests {
             }
         ));
         // Without frame 2's confirmation, frame 2 is an unfinished transaction.
-        f.set_len(len - CONFIRM_LEN).ok();
-        let f = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(&path)
-            .unwrap();
-        f.set_len(len - CONFIRM_LEN).unwrap();
+        let f = without_last_confirmation(&path);
         match inspect(Some(&f), Some(at1)) {
             Inspection::Matches { end, .. } => assert_eq!(end, starts[2]),
             _ => panic!("an unconfirmed frame is cut off, not a lost write"),
@@ -908,12 +914,7 @@ mod tests {
             matches!(inspect(Some(&f), Some(at(4))), Inspection::Matches { end, .. } if end == len)
         );
         // Without the confirmation, frames 2 to 4 are an ingest that never finished.
-        let f = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(&path)
-            .unwrap();
-        f.set_len(len - CONFIRM_LEN).unwrap();
+        let f = without_last_confirmation(&path);
         assert!(matches!(
             inspect(Some(&f), Some(at(1))),
             Inspection::Matches { end, .. } if end == starts[2]
