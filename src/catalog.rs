@@ -3,8 +3,8 @@
 //!
 //! Entries are sealed with [`crate::symmetric`] under the keyring's catalog key. The
 //! catalog is a cache of what the sealed records say; `check` compares the two.
-//! Search text (the normalized testimony) is kept in the separate `search` tree in chunks,
-//! so that `list` never reads it.
+//! The words search looks for are kept in the search index ([`crate::index`]), so that
+//! `list` never reads them.
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
@@ -74,20 +74,30 @@ impl CatalogEntry {
             .ok()
             .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
     }
+}
 
-    /// Normalized fields that search looks at besides the testimony.
-    pub fn search_fields(&self) -> Vec<String> {
-        let Some(m) = &self.meta else { return vec![] };
-        let mut v = vec![crate::text::normalize(&m.title)];
-        v.extend(m.tags.iter().map(|t| crate::text::normalize(t)));
-        v.extend(
-            [&m.place, &m.note]
-                .into_iter()
-                .flatten()
-                .map(|s| crate::text::normalize(s)),
-        );
-        v
+/// The words the search index holds for a record: the distinct normalized words of its
+/// title, tags, place and note, then those of its testimony (`testimony`, as
+/// [`crate::text::index_words`] makes them), joined by single spaces; a word in both may
+/// appear twice (the index keeps it once).
+pub fn record_words(meta: &Metadata, testimony: Option<&str>) -> Zeroizing<String> {
+    let mut fields = Zeroizing::new(String::new());
+    for f in [Some(&meta.title), meta.place.as_ref(), meta.note.as_ref()]
+        .into_iter()
+        .flatten()
+        .chain(&meta.tags)
+    {
+        fields.push_str(f);
+        fields.push(' ');
     }
+    let mut words = crate::text::index_words(&fields);
+    if let Some(t) = testimony.filter(|t| !t.is_empty()) {
+        if !words.is_empty() {
+            words.push(' ');
+        }
+        words.push_str(t);
+    }
+    words
 }
 
 /// Key of search chunk `seq` of a record: `id || u16be(seq)`.
@@ -98,10 +108,13 @@ pub fn search_key(id: &[u8; 16], seq: u16) -> [u8; 18] {
     k
 }
 
+/// Bytes by which consecutive search chunks overlap (at most).
+const OVERLAP: usize = 256;
+
 /// Splits normalized text into chunks of at most [`SEARCH_CHUNK`] bytes on char boundaries.
 /// A term spanning a boundary would be missed, so chunks overlap by up to 256 bytes.
+/// Vaults no longer store text this way; [`unchunk_text`] reads what older ones stored.
 pub fn chunk_text(text: &str) -> Vec<&str> {
-    const OVERLAP: usize = 256;
     let mut out = Vec::new();
     let mut start = 0;
     while start < text.len() {
@@ -122,9 +135,42 @@ pub fn chunk_text(text: &str) -> Vec<&str> {
     out
 }
 
+/// The text [`chunk_text`] cut into `chunks`: each chunk after the first starts where
+/// `chunk_text` started it, computed from the text reassembled so far.
+pub fn unchunk_text(chunks: &[&str]) -> Zeroizing<String> {
+    let mut text = Zeroizing::new(String::new());
+    let mut start = 0;
+    for (i, c) in chunks.iter().enumerate() {
+        if i > 0 {
+            let end = text.len();
+            let mut next = end.saturating_sub(OVERLAP).max(start + 1).min(end);
+            while !text.is_char_boundary(next) {
+                next += 1;
+            }
+            text.truncate(next);
+            start = next;
+        }
+        text.push_str(c);
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unchunking_restores_the_text() {
+        for text in [
+            String::new(),
+            "abc".into(),
+            "слово ".repeat(20_000),
+            "乌鲁木齐 teacher ".repeat(9_000),
+            "x".repeat(SEARCH_CHUNK * 3 + 5),
+        ] {
+            assert_eq!(*unchunk_text(&chunk_text(&text)), text);
+        }
+    }
 
     #[test]
     fn chunks_cover_text_with_overlap() {

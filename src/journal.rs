@@ -49,6 +49,8 @@ pub const META_KEY: &[u8] = b"journal";
 pub enum TreeId {
     Records = 1,
     Catalog = 2,
+    /// Search text of records added before the search index (FORMAT.md 8.3); moved into
+    /// `index` at unlock.
     Search = 3,
     Meta = 4,
     Contacts = 5,
@@ -56,11 +58,12 @@ pub enum TreeId {
     Custody = 7,
     /// Not journaled: pending marks only matter to the sweep of the database they are in.
     Pending = 8,
+    Index = 9,
 }
 
 impl TreeId {
     /// Every journaled tree, in the order snapshots write them.
-    pub const JOURNALED: [TreeId; 7] = [
+    pub const JOURNALED: [TreeId; 8] = [
         TreeId::Meta,
         TreeId::Contacts,
         TreeId::Records,
@@ -68,6 +71,7 @@ impl TreeId {
         TreeId::Search,
         TreeId::Audit,
         TreeId::Custody,
+        TreeId::Index,
     ];
 
     fn from_u8(b: u8) -> Option<TreeId> {
@@ -79,6 +83,7 @@ impl TreeId {
             5 => TreeId::Contacts,
             6 => TreeId::Audit,
             7 => TreeId::Custody,
+            9 => TreeId::Index,
             _ => return None,
         })
     }

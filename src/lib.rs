@@ -24,6 +24,7 @@ pub mod contacts;
 pub mod durable;
 pub mod error;
 pub mod id;
+pub mod index;
 pub mod ingest;
 pub mod journal;
 pub mod keyring;

@@ -36,8 +36,11 @@ pub struct Store {
     pub records: sled::Tree,
     /// Record id → sealed catalog entry.
     pub catalog: sled::Tree,
-    /// Record id ‖ u16 → sealed chunk of search text.
+    /// Record id ‖ u16 → sealed chunk of search text (vaults from before the index; moved
+    /// into `index` at unlock).
     pub search: sled::Tree,
+    /// Segment id → sealed segment of the search index; `open` → the segment being filled.
+    pub index: sled::Tree,
     /// Object id → empty: objects that may exist on disk without a committed record.
     pub pending: sled::Tree,
     /// Plaintext vault facts: `vault-id`.
@@ -119,6 +122,7 @@ fn tree_name(t: TreeId) -> &'static str {
         TreeId::Audit => "audit",
         TreeId::Custody => "custody",
         TreeId::Pending => "pending",
+        TreeId::Index => "index",
     }
 }
 
@@ -153,6 +157,10 @@ impl Store {
         )?;
         let store = Store::open_db(root, lock(root)?)?;
         store.meta.insert("vault-id", &vault_id[..])?;
+        // A new vault's search index is complete: it has no records.
+        store
+            .meta
+            .insert(crate::index::META_KEY, &[crate::index::VERSION][..])?;
         store.sync()?;
         if let Some(parent) = root.parent() {
             if !parent.as_os_str().is_empty() {
@@ -299,6 +307,7 @@ impl Store {
             catalog: db.open_tree(tree_name(TreeId::Catalog))?,
             search: db.open_tree(tree_name(TreeId::Search))?,
             pending: db.open_tree(tree_name(TreeId::Pending))?,
+            index: db.open_tree(tree_name(TreeId::Index))?,
             meta: db.open_tree(tree_name(TreeId::Meta))?,
             contacts: db.open_tree(tree_name(TreeId::Contacts))?,
             audit: db.open_tree(tree_name(TreeId::Audit))?,
@@ -380,8 +389,8 @@ impl Store {
         crate::vault::lifecycle::crash_point("journal-appended");
         // Only the trees the writes touch (and `meta`) take part: each costs sled a lock and
         // an overlay.
-        let mut slot_of = [usize::MAX; 8];
-        let mut trees: Vec<&sled::Tree> = Vec::with_capacity(8);
+        let mut slot_of = [usize::MAX; 9];
+        let mut trees: Vec<&sled::Tree> = Vec::with_capacity(9);
         for t in ops.0.iter().map(|o| o.tree).chain([TreeId::Meta]) {
             let i = tree_index(t);
             if slot_of[i] == usize::MAX {
@@ -588,6 +597,7 @@ impl Store {
             TreeId::Audit => &self.audit,
             TreeId::Custody => &self.custody,
             TreeId::Pending => &self.pending,
+            TreeId::Index => &self.index,
         }
     }
 

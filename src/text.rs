@@ -225,6 +225,11 @@ impl Query {
         }
     }
 
+    /// One finder per term, in the order of the terms' bits.
+    pub fn finders(&self) -> &[memchr::memmem::Finder<'static>] {
+        &self.finders
+    }
+
     /// The value of `found` when every term occurred.
     pub fn all(&self) -> u64 {
         match self.finders.len().min(64) {

@@ -224,8 +224,9 @@ fn flipped_bytes_anywhere_are_detected_and_confined() {
         count("object file", "named its record");
     }
 
-    // Values in the database: records, catalog entries, search text, custody states.
-    for tree in ["records", "catalog", "search", "custody"] {
+    // Values in the database: records, catalog entries, search index segments (named by
+    // their key), custody states.
+    for tree in ["records", "catalog", "index", "custody"] {
         for _ in 0..flips {
             lab.reset();
             let (index, at) = (rng.next() as usize, rng.next() as usize);
@@ -237,6 +238,13 @@ fn flipped_bytes_anywhere_are_detected_and_confined() {
             assert_eq!(code, Some(1), "{what}: {err}");
             assert_eq!(damaged, vec![id.clone()], "{what}");
             lab.others_read(&damaged, &what);
+            if tree == "index" {
+                // Search refuses to answer from a damaged index rather than miss records.
+                let o = lab.run(&["search", "a"]);
+                let err = String::from_utf8_lossy(&o.stderr);
+                assert_eq!(o.status.code(), Some(2), "{what}: search: {err}");
+                assert!(err.contains("amanat rebuild"), "{what}: search: {err}");
+            }
             count("database value", &format!("{tree}: named its record"));
             // The journal still holds the value as it was written.
             lab.rebuild_restores_all(&what);

@@ -92,7 +92,8 @@ pub(crate) struct Prepared {
     identity_sealed: Option<String>,
     pub(crate) record: Vec<u8>,
     catalog: Vec<u8>,
-    search: Vec<([u8; 18], Vec<u8>)>,
+    /// The testimony's distinct normalized words, for the search index.
+    words: Option<Zeroizing<String>>,
     pub(crate) objects: Vec<ObjectId>,
     /// Set when testimony text was longer than the search index holds.
     pub index_truncated: bool,
@@ -331,7 +332,7 @@ impl Vault {
         })
     }
 
-    /// Seals a record body, its catalog entry and search chunks, ready to commit.
+    /// Seals a record body and its catalog entry, ready to commit.
     pub(crate) fn seal_record(
         &self,
         body: RecordBody,
@@ -368,6 +369,9 @@ impl Vault {
                 .collect()
         };
         let catalog_meta = (!self.keyring.collector).then(|| body.meta.clone());
+        // A collector cannot search, and must not keep what it could search with.
+        let words =
+            (!self.keyring.collector).then(|| catalog::record_words(&body.meta, search_text));
         let created = body.created;
         let record = seal::seal_bytes(&self.content, &body.encode())?;
         drop(body);
@@ -380,13 +384,6 @@ impl Vault {
         };
         let key = &self.keyring.catalog_key;
         let catalog = key.seal(catalog::DOMAIN_CATALOG, &id.0, &entry.encode());
-        let mut search = Vec::new();
-        if let Some(text) = search_text {
-            for (seq, chunk) in catalog::chunk_text(text).into_iter().enumerate() {
-                let k = catalog::search_key(&id.0, seq as u16);
-                search.push((k, key.seal(catalog::DOMAIN_SEARCH, &k, chunk.as_bytes())));
-            }
-        }
         Ok(Prepared {
             id,
             arrival,
@@ -394,7 +391,7 @@ impl Vault {
             identity_sealed,
             record,
             catalog,
-            search,
+            words: words.filter(|w| !w.is_empty()),
             objects,
             index_truncated,
         })
@@ -453,6 +450,7 @@ impl Vault {
             return Err(e);
         }
         let mut ops = Ops::new();
+        let mut words = Vec::new();
         for prep in &mut batch {
             ops.insert(TreeId::Records, prep.id.0, std::mem::take(&mut prep.record));
             ops.insert(
@@ -460,15 +458,18 @@ impl Vault {
                 prep.id.0,
                 std::mem::take(&mut prep.catalog),
             );
-            for (k, v) in std::mem::take(&mut prep.search) {
-                ops.insert(TreeId::Search, k, v);
+            if let Some(w) = prep.words.take() {
+                words.push((prep.id, w));
             }
             for o in &prep.objects {
                 ops.remove(TreeId::Pending, o.0);
             }
         }
         log.seal().add_to(&mut ops);
-        match self.apply(&ops) {
+        // The log is held: no other commit reads or writes the index meanwhile.
+        let indexed = self.index_add(&words, &mut ops);
+        drop(words);
+        match indexed.and_then(|()| self.apply(&ops)) {
             Ok(()) => {
                 log.committed();
                 Ok(())

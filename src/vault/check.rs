@@ -93,6 +93,7 @@ impl Vault {
                     .push((hex::encode(&k), "catalog entry without a record".into()));
             }
         }
+        report.damaged.extend(self.index_damage()?);
         report.audit = Some(self.verify_audit()?);
         report.journal = self.store.verify_journal(&self.keyring.catalog_key)?;
         if !self.keyring.collector {
@@ -169,6 +170,7 @@ impl Vault {
         log.forget(id)?;
         let s = &self.store;
         let mut ops = Ops::new();
+        self.index_remove(&id, &mut ops)?;
         ops.remove(TreeId::Records, id.0);
         ops.remove(TreeId::Catalog, id.0);
         for k in &search_keys {
@@ -192,7 +194,8 @@ pub mod testing {
     use super::*;
 
     /// Flips one bit of the `index`-th value (in key order) of a tree, at `at` modulo its
-    /// length; returns the value's key. Trees: records, catalog, search, custody, audit.
+    /// length; returns the value's key. Trees: records, catalog, search, custody, audit,
+    /// index (whose `index`-th segment is meant: the pointer to the open one is skipped).
     pub fn flip_value(v: &Vault, tree: &str, index: usize, at: usize) -> Vec<u8> {
         let t = match tree {
             "records" => &v.store.records,
@@ -200,15 +203,69 @@ pub mod testing {
             "search" => &v.store.search,
             "custody" => &v.store.custody,
             "audit" => &v.store.audit,
+            "index" => &v.store.index,
             other => panic!("no tree {other}"),
         };
-        let n = t.len();
-        let (k, val) = t.iter().nth(index % n).unwrap().unwrap();
+        let values: Vec<_> = t
+            .iter()
+            .map(|kv| kv.unwrap())
+            .filter(|(k, _)| tree != "index" || k.len() == 16)
+            .collect();
+        let (k, val) = values[index % values.len()].clone();
         let mut b = val.to_vec();
         let i = at % b.len();
         b[i] ^= 1 << (at % 8);
         t.insert(&k, b).unwrap();
         v.store.sync().unwrap();
         k.to_vec()
+    }
+}
+
+#[doc(hidden)]
+pub mod legacy {
+    //! Vaults as versions before the search index wrote them, for tests of the migration.
+    use super::*;
+    use crate::index::{Segment, DOMAIN_INDEX};
+
+    /// Moves every record's testimony words out of the index into per-record chunks of
+    /// the `search` tree, as earlier versions kept them (FORMAT.md 8.3).
+    pub fn move_index_to_search_text(v: &Vault) {
+        let key = &v.keyring.catalog_key;
+        for kv in v.store.index.iter() {
+            let (k, val) = kv.unwrap();
+            v.store.index.remove(&k).unwrap();
+            if k.len() != 16 {
+                continue;
+            }
+            let plain = key.open(DOMAIN_INDEX, &k, &val).unwrap();
+            let seg = Segment::decode(&plain).unwrap();
+            for id in &seg.ids {
+                // Earlier versions kept search text only for a testimony (title, tags, place
+                // and note were read from the catalog).
+                let entry = v.store.catalog.get(id.0).unwrap().unwrap();
+                let entry = key.open(catalog::DOMAIN_CATALOG, &id.0, &entry).unwrap();
+                let entry = CatalogEntry::decode(&entry).unwrap();
+                if !entry
+                    .parts
+                    .iter()
+                    .any(|p| p.kind == crate::record::PartKind::Testimony)
+                {
+                    continue;
+                }
+                let words = seg.words_of(id).unwrap();
+                for (seq, chunk) in catalog::chunk_text(&words).into_iter().enumerate() {
+                    let sk = catalog::search_key(&id.0, seq as u16);
+                    let sealed = key.seal(catalog::DOMAIN_SEARCH, &sk, chunk.as_bytes());
+                    v.store.search.insert(sk, sealed).unwrap();
+                }
+            }
+        }
+        v.store.meta.remove(crate::index::META_KEY).unwrap();
+        v.store.sync().unwrap();
+    }
+
+    /// How many values the `search` and `index` trees hold.
+    pub fn tree_sizes(v: &Vault) -> (usize, usize) {
+        (v.store.search.len(), v.store.index.len())
     }
 }

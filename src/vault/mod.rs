@@ -16,6 +16,7 @@ use crate::store::Store;
 
 pub(crate) mod add;
 pub mod check;
+mod index;
 pub mod lifecycle;
 pub mod read;
 pub mod rebuild;
@@ -203,7 +204,11 @@ impl LockedVault {
         if opened.keyring.duress {
             return self.duress_unlock(opened.keyring, &bytes, opened.slot);
         }
-        Vault::assemble(self.paths, self.store, opened.keyring, opened.slot)
+        let vault = Vault::assemble(self.paths, self.store, opened.keyring, opened.slot)?;
+        if !allow_rotating {
+            vault.complete_index()?;
+        }
+        Ok(vault)
     }
 
     /// The vault directory.

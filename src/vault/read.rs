@@ -118,7 +118,7 @@ impl SearchCursor {
 }
 
 /// Splits the 16-byte key space into `n` ranges by the first byte.
-fn key_ranges(n: usize) -> Vec<(Vec<u8>, Option<Vec<u8>>)> {
+pub(super) fn key_ranges(n: usize) -> Vec<(Vec<u8>, Option<Vec<u8>>)> {
     let n = n.clamp(1, 16);
     (0..n)
         .map(|i| {
@@ -129,24 +129,27 @@ fn key_ranges(n: usize) -> Vec<(Vec<u8>, Option<Vec<u8>>)> {
         .collect()
 }
 
-fn threads() -> usize {
+pub(super) fn threads() -> usize {
     std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
 }
 
 impl Vault {
-    /// Runs `f` over every catalog entry in parallel ranges; `f` returns whether to keep it.
-    fn scan<F>(&self, f: F) -> Result<Scan>
+    /// Runs over every catalog entry in parallel ranges: `pre` says from the id alone
+    /// whether the entry may be kept (those it refuses are not even opened), then `f`
+    /// whether to keep it.
+    fn scan<P, F>(&self, pre: P, f: F) -> Result<Scan>
     where
-        F: Fn(&mut SearchCursor, &RecordId, &CatalogEntry) -> Result<bool> + Sync,
+        P: Fn(&mut SearchCursor, &RecordId) -> Result<bool> + Sync,
+        F: Fn(&CatalogEntry) -> bool + Sync,
     {
         let key = &self.keyring.catalog_key;
         let results: Vec<Result<Scan>> = std::thread::scope(|s| {
             let handles: Vec<_> = key_ranges(threads())
                 .into_iter()
                 .map(|(lo, hi)| {
-                    let f = &f;
+                    let (pre, f) = (&pre, &f);
                     s.spawn(move || {
                         let mut out = Scan {
                             items: vec![],
@@ -172,13 +175,16 @@ impl Vault {
                                     "a catalog key is malformed".into(),
                                 ));
                             };
+                            if !pre(&mut cursor, &id)? {
+                                continue;
+                            }
                             let entry = key
                                 .open(catalog::DOMAIN_CATALOG, &id.0, &v)
                                 .ok()
                                 .and_then(|p| CatalogEntry::decode(&p));
                             match entry {
                                 Some(entry) => {
-                                    if f(&mut cursor, &id, &entry)? {
+                                    if f(&entry) {
                                         out.items.push(Listing { id, entry });
                                     }
                                 }
@@ -222,11 +228,12 @@ impl Vault {
 
     /// Lists records, oldest first.
     pub fn list(&self, filter: &Filter) -> Result<Scan> {
-        self.scan(|_, _, e| Ok(filter.keeps(e)))
+        self.scan(|_, _| Ok(true), |e| filter.keeps(e))
     }
 
     /// Finds records whose title, tags, place, note or testimony text contain every term
-    /// of `query` (case-insensitive, Unicode-normalized substring match).
+    /// of `query` (case-insensitive, Unicode-normalized substring match), from the search
+    /// index: only the catalog entries of matching records are opened.
     pub fn search(&self, query: &str) -> Result<Scan> {
         let terms = crate::text::terms(query);
         if terms.is_empty() {
@@ -239,23 +246,26 @@ impl Vault {
         }
         let key = &self.keyring.catalog_key;
         let query = crate::text::Query::new(&terms);
-        self.scan(|cursor, id, e| {
-            let mut found = 0u64;
-            for f in e.search_fields() {
-                query.mark(f.as_bytes(), &mut found);
-            }
-            // Walk the search tree alongside the catalog: both are ordered by record id.
-            cursor.skip_before(id)?;
-            while let Some((k, v)) = cursor.next_of(id)? {
-                if found != query.all() {
-                    let plain = key
-                        .open(catalog::DOMAIN_SEARCH, &k, &v)
-                        .map_err(|_| Error::damaged(id, "search text does not authenticate"))?;
-                    query.mark(&plain, &mut found);
+        let indexed = self.index_matches(&query)?;
+        self.scan(
+            |cursor, id| {
+                let mut found = indexed.get(id);
+                // Search text of records from before the index, in the `search` tree (left
+                // there only when it does not open): walked alongside the catalog, both
+                // ordered by record id.
+                cursor.skip_before(id)?;
+                while let Some((k, v)) = cursor.next_of(id)? {
+                    if found != query.all() {
+                        let plain = key.open(catalog::DOMAIN_SEARCH, &k, &v).map_err(|_| {
+                            Error::damaged(*id, "search text does not authenticate")
+                        })?;
+                        query.mark(&plain, &mut found);
+                    }
                 }
-            }
-            Ok(found == query.all())
-        })
+                Ok(found == query.all())
+            },
+            |_| true,
+        )
     }
 
     /// Opens a record's sealed body.

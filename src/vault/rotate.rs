@@ -7,7 +7,8 @@
 //! left alone), so an interrupted rotation resumes where it stopped: contacts, the audit log
 //! and custody states; then record by record the body, objects, identity parts (where this
 //! device is a custodian), catalog entry and search chunks, each record in one transaction
-//! with its `record-resealed` custody event, signed by the old key and the new. Last, a
+//! with its `record-resealed` custody event, signed by the old key and the new (the search
+//! index is re-sealed with the contacts, before the records). Last, a
 //! `keys-rotated` event signed by both, and the keyring file is replaced in place, which
 //! destroys the old keys; `.rotating` is destroyed.
 use std::fs;
@@ -184,6 +185,7 @@ impl Vault {
         let s = &self.store;
         let (ok, nk) = (&r.old.catalog_key, &r.new.catalog_key);
         reseal_tree(s, &s.contacts, crate::contacts::DOMAIN_CONTACT, ok, nk)?;
+        reseal_tree(s, &s.index, crate::index::DOMAIN_INDEX, ok, nk)?;
         let (oa, na) = (&r.old.audit_key, &r.new.audit_key);
         reseal_tree(s, &s.audit, audit::DOMAIN_LOG, oa, na)?;
         reseal_tree(s, &s.custody, audit::DOMAIN_CUSTODY, oa, na)?;

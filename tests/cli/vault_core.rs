@@ -254,6 +254,131 @@ fn search_finds_text_deep_in_a_long_testimony() {
     assert!(out.starts_with(&id[..10]), "{out}");
 }
 
+/// Ids of `search QUERY --json`, sorted; empty when nothing is found.
+fn found(env: &Env, q: &str) -> Vec<String> {
+    let o = env.run(&["search", q, "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or(serde_json::json!([]));
+    let mut ids: Vec<String> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// Ingests `n` records whose testimonies hold `word{i}` and `common`; returns their ids.
+fn ingest_numbered(env: &Env, n: usize) -> Vec<String> {
+    let mut lines = String::new();
+    for i in 0..n {
+        let t = env.input(
+            &format!("t{i}.txt"),
+            format!("Common words, then марка{i}x here."),
+        );
+        lines.push_str(&format!(
+            "{{\"title\": \"r{i}\", \"testimony\": {:?}}}\n",
+            t.to_str().unwrap()
+        ));
+    }
+    let f = env.input("records.jsonl", lines);
+    let o = env.run(&["ingest", f.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    v["ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn the_search_index_follows_ingest_add_and_rm() {
+    let env = Env::new();
+    // 600 records fill two segments of the index and start a third.
+    let ids = ingest_numbered(&env, 600);
+    assert_eq!(ids.len(), 600);
+    let mut all = ids.clone();
+    all.sort();
+    assert_eq!(found(&env, "COMMON"), all);
+    for i in [0, 255, 256, 511, 599] {
+        assert_eq!(
+            found(&env, &format!("МАРКА{i}X")),
+            vec![ids[i].clone()],
+            "record {i}"
+        );
+    }
+    // Records added one at a time join the open segment.
+    let t = env.input("single.txt", "Another common testimony, word марка9999x.");
+    let single = env.add(&["--title", "single", "--testimony", t.to_str().unwrap()]);
+    assert_eq!(found(&env, "марка9999x"), vec![single.clone()]);
+    // A removed record's words are found no more; its neighbours' still are.
+    for i in [3, 300, 599] {
+        env.ok(&["rm", &ids[i]]);
+        assert!(found(&env, &format!("марка{i}x")).is_empty(), "record {i}");
+    }
+    env.ok(&["rm", &single]);
+    assert!(found(&env, "марка9999x").is_empty());
+    assert_eq!(found(&env, "марка4x"), vec![ids[4].clone()]);
+    assert_eq!(found(&env, "common").len(), 597);
+    let o = env.run(&["search", "марка300x"]);
+    assert_eq!(o.status.code(), Some(1));
+    env.ok(&["check"]);
+}
+
+#[test]
+fn search_text_of_an_older_vault_moves_into_the_index_at_unlock() {
+    use amanat::keyring::Passphrase;
+    use amanat::vault::check::legacy;
+    use amanat::{LockedVault, VaultPaths};
+    let env = Env::new();
+    let ids = ingest_numbered(&env, 300);
+    // About 480 KB of distinct words: old search text in several chunks.
+    let mut long: String = (0..40_000).map(|i| format!("слово{i} ")).collect();
+    long.push_str("a camp called Karamay");
+    let t = env.input("long.txt", &long);
+    let long_id = env.add(&["--title", "long", "--testimony", t.to_str().unwrap()]);
+    let titled = env.add(&[
+        "--title",
+        "Only a title",
+        "--tag",
+        "Tagged",
+        "--place",
+        "Кульджа",
+    ]);
+    let unlock = || {
+        LockedVault::open(VaultPaths::new(&env.vault, None))
+            .unwrap()
+            .unlock(&Passphrase::new(crate::util::PASS.into()).unwrap())
+            .unwrap()
+    };
+    {
+        let v = unlock();
+        // Unlocking moved nothing: there was nothing to move.
+        let (search, index) = legacy::tree_sizes(&v);
+        assert_eq!(search, 0);
+        assert!(index >= 3, "two segments and the pointer: {index}");
+        legacy::move_index_to_search_text(&v);
+        // 300 short testimonies, a long one in several chunks, and a record without one.
+        let (search, index) = legacy::tree_sizes(&v);
+        assert!(search > 310, "{search}");
+        assert_eq!(index, 0);
+    }
+    // The next unlock (here, the search's) moves the text into the index, and finds all:
+    // testimonies from their old search text, titles, tags and places from the catalog.
+    assert_eq!(found(&env, "марка299x"), vec![ids[299].clone()]);
+    assert_eq!(found(&env, "karamay"), vec![long_id.clone()]);
+    assert_eq!(found(&env, "слово39999"), vec![long_id]);
+    assert_eq!(found(&env, "common").len(), 300);
+    assert_eq!(found(&env, "кульджа tagged title"), vec![titled]);
+    assert_eq!(found(&env, "r299").len(), 1);
+    let (search, index) = legacy::tree_sizes(&unlock());
+    assert_eq!(search, 0);
+    assert!(index >= 3, "{index}");
+    env.ok(&["check"]);
+}
+
 #[test]
 fn id_prefixes_resolve_when_unambiguous() {
     let env = Env::new();

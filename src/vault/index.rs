@@ -1,0 +1,314 @@
+//! The search index kept in step with the records (FORMAT.md, "Search index"): segments
+//! filled as records are committed, rewritten without a record when it is removed, and
+//! scanned by `search`.
+use zeroize::Zeroizing;
+
+use super::Vault;
+use crate::catalog;
+use crate::error::{Error, Result};
+use crate::id::RecordId;
+use crate::index::{self, Segment, DOMAIN_INDEX, OPEN_KEY};
+use crate::journal::{Ops, TreeId};
+use crate::text::Query;
+
+type SegmentKey = [u8; 16];
+
+/// What [`Vault::index_matches`] found: (record, term bits), sorted by record.
+pub(crate) struct IndexMatches(Vec<(RecordId, u64)>);
+
+impl IndexMatches {
+    /// The terms `id` holds (one bit per term).
+    pub(crate) fn get(&self, id: &RecordId) -> u64 {
+        self.0
+            .binary_search_by_key(id, |(x, _)| *x)
+            .map_or(0, |i| self.0[i].1)
+    }
+}
+
+fn damaged_segment(k: &[u8]) -> Error {
+    Error::VaultDamaged(format!(
+        "search index segment {} is damaged: `amanat check` shows what else is, `amanat rebuild` restores the database from its journal",
+        hex::encode(k)
+    ))
+}
+
+impl Vault {
+    fn seal_segment(&self, k: &SegmentKey, seg: &Segment, ops: &mut Ops) {
+        let key = &self.keyring.catalog_key;
+        ops.insert(TreeId::Index, k, key.seal(DOMAIN_INDEX, k, &seg.encode()));
+    }
+
+    /// The segment new records join, if there is one and it opens. A damaged one is left
+    /// for `check` to report; new records then go to a new segment.
+    fn open_segment(&self) -> Result<Option<(SegmentKey, Segment)>> {
+        let key = &self.keyring.catalog_key;
+        let Some(p) = self.store.index.get(OPEN_KEY)? else {
+            return Ok(None);
+        };
+        let Some(k) = key
+            .open(DOMAIN_INDEX, OPEN_KEY, &p)
+            .ok()
+            .and_then(|k| SegmentKey::try_from(k.as_slice()).ok())
+        else {
+            return Ok(None);
+        };
+        let Some(v) = self.store.index.get(k)? else {
+            return Ok(None);
+        };
+        Ok(key
+            .open(DOMAIN_INDEX, &k, &v)
+            .ok()
+            .and_then(|plain| Segment::decode(&plain))
+            .map(|seg| (k, seg)))
+    }
+
+    /// Adds the testimony words of records being committed to the index, as writes in
+    /// `ops`: to the open segment while it has room, then to new ones. The caller holds the
+    /// audit log, which orders commits.
+    pub(crate) fn index_add(
+        &self,
+        records: &[(RecordId, Zeroizing<String>)],
+        ops: &mut Ops,
+    ) -> Result<()> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let opened = self.open_segment()?;
+        let was_open = opened.as_ref().map(|(k, _)| *k);
+        let (mut k, mut seg) =
+            opened.unwrap_or_else(|| (crate::id::random_bytes(), Segment::default()));
+        let mut changed = false;
+        for (id, words) in records {
+            if !seg.has_room_for(words) {
+                self.seal_segment(&k, &seg, ops);
+                (k, seg) = (crate::id::random_bytes(), Segment::default());
+            }
+            seg.add(*id, words);
+            changed = true;
+        }
+        if changed {
+            self.seal_segment(&k, &seg, ops);
+        }
+        if was_open != Some(k) {
+            let key = &self.keyring.catalog_key;
+            ops.insert(
+                TreeId::Index,
+                OPEN_KEY,
+                key.seal(DOMAIN_INDEX, OPEN_KEY, &k),
+            );
+        }
+        Ok(())
+    }
+
+    /// Removes a record from the segment that holds it (rewritten without the record's
+    /// words, or removed if it held only that record), as writes in `ops`.
+    pub(crate) fn index_remove(&self, id: &RecordId, ops: &mut Ops) -> Result<()> {
+        let key = &self.keyring.catalog_key;
+        for kv in self.store.index.iter() {
+            let (k, v) = kv?;
+            let Ok(k) = SegmentKey::try_from(k.as_ref()) else {
+                continue;
+            };
+            // A damaged segment is skipped here: `check` reports it.
+            let Ok(plain) = key.open(DOMAIN_INDEX, &k, &v) else {
+                continue;
+            };
+            if !index::record_ids(&plain).is_some_and(|mut ids| ids.any(|x| x == *id)) {
+                continue;
+            }
+            let mut seg = Segment::decode(&plain).ok_or_else(|| damaged_segment(&k))?;
+            seg.remove(id);
+            if seg.ids.is_empty() {
+                ops.remove(TreeId::Index, k);
+            } else {
+                self.seal_segment(&k, &seg, ops);
+            }
+            return Ok(());
+        }
+        Ok(())
+    }
+
+    /// Which terms of `query` each record holds in its words, from every segment: sorted by
+    /// record id, records with none left out. Both cores scan their share of the segments.
+    pub(crate) fn index_matches(&self, query: &Query) -> Result<IndexMatches> {
+        let key = &self.keyring.catalog_key;
+        let parts: Vec<Result<Vec<(RecordId, u64)>>> = std::thread::scope(|s| {
+            let handles: Vec<_> = super::read::key_ranges(super::read::threads())
+                .into_iter()
+                .map(|(lo, hi)| {
+                    s.spawn(move || {
+                        let mut out = Vec::new();
+                        let range = match hi {
+                            Some(hi) => self.store.index.range(lo..hi),
+                            None => self.store.index.range(lo..),
+                        };
+                        for kv in range {
+                            let (k, v) = kv?;
+                            if k.len() != 16 {
+                                continue;
+                            }
+                            let found = key
+                                .open(DOMAIN_INDEX, &k, &v)
+                                .ok()
+                                .and_then(|plain| index::matches(&plain, query))
+                                .ok_or_else(|| damaged_segment(&k))?;
+                            out.extend(found);
+                        }
+                        out.sort_unstable_by_key(|(id, _)| *id);
+                        Ok(out)
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("index scans do not panic"))
+                .collect()
+        });
+        let mut all = Vec::new();
+        for part in parts {
+            all.extend(part?);
+        }
+        // Runs sorted on each core: merged in one cheap pass of the sort.
+        all.sort_by_key(|(id, _)| *id);
+        // A record in two segments (only after damage) holds the words of both.
+        all.dedup_by(|b, a| {
+            let same = a.0 == b.0;
+            if same {
+                a.1 |= b.1;
+            }
+            same
+        });
+        Ok(IndexMatches(all))
+    }
+
+    /// Problems of the index, for `check`: segments that do not open, records listed that
+    /// are not in the vault or listed twice, a pointer that does not open.
+    pub(crate) fn index_damage(&self) -> Result<Vec<(String, String)>> {
+        let key = &self.keyring.catalog_key;
+        let mut damage = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for kv in self.store.index.iter() {
+            let (k, v) = kv?;
+            if k.as_ref() == OPEN_KEY {
+                if key.open(DOMAIN_INDEX, OPEN_KEY, &v).is_err() {
+                    damage.push((
+                        "index".into(),
+                        "the pointer to the open search index segment does not authenticate".into(),
+                    ));
+                }
+                continue;
+            }
+            let ids = match key.open(DOMAIN_INDEX, &k, &v) {
+                Ok(plain) if k.len() == 16 && Segment::decode(&plain).is_some() => {
+                    index::record_ids(&plain)
+                        .expect("decoded")
+                        .collect::<Vec<_>>()
+                }
+                _ => {
+                    damage.push((
+                        hex::encode(&k),
+                        "this search index segment does not authenticate".into(),
+                    ));
+                    continue;
+                }
+            };
+            for id in ids {
+                if !seen.insert(id) {
+                    damage.push((id.to_hex(), "listed twice in the search index".into()));
+                } else if !self.store.records.contains_key(id.0)? {
+                    damage.push((
+                        hex::encode(&k),
+                        format!("this search index segment lists {id}, which is not in the vault"),
+                    ));
+                }
+            }
+        }
+        Ok(damage)
+    }
+
+    /// Completes the index of a vault from before it (or one rebuilt from an older
+    /// journal): every record not in it yet is added, with the testimony words earlier
+    /// versions kept per record in the `search` tree, whose chunks go in the same
+    /// transaction (256 records per transaction). Chunks that do not open stay: search
+    /// still reads them and `check` reports them. The last transaction sets `meta`/`index`,
+    /// after which this does nothing. Returns the records added.
+    pub(crate) fn complete_index(&self) -> Result<usize> {
+        if self.keyring.collector || self.store.meta.get(index::META_KEY)?.is_some() {
+            return Ok(0);
+        }
+        let key = &self.keyring.catalog_key;
+        // Records already indexed (by an interrupted run) are skipped: this may resume.
+        let mut indexed = std::collections::HashSet::new();
+        for kv in self.store.index.iter() {
+            let (k, v) = kv?;
+            if let Ok(plain) = key.open(DOMAIN_INDEX, &k, &v) {
+                indexed.extend(index::record_ids(&plain).into_iter().flatten());
+            }
+        }
+        let mut added = 0;
+        let mut batch: Vec<(RecordId, Zeroizing<String>)> = Vec::new();
+        let mut ops = Ops::new();
+        for kv in self.store.catalog.iter() {
+            let (k, v) = kv?;
+            let Some(id) = RecordId::from_slice(&k).filter(|id| !indexed.contains(id)) else {
+                continue;
+            };
+            // A damaged entry is left for `check` to report.
+            let Some(entry) = key
+                .open(catalog::DOMAIN_CATALOG, &k, &v)
+                .ok()
+                .and_then(|p| catalog::CatalogEntry::decode(&p))
+            else {
+                continue;
+            };
+            let Some(meta) = &entry.meta else { continue };
+            let mut chunks = Vec::new();
+            let mut keys = Vec::new();
+            for kv in self.store.search.scan_prefix(id.0) {
+                let (k, v) = kv?;
+                chunks.push(key.open(catalog::DOMAIN_SEARCH, &k, &v).ok());
+                keys.push(k);
+            }
+            let text: Option<Vec<&str>> = chunks
+                .iter()
+                .map(|c| c.as_ref().and_then(|c| std::str::from_utf8(c).ok()))
+                .collect();
+            let testimony = text.map(|parts| catalog::unchunk_text(&parts));
+            if testimony.is_some() {
+                for k in keys {
+                    ops.remove(TreeId::Search, k);
+                }
+            }
+            let words = catalog::record_words(meta, testimony.as_deref().map(|t| t.as_str()));
+            if !words.is_empty() {
+                batch.push((id, words));
+            }
+            if batch.len() == index::SEGMENT_RECORDS {
+                added += batch.len();
+                self.commit_to_index(std::mem::take(&mut batch), std::mem::take(&mut ops))?;
+            }
+        }
+        // Search text of records no longer in the vault (left by damage) goes too.
+        for k in self.store.search.iter().keys() {
+            let k = k?;
+            if !self.store.catalog.contains_key(&k[..16.min(k.len())])? {
+                ops.remove(TreeId::Search, k);
+            }
+        }
+        added += batch.len();
+        ops.insert(TreeId::Meta, index::META_KEY, [index::VERSION]);
+        self.commit_to_index(batch, ops)?;
+        self.store.sync()?;
+        Ok(added)
+    }
+
+    fn commit_to_index(
+        &self,
+        batch: Vec<(RecordId, Zeroizing<String>)>,
+        mut ops: Ops,
+    ) -> Result<()> {
+        let _log = self.log();
+        self.index_add(&batch, &mut ops)?;
+        self.apply(&ops)
+    }
+}
