@@ -209,6 +209,12 @@ pub fn warn_lost_writes(vault: &Vault) {
             "amanat: warning: the database holds {have} audit events but {written} were written: it lost its newest writes to damage. Run `amanat check`; `amanat rebuild` recreates the database from the journal."
         );
     }
+    if vault.indexed_at_unlock() > 0 {
+        eprintln!(
+            "amanat: note: {} records were added to the search index, which this version keeps instead of per-record search text (once only).",
+            vault.indexed_at_unlock()
+        );
+    }
     if let Some(why) = vault.journal_rewritten() {
         eprintln!(
             "amanat: warning: {why}; it was rewritten from the database. Run `amanat check`."

@@ -286,6 +286,7 @@ impl Vault {
             if batch.len() == index::SEGMENT_RECORDS {
                 added += batch.len();
                 self.commit_to_index(std::mem::take(&mut batch), std::mem::take(&mut ops))?;
+                super::lifecycle::crash_point("index-batch");
             }
         }
         // Search text of records no longer in the vault (left by damage) goes too.

@@ -75,6 +75,8 @@ pub struct Vault {
     slot: usize,
     /// Why the journal had to be rewritten from the database at unlock, if it had to.
     journal_rewritten: Option<String>,
+    /// Records the unlock added to the search index (a vault from before it).
+    indexed_at_unlock: usize,
 }
 
 /// The public keys of a vault, as `amanat keys` prints them.
@@ -204,9 +206,9 @@ impl LockedVault {
         if opened.keyring.duress {
             return self.duress_unlock(opened.keyring, &bytes, opened.slot);
         }
-        let vault = Vault::assemble(self.paths, self.store, opened.keyring, opened.slot)?;
+        let mut vault = Vault::assemble(self.paths, self.store, opened.keyring, opened.slot)?;
         if !allow_rotating {
-            vault.complete_index()?;
+            vault.indexed_at_unlock = vault.complete_index()?;
         }
         Ok(vault)
     }
@@ -234,7 +236,14 @@ impl Vault {
             audit: std::sync::Mutex::new(head),
             slot,
             journal_rewritten,
+            indexed_at_unlock: 0,
         })
+    }
+
+    /// How many records the unlock added to the search index: more than none only at the
+    /// first unlock of a vault written before the index existed.
+    pub fn indexed_at_unlock(&self) -> usize {
+        self.indexed_at_unlock
     }
 
     /// Why the journal was rewritten from the database at unlock, if it was.

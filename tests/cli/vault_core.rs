@@ -365,8 +365,29 @@ fn search_text_of_an_older_vault_moves_into_the_index_at_unlock() {
         assert!(search > 310, "{search}");
         assert_eq!(index, 0);
     }
-    // The next unlock (here, the search's) moves the text into the index, and finds all:
-    // testimonies from their old search text, titles, tags and places from the catalog.
+    // A crash after the first of two transactions: the next unlock finishes the move
+    // (adding the other 46 records, or all 302 if the first transaction had not reached
+    // the disk), once, and says so.
+    let o = env
+        .cmd()
+        .args(["list"])
+        .env("AMANAT_CRASH_AT", "index-batch")
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let o = env.run(&["list"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(" 46 records were added to the search index")
+            || err.contains(" 302 records were added to the search index"),
+        "{err}"
+    );
+    let o = env.run(&["list"]);
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert_eq!(found(&env, "марка299x"), vec![ids[299].clone()]);
     assert_eq!(found(&env, "karamay"), vec![long_id.clone()]);
     assert_eq!(found(&env, "слово39999"), vec![long_id]);
@@ -376,6 +397,7 @@ fn search_text_of_an_older_vault_moves_into_the_index_at_unlock() {
     let (search, index) = legacy::tree_sizes(&unlock());
     assert_eq!(search, 0);
     assert!(index >= 3, "{index}");
+    // No record is in the index twice, and every segment opens.
     env.ok(&["check"]);
 }
 
