@@ -187,6 +187,7 @@ impl Vault {
         let key = &self.keyring.catalog_key;
         let mut damage = Vec::new();
         let mut seen = std::collections::HashSet::new();
+        let mut unreadable = false;
         for kv in self.store.index.iter() {
             let (k, v) = kv?;
             if k.as_ref() == OPEN_KEY {
@@ -209,6 +210,7 @@ impl Vault {
                         hex::encode(&k),
                         "this search index segment does not authenticate".into(),
                     ));
+                    unreadable = true;
                     continue;
                 }
             };
@@ -220,6 +222,22 @@ impl Vault {
                         hex::encode(&k),
                         format!("this search index segment lists {id}, which is not in the vault"),
                     ));
+                }
+            }
+        }
+        // Every record has words (its title at least), so every record is in the index once
+        // it is complete; one that is not would never be found. (Those of a segment that
+        // does not open are not named again.)
+        if !self.keyring.collector && !unreadable && self.store.meta.get(index::META_KEY)?.is_some()
+        {
+            for k in self.store.records.iter().keys() {
+                let k = k?;
+                match RecordId::from_slice(&k) {
+                    Some(id) if !seen.contains(&id) => damage.push((
+                        id.to_hex(),
+                        "it is missing from the search index, so search cannot find it".into(),
+                    )),
+                    _ => {}
                 }
             }
         }

@@ -328,6 +328,40 @@ fn the_search_index_follows_ingest_add_and_rm() {
 }
 
 #[test]
+fn check_names_records_missing_from_the_search_index_and_rebuild_restores_them() {
+    use amanat::keyring::Passphrase;
+    use amanat::{LockedVault, RecordId, VaultPaths};
+    let env = Env::new();
+    let ids = ingest_numbered(&env, 3);
+    {
+        let v = LockedVault::open(VaultPaths::new(&env.vault, None))
+            .unwrap()
+            .unlock(&Passphrase::new(crate::util::PASS.into()).unwrap())
+            .unwrap();
+        let id = RecordId::from_hex(&ids[1]).unwrap();
+        amanat::vault::check::testing::drop_index_segment_of(&v, &id);
+    }
+    assert!(found(&env, "common").is_empty());
+    let o = env.run(&["check", "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let mut named: Vec<String> = report["damaged"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d[0].as_str().unwrap().to_owned())
+        .collect();
+    named.sort();
+    let mut want = ids.clone();
+    want.sort();
+    assert_eq!(named, want, "{report}");
+    // The journal still holds the segment.
+    env.ok(&["rebuild"]);
+    env.ok(&["check"]);
+    assert_eq!(found(&env, "common"), want);
+}
+
+#[test]
 fn search_text_of_an_older_vault_moves_into_the_index_at_unlock() {
     use amanat::keyring::Passphrase;
     use amanat::vault::check::legacy;
