@@ -406,6 +406,8 @@ pub(crate) struct LogBatch<'v> {
     states: HashMap<RecordId, Option<RecordCustody>>,
     /// Built at the first signature of the batch.
     key_pair: Option<sshsig::BatchSigner>,
+    /// Sign events at [`LogBatch::seal`], on every core, instead of one by one.
+    defer: bool,
 }
 
 /// Sealed values of a batch, ready for a transaction.
@@ -457,6 +459,28 @@ impl<'v> LogBatch<'v> {
             stored: Vec::new(),
             states: HashMap::new(),
             key_pair: None,
+            defer: false,
+        }
+    }
+
+    /// Leaves the signatures of events appended from now on (unless cosigned) to
+    /// [`LogBatch::seal`], which makes them on every core: for batches of many events.
+    /// The signed texts are fixed at append, so the log is the same either way.
+    pub(crate) fn defer_signatures(&mut self) {
+        self.defer = true;
+    }
+
+    /// Signs the events whose signature was deferred.
+    fn sign_pending(&mut self) {
+        let LogBatch {
+            stored,
+            key_pair,
+            signer,
+            ..
+        } = self;
+        for (_, s) in stored.iter_mut().filter(|(_, s)| s.sig.is_empty()) {
+            let pair = key_pair.get_or_insert_with(|| sshsig::BatchSigner::new(signer.seed));
+            s.sig = pair.sign_raw(NAMESPACE, s.event.as_bytes()).to_vec();
         }
     }
 
@@ -528,6 +552,7 @@ impl<'v> LogBatch<'v> {
         private: Option<Value>,
     ) -> Result<CustodyEntry> {
         self.append_signed(kind, record, details, private, None)?;
+        self.sign_pending();
         self.stored.last().expect("just appended").1.entry()
     }
 
@@ -565,10 +590,15 @@ impl<'v> LogBatch<'v> {
         };
         let text = serde_json::to_string(&event).expect("events serialize");
         let seed = self.signer.seed;
-        let sig = self
-            .key_pair
-            .get_or_insert_with(|| sshsig::BatchSigner::new(seed))
-            .sign_raw(NAMESPACE, text.as_bytes());
+        // Empty until signed (an Ed25519 signature is never empty).
+        let sig = if self.defer && cosigner.is_none() {
+            vec![]
+        } else {
+            self.key_pair
+                .get_or_insert_with(|| sshsig::BatchSigner::new(seed))
+                .sign_raw(NAMESPACE, text.as_bytes())
+                .to_vec()
+        };
         let cosig = cosigner.map(|seed| {
             sshsig::sign_raw(seed, NAMESPACE, text.as_bytes())
                 .1
@@ -587,7 +617,7 @@ impl<'v> LogBatch<'v> {
         }
         let stored = Stored {
             event: text,
-            sig: sig.to_vec(),
+            sig,
             cosig,
             private,
         };
@@ -619,6 +649,7 @@ impl<'v> LogBatch<'v> {
     /// The record's chain so far, oldest first, including events of this batch, without
     /// its exports (leaves of the chain, see [`LogBatch::append`]).
     pub(crate) fn chain(&mut self, id: RecordId) -> Result<Vec<CustodyEntry>> {
+        self.sign_pending();
         let Some(st) = self.state(&id)?.clone() else {
             return Ok(vec![]);
         };
@@ -641,17 +672,47 @@ impl<'v> LogBatch<'v> {
         Ok(out)
     }
 
-    /// Seals everything for one transaction.
-    pub(crate) fn seal(&self) -> SealedLog {
-        let audit = self
-            .stored
-            .iter()
-            .map(|(seq, s)| {
-                let k = seq_key(*seq);
-                let plain = Zeroizing::new(postcard::to_allocvec(s).expect("events serialize"));
-                (k, self.key.seal(DOMAIN_LOG, &k, &plain))
+    /// Signs what is still unsigned and seals everything for one transaction; a batch of
+    /// many events is signed and sealed on two cores.
+    pub(crate) fn seal(&mut self) -> SealedLog {
+        let LogBatch {
+            stored,
+            key_pair,
+            signer,
+            key,
+            ..
+        } = self;
+        if stored.iter().any(|(_, s)| s.sig.is_empty()) {
+            key_pair.get_or_insert_with(|| sshsig::BatchSigner::new(signer.seed));
+        }
+        let (pair, key) = (key_pair.as_ref(), *key);
+        let work = |items: &mut [(u64, Stored)]| -> Vec<([u8; 8], Vec<u8>)> {
+            items
+                .iter_mut()
+                .map(|(seq, s)| {
+                    if s.sig.is_empty() {
+                        let pair = pair.expect("built above for unsigned events");
+                        s.sig = pair.sign_raw(NAMESPACE, s.event.as_bytes()).to_vec();
+                    }
+                    let k = seq_key(*seq);
+                    let plain =
+                        Zeroizing::new(postcard::to_allocvec(&*s).expect("events serialize"));
+                    (k, key.seal(DOMAIN_LOG, &k, &plain))
+                })
+                .collect()
+        };
+        let audit = if stored.len() >= 32 {
+            let mid = stored.len() / 2;
+            let (a, b) = stored.split_at_mut(mid);
+            std::thread::scope(|sc| {
+                let second = sc.spawn(|| work(b));
+                let mut all = work(a);
+                all.extend(second.join().expect("sealing does not panic"));
+                all
             })
-            .collect();
+        } else {
+            work(stored)
+        };
         let custody = self
             .states
             .iter()
@@ -688,7 +749,7 @@ impl<'v> LogBatch<'v> {
     }
 
     /// Commits the batch on its own and makes it durable.
-    pub(crate) fn commit(self) -> Result<()> {
+    pub(crate) fn commit(mut self) -> Result<()> {
         let mut ops = Ops::new();
         self.seal().add_to(&mut ops);
         let s = self.store;

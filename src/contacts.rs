@@ -159,7 +159,7 @@ impl Vault {
     /// Writes (or with `None` removes) a contact entry with the log's events, atomically.
     fn contact_write(
         &self,
-        log: crate::audit::LogBatch<'_>,
+        mut log: crate::audit::LogBatch<'_>,
         key: &[u8],
         value: Option<Vec<u8>>,
     ) -> Result<()> {

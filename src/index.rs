@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::id::RecordId;
-use crate::text::Query;
+use crate::text::{FxBuild, Query};
 
 /// Domain of segments and of the open-segment pointer in the symmetric sealing.
 pub const DOMAIN_INDEX: &[u8] = b"index";
@@ -34,7 +34,7 @@ const BITMAP: u8 = 0xff;
 #[derive(Default)]
 pub struct Segment {
     pub ids: Vec<RecordId>,
-    words: HashMap<String, Vec<u8>>,
+    words: HashMap<String, Vec<u8>, FxBuild>,
     text_len: usize,
 }
 
@@ -168,7 +168,7 @@ impl Segment {
                 .chunks_exact(16)
                 .map(|c| RecordId::from_slice(c).expect("16 bytes"))
                 .collect(),
-            words: HashMap::with_capacity(v.count),
+            words: HashMap::with_capacity_and_hasher(v.count, FxBuild::default()),
             text_len: 0,
         };
         let mut postings = Postings::new(v.postings, v.n);
@@ -297,6 +297,11 @@ impl<'a> Postings<'a> {
     fn finished(&self) -> bool {
         self.b.is_empty()
     }
+}
+
+/// How many records a segment's plaintext holds; `None` if it is malformed.
+pub fn record_count(plain: &[u8]) -> Option<usize> {
+    View::parse(plain).map(|v| v.n)
 }
 
 /// The records of a segment's plaintext (for finding the segment that holds a record).

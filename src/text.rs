@@ -121,7 +121,7 @@ pub fn distinct_words(normalized: &str) -> zeroize::Zeroizing<String> {
 /// SipHash's protection against chosen collisions buys nothing here and cost a tenth of
 /// ingest.
 #[derive(Default)]
-struct Fx(u64);
+pub(crate) struct Fx(u64);
 
 impl std::hash::Hasher for Fx {
     fn write(&mut self, bytes: &[u8]) {
@@ -137,7 +137,10 @@ impl std::hash::Hasher for Fx {
     }
 }
 
-type WordSet<'a> = std::collections::HashSet<&'a str, std::hash::BuildHasherDefault<Fx>>;
+type WordSet<'a> = std::collections::HashSet<&'a str, FxBuild>;
+
+/// Builds [`Fx`] hashers, for maps and sets of words.
+pub(crate) type FxBuild = std::hash::BuildHasherDefault<Fx>;
 
 /// Appends the normalized form of one whitespace-free word to `out`: the same as
 /// [`normalize`], through the table of simple characters where it can.

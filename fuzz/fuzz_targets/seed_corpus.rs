@@ -106,6 +106,15 @@ fn main() {
         }],
         provenance: vec![],
     };
+    std::fs::create_dir_all("corpus/index_segment").unwrap();
+    let mut seg = amanat::index::Segment::default();
+    for (i, words) in ["а б乌 c", "б common", "common 乌鲁木齐"].iter().enumerate() {
+        seg.add(amanat::RecordId([i as u8; 16]), words);
+    }
+    for i in 3..40u8 {
+        seg.add(amanat::RecordId([i; 16]), "common");
+    }
+    std::fs::write("corpus/index_segment/genuine.seg", &seg.encode()[..]).unwrap();
     std::fs::create_dir_all("corpus/records").unwrap();
     std::fs::write("corpus/records/genuine.body", &body.encode()[..]).unwrap();
 

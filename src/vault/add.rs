@@ -15,7 +15,7 @@ use super::Vault;
 use crate::catalog::{self, CatalogEntry, PartSummary};
 use crate::error::{Error, Result};
 use crate::id::{ObjectId, RecordId};
-use crate::journal::{Ops, TreeId};
+use crate::journal::TreeId;
 use crate::record::{Metadata, Part, PartKind, RecordBody, Storage};
 use crate::seal::{self, StreamError};
 
@@ -411,46 +411,66 @@ impl Vault {
     ) -> Result<()> {
         let s = &self.store;
         let mut log = self.log();
-        let logged = (|| {
-            for prep in &mut batch {
-                let private = prep
-                    .identity_sealed
-                    .as_ref()
-                    .map(|h| serde_json::json!({ "identity_sealed_sha256": h }));
-                match std::mem::replace(&mut prep.arrival, Arrival::Added("")) {
-                    Arrival::Added(via) => {
-                        log.fresh(prep.id);
-                        log.append(
-                            crate::audit::kind::RECORD_ADDED,
-                            Some(prep.id),
-                            serde_json::json!({ "via": via, "parts": prep.facts }),
+        if batch.len() > 1 {
+            log.defer_signatures();
+        }
+        let words: Vec<(RecordId, Zeroizing<String>)> = batch
+            .iter_mut()
+            .filter_map(|p| p.words.take().map(|w| (p.id, w)))
+            .collect();
+        // The index's writes are worked out on another core while this one logs the
+        // records (for a batch, both take a while; the log held here orders commits).
+        let (logged, indexed) = std::thread::scope(|sc| {
+            let index = (words.len() > 1).then(|| sc.spawn(|| self.index_ops(&words)));
+            let logged = (|| {
+                for prep in &mut batch {
+                    let private = prep
+                        .identity_sealed
+                        .as_ref()
+                        .map(|h| serde_json::json!({ "identity_sealed_sha256": h }));
+                    match std::mem::replace(&mut prep.arrival, Arrival::Added("")) {
+                        Arrival::Added(via) => {
+                            log.fresh(prep.id);
+                            log.append(
+                                crate::audit::kind::RECORD_ADDED,
+                                Some(prep.id),
+                                serde_json::json!({ "via": via, "parts": prep.facts }),
+                                private,
+                            )?;
+                        }
+                        Arrival::Received {
+                            foreign,
+                            mut details,
                             private,
-                        )?;
-                    }
-                    Arrival::Received {
-                        foreign,
-                        mut details,
-                        private,
-                    } => {
-                        log.receive(prep.id, foreign)?;
-                        details["parts"] = prep.facts.clone();
-                        log.append(
-                            crate::audit::kind::RECORD_IMPORTED,
-                            Some(prep.id),
-                            details,
-                            Some(private),
-                        )?;
+                        } => {
+                            log.receive(prep.id, foreign)?;
+                            details["parts"] = prep.facts.clone();
+                            log.append(
+                                crate::audit::kind::RECORD_IMPORTED,
+                                Some(prep.id),
+                                details,
+                                Some(private),
+                            )?;
+                        }
                     }
                 }
+                more(&mut log)
+            })();
+            let indexed = match index {
+                Some(h) => h.join().expect("index updates do not panic"),
+                None => self.index_ops(&words),
+            };
+            (logged, indexed)
+        });
+        drop(words);
+        let index_ops = match logged.and(indexed) {
+            Ok(ops) => ops,
+            Err(e) => {
+                self.discard(batch);
+                return Err(e);
             }
-            more(&mut log)
-        })();
-        if let Err(e) = logged {
-            self.discard(batch);
-            return Err(e);
-        }
-        let mut ops = Ops::new();
-        let mut words = Vec::new();
+        };
+        let mut ops = index_ops;
         for prep in &mut batch {
             ops.insert(TreeId::Records, prep.id.0, std::mem::take(&mut prep.record));
             ops.insert(
@@ -458,18 +478,12 @@ impl Vault {
                 prep.id.0,
                 std::mem::take(&mut prep.catalog),
             );
-            if let Some(w) = prep.words.take() {
-                words.push((prep.id, w));
-            }
             for o in &prep.objects {
                 ops.remove(TreeId::Pending, o.0);
             }
         }
         log.seal().add_to(&mut ops);
-        // The log is held: no other commit reads or writes the index meanwhile.
-        let indexed = self.index_add(&words, &mut ops);
-        drop(words);
-        match indexed.and_then(|()| self.apply(&ops)) {
+        match self.apply(&ops) {
             Ok(()) => {
                 log.committed();
                 Ok(())

@@ -55,16 +55,27 @@ impl Vault {
         let Some(v) = self.store.index.get(k)? else {
             return Ok(None);
         };
-        Ok(key
-            .open(DOMAIN_INDEX, &k, &v)
-            .ok()
-            .and_then(|plain| Segment::decode(&plain))
-            .map(|seg| (k, seg)))
+        let Ok(plain) = key.open(DOMAIN_INDEX, &k, &v) else {
+            return Ok(None);
+        };
+        // A full segment takes no more records: not worth decoding (ingest fills one per
+        // batch).
+        if index::record_count(&plain) == Some(index::SEGMENT_RECORDS) {
+            return Ok(None);
+        }
+        Ok(Segment::decode(&plain).map(|seg| (k, seg)))
     }
 
-    /// Adds the testimony words of records being committed to the index, as writes in
-    /// `ops`: to the open segment while it has room, then to new ones. The caller holds the
-    /// audit log, which orders commits.
+    /// [`Vault::index_add`] into new writes.
+    pub(crate) fn index_ops(&self, records: &[(RecordId, Zeroizing<String>)]) -> Result<Ops> {
+        let mut ops = Ops::new();
+        self.index_add(records, &mut ops)?;
+        Ok(ops)
+    }
+
+    /// Adds the words of records being committed to the index, as writes in `ops`: to the
+    /// open segment while it has room, then to new ones. The caller holds the audit log,
+    /// which orders commits.
     pub(crate) fn index_add(
         &self,
         records: &[(RecordId, Zeroizing<String>)],
