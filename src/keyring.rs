@@ -405,6 +405,12 @@ fn find(h: &[u8], n: &[u8]) -> Option<usize> {
     h.windows(n.len()).position(|w| w == n)
 }
 
+/// Whether `file` is a whole keyring file: its length, and an scrypt message in each slot
+/// (a filler slot is one too). Needs no passphrase; says nothing of whether one opens it.
+pub fn is_keyring_file(file: &[u8]) -> bool {
+    file.len() == FILE_LEN && (0..2).all(|slot| slot_work_factor(file, slot).is_some())
+}
+
 /// The scrypt work factor a slot's header names.
 pub fn slot_work_factor(file: &[u8], slot: usize) -> Option<u8> {
     let s = file.get(slot * SLOT_LEN..(slot + 1) * SLOT_LEN)?;

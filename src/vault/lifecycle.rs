@@ -6,6 +6,11 @@
 //! is destroyed. A crash before `.new` exists changes nothing; after it, the next open finishes
 //! the copy ([`recover_keyring`]). So at every moment one complete keyring opens, with the old
 //! passphrase or the new one, never neither.
+//!
+//! A file whose presence recovery acts on (`.new`, `.rotating`) is never destroyed where it
+//! lies: it is first renamed to a hidden temporary name ([`retire`]), so a crash while it is
+//! being overwritten cannot leave a half-destroyed `.new` for the next open to copy over the
+//! keyring.
 use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -23,6 +28,28 @@ pub(crate) fn crash_point(name: &str) {
     if std::env::var_os("AMANAT_CRASH_AT").is_some_and(|v| v == name) {
         std::process::abort();
     }
+}
+
+/// Destroys a file recovery would act on: renamed out of the way first (atomically, the
+/// directory synced), then overwritten and removed under the temporary name, which
+/// [`destroy_partials`] finishes off if a crash interrupts.
+pub(crate) fn retire(path: &Path) -> Result<()> {
+    if fs::symlink_metadata(path).is_err() {
+        return Ok(());
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let hidden = dir.join(format!(
+        ".{name}.tmp-{}",
+        hex::encode(crate::id::random_bytes::<6>())
+    ));
+    fs::rename(path, &hidden).map_err(|e| Error::io(format!("removing {}", path.display()), e))?;
+    sync_dir(&dir)?;
+    crash_point("keyring-file-retiring");
+    destroy_file(&hidden)
 }
 
 fn next_path(keyring: &Path) -> PathBuf {
@@ -63,46 +90,49 @@ pub(crate) fn replace_keyring(
     write_atomic(&next, new)?;
     crash_point("keyring-new-written");
     if let Err(e) = committed() {
-        let _ = destroy_file(&next);
+        let _ = retire(&next);
         return Err(e);
     }
     crash_point("keyring-committed");
     overwrite_in_place(path, new)?;
     crash_point("keyring-overwritten");
-    destroy_file(&next)
+    retire(&next)
 }
 
 /// Finishes a keyring replacement a crash interrupted, and destroys what a crash left of
-/// one that had not begun. Needs no passphrase.
+/// one that had not begun. Needs no passphrase. A `.new` that is not a whole keyring file
+/// (both slots scrypt messages) is never copied over the keyring: it is destroyed.
 pub(crate) fn recover_keyring(path: &Path) -> Result<()> {
     let next = next_path(path);
     match fs::read(&next) {
-        Ok(new) if new.len() == keyring::FILE_LEN => {
+        Ok(new) if keyring::is_keyring_file(&new) => {
             overwrite_in_place(path, &new)?;
-            destroy_file(&next)?;
+            retire(&next)?;
         }
-        Ok(_) => destroy_file(&next)?,
+        Ok(_) => retire(&next)?,
         Err(_) => {}
     }
     destroy_partials(path)
 }
 
-/// Destroys temporary files of an interrupted `write_atomic` of `<keyring>.new`.
+/// Destroys temporary files beside the keyring that a crash left: of an interrupted
+/// `write_atomic` of the keyring or `<keyring>.new`, and of an interrupted [`retire`] of
+/// `<keyring>.new` or `<keyring>.rotating` (all named `.<keyring name>….tmp-…`).
 fn destroy_partials(path: &Path) -> Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
         _ => PathBuf::from("."),
     };
-    let prefix = format!(
-        ".{}.tmp-",
-        next_path(path)
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-    );
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let prefixes = [
+        format!(".{name}.tmp-"),
+        format!(".{name}.new.tmp-"),
+        format!(".{name}.rotating.tmp-"),
+    ];
     if let Ok(entries) = fs::read_dir(&dir) {
         for e in entries.flatten() {
-            if e.file_name().to_string_lossy().starts_with(&prefix) {
+            let n = e.file_name().to_string_lossy().into_owned();
+            if prefixes.iter().any(|p| n.starts_with(p.as_str())) {
                 destroy_file(&e.path())?;
             }
         }
@@ -247,7 +277,7 @@ pub(super) fn duress_takeover(
 ) -> Result<Vault> {
     let only = keyring::only_decoy(file, slot)?;
     replace_keyring(&paths.keyring, &only, || Ok(()))?;
-    destroy_file(&super::rotate::rotating_path(&paths.keyring))?;
+    retire(&super::rotate::rotating_path(&paths.keyring))?;
     crash_point("duress-keyring-destroyed");
     Store::replace_with_empty(&paths.root, &decoy.vault_id)?;
     let store = Store::open(&paths.root)?;

@@ -17,11 +17,11 @@ use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
 
-use super::lifecycle::{crash_point, replace_keyring};
+use super::lifecycle::{crash_point, replace_keyring, retire};
 use super::{KeysInfo, Vault};
 use crate::audit::{self, kind, LogBatch, Signer};
 use crate::catalog::{self, CatalogEntry};
-use crate::durable::{destroy_file, write_atomic};
+use crate::durable::write_atomic;
 use crate::error::{Error, Result};
 use crate::id::{ObjectId, RecordId};
 use crate::journal::{Ops, TreeId};
@@ -161,7 +161,7 @@ impl Vault {
         };
         if new.signing_public == self.keyring.signing_public {
             // Interrupted after the keyring was replaced: only the leftover remains.
-            destroy_file(&rpath)?;
+            retire(&rpath)?;
             return Ok(report);
         }
         crash_point("rotate-started");
@@ -267,7 +267,7 @@ impl Vault {
         // The journal still holds every value sealed with the old keys: write it anew.
         self.store
             .rewrite_journal(&r.new.catalog_key, &r.new.vault_id)?;
-        destroy_file(&rpath)?;
+        retire(&rpath)?;
         Ok(report)
     }
 

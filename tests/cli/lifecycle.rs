@@ -96,6 +96,49 @@ fn passwd_changes_the_passphrase_and_leaves_no_old_keyring_bytes() {
     assert!(!o.status.success());
 }
 
+/// Names in the vault directory left by keyring replacements.
+fn keyring_leftovers(env: &Env) -> Vec<String> {
+    fs::read_dir(&env.vault)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".keyring") || n.starts_with("keyring."))
+        .collect()
+}
+
+#[test]
+fn a_half_destroyed_keyring_copy_is_never_copied_over_the_keyring() {
+    // Earlier versions destroyed `keyring.new` in place after the replacement; a crash
+    // during that left a file of the right length, partly or wholly zeros, which the next
+    // open copied over the keyring: then no passphrase opened the vault.
+    let env = Env::new();
+    let id = sample(&env);
+    let o = passwd(&env, "the new one", None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let keyring = fs::read(env.vault.join("keyring")).unwrap();
+    for damaged in [vec![0u8; keyring.len()], {
+        let mut half = keyring.clone();
+        half[..keyring.len() / 2].fill(0);
+        half
+    }] {
+        fs::write(env.vault.join("keyring.new"), &damaged).unwrap();
+        // A leftover of an interrupted destruction under its temporary name, too.
+        fs::write(env.vault.join(".keyring.new.tmp-0123456789ab"), &damaged).unwrap();
+        assert!(
+            opens(&env, "the new one"),
+            "the keyring was replaced by a damaged copy"
+        );
+        assert_eq!(fs::read(env.vault.join("keyring")).unwrap(), keyring);
+        assert!(
+            keyring_leftovers(&env).is_empty(),
+            "{:?}",
+            keyring_leftovers(&env)
+        );
+    }
+    let got = with_pass(&env, "the new one", &["get", &id, "testimony", "-o", "-"]);
+    assert_eq!(got.stdout, b"testimony kept through every change");
+}
+
 #[test]
 fn a_crash_at_any_step_of_passwd_leaves_the_old_or_the_new_passphrase_working() {
     // (crash point, which passphrase opens afterwards)
@@ -104,6 +147,7 @@ fn a_crash_at_any_step_of_passwd_leaves_the_old_or_the_new_passphrase_working() 
         ("keyring-committed", "new"),
         ("keyring-mid-overwrite", "new"),
         ("keyring-overwritten", "new"),
+        ("keyring-file-retiring", "new"),
         ("no-such-point", "new"),
     ];
     for (point, expect) in cases {
@@ -117,6 +161,11 @@ fn a_crash_at_any_step_of_passwd_leaves_the_old_or_the_new_passphrase_working() 
         }
         let (old_ok, new_ok) = (opens(&env, crate::util::PASS), opens(&env, "the new one"));
         assert!(old_ok || new_ok, "{point}: neither passphrase opens");
+        assert!(
+            keyring_leftovers(&env).is_empty(),
+            "{point}: {:?}",
+            keyring_leftovers(&env)
+        );
         assert_eq!(
             (old_ok, new_ok),
             (expect == "old", expect == "new"),
@@ -474,6 +523,7 @@ fn an_interrupted_rotation_resumes_where_it_stopped() {
         "rotate-record-2",
         "rotate-before-swap",
         "keyring-mid-overwrite",
+        "keyring-file-retiring",
         "rotate-swapped",
     ] {
         let env = Env::new();
