@@ -153,16 +153,7 @@ fn list_filters_by_tag_witness_and_dates() {
     let ids = |args: &[&str]| -> Vec<String> {
         let mut a = vec!["list", "--json"];
         a.extend_from_slice(args);
-        let o = env.run(&a);
-        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-        let mut ids: Vec<String> = v
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["id"].as_str().unwrap().to_owned())
-            .collect();
-        ids.sort();
-        ids
+        sorted_ids(&env, &a)
     };
     let sorted = |mut v: Vec<String>| {
         v.sort();
@@ -254,9 +245,9 @@ fn search_finds_text_deep_in_a_long_testimony() {
     assert!(out.starts_with(&id[..10]), "{out}");
 }
 
-/// Ids of `search QUERY --json`, sorted; empty when nothing is found.
-fn found(env: &Env, q: &str) -> Vec<String> {
-    let o = env.run(&["search", q, "--json"]);
+/// The ids a `list`/`search … --json` command prints, sorted; empty when it prints none.
+fn sorted_ids(env: &Env, args: &[&str]) -> Vec<String> {
+    let o = env.run(args);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or(serde_json::json!([]));
     let mut ids: Vec<String> = v
         .as_array()
@@ -266,6 +257,11 @@ fn found(env: &Env, q: &str) -> Vec<String> {
         .collect();
     ids.sort();
     ids
+}
+
+/// Ids of `search QUERY --json`, sorted; empty when nothing is found.
+fn found(env: &Env, q: &str) -> Vec<String> {
+    sorted_ids(env, &["search", q, "--json"])
 }
 
 /// Ingests `n` records whose testimonies hold `word{i}` and `common`; returns their ids.
