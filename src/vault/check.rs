@@ -222,19 +222,12 @@ pub mod testing {
 
     /// Deletes the segment of the search index that holds `id`, bypassing the journal.
     pub fn drop_index_segment_of(v: &Vault, id: &RecordId) {
-        let key = &v.keyring.catalog_key;
-        for kv in v.store.index.iter() {
-            let (k, val) = kv.unwrap();
-            let Ok(plain) = key.open(crate::index::DOMAIN_INDEX, &k, &val) else {
-                continue;
-            };
-            if crate::index::record_ids(&plain).is_some_and(|mut ids| ids.any(|x| x == *id)) {
-                v.store.index.remove(&k).unwrap();
-                v.store.sync().unwrap();
-                return;
-            }
-        }
-        panic!("{id} is in no segment");
+        let (k, _) = v
+            .segment_holding(id)
+            .unwrap()
+            .expect("the record is in a segment");
+        v.store.index.remove(k).unwrap();
+        v.store.sync().unwrap();
     }
 }
 

@@ -66,6 +66,36 @@ impl Vault {
         Ok(Segment::decode(&plain).map(|seg| (k, seg)))
     }
 
+    /// Every segment with its plaintext, or `None` where it does not open (damage, which
+    /// `check` reports). The `open` pointer is not a segment.
+    fn segments(
+        &self,
+    ) -> impl Iterator<Item = Result<(SegmentKey, Option<Zeroizing<Vec<u8>>>)>> + '_ {
+        let key = &self.keyring.catalog_key;
+        self.store.index.iter().filter_map(move |kv| match kv {
+            Err(e) => Some(Err(e.into())),
+            Ok((k, v)) => {
+                let k = SegmentKey::try_from(k.as_ref()).ok()?;
+                Some(Ok((k, key.open(DOMAIN_INDEX, &k, &v).ok())))
+            }
+        })
+    }
+
+    /// The segment that lists `id`, with its plaintext (damaged segments are passed over).
+    pub(crate) fn segment_holding(
+        &self,
+        id: &RecordId,
+    ) -> Result<Option<(SegmentKey, Zeroizing<Vec<u8>>)>> {
+        for seg in self.segments() {
+            if let (k, Some(plain)) = seg? {
+                if index::record_ids(&plain).is_some_and(|mut ids| ids.any(|x| x == *id)) {
+                    return Ok(Some((k, plain)));
+                }
+            }
+        }
+        Ok(None)
+    }
+
     /// [`Vault::index_add`] into new writes.
     pub(crate) fn index_ops(&self, records: &[(RecordId, Zeroizing<String>)]) -> Result<Ops> {
         let mut ops = Ops::new();
@@ -114,27 +144,15 @@ impl Vault {
     /// Removes a record from the segment that holds it (rewritten without the record's
     /// words, or removed if it held only that record), as writes in `ops`.
     pub(crate) fn index_remove(&self, id: &RecordId, ops: &mut Ops) -> Result<()> {
-        let key = &self.keyring.catalog_key;
-        for kv in self.store.index.iter() {
-            let (k, v) = kv?;
-            let Ok(k) = SegmentKey::try_from(k.as_ref()) else {
-                continue;
-            };
-            // A damaged segment is skipped here: `check` reports it.
-            let Ok(plain) = key.open(DOMAIN_INDEX, &k, &v) else {
-                continue;
-            };
-            if !index::record_ids(&plain).is_some_and(|mut ids| ids.any(|x| x == *id)) {
-                continue;
-            }
-            let mut seg = Segment::decode(&plain).ok_or_else(|| damaged_segment(&k))?;
-            seg.remove(id);
-            if seg.ids.is_empty() {
-                ops.remove(TreeId::Index, k);
-            } else {
-                self.seal_segment(&k, &seg, ops);
-            }
+        let Some((k, plain)) = self.segment_holding(id)? else {
             return Ok(());
+        };
+        let mut seg = Segment::decode(&plain).ok_or_else(|| damaged_segment(&k))?;
+        seg.remove(id);
+        if seg.ids.is_empty() {
+            ops.remove(TreeId::Index, k);
+        } else {
+            self.seal_segment(&k, &seg, ops);
         }
         Ok(())
     }
@@ -268,9 +286,8 @@ impl Vault {
         let key = &self.keyring.catalog_key;
         // Records already indexed (by an interrupted run) are skipped: this may resume.
         let mut indexed = std::collections::HashSet::new();
-        for kv in self.store.index.iter() {
-            let (k, v) = kv?;
-            if let Ok(plain) = key.open(DOMAIN_INDEX, &k, &v) {
+        for seg in self.segments() {
+            if let (_, Some(plain)) = seg? {
                 indexed.extend(index::record_ids(&plain).into_iter().flatten());
             }
         }
