@@ -253,6 +253,11 @@ impl Private {
 }
 
 impl Stored {
+    /// Signs the event with the vault's key.
+    fn sign(&mut self, pair: &sshsig::BatchSigner) {
+        self.sig = pair.sign_raw(NAMESPACE, self.event.as_bytes()).to_vec();
+    }
+
     /// The portable form: armored signatures.
     pub(crate) fn entry(&self) -> Result<CustodyEntry> {
         let bad = || Error::VaultDamaged("an audit event does not parse".into());
@@ -479,8 +484,7 @@ impl<'v> LogBatch<'v> {
             ..
         } = self;
         for (_, s) in stored.iter_mut().filter(|(_, s)| s.sig.is_empty()) {
-            let pair = key_pair.get_or_insert_with(|| sshsig::BatchSigner::new(signer.seed));
-            s.sig = pair.sign_raw(NAMESPACE, s.event.as_bytes()).to_vec();
+            s.sign(key_pair.get_or_insert_with(|| sshsig::BatchSigner::new(signer.seed)));
         }
     }
 
@@ -589,16 +593,6 @@ impl<'v> LogBatch<'v> {
             private: private.as_ref().map(Private::commitment),
         };
         let text = serde_json::to_string(&event).expect("events serialize");
-        let seed = self.signer.seed;
-        // Empty until signed (an Ed25519 signature is never empty).
-        let sig = if self.defer && cosigner.is_none() {
-            vec![]
-        } else {
-            self.key_pair
-                .get_or_insert_with(|| sshsig::BatchSigner::new(seed))
-                .sign_raw(NAMESPACE, text.as_bytes())
-                .to_vec()
-        };
         let cosig = cosigner.map(|seed| {
             sshsig::sign_raw(seed, NAMESPACE, text.as_bytes())
                 .1
@@ -617,11 +611,15 @@ impl<'v> LogBatch<'v> {
         }
         let stored = Stored {
             event: text,
-            sig,
+            // Empty until signed (an Ed25519 signature is never empty).
+            sig: vec![],
             cosig,
             private,
         };
         self.stored.push((seq, stored));
+        if !self.defer || cosigner.is_some() {
+            self.sign_pending();
+        }
         self.head = Head {
             next: seq + 1,
             last: hash,
@@ -691,8 +689,7 @@ impl<'v> LogBatch<'v> {
                 .iter_mut()
                 .map(|(seq, s)| {
                     if s.sig.is_empty() {
-                        let pair = pair.expect("built above for unsigned events");
-                        s.sig = pair.sign_raw(NAMESPACE, s.event.as_bytes()).to_vec();
+                        s.sign(pair.expect("built above for unsigned events"));
                     }
                     let k = seq_key(*seq);
                     let plain =
