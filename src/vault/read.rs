@@ -51,10 +51,11 @@ impl Filter {
     }
 }
 
-/// One record as `list` and `search` return it.
+/// One record as `list` and `search` return it. The entry is boxed so that collecting,
+/// sorting and splitting 100,000 listings moves 24 bytes each, not the entry's ~280.
 pub struct Listing {
     pub id: RecordId,
-    pub entry: CatalogEntry,
+    pub entry: Box<CatalogEntry>,
 }
 
 /// Result of a catalog scan: the records kept, and catalog entries that did not open.
@@ -185,7 +186,10 @@ impl Vault {
                             match entry {
                                 Some(entry) => {
                                     if f(&entry) {
-                                        out.items.push(Listing { id, entry });
+                                        out.items.push(Listing {
+                                            id,
+                                            entry: Box::new(entry),
+                                        });
                                     }
                                 }
                                 None => out.damaged.push(id),
@@ -209,20 +213,7 @@ impl Vault {
             all.items.extend(r.items);
             all.damaged.extend(r.damaged);
         }
-        // Sorted by small keys, then moved into place once: sorting the entries themselves
-        // moved each (about 280 bytes) some seventeen times at 100,000 records.
-        let mut order: Vec<(i64, RecordId, usize)> = all
-            .items
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (l.entry.created, l.id, i))
-            .collect();
-        order.sort_unstable();
-        let mut slots: Vec<Option<Listing>> = all.items.into_iter().map(Some).collect();
-        all.items = order
-            .into_iter()
-            .map(|(_, _, i)| slots[i].take().expect("each index once"))
-            .collect();
+        all.items.sort_by_cached_key(|l| (l.entry.created, l.id));
         Ok(all)
     }
 
