@@ -335,6 +335,17 @@ impl Store {
             .map_err(|_| Error::VaultDamaged("the vault id is malformed".into()))
     }
 
+    /// Ends this process's use of the store, for a process about to exit: flushes what sled
+    /// still buffers, as dropping it would, then leaves sled's cache (ciphertext only) and
+    /// the lock to the operating system rather than freeing the cache node by node, which
+    /// took about 30 ms after reading 100,000 records. The store can no longer be opened
+    /// in this process: the lock and sled's own file lock stay held until it exits.
+    pub fn close_at_exit(self) -> Result<()> {
+        while self.db.flush()? > 0 {}
+        std::mem::forget(self);
+        Ok(())
+    }
+
     /// Flushes sled and fsyncs its files and every directory in it.
     pub fn sync(&self) -> Result<()> {
         // Only frames committed before the flush are durable in sled after it.

@@ -156,25 +156,25 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Tour => tour::run(),
         Command::Init(a) => commands::init(&g, a),
-        Command::Add(a) => commands::add(&open(&g)?, a),
-        Command::Ingest(a) => commands::ingest(&open(&g)?, a),
-        Command::List(a) => commands::list(&open(&g)?, a),
-        Command::Show(a) => commands::show(&open(&g)?, a),
-        Command::Search(a) => commands::search(&open(&g)?, a),
-        Command::Get(a) => commands::get(&open(&g)?, a),
-        Command::Rm(a) => commands::rm(&open(&g)?, a),
-        Command::Keys(a) => commands::keys(&open(&g)?, a),
-        Command::Check(a) => commands::check(&open(&g)?, a),
-        Command::Audit(a) => audit::audit(&open(&g)?, a),
+        Command::Add(a) => with_vault(&g, |v| commands::add(v, a)),
+        Command::Ingest(a) => with_vault(&g, |v| commands::ingest(v, a)),
+        Command::List(a) => with_vault(&g, |v| commands::list(v, a)),
+        Command::Show(a) => with_vault(&g, |v| commands::show(v, a)),
+        Command::Search(a) => with_vault(&g, |v| commands::search(v, a)),
+        Command::Get(a) => with_vault(&g, |v| commands::get(v, a)),
+        Command::Rm(a) => with_vault(&g, |v| commands::rm(v, a)),
+        Command::Keys(a) => with_vault(&g, |v| commands::keys(v, a)),
+        Command::Check(a) => with_vault(&g, |v| commands::check(v, a)),
+        Command::Audit(a) => with_vault(&g, |v| audit::audit(v, a)),
         Command::Passwd(a) => lifecycle::passwd(&g, a),
         Command::Rotate(a) => lifecycle::rotate(&g, a),
         Command::Shred(a) => lifecycle::shred(&g, a),
         Command::Rebuild(a) => lifecycle::rebuild(&g, a),
         Command::Duress(c) => lifecycle::duress(&g, c),
-        Command::Contact(c) => bundles::contact(&open(&g)?, c),
-        Command::Export(a) => bundles::export(&open(&g)?, a),
-        Command::Verify(a) => bundles::verify(&open(&g)?, a),
-        Command::Import(a) => bundles::import(&open(&g)?, a),
+        Command::Contact(c) => with_vault(&g, |v| bundles::contact(v, c)),
+        Command::Export(a) => with_vault(&g, |v| bundles::export(v, a)),
+        Command::Verify(a) => with_vault(&g, |v| bundles::verify(v, a)),
+        Command::Import(a) => with_vault(&g, |v| bundles::import(v, a)),
     }
 }
 
@@ -186,6 +186,15 @@ fn vault_paths(g: &Global) -> anyhow::Result<VaultPaths> {
             .ok_or_else(|| Error::Invalid("no home directory: pass --vault DIR".into()))?,
     };
     Ok(VaultPaths::new(root, g.keyring.clone()))
+}
+
+/// Runs `f` on the vault the global options name, then closes it for the exit that
+/// follows (an error leaves it to be dropped as usual).
+fn with_vault(g: &Global, f: impl FnOnce(&Vault) -> anyhow::Result<u8>) -> anyhow::Result<u8> {
+    let vault = open(g)?;
+    let code = f(&vault)?;
+    vault.close_at_exit()?;
+    Ok(code)
 }
 
 /// Opens and unlocks the vault the global options name.

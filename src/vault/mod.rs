@@ -240,6 +240,13 @@ impl Vault {
         })
     }
 
+    /// Ends this process's use of the vault, for a process about to exit: the keys are
+    /// zeroized as on drop, the store is closed with [`Store::close_at_exit`].
+    pub fn close_at_exit(self) -> Result<()> {
+        let Vault { store, .. } = self;
+        store.close_at_exit()
+    }
+
     /// How many records the unlock added to the search index: more than none only at the
     /// first unlock of a vault written before the index existed.
     pub fn indexed_at_unlock(&self) -> usize {
