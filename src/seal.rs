@@ -15,7 +15,7 @@ use std::sync::Arc;
 use ring::digest;
 use zeroize::Zeroizing;
 
-use crate::agewriter::AgeWriter;
+use crate::agewriter::{AgeWriter, RecipientTable};
 use crate::error::{Error, Result};
 
 /// Size of the chunks streamed through the hasher and the encryptor.
@@ -27,6 +27,8 @@ pub struct Recipient {
     inner: Box<dyn age::Recipient + Send + Sync>,
     /// The X25519 public key of an `age1…` recipient, which our writer wraps for itself.
     x25519: Option<[u8; 32]>,
+    /// Its precomputed table, made at the first seal to it.
+    table: std::sync::OnceLock<Option<Box<RecipientTable>>>,
 }
 
 impl Recipient {
@@ -46,6 +48,7 @@ impl Recipient {
                 text,
                 inner: Box::new(r),
                 x25519: Some(x25519),
+                table: std::sync::OnceLock::new(),
             })
         } else if s.starts_with("ssh-ed25519 ") {
             // Keep only "ssh-ed25519 BASE64"; a trailing comment is not part of the key.
@@ -57,6 +60,7 @@ impl Recipient {
                 text: canonical,
                 inner: Box::new(r),
                 x25519: None,
+                table: std::sync::OnceLock::new(),
             })
         } else {
             Err(Error::Invalid(format!(
@@ -76,6 +80,15 @@ impl Recipient {
 
     pub(crate) fn x25519_bytes(&self) -> Option<&[u8; 32]> {
         self.x25519.as_ref()
+    }
+
+    /// The precomputed table of an `age1…` recipient's key, if it has one (see
+    /// [`RecipientTable::new`]).
+    pub(crate) fn x25519_table(&self) -> Option<&RecipientTable> {
+        let pk = self.x25519.as_ref()?;
+        self.table
+            .get_or_init(|| RecipientTable::new(pk))
+            .as_deref()
     }
 }
 
