@@ -216,62 +216,61 @@ pub struct ListArgs {
     json: bool,
 }
 
-/// One record of `list --json` / `search --json`, serialized straight to the output.
-#[derive(serde::Serialize)]
-struct ListingJson<'a> {
-    id: String,
-    created: String,
-    sealed_size: u64,
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    meta: Option<MetaJson<'a>>,
-}
-
-#[derive(serde::Serialize)]
-struct MetaJson<'a> {
-    title: &'a str,
-    tags: &'a [String],
-    witness: &'a Option<String>,
-    language: &'a Option<String>,
-    place: &'a Option<String>,
-    date: &'a Option<String>,
-    interviewer: &'a Option<String>,
-    note: &'a Option<String>,
-    parts: Vec<PartJson<'a>>,
-}
-
-#[derive(serde::Serialize)]
-struct PartJson<'a> {
-    kind: &'static str,
-    name: &'a str,
-    size: u64,
-}
-
-fn listing_json(l: &Listing) -> ListingJson<'_> {
+/// Appends one record of `list --json` / `search --json` as a JSON object:
+/// `{"id","created","sealed_size"}`, then (unless a collector's) `"title"`, `"tags"`,
+/// `"witness"`, `"language"`, `"place"`, `"date"`, `"interviewer"`, `"note"` and `"parts"`
+/// (`{"kind","name","size"}` each). Written directly rather than through derived
+/// `Serialize` types, whose flattened metadata went through serde's map machinery: a
+/// third of rendering at 100,000 records. Strings are escaped by serde_json.
+fn push_listing_json(out: &mut Vec<u8>, l: &Listing) {
+    use std::io::Write;
     let e = &l.entry;
-    ListingJson {
-        id: l.id.to_hex(),
-        created: timestamp(e.created),
-        sealed_size: e.sealed_size,
-        meta: e.meta.as_ref().map(|m| MetaJson {
-            title: &m.title,
-            tags: &m.tags,
-            witness: &m.witness,
-            language: &m.language,
-            place: &m.place,
-            date: &m.date,
-            interviewer: &m.interviewer,
-            note: &m.note,
-            parts: e
-                .parts
-                .iter()
-                .map(|p| PartJson {
-                    kind: p.kind.as_str(),
-                    name: &p.name,
-                    size: p.size,
-                })
-                .collect(),
-        }),
+    out.extend_from_slice(b"{\"id\":\"");
+    out.extend_from_slice(l.id.to_hex().as_bytes());
+    out.extend_from_slice(b"\",\"created\":\"");
+    if let Ok(t) = jiff::Timestamp::from_second(e.created) {
+        let _ = write!(out, "{t}");
     }
+    let _ = write!(out, "\",\"sealed_size\":{}", e.sealed_size);
+    if let Some(m) = &e.meta {
+        let str_field = |out: &mut Vec<u8>, name: &str, v: Option<&str>| {
+            out.extend_from_slice(b",\"");
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(b"\":");
+            match v {
+                Some(v) => serde_json::to_writer(&mut *out, v).expect("strings serialize"),
+                None => out.extend_from_slice(b"null"),
+            }
+        };
+        str_field(out, "title", Some(&m.title));
+        out.extend_from_slice(b",\"tags\":[");
+        for (i, t) in m.tags.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            serde_json::to_writer(&mut *out, t).expect("strings serialize");
+        }
+        out.push(b']');
+        str_field(out, "witness", m.witness.as_deref());
+        str_field(out, "language", m.language.as_deref());
+        str_field(out, "place", m.place.as_deref());
+        str_field(out, "date", m.date.as_deref());
+        str_field(out, "interviewer", m.interviewer.as_deref());
+        str_field(out, "note", m.note.as_deref());
+        out.extend_from_slice(b",\"parts\":[");
+        for (i, p) in e.parts.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"{\"kind\":\"");
+            out.extend_from_slice(p.kind.as_str().as_bytes());
+            out.extend_from_slice(b"\",\"name\":");
+            serde_json::to_writer(&mut *out, &p.name).expect("strings serialize");
+            let _ = write!(out, ",\"size\":{}}}", p.size);
+        }
+        out.push(b']');
+    }
+    out.push(b'}');
 }
 
 fn timestamp(secs: i64) -> String {
@@ -347,7 +346,7 @@ fn render_listings(items: &[Listing], json: bool, first: bool) -> zeroize::Zeroi
         // third of pretty-printing at 100,000 records.
         for (i, l) in items.iter().enumerate() {
             out.extend_from_slice(if first && i == 0 { b"\n" } else { b",\n" });
-            serde_json::to_writer(&mut *out, &listing_json(l)).expect("listings serialize");
+            push_listing_json(&mut out, l);
         }
         return out;
     }

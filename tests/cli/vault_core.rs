@@ -431,6 +431,68 @@ fn search_text_of_an_older_vault_moves_into_the_index_at_unlock() {
     env.ok(&["check"]);
 }
 
+/// `list --json` carries every field exactly, whatever characters it holds: one JSON
+/// object per line, each string escaped as JSON requires.
+#[test]
+fn list_json_carries_every_field_exactly() {
+    let env = Env::new();
+    let title = "T \"q\" \\ \t\u{1b}[31m red \u{7f} \u{2028} Қазақ 乌鲁木齐";
+    let note = "line1\nline2 \u{8} \u{c} \r";
+    let part = env.input("we\"ird\\näme.txt", "x");
+    let id = env.add(&[
+        "--title",
+        title,
+        "--tag",
+        "a\"b",
+        "--tag",
+        "ключ",
+        "--witness",
+        "W-\"1\"",
+        "--language",
+        "kk",
+        "--place",
+        "Алматы/Almaty",
+        "--date",
+        "2020-02-02",
+        "--interviewer",
+        "I\\n",
+        "--note",
+        note,
+        part.to_str().unwrap(),
+    ]);
+    env.add(&["--title", "plain"]);
+    let out = env.ok(&["list", "--json"]);
+    // `[`, one line per record, `]`.
+    assert_eq!(out.lines().count(), 4, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let r = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id.as_str())
+        .unwrap();
+    let expected = serde_json::json!({
+        "id": id, "created": r["created"], "sealed_size": r["sealed_size"],
+        "title": title, "tags": ["a\"b", "ключ"], "witness": "W-\"1\"", "language": "kk",
+        "place": "Алматы/Almaty", "date": "2020-02-02", "interviewer": "I\\n", "note": note,
+        "parts": [{"kind": "attachment", "name": "we\"ird\\näme.txt", "size": 1}],
+    });
+    assert_eq!(r, &expected);
+    assert!(r["sealed_size"].as_u64().unwrap() > 0);
+    let created = r["created"].as_str().unwrap();
+    assert!(created.parse::<jiff::Timestamp>().is_ok(), "{created}");
+    // A record without optional fields has them as null.
+    let plain = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["title"] == "plain")
+        .unwrap();
+    assert_eq!(plain["witness"], serde_json::Value::Null);
+    assert_eq!(plain["tags"], serde_json::json!([]));
+    assert_eq!(plain["parts"], serde_json::json!([]));
+}
+
 #[test]
 fn id_prefixes_resolve_when_unambiguous() {
     let env = Env::new();
