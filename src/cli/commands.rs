@@ -222,15 +222,20 @@ pub struct ListArgs {
 /// (`{"kind","name","size"}` each). Written directly rather than through derived
 /// `Serialize` types, whose flattened metadata went through serde's map machinery: a
 /// third of rendering at 100,000 records. Strings are escaped by serde_json.
-fn push_listing_json(out: &mut Vec<u8>, l: &Listing) {
+/// `created` is the last timestamp written, as seconds and text: listings come sorted by
+/// it, and records added in the same second are many.
+fn push_listing_json(out: &mut Vec<u8>, l: &Listing, created: &mut (i64, String)) {
     use std::io::Write;
     let e = &l.entry;
     out.extend_from_slice(b"{\"id\":\"");
-    out.extend_from_slice(l.id.to_hex().as_bytes());
+    let mut hex = [0u8; 32];
+    hex::encode_to_slice(l.id.0, &mut hex).expect("32 hex digits");
+    out.extend_from_slice(&hex);
     out.extend_from_slice(b"\",\"created\":\"");
-    if let Ok(t) = jiff::Timestamp::from_second(e.created) {
-        let _ = write!(out, "{t}");
+    if created.0 != e.created || created.1.is_empty() {
+        *created = (e.created, timestamp(e.created));
     }
+    out.extend_from_slice(created.1.as_bytes());
     let _ = write!(out, "\",\"sealed_size\":{}", e.sealed_size);
     if let Some(m) = &e.meta {
         let str_field = |out: &mut Vec<u8>, name: &str, v: Option<&str>| {
@@ -344,9 +349,10 @@ fn render_listings(items: &[Listing], json: bool, first: bool) -> zeroize::Zeroi
     if json {
         // One record per line: a JSON array that stays readable and greppable, and costs a
         // third of pretty-printing at 100,000 records.
+        let mut created = (0, String::new());
         for (i, l) in items.iter().enumerate() {
             out.extend_from_slice(if first && i == 0 { b"\n" } else { b",\n" });
-            push_listing_json(&mut out, l);
+            push_listing_json(&mut out, l, &mut created);
         }
         return out;
     }
