@@ -419,8 +419,10 @@ impl Vault {
             .filter_map(|p| p.words.take().map(|w| (p.id, w)))
             .collect();
         // The index's writes are worked out on another core while this one logs the
-        // records (for a batch, both take a while; the log held here orders commits).
-        let (logged, indexed) = std::thread::scope(|sc| {
+        // records and signs their events (for a batch, each takes a while; the log held
+        // here orders commits). Joining before the signing left the index on the critical
+        // path of ingest: 0.33 s of waiting at 10,000 records.
+        let (sealed, indexed) = std::thread::scope(|sc| {
             let index = (words.len() > 1).then(|| sc.spawn(|| self.index_ops(&words)));
             let logged = (|| {
                 for prep in &mut batch {
@@ -456,16 +458,17 @@ impl Vault {
                 }
                 more(&mut log)
             })();
+            let sealed = logged.map(|()| log.seal());
             let indexed = match index {
                 Some(h) => h.join().expect("index updates do not panic"),
                 None => self.index_ops(&words),
             };
-            (logged, indexed)
+            (sealed, indexed)
         });
         drop(words);
-        let index_ops = match logged.and(indexed) {
-            Ok(ops) => ops,
-            Err(e) => {
+        let (sealed, index_ops) = match (sealed, indexed) {
+            (Ok(sealed), Ok(ops)) => (sealed, ops),
+            (Err(e), _) | (_, Err(e)) => {
                 self.discard(batch);
                 return Err(e);
             }
@@ -482,7 +485,7 @@ impl Vault {
                 ops.remove(TreeId::Pending, o.0);
             }
         }
-        log.seal().add_to(&mut ops);
+        sealed.add_to(&mut ops);
         match self.apply(&ops) {
             Ok(()) => {
                 log.committed();
