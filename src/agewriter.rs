@@ -119,13 +119,16 @@ impl RecipientTable {
     }
 }
 
+fn wrap_failed() -> Error {
+    Error::Invalid("cannot wrap the file key for an X25519 recipient".into())
+}
+
 /// The ephemeral share and the wrap key of a new X25519 stanza to `recipient`.
 fn x25519_wrap(
     recipient: &[u8; 32],
     table: Option<&RecipientTable>,
 ) -> Result<([u8; 32], Zeroizing<[u8; 32]>)> {
     let rng = SystemRandom::new();
-    let failed = || Error::Invalid("cannot wrap the file key for an X25519 recipient".into());
     let salt = |share: &[u8; 32]| {
         let mut salt = [0u8; 64];
         salt[..32].copy_from_slice(share);
@@ -134,26 +137,26 @@ fn x25519_wrap(
     };
     if let Some(t) = table {
         let mut esk = Zeroizing::new([0u8; 32]);
-        rng.fill(&mut esk[..]).map_err(|_| failed())?;
+        rng.fill(&mut esk[..]).map_err(|_| wrap_failed())?;
         let (share, shared) = t.agree(&esk);
         // Cannot happen for a key with a table (it is not of small order); refused as ring
         // refuses it.
         if *shared == [0u8; 32] {
-            return Err(failed());
+            return Err(wrap_failed());
         }
         return Ok((share, hkdf32(&salt(&share), &shared[..], X25519_INFO)));
     }
-    let esk =
-        agreement::EphemeralPrivateKey::generate(&agreement::X25519, &rng).map_err(|_| failed())?;
-    let epk = esk.compute_public_key().map_err(|_| failed())?;
-    let share: [u8; 32] = epk.as_ref().try_into().map_err(|_| failed())?;
+    let esk = agreement::EphemeralPrivateKey::generate(&agreement::X25519, &rng)
+        .map_err(|_| wrap_failed())?;
+    let epk = esk.compute_public_key().map_err(|_| wrap_failed())?;
+    let share: [u8; 32] = epk.as_ref().try_into().map_err(|_| wrap_failed())?;
     // ring rejects a shared secret of all zeroes (a low-order recipient key).
     let wrap_key = agreement::agree_ephemeral(
         esk,
         &agreement::UnparsedPublicKey::new(&agreement::X25519, recipient),
         |shared| hkdf32(&salt(&share), shared, X25519_INFO),
     )
-    .map_err(|_| failed())?;
+    .map_err(|_| wrap_failed())?;
     Ok((share, wrap_key))
 }
 
@@ -172,7 +175,7 @@ fn x25519_stanza(
             Aad::empty(),
             &mut body,
         )
-        .map_err(|_| Error::Invalid("cannot wrap the file key for an X25519 recipient".into()))?;
+        .map_err(|_| wrap_failed())?;
     push_stanza(
         out,
         "X25519",
