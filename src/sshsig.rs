@@ -1,5 +1,5 @@
-//! OpenSSH signatures (`PROTOCOL.sshsig`) with Ed25519, made with curve25519-dalek's
-//! base point table (see [`BatchSigner`]) and checked with ring.
+//! OpenSSH signatures (`PROTOCOL.sshsig`) with Ed25519, made with ed25519-dalek (see
+//! [`BatchSigner`]) and checked with ring.
 //!
 //! Signed data: `"SSHSIG" || string(namespace) || string("") || string("sha512") ||
 //! string(SHA-512(message))`. Signature blob: `"SSHSIG" || u32(1) || string(public key blob)
@@ -8,11 +8,9 @@
 //! verifies with `ssh-keygen -Y verify`.
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use curve25519_dalek::constants::ED25519_BASEPOINT_TABLE;
-use curve25519_dalek::scalar::{clamp_integer, Scalar};
 use ring::digest;
 use ring::signature::{self, UnparsedPublicKey};
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 use crate::sshkey::{ed25519_blob, put_string};
 
@@ -60,73 +58,32 @@ pub fn sign_raw(
     message: &[u8],
 ) -> ([u8; 32], [u8; 64]) {
     let signer = BatchSigner::new(seed);
-    (signer.public, signer.sign_raw(namespace, message))
+    (signer.public(), signer.sign_raw(namespace, message))
 }
 
-/// An Ed25519 signing key expanded from its seed once for a batch of signatures.
+/// An Ed25519 signing key built from its seed once for a batch of signatures.
 ///
-/// Signing is RFC 8032's, computed with curve25519-dalek's constant-time table of the base
-/// point: `r = SHA-512(prefix ‖ M) mod ℓ`, `R = r·B`, `k = SHA-512(R ‖ A ‖ M) mod ℓ`,
-/// `S = r + k·a mod ℓ`. Ed25519 is deterministic, so the signatures are byte for byte those
-/// of ring (tests compare them); it took about 20 µs a signature where ring's took 35, and
-/// the expanded key is wiped when the signer is dropped, which ring's key pair was not.
+/// Signing is ed25519-dalek's, over curve25519-dalek's constant-time table of the base
+/// point: about 20 µs a signature here where ring's took 35 (docs/BENCHMARKS.md). Ed25519
+/// is deterministic, so the signatures are byte for byte those of ring (tests compare
+/// them), and the key is wiped when the signer is dropped, which ring's key pair was not.
 /// Verification stays with ring.
-pub struct BatchSigner {
-    scalar: Scalar,
-    prefix: Zeroizing<[u8; 32]>,
-    public: [u8; 32],
-}
-
-impl Drop for BatchSigner {
-    fn drop(&mut self) {
-        self.scalar.zeroize();
-    }
-}
-
-fn sha512_mod_l(parts: &[&[u8]]) -> Scalar {
-    let mut ctx = digest::Context::new(&digest::SHA512);
-    for p in parts {
-        ctx.update(p);
-    }
-    let mut wide = Zeroizing::new([0u8; 64]);
-    wide.copy_from_slice(ctx.finish().as_ref());
-    Scalar::from_bytes_mod_order_wide(&wide)
-}
+pub struct BatchSigner(ed25519_dalek::SigningKey);
 
 impl BatchSigner {
     pub fn new(seed: &Zeroizing<[u8; 32]>) -> BatchSigner {
-        let mut h = Zeroizing::new([0u8; 64]);
-        h.copy_from_slice(digest::digest(&digest::SHA512, &seed[..]).as_ref());
-        let mut lower = Zeroizing::new([0u8; 32]);
-        lower.copy_from_slice(&h[..32]);
-        let scalar = Scalar::from_bytes_mod_order(clamp_integer(*lower));
-        let mut prefix = Zeroizing::new([0u8; 32]);
-        prefix.copy_from_slice(&h[32..]);
-        let public = (ED25519_BASEPOINT_TABLE * &scalar).compress().to_bytes();
-        BatchSigner {
-            scalar,
-            prefix,
-            public,
-        }
+        BatchSigner(ed25519_dalek::SigningKey::from_bytes(seed))
     }
 
     /// The public key.
     pub fn public(&self) -> [u8; 32] {
-        self.public
+        self.0.verifying_key().to_bytes()
     }
 
-    /// As [`sign_raw`], without expanding the key again.
+    /// As [`sign_raw`], without building the key again.
     pub fn sign_raw(&self, namespace: &str, message: &[u8]) -> [u8; 64] {
-        let m = signed_data(namespace, message);
-        let mut r = sha512_mod_l(&[&self.prefix[..], &m]);
-        let big_r = (ED25519_BASEPOINT_TABLE * &r).compress().to_bytes();
-        let k = sha512_mod_l(&[&big_r, &self.public, &m]);
-        let s = k * self.scalar + r;
-        r.zeroize();
-        let mut sig = [0u8; 64];
-        sig[..32].copy_from_slice(&big_r);
-        sig[32..].copy_from_slice(s.as_bytes());
-        sig
+        use ed25519_dalek::Signer;
+        self.0.sign(&signed_data(namespace, message)).to_bytes()
     }
 }
 
