@@ -91,13 +91,7 @@ impl Keyring {
         identity_recipients: Vec<String>,
     ) -> Result<Keyring> {
         let seed: Zeroizing<[u8; 32]> = Zeroizing::new(random_bytes());
-        // ring does not wipe its key pair; build it only to read the public half.
-        let mut signing_public = [0u8; 32];
-        {
-            let pair = ring::signature::Ed25519KeyPair::from_seed_unchecked(&seed[..])
-                .map_err(|_| Error::Invalid("could not derive the signing key".into()))?;
-            signing_public.copy_from_slice(ring::signature::KeyPair::public_key(&pair).as_ref());
-        }
+        let signing_public = crate::sshsig::BatchSigner::new(&seed).public();
 
         let (identity, mut content) = if collector {
             if extra_recipients.is_empty() {
