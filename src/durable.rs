@@ -4,6 +4,7 @@
 //! does not fsync (DESIGN.md, "Durability").
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -89,6 +90,7 @@ pub fn create_via_temp<T>(out: &Path, fill: impl FnOnce(File) -> Result<(File, T
         let f = OpenOptions::new()
             .write(true)
             .create_new(true)
+            .mode(0o600)
             .open(&tmp)
             .map_err(|e| Error::output(out, e))?;
         let (f, value) = fill(f)?;

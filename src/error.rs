@@ -25,6 +25,13 @@ pub enum Error {
     /// The keyring file is not where it was expected.
     #[error("keyring not found at {0}")]
     KeyringMissing(PathBuf),
+    /// The keyring was destroyed (`shred`) while this command was running, or before it
+    /// could write it; nothing was written.
+    #[error("the keyring at {0} was destroyed (shred); nothing was written")]
+    Shredded(PathBuf),
+    /// `shred` found no keyring to destroy.
+    #[error("no keyring found at {}: no keyring was destroyed{}", looked.display(), if *removed_all { " (the database and objects were removed)" } else { "" })]
+    NoKeyringToShred { looked: PathBuf, removed_all: bool },
     /// No keyring slot opened with the passphrase.
     #[error("wrong passphrase")]
     WrongPassphrase,
@@ -101,6 +108,8 @@ impl Error {
             Error::NoVault(_) => "create one with `amanat init`, or point --vault / AMANAT_VAULT at an existing vault",
             Error::VaultExists(_) => "choose another --vault directory or --keyring path; nothing was changed",
             Error::KeyringMissing(_) => "insert the media that holds the keyring, or pass --keyring PATH / AMANAT_KEYRING",
+            Error::Shredded(_) => "the vault can no longer be opened by anyone",
+            Error::NoKeyringToShred { .. } => "if the keyring is kept elsewhere (removable media), run `amanat shred --keyring PATH` with its path; any copy of it still opens the vault",
             Error::WrongPassphrase => "check the passphrase (or the first line of --passphrase-file) and try again; if you are sure of it, the keyring may be damaged: restore it from its backup",
             Error::KeyringDamaged(_) => "restore the keyring from your backup copy; without it the vault cannot be opened",
             Error::KeyringMismatch(_) => "pass the keyring that was created with this vault (--keyring PATH)",

@@ -461,32 +461,51 @@ fn with_slots(slot: usize, new_slot: &[u8], other: &[u8]) -> Vec<u8> {
     file
 }
 
-/// Re-seals the keyring in `slot` of `file` under `pass` (`passwd`). The other slot is kept
-/// byte for byte if it is a duress slot, which must then keep its work factor too (the two
-/// slots must look alike); else it becomes a fresh filler at the new work factor.
+/// What [`reseal_file`] made.
+pub struct Resealed {
+    /// The new keyring file.
+    pub file: Vec<u8>,
+    /// Whether a duress slot was given up (a new work factor was asked for).
+    pub duress_dropped: bool,
+}
+
+/// Re-seals the keyring in `slot` of `file` under `pass` (`passwd`, `rotate`).
+///
+/// The other slot is kept byte for byte, whether it is a duress slot or a filler, and the
+/// work factor is kept: so an examiner who images the keyring before and after sees one slot
+/// change either way, and cannot tell whether a duress passphrase exists. A different
+/// `work_factor` changes both slots, again either way: the other slot becomes a fresh
+/// filler, so a duress slot is given up (the result says so; the real slot no longer
+/// records one).
 pub fn reseal_file(
     file: &[u8],
     slot: usize,
     keyring: &Keyring,
     pass: &Passphrase,
     work_factor: Option<u8>,
-) -> Result<Vec<u8>> {
+) -> Result<Resealed> {
     let other_slot = 1 - slot;
     let other = &file[other_slot * SLOT_LEN..(other_slot + 1) * SLOT_LEN];
-    if keyring.has_duress {
-        let wf = slot_work_factor(file, other_slot)
-            .ok_or_else(|| Error::Invalid("the duress slot's header is damaged".into()))?;
-        if work_factor.is_some_and(|w| w != wf) {
-            return Err(Error::Invalid(format!(
-                "a duress passphrase is set at work factor {wf}; the new passphrase must use the same (omit --kdf-work-factor)"
-            )));
-        }
+    let current = slot_work_factor(file, slot)
+        .ok_or_else(|| Error::Invalid("the keyring's header is damaged".into()))?;
+    let wf = match work_factor {
+        None => current,
+        Some(w) => check_work_factor(Some(w))?,
+    };
+    if wf == current {
         let real = seal_slot(&keyring.encode()?, pass.secret(), wf)?;
-        return Ok(with_slots(slot, &real, other));
+        return Ok(Resealed {
+            file: with_slots(slot, &real, other),
+            duress_dropped: false,
+        });
     }
-    let wf = check_work_factor(work_factor)?;
-    let real = seal_slot(&keyring.encode()?, pass.secret(), wf)?;
-    Ok(with_slots(slot, &real, &filler_slot(wf)?))
+    let mut k = keyring.duplicate()?;
+    let duress_dropped = std::mem::take(&mut k.has_duress);
+    let real = seal_slot(&k.encode()?, pass.secret(), wf)?;
+    Ok(Resealed {
+        file: with_slots(slot, &real, &filler_slot(wf)?),
+        duress_dropped,
+    })
 }
 
 /// The file with `real` re-sealed in `slot` under `pass` (now marked as having a duress
@@ -735,7 +754,9 @@ mod tests {
                 .unwrap()
                 .duress
         );
-        let file = reseal_file(&file, slot, &real, &pass("new"), None).unwrap();
+        let file = reseal_file(&file, slot, &real, &pass("new"), None)
+            .unwrap()
+            .file;
         assert!(
             open_file(&file, &pass("duress"), Path::new("k"))
                 .unwrap()

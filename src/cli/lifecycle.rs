@@ -13,8 +13,9 @@ pub struct PasswdArgs {
     /// Read the new passphrase from the first line of FILE instead of prompting
     #[arg(long, value_name = "FILE")]
     new_passphrase_file: Option<PathBuf>,
-    /// scrypt work factor (log2 N) for the new passphrase [default: calibrated to about one
-    /// second]; below 16 is weak and only for tests
+    /// scrypt work factor (log2 N) for the new passphrase [default: the keyring's current
+    /// one]; below 16 is weak and only for tests. A new work factor re-seals both slots of
+    /// the keyring, which gives up a duress passphrase
     #[arg(long, value_name = "N")]
     kdf_work_factor: Option<u8>,
 }
@@ -53,8 +54,11 @@ pub fn passwd(g: &Global, a: PasswdArgs) -> anyhow::Result<u8> {
     if old.same_as(&new) {
         return Err(Error::Invalid("the new passphrase is the same as the old one".into()).into());
     }
-    vault.change_passphrase(&new, a.kdf_work_factor)?;
+    let duress_dropped = vault.change_passphrase(&new, a.kdf_work_factor)?;
     eprintln!("Passphrase changed; the old keyring's bytes were overwritten in place.");
+    if duress_dropped {
+        eprintln!("The duress passphrase no longer works: a new work factor re-seals both slots. Set it again with `amanat duress set` if you want one.");
+    }
     Ok(0)
 }
 

@@ -95,9 +95,13 @@ enum Command {
 }
 
 /// Disables core dumps and ptrace by other processes of the same user, so that keys and
-/// testimony in memory cannot be written to disk by a crash or read by a debugger.
+/// testimony in memory cannot be written to disk by a crash or read by a debugger; and sets
+/// the file mode creation mask to 077, so that every file and directory this process
+/// creates (the vault's, sled's, a `get -o` output, a bundle) is readable by its owner only,
+/// whatever the user's umask.
 pub fn harden() {
     use rustix::process::{setrlimit, Resource, Rlimit};
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
     let _ = setrlimit(
         Resource::Core,
         Rlimit {

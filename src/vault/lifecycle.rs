@@ -23,10 +23,80 @@ use crate::keyring::{self, Keyring, Passphrase};
 use crate::store::Store;
 
 /// Aborts the process at a named point when `AMANAT_CRASH_AT` names it: a hidden hook for
-/// the crash tests, which must kill the process between two steps precisely.
+/// the crash tests, which must kill the process between two steps precisely. The same
+/// points pause when `AMANAT_PAUSE_AT` names them ([`pause_point`]).
 pub(crate) fn crash_point(name: &str) {
+    pause_point(name);
     if std::env::var_os("AMANAT_CRASH_AT").is_some_and(|v| v == name) {
         std::process::abort();
+    }
+}
+
+/// Waits at a named point when `AMANAT_PAUSE_AT` names it: a hidden hook for the race
+/// tests, which must run another command (`shred`) at a precise moment of this one. Creates
+/// `$AMANAT_PAUSE_DIR/reached`, then waits (at most two minutes) for `$AMANAT_PAUSE_DIR/go`.
+pub(crate) fn pause_point(name: &str) {
+    if std::env::var_os("AMANAT_PAUSE_AT").is_none_or(|v| v != name) {
+        return;
+    }
+    let Some(dir) = std::env::var_os("AMANAT_PAUSE_DIR").map(PathBuf::from) else {
+        return;
+    };
+    let _ = fs::write(dir.join("reached"), b"");
+    let start = std::time::Instant::now();
+    while !dir.join("go").exists() && start.elapsed() < std::time::Duration::from_secs(120) {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+/// An exclusive lock on the keyring file itself, held by every process while it writes the
+/// keyring or a file beside it that holds keys (`.new`, `.rotating`), and by `shred` while it
+/// destroys them. The lock is taken on the open keyring; [`KeyringLock::still_there`]
+/// checks that the path still names that same file, so a writer whose keyring `shred`
+/// destroyed (removed, or replaced by another file) finds out and writes nothing.
+pub(crate) struct KeyringLock {
+    file: fs::File,
+    path: PathBuf,
+}
+
+impl KeyringLock {
+    /// Locks the keyring at `path`, waiting for another holder. Fails with
+    /// [`Error::Shredded`] if there is no keyring there (any more).
+    pub(crate) fn acquire(path: &Path) -> Result<KeyringLock> {
+        let lock = Self::open(path)?;
+        rustix::fs::flock(&lock.file, rustix::fs::FlockOperation::LockExclusive)
+            .map_err(|e| Error::io(format!("locking {}", path.display()), e.into()))?;
+        lock.still_there()?;
+        Ok(lock)
+    }
+
+    fn open(path: &Path) -> Result<KeyringLock> {
+        let file = OpenOptions::new()
+            .read(true)
+            .open(path)
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => Error::Shredded(path.to_owned()),
+                _ => Error::io(format!("opening {}", path.display()), e),
+            })?;
+        Ok(KeyringLock {
+            file,
+            path: path.to_owned(),
+        })
+    }
+
+    /// Whether the path still names the locked file, which still has a name.
+    pub(crate) fn still_there(&self) -> Result<()> {
+        use std::os::unix::fs::MetadataExt;
+        let held = self
+            .file
+            .metadata()
+            .map_err(|e| Error::io(format!("reading {}", self.path.display()), e))?;
+        match fs::metadata(&self.path) {
+            Ok(now) if now.dev() == held.dev() && now.ino() == held.ino() && held.nlink() > 0 => {
+                Ok(())
+            }
+            _ => Err(Error::Shredded(self.path.clone())),
+        }
     }
 }
 
@@ -61,12 +131,16 @@ fn next_path(keyring: &Path) -> PathBuf {
 /// Overwrites `path` with `bytes` in place (same inode, same blocks), then fsyncs.
 fn overwrite_in_place(path: &Path, bytes: &[u8]) -> Result<()> {
     let ctx = |e| Error::io(format!("writing {}", path.display()), e);
+    // Never creates the file: only a keyring that exists is replaced, so nothing can bring
+    // back a keyring `shred` removed.
     let mut f = OpenOptions::new()
         .write(true)
-        .create(true)
         .truncate(false)
         .open(path)
-        .map_err(ctx)?;
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::Shredded(path.to_owned()),
+            _ => ctx(e),
+        })?;
     if std::env::var_os("AMANAT_CRASH_AT").is_some_and(|v| v == "keyring-mid-overwrite") {
         f.write_all(&bytes[..bytes.len() / 2]).map_err(ctx)?;
         f.sync_all().map_err(ctx)?;
@@ -81,37 +155,79 @@ fn overwrite_in_place(path: &Path, bytes: &[u8]) -> Result<()> {
 /// Replaces the keyring file by `new`, destroying the old bytes in place. `committed` runs
 /// once the new file is durable beside the old one, from which point the change will complete
 /// even across a crash (it logs the change); if it fails, nothing changes.
+///
+/// The whole replacement holds the [`KeyringLock`], and checks before each step that the
+/// keyring is still there: a `shred` that ran first leaves nothing to replace, and one that
+/// starts meanwhile waits, then destroys the result. A `.new` written after the keyring was
+/// destroyed is destroyed again, never left.
 pub(crate) fn replace_keyring(
     path: &Path,
     new: &[u8],
     committed: impl FnOnce() -> Result<()>,
 ) -> Result<()> {
+    crash_point("keyring-replace-start");
+    let lock = KeyringLock::acquire(path)?;
     let next = next_path(path);
     write_atomic(&next, new)?;
     crash_point("keyring-new-written");
-    if let Err(e) = committed() {
+    if let Err(e) = lock.still_there().and_then(|()| committed()) {
         let _ = retire(&next);
         return Err(e);
     }
     crash_point("keyring-committed");
-    overwrite_in_place(path, new)?;
+    if let Err(e) = lock
+        .still_there()
+        .and_then(|()| overwrite_in_place(path, new))
+    {
+        let _ = retire(&next);
+        return Err(e);
+    }
     crash_point("keyring-overwritten");
     retire(&next)
+}
+
+/// Writes `bytes` (a keyring file) to `dest`, a new file beside the keyring (`.rotating`),
+/// under the [`KeyringLock`]: nothing is written once the keyring is gone.
+pub(crate) fn write_beside_keyring(keyring: &Path, dest: &Path, bytes: &[u8]) -> Result<()> {
+    let lock = KeyringLock::acquire(keyring)?;
+    write_atomic(dest, bytes)?;
+    if let Err(e) = lock.still_there() {
+        let _ = retire(dest);
+        return Err(e);
+    }
+    Ok(())
 }
 
 /// Finishes a keyring replacement a crash interrupted, and destroys what a crash left of
 /// one that had not begun. Needs no passphrase. A `.new` that is not a whole keyring file
 /// (both slots scrypt messages) is never copied over the keyring: it is destroyed.
+///
+/// A `.new` beside no keyring is destroyed: the keyring was shredded (and a writer that raced
+/// the shred was killed before it could destroy its copy); copying it into place would undo
+/// the shred.
 pub(crate) fn recover_keyring(path: &Path) -> Result<()> {
     let next = next_path(path);
+    if fs::symlink_metadata(&next).is_err() {
+        return destroy_partials(path);
+    }
+    let lock = match KeyringLock::acquire(path) {
+        Ok(lock) => lock,
+        Err(Error::Shredded(_)) => {
+            retire(&next)?;
+            return destroy_partials(path);
+        }
+        Err(e) => return Err(e),
+    };
     match fs::read(&next) {
         Ok(new) if keyring::is_keyring_file(&new) => {
+            lock.still_there()?;
             overwrite_in_place(path, &new)?;
             retire(&next)?;
         }
         Ok(_) => retire(&next)?,
         Err(_) => {}
     }
+    drop(lock);
     destroy_partials(path)
 }
 
@@ -149,50 +265,115 @@ pub struct ShredReport {
     pub removed_all: bool,
 }
 
+/// How long `shred` waits for a command that is writing the keyring at that moment (which
+/// takes well under a second). After that it destroys the files anyway: a writer checks that
+/// the keyring is still there before each step, and destroys what it wrote if not.
+const SHRED_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The file a path names, through any symbolic links; the path itself if it names nothing.
+fn real_path(path: &Path) -> PathBuf {
+    fs::canonicalize(path).unwrap_or_else(|_| path.to_owned())
+}
+
 /// Makes the vault unopenable: overwrites the keyring (both slots, so also a duress slot)
-/// in place, fsyncs and removes it, with any copy a passphrase change left; with `all`, then
-/// removes the database and the objects. Needs no passphrase and no lock: in an emergency
-/// there may be no time for either, and without the keyring the rest is ciphertext.
+/// in place, fsyncs and removes it, with any copy a passphrase change or a rotation left;
+/// with `all`, then removes the database and the objects. Needs no passphrase and no vault
+/// lock: in an emergency there may be no time for either, and without the keyring the rest
+/// is ciphertext. It does take the keyring's own lock ([`KeyringLock`], waiting at most
+/// [`SHRED_WAIT`]), so that a `passwd`, `rotate` or duress unlock that is writing the
+/// keyring finishes first and its result is destroyed, and none of them can write a
+/// keyring afterwards.
+///
+/// Symbolic links are followed: the files destroyed are the real ones, and the links are
+/// removed too. Finding no keyring is an error ([`Error::NoKeyringToShred`]), after `all`
+/// has removed what it can.
 pub fn shred(paths: &VaultPaths, all: bool) -> Result<ShredReport> {
     let mut report = ShredReport::default();
-    let next = next_path(&paths.keyring);
-    let rotating = super::rotate::rotating_path(&paths.keyring);
-    for p in [&paths.keyring, &next, &rotating] {
-        if p.exists() {
+    let keyring = real_path(&paths.keyring);
+    let lock = lock_for_shred(&keyring);
+    let next = next_path(&keyring);
+    let rotating = super::rotate::rotating_path(&keyring);
+    for p in [&keyring, &next, &rotating] {
+        if fs::symlink_metadata(p).is_ok() {
             destroy_file(p)?;
             report.keyring_files += 1;
         }
     }
-    destroy_partials(&paths.keyring)?;
-    if report.keyring_files == 0 && !paths.root.join("VERSION").exists() {
+    destroy_partials(&keyring)?;
+    drop(lock);
+    if keyring != paths.keyring && fs::symlink_metadata(&paths.keyring).is_ok() {
+        remove_link(&paths.keyring)?;
+    }
+    let is_vault = paths.root.join("VERSION").exists();
+    if report.keyring_files == 0 && !is_vault {
         return Err(Error::NoVault(paths.root.clone()));
     }
-    if all && paths.root.exists() {
+    if all && fs::symlink_metadata(&paths.root).is_ok() {
         // The keyring may live inside the vault directory: it is already destroyed.
-        fs::remove_dir_all(&paths.root)
-            .map_err(|e| Error::io(format!("removing {}", paths.root.display()), e))?;
-        if let Some(parent) = paths.root.parent() {
-            if !parent.as_os_str().is_empty() {
-                sync_dir(parent)?;
-            }
+        let root = real_path(&paths.root);
+        fs::remove_dir_all(&root)
+            .map_err(|e| Error::io(format!("removing {}", root.display()), e))?;
+        sync_parent(&root)?;
+        if root != paths.root {
+            remove_link(&paths.root)?;
         }
         report.removed_all = true;
+    }
+    if report.keyring_files == 0 {
+        return Err(Error::NoKeyringToShred {
+            looked: paths.keyring.clone(),
+            removed_all: report.removed_all,
+        });
     }
     Ok(report)
 }
 
+/// The keyring's lock for `shred`, if it can be had within [`SHRED_WAIT`].
+fn lock_for_shred(keyring: &Path) -> Option<KeyringLock> {
+    let lock = KeyringLock::open(keyring).ok()?;
+    let start = std::time::Instant::now();
+    loop {
+        match rustix::fs::flock(
+            &lock.file,
+            rustix::fs::FlockOperation::NonBlockingLockExclusive,
+        ) {
+            Ok(()) => return Some(lock),
+            Err(_) if start.elapsed() < SHRED_WAIT => {
+                std::thread::sleep(std::time::Duration::from_millis(10))
+            }
+            Err(_) => return None,
+        }
+    }
+}
+
+/// Removes a symbolic link (not what it points to), and syncs its directory.
+fn remove_link(link: &Path) -> Result<()> {
+    fs::remove_file(link).map_err(|e| Error::io(format!("removing {}", link.display()), e))?;
+    sync_parent(link)
+}
+
+fn sync_parent(path: &Path) -> Result<()> {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => sync_dir(parent),
+        _ => Ok(()),
+    }
+}
+
 impl Vault {
-    /// Re-seals the keyring under a new passphrase and destroys the old keyring's bytes.
-    pub fn change_passphrase(&self, new: &Passphrase, work_factor: Option<u8>) -> Result<()> {
+    /// Re-seals the keyring under a new passphrase and destroys the old keyring's bytes. The
+    /// work factor is kept unless one is given; a different one gives up a duress slot
+    /// ([`keyring::reseal_file`]), and the result says whether it did.
+    pub fn change_passphrase(&self, new: &Passphrase, work_factor: Option<u8>) -> Result<bool> {
         let path = &self.paths.keyring;
         let file =
             fs::read(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
         let sealed = keyring::reseal_file(&file, self.slot, &self.keyring, new, work_factor)?;
-        replace_keyring(path, &sealed, || {
+        replace_keyring(path, &sealed.file, || {
             let mut log = self.log();
             log.append(kind::PASSPHRASE_CHANGED, None, serde_json::json!({}), None)?;
             log.commit()
-        })
+        })?;
+        Ok(sealed.duress_dropped)
     }
 
     /// Registers a duress passphrase: the keyring's second slot becomes a decoy keyring,

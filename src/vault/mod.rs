@@ -159,7 +159,16 @@ impl LockedVault {
         if !paths.root.exists() {
             return Err(Error::NoVault(paths.root.clone()));
         }
+        // Private whatever the umask was when it was made (versions before session 7 left
+        // it to the umask); what is inside cannot be reached through it by anyone else.
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = fs::set_permissions(&paths.root, fs::Permissions::from_mode(0o700));
+        }
         let store = Store::open(&paths.root)?;
+        // Before anything asks whether the keyring is there: finish or destroy what a crash
+        // left of a replacement (a `.new` beside a shredded keyring is destroyed).
+        lifecycle::recover_keyring(&paths.keyring)?;
         Ok(LockedVault { paths, store })
     }
 

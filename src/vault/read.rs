@@ -326,15 +326,19 @@ impl Vault {
     }
 
     /// Writes a part's plaintext to `out`, verifying its size and SHA-256, and logs that it
-    /// was read (to standard output). Bytes may have been written before damage is found;
+    /// was read (to standard output) once it was delivered whole and verified: a read that
+    /// fails is not logged. Bytes may have been written before damage is found;
     /// [`Vault::get_to_file`] guards against that.
     pub fn get(&self, id: RecordId, part: &str, out: &mut dyn Write) -> Result<PartView> {
+        let view = self.read_part(id, part, out)?;
+        out.flush()
+            .map_err(|e| Error::output("standard output", e))?;
         self.log_read(id, part, "standard output")?;
-        self.read_part(id, part, out)
+        Ok(view)
     }
 
-    /// Appends the custody event of a read, before anything is decrypted: an identity read
-    /// names no record in its signed part, so it never travels with the record.
+    /// Appends the custody event of a read that succeeded: an identity read names no record
+    /// in its signed part, so it never travels with the record.
     fn log_read(&self, id: RecordId, part: &str, to: &str) -> Result<()> {
         let body = self.open_body(id)?;
         let i = body.find_part(part).ok_or_else(|| Error::NoSuchPart {
@@ -504,9 +508,9 @@ impl Vault {
                     .open(path)
                     .map_err(|e| Error::output(path, e))?;
                 let mut w = io::BufWriter::new(f);
-                self.log_read(id, part, &to)?;
                 let view = self.read_part(id, part, &mut w).map_err(fix_path)?;
                 w.flush().map_err(|e| Error::output(path, e))?;
+                self.log_read(id, part, &to)?;
                 return Ok(view);
             }
             Ok(_) if !overwrite => {
@@ -517,11 +521,14 @@ impl Vault {
             }
             _ => {}
         }
-        self.log_read(id, part, &to)?;
+        // Logged once the part is verified and durable under its temporary name, before it
+        // takes its real name: a get that fails is not logged, and no file appears unlogged.
         crate::durable::create_via_temp(path, |f| {
             let mut w = crate::durable::ThreadedWriter::new(f);
             let view = self.read_part(id, part, &mut w).map_err(fix_path)?;
             let f = w.finish().map_err(|e| Error::output(path, e))?;
+            f.sync_all().map_err(|e| Error::output(path, e))?;
+            self.log_read(id, part, &to)?;
             Ok((f, view))
         })
     }

@@ -21,7 +21,6 @@ use super::lifecycle::{crash_point, replace_keyring, retire};
 use super::{KeysInfo, Vault};
 use crate::audit::{self, kind, LogBatch, Signer};
 use crate::catalog::{self, CatalogEntry};
-use crate::durable::write_atomic;
 use crate::error::{Error, Result};
 use crate::id::{ObjectId, RecordId};
 use crate::journal::{Ops, TreeId};
@@ -142,7 +141,8 @@ impl Vault {
             Ok(b) => (keyring::open_file(&b, pass, &rpath)?, true),
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 let next = self.keyring.rotated()?;
-                write_atomic(&rpath, &keyring::seal_file(&next, pass, Some(wf))?)?;
+                let sealed = keyring::seal_file(&next, pass, Some(wf))?;
+                super::lifecycle::write_beside_keyring(kpath, &rpath, &sealed)?;
                 (next, false)
             }
             Err(e) => return Err(Error::io(format!("reading {}", rpath.display()), e)),
@@ -261,7 +261,7 @@ impl Vault {
             log.commit()?;
         }
         crash_point("rotate-before-swap");
-        let sealed = keyring::reseal_file(&file, self.slot, &r.new, pass, Some(wf))?;
+        let sealed = keyring::reseal_file(&file, self.slot, &r.new, pass, Some(wf))?.file;
         replace_keyring(kpath, &sealed, || Ok(()))?;
         crash_point("rotate-swapped");
         // The journal still holds every value sealed with the old keys: write it anew.
