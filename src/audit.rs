@@ -335,6 +335,43 @@ fn seq_key(seq: u64) -> [u8; 8] {
     seq.to_be_bytes()
 }
 
+/// Adds to `ops` the erasure of the private details of every event about `id`: its own
+/// events, and identity reads, which name it in their private details only. A removal does
+/// this in its transaction, so that the log keeps of a removed record only what its signed
+/// events say (FORMAT.md, "Audit log", 14.3). The events' commitments stay, so the chain and
+/// signatures still verify; an event whose private details are absent is accepted.
+pub(crate) fn erase_private_of(
+    store: &Store,
+    key: &SymmetricKey,
+    id: &RecordId,
+    ops: &mut Ops,
+) -> Result<usize> {
+    let hex = id.to_hex();
+    let mut erased = 0;
+    for kv in store.audit.iter() {
+        let (k, v) = kv?;
+        // A damaged event is for `check` to report; it cannot name anything readable.
+        let Ok(mut stored) = open_stored(key, &k, &v) else {
+            continue;
+        };
+        let Some(private) = &stored.private else {
+            continue;
+        };
+        let about = private.text.contains(&hex)
+            || Event::parse(&stored.event).is_some_and(|e| e.record.as_deref() == Some(&hex));
+        if about {
+            stored.private = None;
+            let plain = Zeroizing::new(
+                postcard::to_allocvec(&stored)
+                    .map_err(|e| Error::Invalid(format!("encoding an audit event: {e}")))?,
+            );
+            ops.insert(TreeId::Audit, &k, key.seal(DOMAIN_LOG, &k, &plain));
+            erased += 1;
+        }
+    }
+    Ok(erased)
+}
+
 /// Reads and opens event `seq`.
 pub(crate) fn load(store: &Store, key: &SymmetricKey, seq: u64) -> Result<Option<Stored>> {
     let k = seq_key(seq);
@@ -945,6 +982,8 @@ fn verify_chain_of_log(
         match (&ev.private, &s.private) {
             (None, None) => {}
             (Some(c), Some(p)) if *c == p.commitment() => {}
+            // Erased with the record the event is about (a removal).
+            (Some(_), None) => {}
             _ => return fail(seq, "has private details that do not match it".into(), seq),
         }
         signer = Some(ev.signer.clone());

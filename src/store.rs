@@ -25,6 +25,13 @@ pub const HEAD_FILE: &str = "head";
 pub const LOCK_FILE: &str = "lock";
 /// Where a replacement database is built before it is moved into place.
 const STAGE: &str = "decoy";
+/// `meta` key a removal sets (FORMAT.md, "Database", "Erasure"): sled's files, and with
+/// [`ERASE_ALL`] the journal, still hold sealed values of a removed record.
+pub(crate) const ERASE_KEY: &[u8] = b"erase";
+/// The journal and sled's files hold removed values: rewrite the journal, then the database.
+pub(crate) const ERASE_ALL: u8 = 1;
+/// Only sled's files hold removed values: rewrite the database ([`Store::compact`]).
+pub(crate) const ERASE_DB: u8 = 2;
 /// sled's page cache; the 1 GiB default would show in RSS (DESIGN.md).
 const CACHE_CAPACITY: u64 = 32 * 1024 * 1024;
 
@@ -107,6 +114,24 @@ fn wait_for_sled_release(dir: &Path) {
     }
 }
 
+/// Overwrites every file below `dir` with zeros, removes them, then the directories.
+fn destroy_tree(dir: &Path) -> Result<()> {
+    if let Ok(entries) = fs::read_dir(dir) {
+        for e in entries.flatten() {
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                destroy_tree(&e.path())?;
+            } else {
+                crate::durable::destroy_file(&e.path())?;
+            }
+        }
+    }
+    match fs::remove_dir(dir) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io(format!("removing {}", dir.display()), e)),
+    }
+}
+
 fn tree_index(t: TreeId) -> usize {
     t as usize - 1
 }
@@ -172,6 +197,18 @@ impl Store {
 
     /// Opens an existing store: version check first, then the lock, then the sweep.
     pub fn open(root: &Path) -> Result<Store> {
+        let store = Store::open_once(root)?;
+        if store.erase_pending()?.is_some() {
+            // A removal whose database rewrite did not happen (a crash, or a process that
+            // did not close the vault): do it now, before anything else reads the vault.
+            store.close()?;
+            Store::compact(root)?;
+            return Store::open_once(root);
+        }
+        Ok(store)
+    }
+
+    fn open_once(root: &Path) -> Result<Store> {
         Store::check_version(root)?;
         Store::finish_replacement(root)?;
         if !root.join("db").is_dir() {
@@ -191,6 +228,82 @@ impl Store {
         store.inspect_journal()?;
         store.sweep()?;
         Ok(store)
+    }
+
+    /// What a removal left to erase, if anything ([`ERASE_KEY`]).
+    pub(crate) fn erase_pending(&self) -> Result<Option<u8>> {
+        Ok(self.meta.get(ERASE_KEY)?.and_then(|v| v.first().copied()))
+    }
+
+    /// Closes the store and waits until sled has let go of its files, so that the database
+    /// can be reopened or rewritten by this process.
+    pub(crate) fn close(self) -> Result<()> {
+        while self.db.flush()? > 0 {}
+        let db_dir = self.root.join("db");
+        drop(self);
+        wait_for_sled_release(&db_dir);
+        Ok(())
+    }
+
+    /// Rewrites the database so that its files hold only current values (FORMAT.md,
+    /// "Erasure"): sled 0.34 keeps old values in its log until it happens to reuse the space,
+    /// so a removed record's sealed body would open with the vault's key long after `rm`.
+    /// Every tree is copied, in key order, into a new database in `tmp/decoy`, which replaces
+    /// `db/` as `rebuild` does (a crash between the two renames is finished by the next
+    /// open); the old files are then overwritten with zeros and removed. Needs no keys: it
+    /// copies ciphertext. [`ERASE_KEY`] is dropped if it says only the database was left
+    /// ([`ERASE_DB`]), kept if the journal still needs its rewrite.
+    pub fn compact(root: &Path) -> Result<()> {
+        let lock = lock(root)?;
+        let tmp = root.join("tmp");
+        let stage = tmp.join(STAGE);
+        if stage.exists() {
+            fs::remove_dir_all(&stage).map_err(|e| Error::io("clearing tmp/decoy", e))?;
+        }
+        fs::create_dir_all(&stage).map_err(|e| Error::io("creating tmp/decoy", e))?;
+        {
+            let old = db_config(root).open()?;
+            let new = db_config(&stage).open()?;
+            for name in old.tree_names() {
+                let from = old.open_tree(&name)?;
+                let to = new.open_tree(&name)?;
+                let mut batch = sled::Batch::default();
+                let mut n = 0;
+                for kv in from.iter() {
+                    let (k, v) = kv?;
+                    if &*name == tree_name(TreeId::Meta).as_bytes()
+                        && k.as_ref() == ERASE_KEY
+                        && v.first() == Some(&ERASE_DB)
+                    {
+                        continue;
+                    }
+                    batch.insert(k, v);
+                    n += 1;
+                    if n == 4096 {
+                        to.apply_batch(std::mem::take(&mut batch))?;
+                        n = 0;
+                    }
+                }
+                to.apply_batch(batch)?;
+            }
+            while new.flush()? > 0 {}
+        }
+        wait_for_sled_release(&stage.join("db"));
+        wait_for_sled_release(&root.join("db"));
+        sync_tree(&stage.join("db"))?;
+        let ctx = |e| Error::io("moving the rewritten database into place", e);
+        let wipe = tmp.join(format!(
+            "wipe-db-{}",
+            hex::encode(crate::id::random_bytes::<6>())
+        ));
+        fs::rename(root.join("db"), &wipe).map_err(ctx)?;
+        crate::vault::lifecycle::crash_point("erase-db-moved-aside");
+        fs::rename(stage.join("db"), root.join("db")).map_err(ctx)?;
+        sync_dir(root)?;
+        sync_dir(&tmp)?;
+        destroy_tree(&wipe)?;
+        drop(lock);
+        Ok(())
     }
 
     /// Reads `<vault>/VERSION`: a vault, and one this version understands.
@@ -473,7 +586,12 @@ impl Store {
             let mut w = io::BufWriter::with_capacity(1 << 20, f);
             let items = TreeId::JOURNALED.into_iter().flat_map(|t| {
                 self.tree(t).iter().filter_map(move |kv| match kv {
-                    Ok((k, _)) if t == TreeId::Meta && k.as_ref() == journal::META_KEY => None,
+                    Ok((k, _))
+                        if t == TreeId::Meta
+                            && (k.as_ref() == journal::META_KEY || k.as_ref() == ERASE_KEY) =>
+                    {
+                        None
+                    }
                     Ok((k, v)) => Some(Ok((t, k.to_vec(), v.to_vec()))),
                     Err(e) => Some(Err(io::Error::other(e.to_string()))),
                 })
@@ -491,10 +609,28 @@ impl Store {
             }
         };
         let path = self.root.join(journal::FILE);
+        // The old journal is moved aside and overwritten, not left to the file system: it may
+        // hold a removed record's values (a crash before it is destroyed leaves it in `tmp/`,
+        // which the next open empties).
+        let old = self.root.join("tmp").join(format!(
+            "wipe-journal-{}",
+            hex::encode(crate::id::random_bytes::<6>())
+        ));
+        let had_old = match fs::rename(&path, &old) {
+            Ok(()) => true,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => false,
+            Err(e) => return Err(ctx(e)),
+        };
         fs::rename(&tmp, &path).map_err(ctx)?;
         sync_dir(&self.root)?;
         crate::vault::lifecycle::crash_point("journal-rewritten");
+        if had_old {
+            crate::durable::destroy_file(&old)?;
+        }
         self.meta.insert(journal::META_KEY, &state.encode()[..])?;
+        if self.erase_pending()? == Some(ERASE_ALL) {
+            self.meta.insert(ERASE_KEY, &[ERASE_DB][..])?;
+        }
         self.db.flush()?;
         sync_tree(&self.root.join("db"))?;
         let file = OpenOptions::new()
@@ -654,7 +790,22 @@ impl Store {
 
     /// Removes object files (already marked pending) and then their pending marks.
     pub fn delete_objects(&self, ids: &[ObjectId]) -> Result<()> {
+        self.remove_objects(ids, false)
+    }
+
+    /// As [`Store::delete_objects`], overwriting each file with zeros before removing it:
+    /// for a removed record, whose sealed bytes the file system would otherwise keep until
+    /// it reuses the blocks (THREAT-MODEL.md, "Physical erasure", says what remains).
+    pub fn destroy_objects(&self, ids: &[ObjectId]) -> Result<()> {
+        self.remove_objects(ids, true)
+    }
+
+    fn remove_objects(&self, ids: &[ObjectId], overwrite: bool) -> Result<()> {
         for id in ids {
+            if overwrite {
+                crate::durable::destroy_file(&self.object_path(id))?;
+                continue;
+            }
             match fs::remove_file(self.object_path(id)) {
                 Ok(()) => {}
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}

@@ -149,6 +149,9 @@ impl Vault {
         let objects: Vec<ObjectId> = body.parts.iter().filter_map(|p| p.object()).collect();
         drop(body);
         self.remove_with_objects(id, &objects)?;
+        crate::vault::lifecycle::crash_point("removed-before-erasure");
+        // The journal now; sled's own files when the vault is closed ([`Vault::close`]), or at
+        // the next open if this process dies first.
         self.rewrite_journal().map(drop)
     }
 
@@ -179,11 +182,17 @@ impl Vault {
         for o in objects {
             ops.insert(TreeId::Pending, o.0, vec![]);
         }
+        crate::audit::erase_private_of(s, &self.keyring.audit_key, &id, &mut ops)?;
+        ops.insert(
+            TreeId::Meta,
+            crate::store::ERASE_KEY,
+            vec![crate::store::ERASE_ALL],
+        );
         log.seal().add_to(&mut ops);
         self.apply(&ops)?;
         log.committed();
         s.sync()?;
-        s.delete_objects(objects)?;
+        s.destroy_objects(objects)?;
         s.sync()
     }
 }

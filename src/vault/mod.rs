@@ -216,6 +216,11 @@ impl LockedVault {
             return self.duress_unlock(opened.keyring, &bytes, opened.slot);
         }
         let mut vault = Vault::assemble(self.paths, self.store, opened.keyring, opened.slot)?;
+        if vault.store.erase_pending()? == Some(crate::store::ERASE_ALL) {
+            // A removal whose journal rewrite a crash interrupted: the journal still holds
+            // the removed record's values.
+            vault.rewrite_journal()?;
+        }
         if !allow_rotating {
             vault.indexed_at_unlock = vault.complete_index()?;
         }
@@ -251,9 +256,29 @@ impl Vault {
 
     /// Ends this process's use of the vault, for a process about to exit: the keys are
     /// zeroized as on drop, the store is closed with [`Store::close_at_exit`].
+    ///
+    /// After a removal, closing also rewrites sled's files so that they keep no value of the
+    /// removed record ([`Store::compact`]); see [`Vault::close`].
     pub fn close_at_exit(self) -> Result<()> {
-        let Vault { store, .. } = self;
+        let Vault { store, paths, .. } = self;
+        if store.erase_pending()?.is_some() {
+            store.close()?;
+            return Store::compact(&paths.root);
+        }
         store.close_at_exit()
+    }
+
+    /// Closes the vault. After a removal (`rm`, `export --remove-after`) this rewrites the
+    /// database so that sled's files keep no value of the removed records (FORMAT.md,
+    /// "Erasure"); a vault dropped without closing has that done at its next open.
+    pub fn close(self) -> Result<()> {
+        let Vault { store, paths, .. } = self;
+        let erase = store.erase_pending()?.is_some();
+        store.close()?;
+        if erase {
+            Store::compact(&paths.root)?;
+        }
+        Ok(())
     }
 
     /// How many records the unlock added to the search index: more than none only at the

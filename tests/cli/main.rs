@@ -6,6 +6,7 @@ mod util;
 mod bundles;
 mod collector;
 mod custody;
+mod erasure;
 mod errors;
 mod journal;
 mod lifecycle;
