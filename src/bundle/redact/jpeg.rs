@@ -87,6 +87,14 @@ fn walk(b: &[u8], mut out: Option<(&mut Vec<u8>, &mut Removed)>) -> Result<usize
         }
         let seg = &b[pos..pos + 2 + len];
         let payload = &seg[4..];
+        if let Some(n) = structure(marker, payload) {
+            if n != payload.len() {
+                return Err(format!(
+                    "the segment 0x{marker:02X} at byte {pos} is {} bytes, which its structure does not account for",
+                    payload.len()
+                ));
+            }
+        }
         match marker {
             // Frames (SOF0-15 but DHT, JPG, DAC), tables, restart interval, DNL, DHP, EXP.
             0xC0..=0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => emit(&mut out, seg),
@@ -122,6 +130,34 @@ fn walk(b: &[u8], mut out: Option<(&mut Vec<u8>, &mut Removed)>) -> Result<usize
         }
         pos += 2 + len;
     }
+}
+
+/// The payload length a kept segment's own fields give, so no bytes can hide after them.
+fn structure(marker: u8, p: &[u8]) -> Option<usize> {
+    let walk = |unit: &dyn Fn(&[u8]) -> usize| {
+        let mut i = 0;
+        while i < p.len() {
+            i += unit(&p[i..]);
+        }
+        i
+    };
+    Some(match marker {
+        // A segment too short to hold its count is a mismatch too.
+        0xC0..=0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF | 0xDE => {
+            p.get(5).map_or(usize::MAX, |&n| 6 + 3 * n as usize)
+        }
+        0xDA => p.first().map_or(usize::MAX, |&n| 4 + 2 * n as usize),
+        0xDB => walk(&|t| 1 + 64 * (1 + (t[0] >> 4) as usize)),
+        0xC4 => walk(&|t| {
+            17 + t
+                .get(1..17)
+                .map_or(p.len(), |c| c.iter().map(|&n| n as usize).sum())
+        }),
+        0xDD | 0xDC => 2,
+        0xDF => 1,
+        0xCC => p.len() & !1,
+        _ => return None,
+    })
 }
 
 /// What an APPn segment holds, for the report.

@@ -10,11 +10,12 @@
 //! - JPEG ([`jpeg`]): the structural segments (frame, tables, scans, restart intervals) and
 //!   the entropy-coded data are copied; APP0 `JFIF` is kept without its thumbnail and APP14
 //!   `Adobe` without extra bytes; every other APPn (EXIF, XMP, ICC, MPF, IPTC, …) and COM is
-//!   dropped wherever it stands. An unknown marker is an error.
+//!   dropped wherever it stands. An unknown marker, or a kept segment longer than its
+//!   fields, is an error.
 //! - PNG ([`png`]): `IHDR PLTE IDAT IEND`, and of the ancillary chunks only those that change
 //!   how pixels render (`tRNS gAMA cHRM sRGB sBIT pHYs bKGD hIST cICP`, APNG's `acTL fcTL
-//!   fdAT`); every other chunk, wherever it stands, is dropped. An unknown critical chunk is
-//!   an error.
+//!   fdAT`); every other chunk, wherever it stands, is dropped. An unknown critical chunk, or
+//!   a kept ancillary chunk longer than its fields, is an error.
 //! - WebP ([`webp`]): `VP8 VP8L ALPH ANIM ANMF` (and in animation frames `VP8 VP8L ALPH`) are
 //!   kept; `EXIF`, `XMP `, `ICCP` and unknown chunks are dropped; `VP8X` keeps only its
 //!   alpha and animation flags.

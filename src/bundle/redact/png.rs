@@ -36,6 +36,11 @@ pub(super) fn strip(b: &[u8], removed: &mut Removed) -> Result<Vec<u8>, String> 
             }
             out.extend_from_slice(&b[pos..end]);
         } else if KEEP.contains(&ty) {
+            if !fits(ty, len) {
+                return Err(format!(
+                    "the {name} chunk at byte {pos} is {len} bytes, more than its fields"
+                ));
+            }
             out.extend_from_slice(&b[pos..end]);
         } else {
             removed.add(format!("{name} chunks"));
@@ -47,4 +52,21 @@ pub(super) fn strip(b: &[u8], removed: &mut Removed) -> Result<Vec<u8>, String> 
         }
     }
     Err("no IEND chunk".into())
+}
+
+/// Whether a kept ancillary chunk's length fits its fields, so no bytes can hide after them.
+fn fits(ty: &[u8; 4], len: usize) -> bool {
+    match ty {
+        b"gAMA" | b"cICP" => len == 4,
+        b"cHRM" => len == 32,
+        b"sRGB" => len == 1,
+        b"pHYs" => len == 9,
+        b"acTL" => len == 8,
+        b"fcTL" => len == 26,
+        b"sBIT" => (1..=4).contains(&len),
+        b"bKGD" => matches!(len, 1 | 2 | 6),
+        b"tRNS" => len <= 256,
+        b"hIST" => len <= 512 && len % 2 == 0,
+        _ => true,
+    }
 }

@@ -155,6 +155,10 @@ fn png_loses_text_exif_and_time_before_and_after_the_data_and_keeps_pixels() {
     crit.extend(png_chunk(b"CgBI", b"x"));
     crit.extend(&png_bytes[iend..]);
     assert!(strip(Image::Png, &crit).err().unwrap().contains("CgBI"));
+    let mut fat = png_bytes[..iend].to_vec();
+    fat.extend(png_chunk(b"gAMA", b"\0\0\xb1\x8fMARKER"));
+    fat.extend(&png_bytes[iend..]);
+    assert!(strip(Image::Png, &fat).err().unwrap().contains("gAMA"));
 }
 
 fn riff_chunk(fourcc: &[u8; 4], data: &[u8]) -> Vec<u8> {
@@ -269,5 +273,23 @@ fn other_formats_are_named_by_content_whole_or_streamed() {
             s.update(b);
         }
         assert_eq!(s.name(), got);
+    }
+}
+
+#[test]
+fn jpeg_kept_segments_hold_nothing_but_their_tables() {
+    // Bytes hidden at the end of a quantization, Huffman or frame segment are refused.
+    for marker in [0xDB, 0xC4, 0xC0, 0xDA] {
+        let p = SAMPLE.windows(2).position(|w| w == [0xFF, marker]).unwrap();
+        let len = u16::from_be_bytes([SAMPLE[p + 2], SAMPLE[p + 3]]) as usize;
+        let mut b = SAMPLE[..p + 2].to_vec();
+        b.extend(((len + 6) as u16).to_be_bytes());
+        b.extend(&SAMPLE[p + 4..p + 2 + len]);
+        b.extend(b"MARKER");
+        b.extend(&SAMPLE[p + 2 + len..]);
+        let e = strip(Image::Jpeg, &b)
+            .err()
+            .unwrap_or_else(|| panic!("0x{marker:02X} kept"));
+        assert!(e.contains("does not account for"), "{e}");
     }
 }
