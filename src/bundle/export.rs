@@ -322,33 +322,21 @@ impl Vault {
                         let orig = read_verified(self, *id, &body, index)?;
                         let clean = redact::strip(kind, &orig).map_err(|why| {
                             Error::Invalid(format!(
-                                "cannot clean image {:?} of record {} ({why}); export with --keep-metadata to send it as is",
+                                "cannot clean image {:?} of record {} safely ({why}); export with --keep-metadata to send it as is",
                                 p.name,
                                 id.short()
                             ))
                         })?;
+                        let bytes = Zeroizing::new(clean.bytes);
                         report.cleaned.push((pid.to_hex(), p.name.clone()));
-                        let what = match kind {
-                            Image::Jpeg => "JPEG metadata (EXIF, GPS, XMP, IPTC, ICC, comments)",
-                            Image::Png => "PNG metadata (text, eXIf, iCCP, tIME)",
-                            Image::Webp => "WebP metadata (EXIF, XMP, ICCP)",
-                        };
                         (
-                            clean.len() as u64,
-                            crate::seal::sha256(&clean),
-                            Some(what.to_string()),
+                            bytes.len() as u64,
+                            crate::seal::sha256(&bytes),
+                            Some(clean.removed),
                         )
                     }
-                    None => {
-                        if let Some(fmt) = redact::sniff_uncleaned(head) {
-                            report.not_cleaned.push((
-                                pid.to_hex(),
-                                p.name.clone(),
-                                fmt.to_string(),
-                            ));
-                        }
-                        (p.size, p.sha256, None)
-                    }
+                    // Formats not cleaned are named in pass two, which reads every byte.
+                    None => (p.size, p.sha256, None),
                 };
                 rec.parts.push(ManifestPart {
                     kind: p.kind.as_str().to_string(),
@@ -422,6 +410,7 @@ impl Vault {
 
         // Pass two: stream everything into a temporary file, then rename.
         let mtime = created.as_second().max(0) as u64;
+        let mut not_cleaned = Vec::new();
         let sha = crate::durable::create_via_temp(out, |file| {
             let hashing = ThreadedWriter::hashing(file);
             let age_w = crate::agewriter::AgeWriter::new(&recipients, hashing).map_err(|e| {
@@ -457,8 +446,9 @@ impl Vault {
                         append(&mut tar, &pp.path, &plain, mtime).map_err(werr)?;
                     } else if let Some(kind) = pp.clean {
                         let orig = read_verified(self, rec.id, &body, pp.index)?;
-                        let clean =
-                            Zeroizing::new(redact::strip(kind, &orig).map_err(|_| damaged())?);
+                        let clean = Zeroizing::new(
+                            redact::strip(kind, &orig).map_err(|_| damaged())?.bytes,
+                        );
                         if crate::seal::sha256(&clean) != pp.sha256 {
                             return Err(damaged());
                         }
@@ -466,12 +456,17 @@ impl Vault {
                     } else {
                         // Decrypt and hash on a helper thread while this one encrypts.
                         let source = self.open_part(rec.id, p)?;
+                        // and name its format from its content as it goes by.
+                        let mut sniffer = redact::Sniffer::default();
                         let digest = std::thread::scope(|scope| {
                             let (mut pipe, hasher) =
                                 crate::seal::spawn_hashing_reader(scope, source);
                             let mut h = header(pp.size, mtime);
-                            let written =
-                                tar.append_data(&mut h, &pp.path, (&mut pipe).take(pp.size));
+                            let sniffing = redact::SniffingReader {
+                                inner: (&mut pipe).take(pp.size),
+                                sniffer: &mut sniffer,
+                            };
+                            let written = tar.append_data(&mut h, &pp.path, sniffing);
                             drop(pipe);
                             let digest = hasher.join().expect("the reader thread does not panic");
                             match (written, digest) {
@@ -486,6 +481,9 @@ impl Vault {
                         if digest.size != pp.size || digest.sha256 != pp.sha256 {
                             return Err(damaged());
                         }
+                        if let Some(fmt) = sniffer.name() {
+                            not_cleaned.push((rec.bundle_id.to_hex(), p.name.clone(), fmt));
+                        }
                     }
                 }
             }
@@ -498,6 +496,7 @@ impl Vault {
             Ok((file, sha))
         })?;
         report.sha256 = sha;
+        report.not_cleaned = not_cleaned;
         Ok(report)
     }
 }

@@ -104,7 +104,7 @@ pub struct ManifestPart {
     pub sha256: String,
     /// SHA-256 of the original, when the bundle holds a cleaned copy.
     pub original_sha256: Option<String>,
-    /// What was removed, e.g. `JPEG metadata (EXIF, XMP, IPTC, ICC, comments)`.
+    /// What cleaning removed, e.g. `JPEG: APP1 EXIF (camera, time, GPS, thumbnail), APP1 XMP`.
     pub removed: Option<String>,
 }
 

@@ -11,6 +11,7 @@ mod errors;
 mod journal;
 mod lifecycle;
 mod markers;
+mod redact;
 mod seizure;
 mod streaming;
 mod vault_core;
