@@ -16,7 +16,9 @@ pub enum ContactCommand {
         /// A name for the contact, e.g. the partner organisation
         name: String,
         /// age (age1…) or ssh-ed25519 recipient that bundles to this contact are sealed to
-        /// (repeatable)
+        /// (repeatable). Prefer age1… keys: a bundle names an ssh-ed25519 recipient by a tag
+        /// computed from its public key, so anyone who intercepts the bundle and holds that
+        /// public key can tell whom it is for (an age1… recipient is not named)
         #[arg(long = "recipient", value_name = "R")]
         recipients: Vec<String>,
         /// The 'ssh-ed25519 AAAA…' key this contact signs bundles with (their `amanat keys`)

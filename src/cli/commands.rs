@@ -18,11 +18,16 @@ pub struct InitArgs {
     #[arg(long, value_name = "N")]
     kdf_work_factor: Option<u8>,
     /// Also seal every record to this age (age1…) or ssh-ed25519 recipient, e.g. an HQ
-    /// backup key (repeatable); with --collector, the only recipients
+    /// backup key (repeatable); with --collector, the only recipients. Prefer age1… keys:
+    /// every sealed file names an ssh-ed25519 recipient by a tag computed from its public
+    /// key, so anyone who copies the files and holds that public key can tell they are
+    /// sealed to it (an age1… recipient is not named)
     #[arg(long = "recipient", value_name = "R")]
     recipients: Vec<String>,
     /// Seal witness identity parts to this recipient, an identity custodian (repeatable)
-    /// [default: the vault's own key]
+    /// [default: the vault's own key]. Prefer age1… keys: each identity part names an
+    /// ssh-ed25519 custodian by a tag computed from its public key, so anyone who opens the
+    /// vault and holds that public key can tell who the custodian is
     #[arg(long = "identity-recipient", value_name = "R")]
     identity_recipients: Vec<String>,
     /// Make a collector: a device that seals what it collects to --recipient keys and holds

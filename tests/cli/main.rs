@@ -11,5 +11,6 @@ mod journal;
 mod lifecycle;
 mod markers;
 mod screen;
+mod stanzas;
 mod streaming;
 mod vault_core;
