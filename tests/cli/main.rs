@@ -10,6 +10,7 @@ mod errors;
 mod journal;
 mod lifecycle;
 mod markers;
+mod readme;
 mod screen;
 mod stanzas;
 mod streaming;
