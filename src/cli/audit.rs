@@ -71,8 +71,13 @@ fn resolve_any(v: &Vault, typed: &str) -> anyhow::Result<amanat::RecordId> {
     }
 }
 
+/// The first 10 characters: ids and hashes are hex, but events from a bundle are written
+/// by its sender, whose text may be anything.
 fn short(s: &str) -> &str {
-    &s[..s.len().min(10)]
+    match s.char_indices().nth(10) {
+        Some((end, _)) => &s[..end],
+        None => s,
+    }
 }
 
 /// One event on one line: where, when, what, by whom. Events come from this vault and
@@ -187,5 +192,16 @@ fn describe(i: &LogItem) -> String {
         "record-resealed" => "re-sealed to the vault's new keys".into(),
         "duress-set" => "duress passphrase set".into(),
         other => format!("{other} {d}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn short_cuts_characters_not_bytes() {
+        assert_eq!(super::short("0123456789abcdef"), "0123456789");
+        assert_eq!(super::short("abc"), "abc");
+        // A byte cut at 10 would split the second "é" and panic.
+        assert_eq!(super::short("aéééééééééé"), "aééééééééé");
     }
 }
