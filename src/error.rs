@@ -5,7 +5,8 @@
 //! never carry secrets or record content: at most a path, a record id or a part name that the
 //! user typed. I/O errors are classified at the point where they happen, so that a full disk
 //! is reported as such wherever it strikes. The binary prints `amanat: <error>. <hint>` on one
-//! line and maps [`Error::exit_code`] to the process exit status.
+//! line, with control and bidirectional characters of quoted text escaped (`src/cli/safe.rs`),
+//! and maps [`Error::exit_code`] to the process exit status.
 use std::io;
 use std::path::PathBuf;
 

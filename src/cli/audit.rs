@@ -1,9 +1,12 @@
 //! `amanat audit`: the chain of custody, readable by a person, and its verification.
+use std::borrow::Cow;
+
 use amanat::audit::LogItem;
 use amanat::Vault;
 use clap::Args;
 
-use super::print;
+use super::safe::{safe, Safe};
+use super::{print, print_json};
 
 #[derive(Args)]
 pub struct AuditArgs {
@@ -22,7 +25,7 @@ pub fn audit(v: &Vault, a: AuditArgs) -> anyhow::Result<u8> {
     if a.verify {
         let r = v.verify_audit()?;
         if a.json {
-            print(&format!("{}\n", serde_json::to_string_pretty(&r)?))?;
+            print_json(&r)?;
         }
         return Ok(match &r.broken {
             None => {
@@ -36,7 +39,7 @@ pub fn audit(v: &Vault, a: AuditArgs) -> anyhow::Result<u8> {
             }
             Some(b) => {
                 if !a.json {
-                    print(&format!("BROKEN at event {}: it {}\n", b.seq, b.why))?;
+                    print(&format!("BROKEN at event {}: it {}\n", b.seq, Safe(&b.why)))?;
                     eprintln!(
                         "The audit log does not verify: the events before {} are intact; report this and restore the vault from a backup.",
                         b.seq
@@ -49,7 +52,7 @@ pub fn audit(v: &Vault, a: AuditArgs) -> anyhow::Result<u8> {
     let record = a.record.as_deref().map(|r| resolve_any(v, r)).transpose()?;
     let items = v.audit_log(record)?;
     if a.json {
-        print(&format!("{}\n", serde_json::to_string_pretty(&items)?))?;
+        print_json(&items)?;
     } else {
         let s: String = items.iter().map(|i| format!("{}\n", line(i))).collect();
         print(&s)?;
@@ -68,11 +71,18 @@ fn resolve_any(v: &Vault, typed: &str) -> anyhow::Result<amanat::RecordId> {
     }
 }
 
+/// The first 10 characters: ids and hashes are hex, but events from a bundle are written
+/// by its sender, whose text may be anything.
 fn short(s: &str) -> &str {
-    &s[..s.len().min(10)]
+    match s.char_indices().nth(10) {
+        Some((end, _)) => &s[..end],
+        None => s,
+    }
 }
 
-/// One event on one line: where, when, what, by whom.
+/// One event on one line: where, when, what, by whom. Events come from this vault and
+/// from bundles, and quote contact and part names: the line is escaped as a whole
+/// ([`safe`]).
 pub fn line(i: &LogItem) -> String {
     let at = match i.seq {
         Some(s) => format!("#{s:<5}"),
@@ -83,17 +93,21 @@ pub fn line(i: &LogItem) -> String {
         .as_deref()
         .map(|r| format!("  record {}", short(r)))
         .unwrap_or_default();
-    format!(
+    let text = format!(
         "{at} {}  {:<17}{record}  {}  [{}]",
         i.time,
         i.kind,
         describe(i),
         i.signer
-    )
+    );
+    match safe(&text) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(escaped) => escaped,
+    }
 }
 
-/// What an event says, in words.
-pub fn describe(i: &LogItem) -> String {
+/// What an event says, in words (not yet escaped: see [`line`]).
+fn describe(i: &LogItem) -> String {
     let d = &i.details;
     let p = i.private.as_ref();
     let s = |v: &serde_json::Value| v.as_str().map(str::to_owned).unwrap_or_default();
@@ -102,12 +116,7 @@ pub fn describe(i: &LogItem) -> String {
         Some(c) if !c.is_empty() => format!(" ({c})"),
         _ => String::new(),
     };
-    let one = |t: String| {
-        t.chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect::<String>()
-    };
-    let text = match i.kind.as_str() {
+    match i.kind.as_str() {
         "vault-created" => {
             if d["collector"].as_bool() == Some(true) {
                 "collector vault created".into()
@@ -183,6 +192,16 @@ pub fn describe(i: &LogItem) -> String {
         "record-resealed" => "re-sealed to the vault's new keys".into(),
         "duress-set" => "duress passphrase set".into(),
         other => format!("{other} {d}"),
-    };
-    one(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn short_cuts_characters_not_bytes() {
+        assert_eq!(super::short("0123456789abcdef"), "0123456789");
+        assert_eq!(super::short("abc"), "abc");
+        // A byte cut at 10 would split the second "é" and panic.
+        assert_eq!(super::short("aéééééééééé"), "aééééééééé");
+    }
 }

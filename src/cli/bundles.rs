@@ -6,7 +6,8 @@ use amanat::{Error, Vault};
 use clap::{Args, Subcommand};
 use serde_json::json;
 
-use super::print;
+use super::safe::Safe;
+use super::{print, print_json};
 
 #[derive(Subcommand)]
 pub enum ContactCommand {
@@ -15,7 +16,9 @@ pub enum ContactCommand {
         /// A name for the contact, e.g. the partner organisation
         name: String,
         /// age (age1…) or ssh-ed25519 recipient that bundles to this contact are sealed to
-        /// (repeatable)
+        /// (repeatable). Prefer age1… keys: a bundle names an ssh-ed25519 recipient by a tag
+        /// computed from its public key, so anyone who intercepts the bundle and holds that
+        /// public key can tell whom it is for (an age1… recipient is not named)
         #[arg(long = "recipient", value_name = "R")]
         recipients: Vec<String>,
         /// The 'ssh-ed25519 AAAA…' key this contact signs bundles with (their `amanat keys`)
@@ -59,13 +62,13 @@ pub fn contact(v: &Vault, c: ContactCommand) -> anyhow::Result<u8> {
                                "fingerprint": c.fingerprint()})
                     })
                     .collect();
-                print(&format!("{}\n", serde_json::to_string_pretty(&j)?))?;
+                print_json(&j)?;
             } else {
                 let mut s = String::new();
                 for c in &list {
                     s.push_str(&format!(
                         "{}  recipients: {}  signing key: {}\n",
-                        c.name,
+                        Safe(&c.name),
                         c.recipients.len(),
                         c.fingerprint().unwrap_or_else(|| "-".into())
                     ));
@@ -141,13 +144,13 @@ pub fn export(v: &Vault, a: ExportArgs) -> anyhow::Result<u8> {
         }
         let r = v.export_transfer(&selection, &a.output, a.remove_after)?;
         if a.json {
-            print(&format!("{}\n", serde_json::to_string_pretty(&r)?))?;
+            print_json(&r)?;
         } else {
             eprintln!(
                 "Wrote a transfer bundle of {} sealed records ({} bytes) to {}",
                 r.records,
                 r.bytes,
-                a.output.display()
+                Safe(&a.output.display().to_string())
             );
             eprintln!("Bundle {}  sha256:{}", r.bundle_id, r.sha256);
             if a.remove_after {
@@ -176,7 +179,7 @@ pub fn export(v: &Vault, a: ExportArgs) -> anyhow::Result<u8> {
     };
     let r = v.export(&opts, &a.output)?;
     if a.json {
-        print(&format!("{}\n", serde_json::to_string_pretty(&r)?))?;
+        print_json(&r)?;
         return Ok(0);
     }
     eprintln!(
@@ -184,7 +187,7 @@ pub fn export(v: &Vault, a: ExportArgs) -> anyhow::Result<u8> {
         r.records,
         r.files,
         r.bytes,
-        a.output.display(),
+        Safe(&a.output.display().to_string()),
         opts.to
     );
     eprintln!("Bundle {}  sha256:{}", r.bundle_id, r.sha256);
@@ -192,15 +195,20 @@ pub fn export(v: &Vault, a: ExportArgs) -> anyhow::Result<u8> {
         "Witness codes were replaced by pseudonyms for this partner; identity parts were left out."
     );
     for (id, name) in &r.cleaned {
-        eprintln!("  removed image metadata: {} {name}", &id[..10]);
+        eprintln!("  removed image metadata: {} {}", &id[..10], Safe(name));
     }
     for (id, name) in &r.mentions_witness_code {
-        eprintln!("  WARNING: {} {name} mentions its witness code in the text, which export does not change", &id[..10]);
+        eprintln!(
+            "  WARNING: {} {} mentions its witness code in the text, which export does not change",
+            &id[..10],
+            Safe(name)
+        );
     }
     for (id, name, fmt) in &r.not_cleaned {
         eprintln!(
-            "  WARNING: {} {name} is {fmt}, which can carry metadata Amanat does not remove",
-            &id[..10]
+            "  WARNING: {} {} is {fmt}, which can carry metadata Amanat does not remove",
+            &id[..10],
+            Safe(name)
         );
     }
     Ok(0)
@@ -224,15 +232,15 @@ pub struct ImportArgs {
 
 fn print_report(r: &ImportReport, json: bool) -> anyhow::Result<()> {
     if json {
-        print(&format!("{}\n", serde_json::to_string_pretty(r)?))?;
+        print_json(r)?;
         return Ok(());
     }
     let mut s = format!(
         "bundle {}  created {}\nsigned by {} ({}){}\n",
-        r.bundle_id,
-        r.created,
-        r.contact,
-        r.signer,
+        Safe(&r.bundle_id),
+        Safe(&r.created),
+        Safe(&r.contact),
+        Safe(&r.signer),
         if r.new_contact { ", a new contact" } else { "" }
     );
     if r.identities_included {
@@ -241,13 +249,13 @@ fn print_report(r: &ImportReport, json: bool) -> anyhow::Result<()> {
     for rec in &r.records {
         s.push_str(&format!(
             "  {}  {}  {} parts, {} bytes{}{}\n",
-            &rec.id[..10],
-            rec.title,
+            Safe(rec.id.get(..10).unwrap_or(&rec.id)),
+            Safe(&rec.title),
             rec.parts,
             rec.bytes,
             rec.witness
                 .as_deref()
-                .map(|w| format!("  ({w})"))
+                .map(|w| format!("  ({})", Safe(w)))
                 .unwrap_or_default(),
             if rec.present { "  [already here]" } else { "" }
         ));

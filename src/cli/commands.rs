@@ -8,7 +8,8 @@ use amanat::{Error, InitOptions, Vault};
 use clap::Args;
 use serde_json::json;
 
-use super::{init_vault, print, Global};
+use super::safe::{self, Safe};
+use super::{init_vault, print, print_json, Global};
 
 #[derive(Args)]
 pub struct InitArgs {
@@ -17,11 +18,16 @@ pub struct InitArgs {
     #[arg(long, value_name = "N")]
     kdf_work_factor: Option<u8>,
     /// Also seal every record to this age (age1…) or ssh-ed25519 recipient, e.g. an HQ
-    /// backup key (repeatable); with --collector, the only recipients
+    /// backup key (repeatable); with --collector, the only recipients. Prefer age1… keys:
+    /// every sealed file names an ssh-ed25519 recipient by a tag computed from its public
+    /// key, so anyone who copies the files and holds that public key can tell they are
+    /// sealed to it (an age1… recipient is not named)
     #[arg(long = "recipient", value_name = "R")]
     recipients: Vec<String>,
     /// Seal witness identity parts to this recipient, an identity custodian (repeatable)
-    /// [default: the vault's own key]
+    /// [default: the vault's own key]. Prefer age1… keys: each identity part names an
+    /// ssh-ed25519 custodian by a tag computed from its public key, so anyone who opens the
+    /// vault and holds that public key can tell who the custodian is
     #[arg(long = "identity-recipient", value_name = "R")]
     identity_recipients: Vec<String>,
     /// Make a collector: a device that seals what it collects to --recipient keys and holds
@@ -174,10 +180,10 @@ pub fn ingest(v: &Vault, a: IngestArgs) -> anyhow::Result<u8> {
     })?;
     bar.finish_and_clear();
     if a.json {
-        print(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
+        print_json(&report)?;
     } else {
         for f in &report.failed {
-            eprintln!("amanat: line {}: {}", f.line, f.error);
+            eprintln!("amanat: line {}: {}", f.line, Safe(&f.error));
         }
         for (n, code) in &report.assigned_witness {
             eprintln!("amanat: line {n}: witness code {code} assigned");
@@ -221,7 +227,8 @@ pub struct ListArgs {
 /// `"witness"`, `"language"`, `"place"`, `"date"`, `"interviewer"`, `"note"` and `"parts"`
 /// (`{"kind","name","size"}` each). Written directly rather than through derived
 /// `Serialize` types, whose flattened metadata went through serde's map machinery: a
-/// third of rendering at 100,000 records. Strings are escaped by serde_json.
+/// third of rendering at 100,000 records. Strings are escaped by serde_json, and what a
+/// terminal would obey also as `\uXXXX` ([`safe::push_json_str`]).
 /// `created` is the last timestamp written, as seconds and text: listings come sorted by
 /// it, and records added in the same second are many.
 fn push_listing_json(out: &mut Vec<u8>, l: &Listing, created: &mut (i64, String)) {
@@ -243,7 +250,7 @@ fn push_listing_json(out: &mut Vec<u8>, l: &Listing, created: &mut (i64, String)
             out.extend_from_slice(name.as_bytes());
             out.extend_from_slice(b"\":");
             match v {
-                Some(v) => serde_json::to_writer(&mut *out, v).expect("strings serialize"),
+                Some(v) => safe::push_json_str(out, v),
                 None => out.extend_from_slice(b"null"),
             }
         };
@@ -253,7 +260,7 @@ fn push_listing_json(out: &mut Vec<u8>, l: &Listing, created: &mut (i64, String)
             if i > 0 {
                 out.push(b',');
             }
-            serde_json::to_writer(&mut *out, t).expect("strings serialize");
+            safe::push_json_str(out, t);
         }
         out.push(b']');
         str_field(out, "witness", m.witness.as_deref());
@@ -270,7 +277,7 @@ fn push_listing_json(out: &mut Vec<u8>, l: &Listing, created: &mut (i64, String)
             out.extend_from_slice(b"{\"kind\":\"");
             out.extend_from_slice(p.kind.as_str().as_bytes());
             out.extend_from_slice(b"\",\"name\":");
-            serde_json::to_writer(&mut *out, &p.name).expect("strings serialize");
+            safe::push_json_str(out, &p.name);
             let _ = write!(out, ",\"size\":{}}}", p.size);
         }
         out.push(b']');
@@ -367,20 +374,20 @@ fn render_listings(items: &[Listing], json: bool, first: bool) -> zeroize::Zeroi
             Some(m) => {
                 let date = m.date.as_deref().unwrap_or("----------");
                 let _ = write!(line, "{short}  {date}  ");
-                push_one_line(&mut line, &m.title);
+                safe::push(&mut line, &m.title);
                 if !m.tags.is_empty() {
                     line.push_str("  [");
                     for (i, t) in m.tags.iter().enumerate() {
                         if i > 0 {
                             line.push_str(", ");
                         }
-                        push_one_line(&mut line, t);
+                        safe::push(&mut line, t);
                     }
                     line.push(']');
                 }
                 if let Some(w) = &m.witness {
                     line.push_str("  (");
-                    push_one_line(&mut line, w);
+                    safe::push(&mut line, w);
                     line.push(')');
                 }
                 line.push('\n');
@@ -398,22 +405,6 @@ fn render_listings(items: &[Listing], json: bool, first: bool) -> zeroize::Zeroi
     }
     zeroize::Zeroize::zeroize(&mut line);
     out
-}
-
-/// Appends user text with control characters replaced, keeping a listing one line a record.
-fn push_one_line(out: &mut String, s: &str) {
-    if s.chars().any(char::is_control) {
-        out.push_str(&one_line(s));
-    } else {
-        out.push_str(s);
-    }
-}
-
-/// Titles are user text: keep a listing to one line per record.
-fn one_line(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
 }
 
 pub fn list(v: &Vault, a: ListArgs) -> anyhow::Result<u8> {
@@ -472,13 +463,13 @@ pub fn show(v: &Vault, a: ShowArgs) -> anyhow::Result<u8> {
                 "contact": c, "signer": s, "bundle_id": b, "imported": timestamp(*t)})).collect::<Vec<_>>(),
             "custody": history,
         });
-        print(&format!("{}\n", serde_json::to_string_pretty(&o)?))?;
+        print_json(&o)?;
         return Ok(0);
     }
     let mut s = format!(
         "id:          {}\ntitle:       {}\nadded:       {}\n",
         id,
-        one_line(&m.title),
+        Safe(&m.title),
         timestamp(r.created)
     );
     let fields = [
@@ -492,13 +483,16 @@ pub fn show(v: &Vault, a: ShowArgs) -> anyhow::Result<u8> {
     ];
     for (k, val) in fields {
         if let Some(val) = val {
-            s.push_str(&format!("{:<13}{}\n", format!("{k}:"), one_line(&val)));
+            s.push_str(&format!("{:<13}{}\n", format!("{k}:"), Safe(&val)));
         }
     }
     for (contact, signer, bundle, at) in &r.provenance {
         s.push_str(&format!(
-            "{:<13}from {contact} ({signer}), bundle {bundle}, imported {}\n",
+            "{:<13}from {} ({}), bundle {}, imported {}\n",
             "provenance:",
+            Safe(contact),
+            Safe(signer),
+            Safe(bundle),
             timestamp(*at)
         ));
     }
@@ -506,7 +500,11 @@ pub fn show(v: &Vault, a: ShowArgs) -> anyhow::Result<u8> {
     for p in &r.parts {
         s.push_str(&format!(
             "  [{}] {:<10} {}  {} bytes  sha256:{}\n",
-            p.index, p.kind, p.name, p.size, p.sha256
+            p.index,
+            p.kind,
+            Safe(&p.name),
+            p.size,
+            p.sha256
         ));
     }
     s.push_str("custody:\n");
@@ -540,9 +538,9 @@ pub fn get(v: &Vault, a: GetArgs) -> anyhow::Result<u8> {
         let p = v.get_to_file(id, &a.part, &a.output, a.force)?;
         eprintln!(
             "Wrote {} ({} bytes, SHA-256 verified) to {}",
-            p.name,
+            Safe(&p.name),
             p.size,
-            a.output.display()
+            Safe(&a.output.display().to_string())
         );
     }
     Ok(0)
@@ -571,7 +569,7 @@ pub struct KeysArgs {
 pub fn keys(v: &Vault, a: KeysArgs) -> anyhow::Result<u8> {
     let k = v.keys();
     if a.json {
-        print(&format!("{}\n", serde_json::to_string_pretty(&k)?))?;
+        print_json(&k)?;
         return Ok(0);
     }
     let mut s = String::new();
@@ -607,24 +605,25 @@ pub fn check(v: &Vault, a: CheckArgs) -> anyhow::Result<u8> {
     let report = v.check(&|n| bar.set_position(n as u64))?;
     bar.finish_and_clear();
     if a.json {
-        print(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
+        print_json(&report)?;
     } else {
         let lines: String = report
             .damaged
             .iter()
-            .map(|(id, what)| format!("DAMAGED {id}: {what}\n"))
+            .map(|(id, what)| format!("DAMAGED {id}: {}\n", Safe(what)))
             .collect();
         print(&lines)?;
         if let Some(b) = report.audit.as_ref().and_then(|a| a.broken.as_ref()) {
             print(&format!(
                 "AUDIT LOG BROKEN at event {}: it {}\n",
-                b.seq, b.why
+                b.seq,
+                Safe(&b.why)
             ))?;
         }
         let journal: String = report
             .journal
             .iter()
-            .map(|what| format!("JOURNAL DAMAGED: {what}\n"))
+            .map(|what| format!("JOURNAL DAMAGED: {}\n", Safe(what)))
             .collect();
         print(&journal)?;
         eprintln!(

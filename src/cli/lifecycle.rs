@@ -149,7 +149,7 @@ pub fn rotate(g: &Global, a: RotateArgs) -> anyhow::Result<u8> {
     let r = vault.rotate(&pass, &|n, _| bar.set_position(n as u64))?;
     bar.finish_and_clear();
     if a.json {
-        super::print(&format!("{}\n", serde_json::to_string_pretty(&r)?))?;
+        super::print_json(&r)?;
     } else {
         let mut s = String::new();
         if let Some(rc) = &r.keys.recipient {
@@ -170,7 +170,10 @@ pub fn rotate(g: &Global, a: RotateArgs) -> anyhow::Result<u8> {
         eprintln!("Give partners the new signing key above: bundles from this vault are now signed with it.");
         eprintln!("Collectors and partners that seal to this vault must use the new recipient above: what is sealed to the old one can no longer be opened here.");
         for d in &r.damaged {
-            eprintln!("amanat: warning: not re-sealed, damaged: {d}");
+            eprintln!(
+                "amanat: warning: not re-sealed, damaged: {}",
+                super::safe::Safe(d)
+            );
         }
     }
     Ok(if r.damaged.is_empty() { 0 } else { 1 })
@@ -221,10 +224,10 @@ pub fn rebuild(g: &Global, a: RebuildArgs) -> anyhow::Result<u8> {
     let (vault, report) = amanat::vault::rebuild::rebuild(paths, &pass)?;
     super::warn_lost_writes(&vault);
     if a.json {
-        super::print(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
+        super::print_json(&report)?;
     } else {
         for d in &report.damage {
-            eprintln!("amanat: warning: journal: {d}");
+            eprintln!("amanat: warning: journal: {}", super::safe::Safe(d));
         }
         eprintln!(
             "Rebuilt the database from the journal: {} frames replayed, {} records. Run `amanat check` to verify every record.",

@@ -11,6 +11,7 @@ mod audit;
 mod bundles;
 mod commands;
 mod lifecycle;
+mod safe;
 mod tour;
 
 /// An encrypted vault for testimonies and document scans.
@@ -136,12 +137,17 @@ fn report(e: anyhow::Error) -> ExitCode {
         }
     }
     match e.downcast_ref::<Error>() {
+        // Errors quote names, paths and bundle text: escaped like any other such text.
         Some(err) => {
-            eprintln!("amanat: {err}. {}.", capitalize(err.hint()));
+            eprintln!(
+                "amanat: {}. {}.",
+                safe::Safe(&err.to_string()),
+                capitalize(err.hint())
+            );
             ExitCode::from(err.exit_code())
         }
         None => {
-            eprintln!("amanat: {e:#}");
+            eprintln!("amanat: {}", safe::Safe(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }
@@ -277,6 +283,15 @@ fn print(s: &str) -> anyhow::Result<()> {
     out.write_all(s.as_bytes())?;
     out.flush()?;
     Ok(())
+}
+
+/// Writes a value as pretty JSON to stdout, with the characters a terminal would obey
+/// escaped as `\uXXXX` (the values are unchanged).
+fn print_json(v: &impl serde::Serialize) -> anyhow::Result<()> {
+    print(&format!(
+        "{}\n",
+        safe::json(serde_json::to_string_pretty(v)?)
+    ))
 }
 
 fn init_vault(g: &Global, opts: InitOptions) -> anyhow::Result<Vault> {

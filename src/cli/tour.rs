@@ -355,7 +355,7 @@ pub fn run() -> anyhow::Result<u8> {
         }
     }
     say!("   (the same records have other ids and pseudonyms for any other partner)");
-    say!("   a partner without Amanat runs: age -d -i key.txt FILE | tar x, then ssh-keygen -Y verify");
+    say!("   a partner without Amanat runs: mkdir b && age -d -i key.txt FILE | tar x -C b, then ssh-keygen -Y verify before anything else");
 
     step(
         11,
