@@ -46,6 +46,21 @@ fn hash_file(path: &Path) -> io::Result<(u64, String)> {
 }
 
 impl Vault {
+    /// The part facts a collector sealed into its `record-added` event (FORMAT.md 14.2).
+    fn open_sealed_facts(&self, sealed: &serde_json::Value) -> Result<serde_json::Value, String> {
+        use base64::Engine as _;
+        let bytes = sealed
+            .as_str()
+            .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
+            .ok_or("are not valid base64")?;
+        let ids = self.identities().map_err(|e| e.to_string())?;
+        let plain = crate::seal::open_bytes(&ids, &bytes)
+            .map_err(|_| "do not open with this vault's key")?;
+        serde_json::from_slice(&plain).map_err(|_| "do not parse".into())
+    }
+}
+
+impl Vault {
     /// On a collector: writes the selected sealed records to `out` as a transfer bundle for
     /// its recipients, and with `remove_after` deletes them once the bundle is durable.
     pub fn export_transfer(
@@ -430,11 +445,19 @@ impl Vault {
             body.provenance.push(p);
             // The parts must be the ones the collector's chain of custody recorded.
             let recorded = crate::vault::add::part_facts(&body.parts);
-            let sent = t.custody.iter().rev().find_map(|e| {
+            let added = t.custody.iter().rev().find_map(|e| {
                 crate::audit::Event::parse(&e.event)
                     .filter(|ev| ev.kind == crate::audit::kind::RECORD_ADDED)
-                    .map(|ev| ev.details["parts"].clone())
             });
+            let sent = match added {
+                Some(ev) => match ev.details.get("parts_sealed") {
+                    Some(sealed) => Some(self.open_sealed_facts(sealed).map_err(|why| {
+                        reject(format!("record {}: its recorded parts {why}", t.id))
+                    })?),
+                    None => Some(ev.details["parts"].clone()),
+                },
+                None => None,
+            };
             if sent.as_ref() != Some(&recorded) {
                 return Err(reject(format!(
                     "record {}: its parts are not the ones its chain of custody records",

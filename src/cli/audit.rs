@@ -124,6 +124,10 @@ fn describe(i: &LogItem) -> String {
                 "vault created".into()
             }
         }
+        "record-added" if d.get("parts_sealed").is_some() => format!(
+            "added by {} (collected: its parts' sizes and hashes are sealed to headquarters)",
+            s(&d["via"])
+        ),
         "record-added" => {
             let parts = d["parts"].as_array().map(|a| a.len()).unwrap_or(0);
             let hashes: Vec<String> = d["parts"]

@@ -88,6 +88,8 @@ pub(crate) struct Prepared {
     pub(crate) arrival: Arrival,
     /// The parts as custody events state them (identity parts left out).
     pub(crate) facts: serde_json::Value,
+    /// On a collector: `facts` sealed to the content recipients, base64, for the event.
+    pub(crate) sealed_facts: Option<String>,
     /// SHA-256 of the sealed identity, kept in the log's private details.
     identity_sealed: Option<String>,
     pub(crate) record: Vec<u8>,
@@ -343,6 +345,22 @@ impl Vault {
     ) -> Result<Prepared> {
         let id = body.id;
         let facts = part_facts(&body.parts);
+        // A collector's chain of custody must start at collection, but must not let whoever
+        // coerces its passphrase confirm which documents it holds: the parts' sizes and
+        // hashes go into its event sealed to headquarters (FORMAT.md 14.2, `parts_sealed`).
+        let sealed_facts = if self.keyring.collector {
+            use base64::Engine as _;
+            let plain = zeroize::Zeroizing::new(
+                serde_json::to_vec(&facts)
+                    .map_err(|e| Error::Invalid(format!("encoding part facts: {e}")))?,
+            );
+            Some(
+                base64::engine::general_purpose::STANDARD
+                    .encode(seal::seal_bytes(&self.content, &plain)?),
+            )
+        } else {
+            None
+        };
         let identity_sealed = body
             .parts
             .iter()
@@ -388,6 +406,7 @@ impl Vault {
             id,
             arrival,
             facts,
+            sealed_facts,
             identity_sealed,
             record,
             catalog,
@@ -433,10 +452,16 @@ impl Vault {
                     match std::mem::replace(&mut prep.arrival, Arrival::Added("")) {
                         Arrival::Added(via) => {
                             log.fresh(prep.id);
+                            let details = match &prep.sealed_facts {
+                                Some(sealed) => {
+                                    serde_json::json!({ "via": via, "parts_sealed": sealed })
+                                }
+                                None => serde_json::json!({ "via": via, "parts": prep.facts }),
+                            };
                             log.append(
                                 crate::audit::kind::RECORD_ADDED,
                                 Some(prep.id),
-                                serde_json::json!({ "via": via, "parts": prep.facts }),
+                                details,
                                 private,
                             )?;
                         }

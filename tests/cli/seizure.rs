@@ -513,3 +513,153 @@ fn a_get_that_fails_logs_no_read() {
     assert_eq!(reads(&env), 1);
     env.ok(&["audit", "--verify"]);
 }
+
+/// Every way a coercer holding the collector and its passphrase can look: every command's
+/// output, every file, and every value the collector's own keys open.
+fn collector_views(env: &Env, id: &str) -> Vec<(String, Vec<u8>)> {
+    let mut seen = Vec::new();
+    for args in [
+        vec!["list"],
+        vec!["list", "--json"],
+        vec!["audit"],
+        vec!["audit", "--json"],
+        vec!["audit", "--verify"],
+        vec!["audit", "--record", id],
+        vec!["show", id],
+        vec!["show", id, "--json"],
+        vec!["get", id, "testimony", "-o", "-"],
+        vec!["check"],
+        vec!["check", "--json"],
+        vec!["keys", "--json"],
+        vec!["search", "anything"],
+    ] {
+        let o = env.run(&args);
+        let mut b = o.stdout;
+        b.extend(o.stderr);
+        seen.push((args.join(" "), b));
+    }
+    for f in files_below(&env.vault) {
+        seen.push((f.display().to_string(), fs::read(&f).unwrap()));
+    }
+    let kr = amanat::keyring::open_file(
+        &fs::read(env.vault.join("keyring")).unwrap(),
+        &amanat::keyring::Passphrase::new(PASS.into()).unwrap(),
+        &env.vault.join("keyring"),
+    )
+    .unwrap();
+    let s = amanat::store::Store::open(&env.vault).unwrap();
+    for t in [
+        &s.records,
+        &s.catalog,
+        &s.search,
+        &s.index,
+        &s.meta,
+        &s.contacts,
+        &s.audit,
+        &s.custody,
+    ] {
+        for kv in t.iter() {
+            let (k, v) = kv.unwrap();
+            for key in [&kr.catalog_key, &kr.audit_key] {
+                for d in [
+                    &b"catalog"[..],
+                    b"index",
+                    b"search",
+                    b"contact",
+                    b"audit",
+                    b"custody",
+                    b"audit-head",
+                ] {
+                    if let Ok(p) = key.open(d, &k, &v) {
+                        seen.push((
+                            format!("a {} value", String::from_utf8_lossy(d)),
+                            p.to_vec(),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    seen
+}
+
+#[test]
+fn a_collector_holds_no_hash_of_what_it_collected_even_with_its_passphrase() {
+    let hq = Env::new();
+    let hq_keys: serde_json::Value = serde_json::from_str(&hq.ok(&["keys", "--json"])).unwrap();
+    let field = Env::bare();
+    field.ok(&[
+        "init",
+        "--kdf-work-factor",
+        "10",
+        "--collector",
+        "--recipient",
+        hq_keys["recipient"].as_str().unwrap(),
+    ]);
+    let files = [
+        field.input("t.txt", "collected testimony of a witness"),
+        field.input("scan.bin", vec![0x5au8; 150_000]),
+        field.input("note.txt", "a small attachment"),
+    ];
+    let id = field.add(&[
+        "--title",
+        "collected",
+        "--testimony",
+        files[0].to_str().unwrap(),
+        files[1].to_str().unwrap(),
+        files[2].to_str().unwrap(),
+    ]);
+    let hashes: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|f| {
+            let b = fs::read(f).unwrap();
+            (
+                crate::util::sha256_hex(&b),
+                amanat::seal::sha256(&b).to_vec(),
+            )
+        })
+        .collect();
+    let leaks = |views: &[(String, Vec<u8>)]| -> Vec<String> {
+        let mut out = Vec::new();
+        for (what, b) in views {
+            let lower = String::from_utf8_lossy(b).to_lowercase();
+            for (hex, raw) in &hashes {
+                if lower.contains(hex) || b.windows(32).any(|w| w == &raw[..]) {
+                    out.push(format!("{what} holds the SHA-256 {}", &hex[..12]));
+                }
+            }
+        }
+        out
+    };
+    let leaked = leaks(&collector_views(&field, &id));
+    assert!(leaked.is_empty(), "{leaked:#?}");
+    // The chain of custody still starts at collection: headquarters checks the parts
+    // against what the collector recorded, and sees their hashes.
+    let bundle = field.out("transfer.amanat");
+    field.ok(&["export", "--all", "-o", bundle.to_str().unwrap()]);
+    let leaked = leaks(&collector_views(&field, &id));
+    assert!(leaked.is_empty(), "after export: {leaked:#?}");
+    let field_keys: serde_json::Value =
+        serde_json::from_str(&field.ok(&["keys", "--json"])).unwrap();
+    hq.ok(&[
+        "contact",
+        "add",
+        "field-1",
+        "--signing-key",
+        field_keys["signing_key"].as_str().unwrap(),
+    ]);
+    hq.ok(&["import", bundle.to_str().unwrap(), "--from", "field-1"]);
+    let shown = hq.ok(&["show", &id, "--json"]);
+    for (hex, _) in &hashes {
+        assert!(
+            shown.contains(hex.as_str()),
+            "headquarters must see every part's hash"
+        );
+    }
+    hq.ok(&["audit", "--verify"]);
+    let chain = hq.ok(&["audit", "--record", &id]);
+    assert!(
+        chain.contains("record-added") && chain.contains("record-imported"),
+        "{chain}"
+    );
+}
