@@ -50,6 +50,12 @@ impl Passphrase {
         self.0.expose_secret() == other.0.expose_secret()
     }
 
+    /// The passphrase's text: to estimate its strength, and to show a generated one once.
+    pub fn expose(&self) -> &str {
+        use age::secrecy::ExposeSecret;
+        self.0.expose_secret()
+    }
+
     fn secret(&self) -> SecretString {
         use age::secrecy::ExposeSecret;
         SecretString::from(self.0.expose_secret().to_owned())
@@ -474,6 +480,14 @@ pub fn reseal_file(
     let other_slot = 1 - slot;
     let other = &file[other_slot * SLOT_LEN..(other_slot + 1) * SLOT_LEN];
     if keyring.has_duress {
+        // Both slots would then open with one passphrase, and an unlock takes the first that
+        // opens: the decoy, which destroys the vault, if it is in slot 0.
+        if matches!(open_slot(other, pass), SlotResult::Opened(_)) {
+            return Err(Error::Invalid(
+                "the new passphrase is the duress passphrase: choose another; nothing was changed"
+                    .into(),
+            ));
+        }
         let wf = slot_work_factor(file, other_slot)
             .ok_or_else(|| Error::Invalid("the duress slot's header is damaged".into()))?;
         if work_factor.is_some_and(|w| w != wf) {
@@ -735,6 +749,11 @@ mod tests {
                 .unwrap()
                 .duress
         );
+        // The duress passphrase cannot become the real one: both slots would open with it.
+        assert!(matches!(
+            reseal_file(&file, slot, &real, &pass("duress"), None),
+            Err(Error::Invalid(m)) if m.contains("is the duress passphrase")
+        ));
         let file = reseal_file(&file, slot, &real, &pass("new"), None).unwrap();
         assert!(
             open_file(&file, &pass("duress"), Path::new("k"))

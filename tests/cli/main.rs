@@ -10,5 +10,6 @@ mod errors;
 mod journal;
 mod lifecycle;
 mod markers;
+mod passphrase;
 mod streaming;
 mod vault_core;
