@@ -391,6 +391,10 @@ fn print(s: &str) -> anyhow::Result<()> {
 
 fn init_vault(g: &Global, opts: InitOptions, allow_weak: bool) -> anyhow::Result<Vault> {
     let paths = vault_paths(g)?;
+    // Before asking: a passphrase generated and written down for nothing is worse than none.
+    if paths.keyring.exists() {
+        return Err(Error::VaultExists(paths.keyring).into());
+    }
     let pass = new_passphrase(NewPassphrase {
         file: g.passphrase_file.as_deref(),
         flag: "--passphrase-file",

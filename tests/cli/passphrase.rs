@@ -522,3 +522,33 @@ fn duress_set_offers_a_generated_duress_passphrase_at_the_prompt() {
     );
     assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "[]");
 }
+
+#[test]
+fn init_over_an_existing_vault_says_so_before_asking_for_a_passphrase() {
+    let env = Env::new();
+    // Not "too weak", not a generated passphrase to write down for nothing.
+    fs::write(&env.pass, format!("{WEAK}\n")).unwrap();
+    let err = env.fails(&["init", "--kdf-work-factor", "10"], 2);
+    assert!(err.contains("already exists"), "{err}");
+    let mut pty = Pty::spawn(&env, &["init", "--kdf-work-factor", "10"]);
+    let (code, screen) = pty_finish_without_typing(&mut pty);
+    assert_eq!(code, Some(2), "{screen:?}");
+    assert!(screen.contains("already exists"), "{screen:?}");
+    assert!(!screen.contains("New passphrase"), "{screen:?}");
+}
+
+fn pty_finish_without_typing(pty: &mut Pty) -> (Option<i32>, String) {
+    let start = Instant::now();
+    loop {
+        if let Some(st) = pty.child.try_wait().unwrap() {
+            std::thread::sleep(Duration::from_millis(100));
+            return (st.code(), pty.screen());
+        }
+        if pty.screen().contains("New passphrase") || start.elapsed() > Duration::from_secs(60) {
+            let _ = pty.child.kill();
+            let _ = pty.child.wait();
+            return (None, pty.screen());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
