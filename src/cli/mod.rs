@@ -234,7 +234,7 @@ pub fn warn_lost_writes(vault: &Vault) {
 /// Reads the passphrase from --passphrase-file, or prompts without echo.
 fn passphrase(g: &Global, prompt: &str) -> anyhow::Result<Passphrase> {
     if let Some(f) = &g.passphrase_file {
-        return read_passphrase_file(f, "--passphrase-file");
+        return read_passphrase_file(f, GLOBAL_FILE, false);
     }
     need_terminal()?;
     let first = prompt_secret(&format!("{prompt}: "))?;
@@ -259,8 +259,12 @@ fn prompt_secret(prompt: &str) -> anyhow::Result<zeroize::Zeroizing<String>> {
     ))
 }
 
-/// The first line of a file, without its line ending. `flag` is the option that named it.
-pub fn read_passphrase_file(path: &Path, flag: &str) -> anyhow::Result<Passphrase> {
+/// How the global passphrase file is named, in messages.
+const GLOBAL_FILE: &str = "--passphrase-file or AMANAT_PASSPHRASE_FILE";
+
+/// The first line of a file, without its line ending. `flag` is the option that named it;
+/// `new`: the passphrase is being chosen (so one could be generated at the prompt).
+pub fn read_passphrase_file(path: &Path, flag: &str, new: bool) -> anyhow::Result<Passphrase> {
     let text = zeroize::Zeroizing::new(std::fs::read(path).map_err(|e| Error::input(path, e))?);
     let text = std::str::from_utf8(&text)
         .map_err(|_| Error::Invalid(format!("{} is not UTF-8 text", path.display())))?;
@@ -268,8 +272,13 @@ pub fn read_passphrase_file(path: &Path, flag: &str) -> anyhow::Result<Passphras
     if line.is_empty() {
         // Never a generated passphrase here: it would reach no one, and a script that meant
         // to pass one would get a vault nobody can open.
+        let generate = if new {
+            format!(", or run without {flag} and press Enter at the prompt to have one generated")
+        } else {
+            String::new()
+        };
         anyhow::bail!(
-            "the first line of {} ({flag}) is empty: write the passphrase on it, or run without {flag} and press Enter at the prompt to have one generated; nothing was changed.",
+            "the first line of {} ({flag}) is empty: write the passphrase on it{generate}; nothing was changed.",
             path.display()
         );
     }
@@ -317,7 +326,7 @@ pub fn new_passphrase(n: NewPassphrase) -> anyhow::Result<Passphrase> {
         Ok(())
     };
     if let Some(f) = n.file {
-        let p = read_passphrase_file(f, n.flag)?;
+        let p = read_passphrase_file(f, n.flag, true)?;
         check(&p)?;
         return Ok(p);
     }
@@ -346,13 +355,19 @@ fn generated_passphrase() -> anyhow::Result<Passphrase> {
     // On the terminal the prompts use, never on stderr: a redirected stderr is a file, and
     // the passphrase must not be written to any file.
     let mut tty = terminal()?;
-    let shown = zeroize::Zeroizing::new(format!(
-        "\nA generated passphrase: {} words drawn at random from a list of {} ({:.0} bits):\n\n    {}\n\nWrite it down now and keep it apart from this device: whoever has both can open the vault, and without it nothing in it can be opened. It is shown only this once.\n",
-        pp::GENERATED_WORDS,
-        pp::words().len(),
-        pp::generated_bits(),
-        p.expose()
-    ));
+    // Sized up front, so no copy of the passphrase is left behind by a reallocation.
+    let mut shown = zeroize::Zeroizing::new(String::with_capacity(1024));
+    {
+        use std::fmt::Write as _;
+        write!(
+            shown,
+            "\nA generated passphrase: {} words drawn at random from a list of {} ({:.0} bits):\n\n    {}\n\nWrite it down now and keep it apart from this device: whoever has both can open the vault, and without it nothing in it can be opened. It is shown only this once.\n",
+            pp::GENERATED_WORDS,
+            pp::words().len(),
+            pp::generated_bits(),
+            p.expose()
+        )?;
+    }
     tty.write_all(shown.as_bytes())?;
     tty.flush()?;
     drop(tty);
@@ -397,7 +412,7 @@ fn init_vault(g: &Global, opts: InitOptions, allow_weak: bool) -> anyhow::Result
     }
     let pass = new_passphrase(NewPassphrase {
         file: g.passphrase_file.as_deref(),
-        flag: "--passphrase-file",
+        flag: GLOBAL_FILE,
         prompt: "New passphrase",
         allow_weak,
         not: None,

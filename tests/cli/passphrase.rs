@@ -282,6 +282,11 @@ fn an_empty_line_in_a_passphrase_file_is_refused_and_never_generates() {
 
     let env = Env::new();
     let before = env.state();
+    // Opening a vault: nothing to generate, so nothing said about generating.
+    let empty = env.input("empty", "\n");
+    let err = env.fails(&["--passphrase-file", empty.to_str().unwrap(), "list"], 2);
+    assert!(err.contains("is empty"), "{err}");
+    assert!(!err.contains("generated"), "{err}");
     for args in [
         &["passwd", "--new-passphrase-file"][..],
         &["duress", "set", "--duress-passphrase-file"],
