@@ -306,6 +306,7 @@ struct Pty {
     child: Child,
     stdin: ChildStdin,
     screen: Arc<Mutex<Vec<u8>>>,
+    reader: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Pty {
@@ -331,7 +332,7 @@ impl Pty {
         let mut out = child.stdout.take().unwrap();
         let screen = Arc::new(Mutex::new(Vec::new()));
         let s2 = screen.clone();
-        std::thread::spawn(move || {
+        let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 4096];
             while let Ok(n) = out.read(&mut buf) {
                 if n == 0 {
@@ -344,6 +345,7 @@ impl Pty {
             child,
             stdin,
             screen,
+            reader: Some(reader),
         }
     }
 
@@ -379,7 +381,8 @@ impl Pty {
         let start = Instant::now();
         loop {
             if let Some(st) = self.child.try_wait().unwrap() {
-                std::thread::sleep(Duration::from_millis(100));
+                // Everything the terminal showed, to the end of the pipe.
+                self.reader.take().unwrap().join().unwrap();
                 return (st.code(), self.screen());
             }
             if start.elapsed() > Duration::from_secs(60) {
@@ -546,7 +549,7 @@ fn pty_finish_without_typing(pty: &mut Pty) -> (Option<i32>, String) {
     let start = Instant::now();
     loop {
         if let Some(st) = pty.child.try_wait().unwrap() {
-            std::thread::sleep(Duration::from_millis(100));
+            pty.reader.take().unwrap().join().unwrap();
             return (st.code(), pty.screen());
         }
         if pty.screen().contains("New passphrase") || start.elapsed() > Duration::from_secs(60) {
