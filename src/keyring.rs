@@ -50,6 +50,12 @@ impl Passphrase {
         self.0.expose_secret() == other.0.expose_secret()
     }
 
+    /// The passphrase's text: to estimate its strength, and to show a generated one once.
+    pub fn expose(&self) -> &str {
+        use age::secrecy::ExposeSecret;
+        self.0.expose_secret()
+    }
+
     fn secret(&self) -> SecretString {
         use age::secrecy::ExposeSecret;
         SecretString::from(self.0.expose_secret().to_owned())
@@ -493,6 +499,14 @@ pub fn reseal_file(
         Some(w) => check_work_factor(Some(w))?,
     };
     if wf == current {
+        // Both slots would then open with one passphrase, and an unlock takes the first that
+        // opens: the decoy, which destroys the vault, if it is in slot 0.
+        if keyring.has_duress && matches!(open_slot(other, pass), SlotResult::Opened(_)) {
+            return Err(Error::Invalid(
+                "the new passphrase is the duress passphrase: choose another; nothing was changed"
+                    .into(),
+            ));
+        }
         let real = seal_slot(&keyring.encode()?, pass.secret(), wf)?;
         return Ok(Resealed {
             file: with_slots(slot, &real, other),
@@ -754,6 +768,11 @@ mod tests {
                 .unwrap()
                 .duress
         );
+        // The duress passphrase cannot become the real one: both slots would open with it.
+        assert!(matches!(
+            reseal_file(&file, slot, &real, &pass("duress"), None),
+            Err(Error::Invalid(m)) if m.contains("is the duress passphrase")
+        ));
         let file = reseal_file(&file, slot, &real, &pass("new"), None)
             .unwrap()
             .file;

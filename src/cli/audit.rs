@@ -116,12 +116,17 @@ fn describe(i: &LogItem) -> String {
         Some(c) if !c.is_empty() => format!(" ({c})"),
         _ => String::new(),
     };
+    let weak = if d["weak_passphrase"].as_bool() == Some(true) {
+        " (weak passphrase, accepted with --allow-weak-passphrase)"
+    } else {
+        ""
+    };
     match i.kind.as_str() {
         "vault-created" => {
             if d["collector"].as_bool() == Some(true) {
-                "collector vault created".into()
+                format!("collector vault created{weak}")
             } else {
-                "vault created".into()
+                format!("vault created{weak}")
             }
         }
         "record-added" if d.get("parts_sealed").is_some() => format!(
@@ -188,13 +193,13 @@ fn describe(i: &LogItem) -> String {
         ),
         "contact-added" => format!("contact {:?} added", private("name")),
         "contact-removed" => format!("contact {:?} removed", private("name")),
-        "passphrase-changed" => "passphrase changed".into(),
+        "passphrase-changed" => format!("passphrase changed{weak}"),
         "keys-rotated" => format!(
             "keys rotated; new signing key {}",
             short(&s(&d["new_fingerprint"]))
         ),
         "record-resealed" => "re-sealed to the vault's new keys".into(),
-        "duress-set" => "duress passphrase set".into(),
+        "duress-set" => format!("duress passphrase set{weak}"),
         other => format!("{other} {d}"),
     }
 }

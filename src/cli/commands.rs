@@ -34,6 +34,10 @@ pub struct InitArgs {
     /// no key that can open it
     #[arg(long, requires = "recipients")]
     collector: bool,
+    /// Accept a passphrase estimated to fall in fewer than 10^10 guesses (the custody log
+    /// records that it was weak)
+    #[arg(long)]
+    allow_weak_passphrase: bool,
 }
 
 pub fn init(g: &Global, a: InitArgs) -> anyhow::Result<u8> {
@@ -44,7 +48,7 @@ pub fn init(g: &Global, a: InitArgs) -> anyhow::Result<u8> {
         identity_recipients: a.identity_recipients,
         collector: a.collector,
     };
-    let v = init_vault(g, opts)?;
+    let v = init_vault(g, opts, a.allow_weak_passphrase)?;
     if let Some(w) = weak {
         eprintln!("amanat: warning: scrypt work factor {w} is weak; use it only for tests");
     }

@@ -6,7 +6,7 @@ use amanat::vault::lifecycle;
 use amanat::{Error, LockedVault};
 use clap::{Args, Subcommand};
 
-use super::{passphrase, read_passphrase_file, vault_paths, Global};
+use super::{new_passphrase, passphrase, vault_paths, Global, NewPassphrase};
 
 #[derive(Args)]
 pub struct PasswdArgs {
@@ -18,6 +18,10 @@ pub struct PasswdArgs {
     /// the keyring, which gives up a duress passphrase
     #[arg(long, value_name = "N")]
     kdf_work_factor: Option<u8>,
+    /// Accept a new passphrase estimated to fall in fewer than 10^10 guesses (the custody
+    /// log records that it was weak)
+    #[arg(long)]
+    allow_weak_passphrase: bool,
 }
 
 /// Opens the vault, reading the current passphrase once (some commands need it again).
@@ -26,34 +30,20 @@ fn unlock(g: &Global) -> anyhow::Result<(amanat::Vault, amanat::keyring::Passphr
     if !locked.keyring_present() {
         return Err(Error::KeyringMissing(vault_paths(g)?.keyring).into());
     }
-    let pass = passphrase(g, "Passphrase", false)?;
+    let pass = passphrase(g, "Passphrase")?;
     let vault = locked.unlock(&pass)?;
     Ok((vault, pass))
 }
 
-fn new_passphrase(
-    g: &Global,
-    file: &Option<PathBuf>,
-    prompt: &str,
-) -> anyhow::Result<amanat::keyring::Passphrase> {
-    match file {
-        Some(f) => Ok(read_passphrase_file(f)?),
-        None => {
-            let g2 = Global {
-                passphrase_file: None,
-                ..g.clone()
-            };
-            passphrase(&g2, prompt, true)
-        }
-    }
-}
-
 pub fn passwd(g: &Global, a: PasswdArgs) -> anyhow::Result<u8> {
     let (vault, old) = unlock(g)?;
-    let new = new_passphrase(g, &a.new_passphrase_file, "New passphrase")?;
-    if old.same_as(&new) {
-        return Err(Error::Invalid("the new passphrase is the same as the old one".into()).into());
-    }
+    let new = new_passphrase(NewPassphrase {
+        file: a.new_passphrase_file.as_deref(),
+        flag: "--new-passphrase-file",
+        prompt: "New passphrase",
+        allow_weak: a.allow_weak_passphrase,
+        not: Some((&old, "the new passphrase is the same as the old one")),
+    })?;
     let duress_dropped = vault.change_passphrase(&new, a.kdf_work_factor)?;
     eprintln!("Passphrase changed; the old keyring's bytes were overwritten in place.");
     if duress_dropped {
@@ -113,13 +103,26 @@ pub struct DuressSetArgs {
     /// Read the duress passphrase from the first line of FILE instead of prompting
     #[arg(long, value_name = "FILE")]
     duress_passphrase_file: Option<PathBuf>,
+    /// Accept a duress passphrase estimated to fall in fewer than 10^10 guesses (the
+    /// custody log records that it was weak)
+    #[arg(long)]
+    allow_weak_passphrase: bool,
 }
 
 pub fn duress(g: &Global, c: DuressCommand) -> anyhow::Result<u8> {
     match c {
         DuressCommand::Set(a) => {
             let (vault, pass) = unlock(g)?;
-            let duress = new_passphrase(g, &a.duress_passphrase_file, "Duress passphrase")?;
+            let duress = new_passphrase(NewPassphrase {
+                file: a.duress_passphrase_file.as_deref(),
+                flag: "--duress-passphrase-file",
+                prompt: "Duress passphrase",
+                allow_weak: a.allow_weak_passphrase,
+                not: Some((
+                    &pass,
+                    "the duress passphrase must differ from the vault's passphrase: choose another",
+                )),
+            })?;
             vault.set_duress(&pass, &duress)?;
             eprintln!("Duress passphrase set. Unlocking with it destroys this vault's keyring and records and opens an empty vault.");
             Ok(0)
@@ -139,7 +142,7 @@ pub fn rotate(g: &Global, a: RotateArgs) -> anyhow::Result<u8> {
     if !locked.keyring_present() {
         return Err(Error::KeyringMissing(vault_paths(g)?.keyring).into());
     }
-    let pass = passphrase(g, "Passphrase", false)?;
+    let pass = passphrase(g, "Passphrase")?;
     let vault = locked.unlock_for_rotation(&pass)?;
     let total = vault.count() as u64;
     let bar = indicatif::ProgressBar::with_draw_target(
@@ -220,7 +223,7 @@ pub fn rebuild(g: &Global, a: RebuildArgs) -> anyhow::Result<u8> {
     if !paths.keyring.exists() {
         return Err(Error::KeyringMissing(paths.keyring).into());
     }
-    let pass = passphrase(g, "Passphrase", false)?;
+    let pass = passphrase(g, "Passphrase")?;
     let (vault, report) = amanat::vault::rebuild::rebuild(paths, &pass)?;
     super::warn_lost_writes(&vault);
     if a.json {

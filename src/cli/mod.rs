@@ -215,7 +215,7 @@ fn open(g: &Global) -> anyhow::Result<Vault> {
         let paths = vault_paths(g)?;
         return Err(Error::KeyringMissing(paths.keyring).into());
     }
-    let pass = passphrase(g, "Passphrase", false)?;
+    let pass = passphrase(g, "Passphrase")?;
     let vault = locked.unlock(&pass)?;
     warn_lost_writes(&vault);
     Ok(vault)
@@ -242,39 +242,168 @@ pub fn warn_lost_writes(vault: &Vault) {
 }
 
 /// Reads the passphrase from --passphrase-file, or prompts without echo.
-fn passphrase(g: &Global, prompt: &str, confirm: bool) -> anyhow::Result<Passphrase> {
+fn passphrase(g: &Global, prompt: &str) -> anyhow::Result<Passphrase> {
     if let Some(f) = &g.passphrase_file {
-        return Ok(read_passphrase_file(f)?);
+        return read_passphrase_file(f, GLOBAL_FILE, false);
     }
+    need_terminal()?;
+    let first = prompt_secret(&format!("{prompt}: "))?;
+    Ok(Passphrase::new(first.to_string())?)
+}
+
+fn need_terminal() -> anyhow::Result<()> {
     if !io::stdin().is_terminal() && !io::stderr().is_terminal() {
         return Err(Error::Invalid(
             "no terminal to ask for the passphrase: pass --passphrase-file FILE or set AMANAT_PASSPHRASE_FILE".into(),
         )
         .into());
     }
-    let first = rpassword::prompt_password(format!("{prompt}: "))
-        .map_err(|e| Error::Invalid(format!("cannot read the passphrase: {e}")))?;
-    if confirm {
-        let again = zeroize::Zeroizing::new(
-            rpassword::prompt_password("Repeat it: ")
-                .map_err(|e| Error::Invalid(format!("cannot read the passphrase: {e}")))?,
-        );
-        if *again != first {
-            return Err(
-                Error::Invalid("the two passphrases differ; nothing was changed".into()).into(),
-            );
-        }
-    }
-    Ok(Passphrase::new(first)?)
+    Ok(())
 }
 
-/// The first line of a file, without its line ending.
-pub fn read_passphrase_file(path: &Path) -> Result<Passphrase, Error> {
+/// Reads a line at the terminal without echo.
+fn prompt_secret(prompt: &str) -> anyhow::Result<zeroize::Zeroizing<String>> {
+    Ok(zeroize::Zeroizing::new(
+        rpassword::prompt_password(prompt)
+            .map_err(|e| Error::Invalid(format!("cannot read the passphrase: {e}")))?,
+    ))
+}
+
+/// How the global passphrase file is named, in messages.
+const GLOBAL_FILE: &str = "--passphrase-file or AMANAT_PASSPHRASE_FILE";
+
+/// The first line of a file, without its line ending. `flag` is the option that named it;
+/// `new`: the passphrase is being chosen (so one could be generated at the prompt).
+pub fn read_passphrase_file(path: &Path, flag: &str, new: bool) -> anyhow::Result<Passphrase> {
     let text = zeroize::Zeroizing::new(std::fs::read(path).map_err(|e| Error::input(path, e))?);
     let text = std::str::from_utf8(&text)
         .map_err(|_| Error::Invalid(format!("{} is not UTF-8 text", path.display())))?;
     let line = text.lines().next().unwrap_or("");
-    Passphrase::new(line.to_owned())
+    if line.is_empty() {
+        // Never a generated passphrase here: it would reach no one, and a script that meant
+        // to pass one would get a vault nobody can open.
+        let generate = if new {
+            format!(", or run without {flag} and press Enter at the prompt to have one generated")
+        } else {
+            String::new()
+        };
+        anyhow::bail!(
+            "the first line of {} ({flag}) is empty: write the passphrase on it{generate}; nothing was changed.",
+            path.display()
+        );
+    }
+    Ok(Passphrase::new(line.to_owned())?)
+}
+
+/// How `init`, `passwd` and `duress set` read a new passphrase.
+pub struct NewPassphrase<'a> {
+    /// The file to read it from (its first line), instead of prompting.
+    pub file: Option<&'a Path>,
+    /// The option that names that file, for messages.
+    pub flag: &'a str,
+    /// The prompt, e.g. "New passphrase".
+    pub prompt: &'a str,
+    /// Accept a passphrase estimated weak (the custody log records it).
+    pub allow_weak: bool,
+    /// A passphrase it must not be, and the error if it is.
+    pub not: Option<(&'a Passphrase, &'a str)>,
+}
+
+/// Reads a new passphrase: the first line of the file, or at the prompt, where an empty
+/// answer offers a generated one (shown once, confirmed by typing it back). A passphrase the
+/// user chose is refused if it is the one in `not`, or estimated weak unless allowed.
+pub fn new_passphrase(n: NewPassphrase) -> anyhow::Result<Passphrase> {
+    let check = |p: &Passphrase| -> anyhow::Result<()> {
+        if let Some((other, why)) = n.not {
+            if p.same_as(other) {
+                anyhow::bail!("{why}; nothing was changed.");
+            }
+        }
+        let s = amanat::passphrase::estimate(p);
+        if s.is_weak() && !n.allow_weak {
+            let feedback = if s.feedback.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", s.feedback.trim_end_matches('.'))
+            };
+            anyhow::bail!(
+                "this passphrase is too weak: zxcvbn estimates {} to find it{feedback}, and at least 10^{} are needed against offline guessing of a copied keyring. Use a longer passphrase of several random words, press Enter at the prompt to have one generated, or pass {} to accept it (the custody log will say so); nothing was changed.",
+                s.describe(),
+                amanat::passphrase::MIN_GUESSES_LOG10,
+                ALLOW_WEAK
+            );
+        }
+        Ok(())
+    };
+    if let Some(f) = n.file {
+        let p = read_passphrase_file(f, n.flag, true)?;
+        check(&p)?;
+        return Ok(p);
+    }
+    need_terminal()?;
+    let first = prompt_secret(&format!("{} (Enter to have one generated): ", n.prompt))?;
+    if first.is_empty() {
+        return generated_passphrase();
+    }
+    let p = Passphrase::new(first.to_string())?;
+    // Refused before it is typed twice.
+    check(&p)?;
+    let again = prompt_secret("Repeat it: ")?;
+    if *again != *first {
+        anyhow::bail!("the two passphrases differ; nothing was changed.");
+    }
+    Ok(p)
+}
+
+/// The option that accepts a weak passphrase.
+pub const ALLOW_WEAK: &str = "--allow-weak-passphrase";
+
+/// Generates a passphrase, shows it once on the terminal and has it typed back.
+fn generated_passphrase() -> anyhow::Result<Passphrase> {
+    use amanat::passphrase as pp;
+    let p = pp::generate();
+    // On the terminal the prompts use, never on stderr: a redirected stderr is a file, and
+    // the passphrase must not be written to any file.
+    let mut tty = terminal()?;
+    // Sized up front, so no copy of the passphrase is left behind by a reallocation.
+    let mut shown = zeroize::Zeroizing::new(String::with_capacity(1024));
+    {
+        use std::fmt::Write as _;
+        write!(
+            shown,
+            "\nA generated passphrase: {} words drawn at random from a list of {} ({:.0} bits):\n\n    {}\n\nWrite it down now and keep it apart from this device: whoever has both can open the vault, and without it nothing in it can be opened. It is shown only this once.\n",
+            pp::GENERATED_WORDS,
+            pp::words().len(),
+            pp::generated_bits(),
+            p.expose()
+        )?;
+    }
+    tty.write_all(shown.as_bytes())?;
+    tty.flush()?;
+    drop(tty);
+    let typed = prompt_secret("Type it to confirm: ")?;
+    if typed.as_str() != p.expose() {
+        anyhow::bail!(
+            "what was typed is not the generated passphrase; nothing was changed. Run the command again for a new one."
+        );
+    }
+    Ok(p)
+}
+
+/// The controlling terminal, for writing (stderr where there is none such file).
+fn terminal() -> anyhow::Result<Box<dyn Write>> {
+    #[cfg(unix)]
+    {
+        let t = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/tty")
+            .map_err(|e| Error::Invalid(format!("cannot write to the terminal: {e}")))?;
+        Ok(Box::new(t))
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(Box::new(io::stderr()))
+    }
 }
 
 /// Writes to stdout; a closed pipe ends the program quietly.
@@ -294,8 +423,18 @@ fn print_json(v: &impl serde::Serialize) -> anyhow::Result<()> {
     ))
 }
 
-fn init_vault(g: &Global, opts: InitOptions) -> anyhow::Result<Vault> {
+fn init_vault(g: &Global, opts: InitOptions, allow_weak: bool) -> anyhow::Result<Vault> {
     let paths = vault_paths(g)?;
-    let pass = passphrase(g, "New passphrase", true)?;
+    // Before asking: a passphrase generated and written down for nothing is worse than none.
+    if paths.keyring.exists() {
+        return Err(Error::VaultExists(paths.keyring).into());
+    }
+    let pass = new_passphrase(NewPassphrase {
+        file: g.passphrase_file.as_deref(),
+        flag: GLOBAL_FILE,
+        prompt: "New passphrase",
+        allow_weak,
+        not: None,
+    })?;
     Ok(LockedVault::init(paths, &pass, &opts)?)
 }

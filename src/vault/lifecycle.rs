@@ -370,7 +370,9 @@ impl Vault {
         let sealed = keyring::reseal_file(&file, self.slot, &self.keyring, new, work_factor)?;
         replace_keyring(path, &sealed.file, || {
             let mut log = self.log();
-            log.append(kind::PASSPHRASE_CHANGED, None, serde_json::json!({}), None)?;
+            let mut details = serde_json::json!({});
+            super::weak_passphrase_detail(&mut details, new);
+            log.append(kind::PASSPHRASE_CHANGED, None, details, None)?;
             log.commit()
         })?;
         Ok(sealed.duress_dropped)
@@ -399,7 +401,9 @@ impl Vault {
         let sealed = keyring::with_duress(&file, self.slot, &real, pass, &decoy, duress)?;
         replace_keyring(path, &sealed, || {
             let mut log = self.log();
-            log.append(kind::DURESS_SET, None, serde_json::json!({}), None)?;
+            let mut details = serde_json::json!({});
+            super::weak_passphrase_detail(&mut details, duress);
+            log.append(kind::DURESS_SET, None, details, None)?;
             log.commit()
         })
     }
@@ -433,7 +437,13 @@ impl LockedVault {
     /// The duress passphrase opened the decoy: destroy the real keyring slot, replace the
     /// database and objects by an empty vault, and open that with the decoy's keys. Done
     /// once; later unlocks with the duress passphrase find the decoy's own vault and open it.
-    pub(super) fn duress_unlock(self, decoy: Keyring, file: &[u8], slot: usize) -> Result<Vault> {
+    pub(super) fn duress_unlock(
+        self,
+        decoy: Keyring,
+        file: &[u8],
+        slot: usize,
+        pass: &Passphrase,
+    ) -> Result<Vault> {
         let LockedVault { paths, store } = self;
         let decoys_own = crate::audit::load(&store, &decoy.audit_key, 0)
             .ok()
@@ -443,18 +453,20 @@ impl LockedVault {
             return Vault::assemble(paths, store, decoy, slot);
         }
         drop(store);
-        duress_takeover(paths, decoy, file, slot)
+        duress_takeover(paths, decoy, file, slot, pass)
     }
 }
 
 /// What a duress passphrase does to a vault the decoy does not own yet: the real keyring
 /// slot is destroyed, the database, journal and objects are replaced by an empty store, and
-/// the decoy opens it.
+/// the decoy opens it. `pass` is the duress passphrase: the decoy's `vault-created` says
+/// whether it is weak, as an ordinary vault's would.
 pub(super) fn duress_takeover(
     paths: VaultPaths,
     decoy: Keyring,
     file: &[u8],
     slot: usize,
+    pass: &Passphrase,
 ) -> Result<Vault> {
     let only = keyring::only_decoy(file, slot)?;
     replace_keyring(&paths.keyring, &only, || Ok(()))?;
@@ -463,6 +475,6 @@ pub(super) fn duress_takeover(
     Store::replace_with_empty(&paths.root, &decoy.vault_id)?;
     let store = Store::open(&paths.root)?;
     let vault = Vault::assemble(paths, store, decoy, slot)?;
-    vault.log_created()?;
+    vault.log_created(pass)?;
     Ok(vault)
 }

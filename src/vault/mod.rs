@@ -149,7 +149,7 @@ impl LockedVault {
         let vault = Vault::assemble(paths, store, keyring, slot)?;
         // The log's first event, before the keyring exists: a vault without a keyring is an
         // interrupted init, so no usable vault ever lacks it.
-        vault.log_created()?;
+        vault.log_created(pass)?;
         crate::durable::write_atomic(&keyring_path, &sealed)?;
         Ok(vault)
     }
@@ -213,7 +213,7 @@ impl LockedVault {
             return Err(Error::KeyringMismatch(self.paths.keyring.clone()));
         }
         if opened.keyring.duress {
-            return self.duress_unlock(opened.keyring, &bytes, opened.slot);
+            return self.duress_unlock(opened.keyring, &bytes, opened.slot, pass);
         }
         let mut vault = Vault::assemble(self.paths, self.store, opened.keyring, opened.slot)?;
         if vault.store.erase_pending()? == Some(crate::store::ERASE_ALL) {
@@ -297,18 +297,15 @@ impl Vault {
         self.store.apply(ops, &self.keyring.catalog_key)
     }
 
-    /// Logs the vault's first event, `vault-created`.
-    fn log_created(&self) -> Result<()> {
+    /// Logs the vault's first event, `vault-created`, for a vault that opens with `pass`.
+    fn log_created(&self, pass: &Passphrase) -> Result<()> {
+        let mut details = serde_json::json!({
+            "vault": hex::encode(self.keyring.vault_id),
+            "collector": self.keyring.collector,
+        });
+        weak_passphrase_detail(&mut details, pass);
         let mut log = self.log();
-        log.append(
-            crate::audit::kind::VAULT_CREATED,
-            None,
-            serde_json::json!({
-                "vault": hex::encode(self.keyring.vault_id),
-                "collector": self.keyring.collector,
-            }),
-            None,
-        )?;
+        log.append(crate::audit::kind::VAULT_CREATED, None, details, None)?;
         log.commit()
     }
 
@@ -423,5 +420,14 @@ impl Vault {
     /// Number of records held.
     pub fn count(&self) -> usize {
         self.store.records.len()
+    }
+}
+
+/// Adds `"weak_passphrase": true` to an event's details when `pass` is estimated weak
+/// (FORMAT.md 14.2): the command line accepts one only when told to, and the custody log
+/// keeps that fact, without the passphrase or its estimate.
+pub(crate) fn weak_passphrase_detail(details: &mut serde_json::Value, pass: &Passphrase) {
+    if crate::passphrase::estimate(pass).is_weak() {
+        details["weak_passphrase"] = serde_json::Value::Bool(true);
     }
 }

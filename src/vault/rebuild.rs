@@ -32,7 +32,7 @@ pub fn rebuild(paths: VaultPaths, pass: &Passphrase) -> Result<(Vault, RebuildRe
     if k.duress && journal_vault != Some(k.vault_id) {
         // Another process using the vault would see its files moved away: refuse first.
         drop(store::lock(&paths.root)?);
-        let decoy = lifecycle::duress_takeover(paths.clone(), k, &bytes, opened.slot)?;
+        let decoy = lifecycle::duress_takeover(paths.clone(), k, &bytes, opened.slot, pass)?;
         let (k, slot) = (decoy.keyring.duplicate()?, decoy.slot);
         drop(decoy);
         return rebuild_with(paths, k, slot);

@@ -129,7 +129,7 @@ fn a_half_destroyed_keyring_copy_is_never_copied_over_the_keyring() {
     // open copied over the keyring: then no passphrase opened the vault.
     let env = Env::new();
     let id = sample(&env);
-    let o = passwd(&env, "the new one", None);
+    let o = passwd(&env, "the new one at last", None);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let keyring = fs::read(env.vault.join("keyring")).unwrap();
     for damaged in [vec![0u8; keyring.len()], {
@@ -141,7 +141,7 @@ fn a_half_destroyed_keyring_copy_is_never_copied_over_the_keyring() {
         // A leftover of an interrupted destruction under its temporary name, too.
         fs::write(env.vault.join(".keyring.new.tmp-0123456789ab"), &damaged).unwrap();
         assert!(
-            opens(&env, "the new one"),
+            opens(&env, "the new one at last"),
             "the keyring was replaced by a damaged copy"
         );
         assert_eq!(fs::read(env.vault.join("keyring")).unwrap(), keyring);
@@ -151,7 +151,11 @@ fn a_half_destroyed_keyring_copy_is_never_copied_over_the_keyring() {
             keyring_leftovers(&env)
         );
     }
-    let got = with_pass(&env, "the new one", &["get", &id, "testimony", "-o", "-"]);
+    let got = with_pass(
+        &env,
+        "the new one at last",
+        &["get", &id, "testimony", "-o", "-"],
+    );
     assert_eq!(got.stdout, b"testimony kept through every change");
 }
 
@@ -169,13 +173,16 @@ fn a_crash_at_any_step_of_passwd_leaves_the_old_or_the_new_passphrase_working() 
     for (point, expect) in cases {
         let env = Env::new();
         let id = sample(&env);
-        let o = passwd(&env, "the new one", Some(point));
+        let o = passwd(&env, "the new one at last", Some(point));
         if point == "no-such-point" {
             assert!(o.status.success());
         } else {
             assert!(!o.status.success(), "{point}: the process was not killed");
         }
-        let (old_ok, new_ok) = (opens(&env, crate::util::PASS), opens(&env, "the new one"));
+        let (old_ok, new_ok) = (
+            opens(&env, crate::util::PASS),
+            opens(&env, "the new one at last"),
+        );
         assert!(old_ok || new_ok, "{point}: neither passphrase opens");
         assert!(
             keyring_leftovers(&env).is_empty(),
@@ -188,7 +195,7 @@ fn a_crash_at_any_step_of_passwd_leaves_the_old_or_the_new_passphrase_working() 
             "{point}"
         );
         let pass = if new_ok {
-            "the new one"
+            "the new one at last"
         } else {
             crate::util::PASS
         };

@@ -11,6 +11,7 @@ mod errors;
 mod journal;
 mod lifecycle;
 mod markers;
+mod passphrase;
 mod readme;
 mod redact;
 mod screen;
