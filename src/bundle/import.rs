@@ -16,7 +16,7 @@ use ring::digest;
 use super::manifest::{self, reject, Manifest};
 use crate::error::{Error, Result};
 use crate::id::ObjectId;
-use crate::record::{Metadata, Part, PartKind, Provenance, RecordBody};
+use crate::record::{Part, PartKind, Provenance, RecordBody};
 use crate::vault::add::{Arrival, SealedPart, INLINE_BUDGET};
 use crate::vault::Vault;
 use crate::RecordId;
@@ -394,16 +394,7 @@ impl Vault {
                 }
                 parts.push(s.part.clone());
             }
-            let meta = Metadata {
-                title: r.title.clone(),
-                tags: r.tags.clone(),
-                witness: r.witness.clone(),
-                language: r.language.clone(),
-                place: r.place.clone(),
-                date: r.date.clone(),
-                interviewer: r.interviewer.clone(),
-                note: r.note.clone(),
-            };
+            let meta = r.metadata();
             meta.validate()
                 .map_err(|e| reject(format!("record {}: {e}", r.id)))?;
             let created = r

@@ -7,6 +7,7 @@ mod bundles;
 mod collector;
 mod custody;
 mod errors;
+mod forged;
 mod journal;
 mod lifecycle;
 mod markers;
