@@ -36,7 +36,9 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
 /// Whether `s` is exactly `bytes` bytes as lower-case hex (the only form ids and hashes
 /// take on disk and in bundles).
 pub fn is_canonical_hex(s: &str, bytes: usize) -> bool {
-    s.len() == bytes * 2 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == bytes * 2
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 macro_rules! id_impl {

@@ -10,6 +10,7 @@ use ring::hmac;
 
 pub mod export;
 pub mod import;
+pub(crate) mod imported;
 pub mod manifest;
 pub mod redact;
 pub mod transfer;
@@ -140,10 +141,7 @@ pub(crate) fn check_incoming_chain(
         .map_err(|b| manifest::reject(format!("record {short}: {b}")))?;
     for (i, (entry, ev)) in chain.iter().zip(&events).enumerate() {
         canonical_event(&entry.event, ev).map_err(|why| {
-            manifest::reject(format!(
-                "record {short}: custody event {} {why}",
-                i + 1
-            ))
+            manifest::reject(format!("record {short}: custody event {} {why}", i + 1))
         })?;
     }
     let last = events.last().expect("a verified chain is not empty");
@@ -200,7 +198,10 @@ fn canonical_event(text: &str, ev: &crate::audit::Event) -> std::result::Result<
         return Err("is not in the exact form Amanat writes (a field added, missing, reordered or re-spelled)".into());
     }
     let Some(keys) = chain_details(&ev.kind) else {
-        return Err(format!("is of a kind no record's chain holds ({:?})", ev.kind));
+        return Err(format!(
+            "is of a kind no record's chain holds ({:?})",
+            ev.kind
+        ));
     };
     let details = ev.details.as_object().ok_or("has no details")?;
     if details.len() != keys.len() || keys.iter().any(|k| !details.contains_key(*k)) {
@@ -217,7 +218,10 @@ fn canonical_event(text: &str, ev: &crate::audit::Event) -> std::result::Result<
             .record_prev
             .as_deref()
             .is_some_and(|h| !is_canonical_hex(h, 32))
-        || ev.private.as_deref().is_some_and(|h| !is_canonical_hex(h, 32))
+        || ev
+            .private
+            .as_deref()
+            .is_some_and(|h| !is_canonical_hex(h, 32))
     {
         return Err("names a hash that is not 64 lower-case hex digits".into());
     }
@@ -230,10 +234,11 @@ fn canonical_event(text: &str, ev: &crate::audit::Event) -> std::result::Result<
     }
     for k in ["as", "bundle"] {
         if let Some(v) = details.get(k) {
-            if !v.as_str().is_some_and(|s| is_canonical_hex(s, crate::id::ID_LEN)) {
-                return Err(format!(
-                    "has a {k:?} that is not 32 lower-case hex digits"
-                ));
+            if !v
+                .as_str()
+                .is_some_and(|s| is_canonical_hex(s, crate::id::ID_LEN))
+            {
+                return Err(format!("has a {k:?} that is not 32 lower-case hex digits"));
             }
         }
     }

@@ -34,6 +34,9 @@ pub fn sha(b: &[u8]) -> String {
 /// A part in a forged bundle: (kind, name, bytes).
 pub type PartIn<'a> = (&'a str, &'a str, &'a [u8]);
 
+/// A record's manifest object and the files it refers to.
+pub type Forged = (Value, Vec<(String, Vec<u8>)>);
+
 /// A forged bundle before sealing: manifest records and the files they refer to.
 pub struct Draft {
     pub bundle_id: String,
@@ -144,13 +147,7 @@ impl Mallory {
     }
 
     /// A well-formed record: its manifest object and its files (parts and record.json).
-    pub fn record(
-        &self,
-        id: &str,
-        bundle: &str,
-        title: &str,
-        parts: &[PartIn<'_>],
-    ) -> (Value, Vec<(String, Vec<u8>)>) {
+    pub fn record(&self, id: &str, bundle: &str, title: &str, parts: &[PartIn<'_>]) -> Forged {
         let origin = hex_id();
         let added = self.added(&origin, parts);
         let exported = self.exported(&origin, &added, id, bundle);
@@ -164,7 +161,7 @@ impl Mallory {
         title: &str,
         parts: &[PartIn<'_>],
         chain: Vec<Value>,
-    ) -> (Value, Vec<(String, Vec<u8>)>) {
+    ) -> Forged {
         let mut files = Vec::new();
         let ps: Vec<Value> = parts
             .iter()
@@ -191,7 +188,7 @@ impl Mallory {
     }
 
     /// A partner bundle of these records.
-    pub fn draft(&self, bundle_id: &str, recs: Vec<(Value, Vec<(String, Vec<u8>)>)>) -> Draft {
+    pub fn draft(&self, bundle_id: &str, recs: Vec<Forged>) -> Draft {
         let mut d = Draft {
             bundle_id: bundle_id.to_owned(),
             kind: "partner",
@@ -220,7 +217,8 @@ impl Mallory {
             .iter()
             .map(|(p, b)| format!("{}  {}\n", sha(b), p))
             .collect();
-        let mut entries = vec![json!({"path": "SHA256SUMS", "size": sums.len(), "sha256": sha(sums.as_bytes())})];
+        let mut entries =
+            vec![json!({"path": "SHA256SUMS", "size": sums.len(), "sha256": sha(sums.as_bytes())})];
         entries.extend(
             d.files
                 .iter()
@@ -424,14 +422,27 @@ fn ids_in_a_forged_manifest_must_be_canonical() {
     d2.files = d
         .files
         .iter()
-        .map(|(path, b)| (path.replace(&format!("records/{id}/parts"), &format!("records/{}/parts", id.to_uppercase())), b.clone()))
+        .map(|(path, b)| {
+            (
+                path.replace(
+                    &format!("records/{id}/parts"),
+                    &format!("records/{}/parts", id.to_uppercase()),
+                ),
+                b.clone(),
+            )
+        })
         .collect();
     r.refuses(
         &r.seal(&d2, |v| v["records"][0]["parts"][0]["path"] = json!(up)),
         "path",
     );
     // Ids that are not hex, or not 32 digits.
-    for bad in ["z".repeat(32), "0".repeat(31), "0".repeat(34), format!(" {}", &id[1..])] {
+    for bad in [
+        "z".repeat(32),
+        "0".repeat(31),
+        "0".repeat(34),
+        format!(" {}", &id[1..]),
+    ] {
         let d = m.draft(&bundle, vec![m.record(&bad, &bundle, "not hex", &[])]);
         r.refuses(&r.seal(&d, |_| {}), "records[0].id");
     }
@@ -460,15 +471,22 @@ fn forged_custody_chains_are_refused_and_leave_the_log_verifying() {
     let origin = hex_id();
     let added = m.added(&origin, p);
     let chain = |events: &[&str]| -> Vec<Value> { events.iter().map(|e| m.entry(e)).collect() };
-    let one = |chain: Vec<Value>| m.draft(&bundle, vec![m.record_with_chain(&id, "forged", p, chain)]);
+    let one =
+        |chain: Vec<Value>| m.draft(&bundle, vec![m.record_with_chain(&id, "forged", p, chain)]);
 
     // Events naming another record midway.
     let other = hex_id();
     let exported = m.exported(&other, &added, &id, &bundle);
-    r.refuses(&r.seal(&one(chain(&[&added, &exported])), |_| {}), "another record");
+    r.refuses(
+        &r.seal(&one(chain(&[&added, &exported])), |_| {}),
+        "another record",
+    );
     // The export names a record of the receiver's own vault as the bundled record.
     let exported = m.exported(&origin, &added, &r.existing, &bundle);
-    r.refuses(&r.seal(&one(chain(&[&added, &exported])), |_| {}), "does not end with");
+    r.refuses(
+        &r.seal(&one(chain(&[&added, &exported])), |_| {}),
+        "does not end with",
+    );
 
     // A chain that loops back to its first event, and one that forks.
     let exported = m.exported(&origin, &added, &id, &bundle);
@@ -494,7 +512,10 @@ fn forged_custody_chains_are_refused_and_leave_the_log_verifying() {
     );
     let exp_after_read = m.exported(&origin, &read2, &id, &bundle);
     r.refuses(
-        &r.seal(&one(chain(&[&added, &again, &read2, &exp_after_read])), |_| {}),
+        &r.seal(
+            &one(chain(&[&added, &again, &read2, &exp_after_read])),
+            |_| {},
+        ),
         "custody",
     );
 
@@ -508,23 +529,40 @@ fn forged_custody_chains_are_refused_and_leave_the_log_verifying() {
         json!({"from": "SHA256:bogus", "bundle": bundle, "parts": []}),
     );
     let exp2 = m.exported(&mid, &imp, &id, &bundle);
-    r.refuses(&r.seal(&one(chain(&[&added, &exp1, &imp, &exp2])), |_| {}), "custody");
+    r.refuses(
+        &r.seal(&one(chain(&[&added, &exp1, &imp, &exp2])), |_| {}),
+        "custody",
+    );
 
     // An event of a kind no Amanat writes, and kinds that are not about records.
-    for k in ["record-teleported", "vault-created", "record-removed", "bundle-imported"] {
+    for k in [
+        "record-teleported",
+        "vault-created",
+        "record-removed",
+        "bundle-imported",
+    ] {
         let odd = m.event_text(k, Some(&origin), Some(&sha(added.as_bytes())), json!({}));
         let exported = m.exported(&origin, &odd, &id, &bundle);
-        r.refuses(&r.seal(&one(chain(&[&added, &odd, &exported])), |_| {}), "custody");
+        r.refuses(
+            &r.seal(&one(chain(&[&added, &odd, &exported])), |_| {}),
+            "custody",
+        );
     }
 
     // Extra and missing fields, at the top and in the details.
     let exported = m.exported(&origin, &added, &id, &bundle);
     let extra_top = added.replacen("\"private\":null", "\"private\":null,\"evil\":1", 1);
     let exp_x = m.exported(&origin, &extra_top, &id, &bundle);
-    r.refuses(&r.seal(&one(chain(&[&extra_top, &exp_x])), |_| {}), "custody");
+    r.refuses(
+        &r.seal(&one(chain(&[&extra_top, &exp_x])), |_| {}),
+        "custody",
+    );
     let missing_top = added.replacen(",\"record_prev\":null", "", 1);
     let exp_m = m.exported(&origin, &missing_top, &id, &bundle);
-    r.refuses(&r.seal(&one(chain(&[&missing_top, &exp_m])), |_| {}), "custody");
+    r.refuses(
+        &r.seal(&one(chain(&[&missing_top, &exp_m])), |_| {}),
+        "custody",
+    );
     let spaced = added.replacen("\"kind\":", "\"kind\": ", 1);
     let exp_s = m.exported(&origin, &spaced, &id, &bundle);
     r.refuses(&r.seal(&one(chain(&[&spaced, &exp_s])), |_| {}), "custody");
@@ -534,10 +572,16 @@ fn forged_custody_chains_are_refused_and_leave_the_log_verifying() {
         Some(&sha(added.as_bytes())),
         json!({"as": id, "bundle": bundle, "to": [], "witness_name": "leaked"}),
     );
-    r.refuses(&r.seal(&one(chain(&[&added, &extra_detail])), |_| {}), "custody");
+    r.refuses(
+        &r.seal(&one(chain(&[&added, &extra_detail])), |_| {}),
+        "custody",
+    );
     let no_parts = m.event_text("record-added", Some(&origin), None, json!({"via": "add"}));
     let exp_np = m.exported(&origin, &no_parts, &id, &bundle);
-    r.refuses(&r.seal(&one(chain(&[&no_parts, &exp_np])), |_| {}), "custody");
+    r.refuses(
+        &r.seal(&one(chain(&[&no_parts, &exp_np])), |_| {}),
+        "custody",
+    );
     let no_to = m.event_text(
         "record-exported",
         Some(&origin),
@@ -562,13 +606,19 @@ fn forged_records_of_every_shape_leave_the_vault_intact() {
     let out = r.takes(&r.seal(&d, |_| {}));
     assert!(out.contains("[already here]"), "{out}");
     let show = r.env.ok(&["show", &r.existing]);
-    assert!(show.contains("zebracrossing") && !show.contains("impostor"), "{show}");
+    assert!(
+        show.contains("zebracrossing") && !show.contains("impostor"),
+        "{show}"
+    );
 
     // A part whose path is in another record's directory.
     let (a, b) = (hex_id(), hex_id());
     let d = m.draft(
         &bundle,
-        vec![m.record(&a, &bundle, "a", p), m.record(&b, &bundle, "b", &[])],
+        vec![
+            m.record(&a, &bundle, "a", p),
+            m.record(&b, &bundle, "b", &[]),
+        ],
     );
     let stolen = format!("records/{b}/parts/t.txt");
     let mut d2 = m.draft(&bundle, vec![]);
@@ -576,7 +626,12 @@ fn forged_records_of_every_shape_leave_the_vault_intact() {
     d2.files = d
         .files
         .iter()
-        .map(|(path, x)| (path.replace(&format!("records/{a}/parts"), &format!("records/{b}/parts")), x.clone()))
+        .map(|(path, x)| {
+            (
+                path.replace(&format!("records/{a}/parts"), &format!("records/{b}/parts")),
+                x.clone(),
+            )
+        })
         .collect();
     r.refuses(
         &r.seal(&d2, |v| v["records"][0]["parts"][0]["path"] = json!(stolen)),
@@ -599,11 +654,17 @@ fn forged_records_of_every_shape_leave_the_vault_intact() {
     let id = hex_id();
     let d = m.draft(&bundle, vec![m.record(&id, &bundle, "too many tags", p)]);
     let tags: Vec<String> = (0..200_000).map(|i| format!("tag{i}")).collect();
-    r.refuses(&r.seal(&d, |v| v["records"][0]["tags"] = json!(tags)), "metadata");
+    r.refuses(
+        &r.seal(&d, |v| v["records"][0]["tags"] = json!(tags)),
+        "metadata",
+    );
 
     // A record with no parts at all.
     let id = hex_id();
-    let d = m.draft(&bundle, vec![m.record(&id, &bundle, "no parts kumquat", &[])]);
+    let d = m.draft(
+        &bundle,
+        vec![m.record(&id, &bundle, "no parts kumquat", &[])],
+    );
     r.takes(&r.seal(&d, |_| {}));
     assert!(r.env.ok(&["search", "kumquat"]).contains(&id[..10]));
 
@@ -634,4 +695,95 @@ fn forged_records_of_every_shape_leave_the_vault_intact() {
     let b4 = hex_id();
     let d = m.draft(&b4, vec![m.record(&id, &b4, "second coming", p)]);
     r.takes(&r.seal(&d, |_| {}));
+}
+
+#[test]
+fn a_transfer_body_must_be_the_record_its_manifest_names() {
+    let r = Receiver::new();
+    let m = &r.mallory;
+    // A collector sealing to the receiver (and to a key the test holds, to take its bundle
+    // apart with the age command-line tool).
+    let keydir = r.env.root().join("testkey");
+    let (test_r, _) = outside_keys(&keydir);
+    let collector = Env::bare();
+    collector.ok(&[
+        "init",
+        "--kdf-work-factor",
+        "10",
+        "--collector",
+        "--recipient",
+        &r.recipient,
+        "--recipient",
+        &test_r,
+    ]);
+    let t = collector.input("t.txt", "Collected in the field: the well was poisoned.");
+    let blob = collector.input("scan.bin", vec![3u8; 100_000]);
+    collector.add(&[
+        "--title",
+        "collected",
+        "--testimony",
+        t.to_str().unwrap(),
+        blob.to_str().unwrap(),
+    ]);
+    let cb = collector.out("c.amanat");
+    collector.ok(&["export", "--all", "-o", cb.to_str().unwrap()]);
+    let o = Command::new("age")
+        .arg("-d")
+        .arg("-i")
+        .arg(keydir.join("key.txt"))
+        .arg(&cb)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let mut files = std::collections::BTreeMap::new();
+    let mut a = tar::Archive::new(&o.stdout[..]);
+    for e in a.entries().unwrap() {
+        let mut e = e.unwrap();
+        let p = e.path().unwrap().to_string_lossy().into_owned();
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut e, &mut v).unwrap();
+        files.insert(p, v);
+    }
+    let cm: Value = serde_json::from_slice(&files["MANIFEST.json"]).unwrap();
+    let t0 = &cm["transfer"][0];
+    let real = t0["id"].as_str().unwrap().to_owned();
+    let added: Value = serde_json::from_str(t0["custody"][0]["event"].as_str().unwrap()).unwrap();
+    assert_eq!(added["kind"], "record-added");
+
+    // Mallory re-sends the collector's sealed record under `id`, with its own chain.
+    let forge = |id: &str| {
+        let bundle = hex_id();
+        let origin = hex_id();
+        let add = m.event_text(
+            "record-added",
+            Some(&origin),
+            None,
+            added["details"].clone(),
+        );
+        let exp = m.exported(&origin, &add, id, &bundle);
+        let mut d = m.draft(&bundle, vec![]);
+        d.kind = "transfer";
+        let body = format!("records/{id}/record.age");
+        d.files.push((
+            body.clone(),
+            files[&format!("records/{real}/record.age")].clone(),
+        ));
+        let mut objects = vec![];
+        for o in t0["objects"].as_array().unwrap() {
+            let o = o.as_str().unwrap();
+            let renamed = o.replace(&real, id);
+            d.files.push((renamed.clone(), files[o].clone()));
+            objects.push(renamed);
+        }
+        d.transfer.push(json!({
+            "id": id, "collected": t0["collected"], "body": body, "objects": objects,
+            "custody": [m.entry(&add), m.entry(&exp)],
+        }));
+        r.seal(&d, |_| {})
+    };
+    r.refuses(&forge(&hex_id()), "does not decode");
+    r.refuses(&forge(&real.to_uppercase()), "transfer[0].id");
+    // The same record under its own id goes in.
+    r.takes(&forge(&real));
+    assert!(r.env.ok(&["search", "poisoned"]).contains(&real[..10]));
 }
