@@ -659,6 +659,25 @@ fn forged_records_of_every_shape_leave_the_vault_intact() {
         "metadata",
     );
 
+    // Two testimonies in one record, and a part whose name is the other's in capitals.
+    let id = hex_id();
+    let two: &[PartIn<'_>] = &[
+        ("testimony", "t.txt", TXT),
+        ("testimony", "T.TXT", b"A second account: quagmire."),
+    ];
+    let d = m.draft(
+        &bundle,
+        vec![m.record(&id, &bundle, "two testimonies", two)],
+    );
+    let o = r.env.run(&[
+        "import",
+        r.seal(&d, |_| {}).to_str().unwrap(),
+        "--from",
+        "Mallory",
+    ]);
+    assert!(matches!(o.status.code(), Some(0) | Some(1)), "{o:?}");
+    r.intact();
+
     // A record with no parts at all.
     let id = hex_id();
     let d = m.draft(
