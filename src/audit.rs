@@ -910,6 +910,8 @@ fn verify_chain_of_log(
     let mut last = GENESIS;
     let mut signer: Option<String> = None;
     let mut record_heads: HashMap<String, [u8; 32]> = HashMap::new();
+    // Record id → (seq, record_prev) of its newest import with no local head before it.
+    let mut first_imports: HashMap<String, (u64, Option<String>)> = HashMap::new();
     let fail = |seq: u64, why: String, events: u64| {
         Ok(LogVerification {
             events,
@@ -1010,15 +1012,14 @@ fn verify_chain_of_log(
             let want = match record_heads.get(r) {
                 Some(h) => Some(*h),
                 None if ev.kind == kind::RECORD_IMPORTED => {
-                    match RecordId::from_hex(r).map(|id| record_state(store, key, &id)) {
-                        Some(Ok(Some(st))) => st.foreign.last().map(CustodyEntry::hash),
-                        // The record was removed since, or its state is damaged (check
-                        // reports that record): the link cannot be checked here.
-                        _ => ev
-                            .record_prev
-                            .as_deref()
-                            .and_then(|h| hex::decode(h).ok().and_then(|v| v.try_into().ok())),
-                    }
+                    // The chain it links to is in the record's custody state, which is the
+                    // state of the record's *last* import: the same id may have been
+                    // removed and imported again since, with another chain. Checked after
+                    // the whole log, against the last import of each id.
+                    first_imports.insert(r.clone(), (seq, ev.record_prev.clone()));
+                    ev.record_prev
+                        .as_deref()
+                        .and_then(|h| hex::decode(h).ok().and_then(|v| v.try_into().ok()))
                 }
                 None => None,
             };
@@ -1047,6 +1048,30 @@ fn verify_chain_of_log(
     }
     if expected_seq == 0 {
         return fail(0, "is missing: the log is empty".into(), 0);
+    }
+    // Each record's last arrival by import links to the chain it arrived with. (An earlier
+    // import of an id removed since is checked by nothing: its chain left with it.)
+    let mut broken_import: Option<u64> = None;
+    for (r, (seq, record_prev)) in &first_imports {
+        let Some(id) = RecordId::from_hex(r) else {
+            continue;
+        };
+        // Removed since, or a damaged state (check reports that record): nothing to
+        // check against.
+        let Ok(Some(st)) = record_state(store, key, &id) else {
+            continue;
+        };
+        let want = st.foreign.last().map(|e| hex::encode(e.hash()));
+        if record_prev.as_deref() != want.as_deref() {
+            broken_import = Some(broken_import.map_or(*seq, |b| b.min(*seq)));
+        }
+    }
+    if let Some(seq) = broken_import {
+        return fail(
+            seq,
+            "does not follow the chain of custody its record arrived with".into(),
+            expected_seq,
+        );
     }
     let head = store
         .meta

@@ -93,6 +93,13 @@ pub enum Error {
     /// This device holds no key that opens the requested content.
     #[error("{0}")]
     CannotOpen(String),
+    /// A bundle imported before holds records that were removed here since.
+    #[error("bundle {bundle} was imported here on {date} and {} of its records were removed since: {}", ids.len(), ids.join(", "))]
+    RemovedSince {
+        bundle: String,
+        date: String,
+        ids: Vec<String>,
+    },
     /// Any other I/O failure.
     #[error("{context}: {source}")]
     Io {
@@ -131,6 +138,7 @@ impl Error {
             Error::BundleRejected(_) => "do not trust this file; ask the sender to send it again; nothing was imported",
             Error::UnknownSigner(_) => "compare the fingerprint with the sender over another channel, then add them with `amanat contact add NAME --signing-key 'ssh-ed25519 …'` or pass --trust-signer",
             Error::CannotOpen(_) => "open it on a device that holds the right key (headquarters or the identity custodian)",
+            Error::RemovedSince { .. } => "nothing was imported; to bring them back, import it again with --restore-removed",
             Error::Io { .. } => "check permissions and free space, then try again",
         }
     }

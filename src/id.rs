@@ -33,6 +33,14 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
     b
 }
 
+/// Whether `s` is exactly `bytes` bytes as lower-case hex (the only form ids and hashes
+/// take on disk and in bundles).
+pub fn is_canonical_hex(s: &str, bytes: usize) -> bool {
+    s.len() == bytes * 2
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 macro_rules! id_impl {
     ($t:ident) => {
         impl $t {
@@ -44,8 +52,13 @@ macro_rules! id_impl {
             pub fn to_hex(&self) -> String {
                 hex::encode(self.0)
             }
-            /// Parses exactly 32 hex digits.
+            /// Parses the canonical form only: exactly 32 lower-case hex digits. Two
+            /// spellings of one id (`ab…` and `AB…`) would be equal as bytes and different
+            /// as strings; everything that compares ids as text relies on there being one.
             pub fn from_hex(s: &str) -> Option<Self> {
+                if !is_canonical_hex(s, ID_LEN) {
+                    return None;
+                }
                 let v = hex::decode(s).ok()?;
                 Some($t(v.try_into().ok()?))
             }
@@ -133,6 +146,25 @@ mod tests {
         assert!(IdPrefix::parse("xyz").is_none());
         assert!(IdPrefix::parse("").is_none());
         assert!(IdPrefix::parse(&"a".repeat(33)).is_none());
+    }
+
+    #[test]
+    fn only_the_canonical_spelling_parses() {
+        let id = "abcdef0123456789abcdef0123456789";
+        assert!(RecordId::from_hex(id).is_some());
+        for bad in [
+            id.to_uppercase(),
+            "Abcdef0123456789abcdef0123456789".into(),
+            id[1..].to_string(),
+            format!("{id}0"),
+            format!(" {}", &id[1..]),
+            "+bcdef0123456789abcdef0123456789".into(),
+        ] {
+            assert!(RecordId::from_hex(&bad).is_none(), "{bad}");
+            assert!(ObjectId::from_hex(&bad).is_none(), "{bad}");
+        }
+        assert!(is_canonical_hex(&"0f".repeat(32), 32));
+        assert!(!is_canonical_hex(&"0F".repeat(32), 32));
     }
 
     #[test]

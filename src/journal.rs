@@ -59,11 +59,13 @@ pub enum TreeId {
     /// Not journaled: pending marks only matter to the sweep of the database they are in.
     Pending = 8,
     Index = 9,
+    /// Bundles imported, by keyed hash of their id (FORMAT.md, "Imported bundles").
+    Imported = 10,
 }
 
 impl TreeId {
     /// Every journaled tree, in the order snapshots write them.
-    pub const JOURNALED: [TreeId; 8] = [
+    pub const JOURNALED: [TreeId; 9] = [
         TreeId::Meta,
         TreeId::Contacts,
         TreeId::Records,
@@ -72,6 +74,7 @@ impl TreeId {
         TreeId::Audit,
         TreeId::Custody,
         TreeId::Index,
+        TreeId::Imported,
     ];
 
     fn from_u8(b: u8) -> Option<TreeId> {
@@ -84,6 +87,7 @@ impl TreeId {
             6 => TreeId::Audit,
             7 => TreeId::Custody,
             9 => TreeId::Index,
+            10 => TreeId::Imported,
             _ => return None,
         })
     }

@@ -58,6 +58,8 @@ pub struct Store {
     pub audit: sled::Tree,
     /// Record id → sealed custody state of the record.
     pub custody: sled::Tree,
+    /// Keyed hash of an imported bundle's id → what a re-import of it must know (sealed).
+    pub imported: sled::Tree,
     /// A sealed copy of the audit log's head, written to `<vault>/head` at the next sync.
     head_copy: std::sync::Mutex<Option<Vec<u8>>>,
     /// The journal, once the vault is unlocked (FORMAT.md, "Journal").
@@ -132,6 +134,9 @@ fn destroy_tree(dir: &Path) -> Result<()> {
     }
 }
 
+/// How many trees there are (the highest `TreeId`).
+const TREES: usize = TreeId::Imported as usize;
+
 fn tree_index(t: TreeId) -> usize {
     t as usize - 1
 }
@@ -148,6 +153,7 @@ fn tree_name(t: TreeId) -> &'static str {
         TreeId::Custody => "custody",
         TreeId::Pending => "pending",
         TreeId::Index => "index",
+        TreeId::Imported => "imported",
     }
 }
 
@@ -425,6 +431,7 @@ impl Store {
             contacts: db.open_tree(tree_name(TreeId::Contacts))?,
             audit: db.open_tree(tree_name(TreeId::Audit))?,
             custody: db.open_tree(tree_name(TreeId::Custody))?,
+            imported: db.open_tree(tree_name(TreeId::Imported))?,
             head_copy: std::sync::Mutex::new(None),
             journal: std::sync::Mutex::new(JournalSlot::Rewrite(None)),
             _lock: lock,
@@ -513,8 +520,8 @@ impl Store {
         crate::vault::lifecycle::crash_point("journal-appended");
         // Only the trees the writes touch (and `meta`) take part: each costs sled a lock and
         // an overlay.
-        let mut slot_of = [usize::MAX; 9];
-        let mut trees: Vec<&sled::Tree> = Vec::with_capacity(9);
+        let mut slot_of = [usize::MAX; TREES];
+        let mut trees: Vec<&sled::Tree> = Vec::with_capacity(TREES);
         for t in ops.0.iter().map(|o| o.tree).chain([TreeId::Meta]) {
             let i = tree_index(t);
             if slot_of[i] == usize::MAX {
@@ -745,6 +752,7 @@ impl Store {
             TreeId::Custody => &self.custody,
             TreeId::Pending => &self.pending,
             TreeId::Index => &self.index,
+            TreeId::Imported => &self.imported,
         }
     }
 

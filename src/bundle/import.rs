@@ -16,7 +16,7 @@ use ring::digest;
 use super::manifest::{self, reject, Manifest};
 use crate::error::{Error, Result};
 use crate::id::ObjectId;
-use crate::record::{Metadata, Part, PartKind, Provenance, RecordBody};
+use crate::record::{Part, PartKind, Provenance, RecordBody};
 use crate::vault::add::{Arrival, SealedPart, INLINE_BUDGET};
 use crate::vault::Vault;
 use crate::RecordId;
@@ -30,6 +30,8 @@ pub struct ImportOptions {
     pub trust_signer: bool,
     /// Verify only; write nothing.
     pub dry_run: bool,
+    /// Bring back records of a bundle imported before that were removed here since.
+    pub restore_removed: bool,
 }
 
 /// One record of a bundle as verify and import report it.
@@ -58,6 +60,10 @@ pub struct ImportReport {
     pub records: Vec<ImportedRecord>,
     pub added: usize,
     pub dry_run: bool,
+    /// When this vault first imported this bundle (`YYYY-MM-DD`), if it did.
+    pub already_imported: Option<String>,
+    /// Records of the bundle that were imported here before and removed since.
+    pub removed_since: Vec<String>,
 }
 
 fn damaged_stream(e: io::Error) -> Error {
@@ -248,6 +254,42 @@ impl Vault {
             let id = RecordId::from_hex(&t.id).expect("validated");
             present.push(self.store.records.contains_key(id.0)?);
         }
+        // A bundle imported before: records of it removed here since come back only when
+        // asked for (FORMAT.md, "Imported bundles").
+        let bundle_keys = self.bundle_keys(&RecordId::from_hex(&m.bundle_id).expect("validated"));
+        let remembered = self.remembered(&bundle_keys)?;
+        let bundle_ids: Vec<RecordId> = m
+            .records
+            .iter()
+            .map(|r| &r.id)
+            .chain(m.transfer.iter().map(|t| &t.id))
+            .map(|id| RecordId::from_hex(id).expect("validated"))
+            .collect();
+        let record_tags: Vec<[u8; 32]> =
+            bundle_ids.iter().map(|id| bundle_keys.record(id)).collect();
+        let removed_since: Vec<String> = match &remembered {
+            Some(r) => bundle_ids
+                .iter()
+                .zip(&record_tags)
+                .zip(&present)
+                .filter(|((_, t), p)| !**p && r.records.contains(t))
+                .map(|((id, _), _)| id.to_hex())
+                .collect(),
+            None => vec![],
+        };
+        if !removed_since.is_empty() && !opts.restore_removed && !opts.dry_run {
+            return Err(Error::RemovedSince {
+                bundle: m.bundle_id[..crate::id::SHORT_LEN].to_string(),
+                date: remembered
+                    .as_ref()
+                    .expect("removed records were remembered")
+                    .date(),
+                ids: removed_since
+                    .iter()
+                    .map(|i| i[..crate::id::SHORT_LEN].to_string())
+                    .collect(),
+            });
+        }
         let mut incoming = super::transfer::Incoming::new(&m);
 
         let mut seen: HashSet<String> = HashSet::new();
@@ -338,6 +380,8 @@ impl Vault {
             records: vec![],
             added: 0,
             dry_run: opts.dry_run,
+            already_imported: remembered.as_ref().map(|r| r.date()),
+            removed_since,
         };
         let mut batch = Vec::new();
         for (ri, t) in m.transfer.iter().enumerate() {
@@ -394,16 +438,7 @@ impl Vault {
                 }
                 parts.push(s.part.clone());
             }
-            let meta = Metadata {
-                title: r.title.clone(),
-                tags: r.tags.clone(),
-                witness: r.witness.clone(),
-                language: r.language.clone(),
-                place: r.place.clone(),
-                date: r.date.clone(),
-                interviewer: r.interviewer.clone(),
-                note: r.note.clone(),
-            };
+            let meta = r.metadata();
             meta.validate()
                 .map_err(|e| reject(format!("record {}: {e}", r.id)))?;
             let created = r
@@ -439,9 +474,35 @@ impl Vault {
             )?);
             report.added += 1;
         }
+        // What to remember of the bundle: every record id it holds (a bundle id seen again
+        // with other records adds them), when it was first imported.
+        let remember = match &remembered {
+            Some(r) => {
+                let mut r = r.clone();
+                for t in &record_tags {
+                    if !r.records.contains(t) {
+                        r.records.push(*t);
+                    }
+                }
+                (Some(&r) != remembered.as_ref()).then_some(r)
+            }
+            None => Some(super::imported::Remembered {
+                imported: now,
+                records: record_tags.clone(),
+            }),
+        };
+        if !opts.dry_run && batch.is_empty() && remember.is_none() {
+            // Imported before, every record still here: nothing to do, nothing to log.
+            objects.clear();
+            return Ok(report);
+        }
         if !opts.dry_run {
             let added = report.added;
-            self.commit_logged(batch, |log| {
+            let mut extra = crate::journal::Ops::new();
+            if let Some(r) = &remember {
+                self.remember(&bundle_keys, r, &mut extra);
+            }
+            self.commit_logged_with(batch, extra, |log| {
                 log.append(
                     crate::audit::kind::BUNDLE_IMPORTED,
                     None,

@@ -173,26 +173,36 @@ impl Manifest {
                 )))
             }
         }
+        // Every id and hash in its one canonical spelling: two spellings of one id are
+        // equal as bytes and different as strings, and the checks below compare strings.
+        canonical_id("bundle_id", &self.bundle_id)?;
+        for (i, t) in self.transfer.iter().enumerate() {
+            canonical_id(&format!("transfer[{i}].id"), &t.id)?;
+        }
+        for (i, r) in self.records.iter().enumerate() {
+            canonical_id(&format!("records[{i}].id"), &r.id)?;
+        }
         let mut seen = std::collections::HashSet::new();
-        for f in &self.files {
+        for (i, f) in self.files.iter().enumerate() {
             check_path(&f.path)?;
             if !seen.insert(f.path.as_str()) {
                 return Err(reject(format!("the manifest lists {:?} twice", f.path)));
             }
-            if f.sha256.len() != 64
-                || !f
-                    .sha256
-                    .bytes()
-                    .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
-            {
-                return Err(reject(format!("bad SHA-256 for {:?}", f.path)));
-            }
+            canonical_sha256(&format!("files[{i}].sha256"), &f.sha256)?;
         }
         let mut ids = std::collections::HashSet::new();
-        for t in &self.transfer {
-            if crate::RecordId::from_hex(&t.id).is_none() || !ids.insert(t.id.as_str()) {
-                return Err(reject(format!("bad or repeated record id {:?}", t.id)));
+        let mut check_id = |field: String, id: &str| -> Result<()> {
+            canonical_id(&field, id)?;
+            let bytes = crate::RecordId::from_hex(id).expect("canonical");
+            if !ids.insert(bytes) {
+                return Err(reject(format!(
+                    "{field} repeats record {id}: a record is listed twice"
+                )));
             }
+            Ok(())
+        };
+        for (i, t) in self.transfer.iter().enumerate() {
+            check_id(format!("transfer[{i}].id"), &t.id)?;
             if t.body != format!("records/{}/record.age", t.id) || !seen.contains(t.body.as_str()) {
                 return Err(reject(format!(
                     "record {} has no sealed body in the bundle",
@@ -209,10 +219,8 @@ impl Manifest {
                 }
             }
         }
-        for r in &self.records {
-            if crate::RecordId::from_hex(&r.id).is_none() || !ids.insert(r.id.as_str()) {
-                return Err(reject(format!("bad or repeated record id {:?}", r.id)));
-            }
+        for (i, r) in self.records.iter().enumerate() {
+            check_id(format!("records[{i}].id"), &r.id)?;
             let rj = format!("records/{}/record.json", r.id);
             if !seen.contains(rj.as_str()) {
                 return Err(reject(format!(
@@ -220,7 +228,11 @@ impl Manifest {
                 )));
             }
             let mut names = std::collections::HashSet::new();
-            for p in &r.parts {
+            for (j, p) in r.parts.iter().enumerate() {
+                canonical_sha256(&format!("records[{i}].parts[{j}].sha256"), &p.sha256)?;
+                if let Some(o) = &p.original_sha256 {
+                    canonical_sha256(&format!("records[{i}].parts[{j}].original_sha256"), o)?;
+                }
                 let entry = self
                     .files
                     .iter()
@@ -265,9 +277,66 @@ impl Manifest {
                 crate::record::parse_date(d)
                     .map_err(|_| reject(format!("record {} has a bad date", r.id)))?;
             }
+            // What the record will be stored with, checked before any file is read (and
+            // by `verify` as by `import`).
+            r.metadata()
+                .validate()
+                .map_err(|e| reject(format!("records[{i}] ({}): {e}", r.id)))?;
+            r.created
+                .parse::<jiff::Timestamp>()
+                .map_err(|_| reject(format!("records[{i}].created is not a time")))?;
         }
         Ok(())
     }
+}
+
+impl ManifestRecord {
+    /// The record's metadata as this vault will store it.
+    pub fn metadata(&self) -> crate::record::Metadata {
+        crate::record::Metadata {
+            title: self.title.clone(),
+            tags: self.tags.clone(),
+            witness: self.witness.clone(),
+            language: self.language.clone(),
+            place: self.place.clone(),
+            date: self.date.clone(),
+            interviewer: self.interviewer.clone(),
+            note: self.note.clone(),
+        }
+    }
+}
+
+/// A record or bundle id as a bundle gives it: exactly 32 lower-case hex digits.
+pub fn canonical_id(field: &str, id: &str) -> Result<()> {
+    if crate::id::is_canonical_hex(id, crate::id::ID_LEN) {
+        Ok(())
+    } else {
+        Err(reject(format!(
+            "{field} {:?} is not an id: ids are exactly 32 lower-case hex digits",
+            shorten(id)
+        )))
+    }
+}
+
+/// A SHA-256 as a bundle gives it: exactly 64 lower-case hex digits.
+pub fn canonical_sha256(field: &str, h: &str) -> Result<()> {
+    if crate::id::is_canonical_hex(h, 32) {
+        Ok(())
+    } else {
+        Err(reject(format!(
+            "{field} {:?} is not a SHA-256: hashes are exactly 64 lower-case hex digits",
+            shorten(h)
+        )))
+    }
+}
+
+/// At most 70 characters of untrusted text, for an error message.
+fn shorten(s: &str) -> String {
+    let mut out: String = s.chars().take(70).collect();
+    if out.len() < s.len() {
+        out.push('…');
+    }
+    out
 }
 
 /// A part's file name: not empty, no separators, not `.`/`..`, no control characters.

@@ -10,6 +10,7 @@ use ring::hmac;
 
 pub mod export;
 pub mod import;
+pub(crate) mod imported;
 pub mod manifest;
 pub mod redact;
 pub mod transfer;
@@ -138,6 +139,11 @@ pub(crate) fn check_incoming_chain(
     let short = &record_id[..record_id.len().min(crate::id::SHORT_LEN)];
     let events = crate::audit::verify_chain(chain)
         .map_err(|b| manifest::reject(format!("record {short}: {b}")))?;
+    for (i, (entry, ev)) in chain.iter().zip(&events).enumerate() {
+        canonical_event(&entry.event, ev).map_err(|why| {
+            manifest::reject(format!("record {short}: custody event {} {why}", i + 1))
+        })?;
+    }
     let last = events.last().expect("a verified chain is not empty");
     if last.kind != kind::RECORD_EXPORTED
         || last.detail("as") != Some(record_id)
@@ -164,6 +170,96 @@ pub(crate) fn check_incoming_chain(
         )));
     }
     Ok(events)
+}
+
+/// The details each kind of event in a record's chain carries (FORMAT.md, "Event kinds").
+/// Other kinds are about the vault, not a record, and never travel in a chain.
+fn chain_details(kind: &str) -> Option<&'static [&'static str]> {
+    use crate::audit::kind;
+    Some(match kind {
+        kind::RECORD_ADDED => &["parts", "via"],
+        kind::PART_READ => &["kind", "part"],
+        kind::RECORD_EXPORTED => &["as", "bundle", "to"],
+        kind::RECORD_IMPORTED => &["bundle", "from", "parts"],
+        kind::RECORD_RESEALED => &["new_signer"],
+        _ => return None,
+    })
+}
+
+/// An event from another vault as Amanat writes them, and nothing else (FORMAT.md, "Custody
+/// in bundles"): its text is exactly its compact serialization (no field added, missing,
+/// reordered or spelled twice), its kind is one a record's chain holds with exactly that
+/// kind's details, and every id and hash in it is in its one canonical spelling. The
+/// signature proves only who wrote an event; this is what lets the rest of the vault compare
+/// its ids and hashes as text.
+fn canonical_event(text: &str, ev: &crate::audit::Event) -> std::result::Result<(), String> {
+    use crate::id::is_canonical_hex;
+    if serde_json::to_string(ev).ok().as_deref() != Some(text) {
+        return Err("is not in the exact form Amanat writes (a field added, missing, reordered or re-spelled)".into());
+    }
+    let Some(keys) = chain_details(&ev.kind) else {
+        return Err(format!(
+            "is of a kind no record's chain holds ({:?})",
+            ev.kind
+        ));
+    };
+    let details = ev.details.as_object().ok_or("has no details")?;
+    if details.len() != keys.len() || keys.iter().any(|k| !details.contains_key(*k)) {
+        return Err(format!(
+            "does not carry exactly the details of a {} event",
+            ev.kind
+        ));
+    }
+    if ev.time.parse::<jiff::Timestamp>().is_err() {
+        return Err("has no valid time".into());
+    }
+    if !is_canonical_hex(&ev.prev, 32)
+        || ev
+            .record_prev
+            .as_deref()
+            .is_some_and(|h| !is_canonical_hex(h, 32))
+        || ev
+            .private
+            .as_deref()
+            .is_some_and(|h| !is_canonical_hex(h, 32))
+    {
+        return Err("names a hash that is not 64 lower-case hex digits".into());
+    }
+    if !ev
+        .record
+        .as_deref()
+        .is_some_and(|r| is_canonical_hex(r, crate::id::ID_LEN))
+    {
+        return Err("names its record other than by 32 lower-case hex digits".into());
+    }
+    for k in ["as", "bundle"] {
+        if let Some(v) = details.get(k) {
+            if !v
+                .as_str()
+                .is_some_and(|s| is_canonical_hex(s, crate::id::ID_LEN))
+            {
+                return Err(format!("has a {k:?} that is not 32 lower-case hex digits"));
+            }
+        }
+    }
+    if let Some(parts) = details.get("parts") {
+        let ok = parts.as_array().is_some_and(|a| {
+            a.iter().all(|p| {
+                p["sha256"]
+                    .as_str()
+                    .is_some_and(|h| is_canonical_hex(h, 32))
+            })
+        });
+        if !ok {
+            return Err("lists parts without their SHA-256 in lower-case hex".into());
+        }
+    }
+    if let Some(from) = details.get("from") {
+        if !from.as_str().is_some_and(|f| f.starts_with("SHA256:")) {
+            return Err("names its sender other than by a key fingerprint".into());
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

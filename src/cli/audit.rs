@@ -64,7 +64,7 @@ pub fn audit(v: &Vault, a: AuditArgs) -> anyhow::Result<u8> {
 fn resolve_any(v: &Vault, typed: &str) -> anyhow::Result<amanat::RecordId> {
     match v.resolve(typed) {
         Ok(id) => Ok(id),
-        Err(e) => match amanat::RecordId::from_hex(typed) {
+        Err(e) => match amanat::RecordId::from_hex(&typed.trim().to_ascii_lowercase()) {
             Some(id) => Ok(id),
             None => Err(e.into()),
         },

@@ -225,6 +225,9 @@ pub struct ImportArgs {
     /// with the sender first)
     #[arg(long, conflicts_with = "from")]
     trust_signer: bool,
+    /// Bring back records of a bundle imported before that were removed here since
+    #[arg(long)]
+    restore_removed: bool,
     /// Print JSON
     #[arg(long)]
     json: bool,
@@ -274,10 +277,18 @@ pub fn verify(v: &Vault, a: ImportArgs) -> anyhow::Result<u8> {
             from: a.from,
             trust_signer: a.trust_signer,
             dry_run: true,
+            restore_removed: a.restore_removed,
         },
     )?;
     print_report(&r, a.json)?;
     if !a.json {
+        match (&r.already_imported, r.removed_since.len()) {
+            (Some(date), 0) => eprintln!("This bundle was imported here on {date}."),
+            (Some(date), n) => eprintln!(
+                "This bundle was imported here on {date}; {n} of its records were removed since and come back only with --restore-removed."
+            ),
+            (None, _) => {}
+        }
         let new = r.records.iter().filter(|x| !x.present).count();
         eprintln!(
             "Verified: signature, every file's size and SHA-256, every record's chain of custody. Import would add {new} records."
@@ -293,9 +304,19 @@ pub fn import(v: &Vault, a: ImportArgs) -> anyhow::Result<u8> {
             from: a.from,
             trust_signer: a.trust_signer,
             dry_run: false,
+            restore_removed: a.restore_removed,
         },
     )?;
     print_report(&r, a.json)?;
+    if !a.json && r.added == 0 {
+        if let Some(date) = &r.already_imported {
+            eprintln!(
+                "Already imported on {date}, {} records; nothing to do.",
+                r.records.len()
+            );
+            return Ok(0);
+        }
+    }
     if !a.json {
         eprintln!(
             "Imported {} records; {} were already here.",

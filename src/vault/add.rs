@@ -15,7 +15,7 @@ use super::Vault;
 use crate::catalog::{self, CatalogEntry, PartSummary};
 use crate::error::{Error, Result};
 use crate::id::{ObjectId, RecordId};
-use crate::journal::TreeId;
+use crate::journal::{Ops, TreeId};
 use crate::record::{Metadata, Part, PartKind, RecordBody, Storage};
 use crate::seal::{self, StreamError};
 
@@ -425,7 +425,17 @@ impl Vault {
     /// As [`Vault::commit`], with more events appended by `more` after the records' own.
     pub(crate) fn commit_logged(
         &self,
+        batch: Vec<Prepared>,
+        more: impl FnOnce(&mut crate::audit::LogBatch<'_>) -> Result<()>,
+    ) -> Result<()> {
+        self.commit_logged_with(batch, Ops::new(), more)
+    }
+
+    /// As [`Vault::commit_logged`], with `extra` writes in the same transaction.
+    pub(crate) fn commit_logged_with(
+        &self,
         mut batch: Vec<Prepared>,
+        extra: Ops,
         more: impl FnOnce(&mut crate::audit::LogBatch<'_>) -> Result<()>,
     ) -> Result<()> {
         let s = &self.store;
@@ -499,6 +509,7 @@ impl Vault {
             }
         };
         let mut ops = index_ops;
+        ops.0.extend(extra.0);
         for prep in &mut batch {
             ops.insert(TreeId::Records, prep.id.0, std::mem::take(&mut prep.record));
             ops.insert(

@@ -94,6 +94,12 @@ impl Vault {
             }
         }
         report.damaged.extend(self.index_damage()?);
+        for k in self.damaged_imported()? {
+            report.damaged.push((
+                format!("imported bundle {k}…"),
+                "what this vault remembers of an imported bundle does not open".into(),
+            ));
+        }
         report.audit = Some(self.verify_audit()?);
         report.journal = self.store.verify_journal(&self.keyring.catalog_key)?;
         if !self.keyring.collector {

@@ -181,11 +181,13 @@ impl Vault {
             new,
         };
 
-        // Contacts, the audit log, custody states, the log's head.
+        // Contacts, the search index, imported bundles, the audit log, custody states, the
+        // log's head.
         let s = &self.store;
         let (ok, nk) = (&r.old.catalog_key, &r.new.catalog_key);
         reseal_tree(s, &s.contacts, crate::contacts::DOMAIN_CONTACT, ok, nk)?;
         reseal_tree(s, &s.index, crate::index::DOMAIN_INDEX, ok, nk)?;
+        reseal_tree(s, &s.imported, crate::bundle::imported::DOMAIN, ok, nk)?;
         let (oa, na) = (&r.old.audit_key, &r.new.audit_key);
         reseal_tree(s, &s.audit, audit::DOMAIN_LOG, oa, na)?;
         reseal_tree(s, &s.custody, audit::DOMAIN_CUSTODY, oa, na)?;

@@ -568,3 +568,104 @@ fn contacts_are_sealed_and_checked() {
         .contains("no contact"));
     assert!(!out.exists());
 }
+
+/// The ids `list --json` prints.
+fn listed(env: &Env) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_str(&env.ok(&["list", "--json"])).unwrap();
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn importing_a_bundle_again_does_not_bring_back_what_was_removed_unless_asked() {
+    let w = World::new();
+    w.add_sample("W-1");
+    w.add_sample("W-2");
+    let bundle = w.export(&["--all"]);
+    let b = bundle.to_str().unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&entries(&w.plaintext(&bundle))[0].1).unwrap();
+    let bundle_id = manifest["bundle_id"].as_str().unwrap().to_owned();
+    w.partner.ok(&["import", b]);
+    let ids = listed(&w.partner);
+    assert_eq!(ids.len(), 2);
+
+    // Again, with everything still here: nothing to do, and nothing is written.
+    let before = w.partner.state();
+    let log = w.partner.ok(&["audit", "--json"]);
+    let o = w.partner.run(&["import", b]);
+    assert!(o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("Already imported on ") && err.contains(", 2 records; nothing to do"),
+        "{err}"
+    );
+    assert_eq!(w.partner.state(), before);
+    assert_eq!(w.partner.ok(&["audit", "--json"]), log);
+
+    // A record removed since does not come back by importing the bundle again.
+    w.partner.ok(&["rm", &ids[0]]);
+    let refused = |w: &World| {
+        let before = w.partner.state();
+        let err = w.partner.fails(&["import", b], 2);
+        assert!(
+            err.contains(&bundle_id[..10])
+                && err.contains("1 of its records were removed since")
+                && err.contains(&ids[0][..10])
+                && err.contains("--restore-removed"),
+            "{err}"
+        );
+        assert_eq!(w.partner.state(), before);
+        assert!(w.partner.tmp_is_empty());
+    };
+    refused(&w);
+    let o = w.partner.run(&["verify", b]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("1 of its records were removed since"));
+
+    // What the vault remembers survives a key rotation (after which the same signed bundle
+    // is sealed to the partner's new key) and a rebuild from the journal.
+    w.partner.ok(&["rotate"]);
+    let tar = w.plaintext(&bundle);
+    let r = age::x25519::Recipient::from_str(keys_json(&w.partner)["recipient"].as_str().unwrap())
+        .unwrap();
+    fs::write(&bundle, age::encrypt(&r, &tar).unwrap()).unwrap();
+    refused(&w);
+    w.partner.ok(&["rebuild"]);
+    refused(&w);
+    w.partner.ok(&["check"]);
+    w.partner.ok(&["audit", "--verify"]);
+
+    // Asked for, it comes back; the other record stays as it was.
+    w.partner.ok(&["import", b, "--restore-removed"]);
+    let mut back = listed(&w.partner);
+    back.sort();
+    let mut want = ids.clone();
+    want.sort();
+    assert_eq!(back, want);
+    assert_eq!(w.partner.ok(&["search", "father"]).lines().count(), 2);
+    w.partner.ok(&["check"]);
+    w.partner.ok(&["audit", "--verify"]);
+    let err = String::from_utf8_lossy(&w.partner.run(&["import", b]).stderr).into_owned();
+    assert!(err.contains("nothing to do"), "{err}");
+
+    // No file of the vault holds the bundle id, as text or as bytes.
+    let raw = hex::decode(&bundle_id).unwrap();
+    for f in files_below(&w.partner.vault) {
+        let bytes = fs::read(&f).unwrap();
+        for needle in [
+            bundle_id.as_bytes(),
+            bundle_id.to_uppercase().as_bytes(),
+            &raw[..],
+        ] {
+            assert!(
+                !contains(&bytes, needle),
+                "{} holds the bundle id",
+                f.display()
+            );
+        }
+    }
+}

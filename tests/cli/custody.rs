@@ -186,9 +186,14 @@ fn every_kind_of_event_is_logged_and_the_log_verifies() {
             "record-imported"
         ]
     );
-    // Removed, then imported again from the same bundle: a new chain, and the log verifies.
+    // Removed, then imported again from the same bundle (which takes asking for it): a new
+    // chain, and the log verifies.
     partner.ok(&["rm", &pid]);
-    partner.ok(&["import", hq.out("b.amanat").to_str().unwrap()]);
+    partner.ok(&[
+        "import",
+        hq.out("b.amanat").to_str().unwrap(),
+        "--restore-removed",
+    ]);
     partner.ok(&["audit", "--verify"]);
     partner.ok(&["check"]);
     // Where the documenter wrote the part and the contact's name stay in the vault.

@@ -8,6 +8,7 @@ mod collector;
 mod custody;
 mod erasure;
 mod errors;
+mod forged;
 mod journal;
 mod lifecycle;
 mod markers;
