@@ -197,13 +197,24 @@ fn canonical_event(text: &str, ev: &crate::audit::Event) -> std::result::Result<
     if serde_json::to_string(ev).ok().as_deref() != Some(text) {
         return Err("is not in the exact form Amanat writes (a field added, missing, reordered or re-spelled)".into());
     }
-    let Some(keys) = chain_details(&ev.kind) else {
+    let Some(mut keys) = chain_details(&ev.kind) else {
         return Err(format!(
             "is of a kind no record's chain holds ({:?})",
             ev.kind
         ));
     };
     let details = ev.details.as_object().ok_or("has no details")?;
+    // A collector's `record-added` carries its parts sealed to headquarters instead.
+    if ev.kind == crate::audit::kind::RECORD_ADDED && details.contains_key("parts_sealed") {
+        keys = &["parts_sealed", "via"];
+        let base64 = details["parts_sealed"].as_str().is_some_and(|b| {
+            use base64::Engine as _;
+            base64::engine::general_purpose::STANDARD.decode(b).is_ok()
+        });
+        if !base64 {
+            return Err("has sealed parts that are not base64".into());
+        }
+    }
     if details.len() != keys.len() || keys.iter().any(|k| !details.contains_key(*k)) {
         return Err(format!(
             "does not carry exactly the details of a {} event",
