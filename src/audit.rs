@@ -394,7 +394,7 @@ pub(crate) fn record_state(
     key: &SymmetricKey,
     id: &RecordId,
 ) -> Result<Option<RecordCustody>> {
-    let Some(v) = store.custody.get(id.0)? else {
+    let Some(v) = store.custody.get(store.loc(id))? else {
         return Ok(None);
     };
     let plain = key
@@ -756,7 +756,7 @@ impl<'v> LogBatch<'v> {
                         Zeroizing::new(postcard::to_allocvec(st).expect("custody serializes"));
                     self.key.seal(DOMAIN_CUSTODY, &id.0, &plain)
                 });
-                (id.0, v)
+                (self.store.loc(id), v)
             })
             .collect();
         let head = self.key.seal(

@@ -28,6 +28,7 @@ pub mod index;
 pub mod ingest;
 pub mod journal;
 pub mod keyring;
+pub mod locator;
 pub mod passphrase;
 pub mod record;
 pub mod seal;

@@ -17,7 +17,14 @@ use crate::journal::{self, Inspection, Journal, Ops, TreeId};
 use crate::symmetric::SymmetricKey;
 
 /// The first line of `<vault>/VERSION`.
-pub const VERSION_LINE: &str = "amanat-vault 1";
+pub const VERSION_LINE: &str = "amanat-vault 2";
+/// The first line of a vault written before locators (FORMAT.md, "Version check"): opened,
+/// and moved to the current format at its first unlock.
+pub const VERSION_LINE_1: &str = "amanat-vault 1";
+/// `meta` key set to `%x02` once the database is keyed by locators (FORMAT.md, "Locators").
+pub(crate) const FORMAT_KEY: &[u8] = b"format";
+/// The database format [`FORMAT_KEY`] names.
+pub(crate) const FORMAT: u8 = 2;
 /// Beside the database: a sealed copy of the audit log's head, so that a database that
 /// silently lost its newest writes (sled drops a damaged log tail when it opens) is noticed.
 pub const HEAD_FILE: &str = "head";
@@ -62,6 +69,8 @@ pub struct Store {
     pub imported: sled::Tree,
     /// A sealed copy of the audit log's head, written to `<vault>/head` at the next sync.
     head_copy: std::sync::Mutex<Option<Vec<u8>>>,
+    /// The keyed permutation of record ids into keys (FORMAT.md, "Locators"), set at unlock.
+    locator: std::sync::OnceLock<crate::locator::Locator>,
     /// The journal, once the vault is unlocked (FORMAT.md, "Journal").
     journal: std::sync::Mutex<JournalSlot>,
     _lock: File,
@@ -115,6 +124,10 @@ fn wait_for_sled_release(dir: &Path) {
         }
     }
 }
+
+/// How [`Store::rewrite_db`] maps a value's key, given its tree's name, key and value;
+/// `None` leaves the value out.
+type KeyMap<'a> = dyn Fn(&[u8], &[u8], &[u8]) -> Option<Vec<u8>> + 'a;
 
 /// Overwrites every file below `dir` with zeros, removes them, then the directories.
 fn destroy_tree(dir: &Path) -> Result<()> {
@@ -188,6 +201,7 @@ impl Store {
         )?;
         let store = Store::open_db(root, lock(root)?)?;
         store.meta.insert("vault-id", &vault_id[..])?;
+        store.meta.insert(FORMAT_KEY, &[FORMAT][..])?;
         // A new vault's search index is complete: it has no records.
         store
             .meta
@@ -260,6 +274,71 @@ impl Store {
     /// copies ciphertext. [`ERASE_KEY`] is dropped if it says only the database was left
     /// ([`ERASE_DB`]), kept if the journal still needs its rewrite.
     pub fn compact(root: &Path) -> Result<()> {
+        Store::rewrite_db(root, None, &|tree, k, v| {
+            let drop = tree == tree_name(TreeId::Meta).as_bytes()
+                && k == ERASE_KEY
+                && v.first() == Some(&ERASE_DB);
+            (!drop).then(|| k.to_vec())
+        })
+    }
+
+    /// Whether the database is keyed by locators ([`FORMAT_KEY`]).
+    pub(crate) fn has_locators(&self) -> Result<bool> {
+        Ok(self
+            .meta
+            .get(FORMAT_KEY)?
+            .is_some_and(|v| v.first() == Some(&FORMAT)))
+    }
+
+    /// Moves a database written before locators to them (FORMAT.md, "Migration from
+    /// version 1"): rewrites it as [`Store::compact`] does, with every key of `records`,
+    /// `catalog` and `custody` (a record id) replaced by its locator, every key of `search`
+    /// (`id ‖ seq`) by `locator ‖ seq`, and `meta`/`format` set. Values are unchanged: they
+    /// are sealed with the record's id, not the key. A crash leaves the old database (the
+    /// new one was still in `tmp/`) or the new one (the renames are finished at the next
+    /// open); the journal is rewritten after, and `VERSION` last.
+    pub(crate) fn migrate_to_locators(self, locator: &crate::locator::Locator) -> Result<Store> {
+        let root = self.root.clone();
+        self.close()?;
+        let keyed = [
+            tree_name(TreeId::Records).as_bytes(),
+            tree_name(TreeId::Catalog).as_bytes(),
+            tree_name(TreeId::Custody).as_bytes(),
+            tree_name(TreeId::Search).as_bytes(),
+        ];
+        // `format` is set in the new database itself: if a crash comes after it is moved
+        // into place, the next unlock must not move its keys again.
+        Store::rewrite_db(&root, Some((FORMAT_KEY, &[FORMAT])), &|tree, k, _| {
+            if !keyed.contains(&tree) {
+                return Some(k.to_vec());
+            }
+            let id = crate::id::RecordId::from_slice(k.get(..16)?)?;
+            let mut new = locator.loc(&id).to_vec();
+            new.extend_from_slice(&k[16..]);
+            Some(new)
+        })?;
+        crate::vault::lifecycle::crash_point("migrated-db");
+        Store::open_once(&root)
+    }
+
+    /// Writes `VERSION` for the current format, atomically (the last step of a migration).
+    pub(crate) fn write_version(root: &Path) -> Result<()> {
+        crate::durable::write_atomic(
+            &root.join("VERSION"),
+            format!("{VERSION_LINE}\n").as_bytes(),
+        )
+    }
+
+    /// Whether `VERSION` names the format before locators.
+    pub(crate) fn is_version_1(root: &Path) -> bool {
+        fs::read_to_string(root.join("VERSION"))
+            .is_ok_and(|v| v.lines().next() == Some(VERSION_LINE_1))
+    }
+
+    /// Copies every tree into a new database in `tmp/decoy`, each key through `key` (`None`
+    /// leaves the value out), with `meta` inserted into `meta`, and moves it into place as `rebuild` does; the old database's
+    /// files are then overwritten with zeros and removed. Needs no keys.
+    fn rewrite_db(root: &Path, meta: Option<(&[u8], &[u8])>, key: &KeyMap<'_>) -> Result<()> {
         let lock = lock(root)?;
         let tmp = root.join("tmp");
         let stage = tmp.join(STAGE);
@@ -277,12 +356,9 @@ impl Store {
                 let mut n = 0;
                 for kv in from.iter() {
                     let (k, v) = kv?;
-                    if &*name == tree_name(TreeId::Meta).as_bytes()
-                        && k.as_ref() == ERASE_KEY
-                        && v.first() == Some(&ERASE_DB)
-                    {
+                    let Some(k) = key(&name, &k, &v) else {
                         continue;
-                    }
+                    };
                     batch.insert(k, v);
                     n += 1;
                     if n == 4096 {
@@ -291,6 +367,9 @@ impl Store {
                     }
                 }
                 to.apply_batch(batch)?;
+            }
+            if let Some((k, v)) = meta {
+                new.open_tree(tree_name(TreeId::Meta))?.insert(k, v)?;
             }
             while new.flush()? > 0 {}
         }
@@ -322,7 +401,7 @@ impl Store {
             Err(e) => return Err(Error::io(format!("reading {}", root.display()), e)),
         };
         let line = version.lines().next().unwrap_or("");
-        if line != VERSION_LINE {
+        if line != VERSION_LINE && line != VERSION_LINE_1 {
             return Err(Error::UnsupportedFormat(format!(
                 "{} says {line:?}, this Amanat understands {VERSION_LINE:?}",
                 root.join("VERSION").display()
@@ -433,10 +512,46 @@ impl Store {
             custody: db.open_tree(tree_name(TreeId::Custody))?,
             imported: db.open_tree(tree_name(TreeId::Imported))?,
             head_copy: std::sync::Mutex::new(None),
+            locator: std::sync::OnceLock::new(),
             journal: std::sync::Mutex::new(JournalSlot::Rewrite(None)),
             _lock: lock,
             db,
         })
+    }
+
+    /// Sets the locator of record keys; done once, at unlock, before any record is read.
+    pub(crate) fn set_locator(&self, locator: crate::locator::Locator) {
+        let _ = self.locator.set(locator);
+    }
+
+    /// The key under which `id`'s values are stored in `records`, `catalog`, `custody` (and,
+    /// as a prefix, `search`).
+    pub fn loc(&self, id: &crate::id::RecordId) -> [u8; 16] {
+        self.locator
+            .get()
+            .expect("records are only reached in an unlocked vault")
+            .loc(id)
+    }
+
+    /// The record a key of `records`, `catalog`, `custody` or `search` names.
+    pub fn unloc(&self, key: &[u8]) -> Option<crate::id::RecordId> {
+        self.locator
+            .get()
+            .expect("records are only reached in an unlocked vault")
+            .unloc(key)
+    }
+
+    /// The key under which a `search` chunk of `id` is stored (FORMAT.md 8.4).
+    pub fn search_key(&self, id: &crate::id::RecordId, seq: u16) -> [u8; 18] {
+        crate::catalog::search_key(&self.loc(id), seq)
+    }
+
+    /// The key id a `search` chunk stored under `key` is sealed with: the record's id and
+    /// the chunk's sequence number (sealing binds the id, the tree holds the locator).
+    pub fn search_key_id(&self, key: &[u8]) -> Option<[u8; 18]> {
+        let id = self.unloc(key)?;
+        let seq: [u8; 2] = key.get(16..18)?.try_into().ok()?;
+        Some(crate::catalog::search_key(&id.0, u16::from_be_bytes(seq)))
     }
 
     /// The vault directory.

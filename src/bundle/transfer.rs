@@ -108,12 +108,12 @@ impl Vault {
             let body = self
                 .store
                 .records
-                .get(id.0)?
+                .get(self.store.loc(id))?
                 .ok_or_else(|| Error::NoSuchRecord(id.to_hex()))?;
             let entry = self
                 .store
                 .catalog
-                .get(id.0)?
+                .get(self.store.loc(id))?
                 .and_then(|v| key.open(catalog::DOMAIN_CATALOG, &id.0, &v).ok())
                 .and_then(|p| CatalogEntry::decode(&p))
                 .ok_or_else(|| Error::damaged(id, "its catalog entry is damaged"))?;

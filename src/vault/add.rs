@@ -511,12 +511,9 @@ impl Vault {
         let mut ops = index_ops;
         ops.0.extend(extra.0);
         for prep in &mut batch {
-            ops.insert(TreeId::Records, prep.id.0, std::mem::take(&mut prep.record));
-            ops.insert(
-                TreeId::Catalog,
-                prep.id.0,
-                std::mem::take(&mut prep.catalog),
-            );
+            let loc = self.store.loc(&prep.id);
+            ops.insert(TreeId::Records, loc, std::mem::take(&mut prep.record));
+            ops.insert(TreeId::Catalog, loc, std::mem::take(&mut prep.catalog));
             for o in &prep.objects {
                 ops.remove(TreeId::Pending, o.0);
             }

@@ -42,7 +42,7 @@ impl Vault {
         let key = &self.keyring.catalog_key;
         for kv in self.store.records.iter() {
             let (k, _) = kv?;
-            let Some(id) = RecordId::from_slice(&k) else {
+            let Some(id) = self.store.unloc(&k).filter(|_| k.len() == 16) else {
                 report
                     .damaged
                     .push((hex::encode(&k), "malformed record key".into()));
@@ -52,7 +52,7 @@ impl Vault {
             let catalog_ok = self
                 .store
                 .catalog
-                .get(id.0)?
+                .get(&k)?
                 .and_then(|v| key.open(catalog::DOMAIN_CATALOG, &id.0, &v).ok())
                 .and_then(|p| CatalogEntry::decode(&p))
                 .is_some();
@@ -64,9 +64,10 @@ impl Vault {
             if let Some(what) = self.custody_damage(id)? {
                 report.damaged.push((id.to_hex(), what));
             }
-            for kv in self.store.search.scan_prefix(id.0) {
-                let (k, v) = kv?;
-                if key.open(catalog::DOMAIN_SEARCH, &k, &v).is_err() {
+            for kv in self.store.search.scan_prefix(&k) {
+                let (sk, v) = kv?;
+                let kid = self.store.search_key_id(&sk).unwrap_or_default();
+                if key.open(catalog::DOMAIN_SEARCH, &kid, &v).is_err() {
                     report
                         .damaged
                         .push((id.to_hex(), "its search text does not authenticate".into()));
@@ -88,9 +89,11 @@ impl Vault {
         for kv in self.store.catalog.iter() {
             let (k, _) = kv?;
             if !self.store.records.contains_key(&k)? {
-                report
-                    .damaged
-                    .push((hex::encode(&k), "catalog entry without a record".into()));
+                let named = self.store.unloc(&k).map(|id| id.to_hex());
+                report.damaged.push((
+                    named.unwrap_or_else(|| hex::encode(&k)),
+                    "catalog entry without a record".into(),
+                ));
             }
         }
         report.damaged.extend(self.index_damage()?);
@@ -166,7 +169,7 @@ impl Vault {
         let search_keys: Vec<sled::IVec> = self
             .store
             .search
-            .scan_prefix(id.0)
+            .scan_prefix(self.store.loc(&id))
             .keys()
             .collect::<Result<_, _>>()?;
         let mut log = self.log();
@@ -180,8 +183,9 @@ impl Vault {
         let s = &self.store;
         let mut ops = Ops::new();
         self.index_remove(&id, &mut ops)?;
-        ops.remove(TreeId::Records, id.0);
-        ops.remove(TreeId::Catalog, id.0);
+        let loc = self.store.loc(&id);
+        ops.remove(TreeId::Records, loc);
+        ops.remove(TreeId::Catalog, loc);
         for k in &search_keys {
             ops.remove(TreeId::Search, k);
         }
@@ -209,7 +213,8 @@ pub mod testing {
     use super::*;
 
     /// Flips one bit of the `index`-th value (in key order) of a tree, at `at` modulo its
-    /// length; returns the value's key. Trees: records, catalog, search, custody, audit,
+    /// length; returns the value's key, with a record's locator turned back into its id
+    /// (records, catalog, search, custody). Trees: records, catalog, search, custody, audit,
     /// index (whose `index`-th segment is meant: the pointer to the open one is skipped).
     pub fn flip_value(v: &Vault, tree: &str, index: usize, at: usize) -> Vec<u8> {
         let t = match tree {
@@ -232,7 +237,14 @@ pub mod testing {
         b[i] ^= 1 << (at % 8);
         t.insert(&k, b).unwrap();
         v.store.sync().unwrap();
-        k.to_vec()
+        match tree {
+            "records" | "catalog" | "search" | "custody" => {
+                let mut named = v.store.unloc(&k).unwrap().0.to_vec();
+                named.extend_from_slice(&k[16..]);
+                named
+            }
+            _ => k.to_vec(),
+        }
     }
 
     /// Deletes the segment of the search index that holds `id`, bypassing the journal.
@@ -267,7 +279,7 @@ pub mod legacy {
             for id in &seg.ids {
                 // Earlier versions kept search text only for a testimony (title, tags, place
                 // and note were read from the catalog).
-                let entry = v.store.catalog.get(id.0).unwrap().unwrap();
+                let entry = v.store.catalog.get(v.store.loc(id)).unwrap().unwrap();
                 let entry = key.open(catalog::DOMAIN_CATALOG, &id.0, &entry).unwrap();
                 let entry = CatalogEntry::decode(&entry).unwrap();
                 if !entry
@@ -279,8 +291,9 @@ pub mod legacy {
                 }
                 let words = seg.words_of(id).unwrap();
                 for (seq, chunk) in catalog::chunk_text(&words).into_iter().enumerate() {
-                    let sk = catalog::search_key(&id.0, seq as u16);
-                    let sealed = key.seal(catalog::DOMAIN_SEARCH, &sk, chunk.as_bytes());
+                    let sk = v.store.search_key(id, seq as u16);
+                    let kid = catalog::search_key(&id.0, seq as u16);
+                    let sealed = key.seal(catalog::DOMAIN_SEARCH, &kid, chunk.as_bytes());
                     v.store.search.insert(sk, sealed).unwrap();
                 }
             }

@@ -246,7 +246,7 @@ impl Vault {
             for id in ids {
                 if !seen.insert(id) {
                     damage.push((id.to_hex(), "listed twice in the search index".into()));
-                } else if !self.store.records.contains_key(id.0)? {
+                } else if !self.store.records.contains_key(self.store.loc(&id))? {
                     damage.push((
                         hex::encode(&k),
                         format!("this search index segment lists {id}, which is not in the vault"),
@@ -261,7 +261,7 @@ impl Vault {
         {
             for k in self.store.records.iter().keys() {
                 let k = k?;
-                match RecordId::from_slice(&k) {
+                match self.store.unloc(&k) {
                     Some(id) if !seen.contains(&id) => damage.push((
                         id.to_hex(),
                         "it is missing from the search index, so search cannot find it".into(),
@@ -296,12 +296,16 @@ impl Vault {
         let mut ops = Ops::new();
         for kv in self.store.catalog.iter() {
             let (k, v) = kv?;
-            let Some(id) = RecordId::from_slice(&k).filter(|id| !indexed.contains(id)) else {
+            let Some(id) = self
+                .store
+                .unloc(&k)
+                .filter(|id| k.len() == 16 && !indexed.contains(id))
+            else {
                 continue;
             };
             // A damaged entry is left for `check` to report.
             let Some(entry) = key
-                .open(catalog::DOMAIN_CATALOG, &k, &v)
+                .open(catalog::DOMAIN_CATALOG, &id.0, &v)
                 .ok()
                 .and_then(|p| catalog::CatalogEntry::decode(&p))
             else {
@@ -310,9 +314,10 @@ impl Vault {
             let Some(meta) = &entry.meta else { continue };
             let mut chunks = Vec::new();
             let mut keys = Vec::new();
-            for kv in self.store.search.scan_prefix(id.0) {
+            for kv in self.store.search.scan_prefix(self.store.loc(&id)) {
                 let (k, v) = kv?;
-                chunks.push(key.open(catalog::DOMAIN_SEARCH, &k, &v).ok());
+                let kid = self.store.search_key_id(&k).unwrap_or_default();
+                chunks.push(key.open(catalog::DOMAIN_SEARCH, &kid, &v).ok());
                 keys.push(k);
             }
             let text: Option<Vec<&str>> = chunks

@@ -450,7 +450,10 @@ impl LockedVault {
             .flatten()
             .is_some();
         if decoys_own {
-            return Vault::assemble(paths, store, decoy, slot);
+            let store = super::upgraded(store, &decoy)?;
+            let vault = Vault::assemble(paths, store, decoy, slot)?;
+            vault.finish_upgrade()?;
+            return Ok(vault);
         }
         drop(store);
         duress_takeover(paths, decoy, file, slot, pass)

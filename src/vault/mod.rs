@@ -101,7 +101,13 @@ pub(crate) fn keys_of(k: &Keyring) -> KeysInfo {
     let line = crate::sshkey::ed25519_line(pk);
     KeysInfo {
         recipient: k.own_recipient(),
-        allowed_signers: format!("amanat-{} {line}", hex::encode(&k.vault_id[..4])),
+        // The principal is named after the signing key, which the partner is given anyway,
+        // not after the vault id, which the database holds in the clear: a partner's
+        // allowed_signers line must not match a seized device.
+        allowed_signers: format!(
+            "amanat-{} {line}",
+            hex::encode(&crate::seal::sha256(pk)[..4])
+        ),
         signing_key: line,
         fingerprint: crate::sshkey::fingerprint(pk),
         content_recipients: k.content_recipients.clone(),
@@ -215,7 +221,9 @@ impl LockedVault {
         if opened.keyring.duress {
             return self.duress_unlock(opened.keyring, &bytes, opened.slot, pass);
         }
-        let mut vault = Vault::assemble(self.paths, self.store, opened.keyring, opened.slot)?;
+        let store = upgraded(self.store, &opened.keyring)?;
+        let mut vault = Vault::assemble(self.paths, store, opened.keyring, opened.slot)?;
+        vault.finish_upgrade()?;
         if vault.store.erase_pending()? == Some(crate::store::ERASE_ALL) {
             // A removal whose journal rewrite a crash interrupted: the journal still holds
             // the removed record's values.
@@ -233,11 +241,32 @@ impl LockedVault {
     }
 }
 
+/// The store, moved to locators if it was written before them (FORMAT.md, "Migration from
+/// version 1"). [`Vault::finish_upgrade`] does the rest once the vault is assembled.
+pub(crate) fn upgraded(store: Store, keyring: &Keyring) -> Result<Store> {
+    if store.has_locators()? {
+        return Ok(store);
+    }
+    store.migrate_to_locators(&crate::locator::Locator::new(&keyring.pseudonym_key))
+}
+
 impl Vault {
+    /// The end of a migration from version 1: the journal is rewritten (it holds the old
+    /// keys), then `VERSION` says 2. Nothing when `VERSION` already does.
+    pub(crate) fn finish_upgrade(&self) -> Result<()> {
+        if !Store::is_version_1(&self.paths.root) {
+            return Ok(());
+        }
+        self.rewrite_journal()?;
+        lifecycle::crash_point("migrated-journal");
+        Store::write_version(&self.paths.root)
+    }
+
     fn assemble(paths: VaultPaths, store: Store, keyring: Keyring, slot: usize) -> Result<Vault> {
         let content = Recipients::parse_all(&keyring.content_recipients)?;
         let custodians = Recipients::parse_all(&keyring.identity_recipients)?;
         let identity = keyring.identity();
+        store.set_locator(crate::locator::Locator::new(&keyring.pseudonym_key));
         let head = crate::audit::load_head(&store, &keyring.audit_key)?;
         let journal_rewritten = store.attach_journal(&keyring.catalog_key, &keyring.vault_id)?;
         Ok(Vault {
@@ -354,34 +383,37 @@ impl Vault {
     }
 
     /// Resolves a full id or any unambiguous prefix of one.
+    ///
+    /// Keys are locators (FORMAT.md, "Locators"), so a prefix is matched by turning every
+    /// key of the catalog back into its id (one AES block each); a whole id is looked up
+    /// directly.
     pub fn resolve(&self, typed: &str) -> Result<RecordId> {
         let prefix = IdPrefix::parse(typed).ok_or_else(|| Error::NoSuchRecord(typed.to_owned()))?;
         let mut found = Vec::new();
-        for kv in self.store.catalog.range(prefix.lower_bound()..) {
-            let (k, _) = kv?;
-            if !prefix.matches(&k) {
-                break;
+        if let Some(id) = RecordId::from_hex(typed.trim()) {
+            if self.store.records.contains_key(self.store.loc(&id))? {
+                found.push(id);
             }
-            found.push(
-                RecordId::from_slice(&k)
-                    .ok_or_else(|| Error::VaultDamaged("catalog key".into()))?,
-            );
-            if found.len() > 1 {
-                // Count them all for the message, but stop early on a short prefix.
-                if found.len() > 99 {
-                    break;
+        } else {
+            // The catalog's values are small, so walking it is cheaper than `records`; a
+            // record whose catalog entry is lost is still found in `records`.
+            for tree in [&self.store.catalog, &self.store.records] {
+                for k in tree.iter().keys() {
+                    let k = k?;
+                    let Some(id) = self.store.unloc(&k) else {
+                        continue;
+                    };
+                    if prefix.matches(&id.0) {
+                        found.push(id);
+                        // Count them all for the message, but not without end on a short
+                        // prefix.
+                        if found.len() > 99 {
+                            break;
+                        }
+                    }
                 }
-            }
-        }
-        // A record may be in `records` but not in the catalog if the catalog is damaged.
-        if found.is_empty() {
-            for kv in self.store.records.range(prefix.lower_bound()..) {
-                let (k, _) = kv?;
-                if !prefix.matches(&k) {
+                if !found.is_empty() {
                     break;
-                }
-                if let Some(id) = RecordId::from_slice(&k) {
-                    found.push(id);
                 }
             }
         }

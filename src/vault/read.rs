@@ -85,16 +85,19 @@ pub struct RecordView {
     pub provenance: Vec<(String, String, String, i64)>,
 }
 
-/// The search tree, walked in step with the catalog during a scan.
+/// The search tree, walked in step with the catalog during a scan (both keyed by the
+/// record's locator: `at` is the catalog key being looked at).
 pub(crate) struct SearchCursor {
     iter: std::iter::Peekable<sled::Iter>,
+    at: [u8; 16],
 }
 
 impl SearchCursor {
-    /// Skips search chunks of records before `id` (left by damage; normally none).
-    fn skip_before(&mut self, id: &RecordId) -> Result<()> {
+    /// Skips search chunks of records before the current one (left by damage; normally
+    /// none).
+    fn skip_before(&mut self, _id: &RecordId) -> Result<()> {
         while let Some(Ok((k, _))) = self.iter.peek() {
-            if k.len() >= 16 && k[..16] < id.0[..] {
+            if k.len() >= 16 && k[..16] < self.at[..] {
                 self.iter.next();
             } else {
                 break;
@@ -107,9 +110,9 @@ impl SearchCursor {
     }
 
     /// The next search chunk of `id`, if any.
-    fn next_of(&mut self, id: &RecordId) -> Result<Option<(sled::IVec, sled::IVec)>> {
+    fn next_of(&mut self, _id: &RecordId) -> Result<Option<(sled::IVec, sled::IVec)>> {
         match self.iter.peek() {
-            Some(Ok((k, _))) if k.len() >= 16 && k[..16] == id.0[..] => {
+            Some(Ok((k, _))) if k.len() >= 16 && k[..16] == self.at[..] => {
                 Ok(Some(self.iter.next().expect("peeked")?))
             }
             Some(Err(_)) => Err(self.iter.next().expect("peeked").unwrap_err().into()),
@@ -168,14 +171,16 @@ impl Vault {
                         };
                         let mut cursor = SearchCursor {
                             iter: search.peekable(),
+                            at: [0; 16],
                         };
                         for kv in iter {
                             let (k, v) = kv?;
-                            let Some(id) = RecordId::from_slice(&k) else {
+                            let Some(id) = self.store.unloc(&k).filter(|_| k.len() == 16) else {
                                 return Err(Error::VaultDamaged(
                                     "a catalog key is malformed".into(),
                                 ));
                             };
+                            cursor.at.copy_from_slice(&k);
                             if !pre(&mut cursor, &id)? {
                                 continue;
                             }
@@ -247,7 +252,8 @@ impl Vault {
                 cursor.skip_before(id)?;
                 while let Some((k, v)) = cursor.next_of(id)? {
                     if found != query.all() {
-                        let plain = key.open(catalog::DOMAIN_SEARCH, &k, &v).map_err(|_| {
+                        let kid = self.store.search_key_id(&k).unwrap_or_default();
+                        let plain = key.open(catalog::DOMAIN_SEARCH, &kid, &v).map_err(|_| {
                             Error::damaged(*id, "search text does not authenticate")
                         })?;
                         query.mark(&plain, &mut found);
@@ -265,7 +271,7 @@ impl Vault {
         let sealed = self
             .store
             .records
-            .get(id.0)?
+            .get(self.store.loc(&id))?
             .ok_or_else(|| Error::NoSuchRecord(id.to_hex()))?;
         let plain = seal::open_bytes(&ids, &sealed).map_err(|f| match f {
             // Every body in a full vault is sealed to its own key: a stanza that no longer

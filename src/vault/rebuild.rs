@@ -46,8 +46,9 @@ fn rebuild_with(
     slot: usize,
 ) -> Result<(Vault, RebuildReport)> {
     let report = Store::rebuild(&paths.root, &k.catalog_key, &k.vault_id)?;
-    let store = Store::open(&paths.root)?;
+    let store = super::upgraded(Store::open(&paths.root)?, &k)?;
     let vault = Vault::assemble(paths, store, k, slot)?;
+    vault.finish_upgrade()?;
     Ok((vault, report))
 }
 

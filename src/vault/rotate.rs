@@ -84,8 +84,20 @@ struct Rotation<'v> {
     custodian: bool,
 }
 
+/// The key id a value of a symmetric tree is sealed with, from its key: the record's id
+/// for `custody` (keyed by locator, FORMAT.md "Locators"), the key itself elsewhere.
+fn key_id(store: &crate::store::Store, domain: &[u8], k: &[u8]) -> Vec<u8> {
+    if domain == audit::DOMAIN_CUSTODY {
+        if let Some(id) = store.unloc(k) {
+            return id.0.to_vec();
+        }
+    }
+    k.to_vec()
+}
+
 /// Re-seals every value of a symmetric tree from `old` to `new`; returns the keys of values
-/// neither key opens (damage, left as it is).
+/// neither key opens (damage, left as it is). Values are sealed with their key as key id,
+/// except in `custody`, keyed by locator and sealed with the record's id ([`key_id`]).
 fn reseal_tree(
     store: &crate::store::Store,
     tree: &sled::Tree,
@@ -98,12 +110,13 @@ fn reseal_tree(
     let mut n = 0;
     for kv in tree.iter() {
         let (k, v) = kv?;
-        if new.open(domain, &k, &v).is_ok() {
+        let kid = key_id(store, domain, &k);
+        if new.open(domain, &kid, &v).is_ok() {
             continue;
         }
-        match old.open(domain, &k, &v) {
+        match old.open(domain, &kid, &v) {
             Ok(plain) => {
-                batch.insert(k.clone(), new.seal(domain, &k, &plain));
+                batch.insert(k.clone(), new.seal(domain, &kid, &plain));
                 n += 1;
             }
             Err(_) => damaged.push(k),
@@ -210,7 +223,7 @@ impl Vault {
             .records
             .iter()
             .keys()
-            .filter_map(|k| k.ok().and_then(|k| RecordId::from_slice(&k)))
+            .filter_map(|k| k.ok().and_then(|k| s.unloc(&k)))
             .collect();
         // Records move in batches: one transaction and one sync per batch, not per record.
         let mut batch: Vec<Resealed> = Vec::new();
@@ -315,11 +328,12 @@ impl Vault {
         report: &mut RotateReport,
     ) -> Result<Option<Resealed>> {
         let s = &self.store;
-        let Some(sealed_body) = s.records.get(id.0)? else {
+        let loc = s.loc(&id);
+        let Some(sealed_body) = s.records.get(loc)? else {
             return Ok(None);
         };
         let (oc, nc) = (&r.old.catalog_key, &r.new.catalog_key);
-        let catalog_v = s.catalog.get(id.0)?;
+        let catalog_v = s.catalog.get(loc)?;
         let done = match &r.new_identity {
             Some(ni) => seal::open_bytes(&[ni as &dyn age::Identity], &sealed_body).is_ok(),
             // A collector: bodies stay sealed to headquarters; only its own keys change.
@@ -372,13 +386,14 @@ impl Vault {
         };
         let catalog = nc.seal(catalog::DOMAIN_CATALOG, &id.0, &entry.encode());
         let mut search = Vec::new();
-        for kv in s.search.scan_prefix(id.0) {
+        for kv in s.search.scan_prefix(loc) {
             let (k, v) = kv?;
+            let kid = s.search_key_id(&k).unwrap_or_default();
             if let Ok(p) = oc
-                .open(catalog::DOMAIN_SEARCH, &k, &v)
-                .or_else(|_| nc.open(catalog::DOMAIN_SEARCH, &k, &v))
+                .open(catalog::DOMAIN_SEARCH, &kid, &v)
+                .or_else(|_| nc.open(catalog::DOMAIN_SEARCH, &kid, &v))
             {
-                search.push((k.clone(), nc.seal(catalog::DOMAIN_SEARCH, &k, &p)));
+                search.push((k.clone(), nc.seal(catalog::DOMAIN_SEARCH, &kid, &p)));
             }
         }
         Ok(Some(Resealed {
@@ -412,8 +427,9 @@ impl Vault {
         }
         let mut ops = Ops::new();
         for x in &batch {
-            ops.insert(TreeId::Records, x.id.0, x.body.clone());
-            ops.insert(TreeId::Catalog, x.id.0, x.catalog.clone());
+            let loc = s.loc(&x.id);
+            ops.insert(TreeId::Records, loc, x.body.clone());
+            ops.insert(TreeId::Catalog, loc, x.catalog.clone());
             for (k, v) in &x.search {
                 ops.insert(TreeId::Search, k, v.clone());
             }

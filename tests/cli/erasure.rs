@@ -59,9 +59,9 @@ fn add_plain(env: &Env, n: usize) -> String {
 
 /// Every stored value that belongs to `id` alone, raw as sled holds it: body, catalog
 /// entry, custody state, search chunks; and the index segment holding it.
-fn values_of(vault: &Path, id: &str) -> Vec<Vec<u8>> {
-    let raw = hex::decode(id).unwrap();
-    let s = Store::open(vault).unwrap();
+fn values_of(env: &Env, id: &str) -> Vec<Vec<u8>> {
+    let raw = crate::util::locator_key(env, id);
+    let s = Store::open(&env.vault).unwrap();
     let mut out = Vec::new();
     for t in [&s.records, &s.catalog, &s.custody] {
         if let Some(v) = t.get(&raw).unwrap() {
@@ -234,7 +234,7 @@ fn rm_leaves_no_byte_of_the_record_that_any_key_opens() {
     env.ok(&["get", &id, "erasemarkscan.bin", "-o", out.to_str().unwrap()]);
     fs::remove_file(&out).unwrap();
     env.ok(&["show", &id]);
-    let mut secret = values_of(&env.vault, &id);
+    let mut secret = values_of(&env, &id);
     secret.extend(objects);
     let pieces = pieces(&secret);
     assert!(
@@ -244,6 +244,10 @@ fn rm_leaves_no_byte_of_the_record_that_any_key_opens() {
     assert!(!open_everything(&env, &[]).is_empty());
 
     env.ok(&["rm", &id]);
+    assert!(
+        secret.len() >= 4,
+        "body, catalog entry, custody state, index segment"
+    );
     for (i, b) in secret.iter().enumerate() {
         let left = carve(&env.vault, &self::pieces(std::slice::from_ref(b)));
         assert!(
@@ -276,7 +280,7 @@ fn a_crash_between_removal_and_erasure_is_finished_by_the_next_command() {
         let env = Env::new();
         add_plain(&env, 1);
         let (id, objects) = objects_of(&env, || add_marked(&env));
-        let mut secret = values_of(&env.vault, &id);
+        let mut secret = values_of(&env, &id);
         secret.extend(objects);
         let pieces = pieces(&secret);
         let o = env
@@ -318,7 +322,7 @@ fn a_collectors_export_remove_after_leaves_nothing_headquarters_key_opens() {
         .parse()
         .unwrap();
     let (id, objects) = objects_of(&env, || add_marked(&env));
-    let mut secret = values_of(&env.vault, &id);
+    let mut secret = values_of(&env, &id);
     secret.extend(objects);
     let pieces = pieces(&secret);
     assert!(!open_everything(&env, std::slice::from_ref(&hq_identity)).is_empty());

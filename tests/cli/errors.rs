@@ -135,7 +135,7 @@ fn corrupt_tree_value(env: &Env, tree: &str, id_hex: &str) {
         .open()
         .unwrap();
     let t = db.open_tree(tree).unwrap();
-    let key = hex::decode(id_hex).unwrap();
+    let key = crate::util::locator_key(env, id_hex);
     let mut v = t.get(&key).unwrap().expect("value present").to_vec();
     let n = v.len();
     v[n / 2] ^= 0x01;

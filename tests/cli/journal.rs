@@ -231,7 +231,7 @@ fn removing_a_record_leaves_nothing_of_it_in_the_journal() {
     let env = Env::new();
     let records = three(&env);
     let gone = &records[1].0;
-    let key = hex::decode(gone).unwrap();
+    let key = crate::util::locator_key(&env, gone);
     let keys = |env: &Env| {
         let v = LockedVault::open(VaultPaths::new(env.vault.clone(), None))
             .unwrap()

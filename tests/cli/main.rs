@@ -12,6 +12,7 @@ mod forged;
 mod journal;
 mod lifecycle;
 mod markers;
+mod migration;
 mod passphrase;
 mod readme;
 mod redact;

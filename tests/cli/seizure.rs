@@ -663,3 +663,106 @@ fn a_collector_holds_no_hash_of_what_it_collected_even_with_its_passphrase() {
         "{chain}"
     );
 }
+
+/// Every 32- or 64-digit hex string in a JSON value (ids and hashes), also inside the
+/// custody events, which are JSON texts.
+fn ids_and_hashes(v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+    match v {
+        serde_json::Value::String(s) => {
+            if (s.len() == 32 || s.len() == 64) && s.bytes().all(|b| b.is_ascii_hexdigit()) {
+                out.insert(s.to_lowercase());
+            } else if s.starts_with('{') {
+                if let Ok(inner) = serde_json::from_str::<serde_json::Value>(s) {
+                    ids_and_hashes(&inner, out);
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| ids_and_hashes(x, out)),
+        serde_json::Value::Object(m) => m.values().for_each(|x| ids_and_hashes(x, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn nothing_in_a_partners_bundle_can_be_matched_in_the_senders_files() {
+    use base64::Engine as _;
+    let env = Env::new();
+    let a = sample(&env);
+    let t = env.input("t2.txt", "another testimony");
+    let b = env.add(&["--title", "second", "--testimony", t.to_str().unwrap()]);
+    let out = env.out("read.bin");
+    env.ok(&["get", &a, "big.bin", "-o", out.to_str().unwrap()]);
+    let partner = env.root().join("partner");
+    let (recipient, _) = crate::util::outside_keys(&partner);
+    env.ok(&["contact", "add", "P", "--recipient", &recipient]);
+    let bundle = env.out("p.amanat");
+    env.ok(&[
+        "export",
+        "--to",
+        "P",
+        &a,
+        &b,
+        "-o",
+        bundle.to_str().unwrap(),
+    ]);
+    let dir = env.root().join("opened");
+    fs::create_dir(&dir).unwrap();
+    let st = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "age -d -i {} {} | tar x -C {}",
+            partner.join("key.txt").display(),
+            bundle.display(),
+            dir.display()
+        ))
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let mut values = std::collections::BTreeSet::new();
+    for f in files_below(&dir) {
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        if name == "MANIFEST.json" || name == "record.json" {
+            let v: serde_json::Value = serde_json::from_slice(&fs::read(&f).unwrap()).unwrap();
+            ids_and_hashes(&v, &mut values);
+        }
+    }
+    // The sender's own record ids are among them (the custody events name them).
+    assert!(values.contains(&a) && values.contains(&b), "{values:?}");
+    let mut forms: Vec<(String, Vec<u8>)> = Vec::new();
+    for v in &values {
+        let raw = hex::decode(v).unwrap();
+        forms.push((format!("{v} (raw)"), raw.clone()));
+        forms.push((format!("{v} (hex)"), v.as_bytes().to_vec()));
+        forms.push((format!("{v} (HEX)"), v.to_uppercase().into_bytes()));
+        let b64 = base64::engine::general_purpose::STANDARD.encode(&raw);
+        // The first 20 characters: base64 of bytes at any alignment would differ, but the
+        // encoding of the value itself starts the same whatever follows it.
+        forms.push((format!("{v} (base64)"), b64.as_bytes()[..20].to_vec()));
+    }
+    // The principal of the allowed_signers line partners are given.
+    let keys: serde_json::Value = serde_json::from_str(&env.ok(&["keys", "--json"])).unwrap();
+    let principal = keys["allowed_signers"]
+        .as_str()
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap();
+    let tag = principal.strip_prefix("amanat-").unwrap();
+    forms.push((format!("{principal} (raw)"), hex::decode(tag).unwrap()));
+    forms.push((principal.to_owned(), tag.as_bytes().to_vec()));
+    let mut found = Vec::new();
+    let mut files = files_below(&env.vault);
+    files.push(keyring_path(&env));
+    for f in files {
+        let bytes = fs::read(&f).unwrap();
+        for (what, needle) in &forms {
+            if bytes.windows(needle.len()).any(|w| w == &needle[..]) {
+                found.push(format!("{what} in {}", f.display()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "a partner's copy matches the device: {found:#?}"
+    );
+}

@@ -236,3 +236,19 @@ pub fn set_duress(env: &Env) {
         dp.to_str().unwrap(),
     ]);
 }
+
+/// The storage key of a record (its locator, FORMAT.md "Locators"), for tests that reach
+/// into sled's trees as an examiner with the keyring and passphrase would.
+pub fn locator_key(env: &Env, id_hex: &str) -> Vec<u8> {
+    let path = env.keyring.clone().unwrap_or(env.vault.join("keyring"));
+    let kr = amanat::keyring::open_file(
+        &fs::read(&path).unwrap(),
+        &amanat::keyring::Passphrase::new(PASS.into()).unwrap(),
+        &path,
+    )
+    .unwrap();
+    let id = amanat::RecordId::from_hex(id_hex).unwrap();
+    amanat::locator::Locator::new(&kr.pseudonym_key)
+        .loc(&id)
+        .to_vec()
+}

@@ -1,0 +1,110 @@
+//! A vault written by version 1 (keyed by record ids, committed under tests/fixtures) moves to
+//! locators at its first unlock, crash-safely, and keeps every record readable.
+use std::fs;
+use std::path::Path;
+
+use crate::util::{files_below, Env};
+
+fn fixture_ids() -> serde_json::Value {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vault-v1.ids.json");
+    serde_json::from_slice(&fs::read(p).unwrap()).unwrap()
+}
+
+/// A world whose vault is a copy of the version 1 fixture.
+fn old_vault() -> Env {
+    let env = Env::bare();
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vault-v1");
+    crate::common::copy_dir(&from, &env.vault);
+    // Empty directories do not survive git.
+    fs::create_dir_all(env.vault.join("tmp")).unwrap();
+    fs::create_dir_all(env.vault.join("db").join("blobs")).unwrap();
+    env
+}
+
+fn version(env: &Env) -> String {
+    fs::read_to_string(env.vault.join("VERSION")).unwrap()
+}
+
+/// Files of the vault that hold a record id as raw bytes (what version 1 keyed sled by).
+fn raw_ids_on_disk(env: &Env) -> Vec<String> {
+    let ids = fixture_ids();
+    let mut found = Vec::new();
+    for id in ["one", "two"] {
+        let raw = hex::decode(ids[id].as_str().unwrap()).unwrap();
+        for f in files_below(&env.vault) {
+            if fs::read(&f).unwrap().windows(16).any(|w| w == &raw[..]) {
+                found.push(format!("{id} in {}", f.display()));
+            }
+        }
+    }
+    found
+}
+
+fn assert_migrated_and_whole(env: &Env, what: &str) {
+    let ids = fixture_ids();
+    let (one, two) = (ids["one"].as_str().unwrap(), ids["two"].as_str().unwrap());
+    let list = env.ok(&["list", "--json"]);
+    assert!(list.contains(one) && list.contains(two), "{what}: {list}");
+    assert!(!list.contains(ids["removed"].as_str().unwrap()), "{what}");
+    assert_eq!(version(env), "amanat-vault 2\n", "{what}");
+    let scan = env.ok(&["get", one, "scan.bin", "-o", "-"]);
+    assert_eq!(scan, "x".repeat(120_000), "{what}");
+    assert!(env.ok(&["show", one]).contains("Fixture one"), "{what}");
+    assert!(env.ok(&["search", "almaty"]).contains(&two[..10]), "{what}");
+    assert!(env.ok(&["search", "үрімші"]).contains(&one[..10]), "{what}");
+    assert!(
+        env.ok(&["show", &one[..6]]).contains("Fixture one"),
+        "{what}: a prefix"
+    );
+    env.ok(&["audit", "--verify"]);
+    env.ok(&["check"]);
+    let left = raw_ids_on_disk(env);
+    assert!(
+        left.is_empty(),
+        "{what}: record ids still key the database: {left:?}"
+    );
+}
+
+#[test]
+fn a_version_1_vault_moves_to_locators_at_its_first_unlock() {
+    let env = old_vault();
+    assert_eq!(version(&env), "amanat-vault 1\n");
+    assert!(
+        !raw_ids_on_disk(&env).is_empty(),
+        "the fixture is keyed by record ids"
+    );
+    assert_migrated_and_whole(&env, "first unlock");
+    // And it goes on working: a record added, removed, the vault rotated.
+    let t = env.input("t.txt", "after the move");
+    let id = env.add(&["--title", "new", "--testimony", t.to_str().unwrap()]);
+    env.ok(&["rm", &id]);
+    env.ok(&["rotate"]);
+    assert_migrated_and_whole(&env, "after rotate");
+}
+
+#[test]
+fn a_crash_at_any_step_of_the_move_is_finished_by_the_next_unlock() {
+    for point in [
+        "erase-db-moved-aside",
+        "migrated-db",
+        "journal-rewritten",
+        "migrated-journal",
+    ] {
+        let env = old_vault();
+        let o = env
+            .cmd()
+            .arg("list")
+            .env("AMANAT_CRASH_AT", point)
+            .output()
+            .unwrap();
+        assert!(!o.status.success(), "{point}: not reached");
+        assert_migrated_and_whole(&env, point);
+    }
+}
+
+#[test]
+fn rebuild_of_a_version_1_vault_gives_a_current_one() {
+    let env = old_vault();
+    env.ok(&["rebuild"]);
+    assert_migrated_and_whole(&env, "rebuild");
+}
