@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Same-run A/B of two amanat binaries on the paths whose cost a change may move: list,
+# search, an id typed as a prefix, rm (which now erases: the journal and the database are
+# rewritten), and the first unlock of a vault the old binary wrote (a format migration, if
+# any). Runs alternate old and new, and the medians are printed side by side.
+#
+# Usage: benches/ab.sh OLD_BINARY NEW_BINARY [RECORDS]   (default 100,000; RUNS=5)
+# Needs: python3, /usr/bin/time. Works in a fresh directory under /var/tmp (on disk).
+set -euo pipefail
+old_bin=$(realpath "$1"); new_bin=$(realpath "$2"); N=${3:-100000}; RUNS=${RUNS:-5}
+work=$(mktemp -d /var/tmp/amanat-ab.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+cp "$old_bin" old; cp "$new_bin" new
+printf 'bench passphrase\n' > pass
+export AMANAT_PASSPHRASE_FILE=$work/pass
+
+python3 - "$N" <<'PY'
+import json, os, random, sys
+n = int(sys.argv[1]); random.seed(7); texts = max(1, n // 10)
+vocab = ("әке лагерь Үрімші шекара паспорт отец задержали граница camp detained border "
+         "school teacher family letter night police document 乌鲁木齐 拘留 ئۈرۈمچى").split()
+vocab += [f"w{i}" for i in range(3000)]
+os.makedirs("texts", exist_ok=True)
+for i in range(texts):
+    with open(f"texts/{i}.txt", "w") as f:
+        f.write(" ".join(random.choices(vocab, k=330))[:2048])
+with open("scale.jsonl", "w") as out:
+    for i in range(n):
+        out.write(json.dumps({"title": f"Testimony {i}", "tags": ["scale"], "witness": f"W-{i % 997}",
+                              "testimony": f"texts/{i % texts}.txt"}) + "\n")
+PY
+
+# run NAME CMD...: runs CMD once, appends its seconds to NAME.times.
+run() {
+  local name=$1; shift
+  /usr/bin/time -f '%e %M' -o "$name.one" "$@" >/dev/null 2>"$name.err" || { cat "$name.err"; exit 1; }
+  cat "$name.one" >> "$name.times"
+}
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+secs() { cut -d' ' -f1 < "$1.times" | median; }
+rss() { cut -d' ' -f2 < "$1.times" | sort -n | tail -1; }
+ids() { ./"$1" --vault "$2" list --json | python3 -c 'import json,sys; print("\n".join(r["id"] for r in json.load(sys.stdin)))'; }
+
+for b in old new; do
+  ./$b --vault v$b init --kdf-work-factor 10 2>/dev/null
+  run ${b}_ingest ./$b --vault v$b ingest scale.jsonl
+done
+# The first unlock by the new binary of a vault the old one wrote (a copy of it).
+cp -a vold vmig
+run new_first_unlock_of_old ./new --vault vmig keys
+rm -rf vmig
+ids old vold > old.ids; ids new vnew > new.ids
+for i in $(seq "$RUNS"); do
+  for b in old new; do
+    run ${b}_list ./$b --vault v$b list --json
+    run ${b}_search ./$b --vault v$b search "乌鲁木齐 teacher"
+    id=$(sed -n "$((i * 7))p" $b.ids)
+    run ${b}_prefix ./$b --vault v$b show "${id:0:8}"
+    run ${b}_rm ./$b --vault v$b rm "$id"
+  done
+done
+du_old=$(du -sk vold | cut -f1); du_new=$(du -sk vnew | cut -f1)
+
+echo "machine: $(nproc) cores, $(uname -r); date: $(date -u +%F); $N records, median of $RUNS alternating runs"
+echo "| what | old | new | new/old | peak RSS old / new (KiB) |"
+echo "| --- | ---: | ---: | ---: | ---: |"
+for w in ingest list search prefix rm; do
+  o=$(secs old_$w); n=$(secs new_$w)
+  printf '| %s | %s s | %s s | %s | %s / %s |\n' "$w" "$o" "$n" \
+    "$(python3 -c "print(f'{$n/$o:.2f}' if $o > 0 else '-')")" "$(rss old_$w)" "$(rss new_$w)"
+done
+echo "| first unlock of the old binary's vault by the new one | | $(secs new_first_unlock_of_old) s | | $(rss new_first_unlock_of_old) |"
+echo "| disk after the runs (KiB) | $du_old | $du_new | | |"
