@@ -86,15 +86,27 @@ pub fn create_via_temp<T>(out: &Path, fill: impl FnOnce(File) -> Result<(File, T
         ".{name}.amanat-partial-{}",
         hex::encode(crate::id::random_bytes::<6>())
     ));
+    // Where the file system allows it (ext4, xfs, btrfs, tmpfs), the file is written
+    // unnamed (O_TMPFILE) and gets its temporary name only once `fill` returned: a process
+    // killed while writing (decrypting a large part, say) leaves no file behind that holds
+    // plaintext under a hidden name. Elsewhere (FAT on removable media) it has the name from
+    // the start, and a kill leaves it.
+    let unnamed = unnamed_file(&dir);
     let result = (|| {
-        let f = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&tmp)
-            .map_err(|e| Error::output(out, e))?;
+        let f = match unnamed {
+            Some(f) => f,
+            None => OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&tmp)
+                .map_err(|e| Error::output(out, e))?,
+        };
         let (f, value) = fill(f)?;
         f.sync_all().map_err(|e| Error::output(out, e))?;
+        if unnamed_is(&f) {
+            name_unnamed(&f, &tmp).map_err(|e| Error::output(out, e))?;
+        }
         drop(f);
         fs::rename(&tmp, &target).map_err(|e| Error::output(out, e))?;
         sync_dir(&dir)?;
@@ -104,6 +116,52 @@ pub fn create_via_temp<T>(out: &Path, fill: impl FnOnce(File) -> Result<(File, T
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// An unnamed file in `dir`, mode 0600, if the file system supports O_TMPFILE.
+#[cfg(target_os = "linux")]
+fn unnamed_file(dir: &Path) -> Option<File> {
+    use rustix::fs::{Mode, OFlags};
+    rustix::fs::open(
+        dir,
+        OFlags::TMPFILE | OFlags::RDWR | OFlags::CLOEXEC,
+        Mode::from_raw_mode(0o600),
+    )
+    .ok()
+    .map(File::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn unnamed_file(_dir: &Path) -> Option<File> {
+    None
+}
+
+/// Whether `f` has no name (was made by [`unnamed_file`]).
+fn unnamed_is(f: &File) -> bool {
+    f.metadata().is_ok_and(|m| {
+        use std::os::unix::fs::MetadataExt;
+        m.nlink() == 0
+    })
+}
+
+/// Gives an unnamed file the name `to` (through /proc/self/fd, which needs no privilege).
+#[cfg(target_os = "linux")]
+fn name_unnamed(f: &File, to: &Path) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let proc = format!("/proc/self/fd/{}", f.as_raw_fd());
+    rustix::fs::linkat(
+        rustix::fs::CWD,
+        proc.as_str(),
+        rustix::fs::CWD,
+        to,
+        rustix::fs::AtFlags::SYMLINK_FOLLOW,
+    )
+    .map_err(io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn name_unnamed(_f: &File, _to: &Path) -> io::Result<()> {
+    Err(io::Error::other("unnamed files are Linux only"))
 }
 
 /// Overwrites a file's bytes in place with zeros, fsyncs, then removes it.

@@ -377,8 +377,9 @@ impl Store {
         wait_for_sled_release(&root.join("db"));
         sync_tree(&stage.join("db"))?;
         let ctx = |e| Error::io("moving the rewritten database into place", e);
+        // Named `erase-…`: if a crash leaves it, the sweep overwrites it too.
         let wipe = tmp.join(format!(
-            "wipe-db-{}",
+            "erase-db-{}",
             hex::encode(crate::id::random_bytes::<6>())
         ));
         fs::rename(root.join("db"), &wipe).map_err(ctx)?;
@@ -735,7 +736,7 @@ impl Store {
         // hold a removed record's values (a crash before it is destroyed leaves it in `tmp/`,
         // which the next open empties).
         let old = self.root.join("tmp").join(format!(
-            "wipe-journal-{}",
+            "erase-journal-{}",
             hex::encode(crate::id::random_bytes::<6>())
         ));
         let had_old = match fs::rename(&path, &old) {
@@ -926,7 +927,15 @@ impl Store {
     fn remove_objects(&self, ids: &[ObjectId], overwrite: bool) -> Result<()> {
         for id in ids {
             if overwrite {
-                crate::durable::destroy_file(&self.object_path(id))?;
+                let path = self.object_path(id);
+                crate::durable::destroy_file(&path)?;
+                // An empty `objects/<hh>/` left behind would name the first byte of the
+                // removed object's id (and its time, the removal's).
+                if let Some(dir) = path.parent() {
+                    if fs::remove_dir(dir).is_ok() {
+                        sync_dir(&self.root.join("objects"))?;
+                    }
+                }
                 continue;
             }
             match fs::remove_file(self.object_path(id)) {
@@ -951,10 +960,16 @@ impl Store {
         let tmp = self.root.join("tmp");
         if let Ok(entries) = fs::read_dir(&tmp) {
             for e in entries.flatten() {
-                let gone = if e.file_type().is_ok_and(|t| t.is_dir()) {
-                    fs::remove_dir_all(e.path())
-                } else {
-                    fs::remove_file(e.path())
+                let erase = e.file_name().to_string_lossy().starts_with("erase-");
+                let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+                // What an erasure moved aside (an old database or journal, which still opens
+                // with the vault's keys) is overwritten, not just unlinked; the rest of `tmp/`
+                // is ciphertext whose keys are gone or never held anything removed.
+                let gone = match (erase, is_dir) {
+                    (true, true) => destroy_tree(&e.path()),
+                    (true, false) => crate::durable::destroy_file(&e.path()),
+                    (false, true) => fs::remove_dir_all(e.path()).map_err(|e| Error::io("", e)),
+                    (false, false) => fs::remove_file(e.path()).map_err(|e| Error::io("", e)),
                 };
                 if gone.is_ok() {
                     removed += 1;
@@ -973,7 +988,8 @@ impl Store {
             }
         }
         if !pending.is_empty() {
-            self.delete_objects(&pending)?;
+            // A removal's objects left by a crash, or a failed add's: overwritten.
+            self.destroy_objects(&pending)?;
         }
         if removed > 0 || !pending.is_empty() {
             self.sync()?;

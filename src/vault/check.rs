@@ -202,6 +202,7 @@ impl Vault {
         self.apply(&ops)?;
         log.committed();
         s.sync()?;
+        crate::vault::lifecycle::crash_point("removal-committed");
         s.destroy_objects(objects)?;
         s.sync()
     }

@@ -291,15 +291,29 @@ pub fn shred(paths: &VaultPaths, all: bool) -> Result<ShredReport> {
     let mut report = ShredReport::default();
     let keyring = real_path(&paths.keyring);
     let lock = lock_for_shred(&keyring);
-    let next = next_path(&keyring);
-    let rotating = super::rotate::rotating_path(&keyring);
-    for p in [&keyring, &next, &rotating] {
+    // Writers put `.new`, `.rotating` and their temporary files beside the keyring path as
+    // it was given, which may be a symbolic link to the real file elsewhere: destroy what is
+    // beside either (each side file resolved too, should it be a link).
+    let mut beside = vec![keyring.clone()];
+    for base in [&keyring, &paths.keyring] {
+        beside.push(next_path(base));
+        beside.push(super::rotate::rotating_path(base));
+    }
+    beside.dedup();
+    for p in &beside {
         if fs::symlink_metadata(p).is_ok() {
-            destroy_file(p)?;
+            let real = real_path(p);
+            destroy_file(&real)?;
+            if real != *p && fs::symlink_metadata(p).is_ok() {
+                remove_link(p)?;
+            }
             report.keyring_files += 1;
         }
     }
     destroy_partials(&keyring)?;
+    if keyring != paths.keyring {
+        destroy_partials(&paths.keyring)?;
+    }
     drop(lock);
     if keyring != paths.keyring && fs::symlink_metadata(&paths.keyring).is_ok() {
         remove_link(&paths.keyring)?;

@@ -534,6 +534,7 @@ impl Vault {
             let view = self.read_part(id, part, &mut w).map_err(fix_path)?;
             let f = w.finish().map_err(|e| Error::output(path, e))?;
             f.sync_all().map_err(|e| Error::output(path, e))?;
+            super::lifecycle::crash_point("part-written");
             self.log_read(id, part, &to)?;
             Ok((f, view))
         })

@@ -263,6 +263,7 @@ fn rm_leaves_no_byte_of_the_record_that_any_key_opens() {
     );
     let opened = open_everything(&env, &[]);
     assert!(opened.is_empty(), "{opened:#?}");
+    assert_no_empty_object_dirs(&env);
     // The rest is whole.
     env.ok(&["check"]);
     env.ok(&["audit", "--verify"]);
@@ -270,12 +271,22 @@ fn rm_leaves_no_byte_of_the_record_that_any_key_opens() {
     assert!(env.fails(&["show", &id], 1).contains("no record"));
 }
 
+/// Hard links to every file below `dir`, in `to`: the blocks a file system keeps when a
+/// file is only unlinked. A file overwritten in place shows zeros through its link.
+fn keep_blocks(dir: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for (i, f) in files_below(dir).into_iter().enumerate() {
+        fs::hard_link(&f, to.join(format!("{i}"))).unwrap();
+    }
+}
+
 #[test]
 fn a_crash_between_removal_and_erasure_is_finished_by_the_next_command() {
     for point in [
+        "removal-committed",
+        "removed-before-erasure",
         "journal-rewritten",
         "erase-db-moved-aside",
-        "removed-before-erasure",
     ] {
         let env = Env::new();
         add_plain(&env, 1);
@@ -293,10 +304,18 @@ fn a_crash_between_removal_and_erasure_is_finished_by_the_next_command() {
             !o.status.success(),
             "{point}: the crash point was not reached"
         );
+        let blocks = env.root().join(format!("blocks-{point}"));
+        keep_blocks(&env.vault, &blocks);
         // Any command that opens the vault finishes the erasure.
         assert_eq!(env.ok(&["list"]).lines().count(), 1, "{point}");
         let left = carve(&env.vault, &pieces);
         assert!(left.is_empty(), "{point}: pieces remain in {left:?}");
+        // And it overwrote what the crash left, rather than unlinking it.
+        let kept = carve(&blocks, &pieces);
+        assert!(
+            kept.is_empty(),
+            "{point}: files unlinked but not overwritten: {kept:?}"
+        );
         assert!(open_everything(&env, &[]).is_empty(), "{point}");
         env.ok(&["check"]);
     }
@@ -341,5 +360,18 @@ fn a_collectors_export_remove_after_leaves_nothing_headquarters_key_opens() {
     );
     let opened = open_everything(&env, &[hq_identity]);
     assert!(opened.is_empty(), "{opened:#?}");
+    assert_no_empty_object_dirs(&env);
     env.ok(&["check"]);
+}
+
+/// An empty `objects/<hh>/` would name the first byte of a removed object's id (which a
+/// collector's transfer bundle names in full) and, by its time, when it was removed.
+fn assert_no_empty_object_dirs(env: &Env) {
+    for d in fs::read_dir(env.vault.join("objects")).unwrap().flatten() {
+        assert!(
+            fs::read_dir(d.path()).unwrap().next().is_some(),
+            "{} is left empty",
+            d.path().display()
+        );
+    }
 }

@@ -27,11 +27,15 @@ fn version(env: &Env) -> String {
 
 /// Files of the vault that hold a record id as raw bytes (what version 1 keyed sled by).
 fn raw_ids_on_disk(env: &Env) -> Vec<String> {
+    raw_ids_below(&env.vault)
+}
+
+fn raw_ids_below(dir: &Path) -> Vec<String> {
     let ids = fixture_ids();
     let mut found = Vec::new();
     for id in ["one", "two"] {
         let raw = hex::decode(ids[id].as_str().unwrap()).unwrap();
-        for f in files_below(&env.vault) {
+        for f in files_below(dir) {
             if fs::read(&f).unwrap().windows(16).any(|w| w == &raw[..]) {
                 found.push(format!("{id} in {}", f.display()));
             }
@@ -98,7 +102,18 @@ fn a_crash_at_any_step_of_the_move_is_finished_by_the_next_unlock() {
             .output()
             .unwrap();
         assert!(!o.status.success(), "{point}: not reached");
+        // Hard links keep what the next command would only unlink.
+        let blocks = env.root().join("blocks");
+        fs::create_dir_all(&blocks).unwrap();
+        for (i, f) in files_below(&env.vault).into_iter().enumerate() {
+            fs::hard_link(&f, blocks.join(format!("{i}"))).unwrap();
+        }
         assert_migrated_and_whole(&env, point);
+        let kept = raw_ids_below(&blocks);
+        assert!(
+            kept.is_empty(),
+            "{point}: the old database was unlinked, not overwritten: {kept:?}"
+        );
     }
 }
 

@@ -766,3 +766,94 @@ fn nothing_in_a_partners_bundle_can_be_matched_in_the_senders_files() {
         "a partner's copy matches the device: {found:#?}"
     );
 }
+
+#[test]
+fn shred_through_a_symlinked_keyring_destroys_what_writers_left_beside_the_link() {
+    for (cmd, point) in [
+        ("passwd", "keyring-committed"),
+        ("passwd", "keyring-new-written"),
+        ("rotate", "rotate-started"),
+        ("rotate", "keyring-replace-start"),
+    ] {
+        let env = Env::new();
+        sample(&env);
+        // The keyring on a stick, reached through a link in the vault directory.
+        let stick = env.root().join(format!("stick-{cmd}-{point}"));
+        fs::create_dir(&stick).unwrap();
+        fs::rename(env.vault.join("keyring"), stick.join("keyring")).unwrap();
+        std::os::unix::fs::symlink(stick.join("keyring"), env.vault.join("keyring")).unwrap();
+        let np = env.input("np", "a second passphrase of some length\n");
+        let mut c = env.cmd();
+        if cmd == "passwd" {
+            c.args(["passwd", "--new-passphrase-file"]).arg(&np);
+        } else {
+            c.arg("rotate");
+        }
+        if point == "keyring-new-written" {
+            // Killed there: `.new` is left beside the link for shred to find.
+            let o = c.env("AMANAT_CRASH_AT", point).output().unwrap();
+            assert!(!o.status.success());
+            assert!(env.vault.join("keyring.new").exists());
+            assert!(shred(&env).status.success());
+        } else {
+            let paused = Paused::start(c, point, &env.root().join(format!("p-{cmd}-{point}")));
+            let shredder = env
+                .cmd()
+                .args(["shred", "--yes"])
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            std::thread::sleep(Duration::from_millis(300));
+            let _ = paused.resume();
+            assert!(shredder.wait_with_output().unwrap().status.success());
+        }
+        for dir in [&env.vault, &stick] {
+            let left: Vec<_> = fs::read_dir(dir)
+                .unwrap()
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.contains("keyring"))
+                .collect();
+            assert!(
+                left.is_empty(),
+                "{cmd} at {point}: left {left:?} in {}",
+                dir.display()
+            );
+        }
+        for p in [PASS, "a second passphrase of some length"] {
+            assert_eq!(
+                with_pass(&env, p, &["list"]).status.code(),
+                Some(2),
+                "{cmd} {point}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_get_killed_while_writing_leaves_no_plaintext_file() {
+    let env = Env::new();
+    let id = sample(&env);
+    let dir = env.root().join("out-dir");
+    fs::create_dir(&dir).unwrap();
+    let out = dir.join("part.bin");
+    let o = env
+        .cmd()
+        .args(["get", &id, "big.bin", "-o", out.to_str().unwrap()])
+        .env("AMANAT_CRASH_AT", "part-written")
+        .output()
+        .unwrap();
+    assert!(!o.status.success(), "the crash point was not reached");
+    let left: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert!(left.is_empty(), "a killed get left {left:?}");
+    assert_eq!(
+        env.ok(&["audit", "--json"])
+            .matches("\"part-read\"")
+            .count(),
+        0
+    );
+}
