@@ -129,44 +129,9 @@ fn open_everything(env: &Env, age_identities: &[age::x25519::Identity]) -> Vec<S
     .unwrap();
     let mut ids: Vec<age::x25519::Identity> = age_identities.to_vec();
     ids.extend(kr.identity());
-    let domains: [&[u8]; 8] = [
-        b"catalog",
-        b"index",
-        b"search",
-        b"contact",
-        b"audit",
-        b"custody",
-        b"audit-head",
-        b"journal",
-    ];
-    {
-        let s = Store::open(&env.vault).unwrap();
-        for t in [
-            &s.records,
-            &s.catalog,
-            &s.search,
-            &s.index,
-            &s.meta,
-            &s.contacts,
-            &s.audit,
-            &s.custody,
-            &s.pending,
-        ] {
-            for kv in t.iter() {
-                let (k, v) = kv.unwrap();
-                for key in [&kr.catalog_key, &kr.audit_key] {
-                    for d in domains {
-                        if let Ok(p) = key.open(d, &k, &v) {
-                            if let Some(m) = has_mark(&p) {
-                                found.push(format!(
-                                    "a {} value opens to {m}",
-                                    String::from_utf8_lossy(d)
-                                ));
-                            }
-                        }
-                    }
-                }
-            }
+    for (what, p) in crate::util::opened_values(env) {
+        if let Some(m) = has_mark(&p) {
+            found.push(format!("{what} opens to {m}"));
         }
     }
     // Age files anywhere: in sled's files, the journal's frames, objects.

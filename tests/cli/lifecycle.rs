@@ -61,15 +61,7 @@ fn opens(env: &Env, pass: &str) -> bool {
 }
 
 fn sample(env: &Env) -> String {
-    let t = env.input("t.txt", "testimony kept through every change");
-    let big = env.input("big.bin", vec![5u8; 200_000]);
-    env.add(&[
-        "--title",
-        "kept",
-        "--testimony",
-        t.to_str().unwrap(),
-        big.to_str().unwrap(),
-    ])
+    crate::util::add_with_object(env, "testimony kept through every change", 200_000, 5)
 }
 
 fn passwd(env: &Env, new: &str, crash: Option<&str>) -> std::process::Output {

@@ -13,15 +13,7 @@ use assert_cmd::cargo::CommandCargoExt;
 use crate::util::{files_below, set_duress, with_pass, Env, DURESS, PASS};
 
 fn sample(env: &Env) -> String {
-    let t = env.input("t.txt", "a testimony the seizure tests keep");
-    let big = env.input("big.bin", vec![9u8; 100_000]);
-    env.add(&[
-        "--title",
-        "kept",
-        "--testimony",
-        t.to_str().unwrap(),
-        big.to_str().unwrap(),
-    ])
+    crate::util::add_with_object(env, "a testimony the seizure tests keep", 100_000, 9)
 }
 
 fn keyring_path(env: &Env) -> PathBuf {
@@ -201,6 +193,21 @@ fn assert_shredded(env: &Env, passes: &[&str]) {
     }
 }
 
+/// Runs `shred` while `paused` waits, then lets it go on: shred may have to wait for a
+/// command that is already writing the keyring, but must finish after it. Whether shred
+/// succeeded.
+fn shred_while(env: &Env, paused: Paused) -> bool {
+    let shredder = env
+        .cmd()
+        .args(["shred", "--yes"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let _ = paused.resume();
+    shredder.wait_with_output().unwrap().status.success()
+}
+
 fn shred(env: &Env) -> std::process::Output {
     env.cmd().args(["shred", "--yes"]).output().unwrap()
 }
@@ -224,19 +231,7 @@ fn shred_wins_against_a_passwd_or_duress_set_paused_before_the_keyring_is_writte
                 .arg(&np);
         }
         let paused = Paused::start(c, point, &env.root().join(format!("pause-{what}-{point}")));
-        // shred runs while the other command waits; it may have to wait for a command
-        // that is already writing the keyring, but it must finish after it.
-        let shredder = env
-            .cmd()
-            .args(["shred", "--yes"])
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(300));
-        let other = paused.resume();
-        let s = shredder.wait_with_output().unwrap();
-        assert!(s.status.success(), "{what} at {point}: shred failed");
-        let _ = other;
+        assert!(shred_while(&env, paused), "{what} at {point}: shred failed");
         assert_shredded(&env, &[PASS, "a second passphrase of some length"]);
     }
 }
@@ -541,45 +536,7 @@ fn collector_views(env: &Env, id: &str) -> Vec<(String, Vec<u8>)> {
     for f in files_below(&env.vault) {
         seen.push((f.display().to_string(), fs::read(&f).unwrap()));
     }
-    let kr = amanat::keyring::open_file(
-        &fs::read(env.vault.join("keyring")).unwrap(),
-        &amanat::keyring::Passphrase::new(PASS.into()).unwrap(),
-        &env.vault.join("keyring"),
-    )
-    .unwrap();
-    let s = amanat::store::Store::open(&env.vault).unwrap();
-    for t in [
-        &s.records,
-        &s.catalog,
-        &s.search,
-        &s.index,
-        &s.meta,
-        &s.contacts,
-        &s.audit,
-        &s.custody,
-    ] {
-        for kv in t.iter() {
-            let (k, v) = kv.unwrap();
-            for key in [&kr.catalog_key, &kr.audit_key] {
-                for d in [
-                    &b"catalog"[..],
-                    b"index",
-                    b"search",
-                    b"contact",
-                    b"audit",
-                    b"custody",
-                    b"audit-head",
-                ] {
-                    if let Ok(p) = key.open(d, &k, &v) {
-                        seen.push((
-                            format!("a {} value", String::from_utf8_lossy(d)),
-                            p.to_vec(),
-                        ));
-                    }
-                }
-            }
-        }
-    }
+    seen.extend(crate::util::opened_values(env));
     seen
 }
 
@@ -797,15 +754,7 @@ fn shred_through_a_symlinked_keyring_destroys_what_writers_left_beside_the_link(
             assert!(shred(&env).status.success());
         } else {
             let paused = Paused::start(c, point, &env.root().join(format!("p-{cmd}-{point}")));
-            let shredder = env
-                .cmd()
-                .args(["shred", "--yes"])
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap();
-            std::thread::sleep(Duration::from_millis(300));
-            let _ = paused.resume();
-            assert!(shredder.wait_with_output().unwrap().status.success());
+            assert!(shred_while(&env, paused), "{cmd} at {point}: shred failed");
         }
         for dir in [&env.vault, &stick] {
             let left: Vec<_> = fs::read_dir(dir)

@@ -252,3 +252,79 @@ pub fn locator_key(env: &Env, id_hex: &str) -> Vec<u8> {
         .loc(&id)
         .to_vec()
 }
+
+/// What the keyring's symmetric keys open, as an examiner holding the keyring and the
+/// passphrase would find it: every value of every sled tree, tried with the catalog and audit
+/// keys in every domain (a tree's key as key id, and the record's id for trees keyed by
+/// locator). Each item is (what it is, its plaintext).
+pub fn opened_values(env: &Env) -> Vec<(String, Vec<u8>)> {
+    let path = env.keyring.clone().unwrap_or(env.vault.join("keyring"));
+    let kr = amanat::keyring::open_file(
+        &fs::read(&path).unwrap(),
+        &amanat::keyring::Passphrase::new(PASS.into()).unwrap(),
+        &path,
+    )
+    .unwrap();
+    let locator = amanat::locator::Locator::new(&kr.pseudonym_key);
+    let s = amanat::store::Store::open(&env.vault).unwrap();
+    let domains: [&[u8]; 8] = [
+        b"catalog",
+        b"index",
+        b"search",
+        b"contact",
+        b"audit",
+        b"custody",
+        b"audit-head",
+        b"imported",
+    ];
+    let mut out = Vec::new();
+    for t in [
+        &s.records,
+        &s.catalog,
+        &s.search,
+        &s.index,
+        &s.meta,
+        &s.contacts,
+        &s.audit,
+        &s.custody,
+        &s.pending,
+        &s.imported,
+    ] {
+        for kv in t.iter() {
+            let (k, v) = kv.unwrap();
+            let mut ids = vec![k.to_vec()];
+            if let Some(id) = locator.unloc(&k) {
+                let mut kid = id.0.to_vec();
+                kid.extend_from_slice(&k[16..]);
+                ids.push(kid);
+            }
+            for key in [&kr.catalog_key, &kr.audit_key] {
+                for d in domains {
+                    for kid in &ids {
+                        if let Ok(p) = key.open(d, kid, &v) {
+                            out.push((
+                                format!("a {} value", String::from_utf8_lossy(d)),
+                                p.to_vec(),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Adds a record titled "kept" with `testimony` and a `big`-byte attachment `big.bin` of
+/// `fill` bytes (stored as an object file); returns its id.
+pub fn add_with_object(env: &Env, testimony: &str, big: usize, fill: u8) -> String {
+    let t = env.input("t.txt", testimony);
+    let b = env.input("big.bin", vec![fill; big]);
+    env.add(&[
+        "--title",
+        "kept",
+        "--testimony",
+        t.to_str().unwrap(),
+        b.to_str().unwrap(),
+    ])
+}
