@@ -240,13 +240,7 @@ pub fn set_duress(env: &Env) {
 /// The storage key of a record (its locator, FORMAT.md "Locators"), for tests that reach
 /// into sled's trees as an examiner with the keyring and passphrase would.
 pub fn locator_key(env: &Env, id_hex: &str) -> Vec<u8> {
-    let path = env.keyring.clone().unwrap_or(env.vault.join("keyring"));
-    let kr = amanat::keyring::open_file(
-        &fs::read(&path).unwrap(),
-        &amanat::keyring::Passphrase::new(PASS.into()).unwrap(),
-        &path,
-    )
-    .unwrap();
+    let kr = opened_keyring(env);
     let id = amanat::RecordId::from_hex(id_hex).unwrap();
     amanat::locator::Locator::new(&kr.pseudonym_key)
         .loc(&id)
@@ -258,13 +252,7 @@ pub fn locator_key(env: &Env, id_hex: &str) -> Vec<u8> {
 /// keys in every domain (a tree's key as key id, and the record's id for trees keyed by
 /// locator). Each item is (what it is, its plaintext).
 pub fn opened_values(env: &Env) -> Vec<(String, Vec<u8>)> {
-    let path = env.keyring.clone().unwrap_or(env.vault.join("keyring"));
-    let kr = amanat::keyring::open_file(
-        &fs::read(&path).unwrap(),
-        &amanat::keyring::Passphrase::new(PASS.into()).unwrap(),
-        &path,
-    )
-    .unwrap();
+    let kr = opened_keyring(env);
     let locator = amanat::locator::Locator::new(&kr.pseudonym_key);
     let s = amanat::store::Store::open(&env.vault).unwrap();
     let domains: [&[u8]; 8] = [
@@ -327,4 +315,15 @@ pub fn add_with_object(env: &Env, testimony: &str, big: usize, fill: u8) -> Stri
         t.to_str().unwrap(),
         b.to_str().unwrap(),
     ])
+}
+
+/// The test vault's keyring, opened with [`PASS`].
+pub fn opened_keyring(env: &Env) -> amanat::keyring::Keyring {
+    let path = env.keyring.clone().unwrap_or(env.vault.join("keyring"));
+    amanat::keyring::open_file(
+        &fs::read(&path).unwrap(),
+        &amanat::keyring::Passphrase::new(PASS.into()).unwrap(),
+        &path,
+    )
+    .unwrap()
 }
