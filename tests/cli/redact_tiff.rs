@@ -192,7 +192,8 @@ fn leaks(path: &Path) -> Vec<String> {
             let (group, tag) = k.split_once(':').unwrap_or(("", k));
             let fine = match group {
                 "" => *k == "SourceFile",
-                "ExifTool" | "System" => true,
+                "ExifTool" => tag == "ExifToolVersion",
+                "System" => true,
                 "File" => {
                     ["FileType", "FileTypeExtension", "MIMEType", "ExifByteOrder"].contains(&tag)
                 }

@@ -251,19 +251,24 @@ pub(super) fn strip(b: &[u8], removed: &mut Removed) -> Result<Vec<u8>, String> 
         next = n;
     }
     // Everything the original's structure and values occupy; pixels may share none of it.
-    let mut structure = vec![(0usize, 8usize)];
+    let mut structure = vec![(0usize, 8usize, Holds::Other)];
     let mut pages = Vec::with_capacity(ifds.len());
     for (i, (entries, table, _)) in ifds.iter().enumerate() {
-        structure.push(*table);
+        structure.push((table.0, table.1, Holds::Other));
         for e in entries {
-            structure.extend(e.value.filter(|v| v.1 > 4));
+            let holds = if KEEP.iter().any(|k| k.0 == e.tag) {
+                Holds::Kept(i, e.tag)
+            } else {
+                Holds::Other
+            };
+            structure.extend(e.value.filter(|v| v.1 > 4).map(|(a, n)| (a, n, holds)));
             if matches!(e.tag, 330 | 34665 | 34853 | 40965) && e.value.is_some() {
                 // A sub-IFD's own table, so no strip can cover it.
                 for off in e.nums(&f)? {
                     let table = f.uint(off as usize, 2).map(|n| 2 + 12 * n as usize + 4);
                     match table {
                         Ok(t) if off != 0 && off as usize + t <= b.len() => {
-                            structure.push((off as usize, t))
+                            structure.push((off as usize, t, Holds::Other))
                         }
                         _ => {}
                     }
@@ -277,7 +282,7 @@ pub(super) fn strip(b: &[u8], removed: &mut Removed) -> Result<Vec<u8>, String> 
             .map_err(|why| format!("page {} (the IFD at byte {}): {why}", i + 1, table.0))?;
         pages.push(page);
     }
-    no_overlap(&pages, &structure)?;
+    no_overlap(&pages, structure)?;
     let out = write(&f, &pages);
     // Pages may share a value (a ColorMap, JPEGTables); each gets its own copy, within
     // reason.
@@ -450,42 +455,67 @@ fn bare_jpeg(s: &[u8]) -> bool {
     super::jpeg::strip(s, &mut r).is_ok_and(|c| c == s && r.0.is_empty())
 }
 
-/// Refuses pixels that share a byte with other pixels or with any structure or value.
-fn no_overlap(pages: &[Page], structure: &[(usize, usize)]) -> Result<(), String> {
-    // (start, end, Some((page, index)) for pixels)
-    let mut all: Vec<(usize, usize, Option<Range>)> =
-        structure.iter().map(|&(a, n)| (a, a + n, None)).collect();
-    for (p, page) in pages.iter().enumerate() {
-        for (i, &(a, n)) in page.regions.iter().enumerate() {
-            if n > 0 {
-                all.push((a, a + n, Some((p, i))));
+/// What a byte range of the original holds, for the overlap check.
+#[derive(Clone, Copy)]
+enum Holds {
+    /// The header, an IFD table, a dropped tag's value, a sub-IFD's table.
+    Other,
+    /// A kept tag's value (page, tag).
+    Kept(usize, u16),
+    /// A strip or tile (page, index).
+    Pixels(usize, usize),
+}
+
+impl Holds {
+    fn class(self) -> usize {
+        match self {
+            Holds::Other => 0,
+            Holds::Kept(..) => 1,
+            Holds::Pixels(..) => 2,
+        }
+    }
+    fn name(self, pages: &[Page]) -> String {
+        match self {
+            Holds::Other => "other data".into(),
+            Holds::Kept(p, tag) => format!("the value of tag {tag} of page {}", p + 1),
+            Holds::Pixels(p, i) => {
+                let kind = if pages[p].offsets == 324 {
+                    "tile"
+                } else {
+                    "strip"
+                };
+                format!("{kind} {i} of page {}", p + 1)
             }
         }
     }
-    all.sort_unstable();
-    let (mut end_all, mut end_px) = (0usize, (0usize, (0, 0)));
-    for (a, z, px) in all {
-        let hit = match px {
-            Some(id) if a < end_all => Some(id),
-            None if a < end_px.0 => Some(end_px.1),
-            _ => None,
-        };
-        if let Some((p, i)) = hit {
-            let kind = if pages[p].offsets == 324 {
-                "tile"
-            } else {
-                "strip"
-            };
-            return Err(format!(
-                "{kind} {i} of page {} overlaps other data at byte {a}",
-                p + 1
-            ));
+}
+
+/// Refuses pixels that share a byte with anything else, and kept values that share a byte
+/// with anything but other kept values, so nothing dropped is copied as something kept.
+fn no_overlap(pages: &[Page], mut all: Vec<(usize, usize, Holds)>) -> Result<(), String> {
+    for (p, page) in pages.iter().enumerate() {
+        for (i, &(a, n)) in page.regions.iter().enumerate() {
+            all.push((a, n, Holds::Pixels(p, i)));
         }
-        end_all = end_all.max(z);
-        if let Some(id) = px {
-            if z > end_px.0 {
-                end_px = (z, id);
+    }
+    all.retain(|r| r.1 > 0);
+    all.sort_unstable_by_key(|r| (r.0, r.1));
+    // Per class, the furthest end seen so far and what reaches it.
+    let mut ends = [(0usize, Holds::Other); 3];
+    const CLASH: [[bool; 3]; 3] = [[false, true, true], [true, false, true], [true, true, true]];
+    for (a, n, what) in all {
+        let c = what.class();
+        for (d, &(end, other)) in ends.iter().enumerate() {
+            if CLASH[c][d] && a < end {
+                return Err(format!(
+                    "{} overlaps {} at byte {a}",
+                    what.name(pages),
+                    other.name(pages)
+                ));
             }
+        }
+        if a + n > ends[c].0 {
+            ends[c] = (a + n, what);
         }
     }
     Ok(())
