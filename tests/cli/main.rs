@@ -16,6 +16,7 @@ mod migration;
 mod passphrase;
 mod readme;
 mod redact;
+mod redact_tiff;
 mod screen;
 mod seizure;
 mod stanzas;

@@ -1,5 +1,6 @@
 //! Naming, from their content and never their file name, the formats that can carry
-//! metadata and are not cleaned. Export feeds every uncleaned part through a [`Sniffer`]
+//! metadata and are not cleaned. JPEG, PNG, WebP and TIFF (also BigTIFF, which export
+//! refuses) are images Amanat cleans ([`super::sniff_image`]) and are not named here. Export feeds every uncleaned part through a [`Sniffer`]
 //! as it streams it, so formats recognised by their end or by a walk through the whole
 //! file (an ID3v1 trailer, a ZIP's central directory, ISO media boxes in any order) cost no
 //! extra read.
@@ -134,8 +135,6 @@ fn name(head: &[u8], tail: &[u8], len: u64, iso: Option<Vec<u8>>) -> Option<&'st
         zip_name(head, tail)
     } else if at(0, b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
         "legacy Office document (DOC/XLS/PPT)"
-    } else if at(0, b"II*\0") || at(0, b"MM\0*") || at(0, b"II+\0") || at(0, b"MM\0+") {
-        "TIFF image"
     } else if at(0, b"GIF8") {
         "GIF image"
     } else if at(0, b"\x1A\x45\xDF\xA3") {

@@ -23,13 +23,21 @@
 //!   pictures, Ultra HDR gain maps) and an appended ISO media file (a Motion Photo's video)
 //!   are dropped; any other trailing data is an error.
 //!
-//! TIFF and every other format are not cleaned; [`detect`] names them from their content.
+//! - TIFF ([`tiff`]): rewritten as a new file holding each page's strips or tiles byte for
+//!   byte and new IFDs with only the tags that render them; every other tag (EXIF, GPS,
+//!   SubIFDs, XMP, IPTC, ICC, identifying text, private tags) and every unreferenced byte
+//!   is left behind. BigTIFF, old-style JPEG and layouts it cannot account for are errors.
+//!
+//! Every other format is not cleaned; [`detect`] names them from their content.
 
 mod detect;
 mod jpeg;
 mod png;
 #[cfg(test)]
 mod tests;
+mod tiff;
+#[cfg(test)]
+mod tiff_tests;
 mod webp;
 
 pub use detect::{sniff_uncleaned, Sniffer, SniffingReader};
@@ -40,6 +48,7 @@ pub enum Image {
     Jpeg,
     Png,
     Webp,
+    Tiff,
 }
 
 /// Recognizes a cleanable image from its first bytes.
@@ -50,6 +59,12 @@ pub fn sniff_image(head: &[u8]) -> Option<Image> {
         Some(Image::Png)
     } else if head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP" {
         Some(Image::Webp)
+    } else if [b"II*\0", b"MM\0*", b"II+\0", b"MM\0+"]
+        .iter()
+        .any(|m| head.starts_with(*m))
+    {
+        // BigTIFF too, so that it is refused rather than sent as it is.
+        Some(Image::Tiff)
     } else {
         None
     }
@@ -70,6 +85,7 @@ pub fn strip(kind: Image, bytes: &[u8]) -> Result<Cleaned, String> {
         Image::Jpeg => (jpeg::strip(bytes, &mut removed)?, "JPEG"),
         Image::Png => (png::strip(bytes, &mut removed)?, "PNG"),
         Image::Webp => (webp::strip(bytes, &mut removed)?, "WebP"),
+        Image::Tiff => (tiff::strip(bytes, &mut removed)?, "TIFF"),
     };
     let removed = if removed.0.is_empty() {
         format!("{name}: no metadata found")

@@ -1,0 +1,576 @@
+//! TIFF (classic, both byte orders): a new file is written, never the old one edited. It
+//! holds the header, then for each IFD of the main chain (every page) that page's strips or
+//! tiles copied byte for byte, a new IFD with only the tags needed to render them, and
+//! those tags' values. Nothing else of the original (EXIF, GPS and SubIFDs, XMP, IPTC,
+//! ICC, identifying text tags, private tags, unreferenced bytes) can reach the output.
+use super::Removed;
+
+/// More pages than any scan has; a longer chain is refused.
+const MAX_PAGES: usize = 4096;
+/// More entries than any page needs (a page has ~20 tags); a larger IFD is refused.
+const MAX_ENTRIES: usize = 1024;
+
+/// How many values a kept tag may hold.
+#[derive(Clone, Copy)]
+enum Count {
+    One,
+    Exactly(u64),
+    /// 1 to SamplesPerPixel.
+    PerSample,
+    /// 6, or two per sample.
+    BlackWhite,
+    /// 3 × 2^BitsPerSample.
+    ColorMap,
+    /// One per strip or tile, checked with the layout.
+    Regions,
+    /// A JPEG tables stream, checked as JPEG.
+    Tables,
+}
+
+const INT: &[u16] = &[3, 4];
+const RAT: &[u16] = &[5];
+
+/// The tags kept: those a reader needs to lay out, decode and colour the pixels (TIFF 6.0
+/// baseline and the extensions for tiles, predictors, CCITT, new-style JPEG, YCbCr, CMYK
+/// and colorimetry). Every other tag is dropped.
+const KEEP: &[(u16, &[u16], Count)] = &[
+    (254, INT, Count::One),        // NewSubfileType
+    (255, INT, Count::One),        // SubfileType
+    (256, INT, Count::One),        // ImageWidth
+    (257, INT, Count::One),        // ImageLength
+    (258, INT, Count::PerSample),  // BitsPerSample
+    (259, INT, Count::One),        // Compression
+    (262, INT, Count::One),        // PhotometricInterpretation
+    (266, INT, Count::One),        // FillOrder
+    (273, INT, Count::Regions),    // StripOffsets
+    (274, INT, Count::One),        // Orientation
+    (277, INT, Count::One),        // SamplesPerPixel
+    (278, INT, Count::One),        // RowsPerStrip
+    (279, INT, Count::Regions),    // StripByteCounts
+    (282, RAT, Count::One),        // XResolution
+    (283, RAT, Count::One),        // YResolution
+    (284, INT, Count::One),        // PlanarConfiguration
+    (292, INT, Count::One),        // T4Options
+    (293, INT, Count::One),        // T6Options
+    (296, INT, Count::One),        // ResolutionUnit
+    (317, INT, Count::One),        // Predictor
+    (318, RAT, Count::Exactly(2)), // WhitePoint
+    (319, RAT, Count::Exactly(6)), // PrimaryChromaticities
+    (320, INT, Count::ColorMap),   // ColorMap
+    (322, INT, Count::One),        // TileWidth
+    (323, INT, Count::One),        // TileLength
+    (324, INT, Count::Regions),    // TileOffsets
+    (325, INT, Count::Regions),    // TileByteCounts
+    (332, INT, Count::One),        // InkSet
+    (334, INT, Count::One),        // NumberOfInks
+    (338, INT, Count::PerSample),  // ExtraSamples
+    (339, INT, Count::PerSample),  // SampleFormat
+    (347, &[7], Count::Tables),    // JPEGTables
+    (529, RAT, Count::Exactly(3)), // YCbCrCoefficients
+    (530, INT, Count::Exactly(2)), // YCbCrSubSampling
+    (531, INT, Count::One),        // YCbCrPositioning
+    (532, RAT, Count::BlackWhite), // ReferenceBlackWhite
+];
+
+/// Compressions whose data is only coded pixels: none, CCITT RLE/T.4/T.6, LZW, new-style
+/// JPEG (each stream checked), Deflate, PackBits. Old-style JPEG (6) and every other
+/// codec (JPEG 2000, JPEG XL, WebP, … whose streams are containers) are refused.
+const CODECS: &[u32] = &[1, 2, 3, 4, 5, 7, 8, 32773, 32946];
+
+/// Dropped tags worth naming in `removed`; any other is named by number.
+fn dropped_name(tag: u16) -> String {
+    match tag {
+        34665 => "EXIF IFD (camera, time, serial numbers)",
+        34853 => "GPS IFD (location)",
+        40965 => "Interoperability IFD",
+        330 => "SubIFDs (thumbnails, previews)",
+        700 => "XMP",
+        33723 => "IPTC",
+        34675 => "ICC profile",
+        34377 => "Photoshop resources (IPTC, thumbnails)",
+        37724 => "Photoshop layers",
+        513 | 514 => "JPEG thumbnail",
+        315 => "Artist",
+        33432 => "Copyright",
+        271 => "Make",
+        272 => "Model",
+        305 => "Software",
+        306 => "DateTime",
+        270 => "ImageDescription",
+        269 => "DocumentName",
+        285 => "PageName",
+        316 => "HostComputer",
+        297 => "PageNumber",
+        _ => return format!("tag {tag}"),
+    }
+    .into()
+}
+
+fn type_size(ty: u16) -> Option<u64> {
+    Some(match ty {
+        1 | 2 | 6 | 7 => 1,
+        3 | 8 => 2,
+        4 | 9 | 11 | 13 => 4,
+        5 | 10 | 12 => 8,
+        _ => return None,
+    })
+}
+
+struct File<'a> {
+    b: &'a [u8],
+    be: bool,
+}
+
+impl File<'_> {
+    fn uint(&self, at: usize, n: usize) -> Result<u64, String> {
+        let s = self
+            .b
+            .get(at..at + n)
+            .ok_or_else(|| format!("the file ends inside the IFD data at byte {at}"))?;
+        Ok(s.iter().enumerate().fold(0, |a, (i, &x)| {
+            a | (x as u64) << (8 * if self.be { n - 1 - i } else { i })
+        }))
+    }
+    fn put(&self, out: &mut Vec<u8>, n: u64, size: usize) {
+        let b = n.to_be_bytes();
+        let v = &b[8 - size..];
+        if self.be {
+            out.extend_from_slice(v);
+        } else {
+            out.extend(v.iter().rev());
+        }
+    }
+}
+
+/// One IFD entry: its tag, type, count and where its value is (None for an unknown type).
+struct Entry {
+    tag: u16,
+    ty: u16,
+    count: u64,
+    value: Option<(usize, usize)>,
+}
+
+impl Entry {
+    fn nums(&self, f: &File) -> Result<Vec<u64>, String> {
+        let (at, len) = self.value.expect("kept tags have known types");
+        let size = type_size(self.ty).expect("known") as usize;
+        (0..len / size)
+            .map(|i| f.uint(at + i * size, size))
+            .collect()
+    }
+}
+
+/// Reads the IFD at `off`: its entries, the byte range of its table, the next IFD.
+/// A byte range: its start and length.
+type Range = (usize, usize);
+
+fn ifd(f: &File, off: usize) -> Result<(Vec<Entry>, Range, usize), String> {
+    let n = f.uint(off, 2)? as usize;
+    if n > MAX_ENTRIES {
+        return Err(format!(
+            "the IFD at byte {off} has {n} entries, more than {MAX_ENTRIES}"
+        ));
+    }
+    let table = 2 + 12 * n + 4;
+    if off + table > f.b.len() {
+        return Err(format!(
+            "the IFD at byte {off} runs past the end of the file"
+        ));
+    }
+    let mut entries = Vec::with_capacity(n);
+    for e in (0..n).map(|i| off + 2 + 12 * i) {
+        let (tag, ty, count) = (
+            f.uint(e, 2)? as u16,
+            f.uint(e + 2, 2)? as u16,
+            f.uint(e + 4, 4)?,
+        );
+        let value = match type_size(ty) {
+            None => None,
+            Some(size) => {
+                let len = count * size;
+                let at = if len <= 4 {
+                    e + 8
+                } else {
+                    f.uint(e + 8, 4)? as usize
+                };
+                if at as u64 + len > f.b.len() as u64 {
+                    return Err(format!(
+                        "the value of tag {tag} in the IFD at byte {off} runs past the end of the file"
+                    ));
+                }
+                Some((at, len as usize))
+            }
+        };
+        entries.push(Entry {
+            tag,
+            ty,
+            count,
+            value,
+        });
+    }
+    let next = f.uint(off + table - 4, 4)? as usize;
+    Ok((entries, (off, table), next))
+}
+
+/// A page to write: its kept entries and its strips or tiles.
+struct Page<'a> {
+    kept: Vec<&'a Entry>,
+    regions: Vec<(usize, usize)>,
+    /// The tag whose values are the regions' offsets (273 or 324).
+    offsets: u16,
+}
+
+pub(super) fn strip(b: &[u8], removed: &mut Removed) -> Result<Vec<u8>, String> {
+    let be = match b.get(..4) {
+        Some(b"II*\0") => false,
+        Some(b"MM\0*") => true,
+        Some(b"II+\0") | Some(b"MM\0+") => {
+            return Err("BigTIFF (64-bit offsets) is not cleaned".into())
+        }
+        _ => return Err("no TIFF header".into()),
+    };
+    let f = File { b, be };
+    if b.len() < 8 {
+        return Err("the TIFF header is truncated".into());
+    }
+    // The main chain, bounded and without loops.
+    let mut ifds = Vec::new();
+    let mut next = f.uint(4, 4)? as usize;
+    if next == 0 {
+        return Err("the TIFF holds no image (no IFD)".into());
+    }
+    while next != 0 {
+        if ifds.iter().any(|(_, (at, _), _)| *at == next) {
+            return Err(format!("the IFD chain has a loop back to byte {next}"));
+        }
+        if ifds.len() == MAX_PAGES {
+            return Err(format!("more than {MAX_PAGES} IFDs (pages)"));
+        }
+        let (entries, table, n) = ifd(&f, next)?;
+        ifds.push((entries, table, next));
+        next = n;
+    }
+    // Everything the original's structure and values occupy; pixels may share none of it.
+    let mut structure = vec![(0usize, 8usize, Holds::Other)];
+    let mut pages = Vec::with_capacity(ifds.len());
+    for (i, (entries, table, _)) in ifds.iter().enumerate() {
+        structure.push((table.0, table.1, Holds::Other));
+        for e in entries {
+            let holds = if KEEP.iter().any(|k| k.0 == e.tag) {
+                Holds::Kept(i, e.tag)
+            } else {
+                Holds::Other
+            };
+            structure.extend(e.value.filter(|v| v.1 > 4).map(|(a, n)| (a, n, holds)));
+            if matches!(e.tag, 330 | 34665 | 34853 | 40965) && e.value.is_some() {
+                // A sub-IFD's own table, so no strip can cover it.
+                for off in e.nums(&f)? {
+                    let table = f.uint(off as usize, 2).map(|n| 2 + 12 * n as usize + 4);
+                    match table {
+                        Ok(t) if off != 0 && off as usize + t <= b.len() => {
+                            structure.push((off as usize, t, Holds::Other))
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            if !KEEP.iter().any(|k| k.0 == e.tag) {
+                removed.add(dropped_name(e.tag));
+            }
+        }
+        let page = page(&f, entries)
+            .map_err(|why| format!("page {} (the IFD at byte {}): {why}", i + 1, table.0))?;
+        pages.push(page);
+    }
+    no_overlap(&pages, structure)?;
+    let out = write(&f, &pages);
+    // Pages may share a value (a ColorMap, JPEGTables); each gets its own copy, within
+    // reason.
+    if out.len() as u64 > (2 * b.len() as u64 + (1 << 20)).min(u32::MAX as u64) {
+        return Err("its pages share values that would make the cleaned copy too large".into());
+    }
+    Ok(out)
+}
+
+/// Checks one page's kept tags and finds its strips or tiles.
+fn page<'a>(f: &File, entries: &'a [Entry]) -> Result<Page<'a>, String> {
+    let mut kept: Vec<&Entry> = Vec::new();
+    for e in entries.iter().filter(|e| KEEP.iter().any(|k| k.0 == e.tag)) {
+        if kept.iter().any(|k| k.tag == e.tag) {
+            return Err(format!("tag {} appears twice", e.tag));
+        }
+        kept.push(e);
+    }
+    kept.sort_by_key(|e| e.tag);
+    let get = |tag: u16| kept.iter().find(|e| e.tag == tag).copied();
+    let one = |tag: u16, default: Option<u64>| -> Result<u64, String> {
+        match get(tag) {
+            Some(e) if e.count == 1 && INT.contains(&e.ty) => Ok(e.nums(f)?[0]),
+            Some(_) => Err(format!("tag {tag} is not a single integer")),
+            None => default.ok_or_else(|| format!("no tag {tag}")),
+        }
+    };
+    let (width, length) = (one(256, None)?, one(257, None)?);
+    let spp = one(277, Some(1))?;
+    let planar = one(284, Some(1))?;
+    let compression = one(259, Some(1))?;
+    if !CODECS.contains(&(compression as u32)) {
+        return Err(format!(
+            "compression {compression} is not known to hold only pixels"
+        ));
+    }
+    if width == 0 || length == 0 || spp == 0 || !(1..=2).contains(&planar) {
+        return Err("its size, samples or planar configuration is invalid".into());
+    }
+    let bits = match get(258) {
+        Some(e) if e.count <= spp && INT.contains(&e.ty) => e.nums(f)?,
+        Some(_) => return Err("BitsPerSample does not match SamplesPerPixel".into()),
+        None => vec![1],
+    };
+    let bit = |s: u64| bits.get(s as usize).or(bits.first()).copied().unwrap_or(1);
+    if (0..spp).any(|s| !(1..=64).contains(&bit(s))) {
+        return Err("BitsPerSample is out of range".into());
+    }
+    for e in &kept {
+        let (_, types, count) = KEEP.iter().find(|k| k.0 == e.tag).expect("kept");
+        let ok = types.contains(&e.ty)
+            && match count {
+                Count::One => e.count == 1,
+                Count::Exactly(n) => e.count == *n,
+                Count::PerSample => (1..=spp).contains(&e.count),
+                Count::BlackWhite => e.count == 6 || e.count == 2 * spp,
+                Count::ColorMap => bit(0) <= 16 && e.count == 3 << bit(0),
+                Count::Regions | Count::Tables => true,
+            };
+        if !ok {
+            return Err(format!("tag {} has an unexpected type or count", e.tag));
+        }
+    }
+    // The layout: how many strips or tiles, and at most how many bytes each holds when
+    // uncompressed.
+    let tiled = get(322).is_some();
+    let (offsets, counts, names) = if tiled {
+        (324, 325, ("TileOffsets/TileByteCounts", "tile"))
+    } else {
+        (273, 279, ("StripOffsets/StripByteCounts", "strip"))
+    };
+    let planes = if planar == 2 { spp } else { 1 };
+    let px_bits = |s: u64| {
+        if planar == 2 {
+            bit(s)
+        } else {
+            (0..spp).map(bit).sum()
+        }
+    };
+    // Strips per plane, and the tile size or the rows per strip.
+    let (per_plane, tile, rps) = if tiled {
+        if get(273).is_some() || get(279).is_some() {
+            return Err("it has both strips and tiles".into());
+        }
+        let (tw, tl) = (one(322, None)?, one(323, None)?);
+        if tw == 0 || tl == 0 {
+            return Err("its tile size is zero".into());
+        }
+        let n = width.div_ceil(tw).saturating_mul(length.div_ceil(tl));
+        (n, Some((tw, tl)), 0)
+    } else {
+        if get(323).is_some() || get(324).is_some() || get(325).is_some() {
+            return Err("it has both strips and tiles".into());
+        }
+        let rps = one(278, Some(u32::MAX as u64))?.clamp(1, length);
+        let n = length.div_ceil(rps);
+        (n, None, rps)
+    };
+    // The width and rows of strip or tile `i`.
+    let rows_of = |i: u64| match tile {
+        Some(t) => t,
+        None => (width, rps.min(length - (i % per_plane) * rps)),
+    };
+    let n = per_plane.saturating_mul(planes);
+    let (Some(o), Some(c)) = (get(offsets), get(counts)) else {
+        return Err(format!("no {}", names.0));
+    };
+    if o.count != n || c.count != n {
+        return Err(format!(
+            "{} list {}/{} {}s where the image has {n}",
+            names.0, o.count, c.count, names.1
+        ));
+    }
+    let ycc = if get(262).map(|e| e.nums(f)).transpose()?.map(|v| v[0]) == Some(6) {
+        match get(530) {
+            Some(e) => Some(e.nums(f)?),
+            None => Some(vec![2, 2]),
+        }
+    } else {
+        None
+    };
+    let mut regions = Vec::with_capacity(n as usize);
+    for (i, (off, len)) in o.nums(f)?.into_iter().zip(c.nums(f)?).enumerate() {
+        let what = format!("{} {i}", names.1);
+        if off + len > f.b.len() as u64 {
+            return Err(format!("{what} runs past the end of the file"));
+        }
+        let data = &f.b[off as usize..(off + len) as usize];
+        if compression == 1 {
+            let (w, rows) = rows_of(i as u64);
+            // In u128: width, rows and bits multiply past u64.
+            let (w, rows) = (w as u128, rows as u128);
+            let max = match (&ycc, planar) {
+                (Some(s), 1) if s[0] > 0 && s[1] > 0 => {
+                    let (h, v) = (s[0] as u128, s[1] as u128);
+                    rows.div_ceil(v) * (w.div_ceil(h) * (h * v + 2) * bit(0) as u128).div_ceil(8)
+                }
+                // Each row starts on a byte.
+                _ => rows * (w * px_bits(i as u64 / per_plane) as u128).div_ceil(8),
+            };
+            if len as u128 > max {
+                return Err(format!(
+                    "{what} holds {len} bytes, more than its {max} bytes of pixels"
+                ));
+            }
+        }
+        if compression == 7 && !data.is_empty() && !bare_jpeg(data) {
+            return Err(format!(
+                "{what} is not a JPEG stream without metadata (APPn, COM or trailing data)"
+            ));
+        }
+        regions.push((off as usize, len as usize));
+    }
+    if let Some(t) = get(347) {
+        let (at, len) = t.value.expect("known type");
+        if compression != 7 || !bare_jpeg(&f.b[at..at + len]) {
+            return Err("JPEGTables is not a JPEG tables stream without metadata".into());
+        }
+    }
+    Ok(Page {
+        kept,
+        regions,
+        offsets,
+    })
+}
+
+/// Whether a JPEG stream is exactly what the JPEG cleaner would keep of it.
+fn bare_jpeg(s: &[u8]) -> bool {
+    let mut r = Removed::default();
+    super::jpeg::strip(s, &mut r).is_ok_and(|c| c == s && r.0.is_empty())
+}
+
+/// What a byte range of the original holds, for the overlap check.
+#[derive(Clone, Copy)]
+enum Holds {
+    /// The header, an IFD table, a dropped tag's value, a sub-IFD's table.
+    Other,
+    /// A kept tag's value (page, tag).
+    Kept(usize, u16),
+    /// A strip or tile (page, index).
+    Pixels(usize, usize),
+}
+
+impl Holds {
+    fn class(self) -> usize {
+        match self {
+            Holds::Other => 0,
+            Holds::Kept(..) => 1,
+            Holds::Pixels(..) => 2,
+        }
+    }
+    fn name(self, pages: &[Page]) -> String {
+        match self {
+            Holds::Other => "other data".into(),
+            Holds::Kept(p, tag) => format!("the value of tag {tag} of page {}", p + 1),
+            Holds::Pixels(p, i) => {
+                let kind = if pages[p].offsets == 324 {
+                    "tile"
+                } else {
+                    "strip"
+                };
+                format!("{kind} {i} of page {}", p + 1)
+            }
+        }
+    }
+}
+
+/// Refuses pixels that share a byte with anything else, and kept values that share a byte
+/// with anything but other kept values, so nothing dropped is copied as something kept.
+fn no_overlap(pages: &[Page], mut all: Vec<(usize, usize, Holds)>) -> Result<(), String> {
+    for (p, page) in pages.iter().enumerate() {
+        for (i, &(a, n)) in page.regions.iter().enumerate() {
+            all.push((a, n, Holds::Pixels(p, i)));
+        }
+    }
+    all.retain(|r| r.1 > 0);
+    all.sort_unstable_by_key(|r| (r.0, r.1));
+    // Per class, the furthest end seen so far and what reaches it.
+    let mut ends = [(0usize, Holds::Other); 3];
+    const CLASH: [[bool; 3]; 3] = [[false, true, true], [true, false, true], [true, true, true]];
+    for (a, n, what) in all {
+        let c = what.class();
+        for (d, &(end, other)) in ends.iter().enumerate() {
+            if CLASH[c][d] && a < end {
+                return Err(format!(
+                    "{} overlaps {} at byte {a}",
+                    what.name(pages),
+                    other.name(pages)
+                ));
+            }
+        }
+        if a + n > ends[c].0 {
+            ends[c] = (a + n, what);
+        }
+    }
+    Ok(())
+}
+
+/// Writes the new file: header, then per page its pixels, its IFD and its values.
+fn write(f: &File, pages: &[Page]) -> Vec<u8> {
+    let mut out = f.b[..4].to_vec();
+    out.extend([0; 4]);
+    let mut link = 4;
+    for page in pages {
+        let mut offs = Vec::with_capacity(page.regions.len());
+        for &(a, n) in &page.regions {
+            offs.push(out.len() as u64);
+            out.extend_from_slice(&f.b[a..a + n]);
+        }
+        if out.len() % 2 == 1 {
+            out.push(0);
+        }
+        let at = out.len();
+        let mut w = Vec::new();
+        f.put(&mut w, at as u64, 4);
+        out[link..link + 4].copy_from_slice(&w);
+        let n = page.kept.len();
+        f.put(&mut out, n as u64, 2);
+        let mut vals = Vec::new();
+        let vals_at = at + 2 + 12 * n + 4;
+        for e in &page.kept {
+            let (ty, bytes) = if e.tag == page.offsets {
+                let mut v = Vec::with_capacity(4 * offs.len());
+                for &o in &offs {
+                    f.put(&mut v, o, 4);
+                }
+                (4, v)
+            } else {
+                let (a, len) = e.value.expect("kept tags have known types");
+                (e.ty, f.b[a..a + len].to_vec())
+            };
+            f.put(&mut out, e.tag as u64, 2);
+            f.put(&mut out, ty as u64, 2);
+            f.put(&mut out, e.count, 4);
+            if bytes.len() <= 4 {
+                out.extend_from_slice(&bytes);
+                out.extend(std::iter::repeat_n(0, 4 - bytes.len()));
+            } else {
+                f.put(&mut out, (vals_at + vals.len()) as u64, 4);
+                vals.extend_from_slice(&bytes);
+                if vals.len() % 2 == 1 {
+                    vals.push(0);
+                }
+            }
+        }
+        link = out.len();
+        out.extend([0; 4]);
+        out.extend(vals);
+    }
+    out
+}
