@@ -5,6 +5,9 @@
 //! ICC, identifying text tags, private tags, unreferenced bytes) can reach the output.
 use super::Removed;
 
+#[path = "tiff_checks.rs"]
+mod checks;
+
 /// More pages than any scan has; a longer chain is refused.
 const MAX_PAGES: usize = 4096;
 /// More entries than any page needs (a page has ~20 tags); a larger IFD is refused.
@@ -263,24 +266,30 @@ pub(super) fn strip(b: &[u8], removed: &mut Removed) -> Result<Vec<u8>, String> 
             };
             structure.extend(e.value.filter(|v| v.1 > 4).map(|(a, n)| (a, n, holds)));
             if matches!(e.tag, 330 | 34665 | 34853 | 40965) && e.value.is_some() {
-                // A sub-IFD's own table, so no strip can cover it.
-                for off in e.nums(&f)? {
-                    let table = f.uint(off as usize, 2).map(|n| 2 + 12 * n as usize + 4);
-                    match table {
-                        Ok(t) if off != 0 && off as usize + t <= b.len() => {
-                            structure.push((off as usize, t, Holds::Other))
-                        }
-                        _ => {}
-                    }
-                }
+                let offs = e.nums(&f)?.into_iter().map(|o| o as usize).collect();
+                checks::sub_ifds(&f, offs, &mut structure)?;
             }
             if !KEEP.iter().any(|k| k.0 == e.tag) {
                 removed.add(dropped_name(e.tag));
             }
         }
+        if checks::is_reduced(&f, entries)? {
+            // A thumbnail or a lower resolution copy of another page: it may show what the
+            // full page's redaction hides (a thumbnail made before cropping), and it is not
+            // a page of the document. Dropped; its strips stay "other data", which nothing
+            // kept may cover.
+            removed.add("reduced-resolution page (thumbnail)");
+            if let Ok(p) = page(&f, entries) {
+                structure.extend(p.regions.iter().map(|&(a, n)| (a, n, Holds::Other)));
+            }
+            continue;
+        }
         let page = page(&f, entries)
             .map_err(|why| format!("page {} (the IFD at byte {}): {why}", i + 1, table.0))?;
         pages.push(page);
+    }
+    if pages.is_empty() {
+        return Err("it holds only reduced-resolution pages (thumbnails)".into());
     }
     no_overlap(&pages, structure)?;
     let out = write(&f, &pages);
@@ -319,7 +328,8 @@ fn page<'a>(f: &File, entries: &'a [Entry]) -> Result<Page<'a>, String> {
             "compression {compression} is not known to hold only pixels"
         ));
     }
-    if width == 0 || length == 0 || spp == 0 || !(1..=2).contains(&planar) {
+    // Real images have a few samples per pixel; a huge count would only cost time.
+    if width == 0 || length == 0 || !(1..=64).contains(&spp) || !(1..=2).contains(&planar) {
         return Err("its size, samples or planar configuration is invalid".into());
     }
     let bits = match get(258) {
@@ -345,6 +355,15 @@ fn page<'a>(f: &File, entries: &'a [Entry]) -> Result<Page<'a>, String> {
         if !ok {
             return Err(format!("tag {} has an unexpected type or count", e.tag));
         }
+    }
+    // A ColorMap renders only a palette image (PhotometricInterpretation 3); on any other it
+    // is up to 384 KiB of bytes no reader shows.
+    let photometric = get(262)
+        .map(|e| e.nums(f))
+        .transpose()?
+        .and_then(|v| v.first().copied());
+    if get(320).is_some() && photometric != Some(3) {
+        return Err("it has a ColorMap but is not a palette image".into());
     }
     // The layout: how many strips or tiles, and at most how many bytes each holds when
     // uncompressed.
@@ -429,7 +448,16 @@ fn page<'a>(f: &File, entries: &'a [Entry]) -> Result<Page<'a>, String> {
                 ));
             }
         }
-        if compression == 7 && !data.is_empty() && !bare_jpeg(data) {
+        if compression == 32773 {
+            let (w, rows) = rows_of(i as u64);
+            let row = (w as u128 * px_bits(i as u64 / per_plane) as u128).div_ceil(8);
+            if !checks::packbits_exact(data, rows as u128 * row) {
+                return Err(format!(
+                    "{what} is not exactly PackBits data for its rows (bytes after it, or short)"
+                ));
+            }
+        }
+        if compression == 7 && !data.is_empty() && !checks::bare_jpeg(data) {
             return Err(format!(
                 "{what} is not a JPEG stream without metadata (APPn, COM or trailing data)"
             ));
@@ -438,7 +466,7 @@ fn page<'a>(f: &File, entries: &'a [Entry]) -> Result<Page<'a>, String> {
     }
     if let Some(t) = get(347) {
         let (at, len) = t.value.expect("known type");
-        if compression != 7 || !bare_jpeg(&f.b[at..at + len]) {
+        if compression != 7 || !checks::bare_jpeg(&f.b[at..at + len]) {
             return Err("JPEGTables is not a JPEG tables stream without metadata".into());
         }
     }
@@ -447,12 +475,6 @@ fn page<'a>(f: &File, entries: &'a [Entry]) -> Result<Page<'a>, String> {
         regions,
         offsets,
     })
-}
-
-/// Whether a JPEG stream is exactly what the JPEG cleaner would keep of it.
-fn bare_jpeg(s: &[u8]) -> bool {
-    let mut r = Removed::default();
-    super::jpeg::strip(s, &mut r).is_ok_and(|c| c == s && r.0.is_empty())
 }
 
 /// What a byte range of the original holds, for the overlap check.

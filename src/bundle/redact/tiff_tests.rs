@@ -489,3 +489,43 @@ fn tiff_any_single_byte_change_is_refused_or_still_cleaned() {
         }
     }
 }
+
+/// Files an independent review built to get data past the cleaner (kept under
+/// tests/fixtures/tiff-hostile/): each must be refused, or cleaned of what it hides.
+#[test]
+fn review_cases_are_refused_or_lose_what_they_hide() {
+    macro_rules! case {
+        ($name:literal) => {
+            (
+                $name,
+                &include_bytes!(concat!("../../../tests/fixtures/tiff-hostile/", $name))[..],
+            )
+        };
+    }
+    for (name, file) in [
+        // A strip that is the GPS IFD's text; a ColorMap pointing into the EXIF MakerNote.
+        case!("strip_is_gps_value.tif"),
+        case!("exif_makernote_as_colormap.tif"),
+        // A ColorMap on a 16-bit RGB image, carrying text no reader shows.
+        case!("colormap_on_rgb16.tif"),
+        // Text after the last PackBits run of a strip.
+        case!("after_packbits.tif"),
+        // SamplesPerPixel 2^32-1: refused at once instead of looping.
+        case!("spp_huge.tif"),
+    ] {
+        let start = std::time::Instant::now();
+        let r = strip(Image::Tiff, file);
+        assert!(r.is_err(), "{name} was not refused");
+        assert!(
+            start.elapsed().as_secs() < 5,
+            "{name} took {:?}",
+            start.elapsed()
+        );
+    }
+    // A thumbnail of the unredacted image as page 2 (NewSubfileType 1): dropped.
+    let file = &include_bytes!("../../../tests/fixtures/tiff-hostile/thumbnail_page.tif")[..];
+    let c = strip(Image::Tiff, file).unwrap();
+    let pages = read(&c.bytes).len();
+    assert_eq!(pages, 1, "the thumbnail page was kept");
+    assert!(c.removed.contains("thumbnail"), "{}", c.removed);
+}
