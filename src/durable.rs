@@ -105,7 +105,19 @@ pub fn create_via_temp<T>(out: &Path, fill: impl FnOnce(File) -> Result<(File, T
         let (f, value) = fill(f)?;
         f.sync_all().map_err(|e| Error::output(out, e))?;
         if unnamed_is(&f) {
-            name_unnamed(&f, &tmp).map_err(|e| Error::output(out, e))?;
+            // Straight to its name when nothing is there (no moment with a temporary name);
+            // through the temporary name and a rename when it replaces a file.
+            match name_unnamed(&f, &target) {
+                Ok(()) => {
+                    drop(f);
+                    sync_dir(&dir)?;
+                    return Ok(value);
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    name_unnamed(&f, &tmp).map_err(|e| Error::output(out, e))?
+                }
+                Err(e) => return Err(Error::output(out, e)),
+            }
         }
         drop(f);
         fs::rename(&tmp, &target).map_err(|e| Error::output(out, e))?;
