@@ -552,14 +552,24 @@ pub fn get(v: &Vault, a: GetArgs) -> anyhow::Result<u8> {
 
 #[derive(Args)]
 pub struct RmArgs {
-    /// Record id or an unambiguous prefix of it
-    id: String,
+    /// Record ids or unambiguous prefixes of them. Removal erases: the journal and the
+    /// database are rewritten so that no file keeps the records' sealed values, which takes
+    /// seconds on a large vault, once for all the ids given
+    #[arg(required = true)]
+    ids: Vec<String>,
 }
 
 pub fn rm(v: &Vault, a: RmArgs) -> anyhow::Result<u8> {
-    let id = v.resolve(&a.id)?;
-    v.remove(id)?;
-    eprintln!("Removed record {}", id.short());
+    // Every id is resolved before anything is removed: an unknown one changes nothing.
+    let ids = a
+        .ids
+        .iter()
+        .map(|i| v.resolve(i))
+        .collect::<amanat::Result<Vec<_>>>()?;
+    v.remove_all(&ids)?;
+    for id in &ids {
+        eprintln!("Removed record {}", id.short());
+    }
     Ok(0)
 }
 

@@ -154,10 +154,26 @@ impl Vault {
     /// Removes a record and its objects, and rewrites the journal so that it no longer holds
     /// the record's sealed values. Durable when it returns.
     pub fn remove(&self, id: RecordId) -> Result<()> {
-        let body = self.open_body(id)?;
-        let objects: Vec<ObjectId> = body.parts.iter().filter_map(|p| p.object()).collect();
-        drop(body);
-        self.remove_with_objects(id, &objects)?;
+        self.remove_all(&[id])
+    }
+
+    /// Removes records (each in its own transaction, as [`Vault::remove`] does), then
+    /// rewrites the journal once for all of them; the database is rewritten once when the
+    /// vault is closed. Every body is opened before anything is removed, so a damaged one
+    /// stops the command with nothing removed.
+    pub fn remove_all(&self, ids: &[RecordId]) -> Result<()> {
+        let mut plan = Vec::with_capacity(ids.len());
+        for &id in ids {
+            if plan.iter().any(|(p, _)| *p == id) {
+                continue;
+            }
+            let body = self.open_body(id)?;
+            let objects: Vec<ObjectId> = body.parts.iter().filter_map(|p| p.object()).collect();
+            plan.push((id, objects));
+        }
+        for (id, objects) in &plan {
+            self.remove_with_objects(*id, objects)?;
+        }
         crate::vault::lifecycle::crash_point("removed-before-erasure");
         // The journal now; sled's own files when the vault is closed ([`Vault::close`]), or at
         // the next open if this process dies first.

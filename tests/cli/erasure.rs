@@ -340,3 +340,33 @@ fn assert_no_empty_object_dirs(env: &Env) {
         );
     }
 }
+
+#[test]
+fn rm_of_several_records_erases_them_all_in_one_rewrite_and_refuses_an_unknown_id_first() {
+    let env = Env::new();
+    let keep = add_plain(&env, 1);
+    let (a, objects_a) = objects_of(&env, || add_marked(&env));
+    let t = env.input("b.txt", "a second testimony ERASEMARKTESTIMONY to go");
+    let b = env.add(&[
+        "--title",
+        "second ERASEMARKTITLE",
+        "--testimony",
+        t.to_str().unwrap(),
+    ]);
+    let mut secret = values_of(&env, &a);
+    secret.extend(values_of(&env, &b));
+    secret.extend(objects_a);
+    let pieces = pieces(&secret);
+    // One unknown id: nothing is removed.
+    let before = env.state();
+    env.fails(&["rm", &a, "0123456789abcdef0123456789abcdef", &b], 1);
+    assert_eq!(env.state(), before);
+    env.ok(&["rm", &a, &b[..12]]);
+    let list = env.ok(&["list"]);
+    assert!(list.contains(&keep[..10]) && !list.contains(&a[..10]) && !list.contains(&b[..10]));
+    let left = carve(&env.vault, &pieces);
+    assert!(left.is_empty(), "pieces remain in {left:?}");
+    assert!(open_everything(&env, &[]).is_empty());
+    env.ok(&["check"]);
+    env.ok(&["audit", "--verify"]);
+}
