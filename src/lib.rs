@@ -29,6 +29,7 @@ pub mod ingest;
 pub mod journal;
 pub mod keyring;
 pub mod locator;
+pub mod pad;
 pub mod passphrase;
 pub mod record;
 pub mod seal;

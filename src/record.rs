@@ -11,7 +11,9 @@ use crate::error::{Error, Result};
 use crate::id::{ObjectId, RecordId};
 
 /// Version byte in front of every encoded record body.
-pub const BODY_VERSION: u8 = 1;
+pub const BODY_VERSION: u8 = 2;
+/// Bodies written by format 2 and before: unpadded, still read.
+pub const BODY_VERSION_UNPADDED: u8 = 1;
 
 /// Descriptive metadata of a record; everything here is sealed.
 #[derive(Clone, Default, Serialize, Deserialize, Zeroize, ZeroizeOnDrop, PartialEq, Eq)]
@@ -180,27 +182,40 @@ pub struct Provenance {
 }
 
 impl RecordBody {
-    /// `BODY_VERSION || postcard(self)`.
+    /// `BODY_VERSION || pad(postcard(self))`, padded to its size class ([`crate::pad`]).
     pub fn encode(&self) -> Zeroizing<Vec<u8>> {
-        let mut out = Zeroizing::new(vec![BODY_VERSION]);
         let enc = Zeroizing::new(postcard::to_allocvec(self).expect("record bodies serialize"));
-        out.extend_from_slice(&enc);
+        let mut padded = Vec::with_capacity(crate::pad::padded_len(enc.len() as u64) as usize);
+        padded.extend_from_slice(&enc);
+        crate::pad::pad(&mut padded);
+        let padded = Zeroizing::new(padded);
+        let mut out = Zeroizing::new(Vec::with_capacity(1 + padded.len()));
+        out.push(BODY_VERSION);
+        out.extend_from_slice(&padded);
         out
     }
 
     /// Decodes and checks the body belongs to `id`.
     pub fn decode(id: RecordId, b: &[u8]) -> Result<RecordBody> {
-        match b.first() {
-            Some(&BODY_VERSION) => {}
+        let undecodable = || Error::damaged(id, "record body does not decode");
+        let body: RecordBody = match b.first() {
+            Some(&BODY_VERSION) => {
+                let enc = crate::pad::unpad(&b[1..]).ok_or_else(undecodable)?;
+                match postcard::take_from_bytes(enc) {
+                    Ok((body, [])) => body,
+                    _ => return Err(undecodable()),
+                }
+            }
+            Some(&BODY_VERSION_UNPADDED) => {
+                postcard::from_bytes(&b[1..]).map_err(|_| undecodable())?
+            }
             Some(v) => {
                 return Err(Error::UnsupportedFormat(format!(
                     "record {id} has body version {v}"
                 )))
             }
             None => return Err(Error::damaged(id, "empty record body")),
-        }
-        let body: RecordBody = postcard::from_bytes(&b[1..])
-            .map_err(|_| Error::damaged(id, "record body does not decode"))?;
+        };
         if body.id != id {
             return Err(Error::damaged(id, "record body belongs to another id"));
         }
@@ -272,6 +287,12 @@ mod tests {
             prop_assert_eq!(back.parts[1].object(), Some(ObjectId([9; 16])));
             // Bound to its id.
             prop_assert!(RecordBody::decode(RecordId::random(), &enc).is_err());
+            // Padded to its class; a body of format 2 (unpadded, version 1) still reads.
+            let content = crate::pad::unpad(&enc[1..]).unwrap();
+            prop_assert_eq!(enc.len() as u64 - 1, crate::pad::padded_len(content.len() as u64));
+            let mut old = vec![BODY_VERSION_UNPADDED];
+            old.extend_from_slice(content);
+            prop_assert!(RecordBody::decode(id, &old).unwrap().meta == meta);
         }
     }
 

@@ -294,8 +294,10 @@ pub enum StreamError {
     Write(io::Error),
 }
 
-/// Seals `prefix` followed by the rest of `input` to `to`, writing ciphertext to `output`.
-/// Returns the plaintext's size and SHA-256, computed concurrently with the encryption.
+/// Seals `prefix` followed by the rest of `input` to `to`, then the padding of their length
+/// ([`crate::pad`]), writing ciphertext to `output`: an object file (FORMAT.md, "Objects").
+/// Returns the plaintext's size and SHA-256 (of the content, not the padding), computed
+/// concurrently with the encryption.
 pub fn seal_stream<W: Write>(
     to: &Recipients,
     prefix: &[u8],
@@ -304,6 +306,7 @@ pub fn seal_stream<W: Write>(
 ) -> Result<(Digest, W), StreamError> {
     let mut w = AgeWriter::new(to, output).map_err(StreamError::Write)?;
     let mut hasher = ConcurrentHasher::new();
+    let mut size = prefix.len() as u64;
     if !prefix.is_empty() {
         hasher.update(Arc::new(Zeroizing::new(prefix.to_vec())));
         w.write_all(prefix).map_err(StreamError::Write)?;
@@ -314,12 +317,28 @@ pub fn seal_stream<W: Write>(
         if buf.is_empty() {
             break;
         }
+        size += buf.len() as u64;
         let chunk = Arc::new(buf);
         hasher.update(Arc::clone(&chunk));
         w.write_all(&chunk).map_err(StreamError::Write)?;
     }
+    write_padding(&mut w, size).map_err(StreamError::Write)?;
     let out = w.finish().map_err(StreamError::Write)?;
     Ok((hasher.finish(), out))
+}
+
+/// Writes the marker and zeros that pad `size` bytes of content to their class.
+fn write_padding(w: &mut dyn Write, size: u64) -> io::Result<()> {
+    let mut left = crate::pad::padded_len(size) - size;
+    w.write_all(&[0x80])?;
+    left -= 1;
+    let zeros = [0u8; 8192];
+    while left > 0 {
+        let n = left.min(zeros.len() as u64) as usize;
+        w.write_all(&zeros[..n])?;
+        left -= n as u64;
+    }
+    Ok(())
 }
 
 /// Copies an opened part's plaintext to `output`, hashing it on a helper thread. Plaintext
@@ -462,9 +481,15 @@ mod tests {
         assert_eq!(d.size, data.len() as u64);
         assert_eq!(d.sha256, sha256(&data));
         let plain = open_bytes(&[&id], &ct).unwrap();
-        assert_eq!(&plain[..], &data[..]);
+        // The object's plaintext is the content padded to its class.
+        assert_eq!(
+            plain.len() as u64,
+            crate::pad::padded_len(data.len() as u64)
+        );
+        assert_eq!(crate::pad::unpad(&plain), Some(&data[..]));
         let mut out = Vec::new();
-        let d2 = copy_hashing(&mut &plain[..], &mut out).unwrap();
+        let mut unpadded = crate::pad::Unpadded::new(&plain[..], data.len() as u64);
+        let d2 = copy_hashing(&mut unpadded, &mut out).unwrap();
         assert_eq!(out, data);
         assert_eq!(d2, d);
     }

@@ -17,7 +17,10 @@ use crate::journal::{self, Inspection, Journal, Ops, TreeId};
 use crate::symmetric::SymmetricKey;
 
 /// The first line of `<vault>/VERSION`.
-pub const VERSION_LINE: &str = "amanat-vault 2";
+pub const VERSION_LINE: &str = "amanat-vault 3";
+/// The first line of a vault written before padding (FORMAT.md, "Padding"): opened, and
+/// marked as the current format at its first unlock (before anything padded is written).
+pub const VERSION_LINE_2: &str = "amanat-vault 2";
 /// The first line of a vault written before locators (FORMAT.md, "Version check"): opened,
 /// and moved to the current format at its first unlock.
 pub const VERSION_LINE_1: &str = "amanat-vault 1";
@@ -30,6 +33,16 @@ pub(crate) const FORMAT: u8 = 2;
 pub const HEAD_FILE: &str = "head";
 /// Held locked (flock) by the process that has the vault open.
 pub const LOCK_FILE: &str = "lock";
+/// Empty files made ahead of time, which new objects are written into (FORMAT.md, "Object
+/// times"): a file's birth time cannot be changed, so an object must not be born when its
+/// record is added.
+pub const SPARE_DIR: &str = "spare";
+/// A close that finds fewer spare files than this makes more, up to [`SPARE_HIGH`].
+const SPARE_LOW: usize = 64;
+/// How many spare files a vault keeps.
+const SPARE_HIGH: usize = 192;
+/// How many a command makes when it runs out in the middle (a large ingest).
+const SPARE_BATCH: usize = 64;
 /// Where a replacement database is built before it is moved into place.
 const STAGE: &str = "decoy";
 /// `meta` key a removal sets (FORMAT.md, "Database", "Erasure"): sled's files, and with
@@ -73,6 +86,11 @@ pub struct Store {
     locator: std::sync::OnceLock<crate::locator::Locator>,
     /// The journal, once the vault is unlocked (FORMAT.md, "Journal").
     journal: std::sync::Mutex<JournalSlot>,
+    /// Objects were written or removed: their times are blurred at close
+    /// ([`Store::blur_object_times`]).
+    objects_touched: std::sync::atomic::AtomicBool,
+    /// Names of the spare files not yet taken, listed at the first object write.
+    spares: std::sync::Mutex<Option<Vec<std::ffi::OsString>>>,
     _lock: File,
 }
 
@@ -91,6 +109,108 @@ pub struct RebuildReport {
     pub records: usize,
     /// Damage found in the journal: writes that could not be replayed.
     pub damage: Vec<String>,
+}
+
+/// Makes all 256 `objects/<hh>/` directories that are missing (a vault of format 2 made
+/// them as it needed them) and tops `spare/` up to [`SPARE_HIGH`] files when it has fewer
+/// than [`SPARE_LOW`].
+fn prepare_objects(root: &Path) -> Result<()> {
+    let objects = root.join("objects");
+    let mut made = false;
+    for i in 0..=255u8 {
+        match fs::create_dir(objects.join(hex::encode([i]))) {
+            Ok(()) => made = true,
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(Error::io("creating an object directory", e)),
+        }
+    }
+    if made {
+        sync_dir(&objects)?;
+    }
+    let dir = root.join(SPARE_DIR);
+    let have = list_spares(&dir).len();
+    if have < SPARE_LOW {
+        make_spares(&dir, SPARE_HIGH - have)?;
+    }
+    Ok(())
+}
+
+fn list_spares(dir: &Path) -> Vec<std::ffi::OsString> {
+    fs::read_dir(dir)
+        .map(|it| {
+            it.flatten()
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                .map(|e| e.file_name())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Makes `n` empty spare files with random names in `dir` (made if missing).
+fn make_spares(dir: &Path, n: usize) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let ctx = |e| Error::io("making spare files for objects", e);
+    match fs::create_dir(dir) {
+        Ok(()) => {
+            if let Some(root) = dir.parent() {
+                sync_dir(root)?;
+            }
+        }
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(ctx(e)),
+    }
+    for _ in 0..n {
+        let name = hex::encode(crate::id::random_bytes::<16>());
+        OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(dir.join(name))
+            .map_err(ctx)?;
+    }
+    sync_dir(dir)
+}
+
+/// Sets the access and modification times of every object file, every `objects/<hh>/`
+/// directory and `objects/` itself to now (FORMAT.md, "Object times"), so that the
+/// file system's times (the change time included, which the call also sets) say when the
+/// vault last wrote an object, not when each was written: a partner's bundle states when
+/// each record was added, to the second.
+pub(crate) fn blur_object_times(objects: &Path) -> Result<()> {
+    use rustix::fs::{utimensat, AtFlags, Timespec, Timestamps, UTIME_NOW};
+    let now = || Timespec {
+        tv_sec: 0,
+        tv_nsec: UTIME_NOW,
+    };
+    let times = Timestamps {
+        last_access: now(),
+        last_modification: now(),
+    };
+    let ctx = |e: io::Error| Error::io("setting the times of objects", e);
+    let entries = match fs::read_dir(objects) {
+        Ok(e) => e,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(ctx(e)),
+    };
+    for dir in entries {
+        let dir = dir.map_err(ctx)?;
+        if !dir.file_type().map_err(ctx)?.is_dir() {
+            continue;
+        }
+        let fd = File::open(dir.path()).map_err(ctx)?;
+        for f in fs::read_dir(dir.path()).map_err(ctx)? {
+            let f = f.map_err(ctx)?;
+            match utimensat(&fd, f.file_name(), &times, AtFlags::SYMLINK_NOFOLLOW) {
+                Ok(()) => {}
+                // Removed meanwhile (another thread's removal, by the same process).
+                Err(rustix::io::Errno::NOENT) => {}
+                Err(e) => return Err(ctx(e.into())),
+            }
+        }
+        utimensat(rustix::fs::CWD, dir.path(), &times, AtFlags::empty())
+            .map_err(|e| ctx(e.into()))?;
+    }
+    utimensat(rustix::fs::CWD, objects, &times, AtFlags::empty()).map_err(|e| ctx(e.into()))
 }
 
 /// Takes the vault's process lock, or says who holds it.
@@ -195,6 +315,7 @@ impl Store {
         for d in ["objects", "tmp"] {
             fs::create_dir(root.join(d)).map_err(|e| Error::io("creating the vault", e))?;
         }
+        prepare_objects(root)?;
         crate::durable::write_atomic(
             &root.join("VERSION"),
             format!("{VERSION_LINE}\n").as_bytes(),
@@ -250,6 +371,17 @@ impl Store {
         Ok(store)
     }
 
+    /// Asks for the database to be rewritten when the vault closes ([`Store::compact`]), as
+    /// after a removal: for `rotate`, whose old values (sealed with keys it destroyed and,
+    /// before format 3, unpadded) would otherwise stay in sled's log with their sizes.
+    pub(crate) fn compact_at_close(&self) -> Result<()> {
+        if self.erase_pending()?.is_none() {
+            self.meta.insert(ERASE_KEY, &[ERASE_DB][..])?;
+            self.db.flush()?;
+        }
+        Ok(())
+    }
+
     /// What a removal left to erase, if anything ([`ERASE_KEY`]).
     pub(crate) fn erase_pending(&self) -> Result<Option<u8>> {
         Ok(self.meta.get(ERASE_KEY)?.and_then(|v| v.first().copied()))
@@ -258,6 +390,7 @@ impl Store {
     /// Closes the store and waits until sled has let go of its files, so that the database
     /// can be reopened or rewritten by this process.
     pub(crate) fn close(self) -> Result<()> {
+        self.blur_if_touched()?;
         while self.db.flush()? > 0 {}
         let db_dir = self.root.join("db");
         drop(self);
@@ -331,8 +464,16 @@ impl Store {
 
     /// Whether `VERSION` names the format before locators.
     pub(crate) fn is_version_1(root: &Path) -> bool {
-        fs::read_to_string(root.join("VERSION"))
-            .is_ok_and(|v| v.lines().next() == Some(VERSION_LINE_1))
+        Store::version_is(root, VERSION_LINE_1)
+    }
+
+    /// Whether `VERSION` names the format before padding (and after locators).
+    pub(crate) fn is_version_2(root: &Path) -> bool {
+        Store::version_is(root, VERSION_LINE_2)
+    }
+
+    fn version_is(root: &Path, line: &str) -> bool {
+        fs::read_to_string(root.join("VERSION")).is_ok_and(|v| v.lines().next() == Some(line))
     }
 
     /// Copies every tree into a new database in `tmp/decoy`, each key through `key` (`None`
@@ -402,7 +543,7 @@ impl Store {
             Err(e) => return Err(Error::io(format!("reading {}", root.display()), e)),
         };
         let line = version.lines().next().unwrap_or("");
-        if line != VERSION_LINE && line != VERSION_LINE_1 {
+        if ![VERSION_LINE, VERSION_LINE_2, VERSION_LINE_1].contains(&line) {
             return Err(Error::UnsupportedFormat(format!(
                 "{} says {line:?}, this Amanat understands {VERSION_LINE:?}",
                 root.join("VERSION").display()
@@ -470,7 +611,8 @@ impl Store {
             )
             .map_err(ctx)?;
         }
-        for d in ["db", "objects"] {
+        // `spare/` too: its files' birth times would tell of the real vault's past writes.
+        for d in ["db", "objects", SPARE_DIR] {
             if root.join(d).exists() {
                 fs::rename(root.join(d), tmp.join(format!("wipe-{d}-{tag}"))).map_err(ctx)?;
             }
@@ -485,7 +627,7 @@ impl Store {
     fn finish_replacement(root: &Path) -> Result<()> {
         let stage = root.join("tmp").join(STAGE);
         let mut moved = false;
-        for d in ["db", "objects"] {
+        for d in ["db", "objects", SPARE_DIR] {
             if !root.join(d).exists() && stage.join(d).is_dir() {
                 fs::rename(stage.join(d), root.join(d))
                     .map_err(|e| Error::io("finishing an interrupted replacement", e))?;
@@ -515,6 +657,8 @@ impl Store {
             head_copy: std::sync::Mutex::new(None),
             locator: std::sync::OnceLock::new(),
             journal: std::sync::Mutex::new(JournalSlot::Rewrite(None)),
+            objects_touched: std::sync::atomic::AtomicBool::new(false),
+            spares: std::sync::Mutex::new(None),
             _lock: lock,
             db,
         })
@@ -577,6 +721,7 @@ impl Store {
     /// took about 30 ms after reading 100,000 records. The store can no longer be opened
     /// in this process: the lock and sled's own file lock stay held until it exits.
     pub fn close_at_exit(self) -> Result<()> {
+        self.blur_if_touched()?;
         while self.db.flush()? > 0 {}
         std::mem::forget(self);
         Ok(())
@@ -889,6 +1034,8 @@ impl Store {
         if ids.is_empty() {
             return Ok(());
         }
+        self.objects_touched
+            .store(true, std::sync::atomic::Ordering::Relaxed);
         let mut b = sled::Batch::default();
         for id in ids {
             b.insert(&id.0[..], &[][..]);
@@ -900,16 +1047,62 @@ impl Store {
     /// Starts writing a sealed object: a file in `tmp/` until [`ObjectWriter::commit`].
     pub fn object_writer(&self, id: ObjectId) -> Result<ObjectWriter> {
         let tmp = self.root.join("tmp").join(id.to_hex());
-        let file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-            .map_err(|e| Error::io("creating an object", e))?;
+        if tmp.exists() {
+            return Err(Error::io(
+                "creating an object",
+                io::Error::from(io::ErrorKind::AlreadyExists),
+            ));
+        }
+        let file = self.take_spare(&tmp)?;
         Ok(ObjectWriter {
             tmp,
             dest: self.object_path(&id),
             file: Some(ThreadedWriter::new(file)),
         })
+    }
+
+    /// After a command that wrote or removed objects: spare files made up for the next
+    /// commands, and every object's times set to now.
+    fn blur_if_touched(&self) -> Result<()> {
+        if self
+            .objects_touched
+            .swap(false, std::sync::atomic::Ordering::Relaxed)
+        {
+            prepare_objects(&self.root)?;
+            blur_object_times(&self.root.join("objects"))?;
+        }
+        Ok(())
+    }
+
+    /// A spare file, moved out of `spare/` to `to` and opened for writing; new spare files
+    /// are made only if none is left (FORMAT.md, "Object times"). Picked at random, so
+    /// that the order of inode numbers among spares made together says nothing.
+    fn take_spare(&self, to: &Path) -> Result<File> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let dir = self.root.join(SPARE_DIR);
+        let ctx = |e| Error::io("taking a spare file for an object", e);
+        let mut spares = self
+            .spares
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let list = spares.get_or_insert_with(|| list_spares(&dir));
+        if list.is_empty() {
+            make_spares(&dir, SPARE_BATCH)?;
+            *list = list_spares(&dir);
+        }
+        if list.is_empty() {
+            return Err(ctx(io::Error::other("no spare file could be made")));
+        }
+        let r = u64::from_le_bytes(crate::id::random_bytes());
+        let name = list.swap_remove((r % list.len() as u64) as usize);
+        drop(spares);
+        fs::rename(dir.join(name), to).map_err(ctx)?;
+        OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+            .open(to)
+            .map_err(ctx)
     }
 
     /// Removes object files (already marked pending) and then their pending marks.
@@ -927,15 +1120,8 @@ impl Store {
     fn remove_objects(&self, ids: &[ObjectId], overwrite: bool) -> Result<()> {
         for id in ids {
             if overwrite {
-                let path = self.object_path(id);
-                crate::durable::destroy_file(&path)?;
-                // An empty `objects/<hh>/` left behind would name the first byte of the
-                // removed object's id (and its time, the removal's).
-                if let Some(dir) = path.parent() {
-                    if fs::remove_dir(dir).is_ok() {
-                        sync_dir(&self.root.join("objects"))?;
-                    }
-                }
+                // `objects/<hh>/` stays: all 256 always exist, so none names anything.
+                crate::durable::destroy_file(&self.object_path(id))?;
                 continue;
             }
             match fs::remove_file(self.object_path(id)) {
@@ -999,8 +1185,24 @@ impl Store {
     }
 
     /// Opens an object for reading.
+    ///
+    /// With `O_NOATIME` where the file system allows it: reading an object for `get` or an
+    /// export would otherwise stamp its access time with the moment a bundle was made.
     pub fn open_object(&self, id: &ObjectId) -> io::Result<File> {
-        File::open(self.object_path(id))
+        use std::os::unix::fs::OpenOptionsExt;
+        let path = self.object_path(id);
+        let noatime = rustix::fs::OFlags::NOATIME.bits() as i32;
+        match OpenOptions::new()
+            .read(true)
+            .custom_flags(noatime)
+            .open(&path)
+        {
+            // Not the file's owner (EPERM), or a file system without the flag.
+            Err(e) if e.raw_os_error() == Some(rustix::io::Errno::PERM.raw_os_error()) => {
+                File::open(path)
+            }
+            r => r,
+        }
     }
 
     /// Every object file present, for `check`.

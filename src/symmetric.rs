@@ -1,8 +1,10 @@
 //! Symmetric sealing of catalog entries (FORMAT.md, "Catalog sealing").
 //!
-//! `sealed = salt[16] || ChaCha20-Poly1305(key, nonce = 0^12, aad, plaintext) || tag[16]`
-//! with `key = HKDF-SHA256-Expand(PRK = catalog key, info = "amanat-v1" || domain || 0x00 ||
-//! key_id || salt)`. The random salt makes every entry's key fresh, so the fixed nonce never
+//! `sealed = salt[16] || ChaCha20-Poly1305(key, nonce = 0^12, aad, pad(plaintext)) || tag[16]`
+//! with `key = HKDF-SHA256-Expand(PRK = catalog key, info = "amanat-v3" || domain || 0x00 ||
+//! key_id || salt)` and `pad` the padding to size classes of [`crate::pad`]. Values written
+//! by format 2 (unpadded, under `"amanat-v1"`) still open: the label tells the two apart,
+//! since a value sealed under one never authenticates under the other. The random salt makes every entry's key fresh, so the fixed nonce never
 //! repeats under one key; `domain || key_id` in both the info and the AAD binds the entry to
 //! the tree and key it is stored under, so entries cannot be swapped between records.
 //!
@@ -13,8 +15,13 @@ use zeroize::Zeroizing;
 
 /// Bytes of salt in front of every sealed entry.
 pub const SALT_LEN: usize = 16;
-/// Overhead of sealing: salt plus tag.
+/// Overhead of sealing: salt plus tag (the padding aside).
 pub const OVERHEAD: usize = SALT_LEN + 16;
+
+/// The key-derivation label of padded values (format 3).
+const LABEL: &[u8] = b"amanat-v3";
+/// The label of format 2's unpadded values, which still open.
+const LABEL_2: &[u8] = b"amanat-v1";
 
 /// A 256-bit symmetric key from the keyring. No `Debug`, `Clone` or `Copy`.
 pub struct SymmetricKey(Zeroizing<[u8; 32]>);
@@ -36,22 +43,27 @@ impl SymmetricKey {
         &self.0
     }
 
-    fn entry_key(&self, domain: &[u8], key_id: &[u8], salt: &[u8]) -> LessSafeKey {
+    fn entry_key(&self, label: &[u8], domain: &[u8], key_id: &[u8], salt: &[u8]) -> LessSafeKey {
         let prk = hkdf::Prk::new_less_safe(hkdf::HKDF_SHA256, &self.0[..]);
-        let info = [b"amanat-v1".as_slice(), domain, &[0u8], key_id, salt];
+        let info = [label, domain, &[0u8], key_id, salt];
         let okm = prk
             .expand(&info, &aead::CHACHA20_POLY1305)
             .expect("32-byte output is within HKDF's limit");
         LessSafeKey::new(UnboundKey::from(okm))
     }
 
-    /// Seals `plaintext` for storage under `domain`/`key_id`.
+    /// Seals `plaintext`, padded to its size class, for storage under `domain`/`key_id`.
     pub fn seal(&self, domain: &[u8], key_id: &[u8], plaintext: &[u8]) -> Vec<u8> {
         let salt: [u8; SALT_LEN] = crate::id::random_bytes();
-        let key = self.entry_key(domain, key_id, &salt);
-        let mut out = Vec::with_capacity(plaintext.len() + OVERHEAD);
+        let key = self.entry_key(LABEL, domain, key_id, &salt);
+        let padded = crate::pad::padded_len(plaintext.len() as u64) as usize;
+        let mut out = Vec::with_capacity(SALT_LEN + padded + 16);
         out.extend_from_slice(&salt);
         out.extend_from_slice(plaintext);
+        // The padding goes behind the salt, so `pad` sees only the plaintext's length.
+        let mut tail = out.split_off(SALT_LEN);
+        crate::pad::pad(&mut tail);
+        out.append(&mut tail);
         let aad = aad(domain, key_id);
         let tag = key
             .seal_in_place_separate_tag(
@@ -74,8 +86,24 @@ impl SymmetricKey {
         if sealed.len() < OVERHEAD {
             return Err(Unauthentic);
         }
+        if let Ok(padded) = self.open_under(LABEL, domain, key_id, sealed) {
+            let n = crate::pad::unpad(&padded).ok_or(Unauthentic)?.len();
+            let mut buf = padded;
+            buf.truncate(n);
+            return Ok(buf);
+        }
+        self.open_under(LABEL_2, domain, key_id, sealed)
+    }
+
+    fn open_under(
+        &self,
+        label: &[u8],
+        domain: &[u8],
+        key_id: &[u8],
+        sealed: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, Unauthentic> {
         let (salt, rest) = sealed.split_at(SALT_LEN);
-        let key = self.entry_key(domain, key_id, salt);
+        let key = self.entry_key(label, domain, key_id, salt);
         let mut buf = Zeroizing::new(rest.to_vec());
         let aad = aad(domain, key_id);
         let n = key
@@ -88,6 +116,24 @@ impl SymmetricKey {
             .len();
         buf.truncate(n);
         Ok(buf)
+    }
+
+    /// Seals as format 2 did, unpadded under `"amanat-v1"`: for tests of older vaults.
+    #[cfg(test)]
+    pub(crate) fn seal_unpadded(&self, domain: &[u8], key_id: &[u8], plaintext: &[u8]) -> Vec<u8> {
+        let salt: [u8; SALT_LEN] = crate::id::random_bytes();
+        let key = self.entry_key(LABEL_2, domain, key_id, &salt);
+        let mut out = salt.to_vec();
+        out.extend_from_slice(plaintext);
+        let tag = key
+            .seal_in_place_separate_tag(
+                Nonce::assume_unique_for_key([0; 12]),
+                Aad::from(&aad(domain, key_id)[..]),
+                &mut out[SALT_LEN..],
+            )
+            .expect("any length");
+        out.extend_from_slice(tag.as_ref());
+        out
     }
 }
 
@@ -114,6 +160,37 @@ mod tests {
             SymmetricKey::random().open(b"catalog", b"id-1", &s),
             Err(Unauthentic)
         );
+    }
+
+    #[test]
+    fn values_are_padded_and_older_unpadded_ones_still_open() {
+        let k = SymmetricKey::random();
+        let a = k.seal(b"catalog", b"id", b"short title");
+        let b = k.seal(b"catalog", b"id", &[b'x'; 400]);
+        assert_eq!(a.len(), b.len(), "lengths within a class look alike");
+        assert_eq!(a.len(), OVERHEAD + crate::pad::MIN_LEN as usize);
+        let old = k.seal_unpadded(b"catalog", b"id", b"from format 2");
+        assert_eq!(old.len(), OVERHEAD + 13);
+        assert_eq!(
+            &k.open(b"catalog", b"id", &old).unwrap()[..],
+            b"from format 2"
+        );
+        assert_eq!(k.open(b"catalog", b"id2", &old), Err(Unauthentic));
+        // A padded plaintext sealed under the old label is returned as it is, padding and
+        // all; one whose padding is wrong under the new label is refused.
+        let salt = [0u8; SALT_LEN];
+        let key = k.entry_key(LABEL, b"catalog", b"id", &salt);
+        let mut out = salt.to_vec();
+        out.extend_from_slice(&[1u8; 600]);
+        let tag = key
+            .seal_in_place_separate_tag(
+                Nonce::assume_unique_for_key([0; 12]),
+                Aad::from(&aad(b"catalog", b"id")[..]),
+                &mut out[SALT_LEN..],
+            )
+            .unwrap();
+        out.extend_from_slice(tag.as_ref());
+        assert_eq!(k.open(b"catalog", b"id", &out), Err(Unauthentic));
     }
 
     #[test]

@@ -234,6 +234,11 @@ pub fn warn_lost_writes(vault: &Vault) {
             vault.indexed_at_unlock()
         );
     }
+    if vault.moved_to_padding() {
+        eprintln!(
+            "amanat: note: this vault now pads what it seals to size classes (format 3). What it held before keeps its exact sizes on disk, which can tie it to a partner's copy: run `amanat rotate` to re-seal it padded (once only)."
+        );
+    }
     if let Some(why) = vault.journal_rewritten() {
         eprintln!(
             "amanat: warning: {why}; it was rewritten from the database. Run `amanat check`."

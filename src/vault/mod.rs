@@ -77,6 +77,9 @@ pub struct Vault {
     journal_rewritten: Option<String>,
     /// Records the unlock added to the search index (a vault from before it).
     indexed_at_unlock: usize,
+    /// This unlock moved a vault of format 1 or 2 to format 3: what it held is unpadded
+    /// until `rotate` re-seals it.
+    moved_to_padding: bool,
 }
 
 /// The public keys of a vault, as `amanat keys` prints them.
@@ -221,9 +224,17 @@ impl LockedVault {
         if opened.keyring.duress {
             return self.duress_unlock(opened.keyring, &bytes, opened.slot, pass);
         }
+        let unpadded_before =
+            Store::is_version_1(&self.paths.root) || Store::is_version_2(&self.paths.root);
         let store = upgraded(self.store, &opened.keyring)?;
+        if Store::is_version_2(&self.paths.root) {
+            // Before anything is sealed: from here on values are padded, which format 2
+            // readers cannot open (FORMAT.md, "Padding").
+            Store::write_version(&self.paths.root)?;
+        }
         let mut vault = Vault::assemble(self.paths, store, opened.keyring, opened.slot)?;
         vault.finish_upgrade()?;
+        vault.moved_to_padding = unpadded_before;
         if vault.store.erase_pending()? == Some(crate::store::ERASE_ALL) {
             // A removal whose journal rewrite a crash interrupted: the journal still holds
             // the removed record's values.
@@ -252,7 +263,7 @@ pub(crate) fn upgraded(store: Store, keyring: &Keyring) -> Result<Store> {
 
 impl Vault {
     /// The end of a migration from version 1: the journal is rewritten (it holds the old
-    /// keys), then `VERSION` says 2. Nothing when `VERSION` already does.
+    /// keys), then `VERSION` names the current format. Nothing for a later version.
     pub(crate) fn finish_upgrade(&self) -> Result<()> {
         if !Store::is_version_1(&self.paths.root) {
             return Ok(());
@@ -280,6 +291,7 @@ impl Vault {
             slot,
             journal_rewritten,
             indexed_at_unlock: 0,
+            moved_to_padding: false,
         })
     }
 
@@ -314,6 +326,11 @@ impl Vault {
     /// first unlock of a vault written before the index existed.
     pub fn indexed_at_unlock(&self) -> usize {
         self.indexed_at_unlock
+    }
+
+    /// Whether this unlock moved the vault from a format before padding (once only).
+    pub fn moved_to_padding(&self) -> bool {
+        self.moved_to_padding
     }
 
     /// Why the journal was rewritten from the database at unlock, if it was.

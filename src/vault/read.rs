@@ -566,7 +566,7 @@ impl Vault {
                 let r = d.decrypt(self.identities()?.into_iter()).map_err(|_| {
                     Error::damaged(rid, format!("part {:?} does not open", part.name))
                 })?;
-                Ok(Box::new(r))
+                Ok(Box::new(crate::pad::Unpadded::new(r, part.size)))
             }
         }
     }

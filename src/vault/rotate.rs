@@ -174,6 +174,7 @@ impl Vault {
         };
         if new.signing_public == self.keyring.signing_public {
             // Interrupted after the keyring was replaced: only the leftover remains.
+            self.store.compact_at_close()?;
             retire(&rpath)?;
             return Ok(report);
         }
@@ -282,6 +283,7 @@ impl Vault {
         // The journal still holds every value sealed with the old keys: write it anew.
         self.store
             .rewrite_journal(&r.new.catalog_key, &r.new.vault_id)?;
+        self.store.compact_at_close()?;
         retire(&rpath)?;
         Ok(report)
     }
@@ -486,9 +488,10 @@ impl Vault {
                     let dec = age::Decryptor::new_buffered(seal::buffered(file)).map_err(|_| {
                         Error::damaged(id, format!("object of {:?} is damaged", part.name))
                     })?;
-                    let mut reader = dec.decrypt(ids.iter().copied()).map_err(|_| {
+                    let reader = dec.decrypt(ids.iter().copied()).map_err(|_| {
                         Error::damaged(id, format!("object of {:?} does not open", part.name))
                     })?;
+                    let mut reader = crate::pad::Unpadded::new(reader, part.size);
                     let new = ObjectId::random();
                     self.store.mark_pending(&[new])?;
                     new_objects.push(new);

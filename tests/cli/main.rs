@@ -21,4 +21,5 @@ mod screen;
 mod seizure;
 mod stanzas;
 mod streaming;
+mod traces;
 mod vault_core;

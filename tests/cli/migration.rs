@@ -1,5 +1,7 @@
-//! A vault written by version 1 (keyed by record ids, committed under tests/fixtures) moves to
-//! locators at its first unlock, crash-safely, and keeps every record readable.
+//! Vaults written by earlier versions, committed under tests/fixtures, move to the current
+//! format at their first unlock, crash-safely, and keep every record readable: version 1
+//! (keyed by record ids) moves to locators, version 2 (unpadded) to padding, and `rotate`
+//! re-seals what version 2 wrote in size classes.
 use std::fs;
 use std::path::Path;
 
@@ -50,7 +52,7 @@ fn assert_migrated_and_whole(env: &Env, what: &str) {
     let list = env.ok(&["list", "--json"]);
     assert!(list.contains(one) && list.contains(two), "{what}: {list}");
     assert!(!list.contains(ids["removed"].as_str().unwrap()), "{what}");
-    assert_eq!(version(env), "amanat-vault 2\n", "{what}");
+    assert_eq!(version(env), "amanat-vault 3\n", "{what}");
     let scan = env.ok(&["get", one, "scan.bin", "-o", "-"]);
     assert_eq!(scan, "x".repeat(120_000), "{what}");
     assert!(env.ok(&["show", one]).contains("Fixture one"), "{what}");
@@ -122,4 +124,134 @@ fn rebuild_of_a_version_1_vault_gives_a_current_one() {
     let env = old_vault();
     env.ok(&["rebuild"]);
     assert_migrated_and_whole(&env, "rebuild");
+}
+
+fn fixture_v2_ids() -> serde_json::Value {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vault-v2.ids.json");
+    serde_json::from_slice(&fs::read(p).unwrap()).unwrap()
+}
+
+/// A world whose vault is a copy of the version 2 fixture.
+fn vault_v2() -> Env {
+    let env = Env::bare();
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vault-v2");
+    crate::common::copy_dir(&from, &env.vault);
+    fs::create_dir_all(env.vault.join("tmp")).unwrap();
+    fs::create_dir_all(env.vault.join("db").join("blobs")).unwrap();
+    env
+}
+
+fn assert_v2_whole(env: &Env, what: &str) {
+    let ids = fixture_v2_ids();
+    let (one, two) = (ids["one"].as_str().unwrap(), ids["two"].as_str().unwrap());
+    let list = env.ok(&["list", "--json"]);
+    assert!(list.contains(one) && list.contains(two), "{what}: {list}");
+    assert!(!list.contains(ids["removed"].as_str().unwrap()), "{what}");
+    let scan = env.ok(&["get", one, "scan.bin", "-o", "-"]);
+    assert_eq!(scan, "x".repeat(120_000), "{what}");
+    assert!(env.ok(&["show", one]).contains("Fixture one"), "{what}");
+    assert!(env.ok(&["search", "almaty"]).contains(&two[..10]), "{what}");
+    env.ok(&["audit", "--verify"]);
+    env.ok(&["check"]);
+}
+
+fn object_sizes(env: &Env) -> Vec<u64> {
+    files_below(&env.vault.join("objects"))
+        .iter()
+        .map(|p| fs::metadata(p).unwrap().len())
+        .collect()
+}
+
+/// Every value of the symmetric trees is a padded one: salt and tag around a plaintext whose
+/// length is a size class of at least 512 bytes.
+fn unpadded_values(env: &Env) -> Vec<String> {
+    let s = amanat::store::Store::open(&env.vault).unwrap();
+    let mut bad = Vec::new();
+    for (name, tree) in [
+        ("catalog", &s.catalog),
+        ("custody", &s.custody),
+        ("audit", &s.audit),
+        ("contacts", &s.contacts),
+        ("index", &s.index),
+    ] {
+        for kv in tree.iter() {
+            let n = kv.unwrap().1.len() as u64 - 32;
+            if n < 512 || crate::traces::padme(n) != n {
+                bad.push(format!("{name}: {n}"));
+            }
+        }
+    }
+    assert!(
+        s.meta.get(b"erase").unwrap().is_none(),
+        "the database still waits for its rewrite"
+    );
+    bad
+}
+
+#[test]
+fn a_version_2_vault_moves_to_3_at_its_first_unlock_and_rotate_pads_what_it_held() {
+    let env = vault_v2();
+    assert_eq!(version(&env), "amanat-vault 2\n");
+    let before = object_sizes(&env);
+    assert_eq!(before.len(), 1, "the fixture holds one object");
+    let o = env.run(&["list", "--json"]);
+    assert!(o.status.success());
+    let note = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        note.contains("amanat rotate"),
+        "the move says what to do: {note}"
+    );
+    assert_eq!(version(&env), "amanat-vault 3\n");
+    let again = env.run(&["list"]);
+    assert!(!String::from_utf8_lossy(&again.stderr).contains("rotate"));
+    assert_v2_whole(&env, "moved");
+    assert!(
+        !unpadded_values(&env).is_empty(),
+        "the fixture's values are unpadded until rotate"
+    );
+    let old_values: Vec<Vec<u8>> = {
+        let s = amanat::store::Store::open(&env.vault).unwrap();
+        [&s.records, &s.catalog, &s.custody, &s.audit]
+            .iter()
+            .flat_map(|t| t.iter().map(|kv| kv.unwrap().1.to_vec()))
+            .collect()
+    };
+    env.ok(&["rotate"]);
+    assert_v2_whole(&env, "rotated");
+    // sled keeps old values in its log until the database is rewritten; with them, their
+    // exact sizes.
+    for f in files_below(&env.vault) {
+        let bytes = fs::read(&f).unwrap();
+        for v in &old_values {
+            assert!(
+                !bytes.windows(48).any(|w| w == &v[..48]),
+                "{} still holds a value from before the rotation",
+                f.display()
+            );
+        }
+    }
+    assert_eq!(
+        object_sizes(&env),
+        vec![before[0] + crate::traces::padded_len(120_000) - 120_000],
+        "the object is re-sealed padded"
+    );
+    let left = unpadded_values(&env);
+    assert!(left.is_empty(), "rotate left unpadded values: {left:?}");
+}
+
+#[test]
+fn a_rotation_of_a_version_2_vault_killed_after_the_swap_finishes_padded() {
+    let env = vault_v2();
+    let o = env
+        .cmd()
+        .arg("rotate")
+        .env("AMANAT_CRASH_AT", "rotate-swapped")
+        .output()
+        .unwrap();
+    assert!(!o.status.success(), "not reached");
+    assert_eq!(version(&env), "amanat-vault 3\n");
+    env.ok(&["rotate"]);
+    assert_v2_whole(&env, "resumed");
+    let left = unpadded_values(&env);
+    assert!(left.is_empty(), "{left:?}");
 }

@@ -1,0 +1,187 @@
+//! What the sizes and times of a vault's files tell someone who holds the device and a
+//! partner's bundle (THREAT-MODEL.md, "Order and sizes"). The bundle states each record's
+//! metadata, each part's exact size and the second each record was added; the vault's files
+//! must not match them: sealed values and objects come in size classes, and an object's
+//! times (birth, change, modification, access) do not follow its record.
+use std::fs;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use crate::common::files_below;
+use crate::util::{add_with_object, outside_keys, set_duress, with_pass, Env, DURESS};
+
+/// Padmé (computed here independently of the crate): `l` rounded up so that only the top
+/// `floor(log2(floor(log2 l))) + 1` bits vary.
+pub fn padme(l: u64) -> u64 {
+    if l < 2 {
+        return l;
+    }
+    let e = (l as f64).log2().floor() as u32;
+    let s = (e as f64).log2().floor() as u32 + 1;
+    let mask = (1u64 << (e - s)) - 1;
+    (l + mask) & !mask
+}
+
+/// A plaintext of `n` bytes as Amanat seals it: a marker byte, at least 512 bytes, Padmé.
+pub fn padded_len(n: u64) -> u64 {
+    padme((n + 1).max(512))
+}
+
+fn objects(env: &Env) -> Vec<PathBuf> {
+    files_below(&env.vault.join("objects"))
+}
+
+fn ctime(p: &Path) -> SystemTime {
+    let md = fs::symlink_metadata(p).unwrap();
+    SystemTime::UNIX_EPOCH + Duration::new(md.ctime() as u64, md.ctime_nsec() as u32)
+}
+
+fn atime(p: &Path) -> (i64, i64) {
+    let md = fs::symlink_metadata(p).unwrap();
+    (md.atime(), md.atime_nsec())
+}
+
+/// The birth time, where the file system records one (ext4, btrfs, xfs, tmpfs do).
+fn born(p: &Path) -> Option<SystemTime> {
+    fs::symlink_metadata(p).unwrap().created().ok()
+}
+
+#[test]
+fn attachments_of_nearby_sizes_leave_object_files_of_one_size() {
+    let env = Env::new();
+    let a = add_with_object(&env, "first", 120_000, b'a');
+    add_with_object(&env, "second", 119_500, b'b');
+    let sizes: Vec<u64> = objects(&env)
+        .iter()
+        .map(|p| fs::metadata(p).unwrap().len())
+        .collect();
+    assert_eq!(sizes.len(), 2, "{sizes:?}");
+    assert_eq!(
+        sizes[0], sizes[1],
+        "two attachments 500 bytes apart must leave object files of one size"
+    );
+    // Padding is only on disk: the part comes back as it went in.
+    let back = env.ok(&["get", &a, "big.bin", "-o", "-"]);
+    assert_eq!(back, "a".repeat(120_000));
+    env.ok(&["check"]);
+}
+
+#[test]
+fn records_with_metadata_of_different_lengths_are_sealed_to_one_length() {
+    let env = Env::new();
+    let t = env.input("t.txt", "a short testimony");
+    let long_title = "Ұзақ атау ".repeat(20);
+    env.add(&["--title", "A", "--testimony", t.to_str().unwrap()]);
+    env.add(&[
+        "--title",
+        &long_title,
+        "--place",
+        "Almaty",
+        "--tag",
+        "detention",
+        "--testimony",
+        t.to_str().unwrap(),
+    ]);
+    let s = amanat::store::Store::open(&env.vault).unwrap();
+    for (name, tree) in [("records", &s.records), ("catalog", &s.catalog)] {
+        let lens: Vec<usize> = tree.iter().map(|kv| kv.unwrap().1.len()).collect();
+        assert_eq!(lens.len(), 2, "{name}");
+        assert_eq!(
+            lens[0], lens[1],
+            "{name}: a title 1 and 200 characters long must not show in the sealed value's length"
+        );
+    }
+}
+
+#[test]
+fn object_times_say_when_the_vault_last_wrote_not_when_each_record_was_added() {
+    let env = Env::new();
+    std::thread::sleep(Duration::from_millis(50));
+    let before_first = SystemTime::now();
+    add_with_object(&env, "first", 70_000, 1);
+    let first = objects(&env);
+    assert_eq!(first.len(), 1);
+    // The bundle gives event times to the second: the two adds are more than one apart.
+    std::thread::sleep(Duration::from_millis(1100));
+    let before_second = SystemTime::now();
+    add_with_object(&env, "second", 70_000, 2);
+    for p in objects(&env) {
+        assert!(
+            ctime(&p) >= before_second,
+            "{} keeps a change time from before the last write",
+            p.display()
+        );
+        let md = fs::metadata(&p).unwrap();
+        assert!(md.modified().unwrap() >= before_second, "{}", p.display());
+        if let Some(b) = born(&p) {
+            assert!(
+                b < before_first,
+                "{} was born while its record was added (birth times cannot be changed later)",
+                p.display()
+            );
+        }
+    }
+    // The directories too: an `objects/<hh>/` changes when an object enters it.
+    for d in fs::read_dir(env.vault.join("objects")).unwrap().flatten() {
+        assert!(ctime(&d.path()) >= before_second, "{}", d.path().display());
+        if let Some(b) = born(&d.path()) {
+            assert!(
+                b < before_first,
+                "{} born with a record",
+                d.path().display()
+            );
+        }
+    }
+    assert_eq!(
+        fs::read_dir(env.vault.join("objects")).unwrap().count(),
+        256,
+        "every objects/<hh>/ exists from the start, so none is born with an object"
+    );
+}
+
+#[test]
+fn reading_objects_for_get_and_export_leaves_their_access_times() {
+    let env = Env::new();
+    let id = add_with_object(&env, "read me", 70_000, 3);
+    let obj = objects(&env).remove(0);
+    let was = atime(&obj);
+    std::thread::sleep(Duration::from_millis(50));
+    env.ok(&["get", &id, "big.bin", "-o", env.out("b").to_str().unwrap()]);
+    assert_eq!(atime(&obj), was, "get stamped the object's access time");
+    let (recipient, _) = outside_keys(&env.root().join("partner"));
+    env.ok(&["contact", "add", "Partner", "--recipient", &recipient]);
+    let bundle = env.out("bundle.amanat");
+    env.ok(&[
+        "export",
+        "--to",
+        "Partner",
+        &id,
+        "-o",
+        bundle.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        atime(&obj),
+        was,
+        "export stamped the object's access time with the bundle's"
+    );
+    env.ok(&["check"]);
+}
+
+#[test]
+fn a_duress_unlock_leaves_no_spare_file_from_the_real_vaults_past() {
+    let env = Env::new();
+    add_with_object(&env, "real", 70_000, 4);
+    set_duress(&env);
+    std::thread::sleep(Duration::from_millis(50));
+    let before = SystemTime::now();
+    let o = with_pass(&env, DURESS, &["keys"]);
+    assert!(o.status.success());
+    let spares = files_below(&env.vault.join("spare"));
+    assert!(!spares.is_empty(), "the decoy has spare files as any vault");
+    for p in spares.iter().chain(objects(&env).iter()) {
+        if let Some(b) = born(p) {
+            assert!(b >= before, "{} is older than the decoy", p.display());
+        }
+    }
+}
