@@ -320,7 +320,26 @@ pub fn inspect(file: Option<&File>, state: Option<State>) -> Inspection {
         }
         (at, last) = (next_end, next);
     }
+    if !torn(file, at, len, last) {
+        return Inspection::Rewrite("the journal is damaged after its last frame".into());
+    }
     Inspection::Matches { state, end }
+}
+
+/// Whether the bytes from `at` to the end are what a crash can leave after frame `last`:
+/// nothing, zeros (space the file system allocated but never wrote), part of that frame's
+/// confirmation, or the start of a frame. Anything else (a confirmation with a flipped
+/// byte) is damage.
+fn torn(file: &File, at: u64, len: u64, last: u64) -> bool {
+    let n = (len - at).min(FRAME_HEAD) as usize;
+    let mut tail = vec![0u8; n];
+    if file.read_exact_at(&mut tail, at).is_err() {
+        return false;
+    }
+    let c = confirm(last);
+    let prefix_of = |whole: &[u8]| tail.len() <= whole.len() && whole.starts_with(&tail);
+    let frame_start = tail.starts_with(FRAME_MAGIC) || FRAME_MAGIC.starts_with(&tail[..]);
+    tail.iter().all(|&b| b == 0) || (len - at < CONFIRM_LEN && prefix_of(&c)) || frame_start
 }
 
 /// The open journal of an unlocked vault.

@@ -272,3 +272,60 @@ fn removing_a_record_leaves_nothing_of_it_in_the_journal() {
     env.ok(&["rebuild"]);
     assert_eq!(env.ok(&["list", "--json"]), listed);
 }
+
+/// The journal's last bytes are often a confirmation (12 bytes). A flipped byte there was
+/// taken for a confirmation a crash had cut short, and cut off in silence; the tamper suite
+/// hit it. Damage must be reported; only what a crash can leave (a short or zero-filled
+/// tail) is repaired quietly.
+#[test]
+fn a_damaged_confirmation_at_the_journal_end_is_reported_a_torn_one_is_not() {
+    let env = Env::new();
+    let t = env.input("t.txt", "a testimony");
+    env.add(&["--title", "x", "--testimony", t.to_str().unwrap()]);
+    let pristine = env.root().join("pristine");
+    copy_dir(&env.vault, &pristine);
+    let journal = env.vault.join("journal");
+    let bytes = fs::read(&journal).unwrap();
+    assert_eq!(
+        &bytes[bytes.len() - 12..bytes.len() - 8],
+        b"AJC1",
+        "ends confirmed"
+    );
+    let restore = || {
+        fs::remove_dir_all(&env.vault).unwrap();
+        copy_dir(&pristine, &env.vault);
+    };
+    for back in 1..=12 {
+        restore();
+        let mut b = bytes.clone();
+        let i = b.len() - back;
+        b[i] ^= 0x01;
+        fs::write(&journal, &b).unwrap();
+        let o = env.run(&["check"]);
+        let (out, err) = (
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr),
+        );
+        assert!(
+            err.contains("rewritten from the database") || out.contains("JOURNAL DAMAGED"),
+            "byte -{back} flipped went unnoticed: exit {:?}, {out} {err}",
+            o.status.code()
+        );
+        env.ok(&["check"]);
+    }
+    // What a crash leaves: the confirmation cut short, or zeros where it was to go.
+    for tail in [
+        bytes[..bytes.len() - 5].to_vec(),
+        [&bytes[..bytes.len() - 12], &[0u8; 12][..]].concat(),
+    ] {
+        restore();
+        fs::write(&journal, &tail).unwrap();
+        let o = env.run(&["check"]);
+        assert_eq!(o.status.code(), Some(0));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            !err.contains("warning") && !err.contains("DAMAGED"),
+            "a torn confirmation is what a crash leaves: {err}"
+        );
+    }
+}
