@@ -17,6 +17,9 @@ use crate::symmetric::SymmetricKey;
 
 /// HKDF info of the locator key.
 const INFO: &[u8] = b"amanat-locator-v1";
+/// HKDF info of the key of `pending` marks (FORMAT.md, "Database"): the same permutation
+/// for object ids, under its own key.
+const PENDING_INFO: &[u8] = b"amanat-pending-v1";
 
 /// The keyed permutation of record ids. No `Debug`: it is key material (the `aes` crate
 /// wipes its round keys on drop through its `zeroize` feature, as age builds it).
@@ -35,9 +38,20 @@ impl Locator {
     /// HKDF-SHA256-Expand(PRK = pseudonym key, info = "amanat-locator-v1", 32 bytes), as
     /// catalog keys are derived (the pseudonym key is uniformly random).
     pub fn new(pseudonym_key: &SymmetricKey) -> Locator {
+        Locator::derived(pseudonym_key, INFO)
+    }
+
+    /// The permutation that keys `pending` marks by object id ("amanat-pending-v1"): an
+    /// object's id is its file's name, so a raw id in sled's log, written in the same
+    /// transaction as its record's values, would tie each object file to its record.
+    pub fn pending(pseudonym_key: &SymmetricKey) -> Locator {
+        Locator::derived(pseudonym_key, PENDING_INFO)
+    }
+
+    fn derived(pseudonym_key: &SymmetricKey, info: &[u8]) -> Locator {
         let prk = hkdf::Prk::new_less_safe(hkdf::HKDF_SHA256, &pseudonym_key.expose()[..]);
         let mut key = Zeroizing::new([0u8; 32]);
-        prk.expand(&[INFO], Len32)
+        prk.expand(&[info], Len32)
             .and_then(|okm| okm.fill(&mut key[..]))
             .expect("HKDF-SHA256 gives 32 bytes");
         Locator(aes::Aes256::new((&*key).into()))
@@ -47,6 +61,20 @@ impl Locator {
     pub fn loc(&self, id: &RecordId) -> [u8; 16] {
         let mut block = aes::Block::from(id.0);
         self.0.encrypt_block(&mut block);
+        block.into()
+    }
+
+    /// The permutation of any 16 bytes (an object id, for [`Locator::pending`]).
+    pub fn loc_bytes(&self, b: [u8; 16]) -> [u8; 16] {
+        let mut block = aes::Block::from(b);
+        self.0.encrypt_block(&mut block);
+        block.into()
+    }
+
+    /// Its inverse.
+    pub fn unloc_bytes(&self, b: [u8; 16]) -> [u8; 16] {
+        let mut block = aes::Block::from(b);
+        self.0.decrypt_block(&mut block);
         block.into()
     }
 

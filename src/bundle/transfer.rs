@@ -29,8 +29,8 @@ struct Outgoing {
     objects: Vec<(ObjectId, FileEntry)>,
 }
 
-fn hash_file(path: &Path) -> io::Result<(u64, String)> {
-    let mut f = fs::File::open(path)?;
+fn hash_file_of(open: impl FnOnce() -> io::Result<fs::File>) -> io::Result<(u64, String)> {
+    let mut f = open()?;
     let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
     let mut buf = vec![0u8; 1 << 20];
     let mut n = 0u64;
@@ -126,9 +126,10 @@ impl Vault {
             let mut objects = Vec::new();
             for o in &entry.objects {
                 let oid = ObjectId(*o);
-                let (size, sha256) = hash_file(&self.store.object_path(&oid)).map_err(|_| {
-                    Error::damaged(id, "one of its objects is missing or unreadable")
-                })?;
+                let (size, sha256) =
+                    hash_file_of(|| self.store.open_object(&oid)).map_err(|_| {
+                        Error::damaged(id, "one of its objects is missing or unreadable")
+                    })?;
                 let f = FileEntry {
                     path: format!("records/{}/objects/{}", id.to_hex(), oid.to_hex()),
                     size,

@@ -45,6 +45,7 @@ pub fn passwd(g: &Global, a: PasswdArgs) -> anyhow::Result<u8> {
         not: Some((&old, "the new passphrase is the same as the old one")),
     })?;
     let duress_dropped = vault.change_passphrase(&new, a.kdf_work_factor)?;
+    vault.close_at_exit()?;
     eprintln!("Passphrase changed; the old keyring's bytes were overwritten in place.");
     if duress_dropped {
         eprintln!("The duress passphrase no longer works: a new work factor re-seals both slots. Set it again with `amanat duress set` if you want one.");
@@ -124,6 +125,7 @@ pub fn duress(g: &Global, c: DuressCommand) -> anyhow::Result<u8> {
                 )),
             })?;
             vault.set_duress(&pass, &duress)?;
+            vault.close_at_exit()?;
             eprintln!("Duress passphrase set. Unlocking with it destroys this vault's keyring and records and opens an empty vault.");
             Ok(0)
         }
@@ -151,6 +153,9 @@ pub fn rotate(g: &Global, a: RotateArgs) -> anyhow::Result<u8> {
     );
     let r = vault.rotate(&pass, &|n, _| bar.set_position(n as u64))?;
     bar.finish_and_clear();
+    // Closing rewrites the database (the old values, with their old keys and sizes, leave
+    // sled's log) and sets the new objects' times (FORMAT.md 5.5, 6.2).
+    vault.close_at_exit()?;
     if a.json {
         super::print_json(&r)?;
     } else {
@@ -206,6 +211,7 @@ pub fn rebuild(g: &Global, a: RebuildArgs) -> anyhow::Result<u8> {
         let (vault, _) = unlock(g)?;
         super::warn_lost_writes(&vault);
         let size = vault.rewrite_journal()?;
+        vault.close_at_exit()?;
         if a.json {
             super::print(&format!(
                 "{}\n",
@@ -240,5 +246,6 @@ pub fn rebuild(g: &Global, a: RebuildArgs) -> anyhow::Result<u8> {
             eprintln!("A key rotation was interrupted: run `amanat rotate` to finish it.");
         }
     }
+    vault.close_at_exit()?;
     Ok(if report.damage.is_empty() { 0 } else { 1 })
 }

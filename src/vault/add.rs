@@ -515,7 +515,7 @@ impl Vault {
             ops.insert(TreeId::Records, loc, std::mem::take(&mut prep.record));
             ops.insert(TreeId::Catalog, loc, std::mem::take(&mut prep.catalog));
             for o in &prep.objects {
-                ops.remove(TreeId::Pending, o.0);
+                ops.remove(TreeId::Pending, self.store.pending_key(o));
             }
         }
         sealed.add_to(&mut ops);

@@ -206,7 +206,7 @@ impl Vault {
             ops.remove(TreeId::Search, k);
         }
         for o in objects {
-            ops.insert(TreeId::Pending, o.0, vec![]);
+            ops.insert(TreeId::Pending, self.store.pending_key(o), vec![]);
         }
         crate::audit::erase_private_of(s, &self.keyring.audit_key, &id, &mut ops)?;
         ops.insert(

@@ -221,17 +221,17 @@ impl LockedVault {
         if opened.keyring.vault_id != self.store.vault_id()? {
             return Err(Error::KeyringMismatch(self.paths.keyring.clone()));
         }
+        let unpadded_before =
+            Store::is_version_1(&self.paths.root) || Store::is_version_2(&self.paths.root);
+        if Store::is_version_2(&self.paths.root) {
+            // Before anything is sealed (by this unlock or a duress one): from here on
+            // values are padded, which format 2 readers cannot open (FORMAT.md, "Padding").
+            Store::write_version(&self.paths.root)?;
+        }
         if opened.keyring.duress {
             return self.duress_unlock(opened.keyring, &bytes, opened.slot, pass);
         }
-        let unpadded_before =
-            Store::is_version_1(&self.paths.root) || Store::is_version_2(&self.paths.root);
         let store = upgraded(self.store, &opened.keyring)?;
-        if Store::is_version_2(&self.paths.root) {
-            // Before anything is sealed: from here on values are padded, which format 2
-            // readers cannot open (FORMAT.md, "Padding").
-            Store::write_version(&self.paths.root)?;
-        }
         let mut vault = Vault::assemble(self.paths, store, opened.keyring, opened.slot)?;
         vault.finish_upgrade()?;
         vault.moved_to_padding = unpadded_before;
@@ -278,6 +278,8 @@ impl Vault {
         let custodians = Recipients::parse_all(&keyring.identity_recipients)?;
         let identity = keyring.identity();
         store.set_locator(crate::locator::Locator::new(&keyring.pseudonym_key));
+        store.set_pending_locator(crate::locator::Locator::pending(&keyring.pseudonym_key));
+        store.sweep_pending()?;
         let head = crate::audit::load_head(&store, &keyring.audit_key)?;
         let journal_rewritten = store.attach_journal(&keyring.catalog_key, &keyring.vault_id)?;
         Ok(Vault {

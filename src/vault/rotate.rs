@@ -436,10 +436,10 @@ impl Vault {
                 ops.insert(TreeId::Search, k, v.clone());
             }
             for o in &x.new_objects {
-                ops.remove(TreeId::Pending, o.0);
+                ops.remove(TreeId::Pending, s.pending_key(o));
             }
             for o in &x.old_objects {
-                ops.insert(TreeId::Pending, o.0, vec![]);
+                ops.insert(TreeId::Pending, s.pending_key(o), vec![]);
             }
         }
         log.seal().add_to(&mut ops);

@@ -185,3 +185,106 @@ fn a_duress_unlock_leaves_no_spare_file_from_the_real_vaults_past() {
         }
     }
 }
+
+/// Object ids name object files. Written raw into sled's log (a `pending` mark, in the same
+/// transaction as its record's values), they tied each object file to its record's
+/// locator, its place in the audit log and the order of addition: a review matched files to
+/// a partner's bundle this way. No object file's name may appear in the database or the
+/// journal, raw or as hex, after add, ingest, rm and rotate (before any later command).
+#[test]
+fn no_object_file_name_appears_in_the_database_or_the_journal() {
+    let env = Env::new();
+    add_with_object(&env, "first", 70_000, 5);
+    let gone = add_with_object(&env, "removed", 90_000, 6);
+    add_with_object(&env, "third", 120_000, 7);
+    let a = env.input("a.bin", vec![8u8; 40_000]);
+    let t = env.input("t.txt", "ingested");
+    let lines = format!(
+        "{{\"title\": \"i1\", \"testimony\": \"{t}\", \"attachments\": [\"{a}\"]}}\n{{\"title\": \"i2\", \"attachments\": [\"{a}\"]}}\n",
+        t = t.display(),
+        a = a.display()
+    );
+    let jsonl = env.input("in.jsonl", lines);
+    env.ok(&["ingest", jsonl.to_str().unwrap()]);
+    let check = |when: &str| {
+        let names: Vec<Vec<u8>> = objects(&env)
+            .iter()
+            .map(|p| hex::decode(p.file_name().unwrap().to_str().unwrap()).unwrap())
+            .collect();
+        assert!(names.len() >= 4, "{when}");
+        let mut files = files_below(&env.vault.join("db"));
+        files.push(env.vault.join("journal"));
+        for f in files {
+            let bytes = fs::read(&f).unwrap();
+            for n in &names {
+                let hexed = hex::encode(n);
+                assert!(
+                    !bytes.windows(16).any(|w| w == &n[..])
+                        && !bytes.windows(32).any(|w| w == hexed.as_bytes()),
+                    "{when}: {} holds the object file name {hexed}",
+                    f.display()
+                );
+            }
+        }
+    };
+    check("after add and ingest");
+    env.ok(&["rm", &gone]);
+    check("after rm");
+    env.ok(&["rotate"]);
+    check("right after rotate");
+}
+
+#[test]
+fn rm_and_rotate_set_every_object_time_and_rotate_rewrites_the_database_before_it_ends() {
+    let env = Env::new();
+    add_with_object(&env, "kept", 70_000, 1);
+    let gone = add_with_object(&env, "removed", 70_000, 2);
+    std::thread::sleep(Duration::from_millis(1100));
+    let before_rm = SystemTime::now();
+    env.ok(&["rm", &gone]);
+    let dirs = [
+        env.vault.join("objects"),
+        env.vault.join("spare"),
+        env.vault.join("tmp"),
+    ];
+    for p in objects(&env).iter().chain(dirs.iter()) {
+        assert!(ctime(p) >= before_rm, "rm left {} as it was", p.display());
+    }
+    std::thread::sleep(Duration::from_millis(1100));
+    let before_rotate = SystemTime::now();
+    env.ok(&["rotate"]);
+    for p in objects(&env).iter().chain(dirs.iter()) {
+        assert!(ctime(p) >= before_rotate, "rotate left {}", p.display());
+    }
+    let s = amanat::store::Store::open(&env.vault).unwrap();
+    assert!(
+        s.meta.get(b"erase").unwrap().is_none(),
+        "rotate ended with the database still to be rewritten"
+    );
+}
+
+#[test]
+fn a_collectors_transfer_export_leaves_its_objects_access_times() {
+    let hq = Env::new();
+    let collector = Env::bare();
+    let k: serde_json::Value = serde_json::from_str(&hq.ok(&["keys", "--json"])).unwrap();
+    collector.ok(&[
+        "init",
+        "--kdf-work-factor",
+        "10",
+        "--collector",
+        "--recipient",
+        k["recipient"].as_str().unwrap(),
+    ]);
+    add_with_object(&collector, "collected", 70_000, 9);
+    let obj = objects(&collector).remove(0);
+    let was = atime(&obj);
+    std::thread::sleep(Duration::from_millis(50));
+    let b = collector.out("transfer.amanat");
+    collector.ok(&["export", "--all", "-o", b.to_str().unwrap()]);
+    assert_eq!(
+        atime(&obj),
+        was,
+        "the transfer export stamped the access time"
+    );
+}
