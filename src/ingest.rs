@@ -129,12 +129,18 @@ pub fn ingest(
         for (n, rec) in &todo {
             for p in rec.testimony.iter().chain(rec.attachments.iter()) {
                 if let PartInput::Path(p) = p {
-                    std::fs::File::open(p).map_err(|e| {
+                    let cannot = |e: &dyn std::fmt::Display| {
                         Error::Invalid(format!(
                             "line {n}: cannot read {}: {e} (--strict: nothing was ingested)",
                             p.display()
                         ))
-                    })?;
+                    };
+                    let f = std::fs::File::open(p).map_err(|e| cannot(&e))?;
+                    // A directory opens, and fails only when read, after earlier batches
+                    // committed.
+                    if f.metadata().map_err(|e| cannot(&e))?.is_dir() {
+                        return Err(cannot(&"it is a directory"));
+                    }
                 }
             }
         }

@@ -164,6 +164,11 @@ pub struct RecordBody {
     pub parts: Vec<Part>,
     /// Bundles this record arrived in, oldest first (empty for records added here).
     pub provenance: Vec<Provenance>,
+    /// Read from a body of format 2 (unpadded, [`BODY_VERSION_UNPADDED`]): the record keeps
+    /// its exact sizes on disk until `rotate`. Not stored.
+    #[serde(skip)]
+    #[zeroize(skip)]
+    pub unpadded: bool,
 }
 
 /// How a record reached this vault.
@@ -198,7 +203,7 @@ impl RecordBody {
     /// Decodes and checks the body belongs to `id`.
     pub fn decode(id: RecordId, b: &[u8]) -> Result<RecordBody> {
         let undecodable = || Error::damaged(id, "record body does not decode");
-        let body: RecordBody = match b.first() {
+        let mut body: RecordBody = match b.first() {
             Some(&BODY_VERSION) => {
                 let enc = crate::pad::unpad(&b[1..]).ok_or_else(undecodable)?;
                 match postcard::take_from_bytes(enc) {
@@ -219,6 +224,7 @@ impl RecordBody {
         if body.id != id {
             return Err(Error::damaged(id, "record body belongs to another id"));
         }
+        body.unpadded = b.first() == Some(&BODY_VERSION_UNPADDED);
         Ok(body)
     }
 
@@ -278,6 +284,7 @@ mod tests {
                     Part { kind: PartKind::Attachment, name: "scan.jpg".into(), size, sha256: [3; 32], storage: Storage::Object { id: [9; 16], sealed_size: 77 } },
                 ],
                 provenance: vec![],
+                unpadded: false,
             };
             let enc = body.encode();
             let back = RecordBody::decode(id, &enc).unwrap();
@@ -292,7 +299,9 @@ mod tests {
             prop_assert_eq!(enc.len() as u64 - 1, crate::pad::padded_len(content.len() as u64));
             let mut old = vec![BODY_VERSION_UNPADDED];
             old.extend_from_slice(content);
-            prop_assert!(RecordBody::decode(id, &old).unwrap().meta == meta);
+            let old_body = RecordBody::decode(id, &old).unwrap();
+            prop_assert!(old_body.meta == meta && old_body.unpadded);
+            prop_assert!(!RecordBody::decode(id, &enc).unwrap().unpadded);
         }
     }
 

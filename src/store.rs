@@ -96,6 +96,15 @@ pub struct Store {
     _lock: File,
 }
 
+/// A store dropped without [`Store::close`] or [`Store::close_at_exit`] (a command that
+/// failed after writing objects, a panic) still sets the objects' times: otherwise each
+/// would keep the second its record was added (FORMAT.md, "Object times").
+impl Drop for Store {
+    fn drop(&mut self) {
+        let _ = self.blur_if_touched();
+    }
+}
+
 enum JournalSlot {
     Open(Journal),
     /// To be rewritten from the database at unlock; the reason, unless it is simply new.

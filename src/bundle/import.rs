@@ -460,6 +460,7 @@ impl Vault {
                     imported: now,
                     bundle_record_id: r.id.clone(),
                 }],
+                unpadded: false,
             };
             batch.push(self.seal_record(
                 body,

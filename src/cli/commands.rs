@@ -653,6 +653,12 @@ pub fn check(v: &Vault, a: CheckArgs) -> anyhow::Result<u8> {
                 String::new()
             }
         );
+        if report.unpadded_records > 0 {
+            eprintln!(
+                "amanat: note: {} records were sealed before format 3 and keep their exact sizes on disk, which can tie them to a partner's copy: `amanat rotate` re-seals them in size classes.",
+                report.unpadded_records
+            );
+        }
         if !report.journal.is_empty() {
             eprintln!("The records are unaffected: `amanat rebuild --journal` rewrites the journal from the database.");
         } else if !report.ok() {

@@ -233,6 +233,7 @@ impl Vault {
             meta,
             parts,
             provenance: vec![],
+            unpadded: false,
         };
         self.seal_record(
             body,

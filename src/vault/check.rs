@@ -22,6 +22,9 @@ pub struct CheckReport {
     pub audit: Option<crate::audit::LogVerification>,
     /// Damage to the journal, the database's second copy (FORMAT.md, "Journal").
     pub journal: Vec<String>,
+    /// Records sealed before format 3, whose sizes on disk are exact until `rotate`
+    /// (FORMAT.md, "Migration from version 2").
+    pub unpadded_records: usize,
 }
 
 impl CheckReport {
@@ -123,6 +126,9 @@ impl Vault {
         report: &mut CheckReport,
     ) -> Result<()> {
         let body = self.open_body(id)?;
+        if body.unpadded {
+            report.unpadded_records += 1;
+        }
         let mut damage = Vec::new();
         for (i, p) in body.parts.iter().enumerate() {
             if let Some(o) = p.object() {

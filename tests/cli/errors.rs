@@ -554,3 +554,34 @@ fn a_disk_that_fills_between_small_records_loses_none_that_were_reported() {
     env.ok(&["check"]);
     env.ok(&["audit", "--verify"]);
 }
+
+/// `--strict` promises nothing is ingested when any line is bad. A directory given as a
+/// file opens (on Linux) and failed only when read, after earlier batches had committed.
+#[test]
+fn ingest_strict_refuses_a_directory_before_writing_anything() {
+    let env = Env::new();
+    let t = env.input("t.txt", "a testimony");
+    let mut lines = String::new();
+    for i in 0..289 {
+        lines.push_str(&format!(
+            "{{\"title\": \"r{i}\", \"testimony\": \"{}\"}}\n",
+            t.display()
+        ));
+    }
+    let dir = env.root().join("in").join("a-directory");
+    fs::create_dir(&dir).unwrap();
+    lines.push_str(&format!(
+        "{{\"title\": \"bad\", \"testimony\": \"{}\"}}\n",
+        dir.display()
+    ));
+    let jsonl = env.input("in.jsonl", lines);
+    let before = env.state();
+    let err = env.fails(&["ingest", "--strict", jsonl.to_str().unwrap()], 2);
+    assert!(
+        err.contains("line 290")
+            && err.contains("directory")
+            && err.contains("nothing was ingested"),
+        "{err}"
+    );
+    assert_eq!(env.state(), before, "strict ingested some records");
+}

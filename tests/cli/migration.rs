@@ -205,6 +205,14 @@ fn a_version_2_vault_moves_to_3_at_its_first_unlock_and_rotate_pads_what_it_held
     let again = env.run(&["list"]);
     assert!(!String::from_utf8_lossy(&again.stderr).contains("rotate"));
     assert_v2_whole(&env, "moved");
+    let o = env.run(&["check"]);
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("2 records were sealed before format 3"),
+        "check says what is still unpadded: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_str(&env.ok(&["check", "--json"])).unwrap();
+    assert_eq!(report["unpadded_records"], 2);
     assert!(
         !unpadded_values(&env).is_empty(),
         "the fixture's values are unpadded until rotate"
@@ -218,6 +226,8 @@ fn a_version_2_vault_moves_to_3_at_its_first_unlock_and_rotate_pads_what_it_held
     };
     env.ok(&["rotate"]);
     assert_v2_whole(&env, "rotated");
+    let report: serde_json::Value = serde_json::from_str(&env.ok(&["check", "--json"])).unwrap();
+    assert_eq!(report["unpadded_records"], 0);
     // sled keeps old values in its log until the database is rewritten; with them, their
     // exact sizes.
     for f in files_below(&env.vault) {

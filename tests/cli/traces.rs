@@ -288,3 +288,36 @@ fn a_collectors_transfer_export_leaves_its_objects_access_times() {
         "the transfer export stamped the access time"
     );
 }
+
+/// A command that fails after it wrote objects must still set every object's times: a
+/// review found each object keeping the second its record was added when `add` could not
+/// print its id (stdout closed: `amanat add … | true`), or when `ingest` stopped midway.
+#[test]
+fn a_command_that_fails_after_writing_objects_still_sets_their_times() {
+    let env = Env::new();
+    add_with_object(&env, "first", 70_000, 1);
+    std::thread::sleep(Duration::from_millis(1100));
+    let before = SystemTime::now();
+    let t = env.input("t2.txt", "second");
+    let b = env.input("b2.bin", vec![2u8; 70_000]);
+    let mut child = env
+        .cmd()
+        .args(["add", "--title", "second", "--testimony"])
+        .arg(&t)
+        .arg(&b)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Nobody reads what it prints: the write of the id fails after the record committed.
+    drop(child.stdout.take());
+    child.wait().unwrap();
+    let objs = objects(&env);
+    assert_eq!(objs.len(), 2, "the record committed");
+    for p in &objs {
+        assert!(
+            ctime(p) >= before,
+            "{} kept its own time after a failed command",
+            p.display()
+        );
+    }
+}
