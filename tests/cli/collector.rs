@@ -178,14 +178,7 @@ fn hq_and_collector() -> (Env, Env) {
     let hq = Env::new();
     let collector = Env::bare();
     let r = keys(&hq)["recipient"].as_str().unwrap().to_owned();
-    collector.ok(&[
-        "init",
-        "--kdf-work-factor",
-        "10",
-        "--collector",
-        "--recipient",
-        &r,
-    ]);
+    collector.init_collector(&[&r]);
     let sk = keys(&collector)["signing_key"].as_str().unwrap().to_owned();
     hq.ok(&["contact", "add", "field-1", "--signing-key", &sk]);
     (hq, collector)

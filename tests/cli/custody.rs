@@ -278,14 +278,7 @@ fn custody_travels_collector_to_hq_to_partner_and_verifies_with_ssh_keygen() {
     let collector = Env::bare();
     let partner = Env::new();
     let hk = json(&hq, &["keys", "--json"]);
-    collector.ok(&[
-        "init",
-        "--kdf-work-factor",
-        "10",
-        "--collector",
-        "--recipient",
-        hk["recipient"].as_str().unwrap(),
-    ]);
+    collector.init_collector(&[hk["recipient"].as_str().unwrap()]);
     let ck = json(&collector, &["keys", "--json"]);
     let pk = json(&partner, &["keys", "--json"]);
     hq.ok(&[

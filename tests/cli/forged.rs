@@ -725,16 +725,7 @@ fn a_transfer_body_must_be_the_record_its_manifest_names() {
     let keydir = r.env.root().join("testkey");
     let (test_r, _) = outside_keys(&keydir);
     let collector = Env::bare();
-    collector.ok(&[
-        "init",
-        "--kdf-work-factor",
-        "10",
-        "--collector",
-        "--recipient",
-        &r.recipient,
-        "--recipient",
-        &test_r,
-    ]);
+    collector.init_collector(&[&r.recipient, &test_r]);
     let t = collector.input("t.txt", "Collected in the field: the well was poisoned.");
     let blob = collector.input("scan.bin", vec![3u8; 100_000]);
     collector.add(&[

@@ -566,14 +566,7 @@ fn an_interrupted_rotation_resumes_where_it_stopped() {
 fn a_collector_rotates_its_own_keys_and_headquarters_still_reads_its_records() {
     let hq = Env::new();
     let collector = Env::bare();
-    collector.ok(&[
-        "init",
-        "--kdf-work-factor",
-        "10",
-        "--collector",
-        "--recipient",
-        keys(&hq)["recipient"].as_str().unwrap(),
-    ]);
+    collector.init_collector(&[keys(&hq)["recipient"].as_str().unwrap()]);
     let t = collector.input("t.txt", "field testimony");
     let big = collector.input("audio.bin", vec![9u8; 300_000]);
     let id = collector.add(&[

@@ -7,20 +7,34 @@ use std::path::Path;
 
 use crate::util::{files_below, Env};
 
-fn fixture_ids() -> serde_json::Value {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vault-v1.ids.json");
+/// The ids of the records in `tests/fixtures/<name>` (`<name>.ids.json`).
+fn ids_of(name: &str) -> serde_json::Value {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(format!("{name}.ids.json"));
     serde_json::from_slice(&fs::read(p).unwrap()).unwrap()
 }
 
-/// A world whose vault is a copy of the version 1 fixture.
-fn old_vault() -> Env {
+/// A world whose vault is a copy of the fixture `tests/fixtures/<name>`.
+fn fixture_vault(name: &str) -> Env {
     let env = Env::bare();
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vault-v1");
+    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
     crate::common::copy_dir(&from, &env.vault);
     // Empty directories do not survive git.
     fs::create_dir_all(env.vault.join("tmp")).unwrap();
     fs::create_dir_all(env.vault.join("db").join("blobs")).unwrap();
     env
+}
+
+fn fixture_ids() -> serde_json::Value {
+    ids_of("vault-v1")
+}
+
+/// A world whose vault is a copy of the version 1 fixture.
+fn old_vault() -> Env {
+    fixture_vault("vault-v1")
 }
 
 fn version(env: &Env) -> String {
@@ -127,18 +141,12 @@ fn rebuild_of_a_version_1_vault_gives_a_current_one() {
 }
 
 fn fixture_v2_ids() -> serde_json::Value {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vault-v2.ids.json");
-    serde_json::from_slice(&fs::read(p).unwrap()).unwrap()
+    ids_of("vault-v2")
 }
 
 /// A world whose vault is a copy of the version 2 fixture.
 fn vault_v2() -> Env {
-    let env = Env::bare();
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vault-v2");
-    crate::common::copy_dir(&from, &env.vault);
-    fs::create_dir_all(env.vault.join("tmp")).unwrap();
-    fs::create_dir_all(env.vault.join("db").join("blobs")).unwrap();
-    env
+    fixture_vault("vault-v2")
 }
 
 fn assert_v2_whole(env: &Env, what: &str) {

@@ -268,14 +268,8 @@ fn a_collectors_transfer_export_leaves_its_objects_access_times() {
     let hq = Env::new();
     let collector = Env::bare();
     let k: serde_json::Value = serde_json::from_str(&hq.ok(&["keys", "--json"])).unwrap();
-    collector.ok(&[
-        "init",
-        "--kdf-work-factor",
-        "10",
-        "--collector",
-        "--recipient",
-        k["recipient"].as_str().unwrap(),
-    ]);
+    let r = k["recipient"].as_str().unwrap();
+    collector.init_collector(&[r]);
     add_with_object(&collector, "collected", 70_000, 9);
     let obj = objects(&collector).remove(0);
     let was = atime(&obj);

@@ -103,6 +103,16 @@ impl Env {
         err
     }
 
+    /// Makes this world's vault a collector sealing to `recipients` (headquarters first;
+    /// scrypt work factor 10: tests only).
+    pub fn init_collector(&self, recipients: &[&str]) {
+        let mut a = vec!["init", "--kdf-work-factor", "10", "--collector"];
+        for r in recipients {
+            a.extend(["--recipient", r]);
+        }
+        self.ok(&a);
+    }
+
     /// Adds a record and returns its id.
     pub fn add(&self, args: &[&str]) -> String {
         let mut a = vec!["add"];
