@@ -59,9 +59,7 @@ impl Locator {
 
     /// The storage key of a record.
     pub fn loc(&self, id: &RecordId) -> [u8; 16] {
-        let mut block = aes::Block::from(id.0);
-        self.0.encrypt_block(&mut block);
-        block.into()
+        self.loc_bytes(id.0)
     }
 
     /// The permutation of any 16 bytes (an object id, for [`Locator::pending`]).
@@ -81,9 +79,7 @@ impl Locator {
     /// The record a storage key names (its first 16 bytes, for keys that extend it).
     pub fn unloc(&self, key: &[u8]) -> Option<RecordId> {
         let b: [u8; 16] = key.get(..16)?.try_into().ok()?;
-        let mut block = aes::Block::from(b);
-        self.0.decrypt_block(&mut block);
-        Some(RecordId(block.into()))
+        Some(RecordId(self.unloc_bytes(b)))
     }
 }
 

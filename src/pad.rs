@@ -15,7 +15,7 @@
 //! The marker makes the padding removable without knowing the content's length; a reader
 //! checks the padded length is exactly the one the content's length gives, so there is one
 //! padded form of every content.
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 
 /// The shortest padded plaintext: smaller values all look alike.
 pub const MIN_LEN: u64 = 512;
@@ -42,10 +42,30 @@ pub fn padded_len(content: u64) -> u64 {
 
 /// Appends the marker and the zeros.
 pub fn pad(v: &mut Vec<u8>) {
-    let to = padded_len(v.len() as u64) as usize;
+    pad_after(v, 0);
+}
+
+/// Pads what follows `start` in `v` (a header before it, such as a salt or a version byte,
+/// is not counted): appends the marker and the zeros.
+pub fn pad_after(v: &mut Vec<u8>, start: usize) {
+    let to = start + padded_len((v.len() - start) as u64) as usize;
     v.reserve_exact(to - v.len());
     v.push(MARKER);
     v.resize(to, 0);
+}
+
+/// Writes the padding of `size` bytes of content, already written to `w`: for a stream.
+pub fn write_padding(w: &mut dyn Write, size: u64) -> io::Result<()> {
+    let mut left = padded_len(size) - size;
+    w.write_all(&[MARKER])?;
+    left -= 1;
+    let zeros = [0u8; 8192];
+    while left > 0 {
+        let n = left.min(zeros.len() as u64) as usize;
+        w.write_all(&zeros[..n])?;
+        left -= n as u64;
+    }
+    Ok(())
 }
 
 /// The content of a padded plaintext, or `None` if it is not exactly one [`pad`] wrote.
@@ -162,6 +182,13 @@ mod tests {
             assert_eq!(unpad(&v[..v.len() - 1]), None);
             assert_eq!(unpad(&content), None, "unpadded content is refused");
         }
+        let mut headed = vec![9u8; 16];
+        headed.extend_from_slice(b"after a header");
+        pad_after(&mut headed, 16);
+        assert_eq!(unpad(&headed[16..]), Some(&b"after a header"[..]));
+        let mut streamed = b"streamed".to_vec();
+        write_padding(&mut streamed, 8).unwrap();
+        assert_eq!(unpad(&streamed), Some(&b"streamed"[..]));
         assert_eq!(unpad(&[]), None);
         assert_eq!(unpad(&[0; 512]), None);
     }

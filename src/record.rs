@@ -190,13 +190,12 @@ impl RecordBody {
     /// `BODY_VERSION || pad(postcard(self))`, padded to its size class ([`crate::pad`]).
     pub fn encode(&self) -> Zeroizing<Vec<u8>> {
         let enc = Zeroizing::new(postcard::to_allocvec(self).expect("record bodies serialize"));
-        let mut padded = Vec::with_capacity(crate::pad::padded_len(enc.len() as u64) as usize);
-        padded.extend_from_slice(&enc);
-        crate::pad::pad(&mut padded);
-        let padded = Zeroizing::new(padded);
-        let mut out = Zeroizing::new(Vec::with_capacity(1 + padded.len()));
+        // Room for the padding up front, so that no unwiped copy is left by a reallocation.
+        let padded = crate::pad::padded_len(enc.len() as u64) as usize;
+        let mut out = Zeroizing::new(Vec::with_capacity(1 + padded));
         out.push(BODY_VERSION);
-        out.extend_from_slice(&padded);
+        out.extend_from_slice(&enc);
+        crate::pad::pad_after(&mut out, 1);
         out
     }
 

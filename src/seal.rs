@@ -322,23 +322,9 @@ pub fn seal_stream<W: Write>(
         hasher.update(Arc::clone(&chunk));
         w.write_all(&chunk).map_err(StreamError::Write)?;
     }
-    write_padding(&mut w, size).map_err(StreamError::Write)?;
+    crate::pad::write_padding(&mut w, size).map_err(StreamError::Write)?;
     let out = w.finish().map_err(StreamError::Write)?;
     Ok((hasher.finish(), out))
-}
-
-/// Writes the marker and zeros that pad `size` bytes of content to their class.
-fn write_padding(w: &mut dyn Write, size: u64) -> io::Result<()> {
-    let mut left = crate::pad::padded_len(size) - size;
-    w.write_all(&[0x80])?;
-    left -= 1;
-    let zeros = [0u8; 8192];
-    while left > 0 {
-        let n = left.min(zeros.len() as u64) as usize;
-        w.write_all(&zeros[..n])?;
-        left -= n as u64;
-    }
-    Ok(())
 }
 
 /// Copies an opened part's plaintext to `output`, hashing it on a helper thread. Plaintext

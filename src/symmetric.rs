@@ -54,16 +54,27 @@ impl SymmetricKey {
 
     /// Seals `plaintext`, padded to its size class, for storage under `domain`/`key_id`.
     pub fn seal(&self, domain: &[u8], key_id: &[u8], plaintext: &[u8]) -> Vec<u8> {
+        self.seal_under(LABEL, domain, key_id, plaintext, true)
+    }
+
+    /// `salt ‖ ChaCha20-Poly1305(plaintext, padded if `pad`) ‖ tag` under `label`'s key.
+    fn seal_under(
+        &self,
+        label: &[u8],
+        domain: &[u8],
+        key_id: &[u8],
+        plaintext: &[u8],
+        pad: bool,
+    ) -> Vec<u8> {
         let salt: [u8; SALT_LEN] = crate::id::random_bytes();
-        let key = self.entry_key(LABEL, domain, key_id, &salt);
+        let key = self.entry_key(label, domain, key_id, &salt);
         let padded = crate::pad::padded_len(plaintext.len() as u64) as usize;
         let mut out = Vec::with_capacity(SALT_LEN + padded + 16);
         out.extend_from_slice(&salt);
         out.extend_from_slice(plaintext);
-        // The padding goes behind the salt, so `pad` sees only the plaintext's length.
-        let mut tail = out.split_off(SALT_LEN);
-        crate::pad::pad(&mut tail);
-        out.append(&mut tail);
+        if pad {
+            crate::pad::pad_after(&mut out, SALT_LEN);
+        }
         let aad = aad(domain, key_id);
         let tag = key
             .seal_in_place_separate_tag(
@@ -121,19 +132,7 @@ impl SymmetricKey {
     /// Seals as format 2 did, unpadded under `"amanat-v1"`: for tests of older vaults.
     #[cfg(test)]
     pub(crate) fn seal_unpadded(&self, domain: &[u8], key_id: &[u8], plaintext: &[u8]) -> Vec<u8> {
-        let salt: [u8; SALT_LEN] = crate::id::random_bytes();
-        let key = self.entry_key(LABEL_2, domain, key_id, &salt);
-        let mut out = salt.to_vec();
-        out.extend_from_slice(plaintext);
-        let tag = key
-            .seal_in_place_separate_tag(
-                Nonce::assume_unique_for_key([0; 12]),
-                Aad::from(&aad(domain, key_id)[..]),
-                &mut out[SALT_LEN..],
-            )
-            .expect("any length");
-        out.extend_from_slice(tag.as_ref());
-        out
+        self.seal_under(LABEL_2, domain, key_id, plaintext, false)
     }
 }
 
@@ -178,18 +177,7 @@ mod tests {
         assert_eq!(k.open(b"catalog", b"id2", &old), Err(Unauthentic));
         // A padded plaintext sealed under the old label is returned as it is, padding and
         // all; one whose padding is wrong under the new label is refused.
-        let salt = [0u8; SALT_LEN];
-        let key = k.entry_key(LABEL, b"catalog", b"id", &salt);
-        let mut out = salt.to_vec();
-        out.extend_from_slice(&[1u8; 600]);
-        let tag = key
-            .seal_in_place_separate_tag(
-                Nonce::assume_unique_for_key([0; 12]),
-                Aad::from(&aad(b"catalog", b"id")[..]),
-                &mut out[SALT_LEN..],
-            )
-            .unwrap();
-        out.extend_from_slice(tag.as_ref());
+        let out = k.seal_under(LABEL, b"catalog", b"id", &[1u8; 600], false);
         assert_eq!(k.open(b"catalog", b"id", &out), Err(Unauthentic));
     }
 

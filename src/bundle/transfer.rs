@@ -29,8 +29,7 @@ struct Outgoing {
     objects: Vec<(ObjectId, FileEntry)>,
 }
 
-fn hash_file_of(open: impl FnOnce() -> io::Result<fs::File>) -> io::Result<(u64, String)> {
-    let mut f = open()?;
+fn hash_file(mut f: fs::File) -> io::Result<(u64, String)> {
     let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
     let mut buf = vec![0u8; 1 << 20];
     let mut n = 0u64;
@@ -127,9 +126,12 @@ impl Vault {
             for o in &entry.objects {
                 let oid = ObjectId(*o);
                 let (size, sha256) =
-                    hash_file_of(|| self.store.open_object(&oid)).map_err(|_| {
-                        Error::damaged(id, "one of its objects is missing or unreadable")
-                    })?;
+                    self.store
+                        .open_object(&oid)
+                        .and_then(hash_file)
+                        .map_err(|_| {
+                            Error::damaged(id, "one of its objects is missing or unreadable")
+                        })?;
                 let f = FileEntry {
                     path: format!("records/{}/objects/{}", id.to_hex(), oid.to_hex()),
                     size,
