@@ -100,6 +100,14 @@ pub enum Error {
         date: String,
         ids: Vec<String>,
     },
+    /// A change would store one value larger than the store keeps in one piece
+    /// (`store::MAX_VALUE`).
+    #[error("this change would store {len} bytes as one value in the {tree} tree, more than the {max} KiB the vault keeps in one piece (sled would write a larger one to a file of its own, dated by the change); nothing was written")]
+    TooLarge {
+        tree: &'static str,
+        len: usize,
+        max: usize,
+    },
     /// Any other I/O failure.
     #[error("{context}: {source}")]
     Io {
@@ -139,6 +147,7 @@ impl Error {
             Error::UnknownSigner(_) => "compare the fingerprint with the sender over another channel, then add them with `amanat contact add NAME --signing-key 'ssh-ed25519 …'` or pass --trust-signer",
             Error::CannotOpen(_) => "open it on a device that holds the right key (headquarters or the identity custodian)",
             Error::RemovedSince { .. } => "nothing was imported; to bring them back, import it again with --restore-removed",
+            Error::TooLarge { .. } => "a record with hundreds of parts or a very long chain of custody can do this: split it over several records; please report it, with the tree named",
             Error::Io { .. } => "check permissions and free space, then try again",
         }
     }

@@ -88,6 +88,21 @@ pub fn random_witness_code() -> String {
 /// Upper bound on the metadata text of one record, which keeps sled values small.
 pub const MAX_METADATA: usize = 16 * 1024;
 
+/// Most parts in one record: with at most 24 KiB inline, 16 KiB of metadata and an identity,
+/// the sealed body then stays under the largest value the store keeps in one piece
+/// (`store::MAX_VALUE`; FORMAT.md 7.1).
+pub const MAX_PARTS: usize = 256;
+
+/// Refuses a record of more than [`MAX_PARTS`] parts.
+pub fn check_part_count(n: usize) -> Result<()> {
+    if n > MAX_PARTS {
+        return Err(Error::Invalid(format!(
+            "a record holds at most {MAX_PARTS} parts, this one has {n}: put the files in an archive (zip, tar) and add that, or split them over several records"
+        )));
+    }
+    Ok(())
+}
+
 /// Parses `YYYY-MM-DD`.
 pub fn parse_date(s: &str) -> Result<jiff::civil::Date> {
     s.parse::<jiff::civil::Date>()

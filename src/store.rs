@@ -21,7 +21,10 @@ use objects::prepare_objects;
 pub use objects::{ObjectWriter, SPARE_DIR};
 
 /// The first line of `<vault>/VERSION`.
-pub const VERSION_LINE: &str = "amanat-vault 3";
+pub const VERSION_LINE: &str = "amanat-vault 4";
+/// The first line of a vault written with sled's default log segments (FORMAT.md,
+/// "Database"): its database is rewritten with the current segments when it is opened.
+pub const VERSION_LINE_3: &str = "amanat-vault 3";
 /// The first line of a vault written before padding (FORMAT.md, "Padding"): opened, and
 /// marked as the current format at its first unlock (before anything padded is written).
 pub const VERSION_LINE_2: &str = "amanat-vault 2";
@@ -48,6 +51,17 @@ pub(crate) const ERASE_ALL: u8 = 1;
 pub(crate) const ERASE_DB: u8 = 2;
 /// sled's page cache; the 1 GiB default would show in RSS (DESIGN.md).
 const CACHE_CAPACITY: u64 = 32 * 1024 * 1024;
+/// sled's log segment size, its largest. sled 0.34 writes any value or tree node larger
+/// than a quarter of a segment to a file of its own under `db/blobs/`, born at the second
+/// of the write and never changed after: with the default 512 KiB segments, a leaf of long
+/// record bodies or a large search index segment did that, and the file's birth time said
+/// when a record was added (FORMAT.md, "Database"). With 16 MiB segments the threshold is
+/// 4 MiB, and no node comes near it: a leaf holds at most 17 values of at most
+/// [`MAX_VALUE`].
+pub(crate) const SEGMENT_SIZE: usize = 16 * 1024 * 1024;
+/// The largest value the store writes: [`Store::apply`] refuses a larger one, so that no
+/// leaf of 17 (about 3.3 MiB) reaches sled's blob threshold of 4 MiB.
+pub const MAX_VALUE: usize = 192 * 1024;
 
 /// The vault directory's contents, opened and locked.
 pub struct Store {
@@ -194,10 +208,33 @@ fn tree_name(t: TreeId) -> &'static str {
 }
 
 fn db_config(root: &Path) -> sled::Config {
+    db_config_sized(root, SEGMENT_SIZE)
+}
+
+/// The vault's sled database opened as the store opens it, without the lock or any check:
+/// for tests that damage values in place, as bit rot or an attacker would.
+#[doc(hidden)]
+pub fn open_raw_db(root: &Path) -> sled::Result<sled::Db> {
+    db_config(root).open()
+}
+
+/// sled refuses to open a database with a segment size other than the one it was made with.
+fn db_config_sized(root: &Path, segment_size: usize) -> sled::Config {
     sled::Config::new()
         .path(root.join("db"))
         .cache_capacity(CACHE_CAPACITY)
+        .segment_size(segment_size)
         .mode(sled::Mode::LowSpace)
+}
+
+/// The segment size the database in `root` was made with, from sled's `db/conf` (lines
+/// `name: value`, then a checksum); `None` if there is none or it does not say.
+fn segment_size_of(root: &Path) -> Option<usize> {
+    let conf = fs::read(root.join("db").join("conf")).ok()?;
+    let text = String::from_utf8_lossy(&conf);
+    text.lines()
+        .find_map(|l| l.strip_prefix("segment_size: "))
+        .and_then(|v| v.trim().parse().ok())
 }
 
 impl Store {
@@ -260,6 +297,7 @@ impl Store {
                 "the database directory is missing".into(),
             ));
         }
+        Store::move_to_large_segments(root)?;
         let lock = lock(root)?;
         let store = Store::open_db(root, lock).map_err(|e| match e {
             Error::InUse => Error::InUse,
@@ -357,6 +395,23 @@ impl Store {
         Store::open_once(&root)
     }
 
+    /// Rewrites a database made with other log segments than [`SEGMENT_SIZE`] (every vault
+    /// before format 4) as [`Store::compact`] does, then marks a format 3 vault as format 4
+    /// (FORMAT.md, "Migration from version 3"). Needs no keys. The new files are all born
+    /// now, the old ones (blob files included) are overwritten and removed. A crash before
+    /// the new database is in place leaves the old one, which the next open rewrites again;
+    /// a crash after it leaves `VERSION` to write.
+    fn move_to_large_segments(root: &Path) -> Result<()> {
+        if segment_size_of(root).is_some_and(|s| s != SEGMENT_SIZE) {
+            Store::rewrite_db(root, None, &|_, k, _| Some(k.to_vec()))?;
+            crate::vault::lifecycle::crash_point("resegmented-db");
+        }
+        if Store::version_is(root, VERSION_LINE_3) {
+            Store::write_version(root)?;
+        }
+        Ok(())
+    }
+
     /// Writes `VERSION` for the current format, atomically (the last step of a migration).
     pub(crate) fn write_version(root: &Path) -> Result<()> {
         crate::durable::write_atomic(
@@ -391,7 +446,8 @@ impl Store {
         }
         fs::create_dir_all(&stage).map_err(|e| Error::io("creating tmp/decoy", e))?;
         {
-            let old = db_config(root).open()?;
+            let old =
+                db_config_sized(root, segment_size_of(root).unwrap_or(SEGMENT_SIZE)).open()?;
             let new = db_config(&stage).open()?;
             for name in old.tree_names() {
                 let from = old.open_tree(&name)?;
@@ -446,7 +502,7 @@ impl Store {
             Err(e) => return Err(Error::io(format!("reading {}", root.display()), e)),
         };
         let line = version.lines().next().unwrap_or("");
-        if ![VERSION_LINE, VERSION_LINE_2, VERSION_LINE_1].contains(&line) {
+        if ![VERSION_LINE, VERSION_LINE_3, VERSION_LINE_2, VERSION_LINE_1].contains(&line) {
             return Err(Error::UnsupportedFormat(format!(
                 "{} says {line:?}, this Amanat understands {VERSION_LINE:?}",
                 root.join("VERSION").display()
@@ -686,6 +742,18 @@ impl Store {
     /// Commits `ops` in one sled transaction, after appending them to the journal as one
     /// frame sealed with `key` (the catalog key). Not yet durable: see [`Store::sync`].
     pub(crate) fn apply(&self, ops: &Ops, key: &SymmetricKey) -> Result<()> {
+        if let Some(op) = ops
+            .0
+            .iter()
+            .find(|o| o.value.as_ref().is_some_and(|v| v.len() > MAX_VALUE))
+        {
+            // Before the journal: nothing is written.
+            return Err(Error::TooLarge {
+                tree: tree_name(op.tree),
+                len: op.value.as_ref().map_or(0, |v| v.len()),
+                max: MAX_VALUE / 1024,
+            });
+        }
         let mut slot = self.journal_slot();
         let JournalSlot::Open(j) = &mut *slot else {
             return Err(Error::VaultDamaged(

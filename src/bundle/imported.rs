@@ -19,6 +19,8 @@ const VERSION: u8 = 1;
 const HKDF_INFO: &[u8] = b"amanat-imported-v1";
 const BUNDLE_LABEL: &[u8] = b"amanat-imported-bundle-v1";
 const RECORD_LABEL: &[u8] = b"amanat-imported-record-v1";
+/// Record hashes in one value of the `imported` tree (128 KiB of them).
+pub(crate) const PIECE_RECORDS: usize = 4096;
 
 /// What a vault keeps of a bundle it imported.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -90,26 +92,51 @@ impl Vault {
     }
 
     /// What this vault remembers of a bundle: `None` if it never imported it (or its entry
-    /// is damaged, which `check` reports; the next import rewrites it).
+    /// is damaged, which `check` reports; the next import rewrites it). The entry may be in
+    /// several pieces ([`PIECE_RECORDS`]).
     pub(crate) fn remembered(&self, keys: &BundleKeys) -> Result<Option<Remembered>> {
-        let Some(v) = self.store.imported.get(keys.slot)? else {
-            return Ok(None);
-        };
-        Ok(self
-            .keyring
-            .catalog_key
-            .open(DOMAIN, &keys.slot, &v)
-            .ok()
-            .and_then(|p| Remembered::decode(&p)))
+        let mut all: Option<Remembered> = None;
+        for kv in self.store.imported.scan_prefix(keys.slot) {
+            let (k, v) = kv?;
+            let Some(piece) = self
+                .keyring
+                .catalog_key
+                .open(DOMAIN, &k, &v)
+                .ok()
+                .and_then(|p| Remembered::decode(&p))
+            else {
+                return Ok(None);
+            };
+            match &mut all {
+                None => all = Some(piece),
+                Some(r) => r.records.extend(piece.records),
+            }
+        }
+        Ok(all)
     }
 
-    /// Adds the write that remembers a bundle to a transaction.
+    /// Adds the writes that remember a bundle to a transaction: the first
+    /// [`PIECE_RECORDS`] record hashes under the bundle's key, each further piece under
+    /// `key ‖ u16be(i)` (a bundle of 100,000 records in one value would be 3 MiB, which
+    /// sled would write to a file of its own).
     pub(crate) fn remember(&self, keys: &BundleKeys, r: &Remembered, ops: &mut Ops) {
-        let sealed = self
-            .keyring
-            .catalog_key
-            .seal(DOMAIN, &keys.slot, &r.encode());
-        ops.insert(TreeId::Imported, keys.slot, sealed);
+        let pieces: Vec<&[[u8; 32]]> = if r.records.is_empty() {
+            vec![&[]]
+        } else {
+            r.records.chunks(PIECE_RECORDS).collect()
+        };
+        for (i, records) in pieces.into_iter().enumerate() {
+            let mut k = keys.slot.to_vec();
+            if i > 0 {
+                k.extend_from_slice(&(i as u16).to_be_bytes());
+            }
+            let piece = Remembered {
+                imported: r.imported,
+                records: records.to_vec(),
+            };
+            let sealed = self.keyring.catalog_key.seal(DOMAIN, &k, &piece.encode());
+            ops.insert(TreeId::Imported, k, sealed);
+        }
     }
 
     /// Keys of `imported` entries that do not open, for `check`.

@@ -227,6 +227,14 @@ impl Manifest {
                     "{rj} is not listed in the manifest's files"
                 )));
             }
+            if r.parts.len() > crate::record::MAX_PARTS {
+                return Err(reject(format!(
+                    "record {} has {} parts, more than the {} a record may hold",
+                    r.id,
+                    r.parts.len(),
+                    crate::record::MAX_PARTS
+                )));
+            }
             let mut names = std::collections::HashSet::new();
             for (j, p) in r.parts.iter().enumerate() {
                 canonical_sha256(&format!("records[{i}].parts[{j}].sha256"), &p.sha256)?;

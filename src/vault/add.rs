@@ -179,6 +179,11 @@ impl Vault {
             rec.meta.witness = Some(crate::record::random_witness_code());
         }
         rec.meta.validate()?;
+        crate::record::check_part_count(
+            usize::from(rec.testimony.is_some())
+                + rec.attachments.len()
+                + usize::from(rec.identity.is_some()),
+        )?;
         // Open every input before writing anything, so a missing file changes nothing.
         let mut inputs = Vec::new();
         if let Some(t) = rec.testimony {

@@ -291,6 +291,8 @@ pub mod legacy {
     /// the `search` tree, as earlier versions kept them (FORMAT.md 8.3).
     pub fn move_index_to_search_text(v: &Vault) {
         let key = &v.keyring.catalog_key;
+        // A record's words may be spread over several segments: gathered first.
+        let mut words: std::collections::BTreeMap<RecordId, Vec<String>> = Default::default();
         for kv in v.store.index.iter() {
             let (k, val) = kv.unwrap();
             v.store.index.remove(&k).unwrap();
@@ -300,29 +302,69 @@ pub mod legacy {
             let plain = key.open(DOMAIN_INDEX, &k, &val).unwrap();
             let seg = Segment::decode(&plain).unwrap();
             for id in &seg.ids {
-                // Earlier versions kept search text only for a testimony (title, tags, place
-                // and note were read from the catalog).
-                let entry = v.store.catalog.get(v.store.loc(id)).unwrap().unwrap();
-                let entry = key.open(catalog::DOMAIN_CATALOG, &id.0, &entry).unwrap();
-                let entry = CatalogEntry::decode(&entry).unwrap();
-                if !entry
-                    .parts
-                    .iter()
-                    .any(|p| p.kind == crate::record::PartKind::Testimony)
-                {
-                    continue;
-                }
-                let words = seg.words_of(id).unwrap();
-                for (seq, chunk) in catalog::chunk_text(&words).into_iter().enumerate() {
-                    let sk = v.store.search_key(id, seq as u16);
-                    let kid = catalog::search_key(&id.0, seq as u16);
-                    let sealed = key.seal(catalog::DOMAIN_SEARCH, &kid, chunk.as_bytes());
-                    v.store.search.insert(sk, sealed).unwrap();
-                }
+                words
+                    .entry(*id)
+                    .or_default()
+                    .push(seg.words_of(id).unwrap());
+            }
+        }
+        for (id, words) in &words {
+            // Earlier versions kept search text only for a testimony (title, tags, place
+            // and note were read from the catalog).
+            let entry = v.store.catalog.get(v.store.loc(id)).unwrap().unwrap();
+            let entry = key.open(catalog::DOMAIN_CATALOG, &id.0, &entry).unwrap();
+            let entry = CatalogEntry::decode(&entry).unwrap();
+            if !entry
+                .parts
+                .iter()
+                .any(|p| p.kind == crate::record::PartKind::Testimony)
+            {
+                continue;
+            }
+            let words = words.join(" ");
+            for (seq, chunk) in catalog::chunk_text(&words).into_iter().enumerate() {
+                let sk = v.store.search_key(id, seq as u16);
+                let kid = catalog::search_key(&id.0, seq as u16);
+                let sealed = key.seal(catalog::DOMAIN_SEARCH, &kid, chunk.as_bytes());
+                v.store.search.insert(sk, sealed).unwrap();
             }
         }
         v.store.meta.remove(crate::index::META_KEY).unwrap();
         v.store.sync().unwrap();
+    }
+
+    /// Joins every segment of the index into one, however large, as version 3 could make
+    /// one (512 KiB of words, or one record's words however many), bypassing the journal.
+    /// Returns the joined segment's plaintext length.
+    pub fn join_index_segments(v: &Vault) -> usize {
+        let key = &v.keyring.catalog_key;
+        let mut joined = Segment::default();
+        for kv in v.store.index.iter() {
+            let (k, val) = kv.unwrap();
+            v.store.index.remove(&k).unwrap();
+            if k.len() != 16 {
+                continue;
+            }
+            let seg = Segment::decode(&key.open(DOMAIN_INDEX, &k, &val).unwrap()).unwrap();
+            for id in &seg.ids {
+                joined.add(*id, &seg.words_of(id).unwrap());
+            }
+        }
+        let k: [u8; 16] = crate::id::random_bytes();
+        let plain = joined.encode();
+        v.store
+            .index
+            .insert(k, key.seal(DOMAIN_INDEX, &k, &plain))
+            .unwrap();
+        v.store
+            .index
+            .insert(
+                crate::index::OPEN_KEY,
+                key.seal(DOMAIN_INDEX, crate::index::OPEN_KEY, &k),
+            )
+            .unwrap();
+        v.store.sync().unwrap();
+        plain.len()
     }
 
     /// How many values the `search` and `index` trees hold.

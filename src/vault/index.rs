@@ -116,20 +116,9 @@ impl Vault {
         }
         let opened = self.open_segment()?;
         let was_open = opened.as_ref().map(|(k, _)| *k);
-        let (mut k, mut seg) =
-            opened.unwrap_or_else(|| (crate::id::random_bytes(), Segment::default()));
-        let mut changed = false;
-        for (id, words) in records {
-            if !seg.has_room_for(words) {
-                self.seal_segment(&k, &seg, ops);
-                (k, seg) = (crate::id::random_bytes(), Segment::default());
-            }
-            seg.add(*id, words);
-            changed = true;
-        }
-        if changed {
-            self.seal_segment(&k, &seg, ops);
-        }
+        let (k, seg) = opened.unwrap_or_else(|| (crate::id::random_bytes(), Segment::default()));
+        let (k, seg) = self.fill(k, seg, records, ops);
+        self.seal_segment(&k, &seg, ops);
         if was_open != Some(k) {
             let key = &self.keyring.catalog_key;
             ops.insert(
@@ -141,20 +130,63 @@ impl Vault {
         Ok(())
     }
 
-    /// Removes a record from the segment that holds it (rewritten without the record's
+    /// Removes a record from the segments that hold it (each rewritten without the record's
     /// words, or removed if it held only that record), as writes in `ops`.
     pub(crate) fn index_remove(&self, id: &RecordId, ops: &mut Ops) -> Result<()> {
-        let Some((k, plain)) = self.segment_holding(id)? else {
-            return Ok(());
-        };
-        let mut seg = Segment::decode(&plain).ok_or_else(|| damaged_segment(&k))?;
-        seg.remove(id);
-        if seg.ids.is_empty() {
-            ops.remove(TreeId::Index, k);
-        } else {
-            self.seal_segment(&k, &seg, ops);
+        for seg in self.segments() {
+            let (k, Some(plain)) = seg? else { continue };
+            if !index::record_ids(&plain).is_some_and(|mut ids| ids.any(|x| x == *id)) {
+                continue;
+            }
+            let mut seg = Segment::decode(&plain).ok_or_else(|| damaged_segment(&k))?;
+            seg.remove(id);
+            if seg.ids.is_empty() {
+                ops.remove(TreeId::Index, k);
+            } else if seg.encoded_len() <= index::SEGMENT_BYTES {
+                self.seal_segment(&k, &seg, ops);
+            } else {
+                // Larger than segments are now (written by format 3): its records go to new
+                // segments of the bounded size, as if added now, and it goes.
+                ops.remove(TreeId::Index, k);
+                let mut rest = Vec::with_capacity(seg.ids.len());
+                for x in &seg.ids {
+                    let words = seg.words_of(x).expect("listed");
+                    rest.push((*x, Zeroizing::new(words)));
+                }
+                self.index_into_new(&rest, ops);
+            }
         }
         Ok(())
+    }
+
+    /// Adds records' words to new segments only (not the open one).
+    fn index_into_new(&self, records: &[(RecordId, Zeroizing<String>)], ops: &mut Ops) {
+        let (k, seg) = self.fill(crate::id::random_bytes(), Segment::default(), records, ops);
+        if !seg.ids.is_empty() {
+            self.seal_segment(&k, &seg, ops);
+        }
+    }
+
+    /// Adds records' words to `seg` (keyed `k`) while it has room, then to new segments,
+    /// sealing each one it leaves; returns the last, not sealed yet. Words that do not fit
+    /// one segment are spread over several, never twice in one.
+    fn fill(
+        &self,
+        mut k: SegmentKey,
+        mut seg: Segment,
+        records: &[(RecordId, Zeroizing<String>)],
+        ops: &mut Ops,
+    ) -> (SegmentKey, Segment) {
+        for (id, words) in records {
+            for piece in index::pieces(words) {
+                if !seg.has_room_for(piece) || seg.ids.last() == Some(id) {
+                    self.seal_segment(&k, &seg, ops);
+                    (k, seg) = (crate::id::random_bytes(), Segment::default());
+                }
+                seg.add(*id, piece);
+            }
+        }
+        (k, seg)
     }
 
     /// Which terms of `query` each record holds in its words, from every segment: sorted by
@@ -199,7 +231,7 @@ impl Vault {
         }
         // Runs sorted on each core: merged in one cheap pass of the sort.
         all.sort_by_key(|(id, _)| *id);
-        // A record in two segments (only after damage) holds the words of both.
+        // A record in several segments (its words did not fit one) holds the words of all.
         all.dedup_by(|b, a| {
             let same = a.0 == b.0;
             if same {
@@ -211,7 +243,7 @@ impl Vault {
     }
 
     /// Problems of the index, for `check`: segments that do not open, records listed that
-    /// are not in the vault or listed twice, a pointer that does not open.
+    /// are not in the vault or twice in one segment, a pointer that does not open.
     pub(crate) fn index_damage(&self) -> Result<Vec<(String, String)>> {
         let key = &self.keyring.catalog_key;
         let mut damage = Vec::new();
@@ -243,10 +275,13 @@ impl Vault {
                     continue;
                 }
             };
+            let mut here = std::collections::HashSet::new();
             for id in ids {
-                if !seen.insert(id) {
-                    damage.push((id.to_hex(), "listed twice in the search index".into()));
-                } else if !self.store.records.contains_key(self.store.loc(&id))? {
+                if !here.insert(id) {
+                    damage.push((id.to_hex(), "listed twice in a search index segment".into()));
+                } else if seen.insert(id)
+                    && !self.store.records.contains_key(self.store.loc(&id))?
+                {
                     damage.push((
                         hex::encode(&k),
                         format!("this search index segment lists {id}, which is not in the vault"),

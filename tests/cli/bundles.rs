@@ -669,3 +669,52 @@ fn importing_a_bundle_again_does_not_bring_back_what_was_removed_unless_asked() 
         }
     }
 }
+
+#[test]
+fn a_bundle_of_more_records_than_one_value_holds_is_remembered_whole() {
+    let w = World::new();
+    let lines: String = (0..4_100)
+        .map(|i| format!("{{\"title\": \"Record {i}\"}}\n"))
+        .collect();
+    let batch = w.hq.input("batch.jsonl", lines);
+    w.hq.ok(&["ingest", batch.to_str().unwrap()]);
+    let bundle = w.export(&["--all"]);
+    let b = bundle.to_str().unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&entries(&w.plaintext(&bundle))[0].1).unwrap();
+    // The export's event lists no ids (each record has its own event): 4,100 of them would
+    // be one value of 140 KB in the log.
+    let log: serde_json::Value = serde_json::from_str(&w.hq.ok(&["audit", "--json"])).unwrap();
+    let exported = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "bundle-exported")
+        .unwrap();
+    assert_eq!(exported["details"]["records"], 4_100);
+    assert_eq!(exported["private"], serde_json::json!({ "contact": "UN" }));
+    w.partner.ok(&["import", b]);
+    {
+        // 4,100 record hashes are 131 KB: two values, each well under the store's limit.
+        let s = amanat::store::Store::open(&w.partner.vault).unwrap();
+        let values: Vec<usize> = s.imported.iter().map(|kv| kv.unwrap().1.len()).collect();
+        assert_eq!(values.len(), 2, "{values:?}");
+        assert!(values.iter().all(|&n| n < amanat::store::MAX_VALUE));
+    }
+    // The last record's hash is in the second value: its removal is still noticed.
+    let last = manifest["records"][4_099]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    w.partner.ok(&["rm", &last]);
+    let err = w.partner.fails(&["import", b], 2);
+    assert!(
+        err.contains("1 of its records were removed since") && err.contains(&last[..10]),
+        "{err}"
+    );
+    assert_eq!(
+        crate::traces::blob_files(&w.partner),
+        Vec::<std::path::PathBuf>::new()
+    );
+    w.partner.ok(&["check"]);
+}

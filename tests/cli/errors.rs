@@ -130,10 +130,7 @@ fn bad_metadata_is_refused() {
 
 /// Rewrites one value of a sled tree in place, as bit rot or an attacker would.
 fn corrupt_tree_value(env: &Env, tree: &str, id_hex: &str) {
-    let db = sled::Config::new()
-        .path(env.vault.join("db"))
-        .open()
-        .unwrap();
+    let db = amanat::store::open_raw_db(&env.vault).unwrap();
     let t = db.open_tree(tree).unwrap();
     let key = crate::util::locator_key(env, id_hex);
     let mut v = t.get(&key).unwrap().expect("value present").to_vec();
@@ -393,7 +390,8 @@ impl Drop for SmallFs {
 fn full_disk_is_reported_and_leaves_the_vault_as_it_was() {
     let mut env = Env::bare();
     let mnt = env.root().join("small");
-    let Some(_fs) = SmallFs::mount(&mnt, "6m") else {
+    // sled's log takes a whole 16 MiB segment as soon as the database is first opened.
+    let Some(_fs) = SmallFs::mount(&mnt, "40m") else {
         eprintln!("SKIPPED: cannot mount a tmpfs here (not root); CI runs this test as root");
         return;
     };
@@ -401,7 +399,7 @@ fn full_disk_is_reported_and_leaves_the_vault_as_it_was() {
     env.ok(&["init", "--kdf-work-factor", "10"]);
     let id = env.add(&["--title", "before the disk filled"]);
     let before = env.state();
-    let big = env.input("big.bin", vec![0x5au8; 12 * 1024 * 1024]);
+    let big = env.input("big.bin", vec![0x5au8; 32 * 1024 * 1024]);
     let err = env.fails(&["add", "--title", "too big", big.to_str().unwrap()], 2);
     assert!(
         err.contains("disk is full") && err.contains("unchanged"),
@@ -436,10 +434,7 @@ fn leftovers_of_a_crash_are_swept_on_the_next_open() {
     fs::create_dir_all(env.vault.join("objects/fe")).unwrap();
     fs::write(env.vault.join("objects/fe").join(orphan), b"sealed bytes").unwrap();
     {
-        let db = sled::Config::new()
-            .path(env.vault.join("db"))
-            .open()
-            .unwrap();
+        let db = amanat::store::open_raw_db(&env.vault).unwrap();
         db.open_tree("pending")
             .unwrap()
             .insert(hex::decode(orphan).unwrap(), &[][..])
@@ -493,13 +488,15 @@ fn export_of_a_damaged_record_fails_and_leaves_no_bundle() {
 fn a_disk_that_fills_between_small_records_loses_none_that_were_reported() {
     let mut env = Env::bare();
     let mnt = env.root().join("small");
-    let Some(_fs) = SmallFs::mount(&mnt, "8m") else {
+    let Some(_fs) = SmallFs::mount(&mnt, "40m") else {
         eprintln!("SKIPPED: cannot mount a tmpfs here (not root); CI runs this test as root");
         return;
     };
     env.vault = mnt.join("vault");
     env.ok(&["init", "--kdf-work-factor", "10"]);
-    // Leave about 2 MiB free: room for some records (sled grows its log by segments).
+    // sled takes its first 16 MiB log segment at the first open (`list`); then leave about
+    // 2 MiB free: room for some records.
+    env.run(&["list"]);
     let free = rustix::fs::statvfs(&mnt)
         .map(|s| s.f_bavail * s.f_frsize)
         .unwrap();
@@ -584,4 +581,33 @@ fn ingest_strict_refuses_a_directory_before_writing_anything() {
         "{err}"
     );
     assert_eq!(env.state(), before, "strict ingested some records");
+}
+
+#[test]
+fn a_record_of_more_than_256_parts_is_refused_before_anything_is_written() {
+    let env = Env::new();
+    env.add(&["--title", "kept"]);
+    let before = env.state();
+    let mut args = vec!["add".to_owned(), "--title".into(), "many".into()];
+    for i in 0..257 {
+        args.push(
+            env.input(&format!("p{i}.txt"), format!("part {i}"))
+                .to_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let err = env.fails(&args, 2);
+    assert!(
+        err.contains("at most 256 parts") && err.contains("archive"),
+        "{err}"
+    );
+    assert_eq!(env.state(), before);
+    assert!(env.tmp_is_empty());
+    // 256 are taken.
+    args.pop();
+    let id = env.ok(&args);
+    assert_eq!(id.trim().len(), 32);
+    env.ok(&["check"]);
 }

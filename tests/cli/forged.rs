@@ -659,6 +659,19 @@ fn forged_records_of_every_shape_leave_the_vault_intact() {
         "metadata",
     );
 
+    // More parts than a record may hold (its sealed body would be too large to keep in
+    // one piece): refused before anything is written.
+    let names: Vec<String> = (0..257).map(|i| format!("p{i}.txt")).collect();
+    let many: Vec<PartIn<'_>> = names
+        .iter()
+        .map(|n| ("attachment", n.as_str(), TXT))
+        .collect();
+    let d = m.draft(
+        &bundle,
+        vec![m.record(&hex_id(), &bundle, "many parts", &many)],
+    );
+    r.refuses(&r.seal(&d, |_| {}), "257 parts");
+
     // Two testimonies in one record, and a part whose name is the other's in capitals.
     let id = hex_id();
     let two: &[PartIn<'_>] = &[

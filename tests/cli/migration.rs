@@ -66,7 +66,7 @@ fn assert_migrated_and_whole(env: &Env, what: &str) {
     let list = env.ok(&["list", "--json"]);
     assert!(list.contains(one) && list.contains(two), "{what}: {list}");
     assert!(!list.contains(ids["removed"].as_str().unwrap()), "{what}");
-    assert_eq!(version(env), "amanat-vault 3\n", "{what}");
+    assert_eq!(version(env), "amanat-vault 4\n", "{what}");
     let scan = env.ok(&["get", one, "scan.bin", "-o", "-"]);
     assert_eq!(scan, "x".repeat(120_000), "{what}");
     assert!(env.ok(&["show", one]).contains("Fixture one"), "{what}");
@@ -197,7 +197,7 @@ fn unpadded_values(env: &Env) -> Vec<String> {
 }
 
 #[test]
-fn a_version_2_vault_moves_to_3_at_its_first_unlock_and_rotate_pads_what_it_held() {
+fn a_version_2_vault_moves_to_4_at_its_first_unlock_and_rotate_pads_what_it_held() {
     let env = vault_v2();
     assert_eq!(version(&env), "amanat-vault 2\n");
     let before = object_sizes(&env);
@@ -209,7 +209,7 @@ fn a_version_2_vault_moves_to_3_at_its_first_unlock_and_rotate_pads_what_it_held
         note.contains("amanat rotate"),
         "the move says what to do: {note}"
     );
-    assert_eq!(version(&env), "amanat-vault 3\n");
+    assert_eq!(version(&env), "amanat-vault 4\n");
     let again = env.run(&["list"]);
     assert!(!String::from_utf8_lossy(&again.stderr).contains("rotate"));
     assert_v2_whole(&env, "moved");
@@ -267,9 +267,115 @@ fn a_rotation_of_a_version_2_vault_killed_after_the_swap_finishes_padded() {
         .output()
         .unwrap();
     assert!(!o.status.success(), "not reached");
-    assert_eq!(version(&env), "amanat-vault 3\n");
+    assert_eq!(version(&env), "amanat-vault 4\n");
     env.ok(&["rotate"]);
     assert_v2_whole(&env, "resumed");
     let left = unpadded_values(&env);
     assert!(left.is_empty(), "{left:?}");
+}
+
+/// A world whose vault is a copy of the version 3 fixture (sled's default log segments, and
+/// blob files from its long testimonies).
+fn vault_v3() -> Env {
+    fixture_vault("vault-v3")
+}
+
+fn segment_size(env: &Env) -> String {
+    let conf = fs::read(env.vault.join("db").join("conf")).unwrap();
+    String::from_utf8_lossy(&conf)
+        .lines()
+        .find_map(|l| l.strip_prefix("segment_size: ").map(str::to_owned))
+        .unwrap()
+}
+
+fn assert_v3_whole(env: &Env, what: &str) {
+    let ids = ids_of("vault-v3");
+    let (one, two, long) = (
+        ids["one"].as_str().unwrap(),
+        ids["two"].as_str().unwrap(),
+        ids["long"].as_str().unwrap(),
+    );
+    let list = env.ok(&["list", "--json"]);
+    assert!(list.contains(one) && list.contains(two), "{what}: {list}");
+    assert!(!list.contains(ids["removed"].as_str().unwrap()), "{what}");
+    assert_eq!(version(env), "amanat-vault 4\n", "{what}");
+    assert_eq!(segment_size(env), "16777216", "{what}");
+    assert_eq!(
+        crate::traces::blob_files(env),
+        Vec::<std::path::PathBuf>::new(),
+        "{what}"
+    );
+    let scan = env.ok(&["get", one, "scan.bin", "-o", "-"]);
+    assert_eq!(scan, "x".repeat(120_000), "{what}");
+    assert!(env.ok(&["show", one]).contains("Fixture one"), "{what}");
+    assert!(env.ok(&["search", "almaty"]).contains(&two[..10]), "{what}");
+    assert!(
+        env.ok(&["search", "zz9long"]).contains(&long[..10]),
+        "{what}"
+    );
+    env.ok(&["audit", "--verify"]);
+    env.ok(&["check"]);
+}
+
+/// Hard links to the fixture's blob files, which keep their blocks after the move unlinks
+/// them: the move must have overwritten them.
+fn link_blobs(env: &Env) -> Vec<std::path::PathBuf> {
+    let keep = env.root().join("old-blobs");
+    fs::create_dir_all(&keep).unwrap();
+    let blobs = crate::traces::blob_files(env);
+    assert!(!blobs.is_empty(), "the fixture has blob files");
+    blobs
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let to = keep.join(i.to_string());
+            fs::hard_link(b, &to).unwrap();
+            to
+        })
+        .collect()
+}
+
+fn assert_overwritten(links: &[std::path::PathBuf], what: &str) {
+    for l in links {
+        let bytes = fs::read(l).unwrap();
+        assert!(
+            bytes.iter().all(|&b| b == 0),
+            "{what}: {} was unlinked, not overwritten",
+            l.display()
+        );
+    }
+}
+
+#[test]
+fn a_version_3_vault_moves_to_large_log_segments_when_it_is_opened() {
+    let env = vault_v3();
+    assert_eq!(version(&env), "amanat-vault 3\n");
+    assert_eq!(segment_size(&env), "524288");
+    let links = link_blobs(&env);
+    assert_v3_whole(&env, "moved");
+    assert_overwritten(&links, "moved");
+    // And it goes on working: long records added and removed leave no blob file.
+    let words: Vec<String> = (0..3_000).map(|i| format!("after{i:05}")).collect();
+    let t = env.input("t.txt", words.join(" "));
+    let id = env.add(&["--title", "new", "--testimony", t.to_str().unwrap()]);
+    env.ok(&["rm", &id]);
+    env.ok(&["rotate"]);
+    assert_v3_whole(&env, "after rotate");
+}
+
+#[test]
+fn a_crash_while_moving_to_large_log_segments_is_finished_by_the_next_open() {
+    for point in ["erase-db-moved-aside", "resegmented-db"] {
+        let env = vault_v3();
+        let links = link_blobs(&env);
+        let o = env
+            .cmd()
+            .arg("list")
+            .env("AMANAT_CRASH_AT", point)
+            .output()
+            .unwrap();
+        assert!(!o.status.success(), "{point}: not reached");
+        assert_v3_whole(&env, point);
+        assert_overwritten(&links, point);
+    }
 }

@@ -315,3 +315,114 @@ fn a_command_that_fails_after_writing_objects_still_sets_their_times() {
         );
     }
 }
+
+/// `n` distinct words of about eight letters, different for each `seed`.
+fn distinct_words(seed: u64, n: usize) -> String {
+    let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    let mut out = String::with_capacity(n * 10);
+    for i in 0..n {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        out.push_str(&format!("{:x}{i:x} ", x & 0xff_ffff));
+    }
+    out
+}
+
+/// Files sled 0.34 writes for a value or node over its blob threshold: born at the second
+/// of the write, named by its place in the log, never touched again.
+pub fn blob_files(env: &Env) -> Vec<PathBuf> {
+    let dir = env.vault.join("db").join("blobs");
+    if dir.is_dir() {
+        files_below(&dir)
+    } else {
+        Vec::new()
+    }
+}
+
+#[test]
+fn long_testimonies_leave_no_file_born_when_they_were_added() {
+    let env = Env::new();
+    // Testimonies kept inline in their record bodies (just under 16 KiB each), so that a
+    // leaf of the records tree and the open index segment both grow past 128 KiB.
+    for i in 0..24 {
+        let t = env.input("t.txt", &distinct_words(i, 1_700)[..16_000]);
+        env.add(&[
+            "--title",
+            &format!("r{i}"),
+            "--testimony",
+            t.to_str().unwrap(),
+        ]);
+        assert_eq!(blob_files(&env), Vec::<PathBuf>::new(), "after record {i}");
+    }
+    // And a transcript whose distinct words alone pass any one value sled keeps in its log.
+    let long = distinct_words(99, 120_000);
+    let last_word = long
+        .split(' ')
+        .rev()
+        .find(|w| !w.is_empty())
+        .unwrap()
+        .to_owned();
+    let t = env.input("long.txt", &long);
+    let id = env.add(&["--title", "long", "--testimony", t.to_str().unwrap()]);
+    assert_eq!(
+        blob_files(&env),
+        Vec::<PathBuf>::new(),
+        "after the long one"
+    );
+    // Its words are all still found, and the index is sound.
+    let found = env.ok(&["search", &last_word]);
+    assert!(found.contains(&id[..10]), "{found}");
+    env.ok(&["check"]);
+    env.ok(&["rm", &id]);
+    assert_eq!(blob_files(&env), Vec::<PathBuf>::new(), "after rm");
+    let after = env.run(&["search", &last_word]);
+    assert!(!String::from_utf8_lossy(&after.stdout).contains(&id[..10]));
+    env.ok(&["check"]);
+}
+
+#[test]
+fn removing_a_record_from_a_search_segment_of_an_earlier_format_splits_it() {
+    let env = Env::new();
+    let mut ids = Vec::new();
+    for i in 0..16 {
+        let t = env.input("t.txt", &distinct_words(100 + i, 1_700)[..16_000]);
+        ids.push(env.add(&[
+            "--title",
+            &format!("r{i}"),
+            "--testimony",
+            t.to_str().unwrap(),
+        ]));
+    }
+    {
+        use amanat::keyring::Passphrase;
+        use amanat::{LockedVault, VaultPaths};
+        let v = LockedVault::open(VaultPaths::new(&env.vault, None))
+            .unwrap()
+            .unlock(&Passphrase::new(crate::util::PASS.into()).unwrap())
+            .unwrap();
+        let len = amanat::vault::check::legacy::join_index_segments(&v);
+        assert!(len > amanat::store::MAX_VALUE, "{len}");
+    }
+    env.ok(&["check"]);
+    // Format 3 wrote such a segment; rewritten without a record, it would be one value too
+    // large to keep in one piece. It is split instead.
+    env.ok(&["rm", &ids[3]]);
+    assert_eq!(blob_files(&env), Vec::<PathBuf>::new());
+    env.ok(&["check"]);
+    let word_of = |i: u64| {
+        distinct_words(100 + i, 1_700)[..16_000]
+            .split(' ')
+            .nth(700)
+            .unwrap()
+            .to_owned()
+    };
+    assert!(env.ok(&["search", &word_of(5)]).contains(&ids[5][..10]));
+    let gone = env.run(&["search", &word_of(3)]);
+    assert!(!String::from_utf8_lossy(&gone.stdout).contains(&ids[3][..10]));
+    // New records go on into bounded segments.
+    let t = env.input("t.txt", &distinct_words(7, 1_700)[..16_000]);
+    env.add(&["--title", "after", "--testimony", t.to_str().unwrap()]);
+    assert_eq!(blob_files(&env), Vec::<PathBuf>::new());
+    env.ok(&["check"]);
+}
