@@ -388,18 +388,19 @@ fn open_stored(key: &SymmetricKey, k: &[u8], v: &[u8]) -> Result<Stored> {
     postcard::from_bytes(&plain).map_err(|_| damaged())
 }
 
-/// Reads a record's custody state.
+/// Reads a record's custody state, joining its pieces (FORMAT.md 14.4).
 pub(crate) fn record_state(
     store: &Store,
     key: &SymmetricKey,
     id: &RecordId,
 ) -> Result<Option<RecordCustody>> {
-    let Some(v) = store.custody.get(store.loc(id))? else {
+    let loc = store.loc(id);
+    let pieces = crate::pieces::read(&store.custody, &loc)?;
+    if pieces.is_empty() {
         return Ok(None);
-    };
-    let plain = key
-        .open(DOMAIN_CUSTODY, &id.0, &v)
-        .map_err(|_| Error::damaged(id, "its custody record does not authenticate"))?;
+    }
+    let plain = crate::pieces::open(key, DOMAIN_CUSTODY, &loc, &id.0, &pieces)
+        .ok_or_else(|| Error::damaged(id, "its custody record does not authenticate"))?;
     postcard::from_bytes(&plain)
         .map(Some)
         .map_err(|_| Error::damaged(id, "its custody record does not decode"))
@@ -455,7 +456,7 @@ pub(crate) struct LogBatch<'v> {
 /// Sealed values of a batch, ready for a transaction.
 pub(crate) struct SealedLog {
     audit: Vec<([u8; 8], Vec<u8>)>,
-    custody: Vec<([u8; 16], Option<Vec<u8>>)>,
+    custody: Ops,
     head: Vec<u8>,
 }
 
@@ -465,12 +466,7 @@ impl SealedLog {
         for (k, v) in &self.audit {
             ops.insert(TreeId::Audit, k, v.clone());
         }
-        for (k, v) in &self.custody {
-            match v {
-                Some(v) => ops.insert(TreeId::Custody, k, v.clone()),
-                None => ops.remove(TreeId::Custody, k),
-            }
-        }
+        ops.extend(&self.custody);
         ops.insert(TreeId::Meta, HEAD_KEY, self.head.clone());
     }
 }
@@ -709,7 +705,7 @@ impl<'v> LogBatch<'v> {
 
     /// Signs what is still unsigned and seals everything for one transaction; a batch of
     /// many events is signed and sealed on two cores.
-    pub(crate) fn seal(&mut self) -> SealedLog {
+    pub(crate) fn seal(&mut self) -> Result<SealedLog> {
         let LogBatch {
             stored,
             key_pair,
@@ -747,28 +743,34 @@ impl<'v> LogBatch<'v> {
         } else {
             work(stored)
         };
-        let custody = self
-            .states
-            .iter()
-            .map(|(id, st)| {
-                let v = st.as_ref().map(|st| {
-                    let plain =
-                        Zeroizing::new(postcard::to_allocvec(st).expect("custody serializes"));
-                    self.key.seal(DOMAIN_CUSTODY, &id.0, &plain)
-                });
-                (self.store.loc(id), v)
-            })
-            .collect();
+        let mut custody = Ops::new();
+        for (id, st) in &self.states {
+            let loc = self.store.loc(id);
+            let old = crate::pieces::read(&self.store.custody, &loc)?.len();
+            let plain = st
+                .as_ref()
+                .map(|st| Zeroizing::new(postcard::to_allocvec(st).expect("custody serializes")));
+            crate::pieces::write(
+                &mut custody,
+                TreeId::Custody,
+                self.key,
+                DOMAIN_CUSTODY,
+                &loc,
+                &id.0,
+                plain.as_deref().map(|p| p.as_slice()),
+                old,
+            );
+        }
         let head = self.key.seal(
             DOMAIN_HEAD,
             b"",
             &postcard::to_allocvec(&self.head).expect("heads serialize"),
         );
-        SealedLog {
+        Ok(SealedLog {
             audit,
             custody,
             head,
-        }
+        })
     }
 
     /// The transaction that carried [`LogBatch::seal`]'s values succeeded.
@@ -785,7 +787,7 @@ impl<'v> LogBatch<'v> {
     /// Commits the batch on its own and makes it durable.
     pub(crate) fn commit(mut self) -> Result<()> {
         let mut ops = Ops::new();
-        self.seal().add_to(&mut ops);
+        self.seal()?.add_to(&mut ops);
         let s = self.store;
         s.apply(&ops, self.journal_key)?;
         self.committed();

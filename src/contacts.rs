@@ -169,7 +169,7 @@ impl Vault {
             Some(v) => ops.insert(TreeId::Contacts, key, v),
             None => ops.remove(TreeId::Contacts, key),
         }
-        log.seal().add_to(&mut ops);
+        log.seal()?.add_to(&mut ops);
         self.apply(&ops)?;
         log.committed();
         self.store.sync()

@@ -17,13 +17,9 @@ pub const DOMAIN_INDEX: &[u8] = b"index";
 pub const OPEN_KEY: &[u8] = b"open";
 /// Most records in one segment.
 pub const SEGMENT_RECORDS: usize = 256;
-/// Most bytes of a segment's plaintext. So a rewrite for one added record stays small, and
-/// a sealed segment stays well under the largest value the store keeps in one piece
-/// (`store::MAX_VALUE`): a larger one would be written by sled to a file of its own, dated
-/// by the addition. A record whose words do not fit spreads them over several segments.
-pub const SEGMENT_BYTES: usize = 128 * 1024;
-/// The fixed part of a segment's plaintext: version, `n`, `count`, `len`.
-const HEADER: usize = 11;
+/// A record joins a non-empty segment only while the segment's words stay under this many
+/// bytes, so a rewrite for one added record stays small.
+pub const SEGMENT_TEXT: usize = 512 * 1024;
 /// Version byte in front of every segment, and the value of `meta`/[`META_KEY`].
 pub const VERSION: u8 = 1;
 /// Set in the `meta` tree once every record is in the index (FORMAT.md 8.4).
@@ -39,75 +35,7 @@ const BITMAP: u8 = 0xff;
 pub struct Segment {
     pub ids: Vec<RecordId>,
     words: HashMap<String, Vec<u8>, FxBuild>,
-    /// The words' bytes, one separator each.
     text_len: usize,
-    /// The encoded postings' bytes.
-    postings_len: usize,
-}
-
-/// Bytes of an encoded posting list of `n` records.
-fn posting_len(n: usize) -> usize {
-    if n < LIST_MAX {
-        1 + n
-    } else {
-        1 + 32
-    }
-}
-
-/// At most what adding a record with `words` adds to a segment's plaintext: its id, and
-/// for each word the word, a separator and a new two-byte posting list.
-fn cost(words: &str) -> usize {
-    16 + words
-        .split(' ')
-        .filter(|w| !w.is_empty())
-        .map(|w| w.len() + 3)
-        .sum::<usize>()
-}
-
-/// `words` (distinct words joined by single spaces) cut into runs that each fit an empty
-/// segment ([`SEGMENT_BYTES`]); one run, maybe empty, when they all fit. A single word too
-/// long for a segment (over 128 KiB, no whitespace) is cut to its first bytes that fit.
-pub fn pieces(words: &str) -> Vec<&str> {
-    let budget = SEGMENT_BYTES - HEADER - 16;
-    let mut out = Vec::new();
-    // The run being gathered: where it starts, where it ends so far, what it costs.
-    let mut run: Option<usize> = None;
-    let (mut end, mut used, mut at) = (0, 0, 0);
-    for w in words.split(' ') {
-        let w_at = at;
-        at += w.len() + 1;
-        if w.is_empty() {
-            continue;
-        }
-        if w.len() + 3 > budget {
-            if let Some(s) = run.take() {
-                out.push(&words[s..end]);
-                used = 0;
-            }
-            let mut cut = budget - 3;
-            while !w.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            out.push(&w[..cut]);
-            continue;
-        }
-        if used + w.len() + 3 > budget {
-            if let Some(s) = run.take() {
-                out.push(&words[s..end]);
-                used = 0;
-            }
-        }
-        run.get_or_insert(w_at);
-        used += w.len() + 3;
-        end = w_at + w.len();
-    }
-    if let Some(s) = run {
-        out.push(&words[s..end]);
-    }
-    if out.is_empty() {
-        out.push("");
-    }
-    out
 }
 
 impl Drop for Segment {
@@ -119,16 +47,10 @@ impl Drop for Segment {
 }
 
 impl Segment {
-    /// Whether a record with `words` (one of [`pieces`]) fits. Any fits an empty segment.
+    /// Whether a record with `words` (as [`crate::text::index_words`] makes them) fits.
     pub fn has_room_for(&self, words: &str) -> bool {
         self.ids.is_empty()
-            || (self.ids.len() < SEGMENT_RECORDS
-                && self.encoded_len() + cost(words) <= SEGMENT_BYTES)
-    }
-
-    /// The length of [`Segment::encode`]'s output.
-    pub fn encoded_len(&self) -> usize {
-        HEADER + 16 * self.ids.len() + self.text_len.saturating_sub(1) + self.postings_len
+            || (self.ids.len() < SEGMENT_RECORDS && self.text_len + words.len() < SEGMENT_TEXT)
     }
 
     /// Adds a record whose distinct words are `words`, joined by single spaces.
@@ -144,12 +66,10 @@ impl Segment {
                 Some(p) => {
                     if p.last() != Some(&r) {
                         p.push(r);
-                        self.postings_len += posting_len(p.len()) - posting_len(p.len() - 1);
                     }
                 }
                 None => {
                     self.text_len += w.len() + 1;
-                    self.postings_len += posting_len(1);
                     self.words.insert(w.to_owned(), vec![r]);
                 }
             }
@@ -182,7 +102,6 @@ impl Segment {
             }
             w.zeroize();
         }
-        self.postings_len = self.words.values().map(|p| posting_len(p.len())).sum();
         true
     }
 
@@ -251,14 +170,12 @@ impl Segment {
                 .collect(),
             words: HashMap::with_capacity_and_hasher(v.count, FxBuild::default()),
             text_len: 0,
-            postings_len: 0,
         };
         let mut postings = Postings::new(v.postings, v.n);
         for w in text.split(' ').filter(|_| v.count > 0) {
             let mut p = Vec::new();
             postings.next_into(&mut |r| p.push(r))?;
             seg.text_len += w.len() + 1;
-            seg.postings_len += posting_len(p.len());
             if seg.words.insert(w.to_owned(), p).is_some() {
                 return None;
             }
@@ -517,42 +434,9 @@ mod tests {
     }
 
     #[test]
-    fn words_that_fill_more_than_a_segment_are_cut_into_pieces_that_each_fit_one() {
-        let words: Vec<String> = (0..40_000).map(|i| format!("w{i:07}")).collect();
-        let joined = words.join(" ");
-        let got = pieces(&joined);
-        assert!(got.len() >= 3, "{}", got.len());
-        assert_eq!(got.join(" "), joined, "every word, once, in order");
-        let mut total = 0;
-        for (i, p) in got.iter().enumerate() {
-            let mut s = Segment::default();
-            assert!(s.has_room_for(p));
-            s.add(id(i as u8), p);
-            total += s.words.len();
-            assert!(s.encode().len() <= SEGMENT_BYTES, "piece {i}");
-            // The last piece may be short; the others are nearly full.
-            if i + 1 < got.len() {
-                assert!(s.encode().len() > SEGMENT_BYTES - 64, "piece {i}");
-            }
-        }
-        assert_eq!(total, words.len());
-        assert_eq!(pieces("a b"), ["a b"]);
-        assert_eq!(pieces(""), [""]);
-        // A word longer than a segment (a pasted file with no whitespace) keeps what fits.
-        let huge = format!("a {} b", "é".repeat(SEGMENT_BYTES));
-        let got = pieces(&huge);
-        assert_eq!(got.len(), 3);
-        assert_eq!((got[0], got[2]), ("a", "b"));
-        assert!(got[1].len() <= SEGMENT_BYTES - HEADER - 19 && got[1].len() > 100_000);
-        let mut s = Segment::default();
-        s.add(id(0), got[1]);
-        assert!(s.encode().len() <= SEGMENT_BYTES);
-    }
-
-    #[test]
     fn a_full_segment_has_no_room() {
         let mut s = Segment::default();
-        assert!(s.has_room_for(&"x".repeat(SEGMENT_BYTES * 2)));
+        assert!(s.has_room_for(&"x".repeat(SEGMENT_TEXT * 2)));
         for n in 0..SEGMENT_RECORDS {
             s.add(RecordId([n as u8; 16]), "w");
         }
@@ -596,9 +480,7 @@ mod tests {
                 prop_assert!(View::parse(&plain).is_none());
             } else {
                 prop_assert_eq!(matches(&plain, &query).unwrap(), want);
-                prop_assert_eq!(s.encoded_len(), plain.len());
                 let again = Segment::decode(&plain).unwrap();
-                prop_assert_eq!(again.encoded_len(), plain.len());
                 prop_assert_eq!(again.encode(), plain);
             }
         }

@@ -130,6 +130,11 @@ impl Ops {
         self.0.is_empty()
     }
 
+    /// Appends copies of `other`'s writes.
+    pub fn extend(&mut self, other: &Ops) {
+        self.0.extend(other.0.iter().cloned());
+    }
+
     /// The frame body: every journaled operation.
     fn encode(&self) -> Vec<u8> {
         let size: usize = self

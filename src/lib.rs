@@ -6,7 +6,8 @@
 //! Layers, from the bottom:
 //! - [`durable`]: atomic, fsynced file writes and directory syncs.
 //! - [`seal`]: the one age sealing path (bytes and streams) and recipient parsing.
-//! - [`symmetric`]: the ChaCha20-Poly1305 sealing of catalog entries under HKDF-derived keys.
+//! - [`symmetric`]: the ChaCha20-Poly1305 sealing of catalog entries under HKDF-derived keys;
+//!   [`pieces`]: such values too long for one database value, sealed in pieces.
 //! - [`keyring`]: the passphrase-sealed keyring file and the secrets it holds.
 //! - [`record`] and [`catalog`]: the format types stored in sled.
 //! - [`store`]: the sled database and the sealed object files beside it.
@@ -31,6 +32,7 @@ pub mod keyring;
 pub mod locator;
 pub mod pad;
 pub mod passphrase;
+pub mod pieces;
 pub mod record;
 pub mod seal;
 pub mod sshkey;

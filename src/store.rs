@@ -263,6 +263,8 @@ impl Store {
         let store = Store::open_db(root, lock(root)?)?;
         store.meta.insert("vault-id", &vault_id[..])?;
         store.meta.insert(FORMAT_KEY, &[FORMAT][..])?;
+        // Nothing in it was written in one piece by an earlier version (FORMAT.md 9).
+        store.meta.insert(b"pieces", &[1u8][..])?;
         // A new vault's search index is complete: it has no records.
         store
             .meta

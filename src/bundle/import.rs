@@ -501,7 +501,7 @@ impl Vault {
             let added = report.added;
             let mut extra = crate::journal::Ops::new();
             if let Some(r) = &remember {
-                self.remember(&bundle_keys, r, &mut extra);
+                self.remember(&bundle_keys, r, &mut extra)?;
             }
             self.commit_logged_with(batch, extra, |log| {
                 log.append(

@@ -19,8 +19,6 @@ const VERSION: u8 = 1;
 const HKDF_INFO: &[u8] = b"amanat-imported-v1";
 const BUNDLE_LABEL: &[u8] = b"amanat-imported-bundle-v1";
 const RECORD_LABEL: &[u8] = b"amanat-imported-record-v1";
-/// Record hashes in one value of the `imported` tree (128 KiB of them).
-pub(crate) const PIECE_RECORDS: usize = 4096;
 
 /// What a vault keeps of a bundle it imported.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -92,66 +90,40 @@ impl Vault {
     }
 
     /// What this vault remembers of a bundle: `None` if it never imported it (or its entry
-    /// is damaged, which `check` reports; the next import rewrites it). The entry may be in
-    /// several pieces ([`PIECE_RECORDS`]).
+    /// is damaged, which `check` reports; the next import rewrites it).
     pub(crate) fn remembered(&self, keys: &BundleKeys) -> Result<Option<Remembered>> {
-        let mut all: Option<Remembered> = None;
-        for kv in self.store.imported.scan_prefix(keys.slot) {
-            let (k, v) = kv?;
-            let Some(piece) = self
-                .keyring
-                .catalog_key
-                .open(DOMAIN, &k, &v)
-                .ok()
-                .and_then(|p| Remembered::decode(&p))
-            else {
-                return Ok(None);
-            };
-            match &mut all {
-                None => all = Some(piece),
-                Some(r) => r.records.extend(piece.records),
-            }
-        }
-        Ok(all)
+        let pieces = crate::pieces::read(&self.store.imported, &keys.slot)?;
+        Ok(self.open_entry(&keys.slot, &pieces))
     }
 
-    /// Adds the writes that remember a bundle to a transaction: the first
-    /// [`PIECE_RECORDS`] record hashes under the bundle's key, each further piece under
-    /// `key ‖ u16be(i)` (a bundle of 100,000 records in one value would be 3 MiB, which
-    /// sled would write to a file of its own).
-    pub(crate) fn remember(&self, keys: &BundleKeys, r: &Remembered, ops: &mut Ops) {
-        let pieces: Vec<&[[u8; 32]]> = if r.records.is_empty() {
-            vec![&[]]
-        } else {
-            r.records.chunks(PIECE_RECORDS).collect()
-        };
-        for (i, records) in pieces.into_iter().enumerate() {
-            let mut k = keys.slot.to_vec();
-            if i > 0 {
-                k.extend_from_slice(&(i as u16).to_be_bytes());
-            }
-            let piece = Remembered {
-                imported: r.imported,
-                records: records.to_vec(),
-            };
-            let sealed = self.keyring.catalog_key.seal(DOMAIN, &k, &piece.encode());
-            ops.insert(TreeId::Imported, k, sealed);
-        }
+    fn open_entry(&self, k: &[u8], pieces: &[(sled::IVec, sled::IVec)]) -> Option<Remembered> {
+        crate::pieces::open(&self.keyring.catalog_key, DOMAIN, k, k, pieces)
+            .and_then(|p| Remembered::decode(&p))
+    }
+
+    /// Adds the writes that remember a bundle to a transaction, in pieces (a bundle of
+    /// 100,000 records has 3 MiB of record hashes: FORMAT.md 13.7).
+    pub(crate) fn remember(&self, keys: &BundleKeys, r: &Remembered, ops: &mut Ops) -> Result<()> {
+        let old = crate::pieces::read(&self.store.imported, &keys.slot)?.len();
+        crate::pieces::write(
+            ops,
+            TreeId::Imported,
+            &self.keyring.catalog_key,
+            DOMAIN,
+            &keys.slot,
+            &keys.slot,
+            Some(&r.encode()),
+            old,
+        );
+        Ok(())
     }
 
     /// Keys of `imported` entries that do not open, for `check`.
     pub(crate) fn damaged_imported(&self) -> Result<Vec<String>> {
         let mut out = Vec::new();
-        for kv in self.store.imported.iter() {
-            let (k, v) = kv?;
-            let ok = self
-                .keyring
-                .catalog_key
-                .open(DOMAIN, &k, &v)
-                .ok()
-                .and_then(|p| Remembered::decode(&p))
-                .is_some();
-            if !ok {
+        for kv in crate::pieces::group(self.store.imported.iter()) {
+            let (k, pieces) = kv?;
+            if self.open_entry(&k, &pieces).is_none() {
                 out.push(hex::encode(&k[..k.len().min(5)]));
             }
         }

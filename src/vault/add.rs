@@ -499,7 +499,7 @@ impl Vault {
                 }
                 more(&mut log)
             })();
-            let sealed = logged.map(|()| log.seal());
+            let sealed = logged.and_then(|()| log.seal());
             let indexed = match index {
                 Some(h) => h.join().expect("index updates do not panic"),
                 None => self.index_ops(&words),

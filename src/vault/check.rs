@@ -220,7 +220,7 @@ impl Vault {
             crate::store::ERASE_KEY,
             vec![crate::store::ERASE_ALL],
         );
-        log.seal().add_to(&mut ops);
+        log.seal()?.add_to(&mut ops);
         self.apply(&ops)?;
         log.committed();
         s.sync()?;
@@ -262,7 +262,7 @@ pub mod testing {
         v.store.sync().unwrap();
         match tree {
             "records" | "catalog" | "search" | "custody" => {
-                let mut named = v.store.unloc(&k).unwrap().0.to_vec();
+                let mut named = v.store.unloc(&k[..16]).unwrap().0.to_vec();
                 named.extend_from_slice(&k[16..]);
                 named
             }
@@ -291,15 +291,16 @@ pub mod legacy {
     /// the `search` tree, as earlier versions kept them (FORMAT.md 8.3).
     pub fn move_index_to_search_text(v: &Vault) {
         let key = &v.keyring.catalog_key;
-        // A record's words may be spread over several segments: gathered first.
         let mut words: std::collections::BTreeMap<RecordId, Vec<String>> = Default::default();
-        for kv in v.store.index.iter() {
-            let (k, val) = kv.unwrap();
-            v.store.index.remove(&k).unwrap();
+        for kv in crate::pieces::group(v.store.index.iter()) {
+            let (k, pieces) = kv.unwrap();
+            for (pk, _) in &pieces {
+                v.store.index.remove(pk).unwrap();
+            }
             if k.len() != 16 {
                 continue;
             }
-            let plain = key.open(DOMAIN_INDEX, &k, &val).unwrap();
+            let plain = crate::pieces::open(key, DOMAIN_INDEX, &k, &k, &pieces).unwrap();
             let seg = Segment::decode(&plain).unwrap();
             for id in &seg.ids {
                 words
@@ -333,19 +334,21 @@ pub mod legacy {
         v.store.sync().unwrap();
     }
 
-    /// Joins every segment of the index into one, however large, as version 3 could make
-    /// one (512 KiB of words, or one record's words however many), bypassing the journal.
-    /// Returns the joined segment's plaintext length.
+    /// Joins every segment of the index into one value, however large, as version 3 wrote
+    /// them (in one piece), bypassing the journal. Returns its plaintext length.
     pub fn join_index_segments(v: &Vault) -> usize {
         let key = &v.keyring.catalog_key;
         let mut joined = Segment::default();
-        for kv in v.store.index.iter() {
-            let (k, val) = kv.unwrap();
-            v.store.index.remove(&k).unwrap();
+        for kv in crate::pieces::group(v.store.index.iter()) {
+            let (k, pieces) = kv.unwrap();
+            for (pk, _) in &pieces {
+                v.store.index.remove(pk).unwrap();
+            }
             if k.len() != 16 {
                 continue;
             }
-            let seg = Segment::decode(&key.open(DOMAIN_INDEX, &k, &val).unwrap()).unwrap();
+            let plain = crate::pieces::open(key, DOMAIN_INDEX, &k, &k, &pieces).unwrap();
+            let seg = Segment::decode(&plain).unwrap();
             for id in &seg.ids {
                 joined.add(*id, &seg.words_of(id).unwrap());
             }
@@ -365,6 +368,53 @@ pub mod legacy {
             .unwrap();
         v.store.sync().unwrap();
         plain.len()
+    }
+
+    /// Joins every value kept in pieces (index, custody, imported) back into one value, as
+    /// versions before 4 wrote them, and forgets that the vault moved to pieces; bypasses the
+    /// journal. Returns the length of the largest value written.
+    pub fn write_whole(v: &Vault) -> usize {
+        let mut largest = 0;
+        for (tree, domain, key) in [
+            (&v.store.index, DOMAIN_INDEX, &v.keyring.catalog_key),
+            (
+                &v.store.custody,
+                crate::audit::DOMAIN_CUSTODY,
+                &v.keyring.audit_key,
+            ),
+            (
+                &v.store.imported,
+                crate::bundle::imported::DOMAIN,
+                &v.keyring.catalog_key,
+            ),
+        ] {
+            let groups: Vec<_> = crate::pieces::group(tree.iter())
+                .map(|g| g.unwrap())
+                .collect();
+            for (k, pieces) in groups {
+                if pieces.len() < 2 {
+                    continue;
+                }
+                let kid = if domain == crate::audit::DOMAIN_CUSTODY {
+                    v.store.unloc(&k).unwrap().0.to_vec()
+                } else {
+                    k.to_vec()
+                };
+                let plain = crate::pieces::open(key, domain, &k, &kid, &pieces).unwrap();
+                for (pk, _) in &pieces {
+                    tree.remove(pk).unwrap();
+                }
+                let whole = key.seal(domain, &kid, &plain);
+                largest = largest.max(whole.len());
+                tree.insert(&k, whole).unwrap();
+            }
+        }
+        v.store
+            .meta
+            .remove(super::super::repiece::META_KEY)
+            .unwrap();
+        v.store.sync().unwrap();
+        largest
     }
 
     /// How many values the `search` and `index` trees hold.

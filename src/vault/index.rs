@@ -33,9 +33,30 @@ fn damaged_segment(k: &[u8]) -> Error {
 }
 
 impl Vault {
-    fn seal_segment(&self, k: &SegmentKey, seg: &Segment, ops: &mut Ops) {
-        let key = &self.keyring.catalog_key;
-        ops.insert(TreeId::Index, k, key.seal(DOMAIN_INDEX, k, &seg.encode()));
+    /// The writes that store `seg` (or, with `None`, remove it), in pieces (FORMAT.md 8.3).
+    fn write_segment(&self, k: &SegmentKey, seg: Option<&Segment>, ops: &mut Ops) -> Result<()> {
+        let old = crate::pieces::read(&self.store.index, k)?.len();
+        let plain = seg.map(|s| s.encode());
+        crate::pieces::write(
+            ops,
+            TreeId::Index,
+            &self.keyring.catalog_key,
+            DOMAIN_INDEX,
+            k,
+            k,
+            plain.as_deref().map(|p| p.as_slice()),
+            old,
+        );
+        Ok(())
+    }
+
+    /// A segment's plaintext from its pieces; `None` if it does not open.
+    fn open_pieces(
+        &self,
+        k: &[u8],
+        pieces: &[(sled::IVec, sled::IVec)],
+    ) -> Option<Zeroizing<Vec<u8>>> {
+        crate::pieces::open(&self.keyring.catalog_key, DOMAIN_INDEX, k, k, pieces)
     }
 
     /// The segment new records join, if there is one and it opens. A damaged one is left
@@ -52,10 +73,7 @@ impl Vault {
         else {
             return Ok(None);
         };
-        let Some(v) = self.store.index.get(k)? else {
-            return Ok(None);
-        };
-        let Ok(plain) = key.open(DOMAIN_INDEX, &k, &v) else {
+        let Some(plain) = self.open_pieces(&k, &crate::pieces::read(&self.store.index, &k)?) else {
             return Ok(None);
         };
         // A full segment takes no more records: not worth decoding (ingest fills one per
@@ -71,12 +89,11 @@ impl Vault {
     fn segments(
         &self,
     ) -> impl Iterator<Item = Result<(SegmentKey, Option<Zeroizing<Vec<u8>>>)>> + '_ {
-        let key = &self.keyring.catalog_key;
-        self.store.index.iter().filter_map(move |kv| match kv {
+        crate::pieces::group(self.store.index.iter()).filter_map(move |kv| match kv {
             Err(e) => Some(Err(e.into())),
-            Ok((k, v)) => {
+            Ok((k, pieces)) => {
                 let k = SegmentKey::try_from(k.as_ref()).ok()?;
-                Some(Ok((k, key.open(DOMAIN_INDEX, &k, &v).ok())))
+                Some(Ok((k, self.open_pieces(&k, &pieces))))
             }
         })
     }
@@ -116,9 +133,20 @@ impl Vault {
         }
         let opened = self.open_segment()?;
         let was_open = opened.as_ref().map(|(k, _)| *k);
-        let (k, seg) = opened.unwrap_or_else(|| (crate::id::random_bytes(), Segment::default()));
-        let (k, seg) = self.fill(k, seg, records, ops);
-        self.seal_segment(&k, &seg, ops);
+        let (mut k, mut seg) =
+            opened.unwrap_or_else(|| (crate::id::random_bytes(), Segment::default()));
+        let mut changed = false;
+        for (id, words) in records {
+            if !seg.has_room_for(words) {
+                self.write_segment(&k, Some(&seg), ops)?;
+                (k, seg) = (crate::id::random_bytes(), Segment::default());
+            }
+            seg.add(*id, words);
+            changed = true;
+        }
+        if changed {
+            self.write_segment(&k, Some(&seg), ops)?;
+        }
         if was_open != Some(k) {
             let key = &self.keyring.catalog_key;
             ops.insert(
@@ -130,69 +158,21 @@ impl Vault {
         Ok(())
     }
 
-    /// Removes a record from the segments that hold it (each rewritten without the record's
+    /// Removes a record from the segment that holds it (rewritten without the record's
     /// words, or removed if it held only that record), as writes in `ops`.
     pub(crate) fn index_remove(&self, id: &RecordId, ops: &mut Ops) -> Result<()> {
-        for seg in self.segments() {
-            let (k, Some(plain)) = seg? else { continue };
-            if !index::record_ids(&plain).is_some_and(|mut ids| ids.any(|x| x == *id)) {
-                continue;
-            }
-            let mut seg = Segment::decode(&plain).ok_or_else(|| damaged_segment(&k))?;
-            seg.remove(id);
-            if seg.ids.is_empty() {
-                ops.remove(TreeId::Index, k);
-            } else if seg.encoded_len() <= index::SEGMENT_BYTES {
-                self.seal_segment(&k, &seg, ops);
-            } else {
-                // Larger than segments are now (written by format 3): its records go to new
-                // segments of the bounded size, as if added now, and it goes.
-                ops.remove(TreeId::Index, k);
-                let mut rest = Vec::with_capacity(seg.ids.len());
-                for x in &seg.ids {
-                    let words = seg.words_of(x).expect("listed");
-                    rest.push((*x, Zeroizing::new(words)));
-                }
-                self.index_into_new(&rest, ops);
-            }
-        }
-        Ok(())
-    }
-
-    /// Adds records' words to new segments only (not the open one).
-    fn index_into_new(&self, records: &[(RecordId, Zeroizing<String>)], ops: &mut Ops) {
-        let (k, seg) = self.fill(crate::id::random_bytes(), Segment::default(), records, ops);
-        if !seg.ids.is_empty() {
-            self.seal_segment(&k, &seg, ops);
-        }
-    }
-
-    /// Adds records' words to `seg` (keyed `k`) while it has room, then to new segments,
-    /// sealing each one it leaves; returns the last, not sealed yet. Words that do not fit
-    /// one segment are spread over several, never twice in one.
-    fn fill(
-        &self,
-        mut k: SegmentKey,
-        mut seg: Segment,
-        records: &[(RecordId, Zeroizing<String>)],
-        ops: &mut Ops,
-    ) -> (SegmentKey, Segment) {
-        for (id, words) in records {
-            for piece in index::pieces(words) {
-                if !seg.has_room_for(piece) || seg.ids.last() == Some(id) {
-                    self.seal_segment(&k, &seg, ops);
-                    (k, seg) = (crate::id::random_bytes(), Segment::default());
-                }
-                seg.add(*id, piece);
-            }
-        }
-        (k, seg)
+        let Some((k, plain)) = self.segment_holding(id)? else {
+            return Ok(());
+        };
+        let mut seg = Segment::decode(&plain).ok_or_else(|| damaged_segment(&k))?;
+        seg.remove(id);
+        let seg = (!seg.ids.is_empty()).then_some(seg);
+        self.write_segment(&k, seg.as_ref(), ops)
     }
 
     /// Which terms of `query` each record holds in its words, from every segment: sorted by
     /// record id, records with none left out. Both cores scan their share of the segments.
     pub(crate) fn index_matches(&self, query: &Query) -> Result<IndexMatches> {
-        let key = &self.keyring.catalog_key;
         let parts: Vec<Result<Vec<(RecordId, u64)>>> = std::thread::scope(|s| {
             let handles: Vec<_> = super::read::key_ranges(super::read::threads())
                 .into_iter()
@@ -203,14 +183,15 @@ impl Vault {
                             Some(hi) => self.store.index.range(lo..hi),
                             None => self.store.index.range(lo..),
                         };
-                        for kv in range {
-                            let (k, v) = kv?;
+                        // A segment's pieces share its 16-byte key as a prefix, so a range
+                        // (cut at a shorter prefix) holds all of them.
+                        for kv in crate::pieces::group(range) {
+                            let (k, pieces) = kv?;
                             if k.len() != 16 {
                                 continue;
                             }
-                            let found = key
-                                .open(DOMAIN_INDEX, &k, &v)
-                                .ok()
+                            let found = self
+                                .open_pieces(&k, &pieces)
                                 .and_then(|plain| index::matches(&plain, query))
                                 .ok_or_else(|| damaged_segment(&k))?;
                             out.extend(found);
@@ -231,7 +212,7 @@ impl Vault {
         }
         // Runs sorted on each core: merged in one cheap pass of the sort.
         all.sort_by_key(|(id, _)| *id);
-        // A record in several segments (its words did not fit one) holds the words of all.
+        // A record in two segments (only after damage) holds the words of both.
         all.dedup_by(|b, a| {
             let same = a.0 == b.0;
             if same {
@@ -243,16 +224,16 @@ impl Vault {
     }
 
     /// Problems of the index, for `check`: segments that do not open, records listed that
-    /// are not in the vault or twice in one segment, a pointer that does not open.
+    /// are not in the vault or listed twice, a pointer that does not open.
     pub(crate) fn index_damage(&self) -> Result<Vec<(String, String)>> {
         let key = &self.keyring.catalog_key;
         let mut damage = Vec::new();
         let mut seen = std::collections::HashSet::new();
         let mut unreadable = false;
-        for kv in self.store.index.iter() {
-            let (k, v) = kv?;
+        for kv in crate::pieces::group(self.store.index.iter()) {
+            let (k, pieces) = kv?;
             if k.as_ref() == OPEN_KEY {
-                if key.open(DOMAIN_INDEX, OPEN_KEY, &v).is_err() {
+                if key.open(DOMAIN_INDEX, OPEN_KEY, &pieces[0].1).is_err() {
                     damage.push((
                         "index".into(),
                         "the pointer to the open search index segment does not authenticate".into(),
@@ -260,8 +241,8 @@ impl Vault {
                 }
                 continue;
             }
-            let ids = match key.open(DOMAIN_INDEX, &k, &v) {
-                Ok(plain) if k.len() == 16 && Segment::decode(&plain).is_some() => {
+            let ids = match self.open_pieces(&k, &pieces) {
+                Some(plain) if k.len() == 16 && Segment::decode(&plain).is_some() => {
                     index::record_ids(&plain)
                         .expect("decoded")
                         .collect::<Vec<_>>()
@@ -275,13 +256,10 @@ impl Vault {
                     continue;
                 }
             };
-            let mut here = std::collections::HashSet::new();
             for id in ids {
-                if !here.insert(id) {
-                    damage.push((id.to_hex(), "listed twice in a search index segment".into()));
-                } else if seen.insert(id)
-                    && !self.store.records.contains_key(self.store.loc(&id))?
-                {
+                if !seen.insert(id) {
+                    damage.push((id.to_hex(), "listed twice in the search index".into()));
+                } else if !self.store.records.contains_key(self.store.loc(&id))? {
                     damage.push((
                         hex::encode(&k),
                         format!("this search index segment lists {id}, which is not in the vault"),

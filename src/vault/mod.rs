@@ -20,6 +20,7 @@ mod index;
 pub mod lifecycle;
 pub mod read;
 pub mod rebuild;
+mod repiece;
 pub mod rotate;
 
 pub use add::{NewRecord, PartInput};
@@ -241,6 +242,7 @@ impl LockedVault {
             vault.rewrite_journal()?;
         }
         if !allow_rotating {
+            vault.store_in_pieces()?;
             vault.indexed_at_unlock = vault.complete_index()?;
         }
         Ok(vault)

@@ -87,9 +87,12 @@ struct Rotation<'v> {
 /// The key id a value of a symmetric tree is sealed with, from its key: the record's id
 /// for `custody` (keyed by locator, FORMAT.md "Locators"), the key itself elsewhere.
 fn key_id(store: &crate::store::Store, domain: &[u8], k: &[u8]) -> Vec<u8> {
-    if domain == audit::DOMAIN_CUSTODY {
-        if let Some(id) = store.unloc(k) {
-            return id.0.to_vec();
+    if domain == audit::DOMAIN_CUSTODY && k.len() >= 16 {
+        // A state's further pieces are keyed `locator ‖ u16be(i)`, sealed with `id ‖ u16be(i)`.
+        if let Some(id) = store.unloc(&k[..16]) {
+            let mut kid = id.0.to_vec();
+            kid.extend_from_slice(&k[16..]);
+            return kid;
         }
     }
     k.to_vec()
@@ -442,7 +445,7 @@ impl Vault {
                 ops.insert(TreeId::Pending, s.pending_key(o), vec![]);
             }
         }
-        log.seal().add_to(&mut ops);
+        log.seal()?.add_to(&mut ops);
         if let Err(e) = self.apply(&ops) {
             for x in &batch {
                 let _ = s.delete_objects(&x.new_objects);

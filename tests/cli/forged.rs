@@ -810,3 +810,77 @@ fn a_transfer_body_must_be_the_record_its_manifest_names() {
     r.takes(&forge(&real));
     assert!(r.env.ok(&["search", "poisoned"]).contains(&real[..10]));
 }
+
+#[test]
+fn a_record_arriving_with_a_long_chain_of_custody_keeps_it_in_pieces() {
+    let r = Receiver::new();
+    let m = &r.mallory;
+    let p: &[PartIn<'_>] = &[("testimony", "t.txt", TXT)];
+    let (origin, bundle, id) = (hex_id(), hex_id(), hex_id());
+    // Read 330 times where it was made: a chain of about 260 KB, more than one value of the
+    // store may hold (store::MAX_VALUE).
+    let mut texts = vec![m.added(&origin, p)];
+    for _ in 0..330 {
+        let prev = sha(texts.last().unwrap().as_bytes());
+        texts.push(m.event_text(
+            "part-read",
+            Some(&origin),
+            Some(&prev),
+            json!({"part": 0, "kind": "testimony"}),
+        ));
+    }
+    texts.push(m.exported(&origin, texts.last().unwrap(), &id, &bundle));
+    let chain = texts.iter().map(|t| m.entry(t)).collect();
+    let d = m.draft(
+        &bundle,
+        vec![m.record_with_chain(&id, "long chain", p, chain)],
+    );
+    r.takes(&r.seal(&d, |_| {}));
+    let custody_values = || {
+        let s = amanat::store::Store::open(&r.env.vault).unwrap();
+        let sizes: Vec<usize> = s.custody.iter().map(|kv| kv.unwrap().1.len()).collect();
+        assert!(
+            sizes.iter().all(|&n| n < amanat::store::MAX_VALUE),
+            "{sizes:?}"
+        );
+        sizes.len()
+    };
+    // The receiver's own record and the long one's pieces.
+    let with_long = custody_values();
+    assert!(with_long >= 3, "{with_long}");
+    // Read, exported on, rotated: the chain travels whole and the pieces re-seal.
+    r.env.ok(&["get", &id, "t.txt", "-o", "-"]);
+    r.env.ok(&["rotate"]);
+    r.intact();
+    let (hq, _) = crate::util::outside_keys(&r.env.root().join("hq"));
+    r.env.ok(&["contact", "add", "Next", "--recipient", &hq]);
+    let out = r.env.out("on.amanat");
+    r.env
+        .ok(&["export", "--to", "Next", "-o", out.to_str().unwrap(), &id]);
+    let plain = Command::new("age")
+        .arg("-d")
+        .arg("-i")
+        .arg(r.env.root().join("hq").join("key.txt"))
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(plain.status.success());
+    let mut tar = tar::Archive::new(&plain.stdout[..]);
+    let record: Value = tar
+        .entries()
+        .unwrap()
+        .map(|e| e.unwrap())
+        .find(|e| e.path().unwrap().ends_with("record.json"))
+        .map(|e| serde_json::from_reader(e).unwrap())
+        .unwrap();
+    // Its 332 events, then here its import, the read, the rotation's re-seal, this export.
+    assert_eq!(record["custody"].as_array().unwrap().len(), 336);
+    // Removed, it leaves no piece.
+    r.env.ok(&["rm", &id]);
+    assert_eq!(
+        custody_values(),
+        1,
+        "only the receiver's own record is left"
+    );
+    r.intact();
+}

@@ -382,7 +382,7 @@ fn long_testimonies_leave_no_file_born_when_they_were_added() {
 }
 
 #[test]
-fn removing_a_record_from_a_search_segment_of_an_earlier_format_splits_it() {
+fn a_search_segment_of_an_earlier_format_is_rewritten_in_pieces() {
     let env = Env::new();
     let mut ids = Vec::new();
     for i in 0..16 {
@@ -405,8 +405,8 @@ fn removing_a_record_from_a_search_segment_of_an_earlier_format_splits_it() {
         assert!(len > amanat::store::MAX_VALUE, "{len}");
     }
     env.ok(&["check"]);
-    // Format 3 wrote such a segment; rewritten without a record, it would be one value too
-    // large to keep in one piece. It is split instead.
+    // Format 3 wrote such a segment as one value; rewritten without a record, it goes into
+    // pieces, none too large for sled to keep in its log.
     env.ok(&["rm", &ids[3]]);
     assert_eq!(blob_files(&env), Vec::<PathBuf>::new());
     env.ok(&["check"]);
@@ -424,5 +424,65 @@ fn removing_a_record_from_a_search_segment_of_an_earlier_format_splits_it() {
     let t = env.input("t.txt", &distinct_words(7, 1_700)[..16_000]);
     env.add(&["--title", "after", "--testimony", t.to_str().unwrap()]);
     assert_eq!(blob_files(&env), Vec::<PathBuf>::new());
+    env.ok(&["check"]);
+}
+
+#[test]
+fn values_an_earlier_format_wrote_whole_go_into_pieces_at_the_first_unlock() {
+    let env = Env::new();
+    // Records of 110 KB of distinct words each: search index segments of about 500 KiB.
+    let mut lines = String::new();
+    for i in 0..20u64 {
+        let t = env.input(&format!("t{i}.txt"), distinct_words(300 + i, 11_000));
+        lines.push_str(&format!(
+            "{{\"title\": \"long {i}\", \"testimony\": {:?}}}\n",
+            t.to_str().unwrap()
+        ));
+    }
+    let batch = env.input("batch.jsonl", lines);
+    env.ok(&["ingest", batch.to_str().unwrap()]);
+    let unlock = || {
+        use amanat::keyring::Passphrase;
+        use amanat::{LockedVault, VaultPaths};
+        LockedVault::open(VaultPaths::new(&env.vault, None))
+            .unwrap()
+            .unlock(&Passphrase::new(crate::util::PASS.into()).unwrap())
+            .unwrap()
+    };
+    {
+        // As format 3 left them (and a move to format 4 copied them): each in one value.
+        let v = unlock();
+        let largest = amanat::vault::check::legacy::write_whole(&v);
+        assert!(largest > amanat::store::MAX_VALUE, "{largest}");
+    }
+    let largest_value = || {
+        let s = amanat::store::Store::open(&env.vault).unwrap();
+        [&s.index, &s.custody, &s.imported]
+            .iter()
+            .flat_map(|t| t.iter().map(|kv| kv.unwrap().1.len()))
+            .max()
+            .unwrap()
+    };
+    // The next unlock moves them into pieces and rewrites the database: nothing more is
+    // ever written whole, so no leaf reaches sled's blob threshold.
+    let t = env.input("short.txt", "a short one");
+    env.add(&["--title", "after", "--testimony", t.to_str().unwrap()]);
+    assert!(largest_value() < 140_000, "{}", largest_value());
+    assert_eq!(blob_files(&env), Vec::<PathBuf>::new());
+    for i in 0..5 {
+        env.add(&[
+            "--title",
+            &format!("more {i}"),
+            "--testimony",
+            t.to_str().unwrap(),
+        ]);
+        assert_eq!(blob_files(&env), Vec::<PathBuf>::new(), "after add {i}");
+    }
+    let word = distinct_words(307, 11_000)
+        .split(' ')
+        .nth(5_000)
+        .unwrap()
+        .to_owned();
+    assert_eq!(env.ok(&["search", &word]).lines().count(), 1);
     env.ok(&["check"]);
 }
