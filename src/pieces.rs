@@ -15,7 +15,7 @@ use crate::journal::{Ops, TreeId};
 use crate::symmetric::SymmetricKey;
 
 /// Most plaintext bytes of one piece.
-pub const PIECE: usize = 128 * 1024;
+pub const PIECE: usize = 64 * 1024;
 
 /// The name of piece `i` under `base` (a key or a key id): `base`, then `base ‖ u16be(i)`.
 pub fn name(base: &[u8], i: usize) -> Vec<u8> {

@@ -51,17 +51,18 @@ pub(crate) const ERASE_ALL: u8 = 1;
 pub(crate) const ERASE_DB: u8 = 2;
 /// sled's page cache; the 1 GiB default would show in RSS (DESIGN.md).
 const CACHE_CAPACITY: u64 = 32 * 1024 * 1024;
-/// sled's log segment size, its largest. sled 0.34 writes any value or tree node larger
-/// than a quarter of a segment to a file of its own under `db/blobs/`, born at the second
-/// of the write and never changed after: with the default 512 KiB segments, a leaf of long
-/// record bodies or a large search index segment did that, and the file's birth time said
-/// when a record was added (FORMAT.md, "Database"). With 16 MiB segments the threshold is
-/// 4 MiB, and no node comes near it: a leaf holds at most 17 values of at most
-/// [`MAX_VALUE`].
-pub(crate) const SEGMENT_SIZE: usize = 16 * 1024 * 1024;
+/// sled's log segment size. sled 0.34 writes any log entry (a value, or a whole tree node)
+/// larger than a quarter of a segment to a file of its own under `db/blobs/`, born at the
+/// second of the write and never changed after: with the default 512 KiB segments, a leaf of
+/// long record bodies or a large search index segment did that, and the file's birth time
+/// said when a record was added (FORMAT.md, "Database"). With 8 MiB segments the threshold
+/// is 2 MiB, and no node comes near it: a leaf holds at most about 20 values (sled splits one
+/// of more than 16, and a merge adds at most 3) of at most [`MAX_VALUE`]. Larger segments
+/// would cost more at every open: sled reads the last segment and pads it to its end.
+pub(crate) const SEGMENT_SIZE: usize = 8 * 1024 * 1024;
 /// The largest value the store writes: [`Store::apply`] refuses a larger one, so that no
-/// leaf of 17 (about 3.3 MiB) reaches sled's blob threshold of 4 MiB.
-pub const MAX_VALUE: usize = 192 * 1024;
+/// leaf of 20 (1.9 MiB) reaches sled's blob threshold of 2 MiB.
+pub const MAX_VALUE: usize = 96 * 1024;
 
 /// The vault directory's contents, opened and locked.
 pub struct Store {
@@ -301,6 +302,10 @@ impl Store {
         }
         Store::move_to_large_segments(root)?;
         let lock = lock(root)?;
+        // Before sled opens: what a failed command left in `tmp/` (an object whose commit
+        // failed on a full disk) would otherwise leave no room for sled, which writes out
+        // its last log segment whenever it opens.
+        Store::sweep_tmp(root)?;
         let store = Store::open_db(root, lock).map_err(|e| match e {
             Error::InUse => Error::InUse,
             e @ Error::DatabaseDamaged(_) => e,
@@ -310,7 +315,6 @@ impl Store {
             )),
         })?;
         store.inspect_journal()?;
-        store.sweep()?;
         Ok(store)
     }
 
@@ -1012,9 +1016,9 @@ impl Store {
     /// Deletes what a crash may have left in `tmp/`; objects still marked pending wait for
     /// the unlock ([`Store::sweep_pending`]), whose keys their marks need. Returns how many
     /// files were removed.
-    pub fn sweep(&self) -> Result<usize> {
+    pub fn sweep_tmp(root: &Path) -> Result<usize> {
         let mut removed = 0;
-        let tmp = self.root.join("tmp");
+        let tmp = root.join("tmp");
         if let Ok(entries) = fs::read_dir(&tmp) {
             for e in entries.flatten() {
                 let erase = e.file_name().to_string_lossy().starts_with("erase-");

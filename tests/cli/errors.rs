@@ -390,7 +390,7 @@ impl Drop for SmallFs {
 fn full_disk_is_reported_and_leaves_the_vault_as_it_was() {
     let mut env = Env::bare();
     let mnt = env.root().join("small");
-    // sled's log takes a whole 16 MiB segment as soon as the database is first opened.
+    // sled's log takes a whole 8 MiB segment as soon as the database is first opened.
     let Some(_fs) = SmallFs::mount(&mnt, "40m") else {
         eprintln!("SKIPPED: cannot mount a tmpfs here (not root); CI runs this test as root");
         return;
@@ -494,7 +494,7 @@ fn a_disk_that_fills_between_small_records_loses_none_that_were_reported() {
     };
     env.vault = mnt.join("vault");
     env.ok(&["init", "--kdf-work-factor", "10"]);
-    // sled takes its first 16 MiB log segment at the first open (`list`); then leave about
+    // sled takes its first 8 MiB log segment at the first open (`list`); then leave about
     // 2 MiB free: room for some records.
     env.run(&["list"]);
     let free = rustix::fs::statvfs(&mnt)

@@ -299,7 +299,7 @@ fn assert_v3_whole(env: &Env, what: &str) {
     assert!(list.contains(one) && list.contains(two), "{what}: {list}");
     assert!(!list.contains(ids["removed"].as_str().unwrap()), "{what}");
     assert_eq!(version(env), "amanat-vault 4\n", "{what}");
-    assert_eq!(segment_size(env), "16777216", "{what}");
+    assert_eq!(segment_size(env), "8388608", "{what}");
     assert_eq!(
         crate::traces::blob_files(env),
         Vec::<std::path::PathBuf>::new(),
