@@ -746,7 +746,7 @@ impl<'v> LogBatch<'v> {
         let mut custody = Ops::new();
         for (id, st) in &self.states {
             let loc = self.store.loc(id);
-            let old = crate::pieces::read(&self.store.custody, &loc)?.len();
+            let old = crate::pieces::read(&self.store.custody, &loc)?;
             let plain = st
                 .as_ref()
                 .map(|st| Zeroizing::new(postcard::to_allocvec(st).expect("custody serializes")));
@@ -758,7 +758,7 @@ impl<'v> LogBatch<'v> {
                 &loc,
                 &id.0,
                 plain.as_deref().map(|p| p.as_slice()),
-                old,
+                &old,
             );
         }
         let head = self.key.seal(

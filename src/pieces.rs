@@ -33,7 +33,8 @@ pub fn is_later_piece(base: &[u8], k: &[u8]) -> bool {
 }
 
 /// The writes that store `plain` (or, with `None`, remove the value) under `key` in `tree`,
-/// sealed with `key_id`; `old` is how many pieces the value had, whose surplus is removed.
+/// sealed with `key_id`; `old` is what [`read`] found of the value before, every piece of
+/// which that the new value does not overwrite is removed (after a gap too).
 #[allow(clippy::too_many_arguments)]
 pub fn write(
     ops: &mut Ops,
@@ -43,7 +44,7 @@ pub fn write(
     key: &[u8],
     key_id: &[u8],
     plain: Option<&[u8]>,
-    old: usize,
+    old: &[(IVec, IVec)],
 ) {
     let mut n = 0;
     if let Some(plain) = plain {
@@ -58,8 +59,14 @@ pub fn write(
             n += 1;
         }
     }
-    for i in n..old.max(1) {
-        ops.remove(tree, name(key, i));
+    for (k, _) in old {
+        let overwritten = (0..n).any(|i| name(key, i).as_slice() == k.as_ref());
+        if !overwritten {
+            ops.remove(tree, k);
+        }
+    }
+    if plain.is_none() && old.is_empty() {
+        ops.remove(tree, key);
     }
 }
 
@@ -171,7 +178,7 @@ mod tests {
             &k,
             &kid,
             Some(&long),
-            0,
+            &[],
         );
         apply(&tree, &ops);
         // A neighbour: not one of its pieces.
@@ -202,6 +209,7 @@ mod tests {
             "another key id"
         );
         // Shorter again: the surplus pieces go.
+        let old = read(&tree, &k).unwrap();
         let mut ops = Ops::new();
         write(
             &mut ops,
@@ -211,7 +219,7 @@ mod tests {
             &k,
             &kid,
             Some(b"short"),
-            3,
+            &old,
         );
         apply(&tree, &ops);
         let pieces = read(&tree, &k).unwrap();
@@ -220,12 +228,42 @@ mod tests {
             open(&key, b"d", &k, &kid, &pieces).unwrap().as_slice(),
             b"short"
         );
+        // A piece lost from the middle (damage): a rewrite leaves none of the old ones.
+        let mut ops = Ops::new();
+        write(
+            &mut ops,
+            TreeId::Index,
+            &key,
+            b"d",
+            &k,
+            &kid,
+            Some(&long),
+            &[],
+        );
+        apply(&tree, &ops);
+        tree.remove(name(&k, 1)).unwrap();
+        let damaged = read(&tree, &k).unwrap();
+        assert!(open(&key, b"d", &k, &kid, &damaged).is_none());
+        let mut ops = Ops::new();
+        write(
+            &mut ops,
+            TreeId::Index,
+            &key,
+            b"d",
+            &k,
+            &kid,
+            Some(b"short"),
+            &damaged,
+        );
+        apply(&tree, &ops);
+        assert_eq!(read(&tree, &k).unwrap().len(), 1);
         // Grouped in a scan, with the neighbour apart.
         let groups: Vec<_> = group(tree.iter()).map(|g| g.unwrap()).collect();
         assert_eq!(groups.len(), 2);
         // Removed: nothing left of it.
+        let old = read(&tree, &k).unwrap();
         let mut ops = Ops::new();
-        write(&mut ops, TreeId::Index, &key, b"d", &k, &kid, None, 1);
+        write(&mut ops, TreeId::Index, &key, b"d", &k, &kid, None, &old);
         apply(&tree, &ops);
         assert!(read(&tree, &k).unwrap().is_empty());
         assert_eq!(tree.len(), 1);

@@ -3,7 +3,8 @@
 //!
 //! The store knows nothing of keys: it holds ciphertext only. It owns durability (sled's
 //! flush does not fsync, so [`Store::sync`] fsyncs sled's files itself) and the sweep of
-//! what a crash left behind. The object files themselves are in `store/objects.rs`.
+//! what a crash left behind. The object files themselves are in `store/objects.rs`, and
+//! rewriting the whole database (erasure, migrations, replacements) in `store/rewrite.rs`.
 use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -17,8 +18,10 @@ use crate::journal::{self, Inspection, Journal, Ops, TreeId};
 use crate::symmetric::SymmetricKey;
 
 mod objects;
+mod rewrite;
 use objects::prepare_objects;
 pub use objects::{ObjectWriter, SPARE_DIR};
+use rewrite::wait_for_sled_release;
 
 /// The first line of `<vault>/VERSION`.
 pub const VERSION_LINE: &str = "amanat-vault 4";
@@ -35,6 +38,9 @@ pub const VERSION_LINE_1: &str = "amanat-vault 1";
 pub(crate) const FORMAT_KEY: &[u8] = b"format";
 /// The database format [`FORMAT_KEY`] names.
 pub(crate) const FORMAT: u8 = 2;
+/// `meta` key set to `%x01` once every value that can grow is stored in pieces (FORMAT.md,
+/// "Pieces"): set by `init`, and by the first unlock of a vault of an earlier format.
+pub(crate) const PIECES_KEY: &[u8] = b"pieces";
 /// Beside the database: a sealed copy of the audit log's head, so that a database that
 /// silently lost its newest writes (sled drops a damaged log tail when it opens) is noticed.
 pub const HEAD_FILE: &str = "head";
@@ -148,43 +154,6 @@ pub fn lock(root: &Path) -> Result<File> {
     }
 }
 
-/// Waits (up to five seconds) until no sled handle holds the database in `dir`: sled's
-/// background threads may keep its file open, and locked, for a moment after the last
-/// handle is dropped, and a database moved and reopened before then reports itself in use.
-fn wait_for_sled_release(dir: &Path) {
-    use rustix::fs::{flock, FlockOperation};
-    let file = dir.join("db");
-    for _ in 0..200 {
-        match File::open(&file) {
-            Ok(f) if flock(&f, FlockOperation::NonBlockingLockExclusive).is_ok() => return,
-            Ok(_) => std::thread::sleep(std::time::Duration::from_millis(25)),
-            Err(_) => return,
-        }
-    }
-}
-
-/// How [`Store::rewrite_db`] maps a value's key, given its tree's name, key and value;
-/// `None` leaves the value out.
-type KeyMap<'a> = dyn Fn(&[u8], &[u8], &[u8]) -> Option<Vec<u8>> + 'a;
-
-/// Overwrites every file below `dir` with zeros, removes them, then the directories.
-fn destroy_tree(dir: &Path) -> Result<()> {
-    if let Ok(entries) = fs::read_dir(dir) {
-        for e in entries.flatten() {
-            if e.file_type().is_ok_and(|t| t.is_dir()) {
-                destroy_tree(&e.path())?;
-            } else {
-                crate::durable::destroy_file(&e.path())?;
-            }
-        }
-    }
-    match fs::remove_dir(dir) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(Error::io(format!("removing {}", dir.display()), e)),
-    }
-}
-
 /// How many trees there are (the highest `TreeId`).
 const TREES: usize = TreeId::Imported as usize;
 
@@ -228,14 +197,20 @@ fn db_config_sized(root: &Path, segment_size: usize) -> sled::Config {
         .mode(sled::Mode::LowSpace)
 }
 
-/// The segment size the database in `root` was made with, from sled's `db/conf` (lines
-/// `name: value`, then a checksum); `None` if there is none or it does not say.
-fn segment_size_of(root: &Path) -> Option<usize> {
-    let conf = fs::read(root.join("db").join("conf")).ok()?;
-    let text = String::from_utf8_lossy(&conf);
-    text.lines()
-        .find_map(|l| l.strip_prefix("segment_size: "))
-        .and_then(|v| v.trim().parse().ok())
+/// The error for the first value over [`MAX_VALUE`] in a tree `bounded` says is bounded.
+fn refuse_oversized(ops: &Ops, bounded: impl Fn(TreeId) -> bool) -> Result<()> {
+    let big = ops
+        .0
+        .iter()
+        .find(|o| bounded(o.tree) && o.value.as_ref().is_some_and(|v| v.len() > MAX_VALUE));
+    match big {
+        Some(op) => Err(Error::TooLarge {
+            tree: tree_name(op.tree),
+            len: op.value.as_ref().map_or(0, |v| v.len()),
+            max: MAX_VALUE / 1024,
+        }),
+        None => Ok(()),
+    }
 }
 
 impl Store {
@@ -264,8 +239,8 @@ impl Store {
         let store = Store::open_db(root, lock(root)?)?;
         store.meta.insert("vault-id", &vault_id[..])?;
         store.meta.insert(FORMAT_KEY, &[FORMAT][..])?;
-        // Nothing in it was written in one piece by an earlier version (FORMAT.md 9).
-        store.meta.insert(b"pieces", &[1u8][..])?;
+        // Nothing in it was written in one piece by an earlier version.
+        store.meta.insert(PIECES_KEY, &[1u8][..])?;
         // A new vault's search index is complete: it has no records.
         store
             .meta
@@ -300,7 +275,14 @@ impl Store {
                 "the database directory is missing".into(),
             ));
         }
-        Store::move_to_large_segments(root)?;
+        Store::move_to_large_segments(root).map_err(|e| match e {
+            Error::InUse => Error::InUse,
+            e @ (Error::DatabaseDamaged(_) | Error::DiskFull) => e,
+            other => Error::DatabaseDamaged(format!(
+                "{} could not be moved to this version's log segments ({other})",
+                root.join("db").display()
+            )),
+        })?;
         let lock = lock(root)?;
         // Before sled opens: what a failed command left in `tmp/` (an object whose commit
         // failed on a full disk) would otherwise leave no room for sled, which writes out
@@ -345,77 +327,12 @@ impl Store {
         Ok(())
     }
 
-    /// Rewrites the database so that its files hold only current values (FORMAT.md,
-    /// "Erasure"): sled 0.34 keeps old values in its log until it happens to reuse the space,
-    /// so a removed record's sealed body would open with the vault's key long after `rm`.
-    /// Every tree is copied, in key order, into a new database in `tmp/decoy`, which replaces
-    /// `db/` as `rebuild` does (a crash between the two renames is finished by the next
-    /// open); the old files are then overwritten with zeros and removed. Needs no keys: it
-    /// copies ciphertext. [`ERASE_KEY`] is dropped if it says only the database was left
-    /// ([`ERASE_DB`]), kept if the journal still needs its rewrite.
-    pub fn compact(root: &Path) -> Result<()> {
-        Store::rewrite_db(root, None, &|tree, k, v| {
-            let drop = tree == tree_name(TreeId::Meta).as_bytes()
-                && k == ERASE_KEY
-                && v.first() == Some(&ERASE_DB);
-            (!drop).then(|| k.to_vec())
-        })
-    }
-
     /// Whether the database is keyed by locators ([`FORMAT_KEY`]).
     pub(crate) fn has_locators(&self) -> Result<bool> {
         Ok(self
             .meta
             .get(FORMAT_KEY)?
             .is_some_and(|v| v.first() == Some(&FORMAT)))
-    }
-
-    /// Moves a database written before locators to them (FORMAT.md, "Migration from
-    /// version 1"): rewrites it as [`Store::compact`] does, with every key of `records`,
-    /// `catalog` and `custody` (a record id) replaced by its locator, every key of `search`
-    /// (`id ‖ seq`) by `locator ‖ seq`, and `meta`/`format` set. Values are unchanged: they
-    /// are sealed with the record's id, not the key. A crash leaves the old database (the
-    /// new one was still in `tmp/`) or the new one (the renames are finished at the next
-    /// open); the journal is rewritten after, and `VERSION` last.
-    pub(crate) fn migrate_to_locators(self, locator: &crate::locator::Locator) -> Result<Store> {
-        let root = self.root.clone();
-        self.close()?;
-        let keyed = [
-            tree_name(TreeId::Records).as_bytes(),
-            tree_name(TreeId::Catalog).as_bytes(),
-            tree_name(TreeId::Custody).as_bytes(),
-            tree_name(TreeId::Search).as_bytes(),
-        ];
-        // `format` is set in the new database itself: if a crash comes after it is moved
-        // into place, the next unlock must not move its keys again.
-        Store::rewrite_db(&root, Some((FORMAT_KEY, &[FORMAT])), &|tree, k, _| {
-            if !keyed.contains(&tree) {
-                return Some(k.to_vec());
-            }
-            let id = crate::id::RecordId::from_slice(k.get(..16)?)?;
-            let mut new = locator.loc(&id).to_vec();
-            new.extend_from_slice(&k[16..]);
-            Some(new)
-        })?;
-        crate::vault::lifecycle::crash_point("migrated-db");
-        Store::open_once(&root)
-    }
-
-    /// Rewrites a database made with other log segments than [`SEGMENT_SIZE`] (every vault
-    /// before format 4) as [`Store::compact`] does, then marks a format 3 vault as format 4
-    /// (FORMAT.md, "Migration from version 3"). Needs no keys. The new files are all born
-    /// now, the old ones (blob files included) are overwritten and removed. A crash before
-    /// the new database is in place leaves the old one, which the next open rewrites again;
-    /// a crash after it leaves `VERSION` to write.
-    fn move_to_large_segments(root: &Path) -> Result<()> {
-        if segment_size_of(root).is_some_and(|s| s != SEGMENT_SIZE) {
-            Store::rewrite_db(root, None, &|_, k, _| Some(k.to_vec()))?;
-            crate::vault::lifecycle::crash_point("resegmented-db");
-        }
-        if Store::version_is(root, VERSION_LINE_3) {
-            Store::write_version(root)?;
-        }
-        Ok(())
     }
 
     /// Writes `VERSION` for the current format, atomically (the last step of a migration).
@@ -438,64 +355,6 @@ impl Store {
 
     fn version_is(root: &Path, line: &str) -> bool {
         fs::read_to_string(root.join("VERSION")).is_ok_and(|v| v.lines().next() == Some(line))
-    }
-
-    /// Copies every tree into a new database in `tmp/decoy`, each key through `key` (`None`
-    /// leaves the value out), with `meta` inserted into `meta`, and moves it into place as `rebuild` does; the old database's
-    /// files are then overwritten with zeros and removed. Needs no keys.
-    fn rewrite_db(root: &Path, meta: Option<(&[u8], &[u8])>, key: &KeyMap<'_>) -> Result<()> {
-        let lock = lock(root)?;
-        let tmp = root.join("tmp");
-        let stage = tmp.join(STAGE);
-        if stage.exists() {
-            fs::remove_dir_all(&stage).map_err(|e| Error::io("clearing tmp/decoy", e))?;
-        }
-        fs::create_dir_all(&stage).map_err(|e| Error::io("creating tmp/decoy", e))?;
-        {
-            let old =
-                db_config_sized(root, segment_size_of(root).unwrap_or(SEGMENT_SIZE)).open()?;
-            let new = db_config(&stage).open()?;
-            for name in old.tree_names() {
-                let from = old.open_tree(&name)?;
-                let to = new.open_tree(&name)?;
-                let mut batch = sled::Batch::default();
-                let mut n = 0;
-                for kv in from.iter() {
-                    let (k, v) = kv?;
-                    let Some(k) = key(&name, &k, &v) else {
-                        continue;
-                    };
-                    batch.insert(k, v);
-                    n += 1;
-                    if n == 4096 {
-                        to.apply_batch(std::mem::take(&mut batch))?;
-                        n = 0;
-                    }
-                }
-                to.apply_batch(batch)?;
-            }
-            if let Some((k, v)) = meta {
-                new.open_tree(tree_name(TreeId::Meta))?.insert(k, v)?;
-            }
-            while new.flush()? > 0 {}
-        }
-        wait_for_sled_release(&stage.join("db"));
-        wait_for_sled_release(&root.join("db"));
-        sync_tree(&stage.join("db"))?;
-        let ctx = |e| Error::io("moving the rewritten database into place", e);
-        // Named `erase-…`: if a crash leaves it, the sweep overwrites it too.
-        let wipe = tmp.join(format!(
-            "erase-db-{}",
-            hex::encode(crate::id::random_bytes::<6>())
-        ));
-        fs::rename(root.join("db"), &wipe).map_err(ctx)?;
-        crate::vault::lifecycle::crash_point("erase-db-moved-aside");
-        fs::rename(stage.join("db"), root.join("db")).map_err(ctx)?;
-        sync_dir(root)?;
-        sync_dir(&tmp)?;
-        destroy_tree(&wipe)?;
-        drop(lock);
-        Ok(())
     }
 
     /// Reads `<vault>/VERSION`: a vault, and one this version understands.
@@ -551,58 +410,6 @@ impl Store {
         self.journal
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// Replaces the database and objects by an empty store with the same vault id (a
-    /// duress unlock). The empty store is built in `tmp/decoy` and moved into place; the old
-    /// directories go to `tmp/`, which every open empties. A crash between the moves is
-    /// finished by the next open ([`Store::finish_replacement`]).
-    pub fn replace_with_empty(root: &Path, vault_id: &[u8; 16]) -> Result<()> {
-        let tmp = root.join("tmp");
-        let stage = tmp.join(STAGE);
-        if stage.exists() {
-            fs::remove_dir_all(&stage).map_err(|e| Error::io("clearing tmp/decoy", e))?;
-        }
-        drop(Store::create(&stage, vault_id)?);
-        wait_for_sled_release(&stage.join("db"));
-        let ctx = |e| Error::io("replacing the vault", e);
-        let tag = hex::encode(crate::id::random_bytes::<6>());
-        // The journal goes first: a journal without its database is rewritten at the next
-        // unlock, a database without its journal is not rebuilt from it.
-        if root.join(journal::FILE).exists() {
-            fs::rename(
-                root.join(journal::FILE),
-                tmp.join(format!("wipe-journal-{tag}")),
-            )
-            .map_err(ctx)?;
-        }
-        // `spare/` too: its files' birth times would tell of the real vault's past writes.
-        for d in ["db", "objects", SPARE_DIR] {
-            if root.join(d).exists() {
-                fs::rename(root.join(d), tmp.join(format!("wipe-{d}-{tag}"))).map_err(ctx)?;
-            }
-            crate::vault::lifecycle::crash_point("store-moved-aside");
-            fs::rename(stage.join(d), root.join(d)).map_err(ctx)?;
-        }
-        sync_dir(root)?;
-        sync_dir(&tmp)
-    }
-
-    /// Completes [`Store::replace_with_empty`] if a crash left `db` or `objects` missing.
-    fn finish_replacement(root: &Path) -> Result<()> {
-        let stage = root.join("tmp").join(STAGE);
-        let mut moved = false;
-        for d in ["db", "objects", SPARE_DIR] {
-            if !root.join(d).exists() && stage.join(d).is_dir() {
-                fs::rename(stage.join(d), root.join(d))
-                    .map_err(|e| Error::io("finishing an interrupted replacement", e))?;
-                moved = true;
-            }
-        }
-        if moved {
-            sync_dir(root)?;
-        }
-        Ok(())
     }
 
     fn open_db(root: &Path, lock: File) -> Result<Store> {
@@ -747,19 +554,23 @@ impl Store {
 
     /// Commits `ops` in one sled transaction, after appending them to the journal as one
     /// frame sealed with `key` (the catalog key). Not yet durable: see [`Store::sync`].
+    /// Refuses any value over [`MAX_VALUE`] before anything is written.
     pub(crate) fn apply(&self, ops: &Ops, key: &SymmetricKey) -> Result<()> {
-        if let Some(op) = ops
-            .0
-            .iter()
-            .find(|o| o.value.as_ref().is_some_and(|v| v.len() > MAX_VALUE))
-        {
-            // Before the journal: nothing is written.
-            return Err(Error::TooLarge {
-                tree: tree_name(op.tree),
-                len: op.value.as_ref().map_or(0, |v| v.len()),
-                max: MAX_VALUE / 1024,
-            });
-        }
+        refuse_oversized(ops, |_| true)?;
+        self.commit(ops, key)
+    }
+
+    /// [`Store::apply`] for a key rotation's re-sealing: a record body or catalog entry that
+    /// an earlier format wrote larger than [`MAX_VALUE`] (a record of hundreds of parts) is
+    /// re-sealed at its size. Refusing it would stop a rotation half way, with the vault
+    /// locked until it finishes; its leaf may then go to a blob file born at the rotation,
+    /// whose database rewrite dates the database to that moment anyway (THREAT-MODEL.md).
+    pub(crate) fn apply_resealed(&self, ops: &Ops, key: &SymmetricKey) -> Result<()> {
+        refuse_oversized(ops, |t| !matches!(t, TreeId::Records | TreeId::Catalog))?;
+        self.commit(ops, key)
+    }
+
+    fn commit(&self, ops: &Ops, key: &SymmetricKey) -> Result<()> {
         let mut slot = self.journal_slot();
         let JournalSlot::Open(j) = &mut *slot else {
             return Err(Error::VaultDamaged(
@@ -1011,35 +822,5 @@ impl Store {
     /// The head file's bytes, if any.
     pub(crate) fn head_file(&self) -> Option<Vec<u8>> {
         fs::read(self.root.join(HEAD_FILE)).ok()
-    }
-
-    /// Deletes what a crash may have left in `tmp/`; objects still marked pending wait for
-    /// the unlock ([`Store::sweep_pending`]), whose keys their marks need. Returns how many
-    /// files were removed.
-    pub fn sweep_tmp(root: &Path) -> Result<usize> {
-        let mut removed = 0;
-        let tmp = root.join("tmp");
-        if let Ok(entries) = fs::read_dir(&tmp) {
-            for e in entries.flatten() {
-                let erase = e.file_name().to_string_lossy().starts_with("erase-");
-                let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
-                // What an erasure moved aside (an old database or journal, which still opens
-                // with the vault's keys) is overwritten, not just unlinked; the rest of `tmp/`
-                // is ciphertext whose keys are gone or never held anything removed.
-                let gone = match (erase, is_dir) {
-                    (true, true) => destroy_tree(&e.path()),
-                    (true, false) => crate::durable::destroy_file(&e.path()),
-                    (false, true) => fs::remove_dir_all(e.path()).map_err(|e| Error::io("", e)),
-                    (false, false) => fs::remove_file(e.path()).map_err(|e| Error::io("", e)),
-                };
-                if gone.is_ok() {
-                    removed += 1;
-                }
-            }
-        }
-        if removed > 0 {
-            sync_dir(&tmp)?;
-        }
-        Ok(removed)
     }
 }

@@ -104,7 +104,7 @@ impl Vault {
     /// Adds the writes that remember a bundle to a transaction, in pieces (a bundle of
     /// 100,000 records has 3 MiB of record hashes: FORMAT.md 13.7).
     pub(crate) fn remember(&self, keys: &BundleKeys, r: &Remembered, ops: &mut Ops) -> Result<()> {
-        let old = crate::pieces::read(&self.store.imported, &keys.slot)?.len();
+        let old = crate::pieces::read(&self.store.imported, &keys.slot)?;
         crate::pieces::write(
             ops,
             TreeId::Imported,
@@ -113,7 +113,7 @@ impl Vault {
             &keys.slot,
             &keys.slot,
             Some(&r.encode()),
-            old,
+            &old,
         );
         Ok(())
     }

@@ -82,6 +82,12 @@ pub(crate) enum Arrival {
     },
 }
 
+/// The largest sealed body `add` and `ingest` make. A vault that receives the record adds
+/// to its body (a provenance entry, its own recipients, and up to 24 KiB of inline parts
+/// where cleaning made images small enough), and must still keep it under
+/// [`crate::store::MAX_VALUE`] (FORMAT.md 7.1).
+pub(crate) const MADE_BODY_MAX: usize = 64 * 1024;
+
 /// A record whose objects are written and whose values are sealed, not yet committed.
 pub(crate) struct Prepared {
     pub id: RecordId,
@@ -399,6 +405,13 @@ impl Vault {
         let created = body.created;
         let record = seal::seal_bytes(&self.content, &body.encode())?;
         drop(body);
+        if matches!(arrival, Arrival::Added(_)) && record.len() > MADE_BODY_MAX {
+            return Err(Error::Invalid(format!(
+                "this record's description (parts, names, metadata) is {} KiB sealed, more than the {} KiB a record may have where it is made, so that every vault it is sent to can keep it: use fewer parts (put files in an archive), shorter file names or a shorter note",
+                record.len().div_ceil(1024),
+                MADE_BODY_MAX / 1024
+            )));
+        }
         let entry = CatalogEntry {
             created,
             meta: catalog_meta,

@@ -35,7 +35,7 @@ fn damaged_segment(k: &[u8]) -> Error {
 impl Vault {
     /// The writes that store `seg` (or, with `None`, remove it), in pieces (FORMAT.md 8.3).
     fn write_segment(&self, k: &SegmentKey, seg: Option<&Segment>, ops: &mut Ops) -> Result<()> {
-        let old = crate::pieces::read(&self.store.index, k)?.len();
+        let old = crate::pieces::read(&self.store.index, k)?;
         let plain = seg.map(|s| s.encode());
         crate::pieces::write(
             ops,
@@ -45,7 +45,7 @@ impl Vault {
             k,
             k,
             plain.as_deref().map(|p| p.as_slice()),
-            old,
+            &old,
         );
         Ok(())
     }

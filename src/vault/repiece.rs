@@ -11,9 +11,7 @@ use super::Vault;
 use crate::error::Result;
 use crate::journal::{Ops, TreeId};
 use crate::pieces;
-
-/// `meta` key set once every value that can grow is stored in pieces.
-pub(crate) const META_KEY: &[u8] = b"pieces";
+use crate::store::PIECES_KEY as META_KEY;
 
 /// Values re-sealed per transaction.
 const BATCH: usize = 64;
@@ -67,7 +65,16 @@ impl Vault {
                 if plain.len() <= pieces::PIECE {
                     continue;
                 }
-                pieces::write(&mut ops, tree, key, domain, &k, &key_id, Some(&plain), 1);
+                pieces::write(
+                    &mut ops,
+                    tree,
+                    key,
+                    domain,
+                    &k,
+                    &key_id,
+                    Some(&plain),
+                    &found,
+                );
                 moved += 1;
                 pending += 1;
                 if pending == BATCH {

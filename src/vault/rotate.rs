@@ -446,7 +446,7 @@ impl Vault {
             }
         }
         log.seal()?.add_to(&mut ops);
-        if let Err(e) = self.apply(&ops) {
+        if let Err(e) = self.store.apply_resealed(&ops, &self.keyring.catalog_key) {
             for x in &batch {
                 let _ = s.delete_objects(&x.new_objects);
             }

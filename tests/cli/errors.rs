@@ -611,3 +611,38 @@ fn a_record_of_more_than_256_parts_is_refused_before_anything_is_written() {
     assert_eq!(id.trim().len(), 32);
     env.ok(&["check"]);
 }
+
+#[test]
+fn a_record_whose_description_a_receiver_could_not_keep_is_refused_where_it_is_made() {
+    let env = Env::new();
+    env.add(&["--title", "kept"]);
+    let before = env.state();
+    // 256 parts with 240-character names: a body of about 75 KiB sealed. A receiver adds
+    // a provenance entry, its recipients and perhaps inline parts, and keeps at most 96 KiB.
+    let dir = env.root().join("in").join("many");
+    fs::create_dir_all(&dir).unwrap();
+    let mut paths = Vec::new();
+    for i in 0..256 {
+        let p = dir.join(format!("{i:03}{}", "n".repeat(237)));
+        fs::write(&p, format!("part {i}")).unwrap();
+        paths.push(p.to_str().unwrap().to_owned());
+    }
+    let mut args = vec!["add", "--title", "many long names"];
+    args.extend(paths.iter().map(String::as_str));
+    let err = env.fails(&args, 2);
+    assert!(
+        err.contains("KiB sealed") && err.contains("fewer parts"),
+        "{err}"
+    );
+    assert_eq!(env.state(), before);
+    assert!(env.tmp_is_empty());
+    // In an ingest, only that line fails.
+    let line = serde_json::json!({"title": "many", "attachments": paths});
+    let good = serde_json::json!({"title": "a good one"});
+    let batch = env.input("batch.jsonl", format!("{line}\n{good}\n"));
+    let o = env.run(&["ingest", batch.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("KiB sealed"), "{err}");
+    assert!(env.ok(&["list"]).contains("a good one"));
+    env.ok(&["check"]);
+}

@@ -379,3 +379,64 @@ fn a_crash_while_moving_to_large_log_segments_is_finished_by_the_next_open() {
         assert_overwritten(&links, point);
     }
 }
+
+#[test]
+fn a_damaged_sled_conf_is_reported_as_database_damage_that_rebuild_repairs() {
+    let env = crate::util::Env::new();
+    let id = env.add(&["--title", "kept"]);
+    // Every digit of the segment size, changed: sled's conf is damaged, not a vault of an
+    // earlier format to move.
+    let conf = env.vault.join("db").join("conf");
+    let good = fs::read(&conf).unwrap();
+    for at in 14..21 {
+        let mut bad = good.clone();
+        bad[at] = if bad[at] == b'1' { b'2' } else { b'1' };
+        fs::write(&conf, &bad).unwrap();
+        let err = env.fails(&["list"], 2);
+        assert!(
+            err.contains("database is damaged") && err.contains("amanat rebuild"),
+            "digit {at}: {err}"
+        );
+        assert_eq!(
+            fs::read(&conf).unwrap(),
+            bad,
+            "digit {at}: nothing was rewritten"
+        );
+        fs::write(&conf, &good).unwrap();
+    }
+    fs::write(&conf, {
+        let mut bad = good.clone();
+        bad[16] = b'0';
+        bad
+    })
+    .unwrap();
+    env.ok(&["rebuild"]);
+    assert!(env.ok(&["list"]).contains(&id[..10]));
+    env.ok(&["check"]);
+}
+
+#[test]
+fn rotate_reseals_a_record_body_an_earlier_format_wrote_larger_than_the_bound() {
+    use amanat::keyring::Passphrase;
+    use amanat::{LockedVault, VaultPaths};
+    let env = crate::util::Env::new();
+    let t = env.input("t.txt", "kept through the rotation");
+    let id = env.add(&["--title", "large", "--testimony", t.to_str().unwrap()]);
+    {
+        let v = LockedVault::open(VaultPaths::new(&env.vault, None))
+            .unwrap()
+            .unlock(&Passphrase::new(crate::util::PASS.into()).unwrap())
+            .unwrap();
+        let rid = amanat::RecordId::from_hex(&id).unwrap();
+        let len = amanat::vault::check::legacy::inflate_body(&v, &rid, 150_000);
+        assert!(len > amanat::store::MAX_VALUE, "{len}");
+    }
+    // Rotation re-seals it at its size rather than stopping half way, locked.
+    env.ok(&["rotate"]);
+    assert!(!env.vault.join("keyring.rotating").exists());
+    assert_eq!(
+        env.ok(&["get", &id, "t.txt", "-o", "-"]),
+        "kept through the rotation"
+    );
+    env.ok(&["check"]);
+}
