@@ -7,6 +7,7 @@
 # Usage: benches/ab.sh OLD_BINARY NEW_BINARY [RECORDS]   (default 100,000; RUNS=5)
 # Needs: python3, /usr/bin/time. Works in a fresh directory under /var/tmp (on disk).
 set -euo pipefail
+here=$(dirname "$(realpath "$0")")
 old_bin=$(realpath "$1"); new_bin=$(realpath "$2"); N=${3:-100000}; RUNS=${RUNS:-5}
 work=$(mktemp -d /var/tmp/amanat-ab.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -31,15 +32,7 @@ with open("scale.jsonl", "w") as out:
                               "testimony": f"texts/{i % texts}.txt"}) + "\n")
 PY
 
-# run NAME CMD...: runs CMD once, appends its seconds to NAME.times.
-run() {
-  local name=$1; shift
-  /usr/bin/time -f '%e %M' -o "$name.one" "$@" >/dev/null 2>"$name.err" || { cat "$name.err"; exit 1; }
-  cat "$name.one" >> "$name.times"
-}
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-secs() { cut -d' ' -f1 < "$1.times" | median; }
-rss() { cut -d' ' -f2 < "$1.times" | sort -n | tail -1; }
+. "$here/timing.sh"
 ids() { ./"$1" --vault "$2" list --json | python3 -c 'import json,sys; print("\n".join(r["id"] for r in json.load(sys.stdin)))'; }
 
 for b in old new; do

@@ -8,6 +8,7 @@
 # Usage: benches/long.sh OLD_BINARY NEW_BINARY   (RUNS=5)
 # Needs: python3, /usr/bin/time. Works in a fresh directory under /var/tmp (on disk).
 set -euo pipefail
+here=$(dirname "$(realpath "$0")")
 old_bin=$(realpath "$1"); new_bin=$(realpath "$2"); RUNS=${RUNS:-5}
 work=$(mktemp -d /var/tmp/amanat-long.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -28,14 +29,7 @@ with open("long.jsonl", "w") as out:
         out.write(json.dumps({"title": f"Long {i}", "testimony": f"texts/{i}.txt"}) + "\n")
 PY
 
-run() {
-  local name=$1; shift
-  /usr/bin/time -f '%e %M' -o "$name.one" "$@" >/dev/null 2>"$name.err" || { cat "$name.err"; exit 1; }
-  cat "$name.one" >> "$name.times"
-}
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-secs() { cut -d' ' -f1 < "$1.times" | median; }
-rss() { cut -d' ' -f2 < "$1.times" | sort -n | tail -1; }
+. "$here/timing.sh"
 
 for b in old new; do
   ./$b --vault long$b init --kdf-work-factor 10 2>/dev/null

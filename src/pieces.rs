@@ -169,18 +169,13 @@ mod tests {
         let key = SymmetricKey::random();
         let long: Vec<u8> = (0..PIECE * 2 + 5).map(|i| i as u8).collect();
         let (k, kid) = ([7u8; 16], [9u8; 16]);
-        let mut ops = Ops::new();
-        write(
-            &mut ops,
-            TreeId::Index,
-            &key,
-            b"d",
-            &k,
-            &kid,
-            Some(&long),
-            &[],
-        );
-        apply(&tree, &ops);
+        // Stores `plain` (or removes the value) over what `old` found, as a transaction would.
+        let put = |plain: Option<&[u8]>, old: &[(IVec, IVec)]| {
+            let mut ops = Ops::new();
+            write(&mut ops, TreeId::Index, &key, b"d", &k, &kid, plain, old);
+            apply(&tree, &ops);
+        };
+        put(Some(&long), &[]);
         // A neighbour: not one of its pieces.
         tree.insert([7u8; 17], &b"x"[..]).unwrap();
         let pieces = read(&tree, &k).unwrap();
@@ -210,18 +205,7 @@ mod tests {
         );
         // Shorter again: the surplus pieces go.
         let old = read(&tree, &k).unwrap();
-        let mut ops = Ops::new();
-        write(
-            &mut ops,
-            TreeId::Index,
-            &key,
-            b"d",
-            &k,
-            &kid,
-            Some(b"short"),
-            &old,
-        );
-        apply(&tree, &ops);
+        put(Some(b"short"), &old);
         let pieces = read(&tree, &k).unwrap();
         assert_eq!(pieces.len(), 1);
         assert_eq!(
@@ -229,42 +213,18 @@ mod tests {
             b"short"
         );
         // A piece lost from the middle (damage): a rewrite leaves none of the old ones.
-        let mut ops = Ops::new();
-        write(
-            &mut ops,
-            TreeId::Index,
-            &key,
-            b"d",
-            &k,
-            &kid,
-            Some(&long),
-            &[],
-        );
-        apply(&tree, &ops);
+        put(Some(&long), &[]);
         tree.remove(name(&k, 1)).unwrap();
         let damaged = read(&tree, &k).unwrap();
         assert!(open(&key, b"d", &k, &kid, &damaged).is_none());
-        let mut ops = Ops::new();
-        write(
-            &mut ops,
-            TreeId::Index,
-            &key,
-            b"d",
-            &k,
-            &kid,
-            Some(b"short"),
-            &damaged,
-        );
-        apply(&tree, &ops);
+        put(Some(b"short"), &damaged);
         assert_eq!(read(&tree, &k).unwrap().len(), 1);
         // Grouped in a scan, with the neighbour apart.
         let groups: Vec<_> = group(tree.iter()).map(|g| g.unwrap()).collect();
         assert_eq!(groups.len(), 2);
         // Removed: nothing left of it.
         let old = read(&tree, &k).unwrap();
-        let mut ops = Ops::new();
-        write(&mut ops, TreeId::Index, &key, b"d", &k, &kid, None, &old);
-        apply(&tree, &ops);
+        put(None, &old);
         assert!(read(&tree, &k).unwrap().is_empty());
         assert_eq!(tree.len(), 1);
     }

@@ -287,26 +287,32 @@ pub mod legacy {
     use super::*;
     use crate::index::{Segment, DOMAIN_INDEX};
 
-    /// Moves every record's testimony words out of the index into per-record chunks of
-    /// the `search` tree, as earlier versions kept them (FORMAT.md 8.3).
-    pub fn move_index_to_search_text(v: &Vault) {
+    /// Removes every value of the index (the pointer, and each segment's pieces), bypassing
+    /// the journal; returns the segments.
+    fn take_segments(v: &Vault) -> Vec<Segment> {
         let key = &v.keyring.catalog_key;
-        let mut words: std::collections::BTreeMap<RecordId, Vec<String>> = Default::default();
+        let mut segments = Vec::new();
         for kv in crate::pieces::group(v.store.index.iter()) {
             let (k, pieces) = kv.unwrap();
             for (pk, _) in &pieces {
                 v.store.index.remove(pk).unwrap();
             }
-            if k.len() != 16 {
-                continue;
+            if k.len() == 16 {
+                let plain = crate::pieces::open(key, DOMAIN_INDEX, &k, &k, &pieces).unwrap();
+                segments.push(Segment::decode(&plain).unwrap());
             }
-            let plain = crate::pieces::open(key, DOMAIN_INDEX, &k, &k, &pieces).unwrap();
-            let seg = Segment::decode(&plain).unwrap();
+        }
+        segments
+    }
+
+    /// Moves every record's testimony words out of the index into per-record chunks of
+    /// the `search` tree, as earlier versions kept them (FORMAT.md 8.3).
+    pub fn move_index_to_search_text(v: &Vault) {
+        let key = &v.keyring.catalog_key;
+        let mut words = Vec::new();
+        for seg in take_segments(v) {
             for id in &seg.ids {
-                words
-                    .entry(*id)
-                    .or_default()
-                    .push(seg.words_of(id).unwrap());
+                words.push((*id, seg.words_of(id).unwrap()));
             }
         }
         for (id, words) in &words {
@@ -322,8 +328,7 @@ pub mod legacy {
             {
                 continue;
             }
-            let words = words.join(" ");
-            for (seq, chunk) in catalog::chunk_text(&words).into_iter().enumerate() {
+            for (seq, chunk) in catalog::chunk_text(words).into_iter().enumerate() {
                 let sk = v.store.search_key(id, seq as u16);
                 let kid = catalog::search_key(&id.0, seq as u16);
                 let sealed = key.seal(catalog::DOMAIN_SEARCH, &kid, chunk.as_bytes());
@@ -339,16 +344,7 @@ pub mod legacy {
     pub fn join_index_segments(v: &Vault) -> usize {
         let key = &v.keyring.catalog_key;
         let mut joined = Segment::default();
-        for kv in crate::pieces::group(v.store.index.iter()) {
-            let (k, pieces) = kv.unwrap();
-            for (pk, _) in &pieces {
-                v.store.index.remove(pk).unwrap();
-            }
-            if k.len() != 16 {
-                continue;
-            }
-            let plain = crate::pieces::open(key, DOMAIN_INDEX, &k, &k, &pieces).unwrap();
-            let seg = Segment::decode(&plain).unwrap();
+        for seg in take_segments(v) {
             for id in &seg.ids {
                 joined.add(*id, &seg.words_of(id).unwrap());
             }

@@ -417,16 +417,11 @@ fn a_damaged_sled_conf_is_reported_as_database_damage_that_rebuild_repairs() {
 
 #[test]
 fn rotate_reseals_a_record_body_an_earlier_format_wrote_larger_than_the_bound() {
-    use amanat::keyring::Passphrase;
-    use amanat::{LockedVault, VaultPaths};
     let env = crate::util::Env::new();
     let t = env.input("t.txt", "kept through the rotation");
     let id = env.add(&["--title", "large", "--testimony", t.to_str().unwrap()]);
     {
-        let v = LockedVault::open(VaultPaths::new(&env.vault, None))
-            .unwrap()
-            .unlock(&Passphrase::new(crate::util::PASS.into()).unwrap())
-            .unwrap();
+        let v = crate::util::unlocked(&env);
         let rid = amanat::RecordId::from_hex(&id).unwrap();
         let len = amanat::vault::check::legacy::inflate_body(&v, &rid, 150_000);
         assert!(len > amanat::store::MAX_VALUE, "{len}");

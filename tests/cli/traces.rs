@@ -395,12 +395,7 @@ fn a_search_segment_of_an_earlier_format_is_rewritten_in_pieces() {
         ]));
     }
     {
-        use amanat::keyring::Passphrase;
-        use amanat::{LockedVault, VaultPaths};
-        let v = LockedVault::open(VaultPaths::new(&env.vault, None))
-            .unwrap()
-            .unlock(&Passphrase::new(crate::util::PASS.into()).unwrap())
-            .unwrap();
+        let v = crate::util::unlocked(&env);
         let len = amanat::vault::check::legacy::join_index_segments(&v);
         assert!(len > amanat::store::MAX_VALUE, "{len}");
     }
@@ -441,17 +436,9 @@ fn values_an_earlier_format_wrote_whole_go_into_pieces_at_the_first_unlock() {
     }
     let batch = env.input("batch.jsonl", lines);
     env.ok(&["ingest", batch.to_str().unwrap()]);
-    let unlock = || {
-        use amanat::keyring::Passphrase;
-        use amanat::{LockedVault, VaultPaths};
-        LockedVault::open(VaultPaths::new(&env.vault, None))
-            .unwrap()
-            .unlock(&Passphrase::new(crate::util::PASS.into()).unwrap())
-            .unwrap()
-    };
     {
         // As format 3 left them (and a move to format 4 copied them): each in one value.
-        let v = unlock();
+        let v = crate::util::unlocked(&env);
         let largest = amanat::vault::check::legacy::write_whole(&v);
         assert!(largest > amanat::store::MAX_VALUE, "{largest}");
     }

@@ -327,6 +327,15 @@ pub fn add_with_object(env: &Env, testimony: &str, big: usize, fill: u8) -> Stri
     ])
 }
 
+/// The test vault, opened and unlocked in this process with [`PASS`] (the command line
+/// cannot open it until the returned vault is dropped).
+pub fn unlocked(env: &Env) -> amanat::Vault {
+    amanat::LockedVault::open(amanat::VaultPaths::new(&env.vault, env.keyring.clone()))
+        .unwrap()
+        .unlock(&amanat::keyring::Passphrase::new(PASS.into()).unwrap())
+        .unwrap()
+}
+
 /// The test vault's keyring, opened with [`PASS`].
 pub fn opened_keyring(env: &Env) -> amanat::keyring::Keyring {
     let path = env.keyring.clone().unwrap_or(env.vault.join("keyring"));
