@@ -9,6 +9,7 @@ mod custody;
 mod erasure;
 mod errors;
 mod forged;
+mod golden;
 mod journal;
 mod lifecycle;
 mod markers;
