@@ -4,7 +4,7 @@
 //! against the `age` CLI.
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 
-use amanat::keyring::Passphrase;
+use amanat::format::keyring::Passphrase;
 use amanat::{InitOptions, LockedVault, VaultPaths};
 
 fn testimony(i: usize) -> String {
@@ -35,18 +35,18 @@ fn testimony(i: usize) -> String {
 
 fn per_record(c: &mut Criterion) {
     let text = testimony(1);
-    let recipient: amanat::seal::Recipients =
-        amanat::seal::Recipients::parse_all(&[age::x25519::Identity::generate()
+    let recipient: amanat::crypto::seal::Recipients =
+        amanat::crypto::seal::Recipients::parse_all(&[age::x25519::Identity::generate()
             .to_public()
             .to_string()])
         .unwrap();
     c.bench_function("seal a 2 KiB record body with age (one X25519)", |b| {
-        b.iter(|| amanat::seal::seal_bytes(&recipient, text.as_bytes()).unwrap())
+        b.iter(|| amanat::crypto::seal::seal_bytes(&recipient, text.as_bytes()).unwrap())
     });
     c.bench_function("search index words of a 2 KiB testimony", |b| {
-        b.iter(|| amanat::text::index_words(&text))
+        b.iter(|| amanat::format::text::index_words(&text))
     });
-    let key = amanat::symmetric::SymmetricKey::random();
+    let key = amanat::crypto::symmetric::SymmetricKey::random();
     let entry = vec![7u8; 400];
     c.bench_function(
         "seal a 400-byte catalog entry (HKDF + ChaCha20-Poly1305)",
@@ -58,13 +58,16 @@ fn per_record(c: &mut Criterion) {
     });
     let seed = zeroize::Zeroizing::new([3u8; 32]);
     let event = br#"{"amanat_custody":1,"kind":"record-added","time":"2026-11-29T00:00:00Z"}"#;
-    let signer = amanat::sshsig::BatchSigner::new(&seed);
+    let signer = amanat::crypto::sshsig::BatchSigner::new(&seed);
     c.bench_function("sign a custody event (Ed25519, key pair reused)", |b| {
-        b.iter(|| signer.sign_raw(amanat::audit::NAMESPACE, event))
+        b.iter(|| signer.sign_raw(amanat::vault::custody::NAMESPACE, event))
     });
-    let armored = amanat::sshsig::sign(&seed, amanat::audit::NAMESPACE, event);
+    let armored = amanat::crypto::sshsig::sign(&seed, amanat::vault::custody::NAMESPACE, event);
     c.bench_function("verify an armored custody signature", |b| {
-        b.iter(|| amanat::sshsig::verify(&armored, amanat::audit::NAMESPACE, event).unwrap())
+        b.iter(|| {
+            amanat::crypto::sshsig::verify(&armored, amanat::vault::custody::NAMESPACE, event)
+                .unwrap()
+        })
     });
 }
 
@@ -87,7 +90,7 @@ fn vault_ops(c: &mut Criterion) {
             p.to_str().unwrap()
         ));
     }
-    amanat::ingest::ingest(&vault, &lines, dir.path(), false, &|_, _| {}).unwrap();
+    amanat::vault::ingest::ingest(&vault, &lines, dir.path(), false, &|_, _| {}).unwrap();
     let mut g = c.benchmark_group("5,000-record vault");
     g.sample_size(10);
     g.bench_function("list (catalog scan)", |b| {

@@ -3,45 +3,36 @@
 //! The library owns every operation the `amanat` command line offers; the binary is a thin
 //! layer that parses arguments, asks for the passphrase and prints results.
 //!
-//! Layers, from the bottom:
-//! - [`durable`]: atomic, fsynced file writes and directory syncs.
-//! - [`seal`]: the one age sealing path (bytes and streams) and recipient parsing.
-//! - [`symmetric`]: the ChaCha20-Poly1305 sealing of catalog entries under HKDF-derived keys;
-//!   [`pieces`]: such values too long for one database value, sealed in pieces.
-//! - [`keyring`]: the passphrase-sealed keyring file and the secrets it holds.
-//! - [`record`] and [`catalog`]: the format types stored in sled.
-//! - [`store`]: the sled database and the sealed object files beside it.
-//! - [`vault`]: the locked/unlocked vault and its operations; [`ingest`] for bulk imports.
+//! Start at [`LockedVault`]: [`LockedVault::open`] a vault's [`VaultPaths`], then
+//! [`LockedVault::unlock`] it with a [`Passphrase`] to get a [`Vault`], whose methods are
+//! every operation: add, list, search, get, check, audit, contacts, rotate, export and
+//! import. Errors are one [`Error`] type.
+//!
+//! The modules stack in layers; each uses only the layers below it (a test checks this):
+//! - [`crypto`]: age sealing, SSHSIG signatures, the symmetric AEAD of database values,
+//!   padding. No files, no database.
+//! - [`format`]: pure encoding, decoding and validation of every byte written: ids, records,
+//!   the catalog, the search index, the keyring plaintext, custody events, bundle manifests.
+//! - [`storage`]: the only code that names sled or a vault's paths: the database, the
+//!   journal every write goes through, object files, durable writes, values in pieces.
+//! - [`vault`]: the application services on the locked/unlocked vault, one module per
+//!   capability (add, read, check, custody, contacts, lifecycle, rotate, rebuild, ingest).
+//! - [`bundle`]: export and import of sealed bundles, and the redaction of images.
+//!
+//! [`error`] is shared by all of them. The command line (`src/cli/`) is in the binary.
 //!
 //! What this crate must never do: write plaintext anywhere but where the caller explicitly
 //! asked (`get` to a file), or report success before the data is fsynced.
 #![forbid(unsafe_code)]
 
-pub mod agewriter;
-pub mod audit;
 pub mod bundle;
-pub mod catalog;
-pub mod contacts;
-pub mod durable;
+pub mod crypto;
 pub mod error;
-pub mod id;
-pub mod index;
-pub mod ingest;
-pub mod journal;
-pub mod keyring;
-pub mod locator;
-pub mod pad;
-pub mod passphrase;
-pub mod pieces;
-pub mod record;
-pub mod seal;
-pub mod sshkey;
-pub mod sshsig;
-pub mod store;
-pub mod symmetric;
-pub mod text;
+pub mod format;
+pub mod storage;
 pub mod vault;
 
 pub use error::{Error, Result};
-pub use id::RecordId;
+pub use format::id::RecordId;
+pub use format::keyring::Passphrase;
 pub use vault::{InitOptions, LockedVault, Vault, VaultPaths};

@@ -11,7 +11,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use amanat::keyring::Passphrase;
+use amanat::format::keyring::Passphrase;
 use amanat::{LockedVault, VaultPaths};
 use assert_cmd::cargo::CommandCargoExt;
 

@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 use amanat::bundle::ImportOptions;
-use amanat::keyring::Passphrase;
+use amanat::format::keyring::Passphrase;
 use amanat::{InitOptions, LockedVault, Vault, VaultPaths};
 use libfuzzer_sys::fuzz_target;
 
@@ -23,7 +23,7 @@ fn world() -> &'static std::sync::Mutex<World> {
         let vault = LockedVault::init(VaultPaths::new(dir.path().join("v"), None), &pass, &opts).unwrap();
         // A fixed sender, so that inputs carrying its signature get past the signer check.
         let seed = zeroize::Zeroizing::new([9u8; 32]);
-        let line = amanat::sshkey::ed25519_line(&public(&seed));
+        let line = amanat::crypto::sshkey::ed25519_line(&public(&seed));
         vault.contact_add("sender", &[], Some(&line)).unwrap();
         std::sync::Mutex::new(World { _dir: dir, vault })
     })
@@ -31,8 +31,8 @@ fn world() -> &'static std::sync::Mutex<World> {
 
 fn public(seed: &[u8; 32]) -> [u8; 32] {
     // The public key of the fixed seed, derived by signing and parsing the result.
-    let sig = amanat::sshsig::sign(&zeroize::Zeroizing::new(*seed), "x", b"");
-    amanat::sshsig::verify(&sig, "x", b"").unwrap()
+    let sig = amanat::crypto::sshsig::sign(&zeroize::Zeroizing::new(*seed), "x", b"");
+    amanat::crypto::sshsig::verify(&sig, "x", b"").unwrap()
 }
 
 fuzz_target!(|data: &[u8]| {

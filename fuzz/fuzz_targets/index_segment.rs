@@ -4,10 +4,10 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
-use amanat::index::{self, Segment};
+use amanat::format::index::{self, Segment};
 
 fuzz_target!(|data: &[u8]| {
-    let query = amanat::text::Query::new(&amanat::text::terms("a б 乌"));
+    let query = amanat::format::text::Query::new(&amanat::format::text::terms("a б 乌"));
     let matched = index::matches(data, &query);
     let ids = index::record_ids(data).map(|i| i.count());
     if let Some(seg) = Segment::decode(data) {

@@ -3,5 +3,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = amanat::bundle::manifest::Manifest::parse(data);
+    let _ = amanat::format::manifest::Manifest::parse(data);
 });

@@ -6,13 +6,13 @@ use std::io::{Read, Write};
 
 fn main() {
     let seed = zeroize::Zeroizing::new([9u8; 32]);
-    let sig_probe = amanat::sshsig::sign(&seed, "x", b"");
-    let public = amanat::sshsig::verify(&sig_probe, "x", b"").unwrap();
+    let sig_probe = amanat::crypto::sshsig::sign(&seed, "x", b"");
+    let public = amanat::crypto::sshsig::verify(&sig_probe, "x", b"").unwrap();
     let id = "00112233445566778899aabbccddeeff";
     let part = b"a short testimony".to_vec();
-    let hex = |b: &[u8]| amanat::seal::sha256(b).iter().map(|x| format!("{x:02x}")).collect::<String>();
+    let hex = |b: &[u8]| amanat::crypto::seal::sha256(b).iter().map(|x| format!("{x:02x}")).collect::<String>();
     // The chain: added, then exported in this bundle as this id, both by the sender.
-    let line = amanat::sshkey::ed25519_line(&public);
+    let line = amanat::crypto::sshkey::ed25519_line(&public);
     let event = |kind: &str, prev: &str, record_prev: Option<&str>, details: String| {
         format!(
             r#"{{"amanat_custody":1,"kind":"{kind}","time":"2026-01-01T00:00:00Z","signer":"{line}","prev":"{prev}","record":"{id}","record_prev":{},"details":{details},"private":null}}"#,
@@ -33,7 +33,7 @@ fn main() {
         format!(r#"{{"as":"{id}","bundle":"{id}","to":[]}}"#),
     );
     let entry = |e: &str| {
-        let sig = amanat::sshsig::sign(&seed, amanat::audit::NAMESPACE, e.as_bytes());
+        let sig = amanat::crypto::sshsig::sign(&seed, amanat::vault::custody::NAMESPACE, e.as_bytes());
         format!(r#"{{"event":{},"signature":{}}}"#, json_str(e), json_str(&sig))
     };
     let custody = format!("[{},{}]", entry(&e0), entry(&e1));
@@ -45,8 +45,8 @@ fn main() {
     let sums = format!("{}  records/{id}/record.json\n{}  records/{id}/parts/t.txt\n", hex(record.as_bytes()), hex(&part));
     let manifest = format!(
         r#"{{"format":"amanat-bundle","version":1,"kind":"partner","bundle_id":"{id}","created":"2026-01-01T00:00:00Z","sender":{{"signing_key":"{}","fingerprint":"{}"}},"recipients":[],"identities_included":false,"metadata_kept":false,"records":[{record}],"files":[{{"path":"SHA256SUMS","size":{},"sha256":"{}"}},{{"path":"records/{id}/record.json","size":{},"sha256":"{}"}},{{"path":"records/{id}/parts/t.txt","size":{},"sha256":"{}"}}]}}"#,
-        amanat::sshkey::ed25519_line(&public),
-        amanat::sshkey::fingerprint(&public),
+        amanat::crypto::sshkey::ed25519_line(&public),
+        amanat::crypto::sshkey::fingerprint(&public),
         sums.len(),
         hex(sums.as_bytes()),
         record.len(),
@@ -54,7 +54,7 @@ fn main() {
         part.len(),
         hex(&part)
     );
-    let sig = amanat::sshsig::sign(&seed, amanat::sshsig::NAMESPACE_BUNDLE, manifest.as_bytes());
+    let sig = amanat::crypto::sshsig::sign(&seed, amanat::crypto::sshsig::NAMESPACE_BUNDLE, manifest.as_bytes());
     let mut tar = tar::Builder::new(Vec::new());
     for (path, data) in [
         ("MANIFEST.json".to_string(), manifest.as_bytes().to_vec()),
@@ -84,10 +84,10 @@ fn main() {
 
     // A record body, as the records tree holds it once opened.
     let rid = amanat::RecordId::from_slice(&[7u8; 16]).unwrap();
-    let body = amanat::record::RecordBody {
+    let body = amanat::format::record::RecordBody {
         id: rid,
         created: 1_700_000_000,
-        meta: amanat::record::Metadata {
+        meta: amanat::format::record::Metadata {
             title: "t".into(),
             tags: vec!["camp".into()],
             witness: Some("W-1".into()),
@@ -97,17 +97,17 @@ fn main() {
             interviewer: None,
             note: None,
         },
-        parts: vec![amanat::record::Part {
-            kind: amanat::record::PartKind::Testimony,
+        parts: vec![amanat::format::record::Part {
+            kind: amanat::format::record::PartKind::Testimony,
             name: "t.txt".into(),
             size: part.len() as u64,
-            sha256: amanat::seal::sha256(&part),
-            storage: amanat::record::Storage::Inline(part.clone()),
+            sha256: amanat::crypto::seal::sha256(&part),
+            storage: amanat::format::record::Storage::Inline(part.clone()),
         }],
         provenance: vec![],
     };
     std::fs::create_dir_all("corpus/index_segment").unwrap();
-    let mut seg = amanat::index::Segment::default();
+    let mut seg = amanat::format::index::Segment::default();
     for (i, words) in ["а б乌 c", "б common", "common 乌鲁木齐"].iter().enumerate() {
         seg.add(amanat::RecordId([i as u8; 16]), words);
     }
@@ -119,13 +119,13 @@ fn main() {
     std::fs::write("corpus/records/genuine.body", &body.encode()[..]).unwrap();
 
     // A keyring at work factor 1 under the `keyring` target's passphrase, and its plaintext.
-    let pass = amanat::keyring::Passphrase::new("fuzz".into()).unwrap();
-    let k = amanat::keyring::Keyring::generate(false, vec![], vec![]).unwrap();
-    let file = amanat::keyring::seal_file(&k, &pass, Some(1)).unwrap();
+    let pass = amanat::format::keyring::Passphrase::new("fuzz".into()).unwrap();
+    let k = amanat::format::keyring::Keyring::generate(false, vec![], vec![]).unwrap();
+    let file = amanat::format::keyring::seal_file(&k, &pass, Some(1)).unwrap();
     std::fs::create_dir_all("corpus/keyring").unwrap();
     std::fs::write("corpus/keyring/genuine.keyring", &file).unwrap();
     for slot in 0..2 {
-        let s = &file[slot * amanat::keyring::SLOT_LEN..];
+        let s = &file[slot * amanat::format::keyring::SLOT_LEN..];
         let len = u32::from_be_bytes(s[..4].try_into().unwrap()) as usize;
         let d = age::Decryptor::new_buffered(&s[4..4 + len]).unwrap();
         let id = age::scrypt::Identity::new(age::secrecy::SecretString::from("fuzz".to_string()));

@@ -11,13 +11,13 @@ use std::path::Path;
 use ring::digest;
 use zeroize::Zeroizing;
 
-use super::manifest::{self, FileEntry, Manifest, ManifestPart, ManifestRecord, Sender};
 use super::redact::{self, Image};
-use crate::contacts::Contact;
-use crate::durable::ThreadedWriter;
+use crate::crypto::seal::Recipients;
 use crate::error::{Error, Result};
-use crate::record::{PartKind, RecordBody};
-use crate::seal::Recipients;
+use crate::format::manifest::{self, FileEntry, Manifest, ManifestPart, ManifestRecord, Sender};
+use crate::format::record::{PartKind, RecordBody};
+use crate::storage::durable::ThreadedWriter;
+use crate::vault::contacts::Contact;
 use crate::vault::{Filter, Vault};
 use crate::RecordId;
 
@@ -161,7 +161,7 @@ fn read_verified(
         .take(MAX_CLEAN + 1)
         .read_to_end(&mut buf)
         .map_err(|_| Error::damaged(id, format!("part {:?} does not decrypt", p.name)))?;
-    if buf.len() as u64 != p.size || crate::seal::sha256(&buf) != p.sha256 {
+    if buf.len() as u64 != p.size || crate::crypto::seal::sha256(&buf) != p.sha256 {
         return Err(Error::damaged(
             id,
             format!("part {:?} does not match its SHA-256 from ingest", p.name),
@@ -285,7 +285,7 @@ impl Vault {
                 if p.kind == PartKind::Identity {
                     // Only with --with-identities, on a custodian's device (checked above).
                     let plain = identity_plaintext(self, *id, index)?;
-                    let sha256 = crate::seal::sha256(&plain);
+                    let sha256 = crate::crypto::seal::sha256(&plain);
                     rec.parts.push(ManifestPart {
                         kind: p.kind.as_str().to_string(),
                         name: p.name.clone(),
@@ -331,7 +331,7 @@ impl Vault {
                         report.cleaned.push((pid.to_hex(), p.name.clone()));
                         (
                             bytes.len() as u64,
-                            crate::seal::sha256(&bytes),
+                            crate::crypto::seal::sha256(&bytes),
                             Some(clean.removed),
                         )
                     }
@@ -399,9 +399,9 @@ impl Vault {
             files,
         };
         let manifest_json = serde_json::to_vec_pretty(&manifest).expect("manifests serialize");
-        let sig = crate::sshsig::sign(
+        let sig = crate::crypto::sshsig::sign(
             self.keyring.signing_seed(),
-            crate::sshsig::NAMESPACE_BUNDLE,
+            crate::crypto::sshsig::NAMESPACE_BUNDLE,
             &manifest_json,
         );
         report.records = planned.len();
@@ -411,11 +411,12 @@ impl Vault {
         // Pass two: stream everything into a temporary file, then rename.
         let mtime = created.as_second().max(0) as u64;
         let mut not_cleaned = Vec::new();
-        let sha = crate::durable::create_via_temp(out, |file| {
+        let sha = crate::storage::durable::create_via_temp(out, |file| {
             let hashing = ThreadedWriter::hashing(file);
-            let age_w = crate::agewriter::AgeWriter::new(&recipients, hashing).map_err(|e| {
-                Error::Invalid(format!("cannot encrypt to {:?}: {e}", contact.name))
-            })?;
+            let age_w =
+                crate::crypto::agewriter::AgeWriter::new(&recipients, hashing).map_err(|e| {
+                    Error::Invalid(format!("cannot encrypt to {:?}: {e}", contact.name))
+                })?;
             let mut tar = tar::Builder::new(age_w);
             let werr = |e: io::Error| Error::output(out, e);
             append(&mut tar, manifest::MANIFEST_PATH, &manifest_json, mtime).map_err(werr)?;
@@ -440,7 +441,7 @@ impl Vault {
                     };
                     if p.kind == PartKind::Identity {
                         let plain = identity_plaintext(self, rec.id, pp.index)?;
-                        if crate::seal::sha256(&plain) != pp.sha256 {
+                        if crate::crypto::seal::sha256(&plain) != pp.sha256 {
                             return Err(damaged());
                         }
                         append(&mut tar, &pp.path, &plain, mtime).map_err(werr)?;
@@ -449,7 +450,7 @@ impl Vault {
                         let clean = Zeroizing::new(
                             redact::strip(kind, &orig).map_err(|_| damaged())?.bytes,
                         );
-                        if crate::seal::sha256(&clean) != pp.sha256 {
+                        if crate::crypto::seal::sha256(&clean) != pp.sha256 {
                             return Err(damaged());
                         }
                         append(&mut tar, &pp.path, &clean, mtime).map_err(werr)?;
@@ -460,7 +461,7 @@ impl Vault {
                         let mut sniffer = redact::Sniffer::default();
                         let digest = std::thread::scope(|scope| {
                             let (mut pipe, hasher) =
-                                crate::seal::spawn_hashing_reader(scope, source);
+                                crate::crypto::seal::spawn_hashing_reader(scope, source);
                             let mut h = header(pp.size, mtime);
                             let sniffing = redact::SniffingReader {
                                 inner: (&mut pipe).take(pp.size),

@@ -13,10 +13,10 @@ use std::path::Path;
 
 use ring::digest;
 
-use super::manifest::{self, reject, Manifest};
 use crate::error::{Error, Result};
-use crate::id::ObjectId;
-use crate::record::{Part, PartKind, Provenance, RecordBody};
+use crate::format::id::ObjectId;
+use crate::format::manifest::{self, reject, Manifest};
+use crate::format::record::{Part, PartKind, Provenance, RecordBody};
 use crate::vault::add::{Arrival, SealedPart, INLINE_BUDGET};
 use crate::vault::Vault;
 use crate::RecordId;
@@ -45,7 +45,7 @@ pub struct ImportedRecord {
     /// Already in this vault: skipped.
     pub present: bool,
     /// The record's chain of custody as the bundle brings it, verified.
-    pub custody: Vec<crate::audit::LogItem>,
+    pub custody: Vec<crate::vault::custody::LogItem>,
 }
 
 /// What verify or import found.
@@ -116,7 +116,7 @@ impl Vault {
     pub fn import_bundle(&self, path: &Path, opts: &ImportOptions) -> Result<ImportReport> {
         let ids = self.identities()?;
         let file = File::open(path).map_err(|e| Error::input(path, e))?;
-        let dec = age::Decryptor::new_buffered(crate::seal::buffered(file))
+        let dec = age::Decryptor::new_buffered(crate::crypto::seal::buffered(file))
             .map_err(|_| reject("it is not an age file, or its header is damaged"))?;
         let stream = dec.decrypt(ids.into_iter()).map_err(|e| match e {
             age::DecryptError::NoMatchingKeys => reject("it is not encrypted to this vault's key"),
@@ -168,9 +168,13 @@ impl Vault {
         let sig = read_small(&mut e, manifest::MAX_SIG, "MANIFEST.json.sig")?;
         drop(e);
         let sig = String::from_utf8(sig).map_err(|_| reject("the signature is not text"))?;
-        let signer = crate::sshsig::verify(&sig, crate::sshsig::NAMESPACE_BUNDLE, &manifest_bytes)
-            .map_err(|e| reject(format!("the manifest's signature: {e}")))?;
-        let fingerprint = crate::sshkey::fingerprint(&signer);
+        let signer = crate::crypto::sshsig::verify(
+            &sig,
+            crate::crypto::sshsig::NAMESPACE_BUNDLE,
+            &manifest_bytes,
+        )
+        .map_err(|e| reject(format!("the manifest's signature: {e}")))?;
+        let fingerprint = crate::crypto::sshkey::fingerprint(&signer);
 
         // Whom the signature is from.
         let (contact_name, new_contact) = match &opts.from {
@@ -199,7 +203,7 @@ impl Vault {
         };
 
         let m = Manifest::parse(&manifest_bytes)?;
-        if crate::sshsig::parse_ed25519_line(&m.sender.signing_key) != Some(signer) {
+        if crate::crypto::sshsig::parse_ed25519_line(&m.sender.signing_key) != Some(signer) {
             return Err(reject(
                 "the manifest names a different sender than the key that signed it",
             ));
@@ -229,12 +233,12 @@ impl Vault {
                 super::check_incoming_chain(&r.custody, &r.id, &m.bundle_id, &signer, &hashes)?,
             ));
         }
-        let custody_view = |i: usize| -> Vec<crate::audit::LogItem> {
+        let custody_view = |i: usize| -> Vec<crate::vault::custody::LogItem> {
             let (entries, events) = &chains[i];
             entries
                 .iter()
                 .zip(events.iter())
-                .map(|(e, ev)| crate::audit::LogItem::from_event(None, ev, e.hash(), None))
+                .map(|(e, ev)| crate::vault::custody::LogItem::from_event(None, ev, e.hash(), None))
                 .collect()
         };
         let expected: HashMap<&str, &manifest::FileEntry> =
@@ -279,14 +283,14 @@ impl Vault {
         };
         if !removed_since.is_empty() && !opts.restore_removed && !opts.dry_run {
             return Err(Error::RemovedSince {
-                bundle: m.bundle_id[..crate::id::SHORT_LEN].to_string(),
+                bundle: m.bundle_id[..crate::format::id::SHORT_LEN].to_string(),
                 date: remembered
                     .as_ref()
                     .expect("removed records were remembered")
                     .date(),
                 ids: removed_since
                     .iter()
-                    .map(|i| i[..crate::id::SHORT_LEN].to_string())
+                    .map(|i| i[..crate::format::id::SHORT_LEN].to_string())
                     .collect(),
             });
         }
@@ -406,7 +410,7 @@ impl Vault {
                 imported: now,
                 bundle_record_id: String::new(),
             };
-            let arrival = |custody: &Vec<crate::audit::CustodyEntry>| Arrival::Received {
+            let arrival = |custody: &Vec<crate::vault::custody::CustodyEntry>| Arrival::Received {
                 foreign: custody.clone(),
                 details: serde_json::json!({ "from": fingerprint, "bundle": m.bundle_id }),
                 private: serde_json::json!({ "contact": contact_name }),
@@ -487,7 +491,7 @@ impl Vault {
                 }
                 (Some(&r) != remembered.as_ref()).then_some(r)
             }
-            None => Some(super::imported::Remembered {
+            None => Some(crate::vault::imported::Remembered {
                 imported: now,
                 records: record_tags.clone(),
             }),
@@ -499,13 +503,13 @@ impl Vault {
         }
         if !opts.dry_run {
             let added = report.added;
-            let mut extra = crate::journal::Ops::new();
+            let mut extra = crate::storage::journal::Ops::new();
             if let Some(r) = &remember {
                 self.remember(&bundle_keys, r, &mut extra)?;
             }
             self.commit_logged_with(batch, extra, |log| {
                 log.append(
-                    crate::audit::kind::BUNDLE_IMPORTED,
+                    crate::vault::custody::kind::BUNDLE_IMPORTED,
                     None,
                     serde_json::json!({
                         "bundle": m.bundle_id,
@@ -519,7 +523,7 @@ impl Vault {
             })?;
             objects.clear();
             if new_contact {
-                let line = crate::sshkey::ed25519_line(&signer);
+                let line = crate::crypto::sshkey::ed25519_line(&signer);
                 self.contact_add(&contact_name, &[], Some(&line))?;
             }
             self.sync()?;

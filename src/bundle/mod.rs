@@ -8,10 +8,10 @@
 //! place, [`export::redact_record`].
 use ring::hmac;
 
+use crate::format::manifest;
+
 pub mod export;
 pub mod import;
-pub(crate) mod imported;
-pub mod manifest;
 pub mod redact;
 pub mod transfer;
 
@@ -77,16 +77,16 @@ pub fn partner_record_id(key: &[u8; 32], contact: &str, id: &crate::RecordId) ->
 /// Appends the `record-exported` event of one record and returns the record's whole chain,
 /// ending with it, as the bundle carries it. The contact's name stays in the vault.
 pub(crate) fn log_export(
-    log: &mut crate::audit::LogBatch<'_>,
+    log: &mut crate::vault::custody::LogBatch<'_>,
     id: crate::RecordId,
     as_id: &crate::RecordId,
     bundle_id: &crate::RecordId,
     to: &[String],
     contact: &str,
-) -> crate::Result<Vec<crate::audit::CustodyEntry>> {
+) -> crate::Result<Vec<crate::vault::custody::CustodyEntry>> {
     let mut chain = log.chain(id)?;
     chain.push(log.append_entry(
-        crate::audit::kind::RECORD_EXPORTED,
+        crate::vault::custody::kind::RECORD_EXPORTED,
         Some(id),
         serde_json::json!({
             "as": as_id.to_hex(),
@@ -100,7 +100,7 @@ pub(crate) fn log_export(
 
 /// Appends the `bundle-exported` event and commits the export's events.
 pub(crate) fn log_bundle_exported(
-    mut log: crate::audit::LogBatch<'_>,
+    mut log: crate::vault::custody::LogBatch<'_>,
     bundle_id: &crate::RecordId,
     sha256: &str,
     to: &[String],
@@ -108,7 +108,7 @@ pub(crate) fn log_bundle_exported(
     ids: &[crate::RecordId],
 ) -> crate::Result<()> {
     log.append(
-        crate::audit::kind::BUNDLE_EXPORTED,
+        crate::vault::custody::kind::BUNDLE_EXPORTED,
         None,
         serde_json::json!({
             "bundle": bundle_id.to_hex(),
@@ -128,15 +128,15 @@ pub(crate) fn log_bundle_exported(
 /// record, signed by the bundle's signer; and that every part the bundle holds for the record
 /// is one the exporting vault held, by SHA-256 (of the original, for a cleaned image).
 pub(crate) fn check_incoming_chain(
-    chain: &[crate::audit::CustodyEntry],
+    chain: &[crate::vault::custody::CustodyEntry],
     record_id: &str,
     bundle_id: &str,
     signer: &[u8; 32],
     part_hashes: &[String],
-) -> crate::Result<Vec<crate::audit::Event>> {
-    use crate::audit::kind;
-    let short = &record_id[..record_id.len().min(crate::id::SHORT_LEN)];
-    let events = crate::audit::verify_chain(chain)
+) -> crate::Result<Vec<crate::vault::custody::Event>> {
+    use crate::vault::custody::kind;
+    let short = &record_id[..record_id.len().min(crate::format::id::SHORT_LEN)];
+    let events = crate::vault::custody::verify_chain(chain)
         .map_err(|b| manifest::reject(format!("record {short}: {b}")))?;
     for (i, (entry, ev)) in chain.iter().zip(&events).enumerate() {
         canonical_event(&entry.event, ev).map_err(|why| {
@@ -147,7 +147,7 @@ pub(crate) fn check_incoming_chain(
     if last.kind != kind::RECORD_EXPORTED
         || last.detail("as") != Some(record_id)
         || last.detail("bundle") != Some(bundle_id)
-        || crate::sshsig::parse_ed25519_line(&last.signer).as_ref() != Some(signer)
+        || crate::crypto::sshsig::parse_ed25519_line(&last.signer).as_ref() != Some(signer)
     {
         return Err(manifest::reject(format!(
             "record {short}: its chain of custody does not end with the sender exporting it in this bundle"
@@ -174,7 +174,7 @@ pub(crate) fn check_incoming_chain(
 /// The details each kind of event in a record's chain carries (FORMAT.md, "Event kinds").
 /// Other kinds are about the vault, not a record, and never travel in a chain.
 fn chain_details(kind: &str) -> Option<&'static [&'static str]> {
-    use crate::audit::kind;
+    use crate::vault::custody::kind;
     Some(match kind {
         kind::RECORD_ADDED => &["parts", "via"],
         kind::PART_READ => &["kind", "part"],
@@ -191,8 +191,11 @@ fn chain_details(kind: &str) -> Option<&'static [&'static str]> {
 /// kind's details, and every id and hash in it is in its one canonical spelling. The
 /// signature proves only who wrote an event; this is what lets the rest of the vault compare
 /// its ids and hashes as text.
-fn canonical_event(text: &str, ev: &crate::audit::Event) -> std::result::Result<(), String> {
-    use crate::id::is_canonical_hex;
+fn canonical_event(
+    text: &str,
+    ev: &crate::vault::custody::Event,
+) -> std::result::Result<(), String> {
+    use crate::format::id::is_canonical_hex;
     if serde_json::to_string(ev).ok().as_deref() != Some(text) {
         return Err("is not in the exact form Amanat writes (a field added, missing, reordered or re-spelled)".into());
     }
@@ -204,7 +207,8 @@ fn canonical_event(text: &str, ev: &crate::audit::Event) -> std::result::Result<
     };
     let details = ev.details.as_object().ok_or("has no details")?;
     // A collector's `record-added` carries its parts sealed to headquarters instead.
-    if ev.kind == crate::audit::kind::RECORD_ADDED && details.contains_key("parts_sealed") {
+    if ev.kind == crate::vault::custody::kind::RECORD_ADDED && details.contains_key("parts_sealed")
+    {
         keys = &["parts_sealed", "via"];
         let base64 = details["parts_sealed"].as_str().is_some_and(|b| {
             use base64::Engine as _;
@@ -238,7 +242,7 @@ fn canonical_event(text: &str, ev: &crate::audit::Event) -> std::result::Result<
     if !ev
         .record
         .as_deref()
-        .is_some_and(|r| is_canonical_hex(r, crate::id::ID_LEN))
+        .is_some_and(|r| is_canonical_hex(r, crate::format::id::ID_LEN))
     {
         return Err("names its record other than by 32 lower-case hex digits".into());
     }
@@ -246,7 +250,7 @@ fn canonical_event(text: &str, ev: &crate::audit::Event) -> std::result::Result<
         if let Some(v) = details.get(k) {
             if !v
                 .as_str()
-                .is_some_and(|s| is_canonical_hex(s, crate::id::ID_LEN))
+                .is_some_and(|s| is_canonical_hex(s, crate::format::id::ID_LEN))
             {
                 return Err(format!("has a {k:?} that is not 32 lower-case hex digits"));
             }

@@ -11,13 +11,13 @@ use std::io::{self, Read};
 use std::path::Path;
 
 use super::export::{append, header, sha256_hex, ExportReport, Selection};
-use super::manifest::{self, reject, FileEntry, Manifest, Sender, TransferRecord};
-use crate::catalog::{self, CatalogEntry};
-use crate::durable::ThreadedWriter;
+use crate::crypto::seal::OpenFailure;
 use crate::error::{Error, Result};
-use crate::id::ObjectId;
-use crate::record::{PartKind, RecordBody, Storage};
-use crate::seal::OpenFailure;
+use crate::format::catalog::{self, CatalogEntry};
+use crate::format::id::ObjectId;
+use crate::format::manifest::{self, reject, FileEntry, Manifest, Sender, TransferRecord};
+use crate::format::record::{PartKind, RecordBody, Storage};
+use crate::storage::durable::ThreadedWriter;
 use crate::vault::add::{Arrival, Prepared, SealedPart};
 use crate::vault::Vault;
 use crate::RecordId;
@@ -53,7 +53,7 @@ impl Vault {
             .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
             .ok_or("are not valid base64")?;
         let ids = self.identities().map_err(|e| e.to_string())?;
-        let plain = crate::seal::open_bytes(&ids, &bytes)
+        let plain = crate::crypto::seal::open_bytes(&ids, &bytes)
             .map_err(|_| "do not open with this vault's key")?;
         serde_json::from_slice(&plain).map_err(|_| "do not parse".into())
     }
@@ -176,9 +176,9 @@ impl Vault {
             files,
         };
         let manifest_json = serde_json::to_vec_pretty(&m).expect("manifests serialize");
-        let sig = crate::sshsig::sign(
+        let sig = crate::crypto::sshsig::sign(
             self.keyring.signing_seed(),
-            crate::sshsig::NAMESPACE_BUNDLE,
+            crate::crypto::sshsig::NAMESPACE_BUNDLE,
             &manifest_json,
         );
         let mut report = ExportReport {
@@ -191,12 +191,14 @@ impl Vault {
 
         let mtime = created.as_second().max(0) as u64;
         let werr = |e: io::Error| Error::output(out, e);
-        report.sha256 = crate::durable::create_via_temp(out, |file| {
-            let age_w =
-                crate::agewriter::AgeWriter::new(&self.content, ThreadedWriter::hashing(file))
-                    .map_err(|e| {
-                        Error::Invalid(format!("cannot encrypt to the collector's recipients: {e}"))
-                    })?;
+        report.sha256 = crate::storage::durable::create_via_temp(out, |file| {
+            let age_w = crate::crypto::agewriter::AgeWriter::new(
+                &self.content,
+                ThreadedWriter::hashing(file),
+            )
+            .map_err(|e| {
+                Error::Invalid(format!("cannot encrypt to the collector's recipients: {e}"))
+            })?;
             let mut tar = tar::Builder::new(age_w);
             append(&mut tar, manifest::MANIFEST_PATH, &manifest_json, mtime).map_err(werr)?;
             append(&mut tar, manifest::SIG_PATH, sig.as_bytes(), mtime).map_err(werr)?;
@@ -341,7 +343,7 @@ impl Vault {
                 return Ok(());
             }
             let id = RecordId::from_hex(&m.transfer[ri].id).expect("validated");
-            let plain = crate::seal::open_bytes(&self.identities()?, &sealed).map_err(|f| match f {
+            let plain = crate::crypto::seal::open_bytes(&self.identities()?, &sealed).map_err(|f| match f {
                 OpenFailure::NotForUs => reject(format!(
                     "record {} is not sealed to this vault's key: the collector was set up for other recipients",
                     id.short()
@@ -377,7 +379,7 @@ impl Vault {
             .decrypt(self.identities()?.into_iter())
             .map_err(|_| reject(format!("{path:?} is not sealed to this vault's key")))?;
         // A collector of format 2 sent unpadded objects; the padding is checked either way.
-        let mut plain = crate::pad::Unpadded::new(plain, part.size);
+        let mut plain = crate::crypto::pad::Unpadded::new(plain, part.size);
         let mut budget = 0; // objects stay objects
         let sealed = self
             .seal_part(
@@ -411,8 +413,8 @@ impl Vault {
         m: &Manifest,
         mut incoming: Incoming,
         present: &[bool],
-        provenance: &crate::record::Provenance,
-        arrival: impl Fn(&Vec<crate::audit::CustodyEntry>) -> Arrival,
+        provenance: &crate::format::record::Provenance,
+        arrival: impl Fn(&Vec<crate::vault::custody::CustodyEntry>) -> Arrival,
     ) -> Result<Vec<Prepared>> {
         let mut batch = Vec::new();
         for (ri, t) in m.transfer.iter().enumerate() {
@@ -451,8 +453,8 @@ impl Vault {
             // The parts must be the ones the collector's chain of custody recorded.
             let recorded = crate::vault::add::part_facts(&body.parts);
             let added = t.custody.iter().rev().find_map(|e| {
-                crate::audit::Event::parse(&e.event)
-                    .filter(|ev| ev.kind == crate::audit::kind::RECORD_ADDED)
+                crate::vault::custody::Event::parse(&e.event)
+                    .filter(|ev| ev.kind == crate::vault::custody::kind::RECORD_ADDED)
             });
             let sent = match added {
                 Some(ev) => match ev.details.get("parts_sealed") {

@@ -1,7 +1,7 @@
 //! `amanat audit`: the chain of custody, readable by a person, and its verification.
 use std::borrow::Cow;
 
-use amanat::audit::LogItem;
+use amanat::vault::custody::LogItem;
 use amanat::Vault;
 use clap::Args;
 

@@ -2,7 +2,7 @@
 use std::io;
 use std::path::PathBuf;
 
-use amanat::record::{parse_date, Metadata};
+use amanat::format::record::{parse_date, Metadata};
 use amanat::vault::{Filter, Listing, NewRecord, PartInput, Scan};
 use amanat::{Error, InitOptions, Vault};
 use clap::Args;
@@ -121,8 +121,8 @@ pub fn add(v: &Vault, a: AddArgs) -> anyhow::Result<u8> {
             PartInput::Path(t)
         }
     });
-    let assigned =
-        (a.identity.is_some() && a.witness.is_none()).then(amanat::record::random_witness_code);
+    let assigned = (a.identity.is_some() && a.witness.is_none())
+        .then(amanat::format::record::random_witness_code);
     let rec = NewRecord {
         meta: Metadata {
             title: a.title,
@@ -178,7 +178,7 @@ pub fn ingest(v: &Vault, a: IngestArgs) -> anyhow::Result<u8> {
         )
         .expect("valid template"),
     );
-    let report = amanat::ingest::ingest(v, &text, &base, a.strict, &|done, total| {
+    let report = amanat::vault::ingest::ingest(v, &text, &base, a.strict, &|done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     })?;
@@ -195,7 +195,7 @@ pub fn ingest(v: &Vault, a: IngestArgs) -> anyhow::Result<u8> {
         for n in &report.index_truncated {
             eprintln!(
                 "amanat: line {n}: testimony longer than {} MiB; search covers its beginning only",
-                amanat::catalog::MAX_SEARCH_TEXT >> 20
+                amanat::format::catalog::MAX_SEARCH_TEXT >> 20
             );
         }
         eprintln!(
@@ -373,7 +373,7 @@ fn render_listings(items: &[Listing], json: bool, first: bool) -> zeroize::Zeroi
         line.clear();
         let e = &l.entry;
         let id = l.id.to_hex();
-        let short = &id[..amanat::id::SHORT_LEN];
+        let short = &id[..amanat::format::id::SHORT_LEN];
         match &e.meta {
             Some(m) => {
                 let date = m.date.as_deref().unwrap_or("----------");

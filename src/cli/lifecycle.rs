@@ -25,7 +25,7 @@ pub struct PasswdArgs {
 }
 
 /// Opens the vault, reading the current passphrase once (some commands need it again).
-fn unlock(g: &Global) -> anyhow::Result<(amanat::Vault, amanat::keyring::Passphrase)> {
+fn unlock(g: &Global) -> anyhow::Result<(amanat::Vault, amanat::format::keyring::Passphrase)> {
     let locked = LockedVault::open(vault_paths(g)?)?;
     if !locked.keyring_present() {
         return Err(Error::KeyringMissing(vault_paths(g)?.keyring).into());

@@ -3,7 +3,7 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use amanat::keyring::Passphrase;
+use amanat::format::keyring::Passphrase;
 use amanat::{Error, InitOptions, LockedVault, Vault, VaultPaths};
 use clap::{Args, Parser, Subcommand};
 
@@ -324,7 +324,7 @@ pub fn new_passphrase(n: NewPassphrase) -> anyhow::Result<Passphrase> {
                 anyhow::bail!("{why}; nothing was changed.");
             }
         }
-        let s = amanat::passphrase::estimate(p);
+        let s = amanat::vault::passphrase::estimate(p);
         if s.is_weak() && !n.allow_weak {
             let feedback = if s.feedback.is_empty() {
                 String::new()
@@ -334,7 +334,7 @@ pub fn new_passphrase(n: NewPassphrase) -> anyhow::Result<Passphrase> {
             anyhow::bail!(
                 "this passphrase is too weak: zxcvbn estimates {} to find it{feedback}, and at least 10^{} are needed against offline guessing of a copied keyring. Use a longer passphrase of several random words, press Enter at the prompt to have one generated, or pass {} to accept it (the custody log will say so); nothing was changed.",
                 s.describe(),
-                amanat::passphrase::MIN_GUESSES_LOG10,
+                amanat::vault::passphrase::MIN_GUESSES_LOG10,
                 ALLOW_WEAK
             );
         }
@@ -365,7 +365,7 @@ pub const ALLOW_WEAK: &str = "--allow-weak-passphrase";
 
 /// Generates a passphrase, shows it once on the terminal and has it typed back.
 fn generated_passphrase() -> anyhow::Result<Passphrase> {
-    use amanat::passphrase as pp;
+    use amanat::vault::passphrase as pp;
     let p = pp::generate();
     // On the terminal the prompts use, never on stderr: a redirected stderr is a file, and
     // the passphrase must not be written to any file.

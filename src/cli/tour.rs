@@ -5,8 +5,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use amanat::bundle::{ExportOptions, ImportOptions, Selection};
-use amanat::keyring::Passphrase;
-use amanat::record::Metadata;
+use amanat::format::keyring::Passphrase;
+use amanat::format::record::Metadata;
 use amanat::vault::{Filter, NewRecord, PartInput};
 use amanat::{InitOptions, LockedVault, VaultPaths};
 
@@ -76,7 +76,7 @@ fn files_below(dir: &Path) -> Vec<PathBuf> {
 pub fn run() -> anyhow::Result<u8> {
     let dir = TempDir(std::env::temp_dir().join(format!(
         "amanat-tour-{}",
-        hex::encode(amanat::id::random_bytes::<6>())
+        hex::encode(amanat::crypto::random_bytes::<6>())
     )));
     fs::create_dir_all(&dir.0)?;
     let inputs = dir.0.join("inputs");
@@ -91,7 +91,7 @@ pub fn run() -> anyhow::Result<u8> {
     let paths = VaultPaths::new(dir.0.join("vault"), None);
     let pass = Passphrase::new(format!(
         "tour-{}",
-        hex::encode(amanat::id::random_bytes::<8>())
+        hex::encode(amanat::crypto::random_bytes::<8>())
     ))?;
     let started = std::time::Instant::now();
     let vault = LockedVault::init(paths.clone(), &pass, &InitOptions::default())?;

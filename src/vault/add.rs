@@ -12,12 +12,12 @@ use std::path::PathBuf;
 use zeroize::Zeroizing;
 
 use super::Vault;
-use crate::catalog::{self, CatalogEntry, PartSummary};
+use crate::crypto::seal::{self, StreamError};
 use crate::error::{Error, Result};
-use crate::id::{ObjectId, RecordId};
-use crate::journal::{Ops, TreeId};
-use crate::record::{Metadata, Part, PartKind, RecordBody, Storage};
-use crate::seal::{self, StreamError};
+use crate::format::catalog::{self, CatalogEntry, PartSummary};
+use crate::format::id::{ObjectId, RecordId};
+use crate::format::record::{Metadata, Part, PartKind, RecordBody, Storage};
+use crate::storage::journal::{Ops, TreeId};
 
 /// Parts up to this size may be stored inside the record body…
 pub(crate) const INLINE_PART_MAX: usize = 16 * 1024;
@@ -76,7 +76,7 @@ pub(crate) enum Arrival {
     Added(&'static str),
     /// Brought by a bundle with its chain of custody so far.
     Received {
-        foreign: Vec<crate::audit::CustodyEntry>,
+        foreign: Vec<crate::vault::custody::CustodyEntry>,
         details: serde_json::Value,
         private: serde_json::Value,
     },
@@ -85,7 +85,7 @@ pub(crate) enum Arrival {
 /// The largest sealed body `add` and `ingest` make. A vault that receives the record adds
 /// to its body (a provenance entry, its own recipients, and up to 24 KiB of inline parts
 /// where cleaning made images small enough), and must still keep it under
-/// [`crate::store::MAX_VALUE`] (FORMAT.md 7.1).
+/// [`crate::storage::store::MAX_VALUE`] (FORMAT.md 7.1).
 pub(crate) const MADE_BODY_MAX: usize = 64 * 1024;
 
 /// A record whose objects are written and whose values are sealed, not yet committed.
@@ -165,7 +165,7 @@ pub(crate) fn indexable_text(bytes: &[u8], truncated: bool) -> Option<Zeroizing<
         }
         Err(_) => return None,
     };
-    Some(crate::text::index_words(valid))
+    Some(crate::format::text::index_words(valid))
 }
 
 impl Vault {
@@ -182,10 +182,10 @@ impl Vault {
     pub(crate) fn prepare(&self, mut rec: NewRecord, via: &'static str) -> Result<Prepared> {
         if rec.identity.is_some() && rec.meta.witness.is_none() {
             // Records of one witness are linked by the code, never by the identity.
-            rec.meta.witness = Some(crate::record::random_witness_code());
+            rec.meta.witness = Some(crate::format::record::random_witness_code());
         }
         rec.meta.validate()?;
-        crate::record::check_part_count(
+        crate::format::record::check_part_count(
             usize::from(rec.testimony.is_some())
                 + rec.attachments.len()
                 + usize::from(rec.identity.is_some()),
@@ -445,7 +445,7 @@ impl Vault {
     pub(crate) fn commit_logged(
         &self,
         batch: Vec<Prepared>,
-        more: impl FnOnce(&mut crate::audit::LogBatch<'_>) -> Result<()>,
+        more: impl FnOnce(&mut crate::vault::custody::LogBatch<'_>) -> Result<()>,
     ) -> Result<()> {
         self.commit_logged_with(batch, Ops::new(), more)
     }
@@ -455,7 +455,7 @@ impl Vault {
         &self,
         mut batch: Vec<Prepared>,
         extra: Ops,
-        more: impl FnOnce(&mut crate::audit::LogBatch<'_>) -> Result<()>,
+        more: impl FnOnce(&mut crate::vault::custody::LogBatch<'_>) -> Result<()>,
     ) -> Result<()> {
         let s = &self.store;
         let mut log = self.log();
@@ -488,7 +488,7 @@ impl Vault {
                                 None => serde_json::json!({ "via": via, "parts": prep.facts }),
                             };
                             log.append(
-                                crate::audit::kind::RECORD_ADDED,
+                                crate::vault::custody::kind::RECORD_ADDED,
                                 Some(prep.id),
                                 details,
                                 private,
@@ -502,7 +502,7 @@ impl Vault {
                             log.receive(prep.id, foreign)?;
                             details["parts"] = prep.facts.clone();
                             log.append(
-                                crate::audit::kind::RECORD_IMPORTED,
+                                crate::vault::custody::kind::RECORD_IMPORTED,
                                 Some(prep.id),
                                 details,
                                 Some(private),

@@ -3,10 +3,10 @@ use std::collections::HashSet;
 use std::io;
 
 use super::Vault;
-use crate::catalog::{self, CatalogEntry};
 use crate::error::{Error, Result};
-use crate::id::{ObjectId, RecordId};
-use crate::journal::{Ops, TreeId};
+use crate::format::catalog::{self, CatalogEntry};
+use crate::format::id::{ObjectId, RecordId};
+use crate::storage::journal::{Ops, TreeId};
 
 /// What `check` found.
 #[derive(Debug, Default, serde::Serialize)]
@@ -19,7 +19,7 @@ pub struct CheckReport {
     /// Object files no record refers to (left by a crash the sweep did not see).
     pub stray_objects: usize,
     /// The audit log's verification.
-    pub audit: Option<crate::audit::LogVerification>,
+    pub audit: Option<crate::vault::custody::LogVerification>,
     /// Damage to the journal, the database's second copy (FORMAT.md, "Journal").
     pub journal: Vec<String>,
     /// Records sealed before format 3, whose sizes on disk are exact until `rotate`
@@ -135,9 +135,9 @@ impl Vault {
                 referenced.insert(o);
             }
             report.parts += 1;
-            if let crate::record::Storage::Sealed(sealed) = &p.storage {
+            if let crate::format::record::Storage::Sealed(sealed) = &p.storage {
                 // Checkable without the custodian's key: the sealed bytes' own hash.
-                if crate::seal::sha256(sealed) == p.sha256 {
+                if crate::crypto::seal::sha256(sealed) == p.sha256 {
                     report.bytes += p.size;
                 } else {
                     damage.push("the sealed identity does not match its SHA-256".into());
@@ -180,7 +180,7 @@ impl Vault {
         for (id, objects) in &plan {
             self.remove_with_objects(*id, objects)?;
         }
-        crate::vault::lifecycle::crash_point("removed-before-erasure");
+        crate::storage::faults::crash_point("removed-before-erasure");
         // The journal now; sled's own files when the vault is closed ([`Vault::close`]), or at
         // the next open if this process dies first.
         self.rewrite_journal().map(drop)
@@ -196,7 +196,7 @@ impl Vault {
             .collect::<Result<_, _>>()?;
         let mut log = self.log();
         log.append(
-            crate::audit::kind::RECORD_REMOVED,
+            crate::vault::custody::kind::RECORD_REMOVED,
             Some(id),
             serde_json::json!({}),
             None,
@@ -214,17 +214,17 @@ impl Vault {
         for o in objects {
             ops.insert(TreeId::Pending, self.store.pending_key(o), vec![]);
         }
-        crate::audit::erase_private_of(s, &self.keyring.audit_key, &id, &mut ops)?;
+        crate::vault::custody::erase_private_of(s, &self.keyring.audit_key, &id, &mut ops)?;
         ops.insert(
             TreeId::Meta,
-            crate::store::ERASE_KEY,
-            vec![crate::store::ERASE_ALL],
+            crate::storage::store::ERASE_KEY,
+            vec![crate::storage::store::ERASE_ALL],
         );
         log.seal()?.add_to(&mut ops);
         self.apply(&ops)?;
         log.committed();
         s.sync()?;
-        crate::vault::lifecycle::crash_point("removal-committed");
+        crate::storage::faults::crash_point("removal-committed");
         s.destroy_objects(objects)?;
         s.sync()
     }
@@ -285,20 +285,21 @@ pub mod testing {
 pub mod legacy {
     //! Vaults as versions before the search index wrote them, for tests of the migration.
     use super::*;
-    use crate::index::{Segment, DOMAIN_INDEX};
+    use crate::format::index::{Segment, DOMAIN_INDEX};
 
     /// Removes every value of the index (the pointer, and each segment's pieces), bypassing
     /// the journal; returns the segments.
     fn take_segments(v: &Vault) -> Vec<Segment> {
         let key = &v.keyring.catalog_key;
         let mut segments = Vec::new();
-        for kv in crate::pieces::group(v.store.index.iter()) {
+        for kv in crate::storage::pieces::group(v.store.index.iter()) {
             let (k, pieces) = kv.unwrap();
             for (pk, _) in &pieces {
                 v.store.index.remove(pk).unwrap();
             }
             if k.len() == 16 {
-                let plain = crate::pieces::open(key, DOMAIN_INDEX, &k, &k, &pieces).unwrap();
+                let plain =
+                    crate::storage::pieces::open(key, DOMAIN_INDEX, &k, &k, &pieces).unwrap();
                 segments.push(Segment::decode(&plain).unwrap());
             }
         }
@@ -324,7 +325,7 @@ pub mod legacy {
             if !entry
                 .parts
                 .iter()
-                .any(|p| p.kind == crate::record::PartKind::Testimony)
+                .any(|p| p.kind == crate::format::record::PartKind::Testimony)
             {
                 continue;
             }
@@ -335,7 +336,7 @@ pub mod legacy {
                 v.store.search.insert(sk, sealed).unwrap();
             }
         }
-        v.store.meta.remove(crate::index::META_KEY).unwrap();
+        v.store.meta.remove(crate::format::index::META_KEY).unwrap();
         v.store.sync().unwrap();
     }
 
@@ -349,7 +350,7 @@ pub mod legacy {
                 joined.add(*id, &seg.words_of(id).unwrap());
             }
         }
-        let k: [u8; 16] = crate::id::random_bytes();
+        let k: [u8; 16] = crate::crypto::random_bytes();
         let plain = joined.encode();
         v.store
             .index
@@ -358,8 +359,8 @@ pub mod legacy {
         v.store
             .index
             .insert(
-                crate::index::OPEN_KEY,
-                key.seal(DOMAIN_INDEX, crate::index::OPEN_KEY, &k),
+                crate::format::index::OPEN_KEY,
+                key.seal(DOMAIN_INDEX, crate::format::index::OPEN_KEY, &k),
             )
             .unwrap();
         v.store.sync().unwrap();
@@ -375,28 +376,28 @@ pub mod legacy {
             (&v.store.index, DOMAIN_INDEX, &v.keyring.catalog_key),
             (
                 &v.store.custody,
-                crate::audit::DOMAIN_CUSTODY,
+                crate::vault::custody::DOMAIN_CUSTODY,
                 &v.keyring.audit_key,
             ),
             (
                 &v.store.imported,
-                crate::bundle::imported::DOMAIN,
+                crate::vault::imported::DOMAIN,
                 &v.keyring.catalog_key,
             ),
         ] {
-            let groups: Vec<_> = crate::pieces::group(tree.iter())
+            let groups: Vec<_> = crate::storage::pieces::group(tree.iter())
                 .map(|g| g.unwrap())
                 .collect();
             for (k, pieces) in groups {
                 if pieces.len() < 2 {
                     continue;
                 }
-                let kid = if domain == crate::audit::DOMAIN_CUSTODY {
+                let kid = if domain == crate::vault::custody::DOMAIN_CUSTODY {
                     v.store.unloc(&k).unwrap().0.to_vec()
                 } else {
                     k.to_vec()
                 };
-                let plain = crate::pieces::open(key, domain, &k, &kid, &pieces).unwrap();
+                let plain = crate::storage::pieces::open(key, domain, &k, &kid, &pieces).unwrap();
                 for (pk, _) in &pieces {
                     tree.remove(pk).unwrap();
                 }
@@ -405,7 +406,10 @@ pub mod legacy {
                 tree.insert(&k, whole).unwrap();
             }
         }
-        v.store.meta.remove(crate::store::PIECES_KEY).unwrap();
+        v.store
+            .meta
+            .remove(crate::storage::store::PIECES_KEY)
+            .unwrap();
         v.store.sync().unwrap();
         largest
     }
@@ -417,10 +421,11 @@ pub mod legacy {
         let loc = v.store.loc(id);
         let sealed = v.store.records.get(loc).unwrap().unwrap();
         let identity = v.identity.as_ref().expect("not a collector");
-        let plain = crate::seal::open_bytes(&[identity as &dyn age::Identity], &sealed).unwrap();
-        let mut body = crate::record::RecordBody::decode(*id, &plain).unwrap();
+        let plain =
+            crate::crypto::seal::open_bytes(&[identity as &dyn age::Identity], &sealed).unwrap();
+        let mut body = crate::format::record::RecordBody::decode(*id, &plain).unwrap();
         body.meta.note = Some("n".repeat(note_len));
-        let sealed = crate::seal::seal_bytes(&v.content, &body.encode()).unwrap();
+        let sealed = crate::crypto::seal::seal_bytes(&v.content, &body.encode()).unwrap();
         v.store.records.insert(loc, sealed.as_slice()).unwrap();
         v.store.sync().unwrap();
         sealed.len()

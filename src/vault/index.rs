@@ -4,12 +4,12 @@
 use zeroize::Zeroizing;
 
 use super::Vault;
-use crate::catalog;
 use crate::error::{Error, Result};
-use crate::id::RecordId;
-use crate::index::{self, Segment, DOMAIN_INDEX, OPEN_KEY};
-use crate::journal::{Ops, TreeId};
-use crate::text::Query;
+use crate::format::catalog;
+use crate::format::id::RecordId;
+use crate::format::index::{self, Segment, DOMAIN_INDEX, OPEN_KEY};
+use crate::format::text::Query;
+use crate::storage::journal::{Ops, TreeId};
 
 type SegmentKey = [u8; 16];
 
@@ -35,9 +35,9 @@ fn damaged_segment(k: &[u8]) -> Error {
 impl Vault {
     /// The writes that store `seg` (or, with `None`, remove it), in pieces (FORMAT.md 8.3).
     fn write_segment(&self, k: &SegmentKey, seg: Option<&Segment>, ops: &mut Ops) -> Result<()> {
-        let old = crate::pieces::read(&self.store.index, k)?;
+        let old = crate::storage::pieces::read(&self.store.index, k)?;
         let plain = seg.map(|s| s.encode());
-        crate::pieces::write(
+        crate::storage::pieces::write(
             ops,
             TreeId::Index,
             &self.keyring.catalog_key,
@@ -56,7 +56,7 @@ impl Vault {
         k: &[u8],
         pieces: &[(sled::IVec, sled::IVec)],
     ) -> Option<Zeroizing<Vec<u8>>> {
-        crate::pieces::open(&self.keyring.catalog_key, DOMAIN_INDEX, k, k, pieces)
+        crate::storage::pieces::open(&self.keyring.catalog_key, DOMAIN_INDEX, k, k, pieces)
     }
 
     /// The segment new records join, if there is one and it opens. A damaged one is left
@@ -73,7 +73,9 @@ impl Vault {
         else {
             return Ok(None);
         };
-        let Some(plain) = self.open_pieces(&k, &crate::pieces::read(&self.store.index, &k)?) else {
+        let Some(plain) =
+            self.open_pieces(&k, &crate::storage::pieces::read(&self.store.index, &k)?)
+        else {
             return Ok(None);
         };
         // A full segment takes no more records: not worth decoding (ingest fills one per
@@ -89,7 +91,7 @@ impl Vault {
     fn segments(
         &self,
     ) -> impl Iterator<Item = Result<(SegmentKey, Option<Zeroizing<Vec<u8>>>)>> + '_ {
-        crate::pieces::group(self.store.index.iter()).filter_map(move |kv| match kv {
+        crate::storage::pieces::group(self.store.index.iter()).filter_map(move |kv| match kv {
             Err(e) => Some(Err(e.into())),
             Ok((k, pieces)) => {
                 let k = SegmentKey::try_from(k.as_ref()).ok()?;
@@ -134,12 +136,12 @@ impl Vault {
         let opened = self.open_segment()?;
         let was_open = opened.as_ref().map(|(k, _)| *k);
         let (mut k, mut seg) =
-            opened.unwrap_or_else(|| (crate::id::random_bytes(), Segment::default()));
+            opened.unwrap_or_else(|| (crate::crypto::random_bytes(), Segment::default()));
         let mut changed = false;
         for (id, words) in records {
             if !seg.has_room_for(words) {
                 self.write_segment(&k, Some(&seg), ops)?;
-                (k, seg) = (crate::id::random_bytes(), Segment::default());
+                (k, seg) = (crate::crypto::random_bytes(), Segment::default());
             }
             seg.add(*id, words);
             changed = true;
@@ -185,7 +187,7 @@ impl Vault {
                         };
                         // A segment's pieces share its 16-byte key as a prefix, so a range
                         // (cut at a shorter prefix) holds all of them.
-                        for kv in crate::pieces::group(range) {
+                        for kv in crate::storage::pieces::group(range) {
                             let (k, pieces) = kv?;
                             if k.len() != 16 {
                                 continue;
@@ -230,7 +232,7 @@ impl Vault {
         let mut damage = Vec::new();
         let mut seen = std::collections::HashSet::new();
         let mut unreadable = false;
-        for kv in crate::pieces::group(self.store.index.iter()) {
+        for kv in crate::storage::pieces::group(self.store.index.iter()) {
             let (k, pieces) = kv?;
             if k.as_ref() == OPEN_KEY {
                 if key.open(DOMAIN_INDEX, OPEN_KEY, &pieces[0].1).is_err() {
@@ -350,7 +352,7 @@ impl Vault {
             if batch.len() == index::SEGMENT_RECORDS {
                 added += batch.len();
                 self.commit_to_index(std::mem::take(&mut batch), std::mem::take(&mut ops))?;
-                super::lifecycle::crash_point("index-batch");
+                crate::storage::faults::crash_point("index-batch");
             }
         }
         // Search text of records no longer in the vault (left by damage) goes too.

@@ -16,38 +16,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{LockedVault, Vault, VaultPaths};
-use crate::audit::kind;
-use crate::durable::{destroy_file, sync_dir, write_atomic};
 use crate::error::{Error, Result};
-use crate::keyring::{self, Keyring, Passphrase};
-use crate::store::Store;
-
-/// Aborts the process at a named point when `AMANAT_CRASH_AT` names it: a hidden hook for
-/// the crash tests, which must kill the process between two steps precisely. The same
-/// points pause when `AMANAT_PAUSE_AT` names them ([`pause_point`]).
-pub(crate) fn crash_point(name: &str) {
-    pause_point(name);
-    if std::env::var_os("AMANAT_CRASH_AT").is_some_and(|v| v == name) {
-        std::process::abort();
-    }
-}
-
-/// Waits at a named point when `AMANAT_PAUSE_AT` names it: a hidden hook for the race
-/// tests, which must run another command (`shred`) at a precise moment of this one. Creates
-/// `$AMANAT_PAUSE_DIR/reached`, then waits (at most two minutes) for `$AMANAT_PAUSE_DIR/go`.
-pub(crate) fn pause_point(name: &str) {
-    if std::env::var_os("AMANAT_PAUSE_AT").is_none_or(|v| v != name) {
-        return;
-    }
-    let Some(dir) = std::env::var_os("AMANAT_PAUSE_DIR").map(PathBuf::from) else {
-        return;
-    };
-    let _ = fs::write(dir.join("reached"), b"");
-    let start = std::time::Instant::now();
-    while !dir.join("go").exists() && start.elapsed() < std::time::Duration::from_secs(120) {
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-}
+use crate::format::keyring::{self, Keyring, Passphrase};
+use crate::storage::durable::{destroy_file, sync_dir, write_atomic};
+use crate::storage::faults::crash_point;
+use crate::storage::store::Store;
+use crate::vault::custody::kind;
 
 /// An exclusive lock on the keyring file itself, held by every process while it writes the
 /// keyring or a file beside it that holds keys (`.new`, `.rotating`), and by `shred` while it
@@ -114,7 +88,7 @@ pub(crate) fn retire(path: &Path) -> Result<()> {
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let hidden = dir.join(format!(
         ".{name}.tmp-{}",
-        hex::encode(crate::id::random_bytes::<6>())
+        hex::encode(crate::crypto::random_bytes::<6>())
     ));
     fs::rename(path, &hidden).map_err(|e| Error::io(format!("removing {}", path.display()), e))?;
     sync_dir(&dir)?;
@@ -459,7 +433,7 @@ impl LockedVault {
         pass: &Passphrase,
     ) -> Result<Vault> {
         let LockedVault { paths, store } = self;
-        let decoys_own = crate::audit::load(&store, &decoy.audit_key, 0)
+        let decoys_own = crate::vault::custody::load(&store, &decoy.audit_key, 0)
             .ok()
             .flatten()
             .is_some();

@@ -8,16 +8,21 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::crypto::seal::Recipients;
 use crate::error::{Error, Result};
-use crate::id::{IdPrefix, RecordId};
-use crate::keyring::{self, Keyring, Passphrase};
-use crate::seal::Recipients;
-use crate::store::Store;
+use crate::format::id::{IdPrefix, RecordId};
+use crate::format::keyring::{self, Keyring, Passphrase};
+use crate::storage::store::Store;
 
 pub(crate) mod add;
 pub mod check;
+pub mod contacts;
+pub mod custody;
+pub(crate) mod imported;
 mod index;
+pub mod ingest;
 pub mod lifecycle;
+pub mod passphrase;
 pub mod read;
 pub mod rebuild;
 mod repiece;
@@ -71,7 +76,7 @@ pub struct Vault {
     pub(crate) content: Recipients,
     pub(crate) custodians: Recipients,
     /// The audit log's newest event; its lock orders appends.
-    audit: std::sync::Mutex<crate::audit::Head>,
+    audit: std::sync::Mutex<crate::vault::custody::Head>,
     /// Which slot of the keyring file holds this vault's keyring.
     slot: usize,
     /// Why the journal had to be rewritten from the database at unlock, if it had to.
@@ -102,7 +107,7 @@ pub struct KeysInfo {
 /// The public keys of a keyring.
 pub(crate) fn keys_of(k: &Keyring) -> KeysInfo {
     let pk = &k.signing_public;
-    let line = crate::sshkey::ed25519_line(pk);
+    let line = crate::crypto::sshkey::ed25519_line(pk);
     KeysInfo {
         recipient: k.own_recipient(),
         // The principal is named after the signing key, which the partner is given anyway,
@@ -110,10 +115,10 @@ pub(crate) fn keys_of(k: &Keyring) -> KeysInfo {
         // allowed_signers line must not match a seized device.
         allowed_signers: format!(
             "amanat-{} {line}",
-            hex::encode(&crate::seal::sha256(pk)[..4])
+            hex::encode(&crate::crypto::seal::sha256(pk)[..4])
         ),
         signing_key: line,
-        fingerprint: crate::sshkey::fingerprint(pk),
+        fingerprint: crate::crypto::sshkey::fingerprint(pk),
         content_recipients: k.content_recipients.clone(),
         identity_recipients: k.identity_recipients.clone(),
         collector: k.collector,
@@ -160,7 +165,7 @@ impl LockedVault {
         // The log's first event, before the keyring exists: a vault without a keyring is an
         // interrupted init, so no usable vault ever lacks it.
         vault.log_created(pass)?;
-        crate::durable::write_atomic(&keyring_path, &sealed)?;
+        crate::storage::durable::write_atomic(&keyring_path, &sealed)?;
         Ok(vault)
     }
 
@@ -236,7 +241,7 @@ impl LockedVault {
         let mut vault = Vault::assemble(self.paths, store, opened.keyring, opened.slot)?;
         vault.finish_upgrade()?;
         vault.moved_to_padding = unpadded_before;
-        if vault.store.erase_pending()? == Some(crate::store::ERASE_ALL) {
+        if vault.store.erase_pending()? == Some(crate::storage::store::ERASE_ALL) {
             // A removal whose journal rewrite a crash interrupted: the journal still holds
             // the removed record's values.
             vault.rewrite_journal()?;
@@ -260,7 +265,9 @@ pub(crate) fn upgraded(store: Store, keyring: &Keyring) -> Result<Store> {
     if store.has_locators()? {
         return Ok(store);
     }
-    store.migrate_to_locators(&crate::locator::Locator::new(&keyring.pseudonym_key))
+    store.migrate_to_locators(&crate::crypto::locator::Locator::new(
+        &keyring.pseudonym_key,
+    ))
 }
 
 impl Vault {
@@ -271,7 +278,7 @@ impl Vault {
             return Ok(());
         }
         self.rewrite_journal()?;
-        lifecycle::crash_point("migrated-journal");
+        crate::storage::faults::crash_point("migrated-journal");
         Store::write_version(&self.paths.root)
     }
 
@@ -279,10 +286,12 @@ impl Vault {
         let content = Recipients::parse_all(&keyring.content_recipients)?;
         let custodians = Recipients::parse_all(&keyring.identity_recipients)?;
         let identity = keyring.identity();
-        store.set_locator(crate::locator::Locator::new(&keyring.pseudonym_key));
-        store.set_pending_locator(crate::locator::Locator::pending(&keyring.pseudonym_key));
+        store.set_locator(crate::crypto::locator::Locator::new(&keyring.pseudonym_key));
+        store.set_pending_locator(crate::crypto::locator::Locator::pending(
+            &keyring.pseudonym_key,
+        ));
         store.sweep_pending()?;
-        let head = crate::audit::load_head(&store, &keyring.audit_key)?;
+        let head = crate::vault::custody::load_head(&store, &keyring.audit_key)?;
         let journal_rewritten = store.attach_journal(&keyring.catalog_key, &keyring.vault_id)?;
         Ok(Vault {
             paths,
@@ -343,7 +352,7 @@ impl Vault {
     }
 
     /// Commits `ops` atomically, journaled under the catalog key.
-    pub(crate) fn apply(&self, ops: &crate::journal::Ops) -> Result<()> {
+    pub(crate) fn apply(&self, ops: &crate::storage::journal::Ops) -> Result<()> {
         self.store.apply(ops, &self.keyring.catalog_key)
     }
 
@@ -355,23 +364,28 @@ impl Vault {
         });
         weak_passphrase_detail(&mut details, pass);
         let mut log = self.log();
-        log.append(crate::audit::kind::VAULT_CREATED, None, details, None)?;
+        log.append(
+            crate::vault::custody::kind::VAULT_CREATED,
+            None,
+            details,
+            None,
+        )?;
         log.commit()
     }
 
     /// Starts a batch of audit events; it holds the log until committed or dropped.
-    pub(crate) fn log(&self) -> crate::audit::LogBatch<'_> {
+    pub(crate) fn log(&self) -> crate::vault::custody::LogBatch<'_> {
         let guard = self
             .audit
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        crate::audit::LogBatch::new(
+        crate::vault::custody::LogBatch::new(
             &self.store,
             &self.keyring.audit_key,
             &self.keyring.catalog_key,
-            crate::audit::Signer {
+            crate::vault::custody::Signer {
                 seed: self.keyring.signing_seed(),
-                line: crate::sshkey::ed25519_line(&self.keyring.signing_public),
+                line: crate::crypto::sshkey::ed25519_line(&self.keyring.signing_public),
             },
             guard,
         )
@@ -466,7 +480,7 @@ impl Vault {
             .audit
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let f = crate::audit::file_head(&self.store, &self.keyring.audit_key)?;
+        let f = crate::vault::custody::file_head(&self.store, &self.keyring.audit_key)?;
         (f.next > db.next).then_some((db.next, f.next))
     }
 
@@ -480,7 +494,7 @@ impl Vault {
 /// (FORMAT.md 14.2): the command line accepts one only when told to, and the custody log
 /// keeps that fact, without the passphrase or its estimate.
 pub(crate) fn weak_passphrase_detail(details: &mut serde_json::Value, pass: &Passphrase) {
-    if crate::passphrase::estimate(pass).is_weak() {
+    if crate::vault::passphrase::estimate(pass).is_weak() {
         details["weak_passphrase"] = serde_json::Value::Bool(true);
     }
 }

@@ -8,11 +8,11 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use super::Vault;
-use crate::catalog::{self, CatalogEntry};
+use crate::crypto::seal::{self, Digest, OpenFailure, StreamError};
 use crate::error::{Error, Result};
-use crate::id::RecordId;
-use crate::record::{Metadata, RecordBody, Storage};
-use crate::seal::{self, Digest, OpenFailure, StreamError};
+use crate::format::catalog::{self, CatalogEntry};
+use crate::format::id::RecordId;
+use crate::format::record::{Metadata, RecordBody, Storage};
 
 /// What `list` keeps.
 #[derive(Debug, Default, Clone)]
@@ -28,8 +28,12 @@ impl Filter {
         if self.tag.is_some() || self.witness.is_some() {
             let Some(m) = &e.meta else { return false };
             if let Some(t) = &self.tag {
-                let t = crate::text::normalize(t);
-                if !m.tags.iter().any(|x| crate::text::normalize(x) == t) {
+                let t = crate::format::text::normalize(t);
+                if !m
+                    .tags
+                    .iter()
+                    .any(|x| crate::format::text::normalize(x) == t)
+                {
                     return false;
                 }
             }
@@ -231,7 +235,7 @@ impl Vault {
     /// of `query` (case-insensitive, Unicode-normalized substring match), from the search
     /// index: only the catalog entries of matching records are opened.
     pub fn search(&self, query: &str) -> Result<Scan> {
-        let terms = crate::text::terms(query);
+        let terms = crate::format::text::terms(query);
         if terms.is_empty() {
             return Err(Error::Invalid("the search query is empty".into()));
         }
@@ -241,7 +245,7 @@ impl Vault {
             ));
         }
         let key = &self.keyring.catalog_key;
-        let query = crate::text::Query::new(&terms);
+        let query = crate::format::text::Query::new(&terms);
         let indexed = self.index_matches(&query)?;
         self.scan(
             |cursor, id| {
@@ -353,21 +357,21 @@ impl Vault {
         })?;
         let p = &body.parts[i];
         let mut log = self.log();
-        if p.kind == crate::record::PartKind::Identity {
+        if p.kind == crate::format::record::PartKind::Identity {
             if !self.is_custodian() {
                 return Err(Error::CannotOpen(
                     "the identity part is sealed to the identity custodians, and this device does not hold their key".into(),
                 ));
             }
             log.append(
-                crate::audit::kind::IDENTITY_READ,
+                crate::vault::custody::kind::IDENTITY_READ,
                 None,
                 serde_json::json!({}),
                 Some(serde_json::json!({ "record": id.to_hex(), "part": i, "to": to })),
             )?;
         } else {
             log.append(
-                crate::audit::kind::PART_READ,
+                crate::vault::custody::kind::PART_READ,
                 Some(id),
                 serde_json::json!({ "part": i, "kind": p.kind.as_str() }),
                 Some(serde_json::json!({ "name": p.name, "to": to })),
@@ -445,7 +449,7 @@ impl Vault {
         &self,
         id: RecordId,
         index: usize,
-        p: &crate::record::Part,
+        p: &crate::format::record::Part,
         sealed: &[u8],
         out: &mut dyn Write,
     ) -> Result<PartView> {
@@ -529,12 +533,12 @@ impl Vault {
         }
         // Logged once the part is verified and durable under its temporary name, before it
         // takes its real name: a get that fails is not logged, and no file appears unlogged.
-        crate::durable::create_via_temp(path, |f| {
-            let mut w = crate::durable::ThreadedWriter::new(f);
+        crate::storage::durable::create_via_temp(path, |f| {
+            let mut w = crate::storage::durable::ThreadedWriter::new(f);
             let view = self.read_part(id, part, &mut w).map_err(fix_path)?;
             let f = w.finish().map_err(|e| Error::output(path, e))?;
             f.sync_all().map_err(|e| Error::output(path, e))?;
-            super::lifecycle::crash_point("part-written");
+            crate::storage::faults::crash_point("part-written");
             self.log_read(id, part, &to)?;
             Ok((f, view))
         })
@@ -545,7 +549,7 @@ impl Vault {
     pub(crate) fn open_part<'a>(
         &'a self,
         rid: RecordId,
-        part: &'a crate::record::Part,
+        part: &'a crate::format::record::Part,
     ) -> Result<Box<dyn io::Read + Send + 'a>> {
         match &part.storage {
             Storage::Inline(bytes) => Ok(Box::new(&bytes[..])),
@@ -553,7 +557,7 @@ impl Vault {
                 "identity parts are opened only with `get ID identity`".into(),
             )),
             Storage::Object { id: oid, .. } => {
-                let oid = crate::id::ObjectId(*oid);
+                let oid = crate::format::id::ObjectId(*oid);
                 let f = self.store.open_object(&oid).map_err(|_| {
                     Error::damaged(
                         rid,
@@ -566,7 +570,7 @@ impl Vault {
                 let r = d.decrypt(self.identities()?.into_iter()).map_err(|_| {
                     Error::damaged(rid, format!("part {:?} does not open", part.name))
                 })?;
-                Ok(Box::new(crate::pad::Unpadded::new(r, part.size)))
+                Ok(Box::new(crate::crypto::pad::Unpadded::new(r, part.size)))
             }
         }
     }

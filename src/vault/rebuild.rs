@@ -5,8 +5,8 @@ use std::io;
 
 use super::{lifecycle, Vault, VaultPaths};
 use crate::error::{Error, Result};
-use crate::keyring::{self, Passphrase};
-use crate::store::{self, RebuildReport, Store};
+use crate::format::keyring::{self, Passphrase};
+use crate::storage::store::{self, RebuildReport, Store};
 
 /// Recreates the database of the vault at `paths` from its journal, without reading sled's
 /// files, and opens the result. Works when the database does not open at all.
@@ -26,9 +26,9 @@ pub fn rebuild(paths: VaultPaths, pass: &Passphrase) -> Result<(Vault, RebuildRe
     };
     let opened = keyring::open_slots(&bytes, pass, &paths.keyring)?;
     let k = opened.keyring;
-    let journal_vault = File::open(paths.root.join(crate::journal::FILE))
+    let journal_vault = File::open(paths.root.join(crate::storage::journal::FILE))
         .ok()
-        .and_then(|f| crate::journal::vault_of(&f, &k.catalog_key));
+        .and_then(|f| crate::storage::journal::vault_of(&f, &k.catalog_key));
     if k.duress && journal_vault != Some(k.vault_id) {
         // Another process using the vault would see its files moved away: refuse first.
         drop(store::lock(&paths.root)?);
@@ -65,7 +65,7 @@ impl Vault {
 /// What the journal holds, for tests that prove what it no longer holds.
 #[doc(hidden)]
 pub mod testing {
-    use crate::journal::{self, TreeId};
+    use crate::storage::journal::{self, TreeId};
 
     /// Every (tree, key) an intact frame of the journal writes or removes, in order.
     pub fn journal_keys(v: &super::Vault) -> Vec<(TreeId, Vec<u8>, bool)> {

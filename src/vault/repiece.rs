@@ -9,9 +9,9 @@
 //! and the database is rewritten when the command closes.
 use super::Vault;
 use crate::error::Result;
-use crate::journal::{Ops, TreeId};
-use crate::pieces;
-use crate::store::PIECES_KEY as META_KEY;
+use crate::storage::journal::{Ops, TreeId};
+use crate::storage::pieces;
+use crate::storage::store::PIECES_KEY as META_KEY;
 
 /// Values re-sealed per transaction.
 const BATCH: usize = 64;
@@ -31,9 +31,9 @@ impl Vault {
         let mut ops = Ops::new();
         let mut pending = 0;
         let trees = [
-            (TreeId::Index, crate::index::DOMAIN_INDEX),
-            (TreeId::Custody, crate::audit::DOMAIN_CUSTODY),
-            (TreeId::Imported, crate::bundle::imported::DOMAIN),
+            (TreeId::Index, crate::format::index::DOMAIN_INDEX),
+            (TreeId::Custody, crate::vault::custody::DOMAIN_CUSTODY),
+            (TreeId::Imported, crate::vault::imported::DOMAIN),
         ];
         for (tree, domain) in trees {
             let sled_tree = match tree {

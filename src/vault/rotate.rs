@@ -17,18 +17,19 @@ use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
 
-use super::lifecycle::{crash_point, replace_keyring, retire};
+use super::lifecycle::{replace_keyring, retire};
 use super::{KeysInfo, Vault};
-use crate::audit::{self, kind, LogBatch, Signer};
-use crate::catalog::{self, CatalogEntry};
+use crate::crypto::seal::{self, OpenFailure, Recipients, StreamError};
+use crate::crypto::sshkey;
+use crate::crypto::symmetric::SymmetricKey;
 use crate::error::{Error, Result};
-use crate::id::{ObjectId, RecordId};
-use crate::journal::{Ops, TreeId};
-use crate::keyring::{self, Keyring, Passphrase};
-use crate::record::{RecordBody, Storage};
-use crate::seal::{self, OpenFailure, Recipients, StreamError};
-use crate::sshkey;
-use crate::symmetric::SymmetricKey;
+use crate::format::catalog::{self, CatalogEntry};
+use crate::format::id::{ObjectId, RecordId};
+use crate::format::keyring::{self, Keyring, Passphrase};
+use crate::format::record::{RecordBody, Storage};
+use crate::storage::faults::crash_point;
+use crate::storage::journal::{Ops, TreeId};
+use crate::vault::custody::{self, kind, LogBatch, Signer};
 
 /// Where an unfinished rotation keeps the new keyring.
 pub(crate) fn rotating_path(keyring: &Path) -> PathBuf {
@@ -86,8 +87,8 @@ struct Rotation<'v> {
 
 /// The key id a value of a symmetric tree is sealed with, from its key: the record's id
 /// for `custody` (keyed by locator, FORMAT.md "Locators"), the key itself elsewhere.
-fn key_id(store: &crate::store::Store, domain: &[u8], k: &[u8]) -> Vec<u8> {
-    if domain == audit::DOMAIN_CUSTODY && k.len() >= 16 {
+fn key_id(store: &crate::storage::store::Store, domain: &[u8], k: &[u8]) -> Vec<u8> {
+    if domain == custody::DOMAIN_CUSTODY && k.len() >= 16 {
         // A state's further pieces are keyed `locator ‖ u16be(i)`, sealed with `id ‖ u16be(i)`.
         if let Some(id) = store.unloc(&k[..16]) {
             let mut kid = id.0.to_vec();
@@ -102,7 +103,7 @@ fn key_id(store: &crate::store::Store, domain: &[u8], k: &[u8]) -> Vec<u8> {
 /// neither key opens (damage, left as it is). Values are sealed with their key as key id,
 /// except in `custody`, keyed by locator and sealed with the record's id ([`key_id`]).
 fn reseal_tree(
-    store: &crate::store::Store,
+    store: &crate::storage::store::Store,
     tree: &sled::Tree,
     domain: &[u8],
     old: &SymmetricKey,
@@ -202,17 +203,25 @@ impl Vault {
         // log's head.
         let s = &self.store;
         let (ok, nk) = (&r.old.catalog_key, &r.new.catalog_key);
-        reseal_tree(s, &s.contacts, crate::contacts::DOMAIN_CONTACT, ok, nk)?;
-        reseal_tree(s, &s.index, crate::index::DOMAIN_INDEX, ok, nk)?;
-        reseal_tree(s, &s.imported, crate::bundle::imported::DOMAIN, ok, nk)?;
+        reseal_tree(
+            s,
+            &s.contacts,
+            crate::vault::contacts::DOMAIN_CONTACT,
+            ok,
+            nk,
+        )?;
+        reseal_tree(s, &s.index, crate::format::index::DOMAIN_INDEX, ok, nk)?;
+        reseal_tree(s, &s.imported, crate::vault::imported::DOMAIN, ok, nk)?;
         let (oa, na) = (&r.old.audit_key, &r.new.audit_key);
-        reseal_tree(s, &s.audit, audit::DOMAIN_LOG, oa, na)?;
-        reseal_tree(s, &s.custody, audit::DOMAIN_CUSTODY, oa, na)?;
-        if let Some(v) = s.meta.get(audit::HEAD_KEY)? {
-            if na.open(audit::DOMAIN_HEAD, b"", &v).is_err() {
-                if let Ok(plain) = oa.open(audit::DOMAIN_HEAD, b"", &v) {
-                    s.meta
-                        .insert(audit::HEAD_KEY, na.seal(audit::DOMAIN_HEAD, b"", &plain))?;
+        reseal_tree(s, &s.audit, custody::DOMAIN_LOG, oa, na)?;
+        reseal_tree(s, &s.custody, custody::DOMAIN_CUSTODY, oa, na)?;
+        if let Some(v) = s.meta.get(custody::HEAD_KEY)? {
+            if na.open(custody::DOMAIN_HEAD, b"", &v).is_err() {
+                if let Ok(plain) = oa.open(custody::DOMAIN_HEAD, b"", &v) {
+                    s.meta.insert(
+                        custody::HEAD_KEY,
+                        na.seal(custody::DOMAIN_HEAD, b"", &plain),
+                    )?;
                     s.sync()?;
                 }
             }
@@ -220,7 +229,7 @@ impl Vault {
         *self
             .audit
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = audit::load_head(s, na)?;
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = custody::load_head(s, na)?;
 
         // Every record.
         let ids: Vec<RecordId> = s
@@ -319,8 +328,8 @@ impl Vault {
         let Some(last) = head.next.checked_sub(1) else {
             return Ok(false);
         };
-        Ok(audit::load(&self.store, &r.new.audit_key, last)?
-            .and_then(|s| audit::Event::parse(&s.event))
+        Ok(custody::load(&self.store, &r.new.audit_key, last)?
+            .and_then(|s| custody::Event::parse(&s.event))
             .is_some_and(|e| e.kind == kind::KEYS_ROTATED && e.new_signer() == Some(new_line)))
     }
 
@@ -494,7 +503,7 @@ impl Vault {
                     let reader = dec.decrypt(ids.iter().copied()).map_err(|_| {
                         Error::damaged(id, format!("object of {:?} does not open", part.name))
                     })?;
-                    let mut reader = crate::pad::Unpadded::new(reader, part.size);
+                    let mut reader = crate::crypto::pad::Unpadded::new(reader, part.size);
                     let new = ObjectId::random();
                     self.store.mark_pending(&[new])?;
                     new_objects.push(new);

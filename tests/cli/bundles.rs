@@ -75,7 +75,7 @@ impl World {
     fn export(&self, args: &[&str]) -> std::path::PathBuf {
         let out = self.hq.out(&format!(
             "b{}.amanat",
-            amanat::id::random_bytes::<4>()
+            amanat::crypto::random_bytes::<4>()
                 .iter()
                 .map(|b| format!("{b:02x}"))
                 .collect::<String>()
@@ -500,7 +500,7 @@ fn unknown_manifest_version_is_refused_even_when_signed() {
             .as_ref()
             .to_vec()
     };
-    let line = amanat::sshkey::ed25519_line(&pk.try_into().unwrap());
+    let line = amanat::crypto::sshkey::ed25519_line(&pk.try_into().unwrap());
     let manifest = manifest.replace(
         serde_json::from_str::<serde_json::Value>(&manifest).unwrap()["sender"]["signing_key"]
             .as_str()
@@ -509,7 +509,8 @@ fn unknown_manifest_version_is_refused_even_when_signed() {
     );
     w.partner
         .ok(&["contact", "add", "Future", "--signing-key", &line]);
-    files[1].1 = amanat::sshsig::sign(&seed, "amanat-bundle-v1", manifest.as_bytes()).into_bytes();
+    files[1].1 =
+        amanat::crypto::sshsig::sign(&seed, "amanat-bundle-v1", manifest.as_bytes()).into_bytes();
     files[0].1 = manifest.into_bytes();
     let b = w.reseal(&build(&files));
     let err = w
@@ -696,10 +697,12 @@ fn a_bundle_of_more_records_than_one_value_holds_is_remembered_whole() {
     w.partner.ok(&["import", b]);
     {
         // 4,100 record hashes are 131 KB: three pieces, each well under the store's limit.
-        let s = amanat::store::Store::open(&w.partner.vault).unwrap();
+        let s = amanat::storage::store::Store::open(&w.partner.vault).unwrap();
         let values: Vec<usize> = s.imported.iter().map(|kv| kv.unwrap().1.len()).collect();
         assert_eq!(values.len(), 3, "{values:?}");
-        assert!(values.iter().all(|&n| n < amanat::store::MAX_VALUE));
+        assert!(values
+            .iter()
+            .all(|&n| n < amanat::storage::store::MAX_VALUE));
     }
     // The last record's hash is in the last piece: its removal is still noticed.
     let last = manifest["records"][4_099]["id"]

@@ -4,8 +4,8 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::process::Command;
 
-use amanat::audit::tamper;
-use amanat::keyring::Passphrase;
+use amanat::format::keyring::Passphrase;
+use amanat::vault::custody::tamper;
 use amanat::{LockedVault, Vault, VaultPaths};
 
 use crate::common::copy_dir;

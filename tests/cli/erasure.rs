@@ -5,8 +5,8 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::Path;
 
-use amanat::keyring::{self, Passphrase};
-use amanat::store::Store;
+use amanat::format::keyring::{self, Passphrase};
+use amanat::storage::store::Store;
 
 use crate::util::{files_below, outside_keys, Env, PASS};
 
@@ -156,7 +156,7 @@ fn open_everything(env: &Env, age_identities: &[age::x25519::Identity]) -> Vec<S
     // The journal's frames, with the catalog key.
     let mut j = fs::File::open(env.vault.join("journal")).unwrap();
     let mut marked = Vec::new();
-    let _ = amanat::journal::read_all(&mut j, &kr.catalog_key, &mut |ops| {
+    let _ = amanat::storage::journal::read_all(&mut j, &kr.catalog_key, &mut |ops| {
         for op in ops {
             if let Some(v) = &op.value {
                 if let Some(m) = has_mark(v) {

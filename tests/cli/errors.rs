@@ -130,7 +130,7 @@ fn bad_metadata_is_refused() {
 
 /// Rewrites one value of a sled tree in place, as bit rot or an attacker would.
 fn corrupt_tree_value(env: &Env, tree: &str, id_hex: &str) {
-    let db = amanat::store::open_raw_db(&env.vault).unwrap();
+    let db = amanat::storage::store::open_raw_db(&env.vault).unwrap();
     let t = db.open_tree(tree).unwrap();
     let key = crate::util::locator_key(env, id_hex);
     let mut v = t.get(&key).unwrap().expect("value present").to_vec();
@@ -283,7 +283,7 @@ fn absurd_kdf_work_factor_is_refused_quickly() {
     let mut b = fs::read(&kr).unwrap();
     // Both slots: "scrypt <salt> 10" -> "scrypt <salt> 40", same length.
     for slot in 0..2 {
-        let base = slot * amanat::keyring::SLOT_LEN + 4;
+        let base = slot * amanat::format::keyring::SLOT_LEN + 4;
         let head = String::from_utf8_lossy(&b[base..base + 120]).into_owned();
         let pos = head.find(" 10\n").unwrap();
         b[base + pos + 1] = b'4';
@@ -434,7 +434,7 @@ fn leftovers_of_a_crash_are_swept_on_the_next_open() {
     fs::create_dir_all(env.vault.join("objects/fe")).unwrap();
     fs::write(env.vault.join("objects/fe").join(orphan), b"sealed bytes").unwrap();
     {
-        let db = amanat::store::open_raw_db(&env.vault).unwrap();
+        let db = amanat::storage::store::open_raw_db(&env.vault).unwrap();
         db.open_tree("pending")
             .unwrap()
             .insert(hex::decode(orphan).unwrap(), &[][..])

@@ -24,7 +24,7 @@ pub fn j<T: serde::Serialize>(v: T) -> String {
 }
 
 pub fn hex_id() -> String {
-    hex::encode(amanat::id::random_bytes::<16>())
+    hex::encode(amanat::crypto::random_bytes::<16>())
 }
 
 pub fn sha(b: &[u8]) -> String {
@@ -837,10 +837,10 @@ fn a_record_arriving_with_a_long_chain_of_custody_keeps_it_in_pieces() {
     );
     r.takes(&r.seal(&d, |_| {}));
     let custody_values = || {
-        let s = amanat::store::Store::open(&r.env.vault).unwrap();
+        let s = amanat::storage::store::Store::open(&r.env.vault).unwrap();
         let sizes: Vec<usize> = s.custody.iter().map(|kv| kv.unwrap().1.len()).collect();
         assert!(
-            sizes.iter().all(|&n| n < amanat::store::MAX_VALUE),
+            sizes.iter().all(|&n| n < amanat::storage::store::MAX_VALUE),
             "{sizes:?}"
         );
         sizes.len()

@@ -40,8 +40,8 @@ fn golden_vault(name: &str) -> Env {
 /// The events of the sender's log, in order, as the exact text that was signed.
 fn logged_events(env: &Env) -> Vec<String> {
     let v = unlocked(env);
-    (0..amanat::audit::tamper::len(&v))
-        .map(|seq| amanat::audit::tamper::event_text(&v, seq))
+    (0..amanat::vault::custody::tamper::len(&v))
+        .map(|seq| amanat::vault::custody::tamper::event_text(&v, seq))
         .collect()
 }
 
@@ -87,10 +87,13 @@ fn every_event_kind_reads_back_byte_for_byte() {
     assert_eq!(firsts.len(), KINDS.len(), "one event of every kind");
     for kind in KINDS {
         let text = firsts[kind].as_str().unwrap();
-        assert!(events.iter().any(|e| e == text), "{kind} is in the log as signed");
+        assert!(
+            events.iter().any(|e| e == text),
+            "{kind} is in the log as signed"
+        );
     }
     for text in &events {
-        let ev = amanat::audit::Event::parse(text).expect("every logged event parses");
+        let ev = amanat::vault::custody::Event::parse(text).expect("every logged event parses");
         assert_eq!(
             &serde_json::to_string(&ev).unwrap(),
             text,

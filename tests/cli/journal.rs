@@ -225,8 +225,8 @@ fn the_duress_passphrase_given_to_rebuild_destroys_the_real_vault() {
 
 #[test]
 fn removing_a_record_leaves_nothing_of_it_in_the_journal() {
-    use amanat::journal::TreeId;
-    use amanat::keyring::Passphrase;
+    use amanat::format::keyring::Passphrase;
+    use amanat::storage::journal::TreeId;
     use amanat::{LockedVault, VaultPaths};
     let env = Env::new();
     let records = three(&env);

@@ -5,7 +5,7 @@ use std::process::Command;
 
 use crate::util::{files_below, set_duress, with_pass, Env, DURESS};
 
-const SLOT_LEN: usize = amanat::keyring::SLOT_LEN;
+const SLOT_LEN: usize = amanat::format::keyring::SLOT_LEN;
 
 fn contains(h: &[u8], n: &[u8]) -> bool {
     h.windows(n.len()).any(|w| w == n)
@@ -283,7 +283,11 @@ fn shape(file: &[u8]) -> Vec<(usize, Vec<usize>, Option<u8>)> {
                 .lines()
                 .map(str::len)
                 .collect();
-            (len, lines, amanat::keyring::slot_work_factor(file, s))
+            (
+                len,
+                lines,
+                amanat::format::keyring::slot_work_factor(file, s),
+            )
         })
         .collect()
 }

@@ -173,7 +173,7 @@ fn object_sizes(env: &Env) -> Vec<u64> {
 /// Every value of the symmetric trees is a padded one: salt and tag around a plaintext whose
 /// length is a size class of at least 512 bytes.
 fn unpadded_values(env: &Env) -> Vec<String> {
-    let s = amanat::store::Store::open(&env.vault).unwrap();
+    let s = amanat::storage::store::Store::open(&env.vault).unwrap();
     let mut bad = Vec::new();
     for (name, tree) in [
         ("catalog", &s.catalog),
@@ -226,7 +226,7 @@ fn a_version_2_vault_moves_to_4_at_its_first_unlock_and_rotate_pads_what_it_held
         "the fixture's values are unpadded until rotate"
     );
     let old_values: Vec<Vec<u8>> = {
-        let s = amanat::store::Store::open(&env.vault).unwrap();
+        let s = amanat::storage::store::Store::open(&env.vault).unwrap();
         [&s.records, &s.catalog, &s.custody, &s.audit]
             .iter()
             .flat_map(|t| t.iter().map(|kv| kv.unwrap().1.to_vec()))
@@ -424,7 +424,7 @@ fn rotate_reseals_a_record_body_an_earlier_format_wrote_larger_than_the_bound() 
         let v = crate::util::unlocked(&env);
         let rid = amanat::RecordId::from_hex(&id).unwrap();
         let len = amanat::vault::check::legacy::inflate_body(&v, &rid, 150_000);
-        assert!(len > amanat::store::MAX_VALUE, "{len}");
+        assert!(len > amanat::storage::store::MAX_VALUE, "{len}");
     }
     // Rotation re-seals it at its size rather than stopping half way, locked.
     env.ok(&["rotate"]);

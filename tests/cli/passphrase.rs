@@ -396,7 +396,7 @@ impl Pty {
 
 /// The generated passphrase the terminal shows: the one line made of listed words only.
 fn shown_passphrase(screen: &str) -> String {
-    let list = amanat::passphrase::words();
+    let list = amanat::vault::passphrase::words();
     let found: Vec<&str> = screen
         .lines()
         .map(str::trim)

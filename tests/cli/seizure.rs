@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use amanat::keyring::SLOT_LEN;
+use amanat::format::keyring::SLOT_LEN;
 use assert_cmd::cargo::CommandCargoExt;
 
 use crate::util::{files_below, set_duress, with_pass, Env, DURESS, PASS};
@@ -572,7 +572,7 @@ fn a_collector_holds_no_hash_of_what_it_collected_even_with_its_passphrase() {
             let b = fs::read(f).unwrap();
             (
                 crate::util::sha256_hex(&b),
-                amanat::seal::sha256(&b).to_vec(),
+                amanat::crypto::seal::sha256(&b).to_vec(),
             )
         })
         .collect();

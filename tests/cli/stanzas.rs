@@ -33,7 +33,7 @@ fn stanzas(age_file: &[u8]) -> Vec<(String, Vec<String>)> {
 fn ssh_tag(ssh_pub: &str) -> String {
     let b64 = base64::engine::general_purpose::STANDARD;
     let wire = b64.decode(ssh_pub.split(' ').nth(1).unwrap()).unwrap();
-    let hash = amanat::seal::sha256(&wire);
+    let hash = amanat::crypto::seal::sha256(&wire);
     base64::engine::general_purpose::STANDARD_NO_PAD.encode(&hash[..4])
 }
 

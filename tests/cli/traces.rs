@@ -83,7 +83,7 @@ fn records_with_metadata_of_different_lengths_are_sealed_to_one_length() {
         "--testimony",
         t.to_str().unwrap(),
     ]);
-    let s = amanat::store::Store::open(&env.vault).unwrap();
+    let s = amanat::storage::store::Store::open(&env.vault).unwrap();
     for (name, tree) in [("records", &s.records), ("catalog", &s.catalog)] {
         let lens: Vec<usize> = tree.iter().map(|kv| kv.unwrap().1.len()).collect();
         assert_eq!(lens.len(), 2, "{name}");
@@ -256,7 +256,7 @@ fn rm_and_rotate_set_every_object_time_and_rotate_rewrites_the_database_before_i
     for p in objects(&env).iter().chain(dirs.iter()) {
         assert!(ctime(p) >= before_rotate, "rotate left {}", p.display());
     }
-    let s = amanat::store::Store::open(&env.vault).unwrap();
+    let s = amanat::storage::store::Store::open(&env.vault).unwrap();
     assert!(
         s.meta.get(b"erase").unwrap().is_none(),
         "rotate ended with the database still to be rewritten"
@@ -397,7 +397,7 @@ fn a_search_segment_of_an_earlier_format_is_rewritten_in_pieces() {
     {
         let v = crate::util::unlocked(&env);
         let len = amanat::vault::check::legacy::join_index_segments(&v);
-        assert!(len > amanat::store::MAX_VALUE, "{len}");
+        assert!(len > amanat::storage::store::MAX_VALUE, "{len}");
     }
     env.ok(&["check"]);
     // Format 3 wrote such a segment as one value; rewritten without a record, it goes into
@@ -440,10 +440,10 @@ fn values_an_earlier_format_wrote_whole_go_into_pieces_at_the_first_unlock() {
         // As format 3 left them (and a move to format 4 copied them): each in one value.
         let v = crate::util::unlocked(&env);
         let largest = amanat::vault::check::legacy::write_whole(&v);
-        assert!(largest > amanat::store::MAX_VALUE, "{largest}");
+        assert!(largest > amanat::storage::store::MAX_VALUE, "{largest}");
     }
     let largest_value = || {
-        let s = amanat::store::Store::open(&env.vault).unwrap();
+        let s = amanat::storage::store::Store::open(&env.vault).unwrap();
         [&s.index, &s.custody, &s.imported]
             .iter()
             .flat_map(|t| t.iter().map(|kv| kv.unwrap().1.len()))

@@ -161,7 +161,7 @@ pub use crate::common::files_below;
 
 /// The SHA-256 of bytes, in hex.
 pub fn sha256_hex(b: &[u8]) -> String {
-    hex::encode(amanat::seal::sha256(b))
+    hex::encode(amanat::crypto::seal::sha256(b))
 }
 
 /// Runs a command while sampling its peak resident set size (VmHWM) from /proc.
@@ -252,7 +252,7 @@ pub fn set_duress(env: &Env) {
 pub fn locator_key(env: &Env, id_hex: &str) -> Vec<u8> {
     let kr = opened_keyring(env);
     let id = amanat::RecordId::from_hex(id_hex).unwrap();
-    amanat::locator::Locator::new(&kr.pseudonym_key)
+    amanat::crypto::locator::Locator::new(&kr.pseudonym_key)
         .loc(&id)
         .to_vec()
 }
@@ -263,8 +263,8 @@ pub fn locator_key(env: &Env, id_hex: &str) -> Vec<u8> {
 /// locator). Each item is (what it is, its plaintext).
 pub fn opened_values(env: &Env) -> Vec<(String, Vec<u8>)> {
     let kr = opened_keyring(env);
-    let locator = amanat::locator::Locator::new(&kr.pseudonym_key);
-    let s = amanat::store::Store::open(&env.vault).unwrap();
+    let locator = amanat::crypto::locator::Locator::new(&kr.pseudonym_key);
+    let s = amanat::storage::store::Store::open(&env.vault).unwrap();
     let domains: [&[u8]; 8] = [
         b"catalog",
         b"index",
@@ -332,16 +332,16 @@ pub fn add_with_object(env: &Env, testimony: &str, big: usize, fill: u8) -> Stri
 pub fn unlocked(env: &Env) -> amanat::Vault {
     amanat::LockedVault::open(amanat::VaultPaths::new(&env.vault, env.keyring.clone()))
         .unwrap()
-        .unlock(&amanat::keyring::Passphrase::new(PASS.into()).unwrap())
+        .unlock(&amanat::format::keyring::Passphrase::new(PASS.into()).unwrap())
         .unwrap()
 }
 
 /// The test vault's keyring, opened with [`PASS`].
-pub fn opened_keyring(env: &Env) -> amanat::keyring::Keyring {
+pub fn opened_keyring(env: &Env) -> amanat::format::keyring::Keyring {
     let path = env.keyring.clone().unwrap_or(env.vault.join("keyring"));
-    amanat::keyring::open_file(
+    amanat::format::keyring::open_file(
         &fs::read(&path).unwrap(),
-        &amanat::keyring::Passphrase::new(PASS.into()).unwrap(),
+        &amanat::format::keyring::Passphrase::new(PASS.into()).unwrap(),
         &path,
     )
     .unwrap()

@@ -325,7 +325,7 @@ fn the_search_index_follows_ingest_add_and_rm() {
 
 #[test]
 fn check_names_records_missing_from_the_search_index_and_rebuild_restores_them() {
-    use amanat::keyring::Passphrase;
+    use amanat::format::keyring::Passphrase;
     use amanat::{LockedVault, RecordId, VaultPaths};
     let env = Env::new();
     let ids = ingest_numbered(&env, 3);
@@ -359,7 +359,7 @@ fn check_names_records_missing_from_the_search_index_and_rebuild_restores_them()
 
 #[test]
 fn search_text_of_an_older_vault_moves_into_the_index_at_unlock() {
-    use amanat::keyring::Passphrase;
+    use amanat::format::keyring::Passphrase;
     use amanat::vault::check::legacy;
     use amanat::{LockedVault, VaultPaths};
     let env = Env::new();

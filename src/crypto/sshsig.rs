@@ -12,7 +12,7 @@ use ring::digest;
 use ring::signature::{self, UnparsedPublicKey};
 use zeroize::Zeroizing;
 
-use crate::sshkey::{ed25519_blob, put_string};
+use crate::crypto::sshkey::{ed25519_blob, put_string};
 
 /// The namespace of bundle manifests.
 pub const NAMESPACE_BUNDLE: &str = "amanat-bundle-v1";
@@ -294,7 +294,7 @@ mod tests {
     #[test]
     fn ed25519_lines_parse() {
         let (_, pk) = key();
-        let line = crate::sshkey::ed25519_line(&pk);
+        let line = crate::crypto::sshkey::ed25519_line(&pk);
         assert_eq!(parse_ed25519_line(&format!("{line} comment")), Some(pk));
         assert_eq!(parse_ed25519_line("ssh-rsa AAAA"), None);
     }

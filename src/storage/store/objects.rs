@@ -6,9 +6,9 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::Store;
-use crate::durable::{sync_dir, ThreadedWriter};
 use crate::error::{Error, Result};
-use crate::id::ObjectId;
+use crate::format::id::ObjectId;
+use crate::storage::durable::{sync_dir, ThreadedWriter};
 
 /// Empty files made ahead of time, which new objects are written into (FORMAT.md, "Object
 /// times"): a file's birth time cannot be changed, so an object must not be born when its
@@ -70,7 +70,7 @@ fn make_spares(dir: &Path, n: usize) -> Result<()> {
         Err(e) => return Err(ctx(e)),
     }
     for _ in 0..n {
-        let name = hex::encode(crate::id::random_bytes::<16>());
+        let name = hex::encode(crate::crypto::random_bytes::<16>());
         OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -230,7 +230,7 @@ impl Store {
         if list.is_empty() {
             return Err(ctx(io::Error::other("no spare file could be made")));
         }
-        let r = u64::from_le_bytes(crate::id::random_bytes());
+        let r = u64::from_le_bytes(crate::crypto::random_bytes());
         let name = list.swap_remove((r % list.len() as u64) as usize);
         drop(spares);
         fs::rename(dir.join(name), to).map_err(ctx)?;
@@ -260,7 +260,7 @@ impl Store {
         for id in ids {
             if overwrite {
                 // `objects/<hh>/` stays: all 256 always exist, so none names anything.
-                crate::durable::destroy_file(&self.object_path(id))?;
+                crate::storage::durable::destroy_file(&self.object_path(id))?;
                 continue;
             }
             match fs::remove_file(self.object_path(id)) {
@@ -300,7 +300,7 @@ impl Store {
                 let path = self.object_path(&id);
                 if path.exists() {
                     // A removal's objects left by a crash, or a failed add's: overwritten.
-                    crate::durable::destroy_file(&path)?;
+                    crate::storage::durable::destroy_file(&path)?;
                     removed += 1;
                 }
             }

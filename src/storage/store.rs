@@ -11,11 +11,11 @@ use std::path::{Path, PathBuf};
 
 use sled::Transactional;
 
-use crate::durable::{sync_dir, sync_tree};
+use crate::crypto::symmetric::SymmetricKey;
 use crate::error::{Error, Result};
-use crate::id::ObjectId;
-use crate::journal::{self, Inspection, Journal, Ops, TreeId};
-use crate::symmetric::SymmetricKey;
+use crate::format::id::ObjectId;
+use crate::storage::durable::{sync_dir, sync_tree};
+use crate::storage::journal::{self, Inspection, Journal, Ops, TreeId};
 
 mod objects;
 mod rewrite;
@@ -98,9 +98,9 @@ pub struct Store {
     /// A sealed copy of the audit log's head, written to `<vault>/head` at the next sync.
     head_copy: std::sync::Mutex<Option<Vec<u8>>>,
     /// The keyed permutation of record ids into keys (FORMAT.md, "Locators"), set at unlock.
-    locator: std::sync::OnceLock<crate::locator::Locator>,
+    locator: std::sync::OnceLock<crate::crypto::locator::Locator>,
     /// The keyed permutation of object ids into `pending` keys, set at unlock.
-    pending_locator: std::sync::OnceLock<crate::locator::Locator>,
+    pending_locator: std::sync::OnceLock<crate::crypto::locator::Locator>,
     /// The journal, once the vault is unlocked (FORMAT.md, "Journal").
     journal: std::sync::Mutex<JournalSlot>,
     /// Objects were written or removed: their times are blurred at close
@@ -232,7 +232,7 @@ impl Store {
             fs::create_dir(root.join(d)).map_err(|e| Error::io("creating the vault", e))?;
         }
         prepare_objects(root)?;
-        crate::durable::write_atomic(
+        crate::storage::durable::write_atomic(
             &root.join("VERSION"),
             format!("{VERSION_LINE}\n").as_bytes(),
         )?;
@@ -242,9 +242,10 @@ impl Store {
         // Nothing in it was written in one piece by an earlier version.
         store.meta.insert(PIECES_KEY, &[1u8][..])?;
         // A new vault's search index is complete: it has no records.
-        store
-            .meta
-            .insert(crate::index::META_KEY, &[crate::index::VERSION][..])?;
+        store.meta.insert(
+            crate::format::index::META_KEY,
+            &[crate::format::index::VERSION][..],
+        )?;
         store.sync()?;
         if let Some(parent) = root.parent() {
             if !parent.as_os_str().is_empty() {
@@ -337,7 +338,7 @@ impl Store {
 
     /// Writes `VERSION` for the current format, atomically (the last step of a migration).
     pub(crate) fn write_version(root: &Path) -> Result<()> {
-        crate::durable::write_atomic(
+        crate::storage::durable::write_atomic(
             &root.join("VERSION"),
             format!("{VERSION_LINE}\n").as_bytes(),
         )
@@ -438,11 +439,11 @@ impl Store {
     }
 
     /// Sets the locator of record keys; done once, at unlock, before any record is read.
-    pub(crate) fn set_locator(&self, locator: crate::locator::Locator) {
+    pub(crate) fn set_locator(&self, locator: crate::crypto::locator::Locator) {
         let _ = self.locator.set(locator);
     }
 
-    pub(crate) fn set_pending_locator(&self, locator: crate::locator::Locator) {
+    pub(crate) fn set_pending_locator(&self, locator: crate::crypto::locator::Locator) {
         let _ = self.pending_locator.set(locator);
     }
 
@@ -457,7 +458,7 @@ impl Store {
 
     /// The key under which `id`'s values are stored in `records`, `catalog`, `custody` (and,
     /// as a prefix, `search`).
-    pub fn loc(&self, id: &crate::id::RecordId) -> [u8; 16] {
+    pub fn loc(&self, id: &crate::format::id::RecordId) -> [u8; 16] {
         self.locator
             .get()
             .expect("records are only reached in an unlocked vault")
@@ -465,7 +466,7 @@ impl Store {
     }
 
     /// The record a key of `records`, `catalog`, `custody` or `search` names.
-    pub fn unloc(&self, key: &[u8]) -> Option<crate::id::RecordId> {
+    pub fn unloc(&self, key: &[u8]) -> Option<crate::format::id::RecordId> {
         self.locator
             .get()
             .expect("records are only reached in an unlocked vault")
@@ -473,8 +474,8 @@ impl Store {
     }
 
     /// The key under which a `search` chunk of `id` is stored (FORMAT.md 8.4).
-    pub fn search_key(&self, id: &crate::id::RecordId, seq: u16) -> [u8; 18] {
-        crate::catalog::search_key(&self.loc(id), seq)
+    pub fn search_key(&self, id: &crate::format::id::RecordId, seq: u16) -> [u8; 18] {
+        crate::format::catalog::search_key(&self.loc(id), seq)
     }
 
     /// The key id a `search` chunk stored under `key` is sealed with: the record's id and
@@ -482,7 +483,10 @@ impl Store {
     pub fn search_key_id(&self, key: &[u8]) -> Option<[u8; 18]> {
         let id = self.unloc(key)?;
         let seq: [u8; 2] = key.get(16..18)?.try_into().ok()?;
-        Some(crate::catalog::search_key(&id.0, u16::from_be_bytes(seq)))
+        Some(crate::format::catalog::search_key(
+            &id.0,
+            u16::from_be_bytes(seq),
+        ))
     }
 
     /// The vault directory.
@@ -526,7 +530,7 @@ impl Store {
         };
         self.db.flush()?;
         sync_tree(&self.root.join("db"))?;
-        crate::vault::lifecycle::crash_point("database-synced");
+        crate::storage::faults::crash_point("database-synced");
         if let (Some(seq), JournalSlot::Open(j)) = (committed, &mut *self.journal_slot()) {
             j.confirm(seq)
                 .map_err(|e| Error::io("writing the journal", e))?;
@@ -538,7 +542,7 @@ impl Store {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .take();
         if let Some(bytes) = pending {
-            crate::durable::write_atomic(&self.root.join(HEAD_FILE), &bytes)?;
+            crate::storage::durable::write_atomic(&self.root.join(HEAD_FILE), &bytes)?;
         }
         Ok(())
     }
@@ -580,7 +584,7 @@ impl Store {
         let state = j
             .append(key, ops)
             .map_err(|e| Error::io("writing the journal", e))?;
-        crate::vault::lifecycle::crash_point("journal-appended");
+        crate::storage::faults::crash_point("journal-appended");
         // Only the trees the writes touch (and `meta`) take part: each costs sled a lock and
         // an overlay.
         let mut slot_of = [usize::MAX; TREES];
@@ -644,7 +648,7 @@ impl Store {
         let mut slot = self.journal_slot();
         let tmp = self.root.join("tmp").join(format!(
             "journal-{}",
-            hex::encode(crate::id::random_bytes::<6>())
+            hex::encode(crate::crypto::random_bytes::<6>())
         ));
         let ctx = |e| Error::io("writing the journal", e);
         let written = (|| {
@@ -684,7 +688,7 @@ impl Store {
         // which the next open empties).
         let old = self.root.join("tmp").join(format!(
             "erase-journal-{}",
-            hex::encode(crate::id::random_bytes::<6>())
+            hex::encode(crate::crypto::random_bytes::<6>())
         ));
         let had_old = match fs::rename(&path, &old) {
             Ok(()) => true,
@@ -693,9 +697,9 @@ impl Store {
         };
         fs::rename(&tmp, &path).map_err(ctx)?;
         sync_dir(&self.root)?;
-        crate::vault::lifecycle::crash_point("journal-rewritten");
+        crate::storage::faults::crash_point("journal-rewritten");
         if had_old {
-            crate::durable::destroy_file(&old)?;
+            crate::storage::durable::destroy_file(&old)?;
         }
         self.meta.insert(journal::META_KEY, &state.encode()[..])?;
         if self.erase_pending()? == Some(ERASE_ALL) {
@@ -790,10 +794,10 @@ impl Store {
         sync_tree(&stage.join("db"))?;
         let ctx = |e| Error::io("moving the rebuilt database into place", e);
         if root.join("db").exists() {
-            let tag = hex::encode(crate::id::random_bytes::<6>());
+            let tag = hex::encode(crate::crypto::random_bytes::<6>());
             fs::rename(root.join("db"), tmp.join(format!("wipe-db-{tag}"))).map_err(ctx)?;
         }
-        crate::vault::lifecycle::crash_point("rebuild-moved-aside");
+        crate::storage::faults::crash_point("rebuild-moved-aside");
         fs::rename(stage.join("db"), root.join("db")).map_err(ctx)?;
         sync_dir(root)?;
         sync_dir(&tmp)?;

@@ -8,7 +8,7 @@
 //! uniformly, with the operating system's CSPRNG, from a list of [`WORDS`]`.len()` words.
 use zeroize::Zeroizing;
 
-use crate::keyring::Passphrase;
+use crate::format::keyring::Passphrase;
 
 /// A passphrase estimated to need fewer than 10^this guesses is weak.
 pub const MIN_GUESSES_LOG10: u32 = 10;
@@ -112,7 +112,7 @@ fn generate_from(list: &[&str], count: usize, mut draw: impl FnMut() -> u16) -> 
 pub fn generate() -> Passphrase {
     let list = words();
     let text = generate_from(&list, GENERATED_WORDS, || {
-        u16::from_le_bytes(crate::id::random_bytes::<2>())
+        u16::from_le_bytes(crate::crypto::random_bytes::<2>())
     });
     Passphrase::new(text.as_str().to_owned()).expect("a generated passphrase is not empty")
 }
@@ -124,7 +124,7 @@ mod tests {
     #[test]
     fn the_word_list_is_bip39_english_as_shipped() {
         assert_eq!(
-            hex::encode(crate::seal::sha256(WORD_LIST.as_bytes())),
+            hex::encode(crate::crypto::seal::sha256(WORD_LIST.as_bytes())),
             "2f5eed53a4727b4bf8880d8f3f199efc90e58503646d9ff8eff3a2ed3b24dbda"
         );
         let w = words();

@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
+use crate::crypto::seal::Recipients;
 use crate::error::{Error, Result};
-use crate::seal::Recipients;
 use crate::vault::Vault;
 
 /// Domain of contact entries in the symmetric sealing.
@@ -28,13 +28,13 @@ impl Contact {
     pub fn signing_public(&self) -> Option<[u8; 32]> {
         self.signing_key
             .as_deref()
-            .and_then(crate::sshsig::parse_ed25519_line)
+            .and_then(crate::crypto::sshsig::parse_ed25519_line)
     }
 
     /// OpenSSH fingerprint of the signing key.
     pub fn fingerprint(&self) -> Option<String> {
         self.signing_public()
-            .map(|pk| crate::sshkey::fingerprint(&pk))
+            .map(|pk| crate::crypto::sshkey::fingerprint(&pk))
     }
 }
 
@@ -112,12 +112,12 @@ impl Vault {
         };
         let signing_key = match signing_key {
             Some(line) => {
-                let pk = crate::sshsig::parse_ed25519_line(line).ok_or_else(|| {
+                let pk = crate::crypto::sshsig::parse_ed25519_line(line).ok_or_else(|| {
                     Error::Invalid(format!(
                         "invalid --signing-key {line:?}: give an `ssh-ed25519 AAAA…` line"
                     ))
                 })?;
-                Some(crate::sshkey::ed25519_line(&pk))
+                Some(crate::crypto::sshkey::ed25519_line(&pk))
             }
             None => None,
         };
@@ -138,13 +138,13 @@ impl Vault {
     }
 
     pub(crate) fn put_contact(&self, contact: &Contact) -> Result<()> {
-        let id: [u8; 16] = crate::id::random_bytes();
+        let id: [u8; 16] = crate::crypto::random_bytes();
         let mut plain = zeroize::Zeroizing::new(vec![VERSION]);
         plain.extend_from_slice(&postcard::to_allocvec(contact).expect("contacts serialize"));
         let sealed = self.keyring.catalog_key.seal(DOMAIN_CONTACT, &id, &plain);
         let mut log = self.log();
         log.append(
-            crate::audit::kind::CONTACT_ADDED,
+            crate::vault::custody::kind::CONTACT_ADDED,
             None,
             serde_json::json!({}),
             Some(serde_json::json!({
@@ -159,11 +159,11 @@ impl Vault {
     /// Writes (or with `None` removes) a contact entry with the log's events, atomically.
     fn contact_write(
         &self,
-        mut log: crate::audit::LogBatch<'_>,
+        mut log: crate::vault::custody::LogBatch<'_>,
         key: &[u8],
         value: Option<Vec<u8>>,
     ) -> Result<()> {
-        use crate::journal::{Ops, TreeId};
+        use crate::storage::journal::{Ops, TreeId};
         let mut ops = Ops::new();
         match value {
             Some(v) => ops.insert(TreeId::Contacts, key, v),
@@ -192,7 +192,7 @@ impl Vault {
             if c.name == name {
                 let mut log = self.log();
                 log.append(
-                    crate::audit::kind::CONTACT_REMOVED,
+                    crate::vault::custody::kind::CONTACT_REMOVED,
                     None,
                     serde_json::json!({}),
                     Some(serde_json::json!({ "name": c.name })),

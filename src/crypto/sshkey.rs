@@ -28,7 +28,7 @@ pub fn ed25519_line(public: &[u8; 32]) -> String {
 pub fn fingerprint(public: &[u8; 32]) -> String {
     format!(
         "SHA256:{}",
-        STANDARD_NO_PAD.encode(crate::seal::sha256(&ed25519_blob(public)))
+        STANDARD_NO_PAD.encode(crate::crypto::seal::sha256(&ed25519_blob(public)))
     )
 }
 

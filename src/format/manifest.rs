@@ -55,7 +55,7 @@ pub struct TransferRecord {
     /// `records/<id>/objects/<object id>`.
     pub objects: Vec<String>,
     /// The record's chain of custody (FORMAT.md, "Custody in bundles").
-    pub custody: Vec<crate::audit::CustodyEntry>,
+    pub custody: Vec<crate::vault::custody::CustodyEntry>,
 }
 
 /// The sender's signing key.
@@ -86,7 +86,7 @@ pub struct ManifestRecord {
     pub parts: Vec<ManifestPart>,
     /// The record's chain of custody, oldest first, ending with this export
     /// (FORMAT.md, "Custody in bundles").
-    pub custody: Vec<crate::audit::CustodyEntry>,
+    pub custody: Vec<crate::vault::custody::CustodyEntry>,
 }
 
 /// One part of an exported record.
@@ -128,7 +128,7 @@ pub fn add_sums(files: &mut Vec<FileEntry>) -> String {
         FileEntry {
             path: SUMS_PATH.into(),
             size: sums.len() as u64,
-            sha256: hex::encode(crate::seal::sha256(sums.as_bytes())),
+            sha256: hex::encode(crate::crypto::seal::sha256(sums.as_bytes())),
         },
     );
     sums
@@ -227,12 +227,12 @@ impl Manifest {
                     "{rj} is not listed in the manifest's files"
                 )));
             }
-            if r.parts.len() > crate::record::MAX_PARTS {
+            if r.parts.len() > crate::format::record::MAX_PARTS {
                 return Err(reject(format!(
                     "record {} has {} parts, more than the {} a record may hold",
                     r.id,
                     r.parts.len(),
-                    crate::record::MAX_PARTS
+                    crate::format::record::MAX_PARTS
                 )));
             }
             let mut names = std::collections::HashSet::new();
@@ -282,7 +282,7 @@ impl Manifest {
                 return Err(reject(format!("record {} has no title", r.id)));
             }
             if let Some(d) = &r.date {
-                crate::record::parse_date(d)
+                crate::format::record::parse_date(d)
                     .map_err(|_| reject(format!("record {} has a bad date", r.id)))?;
             }
             // What the record will be stored with, checked before any file is read (and
@@ -300,8 +300,8 @@ impl Manifest {
 
 impl ManifestRecord {
     /// The record's metadata as this vault will store it.
-    pub fn metadata(&self) -> crate::record::Metadata {
-        crate::record::Metadata {
+    pub fn metadata(&self) -> crate::format::record::Metadata {
+        crate::format::record::Metadata {
             title: self.title.clone(),
             tags: self.tags.clone(),
             witness: self.witness.clone(),
@@ -316,7 +316,7 @@ impl ManifestRecord {
 
 /// A record or bundle id as a bundle gives it: exactly 32 lower-case hex digits.
 pub fn canonical_id(field: &str, id: &str) -> Result<()> {
-    if crate::id::is_canonical_hex(id, crate::id::ID_LEN) {
+    if crate::format::id::is_canonical_hex(id, crate::format::id::ID_LEN) {
         Ok(())
     } else {
         Err(reject(format!(
@@ -328,7 +328,7 @@ pub fn canonical_id(field: &str, id: &str) -> Result<()> {
 
 /// A SHA-256 as a bundle gives it: exactly 64 lower-case hex digits.
 pub fn canonical_sha256(field: &str, h: &str) -> Result<()> {
-    if crate::id::is_canonical_hex(h, 32) {
+    if crate::format::id::is_canonical_hex(h, 32) {
         Ok(())
     } else {
         Err(reject(format!(
@@ -377,7 +377,8 @@ pub fn check_path(path: &str) -> Result<()> {
         }
         ["records", id, "record.age"] => crate::RecordId::from_hex(id).is_some(),
         ["records", id, "objects", o] => {
-            crate::RecordId::from_hex(id).is_some() && crate::id::ObjectId::from_hex(o).is_some()
+            crate::RecordId::from_hex(id).is_some()
+                && crate::format::id::ObjectId::from_hex(o).is_some()
         }
         _ => false,
     };

@@ -46,7 +46,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .unwrap_or_default();
     let tmp = dir.join(format!(
         ".{name}.tmp-{}",
-        hex::encode(crate::id::random_bytes::<6>())
+        hex::encode(crate::crypto::random_bytes::<6>())
     ));
     let ctx = |e| Error::io(format!("writing {}", path.display()), e);
     let result = (|| {
@@ -84,7 +84,7 @@ pub fn create_via_temp<T>(out: &Path, fill: impl FnOnce(File) -> Result<(File, T
         .unwrap_or_default();
     let tmp = dir.join(format!(
         ".{name}.amanat-partial-{}",
-        hex::encode(crate::id::random_bytes::<6>())
+        hex::encode(crate::crypto::random_bytes::<6>())
     ));
     // Where the file system allows it (ext4, xfs, btrfs, tmpfs), the file is written
     // unnamed (O_TMPFILE) and gets its temporary name only once `fill` returned: a process

@@ -2,7 +2,7 @@
 //!
 //! sled 0.34 writes any log entry larger than a quarter of a log segment to a file of its
 //! own, born at the second of the write; the store keeps every value under
-//! [`crate::store::MAX_VALUE`] so that no tree node reaches that size. A value that may grow
+//! [`crate::storage::store::MAX_VALUE`] so that no tree node reaches that size. A value that may grow
 //! past it (a search index segment, a record's custody state) is cut into plaintext pieces of
 //! at most [`PIECE`] bytes, each sealed on its own: piece 0 under the value's key with its key
 //! id, piece i ≥ 1 under `key ‖ u16be(i)` with key id `key_id ‖ u16be(i)`. Each piece is then
@@ -11,8 +11,8 @@
 use sled::IVec;
 use zeroize::Zeroizing;
 
-use crate::journal::{Ops, TreeId};
-use crate::symmetric::SymmetricKey;
+use crate::crypto::symmetric::SymmetricKey;
+use crate::storage::journal::{Ops, TreeId};
 
 /// Most plaintext bytes of one piece.
 pub const PIECE: usize = 64 * 1024;
@@ -182,7 +182,7 @@ mod tests {
         assert_eq!(pieces.len(), 3);
         assert!(pieces
             .iter()
-            .all(|(_, v)| v.len() < crate::store::MAX_VALUE));
+            .all(|(_, v)| v.len() < crate::storage::store::MAX_VALUE));
         assert_eq!(
             open(&key, b"d", &k, &kid, &pieces).unwrap().as_slice(),
             long

@@ -21,7 +21,7 @@ use std::fs::File;
 use std::io::{self, Read, Write};
 use std::os::unix::fs::FileExt;
 
-use crate::symmetric::SymmetricKey;
+use crate::crypto::symmetric::SymmetricKey;
 
 /// The journal's file name in the vault directory.
 pub const FILE: &str = "journal";
@@ -465,7 +465,7 @@ pub fn write_snapshot(
     vault_id: &[u8; 16],
     items: impl Iterator<Item = io::Result<(TreeId, Vec<u8>, Vec<u8>)>>,
 ) -> io::Result<State> {
-    let jid: [u8; 16] = crate::id::random_bytes();
+    let jid: [u8; 16] = crate::crypto::random_bytes();
     out.write_all(FILE_MAGIC)?;
     out.write_all(&jid)?;
     let mut at = HEADER_LEN;

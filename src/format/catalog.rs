@@ -1,14 +1,14 @@
 //! The catalog: one sealed index entry per record, for listing and search without an
 //! X25519 operation per record (FORMAT.md, "Catalog").
 //!
-//! Entries are sealed with [`crate::symmetric`] under the keyring's catalog key. The
+//! Entries are sealed with [`crate::crypto::symmetric`] under the keyring's catalog key. The
 //! catalog is a cache of what the sealed records say; `check` compares the two.
-//! The words search looks for are kept in the search index ([`crate::index`]), so that
+//! The words search looks for are kept in the search index ([`crate::format::index`]), so that
 //! `list` never reads them.
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use crate::record::{Metadata, PartKind};
+use crate::format::record::{Metadata, PartKind};
 
 /// Version byte in front of every catalog entry.
 pub const ENTRY_VERSION: u8 = 1;
@@ -78,7 +78,7 @@ impl CatalogEntry {
 
 /// The words the search index holds for a record: the distinct normalized words of its
 /// title, tags, place and note, then those of its testimony (`testimony`, as
-/// [`crate::text::index_words`] makes them), joined by single spaces; a word in both may
+/// [`crate::format::text::index_words`] makes them), joined by single spaces; a word in both may
 /// appear twice (the index keeps it once).
 pub fn record_words(meta: &Metadata, testimony: Option<&str>) -> Zeroizing<String> {
     let mut fields = Zeroizing::new(String::new());
@@ -90,7 +90,7 @@ pub fn record_words(meta: &Metadata, testimony: Option<&str>) -> Zeroizing<Strin
         fields.push_str(f);
         fields.push(' ');
     }
-    let mut words = crate::text::index_words(&fields);
+    let mut words = crate::format::text::index_words(&fields);
     if let Some(t) = testimony.filter(|t| !t.is_empty()) {
         if !words.is_empty() {
             words.push(' ');

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::error::{Error, Result};
-use crate::id::{ObjectId, RecordId};
+use crate::format::id::{ObjectId, RecordId};
 
 /// Version byte in front of every encoded record body.
 pub const BODY_VERSION: u8 = 2;
@@ -77,7 +77,7 @@ impl std::fmt::Debug for Metadata {
 /// A fresh pseudonymous witness code, `W-` and six Crockford base32 characters (30 bits).
 pub fn random_witness_code() -> String {
     const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    let r: [u8; 6] = crate::id::random_bytes();
+    let r: [u8; 6] = crate::crypto::random_bytes();
     let code: String = r
         .iter()
         .map(|b| ALPHABET[(b & 31) as usize] as char)
@@ -202,15 +202,15 @@ pub struct Provenance {
 }
 
 impl RecordBody {
-    /// `BODY_VERSION || pad(postcard(self))`, padded to its size class ([`crate::pad`]).
+    /// `BODY_VERSION || pad(postcard(self))`, padded to its size class ([`crate::crypto::pad`]).
     pub fn encode(&self) -> Zeroizing<Vec<u8>> {
         let enc = Zeroizing::new(postcard::to_allocvec(self).expect("record bodies serialize"));
         // Room for the padding up front, so that no unwiped copy is left by a reallocation.
-        let padded = crate::pad::padded_len(enc.len() as u64) as usize;
+        let padded = crate::crypto::pad::padded_len(enc.len() as u64) as usize;
         let mut out = Zeroizing::new(Vec::with_capacity(1 + padded));
         out.push(BODY_VERSION);
         out.extend_from_slice(&enc);
-        crate::pad::pad_after(&mut out, 1);
+        crate::crypto::pad::pad_after(&mut out, 1);
         out
     }
 
@@ -219,7 +219,7 @@ impl RecordBody {
         let undecodable = || Error::damaged(id, "record body does not decode");
         let mut body: RecordBody = match b.first() {
             Some(&BODY_VERSION) => {
-                let enc = crate::pad::unpad(&b[1..]).ok_or_else(undecodable)?;
+                let enc = crate::crypto::pad::unpad(&b[1..]).ok_or_else(undecodable)?;
                 match postcard::take_from_bytes(enc) {
                     Ok((body, [])) => body,
                     _ => return Err(undecodable()),
@@ -294,7 +294,7 @@ mod tests {
                 created: 1_700_000_000,
                 meta: meta.clone(),
                 parts: vec![
-                    Part { kind: PartKind::Testimony, name: "t.txt".into(), size: data.len() as u64, sha256: crate::seal::sha256(&data), storage: Storage::Inline(data.clone()) },
+                    Part { kind: PartKind::Testimony, name: "t.txt".into(), size: data.len() as u64, sha256: crate::crypto::seal::sha256(&data), storage: Storage::Inline(data.clone()) },
                     Part { kind: PartKind::Attachment, name: "scan.jpg".into(), size, sha256: [3; 32], storage: Storage::Object { id: [9; 16], sealed_size: 77 } },
                 ],
                 provenance: vec![],
@@ -309,8 +309,8 @@ mod tests {
             // Bound to its id.
             prop_assert!(RecordBody::decode(RecordId::random(), &enc).is_err());
             // Padded to its class; a body of format 2 (unpadded, version 1) still reads.
-            let content = crate::pad::unpad(&enc[1..]).unwrap();
-            prop_assert_eq!(enc.len() as u64 - 1, crate::pad::padded_len(content.len() as u64));
+            let content = crate::crypto::pad::unpad(&enc[1..]).unwrap();
+            prop_assert_eq!(enc.len() as u64 - 1, crate::crypto::pad::padded_len(content.len() as u64));
             let mut old = vec![BODY_VERSION_UNPADDED];
             old.extend_from_slice(content);
             let old_body = RecordBody::decode(id, &old).unwrap();

@@ -2,7 +2,7 @@
 //!
 //! `sealed = salt[16] || ChaCha20-Poly1305(key, nonce = 0^12, aad, pad(plaintext)) || tag[16]`
 //! with `key = HKDF-SHA256-Expand(PRK = catalog key, info = "amanat-v3" || domain || 0x00 ||
-//! key_id || salt)` and `pad` the padding to size classes of [`crate::pad`]. Values written
+//! key_id || salt)` and `pad` the padding to size classes of [`crate::crypto::pad`]. Values written
 //! by format 2 (unpadded, under `"amanat-v1"`) still open: the label tells the two apart,
 //! since a value sealed under one never authenticates under the other. The random salt makes every entry's key fresh, so the fixed nonce never
 //! repeats under one key; `domain || key_id` in both the info and the AAD binds the entry to
@@ -36,7 +36,7 @@ impl SymmetricKey {
     }
 
     pub fn random() -> Self {
-        SymmetricKey(Zeroizing::new(crate::id::random_bytes()))
+        SymmetricKey(Zeroizing::new(crate::crypto::random_bytes()))
     }
 
     pub(crate) fn expose(&self) -> &[u8; 32] {
@@ -66,14 +66,14 @@ impl SymmetricKey {
         plaintext: &[u8],
         pad: bool,
     ) -> Vec<u8> {
-        let salt: [u8; SALT_LEN] = crate::id::random_bytes();
+        let salt: [u8; SALT_LEN] = crate::crypto::random_bytes();
         let key = self.entry_key(label, domain, key_id, &salt);
-        let padded = crate::pad::padded_len(plaintext.len() as u64) as usize;
+        let padded = crate::crypto::pad::padded_len(plaintext.len() as u64) as usize;
         let mut out = Vec::with_capacity(SALT_LEN + padded + 16);
         out.extend_from_slice(&salt);
         out.extend_from_slice(plaintext);
         if pad {
-            crate::pad::pad_after(&mut out, SALT_LEN);
+            crate::crypto::pad::pad_after(&mut out, SALT_LEN);
         }
         let aad = aad(domain, key_id);
         let tag = key
@@ -98,7 +98,7 @@ impl SymmetricKey {
             return Err(Unauthentic);
         }
         if let Ok(padded) = self.open_under(LABEL, domain, key_id, sealed) {
-            let n = crate::pad::unpad(&padded).ok_or(Unauthentic)?.len();
+            let n = crate::crypto::pad::unpad(&padded).ok_or(Unauthentic)?.len();
             let mut buf = padded;
             buf.truncate(n);
             return Ok(buf);
@@ -167,7 +167,7 @@ mod tests {
         let a = k.seal(b"catalog", b"id", b"short title");
         let b = k.seal(b"catalog", b"id", &[b'x'; 400]);
         assert_eq!(a.len(), b.len(), "lengths within a class look alike");
-        assert_eq!(a.len(), OVERHEAD + crate::pad::MIN_LEN as usize);
+        assert_eq!(a.len(), OVERHEAD + crate::crypto::pad::MIN_LEN as usize);
         let old = k.seal_unpadded(b"catalog", b"id", b"from format 2");
         assert_eq!(old.len(), OVERHEAD + 13);
         assert_eq!(

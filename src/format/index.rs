@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::id::RecordId;
-use crate::text::{FxBuild, Query};
+use crate::format::id::RecordId;
+use crate::format::text::{FxBuild, Query};
 
 /// Domain of segments and of the open-segment pointer in the symmetric sealing.
 pub const DOMAIN_INDEX: &[u8] = b"index";
@@ -47,7 +47,7 @@ impl Drop for Segment {
 }
 
 impl Segment {
-    /// Whether a record with `words` (as [`crate::text::index_words`] makes them) fits.
+    /// Whether a record with `words` (as [`crate::format::text::index_words`] makes them) fits.
     pub fn has_room_for(&self, words: &str) -> bool {
         self.ids.is_empty()
             || (self.ids.len() < SEGMENT_RECORDS && self.text_len + words.len() < SEGMENT_TEXT)
@@ -376,7 +376,7 @@ mod tests {
     }
 
     fn query(q: &str) -> Query {
-        Query::new(&crate::text::terms(q))
+        Query::new(&crate::format::text::terms(q))
     }
 
     #[test]
@@ -457,7 +457,7 @@ mod tests {
             let mut s = Segment::default();
             let mut kept = Vec::new();
             for (i, t) in texts.iter().enumerate() {
-                let words = crate::text::index_words(t);
+                let words = crate::format::text::index_words(t);
                 s.add(id(i as u8), &words);
                 kept.push((id(i as u8), words));
             }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::record::Metadata;
+use crate::format::record::Metadata;
 use crate::vault::add::Prepared;
 use crate::vault::{NewRecord, PartInput, Vault};
 
@@ -107,7 +107,7 @@ pub fn ingest(
         match parse_line(line).and_then(|l| {
             let mut rec = l.into_record(base);
             if rec.identity.is_some() && rec.meta.witness.is_none() {
-                let code = crate::record::random_witness_code();
+                let code = crate::format::record::random_witness_code();
                 report.assigned_witness.push((n, code.clone()));
                 rec.meta.witness = Some(code);
             }
@@ -156,7 +156,7 @@ pub fn ingest(
     let queue = std::sync::Mutex::new(todo.into_iter());
     let stop = std::sync::atomic::AtomicBool::new(false);
     let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Result<Prepared>)>(2 * BATCH);
-    let mut ok_lines: Vec<(usize, crate::id::RecordId)> = Vec::new();
+    let mut ok_lines: Vec<(usize, crate::format::id::RecordId)> = Vec::new();
     let outcome = std::thread::scope(|s| {
         for _ in 0..threads {
             let tx = tx.clone();

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use ring::digest;
 use zeroize::Zeroizing;
 
-use crate::agewriter::{AgeWriter, RecipientTable};
+use crate::crypto::agewriter::{AgeWriter, RecipientTable};
 use crate::error::{Error, Result};
 
 /// Size of the chunks streamed through the hasher and the encryptor.
@@ -295,7 +295,7 @@ pub enum StreamError {
 }
 
 /// Seals `prefix` followed by the rest of `input` to `to`, then the padding of their length
-/// ([`crate::pad`]), writing ciphertext to `output`: an object file (FORMAT.md, "Objects").
+/// ([`crate::crypto::pad`]), writing ciphertext to `output`: an object file (FORMAT.md, "Objects").
 /// Returns the plaintext's size and SHA-256 (of the content, not the padding), computed
 /// concurrently with the encryption.
 pub fn seal_stream<W: Write>(
@@ -322,7 +322,7 @@ pub fn seal_stream<W: Write>(
         hasher.update(Arc::clone(&chunk));
         w.write_all(&chunk).map_err(StreamError::Write)?;
     }
-    crate::pad::write_padding(&mut w, size).map_err(StreamError::Write)?;
+    crate::crypto::pad::write_padding(&mut w, size).map_err(StreamError::Write)?;
     let out = w.finish().map_err(StreamError::Write)?;
     Ok((hasher.finish(), out))
 }
@@ -470,11 +470,11 @@ mod tests {
         // The object's plaintext is the content padded to its class.
         assert_eq!(
             plain.len() as u64,
-            crate::pad::padded_len(data.len() as u64)
+            crate::crypto::pad::padded_len(data.len() as u64)
         );
-        assert_eq!(crate::pad::unpad(&plain), Some(&data[..]));
+        assert_eq!(crate::crypto::pad::unpad(&plain), Some(&data[..]));
         let mut out = Vec::new();
-        let mut unpadded = crate::pad::Unpadded::new(&plain[..], data.len() as u64);
+        let mut unpadded = crate::crypto::pad::Unpadded::new(&plain[..], data.len() as u64);
         let d2 = copy_hashing(&mut unpadded, &mut out).unwrap();
         assert_eq!(out, data);
         assert_eq!(d2, d);

@@ -36,8 +36,8 @@ use ring::rand::{SecureRandom, SystemRandom};
 use ring::{agreement, hkdf, hmac};
 use zeroize::Zeroizing;
 
+use crate::crypto::seal::Recipients;
 use crate::error::{Error, Result};
-use crate::seal::Recipients;
 
 /// Plaintext bytes per payload chunk.
 pub const CHUNK: usize = 64 * 1024;
@@ -232,9 +232,9 @@ const SKEW: usize = 1088;
 impl<W: Write> AgeWriter<W> {
     /// Writes the header and the payload nonce to `inner`.
     pub fn new(to: &Recipients, mut inner: W) -> Result<AgeWriter<W>, io::Error> {
-        let file_key: Zeroizing<[u8; 16]> = Zeroizing::new(crate::id::random_bytes());
+        let file_key: Zeroizing<[u8; 16]> = Zeroizing::new(crate::crypto::random_bytes());
         let h = header(to, &file_key).map_err(|e| io::Error::other(e.to_string()))?;
-        let nonce: [u8; 16] = crate::id::random_bytes();
+        let nonce: [u8; 16] = crate::crypto::random_bytes();
         inner.write_all(&h)?;
         inner.write_all(&nonce)?;
         let payload_key = hkdf32(&nonce, &file_key[..], b"payload");
@@ -310,7 +310,7 @@ impl<W: Write> Write for AgeWriter<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::seal::{open_bytes, Recipient};
+    use crate::crypto::seal::{open_bytes, Recipient};
     use std::io::Read;
 
     fn round_trip(to: &Recipients, id: &dyn age::Identity, len: usize) {

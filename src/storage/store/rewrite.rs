@@ -34,7 +34,7 @@ pub(super) fn destroy_tree(dir: &Path) -> Result<()> {
             if e.file_type().is_ok_and(|t| t.is_dir()) {
                 destroy_tree(&e.path())?;
             } else {
-                crate::durable::destroy_file(&e.path())?;
+                crate::storage::durable::destroy_file(&e.path())?;
             }
         }
     }
@@ -87,7 +87,10 @@ impl Store {
     /// are sealed with the record's id, not the key. A crash leaves the old database (the
     /// new one was still in `tmp/`) or the new one (the renames are finished at the next
     /// open); the journal is rewritten after, and `VERSION` last.
-    pub(crate) fn migrate_to_locators(self, locator: &crate::locator::Locator) -> Result<Store> {
+    pub(crate) fn migrate_to_locators(
+        self,
+        locator: &crate::crypto::locator::Locator,
+    ) -> Result<Store> {
         let root = self.root.clone();
         self.close()?;
         let keyed = [
@@ -102,12 +105,12 @@ impl Store {
             if !keyed.contains(&tree) {
                 return Some(k.to_vec());
             }
-            let id = crate::id::RecordId::from_slice(k.get(..16)?)?;
+            let id = crate::format::id::RecordId::from_slice(k.get(..16)?)?;
             let mut new = locator.loc(&id).to_vec();
             new.extend_from_slice(&k[16..]);
             Some(new)
         })?;
-        crate::vault::lifecycle::crash_point("migrated-db");
+        crate::storage::faults::crash_point("migrated-db");
         Store::open_once(&root)
     }
 
@@ -120,7 +123,7 @@ impl Store {
     pub(super) fn move_to_large_segments(root: &Path) -> Result<()> {
         if segment_size_of(root).is_some_and(|s| s != SEGMENT_SIZE) {
             Store::rewrite_db(root, None, &|_, k, _| Some(k.to_vec()))?;
-            crate::vault::lifecycle::crash_point("resegmented-db");
+            crate::storage::faults::crash_point("resegmented-db");
         }
         if Store::version_is(root, VERSION_LINE_3) {
             Store::write_version(root)?;
@@ -178,10 +181,10 @@ impl Store {
         // Named `erase-…`: if a crash leaves it, the sweep overwrites it too.
         let wipe = tmp.join(format!(
             "erase-db-{}",
-            hex::encode(crate::id::random_bytes::<6>())
+            hex::encode(crate::crypto::random_bytes::<6>())
         ));
         fs::rename(root.join("db"), &wipe).map_err(ctx)?;
-        crate::vault::lifecycle::crash_point("erase-db-moved-aside");
+        crate::storage::faults::crash_point("erase-db-moved-aside");
         fs::rename(stage.join("db"), root.join("db")).map_err(ctx)?;
         sync_dir(root)?;
         sync_dir(&tmp)?;
@@ -203,7 +206,7 @@ impl Store {
         drop(Store::create(&stage, vault_id)?);
         wait_for_sled_release(&stage.join("db"));
         let ctx = |e| Error::io("replacing the vault", e);
-        let tag = hex::encode(crate::id::random_bytes::<6>());
+        let tag = hex::encode(crate::crypto::random_bytes::<6>());
         // The journal goes first: a journal without its database is rewritten at the next
         // unlock, a database without its journal is not rebuilt from it.
         if root.join(journal::FILE).exists() {
@@ -218,7 +221,7 @@ impl Store {
             if root.join(d).exists() {
                 fs::rename(root.join(d), tmp.join(format!("wipe-{d}-{tag}"))).map_err(ctx)?;
             }
-            crate::vault::lifecycle::crash_point("store-moved-aside");
+            crate::storage::faults::crash_point("store-moved-aside");
             fs::rename(stage.join(d), root.join(d)).map_err(ctx)?;
         }
         sync_dir(root)?;
@@ -257,7 +260,7 @@ impl Store {
                 // is ciphertext whose keys are gone or never held anything removed.
                 let gone = match (erase, is_dir) {
                     (true, true) => destroy_tree(&e.path()),
-                    (true, false) => crate::durable::destroy_file(&e.path()),
+                    (true, false) => crate::storage::durable::destroy_file(&e.path()),
                     (false, true) => fs::remove_dir_all(e.path()).map_err(|e| Error::io("", e)),
                     (false, false) => fs::remove_file(e.path()).map_err(|e| Error::io("", e)),
                 };

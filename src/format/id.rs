@@ -4,7 +4,7 @@
 //! they were added (FORMAT.md, "Identifiers").
 use std::fmt;
 
-use ring::rand::{SecureRandom, SystemRandom};
+use crate::crypto::random_bytes;
 
 /// Length of a record or object id in bytes.
 pub const ID_LEN: usize = 16;
@@ -23,15 +23,6 @@ pub struct RecordId(pub [u8; ID_LEN]);
     Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
 )]
 pub struct ObjectId(pub [u8; ID_LEN]);
-
-/// Fills a buffer from the operating system's CSPRNG.
-pub fn random_bytes<const N: usize>() -> [u8; N] {
-    let mut b = [0u8; N];
-    SystemRandom::new()
-        .fill(&mut b)
-        .expect("the operating system's random number generator failed");
-    b
-}
 
 /// Whether `s` is exactly `bytes` bytes as lower-case hex (the only form ids and hashes
 /// take on disk and in bundles).

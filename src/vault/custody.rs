@@ -19,14 +19,15 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use zeroize::Zeroizing;
 
+use crate::crypto::random_bytes;
+use crate::crypto::seal::sha256;
+use crate::crypto::sshkey;
+use crate::crypto::sshsig;
+use crate::crypto::symmetric::SymmetricKey;
 use crate::error::{Error, Result};
-use crate::id::{random_bytes, RecordId};
-use crate::journal::{Ops, TreeId};
-use crate::seal::sha256;
-use crate::sshkey;
-use crate::sshsig;
-use crate::store::Store;
-use crate::symmetric::SymmetricKey;
+use crate::format::id::RecordId;
+use crate::storage::journal::{Ops, TreeId};
+use crate::storage::store::Store;
 
 /// The SSHSIG namespace of custody events.
 pub const NAMESPACE: &str = "amanat-custody-v1";
@@ -395,11 +396,11 @@ pub(crate) fn record_state(
     id: &RecordId,
 ) -> Result<Option<RecordCustody>> {
     let loc = store.loc(id);
-    let pieces = crate::pieces::read(&store.custody, &loc)?;
+    let pieces = crate::storage::pieces::read(&store.custody, &loc)?;
     if pieces.is_empty() {
         return Ok(None);
     }
-    let plain = crate::pieces::open(key, DOMAIN_CUSTODY, &loc, &id.0, &pieces)
+    let plain = crate::storage::pieces::open(key, DOMAIN_CUSTODY, &loc, &id.0, &pieces)
         .ok_or_else(|| Error::damaged(id, "its custody record does not authenticate"))?;
     postcard::from_bytes(&plain)
         .map(Some)
@@ -746,11 +747,11 @@ impl<'v> LogBatch<'v> {
         let mut custody = Ops::new();
         for (id, st) in &self.states {
             let loc = self.store.loc(id);
-            let old = crate::pieces::read(&self.store.custody, &loc)?;
+            let old = crate::storage::pieces::read(&self.store.custody, &loc)?;
             let plain = st
                 .as_ref()
                 .map(|st| Zeroizing::new(postcard::to_allocvec(st).expect("custody serializes")));
-            crate::pieces::write(
+            crate::storage::pieces::write(
                 &mut custody,
                 TreeId::Custody,
                 self.key,

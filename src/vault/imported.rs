@@ -9,7 +9,7 @@
 use ring::{hkdf, hmac};
 
 use crate::error::Result;
-use crate::journal::{Ops, TreeId};
+use crate::storage::journal::{Ops, TreeId};
 use crate::vault::Vault;
 use crate::RecordId;
 
@@ -92,20 +92,20 @@ impl Vault {
     /// What this vault remembers of a bundle: `None` if it never imported it (or its entry
     /// is damaged, which `check` reports; the next import rewrites it).
     pub(crate) fn remembered(&self, keys: &BundleKeys) -> Result<Option<Remembered>> {
-        let pieces = crate::pieces::read(&self.store.imported, &keys.slot)?;
+        let pieces = crate::storage::pieces::read(&self.store.imported, &keys.slot)?;
         Ok(self.open_entry(&keys.slot, &pieces))
     }
 
     fn open_entry(&self, k: &[u8], pieces: &[(sled::IVec, sled::IVec)]) -> Option<Remembered> {
-        crate::pieces::open(&self.keyring.catalog_key, DOMAIN, k, k, pieces)
+        crate::storage::pieces::open(&self.keyring.catalog_key, DOMAIN, k, k, pieces)
             .and_then(|p| Remembered::decode(&p))
     }
 
     /// Adds the writes that remember a bundle to a transaction, in pieces (a bundle of
     /// 100,000 records has 3 MiB of record hashes: FORMAT.md 13.7).
     pub(crate) fn remember(&self, keys: &BundleKeys, r: &Remembered, ops: &mut Ops) -> Result<()> {
-        let old = crate::pieces::read(&self.store.imported, &keys.slot)?;
-        crate::pieces::write(
+        let old = crate::storage::pieces::read(&self.store.imported, &keys.slot)?;
+        crate::storage::pieces::write(
             ops,
             TreeId::Imported,
             &self.keyring.catalog_key,
@@ -121,7 +121,7 @@ impl Vault {
     /// Keys of `imported` entries that do not open, for `check`.
     pub(crate) fn damaged_imported(&self) -> Result<Vec<String>> {
         let mut out = Vec::new();
-        for kv in crate::pieces::group(self.store.imported.iter()) {
+        for kv in crate::storage::pieces::group(self.store.imported.iter()) {
             let (k, pieces) = kv?;
             if self.open_entry(&k, &pieces).is_none() {
                 out.push(hex::encode(&k[..k.len().min(5)]));

@@ -12,8 +12,8 @@ use aes::cipher::{BlockDecrypt, BlockEncrypt, KeyInit};
 use ring::hkdf;
 use zeroize::Zeroizing;
 
-use crate::id::RecordId;
-use crate::symmetric::SymmetricKey;
+use crate::crypto::symmetric::SymmetricKey;
+use crate::format::id::RecordId;
 
 /// HKDF info of the locator key.
 const INFO: &[u8] = b"amanat-locator-v1";

@@ -11,9 +11,9 @@ use std::path::Path;
 use age::secrecy::SecretString;
 use zeroize::Zeroizing;
 
+use crate::crypto::random_bytes;
+use crate::crypto::symmetric::SymmetricKey;
 use crate::error::{Error, Result};
-use crate::id::random_bytes;
-use crate::symmetric::SymmetricKey;
 
 /// Plaintext of a slot is padded to exactly this many bytes.
 pub const PLAINTEXT_LEN: usize = 4096;
@@ -97,7 +97,7 @@ impl Keyring {
         identity_recipients: Vec<String>,
     ) -> Result<Keyring> {
         let seed: Zeroizing<[u8; 32]> = Zeroizing::new(random_bytes());
-        let signing_public = crate::sshsig::BatchSigner::new(&seed).public();
+        let signing_public = crate::crypto::sshsig::BatchSigner::new(&seed).public();
 
         let (identity, mut content) = if collector {
             if extra_recipients.is_empty() {

@@ -1,0 +1,22 @@
+//! The bottom layer: sealing with age ([`seal`], [`agewriter`]), signatures in OpenSSH's
+//! SSHSIG form ([`sshsig`], [`sshkey`]), the symmetric AEAD of database values under
+//! derived keys ([`symmetric`]), padding to size classes ([`pad`]) and the locator of a
+//! record ([`locator`]). Nothing here touches a file or the database.
+use ring::rand::{SecureRandom, SystemRandom};
+
+pub mod agewriter;
+pub mod locator;
+pub mod pad;
+pub mod seal;
+pub mod sshkey;
+pub mod sshsig;
+pub mod symmetric;
+
+/// Fills a buffer from the operating system's CSPRNG.
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut b = [0u8; N];
+    SystemRandom::new()
+        .fill(&mut b)
+        .expect("the operating system's random number generator failed");
+    b
+}
