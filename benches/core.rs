@@ -4,6 +4,7 @@
 //! against the `age` CLI.
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 
+use amanat::crypto::symmetric::Domain;
 use amanat::format::keyring::Passphrase;
 use amanat::{InitOptions, LockedVault, VaultPaths};
 
@@ -50,11 +51,11 @@ fn per_record(c: &mut Criterion) {
     let entry = vec![7u8; 400];
     c.bench_function(
         "seal a 400-byte catalog entry (HKDF + ChaCha20-Poly1305)",
-        |b| b.iter(|| key.seal(b"catalog", &[1u8; 16], &entry)),
+        |b| b.iter(|| key.seal(Domain::Catalog, &[1u8; 16], &entry)),
     );
-    let sealed = key.seal(b"catalog", &[1u8; 16], &entry);
+    let sealed = key.seal(Domain::Catalog, &[1u8; 16], &entry);
     c.bench_function("open a 400-byte catalog entry", |b| {
-        b.iter(|| key.open(b"catalog", &[1u8; 16], &sealed).unwrap())
+        b.iter(|| key.open(Domain::Catalog, &[1u8; 16], &sealed).unwrap())
     });
     let seed = zeroize::Zeroizing::new([3u8; 32]);
     let event = br#"{"amanat_custody":1,"kind":"record-added","time":"2026-11-29T00:00:00Z"}"#;

@@ -1,4 +1,4 @@
-//! Verifying and importing bundles (FORMAT.md, "Import").
+//! Verifying and importing bundles (FORMAT.md 13.5).
 //!
 //! The bundle is decrypted and read as one stream. The manifest and its signature come
 //! first and are checked before anything else is trusted; then every file is checked
@@ -137,6 +137,11 @@ impl Vault {
         result
     }
 
+    // This function is long because it reads the tar stream once, in the bundle's order,
+    // and each check needs what the checks before it established (the manifest, the signer,
+    // the chains, the parts seen); the entries iterator borrows the archive, so the phases
+    // cannot be separate functions without a reader type of their own, which is open work
+    // (issue 16).
     fn import_inner(
         &self,
         stream: impl Read,

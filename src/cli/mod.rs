@@ -11,6 +11,7 @@ mod audit;
 mod bundles;
 mod commands;
 mod lifecycle;
+mod listing;
 mod safe;
 mod tour;
 

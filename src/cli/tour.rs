@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use amanat::bundle::{ExportOptions, ImportOptions, Selection};
 use amanat::format::keyring::Passphrase;
 use amanat::format::record::Metadata;
-use amanat::vault::{Filter, NewRecord, PartInput};
-use amanat::{InitOptions, LockedVault, VaultPaths};
+use amanat::vault::{Filter, KeysInfo, NewRecord, PartInput};
+use amanat::{InitOptions, LockedVault, RecordId, Vault, VaultPaths};
 
 const SAMPLE_KK: &str = include_str!("sample/kk.txt");
 const SAMPLE_RU: &str = include_str!("sample/ru.txt");
@@ -87,14 +87,30 @@ pub fn run() -> anyhow::Result<u8> {
         dir.0.display()
     );
 
-    step(1, "Create a vault")?;
     let paths = VaultPaths::new(dir.0.join("vault"), None);
     let pass = Passphrase::new(format!(
         "tour-{}",
         hex::encode(amanat::crypto::random_bytes::<8>())
     ))?;
+    let (vault, keys) = create(&paths, &pass)?;
+    let ids = add_samples(&vault, &inputs)?;
+    list_and_search(&vault)?;
+    show_and_get(&vault, ids[0], &dir.0)?;
+    let leaks = what_a_copy_shows(&paths)?;
+    let report = check(&vault)?;
+    let partner = share(&vault, &keys, &dir.0, &pass)?;
+    let collector = collect(&vault, &keys, &dir.0, &pass)?;
+    recover(vault, partner, collector, &paths, &pass)?;
+
+    say!("\nDone. Try it yourself: `amanat init`, then `amanat add --help`.");
+    Ok(if leaks == 0 && report.ok() { 0 } else { 1 })
+}
+
+/// Step 1: a vault, and its public keys.
+fn create(paths: &VaultPaths, pass: &Passphrase) -> anyhow::Result<(Vault, KeysInfo)> {
+    step(1, "Create a vault")?;
     let started = std::time::Instant::now();
-    let vault = LockedVault::init(paths.clone(), &pass, &InitOptions::default())?;
+    let vault = LockedVault::init(paths.clone(), pass, &InitOptions::default())?;
     say!(
         "   sealed the keyring with the passphrase (scrypt, calibrated: {:.1} s)",
         started.elapsed().as_secs_f64()
@@ -106,6 +122,11 @@ pub fn run() -> anyhow::Result<u8> {
     );
     say!("   its signing key:            {}", keys.fingerprint);
 
+    Ok((vault, keys))
+}
+
+/// Step 2: three testimonies and a scan; returns their ids.
+fn add_samples(vault: &Vault, inputs: &Path) -> anyhow::Result<Vec<RecordId>> {
     step(
         2,
         "Add three testimonies (Kazakh, Russian, English) and a scanned document",
@@ -171,6 +192,11 @@ pub fn run() -> anyhow::Result<u8> {
         ids.push(id);
     }
 
+    Ok(ids)
+}
+
+/// Steps 3 and 4: the list and searches.
+fn list_and_search(vault: &Vault) -> anyhow::Result<()> {
     step(
         3,
         "List (from the encrypted catalog: no public-key operation per record)",
@@ -208,11 +234,16 @@ pub fn run() -> anyhow::Result<u8> {
         );
     }
 
+    Ok(())
+}
+
+/// Steps 5 and 6: a record's parts, and one part back.
+fn show_and_get(vault: &Vault, id: RecordId, dir: &Path) -> anyhow::Result<()> {
     step(
         5,
         "Show a record: every part with its SHA-256 taken at ingest",
     )?;
-    let view = vault.show(ids[0])?;
+    let view = vault.show(id)?;
     say!("   {}  {}", view.id.short(), view.meta.title);
     for p in &view.parts {
         say!(
@@ -226,8 +257,8 @@ pub fn run() -> anyhow::Result<u8> {
     }
 
     step(6, "Get the scan back, verified against its hash")?;
-    let out = dir.0.join("restored.jpg");
-    let p = vault.get_to_file(ids[0], "detention-notice.jpg", &out, false)?;
+    let out = dir.join("restored.jpg");
+    let p = vault.get_to_file(id, "detention-notice.jpg", &out, false)?;
     say!(
         "   wrote {} bytes; identical to the original: {}",
         p.size,
@@ -235,6 +266,12 @@ pub fn run() -> anyhow::Result<u8> {
     );
     fs::remove_file(&out)?;
 
+    Ok(())
+}
+
+/// Step 7: the sample words searched for in every file of the vault; returns how many
+/// were found (none, or the tour fails).
+fn what_a_copy_shows(paths: &VaultPaths) -> anyhow::Result<usize> {
     step(7, "What someone who copies the disk sees")?;
     let words = [
         "Үрімші",
@@ -269,6 +306,11 @@ pub fn run() -> anyhow::Result<u8> {
         leaks
     );
 
+    Ok(leaks)
+}
+
+/// Step 8: `check`.
+fn check(vault: &Vault) -> anyhow::Result<amanat::vault::CheckReport> {
     step(
         8,
         "Check: open every part, verify every hash and the audit log",
@@ -293,9 +335,14 @@ pub fn run() -> anyhow::Result<u8> {
         );
     }
 
+    Ok(report)
+}
+
+/// Steps 9 and 10: an export to a partner's vault, which imports it; returns the partner.
+fn share(vault: &Vault, keys: &KeysInfo, dir: &Path, pass: &Passphrase) -> anyhow::Result<Vault> {
     step(9, "Export to a partner: signed, encrypted, redacted")?;
-    let partner_paths = VaultPaths::new(dir.0.join("partner-vault"), None);
-    let partner = LockedVault::init(partner_paths, &pass, &InitOptions::default())?;
+    let partner_paths = VaultPaths::new(dir.join("partner-vault"), None);
+    let partner = LockedVault::init(partner_paths, pass, &InitOptions::default())?;
     let partner_keys = partner.keys();
     let recipient = partner_keys
         .recipient
@@ -303,7 +350,7 @@ pub fn run() -> anyhow::Result<u8> {
         .expect("a full vault has a recipient");
     vault.contact_add("UN Partner", &[recipient], None)?;
     partner.contact_add("Documenters", &[], Some(&keys.signing_key))?;
-    let bundle = dir.0.join("for-partner.amanat");
+    let bundle = dir.join("for-partner.amanat");
     let exported = vault.export(
         &ExportOptions {
             to: "UN Partner".into(),
@@ -357,18 +404,24 @@ pub fn run() -> anyhow::Result<u8> {
     say!("   (the same records have other ids and pseudonyms for any other partner)");
     say!("   a partner without Amanat runs: mkdir b && age -d -i key.txt FILE | tar x -C b, then ssh-keygen -Y verify before anything else");
 
+    Ok(partner)
+}
+
+/// Step 11: a collector seals a record to headquarters and hands it over; returns the
+/// collector.
+fn collect(vault: &Vault, keys: &KeysInfo, dir: &Path, pass: &Passphrase) -> anyhow::Result<Vault> {
     step(
         11,
         "A collector in the field hands sealed records to headquarters",
     )?;
-    let collector_paths = VaultPaths::new(dir.0.join("collector-vault"), None);
+    let collector_paths = VaultPaths::new(dir.join("collector-vault"), None);
     let hq_recipient = keys
         .recipient
         .clone()
         .expect("a full vault has a recipient");
     let collector = LockedVault::init(
         collector_paths,
-        &pass,
+        pass,
         &InitOptions {
             recipients: vec![hq_recipient],
             collector: true,
@@ -404,7 +457,7 @@ pub fn run() -> anyhow::Result<u8> {
         Err(e) => say!("   and cannot read it itself: {e}"),
         Ok(_) => anyhow::bail!("a collector opened what it collected"),
     }
-    let transfer = dir.0.join("transfer.amanat");
+    let transfer = dir.join("transfer.amanat");
     collector.export_transfer(&Selection::All, &transfer, true)?;
     say!(
         "   transfer bundle written; the record is gone from the collector ({} left)",
@@ -427,6 +480,17 @@ pub fn run() -> anyhow::Result<u8> {
         view.parts.len()
     );
 
+    Ok(collector)
+}
+
+/// Steps 12 to 14: the database rebuilt from the journal, a wrong passphrase, and shred.
+fn recover(
+    vault: Vault,
+    partner: Vault,
+    collector: Vault,
+    paths: &VaultPaths,
+    pass: &Passphrase,
+) -> anyhow::Result<()> {
     step(12, "A damaged database is recreated from the journal")?;
     let before = vault.count();
     drop(vault);
@@ -438,7 +502,7 @@ pub fn run() -> anyhow::Result<u8> {
         Err(e) => say!("   the database is gone: {e}"),
         Ok(_) => anyhow::bail!("a vault without its database opened"),
     }
-    let (vault, rebuilt) = amanat::vault::rebuild::rebuild(paths.clone(), &pass)?;
+    let (vault, rebuilt) = amanat::vault::rebuild::rebuild(paths.clone(), pass)?;
     say!(
         "   `amanat rebuild` replayed {} journal frames: {} of {} records back, check: {}",
         rebuilt.frames,
@@ -461,17 +525,16 @@ pub fn run() -> anyhow::Result<u8> {
 
     step(14, "Emergency: shred makes the vault unopenable at once")?;
     let started = std::time::Instant::now();
-    amanat::vault::lifecycle::shred(&paths, false)?;
+    amanat::vault::lifecycle::shred(paths, false)?;
     say!(
         "   keyring overwritten in place and removed in {} ms; what remains is ciphertext",
         started.elapsed().as_millis()
     );
     let locked = LockedVault::open(paths.clone())?;
-    match locked.unlock(&pass) {
+    match locked.unlock(pass) {
         Err(e) => say!("   even the right passphrase: {e}"),
         Ok(_) => anyhow::bail!("the vault opened after shred"),
     }
 
-    say!("\nDone. Try it yourself: `amanat init`, then `amanat add --help`.");
-    Ok(if leaks == 0 && report.ok() { 0 } else { 1 })
+    Ok(())
 }

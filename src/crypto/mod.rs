@@ -1,11 +1,9 @@
 //! The bottom layer: sealing with age ([`seal`], [`agewriter`]), signatures in OpenSSH's
 //! SSHSIG form ([`sshsig`], [`sshkey`]), the symmetric AEAD of database values under
-//! derived keys ([`symmetric`]), padding to size classes ([`pad`]) and the locator of a
-//! record ([`locator`]). Nothing here touches a file or the database.
+//! derived keys ([`symmetric`]), and padding to size classes ([`pad`]). Nothing here touches a file or the database.
 use ring::rand::{SecureRandom, SystemRandom};
 
 pub mod agewriter;
-pub mod locator;
 pub mod pad;
 pub mod seal;
 pub mod sshkey;

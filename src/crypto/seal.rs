@@ -33,7 +33,7 @@ pub struct Recipient {
 
 impl Recipient {
     /// Parses an age X25519 recipient (`age1…`) or an OpenSSH `ssh-ed25519` public key.
-    /// RSA keys are refused (DESIGN.md: the `rsa` crate has an unfixed timing advisory).
+    /// RSA keys are refused (docs/DESIGN.md: the `rsa` crate has an unfixed timing advisory).
     pub fn parse(s: &str) -> Result<Recipient> {
         let s = s.trim();
         if s.starts_with("age1") {
@@ -147,7 +147,7 @@ pub enum OpenFailure {
 }
 
 /// Maps age's error without ever formatting `ExcessiveWork` (its `Display` underflows and
-/// panics in debug builds of age 0.12.1; DESIGN.md "Known traps").
+/// panics in debug builds of age 0.12.1; docs/DESIGN.md, "Known traps").
 fn classify(e: age::DecryptError) -> OpenFailure {
     use age::DecryptError as D;
     match e {

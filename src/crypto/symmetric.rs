@@ -1,4 +1,4 @@
-//! Symmetric sealing of catalog entries (FORMAT.md, "Catalog sealing").
+//! Symmetric sealing of catalog entries (FORMAT.md 8.1).
 //!
 //! `sealed = salt[16] || ChaCha20-Poly1305(key, nonce = 0^12, aad, pad(plaintext)) || tag[16]`
 //! with `key = HKDF-SHA256-Expand(PRK = catalog key, info = "amanat-v3" || domain || 0x00 ||
@@ -23,6 +23,62 @@ const LABEL: &[u8] = b"amanat-v3";
 /// The label of format 2's unpadded values, which still open.
 const LABEL_2: &[u8] = b"amanat-v1";
 
+/// What a sealed value is, bound into its key and AAD so that a value of one kind never
+/// opens as another (FORMAT.md 8.1). Every symmetric value Amanat stores
+/// is sealed under one of these; rotation re-seals by going through [`Domain::ALL`] with a
+/// `match` that names every variant, so a new domain cannot be forgotten there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Domain {
+    /// Catalog entries (`catalog`), under the catalog key.
+    Catalog,
+    /// A record's search text (`search`), under the catalog key.
+    Search,
+    /// Search index segments (`index`), under the catalog key.
+    Index,
+    /// Contacts (`contacts`), under the catalog key.
+    Contact,
+    /// Bundles imported before (`imported`), under the catalog key.
+    Imported,
+    /// Custody log events (`audit`), under the audit key.
+    Audit,
+    /// The custody log's head (`meta`), under the audit key.
+    AuditHead,
+    /// Records' custody states (`custody`), under the audit key.
+    Custody,
+    /// Journal frames (the `journal` file), under the catalog key.
+    Journal,
+}
+
+impl Domain {
+    /// Every domain, in the order rotation re-seals them.
+    pub const ALL: [Domain; 9] = [
+        Domain::Catalog,
+        Domain::Search,
+        Domain::Contact,
+        Domain::Index,
+        Domain::Imported,
+        Domain::Audit,
+        Domain::Custody,
+        Domain::AuditHead,
+        Domain::Journal,
+    ];
+
+    /// The bytes bound into the key and the AAD (FORMAT.md 8.1).
+    pub const fn label(self) -> &'static [u8] {
+        match self {
+            Domain::Catalog => b"catalog",
+            Domain::Search => b"search",
+            Domain::Index => b"index",
+            Domain::Contact => b"contact",
+            Domain::Imported => b"imported",
+            Domain::Audit => b"audit",
+            Domain::AuditHead => b"audit-head",
+            Domain::Custody => b"custody",
+            Domain::Journal => b"journal",
+        }
+    }
+}
+
 /// A 256-bit symmetric key from the keyring. No `Debug`, `Clone` or `Copy`.
 pub struct SymmetricKey(Zeroizing<[u8; 32]>);
 
@@ -43,9 +99,9 @@ impl SymmetricKey {
         &self.0
     }
 
-    fn entry_key(&self, label: &[u8], domain: &[u8], key_id: &[u8], salt: &[u8]) -> LessSafeKey {
+    fn entry_key(&self, label: &[u8], domain: Domain, key_id: &[u8], salt: &[u8]) -> LessSafeKey {
         let prk = hkdf::Prk::new_less_safe(hkdf::HKDF_SHA256, &self.0[..]);
-        let info = [label, domain, &[0u8], key_id, salt];
+        let info = [label, domain.label(), &[0u8], key_id, salt];
         let okm = prk
             .expand(&info, &aead::CHACHA20_POLY1305)
             .expect("32-byte output is within HKDF's limit");
@@ -53,7 +109,7 @@ impl SymmetricKey {
     }
 
     /// Seals `plaintext`, padded to its size class, for storage under `domain`/`key_id`.
-    pub fn seal(&self, domain: &[u8], key_id: &[u8], plaintext: &[u8]) -> Vec<u8> {
+    pub fn seal(&self, domain: Domain, key_id: &[u8], plaintext: &[u8]) -> Vec<u8> {
         self.seal_under(LABEL, domain, key_id, plaintext, true)
     }
 
@@ -61,7 +117,7 @@ impl SymmetricKey {
     fn seal_under(
         &self,
         label: &[u8],
-        domain: &[u8],
+        domain: Domain,
         key_id: &[u8],
         plaintext: &[u8],
         pad: bool,
@@ -90,7 +146,7 @@ impl SymmetricKey {
     /// Opens a value sealed by [`SymmetricKey::seal`] under the same `domain`/`key_id`.
     pub fn open(
         &self,
-        domain: &[u8],
+        domain: Domain,
         key_id: &[u8],
         sealed: &[u8],
     ) -> Result<Zeroizing<Vec<u8>>, Unauthentic> {
@@ -109,7 +165,7 @@ impl SymmetricKey {
     fn open_under(
         &self,
         label: &[u8],
-        domain: &[u8],
+        domain: Domain,
         key_id: &[u8],
         sealed: &[u8],
     ) -> Result<Zeroizing<Vec<u8>>, Unauthentic> {
@@ -131,12 +187,13 @@ impl SymmetricKey {
 
     /// Seals as format 2 did, unpadded under `"amanat-v1"`: for tests of older vaults.
     #[cfg(test)]
-    pub(crate) fn seal_unpadded(&self, domain: &[u8], key_id: &[u8], plaintext: &[u8]) -> Vec<u8> {
+    pub(crate) fn seal_unpadded(&self, domain: Domain, key_id: &[u8], plaintext: &[u8]) -> Vec<u8> {
         self.seal_under(LABEL_2, domain, key_id, plaintext, false)
     }
 }
 
-fn aad(domain: &[u8], key_id: &[u8]) -> Vec<u8> {
+fn aad(domain: Domain, key_id: &[u8]) -> Vec<u8> {
+    let domain = domain.label();
     let mut a = Vec::with_capacity(domain.len() + 1 + key_id.len());
     a.extend_from_slice(domain);
     a.push(0);
@@ -151,12 +208,12 @@ mod tests {
     #[test]
     fn round_trip_and_binding() {
         let k = SymmetricKey::random();
-        let s = k.seal(b"catalog", b"id-1", b"entry");
-        assert_eq!(&k.open(b"catalog", b"id-1", &s).unwrap()[..], b"entry");
-        assert_eq!(k.open(b"catalog", b"id-2", &s), Err(Unauthentic));
-        assert_eq!(k.open(b"search", b"id-1", &s), Err(Unauthentic));
+        let s = k.seal(Domain::Catalog, b"id-1", b"entry");
+        assert_eq!(&k.open(Domain::Catalog, b"id-1", &s).unwrap()[..], b"entry");
+        assert_eq!(k.open(Domain::Catalog, b"id-2", &s), Err(Unauthentic));
+        assert_eq!(k.open(Domain::Search, b"id-1", &s), Err(Unauthentic));
         assert_eq!(
-            SymmetricKey::random().open(b"catalog", b"id-1", &s),
+            SymmetricKey::random().open(Domain::Catalog, b"id-1", &s),
             Err(Unauthentic)
         );
     }
@@ -164,38 +221,70 @@ mod tests {
     #[test]
     fn values_are_padded_and_older_unpadded_ones_still_open() {
         let k = SymmetricKey::random();
-        let a = k.seal(b"catalog", b"id", b"short title");
-        let b = k.seal(b"catalog", b"id", &[b'x'; 400]);
+        let a = k.seal(Domain::Catalog, b"id", b"short title");
+        let b = k.seal(Domain::Catalog, b"id", &[b'x'; 400]);
         assert_eq!(a.len(), b.len(), "lengths within a class look alike");
         assert_eq!(a.len(), OVERHEAD + crate::crypto::pad::MIN_LEN as usize);
-        let old = k.seal_unpadded(b"catalog", b"id", b"from format 2");
+        let old = k.seal_unpadded(Domain::Catalog, b"id", b"from format 2");
         assert_eq!(old.len(), OVERHEAD + 13);
         assert_eq!(
-            &k.open(b"catalog", b"id", &old).unwrap()[..],
+            &k.open(Domain::Catalog, b"id", &old).unwrap()[..],
             b"from format 2"
         );
-        assert_eq!(k.open(b"catalog", b"id2", &old), Err(Unauthentic));
+        assert_eq!(k.open(Domain::Catalog, b"id2", &old), Err(Unauthentic));
         // A padded plaintext sealed under the old label is returned as it is, padding and
         // all; one whose padding is wrong under the new label is refused.
-        let out = k.seal_under(LABEL, b"catalog", b"id", &[1u8; 600], false);
-        assert_eq!(k.open(b"catalog", b"id", &out), Err(Unauthentic));
+        let out = k.seal_under(LABEL, Domain::Catalog, b"id", &[1u8; 600], false);
+        assert_eq!(k.open(Domain::Catalog, b"id", &out), Err(Unauthentic));
+    }
+
+    #[test]
+    fn every_domain_is_listed_once_with_a_label_of_its_own() {
+        // The match names every variant: a new domain does not compile until it has a
+        // place here, and then this test fails until it is in `ALL`.
+        let place = |d: Domain| match d {
+            Domain::Catalog => 0,
+            Domain::Search => 1,
+            Domain::Contact => 2,
+            Domain::Index => 3,
+            Domain::Imported => 4,
+            Domain::Audit => 5,
+            Domain::Custody => 6,
+            Domain::AuditHead => 7,
+            Domain::Journal => 8,
+        };
+        let places: Vec<usize> = Domain::ALL.iter().map(|d| place(*d)).collect();
+        assert_eq!(places, (0..Domain::ALL.len()).collect::<Vec<_>>());
+        let labels: std::collections::HashSet<&[u8]> =
+            Domain::ALL.iter().map(|d| d.label()).collect();
+        assert_eq!(labels.len(), Domain::ALL.len());
     }
 
     #[test]
     fn every_bit_flip_is_detected() {
         let k = SymmetricKey::random();
-        let s = k.seal(b"d", b"k", b"abc");
+        let s = k.seal(Domain::Index, b"k", b"abc");
         for i in 0..s.len() {
             let mut t = s.clone();
             t[i] ^= 0x10;
-            assert_eq!(k.open(b"d", b"k", &t), Err(Unauthentic), "byte {i}");
+            assert_eq!(
+                k.open(Domain::Index, b"k", &t),
+                Err(Unauthentic),
+                "byte {i}"
+            );
         }
-        assert_eq!(k.open(b"d", b"k", &s[..s.len() - 1]), Err(Unauthentic));
+        assert_eq!(
+            k.open(Domain::Index, b"k", &s[..s.len() - 1]),
+            Err(Unauthentic)
+        );
     }
 
     #[test]
     fn same_plaintext_seals_differently() {
         let k = SymmetricKey::random();
-        assert_ne!(k.seal(b"d", b"k", b"x"), k.seal(b"d", b"k", b"x"));
+        assert_ne!(
+            k.seal(Domain::Index, b"k", b"x"),
+            k.seal(Domain::Index, b"k", b"x")
+        );
     }
 }

@@ -12,10 +12,6 @@ use crate::format::record::{Metadata, PartKind};
 
 /// Version byte in front of every catalog entry.
 pub const ENTRY_VERSION: u8 = 1;
-/// Domain of catalog entries in the symmetric sealing.
-pub const DOMAIN_CATALOG: &[u8] = b"catalog";
-/// Domain of search-text chunks.
-pub const DOMAIN_SEARCH: &[u8] = b"search";
 /// Largest plaintext of one search-text chunk.
 pub const SEARCH_CHUNK: usize = 32 * 1024;
 /// How much testimony text is indexed for search.

@@ -11,8 +11,6 @@ use zeroize::{Zeroize, Zeroizing};
 use crate::format::id::RecordId;
 use crate::format::text::{FxBuild, Query};
 
-/// Domain of segments and of the open-segment pointer in the symmetric sealing.
-pub const DOMAIN_INDEX: &[u8] = b"index";
 /// Key of the sealed pointer to the segment that new records join.
 pub const OPEN_KEY: &[u8] = b"open";
 /// Most records in one segment.
@@ -106,7 +104,7 @@ impl Segment {
     }
 
     /// The words of one record, joined by spaces (for tests that recreate older formats).
-    #[doc(hidden)]
+    #[cfg(feature = "test-hooks")]
     pub fn words_of(&self, id: &RecordId) -> Option<String> {
         let i = self.ids.iter().position(|x| x == id)? as u8;
         let mut words: Vec<&str> = self

@@ -55,7 +55,7 @@ pub struct TransferRecord {
     /// `records/<id>/objects/<object id>`.
     pub objects: Vec<String>,
     /// The record's chain of custody (FORMAT.md, "Custody in bundles").
-    pub custody: Vec<crate::vault::custody::CustodyEntry>,
+    pub custody: Vec<crate::format::event::CustodyEntry>,
 }
 
 /// The sender's signing key.
@@ -86,7 +86,7 @@ pub struct ManifestRecord {
     pub parts: Vec<ManifestPart>,
     /// The record's chain of custody, oldest first, ending with this export
     /// (FORMAT.md, "Custody in bundles").
-    pub custody: Vec<crate::vault::custody::CustodyEntry>,
+    pub custody: Vec<crate::format::event::CustodyEntry>,
 }
 
 /// One part of an exported record.
@@ -162,6 +162,8 @@ impl Manifest {
         Ok(m)
     }
 
+    // This function is long because it is the list of FORMAT.md's rules for a manifest,
+    // checked in the order the spec gives them, each a few lines.
     fn validate(&self) -> Result<()> {
         match self.kind.as_str() {
             "partner" if self.transfer.is_empty() => {}

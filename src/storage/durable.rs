@@ -1,7 +1,7 @@
 //! Durable file operations: write to a temporary name, fsync, rename, fsync the directory.
 //!
 //! Everything that reports success to a user goes through here, because sled's own flush
-//! does not fsync (DESIGN.md, "Durability").
+//! does not fsync (docs/DESIGN.md, "Durability").
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::OpenOptionsExt;

@@ -11,7 +11,7 @@
 use sled::IVec;
 use zeroize::Zeroizing;
 
-use crate::crypto::symmetric::SymmetricKey;
+use crate::crypto::symmetric::{Domain, SymmetricKey};
 use crate::storage::journal::{Ops, TreeId};
 
 /// Most plaintext bytes of one piece.
@@ -40,7 +40,7 @@ pub fn write(
     ops: &mut Ops,
     tree: TreeId,
     sealer: &SymmetricKey,
-    domain: &[u8],
+    domain: Domain,
     key: &[u8],
     key_id: &[u8],
     plain: Option<&[u8]>,
@@ -74,7 +74,7 @@ pub fn write(
 /// prefix yields them; `None` if one does not open or one is missing.
 pub fn open(
     sealer: &SymmetricKey,
-    domain: &[u8],
+    domain: Domain,
     key: &[u8],
     key_id: &[u8],
     pieces: &[(IVec, IVec)],
@@ -172,7 +172,16 @@ mod tests {
         // Stores `plain` (or removes the value) over what `old` found, as a transaction would.
         let put = |plain: Option<&[u8]>, old: &[(IVec, IVec)]| {
             let mut ops = Ops::new();
-            write(&mut ops, TreeId::Index, &key, b"d", &k, &kid, plain, old);
+            write(
+                &mut ops,
+                TreeId::Index,
+                &key,
+                Domain::Index,
+                &k,
+                &kid,
+                plain,
+                old,
+            );
             apply(&tree, &ops);
         };
         put(Some(&long), &[]);
@@ -184,23 +193,25 @@ mod tests {
             .iter()
             .all(|(_, v)| v.len() < crate::storage::store::MAX_VALUE));
         assert_eq!(
-            open(&key, b"d", &k, &kid, &pieces).unwrap().as_slice(),
+            open(&key, Domain::Index, &k, &kid, &pieces)
+                .unwrap()
+                .as_slice(),
             long
         );
         // Each piece is bound to its place: swapped, or with one missing, nothing opens.
         let mut swapped = pieces.clone();
         swapped.swap(1, 2);
-        assert!(open(&key, b"d", &k, &kid, &swapped).is_none());
+        assert!(open(&key, Domain::Index, &k, &kid, &swapped).is_none());
         assert!(open(
             &key,
-            b"d",
+            Domain::Index,
             &k,
             &kid,
             &[pieces[0].clone(), pieces[2].clone()]
         )
         .is_none());
         assert!(
-            open(&key, b"d", &k, &k, &pieces).is_none(),
+            open(&key, Domain::Index, &k, &k, &pieces).is_none(),
             "another key id"
         );
         // Shorter again: the surplus pieces go.
@@ -209,14 +220,16 @@ mod tests {
         let pieces = read(&tree, &k).unwrap();
         assert_eq!(pieces.len(), 1);
         assert_eq!(
-            open(&key, b"d", &k, &kid, &pieces).unwrap().as_slice(),
+            open(&key, Domain::Index, &k, &kid, &pieces)
+                .unwrap()
+                .as_slice(),
             b"short"
         );
         // A piece lost from the middle (damage): a rewrite leaves none of the old ones.
         put(Some(&long), &[]);
         tree.remove(name(&k, 1)).unwrap();
         let damaged = read(&tree, &k).unwrap();
-        assert!(open(&key, b"d", &k, &kid, &damaged).is_none());
+        assert!(open(&key, Domain::Index, &k, &kid, &damaged).is_none());
         put(Some(b"short"), &damaged);
         assert_eq!(read(&tree, &k).unwrap().len(), 1);
         // Grouped in a scan, with the neighbour apart.

@@ -17,6 +17,8 @@ use crate::format::id::ObjectId;
 use crate::storage::durable::{sync_dir, sync_tree};
 use crate::storage::journal::{self, Inspection, Journal, Ops, TreeId};
 
+mod journaled;
+mod keys;
 mod objects;
 mod rewrite;
 use objects::prepare_objects;
@@ -55,7 +57,7 @@ pub(crate) const ERASE_KEY: &[u8] = b"erase";
 pub(crate) const ERASE_ALL: u8 = 1;
 /// Only sled's files hold removed values: rewrite the database ([`Store::compact`]).
 pub(crate) const ERASE_DB: u8 = 2;
-/// sled's page cache; the 1 GiB default would show in RSS (DESIGN.md).
+/// sled's page cache; the 1 GiB default would show in RSS (docs/DESIGN.md, "Known traps").
 const CACHE_CAPACITY: u64 = 32 * 1024 * 1024;
 /// sled's log segment size. sled 0.34 writes any log entry (a value, or a whole tree node)
 /// larger than a quarter of a segment to a file of its own under `db/blobs/`, born at the
@@ -98,9 +100,9 @@ pub struct Store {
     /// A sealed copy of the audit log's head, written to `<vault>/head` at the next sync.
     head_copy: std::sync::Mutex<Option<Vec<u8>>>,
     /// The keyed permutation of record ids into keys (FORMAT.md, "Locators"), set at unlock.
-    locator: std::sync::OnceLock<crate::crypto::locator::Locator>,
+    locator: std::sync::OnceLock<crate::format::locator::Locator>,
     /// The keyed permutation of object ids into `pending` keys, set at unlock.
-    pending_locator: std::sync::OnceLock<crate::crypto::locator::Locator>,
+    pending_locator: std::sync::OnceLock<crate::format::locator::Locator>,
     /// The journal, once the vault is unlocked (FORMAT.md, "Journal").
     journal: std::sync::Mutex<JournalSlot>,
     /// Objects were written or removed: their times are blurred at close
@@ -183,7 +185,7 @@ fn db_config(root: &Path) -> sled::Config {
 
 /// The vault's sled database opened as the store opens it, without the lock or any check:
 /// for tests that damage values in place, as bit rot or an attacker would.
-#[doc(hidden)]
+#[cfg(feature = "test-hooks")]
 pub fn open_raw_db(root: &Path) -> sled::Result<sled::Db> {
     db_config(root).open()
 }
@@ -438,57 +440,6 @@ impl Store {
         })
     }
 
-    /// Sets the locator of record keys; done once, at unlock, before any record is read.
-    pub(crate) fn set_locator(&self, locator: crate::crypto::locator::Locator) {
-        let _ = self.locator.set(locator);
-    }
-
-    pub(crate) fn set_pending_locator(&self, locator: crate::crypto::locator::Locator) {
-        let _ = self.pending_locator.set(locator);
-    }
-
-    /// The key of an object's mark in `pending` (FORMAT.md, "Database"): its id under a
-    /// keyed permutation, never the raw id that names its file.
-    pub fn pending_key(&self, id: &ObjectId) -> [u8; 16] {
-        self.pending_locator
-            .get()
-            .expect("objects are only written in an unlocked vault")
-            .loc_bytes(id.0)
-    }
-
-    /// The key under which `id`'s values are stored in `records`, `catalog`, `custody` (and,
-    /// as a prefix, `search`).
-    pub fn loc(&self, id: &crate::format::id::RecordId) -> [u8; 16] {
-        self.locator
-            .get()
-            .expect("records are only reached in an unlocked vault")
-            .loc(id)
-    }
-
-    /// The record a key of `records`, `catalog`, `custody` or `search` names.
-    pub fn unloc(&self, key: &[u8]) -> Option<crate::format::id::RecordId> {
-        self.locator
-            .get()
-            .expect("records are only reached in an unlocked vault")
-            .unloc(key)
-    }
-
-    /// The key under which a `search` chunk of `id` is stored (FORMAT.md 8.4).
-    pub fn search_key(&self, id: &crate::format::id::RecordId, seq: u16) -> [u8; 18] {
-        crate::format::catalog::search_key(&self.loc(id), seq)
-    }
-
-    /// The key id a `search` chunk stored under `key` is sealed with: the record's id and
-    /// the chunk's sequence number (sealing binds the id, the tree holds the locator).
-    pub fn search_key_id(&self, key: &[u8]) -> Option<[u8; 18]> {
-        let id = self.unloc(key)?;
-        let seq: [u8; 2] = key.get(16..18)?.try_into().ok()?;
-        Some(crate::format::catalog::search_key(
-            &id.0,
-            u16::from_be_bytes(seq),
-        ))
-    }
-
     /// The vault directory.
     pub fn root(&self) -> &Path {
         &self.root
@@ -548,7 +499,7 @@ impl Store {
     }
 
     /// Remembers the sealed head of the audit log to write beside the database at the next
-    /// [`Store::sync`] (FORMAT.md, "Head file").
+    /// [`Store::sync`] (FORMAT.md 14.3).
     pub(crate) fn note_head(&self, sealed: Vec<u8>) {
         *self
             .head_copy
@@ -618,194 +569,6 @@ impl Store {
                 Err(Error::from_transaction(e))
             }
         }
-    }
-
-    /// After unlock: checks that the journal is sealed with `key` for this vault, and
-    /// rewrites it from the database if it is not, or if opening found it missing or
-    /// damaged. Returns why it was rewritten, unless it was simply created.
-    pub fn attach_journal(
-        &self,
-        key: &SymmetricKey,
-        vault_id: &[u8; 16],
-    ) -> Result<Option<String>> {
-        let reason = match &*self.journal_slot() {
-            JournalSlot::Open(j) => {
-                if journal::vault_of(j.file(), key) == Some(*vault_id) {
-                    return Ok(None);
-                }
-                Some("the journal is sealed with other keys".to_string())
-            }
-            JournalSlot::Rewrite(reason) => reason.clone(),
-        };
-        self.rewrite_journal(key, vault_id)?;
-        Ok(reason)
-    }
-
-    /// Writes a new journal holding the database as it is (FORMAT.md, "Journal",
-    /// "Rewriting"): after a key rotation, to drop what removed records left in it, or to
-    /// repair it. Returns the new journal's size in bytes.
-    pub fn rewrite_journal(&self, key: &SymmetricKey, vault_id: &[u8; 16]) -> Result<u64> {
-        let mut slot = self.journal_slot();
-        let tmp = self.root.join("tmp").join(format!(
-            "journal-{}",
-            hex::encode(crate::crypto::random_bytes::<6>())
-        ));
-        let ctx = |e| Error::io("writing the journal", e);
-        let written = (|| {
-            let f = OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&tmp)
-                .map_err(ctx)?;
-            let mut w = io::BufWriter::with_capacity(1 << 20, f);
-            let items = TreeId::JOURNALED.into_iter().flat_map(|t| {
-                self.tree(t).iter().filter_map(move |kv| match kv {
-                    Ok((k, _))
-                        if t == TreeId::Meta
-                            && (k.as_ref() == journal::META_KEY || k.as_ref() == ERASE_KEY) =>
-                    {
-                        None
-                    }
-                    Ok((k, v)) => Some(Ok((t, k.to_vec(), v.to_vec()))),
-                    Err(e) => Some(Err(io::Error::other(e.to_string()))),
-                })
-            });
-            let state = journal::write_snapshot(&mut w, key, vault_id, items).map_err(ctx)?;
-            let f = w.into_inner().map_err(|e| ctx(e.into_error()))?;
-            f.sync_all().map_err(ctx)?;
-            Ok(state)
-        })();
-        let state = match written {
-            Ok(s) => s,
-            Err(e) => {
-                let _ = fs::remove_file(&tmp);
-                return Err(e);
-            }
-        };
-        let path = self.root.join(journal::FILE);
-        // The old journal is moved aside and overwritten, not left to the file system: it may
-        // hold a removed record's values (a crash before it is destroyed leaves it in `tmp/`,
-        // which the next open empties).
-        let old = self.root.join("tmp").join(format!(
-            "erase-journal-{}",
-            hex::encode(crate::crypto::random_bytes::<6>())
-        ));
-        let had_old = match fs::rename(&path, &old) {
-            Ok(()) => true,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => false,
-            Err(e) => return Err(ctx(e)),
-        };
-        fs::rename(&tmp, &path).map_err(ctx)?;
-        sync_dir(&self.root)?;
-        crate::storage::faults::crash_point("journal-rewritten");
-        if had_old {
-            crate::storage::durable::destroy_file(&old)?;
-        }
-        self.meta.insert(journal::META_KEY, &state.encode()[..])?;
-        if self.erase_pending()? == Some(ERASE_ALL) {
-            self.meta.insert(ERASE_KEY, &[ERASE_DB][..])?;
-        }
-        self.db.flush()?;
-        sync_tree(&self.root.join("db"))?;
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(&path)
-            .map_err(ctx)?;
-        let end = file.metadata().map_err(ctx)?.len();
-        *slot = JournalSlot::Open(Journal::new(file, state, end));
-        Ok(end)
-    }
-
-    /// Reads the whole journal: every frame must authenticate and the last must be the one
-    /// the database recorded. Returns what is wrong, for `check`.
-    pub fn verify_journal(&self, key: &SymmetricKey) -> Result<Vec<String>> {
-        let slot = self.journal_slot();
-        let JournalSlot::Open(j) = &*slot else {
-            return Ok(vec!["the journal is not open".into()]);
-        };
-        let mut f = File::open(self.root.join(journal::FILE))
-            .map_err(|e| Error::io("reading the journal", e))?;
-        let reading = journal::read_all(&mut f, key, &mut |_| Ok(()))
-            .map_err(|e| Error::io("reading the journal", e))?;
-        let mut problems = reading.damage;
-        if reading.last != j.seq() {
-            problems.push(format!(
-                "the journal ends at frame {}, the database at {}",
-                reading.last,
-                j.seq()
-            ));
-        }
-        Ok(problems)
-    }
-
-    /// Recreates the database of the vault at `root` from its journal without reading
-    /// sled's files: replays every intact frame into a new database, then moves it into
-    /// place (the old one goes to `tmp/`). `vault_id` comes from the unlocked keyring.
-    pub fn rebuild(root: &Path, key: &SymmetricKey, vault_id: &[u8; 16]) -> Result<RebuildReport> {
-        Store::check_version(root)?;
-        let _lock = lock(root)?;
-        let mut file = File::open(root.join(journal::FILE)).map_err(|e| {
-            if e.kind() == io::ErrorKind::NotFound {
-                Error::VaultDamaged("the vault has no journal to rebuild from".into())
-            } else {
-                Error::io("reading the journal", e)
-            }
-        })?;
-        if journal::vault_of(&file, key) != Some(*vault_id) {
-            return Err(Error::VaultDamaged(
-                "the journal's first frame does not open with this keyring: it is damaged or belongs to another vault; nothing was changed".into(),
-            ));
-        }
-        let tmp = root.join("tmp");
-        let stage = tmp.join(STAGE);
-        if stage.exists() {
-            fs::remove_dir_all(&stage).map_err(|e| Error::io("clearing tmp/decoy", e))?;
-        }
-        fs::create_dir_all(&stage).map_err(|e| Error::io("creating tmp/decoy", e))?;
-        let db = db_config(&stage).open()?;
-        let trees = TreeId::JOURNALED
-            .iter()
-            .map(|t| db.open_tree(tree_name(*t)).map(|tree| (*t, tree)))
-            .collect::<std::result::Result<Vec<_>, _>>()?;
-        let reading = journal::read_all(&mut file, key, &mut |ops| {
-            for op in ops {
-                let (_, t) = trees
-                    .iter()
-                    .find(|(id, _)| *id == op.tree)
-                    .expect("journaled tree");
-                let r = match op.value {
-                    Some(v) => t.insert(op.key, v).map(drop),
-                    None => t.remove(op.key).map(drop),
-                };
-                r.map_err(|e| io::Error::other(e.to_string()))?;
-            }
-            Ok(())
-        })
-        .map_err(|e| Error::io("reading the journal", e))?;
-        let meta = db.open_tree("meta")?;
-        meta.insert("vault-id", &vault_id[..])?;
-        let records = db.open_tree("records")?.len();
-        db.flush()?;
-        drop(trees);
-        drop(meta);
-        drop(db);
-        wait_for_sled_release(&stage.join("db"));
-        sync_tree(&stage.join("db"))?;
-        let ctx = |e| Error::io("moving the rebuilt database into place", e);
-        if root.join("db").exists() {
-            let tag = hex::encode(crate::crypto::random_bytes::<6>());
-            fs::rename(root.join("db"), tmp.join(format!("wipe-db-{tag}"))).map_err(ctx)?;
-        }
-        crate::storage::faults::crash_point("rebuild-moved-aside");
-        fs::rename(stage.join("db"), root.join("db")).map_err(ctx)?;
-        sync_dir(root)?;
-        sync_dir(&tmp)?;
-        Ok(RebuildReport {
-            frames: reading.frames,
-            records,
-            damage: reading.damage,
-        })
     }
 
     fn tree(&self, t: TreeId) -> &sled::Tree {

@@ -13,6 +13,7 @@ use zeroize::Zeroizing;
 
 use super::Vault;
 use crate::crypto::seal::{self, StreamError};
+use crate::crypto::symmetric::Domain;
 use crate::error::{Error, Result};
 use crate::format::catalog::{self, CatalogEntry, PartSummary};
 use crate::format::id::{ObjectId, RecordId};
@@ -420,7 +421,7 @@ impl Vault {
             objects: objects.iter().map(|o| o.0).collect(),
         };
         let key = &self.keyring.catalog_key;
-        let catalog = key.seal(catalog::DOMAIN_CATALOG, &id.0, &entry.encode());
+        let catalog = key.seal(Domain::Catalog, &id.0, &entry.encode());
         Ok(Prepared {
             id,
             arrival,

@@ -3,8 +3,9 @@ use std::collections::HashSet;
 use std::io;
 
 use super::Vault;
+use crate::crypto::symmetric::Domain;
 use crate::error::{Error, Result};
-use crate::format::catalog::{self, CatalogEntry};
+use crate::format::catalog::CatalogEntry;
 use crate::format::id::{ObjectId, RecordId};
 use crate::storage::journal::{Ops, TreeId};
 
@@ -23,7 +24,7 @@ pub struct CheckReport {
     /// Damage to the journal, the database's second copy (FORMAT.md, "Journal").
     pub journal: Vec<String>,
     /// Records sealed before format 3, whose sizes on disk are exact until `rotate`
-    /// (FORMAT.md, "Migration from version 2").
+    /// (FORMAT.md 3).
     pub unpadded_records: usize,
 }
 
@@ -56,7 +57,7 @@ impl Vault {
                 .store
                 .catalog
                 .get(&k)?
-                .and_then(|v| key.open(catalog::DOMAIN_CATALOG, &id.0, &v).ok())
+                .and_then(|v| key.open(Domain::Catalog, &id.0, &v).ok())
                 .and_then(|p| CatalogEntry::decode(&p))
                 .is_some();
             if !catalog_ok {
@@ -70,7 +71,7 @@ impl Vault {
             for kv in self.store.search.scan_prefix(&k) {
                 let (sk, v) = kv?;
                 let kid = self.store.search_key_id(&sk).unwrap_or_default();
-                if key.open(catalog::DOMAIN_SEARCH, &kid, &v).is_err() {
+                if key.open(Domain::Search, &kid, &v).is_err() {
                     report
                         .damaged
                         .push((id.to_hex(), "its search text does not authenticate".into()));
@@ -231,7 +232,7 @@ impl Vault {
 }
 
 /// Direct damage to stored values, for tests that show `check` finds it and confines it.
-#[doc(hidden)]
+#[cfg(feature = "test-hooks")]
 pub mod testing {
     use super::*;
 
@@ -281,11 +282,12 @@ pub mod testing {
     }
 }
 
-#[doc(hidden)]
+#[cfg(feature = "test-hooks")]
 pub mod legacy {
     //! Vaults as versions before the search index wrote them, for tests of the migration.
     use super::*;
-    use crate::format::index::{Segment, DOMAIN_INDEX};
+    use crate::format::catalog;
+    use crate::format::index::Segment;
 
     /// Removes every value of the index (the pointer, and each segment's pieces), bypassing
     /// the journal; returns the segments.
@@ -299,7 +301,7 @@ pub mod legacy {
             }
             if k.len() == 16 {
                 let plain =
-                    crate::storage::pieces::open(key, DOMAIN_INDEX, &k, &k, &pieces).unwrap();
+                    crate::storage::pieces::open(key, Domain::Index, &k, &k, &pieces).unwrap();
                 segments.push(Segment::decode(&plain).unwrap());
             }
         }
@@ -307,7 +309,7 @@ pub mod legacy {
     }
 
     /// Moves every record's testimony words out of the index into per-record chunks of
-    /// the `search` tree, as earlier versions kept them (FORMAT.md 8.3).
+    /// the `search` tree, as earlier versions kept them (FORMAT.md 8.4).
     pub fn move_index_to_search_text(v: &Vault) {
         let key = &v.keyring.catalog_key;
         let mut words = Vec::new();
@@ -320,7 +322,7 @@ pub mod legacy {
             // Earlier versions kept search text only for a testimony (title, tags, place
             // and note were read from the catalog).
             let entry = v.store.catalog.get(v.store.loc(id)).unwrap().unwrap();
-            let entry = key.open(catalog::DOMAIN_CATALOG, &id.0, &entry).unwrap();
+            let entry = key.open(Domain::Catalog, &id.0, &entry).unwrap();
             let entry = CatalogEntry::decode(&entry).unwrap();
             if !entry
                 .parts
@@ -332,7 +334,7 @@ pub mod legacy {
             for (seq, chunk) in catalog::chunk_text(words).into_iter().enumerate() {
                 let sk = v.store.search_key(id, seq as u16);
                 let kid = catalog::search_key(&id.0, seq as u16);
-                let sealed = key.seal(catalog::DOMAIN_SEARCH, &kid, chunk.as_bytes());
+                let sealed = key.seal(Domain::Search, &kid, chunk.as_bytes());
                 v.store.search.insert(sk, sealed).unwrap();
             }
         }
@@ -354,13 +356,13 @@ pub mod legacy {
         let plain = joined.encode();
         v.store
             .index
-            .insert(k, key.seal(DOMAIN_INDEX, &k, &plain))
+            .insert(k, key.seal(Domain::Index, &k, &plain))
             .unwrap();
         v.store
             .index
             .insert(
                 crate::format::index::OPEN_KEY,
-                key.seal(DOMAIN_INDEX, crate::format::index::OPEN_KEY, &k),
+                key.seal(Domain::Index, crate::format::index::OPEN_KEY, &k),
             )
             .unwrap();
         v.store.sync().unwrap();
@@ -373,17 +375,9 @@ pub mod legacy {
     pub fn write_whole(v: &Vault) -> usize {
         let mut largest = 0;
         for (tree, domain, key) in [
-            (&v.store.index, DOMAIN_INDEX, &v.keyring.catalog_key),
-            (
-                &v.store.custody,
-                crate::vault::custody::DOMAIN_CUSTODY,
-                &v.keyring.audit_key,
-            ),
-            (
-                &v.store.imported,
-                crate::vault::imported::DOMAIN,
-                &v.keyring.catalog_key,
-            ),
+            (&v.store.index, Domain::Index, &v.keyring.catalog_key),
+            (&v.store.custody, Domain::Custody, &v.keyring.audit_key),
+            (&v.store.imported, Domain::Imported, &v.keyring.catalog_key),
         ] {
             let groups: Vec<_> = crate::storage::pieces::group(tree.iter())
                 .map(|g| g.unwrap())
@@ -392,7 +386,7 @@ pub mod legacy {
                 if pieces.len() < 2 {
                     continue;
                 }
-                let kid = if domain == crate::vault::custody::DOMAIN_CUSTODY {
+                let kid = if domain == Domain::Custody {
                     v.store.unloc(&k).unwrap().0.to_vec()
                 } else {
                     k.to_vec()

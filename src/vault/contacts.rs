@@ -4,11 +4,10 @@ use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::crypto::seal::Recipients;
+use crate::crypto::symmetric::Domain;
 use crate::error::{Error, Result};
 use crate::vault::Vault;
 
-/// Domain of contact entries in the symmetric sealing.
-pub const DOMAIN_CONTACT: &[u8] = b"contact";
 const VERSION: u8 = 1;
 
 /// A partner organisation or a device we exchange bundles with.
@@ -53,7 +52,7 @@ impl Vault {
         for kv in self.store.contacts.iter() {
             let (k, v) = kv?;
             let plain = key
-                .open(DOMAIN_CONTACT, &k, &v)
+                .open(Domain::Contact, &k, &v)
                 .map_err(|_| Error::VaultDamaged("a contact entry does not authenticate".into()))?;
             match plain.split_first() {
                 Some((&VERSION, rest)) => {
@@ -141,7 +140,7 @@ impl Vault {
         let id: [u8; 16] = crate::crypto::random_bytes();
         let mut plain = zeroize::Zeroizing::new(vec![VERSION]);
         plain.extend_from_slice(&postcard::to_allocvec(contact).expect("contacts serialize"));
-        let sealed = self.keyring.catalog_key.seal(DOMAIN_CONTACT, &id, &plain);
+        let sealed = self.keyring.catalog_key.seal(Domain::Contact, &id, &plain);
         let mut log = self.log();
         log.append(
             crate::vault::custody::kind::CONTACT_ADDED,
@@ -180,7 +179,7 @@ impl Vault {
         let key = &self.keyring.catalog_key;
         for kv in self.store.contacts.iter() {
             let (k, v) = kv?;
-            let Ok(plain) = key.open(DOMAIN_CONTACT, &k, &v) else {
+            let Ok(plain) = key.open(Domain::Contact, &k, &v) else {
                 continue;
             };
             let Some((&VERSION, rest)) = plain.split_first() else {

@@ -8,13 +8,12 @@
 //! so rotation re-seals the values and leaves their keys as they are.
 use ring::{hkdf, hmac};
 
+use crate::crypto::symmetric::Domain;
 use crate::error::Result;
 use crate::storage::journal::{Ops, TreeId};
 use crate::vault::Vault;
 use crate::RecordId;
 
-/// Sealing domain of the values (FORMAT.md 8.1).
-pub(crate) const DOMAIN: &[u8] = b"imported";
 const VERSION: u8 = 1;
 const HKDF_INFO: &[u8] = b"amanat-imported-v1";
 const BUNDLE_LABEL: &[u8] = b"amanat-imported-bundle-v1";
@@ -97,7 +96,7 @@ impl Vault {
     }
 
     fn open_entry(&self, k: &[u8], pieces: &[(sled::IVec, sled::IVec)]) -> Option<Remembered> {
-        crate::storage::pieces::open(&self.keyring.catalog_key, DOMAIN, k, k, pieces)
+        crate::storage::pieces::open(&self.keyring.catalog_key, Domain::Imported, k, k, pieces)
             .and_then(|p| Remembered::decode(&p))
     }
 
@@ -109,7 +108,7 @@ impl Vault {
             ops,
             TreeId::Imported,
             &self.keyring.catalog_key,
-            DOMAIN,
+            Domain::Imported,
             &keys.slot,
             &keys.slot,
             Some(&r.encode()),

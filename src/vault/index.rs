@@ -4,10 +4,11 @@
 use zeroize::Zeroizing;
 
 use super::Vault;
+use crate::crypto::symmetric::Domain;
 use crate::error::{Error, Result};
 use crate::format::catalog;
 use crate::format::id::RecordId;
-use crate::format::index::{self, Segment, DOMAIN_INDEX, OPEN_KEY};
+use crate::format::index::{self, Segment, OPEN_KEY};
 use crate::format::text::Query;
 use crate::storage::journal::{Ops, TreeId};
 
@@ -41,7 +42,7 @@ impl Vault {
             ops,
             TreeId::Index,
             &self.keyring.catalog_key,
-            DOMAIN_INDEX,
+            Domain::Index,
             k,
             k,
             plain.as_deref().map(|p| p.as_slice()),
@@ -56,7 +57,7 @@ impl Vault {
         k: &[u8],
         pieces: &[(sled::IVec, sled::IVec)],
     ) -> Option<Zeroizing<Vec<u8>>> {
-        crate::storage::pieces::open(&self.keyring.catalog_key, DOMAIN_INDEX, k, k, pieces)
+        crate::storage::pieces::open(&self.keyring.catalog_key, Domain::Index, k, k, pieces)
     }
 
     /// The segment new records join, if there is one and it opens. A damaged one is left
@@ -67,7 +68,7 @@ impl Vault {
             return Ok(None);
         };
         let Some(k) = key
-            .open(DOMAIN_INDEX, OPEN_KEY, &p)
+            .open(Domain::Index, OPEN_KEY, &p)
             .ok()
             .and_then(|k| SegmentKey::try_from(k.as_slice()).ok())
         else {
@@ -154,7 +155,7 @@ impl Vault {
             ops.insert(
                 TreeId::Index,
                 OPEN_KEY,
-                key.seal(DOMAIN_INDEX, OPEN_KEY, &k),
+                key.seal(Domain::Index, OPEN_KEY, &k),
             );
         }
         Ok(())
@@ -235,7 +236,7 @@ impl Vault {
         for kv in crate::storage::pieces::group(self.store.index.iter()) {
             let (k, pieces) = kv?;
             if k.as_ref() == OPEN_KEY {
-                if key.open(DOMAIN_INDEX, OPEN_KEY, &pieces[0].1).is_err() {
+                if key.open(Domain::Index, OPEN_KEY, &pieces[0].1).is_err() {
                     damage.push((
                         "index".into(),
                         "the pointer to the open search index segment does not authenticate".into(),
@@ -320,7 +321,7 @@ impl Vault {
             };
             // A damaged entry is left for `check` to report.
             let Some(entry) = key
-                .open(catalog::DOMAIN_CATALOG, &id.0, &v)
+                .open(Domain::Catalog, &id.0, &v)
                 .ok()
                 .and_then(|p| catalog::CatalogEntry::decode(&p))
             else {
@@ -332,7 +333,7 @@ impl Vault {
             for kv in self.store.search.scan_prefix(self.store.loc(&id)) {
                 let (k, v) = kv?;
                 let kid = self.store.search_key_id(&k).unwrap_or_default();
-                chunks.push(key.open(catalog::DOMAIN_SEARCH, &kid, &v).ok());
+                chunks.push(key.open(Domain::Search, &kid, &v).ok());
                 keys.push(k);
             }
             let text: Option<Vec<&str>> = chunks

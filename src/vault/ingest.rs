@@ -90,6 +90,8 @@ pub struct IngestReport {
 /// Ingests `text` (the contents of a JSON Lines file whose directory is `base`).
 /// With `strict`, any bad line stops the ingest before anything is written.
 /// `progress` is called with (records done, records total).
+// This function is long because it is one streaming loop over the input lines with its
+// batching, progress and strict/lenient error handling, which share the loop's state.
 pub fn ingest(
     vault: &Vault,
     text: &str,

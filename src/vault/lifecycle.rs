@@ -1,4 +1,4 @@
-//! Key lifecycle and emergencies (FORMAT.md, "Keyring replacement", "Duress", "Shred").
+//! Key lifecycle and emergencies (FORMAT.md 5.3 and 5.4).
 //!
 //! The keyring file is only ever replaced by one protocol, [`replace_keyring`]: the new
 //! file is written whole beside the old (`<keyring>.new`, atomically), then copied over the
@@ -115,7 +115,7 @@ fn overwrite_in_place(path: &Path, bytes: &[u8]) -> Result<()> {
             std::io::ErrorKind::NotFound => Error::Shredded(path.to_owned()),
             _ => ctx(e),
         })?;
-    if std::env::var_os("AMANAT_CRASH_AT").is_some_and(|v| v == "keyring-mid-overwrite") {
+    if crate::storage::faults::crash_at("keyring-mid-overwrite") {
         f.write_all(&bytes[..bytes.len() / 2]).map_err(ctx)?;
         f.sync_all().map_err(ctx)?;
         std::process::abort();

@@ -259,13 +259,13 @@ impl LockedVault {
     }
 }
 
-/// The store, moved to locators if it was written before them (FORMAT.md, "Migration from
-/// version 1"). [`Vault::finish_upgrade`] does the rest once the vault is assembled.
+/// The store, moved to locators if it was written before them (FORMAT.md 3,
+/// "Migration from version 1"). [`Vault::finish_upgrade`] does the rest once the vault is assembled.
 pub(crate) fn upgraded(store: Store, keyring: &Keyring) -> Result<Store> {
     if store.has_locators()? {
         return Ok(store);
     }
-    store.migrate_to_locators(&crate::crypto::locator::Locator::new(
+    store.migrate_to_locators(&crate::format::locator::Locator::new(
         &keyring.pseudonym_key,
     ))
 }
@@ -286,8 +286,8 @@ impl Vault {
         let content = Recipients::parse_all(&keyring.content_recipients)?;
         let custodians = Recipients::parse_all(&keyring.identity_recipients)?;
         let identity = keyring.identity();
-        store.set_locator(crate::crypto::locator::Locator::new(&keyring.pseudonym_key));
-        store.set_pending_locator(crate::crypto::locator::Locator::pending(
+        store.set_locator(crate::format::locator::Locator::new(&keyring.pseudonym_key));
+        store.set_pending_locator(crate::format::locator::Locator::pending(
             &keyring.pseudonym_key,
         ));
         store.sweep_pending()?;

@@ -9,8 +9,9 @@ use std::path::Path;
 
 use super::Vault;
 use crate::crypto::seal::{self, Digest, OpenFailure, StreamError};
+use crate::crypto::symmetric::Domain;
 use crate::error::{Error, Result};
-use crate::format::catalog::{self, CatalogEntry};
+use crate::format::catalog::CatalogEntry;
 use crate::format::id::RecordId;
 use crate::format::record::{Metadata, RecordBody, Storage};
 
@@ -189,7 +190,7 @@ impl Vault {
                                 continue;
                             }
                             let entry = key
-                                .open(catalog::DOMAIN_CATALOG, &id.0, &v)
+                                .open(Domain::Catalog, &id.0, &v)
                                 .ok()
                                 .and_then(|p| CatalogEntry::decode(&p));
                             match entry {
@@ -257,7 +258,7 @@ impl Vault {
                 while let Some((k, v)) = cursor.next_of(id)? {
                     if found != query.all() {
                         let kid = self.store.search_key_id(&k).unwrap_or_default();
-                        let plain = key.open(catalog::DOMAIN_SEARCH, &kid, &v).map_err(|_| {
+                        let plain = key.open(Domain::Search, &kid, &v).map_err(|_| {
                             Error::damaged(*id, "search text does not authenticate")
                         })?;
                         query.mark(&plain, &mut found);

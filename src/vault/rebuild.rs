@@ -63,7 +63,7 @@ impl Vault {
 }
 
 /// What the journal holds, for tests that prove what it no longer holds.
-#[doc(hidden)]
+#[cfg(feature = "test-hooks")]
 pub mod testing {
     use crate::storage::journal::{self, TreeId};
 

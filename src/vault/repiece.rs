@@ -1,5 +1,5 @@
 //! Values an earlier version wrote in one piece, moved into pieces at the first unlock
-//! (FORMAT.md, "Migration from version 3").
+//! (FORMAT.md 3).
 //!
 //! Moving to format 4 copies a database without keys, so a search index segment of up to
 //! 512 KiB of words, a long custody state or a large remembered bundle stays one value. A
@@ -8,6 +8,7 @@
 //! second of an addition. So the first unlock (which has the keys) rewrites them in pieces,
 //! and the database is rewritten when the command closes.
 use super::Vault;
+use crate::crypto::symmetric::Domain;
 use crate::error::Result;
 use crate::storage::journal::{Ops, TreeId};
 use crate::storage::pieces;
@@ -31,9 +32,9 @@ impl Vault {
         let mut ops = Ops::new();
         let mut pending = 0;
         let trees = [
-            (TreeId::Index, crate::format::index::DOMAIN_INDEX),
-            (TreeId::Custody, crate::vault::custody::DOMAIN_CUSTODY),
-            (TreeId::Imported, crate::vault::imported::DOMAIN),
+            (TreeId::Index, Domain::Index),
+            (TreeId::Custody, Domain::Custody),
+            (TreeId::Imported, Domain::Imported),
         ];
         for (tree, domain) in trees {
             let sled_tree = match tree {

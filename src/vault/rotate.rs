@@ -21,9 +21,9 @@ use super::lifecycle::{replace_keyring, retire};
 use super::{KeysInfo, Vault};
 use crate::crypto::seal::{self, OpenFailure, Recipients, StreamError};
 use crate::crypto::sshkey;
-use crate::crypto::symmetric::SymmetricKey;
+use crate::crypto::symmetric::{Domain, SymmetricKey};
 use crate::error::{Error, Result};
-use crate::format::catalog::{self, CatalogEntry};
+use crate::format::catalog::CatalogEntry;
 use crate::format::id::{ObjectId, RecordId};
 use crate::format::keyring::{self, Keyring, Passphrase};
 use crate::format::record::{RecordBody, Storage};
@@ -87,8 +87,8 @@ struct Rotation<'v> {
 
 /// The key id a value of a symmetric tree is sealed with, from its key: the record's id
 /// for `custody` (keyed by locator, FORMAT.md "Locators"), the key itself elsewhere.
-fn key_id(store: &crate::storage::store::Store, domain: &[u8], k: &[u8]) -> Vec<u8> {
-    if domain == custody::DOMAIN_CUSTODY && k.len() >= 16 {
+fn key_id(store: &crate::storage::store::Store, domain: Domain, k: &[u8]) -> Vec<u8> {
+    if domain == Domain::Custody && k.len() >= 16 {
         // A state's further pieces are keyed `locator ‖ u16be(i)`, sealed with `id ‖ u16be(i)`.
         if let Some(id) = store.unloc(&k[..16]) {
             let mut kid = id.0.to_vec();
@@ -99,13 +99,31 @@ fn key_id(store: &crate::storage::store::Store, domain: &[u8], k: &[u8]) -> Vec<
     k.to_vec()
 }
 
+/// Re-seals the custody log's head from `old` to `new`, unless `new` already opens it.
+fn reseal_head(
+    s: &crate::storage::store::Store,
+    old: &SymmetricKey,
+    new: &SymmetricKey,
+) -> Result<()> {
+    if let Some(v) = s.meta.get(custody::HEAD_KEY)? {
+        if new.open(Domain::AuditHead, b"", &v).is_err() {
+            if let Ok(plain) = old.open(Domain::AuditHead, b"", &v) {
+                s.meta
+                    .insert(custody::HEAD_KEY, new.seal(Domain::AuditHead, b"", &plain))?;
+                s.sync()?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Re-seals every value of a symmetric tree from `old` to `new`; returns the keys of values
 /// neither key opens (damage, left as it is). Values are sealed with their key as key id,
 /// except in `custody`, keyed by locator and sealed with the record's id ([`key_id`]).
 fn reseal_tree(
     store: &crate::storage::store::Store,
     tree: &sled::Tree,
-    domain: &[u8],
+    domain: Domain,
     old: &SymmetricKey,
     new: &SymmetricKey,
 ) -> Result<Vec<sled::IVec>> {
@@ -143,6 +161,9 @@ impl Vault {
 
     /// Rotates the vault's keys, or finishes an interrupted rotation. `pass` is the current
     /// passphrase; `progress(done, total)` is called after each record.
+    // This function is long because it is the rotation protocol in order (FORMAT.md 5.3 and
+    // "Rotation"), each step followed by its crash point, so the order can be read and
+    // tested in one place.
     pub fn rotate(
         &self,
         pass: &Passphrase,
@@ -199,31 +220,23 @@ impl Vault {
             new,
         };
 
-        // Contacts, the search index, imported bundles, the audit log, custody states, the
-        // log's head.
+        // Every sealed value that is not part of a record, domain by domain. The match names
+        // every domain, so a new one does not compile until it has its place here.
         let s = &self.store;
         let (ok, nk) = (&r.old.catalog_key, &r.new.catalog_key);
-        reseal_tree(
-            s,
-            &s.contacts,
-            crate::vault::contacts::DOMAIN_CONTACT,
-            ok,
-            nk,
-        )?;
-        reseal_tree(s, &s.index, crate::format::index::DOMAIN_INDEX, ok, nk)?;
-        reseal_tree(s, &s.imported, crate::vault::imported::DOMAIN, ok, nk)?;
         let (oa, na) = (&r.old.audit_key, &r.new.audit_key);
-        reseal_tree(s, &s.audit, custody::DOMAIN_LOG, oa, na)?;
-        reseal_tree(s, &s.custody, custody::DOMAIN_CUSTODY, oa, na)?;
-        if let Some(v) = s.meta.get(custody::HEAD_KEY)? {
-            if na.open(custody::DOMAIN_HEAD, b"", &v).is_err() {
-                if let Ok(plain) = oa.open(custody::DOMAIN_HEAD, b"", &v) {
-                    s.meta.insert(
-                        custody::HEAD_KEY,
-                        na.seal(custody::DOMAIN_HEAD, b"", &plain),
-                    )?;
-                    s.sync()?;
-                }
+        for domain in Domain::ALL {
+            match domain {
+                Domain::Contact => drop(reseal_tree(s, &s.contacts, domain, ok, nk)?),
+                Domain::Index => drop(reseal_tree(s, &s.index, domain, ok, nk)?),
+                Domain::Imported => drop(reseal_tree(s, &s.imported, domain, ok, nk)?),
+                Domain::Audit => drop(reseal_tree(s, &s.audit, domain, oa, na)?),
+                Domain::Custody => drop(reseal_tree(s, &s.custody, domain, oa, na)?),
+                Domain::AuditHead => reseal_head(s, oa, na)?,
+                // A record's catalog entry and search text move with the record, below.
+                Domain::Catalog | Domain::Search => {}
+                // The journal is written anew once the new keyring is in place.
+                Domain::Journal => {}
             }
         }
         *self
@@ -353,7 +366,7 @@ impl Vault {
             // A collector: bodies stay sealed to headquarters; only its own keys change.
             None => catalog_v
                 .as_ref()
-                .is_some_and(|v| nc.open(catalog::DOMAIN_CATALOG, &id.0, v).is_ok()),
+                .is_some_and(|v| nc.open(Domain::Catalog, &id.0, v).is_ok()),
         };
         if done {
             return Ok(None);
@@ -361,8 +374,8 @@ impl Vault {
         let entry_plain = catalog_v
             .as_ref()
             .and_then(|v| {
-                oc.open(catalog::DOMAIN_CATALOG, &id.0, v)
-                    .or_else(|_| nc.open(catalog::DOMAIN_CATALOG, &id.0, v))
+                oc.open(Domain::Catalog, &id.0, v)
+                    .or_else(|_| nc.open(Domain::Catalog, &id.0, v))
                     .ok()
             })
             .ok_or_else(|| Error::damaged(id, "its catalog entry does not open"))?;
@@ -398,16 +411,16 @@ impl Vault {
                 }
             }
         };
-        let catalog = nc.seal(catalog::DOMAIN_CATALOG, &id.0, &entry.encode());
+        let catalog = nc.seal(Domain::Catalog, &id.0, &entry.encode());
         let mut search = Vec::new();
         for kv in s.search.scan_prefix(loc) {
             let (k, v) = kv?;
             let kid = s.search_key_id(&k).unwrap_or_default();
             if let Ok(p) = oc
-                .open(catalog::DOMAIN_SEARCH, &kid, &v)
-                .or_else(|_| nc.open(catalog::DOMAIN_SEARCH, &kid, &v))
+                .open(Domain::Search, &kid, &v)
+                .or_else(|_| nc.open(Domain::Search, &kid, &v))
             {
-                search.push((k.clone(), nc.seal(catalog::DOMAIN_SEARCH, &kid, &p)));
+                search.push((k.clone(), nc.seal(Domain::Search, &kid, &p)));
             }
         }
         Ok(Some(Resealed {

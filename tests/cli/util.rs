@@ -252,7 +252,7 @@ pub fn set_duress(env: &Env) {
 pub fn locator_key(env: &Env, id_hex: &str) -> Vec<u8> {
     let kr = opened_keyring(env);
     let id = amanat::RecordId::from_hex(id_hex).unwrap();
-    amanat::crypto::locator::Locator::new(&kr.pseudonym_key)
+    amanat::format::locator::Locator::new(&kr.pseudonym_key)
         .loc(&id)
         .to_vec()
 }
@@ -263,18 +263,9 @@ pub fn locator_key(env: &Env, id_hex: &str) -> Vec<u8> {
 /// locator). Each item is (what it is, its plaintext).
 pub fn opened_values(env: &Env) -> Vec<(String, Vec<u8>)> {
     let kr = opened_keyring(env);
-    let locator = amanat::crypto::locator::Locator::new(&kr.pseudonym_key);
+    let locator = amanat::format::locator::Locator::new(&kr.pseudonym_key);
     let s = amanat::storage::store::Store::open(&env.vault).unwrap();
-    let domains: [&[u8]; 8] = [
-        b"catalog",
-        b"index",
-        b"search",
-        b"contact",
-        b"audit",
-        b"custody",
-        b"audit-head",
-        b"imported",
-    ];
+    let domains = amanat::crypto::symmetric::Domain::ALL;
     let mut out = Vec::new();
     for t in [
         &s.records,
@@ -301,7 +292,7 @@ pub fn opened_values(env: &Env) -> Vec<(String, Vec<u8>)> {
                     for kid in &ids {
                         if let Ok(p) = key.open(d, kid, &v) {
                             out.push((
-                                format!("a {} value", String::from_utf8_lossy(d)),
+                                format!("a {} value", String::from_utf8_lossy(d.label())),
                                 p.to_vec(),
                             ));
                         }

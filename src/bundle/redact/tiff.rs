@@ -302,6 +302,8 @@ pub(super) fn strip(b: &[u8], removed: &mut Removed) -> Result<Vec<u8>, String> 
 }
 
 /// Checks one page's kept tags and finds its strips or tiles.
+// This function is long because it is one pass over a page's tags in file order, where each
+// tag's check needs the page's layout read so far.
 fn page<'a>(f: &File, entries: &'a [Entry]) -> Result<Page<'a>, String> {
     let mut kept: Vec<&Entry> = Vec::new();
     for e in entries.iter().filter(|e| KEEP.iter().any(|k| k.0 == e.tag)) {

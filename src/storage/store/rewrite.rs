@@ -80,8 +80,8 @@ impl Store {
         })
     }
 
-    /// Moves a database written before locators to them (FORMAT.md, "Migration from
-    /// version 1"): rewrites it as [`Store::compact`] does, with every key of `records`,
+    /// Moves a database written before locators to them (FORMAT.md 3,
+    /// "Migration from version 1"): rewrites it as [`Store::compact`] does, with every key of `records`,
     /// `catalog` and `custody` (a record id) replaced by its locator, every key of `search`
     /// (`id ‖ seq`) by `locator ‖ seq`, and `meta`/`format` set. Values are unchanged: they
     /// are sealed with the record's id, not the key. A crash leaves the old database (the
@@ -89,7 +89,7 @@ impl Store {
     /// open); the journal is rewritten after, and `VERSION` last.
     pub(crate) fn migrate_to_locators(
         self,
-        locator: &crate::crypto::locator::Locator,
+        locator: &crate::format::locator::Locator,
     ) -> Result<Store> {
         let root = self.root.clone();
         self.close()?;
@@ -116,7 +116,7 @@ impl Store {
 
     /// Rewrites a database made with other log segments than [`SEGMENT_SIZE`] (every vault
     /// before format 4) as [`Store::compact`] does, then marks a format 3 vault as format 4
-    /// (FORMAT.md, "Migration from version 3"). Needs no keys. The new files are all born
+    /// (FORMAT.md 3). Needs no keys. The new files are all born
     /// now, the old ones (blob files included) are overwritten and removed. A crash before
     /// the new database is in place leaves the old one, which the next open rewrites again;
     /// a crash after it leaves `VERSION` to write.

@@ -18,10 +18,16 @@
 //! its number. A damaged frame costs only its own writes: the reader finds the next frame by
 //! its magic and goes on.
 use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::os::unix::fs::FileExt;
 
-use crate::crypto::symmetric::SymmetricKey;
+use crate::crypto::symmetric::{Domain, SymmetricKey};
+
+mod read;
+#[cfg(test)]
+mod tests;
+
+pub use read::{read_all, vault_of, Reading};
 
 /// The journal's file name in the vault directory.
 pub const FILE: &str = "journal";
@@ -35,8 +41,6 @@ const CONFIRM_MAGIC: &[u8; 4] = b"AJC1";
 pub const FRAME_HEAD: u64 = 16;
 /// magic, sequence number.
 pub const CONFIRM_LEN: u64 = 12;
-/// Domain of frame sealing under the catalog key.
-pub const DOMAIN: &[u8] = b"journal";
 /// No frame is larger (a sanity bound for damaged length fields).
 const MAX_FRAME: u64 = 1 << 30;
 /// Snapshot frames are cut after this many bytes of operations.
@@ -49,7 +53,7 @@ pub const META_KEY: &[u8] = b"journal";
 pub enum TreeId {
     Records = 1,
     Catalog = 2,
-    /// Search text of records added before the search index (FORMAT.md 8.3); moved into
+    /// Search text of records added before the search index (FORMAT.md 8.4); moved into
     /// `index` at unlock.
     Search = 3,
     Meta = 4,
@@ -226,7 +230,7 @@ fn aad(jid: &[u8; 16], seq: u64) -> [u8; 24] {
 
 /// A whole frame: head and sealed body.
 fn frame(key: &SymmetricKey, jid: &[u8; 16], seq: u64, body: &[u8]) -> Vec<u8> {
-    let sealed = key.seal(DOMAIN, &aad(jid, seq), body);
+    let sealed = key.seal(Domain::Journal, &aad(jid, seq), body);
     let mut out = Vec::with_capacity(FRAME_HEAD as usize + sealed.len());
     out.extend_from_slice(FRAME_MAGIC);
     out.extend_from_slice(&seq.to_be_bytes());
@@ -289,7 +293,7 @@ pub enum Inspection {
     DatabaseBehind { database: u64, journal: u64 },
 }
 
-/// Compares the journal with the state sled recorded (FORMAT.md, "Journal", "At open").
+/// Compares the journal with the state sled recorded (FORMAT.md 15.3).
 pub fn inspect(file: Option<&File>, state: Option<State>) -> Inspection {
     let (Some(file), Some(state)) = (file, state) else {
         return Inspection::Rewrite("the journal is missing".into());
@@ -451,7 +455,7 @@ impl Journal {
 }
 
 /// Seals `body` as frame `seq` of journal `jid` (for tests and fuzzing).
-#[doc(hidden)]
+#[cfg(feature = "test-hooks")]
 pub fn frame_for_tests(key: &SymmetricKey, jid: &[u8; 16], seq: u64, body: &[u8]) -> Vec<u8> {
     frame(key, jid, seq, body)
 }
@@ -494,463 +498,4 @@ pub fn write_snapshot(
         last = emit(seq, &body, &mut at)?;
     }
     Ok(State { jid, seq, at: last })
-}
-
-/// What reading a whole journal found.
-#[derive(Debug, Default)]
-pub struct Reading {
-    /// The vault id frame 0 names.
-    pub vault_id: Option<[u8; 16]>,
-    /// Frames read, frame 0 included.
-    pub frames: u64,
-    /// The last frame's number.
-    pub last: u64,
-    /// Damage: each a frame number (or range) and what was wrong, in file order.
-    pub damage: Vec<String>,
-}
-
-/// A forward reader over the journal that holds at most one frame (and some read-ahead)
-/// in memory.
-struct Stream<R> {
-    inner: R,
-    buf: Vec<u8>,
-    /// Where the unread bytes start in `buf`.
-    pos: usize,
-    /// File offset of `buf[pos]`.
-    at: u64,
-    eof: bool,
-}
-
-impl<R: Read> Stream<R> {
-    /// The bytes read ahead, not yet consumed.
-    fn data(&self) -> &[u8] {
-        &self.buf[self.pos..]
-    }
-
-    /// Makes at least `n` bytes available; false if the file ends first.
-    fn fill(&mut self, n: usize) -> io::Result<bool> {
-        if self.buf.len() - self.pos >= n {
-            return Ok(true);
-        }
-        // Move what is left to the front once, not at every frame.
-        self.buf.drain(..self.pos);
-        self.pos = 0;
-        while self.buf.len() < n && !self.eof {
-            // In steps: a damaged length field must not allocate what the file does not hold.
-            let want = (n - self.buf.len()).clamp(64 << 10, 4 << 20);
-            let old = self.buf.len();
-            self.buf.resize(old + want, 0);
-            let got = loop {
-                match self.inner.read(&mut self.buf[old..]) {
-                    Ok(g) => break g,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    Err(e) => {
-                        self.buf.truncate(old);
-                        return Err(e);
-                    }
-                }
-            };
-            self.buf.truncate(old + got);
-            self.eof = got == 0;
-        }
-        Ok(self.buf.len() >= n)
-    }
-
-    fn consume(&mut self, n: usize) {
-        self.pos += n;
-        self.at += n as u64;
-    }
-
-    /// Skips to the next frame magic after the current byte; false at the end.
-    fn skip_to_frame(&mut self) -> io::Result<bool> {
-        self.consume(1.min(self.data().len()));
-        loop {
-            if let Some(i) = memchr::memmem::find(self.data(), FRAME_MAGIC) {
-                self.consume(i);
-                return Ok(true);
-            }
-            // Keep a possible partial magic at the end.
-            let keep = self.data().len().min(FRAME_MAGIC.len() - 1);
-            self.consume(self.data().len() - keep);
-            if !self.fill(keep + 1)? {
-                let n = self.data().len();
-                self.consume(n);
-                return Ok(false);
-            }
-        }
-    }
-}
-
-/// Reads every frame of a journal in order, handing the operations of each intact frame to
-/// `apply`. A frame that does not authenticate is reported and skipped: the reader looks for
-/// the next frame magic after it.
-pub fn read_all(
-    input: &mut dyn Read,
-    key: &SymmetricKey,
-    apply: &mut dyn FnMut(Vec<Op>) -> io::Result<()>,
-) -> io::Result<Reading> {
-    let mut s = Stream {
-        // Stream reads ahead in steps of 64 KiB to 4 MiB itself.
-        inner: input,
-        buf: Vec::new(),
-        pos: 0,
-        at: 0,
-        eof: false,
-    };
-    let mut r = Reading::default();
-    if !s.fill(HEADER_LEN as usize)? || &s.data()[..FILE_MAGIC.len()] != FILE_MAGIC {
-        r.damage
-            .push("the journal's header is damaged: it cannot be read".into());
-        return Ok(r);
-    }
-    let jid: [u8; 16] = s.data()[FILE_MAGIC.len()..HEADER_LEN as usize]
-        .try_into()
-        .expect("16 bytes");
-    s.consume(HEADER_LEN as usize);
-    let mut expect = 0u64;
-    let mut skipping_from: Option<u64> = None;
-    loop {
-        if !s.fill(1)? {
-            break;
-        }
-        if s.fill(CONFIRM_LEN as usize)? && s.data().starts_with(CONFIRM_MAGIC) {
-            let seq = u64::from_be_bytes(s.data()[4..12].try_into().expect("8 bytes"));
-            if skipping_from.is_none() && (r.frames == 0 || seq != r.last) {
-                r.damage.push(format!(
-                    "the confirmation at byte {} names frame {seq}, not the frame before it",
-                    s.at
-                ));
-            }
-            s.consume(CONFIRM_LEN as usize);
-            continue;
-        }
-        let mut parsed = None;
-        if s.fill(FRAME_HEAD as usize)? && s.data().starts_with(FRAME_MAGIC) {
-            let seq = u64::from_be_bytes(s.data()[4..12].try_into().expect("8 bytes"));
-            let n = u32::from_be_bytes(s.data()[12..16].try_into().expect("4 bytes")) as u64;
-            let size = (FRAME_HEAD + n) as usize;
-            if n <= MAX_FRAME && s.fill(size)? {
-                let sealed = &s.data()[FRAME_HEAD as usize..size];
-                if let Ok(body) = key.open(DOMAIN, &aad(&jid, seq), sealed) {
-                    parsed = Some((seq, size, body));
-                }
-            }
-        }
-        let Some((seq, size, body)) = parsed else {
-            skipping_from.get_or_insert(s.at);
-            if !s.skip_to_frame()? {
-                break;
-            }
-            continue;
-        };
-        let damaged_before = skipping_from.take();
-        if let Some(from) = damaged_before {
-            let lost = if seq > expect {
-                format!("frames {expect}–{} lost", seq - 1)
-            } else {
-                "no frame lost".into()
-            };
-            r.damage.push(format!(
-                "bytes {from}–{} of the journal are damaged ({lost})",
-                s.at
-            ));
-        }
-        if seq < expect {
-            r.damage.push(format!(
-                "frame {seq} appears again after frame {}",
-                expect - 1
-            ));
-            s.consume(size);
-            continue;
-        }
-        if seq > expect && damaged_before.is_none() {
-            r.damage.push(format!(
-                "frames {expect}–{} are missing from the journal",
-                seq - 1
-            ));
-        }
-        if seq == 0 {
-            r.vault_id = body.as_slice().try_into().ok();
-        } else {
-            let ops = decode_ops(&body).ok_or_else(|| {
-                io::Error::new(io::ErrorKind::InvalidData, "a journal frame is malformed")
-            })?;
-            apply(ops)?;
-        }
-        r.frames += 1;
-        r.last = seq;
-        expect = seq + 1;
-        s.consume(size);
-    }
-    if let Some(from) = skipping_from {
-        r.damage.push(format!(
-            "bytes {from}–{} at the end of the journal are damaged (frames from {expect} on lost)",
-            s.at
-        ));
-    }
-    Ok(r)
-}
-
-/// Opens frame 0 at its place after the header: the vault id, if the frame authenticates
-/// under `key`.
-pub fn vault_of(file: &File, key: &SymmetricKey) -> Option<[u8; 16]> {
-    let jid = file_id(file)?;
-    let len = file.metadata().ok()?.len();
-    let (seq, end) = frame_at(file, HEADER_LEN, len)?;
-    if seq != 0 {
-        return None;
-    }
-    let mut sealed = vec![0u8; (end - HEADER_LEN - FRAME_HEAD) as usize];
-    file.read_exact_at(&mut sealed, HEADER_LEN + FRAME_HEAD)
-        .ok()?;
-    let body = key.open(DOMAIN, &aad(&jid, 0), &sealed).ok()?;
-    body.as_slice().try_into().ok()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ops(n: u8) -> Ops {
-        let mut o = Ops::new();
-        o.insert(TreeId::Records, [n; 16], vec![n; 100]);
-        o.insert(TreeId::Pending, [n; 16], vec![]);
-        o.remove(TreeId::Search, [n; 18]);
-        o
-    }
-
-    #[test]
-    fn ops_round_trip_without_pending_marks() {
-        let o = ops(7);
-        let back = decode_ops(&o.encode()).unwrap();
-        assert_eq!(back.len(), 2);
-        assert_eq!(back[0], o.0[0]);
-        assert_eq!(back[1], o.0[2]);
-        assert!(decode_ops(&[9, 0, 0, 0]).is_none());
-        assert!(decode_ops(&[1, 0, 0, 5, 1]).is_none());
-    }
-
-    #[test]
-    fn state_round_trips() {
-        let s = State {
-            jid: [3; 16],
-            seq: 9,
-            at: 12345,
-        };
-        assert_eq!(State::decode(&s.encode()), Some(s));
-        assert_eq!(State::decode(&[0; 31]), None);
-    }
-
-    /// A journal of `n` frames after frame 0, frame `i` holding `ops_of(i)`, confirmed
-    /// when `confirmed(i)`.
-    fn journal_of(
-        key: &SymmetricKey,
-        n: u32,
-        ops_of: impl Fn(u32) -> Ops,
-        confirmed: impl Fn(u32) -> bool,
-    ) -> (tempfile::TempDir, std::path::PathBuf) {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(FILE);
-        let mut f = File::create(&path).unwrap();
-        let state = write_snapshot(&mut f, key, &[1; 16], std::iter::empty()).unwrap();
-        drop(f);
-        let f = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(&path)
-            .unwrap();
-        let len = f.metadata().unwrap().len();
-        let mut j = Journal::new(f, state, len);
-        for i in 1..=n {
-            let s = j.append(key, &ops_of(i)).unwrap();
-            j.committed(s);
-            if confirmed(i) {
-                j.confirm(s.seq).unwrap();
-            }
-        }
-        (dir, path)
-    }
-
-    fn journal_with_frames(key: &SymmetricKey, n: u8) -> (tempfile::TempDir, std::path::PathBuf) {
-        journal_of(key, n.into(), |i| ops(i as u8), |_| true)
-    }
-
-    fn replay(path: &std::path::Path, key: &SymmetricKey) -> (Reading, Vec<Op>) {
-        let mut all = Vec::new();
-        let r = read_all(&mut File::open(path).unwrap(), key, &mut |o| {
-            all.extend(o);
-            Ok(())
-        })
-        .unwrap();
-        (r, all)
-    }
-
-    #[test]
-    fn frames_replay_in_order() {
-        let key = SymmetricKey::random();
-        let (_d, path) = journal_with_frames(&key, 3);
-        let (r, all) = replay(&path, &key);
-        assert!(r.damage.is_empty(), "{:?}", r.damage);
-        assert_eq!(r.vault_id, Some([1; 16]));
-        assert_eq!((r.frames, r.last), (4, 3));
-        assert_eq!(all.len(), 6);
-        assert_eq!(all[4].key, vec![3; 16]);
-        // Another key opens nothing.
-        let (r, all) = replay(&path, &SymmetricKey::random());
-        assert!(all.is_empty() && !r.damage.is_empty());
-    }
-
-    #[test]
-    fn a_damaged_frame_costs_only_itself() {
-        let key = SymmetricKey::random();
-        let (_d, path) = journal_with_frames(&key, 3);
-        let mut bytes = std::fs::read(&path).unwrap();
-        // Frame 2's sealed body sits in the middle of the file: find it by its magic.
-        let starts: Vec<usize> = memchr::memmem::find_iter(&bytes, FRAME_MAGIC).collect();
-        assert_eq!(starts.len(), 4);
-        bytes[starts[2] + 40] ^= 0x10;
-        std::fs::write(&path, &bytes).unwrap();
-        let (r, all) = replay(&path, &key);
-        assert_eq!(r.damage.len(), 1, "{:?}", r.damage);
-        assert!(r.damage[0].contains("frames 2–2 lost"), "{:?}", r.damage);
-        assert_eq!(r.last, 3);
-        let keys: Vec<u8> = all.iter().map(|o| o.key[0]).collect();
-        assert_eq!(keys, vec![1, 1, 3, 3]);
-        // A damaged length field too.
-        bytes[starts[2] + 13] ^= 0xff;
-        std::fs::write(&path, &bytes).unwrap();
-        let (_, all) = replay(&path, &key);
-        assert_eq!(all.len(), 4);
-    }
-
-    #[test]
-    fn many_frames_past_the_read_ahead_replay_and_resync() {
-        let key = SymmetricKey::random();
-        // 400 frames of about 4 KiB: 1.6 MB, many read-ahead steps; every other confirmed.
-        let (_dir, path) = journal_of(
-            &key,
-            400,
-            |i| {
-                let mut o = Ops::new();
-                o.insert(TreeId::Records, i.to_be_bytes(), vec![i as u8; 4000]);
-                o
-            },
-            |i| i % 2 == 0,
-        );
-        let mut bytes = std::fs::read(&path).unwrap();
-        let starts: Vec<usize> = memchr::memmem::find_iter(&bytes, FRAME_MAGIC).collect();
-        bytes[starts[260] + 100] ^= 4;
-        std::fs::write(&path, &bytes).unwrap();
-        let (r, all) = replay(&path, &key);
-        assert_eq!(r.damage.len(), 1, "{:?}", r.damage);
-        assert!(
-            r.damage[0].contains("frames 260–260 lost"),
-            "{:?}",
-            r.damage
-        );
-        assert_eq!(all.len(), 399);
-        assert_eq!(r.last, 400);
-        assert!(all.iter().all(|o| o.key != 260u32.to_be_bytes()));
-    }
-
-    /// Cuts the confirmation off the end of a journal file; returns it open.
-    fn without_last_confirmation(path: &std::path::Path) -> File {
-        let f = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(path)
-            .unwrap();
-        let len = f.metadata().unwrap().len();
-        f.set_len(len - CONFIRM_LEN).unwrap();
-        f
-    }
-
-    /// Offsets of the frames in a journal file (frame 0 first).
-    fn frame_starts(path: &std::path::Path) -> Vec<u64> {
-        memchr::memmem::find_iter(&std::fs::read(path).unwrap(), FRAME_MAGIC)
-            .map(|i| i as u64)
-            .collect()
-    }
-
-    #[test]
-    fn inspection_tells_unconfirmed_from_lost() {
-        let key = SymmetricKey::random();
-        let (_d, path) = journal_with_frames(&key, 2);
-        let f = File::open(&path).unwrap();
-        let len = f.metadata().unwrap().len();
-        let starts = frame_starts(&path);
-        let jid = file_id(&f).unwrap();
-        // Sled at frame 2: matches.
-        let at2 = State {
-            jid,
-            seq: 2,
-            at: starts[2],
-        };
-        assert!(
-            matches!(inspect(Some(&f), Some(at2)), Inspection::Matches { end, .. } if end == len)
-        );
-        // Sled at frame 1 while frame 2 is confirmed: the database lost it.
-        let at1 = State {
-            jid,
-            seq: 1,
-            at: starts[1],
-        };
-        assert!(matches!(
-            inspect(Some(&f), Some(at1)),
-            Inspection::DatabaseBehind {
-                database: 1,
-                journal: 2
-            }
-        ));
-        // Without frame 2's confirmation, frame 2 is an unfinished transaction.
-        let f = without_last_confirmation(&path);
-        match inspect(Some(&f), Some(at1)) {
-            Inspection::Matches { end, .. } => assert_eq!(end, starts[2]),
-            _ => panic!("an unconfirmed frame is cut off, not a lost write"),
-        }
-        // Another journal id: rewrite.
-        let other = State {
-            jid: [0; 16],
-            ..at2
-        };
-        assert!(matches!(
-            inspect(Some(&f), Some(other)),
-            Inspection::Rewrite(_)
-        ));
-        assert!(matches!(inspect(None, Some(at2)), Inspection::Rewrite(_)));
-    }
-
-    #[test]
-    fn one_confirmation_vouches_for_a_whole_batch_of_frames() {
-        // An ingest: frames 1 to 4 committed, one sync at the end confirms frame 4 only.
-        let key = SymmetricKey::random();
-        let (_d, path) = journal_of(&key, 4, |i| ops(i as u8), |i| i == 4);
-        let f = File::open(&path).unwrap();
-        let len = f.metadata().unwrap().len();
-        let starts = frame_starts(&path);
-        let at = |seq: u64| State {
-            jid: file_id(&f).unwrap(),
-            seq,
-            at: starts[seq as usize],
-        };
-        // A database back at frame 1 or 3 lost frames that frame 4's confirmation vouches for.
-        for seq in [1, 3] {
-            assert!(
-                matches!(
-                    inspect(Some(&f), Some(at(seq))),
-                    Inspection::DatabaseBehind { database, journal: 4 } if database == seq
-                ),
-                "database at frame {seq}"
-            );
-        }
-        assert!(
-            matches!(inspect(Some(&f), Some(at(4))), Inspection::Matches { end, .. } if end == len)
-        );
-        // Without the confirmation, frames 2 to 4 are an ingest that never finished.
-        let f = without_last_confirmation(&path);
-        assert!(matches!(
-            inspect(Some(&f), Some(at(1))),
-            Inspection::Matches { end, .. } if end == starts[2]
-        ));
-    }
 }

@@ -1,0 +1,217 @@
+//! Reading a whole journal forward, for `rebuild` and the journal's own rewrite: frame by
+//! frame, holding at most one in memory, skipping damage to the next frame's magic.
+use std::fs::File;
+use std::io::{self, Read};
+
+use super::*;
+
+/// What reading a whole journal found.
+#[derive(Debug, Default)]
+pub struct Reading {
+    /// The vault id frame 0 names.
+    pub vault_id: Option<[u8; 16]>,
+    /// Frames read, frame 0 included.
+    pub frames: u64,
+    /// The last frame's number.
+    pub last: u64,
+    /// Damage: each a frame number (or range) and what was wrong, in file order.
+    pub damage: Vec<String>,
+}
+
+/// A forward reader over the journal that holds at most one frame (and some read-ahead)
+/// in memory.
+struct Stream<R> {
+    inner: R,
+    buf: Vec<u8>,
+    /// Where the unread bytes start in `buf`.
+    pos: usize,
+    /// File offset of `buf[pos]`.
+    at: u64,
+    eof: bool,
+}
+
+impl<R: Read> Stream<R> {
+    /// The bytes read ahead, not yet consumed.
+    fn data(&self) -> &[u8] {
+        &self.buf[self.pos..]
+    }
+
+    /// Makes at least `n` bytes available; false if the file ends first.
+    fn fill(&mut self, n: usize) -> io::Result<bool> {
+        if self.buf.len() - self.pos >= n {
+            return Ok(true);
+        }
+        // Move what is left to the front once, not at every frame.
+        self.buf.drain(..self.pos);
+        self.pos = 0;
+        while self.buf.len() < n && !self.eof {
+            // In steps: a damaged length field must not allocate what the file does not hold.
+            let want = (n - self.buf.len()).clamp(64 << 10, 4 << 20);
+            let old = self.buf.len();
+            self.buf.resize(old + want, 0);
+            let got = loop {
+                match self.inner.read(&mut self.buf[old..]) {
+                    Ok(g) => break g,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        self.buf.truncate(old);
+                        return Err(e);
+                    }
+                }
+            };
+            self.buf.truncate(old + got);
+            self.eof = got == 0;
+        }
+        Ok(self.buf.len() >= n)
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.pos += n;
+        self.at += n as u64;
+    }
+
+    /// Skips to the next frame magic after the current byte; false at the end.
+    fn skip_to_frame(&mut self) -> io::Result<bool> {
+        self.consume(1.min(self.data().len()));
+        loop {
+            if let Some(i) = memchr::memmem::find(self.data(), FRAME_MAGIC) {
+                self.consume(i);
+                return Ok(true);
+            }
+            // Keep a possible partial magic at the end.
+            let keep = self.data().len().min(FRAME_MAGIC.len() - 1);
+            self.consume(self.data().len() - keep);
+            if !self.fill(keep + 1)? {
+                let n = self.data().len();
+                self.consume(n);
+                return Ok(false);
+            }
+        }
+    }
+}
+
+/// Reads every frame of a journal in order, handing the operations of each intact frame to
+/// `apply`. A frame that does not authenticate is reported and skipped: the reader looks for
+/// the next frame magic after it.
+pub fn read_all(
+    input: &mut dyn Read,
+    key: &SymmetricKey,
+    apply: &mut dyn FnMut(Vec<Op>) -> io::Result<()>,
+) -> io::Result<Reading> {
+    let mut s = Stream {
+        // Stream reads ahead in steps of 64 KiB to 4 MiB itself.
+        inner: input,
+        buf: Vec::new(),
+        pos: 0,
+        at: 0,
+        eof: false,
+    };
+    let mut r = Reading::default();
+    if !s.fill(HEADER_LEN as usize)? || &s.data()[..FILE_MAGIC.len()] != FILE_MAGIC {
+        r.damage
+            .push("the journal's header is damaged: it cannot be read".into());
+        return Ok(r);
+    }
+    let jid: [u8; 16] = s.data()[FILE_MAGIC.len()..HEADER_LEN as usize]
+        .try_into()
+        .expect("16 bytes");
+    s.consume(HEADER_LEN as usize);
+    let mut expect = 0u64;
+    let mut skipping_from: Option<u64> = None;
+    loop {
+        if !s.fill(1)? {
+            break;
+        }
+        if s.fill(CONFIRM_LEN as usize)? && s.data().starts_with(CONFIRM_MAGIC) {
+            let seq = u64::from_be_bytes(s.data()[4..12].try_into().expect("8 bytes"));
+            if skipping_from.is_none() && (r.frames == 0 || seq != r.last) {
+                r.damage.push(format!(
+                    "the confirmation at byte {} names frame {seq}, not the frame before it",
+                    s.at
+                ));
+            }
+            s.consume(CONFIRM_LEN as usize);
+            continue;
+        }
+        let mut parsed = None;
+        if s.fill(FRAME_HEAD as usize)? && s.data().starts_with(FRAME_MAGIC) {
+            let seq = u64::from_be_bytes(s.data()[4..12].try_into().expect("8 bytes"));
+            let n = u32::from_be_bytes(s.data()[12..16].try_into().expect("4 bytes")) as u64;
+            let size = (FRAME_HEAD + n) as usize;
+            if n <= MAX_FRAME && s.fill(size)? {
+                let sealed = &s.data()[FRAME_HEAD as usize..size];
+                if let Ok(body) = key.open(Domain::Journal, &aad(&jid, seq), sealed) {
+                    parsed = Some((seq, size, body));
+                }
+            }
+        }
+        let Some((seq, size, body)) = parsed else {
+            skipping_from.get_or_insert(s.at);
+            if !s.skip_to_frame()? {
+                break;
+            }
+            continue;
+        };
+        let damaged_before = skipping_from.take();
+        if let Some(from) = damaged_before {
+            let lost = if seq > expect {
+                format!("frames {expect}–{} lost", seq - 1)
+            } else {
+                "no frame lost".into()
+            };
+            r.damage.push(format!(
+                "bytes {from}–{} of the journal are damaged ({lost})",
+                s.at
+            ));
+        }
+        if seq < expect {
+            r.damage.push(format!(
+                "frame {seq} appears again after frame {}",
+                expect - 1
+            ));
+            s.consume(size);
+            continue;
+        }
+        if seq > expect && damaged_before.is_none() {
+            r.damage.push(format!(
+                "frames {expect}–{} are missing from the journal",
+                seq - 1
+            ));
+        }
+        if seq == 0 {
+            r.vault_id = body.as_slice().try_into().ok();
+        } else {
+            let ops = decode_ops(&body).ok_or_else(|| {
+                io::Error::new(io::ErrorKind::InvalidData, "a journal frame is malformed")
+            })?;
+            apply(ops)?;
+        }
+        r.frames += 1;
+        r.last = seq;
+        expect = seq + 1;
+        s.consume(size);
+    }
+    if let Some(from) = skipping_from {
+        r.damage.push(format!(
+            "bytes {from}–{} at the end of the journal are damaged (frames from {expect} on lost)",
+            s.at
+        ));
+    }
+    Ok(r)
+}
+
+/// Opens frame 0 at its place after the header: the vault id, if the frame authenticates
+/// under `key`.
+pub fn vault_of(file: &File, key: &SymmetricKey) -> Option<[u8; 16]> {
+    let jid = file_id(file)?;
+    let len = file.metadata().ok()?.len();
+    let (seq, end) = frame_at(file, HEADER_LEN, len)?;
+    if seq != 0 {
+        return None;
+    }
+    let mut sealed = vec![0u8; (end - HEADER_LEN - FRAME_HEAD) as usize];
+    file.read_exact_at(&mut sealed, HEADER_LEN + FRAME_HEAD)
+        .ok()?;
+    let body = key.open(Domain::Journal, &aad(&jid, 0), &sealed).ok()?;
+    body.as_slice().try_into().ok()
+}

@@ -1,0 +1,344 @@
+//! Reading the log back ([`LogItem`]) and verifying it whole (FORMAT.md 14.3).
+use std::collections::HashMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::crypto::seal::sha256;
+use crate::crypto::sshsig;
+use crate::crypto::symmetric::{Domain, SymmetricKey};
+use crate::error::{Error, Result};
+use crate::format::event::{kind, Event, NAMESPACE};
+use crate::format::id::RecordId;
+use crate::storage::store::Store;
+
+use super::log::*;
+
+/// One event read back from the log, for `audit` and `show`.
+#[derive(Debug, Clone, Serialize)]
+pub struct LogItem {
+    /// Position in this vault's log; `None` for an event made by another vault.
+    pub seq: Option<u64>,
+    pub kind: String,
+    pub time: String,
+    pub signer: String,
+    pub record: Option<String>,
+    pub details: Value,
+    /// Details kept in this vault only.
+    pub private: Option<Value>,
+    /// SHA-256 of the signed event.
+    pub hash: String,
+}
+
+impl LogItem {
+    pub(crate) fn local(seq: u64, s: &Stored) -> Result<LogItem> {
+        let ev = Event::parse(&s.event)
+            .ok_or_else(|| Error::VaultDamaged(format!("audit event {seq} does not parse")))?;
+        Ok(LogItem::from_event(
+            Some(seq),
+            &ev,
+            sha256(s.event.as_bytes()),
+            s.private
+                .as_ref()
+                .and_then(|p| serde_json::from_str(&p.text).ok()),
+        ))
+    }
+
+    pub(crate) fn from_event(
+        seq: Option<u64>,
+        ev: &Event,
+        hash: [u8; 32],
+        private: Option<Value>,
+    ) -> LogItem {
+        LogItem {
+            seq,
+            kind: ev.kind.clone(),
+            time: ev.time.clone(),
+            signer: ev.fingerprint(),
+            record: ev.record.clone(),
+            details: ev.details.clone(),
+            private,
+            hash: hex::encode(hash),
+        }
+    }
+}
+
+/// Where the log first failed verification.
+#[derive(Debug, Clone, Serialize)]
+pub struct LogBreak {
+    /// The event's sequence number (for a missing tail: the first one missing).
+    pub seq: u64,
+    pub why: String,
+}
+
+/// The result of verifying the whole log.
+#[derive(Debug, Clone, Serialize)]
+pub struct LogVerification {
+    pub events: u64,
+    pub broken: Option<LogBreak>,
+}
+
+/// Verifies the log (FORMAT.md 14.3): numbering without gaps, every event
+/// opening, parsing and signed by the key that held the vault at that point, each naming its
+/// predecessor's hash, private details matching their commitment, each record's events
+/// linked in order, and the sealed head naming the last event.
+pub(crate) fn verify_log(
+    store: &Store,
+    key: &SymmetricKey,
+    vault_id: &[u8; 16],
+    current_signer: &str,
+) -> Result<LogVerification> {
+    let v = verify_chain_of_log(store, key, vault_id, current_signer)?;
+    if v.broken.is_some() {
+        return Ok(v);
+    }
+    if let Some(f) = file_head(store, key) {
+        if f.next > v.events {
+            return Ok(LogVerification {
+                events: v.events,
+                broken: Some(LogBreak {
+                    seq: v.events,
+                    why: format!(
+                        "is missing{}: the database lost its newest writes (the head file beside it records {} events); records added or changed by them may be missing, so restore from a backup",
+                        if f.next - 1 > v.events {
+                            format!(", with every event after it up to {}", f.next - 1)
+                        } else {
+                            String::new()
+                        },
+                        f.next
+                    ),
+                }),
+            });
+        }
+    }
+    Ok(v)
+}
+
+/// The head recorded in the head file, if it exists and opens with `key`.
+pub(crate) fn file_head(store: &Store, key: &SymmetricKey) -> Option<Head> {
+    let bytes = store.head_file()?;
+    let plain = key.open(Domain::AuditHead, b"", &bytes).ok()?;
+    postcard::from_bytes(&plain).ok()
+}
+
+// This function is long because it checks FORMAT.md's rules for the log (numbering,
+// sealing, signatures, links, private details, each record's chain, the head) in one pass
+// over the events, keeping per-record state between them.
+fn verify_chain_of_log(
+    store: &Store,
+    key: &SymmetricKey,
+    vault_id: &[u8; 16],
+    current_signer: &str,
+) -> Result<LogVerification> {
+    let mut expected_seq = 0u64;
+    let mut last = GENESIS;
+    let mut signer: Option<String> = None;
+    let mut record_heads: HashMap<String, [u8; 32]> = HashMap::new();
+    // Record id → (seq, record_prev) of its newest import with no local head before it.
+    let mut first_imports: HashMap<String, (u64, Option<String>)> = HashMap::new();
+    let fail = |seq: u64, why: String, events: u64| {
+        Ok(LogVerification {
+            events,
+            broken: Some(LogBreak { seq, why }),
+        })
+    };
+    for kv in store.audit.iter() {
+        let (k, v) = kv?;
+        let Ok(kb) = <[u8; 8]>::try_from(k.as_ref()) else {
+            return fail(expected_seq, "a log key is malformed".into(), expected_seq);
+        };
+        let seq = u64::from_be_bytes(kb);
+        if seq != expected_seq {
+            return fail(
+                expected_seq,
+                format!("is missing (the log jumps to event {seq})"),
+                expected_seq,
+            );
+        }
+        let Ok(s) = open_stored(key, &k, &v) else {
+            return fail(
+                seq,
+                "does not authenticate: it was altered or damaged".into(),
+                seq,
+            );
+        };
+        let Some(ev) = Event::parse(&s.event) else {
+            return fail(seq, "does not parse".into(), seq);
+        };
+        let Some(pk) = sshsig::parse_ed25519_line(&ev.signer) else {
+            return fail(seq, "names no valid signer".into(), seq);
+        };
+        if let Some(want) = &signer {
+            if *want != ev.signer {
+                return fail(
+                    seq,
+                    "is signed by a key that did not hold the vault".into(),
+                    seq,
+                );
+            }
+        }
+        if !sshsig::verify_raw(&pk, NAMESPACE, s.event.as_bytes(), &s.sig) {
+            return fail(
+                seq,
+                "has a signature that does not verify: it was altered".into(),
+                seq,
+            );
+        }
+        if ev.prev != hex::encode(last) {
+            return fail(
+                seq,
+                "does not follow the event before it: an event was removed, reordered or replayed"
+                    .into(),
+                seq,
+            );
+        }
+        if seq == 0
+            && (ev.kind != kind::VAULT_CREATED
+                || ev.detail("vault") != Some(hex::encode(vault_id).as_str()))
+        {
+            return fail(0, "is not this vault's creation".into(), 0);
+        }
+        if seq > 0 && ev.kind == kind::VAULT_CREATED {
+            return fail(
+                seq,
+                "claims to create the vault again: it was replayed".into(),
+                seq,
+            );
+        }
+        match (&ev.private, &s.private) {
+            (None, None) => {}
+            (Some(c), Some(p)) if *c == p.commitment() => {}
+            // Erased with the record the event is about (a removal).
+            (Some(_), None) => {}
+            _ => return fail(seq, "has private details that do not match it".into(), seq),
+        }
+        signer = Some(ev.signer.clone());
+        if let Some(new) = ev.new_signer() {
+            let ok = match (sshsig::parse_ed25519_line(new), &s.cosig) {
+                (Some(npk), Some(co)) => {
+                    sshsig::verify_raw(&npk, NAMESPACE, s.event.as_bytes(), co)
+                }
+                _ => false,
+            };
+            if !ok {
+                return fail(
+                    seq,
+                    "hands over to a new key without that key's signature".into(),
+                    seq,
+                );
+            }
+            if ev.kind == kind::KEYS_ROTATED {
+                signer = Some(new.to_owned());
+            }
+        }
+        let hash = sha256(s.event.as_bytes());
+        if let Some(r) = &ev.record {
+            let want = match record_heads.get(r) {
+                Some(h) => Some(*h),
+                None if ev.kind == kind::RECORD_IMPORTED => {
+                    // The chain it links to is in the record's custody state, which is the
+                    // state of the record's *last* import: the same id may have been
+                    // removed and imported again since, with another chain. Checked after
+                    // the whole log, against the last import of each id.
+                    first_imports.insert(r.clone(), (seq, ev.record_prev.clone()));
+                    ev.record_prev
+                        .as_deref()
+                        .and_then(|h| hex::decode(h).ok().and_then(|v| v.try_into().ok()))
+                }
+                None => None,
+            };
+            if ev.record_prev.as_deref() != want.map(hex::encode).as_deref() {
+                return fail(
+                    seq,
+                    "does not follow the record's previous event: one was removed or replayed"
+                        .into(),
+                    seq,
+                );
+            }
+            match ev.kind.as_str() {
+                // An export is a leaf of the record's chain; after a removal, the same id may
+                // come back only by a new import, which starts from the imported chain.
+                kind::RECORD_EXPORTED => {}
+                kind::RECORD_REMOVED => {
+                    record_heads.remove(r);
+                }
+                _ => {
+                    record_heads.insert(r.clone(), hash);
+                }
+            }
+        }
+        last = hash;
+        expected_seq += 1;
+    }
+    if expected_seq == 0 {
+        return fail(0, "is missing: the log is empty".into(), 0);
+    }
+    // Each record's last arrival by import links to the chain it arrived with. (An earlier
+    // import of an id removed since is checked by nothing: its chain left with it.)
+    let mut broken_import: Option<u64> = None;
+    for (r, (seq, record_prev)) in &first_imports {
+        let Some(id) = RecordId::from_hex(r) else {
+            continue;
+        };
+        // Removed since, or a damaged state (check reports that record): nothing to
+        // check against.
+        let Ok(Some(st)) = record_state(store, key, &id) else {
+            continue;
+        };
+        let want = st.foreign.last().map(|e| hex::encode(e.hash()));
+        if record_prev.as_deref() != want.as_deref() {
+            broken_import = Some(broken_import.map_or(*seq, |b| b.min(*seq)));
+        }
+    }
+    if let Some(seq) = broken_import {
+        return fail(
+            seq,
+            "does not follow the chain of custody its record arrived with".into(),
+            expected_seq,
+        );
+    }
+    let head = store
+        .meta
+        .get(HEAD_KEY)?
+        .and_then(|v| key.open(Domain::AuditHead, b"", &v).ok())
+        .and_then(|p| postcard::from_bytes::<Head>(&p).ok());
+    match head {
+        None => {
+            return fail(
+                expected_seq,
+                "the log's head is missing or damaged".into(),
+                expected_seq,
+            )
+        }
+        Some(h) if h.next > expected_seq => {
+            return fail(
+                expected_seq,
+                format!(
+                    "is missing: the log ends at event {} but {} were written",
+                    expected_seq - 1,
+                    h.next
+                ),
+                expected_seq,
+            )
+        }
+        Some(h) if h.next != expected_seq || h.last != last => {
+            return fail(
+                expected_seq - 1,
+                "does not match the log's head: the newest events were altered".into(),
+                expected_seq,
+            )
+        }
+        Some(_) => {}
+    }
+    if signer.as_deref() != Some(current_signer) {
+        return fail(
+            expected_seq - 1,
+            "leaves the log signed by another key than the vault's".into(),
+            expected_seq,
+        );
+    }
+    Ok(LogVerification {
+        events: expected_seq,
+        broken: None,
+    })
+}

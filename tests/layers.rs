@@ -1,0 +1,300 @@
+//! The shape of the code, checked: the modules under `src/` stack in layers (crypto,
+//! format, storage, vault, bundle, then the command line), no module names a layer above
+//! its own, no file is longer than 600 lines, and no function is longer than 120 lines
+//! unless a comment above it says why ("is long because").
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// The layers from the bottom. `error` is shared by every layer; `lib.rs` and `main.rs`
+/// stand above them all.
+const LAYERS: [&str; 6] = ["crypto", "format", "storage", "vault", "bundle", "cli"];
+const MAX_FILE_LINES: usize = 600;
+const MAX_FN_LINES: usize = 120;
+
+fn src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+fn all_files() -> Vec<PathBuf> {
+    let mut v = Vec::new();
+    rust_files(&src(), &mut v);
+    v.sort();
+    v
+}
+
+/// The rank of a module by its first path component (`crypto`, `vault`, …): its place in
+/// [`LAYERS`], `None` for the shared `error` and the crate roots.
+fn rank(first: &str) -> Option<usize> {
+    LAYERS.iter().position(|l| *l == first)
+}
+
+/// The layer a file belongs to.
+fn layer_of(file: &Path) -> Option<usize> {
+    let rel = file.strip_prefix(src()).unwrap();
+    let first = rel
+        .components()
+        .next()
+        .unwrap()
+        .as_os_str()
+        .to_str()
+        .unwrap();
+    rank(first.trim_end_matches(".rs"))
+}
+
+/// The code of a line, without a trailing `//` comment (string contents are kept; a path
+/// in a string is rare and would only make the check stricter).
+fn code(line: &str) -> &str {
+    let t = line.trim_start();
+    if t.starts_with("//") {
+        return "";
+    }
+    match line.find("//") {
+        Some(i) if !line[..i].contains('"') => &line[..i],
+        _ => line,
+    }
+}
+
+/// The top-level modules a line names through `crate::`: `crate::vault::x` names `vault`,
+/// `crate::{format::id, vault}` names `format` and `vault`.
+fn crate_modules(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = code(line);
+    while let Some(i) = rest.find("crate::") {
+        let before = rest[..i].chars().last();
+        rest = &rest[i + "crate::".len()..];
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            continue; // e.g. `amanat_crate::`
+        }
+        if let Some(group) = rest.strip_prefix('{') {
+            let end = group.find('}').unwrap_or(group.len());
+            let mut depth = 0;
+            let mut item = String::new();
+            for c in group[..end].chars() {
+                match c {
+                    '{' => depth += 1,
+                    '}' => depth -= 1,
+                    ',' if depth == 0 => {
+                        out.push(first_segment(&item));
+                        item.clear();
+                        continue;
+                    }
+                    _ => {}
+                }
+                item.push(c);
+            }
+            out.push(first_segment(&item));
+        } else {
+            out.push(first_segment(rest));
+        }
+    }
+    out.retain(|m| !m.is_empty());
+    out
+}
+
+fn first_segment(s: &str) -> String {
+    s.trim()
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect()
+}
+
+#[test]
+fn no_module_names_a_layer_above_its_own() {
+    let mut upward = Vec::new();
+    for file in all_files() {
+        let Some(own) = layer_of(&file) else {
+            continue;
+        };
+        let text = fs::read_to_string(&file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            for m in crate_modules(line) {
+                if rank(&m).is_some_and(|r| r > own) {
+                    upward.push(format!(
+                        "{}:{}: {} (layer {}) names {m} (layer {})",
+                        file.strip_prefix(src()).unwrap().display(),
+                        n + 1,
+                        LAYERS[own],
+                        own,
+                        rank(&m).unwrap()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        upward.is_empty(),
+        "modules that name a layer above their own:\n{}",
+        upward.join("\n")
+    );
+}
+
+#[test]
+fn the_layer_check_finds_an_upward_name() {
+    assert_eq!(crate_modules("use crate::vault::Vault;"), ["vault"]);
+    assert_eq!(
+        crate_modules("use crate::{format::id::RecordId, storage::store::Store};"),
+        ["format", "storage"]
+    );
+    assert_eq!(
+        crate_modules("    // crate::bundle in a comment"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        crate_modules("let x = crate::bundle::export::f(); // crate::cli"),
+        ["bundle"]
+    );
+    assert_eq!(layer_of(&src().join("crypto/seal.rs")), Some(0));
+    assert_eq!(layer_of(&src().join("vault/custody/log.rs")), Some(3));
+    assert_eq!(layer_of(&src().join("error.rs")), None);
+}
+
+#[test]
+fn no_file_is_longer_than_600_lines() {
+    let long: Vec<String> = all_files()
+        .into_iter()
+        .filter_map(|f| {
+            let n = fs::read_to_string(&f).unwrap().lines().count();
+            (n > MAX_FILE_LINES).then(|| format!("{}: {n} lines", f.display()))
+        })
+        .collect();
+    assert!(
+        long.is_empty(),
+        "files over {MAX_FILE_LINES} lines:\n{}",
+        long.join("\n")
+    );
+}
+
+/// Functions in `text` longer than [`MAX_FN_LINES`] with no "is long because" in the
+/// comments right above them: (first line, name, length).
+fn long_functions(text: &str) -> Vec<(usize, String, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let t = line.trim_start();
+        let Some(name) = fn_name(t) else {
+            continue;
+        };
+        let indent = line.len() - t.len();
+        // The body ends at the first `}` at the fn's own indentation.
+        let end = lines[i + 1..]
+            .iter()
+            .position(|l| {
+                let lt = l.trim_start();
+                l.len() - lt.len() == indent && lt.starts_with('}')
+            })
+            .map(|p| i + 1 + p);
+        let Some(end) = end else { continue };
+        let len = end - i + 1;
+        if len <= MAX_FN_LINES {
+            continue;
+        }
+        let mut j = i;
+        let mut reason = false;
+        while j > 0 {
+            j -= 1;
+            let above = lines[j].trim_start();
+            if above.starts_with("//") || above.starts_with("#[") {
+                reason |= above.contains("is long because");
+            } else {
+                break;
+            }
+        }
+        if !reason {
+            out.push((i + 1, name, len));
+        }
+    }
+    out
+}
+
+fn fn_name(t: &str) -> Option<String> {
+    let mut rest = t;
+    for prefix in [
+        "pub(crate) ",
+        "pub(super) ",
+        "pub ",
+        "const ",
+        "async ",
+        "unsafe ",
+    ] {
+        rest = rest.strip_prefix(prefix).unwrap_or(rest);
+    }
+    let rest = rest.strip_prefix("fn ")?;
+    Some(first_segment(rest))
+}
+
+#[test]
+fn no_function_is_longer_than_120_lines_without_a_reason() {
+    let mut long = Vec::new();
+    for f in all_files() {
+        for (line, name, len) in long_functions(&fs::read_to_string(&f).unwrap()) {
+            long.push(format!("{}:{line}: fn {name}, {len} lines", f.display()));
+        }
+    }
+    assert!(
+        long.is_empty(),
+        "functions over {MAX_FN_LINES} lines with no \"is long because\" above them:\n{}",
+        long.join("\n")
+    );
+}
+
+#[test]
+fn the_length_check_finds_a_long_function() {
+    let body = "    x();\n".repeat(MAX_FN_LINES);
+    let text = format!("/// Doc.\npub fn f() {{\n{body}}}\n");
+    assert_eq!(
+        long_functions(&text),
+        [(2, "f".to_owned(), MAX_FN_LINES + 2)]
+    );
+    let excused = format!("/// Doc. It is long because it must be.\npub fn f() {{\n{body}}}\n");
+    assert!(long_functions(&excused).is_empty());
+    let short = "fn g() {\n    x();\n}\n";
+    assert!(long_functions(short).is_empty());
+}
+
+/// The crash and pause hooks read their variables in one file only, where every function
+/// that reads them is compiled only with the `test-hooks` feature (`.ci/run` checks the
+/// release binary itself for the names).
+#[test]
+fn only_the_fault_module_reads_the_test_hooks_variables() {
+    let mut readers = Vec::new();
+    for f in all_files() {
+        let text = fs::read_to_string(&f).unwrap();
+        if (text.contains("\"AMANAT_CRASH_AT\"") || text.contains("\"AMANAT_PAUSE_AT\""))
+            && !f.ends_with("storage/faults.rs")
+        {
+            readers.push(f.display().to_string());
+        }
+    }
+    assert!(
+        readers.is_empty(),
+        "hooks read outside storage/faults.rs: {readers:?}"
+    );
+    let faults = fs::read_to_string(src().join("storage/faults.rs")).unwrap();
+    for (i, line) in faults.lines().enumerate() {
+        if line.contains("std::env::var_os") {
+            let before: Vec<&str> = faults.lines().take(i).collect();
+            let gated = before
+                .iter()
+                .rev()
+                .find(|l| l.starts_with("#[cfg"))
+                .copied();
+            assert_eq!(
+                gated,
+                Some("#[cfg(feature = \"test-hooks\")]"),
+                "line {} reads a variable outside the feature",
+                i + 1
+            );
+        }
+    }
+}
