@@ -417,7 +417,8 @@ impl Vault {
             };
             let arrival = |custody: &Vec<crate::vault::custody::CustodyEntry>| Arrival::Received {
                 foreign: custody.clone(),
-                details: serde_json::json!({ "from": fingerprint, "bundle": m.bundle_id }),
+                from: fingerprint.clone(),
+                bundle: m.bundle_id.clone(),
                 private: serde_json::json!({ "contact": contact_name }),
             };
             batch = self.finish_transfer(&m, incoming, &present, &template, arrival)?;
@@ -478,7 +479,8 @@ impl Vault {
                 false,
                 Arrival::Received {
                     foreign: r.custody.clone(),
-                    details: serde_json::json!({ "from": fingerprint, "bundle": m.bundle_id }),
+                    from: fingerprint.clone(),
+                    bundle: m.bundle_id.clone(),
                     private: serde_json::json!({ "contact": contact_name }),
                 },
             )?);
@@ -514,15 +516,14 @@ impl Vault {
             }
             self.commit_logged_with(batch, extra, |log| {
                 log.append(
-                    crate::vault::custody::kind::BUNDLE_IMPORTED,
+                    crate::format::event::Happened::BundleImported {
+                        bundle: m.bundle_id.clone(),
+                        from: fingerprint.clone(),
+                        kind: m.kind.clone(),
+                        records: m.records.len() + m.transfer.len(),
+                        added,
+                    },
                     None,
-                    serde_json::json!({
-                        "bundle": m.bundle_id,
-                        "from": fingerprint,
-                        "kind": m.kind,
-                        "records": m.records.len() + m.transfer.len(),
-                        "added": added,
-                    }),
                     Some(serde_json::json!({ "contact": contact_name })),
                 )
             })?;

@@ -8,6 +8,7 @@
 //! place, [`export::redact_record`].
 use ring::hmac;
 
+use crate::format::event::{Happened, Kind};
 use crate::format::manifest;
 
 pub mod export;
@@ -86,13 +87,12 @@ pub(crate) fn log_export(
 ) -> crate::Result<Vec<crate::vault::custody::CustodyEntry>> {
     let mut chain = log.chain(id)?;
     chain.push(log.append_entry(
-        crate::vault::custody::kind::RECORD_EXPORTED,
+        Happened::RecordExported {
+            as_id: as_id.to_hex(),
+            bundle: bundle_id.to_hex(),
+            to: to.to_vec(),
+        },
         Some(id),
-        serde_json::json!({
-            "as": as_id.to_hex(),
-            "bundle": bundle_id.to_hex(),
-            "to": to,
-        }),
         Some(serde_json::json!({ "contact": contact })),
     )?);
     Ok(chain)
@@ -108,14 +108,13 @@ pub(crate) fn log_bundle_exported(
     ids: &[crate::RecordId],
 ) -> crate::Result<()> {
     log.append(
-        crate::vault::custody::kind::BUNDLE_EXPORTED,
+        Happened::BundleExported {
+            bundle: bundle_id.to_hex(),
+            sha256: sha256.to_owned(),
+            records: ids.len(),
+            to: to.to_vec(),
+        },
         None,
-        serde_json::json!({
-            "bundle": bundle_id.to_hex(),
-            "sha256": sha256,
-            "records": ids.len(),
-            "to": to,
-        }),
         // The ids are not listed: each has its `record-exported` event, and a list of
         // 10,000 would be one value too large to keep in one piece (store::MAX_VALUE).
         Some(serde_json::json!({ "contact": contact })),
@@ -134,7 +133,6 @@ pub(crate) fn check_incoming_chain(
     signer: &[u8; 32],
     part_hashes: &[String],
 ) -> crate::Result<Vec<crate::vault::custody::Event>> {
-    use crate::vault::custody::kind;
     let short = &record_id[..record_id.len().min(crate::format::id::SHORT_LEN)];
     let events = crate::vault::custody::verify_chain(chain)
         .map_err(|b| manifest::reject(format!("record {short}: {b}")))?;
@@ -144,7 +142,7 @@ pub(crate) fn check_incoming_chain(
         })?;
     }
     let last = events.last().expect("a verified chain is not empty");
-    if last.kind != kind::RECORD_EXPORTED
+    if last.kind != Kind::RecordExported
         || last.detail("as") != Some(record_id)
         || last.detail("bundle") != Some(bundle_id)
         || crate::crypto::sshsig::parse_ed25519_line(&last.signer).as_ref() != Some(signer)
@@ -156,7 +154,7 @@ pub(crate) fn check_incoming_chain(
     let held = events
         .iter()
         .rev()
-        .find(|e| e.kind == kind::RECORD_ADDED || e.kind == kind::RECORD_IMPORTED)
+        .find(|e| e.kind == Kind::RecordAdded || e.kind == Kind::RecordImported)
         .expect("a verified chain starts with record-added");
     let known: std::collections::HashSet<&str> = held.details["parts"]
         .as_array()
@@ -174,13 +172,12 @@ pub(crate) fn check_incoming_chain(
 /// The details each kind of event in a record's chain carries (FORMAT.md, "Event kinds").
 /// Other kinds are about the vault, not a record, and never travel in a chain.
 fn chain_details(kind: &str) -> Option<&'static [&'static str]> {
-    use crate::vault::custody::kind;
-    Some(match kind {
-        kind::RECORD_ADDED => &["parts", "via"],
-        kind::PART_READ => &["kind", "part"],
-        kind::RECORD_EXPORTED => &["as", "bundle", "to"],
-        kind::RECORD_IMPORTED => &["bundle", "from", "parts"],
-        kind::RECORD_RESEALED => &["new_signer"],
+    Some(match Kind::parse(kind)? {
+        Kind::RecordAdded => &["parts", "via"],
+        Kind::PartRead => &["kind", "part"],
+        Kind::RecordExported => &["as", "bundle", "to"],
+        Kind::RecordImported => &["bundle", "from", "parts"],
+        Kind::RecordResealed => &["new_signer"],
         _ => return None,
     })
 }
@@ -207,8 +204,7 @@ fn canonical_event(
     };
     let details = ev.details.as_object().ok_or("has no details")?;
     // A collector's `record-added` carries its parts sealed to headquarters instead.
-    if ev.kind == crate::vault::custody::kind::RECORD_ADDED && details.contains_key("parts_sealed")
-    {
+    if ev.kind == Kind::RecordAdded && details.contains_key("parts_sealed") {
         keys = &["parts_sealed", "via"];
         let base64 = details["parts_sealed"].as_str().is_some_and(|b| {
             use base64::Engine as _;

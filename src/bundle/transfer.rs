@@ -454,10 +454,10 @@ impl Vault {
             p.bundle_record_id = t.id.clone();
             body.provenance.push(p);
             // The parts must be the ones the collector's chain of custody recorded.
-            let recorded = crate::vault::add::part_facts(&body.parts);
+            let recorded = crate::format::event::facts(&crate::vault::add::part_facts(&body.parts));
             let added = t.custody.iter().rev().find_map(|e| {
                 crate::vault::custody::Event::parse(&e.event)
-                    .filter(|ev| ev.kind == crate::vault::custody::kind::RECORD_ADDED)
+                    .filter(|ev| ev.kind == crate::format::event::Kind::RecordAdded)
             });
             let sent = match added {
                 Some(ev) => match ev.details.get("parts_sealed") {

@@ -23,27 +23,28 @@ const LABEL: &[u8] = b"amanat-v3";
 /// The label of format 2's unpadded values, which still open.
 const LABEL_2: &[u8] = b"amanat-v1";
 
-/// What a sealed value is, bound into its key and AAD so that a value of one kind never
+/// What a sealed value is, bound into its key and AAD by [`Domain::label`] (not the tree
+/// names below, which differ for some) so that a value of one kind never
 /// opens as another (FORMAT.md 8.1). Every symmetric value Amanat stores
 /// is sealed under one of these; rotation re-seals by going through [`Domain::ALL`] with a
 /// `match` that names every variant, so a new domain cannot be forgotten there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Domain {
-    /// Catalog entries (`catalog`), under the catalog key.
+    /// Catalog entries (the `catalog` tree), under the catalog key.
     Catalog,
-    /// A record's search text (`search`), under the catalog key.
+    /// A record's search text (the `search` tree, FORMAT.md 8.4), under the catalog key.
     Search,
-    /// Search index segments (`index`), under the catalog key.
+    /// Search index segments (the `index` tree), under the catalog key.
     Index,
-    /// Contacts (`contacts`), under the catalog key.
+    /// Contacts (the `contacts` tree), under the catalog key.
     Contact,
-    /// Bundles imported before (`imported`), under the catalog key.
+    /// Bundles imported before (the `imported` tree), under the catalog key.
     Imported,
-    /// Custody log events (`audit`), under the audit key.
+    /// Custody log events (the `audit` tree), under the audit key.
     Audit,
-    /// The custody log's head (`meta`), under the audit key.
+    /// The custody log's head (in the `meta` tree), under the audit key.
     AuditHead,
-    /// Records' custody states (`custody`), under the audit key.
+    /// Records' custody states (the `custody` tree), under the audit key.
     Custody,
     /// Journal frames (the `journal` file), under the catalog key.
     Journal,

@@ -16,6 +16,7 @@ use crate::crypto::seal::{self, StreamError};
 use crate::crypto::symmetric::Domain;
 use crate::error::{Error, Result};
 use crate::format::catalog::{self, CatalogEntry, PartSummary};
+use crate::format::event::{AddedParts, Happened, PartFact};
 use crate::format::id::{ObjectId, RecordId};
 use crate::format::record::{Metadata, Part, PartKind, RecordBody, Storage};
 use crate::storage::journal::{Ops, TreeId};
@@ -78,7 +79,10 @@ pub(crate) enum Arrival {
     /// Brought by a bundle with its chain of custody so far.
     Received {
         foreign: Vec<crate::vault::custody::CustodyEntry>,
-        details: serde_json::Value,
+        /// The sender's fingerprint.
+        from: String,
+        /// The bundle's id.
+        bundle: String,
         private: serde_json::Value,
     },
 }
@@ -94,7 +98,7 @@ pub(crate) struct Prepared {
     pub id: RecordId,
     pub(crate) arrival: Arrival,
     /// The parts as custody events state them (identity parts left out).
-    pub(crate) facts: serde_json::Value,
+    pub(crate) facts: Vec<PartFact>,
     /// On a collector: `facts` sealed to the content recipients, base64, for the event.
     pub(crate) sealed_facts: Option<String>,
     /// SHA-256 of the sealed identity, kept in the log's private details.
@@ -120,18 +124,16 @@ pub(crate) struct SealedPart {
 /// The parts of a record as custody events state them: index, kind, size and SHA-256 of
 /// each testimony and attachment. Identity parts are left out: the events travel in
 /// bundles, which say nothing of identities.
-pub(crate) fn part_facts(parts: &[Part]) -> serde_json::Value {
+pub(crate) fn part_facts(parts: &[Part]) -> Vec<PartFact> {
     parts
         .iter()
         .enumerate()
         .filter(|(_, p)| p.kind != PartKind::Identity)
-        .map(|(i, p)| {
-            serde_json::json!({
-                "index": i,
-                "kind": p.kind.as_str(),
-                "size": p.size,
-                "sha256": hex::encode(p.sha256),
-            })
+        .map(|(i, p)| PartFact {
+            index: i,
+            kind: p.kind.as_str().to_owned(),
+            sha256: hex::encode(p.sha256),
+            size: p.size,
         })
         .collect()
 }
@@ -364,7 +366,7 @@ impl Vault {
         let sealed_facts = if self.keyring.collector {
             use base64::Engine as _;
             let plain = zeroize::Zeroizing::new(
-                serde_json::to_vec(&facts)
+                serde_json::to_vec(&crate::format::event::facts(&facts))
                     .map_err(|e| Error::Invalid(format!("encoding part facts: {e}")))?,
             );
             Some(
@@ -482,30 +484,33 @@ impl Vault {
                     match std::mem::replace(&mut prep.arrival, Arrival::Added("")) {
                         Arrival::Added(via) => {
                             log.fresh(prep.id);
-                            let details = match &prep.sealed_facts {
-                                Some(sealed) => {
-                                    serde_json::json!({ "via": via, "parts_sealed": sealed })
-                                }
-                                None => serde_json::json!({ "via": via, "parts": prep.facts }),
+                            let parts = match &prep.sealed_facts {
+                                Some(sealed) => AddedParts::Sealed(sealed.clone()),
+                                None => AddedParts::Listed(prep.facts.clone()),
                             };
                             log.append(
-                                crate::vault::custody::kind::RECORD_ADDED,
+                                Happened::RecordAdded {
+                                    via: via.to_owned(),
+                                    parts,
+                                },
                                 Some(prep.id),
-                                details,
                                 private,
                             )?;
                         }
                         Arrival::Received {
                             foreign,
-                            mut details,
+                            from,
+                            bundle,
                             private,
                         } => {
                             log.receive(prep.id, foreign)?;
-                            details["parts"] = prep.facts.clone();
                             log.append(
-                                crate::vault::custody::kind::RECORD_IMPORTED,
+                                Happened::RecordImported {
+                                    from,
+                                    bundle,
+                                    parts: prep.facts.clone(),
+                                },
                                 Some(prep.id),
-                                details,
                                 Some(private),
                             )?;
                         }

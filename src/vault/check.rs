@@ -197,9 +197,8 @@ impl Vault {
             .collect::<Result<_, _>>()?;
         let mut log = self.log();
         log.append(
-            crate::vault::custody::kind::RECORD_REMOVED,
+            crate::format::event::Happened::RecordRemoved,
             Some(id),
-            serde_json::json!({}),
             None,
         )?;
         log.forget(id)?;

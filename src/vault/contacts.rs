@@ -143,9 +143,8 @@ impl Vault {
         let sealed = self.keyring.catalog_key.seal(Domain::Contact, &id, &plain);
         let mut log = self.log();
         log.append(
-            crate::vault::custody::kind::CONTACT_ADDED,
+            crate::format::event::Happened::ContactAdded,
             None,
-            serde_json::json!({}),
             Some(serde_json::json!({
                 "name": contact.name,
                 "recipients": contact.recipients,
@@ -191,9 +190,8 @@ impl Vault {
             if c.name == name {
                 let mut log = self.log();
                 log.append(
-                    crate::vault::custody::kind::CONTACT_REMOVED,
+                    crate::format::event::Happened::ContactRemoved,
                     None,
-                    serde_json::json!({}),
                     Some(serde_json::json!({ "name": c.name })),
                 )?;
                 return self.contact_write(log, &k, None);

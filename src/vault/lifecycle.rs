@@ -17,11 +17,11 @@ use std::path::{Path, PathBuf};
 
 use super::{LockedVault, Vault, VaultPaths};
 use crate::error::{Error, Result};
+use crate::format::event::Happened;
 use crate::format::keyring::{self, Keyring, Passphrase};
 use crate::storage::durable::{destroy_file, sync_dir, write_atomic};
 use crate::storage::faults::crash_point;
 use crate::storage::store::Store;
-use crate::vault::custody::kind;
 
 /// An exclusive lock on the keyring file itself, held by every process while it writes the
 /// keyring or a file beside it that holds keys (`.new`, `.rotating`), and by `shred` while it
@@ -358,9 +358,10 @@ impl Vault {
         let sealed = keyring::reseal_file(&file, self.slot, &self.keyring, new, work_factor)?;
         replace_keyring(path, &sealed.file, || {
             let mut log = self.log();
-            let mut details = serde_json::json!({});
-            super::weak_passphrase_detail(&mut details, new);
-            log.append(kind::PASSPHRASE_CHANGED, None, details, None)?;
+            let happened = Happened::PassphraseChanged {
+                weak_passphrase: super::is_weak(new),
+            };
+            log.append(happened, None, None)?;
             log.commit()
         })?;
         Ok(sealed.duress_dropped)
@@ -389,9 +390,10 @@ impl Vault {
         let sealed = keyring::with_duress(&file, self.slot, &real, pass, &decoy, duress)?;
         replace_keyring(path, &sealed, || {
             let mut log = self.log();
-            let mut details = serde_json::json!({});
-            super::weak_passphrase_detail(&mut details, duress);
-            log.append(kind::DURESS_SET, None, details, None)?;
+            let happened = Happened::DuressSet {
+                weak_passphrase: super::is_weak(duress),
+            };
+            log.append(happened, None, None)?;
             log.commit()
         })
     }

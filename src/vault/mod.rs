@@ -358,16 +358,14 @@ impl Vault {
 
     /// Logs the vault's first event, `vault-created`, for a vault that opens with `pass`.
     fn log_created(&self, pass: &Passphrase) -> Result<()> {
-        let mut details = serde_json::json!({
-            "vault": hex::encode(self.keyring.vault_id),
-            "collector": self.keyring.collector,
-        });
-        weak_passphrase_detail(&mut details, pass);
         let mut log = self.log();
         log.append(
-            crate::vault::custody::kind::VAULT_CREATED,
+            crate::format::event::Happened::VaultCreated {
+                vault: hex::encode(self.keyring.vault_id),
+                collector: self.keyring.collector,
+                weak_passphrase: is_weak(pass),
+            },
             None,
-            details,
             None,
         )?;
         log.commit()
@@ -490,11 +488,9 @@ impl Vault {
     }
 }
 
-/// Adds `"weak_passphrase": true` to an event's details when `pass` is estimated weak
+/// Whether `pass` is estimated weak, for the `weak_passphrase` detail of its event
 /// (FORMAT.md 14.2): the command line accepts one only when told to, and the custody log
 /// keeps that fact, without the passphrase or its estimate.
-pub(crate) fn weak_passphrase_detail(details: &mut serde_json::Value, pass: &Passphrase) {
-    if crate::vault::passphrase::estimate(pass).is_weak() {
-        details["weak_passphrase"] = serde_json::Value::Bool(true);
-    }
+pub(crate) fn is_weak(pass: &Passphrase) -> bool {
+    crate::vault::passphrase::estimate(pass).is_weak()
 }

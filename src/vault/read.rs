@@ -12,6 +12,7 @@ use crate::crypto::seal::{self, Digest, OpenFailure, StreamError};
 use crate::crypto::symmetric::Domain;
 use crate::error::{Error, Result};
 use crate::format::catalog::CatalogEntry;
+use crate::format::event::Happened;
 use crate::format::id::RecordId;
 use crate::format::record::{Metadata, RecordBody, Storage};
 
@@ -365,16 +366,17 @@ impl Vault {
                 ));
             }
             log.append(
-                crate::vault::custody::kind::IDENTITY_READ,
+                Happened::IdentityRead,
                 None,
-                serde_json::json!({}),
                 Some(serde_json::json!({ "record": id.to_hex(), "part": i, "to": to })),
             )?;
         } else {
             log.append(
-                crate::vault::custody::kind::PART_READ,
+                Happened::PartRead {
+                    part: i,
+                    kind: p.kind.as_str().to_owned(),
+                },
                 Some(id),
-                serde_json::json!({ "part": i, "kind": p.kind.as_str() }),
                 Some(serde_json::json!({ "name": p.name, "to": to })),
             )?;
         }

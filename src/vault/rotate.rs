@@ -29,7 +29,7 @@ use crate::format::keyring::{self, Keyring, Passphrase};
 use crate::format::record::{RecordBody, Storage};
 use crate::storage::faults::crash_point;
 use crate::storage::journal::{Ops, TreeId};
-use crate::vault::custody::{self, kind, LogBatch, Signer};
+use crate::vault::custody::{self, Happened, Kind, LogBatch, Signer};
 
 /// Where an unfinished rotation keeps the new keyring.
 pub(crate) fn rotating_path(keyring: &Path) -> PathBuf {
@@ -289,13 +289,12 @@ impl Vault {
         if !self.last_event_hands_over_to(&r, &new_line)? {
             let mut log = self.rotation_log(&r);
             log.append_signed(
-                kind::KEYS_ROTATED,
+                Happened::KeysRotated {
+                    new_signer: new_line.clone(),
+                    new_fingerprint: sshkey::fingerprint(&r.new.signing_public),
+                    new_recipient: r.new.own_recipient(),
+                },
                 None,
-                serde_json::json!({
-                    "new_signer": new_line,
-                    "new_fingerprint": sshkey::fingerprint(&r.new.signing_public),
-                    "new_recipient": r.new.own_recipient(),
-                }),
                 None,
                 Some(r.new.signing_seed()),
             )?;
@@ -343,7 +342,7 @@ impl Vault {
         };
         Ok(custody::load(&self.store, &r.new.audit_key, last)?
             .and_then(|s| custody::Event::parse(&s.event))
-            .is_some_and(|e| e.kind == kind::KEYS_ROTATED && e.new_signer() == Some(new_line)))
+            .is_some_and(|e| e.kind == Kind::KeysRotated && e.new_signer() == Some(new_line)))
     }
 
     /// Re-seals one record's values to the new keys (its new objects already written and
@@ -445,9 +444,10 @@ impl Vault {
         let new_line = sshkey::ed25519_line(&r.new.signing_public);
         for x in &batch {
             log.append_signed(
-                kind::RECORD_RESEALED,
+                Happened::RecordResealed {
+                    new_signer: new_line.clone(),
+                },
                 Some(x.id),
-                serde_json::json!({ "new_signer": new_line }),
                 None,
                 Some(r.new.signing_seed()),
             )?;

@@ -11,7 +11,7 @@ use crate::crypto::seal::sha256;
 use crate::crypto::sshsig;
 use crate::crypto::symmetric::{Domain, SymmetricKey};
 use crate::error::{Error, Result};
-use crate::format::event::{kind, CustodyEntry, Event, NAMESPACE, VERSION};
+use crate::format::event::{CustodyEntry, Event, Happened, Kind, NAMESPACE, VERSION};
 use crate::format::id::RecordId;
 use crate::storage::journal::{Ops, TreeId};
 use crate::storage::store::Store;
@@ -133,10 +133,10 @@ impl<'v> LogBatch<'v> {
                 st.seqs.push(u64::from_be_bytes(
                     k.as_ref().try_into().unwrap_or([0xff; 8]),
                 ));
-                if ev.kind != kind::RECORD_EXPORTED {
+                if ev.kind != Kind::RecordExported {
                     st.head = Some(sha256(s.event.as_bytes()));
                 }
-                if ev.kind == kind::RECORD_REMOVED {
+                if ev.kind == Kind::RecordRemoved {
                     st = RecordCustody::default();
                 }
             }
@@ -148,23 +148,21 @@ impl<'v> LogBatch<'v> {
     /// vault. Returns the event in its portable form.
     pub(crate) fn append(
         &mut self,
-        kind: &str,
+        happened: Happened,
         record: Option<RecordId>,
-        details: Value,
         private: Option<Value>,
     ) -> Result<()> {
-        self.append_signed(kind, record, details, private, None)
+        self.append_signed(happened, record, private, None)
     }
 
     /// As [`LogBatch::append`], returning the event in the form bundles carry it.
     pub(crate) fn append_entry(
         &mut self,
-        kind: &str,
+        happened: Happened,
         record: Option<RecordId>,
-        details: Value,
         private: Option<Value>,
     ) -> Result<CustodyEntry> {
-        self.append_signed(kind, record, details, private, None)?;
+        self.append_signed(happened, record, private, None)?;
         self.sign_pending();
         self.stored.last().expect("just appended").1.entry()
     }
@@ -172,12 +170,12 @@ impl<'v> LogBatch<'v> {
     /// As [`LogBatch::append`], also signed by `cosigner` (a key handover).
     pub(crate) fn append_signed(
         &mut self,
-        kind: &str,
+        happened: Happened,
         record: Option<RecordId>,
-        details: Value,
         private: Option<Value>,
         cosigner: Option<&Zeroizing<[u8; 32]>>,
     ) -> Result<()> {
+        let kind = happened.kind();
         let record_prev = match record {
             Some(id) => self
                 .state(&id)?
@@ -192,13 +190,13 @@ impl<'v> LogBatch<'v> {
         });
         let event = Event {
             amanat_custody: VERSION,
-            kind: kind.to_owned(),
+            kind: kind.as_str().to_owned(),
             time: now(),
             signer: self.signer.line.clone(),
             prev: hex::encode(self.head.last),
             record: record.map(|r| r.to_hex()),
             record_prev,
-            details,
+            details: happened.details(),
             private: private.as_ref().map(Private::commitment),
         };
         let text = serde_json::to_string(&event).expect("events serialize");
@@ -213,7 +211,7 @@ impl<'v> LogBatch<'v> {
             let st = self.state(&id)?.get_or_insert_with(RecordCustody::default);
             // An export is a leaf: each bundle carries the record's history and its own
             // export, never the record's exports to anyone else.
-            if kind != kind::RECORD_EXPORTED {
+            if kind != Kind::RecordExported {
                 st.head = Some(hash);
             }
             st.seqs.push(seq);
@@ -270,8 +268,7 @@ impl<'v> LogBatch<'v> {
                     })?
                     .entry()?,
             };
-            let export =
-                Event::parse(&entry.event).is_some_and(|e| e.kind == kind::RECORD_EXPORTED);
+            let export = Event::parse(&entry.event).is_some_and(|e| e.kind == Kind::RecordExported);
             if !export {
                 out.push(entry);
             }

@@ -23,7 +23,9 @@ mod log;
 pub mod tamper;
 mod verify;
 
-pub use crate::format::event::{kind, verify_chain, BrokenLink, CustodyEntry, Event, NAMESPACE};
+pub use crate::format::event::{
+    verify_chain, AddedParts, BrokenLink, CustodyEntry, Event, Happened, Kind, PartFact, NAMESPACE,
+};
 pub(crate) use batch::LogBatch;
 use log::open_stored;
 pub(crate) use log::{erase_private_of, load, load_head, record_state, Signer, HEAD_KEY};
@@ -108,7 +110,7 @@ impl crate::vault::Vault {
                     )))
                 }
             };
-            if Event::parse(&ev.event).is_some_and(|e| e.kind != kind::RECORD_EXPORTED) {
+            if Event::parse(&ev.event).is_some_and(|e| e.kind != Kind::RecordExported) {
                 newest = Some(sha256(ev.event.as_bytes()));
                 break;
             }

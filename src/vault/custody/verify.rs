@@ -8,7 +8,7 @@ use crate::crypto::seal::sha256;
 use crate::crypto::sshsig;
 use crate::crypto::symmetric::{Domain, SymmetricKey};
 use crate::error::{Error, Result};
-use crate::format::event::{kind, Event, NAMESPACE};
+use crate::format::event::{Event, Kind, NAMESPACE};
 use crate::format::id::RecordId;
 use crate::storage::store::Store;
 
@@ -193,12 +193,12 @@ fn verify_chain_of_log(
             );
         }
         if seq == 0
-            && (ev.kind != kind::VAULT_CREATED
+            && (ev.kind != Kind::VaultCreated
                 || ev.detail("vault") != Some(hex::encode(vault_id).as_str()))
         {
             return fail(0, "is not this vault's creation".into(), 0);
         }
-        if seq > 0 && ev.kind == kind::VAULT_CREATED {
+        if seq > 0 && ev.kind == Kind::VaultCreated {
             return fail(
                 seq,
                 "claims to create the vault again: it was replayed".into(),
@@ -227,7 +227,7 @@ fn verify_chain_of_log(
                     seq,
                 );
             }
-            if ev.kind == kind::KEYS_ROTATED {
+            if ev.kind == Kind::KeysRotated {
                 signer = Some(new.to_owned());
             }
         }
@@ -235,7 +235,7 @@ fn verify_chain_of_log(
         if let Some(r) = &ev.record {
             let want = match record_heads.get(r) {
                 Some(h) => Some(*h),
-                None if ev.kind == kind::RECORD_IMPORTED => {
+                None if ev.kind == Kind::RecordImported => {
                     // The chain it links to is in the record's custody state, which is the
                     // state of the record's *last* import: the same id may have been
                     // removed and imported again since, with another chain. Checked after
@@ -255,11 +255,11 @@ fn verify_chain_of_log(
                     seq,
                 );
             }
-            match ev.kind.as_str() {
+            match Kind::parse(&ev.kind) {
                 // An export is a leaf of the record's chain; after a removal, the same id may
                 // come back only by a new import, which starts from the imported chain.
-                kind::RECORD_EXPORTED => {}
-                kind::RECORD_REMOVED => {
+                Some(Kind::RecordExported) => {}
+                Some(Kind::RecordRemoved) => {
                     record_heads.remove(r);
                 }
                 _ => {

@@ -1,0 +1,386 @@
+//! What an event says happened, typed: its [`Kind`] and, for the events this version
+//! writes, the details of that kind ([`Happened`], FORMAT.md 14.2).
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::Event;
+
+/// The kind of an event (FORMAT.md 14.2). An event's `kind` field is this kind's
+/// [`Kind::as_str`]; a parsed [`Event`] keeps the field as signed and compares with a kind
+/// by `==`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    VaultCreated,
+    RecordAdded,
+    PartRead,
+    IdentityRead,
+    RecordRemoved,
+    RecordExported,
+    RecordImported,
+    RecordResealed,
+    BundleExported,
+    BundleImported,
+    ContactAdded,
+    ContactRemoved,
+    PassphraseChanged,
+    KeysRotated,
+    DuressSet,
+}
+
+impl Kind {
+    /// Every kind, in the order of FORMAT.md 14.2.
+    pub const ALL: [Kind; 15] = [
+        Kind::VaultCreated,
+        Kind::RecordAdded,
+        Kind::PartRead,
+        Kind::IdentityRead,
+        Kind::RecordRemoved,
+        Kind::RecordExported,
+        Kind::RecordImported,
+        Kind::RecordResealed,
+        Kind::BundleExported,
+        Kind::BundleImported,
+        Kind::ContactAdded,
+        Kind::ContactRemoved,
+        Kind::PassphraseChanged,
+        Kind::KeysRotated,
+        Kind::DuressSet,
+    ];
+
+    /// The kind as events spell it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Kind::VaultCreated => "vault-created",
+            Kind::RecordAdded => "record-added",
+            Kind::PartRead => "part-read",
+            Kind::IdentityRead => "identity-read",
+            Kind::RecordRemoved => "record-removed",
+            Kind::RecordExported => "record-exported",
+            Kind::RecordImported => "record-imported",
+            Kind::RecordResealed => "record-resealed",
+            Kind::BundleExported => "bundle-exported",
+            Kind::BundleImported => "bundle-imported",
+            Kind::ContactAdded => "contact-added",
+            Kind::ContactRemoved => "contact-removed",
+            Kind::PassphraseChanged => "passphrase-changed",
+            Kind::KeysRotated => "keys-rotated",
+            Kind::DuressSet => "duress-set",
+        }
+    }
+
+    /// The kind an event's `kind` field names, if it is one this version knows.
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<Kind> for String {
+    fn eq(&self, k: &Kind) -> bool {
+        self == k.as_str()
+    }
+}
+
+impl PartialEq<Kind> for str {
+    fn eq(&self, k: &Kind) -> bool {
+        self == k.as_str()
+    }
+}
+
+/// A part of a record as `record-added` and `record-imported` list it: every part but
+/// identity parts (FORMAT.md 14.2).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PartFact {
+    pub index: usize,
+    pub kind: String,
+    pub sha256: String,
+    pub size: u64,
+}
+
+/// How `record-added` lists the record's parts.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AddedParts {
+    /// The parts, in the clear.
+    Listed(Vec<PartFact>),
+    /// On a collector: base64 of an age file sealed to the content recipients, whose
+    /// plaintext is the parts as compact JSON.
+    Sealed(String),
+}
+
+/// What an event this version writes says happened: its kind with the details FORMAT.md
+/// 14.2 gives that kind, typed. [`Happened::kind`] and [`Happened::details`] are the
+/// event's `kind` and `details`; serde_json writes an object's keys in sorted order, so the
+/// signed text does not depend on the order of the fields here (the golden events of
+/// `tests/cli/golden.rs` check the bytes).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Happened {
+    VaultCreated {
+        vault: String,
+        collector: bool,
+        weak_passphrase: bool,
+    },
+    RecordAdded {
+        via: String,
+        parts: AddedParts,
+    },
+    PartRead {
+        part: usize,
+        kind: String,
+    },
+    IdentityRead,
+    RecordRemoved,
+    RecordExported {
+        as_id: String,
+        bundle: String,
+        to: Vec<String>,
+    },
+    RecordImported {
+        from: String,
+        bundle: String,
+        parts: Vec<PartFact>,
+    },
+    RecordResealed {
+        new_signer: String,
+    },
+    BundleExported {
+        bundle: String,
+        sha256: String,
+        records: usize,
+        to: Vec<String>,
+    },
+    BundleImported {
+        bundle: String,
+        from: String,
+        kind: String,
+        records: usize,
+        added: usize,
+    },
+    ContactAdded,
+    ContactRemoved,
+    PassphraseChanged {
+        weak_passphrase: bool,
+    },
+    KeysRotated {
+        new_signer: String,
+        new_fingerprint: String,
+        new_recipient: Option<String>,
+    },
+    DuressSet {
+        weak_passphrase: bool,
+    },
+}
+
+impl Happened {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Happened::VaultCreated { .. } => Kind::VaultCreated,
+            Happened::RecordAdded { .. } => Kind::RecordAdded,
+            Happened::PartRead { .. } => Kind::PartRead,
+            Happened::IdentityRead => Kind::IdentityRead,
+            Happened::RecordRemoved => Kind::RecordRemoved,
+            Happened::RecordExported { .. } => Kind::RecordExported,
+            Happened::RecordImported { .. } => Kind::RecordImported,
+            Happened::RecordResealed { .. } => Kind::RecordResealed,
+            Happened::BundleExported { .. } => Kind::BundleExported,
+            Happened::BundleImported { .. } => Kind::BundleImported,
+            Happened::ContactAdded => Kind::ContactAdded,
+            Happened::ContactRemoved => Kind::ContactRemoved,
+            Happened::PassphraseChanged { .. } => Kind::PassphraseChanged,
+            Happened::KeysRotated { .. } => Kind::KeysRotated,
+            Happened::DuressSet { .. } => Kind::DuressSet,
+        }
+    }
+
+    /// The event's `details` object.
+    pub fn details(&self) -> Value {
+        let mut d = serde_json::Map::new();
+        let mut put = |k: &str, v: Value| {
+            d.insert(k.to_owned(), v);
+        };
+        let weak = |put: &mut dyn FnMut(&str, Value), weak: bool| {
+            // Present only when true (FORMAT.md 14.2).
+            if weak {
+                put("weak_passphrase", Value::Bool(true));
+            }
+        };
+        match self {
+            Happened::VaultCreated {
+                vault,
+                collector,
+                weak_passphrase,
+            } => {
+                put("vault", vault.as_str().into());
+                put("collector", (*collector).into());
+                weak(&mut put, *weak_passphrase);
+            }
+            Happened::RecordAdded { via, parts } => {
+                put("via", via.as_str().into());
+                match parts {
+                    AddedParts::Listed(p) => put("parts", facts(p)),
+                    AddedParts::Sealed(b) => put("parts_sealed", b.as_str().into()),
+                }
+            }
+            Happened::PartRead { part, kind } => {
+                put("part", (*part).into());
+                put("kind", kind.as_str().into());
+            }
+            Happened::IdentityRead
+            | Happened::RecordRemoved
+            | Happened::ContactAdded
+            | Happened::ContactRemoved => {}
+            Happened::RecordExported { as_id, bundle, to } => {
+                put("as", as_id.as_str().into());
+                put("bundle", bundle.as_str().into());
+                put("to", to.clone().into());
+            }
+            Happened::RecordImported {
+                from,
+                bundle,
+                parts,
+            } => {
+                put("from", from.as_str().into());
+                put("bundle", bundle.as_str().into());
+                put("parts", facts(parts));
+            }
+            Happened::RecordResealed { new_signer } => {
+                put("new_signer", new_signer.as_str().into())
+            }
+            Happened::BundleExported {
+                bundle,
+                sha256,
+                records,
+                to,
+            } => {
+                put("bundle", bundle.as_str().into());
+                put("sha256", sha256.as_str().into());
+                put("records", (*records).into());
+                put("to", to.clone().into());
+            }
+            Happened::BundleImported {
+                bundle,
+                from,
+                kind,
+                records,
+                added,
+            } => {
+                put("bundle", bundle.as_str().into());
+                put("from", from.as_str().into());
+                put("kind", kind.as_str().into());
+                put("records", (*records).into());
+                put("added", (*added).into());
+            }
+            Happened::PassphraseChanged { weak_passphrase }
+            | Happened::DuressSet { weak_passphrase } => weak(&mut put, *weak_passphrase),
+            Happened::KeysRotated {
+                new_signer,
+                new_fingerprint,
+                new_recipient,
+            } => {
+                put("new_signer", new_signer.as_str().into());
+                put("new_fingerprint", new_fingerprint.as_str().into());
+                put("new_recipient", new_recipient.clone().into());
+            }
+        }
+        Value::Object(d)
+    }
+}
+
+impl Happened {
+    /// What a signed event says happened, typed, if its kind is one this version knows and
+    /// its details are exactly that kind's (FORMAT.md 14.2): no key missing, none added.
+    /// [`Happened::details`] of the result equals the event's details.
+    pub fn of(ev: &Event) -> Option<Happened> {
+        let d = ev.details.as_object()?;
+        let text = |k: &str| d.get(k).and_then(Value::as_str).map(str::to_owned);
+        let count = |k: &str| d.get(k).and_then(Value::as_u64).map(|n| n as usize);
+        let texts = |k: &str| -> Option<Vec<String>> {
+            d.get(k)?
+                .as_array()?
+                .iter()
+                .map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        };
+        let parts =
+            |k: &str| -> Option<Vec<PartFact>> { serde_json::from_value(d.get(k)?.clone()).ok() };
+        // `weak_passphrase` is present only as `true`.
+        let weak = match d.get("weak_passphrase") {
+            None => Some(false),
+            Some(Value::Bool(true)) => Some(true),
+            Some(_) => None,
+        };
+        let h = match Kind::parse(&ev.kind)? {
+            Kind::VaultCreated => Happened::VaultCreated {
+                vault: text("vault")?,
+                collector: d.get("collector")?.as_bool()?,
+                weak_passphrase: weak?,
+            },
+            Kind::RecordAdded => Happened::RecordAdded {
+                via: text("via")?,
+                parts: match text("parts_sealed") {
+                    Some(sealed) => AddedParts::Sealed(sealed),
+                    None => AddedParts::Listed(parts("parts")?),
+                },
+            },
+            Kind::PartRead => Happened::PartRead {
+                part: count("part")?,
+                kind: text("kind")?,
+            },
+            Kind::IdentityRead => Happened::IdentityRead,
+            Kind::RecordRemoved => Happened::RecordRemoved,
+            Kind::RecordExported => Happened::RecordExported {
+                as_id: text("as")?,
+                bundle: text("bundle")?,
+                to: texts("to")?,
+            },
+            Kind::RecordImported => Happened::RecordImported {
+                from: text("from")?,
+                bundle: text("bundle")?,
+                parts: parts("parts")?,
+            },
+            Kind::RecordResealed => Happened::RecordResealed {
+                new_signer: text("new_signer")?,
+            },
+            Kind::BundleExported => Happened::BundleExported {
+                bundle: text("bundle")?,
+                sha256: text("sha256")?,
+                records: count("records")?,
+                to: texts("to")?,
+            },
+            Kind::BundleImported => Happened::BundleImported {
+                bundle: text("bundle")?,
+                from: text("from")?,
+                kind: text("kind")?,
+                records: count("records")?,
+                added: count("added")?,
+            },
+            Kind::ContactAdded => Happened::ContactAdded,
+            Kind::ContactRemoved => Happened::ContactRemoved,
+            Kind::PassphraseChanged => Happened::PassphraseChanged {
+                weak_passphrase: weak?,
+            },
+            Kind::KeysRotated => Happened::KeysRotated {
+                new_signer: text("new_signer")?,
+                new_fingerprint: text("new_fingerprint")?,
+                new_recipient: match d.get("new_recipient")? {
+                    Value::Null => None,
+                    v => Some(v.as_str()?.to_owned()),
+                },
+            },
+            Kind::DuressSet => Happened::DuressSet {
+                weak_passphrase: weak?,
+            },
+        };
+        // Equal only if no key was added and every value is in the form this version writes.
+        (h.details() == ev.details).then_some(h)
+    }
+}
+
+/// Parts as the `parts` detail lists them.
+pub fn facts(parts: &[PartFact]) -> Value {
+    serde_json::to_value(parts).expect("part facts serialize")
+}
