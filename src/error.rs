@@ -165,14 +165,6 @@ impl Error {
         }
     }
 
-    /// The error of a failed sled transaction: ours if we aborted it, else sled's.
-    pub(crate) fn from_transaction(e: sled::transaction::TransactionError<Error>) -> Error {
-        match e {
-            sled::transaction::TransactionError::Abort(e) => e,
-            sled::transaction::TransactionError::Storage(e) => e.into(),
-        }
-    }
-
     /// Classifies an I/O error: a full disk becomes [`Error::DiskFull`].
     pub fn io(context: impl Into<String>, source: io::Error) -> Error {
         if is_disk_full(&source) {
@@ -221,25 +213,5 @@ fn short_io_reason(e: &io::Error) -> String {
         io::ErrorKind::NotFound => "no such file".into(),
         io::ErrorKind::PermissionDenied => "permission denied".into(),
         _ => e.to_string(),
-    }
-}
-
-impl From<sled::Error> for Error {
-    fn from(e: sled::Error) -> Self {
-        match e {
-            sled::Error::Io(io) => {
-                if io.kind() == io::ErrorKind::Other
-                    && io.to_string().contains("could not acquire lock")
-                {
-                    Error::InUse
-                } else {
-                    Error::io("database", io)
-                }
-            }
-            sled::Error::Corruption { .. } => {
-                Error::VaultDamaged("the database reports corruption".into())
-            }
-            other => Error::VaultDamaged(format!("database: {other}")),
-        }
     }
 }

@@ -298,3 +298,22 @@ fn only_the_fault_module_reads_the_test_hooks_variables() {
         }
     }
 }
+
+/// sled is named in `storage` only: every other layer reads through `storage::store::Tree`
+/// and writes through `Ops` and `Store::apply`.
+#[test]
+fn only_storage_names_sled() {
+    let mut named = Vec::new();
+    for f in all_files() {
+        let rel = f.strip_prefix(src()).unwrap();
+        if rel.starts_with("storage") {
+            continue;
+        }
+        for (n, line) in fs::read_to_string(&f).unwrap().lines().enumerate() {
+            if code(line).contains("sled::") {
+                named.push(format!("{}:{}", rel.display(), n + 1));
+            }
+        }
+    }
+    assert!(named.is_empty(), "sled named outside storage/: {named:?}");
+}

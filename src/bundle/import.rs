@@ -253,7 +253,7 @@ impl Vault {
         let mut present = Vec::with_capacity(m.records.len());
         for (ri, r) in m.records.iter().enumerate() {
             let id = RecordId::from_hex(&r.id).expect("validated");
-            present.push(self.store.records.contains_key(self.store.loc(&id))?);
+            present.push(self.store.records().contains_key(self.store.loc(&id))?);
             for (pi, p) in r.parts.iter().enumerate() {
                 part_of.insert(p.path.as_str(), (ri, pi));
             }
@@ -261,7 +261,7 @@ impl Vault {
         let is_transfer = m.kind == "transfer";
         for t in &m.transfer {
             let id = RecordId::from_hex(&t.id).expect("validated");
-            present.push(self.store.records.contains_key(self.store.loc(&id))?);
+            present.push(self.store.records().contains_key(self.store.loc(&id))?);
         }
         // A bundle imported before: records of it removed here since come back only when
         // asked for (FORMAT.md, "Imported bundles").

@@ -26,7 +26,7 @@ use crate::RecordId;
 /// One record as a collector sends it.
 struct Outgoing {
     id: RecordId,
-    body: sled::IVec,
+    body: crate::storage::store::Bytes,
     objects: Vec<(ObjectId, FileEntry)>,
 }
 
@@ -109,12 +109,12 @@ impl Vault {
         for id in &ids {
             let body = self
                 .store
-                .records
+                .records()
                 .get(self.store.loc(id))?
                 .ok_or_else(|| Error::NoSuchRecord(id.to_hex()))?;
             let entry = self
                 .store
-                .catalog
+                .catalog()
                 .get(self.store.loc(id))?
                 .and_then(|v| key.open(Domain::Catalog, &id.0, &v).ok())
                 .and_then(|p| CatalogEntry::decode(&p))

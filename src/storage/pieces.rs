@@ -8,7 +8,8 @@
 //! id, piece i ≥ 1 under `key ‖ u16be(i)` with key id `key_id ‖ u16be(i)`. Each piece is then
 //! an ordinary sealed value (rotation re-seals it as any other), and a reader joins them in
 //! key order.
-use sled::IVec;
+use crate::error::Result;
+use crate::storage::store::{Bytes as IVec, Tree};
 use zeroize::Zeroizing;
 
 use crate::crypto::symmetric::{Domain, SymmetricKey};
@@ -93,7 +94,7 @@ pub fn open(
 }
 
 /// The pieces of the value keyed `key` in `tree`, in key order (none if there is no value).
-pub fn read(tree: &sled::Tree, key: &[u8]) -> sled::Result<Vec<(IVec, IVec)>> {
+pub fn read(tree: Tree<'_>, key: &[u8]) -> Result<Vec<(IVec, IVec)>> {
     tree.scan_prefix(key)
         .filter(|kv| {
             kv.as_ref().map_or(true, |(k, _)| {
@@ -107,7 +108,7 @@ pub fn read(tree: &sled::Tree, key: &[u8]) -> sled::Result<Vec<(IVec, IVec)>> {
 /// the one before, with its pieces.
 pub fn group<I>(scan: I) -> Grouped<I>
 where
-    I: Iterator<Item = sled::Result<(IVec, IVec)>>,
+    I: Iterator<Item = Result<(IVec, IVec)>>,
 {
     Grouped {
         scan: scan.peekable(),
@@ -115,12 +116,12 @@ where
 }
 
 /// See [`group`].
-pub struct Grouped<I: Iterator<Item = sled::Result<(IVec, IVec)>>> {
+pub struct Grouped<I: Iterator<Item = Result<(IVec, IVec)>>> {
     scan: std::iter::Peekable<I>,
 }
 
-impl<I: Iterator<Item = sled::Result<(IVec, IVec)>>> Iterator for Grouped<I> {
-    type Item = sled::Result<(IVec, Vec<(IVec, IVec)>)>;
+impl<I: Iterator<Item = Result<(IVec, IVec)>>> Iterator for Grouped<I> {
+    type Item = Result<(IVec, Vec<(IVec, IVec)>)>;
 
     fn next(&mut self) -> Option<Self::Item> {
         let (k, v) = match self.scan.next()? {
@@ -187,7 +188,7 @@ mod tests {
         put(Some(&long), &[]);
         // A neighbour: not one of its pieces.
         tree.insert([7u8; 17], &b"x"[..]).unwrap();
-        let pieces = read(&tree, &k).unwrap();
+        let pieces = read(Tree::of(&tree), &k).unwrap();
         assert_eq!(pieces.len(), 3);
         assert!(pieces
             .iter()
@@ -215,9 +216,9 @@ mod tests {
             "another key id"
         );
         // Shorter again: the surplus pieces go.
-        let old = read(&tree, &k).unwrap();
+        let old = read(Tree::of(&tree), &k).unwrap();
         put(Some(b"short"), &old);
-        let pieces = read(&tree, &k).unwrap();
+        let pieces = read(Tree::of(&tree), &k).unwrap();
         assert_eq!(pieces.len(), 1);
         assert_eq!(
             open(&key, Domain::Index, &k, &kid, &pieces)
@@ -228,17 +229,17 @@ mod tests {
         // A piece lost from the middle (damage): a rewrite leaves none of the old ones.
         put(Some(&long), &[]);
         tree.remove(name(&k, 1)).unwrap();
-        let damaged = read(&tree, &k).unwrap();
+        let damaged = read(Tree::of(&tree), &k).unwrap();
         assert!(open(&key, Domain::Index, &k, &kid, &damaged).is_none());
         put(Some(b"short"), &damaged);
-        assert_eq!(read(&tree, &k).unwrap().len(), 1);
+        assert_eq!(read(Tree::of(&tree), &k).unwrap().len(), 1);
         // Grouped in a scan, with the neighbour apart.
-        let groups: Vec<_> = group(tree.iter()).map(|g| g.unwrap()).collect();
+        let groups: Vec<_> = group(Tree::of(&tree).iter()).map(|g| g.unwrap()).collect();
         assert_eq!(groups.len(), 2);
         // Removed: nothing left of it.
-        let old = read(&tree, &k).unwrap();
+        let old = read(Tree::of(&tree), &k).unwrap();
         put(None, &old);
-        assert!(read(&tree, &k).unwrap().is_empty());
+        assert!(read(Tree::of(&tree), &k).unwrap().is_empty());
         assert_eq!(tree.len(), 1);
     }
 }

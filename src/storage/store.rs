@@ -21,9 +21,12 @@ mod journaled;
 mod keys;
 mod objects;
 mod rewrite;
+mod tree;
 use objects::prepare_objects;
 pub use objects::{ObjectWriter, SPARE_DIR};
 use rewrite::wait_for_sled_release;
+pub(crate) use tree::Rewrite;
+pub use tree::{Bytes, Iter, Tree};
 
 /// The first line of `<vault>/VERSION`.
 pub const VERSION_LINE: &str = "amanat-vault 4";
@@ -77,26 +80,26 @@ pub struct Store {
     root: PathBuf,
     db: sled::Db,
     /// Record id → sealed record body.
-    pub records: sled::Tree,
+    records: sled::Tree,
     /// Record id → sealed catalog entry.
-    pub catalog: sled::Tree,
+    catalog: sled::Tree,
     /// Record id ‖ u16 → sealed chunk of search text (vaults from before the index; moved
     /// into `index` at unlock).
-    pub search: sled::Tree,
+    search: sled::Tree,
     /// Segment id → sealed segment of the search index; `open` → the segment being filled.
-    pub index: sled::Tree,
+    index: sled::Tree,
     /// Object id → empty: objects that may exist on disk without a committed record.
-    pub pending: sled::Tree,
+    pending: sled::Tree,
     /// Plaintext vault facts: `vault-id`.
-    pub meta: sled::Tree,
+    meta: sled::Tree,
     /// Random id → sealed contact.
-    pub contacts: sled::Tree,
+    contacts: sled::Tree,
     /// u64 sequence number → sealed audit event.
-    pub audit: sled::Tree,
+    audit: sled::Tree,
     /// Record id → sealed custody state of the record.
-    pub custody: sled::Tree,
+    custody: sled::Tree,
     /// Keyed hash of an imported bundle's id → what a re-import of it must know (sealed).
-    pub imported: sled::Tree,
+    imported: sled::Tree,
     /// A sealed copy of the audit log's head, written to `<vault>/head` at the next sync.
     head_copy: std::sync::Mutex<Option<Vec<u8>>>,
     /// The keyed permutation of record ids into keys (FORMAT.md, "Locators"), set at unlock.
@@ -566,7 +569,7 @@ impl Store {
             }
             Err(e) => {
                 let _ = j.abandon();
-                Err(Error::from_transaction(e))
+                Err(tree::from_transaction(e))
             }
         }
     }

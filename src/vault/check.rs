@@ -44,7 +44,7 @@ impl Vault {
         let mut report = CheckReport::default();
         let mut referenced = HashSet::new();
         let key = &self.keyring.catalog_key;
-        for kv in self.store.records.iter() {
+        for kv in self.store.records().iter() {
             let (k, _) = kv?;
             let Some(id) = self.store.unloc(&k).filter(|_| k.len() == 16) else {
                 report
@@ -55,7 +55,7 @@ impl Vault {
             report.records += 1;
             let catalog_ok = self
                 .store
-                .catalog
+                .catalog()
                 .get(&k)?
                 .and_then(|v| key.open(Domain::Catalog, &id.0, &v).ok())
                 .and_then(|p| CatalogEntry::decode(&p))
@@ -68,7 +68,7 @@ impl Vault {
             if let Some(what) = self.custody_damage(id)? {
                 report.damaged.push((id.to_hex(), what));
             }
-            for kv in self.store.search.scan_prefix(&k) {
+            for kv in self.store.search().scan_prefix(&k) {
                 let (sk, v) = kv?;
                 let kid = self.store.search_key_id(&sk).unwrap_or_default();
                 if key.open(Domain::Search, &kid, &v).is_err() {
@@ -90,9 +90,9 @@ impl Vault {
             }
             progress(report.records);
         }
-        for kv in self.store.catalog.iter() {
+        for kv in self.store.catalog().iter() {
             let (k, _) = kv?;
-            if !self.store.records.contains_key(&k)? {
+            if !self.store.records().contains_key(&k)? {
                 let named = self.store.unloc(&k).map(|id| id.to_hex());
                 report.damaged.push((
                     named.unwrap_or_else(|| hex::encode(&k)),
@@ -189,9 +189,9 @@ impl Vault {
 
     /// Removes a record whose objects are known without opening it (a collector's).
     pub(crate) fn remove_with_objects(&self, id: RecordId, objects: &[ObjectId]) -> Result<()> {
-        let search_keys: Vec<sled::IVec> = self
+        let search_keys: Vec<crate::storage::store::Bytes> = self
             .store
-            .search
+            .search()
             .scan_prefix(self.store.loc(&id))
             .keys()
             .collect::<Result<_, _>>()?;
@@ -240,15 +240,15 @@ pub mod testing {
     /// (records, catalog, search, custody). Trees: records, catalog, search, custody, audit,
     /// index (whose `index`-th segment is meant: the pointer to the open one is skipped).
     pub fn flip_value(v: &Vault, tree: &str, index: usize, at: usize) -> Vec<u8> {
-        let t = match tree {
-            "records" => &v.store.records,
-            "catalog" => &v.store.catalog,
-            "search" => &v.store.search,
-            "custody" => &v.store.custody,
-            "audit" => &v.store.audit,
-            "index" => &v.store.index,
+        let t = v.store.raw(match tree {
+            "records" => TreeId::Records,
+            "catalog" => TreeId::Catalog,
+            "search" => TreeId::Search,
+            "custody" => TreeId::Custody,
+            "audit" => TreeId::Audit,
+            "index" => TreeId::Index,
             other => panic!("no tree {other}"),
-        };
+        });
         let values: Vec<_> = t
             .iter()
             .map(|kv| kv.unwrap())
@@ -276,7 +276,7 @@ pub mod testing {
             .segment_holding(id)
             .unwrap()
             .expect("the record is in a segment");
-        v.store.index.remove(k).unwrap();
+        v.store.raw(TreeId::Index).remove(k).unwrap();
         v.store.sync().unwrap();
     }
 }
@@ -293,10 +293,10 @@ pub mod legacy {
     fn take_segments(v: &Vault) -> Vec<Segment> {
         let key = &v.keyring.catalog_key;
         let mut segments = Vec::new();
-        for kv in crate::storage::pieces::group(v.store.index.iter()) {
+        for kv in crate::storage::pieces::group(v.store.index().iter()) {
             let (k, pieces) = kv.unwrap();
             for (pk, _) in &pieces {
-                v.store.index.remove(pk).unwrap();
+                v.store.raw(TreeId::Index).remove(pk).unwrap();
             }
             if k.len() == 16 {
                 let plain =
@@ -320,7 +320,7 @@ pub mod legacy {
         for (id, words) in &words {
             // Earlier versions kept search text only for a testimony (title, tags, place
             // and note were read from the catalog).
-            let entry = v.store.catalog.get(v.store.loc(id)).unwrap().unwrap();
+            let entry = v.store.catalog().get(v.store.loc(id)).unwrap().unwrap();
             let entry = key.open(Domain::Catalog, &id.0, &entry).unwrap();
             let entry = CatalogEntry::decode(&entry).unwrap();
             if !entry
@@ -334,10 +334,13 @@ pub mod legacy {
                 let sk = v.store.search_key(id, seq as u16);
                 let kid = catalog::search_key(&id.0, seq as u16);
                 let sealed = key.seal(Domain::Search, &kid, chunk.as_bytes());
-                v.store.search.insert(sk, sealed).unwrap();
+                v.store.raw(TreeId::Search).insert(sk, sealed).unwrap();
             }
         }
-        v.store.meta.remove(crate::format::index::META_KEY).unwrap();
+        v.store
+            .raw(TreeId::Meta)
+            .remove(crate::format::index::META_KEY)
+            .unwrap();
         v.store.sync().unwrap();
     }
 
@@ -354,11 +357,11 @@ pub mod legacy {
         let k: [u8; 16] = crate::crypto::random_bytes();
         let plain = joined.encode();
         v.store
-            .index
+            .raw(TreeId::Index)
             .insert(k, key.seal(Domain::Index, &k, &plain))
             .unwrap();
         v.store
-            .index
+            .raw(TreeId::Index)
             .insert(
                 crate::format::index::OPEN_KEY,
                 key.seal(Domain::Index, crate::format::index::OPEN_KEY, &k),
@@ -373,12 +376,13 @@ pub mod legacy {
     /// journal. Returns the length of the largest value written.
     pub fn write_whole(v: &Vault) -> usize {
         let mut largest = 0;
-        for (tree, domain, key) in [
-            (&v.store.index, Domain::Index, &v.keyring.catalog_key),
-            (&v.store.custody, Domain::Custody, &v.keyring.audit_key),
-            (&v.store.imported, Domain::Imported, &v.keyring.catalog_key),
+        for (id, domain, key) in [
+            (TreeId::Index, Domain::Index, &v.keyring.catalog_key),
+            (TreeId::Custody, Domain::Custody, &v.keyring.audit_key),
+            (TreeId::Imported, Domain::Imported, &v.keyring.catalog_key),
         ] {
-            let groups: Vec<_> = crate::storage::pieces::group(tree.iter())
+            let tree = v.store.raw(id);
+            let groups: Vec<_> = crate::storage::pieces::group(tree.iter().map(|kv| Ok(kv?)))
                 .map(|g| g.unwrap())
                 .collect();
             for (k, pieces) in groups {
@@ -400,7 +404,7 @@ pub mod legacy {
             }
         }
         v.store
-            .meta
+            .raw(TreeId::Meta)
             .remove(crate::storage::store::PIECES_KEY)
             .unwrap();
         v.store.sync().unwrap();
@@ -412,20 +416,23 @@ pub mod legacy {
     /// of hundreds of parts). Returns the sealed body's length.
     pub fn inflate_body(v: &Vault, id: &RecordId, note_len: usize) -> usize {
         let loc = v.store.loc(id);
-        let sealed = v.store.records.get(loc).unwrap().unwrap();
+        let sealed = v.store.records().get(loc).unwrap().unwrap();
         let identity = v.identity.as_ref().expect("not a collector");
         let plain =
             crate::crypto::seal::open_bytes(&[identity as &dyn age::Identity], &sealed).unwrap();
         let mut body = crate::format::record::RecordBody::decode(*id, &plain).unwrap();
         body.meta.note = Some("n".repeat(note_len));
         let sealed = crate::crypto::seal::seal_bytes(&v.content, &body.encode()).unwrap();
-        v.store.records.insert(loc, sealed.as_slice()).unwrap();
+        v.store
+            .raw(TreeId::Records)
+            .insert(loc, sealed.as_slice())
+            .unwrap();
         v.store.sync().unwrap();
         sealed.len()
     }
 
     /// How many values the `search` and `index` trees hold.
     pub fn tree_sizes(v: &Vault) -> (usize, usize) {
-        (v.store.search.len(), v.store.index.len())
+        (v.store.search().len(), v.store.index().len())
     }
 }

@@ -49,7 +49,7 @@ impl Vault {
     pub fn contacts(&self) -> Result<Vec<Contact>> {
         let key = &self.keyring.catalog_key;
         let mut out = Vec::new();
-        for kv in self.store.contacts.iter() {
+        for kv in self.store.contacts().iter() {
             let (k, v) = kv?;
             let plain = key
                 .open(Domain::Contact, &k, &v)
@@ -176,7 +176,7 @@ impl Vault {
     /// Removes the contact called `name`.
     pub fn contact_remove(&self, name: &str) -> Result<()> {
         let key = &self.keyring.catalog_key;
-        for kv in self.store.contacts.iter() {
+        for kv in self.store.contacts().iter() {
             let (k, v) = kv?;
             let Ok(plain) = key.open(Domain::Contact, &k, &v) else {
                 continue;

@@ -91,11 +91,15 @@ impl Vault {
     /// What this vault remembers of a bundle: `None` if it never imported it (or its entry
     /// is damaged, which `check` reports; the next import rewrites it).
     pub(crate) fn remembered(&self, keys: &BundleKeys) -> Result<Option<Remembered>> {
-        let pieces = crate::storage::pieces::read(&self.store.imported, &keys.slot)?;
+        let pieces = crate::storage::pieces::read(self.store.imported(), &keys.slot)?;
         Ok(self.open_entry(&keys.slot, &pieces))
     }
 
-    fn open_entry(&self, k: &[u8], pieces: &[(sled::IVec, sled::IVec)]) -> Option<Remembered> {
+    fn open_entry(
+        &self,
+        k: &[u8],
+        pieces: &[(crate::storage::store::Bytes, crate::storage::store::Bytes)],
+    ) -> Option<Remembered> {
         crate::storage::pieces::open(&self.keyring.catalog_key, Domain::Imported, k, k, pieces)
             .and_then(|p| Remembered::decode(&p))
     }
@@ -103,7 +107,7 @@ impl Vault {
     /// Adds the writes that remember a bundle to a transaction, in pieces (a bundle of
     /// 100,000 records has 3 MiB of record hashes: FORMAT.md 13.7).
     pub(crate) fn remember(&self, keys: &BundleKeys, r: &Remembered, ops: &mut Ops) -> Result<()> {
-        let old = crate::storage::pieces::read(&self.store.imported, &keys.slot)?;
+        let old = crate::storage::pieces::read(self.store.imported(), &keys.slot)?;
         crate::storage::pieces::write(
             ops,
             TreeId::Imported,
@@ -120,7 +124,7 @@ impl Vault {
     /// Keys of `imported` entries that do not open, for `check`.
     pub(crate) fn damaged_imported(&self) -> Result<Vec<String>> {
         let mut out = Vec::new();
-        for kv in crate::storage::pieces::group(self.store.imported.iter()) {
+        for kv in crate::storage::pieces::group(self.store.imported().iter()) {
             let (k, pieces) = kv?;
             if self.open_entry(&k, &pieces).is_none() {
                 out.push(hex::encode(&k[..k.len().min(5)]));

@@ -36,7 +36,7 @@ fn damaged_segment(k: &[u8]) -> Error {
 impl Vault {
     /// The writes that store `seg` (or, with `None`, remove it), in pieces (FORMAT.md 8.3).
     fn write_segment(&self, k: &SegmentKey, seg: Option<&Segment>, ops: &mut Ops) -> Result<()> {
-        let old = crate::storage::pieces::read(&self.store.index, k)?;
+        let old = crate::storage::pieces::read(self.store.index(), k)?;
         let plain = seg.map(|s| s.encode());
         crate::storage::pieces::write(
             ops,
@@ -55,7 +55,7 @@ impl Vault {
     fn open_pieces(
         &self,
         k: &[u8],
-        pieces: &[(sled::IVec, sled::IVec)],
+        pieces: &[(crate::storage::store::Bytes, crate::storage::store::Bytes)],
     ) -> Option<Zeroizing<Vec<u8>>> {
         crate::storage::pieces::open(&self.keyring.catalog_key, Domain::Index, k, k, pieces)
     }
@@ -64,7 +64,7 @@ impl Vault {
     /// for `check` to report; new records then go to a new segment.
     fn open_segment(&self) -> Result<Option<(SegmentKey, Segment)>> {
         let key = &self.keyring.catalog_key;
-        let Some(p) = self.store.index.get(OPEN_KEY)? else {
+        let Some(p) = self.store.index().get(OPEN_KEY)? else {
             return Ok(None);
         };
         let Some(k) = key
@@ -75,7 +75,7 @@ impl Vault {
             return Ok(None);
         };
         let Some(plain) =
-            self.open_pieces(&k, &crate::storage::pieces::read(&self.store.index, &k)?)
+            self.open_pieces(&k, &crate::storage::pieces::read(self.store.index(), &k)?)
         else {
             return Ok(None);
         };
@@ -92,8 +92,8 @@ impl Vault {
     fn segments(
         &self,
     ) -> impl Iterator<Item = Result<(SegmentKey, Option<Zeroizing<Vec<u8>>>)>> + '_ {
-        crate::storage::pieces::group(self.store.index.iter()).filter_map(move |kv| match kv {
-            Err(e) => Some(Err(e.into())),
+        crate::storage::pieces::group(self.store.index().iter()).filter_map(move |kv| match kv {
+            Err(e) => Some(Err(e)),
             Ok((k, pieces)) => {
                 let k = SegmentKey::try_from(k.as_ref()).ok()?;
                 Some(Ok((k, self.open_pieces(&k, &pieces))))
@@ -183,8 +183,8 @@ impl Vault {
                     s.spawn(move || {
                         let mut out = Vec::new();
                         let range = match hi {
-                            Some(hi) => self.store.index.range(lo..hi),
-                            None => self.store.index.range(lo..),
+                            Some(hi) => self.store.index().range(lo..hi),
+                            None => self.store.index().range(lo..),
                         };
                         // A segment's pieces share its 16-byte key as a prefix, so a range
                         // (cut at a shorter prefix) holds all of them.
@@ -233,7 +233,7 @@ impl Vault {
         let mut damage = Vec::new();
         let mut seen = std::collections::HashSet::new();
         let mut unreadable = false;
-        for kv in crate::storage::pieces::group(self.store.index.iter()) {
+        for kv in crate::storage::pieces::group(self.store.index().iter()) {
             let (k, pieces) = kv?;
             if k.as_ref() == OPEN_KEY {
                 if key.open(Domain::Index, OPEN_KEY, &pieces[0].1).is_err() {
@@ -262,7 +262,7 @@ impl Vault {
             for id in ids {
                 if !seen.insert(id) {
                     damage.push((id.to_hex(), "listed twice in the search index".into()));
-                } else if !self.store.records.contains_key(self.store.loc(&id))? {
+                } else if !self.store.records().contains_key(self.store.loc(&id))? {
                     damage.push((
                         hex::encode(&k),
                         format!("this search index segment lists {id}, which is not in the vault"),
@@ -273,9 +273,11 @@ impl Vault {
         // Every record has words (its title at least), so every record is in the index once
         // it is complete; one that is not would never be found. (Those of a segment that
         // does not open are not named again.)
-        if !self.keyring.collector && !unreadable && self.store.meta.get(index::META_KEY)?.is_some()
+        if !self.keyring.collector
+            && !unreadable
+            && self.store.meta().get(index::META_KEY)?.is_some()
         {
-            for k in self.store.records.iter().keys() {
+            for k in self.store.records().iter().keys() {
                 let k = k?;
                 match self.store.unloc(&k) {
                     Some(id) if !seen.contains(&id) => damage.push((
@@ -296,7 +298,7 @@ impl Vault {
     /// still reads them and `check` reports them. The last transaction sets `meta`/`index`,
     /// after which this does nothing. Returns the records added.
     pub(crate) fn complete_index(&self) -> Result<usize> {
-        if self.keyring.collector || self.store.meta.get(index::META_KEY)?.is_some() {
+        if self.keyring.collector || self.store.meta().get(index::META_KEY)?.is_some() {
             return Ok(0);
         }
         let key = &self.keyring.catalog_key;
@@ -310,7 +312,7 @@ impl Vault {
         let mut added = 0;
         let mut batch: Vec<(RecordId, Zeroizing<String>)> = Vec::new();
         let mut ops = Ops::new();
-        for kv in self.store.catalog.iter() {
+        for kv in self.store.catalog().iter() {
             let (k, v) = kv?;
             let Some(id) = self
                 .store
@@ -330,7 +332,7 @@ impl Vault {
             let Some(meta) = &entry.meta else { continue };
             let mut chunks = Vec::new();
             let mut keys = Vec::new();
-            for kv in self.store.search.scan_prefix(self.store.loc(&id)) {
+            for kv in self.store.search().scan_prefix(self.store.loc(&id)) {
                 let (k, v) = kv?;
                 let kid = self.store.search_key_id(&k).unwrap_or_default();
                 chunks.push(key.open(Domain::Search, &kid, &v).ok());
@@ -357,9 +359,9 @@ impl Vault {
             }
         }
         // Search text of records no longer in the vault (left by damage) goes too.
-        for k in self.store.search.iter().keys() {
+        for k in self.store.search().iter().keys() {
             let k = k?;
-            if !self.store.catalog.contains_key(&k[..16.min(k.len())])? {
+            if !self.store.catalog().contains_key(&k[..16.min(k.len())])? {
                 ops.remove(TreeId::Search, k);
             }
         }

@@ -424,13 +424,13 @@ impl Vault {
         let prefix = IdPrefix::parse(typed).ok_or_else(|| Error::NoSuchRecord(typed.to_owned()))?;
         let mut found = Vec::new();
         if let Some(id) = RecordId::from_hex(typed.trim()) {
-            if self.store.records.contains_key(self.store.loc(&id))? {
+            if self.store.records().contains_key(self.store.loc(&id))? {
                 found.push(id);
             }
         } else {
             // The catalog's values are small, so walking it is cheaper than `records`; a
             // record whose catalog entry is lost is still found in `records`.
-            for tree in [&self.store.catalog, &self.store.records] {
+            for tree in [&self.store.catalog(), &self.store.records()] {
                 for k in tree.iter().keys() {
                     let k = k?;
                     let Some(id) = self.store.unloc(&k) else {
@@ -484,7 +484,7 @@ impl Vault {
 
     /// Number of records held.
     pub fn count(&self) -> usize {
-        self.store.records.len()
+        self.store.records().len()
     }
 }
 

@@ -15,6 +15,7 @@ use crate::format::catalog::CatalogEntry;
 use crate::format::event::Happened;
 use crate::format::id::RecordId;
 use crate::format::record::{Metadata, RecordBody, Storage};
+use crate::storage::store::Bytes;
 
 /// What `list` keeps.
 #[derive(Debug, Default, Clone)]
@@ -94,7 +95,7 @@ pub struct RecordView {
 /// The search tree, walked in step with the catalog during a scan (both keyed by the
 /// record's locator: `at` is the catalog key being looked at).
 pub(crate) struct SearchCursor {
-    iter: std::iter::Peekable<sled::Iter>,
+    iter: std::iter::Peekable<crate::storage::store::Iter>,
     at: [u8; 16],
 }
 
@@ -116,12 +117,12 @@ impl SearchCursor {
     }
 
     /// The next search chunk of `id`, if any.
-    fn next_of(&mut self, _id: &RecordId) -> Result<Option<(sled::IVec, sled::IVec)>> {
+    fn next_of(&mut self, _id: &RecordId) -> Result<Option<(Bytes, Bytes)>> {
         match self.iter.peek() {
             Some(Ok((k, _))) if k.len() >= 16 && k[..16] == self.at[..] => {
                 Ok(Some(self.iter.next().expect("peeked")?))
             }
-            Some(Err(_)) => Err(self.iter.next().expect("peeked").unwrap_err().into()),
+            Some(Err(_)) => Err(self.iter.next().expect("peeked").unwrap_err()),
             _ => Ok(None),
         }
     }
@@ -167,12 +168,12 @@ impl Vault {
                         };
                         let (iter, search) = match hi {
                             Some(hi) => (
-                                self.store.catalog.range(lo.clone()..hi.clone()),
-                                self.store.search.range(lo..hi),
+                                self.store.catalog().range(lo.clone()..hi.clone()),
+                                self.store.search().range(lo..hi),
                             ),
                             None => (
-                                self.store.catalog.range(lo.clone()..),
-                                self.store.search.range(lo..),
+                                self.store.catalog().range(lo.clone()..),
+                                self.store.search().range(lo..),
                             ),
                         };
                         let mut cursor = SearchCursor {
@@ -276,7 +277,7 @@ impl Vault {
         let ids = self.identities()?;
         let sealed = self
             .store
-            .records
+            .records()
             .get(self.store.loc(&id))?
             .ok_or_else(|| Error::NoSuchRecord(id.to_hex()))?;
         let plain = seal::open_bytes(&ids, &sealed).map_err(|f| match f {

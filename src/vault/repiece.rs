@@ -23,7 +23,7 @@ impl Vault {
     /// rewritten at close if anything moved. Values that do not open are left for `check`.
     /// Returns how many values moved.
     pub(crate) fn store_in_pieces(&self) -> Result<usize> {
-        if self.store.meta.get(META_KEY)?.is_some() {
+        if self.store.meta().get(META_KEY)?.is_some() {
             return Ok(0);
         }
         // Commits are ordered by the audit log's lock, as every other.
@@ -37,12 +37,7 @@ impl Vault {
             (TreeId::Imported, Domain::Imported),
         ];
         for (tree, domain) in trees {
-            let sled_tree = match tree {
-                TreeId::Index => &self.store.index,
-                TreeId::Custody => &self.store.custody,
-                _ => &self.store.imported,
-            };
-            for group in pieces::group(sled_tree.iter()) {
+            for group in pieces::group(self.store.read(tree).iter()) {
                 let (k, found) = group?;
                 // A sealed value is longer than its plaintext: shorter ones fit one piece.
                 if found.len() != 1 || found[0].1.len() <= pieces::PIECE {

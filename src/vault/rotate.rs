@@ -29,6 +29,7 @@ use crate::format::keyring::{self, Keyring, Passphrase};
 use crate::format::record::{RecordBody, Storage};
 use crate::storage::faults::crash_point;
 use crate::storage::journal::{Ops, TreeId};
+use crate::storage::store::{Bytes, Rewrite, Store};
 use crate::vault::custody::{self, Happened, Kind, LogBatch, Signer};
 
 /// Where an unfinished rotation keeps the new keyring.
@@ -48,7 +49,7 @@ struct Resealed {
     id: RecordId,
     body: Vec<u8>,
     catalog: Vec<u8>,
-    search: Vec<(sled::IVec, Vec<u8>)>,
+    search: Vec<(crate::storage::store::Bytes, Vec<u8>)>,
     new_objects: Vec<ObjectId>,
     old_objects: Vec<ObjectId>,
     objects_size: u64,
@@ -87,7 +88,7 @@ struct Rotation<'v> {
 
 /// The key id a value of a symmetric tree is sealed with, from its key: the record's id
 /// for `custody` (keyed by locator, FORMAT.md "Locators"), the key itself elsewhere.
-fn key_id(store: &crate::storage::store::Store, domain: Domain, k: &[u8]) -> Vec<u8> {
+fn key_id(store: &Store, domain: Domain, k: &[u8]) -> Vec<u8> {
     if domain == Domain::Custody && k.len() >= 16 {
         // A state's further pieces are keyed `locator ‖ u16be(i)`, sealed with `id ‖ u16be(i)`.
         if let Some(id) = store.unloc(&k[..16]) {
@@ -100,20 +101,17 @@ fn key_id(store: &crate::storage::store::Store, domain: Domain, k: &[u8]) -> Vec
 }
 
 /// Re-seals the custody log's head from `old` to `new`, unless `new` already opens it.
-fn reseal_head(
-    s: &crate::storage::store::Store,
-    old: &SymmetricKey,
-    new: &SymmetricKey,
-) -> Result<()> {
-    if let Some(v) = s.meta.get(custody::HEAD_KEY)? {
-        if new.open(Domain::AuditHead, b"", &v).is_err() {
-            if let Ok(plain) = old.open(Domain::AuditHead, b"", &v) {
-                s.meta
-                    .insert(custody::HEAD_KEY, new.seal(Domain::AuditHead, b"", &plain))?;
-                s.sync()?;
-            }
+fn reseal_head(s: &Store, old: &SymmetricKey, new: &SymmetricKey) -> Result<()> {
+    s.rewrite_unjournaled(TreeId::Meta, Some(custody::HEAD_KEY), |_, v| {
+        if new.open(Domain::AuditHead, b"", v).is_ok() {
+            return Rewrite::Keep;
         }
-    }
+        match old.open(Domain::AuditHead, b"", v) {
+            Ok(plain) => Rewrite::Replace(new.seal(Domain::AuditHead, b"", &plain)),
+            // A damaged head is for `check` to report; the log's own events still verify.
+            Err(_) => Rewrite::Keep,
+        }
+    })?;
     Ok(())
 }
 
@@ -121,36 +119,22 @@ fn reseal_head(
 /// neither key opens (damage, left as it is). Values are sealed with their key as key id,
 /// except in `custody`, keyed by locator and sealed with the record's id ([`key_id`]).
 fn reseal_tree(
-    store: &crate::storage::store::Store,
-    tree: &sled::Tree,
+    store: &Store,
+    tree: TreeId,
     domain: Domain,
     old: &SymmetricKey,
     new: &SymmetricKey,
-) -> Result<Vec<sled::IVec>> {
-    let mut damaged = Vec::new();
-    let mut batch = sled::Batch::default();
-    let mut n = 0;
-    for kv in tree.iter() {
-        let (k, v) = kv?;
-        let kid = key_id(store, domain, &k);
-        if new.open(domain, &kid, &v).is_ok() {
-            continue;
+) -> Result<Vec<Bytes>> {
+    store.rewrite_unjournaled(tree, None, |k, v| {
+        let kid = key_id(store, domain, k);
+        if new.open(domain, &kid, v).is_ok() {
+            return Rewrite::Keep;
         }
-        match old.open(domain, &kid, &v) {
-            Ok(plain) => {
-                batch.insert(k.clone(), new.seal(domain, &kid, &plain));
-                n += 1;
-            }
-            Err(_) => damaged.push(k),
+        match old.open(domain, &kid, v) {
+            Ok(plain) => Rewrite::Replace(new.seal(domain, &kid, &plain)),
+            Err(_) => Rewrite::Damaged,
         }
-        if n == 512 {
-            tree.apply_batch(std::mem::take(&mut batch))?;
-            n = 0;
-        }
-    }
-    tree.apply_batch(batch)?;
-    store.sync()?;
-    Ok(damaged)
+    })
 }
 
 impl Vault {
@@ -227,11 +211,11 @@ impl Vault {
         let (oa, na) = (&r.old.audit_key, &r.new.audit_key);
         for domain in Domain::ALL {
             match domain {
-                Domain::Contact => drop(reseal_tree(s, &s.contacts, domain, ok, nk)?),
-                Domain::Index => drop(reseal_tree(s, &s.index, domain, ok, nk)?),
-                Domain::Imported => drop(reseal_tree(s, &s.imported, domain, ok, nk)?),
-                Domain::Audit => drop(reseal_tree(s, &s.audit, domain, oa, na)?),
-                Domain::Custody => drop(reseal_tree(s, &s.custody, domain, oa, na)?),
+                Domain::Contact => drop(reseal_tree(s, TreeId::Contacts, domain, ok, nk)?),
+                Domain::Index => drop(reseal_tree(s, TreeId::Index, domain, ok, nk)?),
+                Domain::Imported => drop(reseal_tree(s, TreeId::Imported, domain, ok, nk)?),
+                Domain::Audit => drop(reseal_tree(s, TreeId::Audit, domain, oa, na)?),
+                Domain::Custody => drop(reseal_tree(s, TreeId::Custody, domain, oa, na)?),
                 Domain::AuditHead => reseal_head(s, oa, na)?,
                 // A record's catalog entry and search text move with the record, below.
                 Domain::Catalog | Domain::Search => {}
@@ -246,7 +230,7 @@ impl Vault {
 
         // Every record.
         let ids: Vec<RecordId> = s
-            .records
+            .records()
             .iter()
             .keys()
             .filter_map(|k| k.ok().and_then(|k| s.unloc(&k)))
@@ -355,11 +339,11 @@ impl Vault {
     ) -> Result<Option<Resealed>> {
         let s = &self.store;
         let loc = s.loc(&id);
-        let Some(sealed_body) = s.records.get(loc)? else {
+        let Some(sealed_body) = s.records().get(loc)? else {
             return Ok(None);
         };
         let (oc, nc) = (&r.old.catalog_key, &r.new.catalog_key);
-        let catalog_v = s.catalog.get(loc)?;
+        let catalog_v = s.catalog().get(loc)?;
         let done = match &r.new_identity {
             Some(ni) => seal::open_bytes(&[ni as &dyn age::Identity], &sealed_body).is_ok(),
             // A collector: bodies stay sealed to headquarters; only its own keys change.
@@ -412,7 +396,7 @@ impl Vault {
         };
         let catalog = nc.seal(Domain::Catalog, &id.0, &entry.encode());
         let mut search = Vec::new();
-        for kv in s.search.scan_prefix(loc) {
+        for kv in s.search().scan_prefix(loc) {
             let (k, v) = kv?;
             let kid = s.search_key_id(&k).unwrap_or_default();
             if let Ok(p) = oc

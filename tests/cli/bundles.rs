@@ -698,7 +698,7 @@ fn a_bundle_of_more_records_than_one_value_holds_is_remembered_whole() {
     {
         // 4,100 record hashes are 131 KB: three pieces, each well under the store's limit.
         let s = amanat::storage::store::Store::open(&w.partner.vault).unwrap();
-        let values: Vec<usize> = s.imported.iter().map(|kv| kv.unwrap().1.len()).collect();
+        let values: Vec<usize> = s.imported().iter().map(|kv| kv.unwrap().1.len()).collect();
         assert_eq!(values.len(), 3, "{values:?}");
         assert!(values
             .iter()

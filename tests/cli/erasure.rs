@@ -63,16 +63,16 @@ fn values_of(env: &Env, id: &str) -> Vec<Vec<u8>> {
     let raw = crate::util::locator_key(env, id);
     let s = Store::open(&env.vault).unwrap();
     let mut out = Vec::new();
-    for t in [&s.records, &s.catalog, &s.custody] {
+    for t in [&s.records(), &s.catalog(), &s.custody()] {
         if let Some(v) = t.get(&raw).unwrap() {
             out.push(v.to_vec());
         }
     }
-    for kv in s.search.scan_prefix(&raw) {
+    for kv in s.search().scan_prefix(&raw) {
         out.push(kv.unwrap().1.to_vec());
     }
     // Every index segment (the one holding the record changes when it is removed).
-    for kv in s.index.iter() {
+    for kv in s.index().iter() {
         let (k, v) = kv.unwrap();
         if k.len() == 16 {
             out.push(v.to_vec());

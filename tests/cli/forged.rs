@@ -838,7 +838,7 @@ fn a_record_arriving_with_a_long_chain_of_custody_keeps_it_in_pieces() {
     r.takes(&r.seal(&d, |_| {}));
     let custody_values = || {
         let s = amanat::storage::store::Store::open(&r.env.vault).unwrap();
-        let sizes: Vec<usize> = s.custody.iter().map(|kv| kv.unwrap().1.len()).collect();
+        let sizes: Vec<usize> = s.custody().iter().map(|kv| kv.unwrap().1.len()).collect();
         assert!(
             sizes.iter().all(|&n| n < amanat::storage::store::MAX_VALUE),
             "{sizes:?}"

@@ -176,11 +176,11 @@ fn unpadded_values(env: &Env) -> Vec<String> {
     let s = amanat::storage::store::Store::open(&env.vault).unwrap();
     let mut bad = Vec::new();
     for (name, tree) in [
-        ("catalog", &s.catalog),
-        ("custody", &s.custody),
-        ("audit", &s.audit),
-        ("contacts", &s.contacts),
-        ("index", &s.index),
+        ("catalog", &s.catalog()),
+        ("custody", &s.custody()),
+        ("audit", &s.audit()),
+        ("contacts", &s.contacts()),
+        ("index", &s.index()),
     ] {
         for kv in tree.iter() {
             let n = kv.unwrap().1.len() as u64 - 32;
@@ -190,7 +190,7 @@ fn unpadded_values(env: &Env) -> Vec<String> {
         }
     }
     assert!(
-        s.meta.get(b"erase").unwrap().is_none(),
+        s.meta().get(b"erase").unwrap().is_none(),
         "the database still waits for its rewrite"
     );
     bad
@@ -227,7 +227,7 @@ fn a_version_2_vault_moves_to_4_at_its_first_unlock_and_rotate_pads_what_it_held
     );
     let old_values: Vec<Vec<u8>> = {
         let s = amanat::storage::store::Store::open(&env.vault).unwrap();
-        [&s.records, &s.catalog, &s.custody, &s.audit]
+        [&s.records(), &s.catalog(), &s.custody(), &s.audit()]
             .iter()
             .flat_map(|t| t.iter().map(|kv| kv.unwrap().1.to_vec()))
             .collect()

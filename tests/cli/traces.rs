@@ -84,7 +84,7 @@ fn records_with_metadata_of_different_lengths_are_sealed_to_one_length() {
         t.to_str().unwrap(),
     ]);
     let s = amanat::storage::store::Store::open(&env.vault).unwrap();
-    for (name, tree) in [("records", &s.records), ("catalog", &s.catalog)] {
+    for (name, tree) in [("records", &s.records()), ("catalog", &s.catalog())] {
         let lens: Vec<usize> = tree.iter().map(|kv| kv.unwrap().1.len()).collect();
         assert_eq!(lens.len(), 2, "{name}");
         assert_eq!(
@@ -258,7 +258,7 @@ fn rm_and_rotate_set_every_object_time_and_rotate_rewrites_the_database_before_i
     }
     let s = amanat::storage::store::Store::open(&env.vault).unwrap();
     assert!(
-        s.meta.get(b"erase").unwrap().is_none(),
+        s.meta().get(b"erase").unwrap().is_none(),
         "rotate ended with the database still to be rewritten"
     );
 }
@@ -444,7 +444,7 @@ fn values_an_earlier_format_wrote_whole_go_into_pieces_at_the_first_unlock() {
     }
     let largest_value = || {
         let s = amanat::storage::store::Store::open(&env.vault).unwrap();
-        [&s.index, &s.custody, &s.imported]
+        [&s.index(), &s.custody(), &s.imported()]
             .iter()
             .flat_map(|t| t.iter().map(|kv| kv.unwrap().1.len()))
             .max()

@@ -268,16 +268,16 @@ pub fn opened_values(env: &Env) -> Vec<(String, Vec<u8>)> {
     let domains = amanat::crypto::symmetric::Domain::ALL;
     let mut out = Vec::new();
     for t in [
-        &s.records,
-        &s.catalog,
-        &s.search,
-        &s.index,
-        &s.meta,
-        &s.contacts,
-        &s.audit,
-        &s.custody,
-        &s.pending,
-        &s.imported,
+        &s.records(),
+        &s.catalog(),
+        &s.search(),
+        &s.index(),
+        &s.meta(),
+        &s.contacts(),
+        &s.audit(),
+        &s.custody(),
+        &s.pending(),
+        &s.imported(),
     ] {
         for kv in t.iter() {
             let (k, v) = kv.unwrap();

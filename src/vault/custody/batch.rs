@@ -121,7 +121,7 @@ impl<'v> LogBatch<'v> {
     fn rebuild_state(&self, id: &RecordId) -> Result<RecordCustody> {
         let want = id.to_hex();
         let mut st = RecordCustody::default();
-        for kv in self.store.audit.iter() {
+        for kv in self.store.audit().iter() {
             let (k, v) = kv?;
             let Ok(s) = open_stored(self.key, &k, &v) else {
                 continue;
@@ -319,7 +319,7 @@ impl<'v> LogBatch<'v> {
         let mut custody = Ops::new();
         for (id, st) in &self.states {
             let loc = self.store.loc(id);
-            let old = crate::storage::pieces::read(&self.store.custody, &loc)?;
+            let old = crate::storage::pieces::read(self.store.custody(), &loc)?;
             let plain = st
                 .as_ref()
                 .map(|st| Zeroizing::new(postcard::to_allocvec(st).expect("custody serializes")));

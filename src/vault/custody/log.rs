@@ -140,7 +140,7 @@ pub(crate) fn erase_private_of(
 ) -> Result<usize> {
     let hex = id.to_hex();
     let mut erased = 0;
-    for kv in store.audit.iter() {
+    for kv in store.audit().iter() {
         let (k, v) = kv?;
         // A damaged event is for `check` to report; it cannot name anything readable.
         let Ok(mut stored) = open_stored(key, &k, &v) else {
@@ -167,7 +167,7 @@ pub(crate) fn erase_private_of(
 /// Reads and opens event `seq`.
 pub(crate) fn load(store: &Store, key: &SymmetricKey, seq: u64) -> Result<Option<Stored>> {
     let k = seq_key(seq);
-    let Some(v) = store.audit.get(k)? else {
+    let Some(v) = store.audit().get(k)? else {
         return Ok(None);
     };
     open_stored(key, &k, &v).map(Some)
@@ -187,7 +187,7 @@ pub(crate) fn record_state(
     id: &RecordId,
 ) -> Result<Option<RecordCustody>> {
     let loc = store.loc(id);
-    let pieces = crate::storage::pieces::read(&store.custody, &loc)?;
+    let pieces = crate::storage::pieces::read(store.custody(), &loc)?;
     if pieces.is_empty() {
         return Ok(None);
     }
@@ -200,7 +200,7 @@ pub(crate) fn record_state(
 
 /// The head as last committed; if it is unreadable, the newest readable event.
 pub(crate) fn load_head(store: &Store, key: &SymmetricKey) -> Result<Head> {
-    if let Some(v) = store.meta.get(HEAD_KEY)? {
+    if let Some(v) = store.meta().get(HEAD_KEY)? {
         if let Ok(plain) = key.open(Domain::AuditHead, b"", &v) {
             if let Ok(h) = postcard::from_bytes::<Head>(&plain) {
                 return Ok(h);
@@ -208,7 +208,7 @@ pub(crate) fn load_head(store: &Store, key: &SymmetricKey) -> Result<Head> {
         }
     }
     // Damaged or missing head: continue after the newest event that opens (check says why).
-    for kv in store.audit.iter().rev() {
+    for kv in store.audit().iter().rev() {
         let (k, v) = kv?;
         if let Ok(s) = open_stored(key, &k, &v) {
             let seq = u64::from_be_bytes(k.as_ref().try_into().unwrap_or([0xff; 8]));

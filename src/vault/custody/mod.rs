@@ -58,7 +58,7 @@ impl crate::vault::Vault {
         // The whole log (or a removed record's events in it).
         let want = record.map(|r| r.to_hex());
         let mut out = Vec::new();
-        for kv in self.store.audit.iter() {
+        for kv in self.store.audit().iter() {
             let (k, v) = kv?;
             let s = open_stored(key, &k, &v)?;
             let seq = u64::from_be_bytes(k.as_ref().try_into().unwrap_or([0xff; 8]));

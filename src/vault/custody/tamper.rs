@@ -3,13 +3,14 @@
 use super::log::*;
 use crate::crypto::seal::sha256;
 use crate::crypto::symmetric::Domain;
+use crate::storage::journal::TreeId;
 use crate::vault::Vault;
 
 fn put(v: &Vault, seq: u64, s: &Stored) {
     let k = seq_key(seq);
     let plain = postcard::to_allocvec(s).unwrap();
     let sealed = v.keyring.audit_key.seal(Domain::Audit, &k, &plain);
-    v.store.audit.insert(k, sealed).unwrap();
+    v.store.raw(TreeId::Audit).insert(k, sealed).unwrap();
     v.store.sync().unwrap();
 }
 
@@ -19,7 +20,7 @@ fn get(v: &Vault, seq: u64) -> Stored {
 
 /// Number of events in the log.
 pub fn len(v: &Vault) -> u64 {
-    v.store.audit.len() as u64
+    v.store.audit().len() as u64
 }
 
 /// The event text at `seq`.
@@ -36,7 +37,7 @@ pub fn alter(v: &Vault, seq: u64, f: impl FnOnce(String) -> String) {
 
 /// Removes event `seq`, leaving a gap.
 pub fn remove(v: &Vault, seq: u64) {
-    v.store.audit.remove(seq_key(seq)).unwrap();
+    v.store.raw(TreeId::Audit).remove(seq_key(seq)).unwrap();
     v.store.sync().unwrap();
 }
 
@@ -78,16 +79,16 @@ pub fn replay_at_end(v: &Vault, from: u64) {
         b"",
         &postcard::to_allocvec(&head).unwrap(),
     );
-    v.store.meta.insert(HEAD_KEY, sealed).unwrap();
+    v.store.raw(TreeId::Meta).insert(HEAD_KEY, sealed).unwrap();
     v.store.sync().unwrap();
 }
 
 /// Flips one bit of the sealed bytes of event `seq`.
 pub fn flip(v: &Vault, seq: u64) {
     let k = seq_key(seq);
-    let mut b = v.store.audit.get(k).unwrap().unwrap().to_vec();
+    let mut b = v.store.audit().get(k).unwrap().unwrap().to_vec();
     let i = b.len() / 2;
     b[i] ^= 1;
-    v.store.audit.insert(k, b).unwrap();
+    v.store.raw(TreeId::Audit).insert(k, b).unwrap();
     v.store.sync().unwrap();
 }

@@ -142,7 +142,7 @@ fn verify_chain_of_log(
             broken: Some(LogBreak { seq, why }),
         })
     };
-    for kv in store.audit.iter() {
+    for kv in store.audit().iter() {
         let (k, v) = kv?;
         let Ok(kb) = <[u8; 8]>::try_from(k.as_ref()) else {
             return fail(expected_seq, "a log key is malformed".into(), expected_seq);
@@ -298,7 +298,7 @@ fn verify_chain_of_log(
         );
     }
     let head = store
-        .meta
+        .meta()
         .get(HEAD_KEY)?
         .and_then(|v| key.open(Domain::AuditHead, b"", &v).ok())
         .and_then(|p| postcard::from_bytes::<Head>(&p).ok());
