@@ -1,17 +1,78 @@
 //! Errors of the library.
 //!
 //! Policy: every error a user can meet is a variant of [`Error`], whose `Display` says what
-//! went wrong in one short clause and whose [`Error::hint`] says what to do about it. Variants
-//! never carry secrets or record content: at most a path, a record id or a part name that the
-//! user typed. I/O errors are classified at the point where they happen, so that a full disk
-//! is reported as such wherever it strikes. The binary prints `amanat: <error>. <hint>` on one
-//! line, with control and bidirectional characters of quoted text escaped (`src/cli/safe.rs`),
-//! and maps [`Error::exit_code`] to the process exit status.
+//! went wrong in one short clause. Variants never carry secrets or record content: at most a
+//! path, a record id or a part name that the user typed. I/O errors are classified at the
+//! point where they happen, so that a full disk is reported as such wherever it strikes. A
+//! request refused as asked is a [`Refusal`], typed, so that a front end can say which of
+//! its own options to change: the library names no command-line flag. The binary
+//! (`src/cli/errors.rs`) prints `amanat: <error>. <hint>` on one line, with control and
+//! bidirectional characters of quoted text escaped (`src/cli/safe.rs`), and maps
+//! [`Error::exit_code`] to the process exit status.
 use std::io;
 use std::path::PathBuf;
 
 /// Result alias for the library.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A request refused as it was asked, with what the caller can change. Its `Display` names
+/// no command-line flag; the command line words each with its own flags.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// Identity parts were asked for, and the identity custodian's key is not here.
+    #[error("identity parts can only be exported where the identity custodian's key is, and it is not on this device")]
+    IdentitiesNeedCustodian,
+    /// An image cannot be cleaned of its metadata in memory.
+    #[error("image {image:?} of record {record} is too large to clean in memory; export it with its metadata kept to send it as is")]
+    ImageTooLarge { image: String, record: String },
+    /// An image cannot be cleaned of its metadata safely.
+    #[error("cannot clean image {image:?} of record {record} safely ({why}); export it with its metadata kept to send it as is")]
+    ImageNotCleanable {
+        image: String,
+        record: String,
+        why: String,
+    },
+    /// A full vault asked for a transfer bundle, which only collectors write.
+    #[error("transfer bundles are written by collectors: name a partner to export to")]
+    TransferNeedsCollector,
+    /// A collector selected records by tag or witness code, which it cannot read.
+    #[error(
+        "a collector cannot read tags or witness codes: export all records or name them by id"
+    )]
+    CollectorSelection,
+    /// A scrypt work factor out of range.
+    #[error("the scrypt work factor must be between 1 and {max}")]
+    WorkFactor { max: u8 },
+    /// A collector was made without a recipient.
+    #[error("a collector needs at least one recipient (headquarters' key)")]
+    CollectorNeedsRecipient,
+    /// A record's metadata is longer than a record keeps.
+    #[error(
+        "metadata is {len} bytes, more than {max}: put long text in the testimony or an attachment"
+    )]
+    MetadataTooLong { len: usize, max: usize },
+    /// A record without a title.
+    #[error("a record needs a non-empty title")]
+    EmptyTitle,
+    /// The output file exists and was not to be replaced.
+    #[error("cannot write {}: it already exists", path.display())]
+    OutputExists { path: PathBuf },
+    /// A contact with neither a recipient nor a signing key.
+    #[error("a contact needs a recipient (to export to it) or a signing key (to import from it)")]
+    ContactNeedsKey,
+    /// A contact's signing key that is not an `ssh-ed25519` line.
+    #[error("invalid signing key {line:?}: give an `ssh-ed25519 AAAA…` line")]
+    SigningKey { line: String },
+    /// A strict ingest stopped at a line: before anything was written, or (`stopped`) after
+    /// the lines before it were.
+    #[error("line {line}: {why} (strict: {})", if *stopped { "stopped" } else { "nothing was ingested" })]
+    Strict {
+        line: usize,
+        why: String,
+        stopped: bool,
+    },
+}
 
 /// Everything that can go wrong in a vault operation.
 #[derive(Debug, thiserror::Error)]
@@ -108,6 +169,9 @@ pub enum Error {
         len: usize,
         max: usize,
     },
+    /// A request refused as it was asked (what to change is the front end's to say).
+    #[error("{0}")]
+    Refused(Refusal),
     /// Any other I/O failure.
     #[error("{context}: {source}")]
     Io {
@@ -118,40 +182,6 @@ pub enum Error {
 }
 
 impl Error {
-    /// What the user can do about this error.
-    pub fn hint(&self) -> &'static str {
-        match self {
-            Error::NoVault(_) => "create one with `amanat init`, or point --vault / AMANAT_VAULT at an existing vault",
-            Error::VaultExists(_) => "choose another --vault directory or --keyring path; nothing was changed",
-            Error::KeyringMissing(_) => "insert the media that holds the keyring, or pass --keyring PATH / AMANAT_KEYRING",
-            Error::Shredded(_) => "the vault can no longer be opened by anyone",
-            Error::NoKeyringToShred { .. } => "if the keyring is kept elsewhere (removable media), run `amanat shred --keyring PATH` with its path; any copy of it still opens the vault",
-            Error::WrongPassphrase => "check the passphrase (or the first line of --passphrase-file) and try again; if you are sure of it, the keyring may be damaged: restore it from its backup",
-            Error::KeyringDamaged(_) => "restore the keyring from your backup copy; without it the vault cannot be opened",
-            Error::KeyringMismatch(_) => "pass the keyring that was created with this vault (--keyring PATH)",
-            Error::ExcessiveWork { .. } => "this keyring may be hostile or from a much faster machine; open it where it was made and run `amanat passwd` with a lower --kdf-work-factor",
-            Error::RotationUnfinished => "run `amanat rotate` with the same passphrase to finish it; nothing else opens the vault until then",
-            Error::InUse => "wait for the other amanat command to finish, then try again",
-            Error::UnsupportedFormat(_) => "use the Amanat version that created this vault or a newer one",
-            Error::NoSuchRecord(_) => "list record ids with `amanat list`",
-            Error::AmbiguousId { .. } => "type more characters of the id",
-            Error::NoSuchPart { .. } => "see the record's parts with `amanat show ID`",
-            Error::Input { .. } => "check that the file exists and is readable; nothing was added",
-            Error::Output { .. } => "check the destination path and free space; nothing was written there",
-            Error::Invalid(_) => "see `amanat help` for the expected form",
-            Error::DiskFull => "free some space and run the command again; the vault is unchanged",
-            Error::Damaged { .. } => "restore the record from a backup or a partner's copy; other records are unaffected",
-            Error::VaultDamaged(_) => "run `amanat check` to see what is affected, and restore from a backup",
-            Error::DatabaseDamaged(_) => "run `amanat rebuild` to recreate the database from the journal (records, catalog, contacts and the custody log), then `amanat check`; if the disk is full, free space first",
-            Error::BundleRejected(_) => "do not trust this file; ask the sender to send it again; nothing was imported",
-            Error::UnknownSigner(_) => "compare the fingerprint with the sender over another channel, then add them with `amanat contact add NAME --signing-key 'ssh-ed25519 …'` or pass --trust-signer",
-            Error::CannotOpen(_) => "open it on a device that holds the right key (headquarters or the identity custodian)",
-            Error::RemovedSince { .. } => "nothing was imported; to bring them back, import it again with --restore-removed",
-            Error::TooLarge { .. } => "a record with hundreds of parts or a very long chain of custody can do this: split it over several records; please report it, with the tree named",
-            Error::Io { .. } => "check permissions and free space, then try again",
-        }
-    }
-
     /// The process exit status for this error: 1 where a check failed or nothing was found,
     /// 2 for everything else (see the README's "Exit codes").
     pub fn exit_code(&self) -> u8 {

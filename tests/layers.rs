@@ -317,3 +317,42 @@ fn only_storage_names_sled() {
     }
     assert!(named.is_empty(), "sled named outside storage/: {named:?}");
 }
+
+/// The library names no command-line flag in what it says: a refusal is typed, and
+/// `src/cli/errors.rs` words it with the flags.
+#[test]
+fn the_library_names_no_command_line_flag() {
+    let mut named = Vec::new();
+    for f in all_files() {
+        let rel = f.strip_prefix(src()).unwrap();
+        if rel.starts_with("cli") || rel == Path::new("main.rs") {
+            continue;
+        }
+        let text = fs::read_to_string(&f).unwrap();
+        // Test code may drive the command line.
+        let product = text.split("#[cfg(test)]").next().unwrap();
+        for (n, line) in product.lines().enumerate() {
+            let code = code(line);
+            let mut rest = code;
+            while let Some(i) = rest.find('"') {
+                let after = &rest[i + 1..];
+                let Some(j) = after.find('"') else { break };
+                let literal = &after[..j];
+                if literal
+                    .split(|c: char| c.is_whitespace() || c == '(' || c == '`')
+                    .any(|w| {
+                        w.starts_with("--") && w[2..].starts_with(|c: char| c.is_ascii_lowercase())
+                    })
+                {
+                    named.push(format!("{}:{}: {literal}", rel.display(), n + 1));
+                }
+                rest = &after[j + 1..];
+            }
+        }
+    }
+    assert!(
+        named.is_empty(),
+        "flags named in the library:\n{}",
+        named.join("\n")
+    );
+}

@@ -13,7 +13,7 @@ use zeroize::Zeroizing;
 
 use super::redact::{self, Image};
 use crate::crypto::seal::Recipients;
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::format::manifest::{self, FileEntry, Manifest, ManifestPart, ManifestRecord, Sender};
 use crate::format::record::{PartKind, RecordBody};
 use crate::storage::durable::ThreadedWriter;
@@ -230,9 +230,7 @@ impl Vault {
                 .iter()
                 .any(|r| Some(r) == own.as_ref())
             {
-                return Err(Error::CannotOpen(
-                    "--with-identities needs the identity custodian's key, which is not on this device".into(),
-                ));
+                return Err(Error::Refused(Refusal::IdentitiesNeedCustodian));
             }
         }
         if out.exists() {
@@ -317,19 +315,18 @@ impl Vault {
                 let (size, sha256, removed) = match image {
                     Some(kind) => {
                         if p.size > MAX_CLEAN {
-                            return Err(Error::Invalid(format!(
-                                "image {:?} of record {} is too large to clean in memory; export with --keep-metadata to send it as is",
-                                p.name,
-                                id.short()
-                            )));
+                            return Err(Error::Refused(Refusal::ImageTooLarge {
+                                image: p.name.clone(),
+                                record: id.short(),
+                            }));
                         }
                         let orig = read_verified(self, *id, &body, index)?;
                         let clean = redact::strip(kind, &orig).map_err(|why| {
-                            Error::Invalid(format!(
-                                "cannot clean image {:?} of record {} safely ({why}); export with --keep-metadata to send it as is",
-                                p.name,
-                                id.short()
-                            ))
+                            Error::Refused(Refusal::ImageNotCleanable {
+                                image: p.name.clone(),
+                                record: id.short(),
+                                why,
+                            })
                         })?;
                         let bytes = Zeroizing::new(clean.bytes);
                         report.cleaned.push((pid.to_hex(), p.name.clone()));

@@ -13,7 +13,7 @@ use std::path::Path;
 use super::export::{append, header, sha256_hex, ExportReport, Selection};
 use crate::crypto::seal::OpenFailure;
 use crate::crypto::symmetric::Domain;
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::format::catalog::CatalogEntry;
 use crate::format::id::ObjectId;
 use crate::format::manifest::{self, reject, FileEntry, Manifest, Sender, TransferRecord};
@@ -72,15 +72,10 @@ impl Vault {
         remove_after: bool,
     ) -> Result<ExportReport> {
         if !self.keyring.collector {
-            return Err(Error::Invalid(
-                "transfer bundles are written by collectors: name a partner with --to CONTACT"
-                    .into(),
-            ));
+            return Err(Error::Refused(Refusal::TransferNeedsCollector));
         }
         if !matches!(selection, Selection::All | Selection::Ids(_)) {
-            return Err(Error::Invalid(
-                "a collector cannot read tags or witness codes: export --all or record ids".into(),
-            ));
+            return Err(Error::Refused(Refusal::CollectorSelection));
         }
         if out.exists() {
             return Err(Error::Output {

@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand};
 mod audit;
 mod bundles;
 mod commands;
+mod errors;
 mod lifecycle;
 mod listing;
 mod safe;
@@ -142,8 +143,8 @@ fn report(e: anyhow::Error) -> ExitCode {
         Some(err) => {
             eprintln!(
                 "amanat: {}. {}.",
-                safe::Safe(&err.to_string()),
-                capitalize(err.hint())
+                safe::Safe(&errors::message(err)),
+                capitalize(errors::hint(err))
             );
             ExitCode::from(err.exit_code())
         }

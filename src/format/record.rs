@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::format::id::{ObjectId, RecordId};
 
 /// Version byte in front of every encoded record body.
@@ -34,7 +34,7 @@ impl Metadata {
     /// Checks the fields a user typed: a title, a valid date, no empty tags.
     pub fn validate(&self) -> Result<()> {
         if self.title.trim().is_empty() {
-            return Err(Error::Invalid("a record needs a non-empty --title".into()));
+            return Err(Error::Refused(Refusal::EmptyTitle));
         }
         if let Some(d) = &self.date {
             parse_date(d)?;
@@ -59,9 +59,10 @@ impl Metadata {
             .map(|s| s.len())
             .sum();
         if total > MAX_METADATA {
-            return Err(Error::Invalid(format!(
-                "metadata is {total} bytes, more than {MAX_METADATA}: put long text in --testimony or an attachment"
-            )));
+            return Err(Error::Refused(Refusal::MetadataTooLong {
+                len: total,
+                max: MAX_METADATA,
+            }));
         }
         Ok(())
     }

@@ -5,7 +5,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::crypto::seal::Recipients;
 use crate::crypto::symmetric::Domain;
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::vault::Vault;
 
 const VERSION: u8 = 1;
@@ -100,9 +100,7 @@ impl Vault {
     ) -> Result<Contact> {
         valid_name(name)?;
         if recipients.is_empty() && signing_key.is_none() {
-            return Err(Error::Invalid(
-                "a contact needs --recipient (to export to it) or --signing-key (to import from it)".into(),
-            ));
+            return Err(Error::Refused(Refusal::ContactNeedsKey));
         }
         let recipients = if recipients.is_empty() {
             vec![]
@@ -112,9 +110,9 @@ impl Vault {
         let signing_key = match signing_key {
             Some(line) => {
                 let pk = crate::crypto::sshsig::parse_ed25519_line(line).ok_or_else(|| {
-                    Error::Invalid(format!(
-                        "invalid --signing-key {line:?}: give an `ssh-ed25519 AAAA…` line"
-                    ))
+                    Error::Refused(Refusal::SigningKey {
+                        line: line.to_owned(),
+                    })
                 })?;
                 Some(crate::crypto::sshkey::ed25519_line(&pk))
             }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::format::record::Metadata;
 use crate::vault::add::Prepared;
 use crate::vault::{NewRecord, PartInput, Vault};
@@ -122,20 +122,22 @@ pub fn ingest(
     }
     if strict {
         if let Some(f) = report.failed.first() {
-            return Err(Error::Invalid(format!(
-                "line {}: {} (--strict: nothing was ingested)",
-                f.line, f.error
-            )));
+            return Err(Error::Refused(Refusal::Strict {
+                line: f.line,
+                why: f.error.clone(),
+                stopped: false,
+            }));
         }
         // Strict also means every file must be readable before anything is written.
         for (n, rec) in &todo {
             for p in rec.testimony.iter().chain(rec.attachments.iter()) {
                 if let PartInput::Path(p) = p {
                     let cannot = |e: &dyn std::fmt::Display| {
-                        Error::Invalid(format!(
-                            "line {n}: cannot read {}: {e} (--strict: nothing was ingested)",
-                            p.display()
-                        ))
+                        Error::Refused(Refusal::Strict {
+                            line: *n,
+                            why: format!("cannot read {}: {e}", p.display()),
+                            stopped: false,
+                        })
                     };
                     let f = std::fs::File::open(p).map_err(|e| cannot(&e))?;
                     // A directory opens, and fails only when read, after earlier batches
@@ -203,7 +205,11 @@ pub fn ingest(
                         break;
                     }
                     Err(e) if strict => {
-                        let e = Error::Invalid(format!("line {n}: {e} (--strict: stopped)"));
+                        let e = Error::Refused(Refusal::Strict {
+                            line: n,
+                            why: e.to_string(),
+                            stopped: true,
+                        });
                         failure = Some((e, true));
                         break;
                     }

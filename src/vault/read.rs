@@ -10,7 +10,7 @@ use std::path::Path;
 use super::Vault;
 use crate::crypto::seal::{self, Digest, OpenFailure, StreamError};
 use crate::crypto::symmetric::Domain;
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::format::catalog::CatalogEntry;
 use crate::format::event::Happened;
 use crate::format::id::RecordId;
@@ -528,10 +528,9 @@ impl Vault {
                 return Ok(view);
             }
             Ok(_) if !overwrite => {
-                return Err(Error::Output {
+                return Err(Error::Refused(Refusal::OutputExists {
                     path: path.to_owned(),
-                    reason: "it already exists (pass --force to replace it)".into(),
-                })
+                }))
             }
             _ => {}
         }

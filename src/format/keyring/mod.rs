@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 
 use crate::crypto::random_bytes;
 use crate::crypto::symmetric::SymmetricKey;
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 
 mod slots;
 #[cfg(test)]
@@ -105,9 +105,7 @@ impl Keyring {
 
         let (identity, mut content) = if collector {
             if extra_recipients.is_empty() {
-                return Err(Error::Invalid(
-                    "a collector needs at least one --recipient (headquarters' key)".into(),
-                ));
+                return Err(Error::Refused(Refusal::CollectorNeedsRecipient));
             }
             (None, Vec::new())
         } else {

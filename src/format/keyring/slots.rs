@@ -7,7 +7,7 @@ use age::secrecy::SecretString;
 use zeroize::Zeroizing;
 
 use super::*;
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 
 /// How long opening one slot should take on this machine. Both slots are opened at once
 /// on two threads, so an unlock takes about this long, while a guesser pays for both.
@@ -123,9 +123,9 @@ pub fn slot_work_factor(file: &[u8], slot: usize) -> Option<u8> {
 fn check_work_factor(work_factor: Option<u8>) -> Result<u8> {
     match work_factor {
         Some(w) if (1..=MAX_WORK_FACTOR).contains(&w) => Ok(w),
-        Some(_) => Err(Error::Invalid(format!(
-            "--kdf-work-factor must be between 1 and {MAX_WORK_FACTOR}"
-        ))),
+        Some(_) => Err(Error::Refused(Refusal::WorkFactor {
+            max: MAX_WORK_FACTOR,
+        })),
         None => Ok(calibrate_work_factor()),
     }
 }
