@@ -11,6 +11,7 @@ use std::path::Path;
 use ring::digest;
 use zeroize::Zeroizing;
 
+use super::partner_view::{mentions_code, redact_record};
 use super::redact::{self, Image};
 use crate::crypto::seal::Recipients;
 use crate::error::{Error, Refusal, Result};
@@ -18,6 +19,7 @@ use crate::format::manifest::{self, FileEntry, Manifest, ManifestPart, ManifestR
 use crate::format::record::{PartKind, RecordBody};
 use crate::storage::durable::ThreadedWriter;
 use crate::vault::contacts::Contact;
+use crate::vault::custody::LogBatch;
 use crate::vault::{Filter, Vault};
 use crate::RecordId;
 
@@ -81,63 +83,7 @@ struct PlannedRecord {
     parts: Vec<PlannedPart>,
 }
 
-/// The one place that decides what of a record a partner sees: everything but identity
-/// parts, with the witness code replaced by the partner's pseudonym, also where the code
-/// was written into the title, tags, place, interviewer or note.
-pub fn redact_record(
-    vault: &Vault,
-    contact: &Contact,
-    body: &RecordBody,
-    bundle_id: &RecordId,
-) -> ManifestRecord {
-    let m = &body.meta;
-    let key = vault.keyring.pseudonym_key.expose();
-    let pseudonym = m
-        .witness
-        .as_deref()
-        .map(|w| super::witness_pseudonym(key, &contact.name, w));
-    let scrub = |s: &str| match (&m.witness, &pseudonym) {
-        (Some(code), Some(p)) if !code.is_empty() => s.replace(code.as_str(), p),
-        _ => s.to_owned(),
-    };
-    let scrub_opt = |s: &Option<String>| s.as_deref().map(scrub);
-    ManifestRecord {
-        id: bundle_id.to_hex(),
-        created: timestamp(body.created),
-        title: scrub(&m.title),
-        tags: m.tags.iter().map(|t| scrub(t)).collect(),
-        witness: pseudonym.clone(),
-        language: m.language.clone(),
-        place: scrub_opt(&m.place),
-        date: m.date.clone(),
-        interviewer: scrub_opt(&m.interviewer),
-        note: scrub_opt(&m.note),
-        parts: vec![],
-        custody: vec![],
-    }
-}
-
-/// Largest testimony searched for its own witness code before export.
-const MAX_MENTION_SCAN: u64 = 16 << 20;
-
-/// Whether a text testimony mentions the record's witness code (which export cannot
-/// change without altering the evidence, so it warns instead).
-fn mentions_code(vault: &Vault, id: RecordId, body: &RecordBody, index: usize) -> Result<bool> {
-    let (p, Some(code)) = (&body.parts[index], body.meta.witness.as_deref()) else {
-        return Ok(false);
-    };
-    if p.kind != PartKind::Testimony || p.size > MAX_MENTION_SCAN || code.is_empty() {
-        return Ok(false);
-    }
-    let mut buf = Zeroizing::new(Vec::new());
-    vault
-        .open_part(id, p)?
-        .read_to_end(&mut buf)
-        .map_err(|_| Error::damaged(id, format!("part {:?} does not decrypt", p.name)))?;
-    Ok(buf.windows(code.len()).any(|w| w == code.as_bytes()))
-}
-
-fn timestamp(secs: i64) -> String {
+pub(super) fn timestamp(secs: i64) -> String {
     jiff::Timestamp::from_second(secs)
         .map(|t| t.to_string())
         .unwrap_or_default()
@@ -203,50 +149,11 @@ impl Vault {
         Ok(scan.items.into_iter().map(|l| l.id).collect())
     }
 
-    /// Exports the selected records to `out` as a bundle for a contact.
-    // This function is long because it is the bundle's byte order written top to bottom
-    // (manifest, signature, sums, then each record's files), all through one tar writer and
-    // one age stream that a helper would have to borrow from it; splitting it into
-    // per-section writers is open work (issue 16).
+    /// Exports the selected records to `out` as a bundle for a contact: pass one plans
+    /// every file and builds the signed manifest, pass two streams the files into the age
+    /// file under a temporary name, which takes its name once the export is logged.
     pub fn export(&self, opts: &ExportOptions, out: &Path) -> Result<ExportReport> {
-        if self.keyring.collector {
-            return Err(Error::CannotOpen(
-                "this device is a collector: it cannot read records to export them for a partner"
-                    .into(),
-            ));
-        }
-        let contact = self.contact(&opts.to)?;
-        if contact.recipients.is_empty() {
-            return Err(Error::Invalid(format!(
-                "contact {:?} has no recipient to encrypt to: add one with `amanat contact add`",
-                contact.name
-            )));
-        }
-        if opts.with_identities {
-            let own = self.keyring.own_recipient();
-            if !self
-                .keyring
-                .identity_recipients
-                .iter()
-                .any(|r| Some(r) == own.as_ref())
-            {
-                return Err(Error::Refused(Refusal::IdentitiesNeedCustodian));
-            }
-        }
-        if out.exists() {
-            return Err(Error::Output {
-                path: out.to_owned(),
-                reason: "it already exists".into(),
-            });
-        }
-        let recipients = Recipients::parse_all(&contact.recipients)?;
-        let ids = self.select(&opts.selection)?;
-        if ids.is_empty() {
-            return Err(Error::NoSuchRecord(
-                "(the selection matched no record)".into(),
-            ));
-        }
-
+        let (contact, recipients, ids) = self.export_preflight(opts, out)?;
         // Pass one: plan every file and build the manifest.
         let bundle_id = RecordId::random();
         let to: Vec<String> = contact
@@ -263,120 +170,11 @@ impl Vault {
         let mut records = Vec::new();
         let mut files = Vec::new();
         for id in &ids {
-            let body = self.open_body(*id)?;
-            let pid =
-                super::partner_record_id(self.keyring.pseudonym_key.expose(), &contact.name, id);
-            let mut rec = redact_record(self, &contact, &body, &pid);
-            let mut parts = Vec::new();
-            let mut used = std::collections::HashSet::new();
-            for (index, p) in body.parts.iter().enumerate() {
-                if p.kind == PartKind::Identity && !opts.with_identities {
-                    continue;
-                }
-                let mut fname = manifest::bundle_file_name(&p.name);
-                if !used.insert(fname.clone()) {
-                    fname = format!("{index}-{fname}");
-                    used.insert(fname.clone());
-                }
-                let path = format!("records/{}/parts/{fname}", pid.to_hex());
-                if mentions_code(self, *id, &body, index)? {
-                    report
-                        .mentions_witness_code
-                        .push((pid.to_hex(), p.name.clone()));
-                }
-                if p.kind == PartKind::Identity {
-                    // Only with --with-identities, on a custodian's device (checked above).
-                    let plain = identity_plaintext(self, *id, index)?;
-                    let sha256 = crate::crypto::seal::sha256(&plain);
-                    rec.parts.push(ManifestPart {
-                        kind: p.kind.as_str().to_string(),
-                        name: p.name.clone(),
-                        path: path.clone(),
-                        size: plain.len() as u64,
-                        sha256: hex::encode(sha256),
-                        original_sha256: None,
-                        removed: None,
-                    });
-                    parts.push(PlannedPart {
-                        index,
-                        path,
-                        clean: None,
-                        size: plain.len() as u64,
-                        sha256,
-                    });
-                    continue;
-                }
-                let mut head = [0u8; 16];
-                let n = read_head(&mut *self.open_part(*id, p)?, &mut head).map_err(|_| {
-                    Error::damaged(id, format!("part {:?} does not decrypt", p.name))
-                })?;
-                let head = &head[..n];
-                let image = redact::sniff_image(head).filter(|_| !opts.keep_metadata);
-                let (size, sha256, removed) = match image {
-                    Some(kind) => {
-                        if p.size > MAX_CLEAN {
-                            return Err(Error::Refused(Refusal::ImageTooLarge {
-                                image: p.name.clone(),
-                                record: id.short(),
-                            }));
-                        }
-                        let orig = read_verified(self, *id, &body, index)?;
-                        let clean = redact::strip(kind, &orig).map_err(|why| {
-                            Error::Refused(Refusal::ImageNotCleanable {
-                                image: p.name.clone(),
-                                record: id.short(),
-                                why,
-                            })
-                        })?;
-                        let bytes = Zeroizing::new(clean.bytes);
-                        report.cleaned.push((pid.to_hex(), p.name.clone()));
-                        (
-                            bytes.len() as u64,
-                            crate::crypto::seal::sha256(&bytes),
-                            Some(clean.removed),
-                        )
-                    }
-                    // Formats not cleaned are named in pass two, which reads every byte.
-                    None => (p.size, p.sha256, None),
-                };
-                rec.parts.push(ManifestPart {
-                    kind: p.kind.as_str().to_string(),
-                    name: p.name.clone(),
-                    path: path.clone(),
-                    size,
-                    sha256: hex::encode(sha256),
-                    original_sha256: removed.as_ref().map(|_| hex::encode(p.sha256)),
-                    removed,
-                });
-                parts.push(PlannedPart {
-                    index,
-                    path,
-                    clean: image,
-                    size,
-                    sha256,
-                });
-            }
-            rec.custody = super::log_export(&mut log, *id, &pid, &bundle_id, &to, &contact.name)?;
-            let json = serde_json::to_vec_pretty(&rec).expect("records serialize");
-            files.push(FileEntry {
-                path: format!("records/{}/record.json", pid.to_hex()),
-                size: json.len() as u64,
-                sha256: sha256_hex(&json),
-            });
-            for (mp, pp) in rec.parts.iter().zip(&parts) {
-                files.push(FileEntry {
-                    path: pp.path.clone(),
-                    size: mp.size,
-                    sha256: mp.sha256.clone(),
-                });
-            }
+            let (rec, plan, rec_files) =
+                self.plan_record(id, &contact, opts, &bundle_id, &to, &mut log, &mut report)?;
+            files.extend(rec_files);
             records.push(rec);
-            planned.push(PlannedRecord {
-                id: *id,
-                bundle_id: pid,
-                json,
-                parts,
-            });
+            planned.push(plan);
         }
         // SHA256SUMS lets a partner check every file with `sha256sum -c`.
         let sums = manifest::add_sums(&mut files);
@@ -400,11 +198,7 @@ impl Vault {
             files,
         };
         let manifest_json = serde_json::to_vec_pretty(&manifest).expect("manifests serialize");
-        let sig = crate::crypto::sshsig::sign(
-            self.keyring.signing_seed(),
-            crate::crypto::sshsig::NAMESPACE_BUNDLE,
-            &manifest_json,
-        );
+        let sig = self.sign_manifest(&manifest_json);
         report.records = planned.len();
         report.files = manifest.files.len();
         report.bytes = manifest.files.iter().map(|f| f.size).sum();
@@ -424,70 +218,7 @@ impl Vault {
             append(&mut tar, manifest::SIG_PATH, sig.as_bytes(), mtime).map_err(werr)?;
             append(&mut tar, manifest::SUMS_PATH, sums.as_bytes(), mtime).map_err(werr)?;
             for rec in &planned {
-                let body = self.open_body(rec.id)?;
-                append(
-                    &mut tar,
-                    &format!("records/{}/record.json", rec.bundle_id.to_hex()),
-                    &rec.json,
-                    mtime,
-                )
-                .map_err(werr)?;
-                for pp in &rec.parts {
-                    let p = &body.parts[pp.index];
-                    let damaged = || {
-                        Error::damaged(
-                            rec.id,
-                            format!("part {:?} does not match its SHA-256 from ingest", p.name),
-                        )
-                    };
-                    if p.kind == PartKind::Identity {
-                        let plain = identity_plaintext(self, rec.id, pp.index)?;
-                        if crate::crypto::seal::sha256(&plain) != pp.sha256 {
-                            return Err(damaged());
-                        }
-                        append(&mut tar, &pp.path, &plain, mtime).map_err(werr)?;
-                    } else if let Some(kind) = pp.clean {
-                        let orig = read_verified(self, rec.id, &body, pp.index)?;
-                        let clean = Zeroizing::new(
-                            redact::strip(kind, &orig).map_err(|_| damaged())?.bytes,
-                        );
-                        if crate::crypto::seal::sha256(&clean) != pp.sha256 {
-                            return Err(damaged());
-                        }
-                        append(&mut tar, &pp.path, &clean, mtime).map_err(werr)?;
-                    } else {
-                        // Decrypt and hash on a helper thread while this one encrypts.
-                        let source = self.open_part(rec.id, p)?;
-                        // and name its format from its content as it goes by.
-                        let mut sniffer = redact::Sniffer::default();
-                        let digest = std::thread::scope(|scope| {
-                            let (mut pipe, hasher) =
-                                crate::crypto::seal::spawn_hashing_reader(scope, source);
-                            let mut h = header(pp.size, mtime);
-                            let sniffing = redact::SniffingReader {
-                                inner: (&mut pipe).take(pp.size),
-                                sniffer: &mut sniffer,
-                            };
-                            let written = tar.append_data(&mut h, &pp.path, sniffing);
-                            drop(pipe);
-                            let digest = hasher.join().expect("the reader thread does not panic");
-                            match (written, digest) {
-                                (Ok(()), Ok(d)) => Ok(d),
-                                (_, Err(e)) if e.kind() == io::ErrorKind::InvalidData => {
-                                    Err(damaged())
-                                }
-                                (Err(e), _) => Err(werr(e)),
-                                (Ok(()), Err(e)) => Err(Error::io("reading a part", e)),
-                            }
-                        })?;
-                        if digest.size != pp.size || digest.sha256 != pp.sha256 {
-                            return Err(damaged());
-                        }
-                        if let Some(fmt) = sniffer.name() {
-                            not_cleaned.push((rec.bundle_id.to_hex(), p.name.clone(), fmt));
-                        }
-                    }
-                }
+                self.write_record(&mut tar, rec, mtime, out, &mut not_cleaned)?;
             }
             let age_w = tar.into_inner().map_err(werr)?;
             let hashing = age_w.finish().map_err(werr)?;
@@ -500,6 +231,272 @@ impl Vault {
         report.sha256 = sha;
         report.not_cleaned = not_cleaned;
         Ok(report)
+    }
+
+    /// What must hold before anything of an export is read: a full vault, a contact with a
+    /// recipient, the custodian's key for identity parts, no file at `out`, and records
+    /// selected. Returns the contact, its recipients and the records.
+    fn export_preflight(
+        &self,
+        opts: &ExportOptions,
+        out: &Path,
+    ) -> Result<(Contact, Recipients, Vec<RecordId>)> {
+        if self.is_collector() {
+            return Err(Error::CannotOpen(
+                "this device is a collector: it cannot read records to export them for a partner"
+                    .into(),
+            ));
+        }
+        let contact = self.contact(&opts.to)?;
+        if contact.recipients.is_empty() {
+            return Err(Error::Invalid(format!(
+                "contact {:?} has no recipient to encrypt to: add one with `amanat contact add`",
+                contact.name
+            )));
+        }
+        if opts.with_identities && !self.holds_custodian_key() {
+            return Err(Error::Refused(Refusal::IdentitiesNeedCustodian));
+        }
+        if out.exists() {
+            return Err(Error::Output {
+                path: out.to_owned(),
+                reason: "it already exists".into(),
+            });
+        }
+        let recipients = Recipients::parse_all(&contact.recipients)?;
+        let ids = self.select(&opts.selection)?;
+        if ids.is_empty() {
+            return Err(Error::NoSuchRecord(
+                "(the selection matched no record)".into(),
+            ));
+        }
+        Ok((contact, recipients, ids))
+    }
+
+    /// Pass one for one record: what the partner sees of it (redacted), its parts as they
+    /// will be written, its chain of custody ending with this export (logged in `log`), and
+    /// the manifest's file entries for it.
+    #[allow(clippy::too_many_arguments)]
+    fn plan_record(
+        &self,
+        id: &RecordId,
+        contact: &Contact,
+        opts: &ExportOptions,
+        bundle_id: &RecordId,
+        to: &[String],
+        log: &mut LogBatch<'_>,
+        report: &mut ExportReport,
+    ) -> Result<(ManifestRecord, PlannedRecord, Vec<FileEntry>)> {
+        let body = self.open_body(*id)?;
+        let pid = super::partner_record_id(self.pseudonym_key(), &contact.name, id);
+        let mut rec = redact_record(self, contact, &body, &pid);
+        let mut parts = Vec::new();
+        let mut used = std::collections::HashSet::new();
+        for (index, p) in body.parts.iter().enumerate() {
+            if p.kind == PartKind::Identity && !opts.with_identities {
+                continue;
+            }
+            let mut fname = manifest::bundle_file_name(&p.name);
+            if !used.insert(fname.clone()) {
+                fname = format!("{index}-{fname}");
+                used.insert(fname.clone());
+            }
+            let path = format!("records/{}/parts/{fname}", pid.to_hex());
+            if mentions_code(self, *id, &body, index)? {
+                report
+                    .mentions_witness_code
+                    .push((pid.to_hex(), p.name.clone()));
+            }
+            let (shown, planned) = self.plan_part(id, &body, index, path, &pid, opts, report)?;
+            rec.parts.push(shown);
+            parts.push(planned);
+        }
+        rec.custody = super::log_export(log, *id, &pid, bundle_id, to, &contact.name)?;
+        let mut files = Vec::new();
+        let json = serde_json::to_vec_pretty(&rec).expect("records serialize");
+        files.push(FileEntry {
+            path: format!("records/{}/record.json", pid.to_hex()),
+            size: json.len() as u64,
+            sha256: sha256_hex(&json),
+        });
+        for (mp, pp) in rec.parts.iter().zip(&parts) {
+            files.push(FileEntry {
+                path: pp.path.clone(),
+                size: mp.size,
+                sha256: mp.sha256.clone(),
+            });
+        }
+        let planned = PlannedRecord {
+            id: *id,
+            bundle_id: pid,
+            json,
+            parts,
+        };
+        Ok((rec, planned, files))
+    }
+
+    /// Pass one for one part: what the manifest says of it and how pass two writes it. An
+    /// image is cleaned of its metadata here, to know its size and SHA-256 (pass two cleans
+    /// it again and checks it is the same).
+    #[allow(clippy::too_many_arguments)]
+    fn plan_part(
+        &self,
+        id: &RecordId,
+        body: &RecordBody,
+        index: usize,
+        path: String,
+        pid: &RecordId,
+        opts: &ExportOptions,
+        report: &mut ExportReport,
+    ) -> Result<(ManifestPart, PlannedPart)> {
+        let p = &body.parts[index];
+        if p.kind == PartKind::Identity {
+            // Only with --with-identities, on a custodian's device (checked above).
+            let plain = identity_plaintext(self, *id, index)?;
+            let sha256 = crate::crypto::seal::sha256(&plain);
+            let shown = ManifestPart {
+                kind: p.kind.as_str().to_string(),
+                name: p.name.clone(),
+                path: path.clone(),
+                size: plain.len() as u64,
+                sha256: hex::encode(sha256),
+                original_sha256: None,
+                removed: None,
+            };
+            let planned = PlannedPart {
+                index,
+                path,
+                clean: None,
+                size: plain.len() as u64,
+                sha256,
+            };
+            return Ok((shown, planned));
+        }
+        let mut head = [0u8; 16];
+        let n = read_head(&mut *self.open_part(*id, p)?, &mut head)
+            .map_err(|_| Error::damaged(id, format!("part {:?} does not decrypt", p.name)))?;
+        let head = &head[..n];
+        let image = redact::sniff_image(head).filter(|_| !opts.keep_metadata);
+        let (size, sha256, removed) = match image {
+            Some(kind) => {
+                if p.size > MAX_CLEAN {
+                    return Err(Error::Refused(Refusal::ImageTooLarge {
+                        image: p.name.clone(),
+                        record: id.short(),
+                    }));
+                }
+                let orig = read_verified(self, *id, body, index)?;
+                let clean = redact::strip(kind, &orig).map_err(|why| {
+                    Error::Refused(Refusal::ImageNotCleanable {
+                        image: p.name.clone(),
+                        record: id.short(),
+                        why,
+                    })
+                })?;
+                let bytes = Zeroizing::new(clean.bytes);
+                report.cleaned.push((pid.to_hex(), p.name.clone()));
+                (
+                    bytes.len() as u64,
+                    crate::crypto::seal::sha256(&bytes),
+                    Some(clean.removed),
+                )
+            }
+            // Formats not cleaned are named in pass two, which reads every byte.
+            None => (p.size, p.sha256, None),
+        };
+        let shown = ManifestPart {
+            kind: p.kind.as_str().to_string(),
+            name: p.name.clone(),
+            path: path.clone(),
+            size,
+            sha256: hex::encode(sha256),
+            original_sha256: removed.as_ref().map(|_| hex::encode(p.sha256)),
+            removed,
+        };
+        let planned = PlannedPart {
+            index,
+            path,
+            clean: image,
+            size,
+            sha256,
+        };
+        Ok((shown, planned))
+    }
+
+    /// Pass two for one record: its `record.json` and every planned part into the tar
+    /// stream, each checked against the SHA-256 the manifest states; formats that are not
+    /// cleaned but carry metadata are named in `not_cleaned`.
+    fn write_record<W: Write>(
+        &self,
+        tar: &mut tar::Builder<W>,
+        rec: &PlannedRecord,
+        mtime: u64,
+        out: &Path,
+        not_cleaned: &mut Vec<(String, String, String)>,
+    ) -> Result<()> {
+        let werr = |e: io::Error| Error::output(out, e);
+        let body = self.open_body(rec.id)?;
+        append(
+            tar,
+            &format!("records/{}/record.json", rec.bundle_id.to_hex()),
+            &rec.json,
+            mtime,
+        )
+        .map_err(werr)?;
+        for pp in &rec.parts {
+            let p = &body.parts[pp.index];
+            let damaged = || {
+                Error::damaged(
+                    rec.id,
+                    format!("part {:?} does not match its SHA-256 from ingest", p.name),
+                )
+            };
+            if p.kind == PartKind::Identity {
+                let plain = identity_plaintext(self, rec.id, pp.index)?;
+                if crate::crypto::seal::sha256(&plain) != pp.sha256 {
+                    return Err(damaged());
+                }
+                append(tar, &pp.path, &plain, mtime).map_err(werr)?;
+            } else if let Some(kind) = pp.clean {
+                let orig = read_verified(self, rec.id, &body, pp.index)?;
+                let clean =
+                    Zeroizing::new(redact::strip(kind, &orig).map_err(|_| damaged())?.bytes);
+                if crate::crypto::seal::sha256(&clean) != pp.sha256 {
+                    return Err(damaged());
+                }
+                append(tar, &pp.path, &clean, mtime).map_err(werr)?;
+            } else {
+                // Decrypt and hash on a helper thread while this one encrypts.
+                let source = self.open_part(rec.id, p)?;
+                // and name its format from its content as it goes by.
+                let mut sniffer = redact::Sniffer::default();
+                let digest = std::thread::scope(|scope| {
+                    let (mut pipe, hasher) =
+                        crate::crypto::seal::spawn_hashing_reader(scope, source);
+                    let mut h = header(pp.size, mtime);
+                    let sniffing = redact::SniffingReader {
+                        inner: (&mut pipe).take(pp.size),
+                        sniffer: &mut sniffer,
+                    };
+                    let written = tar.append_data(&mut h, &pp.path, sniffing);
+                    drop(pipe);
+                    let digest = hasher.join().expect("the reader thread does not panic");
+                    match (written, digest) {
+                        (Ok(()), Ok(d)) => Ok(d),
+                        (_, Err(e)) if e.kind() == io::ErrorKind::InvalidData => Err(damaged()),
+                        (Err(e), _) => Err(werr(e)),
+                        (Ok(()), Err(e)) => Err(Error::io("reading a part", e)),
+                    }
+                })?;
+                if digest.size != pp.size || digest.sha256 != pp.sha256 {
+                    return Err(damaged());
+                }
+                if let Some(fmt) = sniffer.name() {
+                    not_cleaned.push((rec.bundle_id.to_hex(), p.name.clone(), fmt));
+                }
+            }
+        }
+        Ok(())
     }
 }
 

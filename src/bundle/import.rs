@@ -132,7 +132,7 @@ impl Vault {
         let result = self.import_inner(stream, opts, &mut objects);
         if result.is_err() && !objects.is_empty() {
             // Whatever is not deleted now stays pending for the next sweep.
-            let _ = self.store.delete_objects(&objects);
+            let _ = self.discard_objects(&objects);
         }
         result
     }
@@ -253,7 +253,7 @@ impl Vault {
         let mut present = Vec::with_capacity(m.records.len());
         for (ri, r) in m.records.iter().enumerate() {
             let id = RecordId::from_hex(&r.id).expect("validated");
-            present.push(self.store.records().contains_key(self.store.loc(&id))?);
+            present.push(self.holds(&id)?);
             for (pi, p) in r.parts.iter().enumerate() {
                 part_of.insert(p.path.as_str(), (ri, pi));
             }
@@ -261,7 +261,7 @@ impl Vault {
         let is_transfer = m.kind == "transfer";
         for t in &m.transfer {
             let id = RecordId::from_hex(&t.id).expect("validated");
-            present.push(self.store.records().contains_key(self.store.loc(&id))?);
+            present.push(self.holds(&id)?);
         }
         // A bundle imported before: records of it removed here since come back only when
         // asked for (FORMAT.md, "Imported bundles").

@@ -5,7 +5,7 @@
 //! signature `MANIFEST.json.sig`, `SHA256SUMS`, then each record's files under
 //! `records/<id>/`. [`export`] writes them; [`import`] checks every byte before it adds
 //! anything; [`redact`] removes image metadata. What redaction removes is decided in one
-//! place, [`export::redact_record`].
+//! place, [`partner_view::redact_record`].
 use ring::hmac;
 
 use crate::format::event::{Happened, Kind};
@@ -13,6 +13,7 @@ use crate::format::manifest;
 
 pub mod export;
 pub mod import;
+pub mod partner_view;
 pub mod redact;
 pub mod transfer;
 

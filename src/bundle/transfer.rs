@@ -7,19 +7,18 @@
 //! keeping their ids, each part checked against the SHA-256 taken at collection.
 use std::collections::HashMap;
 use std::fs;
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::path::Path;
 
 use super::export::{append, header, sha256_hex, ExportReport, Selection};
 use crate::crypto::seal::OpenFailure;
-use crate::crypto::symmetric::Domain;
 use crate::error::{Error, Refusal, Result};
-use crate::format::catalog::CatalogEntry;
 use crate::format::id::ObjectId;
 use crate::format::manifest::{self, reject, FileEntry, Manifest, Sender, TransferRecord};
 use crate::format::record::{PartKind, RecordBody, Storage};
 use crate::storage::durable::ThreadedWriter;
 use crate::vault::add::{Arrival, Prepared, SealedPart};
+use crate::vault::custody::LogBatch;
 use crate::vault::Vault;
 use crate::RecordId;
 
@@ -63,15 +62,13 @@ impl Vault {
 impl Vault {
     /// On a collector: writes the selected sealed records to `out` as a transfer bundle for
     /// its recipients, and with `remove_after` deletes them once the bundle is durable.
-    // This function is long because like `export`, it writes one tar stream into one age
-    // stream in the bundle's byte order; splitting it is open work (issue 16).
     pub fn export_transfer(
         &self,
         selection: &Selection,
         out: &Path,
         remove_after: bool,
     ) -> Result<ExportReport> {
-        if !self.keyring.collector {
+        if !self.is_collector() {
             return Err(Error::Refused(Refusal::TransferNeedsCollector));
         }
         if !matches!(selection, Selection::All | Selection::Ids(_)) {
@@ -89,11 +86,9 @@ impl Vault {
                 "(the selection matched no record)".into(),
             ));
         }
-        let key = &self.keyring.catalog_key;
         let bundle_id = RecordId::random();
-        let to: Vec<String> = self
-            .keyring
-            .content_recipients
+        let (content_texts, content) = self.content_recipients();
+        let to: Vec<String> = content_texts
             .iter()
             .map(|r| sha256_hex(r.as_bytes()))
             .collect();
@@ -102,56 +97,10 @@ impl Vault {
         let mut transfer = Vec::new();
         let mut files = Vec::new();
         for id in &ids {
-            let body = self
-                .store
-                .records()
-                .get(self.store.loc(id))?
-                .ok_or_else(|| Error::NoSuchRecord(id.to_hex()))?;
-            let entry = self
-                .store
-                .catalog()
-                .get(self.store.loc(id))?
-                .and_then(|v| key.open(Domain::Catalog, &id.0, &v).ok())
-                .and_then(|p| CatalogEntry::decode(&p))
-                .ok_or_else(|| Error::damaged(id, "its catalog entry is damaged"))?;
-            let body_path = format!("records/{}/record.age", id.to_hex());
-            files.push(FileEntry {
-                path: body_path.clone(),
-                size: body.len() as u64,
-                sha256: sha256_hex(&body),
-            });
-            let mut objects = Vec::new();
-            for o in &entry.objects {
-                let oid = ObjectId(*o);
-                let (size, sha256) =
-                    self.store
-                        .open_object(&oid)
-                        .and_then(hash_file)
-                        .map_err(|_| {
-                            Error::damaged(id, "one of its objects is missing or unreadable")
-                        })?;
-                let f = FileEntry {
-                    path: format!("records/{}/objects/{}", id.to_hex(), oid.to_hex()),
-                    size,
-                    sha256,
-                };
-                files.push(f.clone());
-                objects.push((oid, f));
-            }
-            transfer.push(TransferRecord {
-                id: id.to_hex(),
-                collected: jiff::Timestamp::from_second(entry.created)
-                    .map(|t| t.to_string())
-                    .unwrap_or_default(),
-                body: body_path,
-                objects: objects.iter().map(|(_, f)| f.path.clone()).collect(),
-                custody: super::log_export(&mut log, *id, id, &bundle_id, &to, "headquarters")?,
-            });
-            outgoing.push(Outgoing {
-                id: *id,
-                body,
-                objects,
-            });
+            let (record, o) =
+                self.plan_transfer_record(id, &bundle_id, &to, &mut log, &mut files)?;
+            transfer.push(record);
+            outgoing.push(o);
         }
         let sums = manifest::add_sums(&mut files);
         let created = jiff::Timestamp::now();
@@ -174,11 +123,7 @@ impl Vault {
             files,
         };
         let manifest_json = serde_json::to_vec_pretty(&m).expect("manifests serialize");
-        let sig = crate::crypto::sshsig::sign(
-            self.keyring.signing_seed(),
-            crate::crypto::sshsig::NAMESPACE_BUNDLE,
-            &manifest_json,
-        );
+        let sig = self.sign_manifest(&manifest_json);
         let mut report = ExportReport {
             bundle_id: bundle_id.to_hex(),
             records: outgoing.len(),
@@ -190,44 +135,17 @@ impl Vault {
         let mtime = created.as_second().max(0) as u64;
         let werr = |e: io::Error| Error::output(out, e);
         report.sha256 = crate::storage::durable::create_via_temp(out, |file| {
-            let age_w = crate::crypto::agewriter::AgeWriter::new(
-                &self.content,
-                ThreadedWriter::hashing(file),
-            )
-            .map_err(|e| {
-                Error::Invalid(format!("cannot encrypt to the collector's recipients: {e}"))
-            })?;
+            let age_w =
+                crate::crypto::agewriter::AgeWriter::new(content, ThreadedWriter::hashing(file))
+                    .map_err(|e| {
+                        Error::Invalid(format!("cannot encrypt to the collector's recipients: {e}"))
+                    })?;
             let mut tar = tar::Builder::new(age_w);
             append(&mut tar, manifest::MANIFEST_PATH, &manifest_json, mtime).map_err(werr)?;
             append(&mut tar, manifest::SIG_PATH, sig.as_bytes(), mtime).map_err(werr)?;
             append(&mut tar, manifest::SUMS_PATH, sums.as_bytes(), mtime).map_err(werr)?;
             for o in &outgoing {
-                append(
-                    &mut tar,
-                    &format!("records/{}/record.age", o.id.to_hex()),
-                    &o.body,
-                    mtime,
-                )
-                .map_err(werr)?;
-                for (oid, f) in &o.objects {
-                    let file = self
-                        .store
-                        .open_object(oid)
-                        .map_err(|e| Error::io("reading an object", e))?;
-                    let mut h = header(f.size, mtime);
-                    let mut hashing = HashRead {
-                        inner: file.take(f.size),
-                        ctx: ring::digest::Context::new(&ring::digest::SHA256),
-                    };
-                    tar.append_data(&mut h, &f.path, &mut hashing)
-                        .map_err(werr)?;
-                    if hex::encode(hashing.ctx.finish()) != f.sha256 {
-                        return Err(Error::damaged(
-                            o.id,
-                            "an object changed while it was exported",
-                        ));
-                    }
-                }
+                self.write_outgoing(&mut tar, o, mtime, out)?;
             }
             let hashing = tar.into_inner().map_err(werr)?.finish().map_err(werr)?;
             let (file, sha) = hashing.finish_hashed().map_err(werr)?;
@@ -244,6 +162,96 @@ impl Vault {
             self.rewrite_journal()?;
         }
         Ok(report)
+    }
+
+    /// Pass one of a transfer for one record: its sealed body and objects as they are
+    /// stored, their file entries (added to `files`), and its chain of custody ending with
+    /// the transfer (logged in `log`).
+    fn plan_transfer_record(
+        &self,
+        id: &RecordId,
+        bundle_id: &RecordId,
+        to: &[String],
+        log: &mut LogBatch<'_>,
+        files: &mut Vec<FileEntry>,
+    ) -> Result<(TransferRecord, Outgoing)> {
+        let (body, entry) = self.sealed_record(id)?;
+        let body_path = format!("records/{}/record.age", id.to_hex());
+        files.push(FileEntry {
+            path: body_path.clone(),
+            size: body.len() as u64,
+            sha256: sha256_hex(&body),
+        });
+        let mut objects = Vec::new();
+        for o in &entry.objects {
+            let oid = ObjectId(*o);
+            let (size, sha256) = self
+                .open_object(&oid)
+                .and_then(hash_file)
+                .map_err(|_| Error::damaged(id, "one of its objects is missing or unreadable"))?;
+            let f = FileEntry {
+                path: format!("records/{}/objects/{}", id.to_hex(), oid.to_hex()),
+                size,
+                sha256,
+            };
+            files.push(f.clone());
+            objects.push((oid, f));
+        }
+        let record = TransferRecord {
+            id: id.to_hex(),
+            collected: jiff::Timestamp::from_second(entry.created)
+                .map(|t| t.to_string())
+                .unwrap_or_default(),
+            body: body_path,
+            objects: objects.iter().map(|(_, f)| f.path.clone()).collect(),
+            custody: super::log_export(log, *id, id, bundle_id, to, "headquarters")?,
+        };
+        Ok((
+            record,
+            Outgoing {
+                id: *id,
+                body,
+                objects,
+            },
+        ))
+    }
+
+    /// Pass two of a transfer for one record: its sealed body and objects into the tar
+    /// stream, each object checked against the SHA-256 the manifest states.
+    fn write_outgoing<W: Write>(
+        &self,
+        tar: &mut tar::Builder<W>,
+        o: &Outgoing,
+        mtime: u64,
+        out: &Path,
+    ) -> Result<()> {
+        let werr = |e: io::Error| Error::output(out, e);
+        append(
+            tar,
+            &format!("records/{}/record.age", o.id.to_hex()),
+            &o.body,
+            mtime,
+        )
+        .map_err(werr)?;
+        for (oid, f) in &o.objects {
+            let file = self
+                .open_object(oid)
+                .map_err(|e| Error::io("reading an object", e))?;
+            let mut h = header(f.size, mtime);
+            let mut hashing = HashRead {
+                inner: file.take(f.size),
+                ctx: ring::digest::Context::new(&ring::digest::SHA256),
+            };
+            tar.append_data(&mut h, &f.path, &mut hashing)
+                .map_err(werr)?;
+            if hex::encode(hashing.ctx.finish()) != f.sha256 {
+                return Err(Error::damaged(
+                    o.id,
+                    "an object changed while it was exported",
+                ));
+            }
+        }
+        Ok(())
     }
 }
 

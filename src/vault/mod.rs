@@ -18,6 +18,7 @@ pub(crate) mod add;
 pub mod check;
 pub mod contacts;
 pub mod custody;
+mod for_bundles;
 pub(crate) mod imported;
 mod index;
 pub mod ingest;
@@ -70,11 +71,11 @@ pub struct LockedVault {
 /// An unlocked vault.
 pub struct Vault {
     paths: VaultPaths,
-    pub(crate) store: Store,
-    pub(crate) keyring: Keyring,
+    store: Store,
+    keyring: Keyring,
     identity: Option<age::x25519::Identity>,
-    pub(crate) content: Recipients,
-    pub(crate) custodians: Recipients,
+    content: Recipients,
+    custodians: Recipients,
     /// The audit log's newest event; its lock orders appends.
     audit: std::sync::Mutex<crate::vault::custody::Head>,
     /// Which slot of the keyring file holds this vault's keyring.
