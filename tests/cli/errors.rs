@@ -583,6 +583,24 @@ fn ingest_strict_refuses_a_directory_before_writing_anything() {
     assert_eq!(env.state(), before, "strict ingested some records");
 }
 
+/// An ingest line names its fields, not `add`'s flags: a line without a title is refused
+/// as "a non-empty title" (the `title` field), and `add` without one as "--title".
+#[test]
+fn an_ingest_line_is_told_its_field_and_add_its_flag() {
+    let env = Env::new();
+    let jsonl = env.input("in.jsonl", "{\"title\": \"  \"}\n");
+    let before = env.state();
+    let err = env.fails(&["ingest", "--strict", jsonl.to_str().unwrap()], 2);
+    assert!(
+        err.contains("line 1: a record needs a non-empty title (--strict: nothing was ingested)"),
+        "{err}"
+    );
+    assert_eq!(env.state(), before);
+    let err = env.fails(&["add", "--title", " "], 2);
+    assert!(err.contains("a record needs a non-empty --title"), "{err}");
+    assert_eq!(env.state(), before);
+}
+
 #[test]
 fn a_record_of_more_than_256_parts_is_refused_before_anything_is_written() {
     let env = Env::new();

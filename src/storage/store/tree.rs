@@ -140,6 +140,7 @@ impl Store {
         let mut damaged = Vec::new();
         let mut batch = sled::Batch::default();
         let mut n = 0;
+        let mut wrote = false;
         let entries: Box<dyn Iterator<Item = sled::Result<(Bytes, Bytes)>>> = match only {
             Some(k) => Box::new(tree.get(k)?.map(|v| Ok((Bytes::from(k), v))).into_iter()),
             None => Box::new(tree.iter()),
@@ -157,10 +158,17 @@ impl Store {
             if n == 512 {
                 tree.apply_batch(std::mem::take(&mut batch))?;
                 n = 0;
+                wrote = true;
             }
         }
-        tree.apply_batch(batch)?;
-        self.sync()?;
+        // Nothing replaced: nothing written, nothing to sync.
+        if n > 0 {
+            tree.apply_batch(batch)?;
+            wrote = true;
+        }
+        if wrote {
+            self.sync()?;
+        }
         Ok(damaged)
     }
 
