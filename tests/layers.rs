@@ -356,3 +356,134 @@ fn the_library_names_no_command_line_flag() {
         named.join("\n")
     );
 }
+
+/// The module a file belongs to, two levels deep: `crypto::seal`, `vault::custody`, `error`.
+fn module_of(file: &Path) -> String {
+    let rel = file.strip_prefix(src()).unwrap().with_extension("");
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .filter(|c| c != "mod")
+        .collect();
+    parts.iter().take(2).cloned().collect::<Vec<_>>().join("::")
+}
+
+/// The modules two levels deep that a line names through `crate::a::b`.
+fn crate_module_paths(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = code(line);
+    while let Some(i) = rest.find("crate::") {
+        rest = &rest[i + "crate::".len()..];
+        let first = first_segment(rest);
+        let after = &rest[first.len()..];
+        let second = after
+            .strip_prefix("::")
+            .map(first_segment)
+            .unwrap_or_default();
+        if !first.is_empty() && !second.is_empty() && second.chars().next().unwrap().is_lowercase()
+        {
+            out.push(format!("{first}::{second}"));
+        }
+    }
+    out
+}
+
+/// A cycle in `edges`, if there is one.
+fn find_cycle(
+    edges: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+) -> Option<Vec<String>> {
+    fn visit(
+        n: &str,
+        edges: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+        state: &mut std::collections::HashMap<String, u8>,
+        path: &mut Vec<String>,
+    ) -> Option<Vec<String>> {
+        state.insert(n.to_owned(), 1);
+        path.push(n.to_owned());
+        for m in edges.get(n).into_iter().flatten() {
+            match state.get(m.as_str()) {
+                Some(1) => {
+                    let start = path.iter().position(|p| p == m).unwrap();
+                    let mut cycle = path[start..].to_vec();
+                    cycle.push(m.clone());
+                    return Some(cycle);
+                }
+                Some(_) => {}
+                None => {
+                    if let Some(c) = visit(m, edges, state, path) {
+                        return Some(c);
+                    }
+                }
+            }
+        }
+        path.pop();
+        state.insert(n.to_owned(), 2);
+        None
+    }
+    let mut state = std::collections::HashMap::new();
+    for n in edges.keys() {
+        if !state.contains_key(n.as_str()) {
+            if let Some(c) = visit(n, edges, &mut state, &mut Vec::new()) {
+                return Some(c);
+            }
+        }
+    }
+    None
+}
+
+/// Modules import each other one way only: among the modules two levels deep (a module and
+/// its own submodules aside), the graph of `crate::` paths has no cycle.
+#[test]
+fn the_module_graph_has_no_cycle() {
+    let mut edges: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    for f in all_files() {
+        if layer_of(&f).is_none() || layer_of(&f) == rank("cli") {
+            continue;
+        }
+        let from = module_of(&f);
+        let text = fs::read_to_string(&f).unwrap();
+        let product = text.split("#[cfg(test)]").next().unwrap();
+        for line in product.lines() {
+            for to in crate_module_paths(line) {
+                let related = to == from
+                    || to.starts_with(&format!("{from}::"))
+                    || from.starts_with(&format!("{to}::"))
+                    || !from.contains("::");
+                if !related {
+                    edges.entry(from.clone()).or_default().insert(to);
+                }
+            }
+        }
+    }
+    assert_eq!(find_cycle(&edges), None, "a cycle among modules");
+}
+
+#[test]
+fn the_cycle_check_finds_a_cycle() {
+    let mut edges: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    edges
+        .entry("a::x".into())
+        .or_default()
+        .insert("a::y".into());
+    edges
+        .entry("a::y".into())
+        .or_default()
+        .insert("b::z".into());
+    assert_eq!(find_cycle(&edges), None);
+    edges
+        .entry("b::z".into())
+        .or_default()
+        .insert("a::x".into());
+    assert!(find_cycle(&edges).is_some());
+    assert_eq!(
+        crate_module_paths("use crate::crypto::seal::{self, Recipients};"),
+        ["crypto::seal"]
+    );
+    assert_eq!(
+        module_of(&src().join("vault/custody/log.rs")),
+        "vault::custody"
+    );
+    assert_eq!(module_of(&src().join("crypto/seal.rs")), "crypto::seal");
+}

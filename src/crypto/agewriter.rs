@@ -27,16 +27,12 @@
 use std::io::{self, Write};
 
 use base64::prelude::{Engine, BASE64_STANDARD_NO_PAD};
-use curve25519_dalek::constants::ED25519_BASEPOINT_TABLE;
-use curve25519_dalek::edwards::EdwardsBasepointTable;
-use curve25519_dalek::montgomery::MontgomeryPoint;
-use curve25519_dalek::traits::BasepointTable;
 use ring::aead::{self, Aad, LessSafeKey, Nonce, UnboundKey};
 use ring::rand::{SecureRandom, SystemRandom};
 use ring::{agreement, hkdf, hmac};
 use zeroize::Zeroizing;
 
-use crate::crypto::seal::Recipients;
+use crate::crypto::recipients::{RecipientTable, Recipients};
 use crate::error::{Error, Result};
 
 /// Plaintext bytes per payload chunk.
@@ -78,44 +74,6 @@ fn push_stanza(out: &mut Vec<u8>, tag: &str, args: &[String], body: &[u8]) {
             break;
         }
         rest = tail;
-    }
-}
-
-/// A recipient's X25519 key as a precomputed table of its multiples, so that the shared
-/// secret of each file sealed to it costs a fixed-base multiplication rather than a
-/// Montgomery ladder: with the base point's table for the ephemeral share, the two
-/// X25519 operations of a stanza took 46 µs instead of ring's 80–90 µs here (a tenth of
-/// `ingest`'s CPU; docs/BENCHMARKS.md). The table (about 30 KiB, 1.5 ms to make) is built
-/// once per recipient and process.
-///
-/// The result is X25519 exactly: a table multiplies by the whole clamped scalar, without
-/// reducing it, so the shared secret is `u(k·P)` for the recipient's point `P` as the
-/// ladder computes it, small-order component included (the clamped `k` is a multiple of
-/// eight, which removes it in both). Tests compare both paths on random and on mixed-order
-/// keys.
-pub(crate) struct RecipientTable(EdwardsBasepointTable);
-
-impl RecipientTable {
-    /// The table of `pk`, or `None` for a key that is not the u-coordinate of a point of
-    /// the curve (one of the twist, or −1) or is of small order: those keep ring's ladder,
-    /// which refuses an all-zero shared secret.
-    pub(crate) fn new(pk: &[u8; 32]) -> Option<Box<RecipientTable>> {
-        // Either sign: P and −P have the same u-coordinate, and so do k·P and k·(−P).
-        let p = MontgomeryPoint(*pk).to_edwards(0)?;
-        if p.is_small_order() {
-            return None;
-        }
-        Some(Box::new(RecipientTable(EdwardsBasepointTable::create(&p))))
-    }
-
-    /// The ephemeral share and the shared secret of the clamped scalar `esk`.
-    fn agree(&self, esk: &[u8; 32]) -> ([u8; 32], Zeroizing<[u8; 32]>) {
-        let share = ED25519_BASEPOINT_TABLE
-            .mul_base_clamped(*esk)
-            .to_montgomery()
-            .0;
-        let shared = Zeroizing::new(self.0.mul_base_clamped(*esk).to_montgomery().0);
-        (share, shared)
     }
 }
 
@@ -311,6 +269,7 @@ impl<W: Write> Write for AgeWriter<W> {
 mod tests {
     use super::*;
     use crate::crypto::seal::{open_bytes, Recipient};
+    use curve25519_dalek::montgomery::MontgomeryPoint;
     use std::io::Read;
 
     fn round_trip(to: &Recipients, id: &dyn age::Identity, len: usize) {

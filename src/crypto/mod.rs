@@ -5,6 +5,7 @@ use ring::rand::{SecureRandom, SystemRandom};
 
 pub mod agewriter;
 pub mod pad;
+pub mod recipients;
 pub mod seal;
 pub mod sshkey;
 pub mod sshsig;

@@ -8,121 +8,18 @@
 //! Never writes plaintext anywhere: sealing reads plaintext and writes ciphertext; opening
 //! writes plaintext only to the writer the caller gives.
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::str::FromStr;
 use std::sync::mpsc;
 use std::sync::Arc;
 
 use ring::digest;
 use zeroize::Zeroizing;
 
-use crate::crypto::agewriter::{AgeWriter, RecipientTable};
+use crate::crypto::agewriter::AgeWriter;
+pub use crate::crypto::recipients::{Recipient, Recipients};
 use crate::error::{Error, Result};
 
 /// Size of the chunks streamed through the hasher and the encryptor.
 const CHUNK: usize = 1 << 20;
-
-/// One parsed recipient, with the canonical text it was given as.
-pub struct Recipient {
-    text: String,
-    inner: Box<dyn age::Recipient + Send + Sync>,
-    /// The X25519 public key of an `age1…` recipient, which our writer wraps for itself.
-    x25519: Option<[u8; 32]>,
-    /// Its precomputed table, made at the first seal to it.
-    table: std::sync::OnceLock<Option<Box<RecipientTable>>>,
-}
-
-impl Recipient {
-    /// Parses an age X25519 recipient (`age1…`) or an OpenSSH `ssh-ed25519` public key.
-    /// RSA keys are refused (docs/DESIGN.md: the `rsa` crate has an unfixed timing advisory).
-    pub fn parse(s: &str) -> Result<Recipient> {
-        let s = s.trim();
-        if s.starts_with("age1") {
-            let r = age::x25519::Recipient::from_str(s)
-                .map_err(|e| Error::Invalid(format!("invalid age recipient {s:?}: {e}")))?;
-            let text = r.to_string();
-            let x25519 = bech32::decode(&text)
-                .ok()
-                .and_then(|(_, data)| <[u8; 32]>::try_from(data).ok())
-                .ok_or_else(|| Error::Invalid(format!("invalid age recipient {s:?}")))?;
-            Ok(Recipient {
-                text,
-                inner: Box::new(r),
-                x25519: Some(x25519),
-                table: std::sync::OnceLock::new(),
-            })
-        } else if s.starts_with("ssh-ed25519 ") {
-            // Keep only "ssh-ed25519 BASE64"; a trailing comment is not part of the key.
-            let canonical: Vec<&str> = s.split_whitespace().take(2).collect();
-            let canonical = canonical.join(" ");
-            let r = age::ssh::Recipient::from_str(&canonical)
-                .map_err(|_| Error::Invalid(format!("invalid ssh-ed25519 key {s:?}")))?;
-            Ok(Recipient {
-                text: canonical,
-                inner: Box::new(r),
-                x25519: None,
-                table: std::sync::OnceLock::new(),
-            })
-        } else {
-            Err(Error::Invalid(format!(
-                "unsupported recipient {s:?}: give an age X25519 recipient (age1…) or an ssh-ed25519 public key"
-            )))
-        }
-    }
-
-    /// The recipient as text, as it is stored in the keyring.
-    pub fn as_str(&self) -> &str {
-        &self.text
-    }
-
-    pub(crate) fn as_age(&self) -> &dyn age::Recipient {
-        self.inner.as_ref()
-    }
-
-    pub(crate) fn x25519_bytes(&self) -> Option<&[u8; 32]> {
-        self.x25519.as_ref()
-    }
-
-    /// The precomputed table of an `age1…` recipient's key, if it has one (see
-    /// [`RecipientTable::new`]).
-    pub(crate) fn x25519_table(&self) -> Option<&RecipientTable> {
-        let pk = self.x25519.as_ref()?;
-        self.table
-            .get_or_init(|| RecipientTable::new(pk))
-            .as_deref()
-    }
-}
-
-/// A non-empty list of recipients.
-pub struct Recipients(Vec<Recipient>);
-
-impl Recipients {
-    /// Builds a list; at least one recipient is required.
-    pub fn new(list: Vec<Recipient>) -> Result<Recipients> {
-        if list.is_empty() {
-            return Err(Error::Invalid("no recipients".into()));
-        }
-        Ok(Recipients(list))
-    }
-
-    /// Parses every string.
-    pub fn parse_all<S: AsRef<str>>(texts: &[S]) -> Result<Recipients> {
-        Recipients::new(
-            texts
-                .iter()
-                .map(|t| Recipient::parse(t.as_ref()))
-                .collect::<Result<_>>()?,
-        )
-    }
-
-    pub(crate) fn list(&self) -> &[Recipient] {
-        &self.0
-    }
-
-    /// The recipients as text.
-    pub fn texts(&self) -> Vec<String> {
-        self.0.iter().map(|r| r.text.clone()).collect()
-    }
-}
 
 /// Seals a small value in memory.
 pub fn seal_bytes(to: &Recipients, plaintext: &[u8]) -> Result<Vec<u8>> {
