@@ -11,7 +11,7 @@
 //! The modules stack in layers; each uses only the layers below it (a test checks this):
 //! - [`crypto`]: age sealing, SSHSIG signatures, the symmetric AEAD of database values,
 //!   padding. No files, no database.
-//! - [`format`]: pure encoding, decoding and validation of every byte written: ids, records,
+//! - [`format`](mod@format): pure encoding, decoding and validation of every byte written: ids, records,
 //!   the catalog, the search index, the keyring plaintext, custody events, bundle manifests.
 //! - [`storage`]: the only code that names sled or a vault's paths: the database, the
 //!   journal every write goes through, object files, durable writes, values in pieces.

@@ -12,7 +12,7 @@
 //!
 //! - a random 16-byte file key;
 //! - for each `age1…` recipient an `X25519` stanza: an ephemeral key pair, the shared secret
-//!   with the recipient (by precomputed tables, see [`RecipientTable`]; by ring's ladder
+//!   with the recipient (by precomputed tables, see `RecipientTable`; by ring's ladder
 //!   for a key that has none, where ring refuses an all-zero secret), `wrap key =
 //!   HKDF-SHA256(salt = ephemeral share ‖ recipient, ikm = shared secret, info =
 //!   "age-encryption.org/v1/X25519")`,

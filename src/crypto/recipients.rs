@@ -1,6 +1,6 @@
 //! Recipients of sealed values: parsed from their texts (`age1…` X25519 keys and
 //! `ssh-ed25519` keys), in the canonical form they are stored as, each X25519 key with its
-//! precomputed table ([`RecipientTable`]).
+//! precomputed table (`RecipientTable`).
 use std::str::FromStr;
 
 use curve25519_dalek::constants::ED25519_BASEPOINT_TABLE;

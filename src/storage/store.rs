@@ -71,7 +71,7 @@ const CACHE_CAPACITY: u64 = 32 * 1024 * 1024;
 /// of more than 16, and a merge adds at most 3) of at most [`MAX_VALUE`]. Larger segments
 /// would cost more at every open: sled reads the last segment and pads it to its end.
 pub(crate) const SEGMENT_SIZE: usize = 8 * 1024 * 1024;
-/// The largest value the store writes: [`Store::apply`] refuses a larger one, so that no
+/// The largest value the store writes: `Store::apply` refuses a larger one, so that no
 /// leaf of 20 (1.9 MiB) reaches sled's blob threshold of 2 MiB.
 pub const MAX_VALUE: usize = 96 * 1024;
 
@@ -116,7 +116,7 @@ pub struct Store {
     _lock: File,
 }
 
-/// A store dropped without [`Store::close`] or [`Store::close_at_exit`] (a command that
+/// A store dropped without `Store::close` or [`Store::close_at_exit`] (a command that
 /// failed after writing objects, a panic) still sets the objects' times: otherwise each
 /// would keep the second its record was added (FORMAT.md, "Object times").
 impl Drop for Store {

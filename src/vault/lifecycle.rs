@@ -1,14 +1,14 @@
 //! Key lifecycle and emergencies (FORMAT.md 5.3 and 5.4).
 //!
-//! The keyring file is only ever replaced by one protocol, [`replace_keyring`]: the new
+//! The keyring file is only ever replaced by one protocol, `replace_keyring`: the new
 //! file is written whole beside the old (`<keyring>.new`, atomically), then copied over the
 //! old file *in place*, so the old bytes are overwritten where they lie, then the `.new` copy
 //! is destroyed. A crash before `.new` exists changes nothing; after it, the next open finishes
-//! the copy ([`recover_keyring`]). So at every moment one complete keyring opens, with the old
+//! the copy (`recover_keyring`). So at every moment one complete keyring opens, with the old
 //! passphrase or the new one, never neither.
 //!
 //! A file whose presence recovery acts on (`.new`, `.rotating`) is never destroyed where it
-//! lies: it is first renamed to a hidden temporary name ([`retire`]), so a crash while it is
+//! lies: it is first renamed to a hidden temporary name (`retire`), so a crash while it is
 //! being overwritten cannot leave a half-destroyed `.new` for the next open to copy over the
 //! keyring.
 use std::fs::{self, OpenOptions};
@@ -253,8 +253,8 @@ fn real_path(path: &Path) -> PathBuf {
 /// in place, fsyncs and removes it, with any copy a passphrase change or a rotation left;
 /// with `all`, then removes the database and the objects. Needs no passphrase and no vault
 /// lock: in an emergency there may be no time for either, and without the keyring the rest
-/// is ciphertext. It does take the keyring's own lock ([`KeyringLock`], waiting at most
-/// [`SHRED_WAIT`]), so that a `passwd`, `rotate` or duress unlock that is writing the
+/// is ciphertext. It does take the keyring's own lock (`KeyringLock`, waiting at most
+/// `SHRED_WAIT`), so that a `passwd`, `rotate` or duress unlock that is writing the
 /// keyring finishes first and its result is destroyed, and none of them can write a
 /// keyring afterwards.
 ///

@@ -1,9 +1,25 @@
 //! The vault: a locked vault (database open, keys sealed) and an unlocked one.
 //!
 //! Operations that need keys exist only on [`Vault`], which can only be had from
-//! [`LockedVault::unlock`] or [`LockedVault::init`]. Submodules hold the operations:
-//! [`add`] writes records, [`read`] lists, searches and opens them, [`check`] verifies and
-//! removes.
+//! [`LockedVault::unlock`] or [`LockedVault::init`]. Its store and keyring are private to
+//! this module and its submodules. Each submodule holds one capability, as `impl Vault`
+//! methods:
+//!
+//! | module | operations |
+//! | --- | --- |
+//! | this one | `init`, `open`, `unlock`, `keys`, `count`, `resolve`, `close` |
+//! | `add` | `add` (and the sealing every arrival goes through) |
+//! | [`ingest`] | [`ingest::ingest`] of JSON lines, over a vault |
+//! | [`read`] | `list`, `search`, `show`, `get`, `get_to_file` |
+//! | [`check`] | `check`, `remove`, `remove_all` |
+//! | [`custody`] | `audit_log`, `verify_audit`: the chain of custody |
+//! | [`contacts`] | `contact_add`, `contact_remove`, `contacts`, `contact` |
+//! | [`lifecycle`] | `change_passphrase`, `set_duress`, and `shred` (no keys needed) |
+//! | [`rotate`] | `rotate`, `rotation_pending` |
+//! | [`rebuild`] | `rebuild` of the database from the journal, `rewrite_journal` |
+//! | `for_bundles` | what [`crate::bundle`] may ask beyond the operations above |
+//!
+//! [`crate::bundle`] adds `export`, `export_transfer`, `import_bundle` and `import_stream`.
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};

@@ -5,7 +5,7 @@
 //! estimated with zxcvbn, and one estimated to fall within [`MIN_GUESSES_LOG10`] guesses is
 //! weak: the command line refuses it unless told otherwise, and the custody log records
 //! that a weak one was accepted. A generated passphrase is [`GENERATED_WORDS`] words drawn
-//! uniformly, with the operating system's CSPRNG, from a list of [`WORDS`]`.len()` words.
+//! uniformly, with the operating system's CSPRNG, from a list of `WORDS``.len()` words.
 use zeroize::Zeroizing;
 
 use crate::format::keyring::Passphrase;
@@ -27,7 +27,7 @@ pub const SEPARATOR: char = '-';
 /// where this copy was taken (SHA-256 pinned by a test below).
 const WORD_LIST: &str = include_str!("wordlist/bip39-english.txt");
 
-/// The words of [`WORD_LIST`].
+/// The words of `WORD_LIST`.
 pub fn words() -> Vec<&'static str> {
     WORD_LIST.lines().collect()
 }

@@ -7,28 +7,28 @@
 //! cannot account for is an error, so a file is either fully cleaned or not exported as
 //! cleaned. The cleaned copy is a pure function of the original (export computes it twice).
 //!
-//! - JPEG ([`jpeg`]): the structural segments (frame, tables, scans, restart intervals) and
+//! - JPEG (`jpeg`): the structural segments (frame, tables, scans, restart intervals) and
 //!   the entropy-coded data are copied; APP0 `JFIF` is kept without its thumbnail and APP14
 //!   `Adobe` without extra bytes; every other APPn (EXIF, XMP, ICC, MPF, IPTC, …) and COM is
 //!   dropped wherever it stands. An unknown marker, or a kept segment longer than its
 //!   fields, is an error.
-//! - PNG ([`png`]): `IHDR PLTE IDAT IEND`, and of the ancillary chunks only those that change
+//! - PNG (`png`): `IHDR PLTE IDAT IEND`, and of the ancillary chunks only those that change
 //!   how pixels render (`tRNS gAMA cHRM sRGB sBIT pHYs bKGD hIST cICP`, APNG's `acTL fcTL
 //!   fdAT`); every other chunk, wherever it stands, is dropped. An unknown critical chunk, or
 //!   a kept ancillary chunk longer than its fields, is an error.
-//! - WebP ([`webp`]): `VP8 VP8L ALPH ANIM ANMF` (and in animation frames `VP8 VP8L ALPH`) are
+//! - WebP (`webp`): `VP8 VP8L ALPH ANIM ANMF` (and in animation frames `VP8 VP8L ALPH`) are
 //!   kept; `EXIF`, `XMP `, `ICCP` and unknown chunks are dropped; `VP8X` keeps only its
 //!   alpha and animation flags.
-//! - After the image ([`trailer`]): padding, appended JPEG images (EXIF thumbnails, MPF
+//! - After the image (`trailer`): padding, appended JPEG images (EXIF thumbnails, MPF
 //!   pictures, Ultra HDR gain maps) and an appended ISO media file (a Motion Photo's video)
 //!   are dropped; any other trailing data is an error.
 //!
-//! - TIFF ([`tiff`]): rewritten as a new file holding each page's strips or tiles byte for
+//! - TIFF (`tiff`): rewritten as a new file holding each page's strips or tiles byte for
 //!   byte and new IFDs with only the tags that render them; every other tag (EXIF, GPS,
 //!   SubIFDs, XMP, IPTC, ICC, identifying text, private tags) and every unreferenced byte
 //!   is left behind. BigTIFF, old-style JPEG and layouts it cannot account for are errors.
 //!
-//! Every other format is not cleaned; [`detect`] names them from their content.
+//! Every other format is not cleaned; `detect` names them from their content.
 
 mod detect;
 mod jpeg;

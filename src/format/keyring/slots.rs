@@ -14,7 +14,7 @@ use crate::error::{Error, Refusal, Result};
 const SLOT_TARGET: std::time::Duration = std::time::Duration::from_millis(900);
 
 /// The scrypt work factor (log2 N) whose cost on this machine is closest to, without
-/// exceeding, [`SLOT_TARGET`] (at least 16). Measured at 2^15 and extrapolated linearly.
+/// exceeding, `SLOT_TARGET` (at least 16). Measured at 2^15 and extrapolated linearly.
 pub fn calibrate_work_factor() -> u8 {
     let params = scrypt::Params::new(15, 8, 1, 32).expect("valid scrypt parameters");
     let mut out = [0u8; 32];

@@ -69,8 +69,8 @@ impl Store {
     /// Every tree is copied, in key order, into a new database in `tmp/decoy`, which replaces
     /// `db/` as `rebuild` does (a crash between the two renames is finished by the next
     /// open); the old files are then overwritten with zeros and removed. Needs no keys: it
-    /// copies ciphertext. [`ERASE_KEY`] is dropped if it says only the database was left
-    /// ([`ERASE_DB`]), kept if the journal still needs its rewrite.
+    /// copies ciphertext. `ERASE_KEY` is dropped if it says only the database was left
+    /// (`ERASE_DB`), kept if the journal still needs its rewrite.
     pub fn compact(root: &Path) -> Result<()> {
         Store::rewrite_db(root, None, &|tree, k, v| {
             let drop = tree == tree_name(TreeId::Meta).as_bytes()
@@ -196,7 +196,7 @@ impl Store {
     /// Replaces the database and objects by an empty store with the same vault id (a
     /// duress unlock). The empty store is built in `tmp/decoy` and moved into place; the old
     /// directories go to `tmp/`, which every open empties. A crash between the moves is
-    /// finished by the next open ([`Store::finish_replacement`]).
+    /// finished by the next open (`Store::finish_replacement`).
     pub fn replace_with_empty(root: &Path, vault_id: &[u8; 16]) -> Result<()> {
         let tmp = root.join("tmp");
         let stage = tmp.join(STAGE);
@@ -246,7 +246,7 @@ impl Store {
     }
 
     /// Deletes what a crash may have left in `tmp/`; objects still marked pending wait for
-    /// the unlock ([`Store::sweep_pending`]), whose keys their marks need. Returns how many
+    /// the unlock (`Store::sweep_pending`), whose keys their marks need. Returns how many
     /// files were removed.
     pub fn sweep_tmp(root: &Path) -> Result<usize> {
         let mut removed = 0;
