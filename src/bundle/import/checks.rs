@@ -1,0 +1,387 @@
+//! The checks of an import, each in the order the stream brings what it checks: the signed
+//! manifest, the sender, every chain of custody, what this vault knew of the bundle, every
+//! file; and the records built from what verified.
+use std::collections::{HashMap, HashSet};
+use std::io::{self, Read};
+
+use ring::digest;
+
+use super::{From, ImportOptions, Known, Sealed};
+use crate::error::{Error, Result};
+use crate::format::event::{CustodyEntry, Event};
+use crate::format::id::ObjectId;
+use crate::format::manifest::{self, reject, Manifest};
+use crate::format::record::{Part, PartKind, Provenance, RecordBody};
+use crate::vault::add::{Arrival, Prepared, SealedPart, INLINE_BUDGET};
+use crate::vault::imported::Remembered;
+use crate::vault::Vault;
+use crate::RecordId;
+
+pub(super) fn damaged_stream(e: io::Error) -> Error {
+    reject(format!("the bundle is truncated or was altered ({e})"))
+}
+
+/// Reads a whole small entry, refusing more than `max` bytes.
+fn read_small(r: &mut dyn Read, max: u64, what: &str) -> Result<Vec<u8>> {
+    let mut v = Vec::new();
+    r.take(max + 1)
+        .read_to_end(&mut v)
+        .map_err(damaged_stream)?;
+    if v.len() as u64 > max {
+        return Err(reject(format!("{what} is too large")));
+    }
+    Ok(v)
+}
+
+fn entry_path(e: &tar::Entry<'_, impl Read>) -> Result<String> {
+    let p = e.path_bytes();
+    String::from_utf8(p.into_owned()).map_err(|_| reject("a file name in the bundle is not UTF-8"))
+}
+
+fn check_regular(e: &tar::Entry<'_, impl Read>, path: &str) -> Result<()> {
+    match e.header().entry_type() {
+        tar::EntryType::Regular | tar::EntryType::Continuous => Ok(()),
+        t => Err(reject(format!(
+            "{path:?} is not a regular file ({t:?}): links and devices are refused"
+        ))),
+    }
+}
+
+struct Hashing<'a, R> {
+    inner: R,
+    ctx: &'a mut digest::Context,
+    n: &'a mut u64,
+}
+
+impl<R: Read> Read for Hashing<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.ctx.update(&buf[..n]);
+        *self.n += n as u64;
+        Ok(n)
+    }
+}
+
+impl Vault {
+    /// Whom the signature is from: the contact `opts.from` names (whose key must be the
+    /// signer), else the contact with that key, else (with `trust_signer`) a new contact.
+    /// Returns its name and whether it is new.
+    pub(super) fn sender_of(
+        &self,
+        opts: &ImportOptions,
+        signer: &[u8; 32],
+        fingerprint: &str,
+    ) -> Result<(String, bool)> {
+        Ok(match &opts.from {
+            Some(name) => {
+                let c = self.contact(name)?;
+                match c.signing_public() {
+                    Some(pk) if pk == *signer => (c.name.clone(), false),
+                    Some(_) => {
+                        return Err(reject(format!(
+                            "it is signed by {fingerprint}, not by {name} ({})",
+                            c.fingerprint().unwrap_or_default()
+                        )))
+                    }
+                    None => {
+                        return Err(Error::Invalid(format!(
+                            "contact {name:?} has no signing key: add one with `amanat contact add`"
+                        )))
+                    }
+                }
+            }
+            None => match self.contact_by_signer(signer)? {
+                Some(c) => (c.name.clone(), false),
+                None if opts.trust_signer => (format!("signer-{}", &fingerprint[7..15]), true),
+                None => return Err(Error::UnknownSigner(fingerprint.to_owned())),
+            },
+        })
+    }
+
+    /// A bundle imported before: what this vault remembers of it, the keyed tags of the
+    /// records it holds, and which of them were removed here since. Those come back only
+    /// when asked for (FORMAT.md 13.7); otherwise the import is refused before any file is
+    /// read.
+    pub(super) fn known_before(
+        &self,
+        m: &Manifest,
+        present: &[bool],
+        opts: &ImportOptions,
+    ) -> Result<Known> {
+        let bundle_keys = self.bundle_keys(&RecordId::from_hex(&m.bundle_id).expect("validated"));
+        let remembered = self.remembered(&bundle_keys)?;
+        let bundle_ids: Vec<RecordId> = m
+            .records
+            .iter()
+            .map(|r| &r.id)
+            .chain(m.transfer.iter().map(|t| &t.id))
+            .map(|id| RecordId::from_hex(id).expect("validated"))
+            .collect();
+        let record_tags: Vec<[u8; 32]> =
+            bundle_ids.iter().map(|id| bundle_keys.record(id)).collect();
+        let removed_since: Vec<String> = match &remembered {
+            Some(r) => bundle_ids
+                .iter()
+                .zip(&record_tags)
+                .zip(present)
+                .filter(|((_, t), p)| !**p && r.records.contains(t))
+                .map(|((id, _), _)| id.to_hex())
+                .collect(),
+            None => vec![],
+        };
+        if !removed_since.is_empty() && !opts.restore_removed && !opts.dry_run {
+            return Err(Error::RemovedSince {
+                bundle: m.bundle_id[..crate::format::id::SHORT_LEN].to_string(),
+                date: remembered
+                    .as_ref()
+                    .expect("removed records were remembered")
+                    .date(),
+                ids: removed_since
+                    .iter()
+                    .map(|i| i[..crate::format::id::SHORT_LEN].to_string())
+                    .collect(),
+            });
+        }
+        Ok(Known {
+            bundle_keys,
+            remembered,
+            record_tags,
+            removed_since,
+        })
+    }
+
+    /// Every file after the manifest and its signature, as it streams by: listed, not seen
+    /// before, a regular file, of the stated size and SHA-256. Parts of new records are
+    /// sealed into pending objects (named in `objects`) on the way. Returns the paths seen
+    /// and the sealed parts by (record, part).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn read_files<R: Read>(
+        &self,
+        entries: tar::Entries<'_, R>,
+        m: &Manifest,
+        expected: &HashMap<&str, &manifest::FileEntry>,
+        part_of: &HashMap<&str, (usize, usize)>,
+        present: &[bool],
+        opts: &ImportOptions,
+        incoming: &mut crate::bundle::transfer::Incoming,
+        objects: &mut Vec<ObjectId>,
+    ) -> Result<(HashSet<String>, Sealed)> {
+        let is_transfer = m.kind == "transfer";
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut sealed: HashMap<(usize, usize), SealedPart> = HashMap::new();
+        let mut budgets = vec![INLINE_BUDGET; m.records.len()];
+        for e in entries {
+            let mut e = e.map_err(damaged_stream)?;
+            let path = entry_path(&e)?;
+            check_regular(&e, &path)?;
+            let Some(want) = expected.get(path.as_str()) else {
+                return Err(reject(format!("{path:?} is not listed in the manifest")));
+            };
+            if !seen.insert(path.clone()) {
+                return Err(reject(format!("{path:?} appears twice")));
+            }
+            let size = e
+                .header()
+                .size()
+                .map_err(|_| reject(format!("{path:?} has a bad size")))?;
+            if size != want.size {
+                return Err(reject(format!(
+                    "{path:?} is {size} bytes, the manifest says {}",
+                    want.size
+                )));
+            }
+            let mut ctx = digest::Context::new(&digest::SHA256);
+            let mut n = 0u64;
+            let mut reader = Hashing {
+                inner: &mut e,
+                ctx: &mut ctx,
+                n: &mut n,
+            };
+            if is_transfer {
+                if incoming.takes(&path) && (!opts.dry_run || incoming.is_body(&path)) {
+                    self.take_transfer_file(m, incoming, present, &path, &mut reader, objects)?;
+                }
+                io::copy(&mut reader, &mut io::sink()).map_err(damaged_stream)?;
+            } else {
+                match part_of.get(path.as_str()) {
+                    Some(&(ri, pi)) if !opts.dry_run && !present[ri] => {
+                        let p = &m.records[ri].parts[pi];
+                        let kind = PartKind::parse(&p.kind).expect("validated");
+                        let s = self
+                            .seal_part(kind, p.name.clone(), &mut reader, &mut budgets[ri], objects)
+                            .map_err(|e| match e {
+                                Error::Input { reason, .. } => reject(format!(
+                                    "the bundle is truncated or was altered ({reason})"
+                                )),
+                                other => other,
+                            })?;
+                        sealed.insert((ri, pi), s);
+                    }
+                    _ => {
+                        io::copy(&mut reader, &mut io::sink()).map_err(damaged_stream)?;
+                    }
+                }
+            }
+            if n != want.size || hex::encode(ctx.finish()) != want.sha256 {
+                return Err(reject(format!(
+                    "{path:?} does not match its SHA-256 in the manifest"
+                )));
+            }
+        }
+        Ok((seen, sealed))
+    }
+
+    /// A new partner record, from the manifest's description and its parts as sealed on
+    /// the way in: validated, with its provenance, ready to commit.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn partner_record(
+        &self,
+        r: &manifest::ManifestRecord,
+        ri: usize,
+        sealed: &mut Sealed,
+        from: &From,
+        bundle_id: &str,
+        now: i64,
+    ) -> Result<Prepared> {
+        let mut parts: Vec<Part> = Vec::new();
+        let mut search = None;
+        for pi in 0..r.parts.len() {
+            let s = sealed
+                .remove(&(ri, pi))
+                .expect("every listed part was seen");
+            if s.index_text.is_some() {
+                search = s.index_text.clone();
+            }
+            parts.push(s.part.clone());
+        }
+        let meta = r.metadata();
+        meta.validate()
+            .map_err(|e| reject(format!("record {}: {e}", r.id)))?;
+        let created = r
+            .created
+            .parse::<jiff::Timestamp>()
+            .map(|t| t.as_second())
+            .map_err(|_| reject(format!("record {} has a bad creation time", r.id)))?;
+        let id = RecordId::from_hex(&r.id).expect("validated");
+        let record_objects: Vec<ObjectId> = parts.iter().filter_map(|p| p.object()).collect();
+        let body = RecordBody {
+            id,
+            created,
+            meta,
+            parts,
+            provenance: vec![Provenance {
+                signer: from.fingerprint.clone(),
+                contact: from.contact.clone(),
+                bundle_id: bundle_id.to_owned(),
+                imported: now,
+                bundle_record_id: r.id.clone(),
+            }],
+            unpadded: false,
+        };
+        self.seal_record(
+            body,
+            search.as_deref().map(|s| s.as_str()),
+            record_objects,
+            false,
+            Arrival::Received {
+                foreign: r.custody.clone(),
+                from: from.fingerprint.clone(),
+                bundle: bundle_id.to_owned(),
+                private: serde_json::json!({ "contact": from.contact }),
+            },
+        )
+    }
+}
+
+/// The manifest and its signature, the bundle's first two files, read and checked: returns
+/// the manifest's bytes and the key that signed them.
+pub(super) fn read_signed_head<R: Read>(
+    entries: &mut tar::Entries<'_, R>,
+) -> Result<(Vec<u8>, [u8; 32])> {
+    let mut next = |what: &str| -> Result<tar::Entry<'_, _>> {
+        entries
+            .next()
+            .ok_or_else(|| reject(format!("the bundle ends before {what}")))?
+            .map_err(damaged_stream)
+    };
+    let mut e = next(manifest::MANIFEST_PATH)?;
+    if entry_path(&e)? != manifest::MANIFEST_PATH {
+        return Err(reject("the first file is not MANIFEST.json"));
+    }
+    check_regular(&e, manifest::MANIFEST_PATH)?;
+    let manifest_bytes = read_small(&mut e, manifest::MAX_MANIFEST, "MANIFEST.json")?;
+    drop(e);
+    let mut e = next(manifest::SIG_PATH)?;
+    if entry_path(&e)? != manifest::SIG_PATH {
+        return Err(reject("the second file is not MANIFEST.json.sig"));
+    }
+    check_regular(&e, manifest::SIG_PATH)?;
+    let sig = read_small(&mut e, manifest::MAX_SIG, "MANIFEST.json.sig")?;
+    drop(e);
+    let sig = String::from_utf8(sig).map_err(|_| reject("the signature is not text"))?;
+    let signer = crate::crypto::sshsig::verify(
+        &sig,
+        crate::crypto::sshsig::NAMESPACE_BUNDLE,
+        &manifest_bytes,
+    )
+    .map_err(|e| reject(format!("the manifest's signature: {e}")))?;
+
+    Ok((manifest_bytes, signer))
+}
+
+/// Every record's chain of custody, verified before any file is trusted: for each
+/// transfer record, then each partner record, its entries and their events.
+pub(super) fn check_chains<'m>(
+    m: &'m Manifest,
+    signer: &[u8; 32],
+) -> Result<Vec<(&'m Vec<CustodyEntry>, Vec<Event>)>> {
+    let mut chains = Vec::with_capacity(m.records.len() + m.transfer.len());
+    for t in &m.transfer {
+        chains.push((
+            &t.custody,
+            crate::bundle::check_incoming_chain(&t.custody, &t.id, &m.bundle_id, signer, &[])?,
+        ));
+    }
+    for r in &m.records {
+        // Identity parts are never in a chain of custody (it travels without them).
+        let hashes: Vec<String> = r
+            .parts
+            .iter()
+            .filter(|p| p.kind != "identity")
+            .map(|p| {
+                p.original_sha256
+                    .clone()
+                    .unwrap_or_else(|| p.sha256.clone())
+            })
+            .collect();
+        chains.push((
+            &r.custody,
+            crate::bundle::check_incoming_chain(&r.custody, &r.id, &m.bundle_id, signer, &hashes)?,
+        ));
+    }
+    Ok(chains)
+}
+
+/// What to remember of a bundle: every record id it holds (a bundle id seen again with other
+/// records adds them), and when it was first imported. `None` when nothing changes.
+pub(super) fn merged_memory(
+    remembered: &Option<Remembered>,
+    record_tags: &[[u8; 32]],
+    now: i64,
+) -> Option<Remembered> {
+    match remembered {
+        Some(r) => {
+            let mut r = r.clone();
+            for t in record_tags {
+                if !r.records.contains(t) {
+                    r.records.push(*t);
+                }
+            }
+            (Some(&r) != remembered.as_ref()).then_some(r)
+        }
+        None => Some(Remembered {
+            imported: now,
+            records: record_tags.to_vec(),
+        }),
+    }
+}

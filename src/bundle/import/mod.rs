@@ -1,0 +1,336 @@
+//! Verifying and importing bundles (FORMAT.md 13.5).
+//!
+//! The bundle is decrypted and read as one stream. The manifest and its signature come
+//! first and are checked before anything else is trusted; then every file is checked
+//! against the manifest as it streams by: listed, not seen before, a regular file, of the
+//! stated size and SHA-256. Parts of new records are sealed into pending objects on the
+//! way; only when the whole bundle has verified are the records committed, all in one
+//! transaction. Any failure deletes what was written: nothing is imported.
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+mod checks;
+use crate::format::id::ObjectId;
+use crate::format::manifest::{self, reject, Manifest};
+use crate::format::record::Provenance;
+use crate::vault::add::{Arrival, SealedPart};
+use crate::vault::custody::LogItem;
+use crate::vault::imported::{BundleKeys, Remembered};
+use crate::vault::Vault;
+use crate::RecordId;
+use checks::{check_chains, damaged_stream, merged_memory, read_signed_head};
+
+/// How to import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// The contact the bundle must be signed by; else any known contact.
+    pub from: Option<String>,
+    /// Accept an unknown signer and record it as a new contact.
+    pub trust_signer: bool,
+    /// Verify only; write nothing.
+    pub dry_run: bool,
+    /// Bring back records of a bundle imported before that were removed here since.
+    pub restore_removed: bool,
+}
+
+/// One record of a bundle as verify and import report it.
+#[derive(Debug, serde::Serialize)]
+pub struct ImportedRecord {
+    pub id: String,
+    pub title: String,
+    pub witness: Option<String>,
+    pub parts: usize,
+    pub bytes: u64,
+    /// Already in this vault: skipped.
+    pub present: bool,
+    /// The record's chain of custody as the bundle brings it, verified.
+    pub custody: Vec<crate::vault::custody::LogItem>,
+}
+
+/// What verify or import found.
+#[derive(Debug, serde::Serialize)]
+pub struct ImportReport {
+    pub bundle_id: String,
+    pub created: String,
+    pub signer: String,
+    pub contact: String,
+    pub new_contact: bool,
+    pub identities_included: bool,
+    pub records: Vec<ImportedRecord>,
+    pub added: usize,
+    pub dry_run: bool,
+    /// When this vault first imported this bundle (`YYYY-MM-DD`), if it did.
+    pub already_imported: Option<String>,
+    /// Records of the bundle that were imported here before and removed since.
+    pub removed_since: Vec<String>,
+}
+
+impl Vault {
+    /// Verifies a bundle and, unless `dry_run`, imports its records atomically.
+    pub fn import_bundle(&self, path: &Path, opts: &ImportOptions) -> Result<ImportReport> {
+        let ids = self.identities()?;
+        let file = File::open(path).map_err(|e| Error::input(path, e))?;
+        let dec = age::Decryptor::new_buffered(crate::crypto::seal::buffered(file))
+            .map_err(|_| reject("it is not an age file, or its header is damaged"))?;
+        let stream = dec.decrypt(ids.into_iter()).map_err(|e| match e {
+            age::DecryptError::NoMatchingKeys => reject("it is not encrypted to this vault's key"),
+            _ => reject("its header does not authenticate"),
+        })?;
+        self.import_stream(stream, opts)
+    }
+
+    /// Verifies and imports a bundle's decrypted tar stream (the part of
+    /// [`Vault::import_bundle`] after age; also the entry point of the fuzz target).
+    pub fn import_stream(&self, stream: impl Read, opts: &ImportOptions) -> Result<ImportReport> {
+        let mut objects: Vec<ObjectId> = Vec::new();
+        let result = self.import_inner(stream, opts, &mut objects);
+        if result.is_err() && !objects.is_empty() {
+            // Whatever is not deleted now stays pending for the next sweep.
+            let _ = self.discard_objects(&objects);
+        }
+        result
+    }
+
+    /// Verifies a bundle's decrypted tar stream, then, unless `dry_run`, commits its new
+    /// records all in one transaction.
+    fn import_inner(
+        &self,
+        stream: impl Read,
+        opts: &ImportOptions,
+        objects: &mut Vec<ObjectId>,
+    ) -> Result<ImportReport> {
+        let verified = self.verify_stream(stream, opts, objects)?;
+        self.commit_verified(verified, opts, objects)
+    }
+
+    /// Reads the whole stream once, in the bundle's order, trusting nothing before it is
+    /// checked: the manifest and its signature, the sender, every record's chain of
+    /// custody, what this vault remembers of the bundle, then every file.
+    fn verify_stream(
+        &self,
+        stream: impl Read,
+        opts: &ImportOptions,
+        objects: &mut Vec<ObjectId>,
+    ) -> Result<Verified> {
+        let mut archive = tar::Archive::new(stream);
+        let mut entries = archive.entries().map_err(damaged_stream)?;
+        let (manifest_bytes, signer) = read_signed_head(&mut entries)?;
+        let fingerprint = crate::crypto::sshkey::fingerprint(&signer);
+        let (contact, new_contact) = self.sender_of(opts, &signer, &fingerprint)?;
+        let m = Manifest::parse(&manifest_bytes)?;
+        if crate::crypto::sshsig::parse_ed25519_line(&m.sender.signing_key) != Some(signer) {
+            return Err(reject(
+                "the manifest names a different sender than the key that signed it",
+            ));
+        }
+        let views = check_chains(&m, &signer)?
+            .into_iter()
+            .map(|(entries, events)| {
+                entries
+                    .iter()
+                    .zip(events.iter())
+                    .map(|(e, ev)| LogItem::from_event(None, ev, e.hash(), None))
+                    .collect()
+            })
+            .collect();
+        let expected: HashMap<&str, &manifest::FileEntry> =
+            m.files.iter().map(|f| (f.path.as_str(), f)).collect();
+        // Which part each path is: (record index, part index).
+        let mut part_of: HashMap<&str, (usize, usize)> = HashMap::new();
+        let mut present = Vec::with_capacity(m.records.len());
+        for (ri, r) in m.records.iter().enumerate() {
+            let id = RecordId::from_hex(&r.id).expect("validated");
+            present.push(self.holds(&id)?);
+            for (pi, p) in r.parts.iter().enumerate() {
+                part_of.insert(p.path.as_str(), (ri, pi));
+            }
+        }
+        for t in &m.transfer {
+            let id = RecordId::from_hex(&t.id).expect("validated");
+            present.push(self.holds(&id)?);
+        }
+        let known = self.known_before(&m, &present, opts)?;
+        let mut incoming = crate::bundle::transfer::Incoming::new(&m);
+        let (seen, sealed) = self.read_files(
+            entries,
+            &m,
+            &expected,
+            &part_of,
+            &present,
+            opts,
+            &mut incoming,
+            objects,
+        )?;
+        // Read to the end so that age authenticates the final chunk.
+        io::copy(&mut archive.into_inner(), &mut io::sink()).map_err(damaged_stream)?;
+        if let Some(missing) = m.files.iter().find(|f| !seen.contains(&f.path)) {
+            return Err(reject(format!(
+                "{:?} is missing: the bundle is incomplete",
+                missing.path
+            )));
+        }
+        drop(expected);
+        drop(part_of);
+        Ok(Verified {
+            m,
+            from: From {
+                signer,
+                fingerprint,
+                contact,
+                new_contact,
+            },
+            views,
+            present,
+            known,
+            incoming,
+            sealed,
+        })
+    }
+
+    /// Adds a verified bundle's new records (unless `dry_run`), with what this vault
+    /// remembers of the bundle and the `bundle-imported` event, in one transaction.
+    fn commit_verified(
+        &self,
+        mut v: Verified,
+        opts: &ImportOptions,
+        objects: &mut Vec<ObjectId>,
+    ) -> Result<ImportReport> {
+        let m = &v.m;
+        let now = jiff::Timestamp::now().as_second();
+        let mut report = ImportReport {
+            bundle_id: m.bundle_id.clone(),
+            created: m.created.clone(),
+            signer: v.from.fingerprint.clone(),
+            contact: v.from.contact.clone(),
+            new_contact: v.from.new_contact,
+            identities_included: m.identities_included,
+            records: vec![],
+            added: 0,
+            dry_run: opts.dry_run,
+            already_imported: v.known.remembered.as_ref().map(|r| r.date()),
+            removed_since: v.known.removed_since.clone(),
+        };
+        let mut batch = Vec::new();
+        for (ri, t) in m.transfer.iter().enumerate() {
+            let (title, witness, parts, bytes) = v
+                .incoming
+                .describe(ri)
+                .unwrap_or_else(|| ("(already here)".into(), None, t.objects.len(), 0));
+            report.records.push(ImportedRecord {
+                id: t.id.clone(),
+                title,
+                witness,
+                parts,
+                bytes,
+                present: v.present[ri],
+                custody: v.views[ri].clone(),
+            });
+        }
+        if m.kind == "transfer" && !opts.dry_run {
+            let template = Provenance {
+                signer: v.from.fingerprint.clone(),
+                contact: v.from.contact.clone(),
+                bundle_id: m.bundle_id.clone(),
+                imported: now,
+                bundle_record_id: String::new(),
+            };
+            let arrival = |custody: &Vec<crate::vault::custody::CustodyEntry>| Arrival::Received {
+                foreign: custody.clone(),
+                from: v.from.fingerprint.clone(),
+                bundle: m.bundle_id.clone(),
+                private: serde_json::json!({ "contact": v.from.contact }),
+            };
+            batch = self.finish_transfer(m, v.incoming, &v.present, &template, arrival)?;
+            report.added = batch.len();
+        }
+        for (ri, r) in m.records.iter().enumerate() {
+            report.records.push(ImportedRecord {
+                id: r.id.clone(),
+                title: r.title.clone(),
+                witness: r.witness.clone(),
+                parts: r.parts.len(),
+                bytes: r.parts.iter().map(|p| p.size).sum(),
+                present: v.present[ri],
+                custody: v.views[m.transfer.len() + ri].clone(),
+            });
+            if opts.dry_run || v.present[ri] {
+                continue;
+            }
+            batch.push(self.partner_record(r, ri, &mut v.sealed, &v.from, &m.bundle_id, now)?);
+            report.added += 1;
+        }
+        let remember = merged_memory(&v.known.remembered, &v.known.record_tags, now);
+        if !opts.dry_run && batch.is_empty() && remember.is_none() {
+            // Imported before, every record still here: nothing to do, nothing to log.
+            objects.clear();
+            return Ok(report);
+        }
+        if !opts.dry_run {
+            let added = report.added;
+            let mut extra = crate::storage::journal::Ops::new();
+            if let Some(r) = &remember {
+                self.remember(&v.known.bundle_keys, r, &mut extra)?;
+            }
+            self.commit_logged_with(batch, extra, |log| {
+                log.append(
+                    crate::format::event::Happened::BundleImported {
+                        bundle: m.bundle_id.clone(),
+                        from: v.from.fingerprint.clone(),
+                        kind: m.kind.clone(),
+                        records: m.records.len() + m.transfer.len(),
+                        added,
+                    },
+                    None,
+                    Some(serde_json::json!({ "contact": v.from.contact })),
+                )
+            })?;
+            objects.clear();
+            if v.from.new_contact {
+                let line = crate::crypto::sshkey::ed25519_line(&v.from.signer);
+                self.contact_add(&v.from.contact, &[], Some(&line))?;
+            }
+            self.sync()?;
+        }
+        Ok(report)
+    }
+}
+
+/// The parts of new records sealed on the way in, by (record, part).
+type Sealed = HashMap<(usize, usize), SealedPart>;
+
+/// Who signed a bundle, as checked.
+struct From {
+    signer: [u8; 32],
+    fingerprint: String,
+    /// The contact's name (for a signer trusted now, the name it will be added under).
+    contact: String,
+    new_contact: bool,
+}
+
+/// What this vault knew of a bundle before this import.
+struct Known {
+    bundle_keys: BundleKeys,
+    remembered: Option<Remembered>,
+    /// The keyed tags of the bundle's records.
+    record_tags: Vec<[u8; 32]>,
+    /// Records of it imported before and removed since.
+    removed_since: Vec<String>,
+}
+
+/// A bundle whose every byte has verified, and what its import needs.
+struct Verified {
+    m: Manifest,
+    from: From,
+    /// Each record's chain of custody as `verify` shows it: transfer records, then partner
+    /// records.
+    views: Vec<Vec<LogItem>>,
+    /// Whether each record (partner records, then transfer records) is here already.
+    present: Vec<bool>,
+    known: Known,
+    incoming: crate::bundle::transfer::Incoming,
+    sealed: Sealed,
+}
