@@ -8,7 +8,7 @@
 //! place, [`partner_view::redact_record`].
 use ring::hmac;
 
-use crate::format::event::{Happened, Kind};
+use crate::format::event::{Happened, Kept, Kind};
 use crate::format::manifest;
 
 pub mod export;
@@ -94,7 +94,9 @@ pub(crate) fn log_export(
             to: to.to_vec(),
         },
         Some(id),
-        Some(serde_json::json!({ "contact": contact })),
+        Some(Kept::Contact {
+            contact: contact.to_owned(),
+        }),
     )?);
     Ok(chain)
 }
@@ -118,7 +120,9 @@ pub(crate) fn log_bundle_exported(
         None,
         // The ids are not listed: each has its `record-exported` event, and a list of
         // 10,000 would be one value too large to keep in one piece (store::MAX_VALUE).
-        Some(serde_json::json!({ "contact": contact })),
+        Some(Kept::Contact {
+            contact: contact.to_owned(),
+        }),
     )?;
     log.commit()
 }

@@ -16,7 +16,7 @@ use crate::crypto::seal::{self, StreamError};
 use crate::crypto::symmetric::Domain;
 use crate::error::{Error, Result};
 use crate::format::catalog::{self, CatalogEntry, PartSummary};
-use crate::format::event::{AddedParts, Happened, PartFact};
+use crate::format::event::{AddedParts, Happened, Kept, PartFact};
 use crate::format::id::{ObjectId, RecordId};
 use crate::format::record::{Metadata, Part, PartKind, RecordBody, Storage};
 use crate::storage::journal::{Ops, TreeId};
@@ -83,7 +83,7 @@ pub(crate) enum Arrival {
         from: String,
         /// The bundle's id.
         bundle: String,
-        private: serde_json::Value,
+        private: Kept,
     },
 }
 
@@ -477,10 +477,9 @@ impl Vault {
             let index = (words.len() > 1).then(|| sc.spawn(|| self.index_ops(&words)));
             let logged = (|| {
                 for prep in &mut batch {
-                    let private = prep
-                        .identity_sealed
-                        .as_ref()
-                        .map(|h| serde_json::json!({ "identity_sealed_sha256": h }));
+                    let private = prep.identity_sealed.as_ref().map(|h| Kept::IdentitySealed {
+                        identity_sealed_sha256: h.clone(),
+                    });
                     match std::mem::replace(&mut prep.arrival, Arrival::Added("")) {
                         Arrival::Added(via) => {
                             log.fresh(prep.id);

@@ -143,11 +143,11 @@ impl Vault {
         log.append(
             crate::format::event::Happened::ContactAdded,
             None,
-            Some(serde_json::json!({
-                "name": contact.name,
-                "recipients": contact.recipients,
-                "signing_key": contact.signing_key,
-            })),
+            Some(crate::format::event::Kept::ContactAdded {
+                name: contact.name.clone(),
+                recipients: contact.recipients.clone(),
+                signing_key: contact.signing_key.clone(),
+            }),
         )?;
         self.contact_write(log, &id, Some(sealed))
     }
@@ -190,7 +190,9 @@ impl Vault {
                 log.append(
                     crate::format::event::Happened::ContactRemoved,
                     None,
-                    Some(serde_json::json!({ "name": c.name })),
+                    Some(crate::format::event::Kept::ContactRemoved {
+                        name: c.name.clone(),
+                    }),
                 )?;
                 return self.contact_write(log, &k, None);
             }

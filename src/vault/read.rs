@@ -12,7 +12,7 @@ use crate::crypto::seal::{self, Digest, OpenFailure, StreamError};
 use crate::crypto::symmetric::Domain;
 use crate::error::{Error, Refusal, Result};
 use crate::format::catalog::CatalogEntry;
-use crate::format::event::Happened;
+use crate::format::event::{Happened, Kept};
 use crate::format::id::RecordId;
 use crate::format::record::{Metadata, RecordBody, Storage};
 use crate::storage::store::Bytes;
@@ -369,7 +369,11 @@ impl Vault {
             log.append(
                 Happened::IdentityRead,
                 None,
-                Some(serde_json::json!({ "record": id.to_hex(), "part": i, "to": to })),
+                Some(Kept::IdentityRead {
+                    record: id.to_hex(),
+                    part: i,
+                    to: to.to_owned(),
+                }),
             )?;
         } else {
             log.append(
@@ -378,7 +382,10 @@ impl Vault {
                     kind: p.kind.as_str().to_owned(),
                 },
                 Some(id),
-                Some(serde_json::json!({ "name": p.name, "to": to })),
+                Some(Kept::PartRead {
+                    name: p.name.clone(),
+                    to: to.to_owned(),
+                }),
             )?;
         }
         log.commit()

@@ -8,7 +8,7 @@ use ring::digest;
 
 use super::{From, ImportOptions, Known, Sealed};
 use crate::error::{Error, Result};
-use crate::format::event::{CustodyEntry, Event};
+use crate::format::event::{CustodyEntry, Event, Kept};
 use crate::format::id::ObjectId;
 use crate::format::manifest::{self, reject, Manifest};
 use crate::format::record::{Part, PartKind, Provenance, RecordBody};
@@ -287,7 +287,9 @@ impl Vault {
                 foreign: r.custody.clone(),
                 from: from.fingerprint.clone(),
                 bundle: bundle_id.to_owned(),
-                private: serde_json::json!({ "contact": from.contact }),
+                private: Kept::Contact {
+                    contact: from.contact.clone(),
+                },
             },
         )
     }

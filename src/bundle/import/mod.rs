@@ -12,6 +12,7 @@ use std::io::{self, Read};
 use std::path::Path;
 
 use crate::error::{Error, Result};
+use crate::format::event::Kept;
 
 mod checks;
 use crate::format::id::ObjectId;
@@ -242,7 +243,9 @@ impl Vault {
                 foreign: custody.clone(),
                 from: v.from.fingerprint.clone(),
                 bundle: m.bundle_id.clone(),
-                private: serde_json::json!({ "contact": v.from.contact }),
+                private: Kept::Contact {
+                    contact: v.from.contact.clone(),
+                },
             };
             batch = self.finish_transfer(m, v.incoming, &v.present, &template, arrival)?;
             report.added = batch.len();
@@ -285,7 +288,9 @@ impl Vault {
                         added,
                     },
                     None,
-                    Some(serde_json::json!({ "contact": v.from.contact })),
+                    Some(Kept::Contact {
+                        contact: v.from.contact.clone(),
+                    }),
                 )
             })?;
             objects.clear();

@@ -380,6 +380,42 @@ impl Happened {
     }
 }
 
+/// Details of an event kept in the vault only (FORMAT.md 14.2, "private details"): the
+/// signed event holds their salted SHA-256, the log keeps them beside it, and a removal
+/// erases those of the removed record. [`Kept::value`] is the JSON object whose text is
+/// committed to (keys sorted, as serde_json writes them).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Kept {
+    /// `record-added`: the SHA-256 of the sealed identity part.
+    IdentitySealed { identity_sealed_sha256: String },
+    /// `part-read`: the part's name, and where it went.
+    PartRead { name: String, to: String },
+    /// `identity-read`: whose identity part, and where it went.
+    IdentityRead {
+        record: String,
+        part: usize,
+        to: String,
+    },
+    /// Exports and imports: the contact.
+    Contact { contact: String },
+    /// `contact-added`: the contact as it was added.
+    ContactAdded {
+        name: String,
+        recipients: Vec<String>,
+        signing_key: Option<String>,
+    },
+    /// `contact-removed`.
+    ContactRemoved { name: String },
+}
+
+impl Kept {
+    /// The details as the JSON object whose text is committed to.
+    pub fn value(&self) -> Value {
+        serde_json::to_value(self).expect("kept details serialize")
+    }
+}
+
 /// Parts as the `parts` detail lists them.
 pub fn facts(parts: &[PartFact]) -> Value {
     serde_json::to_value(parts).expect("part facts serialize")

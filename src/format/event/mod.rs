@@ -11,7 +11,7 @@ mod happened;
 #[cfg(test)]
 mod tests;
 
-pub use happened::{facts, AddedParts, Happened, Kind, PartFact};
+pub use happened::{facts, AddedParts, Happened, Kept, Kind, PartFact};
 
 /// The SSHSIG namespace of custody events.
 pub const NAMESPACE: &str = "amanat-custody-v1";

@@ -233,3 +233,51 @@ fn a_typed_event_refuses_details_that_are_not_its_kinds() {
         })
     );
 }
+
+#[test]
+fn kept_details_are_the_objects_the_untyped_code_wrote() {
+    let cases = [
+        (
+            Kept::IdentitySealed {
+                identity_sealed_sha256: "ab".into(),
+            },
+            json!({ "identity_sealed_sha256": "ab" }),
+        ),
+        (
+            Kept::PartRead {
+                name: "scan.jpg".into(),
+                to: "/tmp/out".into(),
+            },
+            json!({ "name": "scan.jpg", "to": "/tmp/out" }),
+        ),
+        (
+            Kept::IdentityRead {
+                record: "00ff".into(),
+                part: 2,
+                to: "standard output".into(),
+            },
+            json!({ "record": "00ff", "part": 2, "to": "standard output" }),
+        ),
+        (
+            Kept::Contact {
+                contact: "UN".into(),
+            },
+            json!({ "contact": "UN" }),
+        ),
+        (
+            Kept::ContactAdded {
+                name: "UN".into(),
+                recipients: vec!["age1x".into()],
+                signing_key: None,
+            },
+            json!({ "name": "UN", "recipients": ["age1x"], "signing_key": null }),
+        ),
+        (
+            Kept::ContactRemoved { name: "UN".into() },
+            json!({ "name": "UN" }),
+        ),
+    ];
+    for (kept, old) in cases {
+        assert_eq!(kept.value().to_string(), old.to_string(), "{kept:?}");
+    }
+}

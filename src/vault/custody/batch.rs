@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 use std::sync::MutexGuard;
 
-use serde_json::Value;
 use zeroize::Zeroizing;
 
 use crate::crypto::random_bytes;
@@ -11,7 +10,7 @@ use crate::crypto::seal::sha256;
 use crate::crypto::sshsig;
 use crate::crypto::symmetric::{Domain, SymmetricKey};
 use crate::error::{Error, Result};
-use crate::format::event::{CustodyEntry, Event, Happened, Kind, NAMESPACE, VERSION};
+use crate::format::event::{CustodyEntry, Event, Happened, Kept, Kind, NAMESPACE, VERSION};
 use crate::format::id::RecordId;
 use crate::storage::journal::{Ops, TreeId};
 use crate::storage::store::Store;
@@ -150,7 +149,7 @@ impl<'v> LogBatch<'v> {
         &mut self,
         happened: Happened,
         record: Option<RecordId>,
-        private: Option<Value>,
+        private: Option<Kept>,
     ) -> Result<()> {
         self.append_signed(happened, record, private, None)
     }
@@ -160,7 +159,7 @@ impl<'v> LogBatch<'v> {
         &mut self,
         happened: Happened,
         record: Option<RecordId>,
-        private: Option<Value>,
+        private: Option<Kept>,
     ) -> Result<CustodyEntry> {
         self.append_signed(happened, record, private, None)?;
         self.sign_pending();
@@ -172,7 +171,7 @@ impl<'v> LogBatch<'v> {
         &mut self,
         happened: Happened,
         record: Option<RecordId>,
-        private: Option<Value>,
+        private: Option<Kept>,
         cosigner: Option<&Zeroizing<[u8; 32]>>,
     ) -> Result<()> {
         let kind = happened.kind();
@@ -186,7 +185,7 @@ impl<'v> LogBatch<'v> {
         };
         let private = private.map(|p| Private {
             salt: random_bytes(),
-            text: p.to_string(),
+            text: p.value().to_string(),
         });
         let event = Event {
             amanat_custody: VERSION,
