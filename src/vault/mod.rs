@@ -200,7 +200,7 @@ impl LockedVault {
         let store = Store::open(&paths.root)?;
         // Before anything asks whether the keyring is there: finish or destroy what a crash
         // left of a replacement (a `.new` beside a shredded keyring is destroyed).
-        lifecycle::recover_keyring(&paths.keyring)?;
+        crate::storage::keyring_file::recover_keyring(&paths.keyring)?;
         Ok(LockedVault { paths, store })
     }
 
@@ -221,7 +221,7 @@ impl LockedVault {
     }
 
     fn unlock_inner(self, pass: &Passphrase, allow_rotating: bool) -> Result<Vault> {
-        lifecycle::recover_keyring(&self.paths.keyring)?;
+        crate::storage::keyring_file::recover_keyring(&self.paths.keyring)?;
         let bytes = match fs::read(&self.paths.keyring) {
             Ok(b) => b,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {

@@ -16,7 +16,7 @@ use crate::storage::store::{self, RebuildReport, Store};
 /// gets rebuilt.
 pub fn rebuild(paths: VaultPaths, pass: &Passphrase) -> Result<(Vault, RebuildReport)> {
     Store::check_version(&paths.root)?;
-    lifecycle::recover_keyring(&paths.keyring)?;
+    crate::storage::keyring_file::recover_keyring(&paths.keyring)?;
     let bytes = match fs::read(&paths.keyring) {
         Ok(b) => b,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {

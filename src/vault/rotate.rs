@@ -13,11 +13,9 @@
 //! destroys the old keys; `.rotating` is destroyed.
 use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
 
-use super::lifecycle::{replace_keyring, retire};
 use super::{KeysInfo, Vault};
 use crate::crypto::seal::{self, OpenFailure, Recipients, StreamError};
 use crate::crypto::sshkey;
@@ -29,15 +27,11 @@ use crate::format::keyring::{self, Keyring, Passphrase};
 use crate::format::record::{RecordBody, Storage};
 use crate::storage::faults::crash_point;
 use crate::storage::journal::{Ops, TreeId};
+use crate::storage::keyring_file::{replace_keyring, retire};
 use crate::storage::store::{Bytes, Rewrite, Store};
 use crate::vault::custody::{self, Happened, Kind, LogBatch, Signer};
 
-/// Where an unfinished rotation keeps the new keyring.
-pub(crate) fn rotating_path(keyring: &Path) -> PathBuf {
-    let mut name = keyring.file_name().unwrap_or_default().to_os_string();
-    name.push(".rotating");
-    keyring.with_file_name(name)
-}
+pub(crate) use crate::storage::keyring_file::rotating_path;
 
 /// Records per rotation transaction, and the object bytes after which a batch is committed
 /// early (so a crash loses little work).
@@ -164,7 +158,7 @@ impl Vault {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 let next = self.keyring.rotated()?;
                 let sealed = keyring::seal_file(&next, pass, Some(wf))?;
-                super::lifecycle::write_beside_keyring(kpath, &rpath, &sealed)?;
+                crate::storage::keyring_file::write_beside_keyring(kpath, &rpath, &sealed)?;
                 (next, false)
             }
             Err(e) => return Err(Error::io(format!("reading {}", rpath.display()), e)),
