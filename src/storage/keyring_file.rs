@@ -20,6 +20,9 @@ use crate::format::keyring;
 use crate::storage::durable::{destroy_file, sync_dir, write_atomic};
 use crate::storage::faults::crash_point;
 
+/// The keyring's file name in the vault directory, where it lives unless told otherwise.
+pub const DEFAULT_NAME: &str = "keyring";
+
 /// An exclusive lock on the keyring file itself, held by every process while it writes the
 /// keyring or a file beside it that holds keys (`.new`, `.rotating`), and by `shred` while it
 /// destroys them. The lock is taken on the open keyring; [`KeyringLock::still_there`]

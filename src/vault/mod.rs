@@ -60,7 +60,8 @@ impl VaultPaths {
     /// The keyring defaults to `<root>/keyring`.
     pub fn new(root: impl Into<PathBuf>, keyring: Option<PathBuf>) -> VaultPaths {
         let root = root.into();
-        let keyring = keyring.unwrap_or_else(|| root.join("keyring"));
+        let keyring =
+            keyring.unwrap_or_else(|| root.join(crate::storage::keyring_file::DEFAULT_NAME));
         VaultPaths { root, keyring }
     }
 }
