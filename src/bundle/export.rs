@@ -15,7 +15,9 @@ use super::partner_view::{mentions_code, redact_record};
 use super::redact::{self, Image};
 use crate::crypto::seal::Recipients;
 use crate::error::{Error, Refusal, Result};
-use crate::format::manifest::{self, FileEntry, Manifest, ManifestPart, ManifestRecord, Sender};
+use crate::format::manifest::{
+    self, BundleKind, FileEntry, Manifest, ManifestPart, ManifestRecord, Sender,
+};
 use crate::format::record::{PartKind, RecordBody};
 use crate::storage::durable::ThreadedWriter;
 use crate::vault::contacts::Contact;
@@ -183,7 +185,7 @@ impl Vault {
         let manifest = Manifest {
             format: manifest::FORMAT.into(),
             version: manifest::VERSION,
-            kind: "partner".into(),
+            kind: BundleKind::Partner,
             bundle_id: bundle_id.to_hex(),
             created: created.to_string(),
             sender: Sender {

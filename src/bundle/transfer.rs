@@ -14,7 +14,9 @@ use super::export::{append, header, sha256_hex, ExportReport, Selection};
 use crate::crypto::seal::OpenFailure;
 use crate::error::{Error, Refusal, Result};
 use crate::format::id::ObjectId;
-use crate::format::manifest::{self, reject, FileEntry, Manifest, Sender, TransferRecord};
+use crate::format::manifest::{
+    self, reject, BundleKind, FileEntry, Manifest, Sender, TransferRecord,
+};
 use crate::format::record::{PartKind, RecordBody, Storage};
 use crate::storage::durable::ThreadedWriter;
 use crate::vault::add::{Arrival, Prepared, SealedPart};
@@ -108,7 +110,7 @@ impl Vault {
         let m = Manifest {
             format: manifest::FORMAT.into(),
             version: manifest::VERSION,
-            kind: "transfer".into(),
+            kind: BundleKind::Transfer,
             bundle_id: bundle_id.to_hex(),
             created: created.to_string(),
             sender: Sender {

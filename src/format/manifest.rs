@@ -25,7 +25,7 @@ pub struct Manifest {
     pub format: String,
     pub version: u32,
     /// `partner` (readable records for a partner) or `transfer` (sealed records for HQ).
-    pub kind: String,
+    pub kind: BundleKind,
     pub bundle_id: String,
     pub created: String,
     pub sender: Sender,
@@ -56,6 +56,43 @@ pub struct TransferRecord {
     pub objects: Vec<String>,
     /// The record's chain of custody (FORMAT.md, "Custody in bundles").
     pub custody: Vec<crate::format::event::CustodyEntry>,
+}
+
+/// What a bundle is (FORMAT.md 13.2 and 13.6): records readable by a partner, or a
+/// collector's sealed records for headquarters. A manifest naming any other kind parses,
+/// keeping what it said, and is refused by its validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BundleKind {
+    Partner,
+    Transfer,
+    Other(String),
+}
+
+impl BundleKind {
+    /// The kind as the manifest spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BundleKind::Partner => "partner",
+            BundleKind::Transfer => "transfer",
+            BundleKind::Other(s) => s,
+        }
+    }
+}
+
+impl Serialize for BundleKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BundleKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        Ok(match String::deserialize(d)?.as_str() {
+            "partner" => BundleKind::Partner,
+            "transfer" => BundleKind::Transfer,
+            other => BundleKind::Other(other.to_owned()),
+        })
+    }
 }
 
 /// The sender's signing key.
@@ -165,13 +202,13 @@ impl Manifest {
     // This function is long because it is the list of FORMAT.md's rules for a manifest,
     // checked in the order the spec gives them, each a few lines.
     fn validate(&self) -> Result<()> {
-        match self.kind.as_str() {
-            "partner" if self.transfer.is_empty() => {}
-            "transfer" if self.records.is_empty() => {}
+        match self.kind {
+            BundleKind::Partner if self.transfer.is_empty() => {}
+            BundleKind::Transfer if self.records.is_empty() => {}
             _ => {
                 return Err(reject(format!(
                     "unsupported or inconsistent bundle kind {:?}",
-                    self.kind
+                    self.kind.as_str()
                 )))
             }
         }
@@ -438,5 +475,40 @@ mod tests {
         assert_eq!(bundle_file_name("a\nb/c.jpg"), "a_b_c.jpg");
         assert_eq!(bundle_file_name(".."), "_..");
         assert!(check_name(&bundle_file_name("x\\y")).is_ok());
+    }
+
+    #[test]
+    fn a_bundle_kind_reads_back_as_written_and_any_other_is_refused_by_name() {
+        for (kind, text) in [
+            (BundleKind::Partner, "\"partner\""),
+            (BundleKind::Transfer, "\"transfer\""),
+        ] {
+            assert_eq!(serde_json::to_string(&kind).unwrap(), text);
+            assert_eq!(serde_json::from_str::<BundleKind>(text).unwrap(), kind);
+        }
+        let other: BundleKind = serde_json::from_str("\"archive\"").unwrap();
+        assert_eq!(other, BundleKind::Other("archive".into()));
+        let m = Manifest {
+            format: FORMAT.into(),
+            version: VERSION,
+            kind: other,
+            bundle_id: "0123456789abcdef0123456789abcdef".into(),
+            created: "2026-12-05T00:00:00Z".into(),
+            sender: Sender {
+                signing_key: String::new(),
+                fingerprint: String::new(),
+            },
+            recipients: vec![],
+            identities_included: false,
+            metadata_kept: false,
+            records: vec![],
+            transfer: vec![],
+            files: vec![],
+        };
+        let err = m.validate().unwrap_err().to_string();
+        assert!(
+            err.contains("unsupported or inconsistent bundle kind \"archive\""),
+            "{err}"
+        );
     }
 }

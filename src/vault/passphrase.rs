@@ -5,7 +5,7 @@
 //! estimated with zxcvbn, and one estimated to fall within [`MIN_GUESSES_LOG10`] guesses is
 //! weak: the command line refuses it unless told otherwise, and the custody log records
 //! that a weak one was accepted. A generated passphrase is [`GENERATED_WORDS`] words drawn
-//! uniformly, with the operating system's CSPRNG, from a list of `WORDS``.len()` words.
+//! uniformly, with the operating system's CSPRNG, from the `WORDS` list.
 use zeroize::Zeroizing;
 
 use crate::format::keyring::Passphrase;

@@ -10,7 +10,7 @@ use super::{From, ImportOptions, Known, Sealed};
 use crate::error::{Error, Result};
 use crate::format::event::{CustodyEntry, Event, Kept};
 use crate::format::id::ObjectId;
-use crate::format::manifest::{self, reject, Manifest};
+use crate::format::manifest::{self, reject, BundleKind, Manifest};
 use crate::format::record::{Part, PartKind, Provenance, RecordBody};
 use crate::vault::add::{Arrival, Prepared, SealedPart, INLINE_BUDGET};
 use crate::vault::imported::Remembered;
@@ -166,7 +166,7 @@ impl Vault {
         incoming: &mut crate::bundle::transfer::Incoming,
         objects: &mut Vec<ObjectId>,
     ) -> Result<(HashSet<String>, Sealed)> {
-        let is_transfer = m.kind == "transfer";
+        let is_transfer = m.kind == BundleKind::Transfer;
         let mut seen: HashSet<String> = HashSet::new();
         let mut sealed: HashMap<(usize, usize), SealedPart> = HashMap::new();
         let mut budgets = vec![INLINE_BUDGET; m.records.len()];

@@ -16,7 +16,7 @@ use crate::format::event::Kept;
 
 mod checks;
 use crate::format::id::ObjectId;
-use crate::format::manifest::{self, reject, Manifest};
+use crate::format::manifest::{self, reject, BundleKind, Manifest};
 use crate::format::record::Provenance;
 use crate::vault::add::{Arrival, SealedPart};
 use crate::vault::custody::LogItem;
@@ -231,7 +231,7 @@ impl Vault {
                 custody: v.views[ri].clone(),
             });
         }
-        if m.kind == "transfer" && !opts.dry_run {
+        if m.kind == BundleKind::Transfer && !opts.dry_run {
             let template = Provenance {
                 signer: v.from.fingerprint.clone(),
                 contact: v.from.contact.clone(),
@@ -283,7 +283,7 @@ impl Vault {
                     crate::format::event::Happened::BundleImported {
                         bundle: m.bundle_id.clone(),
                         from: v.from.fingerprint.clone(),
-                        kind: m.kind.clone(),
+                        kind: m.kind.as_str().to_owned(),
                         records: m.records.len() + m.transfer.len(),
                         added,
                     },

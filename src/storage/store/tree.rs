@@ -161,8 +161,9 @@ impl Store {
                 wrote = true;
             }
         }
-        // Nothing replaced: nothing written, nothing to sync.
-        if n > 0 {
+        // A whole tree ends with its last batch and a sync, even an empty one (as rotation
+        // always did); one value is written and synced only if it was replaced.
+        if n > 0 || only.is_none() {
             tree.apply_batch(batch)?;
             wrote = true;
         }
