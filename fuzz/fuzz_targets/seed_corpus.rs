@@ -105,6 +105,7 @@ fn main() {
             storage: amanat::format::record::Storage::Inline(part.clone()),
         }],
         provenance: vec![],
+        unpadded: false,
     };
     std::fs::create_dir_all("corpus/index_segment").unwrap();
     let mut seg = amanat::format::index::Segment::default();
