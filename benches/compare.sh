@@ -5,7 +5,8 @@
 # Needs: age, age-keygen, /usr/bin/time, python3. Works in $BENCH_DIR (default: a fresh
 # directory under /var/tmp, on disk, removed at the end).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+here=$(dirname "$(realpath "$0")")
+cd "$here/.."
 
 mode=${1:-full}
 if [ "$mode" = quick ]; then
@@ -32,15 +33,7 @@ export AMANAT_PASSPHRASE_FILE=$work/pass
 age-keygen -o key.txt 2>/dev/null
 R=$(grep -o 'age1[a-z0-9]*' key.txt)
 
-# run NAME CMD...: runs CMD once, appends "seconds peak_kib" to NAME.times.
-run() {
-  local name=$1; shift
-  /usr/bin/time -f '%e %M' -o "$name.one" "$@" >/dev/null 2>"$name.err" || { cat "$name.err"; exit 1; }
-  cat "$name.one" >> "$name.times"
-}
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-secs() { cut -d' ' -f1 < "$1.times" | median; }
-rss() { cut -d' ' -f2 < "$1.times" | sort -n | tail -1; }
+. "$here/timing.sh"
 ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
 row() { printf '| %-44s | %9s s | %9s KiB |\n' "$1" "$(secs "$2")" "$(rss "$2")"; }
 

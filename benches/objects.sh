@@ -7,6 +7,7 @@
 # Usage: benches/objects.sh OLD_BINARY NEW_BINARY [RECORDS]   (default 100,000; RUNS=5)
 # Needs: python3, /usr/bin/time. Works in a fresh directory under /var/tmp (on disk).
 set -euo pipefail
+here=$(dirname "$(realpath "$0")")
 old_bin=$(realpath "$1"); new_bin=$(realpath "$2"); N=${3:-100000}; RUNS=${RUNS:-5}
 work=$(mktemp -d /var/tmp/amanat-objects.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -32,14 +33,13 @@ with open("objects.jsonl", "w") as out:
 PY
 head -c 70000 /dev/urandom > one.bin
 
+. "$here/timing.sh"
+# As timing.sh's run, keeping each command's output in NAME.out.
 run() {
   local name=$1; shift
   /usr/bin/time -f '%e %M' -o "$name.one" "$@" >"$name.out" 2>"$name.err" || { cat "$name.err"; exit 1; }
   cat "$name.one" >> "$name.times"
 }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-secs() { cut -d' ' -f1 < "$1.times" | median; }
-rss() { cut -d' ' -f2 < "$1.times" | sort -n | tail -1; }
 
 for b in old new; do
   ./$b --vault v$b init --kdf-work-factor 10 2>/dev/null
