@@ -197,7 +197,7 @@ impl Vault {
             .collect::<Result<_, _>>()?;
         let mut log = self.log();
         log.append(
-            crate::format::event::Happened::RecordRemoved,
+            crate::format::event::Happened::RecordRemoved {},
             Some(id),
             None,
         )?;

@@ -141,7 +141,7 @@ impl Vault {
         let sealed = self.keyring.catalog_key.seal(Domain::Contact, &id, &plain);
         let mut log = self.log();
         log.append(
-            crate::format::event::Happened::ContactAdded,
+            crate::format::event::Happened::ContactAdded {},
             None,
             Some(crate::format::event::Kept::ContactAdded {
                 name: contact.name.clone(),
@@ -188,7 +188,7 @@ impl Vault {
             if c.name == name {
                 let mut log = self.log();
                 log.append(
-                    crate::format::event::Happened::ContactRemoved,
+                    crate::format::event::Happened::ContactRemoved {},
                     None,
                     Some(crate::format::event::Kept::ContactRemoved {
                         name: c.name.clone(),

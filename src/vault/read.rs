@@ -367,7 +367,7 @@ impl Vault {
                 ));
             }
             log.append(
-                Happened::IdentityRead,
+                Happened::IdentityRead {},
                 None,
                 Some(Kept::IdentityRead {
                     record: id.to_hex(),

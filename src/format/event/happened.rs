@@ -102,39 +102,47 @@ pub struct PartFact {
     pub size: u64,
 }
 
-/// How `record-added` lists the record's parts.
-#[derive(Debug, Clone, PartialEq)]
+/// How `record-added` lists the record's parts: under `parts`, or sealed under
+/// `parts_sealed`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum AddedParts {
     /// The parts, in the clear.
+    #[serde(rename = "parts")]
     Listed(Vec<PartFact>),
     /// On a collector: base64 of an age file sealed to the content recipients, whose
     /// plaintext is the parts as compact JSON.
+    #[serde(rename = "parts_sealed")]
     Sealed(String),
 }
 
 /// What an event this version writes says happened: its kind with the details FORMAT.md
 /// 14.2 gives that kind, typed. [`Happened::kind`] and [`Happened::details`] are the
-/// event's `kind` and `details`; serde_json writes an object's keys in sorted order, so the
-/// signed text does not depend on the order of the fields here (the golden events of
-/// `tests/cli/golden.rs` check the bytes).
-#[derive(Debug, Clone, PartialEq)]
+/// event's `kind` and `details`, the variant's fields serialized (`weak_passphrase` only
+/// when true); serde_json writes an object's keys in sorted order, so the signed text does
+/// not depend on the order of the fields here (the golden events of `tests/cli/golden.rs`
+/// check the bytes).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
 pub enum Happened {
     VaultCreated {
         vault: String,
         collector: bool,
+        #[serde(skip_serializing_if = "is_false")]
         weak_passphrase: bool,
     },
     RecordAdded {
         via: String,
+        #[serde(flatten)]
         parts: AddedParts,
     },
     PartRead {
         part: usize,
         kind: String,
     },
-    IdentityRead,
-    RecordRemoved,
+    IdentityRead {},
+    RecordRemoved {},
     RecordExported {
+        #[serde(rename = "as")]
         as_id: String,
         bundle: String,
         to: Vec<String>,
@@ -160,9 +168,10 @@ pub enum Happened {
         records: usize,
         added: usize,
     },
-    ContactAdded,
-    ContactRemoved,
+    ContactAdded {},
+    ContactRemoved {},
     PassphraseChanged {
+        #[serde(skip_serializing_if = "is_false")]
         weak_passphrase: bool,
     },
     KeysRotated {
@@ -171,6 +180,7 @@ pub enum Happened {
         new_recipient: Option<String>,
     },
     DuressSet {
+        #[serde(skip_serializing_if = "is_false")]
         weak_passphrase: bool,
     },
 }
@@ -181,15 +191,15 @@ impl Happened {
             Happened::VaultCreated { .. } => Kind::VaultCreated,
             Happened::RecordAdded { .. } => Kind::RecordAdded,
             Happened::PartRead { .. } => Kind::PartRead,
-            Happened::IdentityRead => Kind::IdentityRead,
-            Happened::RecordRemoved => Kind::RecordRemoved,
+            Happened::IdentityRead {} => Kind::IdentityRead,
+            Happened::RecordRemoved {} => Kind::RecordRemoved,
             Happened::RecordExported { .. } => Kind::RecordExported,
             Happened::RecordImported { .. } => Kind::RecordImported,
             Happened::RecordResealed { .. } => Kind::RecordResealed,
             Happened::BundleExported { .. } => Kind::BundleExported,
             Happened::BundleImported { .. } => Kind::BundleImported,
-            Happened::ContactAdded => Kind::ContactAdded,
-            Happened::ContactRemoved => Kind::ContactRemoved,
+            Happened::ContactAdded {} => Kind::ContactAdded,
+            Happened::ContactRemoved {} => Kind::ContactRemoved,
             Happened::PassphraseChanged { .. } => Kind::PassphraseChanged,
             Happened::KeysRotated { .. } => Kind::KeysRotated,
             Happened::DuressSet { .. } => Kind::DuressSet,
@@ -198,95 +208,7 @@ impl Happened {
 
     /// The event's `details` object.
     pub fn details(&self) -> Value {
-        let mut d = serde_json::Map::new();
-        let mut put = |k: &str, v: Value| {
-            d.insert(k.to_owned(), v);
-        };
-        let weak = |put: &mut dyn FnMut(&str, Value), weak: bool| {
-            // Present only when true (FORMAT.md 14.2).
-            if weak {
-                put("weak_passphrase", Value::Bool(true));
-            }
-        };
-        match self {
-            Happened::VaultCreated {
-                vault,
-                collector,
-                weak_passphrase,
-            } => {
-                put("vault", vault.as_str().into());
-                put("collector", (*collector).into());
-                weak(&mut put, *weak_passphrase);
-            }
-            Happened::RecordAdded { via, parts } => {
-                put("via", via.as_str().into());
-                match parts {
-                    AddedParts::Listed(p) => put("parts", facts(p)),
-                    AddedParts::Sealed(b) => put("parts_sealed", b.as_str().into()),
-                }
-            }
-            Happened::PartRead { part, kind } => {
-                put("part", (*part).into());
-                put("kind", kind.as_str().into());
-            }
-            Happened::IdentityRead
-            | Happened::RecordRemoved
-            | Happened::ContactAdded
-            | Happened::ContactRemoved => {}
-            Happened::RecordExported { as_id, bundle, to } => {
-                put("as", as_id.as_str().into());
-                put("bundle", bundle.as_str().into());
-                put("to", to.clone().into());
-            }
-            Happened::RecordImported {
-                from,
-                bundle,
-                parts,
-            } => {
-                put("from", from.as_str().into());
-                put("bundle", bundle.as_str().into());
-                put("parts", facts(parts));
-            }
-            Happened::RecordResealed { new_signer } => {
-                put("new_signer", new_signer.as_str().into())
-            }
-            Happened::BundleExported {
-                bundle,
-                sha256,
-                records,
-                to,
-            } => {
-                put("bundle", bundle.as_str().into());
-                put("sha256", sha256.as_str().into());
-                put("records", (*records).into());
-                put("to", to.clone().into());
-            }
-            Happened::BundleImported {
-                bundle,
-                from,
-                kind,
-                records,
-                added,
-            } => {
-                put("bundle", bundle.as_str().into());
-                put("from", from.as_str().into());
-                put("kind", kind.as_str().into());
-                put("records", (*records).into());
-                put("added", (*added).into());
-            }
-            Happened::PassphraseChanged { weak_passphrase }
-            | Happened::DuressSet { weak_passphrase } => weak(&mut put, *weak_passphrase),
-            Happened::KeysRotated {
-                new_signer,
-                new_fingerprint,
-                new_recipient,
-            } => {
-                put("new_signer", new_signer.as_str().into());
-                put("new_fingerprint", new_fingerprint.as_str().into());
-                put("new_recipient", new_recipient.clone().into());
-            }
-        }
-        Value::Object(d)
+        serde_json::to_value(self).expect("event details serialize")
     }
 }
 
@@ -330,8 +252,8 @@ impl Happened {
                 part: count("part")?,
                 kind: text("kind")?,
             },
-            Kind::IdentityRead => Happened::IdentityRead,
-            Kind::RecordRemoved => Happened::RecordRemoved,
+            Kind::IdentityRead => Happened::IdentityRead {},
+            Kind::RecordRemoved => Happened::RecordRemoved {},
             Kind::RecordExported => Happened::RecordExported {
                 as_id: text("as")?,
                 bundle: text("bundle")?,
@@ -358,8 +280,8 @@ impl Happened {
                 records: count("records")?,
                 added: count("added")?,
             },
-            Kind::ContactAdded => Happened::ContactAdded,
-            Kind::ContactRemoved => Happened::ContactRemoved,
+            Kind::ContactAdded => Happened::ContactAdded {},
+            Kind::ContactRemoved => Happened::ContactRemoved {},
             Kind::PassphraseChanged => Happened::PassphraseChanged {
                 weak_passphrase: weak?,
             },
@@ -414,6 +336,10 @@ impl Kept {
     pub fn value(&self) -> Value {
         serde_json::to_value(self).expect("kept details serialize")
     }
+}
+
+fn is_false(b: &bool) -> bool {
+    !b
 }
 
 /// Parts as the `parts` detail lists them.

@@ -281,3 +281,67 @@ fn kept_details_are_the_objects_the_untyped_code_wrote() {
         assert_eq!(kept.value().to_string(), old.to_string(), "{kept:?}");
     }
 }
+
+#[test]
+fn details_are_the_objects_the_untyped_code_wrote() {
+    let part = PartFact {
+        index: 0,
+        kind: "testimony".into(),
+        sha256: "ab".into(),
+        size: 3,
+    };
+    let cases = [
+        (
+            Happened::RecordAdded {
+                via: "add".into(),
+                parts: AddedParts::Sealed("c2VhbGVk".into()),
+            },
+            json!({ "via": "add", "parts_sealed": "c2VhbGVk" }),
+        ),
+        (
+            Happened::RecordAdded {
+                via: "ingest".into(),
+                parts: AddedParts::Listed(vec![part.clone()]),
+            },
+            json!({ "via": "ingest", "parts": [{"index": 0, "kind": "testimony", "size": 3, "sha256": "ab"}] }),
+        ),
+        (
+            Happened::RecordExported {
+                as_id: "01".into(),
+                bundle: "02".into(),
+                to: vec!["03".into()],
+            },
+            json!({ "as": "01", "bundle": "02", "to": ["03"] }),
+        ),
+        (
+            Happened::VaultCreated {
+                vault: "04".into(),
+                collector: true,
+                weak_passphrase: false,
+            },
+            json!({ "vault": "04", "collector": true }),
+        ),
+        (
+            Happened::DuressSet {
+                weak_passphrase: true,
+            },
+            json!({ "weak_passphrase": true }),
+        ),
+        (Happened::IdentityRead {}, json!({})),
+        (
+            Happened::KeysRotated {
+                new_signer: "s".into(),
+                new_fingerprint: "f".into(),
+                new_recipient: None,
+            },
+            json!({ "new_signer": "s", "new_fingerprint": "f", "new_recipient": null }),
+        ),
+    ];
+    for (happened, old) in cases {
+        assert_eq!(
+            happened.details().to_string(),
+            old.to_string(),
+            "{happened:?}"
+        );
+    }
+}
