@@ -125,27 +125,20 @@ impl Store {
         Tree(&self.imported)
     }
 
-    /// Passes every value of tree `t` (or, with `only`, the one value under that key)
-    /// through `f` and writes what it replaces, in batches, then syncs. Not journaled: only
-    /// rotation uses it, for values it re-seals under new keys, and it writes the journal
-    /// anew once the new keyring is in place (FORMAT.md 5.5). Returns the keys `f` found
-    /// damaged.
+    /// Passes every value of tree `t` through `f` and writes what it replaces, in batches,
+    /// then syncs. Not journaled: only rotation uses it (with [`Store::put_unjournaled`]),
+    /// for values it re-seals under new keys, and it writes the journal anew once the new
+    /// keyring is in place (FORMAT.md 5.5). Returns the keys `f` found damaged.
     pub(crate) fn rewrite_unjournaled(
         &self,
         t: TreeId,
-        only: Option<&[u8]>,
         mut f: impl FnMut(&[u8], &[u8]) -> Rewrite,
     ) -> Result<Vec<Bytes>> {
         let tree = self.tree(t);
         let mut damaged = Vec::new();
         let mut batch = sled::Batch::default();
         let mut n = 0;
-        let mut wrote = false;
-        let entries: Box<dyn Iterator<Item = sled::Result<(Bytes, Bytes)>>> = match only {
-            Some(k) => Box::new(tree.get(k)?.map(|v| Ok((Bytes::from(k), v))).into_iter()),
-            None => Box::new(tree.iter()),
-        };
-        for kv in entries {
+        for kv in tree.iter() {
             let (k, v) = kv?;
             match f(&k, &v) {
                 Rewrite::Keep => {}
@@ -158,19 +151,18 @@ impl Store {
             if n == 512 {
                 tree.apply_batch(std::mem::take(&mut batch))?;
                 n = 0;
-                wrote = true;
             }
         }
-        // A whole tree ends with its last batch and a sync, even an empty one (as rotation
-        // always did); one value is written and synced only if it was replaced.
-        if n > 0 || only.is_none() {
-            tree.apply_batch(batch)?;
-            wrote = true;
-        }
-        if wrote {
-            self.sync()?;
-        }
+        tree.apply_batch(batch)?;
+        self.sync()?;
         Ok(damaged)
+    }
+
+    /// Writes one value and syncs, not journaled: rotation's re-seal of one value, as
+    /// [`Store::rewrite_unjournaled`] of a tree.
+    pub(crate) fn put_unjournaled(&self, t: TreeId, key: &[u8], value: Vec<u8>) -> Result<()> {
+        self.tree(t).insert(key, value)?;
+        self.sync()
     }
 
     /// A tree to write directly, for the tests that tamper with a vault or write one as an
