@@ -275,7 +275,15 @@ impl Manifest {
                 )));
             }
             let mut names = std::collections::HashSet::new();
+            let mut paths = std::collections::HashSet::new();
             for (j, p) in r.parts.iter().enumerate() {
+                // One file stands for one part: import seals each file into the part it names.
+                if !paths.insert(p.path.as_str()) {
+                    return Err(reject(format!(
+                        "record {} names one file as two parts ({:?})",
+                        r.id, p.path
+                    )));
+                }
                 canonical_sha256(&format!("records[{i}].parts[{j}].sha256"), &p.sha256)?;
                 if let Some(o) = &p.original_sha256 {
                     canonical_sha256(&format!("records[{i}].parts[{j}].original_sha256"), o)?;

@@ -638,6 +638,20 @@ fn forged_records_of_every_shape_leave_the_vault_intact() {
         "outside its record",
     );
 
+    // Two parts of one record that name one file: the file would stand for both, and only
+    // one would be sealed. Refused by verify and import alike, before anything is written.
+    let id = hex_id();
+    let twice: &[PartIn<'_>] = &[("testimony", "t.txt", TXT), ("attachment", "u.txt", TXT)];
+    let d = m.draft(
+        &bundle,
+        vec![m.record(&id, &bundle, "one file twice", twice)],
+    );
+    let first = format!("records/{id}/parts/t.txt");
+    r.refuses(
+        &r.seal(&d, |v| v["records"][0]["parts"][1]["path"] = json!(first)),
+        "names one file as two parts",
+    );
+
     // Records under a transfer kind.
     let id = hex_id();
     let d = m.draft(&bundle, vec![m.record(&id, &bundle, "x", p)]);

@@ -246,9 +246,9 @@ impl Vault {
         let mut parts: Vec<Part> = Vec::new();
         let mut search = None;
         for pi in 0..r.parts.len() {
-            let s = sealed
-                .remove(&(ri, pi))
-                .expect("every listed part was seen");
+            let s = sealed.remove(&(ri, pi)).ok_or_else(|| {
+                reject(format!("record {}: part {pi} was not in the bundle", r.id))
+            })?;
             if s.index_text.is_some() {
                 search = s.index_text.clone();
             }
