@@ -120,6 +120,13 @@ fn overwrite_in_place(path: &Path, bytes: &[u8]) -> Result<()> {
         f.sync_all().map_err(ctx)?;
         std::process::abort();
     }
+    if crate::storage::faults::crash_at("keyring-overwrite-fails") {
+        f.write_all(&bytes[..bytes.len() / 2]).map_err(ctx)?;
+        f.sync_all().map_err(ctx)?;
+        return Err(ctx(std::io::Error::other(
+            "a write error injected by a test",
+        )));
+    }
     f.write_all(bytes).map_err(ctx)?;
     f.set_len(bytes.len() as u64).map_err(ctx)?;
     f.sync_all().map_err(ctx)?;
@@ -149,13 +156,18 @@ pub(crate) fn replace_keyring(
         return Err(e);
     }
     crash_point("keyring-committed");
-    if let Err(e) = lock
-        .still_there()
-        .and_then(|()| overwrite_in_place(path, new))
-    {
+    // The change is logged: from here the new keyring must win. If the keyring is gone
+    // (`shred`), `.new` is destroyed so nothing brings it back; if the copy over it fails
+    // (a full disk, a failing stick, the file possibly half written), `.new` is kept and the
+    // next open finishes the copy, as after a crash.
+    lock.still_there().inspect_err(|_| {
         let _ = retire(&next);
-        return Err(e);
-    }
+    })?;
+    overwrite_in_place(path, new).inspect_err(|e| {
+        if matches!(e, Error::Shredded(_)) {
+            let _ = retire(&next);
+        }
+    })?;
     crash_point("keyring-overwritten");
     retire(&next)
 }

@@ -158,6 +158,9 @@ fn a_crash_at_any_step_of_passwd_leaves_the_old_or_the_new_passphrase_working() 
         ("keyring-new-written", "new"),
         ("keyring-committed", "new"),
         ("keyring-mid-overwrite", "new"),
+        // The overwrite fails half-way with an error (a full disk, a failing stick): the
+        // change is logged, so `.new` is kept and the next open finishes the copy.
+        ("keyring-overwrite-fails", "new"),
         ("keyring-overwritten", "new"),
         ("keyring-file-retiring", "new"),
         ("no-such-point", "new"),
