@@ -1,7 +1,9 @@
 //! Verification of the whole vault, and removal of records.
 use std::collections::HashSet;
 use std::io;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
+use super::read::{key_ranges, threads};
 use super::Vault;
 use crate::crypto::symmetric::Domain;
 use crate::error::{Error, Result};
@@ -38,13 +40,86 @@ impl CheckReport {
 
 impl Vault {
     /// Opens every record and part, verifies each part's size and SHA-256 against the values
-    /// taken at ingest, and that every record has a sound catalog entry. `progress` is called
-    /// after each record with the number done so far.
-    pub fn check(&self, progress: &dyn Fn(usize)) -> Result<CheckReport> {
+    /// taken at ingest, and that every record has a sound catalog entry. Records are checked
+    /// on every core, each core a range of the database's keys. `progress` is called as
+    /// records are done, with the number done so far.
+    pub fn check(&self, progress: &(dyn Fn(usize) + Sync)) -> Result<CheckReport> {
+        let done = AtomicUsize::new(0);
+        let ranges: Vec<Result<(CheckReport, HashSet<ObjectId>)>> = std::thread::scope(|s| {
+            let handles: Vec<_> = key_ranges(threads())
+                .into_iter()
+                .enumerate()
+                .map(|(i, (lo, hi))| {
+                    // The first range from the very start: a malformed empty key is in it.
+                    let lo = if i == 0 { vec![] } else { lo };
+                    let done = &done;
+                    s.spawn(move || self.check_range(lo, hi, done, progress))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("checking does not panic"))
+                .collect()
+        });
+        let mut report = CheckReport::default();
+        let mut referenced = HashSet::new();
+        // In key order, as one pass over the keys would give them.
+        for r in ranges {
+            let (part, refs) = r?;
+            report.records += part.records;
+            report.parts += part.parts;
+            report.bytes += part.bytes;
+            report.unpadded_records += part.unpadded_records;
+            report.damaged.extend(part.damaged);
+            referenced.extend(refs);
+        }
+        for kv in self.store.catalog().iter() {
+            let (k, _) = kv?;
+            if !self.store.records().contains_key(&k)? {
+                let named = self.store.unloc(&k).map(|id| id.to_hex());
+                report.damaged.push((
+                    named.unwrap_or_else(|| hex::encode(&k)),
+                    "catalog entry without a record".into(),
+                ));
+            }
+        }
+        report.damaged.extend(self.index_damage()?);
+        for k in self.damaged_imported()? {
+            report.damaged.push((
+                format!("imported bundle {k}…"),
+                "what this vault remembers of an imported bundle does not open".into(),
+            ));
+        }
+        report.audit = Some(self.verify_audit()?);
+        report.journal = self.store.verify_journal(&self.keyring.catalog_key)?;
+        if !self.keyring.collector {
+            report.stray_objects = self
+                .store
+                .list_objects()?
+                .iter()
+                .filter(|o| !referenced.contains(*o))
+                .count();
+        }
+        Ok(report)
+    }
+
+    /// Checks the records whose keys are in `lo..hi` (to the end without `hi`): each one's
+    /// catalog entry, chain of custody, search text, body and parts.
+    fn check_range(
+        &self,
+        lo: Vec<u8>,
+        hi: Option<Vec<u8>>,
+        done: &AtomicUsize,
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<(CheckReport, HashSet<ObjectId>)> {
         let mut report = CheckReport::default();
         let mut referenced = HashSet::new();
         let key = &self.keyring.catalog_key;
-        for kv in self.store.records().iter() {
+        let records = match hi {
+            Some(hi) => self.store.records().range(lo..hi),
+            None => self.store.records().range(lo..),
+        };
+        for kv in records {
             let (k, _) = kv?;
             let Some(id) = self.store.unloc(&k).filter(|_| k.len() == 16) else {
                 report
@@ -78,46 +153,17 @@ impl Vault {
                     break;
                 }
             }
-            if self.keyring.collector {
-                progress(report.records);
-                continue;
+            if !self.keyring.collector {
+                match self.check_record(id, &mut referenced, &mut report) {
+                    Ok(()) => {}
+                    Err(Error::Damaged { what, .. }) => report.damaged.push((id.to_hex(), what)),
+                    Err(Error::CannotOpen(what)) => report.damaged.push((id.to_hex(), what)),
+                    Err(e) => return Err(e),
+                }
             }
-            match self.check_record(id, &mut referenced, &mut report) {
-                Ok(()) => {}
-                Err(Error::Damaged { what, .. }) => report.damaged.push((id.to_hex(), what)),
-                Err(Error::CannotOpen(what)) => report.damaged.push((id.to_hex(), what)),
-                Err(e) => return Err(e),
-            }
-            progress(report.records);
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1);
         }
-        for kv in self.store.catalog().iter() {
-            let (k, _) = kv?;
-            if !self.store.records().contains_key(&k)? {
-                let named = self.store.unloc(&k).map(|id| id.to_hex());
-                report.damaged.push((
-                    named.unwrap_or_else(|| hex::encode(&k)),
-                    "catalog entry without a record".into(),
-                ));
-            }
-        }
-        report.damaged.extend(self.index_damage()?);
-        for k in self.damaged_imported()? {
-            report.damaged.push((
-                format!("imported bundle {k}…"),
-                "what this vault remembers of an imported bundle does not open".into(),
-            ));
-        }
-        report.audit = Some(self.verify_audit()?);
-        report.journal = self.store.verify_journal(&self.keyring.catalog_key)?;
-        if !self.keyring.collector {
-            report.stray_objects = self
-                .store
-                .list_objects()?
-                .iter()
-                .filter(|o| !referenced.contains(*o))
-                .count();
-        }
-        Ok(report)
+        Ok((report, referenced))
     }
 
     fn check_record(
@@ -145,7 +191,7 @@ impl Vault {
                 }
                 continue;
             }
-            match self.read_part(id, &i.to_string(), &mut io::sink()) {
+            match self.write_part(id, &body, i, &mut io::sink()) {
                 Ok(_) => report.bytes += p.size,
                 Err(Error::Damaged { what, .. }) => damage.push(what),
                 Err(e) => return Err(e),

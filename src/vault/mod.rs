@@ -11,6 +11,7 @@
 //! | `add` | `add` (and the sealing every arrival goes through) |
 //! | [`ingest`] | [`ingest::ingest`] of JSON lines, over a vault |
 //! | [`read`] | `list`, `search`, `show`, `get`, `get_to_file` |
+//! | `parts` | opening a body, and parts checked against their hashes (for the others) |
 //! | [`check`] | `check`, `remove`, `remove_all` |
 //! | [`custody`] | `audit_log`, `verify_audit`: the chain of custody |
 //! | [`contacts`] | `contact_add`, `contact_remove`, `contacts`, `contact` |
@@ -39,6 +40,7 @@ pub(crate) mod imported;
 mod index;
 pub mod ingest;
 pub mod lifecycle;
+mod parts;
 pub mod passphrase;
 pub mod read;
 pub mod rebuild;
@@ -47,6 +49,7 @@ pub mod rotate;
 
 pub use add::{NewRecord, PartInput};
 pub use check::CheckReport;
+pub(crate) use read::threads;
 pub use read::{Filter, Listing, PartView, RecordView, Scan};
 
 /// Where a vault and its keyring are.

@@ -8,13 +8,12 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use super::Vault;
-use crate::crypto::seal::{self, Digest, OpenFailure, StreamError};
 use crate::crypto::symmetric::Domain;
 use crate::error::{Error, Refusal, Result};
 use crate::format::catalog::CatalogEntry;
 use crate::format::event::{Happened, Kept};
 use crate::format::id::RecordId;
-use crate::format::record::{Metadata, RecordBody, Storage};
+use crate::format::record::{Metadata, Storage};
 use crate::storage::store::Bytes;
 
 /// What `list` keeps.
@@ -140,7 +139,7 @@ pub(super) fn key_ranges(n: usize) -> Vec<(Vec<u8>, Option<Vec<u8>>)> {
         .collect()
 }
 
-pub(super) fn threads() -> usize {
+pub(crate) fn threads() -> usize {
     std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -272,32 +271,6 @@ impl Vault {
         )
     }
 
-    /// Opens a record's sealed body.
-    pub(crate) fn open_body(&self, id: RecordId) -> Result<RecordBody> {
-        let ids = self.identities()?;
-        let sealed = self
-            .store
-            .records()
-            .get(self.store.loc(&id))?
-            .ok_or_else(|| Error::NoSuchRecord(id.to_hex()))?;
-        let plain = seal::open_bytes(&ids, &sealed).map_err(|f| match f {
-            // Every body in a full vault is sealed to its own key: a stanza that no longer
-            // opens with it is damage (a collector holds no key that opens bodies at all).
-            OpenFailure::NotForUs if !self.keyring.collector => Error::damaged(
-                id,
-                "no recipient stanza of its body opens with this vault's key",
-            ),
-            OpenFailure::NotForUs => Error::CannotOpen(format!(
-                "record {} is not sealed to this vault's key",
-                id.short()
-            )),
-            OpenFailure::Corrupt(w) => Error::damaged(id, w),
-            OpenFailure::ExcessiveWork { .. } => Error::damaged(id, "unexpected passphrase stanza"),
-            OpenFailure::Io(e) => Error::io("reading a record", e),
-        })?;
-        RecordBody::decode(id, &plain)
-    }
-
     /// Metadata and parts of a record.
     pub fn show(&self, id: RecordId) -> Result<RecordView> {
         let body = self.open_body(id)?;
@@ -391,108 +364,6 @@ impl Vault {
         log.commit()
     }
 
-    /// [`Vault::get`] without the custody event, for `check` and `export`, which log
-    /// their own.
-    pub(crate) fn read_part(
-        &self,
-        id: RecordId,
-        part: &str,
-        out: &mut dyn Write,
-    ) -> Result<PartView> {
-        let body = self.open_body(id)?;
-        let i = body.find_part(part).ok_or_else(|| Error::NoSuchPart {
-            id: id.short(),
-            part: part.to_owned(),
-        })?;
-        let p = &body.parts[i];
-        if let Storage::Sealed(sealed) = &p.storage {
-            return self.get_sealed(id, i, p, sealed, out);
-        }
-        let digest = match &p.storage {
-            Storage::Inline(bytes) => {
-                out.write_all(bytes)
-                    .map_err(|e| Error::output("output", e))?;
-                Digest {
-                    size: bytes.len() as u64,
-                    sha256: seal::sha256(bytes),
-                }
-            }
-            Storage::Sealed(_) => unreachable!("identity parts are handled above"),
-            Storage::Object { .. } => {
-                let mut plain = self.open_part(id, p)?;
-                seal::copy_hashing(&mut plain, out).map_err(|e| match e {
-                    StreamError::Write(e) => Error::output("output", e),
-                    StreamError::Read(e)
-                        if matches!(
-                            e.kind(),
-                            io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof
-                        ) =>
-                    {
-                        Error::damaged(id, format!("part {:?} does not authenticate ({e})", p.name))
-                    }
-                    StreamError::Read(e) => Error::io("reading an object", e),
-                })?
-            }
-        };
-        if digest.size != p.size || digest.sha256 != p.sha256 {
-            return Err(Error::damaged(
-                id,
-                format!("part {:?} does not match its SHA-256 from ingest", p.name),
-            ));
-        }
-        Ok(PartView {
-            index: i,
-            kind: p.kind.as_str(),
-            name: p.name.clone(),
-            size: p.size,
-            sha256: hex::encode(p.sha256),
-            stored: if p.object().is_some() {
-                "object"
-            } else {
-                "inline"
-            },
-        })
-    }
-
-    /// Opens an identity part: checks the sealed bytes against their hash, then opens them
-    /// with this device's key if it is a custodian.
-    fn get_sealed(
-        &self,
-        id: RecordId,
-        index: usize,
-        p: &crate::format::record::Part,
-        sealed: &[u8],
-        out: &mut dyn Write,
-    ) -> Result<PartView> {
-        if seal::sha256(sealed) != p.sha256 || sealed.len() as u64 != p.size {
-            return Err(Error::damaged(
-                id,
-                "the sealed identity does not match its SHA-256",
-            ));
-        }
-        if !self.is_custodian() {
-            return Err(Error::CannotOpen(
-                "the identity part is sealed to the identity custodians, and this device does not hold their key".into(),
-            ));
-        }
-        let plain = seal::open_bytes(&self.identities()?, sealed).map_err(|f| match f {
-            OpenFailure::NotForUs => Error::CannotOpen(
-                "the identity part is sealed to custodians whose key is not on this device".into(),
-            ),
-            other => Error::damaged(id, format!("the sealed identity does not open: {other:?}")),
-        })?;
-        out.write_all(&plain)
-            .map_err(|e| Error::output("output", e))?;
-        Ok(PartView {
-            index,
-            kind: p.kind.as_str(),
-            name: p.name.clone(),
-            size: plain.len() as u64,
-            sha256: hex::encode(seal::sha256(&plain)),
-            stored: "sealed to the identity custodians",
-        })
-    }
-
     /// Writes a part to `path`: into a temporary file beside it, renamed into place only
     /// once the whole part has verified, so a damaged part leaves no partial plaintext.
     /// A path that exists and is not a regular file (a terminal, a pipe, `/dev/null`) is
@@ -552,37 +423,6 @@ impl Vault {
             self.log_read(id, part, &to)?;
             Ok((f, view))
         })
-    }
-
-    /// A reader of a part's plaintext, without verification: callers hash what they read
-    /// and compare with the part's SHA-256.
-    pub(crate) fn open_part<'a>(
-        &'a self,
-        rid: RecordId,
-        part: &'a crate::format::record::Part,
-    ) -> Result<Box<dyn io::Read + Send + 'a>> {
-        match &part.storage {
-            Storage::Inline(bytes) => Ok(Box::new(&bytes[..])),
-            Storage::Sealed(_) => Err(Error::CannotOpen(
-                "identity parts are opened only with `get ID identity`".into(),
-            )),
-            Storage::Object { id: oid, .. } => {
-                let oid = crate::format::id::ObjectId(*oid);
-                let f = self.store.open_object(&oid).map_err(|_| {
-                    Error::damaged(
-                        rid,
-                        format!("the object holding {:?} is missing", part.name),
-                    )
-                })?;
-                let d = age::Decryptor::new_buffered(seal::buffered(f)).map_err(|_| {
-                    Error::damaged(rid, format!("part {:?} has a damaged header", part.name))
-                })?;
-                let r = d.decrypt(self.identities()?.into_iter()).map_err(|_| {
-                    Error::damaged(rid, format!("part {:?} does not open", part.name))
-                })?;
-                Ok(Box::new(crate::crypto::pad::Unpadded::new(r, part.size)))
-            }
-        }
     }
 }
 

@@ -121,6 +121,121 @@ pub(crate) fn file_head(store: &Store, key: &SymmetricKey) -> Option<Head> {
     postcard::from_bytes(&plain).ok()
 }
 
+/// Events verified a chunk at a time: opening, parsing and checking signatures is most of
+/// the work, and is done on every core; the checks that need the events before it run in
+/// order after.
+const CHUNK: usize = 4096;
+
+/// One event of the log as stored, opened, parsed, and its signatures checked against the
+/// keys it names itself (whether those were the right keys is for the checks in order).
+struct Opened {
+    key: crate::storage::store::Bytes,
+    /// `None`: it does not authenticate.
+    stored: Option<Stored>,
+    /// `None`: it does not parse.
+    event: Option<Event>,
+    signer_valid: bool,
+    /// Its signature verifies with the key it names as signer.
+    signed: bool,
+    /// It names a new signer, and that key's signature on it verifies.
+    cosigned: bool,
+}
+
+fn open_one(key: &SymmetricKey, k: crate::storage::store::Bytes, v: &[u8]) -> Opened {
+    let stored = open_stored(key, &k, v).ok();
+    let event = stored.as_ref().and_then(|s| Event::parse(&s.event));
+    let (mut signer_valid, mut signed, mut cosigned) = (false, false, false);
+    if let (Some(s), Some(ev)) = (&stored, &event) {
+        if let Some(pk) = sshsig::parse_ed25519_line(&ev.signer) {
+            signer_valid = true;
+            signed = sshsig::verify_raw(&pk, NAMESPACE, s.event.as_bytes(), &s.sig);
+        }
+        if let (Some(npk), Some(co)) = (
+            ev.new_signer().and_then(sshsig::parse_ed25519_line),
+            &s.cosig,
+        ) {
+            cosigned = sshsig::verify_raw(&npk, NAMESPACE, s.event.as_bytes(), co);
+        }
+    }
+    Opened {
+        key: k,
+        stored,
+        event,
+        signer_valid,
+        signed,
+        cosigned,
+    }
+}
+
+/// The log's events in order, each [`Opened`], [`CHUNK`] at a time on every core.
+fn opened<'a>(
+    store: &'a Store,
+    key: &'a SymmetricKey,
+) -> impl Iterator<Item = Result<Opened>> + 'a {
+    let mut raw = store.audit().iter();
+    let mut ready = Vec::new().into_iter();
+    let mut failed: Option<Error> = None;
+    std::iter::from_fn(move || loop {
+        if let Some(o) = ready.next() {
+            return Some(Ok(o));
+        }
+        if let Some(e) = failed.take() {
+            return Some(Err(e));
+        }
+        let mut chunk = Vec::with_capacity(CHUNK);
+        for kv in raw.by_ref().take(CHUNK) {
+            match kv {
+                Ok(kv) => chunk.push(kv),
+                Err(e) => {
+                    // After the events read before it.
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        if chunk.is_empty() && failed.is_none() {
+            return None;
+        }
+        ready = open_chunk(key, chunk).into_iter();
+    })
+}
+
+fn open_chunk(
+    key: &SymmetricKey,
+    chunk: Vec<(crate::storage::store::Bytes, crate::storage::store::Bytes)>,
+) -> Vec<Opened> {
+    let per = chunk
+        .len()
+        .div_ceil(crate::vault::read::threads().max(1))
+        .max(64);
+    let mut pieces: Vec<Vec<_>> = Vec::new();
+    let mut it = chunk.into_iter();
+    loop {
+        let piece: Vec<_> = it.by_ref().take(per).collect();
+        if piece.is_empty() {
+            break;
+        }
+        pieces.push(piece);
+    }
+    std::thread::scope(|s| {
+        let handles: Vec<_> = pieces
+            .into_iter()
+            .map(|piece| {
+                s.spawn(move || {
+                    piece
+                        .into_iter()
+                        .map(|(k, v)| open_one(key, k, &v))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("verifying does not panic"))
+            .collect()
+    })
+}
+
 // This function is long because it checks FORMAT.md's rules for the log (numbering,
 // sealing, signatures, links, private details, each record's chain, the head) in one pass
 // over the events, keeping per-record state between them.
@@ -142,9 +257,9 @@ fn verify_chain_of_log(
             broken: Some(LogBreak { seq, why }),
         })
     };
-    for kv in store.audit().iter() {
-        let (k, v) = kv?;
-        let Ok(kb) = <[u8; 8]>::try_from(k.as_ref()) else {
+    for o in opened(store, key) {
+        let o = o?;
+        let Ok(kb) = <[u8; 8]>::try_from(o.key.as_ref()) else {
             return fail(expected_seq, "a log key is malformed".into(), expected_seq);
         };
         let seq = u64::from_be_bytes(kb);
@@ -155,19 +270,19 @@ fn verify_chain_of_log(
                 expected_seq,
             );
         }
-        let Ok(s) = open_stored(key, &k, &v) else {
+        let Some(s) = o.stored else {
             return fail(
                 seq,
                 "does not authenticate: it was altered or damaged".into(),
                 seq,
             );
         };
-        let Some(ev) = Event::parse(&s.event) else {
+        let Some(ev) = o.event else {
             return fail(seq, "does not parse".into(), seq);
         };
-        let Some(pk) = sshsig::parse_ed25519_line(&ev.signer) else {
+        if !o.signer_valid {
             return fail(seq, "names no valid signer".into(), seq);
-        };
+        }
         if let Some(want) = &signer {
             if *want != ev.signer {
                 return fail(
@@ -177,7 +292,7 @@ fn verify_chain_of_log(
                 );
             }
         }
-        if !sshsig::verify_raw(&pk, NAMESPACE, s.event.as_bytes(), &s.sig) {
+        if !o.signed {
             return fail(
                 seq,
                 "has a signature that does not verify: it was altered".into(),
@@ -214,13 +329,7 @@ fn verify_chain_of_log(
         }
         signer = Some(ev.signer.clone());
         if let Some(new) = ev.new_signer() {
-            let ok = match (sshsig::parse_ed25519_line(new), &s.cosig) {
-                (Some(npk), Some(co)) => {
-                    sshsig::verify_raw(&npk, NAMESPACE, s.event.as_bytes(), co)
-                }
-                _ => false,
-            };
-            if !ok {
+            if !o.cosigned {
                 return fail(
                     seq,
                     "hands over to a new key without that key's signature".into(),
