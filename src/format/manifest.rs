@@ -179,12 +179,19 @@ pub fn reject(why: impl Into<String>) -> Error {
 impl Manifest {
     /// Parses and checks the manifest: version first, then every path and cross-reference.
     pub fn parse(bytes: &[u8]) -> Result<Manifest> {
-        let v: serde_json::Value = serde_json::from_slice(bytes)
+        // The format and version first, read on their own: the rest is parsed once, straight
+        // into the manifest (a tree of JSON values of it would be several times its size).
+        #[derive(Deserialize)]
+        struct Head {
+            format: Option<serde_json::Value>,
+            version: Option<serde_json::Value>,
+        }
+        let v: Head = serde_json::from_slice(bytes)
             .map_err(|e| reject(format!("the manifest is not JSON: {e}")))?;
-        if v.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
+        if v.format.as_ref().and_then(|f| f.as_str()) != Some(FORMAT) {
             return Err(reject("this is not an Amanat bundle manifest"));
         }
-        match v.get("version").and_then(|f| f.as_u64()) {
+        match v.version.as_ref().and_then(|f| f.as_u64()) {
             Some(n) if n == VERSION as u64 => {}
             Some(n) => {
                 return Err(Error::UnsupportedFormat(format!(
@@ -193,7 +200,7 @@ impl Manifest {
             }
             None => return Err(reject("the manifest has no version")),
         }
-        let m: Manifest = serde_json::from_value(v)
+        let m: Manifest = serde_json::from_slice(bytes)
             .map_err(|e| reject(format!("the manifest is malformed: {e}")))?;
         m.validate()?;
         Ok(m)
@@ -221,10 +228,10 @@ impl Manifest {
         for (i, r) in self.records.iter().enumerate() {
             canonical_id(&format!("records[{i}].id"), &r.id)?;
         }
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = std::collections::HashMap::new();
         for (i, f) in self.files.iter().enumerate() {
             check_path(&f.path)?;
-            if !seen.insert(f.path.as_str()) {
+            if seen.insert(f.path.as_str(), f).is_some() {
                 return Err(reject(format!("the manifest lists {:?} twice", f.path)));
             }
             canonical_sha256(&format!("files[{i}].sha256"), &f.sha256)?;
@@ -242,7 +249,9 @@ impl Manifest {
         };
         for (i, t) in self.transfer.iter().enumerate() {
             check_id(format!("transfer[{i}].id"), &t.id)?;
-            if t.body != format!("records/{}/record.age", t.id) || !seen.contains(t.body.as_str()) {
+            if t.body != format!("records/{}/record.age", t.id)
+                || !seen.contains_key(t.body.as_str())
+            {
                 return Err(reject(format!(
                     "record {} has no sealed body in the bundle",
                     t.id
@@ -250,7 +259,7 @@ impl Manifest {
             }
             for o in &t.objects {
                 if !o.starts_with(&format!("records/{}/objects/", t.id))
-                    || !seen.contains(o.as_str())
+                    || !seen.contains_key(o.as_str())
                 {
                     return Err(reject(format!(
                         "object {o:?} is not listed with its record"
@@ -261,7 +270,7 @@ impl Manifest {
         for (i, r) in self.records.iter().enumerate() {
             check_id(format!("records[{i}].id"), &r.id)?;
             let rj = format!("records/{}/record.json", r.id);
-            if !seen.contains(rj.as_str()) {
+            if !seen.contains_key(rj.as_str()) {
                 return Err(reject(format!(
                     "{rj} is not listed in the manifest's files"
                 )));
@@ -288,16 +297,12 @@ impl Manifest {
                 if let Some(o) = &p.original_sha256 {
                     canonical_sha256(&format!("records[{i}].parts[{j}].original_sha256"), o)?;
                 }
-                let entry = self
-                    .files
-                    .iter()
-                    .find(|f| f.path == p.path)
-                    .ok_or_else(|| {
-                        reject(format!(
-                            "part {:?} is not listed in the manifest's files",
-                            p.path
-                        ))
-                    })?;
+                let entry = seen.get(p.path.as_str()).ok_or_else(|| {
+                    reject(format!(
+                        "part {:?} is not listed in the manifest's files",
+                        p.path
+                    ))
+                })?;
                 if entry.size != p.size || entry.sha256 != p.sha256 {
                     return Err(reject(format!(
                         "part {:?} disagrees with its file entry",

@@ -120,13 +120,16 @@ impl Vault {
         let record_tags: Vec<[u8; 32]> =
             bundle_ids.iter().map(|id| bundle_keys.record(id)).collect();
         let removed_since: Vec<String> = match &remembered {
-            Some(r) => bundle_ids
-                .iter()
-                .zip(&record_tags)
-                .zip(present)
-                .filter(|((_, t), p)| !**p && r.records.contains(t))
-                .map(|((id, _), _)| id.to_hex())
-                .collect(),
+            Some(r) => {
+                let known: HashSet<&[u8; 32]> = r.records.iter().collect();
+                bundle_ids
+                    .iter()
+                    .zip(&record_tags)
+                    .zip(present)
+                    .filter(|((_, t), p)| !**p && known.contains(t))
+                    .map(|((id, _), _)| id.to_hex())
+                    .collect()
+            }
             None => vec![],
         };
         if !removed_since.is_empty() && !opts.restore_removed && !opts.dry_run {
@@ -344,7 +347,7 @@ pub(super) fn check_chains<'m>(
             crate::bundle::check_incoming_chain(&t.custody, &t.id, &m.bundle_id, signer, &[])?,
         ));
     }
-    for r in &m.records {
+    let check = |r: &'m manifest::ManifestRecord| -> Result<(&'m Vec<CustodyEntry>, Vec<Event>)> {
         // Identity parts are never in a chain of custody (it travels without them).
         let hashes: Vec<String> = r
             .parts
@@ -356,10 +359,26 @@ pub(super) fn check_chains<'m>(
                     .unwrap_or_else(|| p.sha256.clone())
             })
             .collect();
-        chains.push((
-            &r.custody,
-            crate::bundle::check_incoming_chain(&r.custody, &r.id, &m.bundle_id, signer, &hashes)?,
-        ));
+        let events =
+            crate::bundle::check_incoming_chain(&r.custody, &r.id, &m.bundle_id, signer, &hashes)?;
+        Ok((&r.custody, events))
+    };
+    // Every signature verified on every core; the first record (in the manifest's order)
+    // whose chain fails is the one reported.
+    let per = m.records.len().div_ceil(crate::vault::threads()).max(64);
+    let checked: Vec<Result<_>> = std::thread::scope(|s| {
+        let handles: Vec<_> = m
+            .records
+            .chunks(per)
+            .map(|chunk| s.spawn(move || chunk.iter().map(check).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("verifying does not panic"))
+            .collect()
+    });
+    for c in checked {
+        chains.push(c?);
     }
     Ok(chains)
 }
@@ -374,8 +393,9 @@ pub(super) fn merged_memory(
     match remembered {
         Some(r) => {
             let mut r = r.clone();
+            let mut known: HashSet<[u8; 32]> = r.records.iter().copied().collect();
             for t in record_tags {
-                if !r.records.contains(t) {
+                if known.insert(*t) {
                     r.records.push(*t);
                 }
             }

@@ -33,6 +33,8 @@ pub(crate) struct LogBatch<'v> {
     key_pair: Option<sshsig::BatchSigner>,
     /// Sign events at [`LogBatch::seal`], on every core, instead of one by one.
     defer: bool,
+    /// How many of `stored`, from the first, are signed.
+    signed: usize,
 }
 
 /// Sealed values of a batch, ready for a transaction.
@@ -73,6 +75,7 @@ impl<'v> LogBatch<'v> {
             states: HashMap::new(),
             key_pair: None,
             defer: false,
+            signed: 0,
         }
     }
 
@@ -89,11 +92,26 @@ impl<'v> LogBatch<'v> {
             stored,
             key_pair,
             signer,
+            signed,
             ..
         } = self;
-        for (_, s) in stored.iter_mut().filter(|(_, s)| s.sig.is_empty()) {
+        // Every event before `signed` is signed: a batch of many events is not walked again
+        // at each one.
+        for (_, s) in stored[*signed..]
+            .iter_mut()
+            .filter(|(_, s)| s.sig.is_empty())
+        {
             s.sign(key_pair.get_or_insert_with(|| sshsig::BatchSigner::new(signer.seed)));
         }
+        *signed = stored.len();
+    }
+
+    /// The event of this batch numbered `seq`, if it is one of the batch's (they are numbered
+    /// in a row).
+    fn in_batch(&self, seq: u64) -> Option<&Stored> {
+        let first = self.stored.first()?.0;
+        let i = usize::try_from(seq.checked_sub(first)?).ok()?;
+        self.stored.get(i).map(|(_, s)| s)
     }
 
     /// A record that has no custody state yet (just added): spares reading one.
@@ -259,8 +277,8 @@ impl<'v> LogBatch<'v> {
         };
         let mut out = st.foreign;
         for seq in st.seqs {
-            let entry = match self.stored.iter().find(|(q, _)| *q == seq) {
-                Some((_, s)) => s.entry()?,
+            let entry = match self.in_batch(seq) {
+                Some(s) => s.entry()?,
                 None => load(self.store, self.key, seq)?
                     .ok_or_else(|| {
                         Error::damaged(id, format!("its custody event {seq} is missing"))
