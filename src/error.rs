@@ -58,6 +58,13 @@ pub enum Refusal {
     /// The output file exists and was not to be replaced.
     #[error("cannot write {}: it already exists", path.display())]
     OutputExists { path: PathBuf },
+    /// A bundle whose manifest would be larger than any Amanat reads on import.
+    #[error("a bundle of these {records} records would have a manifest of {bytes} bytes, more than the {max} an import reads: export them in several bundles (by tag, by witness code or by id)")]
+    ManifestTooLarge {
+        records: usize,
+        bytes: u64,
+        max: u64,
+    },
     /// A contact with neither a recipient nor a signing key.
     #[error("a contact needs a recipient (to export to it) or a signing key (to import from it)")]
     ContactNeedsKey,

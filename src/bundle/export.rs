@@ -18,12 +18,15 @@ use crate::error::{Error, Refusal, Result};
 use crate::format::manifest::{
     self, BundleKind, FileEntry, Manifest, ManifestPart, ManifestRecord, Sender,
 };
-use crate::format::record::{PartKind, RecordBody};
+use crate::format::record::{PartKind, RecordBody, Storage};
 use crate::storage::durable::ThreadedWriter;
 use crate::vault::contacts::Contact;
 use crate::vault::custody::LogBatch;
 use crate::vault::{Filter, Vault};
 use crate::RecordId;
+
+/// Records whose bodies are opened together, on every core (a few hundred KiB of bodies).
+const BODIES_AT_ONCE: usize = 256;
 
 /// Largest image cleaned in memory; a larger one is refused unless `--keep-metadata`.
 const MAX_CLEAN: u64 = 256 << 20;
@@ -171,12 +174,22 @@ impl Vault {
         let mut planned = Vec::new();
         let mut records = Vec::new();
         let mut files = Vec::new();
-        for id in &ids {
-            let (rec, plan, rec_files) =
-                self.plan_record(id, &contact, opts, &bundle_id, &to, &mut log, &mut report)?;
-            files.extend(rec_files);
-            records.push(rec);
-            planned.push(plan);
+        for chunk in ids.chunks(BODIES_AT_ONCE) {
+            for (id, body) in chunk.iter().zip(self.open_bodies(chunk)) {
+                let (rec, plan, rec_files) = self.plan_record(
+                    id,
+                    body?,
+                    &contact,
+                    opts,
+                    &bundle_id,
+                    &to,
+                    &mut log,
+                    &mut report,
+                )?;
+                files.extend(rec_files);
+                records.push(rec);
+                planned.push(plan);
+            }
         }
         // SHA256SUMS lets a partner check every file with `sha256sum -c`.
         let sums = manifest::add_sums(&mut files);
@@ -200,6 +213,9 @@ impl Vault {
             files,
         };
         let manifest_json = serde_json::to_vec_pretty(&manifest).expect("manifests serialize");
+        // The manifest is read whole before its signature is checked, so an import reads
+        // no more than MAX_MANIFEST of it: a larger one would make a bundle no one can import.
+        check_manifest_size(manifest.records.len(), manifest_json.len())?;
         let sig = self.sign_manifest(&manifest_json);
         report.records = planned.len();
         report.files = manifest.files.len();
@@ -219,8 +235,11 @@ impl Vault {
             append(&mut tar, manifest::MANIFEST_PATH, &manifest_json, mtime).map_err(werr)?;
             append(&mut tar, manifest::SIG_PATH, sig.as_bytes(), mtime).map_err(werr)?;
             append(&mut tar, manifest::SUMS_PATH, sums.as_bytes(), mtime).map_err(werr)?;
-            for rec in &planned {
-                self.write_record(&mut tar, rec, mtime, out, &mut not_cleaned)?;
+            for chunk in planned.chunks(BODIES_AT_ONCE) {
+                let ids: Vec<RecordId> = chunk.iter().map(|r| r.id).collect();
+                for (rec, body) in chunk.iter().zip(self.open_bodies(&ids)) {
+                    self.write_record(&mut tar, rec, &body?, mtime, out, &mut not_cleaned)?;
+                }
             }
             let age_w = tar.into_inner().map_err(werr)?;
             let hashing = age_w.finish().map_err(werr)?;
@@ -282,6 +301,7 @@ impl Vault {
     fn plan_record(
         &self,
         id: &RecordId,
+        body: RecordBody,
         contact: &Contact,
         opts: &ExportOptions,
         bundle_id: &RecordId,
@@ -289,7 +309,6 @@ impl Vault {
         log: &mut LogBatch<'_>,
         report: &mut ExportReport,
     ) -> Result<(ManifestRecord, PlannedRecord, Vec<FileEntry>)> {
-        let body = self.open_body(*id)?;
         let pid = super::partner_record_id(self.pseudonym_key(), &contact.name, id);
         let mut rec = redact_record(self, contact, &body, &pid);
         let mut parts = Vec::new();
@@ -432,12 +451,12 @@ impl Vault {
         &self,
         tar: &mut tar::Builder<W>,
         rec: &PlannedRecord,
+        body: &RecordBody,
         mtime: u64,
         out: &Path,
         not_cleaned: &mut Vec<(String, String, String)>,
     ) -> Result<()> {
         let werr = |e: io::Error| Error::output(out, e);
-        let body = self.open_body(rec.id)?;
         append(
             tar,
             &format!("records/{}/record.json", rec.bundle_id.to_hex()),
@@ -460,13 +479,29 @@ impl Vault {
                 }
                 append(tar, &pp.path, &plain, mtime).map_err(werr)?;
             } else if let Some(kind) = pp.clean {
-                let orig = read_verified(self, rec.id, &body, pp.index)?;
+                let orig = read_verified(self, rec.id, body, pp.index)?;
                 let clean =
                     Zeroizing::new(redact::strip(kind, &orig).map_err(|_| damaged())?.bytes);
                 if crate::crypto::seal::sha256(&clean) != pp.sha256 {
                     return Err(damaged());
                 }
                 append(tar, &pp.path, &clean, mtime).map_err(werr)?;
+            } else if let Storage::Inline(bytes) = &p.storage {
+                // In the body already opened: checked, then written, with no thread.
+                if bytes.len() as u64 != pp.size || crate::crypto::seal::sha256(bytes) != pp.sha256
+                {
+                    return Err(damaged());
+                }
+                let mut sniffer = redact::Sniffer::default();
+                let sniffing = redact::SniffingReader {
+                    inner: &bytes[..],
+                    sniffer: &mut sniffer,
+                };
+                tar.append_data(&mut header(pp.size, mtime), &pp.path, sniffing)
+                    .map_err(werr)?;
+                if let Some(fmt) = sniffer.name() {
+                    not_cleaned.push((rec.bundle_id.to_hex(), p.name.clone(), fmt));
+                }
             } else {
                 // Decrypt and hash on a helper thread while this one encrypts.
                 let source = self.open_part(rec.id, p)?;
@@ -500,6 +535,19 @@ impl Vault {
         }
         Ok(())
     }
+}
+
+/// Refuses a manifest larger than an import reads ([`manifest::MAX_MANIFEST`]): at about
+/// 3 KiB a record, some 20,000 records of one bundle.
+pub(super) fn check_manifest_size(records: usize, bytes: usize) -> Result<()> {
+    if bytes as u64 > manifest::MAX_MANIFEST {
+        return Err(Error::Refused(Refusal::ManifestTooLarge {
+            records,
+            bytes: bytes as u64,
+            max: manifest::MAX_MANIFEST,
+        }));
+    }
+    Ok(())
 }
 
 /// The plaintext of an identity part (this device must be a custodian).

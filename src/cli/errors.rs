@@ -47,6 +47,9 @@ pub fn message(e: &Error) -> String {
             "line {line}: {why} (--strict: {})",
             if *stopped { "stopped" } else { "nothing was ingested" }
         ),
+        Refusal::ManifestTooLarge { records, bytes, max } => format!(
+            "a bundle of these {records} records would have a manifest of {bytes} bytes, more than the {max} an import reads: export them in several bundles (--tag, --witness or record ids)"
+        ),
         // A refusal this version does not know how to word with flags.
         other => other.to_string(),
     }
@@ -73,6 +76,7 @@ pub fn hint(e: &Error) -> &'static str {
         Error::Input { .. } => "check that the file exists and is readable; nothing was added",
         Error::Output { .. } | Error::Refused(Refusal::OutputExists { .. }) => "check the destination path and free space; nothing was written there",
         Error::CannotOpen(_) | Error::Refused(Refusal::IdentitiesNeedCustodian) => "open it on a device that holds the right key (headquarters or the identity custodian)",
+        Error::Refused(Refusal::ManifestTooLarge { .. }) => "nothing was written or logged; export fewer records at a time",
         Error::Invalid(_) | Error::Refused(_) => "see `amanat help` for the expected form",
         Error::DiskFull => "free some space and run the command again; the vault is unchanged",
         Error::Damaged { .. } => "restore the record from a backup or a partner's copy; other records are unaffected",

@@ -721,3 +721,35 @@ fn a_bundle_of_more_records_than_one_value_holds_is_remembered_whole() {
     );
     w.partner.ok(&["check"]);
 }
+
+/// A bundle whose manifest would be larger than an import reads (the manifest is read
+/// whole before its signature is checked, so import bounds it) is refused before anything
+/// is written or logged: it would be a bundle no one can import. With records of ordinary
+/// size that is about 20,000 records; records whose notes are 16 KiB of characters JSON
+/// writes as six-byte escapes reach it with a few hundred.
+#[test]
+fn an_export_no_import_could_read_is_refused_and_changes_nothing() {
+    let w = World::new();
+    let note = "\u{1}".repeat(16_000);
+    let lines: String = (0..720)
+        .map(|i| serde_json::json!({"title": format!("T{i}"), "note": note}).to_string() + "\n")
+        .collect();
+    let f = w.hq.input("many.jsonl", lines);
+    w.hq.ok(&["ingest", f.to_str().unwrap()]);
+    let before = w.hq.state();
+    let log = w.hq.ok(&["audit", "--json"]);
+    let out = w.hq.out("big.amanat");
+    let err = w.hq.fails(
+        &["export", "--to", "UN", "--all", "-o", out.to_str().unwrap()],
+        2,
+    );
+    assert!(
+        err.contains("720 records")
+            && err.contains("several bundles (--tag, --witness or record ids)"),
+        "{err}"
+    );
+    assert!(!out.exists());
+    assert!(w.hq.tmp_is_empty(), "nothing left behind");
+    assert_eq!(w.hq.state(), before);
+    assert_eq!(w.hq.ok(&["audit", "--json"]), log, "nothing logged");
+}
