@@ -215,7 +215,7 @@ impl Vault {
         let manifest_json = serde_json::to_vec_pretty(&manifest).expect("manifests serialize");
         // The manifest is read whole before its signature is checked, so an import reads
         // no more than MAX_MANIFEST of it: a larger one would make a bundle no one can import.
-        check_manifest_size(manifest.records.len(), manifest_json.len())?;
+        manifest::check_written_size(manifest.records.len(), manifest_json.len())?;
         let sig = self.sign_manifest(&manifest_json);
         report.records = planned.len();
         report.files = manifest.files.len();
@@ -535,19 +535,6 @@ impl Vault {
         }
         Ok(())
     }
-}
-
-/// Refuses a manifest larger than an import reads ([`manifest::MAX_MANIFEST`]): at about
-/// 3 KiB a record, some 20,000 records of one bundle.
-pub(super) fn check_manifest_size(records: usize, bytes: usize) -> Result<()> {
-    if bytes as u64 > manifest::MAX_MANIFEST {
-        return Err(Error::Refused(Refusal::ManifestTooLarge {
-            records,
-            bytes: bytes as u64,
-            max: manifest::MAX_MANIFEST,
-        }));
-    }
-    Ok(())
 }
 
 /// The plaintext of an identity part (this device must be a custodian).

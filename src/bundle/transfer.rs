@@ -125,7 +125,7 @@ impl Vault {
             files,
         };
         let manifest_json = serde_json::to_vec_pretty(&m).expect("manifests serialize");
-        super::export::check_manifest_size(m.transfer.len(), manifest_json.len())?;
+        manifest::check_written_size(m.transfer.len(), manifest_json.len())?;
         let sig = self.sign_manifest(&manifest_json);
         let mut report = ExportReport {
             bundle_id: bundle_id.to_hex(),

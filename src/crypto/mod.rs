@@ -4,6 +4,7 @@
 use ring::rand::{SecureRandom, SystemRandom};
 
 pub mod agewriter;
+pub mod identity;
 pub mod pad;
 pub mod recipients;
 pub mod seal;

@@ -171,6 +171,19 @@ pub fn add_sums(files: &mut Vec<FileEntry>) -> String {
     sums
 }
 
+/// Refuses a manifest larger than an import reads ([`MAX_MANIFEST`]): at about
+/// 3 KiB a record, some 20,000 records of one bundle.
+pub fn check_written_size(records: usize, bytes: usize) -> Result<()> {
+    if bytes as u64 > MAX_MANIFEST {
+        return Err(Error::Refused(crate::error::Refusal::ManifestTooLarge {
+            records,
+            bytes: bytes as u64,
+            max: MAX_MANIFEST,
+        }));
+    }
+    Ok(())
+}
+
 /// A bundle rejected: the reason, for the user.
 pub fn reject(why: impl Into<String>) -> Error {
     Error::BundleRejected(why.into())

@@ -93,7 +93,7 @@ pub struct Vault {
     paths: VaultPaths,
     store: Store,
     keyring: Keyring,
-    identity: Option<age::x25519::Identity>,
+    identity: Option<crate::crypto::identity::Identity>,
     content: Recipients,
     custodians: Recipients,
     /// The audit log's newest event; its lock orders appends.
@@ -306,7 +306,9 @@ impl Vault {
     fn assemble(paths: VaultPaths, store: Store, keyring: Keyring, slot: usize) -> Result<Vault> {
         let content = Recipients::parse_all(&keyring.content_recipients)?;
         let custodians = Recipients::parse_all(&keyring.identity_recipients)?;
-        let identity = keyring.identity();
+        let identity = keyring
+            .identity()
+            .map(|i| crate::crypto::identity::Identity::from_age(&i));
         store.set_locator(crate::format::locator::Locator::new(&keyring.pseudonym_key));
         store.set_pending_locator(crate::format::locator::Locator::pending(
             &keyring.pseudonym_key,
@@ -505,7 +507,9 @@ impl Vault {
 
     /// Number of records held.
     pub fn count(&self) -> usize {
-        self.store.records().len()
+        // Counted in the catalog, whose values are small: counting the records' tree reads
+        // every sealed body (at 100,000 records, 45% of the memory `check` touched).
+        self.store.catalog().len()
     }
 }
 
