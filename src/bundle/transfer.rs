@@ -11,7 +11,7 @@ use std::io::{self, Read, Write};
 use std::path::Path;
 
 use super::export::{append, header, sha256_hex, ExportReport, Selection};
-use crate::crypto::seal::OpenFailure;
+use crate::crypto::seal::{OpenFailure, StreamError};
 use crate::error::{Error, Refusal, Result};
 use crate::format::id::ObjectId;
 use crate::format::manifest::{
@@ -331,7 +331,8 @@ impl Incoming {
 
 impl Vault {
     /// Takes one transfer-bundle file: a sealed body (opened with this vault's key) or an
-    /// object (decrypted and re-sealed for this vault, checked against its part's SHA-256).
+    /// object (decrypted and re-sealed for this vault into pending `objects`, checked against
+    /// its part's SHA-256; without `objects`, as `verify` does, only decrypted and checked).
     /// `reader` yields the file's bytes; the caller checks their size and hash.
     pub(crate) fn take_transfer_file(
         &self,
@@ -340,7 +341,7 @@ impl Vault {
         present: &[bool],
         path: &str,
         reader: &mut dyn Read,
-        objects: &mut Vec<ObjectId>,
+        objects: Option<&mut Vec<ObjectId>>,
     ) -> Result<()> {
         if let Some(&ri) = incoming.bodies_at.get(path) {
             let mut sealed = Vec::new();
@@ -361,6 +362,9 @@ impl Vault {
             })?;
             let body = RecordBody::decode(id, &plain)
                 .map_err(|_| reject(format!("record {} does not decode", id.short())))?;
+            check_collected(&body)
+                .and_then(|()| self.check_collected_chain(&body, &m.transfer[ri].custody))
+                .map_err(|why| reject(format!("record {}: {why}", id.short())))?;
             incoming.bodies.insert(ri, body);
             return Ok(());
         }
@@ -389,30 +393,76 @@ impl Vault {
             .map_err(|_| reject(format!("{path:?} is not sealed to this vault's key")))?;
         // A collector of format 2 sent unpadded objects; the padding is checked either way.
         let mut plain = crate::crypto::pad::Unpadded::new(plain, part.size);
-        let mut budget = 0; // objects stay objects
-        let sealed = self
-            .seal_part(
-                part.kind,
-                part.name.clone(),
-                &mut plain,
-                &mut budget,
-                objects,
-            )
-            .map_err(|e| match e {
-                Error::Input { reason, .. } => {
-                    reject(format!("{path:?} does not decrypt ({reason})"))
-                }
-                other => other,
-            })?;
+        let undecryptable =
+            |reason: String| reject(format!("{path:?} does not decrypt ({reason})"));
+        let (size, sha256, sealed) = match objects {
+            Some(objects) => {
+                let mut budget = 0; // objects stay objects
+                let sealed = self
+                    .seal_part(
+                        part.kind,
+                        part.name.clone(),
+                        &mut plain,
+                        &mut budget,
+                        objects,
+                    )
+                    .map_err(|e| match e {
+                        Error::Input { reason, .. } => undecryptable(reason),
+                        other => other,
+                    })?;
+                (sealed.part.size, sealed.part.sha256, Some(sealed))
+            }
+            None => {
+                let d = crate::crypto::seal::copy_hashing(&mut plain, &mut io::sink()).map_err(
+                    |e| match e {
+                        StreamError::Read(e) | StreamError::Write(e) => {
+                            undecryptable(e.to_string())
+                        }
+                    },
+                )?;
+                (d.size, d.sha256, None)
+            }
+        };
         drop(plain);
         io::copy(reader, &mut io::sink())
             .map_err(|e| reject(format!("the bundle is truncated or was altered ({e})")))?;
-        if sealed.part.size != part.size || sealed.part.sha256 != part.sha256 {
+        if size != part.size || sha256 != part.sha256 {
             return Err(reject(format!(
                 "{path:?} does not match the SHA-256 taken at collection"
             )));
         }
-        incoming.parts.insert((ri, pi), sealed);
+        if let Some(sealed) = sealed {
+            incoming.parts.insert((ri, pi), sealed);
+        }
+        Ok(())
+    }
+
+    /// The parts of a collected body must be the ones the collector's chain of custody
+    /// recorded when it added the record (their index, kind, size and SHA-256; objects are
+    /// checked against the body as they stream by).
+    fn check_collected_chain(
+        &self,
+        body: &RecordBody,
+        custody: &[crate::vault::custody::CustodyEntry],
+    ) -> std::result::Result<(), String> {
+        let recorded = crate::format::event::facts(&crate::vault::add::part_facts(&body.parts));
+        let added = custody.iter().rev().find_map(|e| {
+            crate::vault::custody::Event::parse(&e.event)
+                .filter(|ev| ev.kind == crate::format::event::Kind::RecordAdded)
+        });
+        let sent = match added {
+            Some(ev) => match ev.details.get("parts_sealed") {
+                Some(sealed) => Some(
+                    self.open_sealed_facts(sealed)
+                        .map_err(|why| format!("its recorded parts {why}"))?,
+                ),
+                None => Some(ev.details["parts"].clone()),
+            },
+            None => None,
+        };
+        if sent.as_ref() != Some(&recorded) {
+            return Err("its parts are not the ones its chain of custody records".into());
+        }
         Ok(())
     }
 
@@ -459,27 +509,6 @@ impl Vault {
             let mut p = provenance.clone();
             p.bundle_record_id = t.id.clone();
             body.provenance.push(p);
-            // The parts must be the ones the collector's chain of custody recorded.
-            let recorded = crate::format::event::facts(&crate::vault::add::part_facts(&body.parts));
-            let added = t.custody.iter().rev().find_map(|e| {
-                crate::vault::custody::Event::parse(&e.event)
-                    .filter(|ev| ev.kind == crate::format::event::Kind::RecordAdded)
-            });
-            let sent = match added {
-                Some(ev) => match ev.details.get("parts_sealed") {
-                    Some(sealed) => Some(self.open_sealed_facts(sealed).map_err(|why| {
-                        reject(format!("record {}: its recorded parts {why}", t.id))
-                    })?),
-                    None => Some(ev.details["parts"].clone()),
-                },
-                None => None,
-            };
-            if sent.as_ref() != Some(&recorded) {
-                return Err(reject(format!(
-                    "record {}: its parts are not the ones its chain of custody records",
-                    t.id
-                )));
-            }
             batch.push(self.seal_record(
                 body,
                 search.as_deref().map(|s| s.as_str()),
@@ -490,4 +519,39 @@ impl Vault {
         }
         Ok(batch)
     }
+}
+
+/// A collector's sealed body is kept as it arrives, so it must be a record as `add` makes
+/// one (FORMAT.md 13.6): metadata within `add`'s limits, at most the parts a record holds,
+/// part names that are safe file names and distinct, every inline part and sealed identity
+/// of the size and SHA-256 it states, and no provenance (a collector adds records; it
+/// imports none, and a line of provenance would be shown at headquarters as if it had).
+fn check_collected(body: &RecordBody) -> std::result::Result<(), String> {
+    body.meta
+        .validate()
+        .map_err(|e| format!("its metadata is not what a record may hold ({e})"))?;
+    crate::format::record::check_part_count(body.parts.len())
+        .map_err(|e| format!("it holds too many parts ({e})"))?;
+    let mut names = std::collections::HashSet::new();
+    for p in &body.parts {
+        manifest::check_name(&p.name)
+            .map_err(|_| format!("a part has an unsafe name {:?}", p.name))?;
+        if !names.insert(p.name.as_str()) {
+            return Err(format!("two parts are named {:?}", p.name));
+        }
+        let bytes = match &p.storage {
+            Storage::Inline(b) | Storage::Sealed(b) => b,
+            Storage::Object { .. } => continue,
+        };
+        if bytes.len() as u64 != p.size || crate::crypto::seal::sha256(bytes) != p.sha256 {
+            return Err(format!(
+                "part {:?} is not the size and SHA-256 it states",
+                p.name
+            ));
+        }
+    }
+    if !body.provenance.is_empty() {
+        return Err("it says it was imported from a bundle, which a collector never does".into());
+    }
+    Ok(())
 }

@@ -898,3 +898,135 @@ fn a_record_arriving_with_a_long_chain_of_custody_keeps_it_in_pieces() {
     );
     r.intact();
 }
+
+/// A collector's sealed body is kept as it arrives, so whoever holds a collector's key (a
+/// field device, the likeliest to be seized) must not be able to make headquarters keep a
+/// record `add` would never make: inline parts that are not what they state, a line of
+/// provenance naming a bundle it never imported, metadata beyond `add`'s limits, unsafe or
+/// repeated part names. Verify refuses them as import does.
+#[test]
+fn a_collected_body_must_be_a_record_as_add_makes_one() {
+    use amanat::format::record::{Metadata, Part, PartKind, Provenance, RecordBody, Storage};
+    use std::str::FromStr;
+    let r = Receiver::new();
+    let m = &r.mallory;
+    let hq = age::x25519::Recipient::from_str(&r.recipient).unwrap();
+    let text = b"Collected: the guards' names, written down at night.".to_vec();
+    // An attachment kept as an object file: what the body states of it, and the file sent.
+    let scan = vec![7u8; 90_000];
+    let sent = std::cell::RefCell::new(scan.clone());
+    let oid = hex_id();
+    let forge = |edit: &dyn Fn(&mut RecordBody)| -> PathBuf {
+        let id = hex_id();
+        let mut meta = Metadata::default();
+        meta.title = "collected".into();
+        let mut body = RecordBody {
+            id: amanat::RecordId::from_hex(&id).unwrap(),
+            created: 1_764_900_000,
+            meta,
+            parts: vec![Part {
+                kind: PartKind::Testimony,
+                name: "t.txt".into(),
+                size: text.len() as u64,
+                sha256: amanat::crypto::seal::sha256(&text),
+                storage: Storage::Inline(text.clone()),
+            }],
+            provenance: vec![],
+            unpadded: false,
+        };
+        edit(&mut body);
+        // The collector's chain records the parts as the body states them.
+        let facts: Vec<Value> = body
+            .parts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                json!({"index": i, "kind": p.kind.as_str(), "sha256": hex::encode(p.sha256), "size": p.size})
+            })
+            .collect();
+        let sealed = age::encrypt(&hq, &body.encode()).unwrap();
+        let (bundle, origin) = (hex_id(), hex_id());
+        let add = m.event_text(
+            "record-added",
+            Some(&origin),
+            None,
+            json!({"parts": facts, "via": "add"}),
+        );
+        let exp = m.exported(&origin, &add, &id, &bundle);
+        let mut d = m.draft(&bundle, vec![]);
+        d.kind = "transfer";
+        let path = format!("records/{id}/record.age");
+        d.files.push((path.clone(), sealed));
+        let mut objects = vec![];
+        if body.parts.iter().any(|p| p.object().is_some()) {
+            let mut padded = sent.borrow().clone();
+            amanat::crypto::pad::pad(&mut padded);
+            let o = format!("records/{id}/objects/{oid}");
+            d.files.push((o.clone(), age::encrypt(&hq, &padded).unwrap()));
+            objects.push(o);
+        }
+        d.transfer.push(json!({
+            "id": id, "collected": "2026-12-05T04:00:00Z", "body": path, "objects": objects,
+            "custody": [m.entry(&add), m.entry(&exp)],
+        }));
+        r.seal(&d, |_| {})
+    };
+    let with_scan = |b: &mut RecordBody| {
+        b.parts.push(Part {
+            kind: PartKind::Attachment,
+            name: "scan.bin".into(),
+            size: scan.len() as u64,
+            sha256: amanat::crypto::seal::sha256(&scan),
+            storage: Storage::Object {
+                id: amanat::format::id::ObjectId::from_hex(&oid).unwrap().0,
+                sealed_size: 0,
+            },
+        })
+    };
+    let same_length_other_words = b"Collected: nothing of the sort, and no names at all!".to_vec();
+    assert_eq!(same_length_other_words.len(), text.len());
+    r.refuses(
+        &forge(&|b| b.parts[0].storage = Storage::Inline(same_length_other_words.clone())),
+        "part \"t.txt\" is not the size and SHA-256 it states",
+    );
+    r.refuses(
+        &forge(&|b| {
+            b.provenance.push(Provenance {
+                signer: "SHA256:UNOHCHRxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx".into(),
+                contact: "UN OHCHR".into(),
+                bundle_id: hex_id(),
+                imported: 1_764_900_000,
+                bundle_record_id: hex_id(),
+            })
+        }),
+        "which a collector never does",
+    );
+    r.refuses(
+        &forge(&|b| b.meta.title = " ".into()),
+        "its metadata is not what a record may hold",
+    );
+    r.refuses(
+        &forge(&|b| b.meta.note = Some("n".repeat(20_000))),
+        "its metadata is not what a record may hold",
+    );
+    r.refuses(
+        &forge(&|b| b.parts[0].name = "../t.txt".into()),
+        "unsafe name",
+    );
+    r.refuses(
+        &forge(&|b| {
+            let again = b.parts[0].clone();
+            b.parts.push(again);
+        }),
+        "two parts are named \"t.txt\"",
+    );
+    // An object file that is not what its record states: verify decrypts it too.
+    *sent.borrow_mut() = vec![8u8; 90_000];
+    r.refuses(&forge(&with_scan), "does not match the SHA-256 taken at collection");
+    *sent.borrow_mut() = scan.clone();
+    // The same forging, as `add` would make the record, goes in: what is refused above is
+    // the body, not the way the bundle was made.
+    r.takes(&forge(&|_| {}));
+    r.takes(&forge(&with_scan));
+    assert_eq!(r.env.ok(&["search", "guards"]).lines().count(), 2);
+}

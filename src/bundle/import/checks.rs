@@ -201,7 +201,8 @@ impl Vault {
                 n: &mut n,
             };
             if is_transfer {
-                if incoming.takes(&path) && (!opts.dry_run || incoming.is_body(&path)) {
+                if incoming.takes(&path) {
+                    let objects = (!opts.dry_run).then_some(&mut *objects);
                     self.take_transfer_file(m, incoming, present, &path, &mut reader, objects)?;
                 }
                 io::copy(&mut reader, &mut io::sink()).map_err(damaged_stream)?;
