@@ -24,22 +24,7 @@ age-keygen -o key.txt 2>/dev/null
 R=$(grep -o 'age1[a-z0-9]*' key.txt)
 
 # The testimonies of compare.sh: about 2 KiB of multilingual text each.
-python3 - "$N" <<'PY'
-import json, os, random, sys
-n = int(sys.argv[1]); random.seed(7)
-syll = "ба ке лы ма ры са та ul ka mer dan ost pol вой ник ско ша чи ге 乌 鲁 木 齐 ئۈ رۈ".split()
-vocab = ("әке лагерь Үрімші шекара паспорт отец задержали граница camp detained border "
-         "school teacher family letter night police document 乌鲁木齐 拘留 ئۈرۈمچى").split()
-vocab += ["".join(random.choice(syll) for _ in range(random.randint(2, 4))) for _ in range(3000)]
-weights = [1.0 / (r + 1) for r in range(len(vocab))]
-os.makedirs("texts", exist_ok=True)
-with open("ingest.jsonl", "w") as out:
-    for i in range(n):
-        text = " ".join(random.choices(vocab, weights, k=330))[:2048]
-        with open(f"texts/{i}.txt", "w") as f: f.write(text)
-        out.write(json.dumps({"title": f"Testimony {i}", "tags": ["bench", random.choice(["camp", "border"])],
-                              "witness": f"W-{i % 997}", "date": "2019-03-04", "testimony": f"texts/{i}.txt"}) + "\n")
-PY
+python3 "$here/testimonies.py" "$N"
 
 . "$here/timing.sh"
 key() { ./"$1" --vault "$2" keys --json | python3 -c "import json,sys; print(json.load(sys.stdin)['$3'])"; }

@@ -76,24 +76,7 @@ for i in $(seq "$RUNS"); do
 done
 
 # --- 2. Ingest of many small testimonies --------------------------------------------
-python3 - "$INGEST_N" <<'PY'
-import json, os, random, sys
-n = int(sys.argv[1]); random.seed(7)
-# A vocabulary like real testimony: a few thousand words, common ones far more frequent.
-syll = "ба ке лы ма ры са та ul ka mer dan ost pol вой ник ско ша чи ге 乌 鲁 木 齐 ئۈ رۈ".split()
-vocab = ("әке лагерь Үрімші шекара паспорт отец задержали граница camp detained border "
-         "school teacher family letter night police document 乌鲁木齐 拘留 ئۈرۈمچى").split()
-vocab += ["".join(random.choice(syll) for _ in range(random.randint(2, 4))) for _ in range(3000)]
-weights = [1.0 / (r + 1) for r in range(len(vocab))]
-words = vocab
-os.makedirs("texts", exist_ok=True)
-with open("ingest.jsonl", "w") as out:
-    for i in range(n):
-        text = " ".join(random.choices(words, weights, k=330))[:2048]
-        with open(f"texts/{i}.txt", "w") as f: f.write(text)
-        out.write(json.dumps({"title": f"Testimony {i}", "tags": ["bench", random.choice(["camp", "border"])],
-                              "witness": f"W-{i % 997}", "date": "2019-03-04", "testimony": f"texts/{i}.txt"}) + "\n")
-PY
+python3 "$here/testimonies.py" "$INGEST_N"
 for i in $(seq "$RUNS"); do
   rm -rf v2 enc; mkdir enc
   "$AMANAT" --vault v2 init --kdf-work-factor 10 2>/dev/null

@@ -49,7 +49,7 @@ pub mod rotate;
 
 pub use add::{NewRecord, PartInput};
 pub use check::CheckReport;
-pub(crate) use read::threads;
+pub(crate) use read::map_on_cores;
 pub use read::{Filter, Listing, PartView, RecordView, Scan};
 
 /// Where a vault and its keyring are.

@@ -8,7 +8,7 @@ use crate::crypto::seal::{self, Digest, OpenFailure, StreamError};
 use crate::error::{Error, Result};
 use crate::format::id::RecordId;
 use crate::format::record::{RecordBody, Storage};
-use crate::vault::read::{threads, PartView};
+use crate::vault::read::{map_on_cores, PartView};
 
 impl Vault {
     /// Opens a record's sealed body.
@@ -39,24 +39,7 @@ impl Vault {
 
     /// Opens the bodies of many records on every core, in the order given.
     pub(crate) fn open_bodies(&self, ids: &[RecordId]) -> Vec<Result<RecordBody>> {
-        let per = ids.len().div_ceil(threads()).max(16);
-        std::thread::scope(|s| {
-            let handles: Vec<_> = ids
-                .chunks(per)
-                .map(|chunk| {
-                    s.spawn(move || {
-                        chunk
-                            .iter()
-                            .map(|id| self.open_body(*id))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().expect("opening does not panic"))
-                .collect()
-        })
+        map_on_cores(ids, 16, |id| self.open_body(*id))
     }
 
     /// [`Vault::get`] without the custody event, for `check` and `export`, which log

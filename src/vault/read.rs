@@ -145,6 +145,26 @@ pub(crate) fn threads() -> usize {
         .unwrap_or(1)
 }
 
+/// `f` of every item, on every core (each thread a run of at least `min` items), in order.
+pub(crate) fn map_on_cores<'a, T: Sync, R: Send>(
+    items: &'a [T],
+    min: usize,
+    f: impl Fn(&'a T) -> R + Sync,
+) -> Vec<R> {
+    let per = items.len().div_ceil(threads()).max(min).max(1);
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(per)
+            .map(|chunk| s.spawn(move || chunk.iter().map(f).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a worker does not panic"))
+            .collect()
+    })
+}
+
 impl Vault {
     /// Runs over every catalog entry in parallel ranges: `pre` says from the id alone
     /// whether the entry may be kept (those it refuses are not even opened), then `f`

@@ -962,7 +962,8 @@ fn a_collected_body_must_be_a_record_as_add_makes_one() {
             let mut padded = sent.borrow().clone();
             amanat::crypto::pad::pad(&mut padded);
             let o = format!("records/{id}/objects/{oid}");
-            d.files.push((o.clone(), age::encrypt(&hq, &padded).unwrap()));
+            d.files
+                .push((o.clone(), age::encrypt(&hq, &padded).unwrap()));
             objects.push(o);
         }
         d.transfer.push(json!({
@@ -1022,7 +1023,10 @@ fn a_collected_body_must_be_a_record_as_add_makes_one() {
     );
     // An object file that is not what its record states: verify decrypts it too.
     *sent.borrow_mut() = vec![8u8; 90_000];
-    r.refuses(&forge(&with_scan), "does not match the SHA-256 taken at collection");
+    r.refuses(
+        &forge(&with_scan),
+        "does not match the SHA-256 taken at collection",
+    );
     *sent.borrow_mut() = scan.clone();
     // The same forging, as `add` would make the record, goes in: what is refused above is
     // the body, not the way the bundle was made.

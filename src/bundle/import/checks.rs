@@ -366,18 +366,7 @@ pub(super) fn check_chains<'m>(
     };
     // Every signature verified on every core; the first record (in the manifest's order)
     // whose chain fails is the one reported.
-    let per = m.records.len().div_ceil(crate::vault::threads()).max(64);
-    let checked: Vec<Result<_>> = std::thread::scope(|s| {
-        let handles: Vec<_> = m
-            .records
-            .chunks(per)
-            .map(|chunk| s.spawn(move || chunk.iter().map(check).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("verifying does not panic"))
-            .collect()
-    });
+    let checked = crate::vault::map_on_cores(&m.records, 64, check);
     for c in checked {
         chains.push(c?);
     }

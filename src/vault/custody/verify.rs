@@ -204,36 +204,7 @@ fn open_chunk(
     key: &SymmetricKey,
     chunk: Vec<(crate::storage::store::Bytes, crate::storage::store::Bytes)>,
 ) -> Vec<Opened> {
-    let per = chunk
-        .len()
-        .div_ceil(crate::vault::read::threads().max(1))
-        .max(64);
-    let mut pieces: Vec<Vec<_>> = Vec::new();
-    let mut it = chunk.into_iter();
-    loop {
-        let piece: Vec<_> = it.by_ref().take(per).collect();
-        if piece.is_empty() {
-            break;
-        }
-        pieces.push(piece);
-    }
-    std::thread::scope(|s| {
-        let handles: Vec<_> = pieces
-            .into_iter()
-            .map(|piece| {
-                s.spawn(move || {
-                    piece
-                        .into_iter()
-                        .map(|(k, v)| open_one(key, k, &v))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("verifying does not panic"))
-            .collect()
-    })
+    crate::vault::read::map_on_cores(&chunk, 64, |(k, v)| open_one(key, k.clone(), v))
 }
 
 // This function is long because it checks FORMAT.md's rules for the log (numbering,
