@@ -373,7 +373,7 @@ impl Vault {
         let p = &body.parts[index];
         if p.kind == PartKind::Identity {
             // Only with --with-identities, on a custodian's device (checked above).
-            let plain = identity_plaintext(self, *id, index)?;
+            let plain = identity_plaintext(self, *id, body, index)?;
             let sha256 = crate::crypto::seal::sha256(&plain);
             let shown = ManifestPart {
                 kind: p.kind.as_str().to_string(),
@@ -473,7 +473,7 @@ impl Vault {
                 )
             };
             if p.kind == PartKind::Identity {
-                let plain = identity_plaintext(self, rec.id, pp.index)?;
+                let plain = identity_plaintext(self, rec.id, body, pp.index)?;
                 if crate::crypto::seal::sha256(&plain) != pp.sha256 {
                     return Err(damaged());
                 }
@@ -537,10 +537,16 @@ impl Vault {
     }
 }
 
-/// The plaintext of an identity part (this device must be a custodian).
-fn identity_plaintext(vault: &Vault, id: RecordId, index: usize) -> Result<Zeroizing<Vec<u8>>> {
+/// The plaintext of the identity part at `index` of a body (this device must be a
+/// custodian). By its place, never by a name: a part may be named like an index.
+fn identity_plaintext(
+    vault: &Vault,
+    id: RecordId,
+    body: &RecordBody,
+    index: usize,
+) -> Result<Zeroizing<Vec<u8>>> {
     let mut plain = Zeroizing::new(Vec::new());
-    vault.read_part(id, &index.to_string(), &mut *plain)?;
+    vault.write_part(id, body, index, &mut *plain)?;
     Ok(plain)
 }
 

@@ -42,8 +42,9 @@ impl Vault {
         map_on_cores(ids, 16, |id| self.open_body(*id))
     }
 
-    /// [`Vault::get`] without the custody event, for `check` and `export`, which log
-    /// their own.
+    /// A part named as the user names it (its name, or its index when no part has that
+    /// name), written to `out` without the custody event, which `get` logs once the part
+    /// has verified. Code that knows a part's place uses [`Vault::write_part`].
     pub(crate) fn read_part(
         &self,
         id: RecordId,

@@ -332,3 +332,43 @@ fn a_transfer_not_sealed_to_this_vault_is_rejected() {
     );
     assert!(err.contains("cannot read tags"), "{err}");
 }
+
+/// An identity part is found by its place in the record, not by a name: an attachment may be
+/// called what the identity's index is ("2" here) without making an export with identities
+/// take it for a damaged identity (found by an attack in session 11).
+#[test]
+fn an_attachment_named_like_the_identitys_index_does_not_stop_an_export_with_identities() {
+    let env = Env::new();
+    let t = env.input("t.txt", "words of the testimony");
+    let two = env.input("2", "an attachment that happens to be called 2");
+    let who = env.input("who.txt", "Name: Gulnar");
+    env.add(&[
+        "--title",
+        "x",
+        "--testimony",
+        t.to_str().unwrap(),
+        two.to_str().unwrap(),
+        "--identity",
+        who.to_str().unwrap(),
+    ]);
+    let partner = age::x25519::Identity::generate();
+    env.ok(&[
+        "contact",
+        "add",
+        "P",
+        "--recipient",
+        &partner.to_public().to_string(),
+    ]);
+    let b = env.out("b.amanat");
+    env.ok(&[
+        "export",
+        "--to",
+        "P",
+        "--all",
+        "--with-identities",
+        "-o",
+        b.to_str().unwrap(),
+    ]);
+    let plain = age::decrypt(&partner, &fs::read(&b).unwrap()).unwrap();
+    assert!(contains(&plain, b"Name: Gulnar") && contains(&plain, b"happens to be called 2"));
+}
