@@ -297,7 +297,7 @@ pub mod testing {
     use super::*;
 
     /// Flips one bit of the `index`-th value (in key order) of a tree, at `at` modulo its
-    /// length; returns the value's key, with a record's locator turned back into its id
+    /// length (an empty value gains a byte); returns the value's key, with a record's locator turned back into its id
     /// (records, catalog, search, custody). Trees: records, catalog, search, custody, audit,
     /// index (whose `index`-th segment is meant: the pointer to the open one is skipped).
     pub fn flip_value(v: &Vault, tree: &str, index: usize, at: usize) -> Vec<u8> {
@@ -317,8 +317,14 @@ pub mod testing {
             .collect();
         let (k, val) = values[index % values.len()].clone();
         let mut b = val.to_vec();
-        let i = at % b.len();
-        b[i] ^= 1 << (at % 8);
+        if b.is_empty() {
+            // Nothing to flip in an empty value (a search value may be one): damage it by
+            // giving it a byte.
+            b.push(1 << (at % 8));
+        } else {
+            let i = at % b.len();
+            b[i] ^= 1 << (at % 8);
+        }
         t.insert(&k, b).unwrap();
         v.store.sync().unwrap();
         match tree {
