@@ -106,29 +106,10 @@ fn a_custodian_device_reads_the_identity_and_ingest_takes_identities_too() {
     assert!(v[0]["witness"].as_str().unwrap().starts_with("W-"));
     assert_eq!(env.ok(&["get", id, "identity", "-o", "-"]), "Name: Aigul");
     // Exports leave it out unless asked for.
-    let partner = age::x25519::Identity::generate();
-    env.ok(&[
-        "contact",
-        "add",
-        "P",
-        "--recipient",
-        &partner.to_public().to_string(),
-    ]);
-    let b = env.out("b.amanat");
-    env.ok(&["export", "--to", "P", "--all", "-o", b.to_str().unwrap()]);
-    let plain = age::decrypt(&partner, &fs::read(&b).unwrap()).unwrap();
+    let partner = partner_p(&env);
+    let plain = export_all_to_p(&env, &partner, "b.amanat", &[]);
     assert!(!contains(&plain, b"Aigul"));
-    let b2 = env.out("b2.amanat");
-    env.ok(&[
-        "export",
-        "--to",
-        "P",
-        "--all",
-        "--with-identities",
-        "-o",
-        b2.to_str().unwrap(),
-    ]);
-    let plain = age::decrypt(&partner, &fs::read(&b2).unwrap()).unwrap();
+    let plain = export_all_to_p(&env, &partner, "b2.amanat", &["--with-identities"]);
     assert!(contains(&plain, b"Aigul") && contains(&plain, b"\"identities_included\": true"));
     // A partner vault imports it sealed to its own custodians.
     let pv = Env::new();
@@ -351,6 +332,13 @@ fn an_attachment_named_like_the_identitys_index_does_not_stop_an_export_with_ide
         "--identity",
         who.to_str().unwrap(),
     ]);
+    let partner = partner_p(&env);
+    let plain = export_all_to_p(&env, &partner, "b.amanat", &["--with-identities"]);
+    assert!(contains(&plain, b"Name: Gulnar") && contains(&plain, b"happens to be called 2"));
+}
+
+/// A partner "P" of `env` whose key the test holds.
+fn partner_p(env: &Env) -> age::x25519::Identity {
     let partner = age::x25519::Identity::generate();
     env.ok(&[
         "contact",
@@ -359,16 +347,19 @@ fn an_attachment_named_like_the_identitys_index_does_not_stop_an_export_with_ide
         "--recipient",
         &partner.to_public().to_string(),
     ]);
-    let b = env.out("b.amanat");
-    env.ok(&[
-        "export",
-        "--to",
-        "P",
-        "--all",
-        "--with-identities",
-        "-o",
-        b.to_str().unwrap(),
-    ]);
-    let plain = age::decrypt(&partner, &fs::read(&b).unwrap()).unwrap();
-    assert!(contains(&plain, b"Name: Gulnar") && contains(&plain, b"happens to be called 2"));
+    partner
+}
+
+/// The plaintext of `export --to P --all` (with `extra` flags) to the file `name`.
+fn export_all_to_p(
+    env: &Env,
+    partner: &age::x25519::Identity,
+    name: &str,
+    extra: &[&str],
+) -> Vec<u8> {
+    let b = env.out(name);
+    let mut args = vec!["export", "--to", "P", "--all", "-o", b.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    env.ok(&args);
+    age::decrypt(partner, &fs::read(&b).unwrap()).unwrap()
 }

@@ -10,7 +10,8 @@ use crate::crypto::symmetric::{Domain, SymmetricKey};
 use crate::error::{Error, Result};
 use crate::format::event::{Event, Kind, NAMESPACE};
 use crate::format::id::RecordId;
-use crate::storage::store::Store;
+use crate::storage::store::{Bytes, Store};
+use crate::vault::map_on_cores;
 
 use super::log::*;
 
@@ -129,7 +130,7 @@ const CHUNK: usize = 4096;
 /// One event of the log as stored, opened, parsed, and its signatures checked against the
 /// keys it names itself (whether those were the right keys is for the checks in order).
 struct Opened {
-    key: crate::storage::store::Bytes,
+    key: Bytes,
     /// `None`: it does not authenticate.
     stored: Option<Stored>,
     /// `None`: it does not parse.
@@ -141,7 +142,7 @@ struct Opened {
     cosigned: bool,
 }
 
-fn open_one(key: &SymmetricKey, k: crate::storage::store::Bytes, v: &[u8]) -> Opened {
+fn open_one(key: &SymmetricKey, k: Bytes, v: &[u8]) -> Opened {
     let stored = open_stored(key, &k, v).ok();
     let event = stored.as_ref().and_then(|s| Event::parse(&s.event));
     let (mut signer_valid, mut signed, mut cosigned) = (false, false, false);
@@ -196,15 +197,8 @@ fn opened<'a>(
         if chunk.is_empty() && failed.is_none() {
             return None;
         }
-        ready = open_chunk(key, chunk).into_iter();
+        ready = map_on_cores(&chunk, 64, |(k, v)| open_one(key, k.clone(), v)).into_iter();
     })
-}
-
-fn open_chunk(
-    key: &SymmetricKey,
-    chunk: Vec<(crate::storage::store::Bytes, crate::storage::store::Bytes)>,
-) -> Vec<Opened> {
-    crate::vault::read::map_on_cores(&chunk, 64, |(k, v)| open_one(key, k.clone(), v))
 }
 
 // This function is long because it checks FORMAT.md's rules for the log (numbering,
