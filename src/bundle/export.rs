@@ -5,6 +5,7 @@
 //! so the signed manifest can come first in the stream. The second streams the tar through
 //! age into a temporary file beside the destination, verifying every part against its hash
 //! as it goes; only a bundle that was written whole is fsynced and renamed into place.
+use super::tar_entries::{append, header, read_head};
 use std::io::{self, Read, Write};
 use std::path::Path;
 
@@ -70,6 +71,11 @@ pub struct ExportReport {
     /// Testimonies whose text contains their record's witness code, exported as they are:
     /// (bundle record id, part name).
     pub mentions_witness_code: Vec<(String, String)>,
+    /// What asking the time-stamp authorities before the export came to; `None` when none
+    /// is configured (the bundle then carries no token).
+    pub timestamping: Option<crate::vault::timestamps::Timestamping>,
+    /// How many time-stamp tokens the bundle carries.
+    pub timestamps: usize,
 }
 
 /// What pass one decided for one part.
@@ -166,9 +172,24 @@ impl Vault {
             .iter()
             .map(|r| sha256_hex(r.as_bytes()))
             .collect();
+        // A token over the log as it is before the export's events (they are chained to
+        // the bundle's hash, so no token in the bundle can cover them).
+        // Stored with the export's events, so a failed export stores nothing.
+        let pending = match self.tsas()?.is_empty() {
+            true => None,
+            false => Some(self.ask_for_stamps(None)?),
+        };
         let mut log = self.log();
+        let mut stamped = match &pending {
+            Some(p) => {
+                let new = self.append_stamps(p, &mut log)?;
+                super::stamps::StampedLog::load(self, p, new)?
+            }
+            None => None,
+        };
         let mut report = ExportReport {
             bundle_id: bundle_id.to_hex(),
+            timestamping: pending.map(|p| p.report),
             ..Default::default()
         };
         let mut planned = Vec::new();
@@ -184,6 +205,7 @@ impl Vault {
                     &bundle_id,
                     &to,
                     &mut log,
+                    &mut stamped,
                     &mut report,
                 )?;
                 files.extend(rec_files);
@@ -195,9 +217,16 @@ impl Vault {
         let sums = manifest::add_sums(&mut files);
         let created = jiff::Timestamp::now();
         let keys = self.keys();
+        let timestamps = stamped.map(|s| s.tokens()).unwrap_or_default();
+        report.timestamps = timestamps.len();
         let manifest = Manifest {
             format: manifest::FORMAT.into(),
-            version: manifest::VERSION,
+            version: if timestamps.is_empty() {
+                manifest::VERSION
+            } else {
+                manifest::VERSION_STAMPED
+            },
+            timestamps,
             kind: BundleKind::Partner,
             bundle_id: bundle_id.to_hex(),
             created: created.to_string(),
@@ -307,6 +336,7 @@ impl Vault {
         bundle_id: &RecordId,
         to: &[String],
         log: &mut LogBatch<'_>,
+        stamped: &mut Option<super::stamps::StampedLog>,
         report: &mut ExportReport,
     ) -> Result<(ManifestRecord, PlannedRecord, Vec<FileEntry>)> {
         let pid = super::partner_record_id(self.pseudonym_key(), &contact.name, id);
@@ -333,6 +363,9 @@ impl Vault {
             parts.push(planned);
         }
         rec.custody = super::log_export(log, *id, &pid, bundle_id, to, &contact.name)?;
+        if let Some(s) = stamped {
+            rec.timestamps = s.cover(&rec.custody);
+        }
         let mut files = Vec::new();
         let json = serde_json::to_vec_pretty(&rec).expect("records serialize");
         files.push(FileEntry {
@@ -548,39 +581,6 @@ fn identity_plaintext(
     let mut plain = Zeroizing::new(Vec::new());
     vault.write_part(id, body, index, &mut *plain)?;
     Ok(plain)
-}
-
-/// Reads up to `buf.len()` bytes, fewer only at the end of input.
-fn read_head(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match r.read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(n)
-}
-
-pub(super) fn header(size: u64, mtime: u64) -> tar::Header {
-    let mut h = tar::Header::new_gnu();
-    h.set_size(size);
-    h.set_mode(0o644);
-    h.set_mtime(mtime);
-    h.set_entry_type(tar::EntryType::Regular);
-    h
-}
-
-pub(super) fn append<W: Write>(
-    tar: &mut tar::Builder<W>,
-    path: &str,
-    data: &[u8],
-    mtime: u64,
-) -> io::Result<()> {
-    let mut h = header(data.len() as u64, mtime);
-    tar.append_data(&mut h, path, data)
 }
 
 impl PartKind {

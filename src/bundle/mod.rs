@@ -15,6 +15,8 @@ pub mod export;
 pub mod import;
 pub mod partner_view;
 pub mod redact;
+pub mod stamps;
+mod tar_entries;
 pub mod transfer;
 
 pub use export::{ExportOptions, ExportReport, Selection};

@@ -31,6 +31,7 @@ pub fn redact_record(
     };
     let scrub_opt = |s: &Option<String>| s.as_deref().map(scrub);
     ManifestRecord {
+        timestamps: vec![],
         id: bundle_id.to_hex(),
         created: timestamp(body.created),
         title: scrub(&m.title),

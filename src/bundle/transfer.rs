@@ -10,7 +10,8 @@ use std::fs;
 use std::io::{self, Read, Write};
 use std::path::Path;
 
-use super::export::{append, header, sha256_hex, ExportReport, Selection};
+use super::export::{sha256_hex, ExportReport, Selection};
+use super::tar_entries::{append, header};
 use crate::crypto::seal::{OpenFailure, StreamError};
 use crate::error::{Error, Refusal, Result};
 use crate::format::id::ObjectId;
@@ -108,6 +109,7 @@ impl Vault {
         let created = jiff::Timestamp::now();
         let keys = self.keys();
         let m = Manifest {
+            timestamps: vec![],
             format: manifest::FORMAT.into(),
             version: manifest::VERSION,
             kind: BundleKind::Transfer,

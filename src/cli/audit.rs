@@ -13,9 +13,16 @@ pub struct AuditArgs {
     /// Only the history of this record (id or unambiguous prefix)
     #[arg(long, value_name = "ID")]
     record: Option<String>,
-    /// Check the hash chain and every signature; exit 1 at the first broken link
+    /// Check the hash chain, every signature and every time-stamp token, and show what the
+    /// tokens prove of each event; exit 1 at the first broken link or if an event claims a
+    /// time before a token stored before it
     #[arg(long)]
     verify: bool,
+    /// With --verify: trust for time-stamp tokens only the certificates in this file (PEM
+    /// or DER; repeatable), not the vault's `tsa list`, which whoever holds its keys could
+    /// have changed
+    #[arg(long, value_name = "FILE", requires = "verify")]
+    trust: Vec<std::path::PathBuf>,
     /// Print JSON
     #[arg(long)]
     json: bool,
@@ -23,7 +30,20 @@ pub struct AuditArgs {
 
 pub fn audit(v: &Vault, a: AuditArgs) -> anyhow::Result<u8> {
     if a.verify {
-        let r = v.verify_audit()?;
+        let r = if a.trust.is_empty() {
+            v.verify_audit()?
+        } else {
+            let mut certs = Vec::new();
+            for f in &a.trust {
+                let bytes = std::fs::read(f)
+                    .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", f.display()))?;
+                certs.extend(
+                    amanat::crypto::tsp::certificates(&bytes)
+                        .map_err(|e| amanat::Error::Invalid(format!("{}: {e}", f.display())))?,
+                );
+            }
+            v.verify_audit_trusting(&certs)?
+        };
         if a.json {
             print_json(&r)?;
         }
@@ -34,8 +54,13 @@ pub fn audit(v: &Vault, a: AuditArgs) -> anyhow::Result<u8> {
                         "The audit log verifies: {} events, each signed and linked to the one before.",
                         r.events
                     );
+                    print(&proofs_text(&r.proofs))?;
                 }
-                0
+                if r.proofs.flagged.is_empty() {
+                    0
+                } else {
+                    1
+                }
             }
             Some(b) => {
                 if !a.json {
@@ -58,6 +83,52 @@ pub fn audit(v: &Vault, a: AuditArgs) -> anyhow::Result<u8> {
         print(&s)?;
     }
     Ok(if items.is_empty() { 1 } else { 0 })
+}
+
+/// What the log's time-stamp tokens prove, for `audit --verify`: for every event the
+/// earliest token covering it, as runs, then the events flagged as claiming a time before
+/// a token stored before them.
+fn proofs_text(p: &amanat::vault::custody::Proofs) -> String {
+    let mut out = String::new();
+    for c in &p.coverage {
+        let events = if c.from == c.to {
+            format!("Event {}", c.from)
+        } else {
+            format!("Events {}-{}", c.from, c.to)
+        };
+        match (&c.time, c.stamp) {
+            (Some(t), Some(s)) => {
+                let info = p.stamps.iter().find(|i| i.seq == s);
+                let who = info.map(|i| i.authority.as_str()).unwrap_or("?");
+                out.push_str(&format!(
+                    "{events}: existed at {t}, proven by the token in event {s}, signed by {}\n",
+                    Safe(who)
+                ));
+            }
+            _ => out.push_str(&format!("{events}: not yet timestamped\n")),
+        }
+    }
+    let minutes = amanat::vault::custody::CLOCK_SKEW_SECS / 60;
+    for f in &p.flagged {
+        let why = match f.kind {
+            "before" => format!("was written after the token of {} in event {}: it was backdated, or this device's clock was more than {minutes} minutes behind", f.stamp_time, f.stamp),
+            "after" => format!("is covered by the token of {} in event {}, which proves it existed then: this device's clock was more than {minutes} minutes ahead, or the token's time is false", f.stamp_time, f.stamp),
+            _ => format!("is a token older than the token of {} in event {} that it covers: one of the two authorities' times is false", f.stamp_time, f.stamp),
+        };
+        out.push_str(&format!(
+            "FLAGGED event {}: it claims {} but {why}\n",
+            f.seq, f.time
+        ));
+    }
+    for s in p.stamps.iter().filter(|s| !s.trusted) {
+        out.push_str(&format!(
+            "Event {}: a token of {} by {}, which leads to no trusted certificate: it proves nothing here\n",
+            s.seq,
+            s.time,
+            Safe(&s.authority)
+        ));
+    }
+    out
 }
 
 /// A record id that may no longer be in the vault: its events stay in the log.
@@ -193,6 +264,18 @@ fn describe(i: &LogItem) -> String {
         ),
         "contact-added" => format!("contact {:?} added", private("name")),
         "contact-removed" => format!("contact {:?} removed", private("name")),
+        "timestamped" => format!(
+            "the first {} events existed at {}, as authority {:?} signed (RFC 3161 token)",
+            d["events"],
+            s(&d["time"]),
+            private("tsa")
+        ),
+        "tsa-added" => format!(
+            "time-stamp authority {:?} added ({})",
+            private("tsa"),
+            private("url")
+        ),
+        "tsa-removed" => format!("time-stamp authority {:?} removed", private("tsa")),
         "passphrase-changed" => format!("passphrase changed{weak}"),
         "keys-rotated" => format!(
             "keys rotated; new signing key {}",

@@ -182,6 +182,18 @@ pub fn export(v: &Vault, a: ExportArgs) -> anyhow::Result<u8> {
         print_json(&r)?;
         return Ok(0);
     }
+    match &r.timestamping {
+        Some(t) => super::stamps::report(t),
+        None => eprintln!(
+            "No time-stamp authority is configured: the bundle carries no timestamp (see `amanat tsa add`)."
+        ),
+    }
+    if r.timestamping.is_some() {
+        eprintln!(
+            "The bundle carries {} time-stamp token(s) over its records' custody events.",
+            r.timestamps
+        );
+    }
     eprintln!(
         "Exported {} records ({} files, {} bytes) to {} for {:?}",
         r.records,
@@ -265,6 +277,24 @@ fn print_report(r: &ImportReport, json: bool) -> anyhow::Result<()> {
         for c in &rec.custody {
             s.push_str(&format!("      {}\n", super::audit::line(c)));
         }
+        for t in &rec.timestamps {
+            s.push_str(&format!(
+                "      custody event {} ({}, claims {}) existed by {}, as {} signed{}\n",
+                t.entry + 1,
+                Safe(&t.kind),
+                Safe(&t.claimed),
+                Safe(&t.existed_by),
+                Safe(&t.authority),
+                if t.trusted {
+                    ""
+                } else {
+                    " (an authority this vault does not trust: add it with `amanat tsa add` to rely on it)"
+                }
+            ));
+            if t.claims_later {
+                s.push_str("        WARNING: the event claims a later time than the token proves it existed: the sender's clock was ahead, or the token's time is false\n");
+            }
+        }
     }
     print(&s)?;
     Ok(())
@@ -291,7 +321,12 @@ pub fn verify(v: &Vault, a: ImportArgs) -> anyhow::Result<u8> {
         }
         let new = r.records.iter().filter(|x| !x.present).count();
         eprintln!(
-            "Verified: signature, every file's size and SHA-256, every record's chain of custody. Import would add {new} records."
+            "Verified: signature, every file's size and SHA-256, every record's chain of custody{}. Import would add {new} records.",
+            if r.records.iter().any(|x| !x.timestamps.is_empty()) {
+                ", every time-stamp token and the events it covers"
+            } else {
+                ""
+            }
         );
     }
     Ok(0)

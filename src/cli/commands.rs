@@ -420,6 +420,12 @@ pub fn check(v: &Vault, a: CheckArgs) -> anyhow::Result<u8> {
                 String::new()
             }
         );
+        let flagged = report.audit.as_ref().map_or(0, |a| a.proofs.flagged.len());
+        if flagged > 0 {
+            eprintln!(
+                "amanat: warning: {flagged} audit events claim a time before a time-stamp token that was already in the log when they were written (backdated, or this device's clock was behind): see `amanat audit --verify`."
+            );
+        }
         if report.unpadded_records > 0 {
             eprintln!(
                 "amanat: note: {} records were sealed before format 3 and keep their exact sizes on disk, which can tie them to a partner's copy: `amanat rotate` re-seals them in size classes.",

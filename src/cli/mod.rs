@@ -13,7 +13,9 @@ mod commands;
 mod errors;
 mod lifecycle;
 mod listing;
+mod local_tsa;
 mod safe;
+mod stamps;
 mod tour;
 
 /// An encrypted vault for testimonies and document scans.
@@ -95,6 +97,12 @@ enum Command {
     Verify(bundles::ImportArgs),
     /// Verify a bundle, then add its records to this vault, all or nothing
     Import(bundles::ImportArgs),
+    /// Manage RFC 3161 time-stamp authorities (see `amanat timestamp`)
+    #[command(subcommand)]
+    Tsa(stamps::TsaCommand),
+    /// Ask the time-stamp authorities for tokens proving the custody log existed now, so a
+    /// key seized later cannot backdate history; exit 1 if none gave one
+    Timestamp(stamps::TimestampArgs),
 }
 
 /// Disables core dumps and ptrace by other processes of the same user, so that keys and
@@ -187,6 +195,11 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Export(a) => with_vault(&g, |v| bundles::export(v, a)),
         Command::Verify(a) => with_vault(&g, |v| bundles::verify(v, a)),
         Command::Import(a) => with_vault(&g, |v| bundles::import(v, a)),
+        Command::Tsa(stamps::TsaCommand::LocalAuthority { dir, answer, key }) => {
+            stamps::local_authority(dir, answer, key)
+        }
+        Command::Tsa(c) => with_vault(&g, |v| stamps::tsa(v, c)),
+        Command::Timestamp(a) => with_vault(&g, |v| stamps::timestamp(v, a)),
     }
 }
 

@@ -350,6 +350,7 @@ fn share(vault: &Vault, keys: &KeysInfo, dir: &Path, pass: &Passphrase) -> anyho
         .expect("a full vault has a recipient");
     vault.contact_add("UN Partner", &[recipient], None)?;
     partner.contact_add("Documenters", &[], Some(&keys.signing_key))?;
+    let tsa_ca = local_authority(vault, dir)?;
     let bundle = dir.join("for-partner.amanat");
     let exported = vault.export(
         &ExportOptions {
@@ -370,8 +371,20 @@ fn share(vault: &Vault, keys: &KeysInfo, dir: &Path, pass: &Passphrase) -> anyho
         say!("   removed EXIF and GPS from {name}; the pixels are unchanged");
     }
     say!("   witness codes replaced by pseudonyms for this partner; identity parts left out");
+    match exported.timestamping.as_ref().and_then(|t| {
+        t.asked.iter().find_map(|a| a.time.clone().map(|time| (t.events, time)))
+    }) {
+        Some((events, time)) => {
+            say!("   timestamped first (RFC 3161, by a local test authority running `openssl ts` on 127.0.0.1): the log's first {events} events, with their signatures, existed at {time}");
+            say!("   the bundle carries the token; a key seized later cannot backdate what it covers");
+        }
+        None => say!("   no timestamp: `openssl` is not installed here (with it, the tour timestamps the log; in use, `amanat tsa add` names a real authority)"),
+    }
 
     step(10, "The partner verifies and imports it")?;
+    if let Some((url, ca)) = &tsa_ca {
+        partner.tsa_add("Local test authority", url, &fs::read(ca)?, 10)?;
+    }
     let verified = partner.import_bundle(
         &bundle,
         &ImportOptions {
@@ -400,11 +413,47 @@ fn share(vault: &Vault, keys: &KeysInfo, dir: &Path, pass: &Passphrase) -> anyho
         for e in &r.custody {
             say!("     {}  {:<16} {}", e.time, e.kind, e.signer);
         }
+        for t in &r.timestamps {
+            say!(
+                "     event {} ({}) existed by {}, as the authority's token proves{}",
+                t.entry + 1,
+                t.kind,
+                t.existed_by,
+                if t.trusted {
+                    ""
+                } else {
+                    " (an authority the partner has not added)"
+                }
+            );
+        }
+    }
+    if tsa_ca.is_some() {
+        say!("   without Amanat, a partner checks the token with: openssl ts -verify -token_in -in token.tsr -data statement.txt -CAfile authority-ca.pem (README, \"For partners\")");
     }
     say!("   (the same records have other ids and pseudonyms for any other partner)");
     say!("   a partner without Amanat runs: mkdir b && age -d -i key.txt FILE | tar x -C b, then ssh-keygen -Y verify before anything else");
 
     Ok(partner)
+}
+
+/// A throwaway time-stamp authority on 127.0.0.1 (`openssl ts -reply`), added to the
+/// vault, when `openssl` is installed; its address and CA certificate's path.
+fn local_authority(vault: &Vault, dir: &Path) -> anyhow::Result<Option<(String, PathBuf)>> {
+    let present = std::process::Command::new("openssl")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !present {
+        return Ok(None);
+    }
+    let tsa_dir = dir.join("local-authority");
+    let ca = super::local_tsa::make_authority(&tsa_dir, super::local_tsa::KeyType::Ec)?;
+    let (listener, url) = super::local_tsa::listen()?;
+    std::thread::spawn(move || {
+        super::local_tsa::serve(listener, &tsa_dir, super::local_tsa::Answer::Good)
+    });
+    vault.tsa_add("Local test authority", &url, &fs::read(&ca)?, 10)?;
+    Ok(Some((url, ca)))
 }
 
 /// Step 11: a collector seals a record to headquarters and hands it over; returns the

@@ -11,6 +11,7 @@ pub mod seal;
 pub mod sshkey;
 pub mod sshsig;
 pub mod symmetric;
+pub mod tsp;
 
 /// Fills a buffer from the operating system's CSPRNG.
 pub fn random_bytes<const N: usize>() -> [u8; N] {

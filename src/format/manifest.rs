@@ -5,8 +5,12 @@ use crate::error::{Error, Result};
 
 /// The `format` field of every manifest.
 pub const FORMAT: &str = "amanat-bundle";
-/// The manifest version this Amanat writes and reads.
+/// The manifest version of a bundle without time-stamp tokens.
 pub const VERSION: u32 = 1;
+/// The manifest version of a bundle that carries time-stamp tokens (FORMAT.md 13.2).
+pub const VERSION_STAMPED: u32 = 2;
+/// Most time-stamp tokens a bundle may carry.
+pub const MAX_TOKENS: usize = 1024;
 /// Largest manifest accepted on import.
 pub const MAX_MANIFEST: u64 = 64 << 20;
 /// Largest signature file accepted on import.
@@ -40,6 +44,9 @@ pub struct Manifest {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transfer: Vec<TransferRecord>,
     pub files: Vec<FileEntry>,
+    /// Version 2: the time-stamp tokens the records' `timestamps` refer to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timestamps: Vec<crate::format::stamp::BundleToken>,
 }
 
 /// A sealed record in a transfer bundle: its body and object files, still sealed to the
@@ -124,6 +131,9 @@ pub struct ManifestRecord {
     /// The record's chain of custody, oldest first, ending with this export
     /// (FORMAT.md, "Custody in bundles").
     pub custody: Vec<crate::format::event::CustodyEntry>,
+    /// Version 2: which events of `custody` a token in `timestamps` covers, and how.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timestamps: Vec<crate::format::stamp::Covered>,
 }
 
 /// One part of an exported record.
@@ -205,10 +215,10 @@ impl Manifest {
             return Err(reject("this is not an Amanat bundle manifest"));
         }
         match v.version.as_ref().and_then(|f| f.as_u64()) {
-            Some(n) if n == VERSION as u64 => {}
+            Some(n) if n == VERSION as u64 || n == VERSION_STAMPED as u64 => {}
             Some(n) => {
                 return Err(Error::UnsupportedFormat(format!(
-                    "bundle manifest version {n}; this Amanat reads version {VERSION}"
+                    "bundle manifest version {n}; this Amanat reads versions {VERSION} and {VERSION_STAMPED}"
                 )))
             }
             None => return Err(reject("the manifest has no version")),
@@ -216,7 +226,43 @@ impl Manifest {
         let m: Manifest = serde_json::from_slice(bytes)
             .map_err(|e| reject(format!("the manifest is malformed: {e}")))?;
         m.validate()?;
+        m.validate_timestamps()?;
         Ok(m)
+    }
+
+    /// A version 1 manifest carries no token; a version 2 one at least one, each well
+    /// formed, and each record's references to them well formed, no two the same.
+    fn validate_timestamps(&self) -> Result<()> {
+        let covered = self.records.iter().any(|r| !r.timestamps.is_empty());
+        match self.version {
+            VERSION if self.timestamps.is_empty() && !covered => return Ok(()),
+            VERSION => return Err(reject("a version 1 manifest carries time-stamp tokens")),
+            _ if self.timestamps.is_empty() || !covered => {
+                return Err(reject(
+                    "a version 2 manifest carries no time-stamp token it uses",
+                ))
+            }
+            _ => {}
+        }
+        if self.timestamps.len() > MAX_TOKENS || !self.timestamps.iter().all(|t| t.well_formed()) {
+            return Err(reject(
+                "the manifest's time-stamp tokens are too many or malformed",
+            ));
+        }
+        for r in &self.records {
+            let mut seen = std::collections::HashSet::new();
+            for c in &r.timestamps {
+                if !c.well_formed(self.timestamps.len(), r.custody.len())
+                    || !seen.insert((c.entry, c.token))
+                {
+                    return Err(reject(format!(
+                        "record {} names a time-stamp that is out of range, repeated or malformed",
+                        r.id
+                    )));
+                }
+            }
+        }
+        Ok(())
     }
 
     // This function is long because it is the list of FORMAT.md's rules for a manifest,
@@ -515,6 +561,7 @@ mod tests {
         let other: BundleKind = serde_json::from_str("\"archive\"").unwrap();
         assert_eq!(other, BundleKind::Other("archive".into()));
         let m = Manifest {
+            timestamps: vec![],
             format: FORMAT.into(),
             version: VERSION,
             kind: other,

@@ -12,4 +12,5 @@ pub mod keyring;
 pub mod locator;
 pub mod manifest;
 pub mod record;
+pub mod stamp;
 pub mod text;

@@ -22,6 +22,7 @@ mod keys;
 mod objects;
 mod rewrite;
 mod tree;
+mod version;
 use objects::prepare_objects;
 pub use objects::{ObjectWriter, SPARE_DIR};
 use rewrite::wait_for_sled_release;
@@ -29,7 +30,10 @@ pub(crate) use tree::Rewrite;
 pub use tree::{Bytes, Iter, Tree};
 
 /// The first line of `<vault>/VERSION`.
-pub const VERSION_LINE: &str = "amanat-vault 4";
+pub const VERSION_LINE: &str = "amanat-vault 5";
+/// The first line of a vault written before time-stamp tokens and authorities (FORMAT.md
+/// 3): marked as the current format at its first unlock, before anything is written.
+pub const VERSION_LINE_4: &str = "amanat-vault 4";
 /// The first line of a vault written with sled's default log segments (FORMAT.md,
 /// "Database"): its database is rewritten with the current segments when it is opened.
 pub const VERSION_LINE_3: &str = "amanat-vault 3";
@@ -339,47 +343,6 @@ impl Store {
             .meta
             .get(FORMAT_KEY)?
             .is_some_and(|v| v.first() == Some(&FORMAT)))
-    }
-
-    /// Writes `VERSION` for the current format, atomically (the last step of a migration).
-    pub(crate) fn write_version(root: &Path) -> Result<()> {
-        crate::storage::durable::write_atomic(
-            &root.join("VERSION"),
-            format!("{VERSION_LINE}\n").as_bytes(),
-        )
-    }
-
-    /// Whether `VERSION` names the format before locators.
-    pub(crate) fn is_version_1(root: &Path) -> bool {
-        Store::version_is(root, VERSION_LINE_1)
-    }
-
-    /// Whether `VERSION` names the format before padding (and after locators).
-    pub(crate) fn is_version_2(root: &Path) -> bool {
-        Store::version_is(root, VERSION_LINE_2)
-    }
-
-    fn version_is(root: &Path, line: &str) -> bool {
-        fs::read_to_string(root.join("VERSION")).is_ok_and(|v| v.lines().next() == Some(line))
-    }
-
-    /// Reads `<vault>/VERSION`: a vault, and one this version understands.
-    pub fn check_version(root: &Path) -> Result<()> {
-        let version = match fs::read_to_string(root.join("VERSION")) {
-            Ok(v) => v,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Err(Error::NoVault(root.to_owned()))
-            }
-            Err(e) => return Err(Error::io(format!("reading {}", root.display()), e)),
-        };
-        let line = version.lines().next().unwrap_or("");
-        if ![VERSION_LINE, VERSION_LINE_3, VERSION_LINE_2, VERSION_LINE_1].contains(&line) {
-            return Err(Error::UnsupportedFormat(format!(
-                "{} says {line:?}, this Amanat understands {VERSION_LINE:?}",
-                root.join("VERSION").display()
-            )));
-        }
-        Ok(())
     }
 
     /// Compares the journal with the database's record of it: cuts off a frame whose

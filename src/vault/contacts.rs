@@ -60,6 +60,8 @@ impl Vault {
                         Error::VaultDamaged("a contact entry does not decode".into())
                     })?)
                 }
+                // A time-stamp authority (vault::timestamps).
+                Some((2, _)) => {}
                 _ => {
                     return Err(Error::UnsupportedFormat(
                         "unknown contact entry version".into(),

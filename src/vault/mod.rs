@@ -18,6 +18,7 @@
 //! | [`lifecycle`] | `change_passphrase`, `set_duress`, and `shred` (no keys needed) |
 //! | [`rotate`] | `rotate`, `rotation_pending` |
 //! | [`rebuild`] | `rebuild` of the database from the journal, `rewrite_journal` |
+//! | [`timestamps`] | `tsa_add`, `tsa_remove`, `tsas`, `timestamp`, `log_tree` |
 //! | `for_bundles` | what [`crate::bundle`] may ask beyond the operations above |
 //!
 //! [`crate::bundle`] adds `export`, `export_transfer`, `import_bundle` and `import_stream`.
@@ -46,6 +47,7 @@ pub mod read;
 pub mod rebuild;
 mod repiece;
 pub mod rotate;
+pub mod timestamps;
 
 pub use add::{NewRecord, PartInput};
 pub use check::CheckReport;
@@ -250,9 +252,14 @@ impl LockedVault {
         }
         let unpadded_before =
             Store::is_version_1(&self.paths.root) || Store::is_version_2(&self.paths.root);
-        if Store::is_version_2(&self.paths.root) {
-            // Before anything is sealed (by this unlock or a duress one): from here on
-            // values are padded, which format 2 readers cannot open (FORMAT.md, "Padding").
+        if Store::is_version_2(&self.paths.root)
+            || Store::version_is(&self.paths.root, crate::storage::store::VERSION_LINE_4)
+        {
+            // Before anything is written (by this unlock or a duress one): from here on
+            // values are padded, which format 2 readers cannot open (FORMAT.md, "Padding"),
+            // and the log and contacts may hold time-stamps and authorities, which format 4
+            // readers do not know (FORMAT.md 3).
+            crate::storage::faults::crash_point("before-version-5");
             Store::write_version(&self.paths.root)?;
         }
         if opened.keyring.duress {

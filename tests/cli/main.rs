@@ -22,5 +22,6 @@ mod screen;
 mod seizure;
 mod stanzas;
 mod streaming;
+mod timestamps;
 mod traces;
 mod vault_core;

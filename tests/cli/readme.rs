@@ -9,7 +9,7 @@ use crate::util::*;
 const SCAN: &[u8] = include_bytes!("../../src/cli/sample/detention-notice.jpg");
 
 /// The `sh` blocks of the README's "For partners" section.
-fn partner_blocks() -> Vec<String> {
+pub fn partner_blocks() -> Vec<String> {
     let readme =
         fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     let start = readme.find("\n## For partners\n").expect("section");
@@ -23,7 +23,7 @@ fn partner_blocks() -> Vec<String> {
 }
 
 /// Runs a script with `sh` in `dir`; returns (success, stdout, stderr).
-fn sh(dir: &Path, script: &str, stop_at_error: bool) -> (bool, String, String) {
+pub fn sh(dir: &Path, script: &str, stop_at_error: bool) -> (bool, String, String) {
     let mut c = Command::new("sh");
     if stop_at_error {
         c.arg("-e");
@@ -52,7 +52,7 @@ fn names(dir: &Path) -> Vec<String> {
 #[test]
 fn the_readme_partner_instructions_work_and_catch_a_forged_bundle() {
     let blocks = partner_blocks();
-    assert_eq!(blocks.len(), 2, "{blocks:?}");
+    assert_eq!(blocks.len(), 3, "{blocks:?}");
     // A record collected at a field office, sent to HQ, and from HQ to a partner without
     // Amanat: its chain of custody has the four events the README's example needs.
     let field = Env::new();

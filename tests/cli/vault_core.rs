@@ -782,6 +782,8 @@ fn tour_runs_end_to_end_and_leaves_nothing_behind() {
         "0 damaged",
         "removed EXIF and GPS from detention-notice.jpg",
         "every file's SHA-256 check out",
+        "timestamped first (RFC 3161",
+        "existed by",
         "witness P-",
         "and cannot read it itself",
         "headquarters imported 1 record, same id",

@@ -50,6 +50,8 @@ pub struct ImportedRecord {
     pub present: bool,
     /// The record's chain of custody as the bundle brings it, verified.
     pub custody: Vec<crate::vault::custody::LogItem>,
+    /// What the bundle's time-stamp tokens prove of the chain's events (FORMAT.md 14.6).
+    pub timestamps: Vec<crate::bundle::stamps::ProvenEvent>,
 }
 
 /// What verify or import found.
@@ -138,6 +140,7 @@ impl Vault {
                     .collect()
             })
             .collect();
+        let proofs = crate::bundle::stamps::check(&m, &self.trusted_certificates()?)?;
         let expected: HashMap<&str, &manifest::FileEntry> =
             m.files.iter().map(|f| (f.path.as_str(), f)).collect();
         // Which part each path is: (record index, part index).
@@ -185,6 +188,7 @@ impl Vault {
                 new_contact,
             },
             views,
+            proofs,
             present,
             known,
             incoming,
@@ -229,6 +233,7 @@ impl Vault {
                 bytes,
                 present: v.present[ri],
                 custody: v.views[ri].clone(),
+                timestamps: vec![],
             });
         }
         if m.kind == BundleKind::Transfer && !opts.dry_run {
@@ -259,6 +264,7 @@ impl Vault {
                 bytes: r.parts.iter().map(|p| p.size).sum(),
                 present: v.present[ri],
                 custody: v.views[m.transfer.len() + ri].clone(),
+                timestamps: std::mem::take(&mut v.proofs[ri]),
             });
             if opts.dry_run || v.present[ri] {
                 continue;
@@ -333,6 +339,8 @@ struct Verified {
     /// Each record's chain of custody as `verify` shows it: transfer records, then partner
     /// records.
     views: Vec<Vec<LogItem>>,
+    /// What the tokens prove, per partner record.
+    proofs: Vec<Vec<crate::bundle::stamps::ProvenEvent>>,
     /// Whether each record (partner records, then transfer records) is here already.
     present: Vec<bool>,
     known: Known,

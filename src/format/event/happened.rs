@@ -25,11 +25,14 @@ pub enum Kind {
     PassphraseChanged,
     KeysRotated,
     DuressSet,
+    Timestamped,
+    TsaAdded,
+    TsaRemoved,
 }
 
 impl Kind {
     /// Every kind, in the order of FORMAT.md 14.2.
-    pub const ALL: [Kind; 15] = [
+    pub const ALL: [Kind; 18] = [
         Kind::VaultCreated,
         Kind::RecordAdded,
         Kind::PartRead,
@@ -45,6 +48,9 @@ impl Kind {
         Kind::PassphraseChanged,
         Kind::KeysRotated,
         Kind::DuressSet,
+        Kind::Timestamped,
+        Kind::TsaAdded,
+        Kind::TsaRemoved,
     ];
 
     /// The kind as events spell it.
@@ -65,6 +71,9 @@ impl Kind {
             Kind::PassphraseChanged => "passphrase-changed",
             Kind::KeysRotated => "keys-rotated",
             Kind::DuressSet => "duress-set",
+            Kind::Timestamped => "timestamped",
+            Kind::TsaAdded => "tsa-added",
+            Kind::TsaRemoved => "tsa-removed",
         }
     }
 
@@ -183,6 +192,15 @@ pub enum Happened {
         #[serde(skip_serializing_if = "is_false")]
         weak_passphrase: bool,
     },
+    /// A time-stamp token over the log's first `events` events (FORMAT.md 14.6).
+    Timestamped {
+        events: u64,
+        root: String,
+        time: String,
+        token: String,
+    },
+    TsaAdded {},
+    TsaRemoved {},
 }
 
 impl Happened {
@@ -203,6 +221,9 @@ impl Happened {
             Happened::PassphraseChanged { .. } => Kind::PassphraseChanged,
             Happened::KeysRotated { .. } => Kind::KeysRotated,
             Happened::DuressSet { .. } => Kind::DuressSet,
+            Happened::Timestamped { .. } => Kind::Timestamped,
+            Happened::TsaAdded {} => Kind::TsaAdded,
+            Happened::TsaRemoved {} => Kind::TsaRemoved,
         }
     }
 
@@ -296,6 +317,14 @@ impl Happened {
             Kind::DuressSet => Happened::DuressSet {
                 weak_passphrase: weak?,
             },
+            Kind::Timestamped => Happened::Timestamped {
+                events: d.get("events")?.as_u64()?,
+                root: text("root")?,
+                time: text("time")?,
+                token: text("token")?,
+            },
+            Kind::TsaAdded => Happened::TsaAdded {},
+            Kind::TsaRemoved => Happened::TsaRemoved {},
         };
         // Equal only if no key was added and every value is in the form this version writes.
         (h.details() == ev.details).then_some(h)
@@ -329,6 +358,16 @@ pub enum Kept {
     },
     /// `contact-removed`.
     ContactRemoved { name: String },
+    /// `timestamped`: the authority asked.
+    Tsa { tsa: String, url: String },
+    /// `tsa-added`: the authority as it was added, its certificates by SHA-256.
+    TsaAdded {
+        tsa: String,
+        url: String,
+        certificates: Vec<String>,
+    },
+    /// `tsa-removed`.
+    TsaRemoved { tsa: String },
 }
 
 impl Kept {

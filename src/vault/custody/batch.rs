@@ -163,6 +163,11 @@ impl<'v> LogBatch<'v> {
 
     /// Appends an event, signed now; about `record` if given. `private` details stay in the
     /// vault. Returns the event in its portable form.
+    /// The place in the log the next event appended will have.
+    pub(crate) fn next_seq(&self) -> u64 {
+        self.head.next
+    }
+
     pub(crate) fn append(
         &mut self,
         happened: Happened,

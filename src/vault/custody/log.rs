@@ -173,7 +173,7 @@ pub(crate) fn load(store: &Store, key: &SymmetricKey, seq: u64) -> Result<Option
     open_stored(key, &k, &v).map(Some)
 }
 
-pub(super) fn open_stored(key: &SymmetricKey, k: &[u8], v: &[u8]) -> Result<Stored> {
+pub(crate) fn open_stored(key: &SymmetricKey, k: &[u8], v: &[u8]) -> Result<Stored> {
     let seq = k.try_into().map(u64::from_be_bytes).unwrap_or(u64::MAX);
     let damaged = || Error::VaultDamaged(format!("audit event {seq} does not authenticate"));
     let plain = key.open(Domain::Audit, k, v).map_err(|_| damaged())?;

@@ -19,6 +19,7 @@ use crate::format::id::RecordId;
 
 mod batch;
 mod log;
+mod stamps;
 #[cfg(feature = "test-hooks")]
 pub mod tamper;
 mod verify;
@@ -27,9 +28,10 @@ pub use crate::format::event::{
     verify_chain, AddedParts, BrokenLink, CustodyEntry, Event, Happened, Kind, PartFact, NAMESPACE,
 };
 pub(crate) use batch::LogBatch;
-use log::open_stored;
+pub(crate) use log::open_stored;
 pub(crate) use log::{erase_private_of, load, load_head, record_state, Signer, HEAD_KEY};
 pub use log::{now, Head};
+pub use stamps::{Coverage, Flagged, Proofs, StampInfo, CLOCK_SKEW_SECS};
 pub(crate) use verify::{file_head, verify_log};
 pub use verify::{LogBreak, LogItem, LogVerification};
 
@@ -75,13 +77,22 @@ impl crate::vault::Vault {
         Ok(out)
     }
 
-    /// Verifies the whole audit log (`audit --verify`, part of `check`).
+    /// Verifies the whole audit log (`audit --verify`, part of `check`), trusting the
+    /// time-stamp authorities of this vault.
     pub fn verify_audit(&self) -> Result<LogVerification> {
+        self.verify_audit_trusting(&self.trusted_certificates()?)
+    }
+
+    /// Verifies the whole audit log, trusting for time-stamp tokens only the DER
+    /// certificates `trusted` (an examiner's own, not the vault's list, which whoever holds
+    /// the keys can change).
+    pub fn verify_audit_trusting(&self, trusted: &[Vec<u8>]) -> Result<LogVerification> {
         verify_log(
             &self.store,
             &self.keyring.audit_key,
             &self.keyring.vault_id,
             &sshkey::ed25519_line(&self.keyring.signing_public),
+            trusted,
         )
     }
 

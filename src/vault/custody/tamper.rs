@@ -70,10 +70,17 @@ pub fn replay_at_end(v: &Vault, from: u64) {
     let n = len(v);
     let hash = sha256(s.event.as_bytes());
     put(v, n, &s);
-    let head = Head {
-        next: n + 1,
-        last: hash,
-    };
+    put_head(
+        v,
+        Head {
+            next: n + 1,
+            last: hash,
+        },
+    );
+}
+
+/// Moves the sealed head.
+fn put_head(v: &Vault, head: Head) {
     let sealed = v.keyring.audit_key.seal(
         Domain::AuditHead,
         b"",
@@ -91,4 +98,33 @@ pub fn flip(v: &Vault, seq: u64) {
     b[i] ^= 1;
     v.store.raw(TreeId::Audit).insert(k, b).unwrap();
     v.store.sync().unwrap();
+}
+
+/// Rewrites the event text at `seq` and, as a thief holding the vault's signing key would,
+/// re-signs it and every event after it with their `prev` and `record_prev` links moved to
+/// the new hashes, and moves the head: a log whose links and signatures all verify again.
+/// (Events that hand over to a new key keep their old cosignature.)
+pub fn rewrite_and_resign(v: &Vault, seq: u64, f: impl FnOnce(String) -> String) {
+    let pair = crate::crypto::sshsig::BatchSigner::new(v.keyring.signing_seed());
+    let n = len(v);
+    let mut moved: Vec<(String, String)> = Vec::new();
+    let mut f = Some(f);
+    let mut last = [0u8; 32];
+    for i in seq..n {
+        let mut s = get(v, i);
+        let old = hex::encode(sha256(s.event.as_bytes()));
+        let mut text = s.event.clone();
+        if i == seq {
+            text = (f.take().expect("once"))(text);
+        }
+        for (from, to) in &moved {
+            text = text.replace(from.as_str(), to);
+        }
+        s.event = text;
+        s.sign(&pair);
+        last = sha256(s.event.as_bytes());
+        moved.push((old, hex::encode(last)));
+        put(v, i, &s);
+    }
+    put_head(v, Head { next: n, last });
 }

@@ -14,6 +14,8 @@ use crate::storage::store::{Bytes, Store};
 use crate::vault::map_on_cores;
 
 use super::log::*;
+use super::stamps::{self, Proofs};
+use crate::format::stamp::Stamp;
 
 /// One event read back from the log, for `audit` and `show`.
 #[derive(Debug, Clone, Serialize)]
@@ -77,6 +79,9 @@ pub struct LogBreak {
 pub struct LogVerification {
     pub events: u64,
     pub broken: Option<LogBreak>,
+    /// What the log's time-stamp tokens prove, when the log verified.
+    #[serde(flatten)]
+    pub proofs: Proofs,
 }
 
 /// Verifies the log (FORMAT.md 14.3): numbering without gaps, every event
@@ -88,8 +93,9 @@ pub(crate) fn verify_log(
     key: &SymmetricKey,
     vault_id: &[u8; 16],
     current_signer: &str,
+    trusted: &[Vec<u8>],
 ) -> Result<LogVerification> {
-    let v = verify_chain_of_log(store, key, vault_id, current_signer)?;
+    let v = verify_chain_of_log(store, key, vault_id, current_signer, trusted)?;
     if v.broken.is_some() {
         return Ok(v);
     }
@@ -97,6 +103,7 @@ pub(crate) fn verify_log(
         if f.next > v.events {
             return Ok(LogVerification {
                 events: v.events,
+                proofs: Proofs::default(),
                 broken: Some(LogBreak {
                     seq: v.events,
                     why: format!(
@@ -140,6 +147,8 @@ struct Opened {
     signed: bool,
     /// It names a new signer, and that key's signature on it verifies.
     cosigned: bool,
+    /// Its leaf in the tree time-stamp tokens cover (FORMAT.md 14.6).
+    leaf: Option<[u8; 32]>,
 }
 
 fn open_one(key: &SymmetricKey, k: Bytes, v: &[u8]) -> Opened {
@@ -158,8 +167,13 @@ fn open_one(key: &SymmetricKey, k: Bytes, v: &[u8]) -> Opened {
             cosigned = sshsig::verify_raw(&npk, NAMESPACE, s.event.as_bytes(), co);
         }
     }
+    let leaf = stored
+        .as_ref()
+        .and_then(|s| s.entry().ok())
+        .map(|e| crate::format::stamp::leaf(&e));
     Opened {
         key: k,
+        leaf,
         stored,
         event,
         signer_valid,
@@ -209,8 +223,12 @@ fn verify_chain_of_log(
     key: &SymmetricKey,
     vault_id: &[u8; 16],
     current_signer: &str,
+    trusted: &[Vec<u8>],
 ) -> Result<LogVerification> {
     let mut expected_seq = 0u64;
+    let mut leaves: Vec<[u8; 32]> = Vec::new();
+    let mut times: Vec<i64> = Vec::new();
+    let mut stamps: Vec<Stamp> = Vec::new();
     let mut last = GENESIS;
     let mut signer: Option<String> = None;
     let mut record_heads: HashMap<String, [u8; 32]> = HashMap::new();
@@ -220,6 +238,7 @@ fn verify_chain_of_log(
         Ok(LogVerification {
             events,
             broken: Some(LogBreak { seq, why }),
+            proofs: Proofs::default(),
         })
     };
     for o in opened(store, key) {
@@ -305,6 +324,20 @@ fn verify_chain_of_log(
                 signer = Some(new.to_owned());
             }
         }
+        let Some(time) = event_time(&ev.time) else {
+            return fail(seq, "has a time that is not RFC 3339".into(), seq);
+        };
+        if ev.kind == Kind::Timestamped {
+            match Stamp::of(seq, &ev) {
+                Some(st) => stamps.push(st),
+                None => return fail(seq, "is a malformed time-stamp".into(), seq),
+            }
+        }
+        let Some(leaf) = o.leaf else {
+            return fail(seq, "has a signature of the wrong length".into(), seq);
+        };
+        times.push(time);
+        leaves.push(leaf);
         let hash = sha256(s.event.as_bytes());
         if let Some(r) = &ev.record {
             let want = match record_heads.get(r) {
@@ -411,8 +444,17 @@ fn verify_chain_of_log(
             expected_seq,
         );
     }
-    Ok(LogVerification {
-        events: expected_seq,
-        broken: None,
-    })
+    match stamps::check(leaves, &times, &stamps, trusted) {
+        Ok(proofs) => Ok(LogVerification {
+            events: expected_seq,
+            broken: None,
+            proofs,
+        }),
+        Err((seq, why)) => fail(seq, why, expected_seq),
+    }
+}
+
+/// An event's time in Unix seconds.
+fn event_time(text: &str) -> Option<i64> {
+    text.parse::<jiff::Timestamp>().ok().map(|t| t.as_second())
 }
