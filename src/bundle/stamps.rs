@@ -179,15 +179,19 @@ pub(crate) fn check(m: &Manifest, trusted: &[Vec<u8>]) -> Result<Vec<Vec<ProvenE
     let mut out = Vec::with_capacity(m.records.len());
     for r in &m.records {
         let mut proven = Vec::with_capacity(r.timestamps.len());
+        // Each signer's last place in the chain, read once.
+        let mut last_signed: HashMap<String, usize> = HashMap::new();
+        for (i, e) in r.custody.iter().enumerate() {
+            if let Some(ev) = Event::parse(&e.event) {
+                last_signed.insert(ev.signer, i);
+            }
+        }
         for c in &r.timestamps {
             let (signer, events, root, p) = &tokens[c.token];
             let entry = &r.custody[c.entry];
             // The statement is of a log that held the record: its signer signed this event
             // or a later one of the chain (after a key rotation).
-            let of_this_chain = r.custody[c.entry..]
-                .iter()
-                .filter_map(|e| Event::parse(&e.event))
-                .any(|e| e.signer == *signer);
+            let of_this_chain = last_signed.get(signer).is_some_and(|&i| i >= c.entry);
             if !of_this_chain {
                 return Err(reject(format!(
                     "a time-stamp of record {} is of the log of a key that did not hold the record",

@@ -10,7 +10,7 @@ use cms::cert::CertificateChoices;
 use cms::content_info::ContentInfo;
 use cms::signed_data::{SignedData, SignerIdentifier, SignerInfo};
 use der::asn1::{Int, ObjectIdentifier as Oid, OctetString};
-use der::{Any, Decode, Encode};
+use der::{Any, Decode, Encode, Reader};
 use ring::signature;
 use x509_tsp::{MessageImprint, TimeStampReq, TimeStampResp, TspVersion, TstInfo};
 
@@ -39,6 +39,11 @@ const KP_TIME_STAMPING: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.3.8");
 const MAX_CHAIN: usize = 4;
 /// Most certificates a token may carry: each may be tried at each link of the chain.
 const MAX_CERTS: usize = 16;
+/// Most elements of one constructed DER value, and deepest nesting, in a token or answer
+/// before it is decoded: the `der` crate sorts a SET OF by insertion as it decodes it, so
+/// a crafted SET of thousands of elements would cost seconds (see [`shape_ok`]).
+pub const MAX_ELEMENTS: usize = 256;
+pub const MAX_DEPTH: usize = 32;
 /// The largest token read (DER): real ones are a few KiB.
 pub const MAX_TOKEN: usize = 32 << 10;
 
@@ -106,6 +111,11 @@ fn nonce_int(nonce: &[u8; 8]) -> Int {
 /// The token in an authority's answer to [`request`]: the answer must grant it, and the
 /// token must name `imprint` and `nonce`. The token itself is checked by [`verify`].
 pub fn token_of_response(body: &[u8], imprint: &[u8; 32], nonce: &[u8; 8]) -> Result<Vec<u8>, Bad> {
+    if body.len() > MAX_TOKEN + 1024 || !shape_ok(body) {
+        return Err(bad(
+            "the answer is too large or too deeply nested to be a time-stamp response",
+        ));
+    }
     let resp = TimeStampResp::from_der(body)
         .map_err(|e| bad(format!("the answer is not a time-stamp response ({e})")))?;
     let status = resp.status.status as u8;
@@ -137,7 +147,51 @@ pub fn token_of_response(body: &[u8], imprint: &[u8; 32], nonce: &[u8; 8]) -> Re
     Ok(der)
 }
 
+/// Whether `der` is one DER value (with nothing after it) whose constructed values nest at
+/// most [`MAX_DEPTH`] deep and hold at most [`MAX_ELEMENTS`] elements each: what a token
+/// or an answer must be before it is decoded, so that decoding costs at most a bounded
+/// number of comparisons per element. Walks headers and lengths with `der`'s reader; no
+/// value is decoded.
+pub fn shape_ok(der: &[u8]) -> bool {
+    fn walk(bytes: &[u8], depth: usize) -> bool {
+        let Ok(mut r) = der::SliceReader::new(bytes) else {
+            return false;
+        };
+        let mut n = 0;
+        while !r.is_finished() {
+            n += 1;
+            let Ok(h) = der::Header::decode(&mut r) else {
+                return false;
+            };
+            let Ok(body) = r.read_slice(h.length) else {
+                return false;
+            };
+            if n > MAX_ELEMENTS
+                || (h.tag.is_constructed() && (depth >= MAX_DEPTH || !walk(body, depth + 1)))
+            {
+                return false;
+            }
+        }
+        true
+    }
+    let Ok(mut r) = der::SliceReader::new(der) else {
+        return false;
+    };
+    match der::Header::decode(&mut r) {
+        Ok(h) => {
+            u32::from(h.length) as usize + u32::from(r.position()) as usize == der.len()
+                && walk(der, 0)
+        }
+        Err(_) => false,
+    }
+}
+
 fn signed_data(token: &[u8]) -> Result<SignedData, Bad> {
+    if token.len() > MAX_TOKEN || !shape_ok(token) {
+        return Err(bad(
+            "the token is too large or too deeply nested to be one an authority gives",
+        ));
+    }
     let ci =
         ContentInfo::from_der(token).map_err(|e| bad(format!("the token does not parse ({e})")))?;
     if ci.content_type != SIGNED_DATA {
@@ -250,6 +304,18 @@ fn is_signer(cert: &Certificate, sid: &SignerIdentifier) -> bool {
     }
 }
 
+/// Whether every critical extension of `cert` is one these checks read (basic
+/// constraints, key usage, extended key usage): a critical extension that is not read, such
+/// as name or policy constraints, must make the certificate unusable (RFC 5280 4.2).
+fn knows_every_critical_extension(cert: &Certificate) -> bool {
+    cert.tbs_certificate
+        .extensions
+        .iter()
+        .flatten()
+        .filter(|e| e.critical)
+        .all(|e| [BASIC_CONSTRAINTS, KEY_USAGE, EXT_KEY_USAGE].contains(&e.extn_id))
+}
+
 fn extension(cert: &Certificate, oid: Oid) -> Option<&[u8]> {
     cert.tbs_certificate
         .extensions
@@ -325,7 +391,7 @@ fn check_for_time_stamping(signer: &Certificate, time: i64) -> Result<(), Bad> {
         .find(|e| e.extn_id == EXT_KEY_USAGE)
         .ok_or_else(not_tsa)?;
     let usages = ExtendedKeyUsage::from_der(eku.extn_value.as_bytes()).map_err(|_| not_tsa())?;
-    if !eku.critical || usages.0 != [KP_TIME_STAMPING] {
+    if !eku.critical || usages.0 != [KP_TIME_STAMPING] || !knows_every_critical_extension(signer) {
         return Err(not_tsa());
     }
     if let Some(ku) = extension(signer, KEY_USAGE) {
@@ -351,7 +417,7 @@ fn may_issue(cert: &Certificate, below: usize) -> bool {
         None => true,
         Some(v) => KeyUsage::from_der(v).is_ok_and(|k| k.key_cert_sign()),
     };
-    bc.ca && within && signs
+    bc.ca && within && signs && knows_every_critical_extension(cert)
 }
 
 fn valid_at(cert: &Certificate, time: i64) -> Result<(), Bad> {
@@ -496,28 +562,5 @@ fn verify_signature(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_request_encodes_every_nonce_as_openssl_reads_it() {
-        for nonce in [
-            [0u8; 8],
-            [0x7f; 8],
-            [0x80; 8],
-            [0, 0, 0x80, 1, 2, 3, 4, 5],
-            [0, 1, 2, 3, 4, 5, 6, 7],
-        ] {
-            let der = request(&[9; 32], &nonce);
-            let back = TimeStampReq::from_der(&der).expect("a request decodes");
-            assert_eq!(back.to_der().unwrap(), der, "{nonce:?} is in DER form");
-            let n = back.nonce.unwrap();
-            let bytes = n.as_bytes();
-            assert!(
-                bytes.len() == 1 || !(bytes[0] == 0 && bytes[1] & 0x80 == 0),
-                "{nonce:?} minimal"
-            );
-            assert_eq!(bytes[0] & 0x80, 0, "{nonce:?} positive");
-        }
-    }
-}
+#[path = "tsp_tests.rs"]
+mod tests;

@@ -9,8 +9,10 @@ pub const FORMAT: &str = "amanat-bundle";
 pub const VERSION: u32 = 1;
 /// The manifest version of a bundle that carries time-stamp tokens (FORMAT.md 13.2).
 pub const VERSION_STAMPED: u32 = 2;
-/// Most time-stamp tokens a bundle may carry.
+/// Most time-stamp tokens a bundle may carry, and most references to them per event of a
+/// record's chain (one per authority).
 pub const MAX_TOKENS: usize = 1024;
+pub const MAX_TOKENS_PER_EVENT: usize = 8;
 /// Largest manifest accepted on import.
 pub const MAX_MANIFEST: u64 = 64 << 20;
 /// Largest signature file accepted on import.
@@ -244,12 +246,23 @@ impl Manifest {
             }
             _ => {}
         }
-        if self.timestamps.len() > MAX_TOKENS || !self.timestamps.iter().all(|t| t.well_formed()) {
+        let distinct: std::collections::HashSet<&str> =
+            self.timestamps.iter().map(|t| t.token.as_str()).collect();
+        if self.timestamps.len() > MAX_TOKENS
+            || distinct.len() != self.timestamps.len()
+            || !self.timestamps.iter().all(|t| t.well_formed())
+        {
             return Err(reject(
-                "the manifest's time-stamp tokens are too many or malformed",
+                "the manifest's time-stamp tokens are too many, repeated or malformed",
             ));
         }
         for r in &self.records {
+            if r.timestamps.len() > MAX_TOKENS_PER_EVENT * r.custody.len() {
+                return Err(reject(format!(
+                    "record {} names too many time-stamps",
+                    r.id
+                )));
+            }
             let mut seen = std::collections::HashSet::new();
             for c in &r.timestamps {
                 if !c.well_formed(self.timestamps.len(), r.custody.len())

@@ -266,6 +266,18 @@ impl Stamp {
     }
 }
 
+/// The certificates a `tsa-added` event's private details keep (base64 DER), if any.
+pub fn added_certificates(private: Option<&str>) -> Vec<Vec<u8>> {
+    use base64::Engine;
+    let v: Option<serde_json::Value> = private.and_then(|t| serde_json::from_str(t).ok());
+    let list = v.as_ref().and_then(|v| v["certificates"].as_array());
+    list.into_iter()
+        .flatten()
+        .filter_map(|c| c.as_str())
+        .filter_map(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
+        .collect()
+}
+
 /// RFC 3339, UTC, whole seconds.
 pub fn rfc3339(secs: i64) -> String {
     jiff::Timestamp::from_second(secs)

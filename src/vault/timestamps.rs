@@ -21,8 +21,8 @@ use crate::vault::Vault;
 const TSA_VERSION: u8 = 2;
 /// How long an authority may take to answer, unless it was added with another limit.
 pub const DEFAULT_TIMEOUT_SECS: u64 = 10;
-/// The largest answer read from an authority.
-const MAX_ANSWER: u64 = 1 << 20;
+/// The largest answer read from an authority (a token is at most 32 KiB).
+const MAX_ANSWER: u64 = 64 << 10;
 
 /// A time-stamp authority this vault asks, and trusts for the tokens it gives.
 #[derive(Clone, Serialize, Deserialize, Debug, PartialEq, Eq)]
@@ -153,6 +153,7 @@ impl Vault {
             timeout,
             added: jiff::Timestamp::now().as_second(),
         };
+        use base64::Engine;
         let id: [u8; 16] = random_bytes();
         let mut plain = Zeroizing::new(vec![TSA_VERSION]);
         plain.extend_from_slice(&postcard::to_allocvec(&tsa).expect("authorities serialize"));
@@ -167,7 +168,7 @@ impl Vault {
                 certificates: tsa
                     .certificates
                     .iter()
-                    .map(|c| hex::encode(crate::crypto::seal::sha256(c)))
+                    .map(|c| base64::engine::general_purpose::STANDARD.encode(c))
                     .collect(),
             }),
         )?;
@@ -214,25 +215,33 @@ impl Vault {
         )))
     }
 
-    /// The Merkle tree over every event of the log and its signatures, and every
-    /// `timestamped` event, in order.
-    pub fn log_tree(&self) -> Result<(Tree, Vec<Stamp>)> {
+    /// The Merkle tree over every event of the log and its signatures, every
+    /// `timestamped` event, in order,
+    /// and the certificates of every authority the log says was added.
+    pub fn log_tree(&self) -> Result<(Tree, Vec<Stamp>, Vec<Vec<u8>>)> {
         let key = &self.keyring.audit_key;
         let mut leaves = Vec::new();
         let mut stamps = Vec::new();
+        let mut certs = Vec::new();
         for kv in self.store.audit().iter() {
             let (k, v) = kv?;
             let s = super::custody::open_stored(key, &k, &v)?;
             let entry = s.entry()?;
             let seq = leaves.len() as u64;
-            if let Some(ev) = Event::parse(&s.event).filter(|e| e.kind == Kind::Timestamped) {
-                stamps.push(Stamp::of(seq, &ev).ok_or_else(|| {
+            let ev = Event::parse(&s.event);
+            if let Some(ev) = ev.as_ref().filter(|e| e.kind == Kind::Timestamped) {
+                stamps.push(Stamp::of(seq, ev).ok_or_else(|| {
                     Error::VaultDamaged(format!("audit event {seq} is a malformed time-stamp"))
                 })?);
             }
+            if ev.is_some_and(|e| e.kind == Kind::TsaAdded) {
+                certs.extend(stamp::added_certificates(
+                    s.private.as_ref().map(|p| p.text.as_str()),
+                ));
+            }
             leaves.push(stamp::leaf(&entry));
         }
-        Ok((Tree::new(leaves), stamps))
+        Ok((Tree::new(leaves), stamps, certs))
     }
 
     /// Asks every configured authority (or only the one named or at the address `only`)
@@ -272,7 +281,7 @@ impl Vault {
                 }
             }));
         }
-        let (tree, stamps) = self.log_tree()?;
+        let (tree, stamps, added) = self.log_tree()?;
         let events = tree.len();
         let signer = sshkey::ed25519_line(&self.keyring.signing_public);
         let root = tree.root(events);
@@ -302,18 +311,39 @@ impl Vault {
         }
         let statement = stamp::statement(&pending.signer, events, &root);
         let imprint = crate::crypto::seal::sha256(statement.as_bytes());
+        // The newest token that proves anything here (an untrusted one, or one of an
+        // authority removed since, must not block the others).
+        let mut trusted = self.trusted_certificates()?;
+        trusted.extend(added);
         let newest = pending
             .stamps
             .iter()
-            .filter_map(|s| s.time.parse::<jiff::Timestamp>().ok())
-            .map(|t| t.as_second())
+            .filter_map(|s| {
+                tsp::verify(
+                    &s.token,
+                    &crate::crypto::seal::sha256(s.statement().as_bytes()),
+                    &trusted,
+                )
+                .ok()
+                .filter(|p| p.trusted)
+            })
+            .map(|p| p.time)
             .max();
+        let skew = super::custody::CLOCK_SKEW_SECS;
+        let now = jiff::Timestamp::now().as_second();
         for t in &tsas {
             match ask(t, &imprint).and_then(|(token, proven)| match newest {
-                Some(n) if proven.time < n - super::custody::CLOCK_SKEW_SECS => Err(format!(
-                    "its token says {}, before the newest token already in the log ({}): its clock or its key is false",
+                Some(n) if proven.time < n - skew => Err(format!(
+                    "its token says {}, more than {} minutes before the newest token already in the log ({}): its clock or its key is false",
                     rfc3339(proven.time),
+                    skew / 60,
                     rfc3339(n)
+                )),
+                _ if proven.time > now + skew => Err(format!(
+                    "its token says {}, more than {} minutes after this device's clock ({}): its clock or its key is false, or this device's clock is behind; fix the clock or remove the authority",
+                    rfc3339(proven.time),
+                    skew / 60,
+                    rfc3339(now)
                 )),
                 _ => Ok((token, proven)),
             }) {

@@ -455,6 +455,45 @@ fn events_signed_after_a_token_with_a_backdated_time_are_flagged() {
         err.contains("1 audit events claim a time before a time-stamp token"),
         "{err}"
     );
+    // Removing the authority does not take away what its token proved, nor hide the flag:
+    // the log keeps the certificates it was given.
+    env.ok(&["tsa", "remove", "Local"]);
+    let (code, v) = verification(&env);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(v["flagged"][0]["seq"], n - 1);
+    assert_eq!(v["stamps"][0]["trusted"], true);
+}
+
+/// An authority whose clock is ahead gives a token from the future: it is refused, so it
+/// cannot make every honest event after it look backdated.
+#[test]
+fn a_token_from_the_future_is_refused() {
+    let env = Env::new();
+    add_text(&env, "one");
+    let dir = env.root().join("ahead");
+    let mut c = Command::cargo_bin("amanat").unwrap();
+    c.args(["tsa", "local-authority"]).arg(&dir);
+    faked(&mut c, "2031-01-01 12:00:00");
+    let mut child = c
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = lines.next().unwrap().unwrap();
+    let ahead = Authority {
+        child,
+        url,
+        ca: PathBuf::from(lines.next().unwrap().unwrap()),
+        dir,
+    };
+    add_tsa(&env, "Ahead", &ahead.url, &ahead.ca, &[]);
+    let before = events(&env);
+    let o = env.run(&["timestamp"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("after this device's clock"), "{err}");
+    assert_eq!(events(&env), before);
 }
 
 /// libfaketime, as Debian installs it.
@@ -620,7 +659,10 @@ fn a_hostile_senders_forged_tokens_and_paths_are_refused() {
     // A token larger than any authority gives is refused before it is parsed.
     let mut huge = tokens.clone();
     huge[0]["token"] = json!(base64::engine::general_purpose::STANDARD.encode(vec![0u8; 40_000]));
-    r.refuses(&r.seal(&d, with(huge)), "too many or malformed");
+    r.refuses(&r.seal(&d, with(huge)), "too many, repeated or malformed");
+    // The same token twice.
+    let twice = json!([tokens[0].clone(), tokens[0].clone()]);
+    r.refuses(&r.seal(&d, with(twice)), "too many, repeated or malformed");
     // A statement naming another vault's key, with a real token over it.
     let (_, events_n, root) =
         amanat::format::stamp::parse_statement(tokens[0]["statement"].as_str().unwrap()).unwrap();

@@ -33,7 +33,7 @@ pub(crate) use log::{erase_private_of, load, load_head, record_state, Signer, HE
 pub use log::{now, Head};
 pub use stamps::{Coverage, Flagged, Proofs, StampInfo, CLOCK_SKEW_SECS};
 pub(crate) use verify::{file_head, verify_log};
-pub use verify::{LogBreak, LogItem, LogVerification};
+pub use verify::{LogBreak, LogItem, LogVerification, Trust};
 
 impl crate::vault::Vault {
     /// The whole log in order, or with `record` the record's history: the events it
@@ -77,10 +77,16 @@ impl crate::vault::Vault {
         Ok(out)
     }
 
-    /// Verifies the whole audit log (`audit --verify`, part of `check`), trusting the
-    /// time-stamp authorities of this vault.
+    /// Verifies the whole audit log (`audit --verify`, part of `check`), trusting every
+    /// time-stamp authority this vault was given, removed since or not.
     pub fn verify_audit(&self) -> Result<LogVerification> {
-        self.verify_audit_trusting(&self.trusted_certificates()?)
+        verify_log(
+            &self.store,
+            &self.keyring.audit_key,
+            &self.keyring.vault_id,
+            &sshkey::ed25519_line(&self.keyring.signing_public),
+            Trust::Vault(&self.trusted_certificates()?),
+        )
     }
 
     /// Verifies the whole audit log, trusting for time-stamp tokens only the DER
@@ -92,7 +98,7 @@ impl crate::vault::Vault {
             &self.keyring.audit_key,
             &self.keyring.vault_id,
             &sshkey::ed25519_line(&self.keyring.signing_public),
-            trusted,
+            Trust::Only(trusted),
         )
     }
 

@@ -84,6 +84,16 @@ pub struct LogVerification {
     pub proofs: Proofs,
 }
 
+/// Which certificates time-stamp tokens are checked against.
+#[derive(Clone, Copy)]
+pub enum Trust<'a> {
+    /// The vault's authorities: those configured, and every one its log says was added
+    /// (removing an authority does not take away what its tokens proved).
+    Vault(&'a [Vec<u8>]),
+    /// Only these (an examiner's own).
+    Only(&'a [Vec<u8>]),
+}
+
 /// Verifies the log (FORMAT.md 14.3): numbering without gaps, every event
 /// opening, parsing and signed by the key that held the vault at that point, each naming its
 /// predecessor's hash, private details matching their commitment, each record's events
@@ -93,7 +103,7 @@ pub(crate) fn verify_log(
     key: &SymmetricKey,
     vault_id: &[u8; 16],
     current_signer: &str,
-    trusted: &[Vec<u8>],
+    trusted: Trust<'_>,
 ) -> Result<LogVerification> {
     let v = verify_chain_of_log(store, key, vault_id, current_signer, trusted)?;
     if v.broken.is_some() {
@@ -223,8 +233,9 @@ fn verify_chain_of_log(
     key: &SymmetricKey,
     vault_id: &[u8; 16],
     current_signer: &str,
-    trusted: &[Vec<u8>],
+    trusted: Trust<'_>,
 ) -> Result<LogVerification> {
+    let mut added_certs: Vec<Vec<u8>> = Vec::new();
     let mut expected_seq = 0u64;
     let mut leaves: Vec<[u8; 32]> = Vec::new();
     let mut times: Vec<i64> = Vec::new();
@@ -327,6 +338,11 @@ fn verify_chain_of_log(
         let Some(time) = event_time(&ev.time) else {
             return fail(seq, "has a time that is not RFC 3339".into(), seq);
         };
+        if ev.kind == Kind::TsaAdded {
+            added_certs.extend(crate::format::stamp::added_certificates(
+                s.private.as_ref().map(|p| p.text.as_str()),
+            ));
+        }
         if ev.kind == Kind::Timestamped {
             match Stamp::of(seq, &ev) {
                 Some(st) => stamps.push(st),
@@ -444,7 +460,11 @@ fn verify_chain_of_log(
             expected_seq,
         );
     }
-    match stamps::check(leaves, &times, &stamps, trusted) {
+    let trusted = match trusted {
+        Trust::Only(c) => c.to_vec(),
+        Trust::Vault(c) => [c, &added_certs[..]].concat(),
+    };
+    match stamps::check(leaves, &times, &stamps, &trusted) {
         Ok(proofs) => Ok(LogVerification {
             events: expected_seq,
             broken: None,
