@@ -1,6 +1,6 @@
 //! Time-stamp tokens in bundles (FORMAT.md 13.2, 14.6): the sender picks, for each event of
-//! a record's chain that is in its log, the earliest token covering it and the path from
-//! the event to that token's root; the receiver checks each token and each path, and learns
+//! a record's chain that is in its log, the earliest token of each authority it trusts
+//! covering it and the path from the event to that token's root; the receiver checks each token and each path, and learns
 //! from them when each event existed at the latest.
 use std::collections::HashMap;
 
