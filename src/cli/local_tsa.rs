@@ -21,6 +21,8 @@ pub enum Answer {
     Altered,
     /// Accept the connection and never answer.
     Silent,
+    /// A token whose time has milliseconds, as some authorities write it.
+    Fractional,
 }
 
 /// The key type of the throwaway certificates.
@@ -47,14 +49,17 @@ pub fn make_authority(dir: &Path, key: KeyType) -> Result<PathBuf> {
          extendedKeyUsage=critical,timeStamping\n",
     )?;
     let d = dir.display();
+    let section = format!(
+        "serial = {d}/serial\ncrypto_device = builtin\nsigner_cert = {d}/tsa.pem\n\
+         certs = {d}/ca.pem\nsigner_key = {d}/tsa.key\nsigner_digest = sha256\n\
+         default_policy = 1.2.3.4.1\ndigests = sha256, sha384, sha512\naccuracy = secs:1\n\
+         ordering = no\ntsa_name = no\ness_cert_id_chain = no\ness_cert_id_alg = sha256\n"
+    );
     std::fs::write(
         dir.join("tsa.cnf"),
         format!(
-            "[tsa]\ndefault_tsa = local\n[local]\nserial = {d}/serial\ncrypto_device = builtin\n\
-             signer_cert = {d}/tsa.pem\ncerts = {d}/ca.pem\nsigner_key = {d}/tsa.key\n\
-             signer_digest = sha256\ndefault_policy = 1.2.3.4.1\ndigests = sha256, sha384, sha512\n\
-             accuracy = secs:1\nordering = no\ntsa_name = no\ness_cert_id_chain = no\n\
-             ess_cert_id_alg = sha256\n"
+            "[tsa]\ndefault_tsa = local\n[local]\n{section}[fractional]\n{section}\
+             clock_precision_digits = 3\n"
         ),
     )?;
     if ca.exists() {
@@ -221,6 +226,12 @@ fn reply(dir: &Path, query: &[u8], answer: Answer) -> Result<Vec<u8>> {
             "-reply",
             "-config",
             path(&cnf),
+            "-section",
+            if answer == Answer::Fractional {
+                "fractional"
+            } else {
+                "local"
+            },
             "-queryfile",
             path(&q),
             "-out",

@@ -220,7 +220,7 @@ fn econtent(sd: &SignedData) -> Result<Vec<u8>, Bad> {
 fn tst_info(sd: &SignedData) -> Result<TstInfo, Bad> {
     TstInfo::from_der(&econtent(sd)?).map_err(|e| {
         bad(format!(
-            "the token's time-stamp information does not parse ({e})"
+            "the token's time-stamp information does not parse ({e}; a time with fractional seconds is not read by this version)"
         ))
     })
 }
@@ -241,7 +241,7 @@ pub fn verify(token: &[u8], imprint: &[u8; 32], trusted: &[Vec<u8>]) -> Result<P
     let content = econtent(&sd)?;
     let tst = TstInfo::from_der(&content).map_err(|e| {
         bad(format!(
-            "the token's time-stamp information does not parse ({e})"
+            "the token's time-stamp information does not parse ({e}; a time with fractional seconds is not read by this version)"
         ))
     })?;
     if tst.message_imprint != sha256_imprint(imprint) {

@@ -139,6 +139,11 @@ fn a_token_for_other_data_an_altered_one_or_an_untrusted_one_is_refused_and_noth
         ("other-data", None, "the token is for other data"),
         ("altered", None, "altered"),
         (
+            "fractional",
+            None,
+            "a time with fractional seconds is not read by this version",
+        ),
+        (
             "good",
             Some(&other.ca),
             "not, and is not issued by, a certificate given for it",
