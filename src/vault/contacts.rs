@@ -154,8 +154,9 @@ impl Vault {
         self.contact_write(log, &id, Some(sealed))
     }
 
-    /// Writes (or with `None` removes) a contact entry with the log's events, atomically.
-    fn contact_write(
+    /// Writes (or with `None` removes) an entry of the `contacts` tree (a contact or a
+    /// time-stamp authority) with the log's events, atomically.
+    pub(crate) fn contact_write(
         &self,
         mut log: crate::vault::custody::LogBatch<'_>,
         key: &[u8],

@@ -13,7 +13,6 @@ use crate::crypto::{random_bytes, sshkey, tsp};
 use crate::error::{Error, Result};
 use crate::format::event::{Event, Happened, Kept, Kind};
 use crate::format::stamp::{self, rfc3339, Stamp, Tree};
-use crate::storage::journal::{Ops, TreeId};
 use crate::vault::custody::LogBatch;
 use crate::vault::Vault;
 
@@ -172,12 +171,7 @@ impl Vault {
                     .collect(),
             }),
         )?;
-        let mut ops = Ops::new();
-        ops.insert(TreeId::Contacts, id, sealed);
-        log.seal()?.add_to(&mut ops);
-        self.apply(&ops)?;
-        log.committed();
-        self.store.sync()?;
+        self.contact_write(log, &id, Some(sealed))?;
         Ok(tsa)
     }
 
@@ -202,12 +196,7 @@ impl Vault {
                     None,
                     Some(Kept::TsaRemoved { tsa: t.name }),
                 )?;
-                let mut ops = Ops::new();
-                ops.remove(TreeId::Contacts, &k);
-                log.seal()?.add_to(&mut ops);
-                self.apply(&ops)?;
-                log.committed();
-                return self.store.sync();
+                return self.contact_write(log, &k, None);
             }
         }
         Err(Error::Invalid(format!(
@@ -254,11 +243,7 @@ impl Vault {
         if !pending.got.is_empty() {
             let mut log = self.log();
             self.append_stamps(&pending, &mut log)?;
-            let mut ops = Ops::new();
-            log.seal()?.add_to(&mut ops);
-            self.apply(&ops)?;
-            log.committed();
-            self.store.sync()?;
+            log.commit()?;
         }
         Ok(pending.report)
     }

@@ -24,15 +24,22 @@ struct Authority {
 
 impl Authority {
     fn start(dir: &Path, answer: &str, key: &str) -> Authority {
-        let mut child = Command::cargo_bin("amanat")
-            .unwrap()
-            .args(["tsa", "local-authority"])
+        Authority::start_at(dir, answer, key, None)
+    }
+
+    /// With `at`, the authority's clock (and its `openssl`'s) is set there by libfaketime.
+    fn start_at(dir: &Path, answer: &str, key: &str, at: Option<&str>) -> Authority {
+        let mut c = Command::cargo_bin("amanat").unwrap();
+        c.args(["tsa", "local-authority"])
             .arg(dir)
             .args(["--answer", answer, "--key", key])
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+            .stderr(Stdio::null());
+        if let Some(at) = at {
+            c.env("FAKETIME", format!("@{at}"))
+                .env("LD_PRELOAD", faketime_library());
+        }
+        let mut child = c.spawn().unwrap();
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         let url = lines
             .next()
@@ -475,23 +482,12 @@ fn events_signed_after_a_token_with_a_backdated_time_are_flagged() {
 fn a_token_from_the_future_is_refused() {
     let env = Env::new();
     add_text(&env, "one");
-    let dir = env.root().join("ahead");
-    let mut c = Command::cargo_bin("amanat").unwrap();
-    c.args(["tsa", "local-authority"]).arg(&dir);
-    faked(&mut c, "2031-01-01 12:00:00");
-    let mut child = c
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let url = lines.next().unwrap().unwrap();
-    let ahead = Authority {
-        child,
-        url,
-        ca: PathBuf::from(lines.next().unwrap().unwrap()),
-        dir,
-    };
+    let ahead = Authority::start_at(
+        &env.root().join("ahead"),
+        "good",
+        "ec",
+        Some("2031-01-01 12:00:00"),
+    );
     add_tsa(&env, "Ahead", &ahead.url, &ahead.ca, &[]);
     let before = events(&env);
     let o = env.run(&["timestamp"]);
@@ -843,12 +839,6 @@ fn a_time_stamping_certificate_issued_by_a_certificate_that_is_no_ca_is_not_trus
     assert_eq!(events(&env), before);
 }
 
-/// `libfaketime` for a child process: the clock at `at`.
-fn faked(cmd: &mut Command, at: &str) {
-    cmd.env("FAKETIME", format!("@{at}"))
-        .env("LD_PRELOAD", faketime_library());
-}
-
 /// An authority whose clock is set back: its token, older than the one already in the log,
 /// is refused; one stored before any honest token makes every event it covers "exist"
 /// before it was written, which `audit --verify` flags, and an examiner who trusts only
@@ -857,23 +847,12 @@ fn faked(cmd: &mut Command, at: &str) {
 fn a_token_older_than_what_it_covers_is_refused_or_flagged_and_an_examiner_chooses_whom_to_trust() {
     let env = Env::new();
     add_text(&env, "one");
-    let dir = env.root().join("backdated");
-    let mut c = Command::cargo_bin("amanat").unwrap();
-    c.args(["tsa", "local-authority"]).arg(&dir);
-    faked(&mut c, "2024-01-01 12:00:00");
-    let mut child = c
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let url = lines.next().unwrap().unwrap();
-    let evil = Authority {
-        child,
-        url,
-        ca: PathBuf::from(lines.next().unwrap().unwrap()),
-        dir: dir.clone(),
-    };
+    let evil = Authority::start_at(
+        &env.root().join("backdated"),
+        "good",
+        "ec",
+        Some("2024-01-01 12:00:00"),
+    );
     let real = Authority::good(&env);
     // The thief's authority, configured in the vault: the token dates the log to 2024.
     add_tsa(&env, "Backdated", &evil.url, &evil.ca, &[]);
