@@ -176,6 +176,12 @@ pub enum Error {
         len: usize,
         max: usize,
     },
+    /// A program that text recognition needs is missing, or lacks a language's data.
+    #[error("{what} is not installed: install the package {package}")]
+    MissingTool { what: String, package: String },
+    /// The text recogniser failed on a part (the part is left unrecognised).
+    #[error("text recognition failed: {0}")]
+    Recognition(String),
     /// A request refused as it was asked (what to change is the front end's to say).
     #[error("{0}")]
     Refused(Refusal),

@@ -15,6 +15,8 @@
 //!   the catalog, the search index, the keyring plaintext, custody events, bundle manifests.
 //! - [`storage`]: the only code that names sled or a vault's paths: the database, the
 //!   journal every write goes through, object files, durable writes, values in pieces.
+//! - [`ocr`]: text recognition of scans by Tesseract and Poppler's tools, run as child
+//!   processes through pipes. No vault, no keys.
 //! - [`vault`]: the application services on the locked/unlocked vault, one module per
 //!   capability (add, read, check, custody, contacts, lifecycle, rotate, rebuild, ingest).
 //! - [`bundle`]: export and import of sealed bundles, and the redaction of images.
@@ -29,6 +31,7 @@ pub mod bundle;
 pub mod crypto;
 pub mod error;
 pub mod format;
+pub mod ocr;
 pub mod storage;
 pub mod vault;
 

@@ -1,5 +1,5 @@
 //! The shape of the code, checked: the modules under `src/` stack in layers (crypto,
-//! format, storage, vault, bundle, then the command line), no module names a layer above
+//! format, storage, ocr, vault, bundle, then the command line), no module names a layer above
 //! its own, no file is longer than 600 lines, and no function is longer than 120 lines
 //! unless a comment above it says why ("is long because").
 use std::fs;
@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 /// The layers from the bottom. `error` is shared by every layer; `lib.rs` and `main.rs`
 /// stand above them all.
-const LAYERS: [&str; 6] = ["crypto", "format", "storage", "vault", "bundle", "cli"];
+const LAYERS: [&str; 7] = [
+    "crypto", "format", "storage", "ocr", "vault", "bundle", "cli",
+];
 const MAX_FILE_LINES: usize = 600;
 const MAX_FN_LINES: usize = 120;
 
@@ -155,7 +157,7 @@ fn the_layer_check_finds_an_upward_name() {
         ["bundle"]
     );
     assert_eq!(layer_of(&src().join("crypto/seal.rs")), Some(0));
-    assert_eq!(layer_of(&src().join("vault/custody/log.rs")), Some(3));
+    assert_eq!(layer_of(&src().join("vault/custody/log.rs")), Some(4));
     assert_eq!(layer_of(&src().join("error.rs")), None);
 }
 
@@ -319,7 +321,8 @@ fn only_storage_names_sled() {
 }
 
 /// The library names no command-line flag in what it says: a refusal is typed, and
-/// `src/cli/errors.rs` words it with the flags.
+/// `src/cli/errors.rs` words it with the flags. (The arguments `ocr` gives the programs it
+/// runs are not what it says.)
 #[test]
 fn the_library_names_no_command_line_flag() {
     let mut named = Vec::new();
@@ -338,7 +341,10 @@ fn the_library_names_no_command_line_flag() {
                 let after = &rest[i + 1..];
                 let Some(j) = after.find('"') else { break };
                 let literal = &after[..j];
-                if literal
+                // `ocr` runs Tesseract and Poppler: a literal that is one of their flags
+                // alone is an argument to them, not words for the user.
+                let argument = rel.starts_with("ocr") && !literal.contains(' ');
+                if !argument && literal
                     .split(|c: char| c.is_whitespace() || c == '(' || c == '`')
                     .any(|w| {
                         w.starts_with("--") && w[2..].starts_with(|c: char| c.is_ascii_lowercase())

@@ -51,6 +51,8 @@ pub struct ExportOptions {
     pub with_identities: bool,
     /// Keep image metadata (EXIF, GPS, …) instead of removing it.
     pub keep_metadata: bool,
+    /// Include the text recognised in scans (left out otherwise).
+    pub with_ocr: bool,
 }
 
 /// What an export did.
@@ -219,13 +221,9 @@ impl Vault {
         let keys = self.keys();
         let timestamps = stamped.map(|s| s.tokens()).unwrap_or_default();
         report.timestamps = timestamps.len();
-        let manifest = Manifest {
+        let mut manifest = Manifest {
             format: manifest::FORMAT.into(),
-            version: if timestamps.is_empty() {
-                manifest::VERSION
-            } else {
-                manifest::VERSION_STAMPED
-            },
+            version: manifest::VERSION,
             timestamps,
             kind: BundleKind::Partner,
             bundle_id: bundle_id.to_hex(),
@@ -241,6 +239,7 @@ impl Vault {
             transfer: vec![],
             files,
         };
+        manifest.version = manifest.needed_version();
         let manifest_json = serde_json::to_vec_pretty(&manifest).expect("manifests serialize");
         // The manifest is read whole before its signature is checked, so an import reads
         // no more than MAX_MANIFEST of it: a larger one would make a bundle no one can import.
@@ -344,7 +343,9 @@ impl Vault {
         let mut parts = Vec::new();
         let mut used = std::collections::HashSet::new();
         for (index, p) in body.parts.iter().enumerate() {
-            if p.kind == PartKind::Identity && !opts.with_identities {
+            if (p.kind == PartKind::Identity && !opts.with_identities)
+                || (p.kind == PartKind::Recognised && !opts.with_ocr)
+            {
                 continue;
             }
             let mut fname = manifest::bundle_file_name(&p.name);
@@ -416,6 +417,7 @@ impl Vault {
                 sha256: hex::encode(sha256),
                 original_sha256: None,
                 removed: None,
+                recognised: None,
             };
             let planned = PlannedPart {
                 index,
@@ -466,6 +468,7 @@ impl Vault {
             sha256: hex::encode(sha256),
             original_sha256: removed.as_ref().map(|_| hex::encode(p.sha256)),
             removed,
+            recognised: super::recognised_in(body, index),
         };
         let planned = PlannedPart {
             index,
@@ -581,16 +584,4 @@ fn identity_plaintext(
     let mut plain = Zeroizing::new(Vec::new());
     vault.write_part(id, body, index, &mut *plain)?;
     Ok(plain)
-}
-
-impl PartKind {
-    /// Parses `testimony` or `attachment`.
-    pub fn parse(s: &str) -> Option<PartKind> {
-        match s {
-            "testimony" => Some(PartKind::Testimony),
-            "attachment" => Some(PartKind::Attachment),
-            "identity" => Some(PartKind::Identity),
-            _ => None,
-        }
-    }
 }

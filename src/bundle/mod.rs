@@ -158,15 +158,21 @@ pub(crate) fn check_incoming_chain(
             "record {short}: its chain of custody does not end with the sender exporting it in this bundle"
         )));
     }
+    // The parts the record was last added or imported with, and those recognised since.
     let held = events
         .iter()
-        .rev()
-        .find(|e| e.kind == Kind::RecordAdded || e.kind == Kind::RecordImported)
+        .rposition(|e| e.kind == Kind::RecordAdded || e.kind == Kind::RecordImported)
         .expect("a verified chain starts with record-added");
-    let known: std::collections::HashSet<&str> = held.details["parts"]
+    let mut known: std::collections::HashSet<&str> = events[held].details["parts"]
         .as_array()
         .map(|a| a.iter().filter_map(|p| p["sha256"].as_str()).collect())
         .unwrap_or_default();
+    known.extend(
+        events[held..]
+            .iter()
+            .filter(|e| e.kind == Kind::TextRecognised)
+            .filter_map(|e| e.details["part"]["sha256"].as_str()),
+    );
     if let Some(h) = part_hashes.iter().find(|h| !known.contains(h.as_str())) {
         return Err(manifest::reject(format!(
             "record {short}: a part (SHA-256 {}…) is not one its chain of custody records",
@@ -174,6 +180,23 @@ pub(crate) fn check_incoming_chain(
         )));
     }
     Ok(events)
+}
+
+/// How part `index` of a body was recognised, as a bundle states it (`None` unless it is
+/// recognised text).
+pub(crate) fn recognised_in(
+    body: &crate::format::record::RecordBody,
+    index: usize,
+) -> Option<crate::format::manifest::ManifestRecognised> {
+    let d = body.derived.iter().find(|d| d.part as usize == index)?;
+    Some(crate::format::manifest::ManifestRecognised {
+        source: body.parts.get(d.source as usize)?.name.clone(),
+        source_sha256: hex::encode(d.source_sha256),
+        engine: d.engine.clone(),
+        version: d.version.clone(),
+        languages: d.languages.clone(),
+        pages: d.pages,
+    })
 }
 
 /// The details each kind of event in a record's chain carries (FORMAT.md, "Event kinds").
@@ -185,6 +208,14 @@ fn chain_details(kind: &str) -> Option<&'static [&'static str]> {
         Kind::RecordExported => &["as", "bundle", "to"],
         Kind::RecordImported => &["bundle", "from", "parts"],
         Kind::RecordResealed => &["new_signer"],
+        Kind::TextRecognised => &[
+            "engine",
+            "languages",
+            "part",
+            "source",
+            "source_sha256",
+            "version",
+        ],
         _ => return None,
     })
 }
@@ -269,6 +300,19 @@ fn canonical_event(
         });
         if !ok {
             return Err("lists parts without their SHA-256 in lower-case hex".into());
+        }
+    }
+    if ev.kind == Kind::TextRecognised {
+        let typed = crate::format::event::Happened::of(ev);
+        let hashes_ok =
+            |p: &serde_json::Value, k: &str| p[k].as_str().is_some_and(|h| is_canonical_hex(h, 32));
+        if typed.is_none()
+            || !hashes_ok(&details["part"], "sha256")
+            || !hashes_ok(&ev.details, "source_sha256")
+        {
+            return Err(
+                "names its recognised part or its source other than as Amanat writes them".into(),
+            );
         }
     }
     if let Some(from) = details.get("from") {

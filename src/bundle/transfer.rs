@@ -555,5 +555,8 @@ fn check_collected(body: &RecordBody) -> std::result::Result<(), String> {
     if !body.provenance.is_empty() {
         return Err("it says it was imported from a bundle, which a collector never does".into());
     }
+    if !body.derived.is_empty() || body.parts.iter().any(|p| p.kind == PartKind::Recognised) {
+        return Err("it holds recognised text, which a collector never makes".into());
+    }
     Ok(())
 }

@@ -282,6 +282,18 @@ fn describe(i: &LogItem) -> String {
             short(&s(&d["new_fingerprint"]))
         ),
         "record-resealed" => "re-sealed to the vault's new keys".into(),
+        "text-recognised" => format!(
+            "text of part {} recognised by {} {} ({}) as part {}, sha256 {}",
+            d["source"],
+            s(&d["engine"]),
+            s(&d["version"]),
+            d["languages"]
+                .as_array()
+                .map(|a| a.iter().map(s).collect::<Vec<_>>().join("+"))
+                .unwrap_or_default(),
+            d["part"]["index"],
+            short(&s(&d["part"]["sha256"]))
+        ),
         "duress-set" => format!("duress passphrase set{weak}"),
         other => format!("{other} {d}"),
     }

@@ -112,6 +112,10 @@ pub struct ExportArgs {
     /// Keep image metadata (EXIF, GPS, XMP, …) instead of removing it
     #[arg(long)]
     keep_metadata: bool,
+    /// Include the text recognised in scans (`amanat ocr`), which is left out otherwise:
+    /// it is machine-read and may hold errors, and names the scan holds
+    #[arg(long)]
+    with_ocr: bool,
     /// On a collector: delete the exported records once the bundle is safely written
     #[arg(long)]
     remove_after: bool,
@@ -136,9 +140,9 @@ pub fn export(v: &Vault, a: ExportArgs) -> anyhow::Result<u8> {
         .into());
     };
     if v.is_collector() {
-        if a.to.is_some() || a.with_identities || a.keep_metadata {
+        if a.to.is_some() || a.with_identities || a.keep_metadata || a.with_ocr {
             return Err(Error::Invalid(
-                "a collector writes only transfer bundles for its own recipients: drop --to, --with-identities and --keep-metadata".into(),
+                "a collector writes only transfer bundles for its own recipients: drop --to, --with-identities, --keep-metadata and --with-ocr".into(),
             )
             .into());
         }
@@ -176,6 +180,7 @@ pub fn export(v: &Vault, a: ExportArgs) -> anyhow::Result<u8> {
         selection,
         with_identities: a.with_identities,
         keep_metadata: a.keep_metadata,
+        with_ocr: a.with_ocr,
     };
     let r = v.export(&opts, &a.output)?;
     if a.json {

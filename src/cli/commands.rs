@@ -110,9 +110,14 @@ pub struct AddArgs {
     /// Attachments: scans, photos, audio, video, PDFs, of any size
     #[arg(value_name = "ATTACHMENT")]
     attachments: Vec<PathBuf>,
+    /// Then recognise the text of its scans in its --language (as `amanat ocr` does); the
+    /// record is added whatever happens to the recognition, which only warns
+    #[arg(long)]
+    ocr: bool,
 }
 
 pub fn add(v: &Vault, a: AddArgs) -> anyhow::Result<u8> {
+    refuse_ocr_on_collector(v, a.ocr)?;
     let testimony = a.testimony.map(|t| {
         if t.as_os_str() == "-" {
             PartInput::Reader {
@@ -145,6 +150,9 @@ pub fn add(v: &Vault, a: AddArgs) -> anyhow::Result<u8> {
         eprintln!("Witness code: {code} (use it with --witness for this witness's other records)");
     }
     print(&format!("{id}\n"))?;
+    if a.ocr {
+        super::ocr::after_adding(v, &[id])?;
+    }
     Ok(0)
 }
 
@@ -160,9 +168,14 @@ pub struct IngestArgs {
     /// Print the summary as JSON
     #[arg(long)]
     json: bool,
+    /// Then recognise the text of the records' scans (as `amanat ocr` does); without
+    /// Tesseract the records are still ingested, and a warning says what to install
+    #[arg(long)]
+    ocr: bool,
 }
 
 pub fn ingest(v: &Vault, a: IngestArgs) -> anyhow::Result<u8> {
+    refuse_ocr_on_collector(v, a.ocr)?;
     let text = std::fs::read(&a.file).map_err(|e| Error::input(&a.file, e))?;
     let text = String::from_utf8(text)
         .map_err(|_| Error::Invalid(format!("{} is not UTF-8 text", a.file.display())))?;
@@ -206,7 +219,32 @@ pub fn ingest(v: &Vault, a: IngestArgs) -> anyhow::Result<u8> {
             report.failed.len()
         );
     }
-    Ok(if report.failed.is_empty() { 0 } else { 1 })
+    let recognised = if a.ocr && !report.ids.is_empty() {
+        let ids: Vec<amanat::RecordId> = report
+            .ids
+            .iter()
+            .filter_map(|i| amanat::RecordId::from_hex(i))
+            .collect();
+        super::ocr::after_adding(v, &ids)?
+    } else {
+        true
+    };
+    Ok(if report.failed.is_empty() && recognised {
+        0
+    } else {
+        1
+    })
+}
+
+/// `--ocr` on a collector: refused before anything is written.
+fn refuse_ocr_on_collector(v: &Vault, ocr: bool) -> anyhow::Result<()> {
+    if ocr && v.is_collector() {
+        return Err(Error::CannotOpen(
+            "a collector cannot recognise text (--ocr): it keeps nothing it can read; headquarters recognises it after import".into(),
+        )
+        .into());
+    }
+    Ok(())
 }
 
 #[derive(Args)]
@@ -277,6 +315,18 @@ pub fn show(v: &Vault, a: ShowArgs) -> anyhow::Result<u8> {
             p.size,
             p.sha256
         ));
+        if let Some(d) = &p.recognised {
+            s.push_str(&format!(
+                "      recognised in [{}] by {} {} ({}, {} page{}) at {}\n",
+                d.source,
+                d.engine,
+                d.version,
+                d.languages.join("+"),
+                d.pages,
+                if d.pages == 1 { "" } else { "s" },
+                d.at
+            ));
+        }
     }
     s.push_str("custody:\n");
     for h in &history {

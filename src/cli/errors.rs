@@ -87,6 +87,8 @@ pub fn hint(e: &Error) -> &'static str {
         Error::RemovedSince { .. } => "nothing was imported; to bring them back, import it again with --restore-removed",
         Error::TooLarge { .. } => "a record with hundreds of parts or a very long chain of custody can do this: split it over several records; please report it, with the tree named",
         Error::Io { .. } => "check permissions and free space, then try again",
+        Error::MissingTool { .. } => "on Debian or Ubuntu: `sudo apt install` that package (or have your administrator do it); the vault is unchanged",
+        Error::Recognition(_) => "the part keeps no recognised text; try again, or name other languages with --language",
         _ => "see `amanat help`",
     }
 }

@@ -14,6 +14,7 @@ mod errors;
 mod lifecycle;
 mod listing;
 mod local_tsa;
+mod ocr;
 mod safe;
 mod stamps;
 mod tour;
@@ -60,11 +61,15 @@ enum Command {
     Add(commands::AddArgs),
     /// Bulk-import records from a JSON Lines file
     Ingest(commands::IngestArgs),
+    /// Recognise the text of scans (images and PDFs) with Tesseract, on this device, and
+    /// keep it sealed with the record, where search finds it
+    Ocr(ocr::OcrArgs),
     /// List records (from the encrypted catalog)
     List(commands::ListArgs),
     /// Show a record's metadata and every part with its size and SHA-256
     Show(commands::ShowArgs),
-    /// Find records whose title, tags, place, note or testimony contain every word
+    /// Find records whose title, tags, place, note, testimony or recognised text (`amanat
+    /// ocr`) contain every word
     Search(commands::SearchArgs),
     /// Decrypt one part of a record to a file (or stdout with -o -)
     Get(commands::GetArgs),
@@ -178,6 +183,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Init(a) => commands::init(&g, a),
         Command::Add(a) => with_vault(&g, |v| commands::add(v, a)),
         Command::Ingest(a) => with_vault(&g, |v| commands::ingest(v, a)),
+        Command::Ocr(a) => with_vault(&g, |v| ocr::ocr(v, a)),
         Command::List(a) => with_vault(&g, |v| commands::list(v, a)),
         Command::Show(a) => with_vault(&g, |v| commands::show(v, a)),
         Command::Search(a) => with_vault(&g, |v| commands::search(v, a)),

@@ -358,6 +358,7 @@ fn share(vault: &Vault, keys: &KeysInfo, dir: &Path, pass: &Passphrase) -> anyho
             selection: Selection::Tag("detention".into()),
             with_identities: false,
             keep_metadata: false,
+            with_ocr: true,
         },
         &bundle,
     )?;

@@ -103,9 +103,8 @@ impl Segment {
         true
     }
 
-    /// The words of one record, joined by spaces (for tests that recreate older formats).
-    #[cfg(feature = "test-hooks")]
-    pub fn words_of(&self, id: &RecordId) -> Option<String> {
+    /// The words of one record, in byte order, joined by spaces.
+    pub fn words_of(&self, id: &RecordId) -> Option<Zeroizing<String>> {
         let i = self.ids.iter().position(|x| x == id)? as u8;
         let mut words: Vec<&str> = self
             .words
@@ -114,7 +113,7 @@ impl Segment {
             .map(|(w, _)| w.as_str())
             .collect();
         words.sort_unstable();
-        Some(words.join(" "))
+        Some(Zeroizing::new(words.join(" ")))
     }
 
     /// The plaintext to seal:

@@ -11,7 +11,9 @@ use crate::error::{Error, Refusal, Result};
 use crate::format::id::{ObjectId, RecordId};
 
 /// Version byte in front of every encoded record body.
-pub const BODY_VERSION: u8 = 2;
+pub const BODY_VERSION: u8 = 3;
+/// Bodies written by format 5 and before: padded, without `derived` (read as if it were empty).
+pub const BODY_VERSION_UNDERIVED: u8 = 2;
 /// Bodies written by format 2 and before: unpadded, still read.
 pub const BODY_VERSION_UNPADDED: u8 = 1;
 
@@ -119,6 +121,8 @@ pub enum PartKind {
     Attachment,
     /// Who the witness is and how to reach them, sealed to the identity custodians only.
     Identity,
+    /// Text recognised in another part (a scan), described by the body's `derived`.
+    Recognised,
 }
 
 impl PartKind {
@@ -127,7 +131,20 @@ impl PartKind {
             PartKind::Testimony => "testimony",
             PartKind::Attachment => "attachment",
             PartKind::Identity => "identity",
+            PartKind::Recognised => "recognised",
         }
+    }
+
+    /// The kind [`PartKind::as_str`] names.
+    pub fn parse(s: &str) -> Option<PartKind> {
+        [
+            PartKind::Testimony,
+            PartKind::Attachment,
+            PartKind::Identity,
+            PartKind::Recognised,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 }
 
@@ -180,11 +197,80 @@ pub struct RecordBody {
     pub parts: Vec<Part>,
     /// Bundles this record arrived in, oldest first (empty for records added here).
     pub provenance: Vec<Provenance>,
+    /// How each recognised part was made (body version 3; empty in earlier ones).
+    pub derived: Vec<Derivation>,
     /// Read from a body of format 2 (unpadded, [`BODY_VERSION_UNPADDED`]): the record keeps
     /// its exact sizes on disk until `rotate`. Not stored.
     #[serde(skip)]
     #[zeroize(skip)]
     pub unpadded: bool,
+}
+
+/// How a recognised part was made from another part of the same record (FORMAT.md 7.3).
+#[derive(Clone, Debug, Serialize, Deserialize, Zeroize, ZeroizeOnDrop, PartialEq, Eq)]
+pub struct Derivation {
+    /// Index of the recognised part.
+    pub part: u32,
+    /// Index of the part it was recognised in.
+    pub source: u32,
+    /// SHA-256 of that part's plaintext.
+    pub source_sha256: [u8; 32],
+    /// `tesseract`.
+    pub engine: String,
+    /// The engine's version, e.g. `5.3.0`.
+    pub version: String,
+    /// Tesseract's names of the languages asked for, e.g. `["kaz", "rus"]`.
+    pub languages: Vec<String>,
+    /// Pages recognised: 1 for an image, the page count of a PDF.
+    pub pages: u32,
+    /// When (Unix seconds, UTC).
+    pub at: i64,
+}
+
+/// Most languages one recognition may name, and longest engine name or version.
+pub const MAX_LANGUAGES: usize = 16;
+pub const MAX_ENGINE_TEXT: usize = 64;
+
+impl Derivation {
+    /// Checks a derivation against the body it is in: both parts exist, the part is a
+    /// recognised one and the source is not, nothing is longer than this version writes.
+    pub fn check(&self, parts: &[Part]) -> std::result::Result<(), String> {
+        let part = parts
+            .get(self.part as usize)
+            .ok_or("names a part the record lacks")?;
+        let source = parts
+            .get(self.source as usize)
+            .ok_or("names a source part the record lacks")?;
+        if part.kind != PartKind::Recognised {
+            return Err("describes a part that is not recognised text".into());
+        }
+        if matches!(source.kind, PartKind::Recognised | PartKind::Identity) {
+            return Err("names recognised text or an identity as its source".into());
+        }
+        if source.sha256 != self.source_sha256 {
+            return Err("names a source whose SHA-256 differs".into());
+        }
+        if !engine_words(&self.engine, &self.version, &self.languages) {
+            return Err("names its engine, version or languages out of bounds".into());
+        }
+        Ok(())
+    }
+}
+
+/// An engine, its version and languages as a recognised part may name them: each a plain
+/// ASCII word (letters, digits, `._-+`) of at most 64 bytes, one to 16 languages. `show`
+/// prints them as they are.
+pub fn engine_words(engine: &str, version: &str, languages: &[String]) -> bool {
+    let word = |s: &str| {
+        !s.is_empty()
+            && s.len() <= MAX_ENGINE_TEXT
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._-+".contains(&b))
+    };
+    word(engine)
+        && word(version)
+        && (1..=MAX_LANGUAGES).contains(&languages.len())
+        && languages.iter().all(|l| word(l))
 }
 
 /// How a record reached this vault.
@@ -218,16 +304,31 @@ impl RecordBody {
     /// Decodes and checks the body belongs to `id`.
     pub fn decode(id: RecordId, b: &[u8]) -> Result<RecordBody> {
         let undecodable = || Error::damaged(id, "record body does not decode");
+        // A body of version 1 or 2 ends where `derived` would start: decoded with an empty
+        // `derived` (postcard's `%x00`) after it.
+        let underived = |enc: &[u8]| {
+            let mut v = Zeroizing::new(Vec::with_capacity(enc.len() + 1));
+            v.extend_from_slice(enc);
+            v.push(0);
+            v
+        };
+        let whole = |enc: &[u8]| match postcard::take_from_bytes::<RecordBody>(enc) {
+            Ok((body, [])) => Ok(body),
+            _ => Err(undecodable()),
+        };
         let mut body: RecordBody = match b.first() {
             Some(&BODY_VERSION) => {
-                let enc = crate::crypto::pad::unpad(&b[1..]).ok_or_else(undecodable)?;
-                match postcard::take_from_bytes(enc) {
-                    Ok((body, [])) => body,
-                    _ => return Err(undecodable()),
-                }
+                whole(crate::crypto::pad::unpad(&b[1..]).ok_or_else(undecodable)?)?
             }
+            Some(&BODY_VERSION_UNDERIVED) => whole(&underived(
+                crate::crypto::pad::unpad(&b[1..]).ok_or_else(undecodable)?,
+            ))?,
             Some(&BODY_VERSION_UNPADDED) => {
-                postcard::from_bytes(&b[1..]).map_err(|_| undecodable())?
+                let enc = underived(&b[1..]);
+                // Version 1 was read without checking for bytes after the value.
+                postcard::take_from_bytes::<RecordBody>(&enc)
+                    .map(|(body, _)| body)
+                    .map_err(|_| undecodable())?
             }
             Some(v) => {
                 return Err(Error::UnsupportedFormat(format!(
@@ -238,6 +339,10 @@ impl RecordBody {
         };
         if body.id != id {
             return Err(Error::damaged(id, "record body belongs to another id"));
+        }
+        for d in &body.derived {
+            d.check(&body.parts)
+                .map_err(|why| Error::damaged(id, format!("a recognised part {why}")))?;
         }
         body.unpadded = b.first() == Some(&BODY_VERSION_UNPADDED);
         Ok(body)
@@ -299,6 +404,7 @@ mod tests {
                     Part { kind: PartKind::Attachment, name: "scan.jpg".into(), size, sha256: [3; 32], storage: Storage::Object { id: [9; 16], sealed_size: 77 } },
                 ],
                 provenance: vec![],
+                derived: vec![],
                 unpadded: false,
             };
             let enc = body.encode();
@@ -312,8 +418,16 @@ mod tests {
             // Padded to its class; a body of format 2 (unpadded, version 1) still reads.
             let content = crate::crypto::pad::unpad(&enc[1..]).unwrap();
             prop_assert_eq!(enc.len() as u64 - 1, crate::crypto::pad::padded_len(content.len() as u64));
+            // Bodies before version 3 end before `derived` (here empty: its last byte).
+            let (&last, before) = content.split_last().unwrap();
+            prop_assert_eq!(last, 0);
+            let mut v2 = vec![BODY_VERSION_UNDERIVED];
+            v2.extend_from_slice(before);
+            crate::crypto::pad::pad_after(&mut v2, 1);
+            let v2_body = RecordBody::decode(id, &v2).unwrap();
+            prop_assert!(v2_body.meta == meta && v2_body.derived.is_empty() && !v2_body.unpadded);
             let mut old = vec![BODY_VERSION_UNPADDED];
-            old.extend_from_slice(content);
+            old.extend_from_slice(before);
             let old_body = RecordBody::decode(id, &old).unwrap();
             prop_assert!(old_body.meta == meta && old_body.unpadded);
             prop_assert!(!RecordBody::decode(id, &enc).unwrap().unpadded);

@@ -30,7 +30,10 @@ pub(crate) use tree::Rewrite;
 pub use tree::{Bytes, Iter, Tree};
 
 /// The first line of `<vault>/VERSION`.
-pub const VERSION_LINE: &str = "amanat-vault 5";
+pub const VERSION_LINE: &str = "amanat-vault 6";
+/// The first line of a vault written before recognised text (FORMAT.md 3): marked as the
+/// current format at its first unlock, before anything is written.
+pub const VERSION_LINE_5: &str = "amanat-vault 5";
 /// The first line of a vault written before time-stamp tokens and authorities (FORMAT.md
 /// 3): marked as the current format at its first unlock, before anything is written.
 pub const VERSION_LINE_4: &str = "amanat-vault 4";

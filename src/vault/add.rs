@@ -247,6 +247,7 @@ impl Vault {
             meta,
             parts,
             provenance: vec![],
+            derived: vec![],
             unpadded: false,
         };
         self.seal_record(
@@ -271,7 +272,9 @@ impl Vault {
         let mut tee = Tee {
             inner: reader,
             kept: Zeroizing::new(Vec::new()),
-            cap: if kind == PartKind::Testimony && !self.keyring.collector {
+            cap: if matches!(kind, PartKind::Testimony | PartKind::Recognised)
+                && !self.keyring.collector
+            {
                 catalog::MAX_SEARCH_TEXT
             } else {
                 0
@@ -381,33 +384,10 @@ impl Vault {
             .iter()
             .find(|p| p.kind == PartKind::Identity)
             .map(|p| hex::encode(p.sha256));
-        let objects_size: u64 = body
-            .parts
-            .iter()
-            .map(|p| match p.storage {
-                Storage::Object { sealed_size, .. } => sealed_size,
-                Storage::Inline(_) | Storage::Sealed(_) => 0,
-            })
-            .sum();
-        let summaries = if self.keyring.collector {
-            vec![]
-        } else {
-            body.parts
-                .iter()
-                .map(|p| PartSummary {
-                    kind: p.kind,
-                    name: p.name.clone(),
-                    size: p.size,
-                })
-                .collect()
-        };
-        let catalog_meta = (!self.keyring.collector).then(|| body.meta.clone());
         // A collector cannot search, and must not keep what it could search with.
         let words =
             (!self.keyring.collector).then(|| catalog::record_words(&body.meta, search_text));
-        let created = body.created;
         let record = seal::seal_bytes(&self.content, &body.encode())?;
-        drop(body);
         if matches!(arrival, Arrival::Added(_)) && record.len() > MADE_BODY_MAX {
             return Err(Error::Invalid(format!(
                 "this record's description (parts, names, metadata) is {} KiB sealed, more than the {} KiB a record may have where it is made, so that every vault it is sent to can keep it: use fewer parts (put files in an archive), shorter file names or a shorter note",
@@ -415,13 +395,8 @@ impl Vault {
                 MADE_BODY_MAX / 1024
             )));
         }
-        let entry = CatalogEntry {
-            created,
-            meta: catalog_meta,
-            parts: summaries,
-            sealed_size: record.len() as u64 + objects_size,
-            objects: objects.iter().map(|o| o.0).collect(),
-        };
+        let entry = self.catalog_entry(&body, record.len());
+        drop(body);
         let key = &self.keyring.catalog_key;
         let catalog = key.seal(Domain::Catalog, &id.0, &entry.encode());
         Ok(Prepared {
@@ -436,6 +411,43 @@ impl Vault {
             objects,
             index_truncated,
         })
+    }
+
+    /// A record's catalog entry (FORMAT.md 8.2), its body sealed in `sealed_len` bytes. On
+    /// a collector it keeps no metadata and no part names.
+    pub(crate) fn catalog_entry(&self, body: &RecordBody, sealed_len: usize) -> CatalogEntry {
+        let objects_size: u64 = body
+            .parts
+            .iter()
+            .map(|p| match p.storage {
+                Storage::Object { sealed_size, .. } => sealed_size,
+                Storage::Inline(_) | Storage::Sealed(_) => 0,
+            })
+            .sum();
+        let collector = self.keyring.collector;
+        CatalogEntry {
+            created: body.created,
+            meta: (!collector).then(|| body.meta.clone()),
+            parts: if collector {
+                vec![]
+            } else {
+                body.parts
+                    .iter()
+                    .map(|p| PartSummary {
+                        kind: p.kind,
+                        name: p.name.clone(),
+                        size: p.size,
+                    })
+                    .collect()
+            },
+            sealed_size: sealed_len as u64 + objects_size,
+            objects: body
+                .parts
+                .iter()
+                .filter_map(|p| p.object())
+                .map(|o| o.0)
+                .collect(),
+        }
     }
 
     /// Makes prepared records visible, with their custody events, all in one sled

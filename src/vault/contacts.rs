@@ -60,8 +60,8 @@ impl Vault {
                         Error::VaultDamaged("a contact entry does not decode".into())
                     })?)
                 }
-                // A time-stamp authority (vault::timestamps).
-                Some((2, _)) => {}
+                // A time-stamp authority (vault::timestamps), the settings (vault::settings).
+                Some((&2 | &crate::vault::settings::SETTINGS_VERSION, _)) => {}
                 _ => {
                     return Err(Error::UnsupportedFormat(
                         "unknown contact entry version".into(),

@@ -173,6 +173,36 @@ impl Vault {
         self.write_segment(&k, seg.as_ref(), ops)
     }
 
+    /// Adds `words` to those the index holds for `id` (recognised text joining a record),
+    /// as writes in `ops`: in the segment holding the record while it has room; otherwise
+    /// the record moves, with all its words, to a new segment, which new records then join.
+    pub(crate) fn index_extend(&self, id: &RecordId, words: &str, ops: &mut Ops) -> Result<()> {
+        let Some((k, plain)) = self.segment_holding(id)? else {
+            return self.index_add(&[(*id, Zeroizing::new(words.trim().to_owned()))], ops);
+        };
+        let mut seg = Segment::decode(&plain).ok_or_else(|| damaged_segment(&k))?;
+        let mut all = seg.words_of(id).unwrap_or_default();
+        all.push(' ');
+        all.push_str(words);
+        seg.remove(id);
+        if seg.has_room_for(&all) {
+            seg.add(*id, &all);
+            return self.write_segment(&k, Some(&seg), ops);
+        }
+        self.write_segment(&k, (!seg.ids.is_empty()).then_some(&seg), ops)?;
+        let fresh: SegmentKey = crate::crypto::random_bytes();
+        let mut moved = Segment::default();
+        moved.add(*id, &all);
+        self.write_segment(&fresh, Some(&moved), ops)?;
+        let key = &self.keyring.catalog_key;
+        ops.insert(
+            TreeId::Index,
+            OPEN_KEY,
+            key.seal(Domain::Index, OPEN_KEY, &fresh),
+        );
+        Ok(())
+    }
+
     /// Which terms of `query` each record holds in its words, from every segment: sorted by
     /// record id, records with none left out. Both cores scan their share of the segments.
     pub(crate) fn index_matches(&self, query: &Query) -> Result<IndexMatches> {

@@ -45,8 +45,10 @@ mod parts;
 pub mod passphrase;
 pub mod read;
 pub mod rebuild;
+pub mod recognise;
 mod repiece;
 pub mod rotate;
+mod settings;
 pub mod timestamps;
 
 pub use add::{NewRecord, PartInput};
@@ -254,12 +256,14 @@ impl LockedVault {
             Store::is_version_1(&self.paths.root) || Store::is_version_2(&self.paths.root);
         if Store::is_version_2(&self.paths.root)
             || Store::version_is(&self.paths.root, crate::storage::store::VERSION_LINE_4)
+            || Store::version_is(&self.paths.root, crate::storage::store::VERSION_LINE_5)
         {
             // Before anything is written (by this unlock or a duress one): from here on
             // values are padded, which format 2 readers cannot open (FORMAT.md, "Padding"),
-            // and the log and contacts may hold time-stamps and authorities, which format 4
-            // readers do not know (FORMAT.md 3).
-            crate::storage::faults::crash_point("before-version-5");
+            // the log and contacts may hold time-stamps and authorities, which format 4
+            // readers do not know, and records may hold recognised text and bodies of
+            // version 3, which format 5 readers do not know (FORMAT.md 3).
+            crate::storage::faults::crash_point("before-version-6");
             Store::write_version(&self.paths.root)?;
         }
         if opened.keyring.duress {

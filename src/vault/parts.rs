@@ -115,6 +115,7 @@ impl Vault {
             } else {
                 "inline"
             },
+            recognised: None,
         })
     }
 
@@ -154,6 +155,7 @@ impl Vault {
             size: plain.len() as u64,
             sha256: hex::encode(seal::sha256(&plain)),
             stored: "sealed to the identity custodians",
+            recognised: None,
         })
     }
 

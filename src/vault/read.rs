@@ -79,6 +79,22 @@ pub struct PartView {
     pub size: u64,
     pub sha256: String,
     pub stored: &'static str,
+    /// For recognised text: the part it was recognised in, and how.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recognised: Option<RecognisedFrom>,
+}
+
+/// How a recognised part was made (FORMAT.md 7.3), as `show` gives it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RecognisedFrom {
+    /// Index of the part it was recognised in.
+    pub source: usize,
+    pub engine: String,
+    pub version: String,
+    pub languages: Vec<String>,
+    pub pages: u32,
+    /// When, RFC 3339 UTC.
+    pub at: String,
 }
 
 /// A record as `show` describes it (no part contents).
@@ -253,7 +269,7 @@ impl Vault {
         self.scan(|_, _| Ok(true), |e| filter.keeps(e))
     }
 
-    /// Finds records whose title, tags, place, note or testimony text contain every term
+    /// Finds records whose title, tags, place, note, testimony or recognised text contain every term
     /// of `query` (case-insensitive, Unicode-normalized substring match), from the search
     /// index: only the catalog entries of matching records are opened.
     pub fn search(&self, query: &str) -> Result<Scan> {
@@ -309,6 +325,20 @@ impl Vault {
                     Storage::Object { .. } => "object",
                     Storage::Sealed(_) => "sealed to the identity custodians",
                 },
+                recognised: body
+                    .derived
+                    .iter()
+                    .find(|d| d.part as usize == index)
+                    .map(|d| RecognisedFrom {
+                        source: d.source as usize,
+                        engine: d.engine.clone(),
+                        version: d.version.clone(),
+                        languages: d.languages.clone(),
+                        pages: d.pages,
+                        at: jiff::Timestamp::from_second(d.at)
+                            .map(|t| t.to_string())
+                            .unwrap_or_default(),
+                    }),
             })
             .collect();
         Ok(RecordView {

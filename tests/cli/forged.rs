@@ -932,6 +932,7 @@ fn a_collected_body_must_be_a_record_as_add_makes_one() {
                 storage: Storage::Inline(text.clone()),
             }],
             provenance: vec![],
+            derived: vec![],
             unpadded: false,
         };
         edit(&mut body);

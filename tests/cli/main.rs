@@ -14,6 +14,7 @@ mod journal;
 mod lifecycle;
 mod markers;
 mod migration;
+mod ocr;
 mod passphrase;
 mod readme;
 mod redact;

@@ -253,11 +253,15 @@ impl Vault {
             let s = sealed.remove(&(ri, pi)).ok_or_else(|| {
                 reject(format!("record {}: part {pi} was not in the bundle", r.id))
             })?;
-            if s.index_text.is_some() {
-                search = s.index_text.clone();
+            // The testimony's words and those of recognised text, together.
+            if let Some(t) = &s.index_text {
+                let acc = search.get_or_insert_with(|| zeroize::Zeroizing::new(String::new()));
+                acc.push(' ');
+                acc.push_str(t);
             }
             parts.push(s.part.clone());
         }
+        let derived = recognised_parts(r, &parts, now);
         let meta = r.metadata();
         meta.validate()
             .map_err(|e| reject(format!("record {}: {e}", r.id)))?;
@@ -280,6 +284,7 @@ impl Vault {
                 imported: now,
                 bundle_record_id: r.id.clone(),
             }],
+            derived,
             unpadded: false,
         };
         self.seal_record(
@@ -396,4 +401,32 @@ pub(super) fn merged_memory(
             records: record_tags.to_vec(),
         }),
     }
+}
+
+/// What the manifest says of each recognised part of `r`, for its body, with its source as
+/// stored here (a cleaned image has the SHA-256 of its cleaned copy). The manifest was
+/// validated: every recognised part names a source among the record's parts.
+fn recognised_parts(
+    r: &manifest::ManifestRecord,
+    parts: &[Part],
+    now: i64,
+) -> Vec<crate::format::record::Derivation> {
+    r.parts
+        .iter()
+        .enumerate()
+        .filter_map(|(pi, p)| {
+            let how = p.recognised.as_ref()?;
+            let source = r.parts.iter().position(|s| s.name == how.source)?;
+            Some(crate::format::record::Derivation {
+                part: pi as u32,
+                source: source as u32,
+                source_sha256: parts[source].sha256,
+                engine: how.engine.clone(),
+                version: how.version.clone(),
+                languages: how.languages.clone(),
+                pages: how.pages,
+                at: now,
+            })
+        })
+        .collect()
 }

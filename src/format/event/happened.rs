@@ -28,11 +28,12 @@ pub enum Kind {
     Timestamped,
     TsaAdded,
     TsaRemoved,
+    TextRecognised,
 }
 
 impl Kind {
     /// Every kind, in the order of FORMAT.md 14.2.
-    pub const ALL: [Kind; 18] = [
+    pub const ALL: [Kind; 19] = [
         Kind::VaultCreated,
         Kind::RecordAdded,
         Kind::PartRead,
@@ -51,6 +52,7 @@ impl Kind {
         Kind::Timestamped,
         Kind::TsaAdded,
         Kind::TsaRemoved,
+        Kind::TextRecognised,
     ];
 
     /// The kind as events spell it.
@@ -74,6 +76,7 @@ impl Kind {
             Kind::Timestamped => "timestamped",
             Kind::TsaAdded => "tsa-added",
             Kind::TsaRemoved => "tsa-removed",
+            Kind::TextRecognised => "text-recognised",
         }
     }
 
@@ -201,6 +204,15 @@ pub enum Happened {
     },
     TsaAdded {},
     TsaRemoved {},
+    /// Text recognised in a part of the record, added as a part of its own (FORMAT.md 7.3).
+    TextRecognised {
+        part: PartFact,
+        source: usize,
+        source_sha256: String,
+        engine: String,
+        version: String,
+        languages: Vec<String>,
+    },
 }
 
 impl Happened {
@@ -224,6 +236,7 @@ impl Happened {
             Happened::Timestamped { .. } => Kind::Timestamped,
             Happened::TsaAdded {} => Kind::TsaAdded,
             Happened::TsaRemoved {} => Kind::TsaRemoved,
+            Happened::TextRecognised { .. } => Kind::TextRecognised,
         }
     }
 
@@ -325,6 +338,14 @@ impl Happened {
             },
             Kind::TsaAdded => Happened::TsaAdded {},
             Kind::TsaRemoved => Happened::TsaRemoved {},
+            Kind::TextRecognised => Happened::TextRecognised {
+                part: serde_json::from_value(d.get("part")?.clone()).ok()?,
+                source: count("source")?,
+                source_sha256: text("source_sha256")?,
+                engine: text("engine")?,
+                version: text("version")?,
+                languages: texts("languages")?,
+            },
         };
         // Equal only if no key was added and every value is in the form this version writes.
         (h.details() == ev.details).then_some(h)

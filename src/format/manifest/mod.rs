@@ -9,6 +9,13 @@ pub const FORMAT: &str = "amanat-bundle";
 pub const VERSION: u32 = 1;
 /// The manifest version of a bundle that carries time-stamp tokens (FORMAT.md 13.2).
 pub const VERSION_STAMPED: u32 = 2;
+/// The manifest version of a bundle that carries recognised text, or records whose chain
+/// logs it, with or without tokens (FORMAT.md 13.2).
+pub const VERSION_RECOGNISED: u32 = 3;
+
+mod recognised;
+mod timestamps;
+pub use recognised::ManifestRecognised;
 /// Most time-stamp tokens a bundle may carry, and most references to them per event of a
 /// record's chain (one per authority).
 pub const MAX_TOKENS: usize = 1024;
@@ -142,7 +149,7 @@ pub struct ManifestRecord {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ManifestPart {
-    /// `testimony` or `attachment`.
+    /// `testimony`, `attachment`, `identity` or (version 3) `recognised`.
     pub kind: String,
     /// The part's file name in the vault.
     pub name: String,
@@ -155,6 +162,9 @@ pub struct ManifestPart {
     pub original_sha256: Option<String>,
     /// What cleaning removed, e.g. `JPEG: APP1 EXIF (camera, time, GPS, thumbnail), APP1 XMP`.
     pub removed: Option<String>,
+    /// Version 3, a part of kind `recognised`: what it was recognised in, and how.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recognised: Option<ManifestRecognised>,
 }
 
 /// A file in the bundle besides the manifest and its signature.
@@ -217,10 +227,10 @@ impl Manifest {
             return Err(reject("this is not an Amanat bundle manifest"));
         }
         match v.version.as_ref().and_then(|f| f.as_u64()) {
-            Some(n) if n == VERSION as u64 || n == VERSION_STAMPED as u64 => {}
+            Some(n) if (u64::from(VERSION)..=u64::from(VERSION_RECOGNISED)).contains(&n) => {}
             Some(n) => {
                 return Err(Error::UnsupportedFormat(format!(
-                    "bundle manifest version {n}; this Amanat reads versions {VERSION} and {VERSION_STAMPED}"
+                    "bundle manifest version {n}; this Amanat reads versions {VERSION} to {VERSION_RECOGNISED}"
                 )))
             }
             None => return Err(reject("the manifest has no version")),
@@ -229,53 +239,8 @@ impl Manifest {
             .map_err(|e| reject(format!("the manifest is malformed: {e}")))?;
         m.validate()?;
         m.validate_timestamps()?;
+        m.validate_recognised()?;
         Ok(m)
-    }
-
-    /// A version 1 manifest carries no token; a version 2 one at least one, each well
-    /// formed, and each record's references to them well formed, no two the same.
-    fn validate_timestamps(&self) -> Result<()> {
-        let covered = self.records.iter().any(|r| !r.timestamps.is_empty());
-        match self.version {
-            VERSION if self.timestamps.is_empty() && !covered => return Ok(()),
-            VERSION => return Err(reject("a version 1 manifest carries time-stamp tokens")),
-            _ if self.timestamps.is_empty() || !covered => {
-                return Err(reject(
-                    "a version 2 manifest carries no time-stamp token it uses",
-                ))
-            }
-            _ => {}
-        }
-        let distinct: std::collections::HashSet<&str> =
-            self.timestamps.iter().map(|t| t.token.as_str()).collect();
-        if self.timestamps.len() > MAX_TOKENS
-            || distinct.len() != self.timestamps.len()
-            || !self.timestamps.iter().all(|t| t.well_formed())
-        {
-            return Err(reject(
-                "the manifest's time-stamp tokens are too many, repeated or malformed",
-            ));
-        }
-        for r in &self.records {
-            if r.timestamps.len() > MAX_TOKENS_PER_EVENT * r.custody.len() {
-                return Err(reject(format!(
-                    "record {} names too many time-stamps",
-                    r.id
-                )));
-            }
-            let mut seen = std::collections::HashSet::new();
-            for c in &r.timestamps {
-                if !c.well_formed(self.timestamps.len(), r.custody.len())
-                    || !seen.insert((c.entry, c.token))
-                {
-                    return Err(reject(format!(
-                        "record {} names a time-stamp that is out of range, repeated or malformed",
-                        r.id
-                    )));
-                }
-            }
-        }
-        Ok(())
     }
 
     // This function is long because it is the list of FORMAT.md's rules for a manifest,
@@ -393,6 +358,7 @@ impl Manifest {
                 }
                 match p.kind.as_str() {
                     "testimony" | "attachment" => {}
+                    "recognised" if self.version == VERSION_RECOGNISED => {}
                     "identity" if self.identities_included => {}
                     "identity" => {
                         return Err(reject(

@@ -1,0 +1,181 @@
+//! `amanat ocr`: the text of scans, recognised on this device and sealed with the record;
+//! and the recognition `add --ocr` and `ingest --ocr` run once their records are in.
+use amanat::ocr::Engine;
+use amanat::vault::recognise::{OcrProgress, OcrReport};
+use amanat::{Error, RecordId, Vault};
+use clap::Args;
+
+use super::print_json;
+use super::safe::Safe;
+
+#[derive(Args)]
+pub struct OcrArgs {
+    /// Record ids (or unambiguous prefixes) whose scans to recognise
+    ids: Vec<String>,
+    /// Recognise the scans of every record
+    #[arg(long, conflicts_with = "ids")]
+    all: bool,
+    /// Languages to recognise, e.g. kk,ru: kk Kazakh (Cyrillic), ru Russian, ug Uyghur, zh
+    /// Chinese (simplified), en English, or any installed Tesseract language (ara, uzb…)
+    /// [default: each record's own --language, else the vault's default, else all five]
+    #[arg(long, value_name = "LANGS")]
+    language: Option<String>,
+    /// Set the vault's default languages (for records whose language names none of them),
+    /// or `all` for all five; then exit
+    #[arg(long, value_name = "LANGS", conflicts_with_all = ["ids", "all", "language"])]
+    set_default_languages: Option<String>,
+    /// Print the summary as JSON
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn ocr(v: &Vault, a: OcrArgs) -> anyhow::Result<u8> {
+    if let Some(langs) = a.set_default_languages {
+        let langs = if langs.trim() == "all" {
+            vec![]
+        } else {
+            amanat::ocr::languages(&langs, true)?
+        };
+        v.set_ocr_languages(&langs)?;
+        eprintln!(
+            "Default recognition languages: {}.",
+            if langs.is_empty() {
+                amanat::ocr::FALLBACK_LANGUAGES.join("+")
+            } else {
+                langs.join("+")
+            }
+        );
+        return Ok(0);
+    }
+    let ids = if a.all {
+        v.list(&amanat::vault::Filter::default())?
+            .items
+            .into_iter()
+            .map(|l| l.id)
+            .collect()
+    } else if a.ids.is_empty() {
+        return Err(Error::Invalid(
+            "name the records whose scans to recognise, or pass --all".into(),
+        )
+        .into());
+    } else {
+        let mut ids: Vec<RecordId> = Vec::new();
+        for typed in &a.ids {
+            let id = v.resolve(typed)?;
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        ids
+    };
+    let languages = a
+        .language
+        .as_deref()
+        .map(|l| amanat::ocr::languages(l, true))
+        .transpose()?;
+    let engine = Engine::find()?;
+    let report = run(v, &ids, languages.as_deref(), &engine)?;
+    if a.json {
+        print_json(&report)?;
+    } else {
+        summarise(&report);
+    }
+    Ok(if report.failed.is_empty() { 0 } else { 1 })
+}
+
+/// Recognises `ids` with a progress bar on standard error.
+pub fn run(
+    v: &Vault,
+    ids: &[RecordId],
+    languages: Option<&[String]>,
+    engine: &Engine,
+) -> anyhow::Result<OcrReport> {
+    let bar =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "recognising {bar:40} {pos}/{len} parts  {msg}  eta {eta}",
+        )
+        .expect("valid template"),
+    );
+    let pages = std::sync::atomic::AtomicU64::new(0);
+    let report = v.recognise(ids, languages, engine, &|p| match p {
+        OcrProgress::Planned { parts } => bar.set_length(parts as u64),
+        OcrProgress::Page => {
+            let n = pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            bar.set_message(format!("{n} pages"));
+        }
+        OcrProgress::PartDone => bar.inc(1),
+    });
+    bar.finish_and_clear();
+    Ok(report?)
+}
+
+/// What a run did, for a person, on standard error.
+pub fn summarise(r: &OcrReport) {
+    for p in &r.recognised {
+        eprintln!(
+            "{}  {} → {} ({}, {} page{}, {} characters)",
+            &p.record[..8],
+            Safe(&p.source),
+            Safe(&p.name),
+            p.languages.join("+"),
+            p.pages,
+            if p.pages == 1 { "" } else { "s" },
+            p.characters
+        );
+    }
+    for f in &r.failed {
+        eprintln!(
+            "amanat: record {} part {}: {}",
+            &f.record[..8],
+            Safe(&f.part),
+            Safe(&f.error)
+        );
+    }
+    eprintln!(
+        "Recognised {} part{} ({} page{}) in {} record{}; {} had text already; {} not a scan; {} failed.",
+        r.recognised.len(),
+        if r.recognised.len() == 1 { "" } else { "s" },
+        r.pages,
+        if r.pages == 1 { "" } else { "s" },
+        r.records,
+        if r.records == 1 { "" } else { "s" },
+        r.already,
+        r.not_scans,
+        r.failed.len()
+    );
+}
+
+/// `add --ocr` and `ingest --ocr`: the records are in; recognise their scans, or say why
+/// not and how to do it later. Returns whether every part was recognised.
+pub fn after_adding(v: &Vault, ids: &[RecordId]) -> anyhow::Result<bool> {
+    let engine = match Engine::find() {
+        Ok(e) => e,
+        Err(e) => {
+            not_recognised(&e);
+            return Ok(false);
+        }
+    };
+    match run(v, ids, None, &engine) {
+        Ok(report) => {
+            summarise(&report);
+            Ok(report.failed.is_empty())
+        }
+        Err(e) => match e.downcast_ref::<Error>() {
+            Some(err @ (Error::MissingTool { .. } | Error::Recognition(_))) => {
+                not_recognised(err);
+                Ok(false)
+            }
+            _ => Err(e),
+        },
+    }
+}
+
+fn not_recognised(e: &Error) {
+    eprintln!(
+        "amanat: the records were added, but their text was not recognised: {}. {}; then run `amanat ocr` with their ids.",
+        Safe(&e.to_string()),
+        super::errors::hint(e).trim_end_matches('.')
+    );
+}

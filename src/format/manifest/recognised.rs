@@ -1,0 +1,95 @@
+//! Recognised text in a bundle (FORMAT.md 13.2, manifest version 3): a part of kind
+//! `recognised` says which part of its record it was recognised in, and how.
+use serde::{Deserialize, Serialize};
+
+use super::{reject, Manifest, VERSION_RECOGNISED};
+use crate::error::Result;
+use crate::format::event::Kind;
+
+/// How a recognised part was made, as a bundle states it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ManifestRecognised {
+    /// The name of the part of the same record it was recognised in.
+    pub source: String,
+    /// SHA-256 of that part as the sender holds it: its `original_sha256` if the bundle
+    /// holds a cleaned copy, else its `sha256`.
+    pub source_sha256: String,
+    pub engine: String,
+    pub version: String,
+    pub languages: Vec<String>,
+    pub pages: u32,
+}
+
+impl Manifest {
+    /// The lowest version that holds what this manifest holds, which a writer gives it.
+    pub fn needed_version(&self) -> u32 {
+        if self.holds_recognised_text() {
+            VERSION_RECOGNISED
+        } else if self.timestamps.is_empty() {
+            super::VERSION
+        } else {
+            super::VERSION_STAMPED
+        }
+    }
+
+    /// Whether the bundle needs version 3: a recognised part, or a chain of custody that
+    /// logs one (`text-recognised`).
+    pub fn holds_recognised_text(&self) -> bool {
+        self.records.iter().any(|r| {
+            r.parts.iter().any(|p| p.kind == "recognised")
+                || r.custody.iter().any(|c| {
+                    serde_json::from_str::<serde_json::Value>(&c.event)
+                        .is_ok_and(|e| e["kind"] == Kind::TextRecognised.as_str())
+                })
+        })
+    }
+
+    /// Every recognised part names a source among the other parts of its record, by name
+    /// and SHA-256, and its engine in plain words; no other part claims to be recognised;
+    /// and only a version 3 manifest holds any of it.
+    pub(super) fn validate_recognised(&self) -> Result<()> {
+        let holds = self.holds_recognised_text();
+        if holds != (self.version == VERSION_RECOGNISED) {
+            return Err(reject(format!(
+                "a version {} manifest {} recognised text",
+                self.version,
+                if holds { "holds" } else { "holds no" }
+            )));
+        }
+        for r in &self.records {
+            for p in &r.parts {
+                let Some(how) = &p.recognised else {
+                    if p.kind == "recognised" {
+                        return Err(reject(format!(
+                            "record {}: recognised part {:?} does not say what it was recognised in",
+                            r.id, p.name
+                        )));
+                    }
+                    continue;
+                };
+                let source = r
+                    .parts
+                    .iter()
+                    .find(|s| s.name == how.source)
+                    .filter(|s| s.kind == "testimony" || s.kind == "attachment");
+                let fits = p.kind == "recognised"
+                    && source.is_some_and(|s| {
+                        s.original_sha256.as_deref().unwrap_or(&s.sha256) == how.source_sha256
+                    })
+                    && crate::format::record::engine_words(
+                        &how.engine,
+                        &how.version,
+                        &how.languages,
+                    );
+                if !fits {
+                    return Err(reject(format!(
+                        "record {}: part {:?} says it was recognised in a part the record does not hold, or names its engine out of bounds",
+                        r.id, p.name
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+}

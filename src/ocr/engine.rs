@@ -1,0 +1,268 @@
+//! The recogniser found on this machine: Tesseract's version and languages, and the
+//! recognition of one image or one PDF, page by page on every core.
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
+use std::time::Duration;
+
+use zeroize::Zeroizing;
+
+use super::process::run;
+use super::{package_of, Source};
+use crate::error::{Error, Result};
+
+/// Longest one program may take on one image or page before it is stopped.
+const PAGE_TIMEOUT: Duration = Duration::from_secs(300);
+/// Most text one image or page may yield (a page of small print is about 10 KiB).
+const MAX_PAGE_TEXT: usize = 4 << 20;
+/// Most pages of one PDF that are recognised.
+pub const MAX_PAGES: usize = 5000;
+/// Pages are rendered at 300 dpi, the resolution Tesseract is trained for, unless their
+/// longer side would then be over this many pixels (a poster, or a hostile page size).
+const MAX_SIDE_PX: f64 = 8000.0;
+const DPI: f64 = 300.0;
+
+/// Tesseract on this machine.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    version: String,
+    installed: Vec<String>,
+}
+
+/// The text of one part, and how many pages it came from.
+pub struct Recognised {
+    pub text: Zeroizing<String>,
+    pub pages: u32,
+}
+
+/// How many recognition programs may run at once: one per core, shared by every part and
+/// page being recognised.
+pub struct Slots {
+    free: Mutex<usize>,
+    freed: Condvar,
+}
+
+impl Slots {
+    pub fn new(n: usize) -> Slots {
+        Slots {
+            free: Mutex::new(n.max(1)),
+            freed: Condvar::new(),
+        }
+    }
+
+    fn with<T>(&self, f: impl FnOnce() -> T) -> T {
+        let mut free = self.free.lock().expect("slots are not poisoned");
+        while *free == 0 {
+            free = self.freed.wait(free).expect("slots are not poisoned");
+        }
+        *free -= 1;
+        drop(free);
+        let out = f();
+        *self.free.lock().expect("slots are not poisoned") += 1;
+        self.freed.notify_one();
+        out
+    }
+}
+
+fn missing(what: &str, package: &str) -> Error {
+    Error::MissingTool {
+        what: what.into(),
+        package: package.into(),
+    }
+}
+
+impl Engine {
+    /// Finds `tesseract` and the languages it has.
+    pub fn find() -> Result<Engine> {
+        let short = Duration::from_secs(30);
+        let version = run("tesseract", &["--version"], b"", 64 << 10, short)
+            .map_err(|_| missing("tesseract", "tesseract-ocr"))?;
+        let version = String::from_utf8_lossy(&version)
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("tesseract "))
+            .map(|v| v.trim().to_owned())
+            .ok_or_else(|| {
+                Error::Recognition("tesseract did not say which version it is".into())
+            })?;
+        let langs = run("tesseract", &["--list-langs"], b"", 64 << 10, short)?;
+        let installed = String::from_utf8_lossy(&langs)
+            .lines()
+            .skip(1)
+            .map(|l| l.trim().to_owned())
+            .filter(|l| !l.is_empty())
+            .collect();
+        Ok(Engine { version, installed })
+    }
+
+    /// `tesseract X.Y.Z`, as recognised parts record it.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// Refuses languages whose trained data is not installed, naming the packages.
+    pub fn require(&self, languages: &[String]) -> Result<()> {
+        let lacking: Vec<String> = languages
+            .iter()
+            .filter(|l| !self.installed.contains(l))
+            .map(|l| package_of(l))
+            .collect();
+        match lacking.len() {
+            0 => Ok(()),
+            _ => Err(Error::MissingTool {
+                what: format!(
+                    "Tesseract's data for {}",
+                    languages
+                        .iter()
+                        .filter(|l| !self.installed.contains(l))
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                package: lacking.join(" "),
+            }),
+        }
+    }
+
+    /// Refuses a PDF where Poppler's tools are missing.
+    pub fn require_pdf_tools() -> Result<()> {
+        run("pdfinfo", &["-v"], b"", 64 << 10, Duration::from_secs(30))
+            .map(|_| ())
+            .map_err(|_| missing("pdfinfo and pdftoppm (to read PDF pages)", "poppler-utils"))
+    }
+
+    /// The text of an image, or of every page of a PDF (pages joined by form feeds, as
+    /// Tesseract ends each page). `on_page` is called as each page is done.
+    pub fn recognise(
+        &self,
+        bytes: &[u8],
+        source: Source,
+        languages: &[String],
+        slots: &Slots,
+        on_page: &(dyn Fn() + Sync),
+    ) -> Result<Recognised> {
+        let langs = languages.join("+");
+        match source {
+            Source::Image => {
+                let text = slots.with(|| self.image(bytes, &langs, None))?;
+                on_page();
+                Ok(Recognised { text, pages: 1 })
+            }
+            Source::Pdf => self.pdf(bytes, &langs, slots, on_page),
+        }
+    }
+
+    fn image(&self, bytes: &[u8], langs: &str, dpi: Option<u32>) -> Result<Zeroizing<String>> {
+        let dpi = dpi.map(|d| d.to_string());
+        let mut args = vec!["stdin", "stdout", "-l", langs];
+        if let Some(d) = &dpi {
+            args.extend(["--dpi", d]);
+        }
+        let out = run("tesseract", &args, bytes, MAX_PAGE_TEXT, PAGE_TIMEOUT)?;
+        Ok(Zeroizing::new(String::from_utf8_lossy(&out).into_owned()))
+    }
+
+    fn pdf(
+        &self,
+        bytes: &[u8],
+        langs: &str,
+        slots: &Slots,
+        on_page: &(dyn Fn() + Sync),
+    ) -> Result<Recognised> {
+        Engine::require_pdf_tools()?;
+        let sizes = slots.with(|| page_sizes(bytes))?;
+        if sizes.len() > MAX_PAGES {
+            return Err(Error::Recognition(format!(
+                "the PDF has {} pages, more than the {MAX_PAGES} recognised at once: split it",
+                sizes.len()
+            )));
+        }
+        let next = AtomicUsize::new(0);
+        let texts: Mutex<BTreeMap<usize, Result<Zeroizing<String>>>> = Mutex::new(BTreeMap::new());
+        std::thread::scope(|s| {
+            for _ in 0..workers(sizes.len()) {
+                s.spawn(|| loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&(w, h)) = sizes.get(i) else { break };
+                    let page = slots.with(|| self.page(bytes, i + 1, w, h, langs));
+                    let failed = page.is_err();
+                    texts.lock().expect("not poisoned").insert(i, page);
+                    on_page();
+                    if failed {
+                        next.store(usize::MAX / 2, Ordering::Relaxed);
+                    }
+                });
+            }
+        });
+        let mut text = Zeroizing::new(String::new());
+        for (_, page) in texts.into_inner().expect("not poisoned") {
+            text.push_str(&page?);
+        }
+        Ok(Recognised {
+            text,
+            pages: sizes.len() as u32,
+        })
+    }
+
+    /// Page `n` (from 1) of a PDF, rendered in grey and recognised.
+    fn page(&self, pdf: &[u8], n: usize, w: f64, h: f64, langs: &str) -> Result<Zeroizing<String>> {
+        let side = w.max(h).max(1.0);
+        let dpi = DPI.min((MAX_SIDE_PX * 72.0 / side).floor()).max(1.0) as u32;
+        let px = |pts: f64| (pts * f64::from(dpi) / 72.0).ceil() as usize + 2;
+        let n = n.to_string();
+        let dpi_s = dpi.to_string();
+        let args = [
+            "-gray",
+            "-r",
+            &dpi_s,
+            "-f",
+            &n,
+            "-l",
+            &n,
+            "-singlefile",
+            "-",
+        ];
+        let pgm = run("pdftoppm", &args, pdf, px(w) * px(h) + 64, PAGE_TIMEOUT)?;
+        self.image(&pgm, langs, Some(dpi))
+    }
+}
+
+/// How many threads work on `items` things at once: one per core, no more than there are.
+fn workers(items: usize) -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(items)
+        .max(1)
+}
+
+/// Each page's size in points, as `pdfinfo` gives it.
+fn page_sizes(pdf: &[u8]) -> Result<Vec<(f64, f64)>> {
+    let last = (MAX_PAGES + 1).to_string();
+    let out = run(
+        "pdfinfo",
+        &["-f", "1", "-l", &last, "-"],
+        pdf,
+        4 << 20,
+        PAGE_TIMEOUT,
+    )?;
+    let text = String::from_utf8_lossy(&out);
+    let sizes: Vec<(f64, f64)> = text
+        .lines()
+        .filter(|l| l.starts_with("Page ") && l.contains(" size: "))
+        .filter_map(|l| {
+            let dims = l.split(" size: ").nth(1)?;
+            let mut it = dims.split_whitespace();
+            let w: f64 = it.next()?.parse().ok()?;
+            it.next().filter(|x| *x == "x")?;
+            let h: f64 = it.next()?.parse().ok()?;
+            (w.is_finite() && h.is_finite() && w > 0.0 && h > 0.0).then_some((w, h))
+        })
+        .collect();
+    if sizes.is_empty() {
+        return Err(Error::Recognition(
+            "the PDF has no page that pdfinfo reads".into(),
+        ));
+    }
+    Ok(sizes)
+}

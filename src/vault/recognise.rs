@@ -1,0 +1,428 @@
+//! Recognised text (FORMAT.md 7.3): the text Tesseract reads in a record's scans, sealed as
+//! parts of their own, searched with the record, and logged in its chain of custody.
+//!
+//! Each part is decrypted into memory, checked against its SHA-256 from ingest, and given to
+//! the recogniser on a pipe ([`crate::ocr`]); its text comes back the same way and is sealed
+//! like any part. Parts are recognised on every core at once; each record's new parts,
+//! body, catalog entry, index words and `text-recognised` events are committed in one
+//! transaction once its last part is done, so a crash loses at most the records not yet
+//! committed, and a record is never half recognised.
+use std::io::Read;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+use zeroize::Zeroizing;
+
+use super::Vault;
+use crate::crypto::seal;
+use crate::error::{Error, Result};
+use crate::format::event::{Happened, PartFact};
+use crate::format::id::{ObjectId, RecordId};
+use crate::format::record::{Derivation, Part, PartKind, Storage};
+use crate::ocr::{Engine, Slots, Source};
+use crate::storage::journal::{Ops, TreeId};
+
+/// Largest part given to the recogniser: it is held in memory, decrypted, while it is read.
+pub const MAX_OCR_INPUT: u64 = 512 << 20;
+
+/// What a run of recognition did.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct OcrReport {
+    /// Records looked at.
+    pub records: usize,
+    pub recognised: Vec<RecognisedPart>,
+    /// Parts recognised before, left as they are.
+    pub already: usize,
+    /// Parts that are not images or PDFs.
+    pub not_scans: usize,
+    pub failed: Vec<OcrFailure>,
+    /// Pages recognised (an image is one).
+    pub pages: u64,
+}
+
+/// A part this run added.
+#[derive(Debug, serde::Serialize)]
+pub struct RecognisedPart {
+    pub record: String,
+    /// The scan's part name, and the name of the part holding its text.
+    pub source: String,
+    pub name: String,
+    pub languages: Vec<String>,
+    pub pages: u32,
+    pub characters: usize,
+}
+
+/// A part that could not be recognised (the others were).
+#[derive(Debug, serde::Serialize)]
+pub struct OcrFailure {
+    pub record: String,
+    pub part: String,
+    pub error: String,
+}
+
+/// How far a run is: parts planned, then each page and each part as they are done.
+#[derive(Debug, Clone, Copy)]
+pub enum OcrProgress {
+    Planned { parts: usize },
+    Page,
+    PartDone,
+}
+
+/// One part to look at.
+struct Job {
+    record: usize,
+    id: RecordId,
+    index: usize,
+    part: Part,
+    languages: std::sync::Arc<Vec<String>>,
+}
+
+/// What became of a job.
+enum Outcome {
+    Text(crate::ocr::Recognised),
+    NotScan,
+    Failed(Error),
+}
+
+impl Vault {
+    /// Recognises the text of every image and PDF part of `ids` that has none yet, in
+    /// `languages` if given, else the record's own language, else the vault's default
+    /// ([`Vault::ocr_languages`]), else [`crate::ocr::FALLBACK_LANGUAGES`]. A part that fails is
+    /// reported and the rest go on; an error is returned only when nothing could start
+    /// (the recogniser or a language's data missing, a record that does not open).
+    pub fn recognise(
+        &self,
+        ids: &[RecordId],
+        languages: Option<&[String]>,
+        engine: &Engine,
+        progress: &(dyn Fn(OcrProgress) + Sync),
+    ) -> Result<OcrReport> {
+        if self.keyring.collector {
+            return Err(Error::CannotOpen(
+                "a collector cannot open the records it holds, so it cannot recognise their text: headquarters does, once it has imported them".into(),
+            ));
+        }
+        let default = self.ocr_languages()?;
+        let mut report = OcrReport {
+            records: ids.len(),
+            ..OcrReport::default()
+        };
+        let jobs = self.plan(ids, languages, default.as_deref(), &mut report)?;
+        for langs in jobs.iter().map(|j| &j.languages) {
+            engine.require(langs)?;
+        }
+        progress(OcrProgress::Planned { parts: jobs.len() });
+        let mut left: Vec<usize> = vec![0; ids.len()];
+        for j in &jobs {
+            left[j.record] += 1;
+        }
+        let slots = Slots::new(super::read::threads());
+        let next = AtomicUsize::new(0);
+        let (tx, rx) = mpsc::channel::<(usize, Outcome)>();
+        let on_page = || progress(OcrProgress::Page);
+        std::thread::scope(|s| -> Result<()> {
+            for _ in 0..super::read::threads().min(jobs.len()) {
+                let tx = tx.clone();
+                let (jobs, next, slots, on_page) = (&jobs, &next, &slots, &on_page);
+                s.spawn(move || loop {
+                    let n = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(job) = jobs.get(n) else { break };
+                    let out = self.recognise_one(job, engine, slots, on_page);
+                    if tx.send((n, out)).is_err() {
+                        break;
+                    }
+                });
+            }
+            drop(tx);
+            let mut done: Vec<Vec<(usize, crate::ocr::Recognised)>> =
+                (0..ids.len()).map(|_| Vec::new()).collect();
+            for (n, out) in rx {
+                let job = &jobs[n];
+                progress(OcrProgress::PartDone);
+                match out {
+                    Outcome::Text(t) => done[job.record].push((n, t)),
+                    Outcome::NotScan => report.not_scans += 1,
+                    Outcome::Failed(e) => report.failed.push(OcrFailure {
+                        record: job.id.to_hex(),
+                        part: job.part.name.clone(),
+                        error: e.to_string(),
+                    }),
+                }
+                left[job.record] -= 1;
+                if left[job.record] == 0 && !done[job.record].is_empty() {
+                    let mut texts = std::mem::take(&mut done[job.record]);
+                    // Parts in the order of their sources, whichever finished first.
+                    texts.sort_by_key(|(n, _)| jobs[*n].index);
+                    let texts = texts
+                        .into_iter()
+                        .map(|(n, t)| (&jobs[n], t))
+                        .collect::<Vec<_>>();
+                    // Stops the workers: what is committed stays, the rest is not started.
+                    self.commit_recognised(job.id, texts, engine, &mut report)
+                        .inspect_err(|_| next.store(usize::MAX / 2, Ordering::Relaxed))?;
+                }
+            }
+            Ok(())
+        })?;
+        self.store.sync()?;
+        Ok(report)
+    }
+
+    /// Which parts of `ids` to look at, in which languages.
+    fn plan(
+        &self,
+        ids: &[RecordId],
+        languages: Option<&[String]>,
+        default: Option<&[String]>,
+        report: &mut OcrReport,
+    ) -> Result<Vec<Job>> {
+        let fallback: Vec<String> = crate::ocr::FALLBACK_LANGUAGES
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        let mut jobs = Vec::new();
+        for (record, (id, body)) in ids.iter().zip(self.open_bodies(ids)).enumerate() {
+            let body = body?;
+            let own = body
+                .meta
+                .language
+                .as_deref()
+                .map(|l| crate::ocr::languages(l, false))
+                .transpose()?
+                .filter(|l| !l.is_empty());
+            let langs = std::sync::Arc::new(
+                languages
+                    .map(<[String]>::to_vec)
+                    .or(own)
+                    .or_else(|| default.map(<[String]>::to_vec))
+                    .unwrap_or_else(|| fallback.clone()),
+            );
+            for (index, part) in body.parts.iter().enumerate() {
+                if matches!(part.kind, PartKind::Identity | PartKind::Recognised) {
+                    continue;
+                }
+                if body.derived.iter().any(|d| d.source as usize == index) {
+                    report.already += 1;
+                    continue;
+                }
+                if part.size > MAX_OCR_INPUT {
+                    report.failed.push(OcrFailure {
+                        record: id.to_hex(),
+                        part: part.name.clone(),
+                        error: format!(
+                            "it is larger than the {} MiB recognised in memory",
+                            MAX_OCR_INPUT >> 20
+                        ),
+                    });
+                    continue;
+                }
+                jobs.push(Job {
+                    record,
+                    id: *id,
+                    index,
+                    part: part.clone(),
+                    languages: langs.clone(),
+                });
+            }
+        }
+        Ok(jobs)
+    }
+
+    /// Decrypts one part, checks it, and recognises it if it is a scan.
+    fn recognise_one(
+        &self,
+        job: &Job,
+        engine: &Engine,
+        slots: &Slots,
+        on_page: &(dyn Fn() + Sync),
+    ) -> Outcome {
+        let bytes = match self.scan_bytes(job.id, &job.part) {
+            Ok(Some(b)) => b,
+            Ok(None) => return Outcome::NotScan,
+            Err(e) => return Outcome::Failed(e),
+        };
+        let source = crate::ocr::detect(&bytes).expect("checked by scan_bytes");
+        if source == Source::Pdf {
+            if let Err(e) = Engine::require_pdf_tools() {
+                return Outcome::Failed(e);
+            }
+        }
+        match engine.recognise(&bytes, source, &job.languages, slots, on_page) {
+            Ok(t) => Outcome::Text(t),
+            Err(e) => Outcome::Failed(e),
+        }
+    }
+
+    /// A part's plaintext if it is an image or a PDF (by its first bytes), whole and checked
+    /// against its size and SHA-256 from ingest; `None` for anything else.
+    fn scan_bytes(&self, id: RecordId, part: &Part) -> Result<Option<Zeroizing<Vec<u8>>>> {
+        let mut r = self.open_part(id, part)?;
+        let mut bytes = Zeroizing::new(Vec::with_capacity(part.size.min(1 << 20) as usize));
+        let damaged = |e: std::io::Error| {
+            Error::damaged(
+                id,
+                format!("part {:?} does not authenticate ({e})", part.name),
+            )
+        };
+        (&mut r).take(16).read_to_end(&mut bytes).map_err(damaged)?;
+        if crate::ocr::detect(&bytes).is_none() {
+            return Ok(None);
+        }
+        bytes.reserve(part.size as usize);
+        r.read_to_end(&mut bytes).map_err(damaged)?;
+        if bytes.len() as u64 != part.size || seal::sha256(&bytes) != part.sha256 {
+            return Err(Error::damaged(
+                id,
+                format!(
+                    "part {:?} does not match its SHA-256 from ingest",
+                    part.name
+                ),
+            ));
+        }
+        Ok(Some(bytes))
+    }
+
+    /// Adds a record's recognised texts as parts, with their words and events, in one
+    /// transaction (not yet durable: the caller syncs).
+    fn commit_recognised(
+        &self,
+        id: RecordId,
+        texts: Vec<(&Job, crate::ocr::Recognised)>,
+        engine: &Engine,
+        report: &mut OcrReport,
+    ) -> Result<()> {
+        let mut body = self.open_body(id)?;
+        crate::format::record::check_part_count(body.parts.len() + texts.len())?;
+        let inline: usize = body
+            .parts
+            .iter()
+            .map(|p| match &p.storage {
+                Storage::Inline(b) => b.len(),
+                _ => 0,
+            })
+            .sum();
+        let mut budget = super::add::INLINE_BUDGET.saturating_sub(inline);
+        let mut objects: Vec<ObjectId> = Vec::new();
+        let mut events = Vec::new();
+        let mut words = Zeroizing::new(String::new());
+        let now = jiff::Timestamp::now().as_second();
+        let sealed = (|| -> Result<()> {
+            for (job, text) in &texts {
+                let source = &body.parts[job.index];
+                let name = unique_name(&body.parts, &source.name);
+                let mut reader: &[u8] = text.text.as_bytes();
+                let part = self
+                    .seal_part(
+                        PartKind::Recognised,
+                        name.clone(),
+                        &mut reader,
+                        &mut budget,
+                        &mut objects,
+                    )?
+                    .part;
+                let index = body.parts.len();
+                events.push(Happened::TextRecognised {
+                    part: PartFact {
+                        index,
+                        kind: PartKind::Recognised.as_str().to_owned(),
+                        sha256: hex::encode(part.sha256),
+                        size: part.size,
+                    },
+                    source: job.index,
+                    source_sha256: hex::encode(source.sha256),
+                    engine: "tesseract".into(),
+                    version: engine.version().to_owned(),
+                    languages: job.languages.to_vec(),
+                });
+                body.derived.push(Derivation {
+                    part: index as u32,
+                    source: job.index as u32,
+                    source_sha256: source.sha256,
+                    engine: "tesseract".into(),
+                    version: engine.version().to_owned(),
+                    languages: job.languages.to_vec(),
+                    pages: text.pages,
+                    at: now,
+                });
+                report.recognised.push(RecognisedPart {
+                    record: id.to_hex(),
+                    source: source.name.clone(),
+                    name,
+                    languages: job.languages.to_vec(),
+                    pages: text.pages,
+                    characters: text.text.chars().count(),
+                });
+                report.pages += u64::from(text.pages);
+                body.parts.push(part);
+                words.push(' ');
+                words.push_str(&crate::format::text::index_words(&text.text));
+            }
+            Ok(())
+        })();
+        let committed =
+            sealed.and_then(|()| self.write_recognised(id, &body, &objects, events, &words));
+        if committed.is_err() {
+            // Whatever is not deleted now stays pending for the next sweep.
+            let _ = self.store.delete_objects(&objects);
+        }
+        committed
+    }
+
+    /// The transaction of [`Vault::commit_recognised`]: body, catalog entry, index, events.
+    fn write_recognised(
+        &self,
+        id: RecordId,
+        body: &crate::format::record::RecordBody,
+        new_objects: &[ObjectId],
+        events: Vec<Happened>,
+        words: &str,
+    ) -> Result<()> {
+        let record = seal::seal_bytes(&self.content, &body.encode())?;
+        if record.len() > super::add::MADE_BODY_MAX {
+            return Err(Error::Invalid(format!(
+                "record {} would have a body of {} KiB with its recognised text, more than a record may have: its parts are too many or their names too long",
+                id.short(),
+                record.len().div_ceil(1024)
+            )));
+        }
+        let entry = self.catalog_entry(body, record.len());
+        let loc = self.store.loc(&id);
+        let mut ops = Ops::new();
+        self.index_extend(&id, words, &mut ops)?;
+        ops.insert(TreeId::Records, loc, record);
+        ops.insert(
+            TreeId::Catalog,
+            loc,
+            self.keyring.catalog_key.seal(
+                crate::crypto::symmetric::Domain::Catalog,
+                &id.0,
+                &entry.encode(),
+            ),
+        );
+        for o in new_objects {
+            ops.remove(TreeId::Pending, self.store.pending_key(o));
+        }
+        let mut log = self.log();
+        for e in events {
+            log.append(e, Some(id), None)?;
+        }
+        log.seal()?.add_to(&mut ops);
+        crate::storage::faults::crash_point("before-recognised-commit");
+        self.apply(&ops)?;
+        log.committed();
+        Ok(())
+    }
+}
+
+/// `NAME.ocr.txt`, or `NAME.ocr-2.txt` and on if a part of the record has that name.
+fn unique_name(parts: &[Part], source: &str) -> String {
+    let taken = |n: &str| parts.iter().any(|p| p.name == n);
+    let first = format!("{source}.ocr.txt");
+    if !taken(&first) {
+        return first;
+    }
+    (2..)
+        .map(|i| format!("{source}.ocr-{i}.txt"))
+        .find(|n| !taken(n))
+        .expect("some name is free")
+}
