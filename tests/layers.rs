@@ -344,11 +344,13 @@ fn the_library_names_no_command_line_flag() {
                 // `ocr` runs Tesseract and Poppler: a literal that is one of their flags
                 // alone is an argument to them, not words for the user.
                 let argument = rel.starts_with("ocr") && !literal.contains(' ');
-                if !argument && literal
-                    .split(|c: char| c.is_whitespace() || c == '(' || c == '`')
-                    .any(|w| {
-                        w.starts_with("--") && w[2..].starts_with(|c: char| c.is_ascii_lowercase())
-                    })
+                if !argument
+                    && literal
+                        .split(|c: char| c.is_whitespace() || c == '(' || c == '`')
+                        .any(|w| {
+                            w.starts_with("--")
+                                && w[2..].starts_with(|c: char| c.is_ascii_lowercase())
+                        })
                 {
                     named.push(format!("{}:{}: {literal}", rel.display(), n + 1));
                 }

@@ -179,3 +179,42 @@ fn not_recognised(e: &Error) {
         super::errors::hint(e).trim_end_matches('.')
     );
 }
+
+/// The tour's recognition of its scanned letter, or how to install what it needs.
+pub fn tour(v: &Vault) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout();
+    let engine = match Engine::find().and_then(|e| e.require(&["kaz".into()]).map(|()| e)) {
+        Ok(e) => e,
+        Err(e) => {
+            writeln!(
+                out,
+                "   the scanned letter's text is not recognised here: {e} (then `amanat ocr --all`)"
+            )?;
+            return Ok(());
+        }
+    };
+    let ids: Vec<RecordId> = v
+        .list(&amanat::vault::Filter::default())?
+        .items
+        .into_iter()
+        .map(|l| l.id)
+        .collect();
+    let report = v.recognise(&ids, None, &engine, &|_| {})?;
+    for p in &report.recognised {
+        writeln!(
+            out,
+            "   recognised {} on this device (Tesseract {}, {}): {} characters, sealed as {}",
+            p.source,
+            engine.version(),
+            p.languages.join("+"),
+            p.characters,
+            p.name
+        )?;
+    }
+    writeln!(
+        out,
+        "   (images and PDFs are given to Tesseract through pipes: their text never touches the disk unsealed)"
+    )?;
+    Ok(())
+}

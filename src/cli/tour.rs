@@ -15,6 +15,8 @@ const SAMPLE_RU: &str = include_str!("sample/ru.txt");
 const SAMPLE_EN: &str = include_str!("sample/en.txt");
 /// A 96×64 JPEG whose EXIF names a camera and a GPS position near Ürümqi.
 const SAMPLE_SCAN: &[u8] = include_bytes!("sample/detention-notice.jpg");
+/// A scanned letter, in Russian with Kazakh names, for text recognition.
+const SAMPLE_LETTER: &[u8] = include_bytes!("sample/detention-letter.png");
 
 /// Removes the tour's directory however the tour ends.
 struct TempDir(PathBuf);
@@ -133,6 +135,8 @@ fn add_samples(vault: &Vault, inputs: &Path) -> anyhow::Result<Vec<RecordId>> {
     )?;
     let scan = inputs.join("detention-notice.jpg");
     fs::write(&scan, SAMPLE_SCAN)?;
+    let letter = inputs.join("detention-letter.png");
+    fs::write(&letter, SAMPLE_LETTER)?;
     let samples = [
         (
             meta(
@@ -181,7 +185,10 @@ fn add_samples(vault: &Vault, inputs: &Path) -> anyhow::Result<Vec<RecordId>> {
                 reader: reader(text),
             }),
             attachments: if with_scan {
-                vec![PartInput::Path(scan.clone())]
+                vec![
+                    PartInput::Path(scan.clone()),
+                    PartInput::Path(letter.clone()),
+                ]
             } else {
                 vec![]
             },
@@ -216,8 +223,15 @@ fn list_and_search(vault: &Vault) -> anyhow::Result<()> {
         );
     }
 
-    step(4, "Search in any script, case-insensitively")?;
-    for q in ["үрімші", "ХОРГОС", "teacher ghulja", "detention"] {
+    step(4, "Search in any script, case-insensitively, scans too")?;
+    super::ocr::tour(vault)?;
+    for q in [
+        "үрімші",
+        "ХОРГОС",
+        "teacher ghulja",
+        "detention",
+        "сарыбұлақ",
+    ] {
         let found: Vec<String> = vault
             .search(q)?
             .items

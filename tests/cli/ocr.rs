@@ -10,11 +10,21 @@ use serde_json::Value;
 
 use crate::util::*;
 
+/// ImageMagick's `convert` (Debian's, where a machine has a stand-in earlier on its PATH).
+fn convert() -> Command {
+    let debian = Path::new("/usr/bin/convert");
+    Command::new(if debian.exists() {
+        debian
+    } else {
+        Path::new("convert")
+    })
+}
+
 /// A page with `text` in `font`, rendered at 300 dpi by ImageMagick's Pango coder (which
 /// shapes Arabic script, right to left), as PNG.
 fn page(env: &Env, name: &str, font: &str, text: &str) -> PathBuf {
     let out = env.root().join("in").join(name);
-    let st = Command::new("convert")
+    let st = convert()
         .args(["-density", "300", "-background", "white"])
         .arg(format!("pango:<span font='{font}'>{text}</span>"))
         .args(["-bordercolor", "white", "-border", "60"])
