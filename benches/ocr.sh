@@ -89,6 +89,8 @@ wrong=$(wc -l < speed/wrong)
 
 per() { python3 -c "print(f'{$1/$N:.3f}')"; }
 ratio=$(python3 -c "print(f'{$(secs amanat)/$(secs cli_par):.2f}')")
+echo "\`amanat ocr --all --json\` on the quality vault printed: $(tr -s ' \n' ' ' < q-ocr.json | head -c 400)"
+echo
 echo "### OCR: \`amanat ocr\` against the tesseract CLI (same run)"
 echo
 echo "$(nproc) cores; $(date -u +%F); $(tesseract --version 2>/dev/null | head -1), $(convert -version | head -1 | cut -d' ' -f2-3);" \

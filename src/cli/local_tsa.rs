@@ -253,3 +253,23 @@ fn reply(dir: &Path, query: &[u8], answer: Answer) -> Result<Vec<u8>> {
 fn path(p: &Path) -> &str {
     p.to_str().expect("a UTF-8 temporary path")
 }
+
+/// A throwaway time-stamp authority on 127.0.0.1 (`openssl ts -reply`), added to the
+/// vault, when `openssl` is installed; its address and CA certificate's path.
+pub fn for_tour(vault: &amanat::Vault, dir: &Path) -> anyhow::Result<Option<(String, PathBuf)>> {
+    let present = std::process::Command::new("openssl")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !present {
+        return Ok(None);
+    }
+    let tsa_dir = dir.join("local-authority");
+    let ca = make_authority(&tsa_dir, KeyType::Ec)?;
+    let (listener, url) = listen()?;
+    std::thread::spawn(move || {
+        serve(listener, &tsa_dir, Answer::Good)
+    });
+    vault.tsa_add("Local test authority", &url, &std::fs::read(&ca)?, 10)?;
+    Ok(Some((url, ca)))
+}

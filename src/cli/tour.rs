@@ -364,7 +364,7 @@ fn share(vault: &Vault, keys: &KeysInfo, dir: &Path, pass: &Passphrase) -> anyho
         .expect("a full vault has a recipient");
     vault.contact_add("UN Partner", &[recipient], None)?;
     partner.contact_add("Documenters", &[], Some(&keys.signing_key))?;
-    let tsa_ca = local_authority(vault, dir)?;
+    let tsa_ca = super::local_tsa::for_tour(vault, dir)?;
     let bundle = dir.join("for-partner.amanat");
     let exported = vault.export(
         &ExportOptions {
@@ -449,26 +449,6 @@ fn share(vault: &Vault, keys: &KeysInfo, dir: &Path, pass: &Passphrase) -> anyho
     say!("   a partner without Amanat runs: mkdir b && age -d -i key.txt FILE | tar x -C b, then ssh-keygen -Y verify before anything else");
 
     Ok(partner)
-}
-
-/// A throwaway time-stamp authority on 127.0.0.1 (`openssl ts -reply`), added to the
-/// vault, when `openssl` is installed; its address and CA certificate's path.
-fn local_authority(vault: &Vault, dir: &Path) -> anyhow::Result<Option<(String, PathBuf)>> {
-    let present = std::process::Command::new("openssl")
-        .arg("version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !present {
-        return Ok(None);
-    }
-    let tsa_dir = dir.join("local-authority");
-    let ca = super::local_tsa::make_authority(&tsa_dir, super::local_tsa::KeyType::Ec)?;
-    let (listener, url) = super::local_tsa::listen()?;
-    std::thread::spawn(move || {
-        super::local_tsa::serve(listener, &tsa_dir, super::local_tsa::Answer::Good)
-    });
-    vault.tsa_add("Local test authority", &url, &fs::read(&ca)?, 10)?;
-    Ok(Some((url, ca)))
 }
 
 /// Step 11: a collector seals a record to headquarters and hands it over; returns the

@@ -14,7 +14,7 @@ impl Manifest {
             VERSION_RECOGNISED if self.timestamps.is_empty() && !covered => return Ok(()),
             _ if self.timestamps.is_empty() || !covered => {
                 return Err(reject(
-                    "a manifest carries time-stamp tokens it does not use, or uses tokens it does not carry",
+                    "a version 2 or 3 manifest carries no time-stamp token it uses, or uses one it does not carry",
                 ))
             }
             _ => {}
