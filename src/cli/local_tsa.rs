@@ -267,9 +267,7 @@ pub fn for_tour(vault: &amanat::Vault, dir: &Path) -> anyhow::Result<Option<(Str
     let tsa_dir = dir.join("local-authority");
     let ca = make_authority(&tsa_dir, KeyType::Ec)?;
     let (listener, url) = listen()?;
-    std::thread::spawn(move || {
-        serve(listener, &tsa_dir, Answer::Good)
-    });
+    std::thread::spawn(move || serve(listener, &tsa_dir, Answer::Good));
     vault.tsa_add("Local test authority", &url, &std::fs::read(&ca)?, 10)?;
     Ok(Some((url, ca)))
 }
