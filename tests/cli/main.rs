@@ -9,6 +9,7 @@ mod custody;
 mod erasure;
 mod errors;
 mod forged;
+mod forged_ocr;
 mod golden;
 mod journal;
 mod lifecycle;

@@ -359,6 +359,12 @@ impl Manifest {
                 match p.kind.as_str() {
                     "testimony" | "attachment" => {}
                     "recognised" if self.version == VERSION_RECOGNISED => {}
+                    "recognised" => {
+                        return Err(reject(format!(
+                            "a version {} manifest holds recognised text",
+                            self.version
+                        )))
+                    }
                     "identity" if self.identities_included => {}
                     "identity" => {
                         return Err(reject(
