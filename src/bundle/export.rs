@@ -244,6 +244,7 @@ impl Vault {
         // The manifest is read whole before its signature is checked, so an import reads
         // no more than MAX_MANIFEST of it: a larger one would make a bundle no one can import.
         manifest::check_written_size(manifest.records.len(), manifest_json.len())?;
+        manifest::check_receivable(&manifest_json)?;
         let sig = self.sign_manifest(&manifest_json);
         report.records = planned.len();
         report.files = manifest.files.len();

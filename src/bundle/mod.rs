@@ -306,7 +306,23 @@ fn canonical_event(
         let typed = crate::format::event::Happened::of(ev);
         let hashes_ok =
             |p: &serde_json::Value, k: &str| p[k].as_str().is_some_and(|h| is_canonical_hex(h, 32));
-        if typed.is_none()
+        let as_written = match &typed {
+            Some(crate::format::event::Happened::TextRecognised {
+                part,
+                source,
+                engine,
+                version,
+                languages,
+                ..
+            }) => {
+                part.kind == "recognised"
+                    && part.index > *source
+                    && part.index < crate::format::record::MAX_PARTS
+                    && crate::format::record::engine_words(engine, version, languages)
+            }
+            _ => false,
+        };
+        if !as_written
             || !hashes_ok(&details["part"], "sha256")
             || !hashes_ok(&ev.details, "source_sha256")
         {

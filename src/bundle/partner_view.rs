@@ -61,7 +61,8 @@ pub(super) fn mentions_code(
     let (p, Some(code)) = (&body.parts[index], body.meta.witness.as_deref()) else {
         return Ok(false);
     };
-    if p.kind != PartKind::Testimony || p.size > MAX_MENTION_SCAN || code.is_empty() {
+    let text = matches!(p.kind, PartKind::Testimony | PartKind::Recognised);
+    if !text || p.size > MAX_MENTION_SCAN || code.is_empty() {
         return Ok(false);
     }
     let mut buf = Zeroizing::new(Vec::new());

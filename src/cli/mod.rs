@@ -118,13 +118,23 @@ enum Command {
 pub fn harden() {
     use rustix::process::{setrlimit, Resource, Rlimit};
     rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
-    let _ = setrlimit(
-        Resource::Core,
-        Rlimit {
-            current: Some(0),
-            maximum: Some(0),
-        },
-    );
+    // One byte, not zero: a core file needs at least a page, so none is written, and the
+    // kernel never pipes a core of a process whose limit is 1 to a crash collector
+    // (systemd-coredump, apport), which it does at 0. The recognition programs this runs
+    // hold decrypted scans and inherit it. Where the hard limit is already 0, 0 it stays.
+    let one = Rlimit {
+        current: Some(1),
+        maximum: Some(1),
+    };
+    if setrlimit(Resource::Core, one).is_err() {
+        let _ = setrlimit(
+            Resource::Core,
+            Rlimit {
+                current: Some(0),
+                maximum: Some(0),
+            },
+        );
+    }
     #[cfg(target_os = "linux")]
     let _ = rustix::process::set_dumpable_behavior(rustix::process::DumpableBehavior::NotDumpable);
 }

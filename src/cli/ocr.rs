@@ -134,7 +134,7 @@ pub fn summarise(r: &OcrReport) {
         );
     }
     eprintln!(
-        "Recognised {} part{} ({} page{}) in {} record{}; {} had text already; {} not a scan; {} failed.",
+        "Recognised {} part{} ({} page{}) in {} record{}; {} had text already; {} not a scan; {} without text; {} failed.",
         r.recognised.len(),
         if r.recognised.len() == 1 { "" } else { "s" },
         r.pages,
@@ -143,6 +143,7 @@ pub fn summarise(r: &OcrReport) {
         if r.records == 1 { "" } else { "s" },
         r.already,
         r.not_scans,
+        r.no_text,
         r.failed.len()
     );
 }
@@ -157,18 +158,23 @@ pub fn after_adding(v: &Vault, ids: &[RecordId]) -> anyhow::Result<bool> {
             return Ok(false);
         }
     };
+    // Whatever happens now, the records are in: a failure only warns (the caller's exit
+    // status says it), so that no one adds them again.
     match run(v, ids, None, &engine) {
         Ok(report) => {
             summarise(&report);
             Ok(report.failed.is_empty())
         }
-        Err(e) => match e.downcast_ref::<Error>() {
-            Some(err @ (Error::MissingTool { .. } | Error::Recognition(_))) => {
-                not_recognised(err);
-                Ok(false)
+        Err(e) => {
+            match e.downcast_ref::<Error>() {
+                Some(err) => not_recognised(err),
+                None => eprintln!(
+                    "amanat: the records were added, but their text was not recognised: {}",
+                    Safe(&format!("{e:#}"))
+                ),
             }
-            _ => Err(e),
-        },
+            Ok(false)
+        }
     }
 }
 

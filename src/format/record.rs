@@ -227,6 +227,9 @@ pub struct Derivation {
     pub at: i64,
 }
 
+/// Most pages of one PDF that are recognised, and a recognised part may say it came from.
+pub const MAX_RECOGNISED_PAGES: u32 = 5000;
+
 /// Most languages one recognition may name, and longest engine name or version.
 pub const MAX_LANGUAGES: usize = 16;
 pub const MAX_ENGINE_TEXT: usize = 64;
@@ -250,7 +253,9 @@ impl Derivation {
         if source.sha256 != self.source_sha256 {
             return Err("names a source whose SHA-256 differs".into());
         }
-        if !engine_words(&self.engine, &self.version, &self.languages) {
+        if !engine_words(&self.engine, &self.version, &self.languages)
+            || !(1..=MAX_RECOGNISED_PAGES).contains(&self.pages)
+        {
             return Err("names its engine, version or languages out of bounds".into());
         }
         Ok(())

@@ -13,10 +13,12 @@ use crate::error::{Error, Result};
 
 /// Longest one program may take on one image or page before it is stopped.
 const PAGE_TIMEOUT: Duration = Duration::from_secs(300);
+/// A TIFF may hold many pages, which Tesseract reads in one run: an hour for all of them.
+const TIFF_TIMEOUT: Duration = Duration::from_secs(3600);
 /// Most text one image or page may yield (a page of small print is about 10 KiB).
 const MAX_PAGE_TEXT: usize = 4 << 20;
 /// Most pages of one PDF that are recognised.
-pub const MAX_PAGES: usize = 5000;
+pub const MAX_PAGES: usize = crate::format::record::MAX_RECOGNISED_PAGES as usize;
 /// Pages are rendered at 300 dpi, the resolution Tesseract is trained for, unless their
 /// longer side would then be over this many pixels (a poster, or a hostile page size).
 const MAX_SIDE_PX: f64 = 8000.0;
@@ -40,6 +42,7 @@ pub struct Recognised {
 pub struct Slots {
     free: Mutex<usize>,
     freed: Condvar,
+    cancelled: std::sync::atomic::AtomicBool,
 }
 
 impl Slots {
@@ -47,7 +50,17 @@ impl Slots {
         Slots {
             free: Mutex::new(n.max(1)),
             freed: Condvar::new(),
+            cancelled: std::sync::atomic::AtomicBool::new(false),
         }
+    }
+
+    /// Stops the run: no further page is started (the programs running finish theirs).
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Relaxed);
+    }
+
+    pub fn cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Relaxed)
     }
 
     fn with<T>(&self, f: impl FnOnce() -> T) -> T {
@@ -146,7 +159,9 @@ impl Engine {
             Source::Image => {
                 let text = slots.with(|| self.image(bytes, &langs, None))?;
                 on_page();
-                Ok(Recognised { text, pages: 1 })
+                // Tesseract ends each page with a form feed: a TIFF may hold several.
+                let pages = text.matches('\x0c').count().clamp(1, MAX_PAGES) as u32;
+                Ok(Recognised { text, pages })
             }
             Source::Pdf => self.pdf(bytes, &langs, slots, on_page),
         }
@@ -158,7 +173,13 @@ impl Engine {
         if let Some(d) = &dpi {
             args.extend(["--dpi", d]);
         }
-        let out = run("tesseract", &args, bytes, MAX_PAGE_TEXT, PAGE_TIMEOUT)?;
+        let tiff = bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*");
+        let (limit, timeout) = if tiff {
+            (MAX_PAGE_TEXT * 16, TIFF_TIMEOUT)
+        } else {
+            (MAX_PAGE_TEXT, PAGE_TIMEOUT)
+        };
+        let out = run("tesseract", &args, bytes, limit, timeout)?;
         Ok(Zeroizing::new(String::from_utf8_lossy(&out).into_owned()))
     }
 
@@ -184,6 +205,11 @@ impl Engine {
                 s.spawn(|| loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(&(w, h)) = sizes.get(i) else { break };
+                    if slots.cancelled() {
+                        let stopped = Err(Error::Recognition("the run was stopped".into()));
+                        texts.lock().expect("not poisoned").insert(i, stopped);
+                        break;
+                    }
                     let page = slots.with(|| self.page(bytes, i + 1, w, h, langs));
                     let failed = page.is_err();
                     texts.lock().expect("not poisoned").insert(i, page);
@@ -207,8 +233,16 @@ impl Engine {
     /// Page `n` (from 1) of a PDF, rendered in grey and recognised.
     fn page(&self, pdf: &[u8], n: usize, w: f64, h: f64, langs: &str) -> Result<Zeroizing<String>> {
         let side = w.max(h).max(1.0);
-        let dpi = DPI.min((MAX_SIDE_PX * 72.0 / side).floor()).max(1.0) as u32;
-        let px = |pts: f64| (pts * f64::from(dpi) / 72.0).ceil() as usize + 2;
+        let dpi = DPI.min((MAX_SIDE_PX * 72.0 / side).floor()).max(1.0);
+        // A page so large that even 1 dpi passes the bound (a hostile size) is not rendered.
+        let (wpx, hpx) = ((w * dpi / 72.0).ceil(), (h * dpi / 72.0).ceil());
+        if wpx > MAX_SIDE_PX || hpx > MAX_SIDE_PX {
+            return Err(Error::Recognition(format!(
+                "page {n} of the PDF is too large to render ({w:.0} × {h:.0} points)"
+            )));
+        }
+        let dpi = dpi as u32;
+        let max_out = (wpx as usize + 2) * (hpx as usize + 2) + 64;
         let n = n.to_string();
         let dpi_s = dpi.to_string();
         let args = [
@@ -222,7 +256,7 @@ impl Engine {
             "-singlefile",
             "-",
         ];
-        let pgm = run("pdftoppm", &args, pdf, px(w) * px(h) + 64, PAGE_TIMEOUT)?;
+        let pgm = run("pdftoppm", &args, pdf, max_out, PAGE_TIMEOUT)?;
         self.image(&pgm, langs, Some(dpi))
     }
 }

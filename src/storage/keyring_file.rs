@@ -44,6 +44,12 @@ impl KeyringLock {
         Ok(lock)
     }
 
+    /// The keyring at `path`, not locked: for a long command (text recognition) to see,
+    /// with [`KeyringLock::still_there`], that `shred` destroyed it meanwhile, and stop.
+    pub(crate) fn watch(path: &Path) -> Result<KeyringLock> {
+        Self::open(path)
+    }
+
     fn open(path: &Path) -> Result<KeyringLock> {
         let file = OpenOptions::new()
             .read(true)
@@ -321,7 +327,8 @@ pub fn shred(root: &Path, keyring_path: &Path, all: bool) -> Result<ShredReport>
         fs::remove_dir_all(&real)
             .map_err(|e| Error::io(format!("removing {}", real.display()), e))?;
         sync_parent(&real)?;
-        if real != root {
+        // A link to the vault is left to remove; the vault named by a relative path is gone.
+        if real != root && fs::symlink_metadata(root).is_ok() {
             remove_link(root)?;
         }
         report.removed_all = true;

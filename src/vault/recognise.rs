@@ -35,6 +35,8 @@ pub struct OcrReport {
     pub already: usize,
     /// Parts that are not images or PDFs.
     pub not_scans: usize,
+    /// Scans in which no text was found: nothing is stored, a later run tries again.
+    pub no_text: usize,
     pub failed: Vec<OcrFailure>,
     /// Pages recognised (an image is one).
     pub pages: u64,
@@ -117,16 +119,23 @@ impl Vault {
             left[j.record] += 1;
         }
         let slots = Slots::new(super::read::threads());
+        // `shred` may destroy the keyring while this runs (for hours): then it stops.
+        let keyring = crate::storage::keyring_file::KeyringLock::watch(&self.paths.keyring)?;
         let next = AtomicUsize::new(0);
         let (tx, rx) = mpsc::channel::<(usize, Outcome)>();
         let on_page = || progress(OcrProgress::Page);
         std::thread::scope(|s| -> Result<()> {
             for _ in 0..super::read::threads().min(jobs.len()) {
                 let tx = tx.clone();
-                let (jobs, next, slots, on_page) = (&jobs, &next, &slots, &on_page);
+                let (jobs, next, slots, on_page, keyring) =
+                    (&jobs, &next, &slots, &on_page, &keyring);
                 s.spawn(move || loop {
                     let n = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(n) else { break };
+                    if keyring.still_there().is_err() {
+                        slots.cancel();
+                        break;
+                    }
                     let out = self.recognise_one(job, engine, slots, on_page);
                     if tx.send((n, out)).is_err() {
                         break;
@@ -140,6 +149,7 @@ impl Vault {
                 let job = &jobs[n];
                 progress(OcrProgress::PartDone);
                 match out {
+                    Outcome::Text(t) if t.text.trim().is_empty() => report.no_text += 1,
                     Outcome::Text(t) => done[job.record].push((n, t)),
                     Outcome::NotScan => report.not_scans += 1,
                     Outcome::Failed(e) => report.failed.push(OcrFailure {
@@ -149,6 +159,11 @@ impl Vault {
                     }),
                 }
                 left[job.record] -= 1;
+                if let Err(e) = keyring.still_there() {
+                    slots.cancel();
+                    next.store(usize::MAX / 2, Ordering::Relaxed);
+                    return Err(e);
+                }
                 if left[job.record] == 0 && !done[job.record].is_empty() {
                     let mut texts = std::mem::take(&mut done[job.record]);
                     // Parts in the order of their sources, whichever finished first.
@@ -157,13 +172,33 @@ impl Vault {
                         .into_iter()
                         .map(|(n, t)| (&jobs[n], t))
                         .collect::<Vec<_>>();
-                    // Stops the workers: what is committed stays, the rest is not started.
-                    self.commit_recognised(job.id, texts, engine, &mut report)
-                        .inspect_err(|_| next.store(usize::MAX / 2, Ordering::Relaxed))?;
+                    let names: Vec<String> =
+                        texts.iter().map(|(j, _)| j.part.name.clone()).collect();
+                    match self.commit_recognised(job.id, texts, engine, &mut report) {
+                        Ok(()) => {}
+                        // This record cannot take its text (too many parts, too large a
+                        // body, damage): its parts fail, the others go on.
+                        Err(e @ (Error::Invalid(_) | Error::Damaged { .. })) => {
+                            report
+                                .failed
+                                .extend(names.into_iter().map(|part| OcrFailure {
+                                    record: job.id.to_hex(),
+                                    part,
+                                    error: e.to_string(),
+                                }));
+                        }
+                        // Stops the workers: what is committed stays, the rest is not started.
+                        Err(e) => {
+                            next.store(usize::MAX / 2, Ordering::Relaxed);
+                            return Err(e);
+                        }
+                    }
                 }
             }
             Ok(())
         })?;
+        // Workers that found the keyring gone stopped without a word.
+        keyring.still_there()?;
         self.store.sync()?;
         Ok(report)
     }
@@ -414,9 +449,15 @@ impl Vault {
     }
 }
 
-/// `NAME.ocr.txt`, or `NAME.ocr-2.txt` and on if a part of the record has that name.
+/// `NAME.ocr.txt`, or `NAME.ocr-2.txt` and on if a part of the record has that name; `NAME`
+/// cut short (at a character) where the whole would pass the 255 bytes a name may have.
 fn unique_name(parts: &[Part], source: &str) -> String {
     let taken = |n: &str| parts.iter().any(|p| p.name == n);
+    let mut cut = source.len().min(240);
+    while !source.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let source = &source[..cut];
     let first = format!("{source}.ocr.txt");
     if !taken(&first) {
         return first;

@@ -126,6 +126,28 @@ fn forged_recognised_text_is_refused_unless_it_is_what_the_chain_and_the_scan_sa
     }
     let d = draft(&|e: &mut Value| e["part"]["kind"] = json!(["x"]), true);
     r.refuses(&r.seal(&d, v3), "custody event");
+    // Well typed, but not what Amanat writes: the new part called an attachment, an
+    // engine with an escape, a source after the part or past any record.
+    let lies: Vec<(&str, Value)> = vec![
+        ("kind", json!("attachment")),
+        ("engine", json!("tess\u{1b}[2Jeract")),
+        ("source", json!(2)),
+        ("source", json!(4_000_000_000u64)),
+        ("index", json!(99_999)),
+    ];
+    for (field, value) in lies {
+        let d = draft(
+            &|e: &mut Value| {
+                if field == "kind" || field == "index" {
+                    e["part"][field] = value.clone();
+                } else {
+                    e[field] = value.clone();
+                }
+            },
+            true,
+        );
+        r.refuses(&r.seal(&d, v3), "custody event");
+    }
     let d = draft(&|e: &mut Value| e["extra"] = json!(1), true);
     r.refuses(&r.seal(&d, v3), "custody event");
 

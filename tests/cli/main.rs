@@ -16,6 +16,7 @@ mod lifecycle;
 mod markers;
 mod migration;
 mod ocr;
+mod ocr_limits;
 mod passphrase;
 mod readme;
 mod redact;

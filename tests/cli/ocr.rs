@@ -22,7 +22,7 @@ fn convert() -> Command {
 
 /// A page with `text` in `font`, rendered at 300 dpi by ImageMagick's Pango coder (which
 /// shapes Arabic script, right to left), as PNG.
-fn page(env: &Env, name: &str, font: &str, text: &str) -> PathBuf {
+pub fn page(env: &Env, name: &str, font: &str, text: &str) -> PathBuf {
     let out = env.root().join("in").join(name);
     let st = convert()
         .args(["-density", "300", "-background", "white"])
@@ -37,7 +37,7 @@ fn page(env: &Env, name: &str, font: &str, text: &str) -> PathBuf {
 
 /// `page` converted to another format by its extension (`jpg`, `webp`, `tif`), or to a PDF
 /// of it by Tesseract (ImageMagick's policy forbids writing PDF).
-fn converted(page: &Path, ext: &str) -> PathBuf {
+pub fn converted(page: &Path, ext: &str) -> PathBuf {
     let out = page.with_extension(ext);
     let st = if ext == "pdf" {
         Command::new("tesseract")
@@ -58,15 +58,15 @@ fn converted(page: &Path, ext: &str) -> PathBuf {
     out
 }
 
-fn s(p: &Path) -> &str {
+pub fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
-fn json(out: &str) -> Value {
+pub fn json(out: &str) -> Value {
     serde_json::from_str(out).unwrap()
 }
 
-fn found(env: &Env, word: &str) -> bool {
+pub fn found(env: &Env, word: &str) -> bool {
     let o = env.run(&["search", word]);
     o.status.success() && !o.stdout.is_empty()
 }
@@ -83,7 +83,7 @@ fn bytes_below(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
     }
 }
 
-const EN: &str = "Notice of detention Zhanakorgan for the facility";
+pub const EN: &str = "Notice of detention Zhanakorgan for the facility";
 const KK: &str = "Үрімші қаласындағы лагерьде ағамды ұстады";
 const RU: &str = "Уведомление о задержании: свидания запрещены";
 const UG: &str = "ئۈرۈمچى شەھىرىدىكى لاگېردا ئاكام تۇتۇلدى";

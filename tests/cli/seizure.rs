@@ -133,13 +133,13 @@ fn a_new_work_factor_rewrites_both_slots_with_or_without_duress_and_says_what_it
 }
 
 /// A command stopped at a named point until the test lets it go on.
-struct Paused {
+pub struct Paused {
     child: Child,
     dir: PathBuf,
 }
 
 impl Paused {
-    fn start(mut cmd: Command, point: &str, dir: &Path) -> Paused {
+    pub fn start(mut cmd: Command, point: &str, dir: &Path) -> Paused {
         fs::create_dir_all(dir).unwrap();
         let child = cmd
             .env("AMANAT_PAUSE_AT", point)
@@ -163,7 +163,7 @@ impl Paused {
         p
     }
 
-    fn resume(mut self) -> std::process::Output {
+    pub fn resume(mut self) -> std::process::Output {
         fs::write(self.dir.join("go"), b"").unwrap();
         let o = std::mem::replace(&mut self.child, Command::new("true").spawn().unwrap());
         o.wait_with_output().unwrap()

@@ -193,6 +193,16 @@ pub fn add_sums(files: &mut Vec<FileEntry>) -> String {
     sums
 }
 
+/// Checks a manifest about to be written as its receiver will ([`Manifest::parse`]), so
+/// that a bundle no partner can import is not written at all.
+pub fn check_receivable(bytes: &[u8]) -> Result<()> {
+    Manifest::parse(bytes).map(drop).map_err(|e| {
+        Error::Invalid(format!(
+            "the receiver would refuse this bundle ({e}); nothing was written"
+        ))
+    })
+}
+
 /// Refuses a manifest larger than an import reads ([`MAX_MANIFEST`]): at about
 /// 3 KiB a record, some 20,000 records of one bundle.
 pub fn check_written_size(records: usize, bytes: usize) -> Result<()> {

@@ -81,7 +81,8 @@ impl Manifest {
                         &how.engine,
                         &how.version,
                         &how.languages,
-                    );
+                    )
+                    && (1..=crate::format::record::MAX_RECOGNISED_PAGES).contains(&how.pages);
                 if !fits {
                     return Err(reject(format!(
                         "record {}: part {:?} says it was recognised in a part the record does not hold, or names its engine out of bounds",
