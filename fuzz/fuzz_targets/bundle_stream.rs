@@ -19,8 +19,12 @@ fn world() -> &'static std::sync::Mutex<World> {
     W.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let pass = Passphrase::new("fuzz".into()).unwrap();
-        let opts = InitOptions { work_factor: Some(1), ..Default::default() };
-        let vault = LockedVault::init(VaultPaths::new(dir.path().join("v"), None), &pass, &opts).unwrap();
+        let opts = InitOptions {
+            work_factor: Some(1),
+            ..Default::default()
+        };
+        let vault =
+            LockedVault::init(VaultPaths::new(dir.path().join("v"), None), &pass, &opts).unwrap();
         // A fixed sender, so that inputs carrying its signature get past the signer check.
         let seed = zeroize::Zeroizing::new([9u8; 32]);
         let line = amanat::crypto::sshkey::ed25519_line(&public(&seed));
@@ -37,6 +41,9 @@ fn public(seed: &[u8; 32]) -> [u8; 32] {
 
 fuzz_target!(|data: &[u8]| {
     let w = world().lock().unwrap();
-    let opts = ImportOptions { dry_run: true, ..Default::default() };
+    let opts = ImportOptions {
+        dry_run: true,
+        ..Default::default()
+    };
     let _ = w.vault.import_stream(data, &opts);
 });

@@ -3,8 +3,8 @@
 #![no_main]
 use std::io::Write;
 
-use amanat::storage::journal::{self, State};
 use amanat::crypto::symmetric::SymmetricKey;
+use amanat::storage::journal::{self, State};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -10,20 +10,31 @@ fn main() {
     let public = amanat::crypto::sshsig::verify(&sig_probe, "x", b"").unwrap();
     let id = "00112233445566778899aabbccddeeff";
     let part = b"a short testimony".to_vec();
-    let hex = |b: &[u8]| amanat::crypto::seal::sha256(b).iter().map(|x| format!("{x:02x}")).collect::<String>();
+    let hex = |b: &[u8]| {
+        amanat::crypto::seal::sha256(b)
+            .iter()
+            .map(|x| format!("{x:02x}"))
+            .collect::<String>()
+    };
     // The chain: added, then exported in this bundle as this id, both by the sender.
     let line = amanat::crypto::sshkey::ed25519_line(&public);
     let event = |kind: &str, prev: &str, record_prev: Option<&str>, details: String| {
         format!(
             r#"{{"amanat_custody":1,"kind":"{kind}","time":"2026-01-01T00:00:00Z","signer":"{line}","prev":"{prev}","record":"{id}","record_prev":{},"details":{details},"private":null}}"#,
-            record_prev.map(|p| format!("\"{p}\"")).unwrap_or("null".into())
+            record_prev
+                .map(|p| format!("\"{p}\""))
+                .unwrap_or("null".into())
         )
     };
     let e0 = event(
         "record-added",
         &"0".repeat(64),
         None,
-        format!(r#"{{"parts":[{{"index":0,"kind":"testimony","sha256":"{}","size":{}}}],"via":"add"}}"#, hex(&part), part.len()),
+        format!(
+            r#"{{"parts":[{{"index":0,"kind":"testimony","sha256":"{}","size":{}}}],"via":"add"}}"#,
+            hex(&part),
+            part.len()
+        ),
     );
     let h0 = hex(e0.as_bytes());
     let e1 = event(
@@ -33,8 +44,13 @@ fn main() {
         format!(r#"{{"as":"{id}","bundle":"{id}","to":[]}}"#),
     );
     let entry = |e: &str| {
-        let sig = amanat::crypto::sshsig::sign(&seed, amanat::vault::custody::NAMESPACE, e.as_bytes());
-        format!(r#"{{"event":{},"signature":{}}}"#, json_str(e), json_str(&sig))
+        let sig =
+            amanat::crypto::sshsig::sign(&seed, amanat::vault::custody::NAMESPACE, e.as_bytes());
+        format!(
+            r#"{{"event":{},"signature":{}}}"#,
+            json_str(e),
+            json_str(&sig)
+        )
     };
     let custody = format!("[{},{}]", entry(&e0), entry(&e1));
     let record = format!(
@@ -42,7 +58,11 @@ fn main() {
         part.len(),
         hex(&part)
     );
-    let sums = format!("{}  records/{id}/record.json\n{}  records/{id}/parts/t.txt\n", hex(record.as_bytes()), hex(&part));
+    let sums = format!(
+        "{}  records/{id}/record.json\n{}  records/{id}/parts/t.txt\n",
+        hex(record.as_bytes()),
+        hex(&part)
+    );
     let manifest = format!(
         r#"{{"format":"amanat-bundle","version":1,"kind":"partner","bundle_id":"{id}","created":"2026-01-01T00:00:00Z","sender":{{"signing_key":"{}","fingerprint":"{}"}},"recipients":[],"identities_included":false,"metadata_kept":false,"records":[{record}],"files":[{{"path":"SHA256SUMS","size":{},"sha256":"{}"}},{{"path":"records/{id}/record.json","size":{},"sha256":"{}"}},{{"path":"records/{id}/parts/t.txt","size":{},"sha256":"{}"}}]}}"#,
         amanat::crypto::sshkey::ed25519_line(&public),
@@ -54,7 +74,11 @@ fn main() {
         part.len(),
         hex(&part)
     );
-    let sig = amanat::crypto::sshsig::sign(&seed, amanat::crypto::sshsig::NAMESPACE_BUNDLE, manifest.as_bytes());
+    let sig = amanat::crypto::sshsig::sign(
+        &seed,
+        amanat::crypto::sshsig::NAMESPACE_BUNDLE,
+        manifest.as_bytes(),
+    );
     let mut tar = tar::Builder::new(Vec::new());
     for (path, data) in [
         ("MANIFEST.json".to_string(), manifest.as_bytes().to_vec()),
@@ -70,7 +94,10 @@ fn main() {
     }
     let bytes = tar.into_inner().unwrap();
     std::fs::create_dir_all("corpus/bundle_stream").unwrap();
-    std::fs::File::create("corpus/bundle_stream/genuine.tar").unwrap().write_all(&bytes).unwrap();
+    std::fs::File::create("corpus/bundle_stream/genuine.tar")
+        .unwrap()
+        .write_all(&bytes)
+        .unwrap();
     std::fs::create_dir_all("corpus/manifest").unwrap();
     std::fs::write("corpus/manifest/genuine.json", &manifest).unwrap();
     std::fs::create_dir_all("corpus/custody").unwrap();
@@ -97,19 +124,42 @@ fn main() {
             interviewer: None,
             note: None,
         },
-        parts: vec![amanat::format::record::Part {
-            kind: amanat::format::record::PartKind::Testimony,
-            name: "t.txt".into(),
-            size: part.len() as u64,
-            sha256: amanat::crypto::seal::sha256(&part),
-            storage: amanat::format::record::Storage::Inline(part.clone()),
-        }],
+        parts: vec![
+            amanat::format::record::Part {
+                kind: amanat::format::record::PartKind::Testimony,
+                name: "t.txt".into(),
+                size: part.len() as u64,
+                sha256: amanat::crypto::seal::sha256(&part),
+                storage: amanat::format::record::Storage::Inline(part.clone()),
+            },
+            amanat::format::record::Part {
+                kind: amanat::format::record::PartKind::Recognised,
+                name: "t.txt.ocr.txt".into(),
+                size: part.len() as u64,
+                sha256: amanat::crypto::seal::sha256(&part),
+                storage: amanat::format::record::Storage::Inline(part.clone()),
+            },
+        ],
         provenance: vec![],
+        // Recognised text (body version 3): the fuzzer starts from a body that has some.
+        derived: vec![amanat::format::record::Derivation {
+            part: 1,
+            source: 0,
+            source_sha256: amanat::crypto::seal::sha256(&part),
+            engine: "tesseract".into(),
+            version: "5.3.0".into(),
+            languages: vec!["kaz".into(), "rus".into()],
+            pages: 1,
+            at: 1_700_000_000,
+        }],
         unpadded: false,
     };
     std::fs::create_dir_all("corpus/index_segment").unwrap();
     let mut seg = amanat::format::index::Segment::default();
-    for (i, words) in ["а б乌 c", "б common", "common 乌鲁木齐"].iter().enumerate() {
+    for (i, words) in ["а б乌 c", "б common", "common 乌鲁木齐"]
+        .iter()
+        .enumerate()
+    {
         seg.add(amanat::RecordId([i as u8; 16]), words);
     }
     for i in 3..40u8 {
@@ -136,7 +186,10 @@ fn main() {
             std::fs::write("corpus/keyring/genuine.plain", &plain).unwrap();
         }
     }
-    println!("wrote corpus/bundle_stream/genuine.tar ({} bytes) and the other seeds", bytes.len());
+    println!(
+        "wrote corpus/bundle_stream/genuine.tar ({} bytes) and the other seeds",
+        bytes.len()
+    );
 }
 
 fn json_str(s: &str) -> String {
