@@ -3,11 +3,9 @@
 //! an event of every kind, a partner vault, a partner bundle and a transfer bundle. Whatever
 //! the code's shape, they must open, verify and import, and every event must parse and
 //! serialize back to the exact bytes that were signed.
+use crate::util::{unlocked, unpacked_vault, Env};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-use crate::util::{unlocked, Env};
 
 fn golden() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/golden-v4")
@@ -24,17 +22,7 @@ fn id(name: &str) -> String {
 /// A world whose vault is the golden vault `name` ("sender" or "partner"), unpacked with
 /// the system's `tar`.
 fn golden_vault(name: &str) -> Env {
-    let env = Env::bare();
-    let st = Command::new("tar")
-        .arg("-xzf")
-        .arg(golden().join(format!("{name}.tar.gz")))
-        .arg("-C")
-        .arg(env.root())
-        .status()
-        .expect("tar runs");
-    assert!(st.success());
-    fs::rename(env.root().join(name), &env.vault).unwrap();
-    env
+    unpacked_vault(&format!("tests/fixtures/golden-v4/{name}.tar.gz"), name)
 }
 
 /// The events of the sender's log, in order, as the exact text that was signed.

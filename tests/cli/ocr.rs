@@ -168,6 +168,18 @@ fn scans_in_five_languages_and_every_format_become_searchable_and_leave_no_text_
     }
 }
 
+/// A partner's vault that takes bundles from `env`, which knows it as contact `P`.
+pub fn partner_of(env: &Env) -> Env {
+    let partner = Env::new();
+    let keys = json(&partner.ok(&["keys", "--json"]));
+    let mine = json(&env.ok(&["keys", "--json"]));
+    let recipient = keys["recipient"].as_str().unwrap();
+    env.ok(&["contact", "add", "P", "--recipient", recipient]);
+    let signer = mine["signing_key"].as_str().unwrap();
+    partner.ok(&["contact", "add", "S", "--signing-key", signer]);
+    partner
+}
+
 /// A PATH holding only links to the named programs.
 fn path_with(env: &Env, programs: &[&str]) -> PathBuf {
     let dir = env.root().join(format!("bin-{}", programs.join("-")));
@@ -405,23 +417,7 @@ fn bundles_carry_recognised_text_only_when_asked_and_partners_search_it() {
     let scan = page(&env, "en.png", "Noto Serif 12", EN);
     let id = env.add(&["--title", "t", "--language", "en", "--ocr", s(&scan)]);
     assert!(found(&env, "zhanakorgan"));
-    let partner = Env::new();
-    let keys = json(&partner.ok(&["keys", "--json"]));
-    let mine = json(&env.ok(&["keys", "--json"]));
-    env.ok(&[
-        "contact",
-        "add",
-        "P",
-        "--recipient",
-        keys["recipient"].as_str().unwrap(),
-    ]);
-    partner.ok(&[
-        "contact",
-        "add",
-        "S",
-        "--signing-key",
-        mine["signing_key"].as_str().unwrap(),
-    ]);
+    let partner = partner_of(&env);
     let plain = env.out("plain.amanat");
     env.ok(&["export", &id, "--to", "P", "-o", s(&plain)]);
     let with = env.out("with.amanat");
@@ -444,16 +440,7 @@ fn bundles_carry_recognised_text_only_when_asked_and_partners_search_it() {
 
 #[test]
 fn a_vault_of_format_5_moves_to_6_and_its_scan_is_recognised() {
-    let env = Env::bare();
-    let st = Command::new("tar")
-        .arg("xzf")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vault-v5/vault.tar.gz"))
-        .arg("-C")
-        .arg(env.root())
-        .status()
-        .unwrap();
-    assert!(st.success());
-    fs::rename(env.root().join("vault"), &env.vault).unwrap_or(());
+    let env = unpacked_vault("tests/fixtures/vault-v5/vault.tar.gz", "vault");
     fs::create_dir_all(env.vault.join("tmp")).unwrap();
     let ids = json(
         &fs::read_to_string(

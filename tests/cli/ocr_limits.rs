@@ -4,7 +4,7 @@
 use std::fs;
 use std::process::Command;
 
-use crate::ocr::{found, json, page, s, EN};
+use crate::ocr::{found, json, page, partner_of, s, EN};
 use crate::seizure::Paused;
 use crate::util::*;
 
@@ -95,23 +95,7 @@ fn a_long_scan_name_gives_a_text_name_a_partner_accepts() {
         text_name.len() <= 255 && text_name.ends_with(".ocr.txt"),
         "{text_name}"
     );
-    let partner = Env::new();
-    let keys = json(&partner.ok(&["keys", "--json"]));
-    let mine = json(&env.ok(&["keys", "--json"]));
-    env.ok(&[
-        "contact",
-        "add",
-        "P",
-        "--recipient",
-        keys["recipient"].as_str().unwrap(),
-    ]);
-    partner.ok(&[
-        "contact",
-        "add",
-        "S",
-        "--signing-key",
-        mine["signing_key"].as_str().unwrap(),
-    ]);
+    let partner = partner_of(&env);
     let b = env.out("b.amanat");
     env.ok(&["export", &id, "--to", "P", "-o", s(&b), "--with-ocr"]);
     partner.ok(&["import", s(&b)]);
@@ -193,15 +177,7 @@ fn a_witness_code_in_recognised_text_is_warned_of_on_export() {
         "--ocr",
         s(&scan),
     ]);
-    let partner = Env::new();
-    let keys = json(&partner.ok(&["keys", "--json"]));
-    env.ok(&[
-        "contact",
-        "add",
-        "P",
-        "--recipient",
-        keys["recipient"].as_str().unwrap(),
-    ]);
+    partner_of(&env);
     let b = env.out("b.amanat");
     let r = json(&env.ok(&[
         "export",

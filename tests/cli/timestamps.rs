@@ -694,16 +694,7 @@ fn a_hostile_senders_forged_tokens_and_paths_are_refused() {
 /// written, also when killed just before the move.
 #[test]
 fn a_format_4_vault_moves_to_format_5_at_its_first_unlock() {
-    let env = Env::bare();
-    let st = Command::new("tar")
-        .arg("-xzf")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/golden-v4/sender.tar.gz"))
-        .arg("-C")
-        .arg(env.root())
-        .status()
-        .unwrap();
-    assert!(st.success());
-    fs::rename(env.root().join("sender"), &env.vault).unwrap();
+    let env = unpacked_vault("tests/fixtures/golden-v4/sender.tar.gz", "sender");
     let version = || fs::read_to_string(env.vault.join("VERSION")).unwrap();
     assert_eq!(version(), "amanat-vault 4\n");
     let o = env

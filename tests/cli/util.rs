@@ -160,6 +160,22 @@ impl Env {
 pub use crate::common::files_below;
 
 /// The SHA-256 of bytes, in hex.
+/// A world whose vault is the one a committed fixture holds: `tar` (a path below the
+/// crate's root) unpacked with the system's `tar`, its directory `dir` becoming the vault.
+pub fn unpacked_vault(tar: &str, dir: &str) -> Env {
+    let env = Env::bare();
+    let st = Command::new("tar")
+        .arg("-xzf")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join(tar))
+        .arg("-C")
+        .arg(env.root())
+        .status()
+        .expect("tar runs");
+    assert!(st.success());
+    fs::rename(env.root().join(dir), &env.vault).unwrap();
+    env
+}
+
 pub fn sha256_hex(b: &[u8]) -> String {
     hex::encode(amanat::crypto::seal::sha256(b))
 }
