@@ -295,6 +295,8 @@ fn what_a_copy_shows(paths: &VaultPaths) -> anyhow::Result<usize> {
         "detention-notice",
         "SampleCam",
         "teacher",
+        // Recognised in the scanned letter (step 4), when Tesseract is installed.
+        "Сарыбұлақ",
     ];
     let files = files_below(&paths.root);
     let total: u64 = files

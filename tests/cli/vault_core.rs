@@ -778,7 +778,9 @@ fn tour_runs_end_to_end_and_leaves_nothing_behind() {
         "Create a vault",
         "үрімші           → ",
         "identical to the original: true",
-        "searched for 7 words of the samples: 0 found",
+        "searched for 8 words of the samples: 0 found",
+        "recognised detention-letter.png on this device (Tesseract",
+        "сарыбұлақ        → ",
         "0 damaged",
         "removed EXIF and GPS from detention-notice.jpg",
         "every file's SHA-256 check out",
@@ -794,5 +796,27 @@ fn tour_runs_end_to_end_and_leaves_nothing_behind() {
             "{expected:?} in tour output:\n{out}"
         );
     }
+    assert!(env.tmp_is_empty_of_tour());
+    assert!(!out.contains("сарыбұлақ        → nothing"), "{out}");
+}
+
+#[test]
+fn the_tour_without_tesseract_says_how_to_install_it() {
+    let env = Env::bare();
+    let empty = env.root().join("no-programs");
+    std::fs::create_dir(&empty).unwrap();
+    let o = env.cmd().env("PATH", &empty).arg("tour").output().unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        out.contains(
+            "not recognised here: tesseract is not installed: install the package tesseract-ocr"
+        ),
+        "{out}"
+    );
     assert!(env.tmp_is_empty_of_tour());
 }
