@@ -216,7 +216,10 @@ impl Vault {
             .map(|s| (*s).to_owned())
             .collect();
         let mut jobs = Vec::new();
-        for (record, (id, body)) in ids.iter().zip(self.open_bodies(ids)).enumerate() {
+        // Bodies are opened a thousand at a time: `--all` of a large vault holds only the
+        // parts to look at, not every body.
+        let opened = ids.chunks(1024).flat_map(|chunk| self.open_bodies(chunk));
+        for (record, (id, body)) in ids.iter().zip(opened).enumerate() {
             let body = body?;
             let own = body
                 .meta
@@ -239,6 +242,13 @@ impl Vault {
                 if body.derived.iter().any(|d| d.source as usize == index) {
                     report.already += 1;
                     continue;
+                }
+                // A part inside the body is told apart here; an object only once decrypted.
+                if let Storage::Inline(bytes) = &part.storage {
+                    if crate::ocr::detect(bytes).is_none() {
+                        report.not_scans += 1;
+                        continue;
+                    }
                 }
                 if part.size > MAX_OCR_INPUT {
                     report.failed.push(OcrFailure {
@@ -339,6 +349,7 @@ impl Vault {
         let mut budget = super::add::INLINE_BUDGET.saturating_sub(inline);
         let mut objects: Vec<ObjectId> = Vec::new();
         let mut events = Vec::new();
+        let mut added = Vec::new();
         let mut words = Zeroizing::new(String::new());
         let now = jiff::Timestamp::now().as_second();
         let sealed = (|| -> Result<()> {
@@ -379,7 +390,7 @@ impl Vault {
                     pages: text.pages,
                     at: now,
                 });
-                report.recognised.push(RecognisedPart {
+                added.push(RecognisedPart {
                     record: id.to_hex(),
                     source: source.name.clone(),
                     name,
@@ -387,7 +398,6 @@ impl Vault {
                     pages: text.pages,
                     characters: text.text.chars().count(),
                 });
-                report.pages += u64::from(text.pages);
                 body.parts.push(part);
                 words.push(' ');
                 words.push_str(&crate::format::text::index_words(&text.text));
@@ -396,11 +406,18 @@ impl Vault {
         })();
         let committed =
             sealed.and_then(|()| self.write_recognised(id, &body, &objects, events, &words));
-        if committed.is_err() {
-            // Whatever is not deleted now stays pending for the next sweep.
-            let _ = self.store.delete_objects(&objects);
+        match committed {
+            Ok(()) => {
+                report.pages += added.iter().map(|a| u64::from(a.pages)).sum::<u64>();
+                report.recognised.extend(added);
+                Ok(())
+            }
+            Err(e) => {
+                // Whatever is not deleted now stays pending for the next sweep.
+                let _ = self.store.delete_objects(&objects);
+                Err(e)
+            }
         }
-        committed
     }
 
     /// The transaction of [`Vault::commit_recognised`]: body, catalog entry, index, events.

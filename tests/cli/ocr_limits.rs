@@ -77,6 +77,9 @@ fn a_record_that_cannot_take_its_text_fails_alone_and_add_still_succeeds() {
     assert_eq!(o.status.code(), Some(1));
     let r = json(&String::from_utf8(o.stdout).unwrap());
     assert_eq!(r["failed"][0]["record"], full.as_str(), "{r}");
+    // What failed to commit is not reported as recognised.
+    assert!(!r["recognised"].to_string().contains(&full), "{r}");
+    assert_eq!(r["recognised"].as_array().unwrap().len(), 1, "{r}");
     assert!(found(&env, "свидания"));
     env.ok(&["check"]);
 }
