@@ -179,6 +179,10 @@ pub enum Error {
     /// A program that text recognition needs is missing, or lacks a language's data.
     #[error("{what} is not installed: install the package {package}")]
     MissingTool { what: String, package: String },
+    /// The keyring disappeared while a long command ran (`shred`, or its removable media
+    /// taken out): it stopped, keeping what it had committed.
+    #[error("the keyring at {} is gone (destroyed by shred, or its media taken out): the command stopped, keeping what it had finished", .0.display())]
+    KeyringGone(PathBuf),
     /// The text recogniser failed on a part (the part is left unrecognised).
     #[error("text recognition failed: {0}")]
     Recognition(String),

@@ -88,6 +88,7 @@ pub fn hint(e: &Error) -> &'static str {
         Error::TooLarge { .. } => "a record with hundreds of parts or a very long chain of custody can do this: split it over several records; please report it, with the tree named",
         Error::Io { .. } => "check permissions and free space, then try again",
         Error::MissingTool { .. } => "on Debian or Ubuntu: `sudo apt install` that package (or have your administrator do it); the vault is unchanged",
+        Error::KeyringGone(_) => "if its media was taken out, put it back and run the command again to finish; after shred nothing opens the vault",
         Error::Recognition(_) => "the part keeps no recognised text; try again, or name other languages with --language",
         _ => "see `amanat help`",
     }

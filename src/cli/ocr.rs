@@ -179,10 +179,13 @@ pub fn after_adding(v: &Vault, ids: &[RecordId]) -> anyhow::Result<bool> {
 }
 
 fn not_recognised(e: &Error) {
+    let todo = match e {
+        Error::MissingTool { .. } => "on Debian or Ubuntu `sudo apt install` that package, then ",
+        _ => "",
+    };
     eprintln!(
-        "amanat: the records were added, but their text was not recognised: {}. {}; then run `amanat ocr` with their ids.",
+        "amanat: the records were added, but their text was not recognised: {}. To recognise it, {todo}run `amanat ocr` with their ids.",
         Safe(&e.to_string()),
-        super::errors::hint(e).trim_end_matches('.')
     );
 }
 

@@ -159,8 +159,7 @@ impl Engine {
             Source::Image => {
                 let text = slots.with(|| self.image(bytes, &langs, None))?;
                 on_page();
-                // Tesseract ends each page with a form feed: a TIFF may hold several.
-                let pages = text.matches('\x0c').count().clamp(1, MAX_PAGES) as u32;
+                let pages = page_count(&text);
                 Ok(Recognised { text, pages })
             }
             Source::Pdf => self.pdf(bytes, &langs, slots, on_page),
@@ -220,9 +219,13 @@ impl Engine {
                 });
             }
         });
+        // Pages separated by form feeds, as Tesseract separates those of a TIFF.
         let mut text = Zeroizing::new(String::new());
-        for (_, page) in texts.into_inner().expect("not poisoned") {
-            text.push_str(&page?);
+        for (i, page) in texts.into_inner().expect("not poisoned") {
+            if i > 0 {
+                text.push('\x0c');
+            }
+            text.push_str(page?.trim_end_matches('\x0c'));
         }
         Ok(Recognised {
             text,
@@ -259,6 +262,18 @@ impl Engine {
         let pgm = run("pdftoppm", &args, pdf, max_out, PAGE_TIMEOUT)?;
         self.image(&pgm, langs, Some(dpi))
     }
+}
+
+/// The pages of an image's text: Tesseract separates the pages of a TIFF by form feeds (5.x
+/// between pages, 4.x after each), so a last empty piece is no page.
+fn page_count(text: &str) -> u32 {
+    let pieces = text.split('\x0c').count();
+    let ends = text.contains('\x0c')
+        && text
+            .rsplit('\x0c')
+            .next()
+            .is_some_and(|last| last.trim().is_empty());
+    (pieces - usize::from(ends)).clamp(1, MAX_PAGES) as u32
 }
 
 /// How many threads work on `items` things at once: one per core, no more than there are.
@@ -299,4 +314,15 @@ fn page_sizes(pdf: &[u8]) -> Result<Vec<(f64, f64)>> {
         ));
     }
     Ok(sizes)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pages_are_counted_between_form_feeds_or_after_each() {
+        assert_eq!(super::page_count("one page\n"), 1);
+        assert_eq!(super::page_count("a\x0cb\x0cc\n"), 3);
+        assert_eq!(super::page_count("a\x0cb\x0cc\x0c"), 3);
+        assert_eq!(super::page_count("a\x0c\x0cc\n"), 3);
+    }
 }

@@ -200,6 +200,26 @@ pub fn open_raw_db(root: &Path) -> sled::Result<sled::Db> {
     db_config(root).open()
 }
 
+/// sled 0.34 writes each snapshot (which it does whenever it opens a database) to
+/// `snap.<lsn>.generating` and renames it once synced, but reads a `.generating` file as a
+/// finished snapshot: one left by a process killed or a power loss in that moment would
+/// make every later open fail as damage. Such files are removed before sled opens; the log
+/// they would summarise is all there, and sled makes a new snapshot.
+pub(crate) fn clear_unfinished_snapshots(db: &Path) -> Result<()> {
+    let Ok(entries) = fs::read_dir(db) else {
+        return Ok(());
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            fs::remove_file(e.path())
+                .map_err(|err| Error::io(format!("removing {}", e.path().display()), err))?;
+        }
+    }
+    Ok(())
+}
+
 /// sled refuses to open a database with a segment size other than the one it was made with.
 fn db_config_sized(root: &Path, segment_size: usize) -> sled::Config {
     sled::Config::new()
@@ -385,6 +405,7 @@ impl Store {
     }
 
     fn open_db(root: &Path, lock: File) -> Result<Store> {
+        clear_unfinished_snapshots(&root.join("db"))?;
         let db = db_config(root).open()?;
         Ok(Store {
             root: root.to_owned(),

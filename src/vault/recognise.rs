@@ -159,10 +159,10 @@ impl Vault {
                     }),
                 }
                 left[job.record] -= 1;
-                if let Err(e) = keyring.still_there() {
+                if keyring.still_there().is_err() {
                     slots.cancel();
                     next.store(usize::MAX / 2, Ordering::Relaxed);
-                    return Err(e);
+                    return Err(Error::KeyringGone(self.paths.keyring.clone()));
                 }
                 if left[job.record] == 0 && !done[job.record].is_empty() {
                     let mut texts = std::mem::take(&mut done[job.record]);
@@ -198,7 +198,9 @@ impl Vault {
             Ok(())
         })?;
         // Workers that found the keyring gone stopped without a word.
-        keyring.still_there()?;
+        if keyring.still_there().is_err() {
+            return Err(Error::KeyringGone(self.paths.keyring.clone()));
+        }
         self.store.sync()?;
         Ok(report)
     }
@@ -413,8 +415,9 @@ impl Vault {
                 Ok(())
             }
             Err(e) => {
-                // Whatever is not deleted now stays pending for the next sweep.
-                let _ = self.store.delete_objects(&objects);
+                // Overwritten (the text is sealed to the keys in use); whatever is not
+                // removed now stays pending for the next sweep.
+                let _ = self.store.destroy_objects(&objects);
                 Err(e)
             }
         }

@@ -453,8 +453,10 @@ impl Vault {
         }
         log.committed();
         s.sync()?;
+        // Overwritten, not just unlinked: the old keys (a backup of the old keyring) still
+        // open them, and the file system keeps unlinked blocks until it reuses them.
         for x in &batch {
-            s.delete_objects(&x.old_objects)?;
+            s.destroy_objects(&x.old_objects)?;
         }
         Ok(())
     }

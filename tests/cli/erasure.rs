@@ -365,3 +365,30 @@ fn rm_of_several_records_erases_them_all_in_one_rewrite_and_refuses_an_unknown_i
     env.ok(&["check"]);
     env.ok(&["audit", "--verify"]);
 }
+
+/// `rotate` re-seals every object to the new keys; the old ones, which the old keyring (a
+/// backup of it, say) still opens, are overwritten before they are removed, as a removal's
+/// are, not just unlinked (an outside review found them left in freed blocks).
+#[test]
+fn rotation_overwrites_the_objects_it_replaces() {
+    use std::io::{Read, Seek};
+    let env = Env::new();
+    let big = env.input("scan.bin", vec![7u8; 100_000]);
+    env.add(&["--title", "t", big.to_str().unwrap()]);
+    let mut held: Vec<fs::File> = files_below(&env.vault.join("objects"))
+        .iter()
+        .map(|p| fs::File::open(p).unwrap())
+        .collect();
+    assert_eq!(held.len(), 1);
+    env.ok(&["rotate"]);
+    for f in &mut held {
+        f.rewind().unwrap();
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).unwrap();
+        assert!(
+            !bytes.is_empty() && bytes.iter().all(|&b| b == 0),
+            "the old object was only unlinked"
+        );
+    }
+    env.ok(&["check"]);
+}

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::util::*;
 
 /// ImageMagick's `convert` (Debian's, where a machine has a stand-in earlier on its PATH).
-fn convert() -> Command {
+pub fn convert() -> Command {
     let debian = Path::new("/usr/bin/convert");
     Command::new(if debian.exists() {
         debian

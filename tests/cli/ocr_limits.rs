@@ -4,7 +4,7 @@
 use std::fs;
 use std::process::Command;
 
-use crate::ocr::{found, json, page, partner_of, s, EN};
+use crate::ocr::{convert, found, json, page, partner_of, s, EN};
 use crate::seizure::Paused;
 use crate::util::*;
 
@@ -124,7 +124,7 @@ fn shred_stops_a_running_recognition() {
     let o = paused.resume();
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains("destroyed (shred)"), "{err}");
+    assert!(err.contains("is gone (destroyed by shred"), "{err}");
     // The second record was never committed: the run stopped at the first check after it.
     assert!(!err.contains("Recognised 2 parts"), "{err}");
 }
@@ -150,7 +150,7 @@ fn shred_all_of_a_vault_named_by_a_relative_path_succeeds() {
 fn a_blank_page_stores_nothing_and_is_tried_again() {
     let env = Env::new();
     let blank = env.root().join("in/blank.png");
-    let st = Command::new("convert")
+    let st = convert()
         .args(["-size", "600x400", "xc:white"])
         .arg(&blank)
         .status()
@@ -194,4 +194,38 @@ fn a_witness_code_in_recognised_text_is_warned_of_on_export() {
     ]));
     let named = r["mentions_witness_code"].to_string();
     assert!(named.contains("en.png.ocr.txt"), "{r}");
+}
+
+#[test]
+fn pages_of_a_tiff_and_a_pdf_are_counted_and_separated_by_form_feeds() {
+    let env = Env::new();
+    let one = page(&env, "one.png", "Noto Serif 12", "First page Zhanakorgan");
+    let two = page(&env, "two.png", "Noto Serif 12", "Second page Kulzhabayeva");
+    let tif = env.root().join("in/both.tif");
+    let st = convert().arg(&one).arg(&two).arg(&tif).status().unwrap();
+    assert!(st.success());
+    let list = env.input("pages.txt", format!("{}\n{}\n", s(&one), s(&two)));
+    let st = Command::new("tesseract")
+        .arg(&list)
+        .arg(env.root().join("in/both"))
+        .args(["-l", "eng", "pdf"])
+        .output()
+        .unwrap()
+        .status;
+    assert!(st.success());
+    let pdf = env.root().join("in/both.pdf");
+    let id = env.add(&["--title", "t", "--language", "en", s(&tif), s(&pdf)]);
+    let r = json(&env.ok(&["ocr", &id, "--json"]));
+    for p in r["recognised"].as_array().unwrap() {
+        assert_eq!(p["pages"], 2, "{r}");
+    }
+    for name in ["both.tif.ocr.txt", "both.pdf.ocr.txt"] {
+        let text = env.ok(&["get", &id, name, "-o", "-"]);
+        let pages: Vec<&str> = text.split('\x0c').collect();
+        assert_eq!(pages.len(), 2, "{name}: {text:?}");
+        assert!(
+            pages[0].contains("Zhanakorgan") && pages[1].contains("Kulzhabayeva"),
+            "{name}: {text:?}"
+        );
+    }
 }

@@ -181,7 +181,9 @@ impl Store {
         let ctx = |e| Error::io("moving the rebuilt database into place", e);
         if root.join("db").exists() {
             let tag = hex::encode(crate::crypto::random_bytes::<6>());
-            fs::rename(root.join("db"), tmp.join(format!("wipe-db-{tag}"))).map_err(ctx)?;
+            // Named to be overwritten by the sweep, not just unlinked: it may hold values of
+            // a removal a crash interrupted, under the keys still in use (FORMAT.md 15.5).
+            fs::rename(root.join("db"), tmp.join(format!("erase-db-{tag}"))).map_err(ctx)?;
         }
         crate::storage::faults::crash_point("rebuild-moved-aside");
         fs::rename(stage.join("db"), root.join("db")).map_err(ctx)?;

@@ -146,6 +146,7 @@ impl Store {
             fs::remove_dir_all(&stage).map_err(|e| Error::io("clearing tmp/decoy", e))?;
         }
         fs::create_dir_all(&stage).map_err(|e| Error::io("creating tmp/decoy", e))?;
+        clear_unfinished_snapshots(&root.join("db"))?;
         {
             let old =
                 db_config_sized(root, segment_size_of(root).unwrap_or(SEGMENT_SIZE)).open()?;
