@@ -303,29 +303,25 @@ fn canonical_event(
         }
     }
     if ev.kind == Kind::TextRecognised {
-        let typed = crate::format::event::Happened::of(ev);
-        let hashes_ok =
-            |p: &serde_json::Value, k: &str| p[k].as_str().is_some_and(|h| is_canonical_hex(h, 32));
-        let as_written = match &typed {
+        let as_written = match crate::format::event::Happened::of(ev) {
             Some(crate::format::event::Happened::TextRecognised {
                 part,
                 source,
+                source_sha256,
                 engine,
                 version,
                 languages,
-                ..
             }) => {
                 part.kind == "recognised"
-                    && part.index > *source
+                    && part.index > source
                     && part.index < crate::format::record::MAX_PARTS
-                    && crate::format::record::engine_words(engine, version, languages)
+                    && is_canonical_hex(&part.sha256, 32)
+                    && is_canonical_hex(&source_sha256, 32)
+                    && crate::format::record::engine_words(&engine, &version, &languages)
             }
             _ => false,
         };
-        if !as_written
-            || !hashes_ok(&details["part"], "sha256")
-            || !hashes_ok(&ev.details, "source_sha256")
-        {
+        if !as_written {
             return Err(
                 "names its recognised part or its source other than as Amanat writes them".into(),
             );

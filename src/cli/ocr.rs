@@ -48,11 +48,7 @@ pub fn ocr(v: &Vault, a: OcrArgs) -> anyhow::Result<u8> {
         return Ok(0);
     }
     let ids = if a.all {
-        v.list(&amanat::vault::Filter::default())?
-            .items
-            .into_iter()
-            .map(|l| l.id)
-            .collect()
+        every_record(v)?
     } else if a.ids.is_empty() {
         return Err(Error::Invalid(
             "name the records whose scans to recognise, or pass --all".into(),
@@ -81,6 +77,12 @@ pub fn ocr(v: &Vault, a: OcrArgs) -> anyhow::Result<u8> {
         summarise(&report);
     }
     Ok(if report.failed.is_empty() { 0 } else { 1 })
+}
+
+/// The ids of every record, as `list` finds them.
+fn every_record(v: &Vault) -> anyhow::Result<Vec<RecordId>> {
+    let scan = v.list(&amanat::vault::Filter::default())?;
+    Ok(scan.items.into_iter().map(|l| l.id).collect())
 }
 
 /// Recognises `ids` with a progress bar on standard error.
@@ -203,13 +205,7 @@ pub fn tour(v: &Vault) -> anyhow::Result<()> {
             return Ok(());
         }
     };
-    let ids: Vec<RecordId> = v
-        .list(&amanat::vault::Filter::default())?
-        .items
-        .into_iter()
-        .map(|l| l.id)
-        .collect();
-    let report = v.recognise(&ids, None, &engine, &|_| {})?;
+    let report = v.recognise(&every_record(v)?, None, &engine, &|_| {})?;
     for p in &report.recognised {
         writeln!(
             out,

@@ -115,37 +115,33 @@ impl Engine {
 
     /// Refuses languages whose trained data is not installed, naming the packages.
     pub fn require(&self, languages: &[String]) -> Result<()> {
-        let lacking: Vec<String> = languages
+        let lacking: Vec<&str> = languages
             .iter()
             .filter(|l| !self.installed.contains(l))
-            .map(|l| package_of(l))
+            .map(String::as_str)
             .collect();
-        match lacking.len() {
-            0 => Ok(()),
-            _ => Err(Error::MissingTool {
-                what: format!(
-                    "Tesseract's data for {}",
-                    languages
-                        .iter()
-                        .filter(|l| !self.installed.contains(l))
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                package: lacking.join(" "),
-            }),
+        if lacking.is_empty() {
+            return Ok(());
         }
+        Err(Error::MissingTool {
+            what: format!("Tesseract's data for {}", lacking.join(", ")),
+            package: lacking
+                .iter()
+                .map(|l| package_of(l))
+                .collect::<Vec<_>>()
+                .join(" "),
+        })
     }
 
     /// Refuses a PDF where Poppler's tools are missing.
-    pub fn require_pdf_tools() -> Result<()> {
+    fn require_pdf_tools() -> Result<()> {
         run("pdfinfo", &["-v"], b"", 64 << 10, Duration::from_secs(30))
             .map(|_| ())
             .map_err(|_| missing("pdfinfo and pdftoppm (to read PDF pages)", "poppler-utils"))
     }
 
-    /// The text of an image, or of every page of a PDF (pages joined by form feeds, as
-    /// Tesseract ends each page). `on_page` is called as each page is done.
+    /// The text of an image, or of every page of a PDF (pages separated by form feeds, as
+    /// Tesseract separates those of a TIFF). `on_page` is called as each page is done.
     pub fn recognise(
         &self,
         bytes: &[u8],
@@ -172,8 +168,8 @@ impl Engine {
         if let Some(d) = &dpi {
             args.extend(["--dpi", d]);
         }
-        let tiff = bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*");
-        let (limit, timeout) = if tiff {
+        use crate::format::media::{sniff_image, Image};
+        let (limit, timeout) = if sniff_image(bytes) == Some(Image::Tiff) {
             (MAX_PAGE_TEXT * 16, TIFF_TIMEOUT)
         } else {
             (MAX_PAGE_TEXT, PAGE_TIMEOUT)

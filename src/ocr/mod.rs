@@ -113,12 +113,7 @@ pub enum Source {
 
 /// The kind of a part from its first bytes, or `None` if it is nothing recognition reads.
 pub fn detect(head: &[u8]) -> Option<Source> {
-    let image = head.starts_with(&[0xFF, 0xD8, 0xFF])
-        || head.starts_with(b"\x89PNG\r\n\x1a\n")
-        || (head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP")
-        || head.starts_with(b"II*\0")
-        || head.starts_with(b"MM\0*");
-    if image {
+    if crate::format::media::sniff_image(head).is_some() {
         Some(Source::Image)
     } else if head.starts_with(b"%PDF-") {
         Some(Source::Pdf)

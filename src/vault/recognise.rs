@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::format::event::{Happened, PartFact};
 use crate::format::id::{ObjectId, RecordId};
 use crate::format::record::{Derivation, Part, PartKind, Storage};
-use crate::ocr::{Engine, Slots, Source};
+use crate::ocr::{Engine, Slots};
 use crate::storage::journal::{Ops, TreeId};
 
 /// Largest part given to the recogniser: it is held in memory, decrypted, while it is read.
@@ -289,11 +289,6 @@ impl Vault {
             Err(e) => return Outcome::Failed(e),
         };
         let source = crate::ocr::detect(&bytes).expect("checked by scan_bytes");
-        if source == Source::Pdf {
-            if let Err(e) = Engine::require_pdf_tools() {
-                return Outcome::Failed(e);
-            }
-        }
         match engine.recognise(&bytes, source, &job.languages, slots, on_page) {
             Ok(t) => Outcome::Text(t),
             Err(e) => Outcome::Failed(e),
@@ -359,15 +354,15 @@ impl Vault {
                 let source = &body.parts[job.index];
                 let name = unique_name(&body.parts, &source.name);
                 let mut reader: &[u8] = text.text.as_bytes();
-                let part = self
-                    .seal_part(
-                        PartKind::Recognised,
-                        name.clone(),
-                        &mut reader,
-                        &mut budget,
-                        &mut objects,
-                    )?
-                    .part;
+                // Sealing keeps the text's search words (its first 4 MiB), as for a testimony.
+                let sealed = self.seal_part(
+                    PartKind::Recognised,
+                    name.clone(),
+                    &mut reader,
+                    &mut budget,
+                    &mut objects,
+                )?;
+                let part = sealed.part;
                 let index = body.parts.len();
                 events.push(Happened::TextRecognised {
                     part: PartFact {
@@ -401,8 +396,10 @@ impl Vault {
                     characters: text.text.chars().count(),
                 });
                 body.parts.push(part);
-                words.push(' ');
-                words.push_str(&crate::format::text::index_words(&text.text));
+                if let Some(w) = sealed.index_text {
+                    words.push(' ');
+                    words.push_str(&w);
+                }
             }
             Ok(())
         })();
