@@ -186,6 +186,10 @@ pub enum Error {
     /// The text recogniser failed on a part (the part is left unrecognised).
     #[error("text recognition failed: {0}")]
     Recognition(String),
+    /// A replica's object storage failed a request: nothing was recorded as sent that was
+    /// not, and nothing in the vault changed.
+    #[error("remote {remote:?}: {what}")]
+    Remote { remote: String, what: String },
     /// A request refused as it was asked (what to change is the front end's to say).
     #[error("{0}")]
     Refused(Refusal),

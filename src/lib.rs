@@ -20,6 +20,8 @@
 //! - [`vault`]: the application services on the locked/unlocked vault, one module per
 //!   capability (add, read, check, custody, contacts, lifecycle, rotate, rebuild, ingest).
 //! - [`bundle`]: export and import of sealed bundles, and the redaction of images.
+//! - [`replica`]: sealed replicas on S3-compatible object storage (push, restore, check,
+//!   the custodian's sweep), through a small client of its own over `ureq`.
 //!
 //! [`error`] is shared by all of them. The command line (`src/cli/`) is in the binary.
 //!
@@ -32,6 +34,7 @@ pub mod crypto;
 pub mod error;
 pub mod format;
 pub mod ocr;
+pub mod replica;
 pub mod storage;
 pub mod vault;
 

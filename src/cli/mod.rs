@@ -15,6 +15,7 @@ mod lifecycle;
 mod listing;
 mod local_tsa;
 mod ocr;
+mod replica;
 mod safe;
 mod stamps;
 mod tour;
@@ -108,6 +109,20 @@ enum Command {
     /// Ask the time-stamp authorities for tokens proving the custody log existed now, so a
     /// key seized later cannot backdate history; exit 1 if none gave one
     Timestamp(stamps::TimestampArgs),
+    /// Manage the S3-compatible buckets (a Garage cluster) sealed replicas are pushed to
+    #[command(subcommand)]
+    Remote(replica::RemoteCommand),
+    /// Send a remote every sealed record, object and journal entry it does not have yet
+    /// (resumable; works with a key that can only write)
+    Push(replica::PushArgs),
+    /// Say which records no push has sent yet, per remote
+    Status(replica::StatusArgs),
+    /// Rebuild a lost vault on a new device from its replica and a copy of its keyring
+    /// (--vault DIR, --keyring BACKUP), then check it
+    Restore(replica::RestoreArgs),
+    /// Check a replica, or sweep an inbox bucket into an archive (the custodian's job)
+    #[command(subcommand)]
+    Replica(replica::ReplicaCommand),
 }
 
 /// Disables core dumps and ptrace by other processes of the same user, so that keys and
@@ -216,6 +231,11 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         }
         Command::Tsa(c) => with_vault(&g, |v| stamps::tsa(v, c)),
         Command::Timestamp(a) => with_vault(&g, |v| stamps::timestamp(v, a)),
+        Command::Remote(c) => with_vault(&g, |v| replica::remote(v, c)),
+        Command::Push(a) => with_vault(&g, |v| replica::push(v, a)),
+        Command::Status(a) => with_vault(&g, |v| replica::status(v, a)),
+        Command::Restore(a) => replica::restore(&g, a),
+        Command::Replica(c) => replica::replica(&g, c),
     }
 }
 

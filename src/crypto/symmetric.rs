@@ -48,11 +48,14 @@ pub enum Domain {
     Custody,
     /// Journal frames (the `journal` file), under the catalog key.
     Journal,
+    /// What a replica holds and a device remembers of it (FORMAT.md 16), under the
+    /// catalog key. Not in the database: rotation does not re-seal it.
+    Replica,
 }
 
 impl Domain {
     /// Every domain, in the order rotation re-seals them.
-    pub const ALL: [Domain; 9] = [
+    pub const ALL: [Domain; 10] = [
         Domain::Catalog,
         Domain::Search,
         Domain::Contact,
@@ -62,6 +65,7 @@ impl Domain {
         Domain::Custody,
         Domain::AuditHead,
         Domain::Journal,
+        Domain::Replica,
     ];
 
     /// The bytes bound into the key and the AAD (FORMAT.md 8.1).
@@ -76,6 +80,7 @@ impl Domain {
             Domain::AuditHead => b"audit-head",
             Domain::Custody => b"custody",
             Domain::Journal => b"journal",
+            Domain::Replica => b"replica",
         }
     }
 }
@@ -253,6 +258,7 @@ mod tests {
             Domain::Custody => 6,
             Domain::AuditHead => 7,
             Domain::Journal => 8,
+            Domain::Replica => 9,
         };
         let places: Vec<usize> = Domain::ALL.iter().map(|d| place(*d)).collect();
         assert_eq!(places, (0..Domain::ALL.len()).collect::<Vec<_>>());

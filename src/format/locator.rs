@@ -20,6 +20,8 @@ const INFO: &[u8] = b"amanat-locator-v1";
 /// HKDF info of the key of `pending` marks (FORMAT.md, "Database"): the same permutation
 /// for object ids, under its own key.
 const PENDING_INFO: &[u8] = b"amanat-pending-v1";
+/// HKDF info of the key that names a replica's heads (FORMAT.md 16.2).
+const REPLICA_HEAD_INFO: &[u8] = b"amanat-replica-head-v1";
 
 /// The keyed permutation of record ids. No `Debug`: it is key material (the `aes` crate
 /// wipes its round keys on drop through its `zeroize` feature, as age builds it).
@@ -46,6 +48,12 @@ impl Locator {
     /// transaction as its record's values, would tie each object file to its record.
     pub fn pending(pseudonym_key: &SymmetricKey) -> Locator {
         Locator::derived(pseudonym_key, PENDING_INFO)
+    }
+
+    /// The permutation that names the heads of a vault's replicas
+    /// ("amanat-replica-head-v1"): a head's name is its counter, encrypted.
+    pub fn replica_heads(pseudonym_key: &SymmetricKey) -> Locator {
+        Locator::derived(pseudonym_key, REPLICA_HEAD_INFO)
     }
 
     fn derived(pseudonym_key: &SymmetricKey, info: &[u8]) -> Locator {

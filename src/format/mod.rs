@@ -14,5 +14,6 @@ pub mod locator;
 pub mod manifest;
 pub mod media;
 pub mod record;
+pub mod replica;
 pub mod stamp;
 pub mod text;

@@ -60,8 +60,14 @@ impl Vault {
                         Error::VaultDamaged("a contact entry does not decode".into())
                     })?)
                 }
-                // A time-stamp authority (vault::timestamps), the settings (vault::settings).
-                Some((&2 | &crate::vault::settings::SETTINGS_VERSION, _)) => {}
+                // A time-stamp authority (vault::timestamps), the settings (vault::settings),
+                // a remote (vault::remotes).
+                Some((
+                    &2
+                    | &crate::vault::settings::SETTINGS_VERSION
+                    | &crate::vault::remotes::REMOTE_VERSION,
+                    _,
+                )) => {}
                 _ => {
                     return Err(Error::UnsupportedFormat(
                         "unknown contact entry version".into(),
@@ -70,6 +76,26 @@ impl Vault {
             }
         }
         out.sort_by(|a: &Contact, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    /// The entries of the `contacts` tree of one kind (its version byte): each key with the
+    /// plaintext after that byte.
+    pub(crate) fn contact_entries(
+        &self,
+        version: u8,
+    ) -> Result<Vec<(Vec<u8>, zeroize::Zeroizing<Vec<u8>>)>> {
+        let key = &self.keyring.catalog_key;
+        let mut out = Vec::new();
+        for kv in self.store.contacts().iter() {
+            let (k, v) = kv?;
+            let plain = key.open(Domain::Contact, &k, &v).map_err(|_| {
+                Error::VaultDamaged("an entry of the contacts tree does not authenticate".into())
+            })?;
+            if plain.first() == Some(&version) {
+                out.push((k.to_vec(), zeroize::Zeroizing::new(plain[1..].to_vec())));
+            }
+        }
         Ok(out)
     }
 

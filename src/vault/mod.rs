@@ -46,6 +46,7 @@ pub mod passphrase;
 pub mod read;
 pub mod rebuild;
 pub mod recognise;
+pub mod remotes;
 mod repiece;
 pub mod rotate;
 mod settings;

@@ -214,6 +214,9 @@ impl Vault {
                 Domain::Catalog | Domain::Search => {}
                 // The journal is written anew once the new keyring is in place.
                 Domain::Journal => {}
+                // What a device remembers of its replicas names the journal and objects
+                // this rotation replaces: forgotten, so the next push sends them anew.
+                Domain::Replica => crate::vault::remotes::forget_replicas(s.root())?,
             }
         }
         *self

@@ -1,0 +1,439 @@
+//! `remote`, `push`, `status`, `restore` and `replica`: sealed replicas on S3-compatible
+//! object storage (a Garage cluster the organisation runs), and the custodian's sweep.
+use std::path::PathBuf;
+
+use amanat::replica::{self, Step};
+use amanat::vault::remotes::Remote;
+use amanat::{Error, Vault};
+use clap::{Args, Subcommand};
+use serde_json::json;
+
+use super::safe::Safe;
+use super::{print, print_json, Global};
+
+/// Where a bucket is and the key to use it.
+#[derive(Args, Clone)]
+pub struct Connection {
+    /// URL of the S3 API, e.g. http://10.0.0.5:3900 (Garage's s3_api port)
+    #[arg(long, value_name = "URL")]
+    endpoint: String,
+    /// Region the server expects (Garage's s3_region)
+    #[arg(long, default_value = "garage")]
+    region: String,
+    /// Access key id (Garage: `garage key info NAME`)
+    #[arg(long, value_name = "ID")]
+    access_key_id: String,
+    /// File whose first line is the secret key (never on the command line)
+    #[arg(long, value_name = "FILE")]
+    secret_file: PathBuf,
+    /// Seconds to wait for a connection and for each read or write on it
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    timeout: u64,
+}
+
+#[derive(Subcommand)]
+pub enum RemoteCommand {
+    /// Adds a bucket to push sealed replicas to. The credentials are sealed in the vault;
+    /// give the device a key that can only write to an inbox bucket (README, "Replicas")
+    Add {
+        name: String,
+        /// Bucket name
+        #[arg(long)]
+        bucket: String,
+        #[command(flatten)]
+        connection: Connection,
+    },
+    /// Lists remotes, with when each was last pushed to
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Removes a remote (and what this device remembers of it); the replica keeps what
+    /// was pushed
+    Rm { name: String },
+}
+
+#[derive(Args)]
+pub struct PushArgs {
+    /// The remote to push to [default: every remote]
+    name: Option<String>,
+    /// Print a JSON summary
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct StatusArgs {
+    /// Print JSON
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct RestoreArgs {
+    /// Bucket holding the replica (the archive, or the inbox)
+    #[arg(long)]
+    bucket: String,
+    #[command(flatten)]
+    connection: Connection,
+    /// Restore an earlier push, by the counter `replica check` or a failed restore names
+    #[arg(long, value_name = "COUNTER")]
+    push: Option<u64>,
+    /// Print a JSON summary
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand)]
+pub enum ReplicaCommand {
+    /// Says what a replica is missing or holds damaged, per record (needs a key that can
+    /// read and list the bucket)
+    Check {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The custodian's job, run on the organisation's server: copies what is new in the
+    /// inbox bucket into the archive bucket; never deletes or overwrites. Needs no vault
+    Sweep {
+        /// The bucket devices write to
+        #[arg(long)]
+        inbox: String,
+        /// The bucket only this job writes to
+        #[arg(long)]
+        archive: String,
+        #[command(flatten)]
+        connection: Connection,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn secret(path: &PathBuf) -> anyhow::Result<zeroize::Zeroizing<String>> {
+    let text = zeroize::Zeroizing::new(std::fs::read(path).map_err(|e| Error::input(path, e))?);
+    let line = std::str::from_utf8(&text)
+        .ok()
+        .and_then(|t| t.lines().next())
+        .map(str::trim)
+        .unwrap_or("");
+    if line.is_empty() {
+        anyhow::bail!(
+            "the first line of {} (--secret-file) is empty: write the secret key on it; nothing was changed.",
+            path.display()
+        );
+    }
+    Ok(zeroize::Zeroizing::new(line.to_owned()))
+}
+
+fn remote_of(name: &str, bucket: &str, c: &Connection) -> anyhow::Result<Remote> {
+    let r = Remote {
+        name: name.to_owned(),
+        endpoint: c.endpoint.clone(),
+        bucket: bucket.to_owned(),
+        region: c.region.clone(),
+        access_key_id: c.access_key_id.clone(),
+        secret: secret(&c.secret_file)?.to_string(),
+        timeout: c.timeout,
+        added: jiff::Timestamp::now().as_second(),
+    };
+    amanat::vault::remotes::valid_remote(&r)?;
+    replica::client(&r)?;
+    Ok(r)
+}
+
+pub fn remote(v: &Vault, c: RemoteCommand) -> anyhow::Result<u8> {
+    match c {
+        RemoteCommand::Add {
+            name,
+            bucket,
+            connection,
+        } => {
+            let r = remote_of(&name, &bucket, &connection)?;
+            v.remote_add(&r)?;
+            eprintln!(
+                "Added remote {} ({} bucket {}). Push to it with `amanat push {}`.",
+                Safe(&name),
+                Safe(&r.endpoint),
+                Safe(&r.bucket),
+                Safe(&name)
+            );
+        }
+        RemoteCommand::List { json } => {
+            let mut rows = Vec::new();
+            for (key, r) in v.remotes()? {
+                let s = v.replica_state(&key)?;
+                rows.push(json!({
+                    "name": r.name,
+                    "endpoint": r.endpoint,
+                    "bucket": r.bucket,
+                    "region": r.region,
+                    "access_key_id": r.access_key_id,
+                    "last_push": last_push(&s),
+                }));
+            }
+            if json {
+                print_json(&rows)?;
+            } else {
+                let lines: String = rows
+                    .iter()
+                    .map(|r| {
+                        format!(
+                            "{}  {} bucket {}  last push: {}\n",
+                            Safe(r["name"].as_str().unwrap_or("")),
+                            Safe(r["endpoint"].as_str().unwrap_or("")),
+                            Safe(r["bucket"].as_str().unwrap_or("")),
+                            r["last_push"].as_str().unwrap_or("never")
+                        )
+                    })
+                    .collect();
+                print(&lines)?;
+            }
+        }
+        RemoteCommand::Rm { name } => {
+            v.remote_remove(&name)?;
+            eprintln!(
+                "Removed remote {}. The replica keeps what was pushed: erasing it there is the custodian's act.",
+                Safe(&name)
+            );
+        }
+    }
+    Ok(0)
+}
+
+/// When the last push that reached the replica ended, if one did.
+fn last_push(s: &amanat::vault::remotes::ReplicaState) -> Option<String> {
+    (s.head.time > 0).then(|| super::listing::timestamp(s.head.time))
+}
+
+fn bar(verb: &'static str) -> indicatif::ProgressBar {
+    let bar =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(&format!(
+            "{verb} {{bar:40}} {{pos}}/{{len}}  {{msg}}  eta {{eta}}"
+        ))
+        .expect("valid template"),
+    );
+    bar
+}
+
+fn on_step(bar: &indicatif::ProgressBar) -> impl Fn(Step) + Sync + '_ {
+    move |s: Step| {
+        bar.set_length(s.total);
+        bar.set_position(s.done);
+        bar.set_message(format!("{:.1} MiB", s.bytes as f64 / (1 << 20) as f64));
+    }
+}
+
+pub fn push(v: &Vault, a: PushArgs) -> anyhow::Result<u8> {
+    let names: Vec<String> = match a.name {
+        Some(n) => vec![n],
+        None => v
+            .remotes()?
+            .into_iter()
+            .map(|(_, r)| r.name.clone())
+            .collect(),
+    };
+    if names.is_empty() {
+        anyhow::bail!(
+            "this vault has no remote: add one with `amanat remote add NAME --endpoint URL --bucket B --access-key-id ID --secret-file F`"
+        );
+    }
+    let mut all = Vec::new();
+    for name in names {
+        let b = bar("pushing");
+        let pushed = replica::push::push(v, &name, &on_step(&b));
+        b.finish_and_clear();
+        let p = pushed?;
+        if !a.json {
+            if p.head {
+                eprintln!(
+                    "Pushed to {}: {} object files ({:.1} MiB), {} KiB of journal; the replica holds {} records.",
+                    Safe(&name),
+                    p.objects,
+                    p.object_bytes as f64 / (1 << 20) as f64,
+                    p.journal_bytes.div_ceil(1024),
+                    p.records
+                );
+            } else {
+                eprintln!("{} is up to date ({} records).", Safe(&name), p.records);
+            }
+        }
+        all.push(p);
+    }
+    if a.json {
+        print_json(&all)?;
+    }
+    Ok(0)
+}
+
+pub fn status(v: &Vault, a: StatusArgs) -> anyhow::Result<u8> {
+    let mut rows = Vec::new();
+    for (_, r) in v.remotes()? {
+        let (state, missing) = replica::push::not_pushed(v, &r.name)?;
+        rows.push(json!({
+            "remote": r.name,
+            "last_push": last_push(&state),
+            "not_pushed": missing.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        }));
+    }
+    if a.json {
+        print_json(&json!({ "records": v.count(), "remotes": rows }))?;
+        return Ok(0);
+    }
+    let mut out = format!("{} records\n", v.count());
+    if rows.is_empty() {
+        out.push_str("No remote: nothing is replicated (see `amanat remote add --help`).\n");
+    }
+    for r in &rows {
+        let missing = r["not_pushed"].as_array().map(Vec::len).unwrap_or(0);
+        out.push_str(&format!(
+            "{}: last push {}; {} record{} not yet replicated\n",
+            Safe(r["remote"].as_str().unwrap_or("")),
+            r["last_push"].as_str().unwrap_or("never"),
+            missing,
+            if missing == 1 { "" } else { "s" }
+        ));
+        for id in r["not_pushed"].as_array().into_iter().flatten() {
+            out.push_str(&format!("  NOT REPLICATED {}\n", id.as_str().unwrap_or("")));
+        }
+    }
+    print(&out)?;
+    Ok(0)
+}
+
+pub fn restore(g: &Global, a: RestoreArgs) -> anyhow::Result<u8> {
+    let paths = super::vault_paths(g)?;
+    let source = g.keyring.clone().ok_or_else(|| {
+        Error::Invalid(
+            "restore needs the vault's keyring: pass --keyring BACKUP (a copy of the lost vault's keyring)"
+                .into(),
+        )
+    })?;
+    let keyring_in_vault = amanat::VaultPaths::new(paths.root.clone(), None);
+    let remote = remote_of("restore", &a.bucket, &a.connection)?;
+    let pass = super::passphrase(g, "Passphrase of the keyring")?;
+    let b = bar("restoring");
+    let result = replica::restore::restore(
+        &keyring_in_vault,
+        &source,
+        &pass,
+        &remote,
+        a.push,
+        &on_step(&b),
+    );
+    b.finish_and_clear();
+    let (vault, r) = result?;
+    if a.json {
+        print_json(&r)?;
+    } else {
+        for name in &r.missing_objects {
+            print(&format!("MISSING object {name}\n"))?;
+        }
+        for (id, what) in &r.check.damaged {
+            print(&format!("DAMAGED {id}: {}\n", Safe(what)))?;
+        }
+        eprintln!(
+            "Restored {} records and {} object files ({:.1} MiB) from the push of {} (one of {}) into {}; its keyring is {}.",
+            r.check.records,
+            r.objects,
+            r.bytes as f64 / (1 << 20) as f64,
+            super::listing::timestamp(r.pushed_at),
+            r.heads,
+            paths.root.display(),
+            keyring_in_vault.keyring.display()
+        );
+    }
+    let ok = r.check.ok() && r.missing_objects.is_empty() && r.damaged_chunks.is_empty();
+    if ok && !a.json {
+        eprintln!("check: every record verified.");
+    }
+    vault.close_at_exit()?;
+    Ok(if ok { 0 } else { 1 })
+}
+
+pub fn replica(g: &Global, c: ReplicaCommand) -> anyhow::Result<u8> {
+    match c {
+        ReplicaCommand::Check { name, json } => super::with_vault(g, |v| {
+            let b = bar("checking");
+            let r = replica::check::check(v, &name, &on_step(&b));
+            b.finish_and_clear();
+            let r = r?;
+            if json {
+                print_json(&r)?;
+            } else {
+                let mut out = String::new();
+                for o in &r.damaged_chunks {
+                    out.push_str(&format!("DAMAGED journal chunk at offset {o}\n"));
+                }
+                for (rec, obj) in &r.missing {
+                    out.push_str(&format!("MISSING {} object {obj}\n", rec_or(rec)));
+                }
+                for (rec, obj) in &r.damaged {
+                    out.push_str(&format!("DAMAGED {} object {obj}\n", rec_or(rec)));
+                }
+                for id in &r.not_pushed {
+                    out.push_str(&format!("NOT REPLICATED {id}\n"));
+                }
+                print(&out)?;
+                eprintln!(
+                    "{}: push of {}: {} journal chunks, {} object files; {}.",
+                    Safe(&name),
+                    super::listing::timestamp(r.pushed_at),
+                    r.chunks,
+                    r.objects,
+                    if r.ok() {
+                        "all present and intact"
+                    } else {
+                        "see above"
+                    }
+                );
+            }
+            Ok(if r.ok() { 0 } else { 1 })
+        }),
+        ReplicaCommand::Sweep {
+            inbox,
+            archive,
+            connection,
+            json,
+        } => {
+            let from = remote_of("inbox", &inbox, &connection)?;
+            let to = remote_of("archive", &archive, &connection)?;
+            let b = bar("sweeping");
+            let r = replica::sweep::sweep(
+                &replica::client(&from)?,
+                &replica::client(&to)?,
+                &on_step(&b),
+            );
+            b.finish_and_clear();
+            let r = r.map_err(|e| match e {
+                replica::sweep::SweepError::Inbox(e) => replica::remote_error(&inbox, e),
+                replica::sweep::SweepError::Archive(e) => replica::remote_error(&archive, e),
+            })?;
+            if json {
+                print_json(&r)?;
+            } else {
+                for (name, why) in &r.refused {
+                    print(&format!("LEFT {}: {why}\n", Safe(name)))?;
+                }
+                eprintln!(
+                    "Copied {} objects ({:.1} MiB) from {} to {}; {} were there already.",
+                    r.copied,
+                    r.bytes as f64 / (1 << 20) as f64,
+                    Safe(&inbox),
+                    Safe(&archive),
+                    r.already
+                );
+            }
+            Ok(if r.refused.is_empty() { 0 } else { 1 })
+        }
+    }
+}
+
+fn rec_or(rec: &str) -> String {
+    if rec.is_empty() {
+        "(no record here)".into()
+    } else {
+        format!("record {rec}")
+    }
+}

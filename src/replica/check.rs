@@ -1,0 +1,137 @@
+//! `replica check`: what a replica is missing or holds damaged, per record (FORMAT.md
+//! 16.5). Reads the newest head of this vault, fetches every chunk of the journal it names
+//! (checked by its SHA-256 and its seal) and every object file (compared, by SHA-256, with
+//! the vault's own copy), and names the records whose objects are missing or differ, and
+//! the records no push has sent yet. Needs credentials that can list and read.
+use ring::digest;
+
+use super::restore::newest_head;
+use super::{remote_error, Progress, Step, Throttle};
+use crate::crypto::symmetric::Domain;
+use crate::error::Result;
+use crate::format::replica::{chunk_key_id, content_name};
+use crate::vault::Vault;
+
+/// What `replica check` found.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct ReplicaCheck {
+    pub remote: String,
+    /// The newest head: its counter and when its push ended.
+    pub counter: u64,
+    pub pushed_at: i64,
+    pub chunks: usize,
+    /// Offsets of journal chunks that are missing or do not open.
+    pub damaged_chunks: Vec<u64>,
+    pub objects: usize,
+    /// Objects missing from the replica, by record: `(record id, object name)`; the record
+    /// is empty for a collector (which cannot tell) or an object no record holds now.
+    pub missing: Vec<(String, String)>,
+    /// Objects whose replica differs from the vault's copy, as `missing`.
+    pub damaged: Vec<(String, String)>,
+    /// Records no push has sent yet.
+    pub not_pushed: Vec<String>,
+}
+
+impl ReplicaCheck {
+    pub fn ok(&self) -> bool {
+        self.damaged_chunks.is_empty() && self.missing.is_empty() && self.damaged.is_empty()
+    }
+}
+
+/// Checks the replica of the remote called `name`.
+pub fn check(v: &Vault, name: &str, progress: Progress) -> Result<ReplicaCheck> {
+    let (_, remote) = v.remote(name)?;
+    let client = super::client(&remote)?;
+    let err = |e| remote_error(name, e);
+    let keys = v.replica_keys();
+    let (head, _) = newest_head(&client, keys, &v.vault_id(), None, name)?;
+    let mut out = ReplicaCheck {
+        remote: name.to_owned(),
+        counter: head.counter,
+        pushed_at: head.time,
+        chunks: head.chunks.len(),
+        objects: head.objects.len(),
+        not_pushed: super::push::not_pushed(v, name)?
+            .1
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        ..ReplicaCheck::default()
+    };
+    let total = (head.chunks.len() + head.objects.len()) as u64;
+    let throttle = Throttle::new();
+    let mut done = 0;
+    let mut bytes = 0;
+    for c in &head.chunks {
+        let got = client
+            .get(&hex::encode(c.name), c.len * 2 + (1 << 20))
+            .map_err(err)?;
+        let ok = got.is_some_and(|s| {
+            content_name(&s) == c.name
+                && keys
+                    .0
+                    .open(Domain::Replica, &chunk_key_id(&head.journal, c.offset), &s)
+                    .is_ok_and(|p| p.len() as u64 == c.len)
+        });
+        if !ok {
+            out.damaged_chunks.push(c.offset);
+        }
+        done += 1;
+        bytes += c.len;
+        throttle.step(progress, Step { done, total, bytes });
+    }
+    let owners: std::collections::HashMap<[u8; 16], String> = v
+        .objects_by_record()?
+        .into_iter()
+        .flatten()
+        .flat_map(|(r, objects)| objects.into_iter().map(move |o| (o, r.to_string())))
+        .collect();
+    let owner = |id: &[u8; 16]| owners.get(id).cloned().unwrap_or_default();
+    let names = v.replica_names();
+    for id in &head.objects {
+        let name = names.object(id);
+        let fetched = std::cell::RefCell::new((digest::Context::new(&digest::SHA256), 0u64));
+        let found = client
+            .get_with(
+                &name,
+                &mut || {
+                    *fetched.borrow_mut() = (digest::Context::new(&digest::SHA256), 0);
+                    Ok(())
+                },
+                &mut |b| {
+                    let mut f = fetched.borrow_mut();
+                    f.0.update(b);
+                    f.1 += b.len() as u64;
+                    Ok(())
+                },
+            )
+            .map_err(err)?;
+        let (remote_hash, n) = fetched.into_inner();
+        if !found {
+            out.missing.push((owner(id), name));
+        } else if let Some(local) = local_hash(v, id) {
+            if remote_hash.finish().as_ref() != local.as_ref() {
+                out.damaged.push((owner(id), name));
+            }
+        }
+        done += 1;
+        bytes += n;
+        throttle.step(progress, Step { done, total, bytes });
+    }
+    Ok(out)
+}
+
+/// The SHA-256 of the vault's own copy of an object, if it still has one.
+fn local_hash(v: &Vault, id: &[u8; 16]) -> Option<digest::Digest> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(v.object_file(id)).ok()?;
+    let mut ctx = digest::Context::new(&digest::SHA256);
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = f.read(&mut buf).ok()?;
+        if n == 0 {
+            return Some(ctx.finish());
+        }
+        ctx.update(&buf[..n]);
+    }
+}

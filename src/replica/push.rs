@@ -1,0 +1,242 @@
+//! `push`: sends a remote what the vault has sealed and the replica lacks, object files
+//! first, then the journal in sealed chunks, then a head that names them all (FORMAT.md
+//! 16.3). Needs nothing of the server but leave to write: what the replica holds is what
+//! this device remembers having sent, saved as it goes, so a push that stops (a crash, a
+//! node down, a full server) resumes where it stopped and never records as sent what was
+//! not.
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use super::{client, micros_now, remote_error, unix_now, Progress, Step, Throttle};
+use crate::error::{Error, Result};
+use crate::format::id::RecordId;
+use crate::format::replica::{chunk_key_id, content_name, head_key_id, Chunk, CHUNK};
+use crate::vault::remotes::ReplicaState;
+use crate::vault::Vault;
+
+/// Object files sent at once.
+const WORKERS: usize = 4;
+/// How often what has been sent is saved while objects go out.
+const SAVE_EVERY_SECS: u64 = 2;
+
+/// What a push sent.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct Pushed {
+    pub remote: String,
+    /// Object files sent, and their bytes.
+    pub objects: usize,
+    pub object_bytes: u64,
+    /// Journal chunks sent, and the journal bytes they hold.
+    pub chunks: usize,
+    pub journal_bytes: u64,
+    /// Whether a new head was sent (false: the replica was up to date).
+    pub head: bool,
+    /// Records the replica now holds.
+    pub records: usize,
+}
+
+/// Pushes to the remote called `name`.
+pub fn push(v: &Vault, name: &str, progress: Progress) -> Result<Pushed> {
+    let (key, remote) = v.remote(name)?;
+    let client = client(&remote)?;
+    let err = |e| remote_error(name, e);
+    let mut state = v.replica_state(&key)?;
+    let (journal, journal_len) = v.journal_extent()?;
+    let present = v.object_ids()?;
+    // Objects since removed (or replaced by a rotation) are no longer the vault's.
+    state
+        .head
+        .objects
+        .retain(|o| present.binary_search(o).is_ok());
+    let todo: Vec<[u8; 16]> = present
+        .iter()
+        .filter(|o| state.head.objects.binary_search(o).is_err())
+        .copied()
+        .collect();
+    if state.head.journal != journal || state.head.journal_len() > journal_len {
+        // A new journal file (a removal or rotation rewrote it): sent whole.
+        state.head.journal = journal;
+        state.head.chunks.clear();
+    }
+    let from = state.head.journal_len();
+    let mut out = Pushed {
+        remote: name.to_owned(),
+        records: v.record_locators()?.len(),
+        ..Pushed::default()
+    };
+    if todo.is_empty() && from == journal_len && state.head_sent {
+        return Ok(out);
+    }
+    state.head_sent = false;
+    let chunks = (journal_len - from).div_ceil(CHUNK);
+    let total = todo.len() as u64 + chunks + 1;
+    let throttle = Throttle::new();
+    let bytes = AtomicU64::new(0);
+    let step = |done: u64| {
+        throttle.step(
+            progress,
+            Step {
+                done,
+                total,
+                bytes: bytes.load(Ordering::Relaxed),
+            },
+        )
+    };
+
+    let target = Target {
+        v,
+        client: &client,
+        key: &key,
+        name,
+    };
+    let (objects, object_bytes) = send_objects(&target, &mut state, &todo, &bytes, &step)?;
+    out.objects = objects;
+    out.object_bytes = object_bytes;
+
+    let mut offset = from;
+    while offset < journal_len {
+        let len = CHUNK.min(journal_len - offset);
+        let plain = v.read_journal(offset, len)?;
+        let sealed = v.seal_replica(&chunk_key_id(&journal, offset), &plain);
+        let name = content_name(&sealed);
+        client.put(&hex::encode(name), &sealed).map_err(err)?;
+        state.head.chunks.push(Chunk { offset, len, name });
+        v.save_replica_state(&key, &state)?;
+        bytes.fetch_add(sealed.len() as u64, Ordering::Relaxed);
+        out.chunks += 1;
+        out.journal_bytes += len;
+        offset += len;
+        step(objects as u64 + out.chunks as u64);
+    }
+
+    state.head.vault_id = v.vault_id();
+    state.head.counter = micros_now().max(state.head.counter + 1);
+    state.head.time = unix_now();
+    let counter = state.head.counter;
+    let sealed = v.seal_replica(&head_key_id(counter), &state.head.encode());
+    client
+        .put(&v.replica_names().head(counter), &sealed)
+        .map_err(err)?;
+    state.head_sent = true;
+    state.records = v.record_locators()?;
+    v.save_replica_state(&key, &state)?;
+    out.head = true;
+    step(total);
+    Ok(out)
+}
+
+/// Sends the object files `todo` on a few connections at once, saving what has been sent
+/// every few seconds and at the end, whatever happens. Returns how many and their bytes.
+fn send_objects(
+    t: &Target,
+    state: &mut ReplicaState,
+    todo: &[[u8; 16]],
+    bytes: &AtomicU64,
+    step: &(dyn Fn(u64) + Sync),
+) -> Result<(usize, u64)> {
+    let (v, client, key) = (t.v, t.client, t.key);
+    let names = v.replica_names();
+    let next = AtomicUsize::new(0);
+    let sent: Mutex<Vec<[u8; 16]>> = Mutex::new(Vec::new());
+    let failed: Mutex<Option<Error>> = Mutex::new(None);
+    let sent_bytes = AtomicU64::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..WORKERS.min(todo.len()) {
+            s.spawn(|| loop {
+                if failed.lock().map(|f| f.is_some()).unwrap_or(true) {
+                    return;
+                }
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(id) = todo.get(i) else { return };
+                let path = v.object_file(id);
+                let len = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+                match client.put_file(&names.object(id), &path) {
+                    Ok(()) => {
+                        bytes.fetch_add(len, Ordering::Relaxed);
+                        sent_bytes.fetch_add(len, Ordering::Relaxed);
+                        let mut s = sent
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner);
+                        s.push(*id);
+                        let n = s.len() as u64;
+                        drop(s);
+                        step(n);
+                    }
+                    Err(e) => {
+                        let mut f = failed
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner);
+                        f.get_or_insert(remote_error(t.name, e));
+                        return;
+                    }
+                }
+            });
+        }
+        // Saves what has been sent while the workers go on.
+        let mut saved = 0;
+        let mut last = Instant::now();
+        loop {
+            let finished = next.load(Ordering::Relaxed) >= todo.len()
+                || failed.lock().map(|f| f.is_some()).unwrap_or(true);
+            let n = sent.lock().map(|s| s.len()).unwrap_or(0);
+            if finished {
+                break;
+            }
+            if n > saved && last.elapsed().as_secs() >= SAVE_EVERY_SECS {
+                let _ = save_sent(v, key, state, &sent);
+                saved = n;
+                last = Instant::now();
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    });
+    save_sent(v, key, state, &sent)?;
+    if let Some(e) = failed
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    {
+        return Err(e);
+    }
+    let n = sent.lock().map(|s| s.len()).unwrap_or(0);
+    Ok((n, sent_bytes.load(Ordering::Relaxed)))
+}
+
+/// Where a push sends.
+struct Target<'a> {
+    v: &'a Vault,
+    client: &'a super::s3::Client,
+    key: &'a [u8; 16],
+    name: &'a str,
+}
+
+/// Adds the objects sent so far to the state and saves it.
+fn save_sent(
+    v: &Vault,
+    key: &[u8; 16],
+    state: &mut ReplicaState,
+    sent: &Mutex<Vec<[u8; 16]>>,
+) -> Result<()> {
+    let s = sent
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    state.head.objects.extend(s.iter().copied());
+    drop(s);
+    state.head.objects.sort_unstable();
+    state.head.objects.dedup();
+    v.save_replica_state(key, state)
+}
+
+/// Records of the vault that no push to the remote called `name` has sent yet, by id.
+pub fn not_pushed(v: &Vault, name: &str) -> Result<(ReplicaState, Vec<RecordId>)> {
+    let (key, _) = v.remote(name)?;
+    let state = v.replica_state(&key)?;
+    let mut out: Vec<RecordId> = v
+        .record_locators()?
+        .iter()
+        .filter(|l| state.records.binary_search(l).is_err())
+        .filter_map(|l| v.record_at(l))
+        .collect();
+    out.sort_by_key(|id| id.to_string());
+    Ok((state, out))
+}

@@ -1,0 +1,235 @@
+//! `restore`: a vault rebuilt on a new device from its replica and its keyring (FORMAT.md
+//! 16.5). The newest head that opens with the keyring names the journal's chunks and the
+//! object files; they are fetched into a new vault directory, the database is rebuilt from
+//! the journal as `rebuild` does, and the whole vault is checked. A restore that stops
+//! goes on where it stopped when run again; a damaged or missing object costs only the
+//! records that hold it, which the check names.
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::s3::Client;
+use super::{remote_error, Progress, Step, Throttle};
+use crate::crypto::symmetric::{Domain, SymmetricKey};
+use crate::error::{Error, Result};
+use crate::format::keyring::{self, Keyring, Passphrase};
+use crate::format::replica::{chunk_key_id, content_name, head_key_id, Head, Names, MAX_HEAD};
+use crate::storage::store::{RebuildReport, Store};
+use crate::vault::check::CheckReport;
+use crate::vault::remotes::Remote;
+use crate::vault::{Vault, VaultPaths};
+
+/// The file that marks a directory as a restore under way.
+pub const MARKER: &str = "restoring";
+
+/// What a restore did.
+#[derive(Debug, serde::Serialize)]
+pub struct Restored {
+    /// The head restored from: its counter and when its push ended.
+    pub counter: u64,
+    pub pushed_at: i64,
+    /// Heads of this vault in the replica (pushes), the one used among them.
+    pub heads: usize,
+    pub objects: usize,
+    pub bytes: u64,
+    /// Object files the replica lacks, by name in the replica.
+    pub missing_objects: Vec<String>,
+    /// Journal chunks that are missing or damaged (their offsets).
+    pub damaged_chunks: Vec<u64>,
+    pub rebuild: RebuildReport,
+    pub check: CheckReport,
+}
+
+/// The heads of the vault whose keys are `names` in a listing, newest first.
+pub fn heads(client: &Client, names: &Names, remote: &str) -> Result<Vec<(u64, String)>> {
+    let listed = client.list("").map_err(|e| remote_error(remote, e))?;
+    let mut out: Vec<(u64, String)> = listed
+        .into_iter()
+        .filter_map(|l| names.head_counter(&l.name).map(|c| (c, l.name)))
+        .collect();
+    out.sort_unstable_by(|a, b| b.cmp(a));
+    Ok(out)
+}
+
+/// The newest head (or the one of `counter`) that opens with `catalog_key` and names
+/// `vault_id`, with how many heads there are.
+pub fn newest_head(
+    client: &Client,
+    keys: (&SymmetricKey, &SymmetricKey),
+    vault_id: &[u8; 16],
+    counter: Option<u64>,
+    remote: &str,
+) -> Result<(Head, usize)> {
+    let (catalog, pseudonym) = keys;
+    let all = heads(client, &Names::new(pseudonym), remote)?;
+    for (c, name) in &all {
+        if counter.is_some_and(|want| want != *c) {
+            continue;
+        }
+        let Some(sealed) = client
+            .get(name, MAX_HEAD)
+            .map_err(|e| remote_error(remote, e))?
+        else {
+            continue;
+        };
+        let head = catalog
+            .open(Domain::Replica, &head_key_id(*c), &sealed)
+            .ok()
+            .and_then(|p| Head::decode(&p));
+        match head {
+            Some(h) if h.vault_id == *vault_id && h.counter == *c => return Ok((h, all.len())),
+            _ => continue,
+        }
+    }
+    Err(Error::Remote {
+        remote: remote.to_owned(),
+        what: match counter {
+            Some(c) => format!("no push {c} of this vault opens with this keyring"),
+            None => "the replica holds no push of this vault that opens with this keyring".into(),
+        },
+    })
+}
+
+/// Restores the vault at `paths` (a new or empty directory, or one a restore left) from
+/// `remote`'s bucket, with the keyring at `keyring` (copied into the vault), then opens and
+/// checks it.
+pub fn restore(
+    paths: &VaultPaths,
+    keyring_file: &Path,
+    pass: &Passphrase,
+    remote: &Remote,
+    counter: Option<u64>,
+    progress: Progress,
+) -> Result<(Vault, Restored)> {
+    let root = &paths.root;
+    let resuming = root.join(MARKER).exists();
+    if !resuming && fs::read_dir(root).is_ok_and(|mut d| d.next().is_some()) {
+        return Err(Error::VaultExists(root.clone()));
+    }
+    let bytes = fs::read(keyring_file).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::KeyringMissing(keyring_file.to_owned()),
+        _ => Error::input(keyring_file, e),
+    })?;
+    let k: Keyring = keyring::open_slots(&bytes, pass, keyring_file)?.keyring;
+    let client = super::client(remote)?;
+    let (head, heads) = newest_head(
+        &client,
+        (&k.catalog_key, &k.pseudonym_key),
+        &k.vault_id,
+        counter,
+        &remote.name,
+    )?;
+    Store::prepare_restore(root)?;
+    crate::storage::durable::write_atomic(&root.join(MARKER), b"")?;
+    if !paths.keyring.exists() {
+        crate::storage::durable::write_atomic(&paths.keyring, &bytes)?;
+    }
+
+    let total = head.objects.len() as u64 + head.chunks.len() as u64;
+    let throttle = Throttle::new();
+    let mut done = 0u64;
+    let mut fetched = 0u64;
+    let mut step = |n: u64, b: u64| {
+        done += n;
+        fetched += b;
+        throttle.step(
+            progress,
+            Step {
+                done,
+                total,
+                bytes: fetched,
+            },
+        );
+    };
+    let err = |e| remote_error(&remote.name, e);
+
+    let mut damaged_chunks = Vec::new();
+    let mut journal = Vec::new();
+    for c in &head.chunks {
+        let got = client
+            .get(&hex::encode(c.name), c.len * 2 + (1 << 20))
+            .map_err(err)?;
+        let plain = got.filter(|s| content_name(s) == c.name).and_then(|s| {
+            k.catalog_key
+                .open(Domain::Replica, &chunk_key_id(&head.journal, c.offset), &s)
+                .ok()
+        });
+        match plain {
+            Some(p) if p.len() as u64 == c.len => journal.extend_from_slice(&p),
+            // The rebuild skips to the next frame that authenticates, and says what it lost.
+            _ => {
+                damaged_chunks.push(c.offset);
+                journal.resize(journal.len() + c.len as usize, 0);
+            }
+        }
+        step(1, c.len);
+    }
+
+    let names = Names::new(&k.pseudonym_key);
+    let mut missing_objects = Vec::new();
+    for id in &head.objects {
+        let path = object_path(root, id);
+        let have = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        if have > 0 {
+            step(1, 0);
+            continue;
+        }
+        let name = names.object(id);
+        let tmp = root.join("tmp").join(hex::encode(id));
+        let mut f = fs::File::create(&tmp).map_err(|e| Error::io("writing an object", e))?;
+        let found = client.get_to(&name, &mut f).map_err(err)?;
+        if !found {
+            drop(f);
+            let _ = fs::remove_file(&tmp);
+            missing_objects.push(name);
+            step(1, 0);
+            continue;
+        }
+        f.sync_all()
+            .map_err(|e| Error::io("writing an object", e))?;
+        let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+        drop(f);
+        fs::rename(&tmp, &path).map_err(|e| Error::io("writing an object", e))?;
+        step(1, len);
+    }
+    crate::storage::durable::sync_tree(&root.join("objects"))?;
+    crate::storage::durable::write_atomic(&root.join(crate::storage::journal::FILE), &journal)?;
+    drop(journal);
+
+    let (vault, rebuild) = crate::vault::rebuild::rebuild(paths.clone(), pass)?;
+    remember(&vault, remote, &head)?;
+    let check = vault.check(&|_| {})?;
+    crate::storage::durable::destroy_file(&root.join(MARKER))?;
+    Ok((
+        vault,
+        Restored {
+            counter: head.counter,
+            pushed_at: head.time,
+            heads,
+            objects: head.objects.len() - missing_objects.len(),
+            bytes: fetched,
+            missing_objects,
+            damaged_chunks,
+            rebuild,
+            check,
+        },
+    ))
+}
+
+fn object_path(root: &Path, id: &[u8; 16]) -> PathBuf {
+    let h = hex::encode(id);
+    root.join("objects").join(&h[..2]).join(h)
+}
+
+/// If the restored vault names the remote it came from, remembers which objects that
+/// replica holds, so its next push sends only the journal (which the rebuild rewrote).
+fn remember(v: &Vault, remote: &Remote, head: &Head) -> Result<()> {
+    for (key, r) in v.remotes()? {
+        if r.endpoint == remote.endpoint && r.bucket == remote.bucket {
+            let mut state = v.replica_state(&key)?;
+            state.head.objects = head.objects.clone();
+            state.head.counter = state.head.counter.max(head.counter);
+            v.save_replica_state(&key, &state)?;
+        }
+    }
+    Ok(())
+}

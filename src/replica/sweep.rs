@@ -1,0 +1,127 @@
+//! `replica sweep`: the organisation's custodian job (FORMAT.md 16.4). Field devices hold
+//! credentials that can only write to an inbox bucket; this job, on the organisation's
+//! server with a key of its own, copies every new inbox object into an archive bucket that
+//! no device can write. It never deletes and never overwrites: an object already in the
+//! archive stays as it is, so neither a seized device's credentials nor a deletion from the
+//! inbox can take anything from the archive. It holds no vault key and reads no content;
+//! it checks what it can without keys: the name's form, and for content-named objects
+//! (journal chunks, transfer bundles) that the bytes are what the name says.
+use std::fs;
+use std::io::Read;
+
+use ring::digest;
+
+use super::s3::{Client, RemoteError};
+use super::{Progress, Step, Throttle};
+use crate::format::replica::{is_name, BUNDLES};
+
+/// What a sweep did.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct Swept {
+    /// Objects copied into the archive, and their bytes.
+    pub copied: usize,
+    pub bytes: u64,
+    /// Objects the archive already had.
+    pub already: usize,
+    /// Objects left in the inbox, with why.
+    pub refused: Vec<(String, String)>,
+}
+
+/// Copies what `inbox` has and `archive` lacks.
+pub fn sweep(inbox: &Client, archive: &Client, progress: Progress) -> Result<Swept, SweepError> {
+    let have: std::collections::HashMap<String, u64> = archive
+        .list("")
+        .map_err(SweepError::Archive)?
+        .into_iter()
+        .map(|l| (l.name, l.size))
+        .collect();
+    let listed = inbox.list("").map_err(SweepError::Inbox)?;
+    let mut out = Swept::default();
+    let total = listed.len() as u64;
+    let throttle = Throttle::new();
+    let spool = std::env::temp_dir().join(format!(
+        "amanat-sweep-{}",
+        hex::encode(crate::crypto::random_bytes::<8>())
+    ));
+    let result = (|| {
+        for (i, l) in listed.iter().enumerate() {
+            let bundle = l.name.strip_prefix(BUNDLES);
+            if !is_name(bundle.unwrap_or(&l.name)) {
+                out.refused
+                    .push((l.name.clone(), "not a name Amanat writes".into()));
+            } else if let Some(&size) = have.get(&l.name) {
+                if size == l.size {
+                    out.already += 1;
+                } else {
+                    out.refused.push((
+                        l.name.clone(),
+                        "differs from the archive's copy, which is kept".into(),
+                    ));
+                }
+            } else {
+                match copy(inbox, archive, &l.name, bundle, &spool)? {
+                    Ok(n) => {
+                        out.copied += 1;
+                        out.bytes += n;
+                    }
+                    Err(why) => out.refused.push((l.name.clone(), why)),
+                }
+            }
+            throttle.step(
+                progress,
+                Step {
+                    done: i as u64 + 1,
+                    total,
+                    bytes: out.bytes,
+                },
+            );
+        }
+        Ok(())
+    })();
+    let _ = fs::remove_file(&spool);
+    result.map(|()| out)
+}
+
+/// Which side of a sweep failed.
+#[derive(Debug)]
+pub enum SweepError {
+    Inbox(RemoteError),
+    Archive(RemoteError),
+}
+
+/// Copies one object through a spool file; the inner error is why it was refused.
+fn copy(
+    inbox: &Client,
+    archive: &Client,
+    name: &str,
+    bundle: Option<&str>,
+    spool: &std::path::Path,
+) -> Result<Result<u64, String>, SweepError> {
+    let mut f = fs::File::create(spool)
+        .map_err(|e| SweepError::Inbox(RemoteError::Local(format!("spooling: {e}"))))?;
+    if !inbox.get_to(name, &mut f).map_err(SweepError::Inbox)? {
+        return Ok(Err("gone from the inbox before it was copied".into()));
+    }
+    drop(f);
+    let mut ctx = digest::Context::new(&digest::SHA256);
+    let mut n = 0u64;
+    let mut r = fs::File::open(spool)
+        .map_err(|e| SweepError::Inbox(RemoteError::Local(format!("spooling: {e}"))))?;
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let k = r
+            .read(&mut buf)
+            .map_err(|e| SweepError::Inbox(RemoteError::Local(format!("spooling: {e}"))))?;
+        if k == 0 {
+            break;
+        }
+        ctx.update(&buf[..k]);
+        n += k as u64;
+    }
+    let sha = hex::encode(ctx.finish());
+    if bundle.is_some_and(|b| b != sha) {
+        return Ok(Err("its bytes are not what its name says".into()));
+    }
+    archive.put_file(name, spool).map_err(SweepError::Archive)?;
+    Ok(Ok(n))
+}
