@@ -51,6 +51,8 @@ pub struct Head {
     pub chunks: Vec<Chunk>,
     /// Every object file the vault had, by id, ascending.
     pub objects: Vec<[u8; 16]>,
+    /// The locators of the records the journal holds, ascending (for `replica check`).
+    pub records: Vec<[u8; 16]>,
 }
 
 impl Head {
@@ -79,7 +81,8 @@ impl Head {
             }
             at += c.len;
         }
-        if !h.objects.windows(2).all(|w| w[0] < w[1]) {
+        let ascending = |v: &[[u8; 16]]| v.windows(2).all(|w| w[0] < w[1]);
+        if !ascending(&h.objects) || !ascending(&h.records) {
             return None;
         }
         Some(h)

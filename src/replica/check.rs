@@ -51,8 +51,7 @@ pub fn check(v: &Vault, name: &str, progress: Progress) -> Result<ReplicaCheck> 
         pushed_at: head.time,
         chunks: head.chunks.len(),
         objects: head.objects.len(),
-        not_pushed: super::push::not_pushed(v, name)?
-            .1
+        not_pushed: super::push::missing_from(v, &head.records)?
             .iter()
             .map(ToString::to_string)
             .collect(),

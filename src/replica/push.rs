@@ -93,6 +93,7 @@ pub fn push(v: &Vault, name: &str, progress: Progress) -> Result<Pushed> {
     let (objects, object_bytes) = send_objects(&target, &mut state, &todo, &bytes, &step)?;
     out.objects = objects;
     out.object_bytes = object_bytes;
+    crate::storage::faults::crash_point("replica-objects-sent");
 
     let mut offset = from;
     while offset < journal_len {
@@ -108,18 +109,22 @@ pub fn push(v: &Vault, name: &str, progress: Progress) -> Result<Pushed> {
         out.journal_bytes += len;
         offset += len;
         step(objects as u64 + out.chunks as u64);
+        crate::storage::faults::crash_point("replica-chunk-sent");
     }
 
     state.head.vault_id = v.vault_id();
     state.head.counter = micros_now().max(state.head.counter + 1);
     state.head.time = unix_now();
+    let records = v.record_locators()?;
     let counter = state.head.counter;
+    crate::storage::faults::crash_point("replica-before-head");
+    let previous = std::mem::replace(&mut state.head.records, records);
     let sealed = v.seal_replica(&head_key_id(counter), &state.head.encode());
-    client
-        .put(&v.replica_names().head(counter), &sealed)
-        .map_err(err)?;
+    if let Err(e) = client.put(&v.replica_names().head(counter), &sealed) {
+        state.head.records = previous;
+        return Err(err(e));
+    }
     state.head_sent = true;
-    state.records = v.record_locators()?;
     v.save_replica_state(&key, &state)?;
     out.head = true;
     step(total);
@@ -162,6 +167,7 @@ fn send_objects(
                         let n = s.len() as u64;
                         drop(s);
                         step(n);
+                        crate::storage::faults::crash_point("replica-object-sent");
                     }
                     Err(e) => {
                         let mut f = failed
@@ -231,12 +237,18 @@ fn save_sent(
 pub fn not_pushed(v: &Vault, name: &str) -> Result<(ReplicaState, Vec<RecordId>)> {
     let (key, _) = v.remote(name)?;
     let state = v.replica_state(&key)?;
+    let out = missing_from(v, &state.head.records)?;
+    Ok((state, out))
+}
+
+/// Records of the vault whose locators are not among `records`, by id.
+pub fn missing_from(v: &Vault, records: &[[u8; 16]]) -> Result<Vec<RecordId>> {
     let mut out: Vec<RecordId> = v
         .record_locators()?
         .iter()
-        .filter(|l| state.records.binary_search(l).is_err())
+        .filter(|l| records.binary_search(l).is_err())
         .filter_map(|l| v.record_at(l))
         .collect();
     out.sort_by_key(|id| id.to_string());
-    Ok((state, out))
+    Ok(out)
 }

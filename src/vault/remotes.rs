@@ -56,8 +56,6 @@ pub struct ReplicaState {
     pub head: Head,
     /// Whether `head` itself reached the replica.
     pub head_sent: bool,
-    /// Locators of the records the pushed journal holds.
-    pub records: Vec<[u8; 16]>,
     /// Transfer bundles imported from this remote (their SHA-256).
     pub pulled: Vec<[u8; 32]>,
 }

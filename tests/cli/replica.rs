@@ -1,0 +1,688 @@
+//! Sealed replicas on real Garage nodes (README, "Replicas"): push with a key that can only
+//! write, the custodian's sweep into an archive the device cannot touch, restore on a new
+//! device, and what the server holds.
+use std::fs;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::garage::{Cluster, Key};
+use crate::util::{add_with_object, Env};
+
+/// An organisation's replica: an inbox devices can only write to, an archive only the
+/// custodian's job writes to.
+pub struct Org {
+    pub cluster: Cluster,
+    pub device: Key,
+    pub custodian: Key,
+}
+
+impl Org {
+    pub fn start(nodes: usize) -> Org {
+        let cluster = Cluster::start(nodes);
+        cluster.bucket("inbox");
+        cluster.bucket("archive");
+        let device = cluster.key("device", &[("inbox", &["--write"])]);
+        let custodian = cluster.key(
+            "custodian",
+            &[("inbox", &["--read"]), ("archive", &["--read", "--write"])],
+        );
+        Org {
+            cluster,
+            device,
+            custodian,
+        }
+    }
+
+    /// Adds the inbox as remote `org` of `env`'s vault, with the device's key.
+    pub fn add_remote(&self, env: &Env) {
+        add_remote(
+            env,
+            "org",
+            &self.cluster.endpoint(),
+            "inbox",
+            &self.device,
+            &[],
+        );
+    }
+
+    /// Runs the custodian's sweep; returns its JSON summary. It exits 1 when it left
+    /// something in the inbox, 0 otherwise.
+    pub fn sweep(&self, env: &Env) -> Value {
+        let o = env.run(&self.sweep_args());
+        let v: Value = serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stderr)));
+        let left = !v["refused"].as_array().unwrap().is_empty();
+        assert_eq!(o.status.code(), Some(if left { 1 } else { 0 }), "{v}");
+        v
+    }
+
+    fn sweep_args(&self) -> Vec<&str> {
+        vec![
+            "replica",
+            "sweep",
+            "--endpoint",
+            self.endpoint_str(),
+            "--inbox",
+            "inbox",
+            "--archive",
+            "archive",
+            "--access-key-id",
+            &self.custodian.id,
+            "--secret-file",
+            self.custodian.secret_file.to_str().unwrap(),
+            "--json",
+        ]
+    }
+
+    fn endpoint_str(&self) -> &str {
+        // Leaked once per test: the argument lists borrow it.
+        Box::leak(self.cluster.endpoint().into_boxed_str())
+    }
+
+    /// `restore` of the archive into `into`'s vault directory with `keyring` as backup.
+    pub fn restore(&self, into: &Env, keyring: &Path, extra: &[&str]) -> std::process::Output {
+        let mut c = into.cmd();
+        c.arg("--keyring").arg(keyring).args([
+            "restore",
+            "--endpoint",
+            self.endpoint_str(),
+            "--bucket",
+            "archive",
+            "--access-key-id",
+            &self.custodian.id,
+            "--secret-file",
+            self.custodian.secret_file.to_str().unwrap(),
+        ]);
+        c.args(extra).output().unwrap()
+    }
+}
+
+pub fn add_remote(env: &Env, name: &str, endpoint: &str, bucket: &str, key: &Key, extra: &[&str]) {
+    let mut a = vec![
+        "remote",
+        "add",
+        name,
+        "--endpoint",
+        endpoint,
+        "--bucket",
+        bucket,
+        "--access-key-id",
+        &key.id,
+        "--secret-file",
+        key.secret_file.to_str().unwrap(),
+    ];
+    a.extend_from_slice(extra);
+    env.ok(&a);
+}
+
+pub fn json(s: &str) -> Value {
+    serde_json::from_str(s).unwrap_or_else(|e| panic!("{e}: {s}"))
+}
+
+/// The ids `status --json` names as not yet replicated to the first remote.
+pub fn not_pushed(env: &Env) -> Vec<String> {
+    let s = json(&env.ok(&["status", "--json"]));
+    s["remotes"][0]["not_pushed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn keyring_backup(env: &Env) -> std::path::PathBuf {
+    let backup = env.root().join("keyring.backup");
+    fs::copy(env.vault.join("keyring"), &backup).unwrap();
+    backup
+}
+
+#[test]
+fn a_lost_laptop_loses_nothing_that_was_pushed() {
+    let org = Org::start(1);
+    let env = Env::new();
+    let text = env.add(&["--title", "first", "--witness", "W-1"]);
+    let big = add_with_object(&env, "the testimony of W-2", 300_000, 0x5a);
+    org.add_remote(&env);
+    assert_eq!(not_pushed(&env).len(), 2, "nothing pushed yet");
+
+    let pushed = json(&env.ok(&["push", "--json"]));
+    assert_eq!(pushed[0]["objects"], 1);
+    assert_eq!(pushed[0]["head"], true);
+    assert!(not_pushed(&env).is_empty());
+    let again = json(&env.ok(&["push", "--json"]));
+    assert_eq!(again[0]["head"], false, "nothing new: nothing sent");
+
+    let late = env.add(&["--title", "added after the push"]);
+    assert_eq!(not_pushed(&env), vec![late.clone()]);
+    let listed = env.ok(&["status"]);
+    assert!(
+        listed.contains(&format!("NOT REPLICATED {late}")),
+        "{listed}"
+    );
+    env.ok(&["push"]);
+    assert!(not_pushed(&env).is_empty());
+
+    let swept = org.sweep(&env);
+    assert!(swept["copied"].as_u64().unwrap() >= 4, "{swept}");
+    assert_eq!(
+        org.sweep(&env)["copied"],
+        0,
+        "a second sweep copies nothing"
+    );
+
+    // The laptop is gone: a new device with a copy of the keyring and the archive's key.
+    let backup = keyring_backup(&env);
+    let fresh = Env::bare();
+    let o = org.restore(&fresh, &backup, &["--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r = json(&String::from_utf8_lossy(&o.stdout));
+    assert_eq!(r["check"]["records"], 3);
+    assert_eq!(r["heads"], 2, "one head a push");
+    let mut ids: Vec<String> = json(&fresh.ok(&["list", "--json"]))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
+    ids.sort();
+    let mut want = vec![text, big.clone(), late];
+    want.sort();
+    assert_eq!(ids, want);
+    let got = fresh.ok(&["get", &big, "big.bin", "-o", "-"]);
+    assert_eq!(got.len(), 300_000);
+    assert!(got.bytes().all(|b| b == 0x5a));
+    fresh.ok(&["check"]);
+    fresh.ok(&["audit", "--verify"]);
+    // The restored vault knows its remote and goes on pushing to it.
+    fresh.ok(&["push"]);
+}
+
+fn client(org: &Org, bucket: &str, key: &Key) -> amanat::replica::s3::Client {
+    amanat::replica::s3::Client::new(&amanat::replica::s3::Endpoint {
+        url: &org.cluster.endpoint(),
+        bucket,
+        region: "garage",
+        access_key_id: &key.id,
+        secret: &key.secret,
+        timeout: 10,
+    })
+    .unwrap()
+}
+
+#[test]
+fn the_device_key_can_neither_read_nor_destroy_the_archive() {
+    use amanat::replica::s3::RemoteError;
+    let org = Org::start(1);
+    let env = Env::new();
+    add_with_object(&env, "kept", 200_000, 7);
+    env.add(&["--title", "second"]);
+    org.add_remote(&env);
+    env.ok(&["push"]);
+    org.sweep(&env);
+
+    let device_inbox = client(&org, "inbox", &org.device);
+    let device_archive = client(&org, "archive", &org.device);
+    let archive = client(&org, "archive", &org.custodian);
+    let names: Vec<String> = archive
+        .list("")
+        .unwrap()
+        .into_iter()
+        .map(|l| l.name)
+        .collect();
+    assert!(names.len() >= 3, "{names:?}");
+    assert!(
+        matches!(device_inbox.list(""), Err(RemoteError::Denied(_))),
+        "the device cannot list its inbox"
+    );
+    assert!(matches!(
+        device_inbox.get(&names[0], 1 << 20),
+        Err(RemoteError::Denied(_))
+    ));
+    for name in &names {
+        assert!(
+            matches!(device_archive.delete(name), Err(RemoteError::Denied(_))),
+            "the device deleted {name} from the archive"
+        );
+        assert!(matches!(
+            device_archive.put(name, b"overwritten"),
+            Err(RemoteError::Denied(_))
+        ));
+    }
+    // Garage lets a write-only key delete and overwrite in its own bucket: a seized
+    // device's key empties the inbox and plants garbage under one name.
+    for l in client(&org, "inbox", &org.custodian).list("").unwrap() {
+        device_inbox.delete(&l.name).unwrap();
+    }
+    device_inbox.put(&names[0], b"garbage").unwrap();
+    let swept = org.sweep(&env);
+    assert_eq!(swept["copied"], 0);
+    assert_eq!(
+        swept["refused"][0][1],
+        "differs from the archive's copy, which is kept"
+    );
+
+    // The archive still restores everything.
+    let fresh = Env::bare();
+    let o = org.restore(&fresh, &keyring_backup(&env), &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        json(&fresh.ok(&["list", "--json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+const MARKERS: &[&str] = &[
+    "MKTITLE7Q",
+    "MKTAG3Z",
+    "MKPLACE9X",
+    "MKNOTE4W",
+    "MKWITNESS5V",
+    "MKINTERVIEWER2U",
+    "MKTESTIMONY8T",
+    "MKATTNAME6S",
+    "MKATTBODY1R",
+    "MKIDENTITY2K",
+    "MKREMOTE5J",
+    "МАРКЕРҚАЗАҚ",
+];
+
+#[test]
+fn the_server_holds_no_name_field_or_content_of_any_record() {
+    let org = Org::start(1);
+    let env = Env::new();
+    let t = env.input("t.txt", "The testimony MKTESTIMONY8T and МАРКЕРҚАЗАҚ");
+    let id_file = env.input("who.txt", "MKIDENTITY2K");
+    let mut big = b"MKATTBODY1R".repeat(30_000);
+    big.extend_from_slice(&[0; 100_000]);
+    let att = env.input("MKATTNAME6S.tiff", &big);
+    let small = env.input("small.txt", "MKATTBODY1R");
+    env.add(&[
+        "--title",
+        "MKTITLE7Q",
+        "--tag",
+        "MKTAG3Z",
+        "--place",
+        "MKPLACE9X",
+        "--note",
+        "MKNOTE4W",
+        "--witness",
+        "MKWITNESS5V",
+        "--interviewer",
+        "MKINTERVIEWER2U",
+        "--identity",
+        id_file.to_str().unwrap(),
+        "--testimony",
+        t.to_str().unwrap(),
+        att.to_str().unwrap(),
+        small.to_str().unwrap(),
+    ]);
+    add_remote(
+        &env,
+        "MKREMOTE5J",
+        &org.cluster.endpoint(),
+        "inbox",
+        &org.device,
+        &[],
+    );
+    env.ok(&["push"]);
+    org.sweep(&env);
+    let files = org.cluster.files();
+    assert!(files.len() > 5, "{files:?}");
+    let mut seen = 0u64;
+    for f in &files {
+        let bytes = fs::read(f).unwrap_or_default();
+        seen += bytes.len() as u64;
+        for m in MARKERS {
+            assert!(
+                !bytes.windows(m.len()).any(|w| w == m.as_bytes()),
+                "marker {m} in Garage's {}",
+                f.display()
+            );
+        }
+    }
+    assert!(
+        seen > 300_000,
+        "the objects are in the files searched: {seen}"
+    );
+    for l in client(&org, "archive", &org.custodian).list("").unwrap() {
+        assert!(amanat::format::replica::is_name(&l.name), "{}", l.name);
+    }
+}
+
+#[test]
+fn bad_settings_and_unreachable_servers_are_named_and_nothing_is_recorded_as_sent() {
+    let org = Org::start(1);
+    let env = Env::new();
+    let id = env.add(&["--title", "one"]);
+    let wrong = org.cluster.key("wrong", &[]);
+    let endpoint = org.cluster.endpoint();
+    // Refused before anything is stored.
+    for (args, says) in [
+        (
+            vec!["--endpoint", "ftp://x", "--bucket", "inbox"],
+            "not an http",
+        ),
+        (
+            vec!["--endpoint", &endpoint, "--bucket", ""],
+            "needs a bucket",
+        ),
+        (
+            vec![
+                "--endpoint",
+                &endpoint,
+                "--bucket",
+                "inbox",
+                "--timeout",
+                "0",
+            ],
+            "timeout",
+        ),
+    ] {
+        let before = env.state();
+        let mut a = vec!["remote", "add", "r"];
+        a.extend(args);
+        a.extend(["--access-key-id", &org.device.id, "--secret-file"]);
+        a.push(org.device.secret_file.to_str().unwrap());
+        let err = env.fails(&a, 2);
+        assert!(err.contains(says), "{err}");
+        assert_eq!(env.state(), before);
+    }
+    let empty = env.input("empty", "");
+    let err = env.fails(
+        &[
+            "remote",
+            "add",
+            "r",
+            "--endpoint",
+            &endpoint,
+            "--bucket",
+            "inbox",
+            "--access-key-id",
+            "GK1",
+            "--secret-file",
+            empty.to_str().unwrap(),
+        ],
+        2,
+    );
+    assert!(err.contains("empty"), "{err}");
+    assert_eq!(
+        json(&env.ok(&["remote", "list", "--json"])),
+        serde_json::json!([])
+    );
+
+    add_remote(&env, "badkey", &endpoint, "inbox", &wrong, &[]);
+    let err = env.fails(&["push", "badkey"], 2);
+    assert!(err.contains("refused the credentials"), "{err}");
+    add_remote(
+        &env,
+        "nobucket",
+        &endpoint,
+        "no-such-bucket",
+        &org.device,
+        &[],
+    );
+    let err = env.fails(&["push", "nobucket"], 2);
+    assert!(
+        err.contains("no bucket") || err.contains("refused"),
+        "{err}"
+    );
+    // A server that accepts connections and never answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", silent.local_addr().unwrap());
+    add_remote(
+        &env,
+        "silent",
+        &url,
+        "inbox",
+        &org.device,
+        &["--timeout", "1"],
+    );
+    let start = std::time::Instant::now();
+    let err = env.fails(&["push", "silent"], 2);
+    assert!(err.contains("could not be reached"), "{err}");
+    assert!(
+        start.elapsed().as_secs() < 30,
+        "bounded: {:?}",
+        start.elapsed()
+    );
+    // Nothing listens here.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    add_remote(
+        &env,
+        "closed",
+        &format!("http://127.0.0.1:{port}"),
+        "inbox",
+        &org.device,
+        &[],
+    );
+    let err = env.fails(&["push", "closed"], 2);
+    assert!(err.contains("could not be reached"), "{err}");
+    // A full server: a quota smaller than what is to be sent.
+    org.cluster
+        .admin(&["bucket", "set-quotas", "inbox", "--max-size", "1KiB"]);
+    add_with_object(&env, "big", 100_000, 1);
+    add_remote(&env, "full", &endpoint, "inbox", &org.device, &[]);
+    let err = env.fails(&["push", "full"], 2);
+    assert!(err.contains("out of space"), "{err}");
+
+    let status = json(&env.ok(&["status", "--json"]));
+    for r in status["remotes"].as_array().unwrap() {
+        assert!(r["last_push"].is_null(), "{r}");
+        assert_eq!(r["not_pushed"].as_array().unwrap().len(), 2, "{r}");
+        assert!(r["not_pushed"].as_array().unwrap().iter().any(|x| x == &id));
+    }
+    env.ok(&["check"]);
+    // Once there is room, the push goes on and finishes.
+    org.cluster
+        .admin(&["bucket", "set-quotas", "inbox", "--max-size", "none"]);
+    env.ok(&["push", "full"]);
+    assert!(json(&env.ok(&["status", "--json"]))["remotes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["remote"] == "full" && r["not_pushed"].as_array().unwrap().is_empty()));
+}
+
+/// Overwrites, in the archive, the object file of `record`'s attachment with garbage.
+fn damage_object_of(org: &Org, env: &Env, record: &str) -> String {
+    let v = crate::util::unlocked(env);
+    let names = v.replica_names();
+    let owners = v.objects_by_record().unwrap().unwrap();
+    let (_, objects) = owners
+        .iter()
+        .find(|(id, _)| id.to_string() == record)
+        .unwrap();
+    let name = names.object(&objects[0]);
+    drop(v);
+    client(org, "archive", &org.custodian)
+        .put(&name, b"age-encryption.org/v1\n-> X25519 garbage\n")
+        .unwrap();
+    name
+}
+
+#[test]
+fn a_damaged_object_is_named_by_record_and_every_other_record_restores() {
+    let org = Org::start(1);
+    let env = Env::new();
+    let hit = add_with_object(&env, "the one damaged", 150_000, 1);
+    let kept = add_with_object(&env, "the one kept", 150_000, 2);
+    let text = env.add(&["--title", "text only"]);
+    org.add_remote(&env);
+    env.ok(&["push"]);
+    org.sweep(&env);
+    let name = damage_object_of(&org, &env, &hit);
+    // The custodian checks the archive with a key of their own.
+    add_remote(
+        &env,
+        "archive",
+        &org.cluster.endpoint(),
+        "archive",
+        &org.custodian,
+        &[],
+    );
+    let o = env.run(&["replica", "check", "archive"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains(&format!("DAMAGED record {hit} object {name}")),
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 1, "{out}");
+    let r = json(
+        &env.run(&["replica", "check", "archive", "--json"])
+            .stdout
+            .iter()
+            .map(|&b| b as char)
+            .collect::<String>(),
+    );
+    assert_eq!(r["damaged"][0][0], hit.as_str());
+
+    let fresh = Env::bare();
+    let o = org.restore(&fresh, &keyring_backup(&env), &["--json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let r = json(&String::from_utf8_lossy(&o.stdout));
+    let damaged = r["check"]["damaged"].as_array().unwrap();
+    assert_eq!(damaged.len(), 1, "{r}");
+    assert_eq!(damaged[0][0], hit.as_str());
+    for id in [&kept, &text] {
+        fresh.ok(&["show", id]);
+    }
+    let got = fresh.ok(&["get", &kept, "big.bin", "-o", "-"]);
+    assert!(got.len() == 150_000 && got.bytes().all(|b| b == 2));
+    // A missing object is named the same way.
+    client(&org, "archive", &org.custodian)
+        .delete(&name)
+        .unwrap();
+    let o = env.run(&["replica", "check", "archive"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stdout).contains(&format!("MISSING record {hit}")));
+}
+
+#[test]
+fn a_push_killed_at_any_step_finishes_on_the_next_run() {
+    let org = Org::start(1);
+    let env = Env::new();
+    for i in 0..6 {
+        add_with_object(&env, &format!("record {i}"), 120_000 + i, i as u8);
+    }
+    org.add_remote(&env);
+    for point in [
+        "replica-object-sent",
+        "replica-objects-sent",
+        "replica-chunk-sent",
+        "replica-before-head",
+    ] {
+        env.add(&["--title", point]);
+        let o = env
+            .cmd()
+            .env("AMANAT_CRASH_AT", point)
+            .args(["push"])
+            .output()
+            .unwrap();
+        assert!(!o.status.success(), "{point}: the push was killed");
+        assert!(
+            !not_pushed(&env).is_empty(),
+            "{point}: not recorded as sent"
+        );
+        env.ok(&["push"]);
+        assert!(not_pushed(&env).is_empty(), "{point}");
+    }
+    // Killed at random moments too, as the crash harness does.
+    let mut rng = crate::common::Rng(crate::common::seed("AMANAT_CRASH_SEED"));
+    for i in 0..4 {
+        add_with_object(&env, &format!("more {i}"), 1_500_000, 9);
+        let mut child = env
+            .cmd()
+            .args(["push"])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(rng.below(200)));
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    env.ok(&["push"]);
+    org.sweep(&env);
+    let fresh = Env::bare();
+    let o = org.restore(&fresh, &keyring_backup(&env), &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        json(&fresh.ok(&["list", "--json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        json(&env.ok(&["list", "--json"])).as_array().unwrap().len()
+    );
+    fresh.ok(&["check"]);
+}
+
+#[test]
+fn a_three_node_cluster_takes_a_push_with_a_node_down_and_a_stopped_one_resumes() {
+    use crate::seizure::Paused;
+    let mut org = Org::start(3);
+    let env = Env::new();
+    for i in 0..3 {
+        add_with_object(&env, &format!("record {i}"), 200_000, i as u8);
+    }
+    org.add_remote(&env);
+    // A node dies in the middle of the push: two of three still take every write.
+    let mut cmd = env.cmd();
+    cmd.args(["push", "--json"]);
+    let paused = Paused::start(cmd, "replica-objects-sent", &env.root().join("pause1"));
+    org.cluster.nodes[2].kill();
+    let o = paused.resume();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(not_pushed(&env).is_empty());
+
+    // Every node stops in the middle of the next push: a one-line error, then it resumes
+    // where it stopped once they are back.
+    add_with_object(&env, "after the first push", 200_000, 7);
+    org.cluster.nodes[2].restart();
+    org.cluster.wait_healthy();
+    let mut cmd = env.cmd();
+    cmd.args(["push", "--json"]);
+    let paused = Paused::start(cmd, "replica-objects-sent", &env.root().join("pause2"));
+    for n in &mut org.cluster.nodes {
+        n.kill();
+    }
+    let o = paused.resume();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains("could not be reached"), "{err}");
+    assert_eq!(not_pushed(&env).len(), 1);
+    for n in &mut org.cluster.nodes {
+        n.restart();
+    }
+    org.cluster.wait_healthy();
+    let again = json(&env.ok(&["push", "--json"]));
+    assert_eq!(
+        again[0]["objects"], 0,
+        "the object was recorded as sent: {again}"
+    );
+    assert!(again[0]["chunks"].as_u64().unwrap() >= 1);
+    assert!(not_pushed(&env).is_empty());
+    org.sweep(&env);
+    let fresh = Env::bare();
+    let o = org.restore(&fresh, &keyring_backup(&env), &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        json(&fresh.ok(&["list", "--json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
+}
