@@ -29,6 +29,9 @@ use rewrite::wait_for_sled_release;
 pub(crate) use tree::Rewrite;
 pub use tree::{Bytes, Iter, Tree};
 
+/// The directory of what a device remembers of its replicas (FORMAT.md 16.3).
+pub const REPLICAS_DIR: &str = "replicas";
+
 /// The first line of `<vault>/VERSION`.
 pub const VERSION_LINE: &str = "amanat-vault 6";
 /// The first line of a vault written before recognised text (FORMAT.md 3): marked as the

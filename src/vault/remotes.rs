@@ -19,8 +19,7 @@ use crate::vault::Vault;
 /// The version byte of a remote in the `contacts` tree (contacts are 1, authorities 2,
 /// the settings 3).
 pub(crate) const REMOTE_VERSION: u8 = 4;
-/// The directory of what the device remembers of its replicas.
-pub const REPLICAS_DIR: &str = "replicas";
+pub use crate::storage::store::REPLICAS_DIR;
 
 /// An S3-compatible bucket records are replicated to, or transfer bundles sent to.
 #[derive(Clone, Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]

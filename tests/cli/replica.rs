@@ -82,7 +82,16 @@ impl Org {
 
     /// `restore` of the archive into `into`'s vault directory with `keyring` as backup.
     pub fn restore(&self, into: &Env, keyring: &Path, extra: &[&str]) -> std::process::Output {
-        let mut c = into.cmd();
+        self.restore_with(into.cmd(), keyring, extra)
+    }
+
+    /// `restore` of the archive by the command `c`, with `keyring` as backup.
+    pub fn restore_with(
+        &self,
+        mut c: std::process::Command,
+        keyring: &Path,
+        extra: &[&str],
+    ) -> std::process::Output {
         c.arg("--keyring").arg(keyring).args([
             "restore",
             "--endpoint",
@@ -684,5 +693,43 @@ fn a_three_node_cluster_takes_a_push_with_a_node_down_and_a_stopped_one_resumes(
             .unwrap()
             .len(),
         4
+    );
+}
+
+#[test]
+fn a_duress_unlock_leaves_no_trace_of_the_replicas_and_restore_finds_nothing_with_it() {
+    let org = Org::start(1);
+    let env = Env::new();
+    add_with_object(&env, "pushed", 100_000, 3);
+    org.add_remote(&env);
+    env.ok(&["push"]);
+    org.sweep(&env);
+    crate::util::set_duress(&env);
+    let backup = keyring_backup(&env);
+    assert!(env.vault.join("replicas").exists());
+    let o = crate::util::with_pass(&env, crate::util::DURESS, &["remote", "list", "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        json(&String::from_utf8_lossy(&o.stdout)),
+        serde_json::json!([])
+    );
+    assert!(
+        !env.vault.join("replicas").exists(),
+        "the real vault's replica state is gone"
+    );
+    for f in crate::common::files_below(&env.vault) {
+        assert!(!f.to_string_lossy().contains("replica"), "{}", f.display());
+    }
+    // A coerced restore with the duress passphrase finds no push, as in an empty bucket.
+    let fresh = Env::bare();
+    let duress = env.input("duress-pass", format!("{}\n", crate::util::DURESS));
+    let mut c = fresh.cmd();
+    c.arg("--passphrase-file").arg(&duress);
+    let o = org.restore_with(c, &backup, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("holds no push of this vault"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
     );
 }

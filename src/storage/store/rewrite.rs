@@ -225,6 +225,15 @@ impl Store {
             crate::storage::faults::crash_point("store-moved-aside");
             fs::rename(stage.join(d), root.join(d)).map_err(ctx)?;
         }
+        // What the vault remembered of its replicas names its remotes' entries: the decoy
+        // has none.
+        if root.join(REPLICAS_DIR).exists() {
+            fs::rename(
+                root.join(REPLICAS_DIR),
+                tmp.join(format!("wipe-{REPLICAS_DIR}-{tag}")),
+            )
+            .map_err(ctx)?;
+        }
         sync_dir(root)?;
         sync_dir(&tmp)
     }
