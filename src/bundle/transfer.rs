@@ -71,6 +71,19 @@ impl Vault {
         out: &Path,
         remove_after: bool,
     ) -> Result<ExportReport> {
+        self.export_transfer_then(selection, out, remove_after, &|_, _| Ok(()))
+    }
+
+    /// [`Vault::export_transfer`], with `sent` called once the bundle is written and
+    /// before any record is removed: a bundle sent on (to an inbox) must have arrived
+    /// before the collector lets go of its records. If `sent` fails, nothing is removed.
+    pub fn export_transfer_then(
+        &self,
+        selection: &Selection,
+        out: &Path,
+        remove_after: bool,
+        sent: &dyn Fn(&Path, &ExportReport) -> Result<()>,
+    ) -> Result<ExportReport> {
         if !self.is_collector() {
             return Err(Error::Refused(Refusal::TransferNeedsCollector));
         }
@@ -158,6 +171,8 @@ impl Vault {
             super::log_bundle_exported(log, &bundle_id, &sha, &to, "headquarters", &ids)?;
             Ok((file, sha))
         })?;
+        sent(out, &report)?;
+        crate::storage::faults::crash_point("transfer-sent");
         if remove_after {
             for o in &outgoing {
                 let objects: Vec<ObjectId> = o.objects.iter().map(|(oid, _)| *oid).collect();

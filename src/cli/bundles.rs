@@ -103,9 +103,18 @@ pub struct ExportArgs {
     /// Records to export (ids or unambiguous prefixes)
     #[arg(value_name = "ID")]
     ids: Vec<String>,
-    /// The bundle file to write
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
-    output: PathBuf,
+    /// The bundle file to write (a collector with --remote may leave it out)
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "FILE",
+        required_unless_present = "remote"
+    )]
+    output: Option<PathBuf>,
+    /// On a collector: send the transfer bundle to this remote's inbox (`amanat remote
+    /// add`); with --remove-after, the records are removed only once it has arrived
+    #[arg(long, value_name = "NAME")]
+    remote: Option<String>,
     /// Include witness identity parts (needs the custodian key on this device)
     #[arg(long)]
     with_identities: bool,
@@ -146,15 +155,28 @@ pub fn export(v: &Vault, a: ExportArgs) -> anyhow::Result<u8> {
             )
             .into());
         }
-        let r = v.export_transfer(&selection, &a.output, a.remove_after)?;
+        let r = match (&a.remote, &a.output) {
+            (Some(remote), keep) => amanat::replica::pull::export_to_remote(
+                v,
+                remote,
+                &selection,
+                a.remove_after,
+                keep.as_deref(),
+            )?,
+            (None, Some(out)) => v.export_transfer(&selection, out, a.remove_after)?,
+            (None, None) => unreachable!("clap requires --output without --remote"),
+        };
         if a.json {
             print_json(&r)?;
         } else {
+            let to = match (&a.remote, &a.output) {
+                (Some(remote), _) => format!("the inbox of remote {}", Safe(remote)),
+                (None, Some(out)) => Safe(&out.display().to_string()).to_string(),
+                (None, None) => String::new(),
+            };
             eprintln!(
-                "Wrote a transfer bundle of {} sealed records ({} bytes) to {}",
-                r.records,
-                r.bytes,
-                Safe(&a.output.display().to_string())
+                "Wrote a transfer bundle of {} sealed records ({} bytes) to {to}",
+                r.records, r.bytes,
             );
             eprintln!("Bundle {}  sha256:{}", r.bundle_id, r.sha256);
             if a.remove_after {
@@ -175,6 +197,15 @@ pub fn export(v: &Vault, a: ExportArgs) -> anyhow::Result<u8> {
         )
         .into());
     };
+    if a.remote.is_some() {
+        return Err(Error::Invalid(
+            "--remote sends a collector's transfer bundle to headquarters' inbox; to send a partner's bundle, write it with -o FILE".into(),
+        )
+        .into());
+    }
+    let Some(output) = a.output else {
+        unreachable!("clap requires --output without --remote")
+    };
     let opts = ExportOptions {
         to,
         selection,
@@ -182,7 +213,7 @@ pub fn export(v: &Vault, a: ExportArgs) -> anyhow::Result<u8> {
         keep_metadata: a.keep_metadata,
         with_ocr: a.with_ocr,
     };
-    let r = v.export(&opts, &a.output)?;
+    let r = v.export(&opts, &output)?;
     if a.json {
         print_json(&r)?;
         return Ok(0);
@@ -204,7 +235,7 @@ pub fn export(v: &Vault, a: ExportArgs) -> anyhow::Result<u8> {
         r.records,
         r.files,
         r.bytes,
-        Safe(&a.output.display().to_string()),
+        Safe(&output.display().to_string()),
         opts.to
     );
     eprintln!("Bundle {}  sha256:{}", r.bundle_id, r.sha256);

@@ -115,6 +115,9 @@ enum Command {
     /// Send a remote every sealed record, object and journal entry it does not have yet
     /// (resumable; works with a key that can only write)
     Push(replica::PushArgs),
+    /// Import every transfer bundle collectors sent to a remote (`export --remote`),
+    /// each verified and all or nothing, once
+    Pull(replica::PullArgs),
     /// Say which records no push has sent yet, per remote
     Status(replica::StatusArgs),
     /// Rebuild a lost vault on a new device from its replica and a copy of its keyring
@@ -233,6 +236,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Timestamp(a) => with_vault(&g, |v| stamps::timestamp(v, a)),
         Command::Remote(c) => with_vault(&g, |v| replica::remote(v, c)),
         Command::Push(a) => with_vault(&g, |v| replica::push(v, a)),
+        Command::Pull(a) => with_vault(&g, |v| replica::pull(v, a)),
         Command::Status(a) => with_vault(&g, |v| replica::status(v, a)),
         Command::Restore(a) => replica::restore(&g, a),
         Command::Replica(c) => replica::replica(&g, c),

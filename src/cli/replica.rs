@@ -63,6 +63,18 @@ pub struct PushArgs {
 }
 
 #[derive(Args)]
+pub struct PullArgs {
+    /// The remote whose bundles to import (headquarters' key to the archive or inbox)
+    name: String,
+    /// Accept a bundle signed by an unknown key and record its signer as a new contact
+    #[arg(long)]
+    trust_signer: bool,
+    /// Print a JSON summary
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
 pub struct StatusArgs {
     /// Print JSON
     #[arg(long)]
@@ -265,6 +277,30 @@ pub fn push(v: &Vault, a: PushArgs) -> anyhow::Result<u8> {
         print_json(&all)?;
     }
     Ok(0)
+}
+
+pub fn pull(v: &Vault, a: PullArgs) -> anyhow::Result<u8> {
+    let b = bar("pulling");
+    let r = replica::pull::pull(v, &a.name, a.trust_signer, &on_step(&b));
+    b.finish_and_clear();
+    let r = r?;
+    if a.json {
+        print_json(&r)?;
+    } else {
+        for (name, why) in &r.failed {
+            print(&format!("FAILED {}: {}\n", Safe(name), Safe(why)))?;
+        }
+        let added: usize = r.imported.iter().map(|(_, n)| n).sum();
+        eprintln!(
+            "Imported {} bundles ({} new records) from {}; {} were imported before; {} failed and wait for the next pull.",
+            r.imported.len(),
+            added,
+            Safe(&a.name),
+            r.already,
+            r.failed.len()
+        );
+    }
+    Ok(if r.failed.is_empty() { 0 } else { 1 })
 }
 
 pub fn status(v: &Vault, a: StatusArgs) -> anyhow::Result<u8> {

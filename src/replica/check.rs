@@ -108,8 +108,8 @@ pub fn check(v: &Vault, name: &str, progress: Progress) -> Result<ReplicaCheck> 
         let (remote_hash, n) = fetched.into_inner();
         if !found {
             out.missing.push((owner(id), name));
-        } else if let Some(local) = local_hash(v, id) {
-            if remote_hash.finish().as_ref() != local.as_ref() {
+        } else if let Ok((local, _)) = super::sha256_file(&v.object_file(id)) {
+            if remote_hash.finish().as_ref() != local {
                 out.damaged.push((owner(id), name));
             }
         }
@@ -118,19 +118,4 @@ pub fn check(v: &Vault, name: &str, progress: Progress) -> Result<ReplicaCheck> 
         throttle.step(progress, Step { done, total, bytes });
     }
     Ok(out)
-}
-
-/// The SHA-256 of the vault's own copy of an object, if it still has one.
-fn local_hash(v: &Vault, id: &[u8; 16]) -> Option<digest::Digest> {
-    use std::io::Read;
-    let mut f = std::fs::File::open(v.object_file(id)).ok()?;
-    let mut ctx = digest::Context::new(&digest::SHA256);
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = f.read(&mut buf).ok()?;
-        if n == 0 {
-            return Some(ctx.finish());
-        }
-        ctx.update(&buf[..n]);
-    }
 }

@@ -294,10 +294,16 @@ impl Client {
                     RemoteError::Server(format!("a listing that does not parse ({e})"))
                 })
             })?;
-            out.extend(page.contents.into_iter().map(|c| Listed {
-                name: c.key,
-                size: c.size,
-            }));
+            for c in page.contents {
+                // rusty-s3 asks for URL-encoded names (encoding-type=url).
+                let name = percent_encoding::percent_decode_str(&c.key)
+                    .decode_utf8()
+                    .map_err(|_| {
+                        RemoteError::Server(format!("a listed name that is not UTF-8: {:?}", c.key))
+                    })?
+                    .into_owned();
+                out.push(Listed { name, size: c.size });
+            }
             match page.next_continuation_token {
                 Some(t) if !t.is_empty() => token = Some(t),
                 _ => return Ok(out),

@@ -7,9 +7,6 @@
 //! it checks what it can without keys: the name's form, and for content-named objects
 //! (journal chunks, transfer bundles) that the bytes are what the name says.
 use std::fs;
-use std::io::Read;
-
-use ring::digest;
 
 use super::s3::{Client, RemoteError};
 use super::{Progress, Step, Throttle};
@@ -103,22 +100,9 @@ fn copy(
         return Ok(Err("gone from the inbox before it was copied".into()));
     }
     drop(f);
-    let mut ctx = digest::Context::new(&digest::SHA256);
-    let mut n = 0u64;
-    let mut r = fs::File::open(spool)
+    let (sum, n) = super::sha256_file(spool)
         .map_err(|e| SweepError::Inbox(RemoteError::Local(format!("spooling: {e}"))))?;
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let k = r
-            .read(&mut buf)
-            .map_err(|e| SweepError::Inbox(RemoteError::Local(format!("spooling: {e}"))))?;
-        if k == 0 {
-            break;
-        }
-        ctx.update(&buf[..k]);
-        n += k as u64;
-    }
-    let sha = hex::encode(ctx.finish());
+    let sha = hex::encode(sum);
     if bundle.is_some_and(|b| b != sha) {
         return Ok(Err("its bytes are not what its name says".into()));
     }

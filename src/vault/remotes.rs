@@ -193,6 +193,12 @@ impl Vault {
         crate::storage::durable::write_atomic(&self.replica_state_path(key), &sealed)
     }
 
+    /// A path in the vault's `tmp/` for sealed bytes in transit (a bundle being sent or
+    /// fetched): removed by the command, or by the sweep at the next open.
+    pub fn transit_path(&self, name: &str) -> PathBuf {
+        self.store.root().join("tmp").join(name)
+    }
+
     /// The vault's id.
     pub fn vault_id(&self) -> [u8; 16] {
         self.keyring.vault_id

@@ -155,7 +155,7 @@ fn a_custodian_device_reads_the_identity_and_ingest_takes_identities_too() {
 }
 
 /// HQ and a collector that seals to HQ.
-fn hq_and_collector() -> (Env, Env) {
+pub(crate) fn hq_and_collector() -> (Env, Env) {
     let hq = Env::new();
     let collector = Env::bare();
     let r = keys(&hq)["recipient"].as_str().unwrap().to_owned();
@@ -177,7 +177,7 @@ const MARKERS: &[&str] = &[
     "MKCIDENT",
 ];
 
-fn collect(collector: &Env) -> (String, Vec<u8>) {
+pub(crate) fn collect(collector: &Env) -> (String, Vec<u8>) {
     let t = collector.input("t.txt", "testimony MKCTEXT spoken");
     let big: Vec<u8> = b"MKCATTBODY"
         .iter()

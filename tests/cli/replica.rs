@@ -733,3 +733,89 @@ fn a_duress_unlock_leaves_no_trace_of_the_replicas_and_restore_finds_nothing_wit
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+#[test]
+fn a_collector_sends_to_the_inbox_and_headquarters_pulls_each_bundle_once() {
+    let org = Org::start(1);
+    let (hq, collector) = crate::collector::hq_and_collector();
+    let (id, big) = crate::collector::collect(&collector);
+    org.add_remote(&collector);
+    // The upload fails: the records stay on the collector.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    add_remote(
+        &collector,
+        "down",
+        &format!("http://127.0.0.1:{port}"),
+        "inbox",
+        &org.device,
+        &["--timeout", "1"],
+    );
+    let err = collector.fails(
+        &["export", "--all", "--remote", "down", "--remove-after"],
+        2,
+    );
+    assert!(err.contains("could not be reached"), "{err}");
+    assert_eq!(
+        json(&collector.ok(&["list", "--json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    // Killed once the bundle has arrived, before the records are removed: they stay.
+    let o = collector
+        .cmd()
+        .env("AMANAT_CRASH_AT", "transfer-sent")
+        .args(["export", "--all", "--remote", "org", "--remove-after"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert_eq!(
+        json(&collector.ok(&["list", "--json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let r = json(&collector.ok(&[
+        "export",
+        "--all",
+        "--remote",
+        "org",
+        "--remove-after",
+        "--json",
+    ]));
+    assert_eq!(r["records"], 1);
+    assert_eq!(
+        collector.run(&["list"]).status.code(),
+        Some(1),
+        "no record left"
+    );
+    assert!(crate::common::files_below(&collector.vault.join("tmp")).is_empty());
+
+    org.sweep(&collector);
+    add_remote(
+        &hq,
+        "archive",
+        &org.cluster.endpoint(),
+        "archive",
+        &org.custodian,
+        &[],
+    );
+    let pulled = json(&hq.ok(&["pull", "archive", "--json"]));
+    assert_eq!(pulled["imported"].as_array().unwrap().len(), 2, "{pulled}");
+    assert!(pulled["failed"].as_array().unwrap().is_empty(), "{pulled}");
+    let got = hq.ok(&["get", &id, "MKCATTNAME.wav", "-o", "-"]);
+    assert_eq!(got.as_bytes(), &big[..]);
+    hq.ok(&["check"]);
+    let again = json(&hq.ok(&["pull", "archive", "--json"]));
+    assert_eq!(again["already"], 2);
+    assert!(again["imported"].as_array().unwrap().is_empty());
+    // A partner's export names its file; --remote is for collectors.
+    let err = hq.fails(&["export", "--all", "--to", "x", "--remote", "archive"], 2);
+    assert!(err.contains("--remote"), "{err}");
+}
