@@ -33,7 +33,10 @@ pub use tree::{Bytes, Iter, Tree};
 pub const REPLICAS_DIR: &str = "replicas";
 
 /// The first line of `<vault>/VERSION`.
-pub const VERSION_LINE: &str = "amanat-vault 6";
+pub const VERSION_LINE: &str = "amanat-vault 7";
+/// The first line of a vault written before replicas (FORMAT.md 3): marked as the current
+/// format at its first unlock, before anything is written.
+pub const VERSION_LINE_6: &str = "amanat-vault 6";
 /// The first line of a vault written before recognised text (FORMAT.md 3): marked as the
 /// current format at its first unlock, before anything is written.
 pub const VERSION_LINE_5: &str = "amanat-vault 5";

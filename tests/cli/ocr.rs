@@ -439,7 +439,7 @@ fn bundles_carry_recognised_text_only_when_asked_and_partners_search_it() {
 }
 
 #[test]
-fn a_vault_of_format_5_moves_to_6_and_its_scan_is_recognised() {
+fn a_vault_of_format_5_moves_to_the_current_format_and_its_scan_is_recognised() {
     let env = unpacked_vault("tests/fixtures/vault-v5/vault.tar.gz", "vault");
     fs::create_dir_all(env.vault.join("tmp")).unwrap();
     let ids = json(
@@ -453,14 +453,14 @@ fn a_vault_of_format_5_moves_to_6_and_its_scan_is_recognised() {
     assert_eq!(version(), "amanat-vault 5\n");
     let o = env
         .cmd()
-        .env("AMANAT_CRASH_AT", "before-version-6")
+        .env("AMANAT_CRASH_AT", "before-version-7")
         .args(["list"])
         .output()
         .unwrap();
     assert!(!o.status.success());
     assert_eq!(version(), "amanat-vault 5\n", "killed before the move");
     env.ok(&["ocr", id]);
-    assert_eq!(version(), "amanat-vault 6\n");
+    assert_eq!(version(), "amanat-vault 7\n");
     assert!(
         found(&env, "свидания"),
         "the letter's Russian text is found"

@@ -819,3 +819,39 @@ fn a_collector_sends_to_the_inbox_and_headquarters_pulls_each_bundle_once() {
     let err = hq.fails(&["export", "--all", "--to", "x", "--remote", "archive"], 2);
     assert!(err.contains("--remote"), "{err}");
 }
+
+#[test]
+fn a_vault_of_format_6_moves_to_7_then_pushes_and_restores() {
+    let env = crate::util::unpacked_vault("tests/fixtures/vault-v6/vault.tar.gz", "vault");
+    fs::create_dir_all(env.vault.join("tmp")).unwrap();
+    let ids = json(
+        &fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vault-v6/ids.json"),
+        )
+        .unwrap(),
+    );
+    let id = ids["recording"].as_str().unwrap();
+    let version = || fs::read_to_string(env.vault.join("VERSION")).unwrap();
+    assert_eq!(version(), "amanat-vault 6\n");
+    let o = env
+        .cmd()
+        .env("AMANAT_CRASH_AT", "before-version-7")
+        .args(["list"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert_eq!(version(), "amanat-vault 6\n", "killed before the move");
+    env.ok(&["list"]);
+    assert_eq!(version(), "amanat-vault 7\n");
+    let org = Org::start(1);
+    org.add_remote(&env);
+    env.ok(&["push"]);
+    org.sweep(&env);
+    let fresh = Env::bare();
+    let o = org.restore(&fresh, &keyring_backup(&env), &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let got = fresh.ok(&["get", id, "recording.wav", "-o", "-"]);
+    assert!(got.len() == 40_000 && got.bytes().all(|b| b == b'r'));
+    fresh.ok(&["check"]);
+    fresh.ok(&["audit", "--verify"]);
+}
