@@ -19,6 +19,7 @@ mod replica;
 mod safe;
 mod stamps;
 mod tour;
+mod tour_replica;
 
 /// An encrypted vault for testimonies and document scans.
 ///

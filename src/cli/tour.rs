@@ -34,7 +34,7 @@ macro_rules! say {
     };
 }
 
-fn step(n: u32, title: &str) -> std::io::Result<()> {
+pub(super) fn step(n: u32, title: &str) -> std::io::Result<()> {
     writeln!(std::io::stdout(), "\n── {n}. {title}")
 }
 
@@ -102,6 +102,7 @@ pub fn run() -> anyhow::Result<u8> {
     let report = check(&vault)?;
     let partner = share(&vault, &keys, &dir.0, &pass)?;
     let collector = collect(&vault, &keys, &dir.0, &pass)?;
+    super::tour_replica::replicate(&vault, &dir.0, &pass)?;
     recover(vault, partner, collector, &paths, &pass)?;
 
     say!("\nDone. Try it yourself: `amanat init`, then `amanat add --help`.");
@@ -529,7 +530,7 @@ fn collect(vault: &Vault, keys: &KeysInfo, dir: &Path, pass: &Passphrase) -> any
     Ok(collector)
 }
 
-/// Steps 12 to 14: the database rebuilt from the journal, a wrong passphrase, and shred.
+/// Steps 13 to 15: the database rebuilt from the journal, a wrong passphrase, and shred.
 fn recover(
     vault: Vault,
     partner: Vault,
@@ -537,7 +538,7 @@ fn recover(
     paths: &VaultPaths,
     pass: &Passphrase,
 ) -> anyhow::Result<()> {
-    step(12, "A damaged database is recreated from the journal")?;
+    step(13, "A damaged database is recreated from the journal")?;
     let before = vault.count();
     drop(vault);
     drop(partner);
@@ -562,14 +563,14 @@ fn recover(
     );
     drop(vault);
 
-    step(13, "A wrong passphrase opens nothing")?;
+    step(14, "A wrong passphrase opens nothing")?;
     let locked = LockedVault::open(paths.clone())?;
     match locked.unlock(&Passphrase::new("guess".into())?) {
         Err(e) => say!("   refused: {e}"),
         Ok(_) => anyhow::bail!("a wrong passphrase opened the vault"),
     }
 
-    step(14, "Emergency: shred makes the vault unopenable at once")?;
+    step(15, "Emergency: shred makes the vault unopenable at once")?;
     let started = std::time::Instant::now();
     amanat::vault::lifecycle::shred(paths, false)?;
     say!(

@@ -764,6 +764,7 @@ fn help_explains_every_command() {
     let help = env.ok(&["--help"]);
     for c in [
         "tour", "init", "add", "ingest", "list", "show", "search", "get", "rm", "keys", "check",
+        "remote", "push", "pull", "status", "restore", "replica",
     ] {
         assert!(help.contains(&format!("  {c} ")), "{c} in help: {help}");
     }
@@ -789,6 +790,8 @@ fn tour_runs_end_to_end_and_leaves_nothing_behind() {
         "witness P-",
         "and cannot read it itself",
         "headquarters imported 1 record, same id",
+        "with an inbox this laptop may only write to",
+        "the laptop is lost; `amanat restore` on a new one: 4 of 4 records back, check: all verified",
         "refused: wrong passphrase",
     ] {
         assert!(
@@ -801,11 +804,18 @@ fn tour_runs_end_to_end_and_leaves_nothing_behind() {
 }
 
 #[test]
-fn the_tour_without_tesseract_says_how_to_install_it() {
+fn the_tour_without_tesseract_or_garage_says_how_to_install_them() {
     let env = Env::bare();
     let empty = env.root().join("no-programs");
     std::fs::create_dir(&empty).unwrap();
-    let o = env.cmd().env("PATH", &empty).arg("tour").output().unwrap();
+    let o = env
+        .cmd()
+        .env("PATH", &empty)
+        .env("CARGO_HOME", &empty)
+        .env("HOME", &empty)
+        .arg("tour")
+        .output()
+        .unwrap();
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(
         o.status.success(),
@@ -818,5 +828,6 @@ fn the_tour_without_tesseract_says_how_to_install_it() {
         ),
         "{out}"
     );
+    assert!(out.contains("Garage is not installed here"), "{out}");
     assert!(env.tmp_is_empty_of_tour());
 }
