@@ -135,6 +135,7 @@ impl Client {
                 .agent
                 .put(url.as_str())
                 .header("Content-Type", "application/octet-stream")
+                .header("Expect", "100-continue")
                 .send(bytes);
             self.done(resp, name)
         })
@@ -159,6 +160,9 @@ impl Client {
                 .put(url.as_str())
                 .header("Content-Type", "application/octet-stream")
                 .header("Content-Length", len.to_string())
+                // The server refuses (a missing bucket, a denied key, a quota) before the
+                // body is sent, instead of closing the connection in the middle of it.
+                .header("Expect", "100-continue")
                 .send(ureq::SendBody::from_reader(&mut reader));
             self.done(resp, name)
         })

@@ -423,6 +423,7 @@ fn bad_settings_and_unreachable_servers_are_named_and_nothing_is_recorded_as_sen
         serde_json::json!([])
     );
 
+    add_with_object(&env, "big", 16_000_000, 1);
     add_remote(&env, "badkey", &endpoint, "inbox", &wrong, &[]);
     let err = env.fails(&["push", "badkey"], 2);
     assert!(err.contains("refused the credentials"), "{err}");
@@ -476,7 +477,6 @@ fn bad_settings_and_unreachable_servers_are_named_and_nothing_is_recorded_as_sen
     // A full server: a quota smaller than what is to be sent.
     org.cluster
         .admin(&["bucket", "set-quotas", "inbox", "--max-size", "1KiB"]);
-    add_with_object(&env, "big", 100_000, 1);
     add_remote(&env, "full", &endpoint, "inbox", &org.device, &[]);
     let err = env.fails(&["push", "full"], 2);
     assert!(err.contains("out of space"), "{err}");
