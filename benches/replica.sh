@@ -55,15 +55,14 @@ key=$(G key create bench)
 KID=$(echo "$key" | awk '/Key ID:/ {print $3}')
 KSECRET=$(echo "$key" | awk '/Secret key:/ {print $3}')
 printf '%s\n' "$KSECRET" > secret
+export RCLONE_CONFIG=$work/rclone.conf
+touch "$RCLONE_CONFIG"
 export RCLONE_CONFIG_G_TYPE=s3 RCLONE_CONFIG_G_PROVIDER=Other RCLONE_CONFIG_G_ENDPOINT=http://127.0.0.1:$S3 \
   RCLONE_CONFIG_G_ACCESS_KEY_ID=$KID RCLONE_CONFIG_G_SECRET_ACCESS_KEY=$KSECRET \
   RCLONE_CONFIG_G_REGION=garage RCLONE_CONFIG_G_FORCE_PATH_STYLE=true
-bucket=0
 new_bucket() {
-  bucket=$((bucket + 1))
-  G bucket create "bench-$bucket" >/dev/null
-  G bucket allow --read --write --owner "bench-$bucket" --key bench >/dev/null
-  echo "bench-$bucket"
+  G bucket create "$1" >/dev/null
+  G bucket allow --read --write --owner "$1" --key bench >/dev/null
 }
 
 # The two vaults.
@@ -81,13 +80,13 @@ python3 "$here/testimonies.py" "$N"
 rows=
 for v in att small; do
   for r in $(seq "$RUNS"); do
-    b=$(new_bucket)
+    b=$v-$r-amanat; new_bucket "$b"
     rm -rf "$v/replicas"
     ./amanat --vault "$v" remote rm g >/dev/null 2>&1 || true
     ./amanat --vault "$v" remote add g --endpoint "http://127.0.0.1:$S3" --bucket "$b" \
       --access-key-id "$KID" --secret-file secret >/dev/null 2>&1
     run "$v.push" ./amanat --vault "$v" push g
-    rb=$(new_bucket)
+    rb=$v-$r-rclone; new_bucket "$rb"
     run "$v.rclone-up" rclone copy "$v/objects" "g:$rb/objects" --transfers 4
     rclone copy "$v/journal" "g:$rb/" --transfers 4
     rm -rf "restored-$v" down

@@ -75,6 +75,45 @@ impl Throttle {
     }
 }
 
+/// Requests sent at once by a transfer of many objects.
+pub(crate) const WORKERS: usize = 4;
+
+/// Calls `f` on every item, on [`WORKERS`] threads; stops at the first error, which it
+/// returns.
+pub(crate) fn in_parallel<T: Sync, E: Send>(
+    items: &[T],
+    f: impl Fn(&T) -> std::result::Result<(), E> + Sync,
+) -> std::result::Result<(), E> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failed: std::sync::Mutex<Option<E>> = std::sync::Mutex::new(None);
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        for _ in 0..WORKERS.min(items.len()) {
+            s.spawn(|| {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { return };
+                    if let Err(e) = f(item) {
+                        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                        failed
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner)
+                            .get_or_insert(e);
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    match failed
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
 /// The SHA-256 of a file and its length, read in 1 MiB pieces.
 pub(crate) fn sha256_file(path: &std::path::Path) -> std::io::Result<([u8; 32], u64)> {
     use std::io::Read;

@@ -9,14 +9,12 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use super::{client, micros_now, remote_error, unix_now, Progress, Step, Throttle};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::format::id::RecordId;
 use crate::format::replica::{chunk_key_id, content_name, head_key_id, Chunk, CHUNK};
 use crate::vault::remotes::ReplicaState;
 use crate::vault::Vault;
 
-/// Object files sent at once.
-const WORKERS: usize = 4;
 /// How often what has been sent is saved while objects go out.
 const SAVE_EVERY_SECS: u64 = 2;
 
@@ -140,72 +138,50 @@ fn send_objects(
     bytes: &AtomicU64,
     step: &(dyn Fn(u64) + Sync),
 ) -> Result<(usize, u64)> {
-    let (v, client, key) = (t.v, t.client, t.key);
-    let names = v.replica_names();
-    let next = AtomicUsize::new(0);
-    let sent: Mutex<Vec<[u8; 16]>> = Mutex::new(Vec::new());
-    let failed: Mutex<Option<Error>> = Mutex::new(None);
+    let names = t.v.replica_names();
+    let state = Mutex::new(state);
+    let last_save = Mutex::new(Instant::now());
+    let count = AtomicUsize::new(0);
     let sent_bytes = AtomicU64::new(0);
-    std::thread::scope(|s| {
-        for _ in 0..WORKERS.min(todo.len()) {
-            s.spawn(|| loop {
-                if failed.lock().map(|f| f.is_some()).unwrap_or(true) {
-                    return;
-                }
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(id) = todo.get(i) else { return };
-                let path = v.object_file(id);
-                let len = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-                match client.put_file(&names.object(id), &path) {
-                    Ok(()) => {
-                        bytes.fetch_add(len, Ordering::Relaxed);
-                        sent_bytes.fetch_add(len, Ordering::Relaxed);
-                        let mut s = sent
-                            .lock()
-                            .unwrap_or_else(std::sync::PoisonError::into_inner);
-                        s.push(*id);
-                        let n = s.len() as u64;
-                        drop(s);
-                        step(n);
-                        crate::storage::faults::crash_point("replica-object-sent");
-                    }
-                    Err(e) => {
-                        let mut f = failed
-                            .lock()
-                            .unwrap_or_else(std::sync::PoisonError::into_inner);
-                        f.get_or_insert(remote_error(t.name, e));
-                        return;
-                    }
-                }
-            });
-        }
-        // Saves what has been sent while the workers go on.
-        let mut saved = 0;
-        let mut last = Instant::now();
-        loop {
-            let finished = next.load(Ordering::Relaxed) >= todo.len()
-                || failed.lock().map(|f| f.is_some()).unwrap_or(true);
-            let n = sent.lock().map(|s| s.len()).unwrap_or(0);
-            if finished {
-                break;
+    let result: Result<()> = super::in_parallel(todo, |id| {
+        let path = t.v.object_file(id);
+        let len = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        t.client
+            .put_file(&names.object(id), &path)
+            .map_err(|e| remote_error(t.name, e))?;
+        bytes.fetch_add(len, Ordering::Relaxed);
+        sent_bytes.fetch_add(len, Ordering::Relaxed);
+        let n = count.fetch_add(1, Ordering::Relaxed) + 1;
+        {
+            let mut s = state
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            s.head.objects.push(*id);
+            let mut last = last_save
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if last.elapsed().as_secs() >= SAVE_EVERY_SECS {
+                save_sorted(t, &mut s)?;
+                *last = Instant::now();
             }
-            if n > saved && last.elapsed().as_secs() >= SAVE_EVERY_SECS {
-                let _ = save_sent(v, key, state, &sent);
-                saved = n;
-                last = Instant::now();
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
         }
+        step(n as u64);
+        crate::storage::faults::crash_point("replica-object-sent");
+        Ok(())
     });
-    save_sent(v, key, state, &sent)?;
-    if let Some(e) = failed
+    let state = state
         .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-    {
-        return Err(e);
-    }
-    let n = sent.lock().map(|s| s.len()).unwrap_or(0);
-    Ok((n, sent_bytes.load(Ordering::Relaxed)))
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    save_sorted(t, state)?;
+    result?;
+    Ok((count.into_inner(), sent_bytes.into_inner()))
+}
+
+/// Saves the state with its objects in order and without repeats.
+fn save_sorted(t: &Target, state: &mut ReplicaState) -> Result<()> {
+    state.head.objects.sort_unstable();
+    state.head.objects.dedup();
+    t.v.save_replica_state(t.key, state)
 }
 
 /// Where a push sends.
@@ -214,23 +190,6 @@ struct Target<'a> {
     client: &'a super::s3::Client,
     key: &'a [u8; 16],
     name: &'a str,
-}
-
-/// Adds the objects sent so far to the state and saves it.
-fn save_sent(
-    v: &Vault,
-    key: &[u8; 16],
-    state: &mut ReplicaState,
-    sent: &Mutex<Vec<[u8; 16]>>,
-) -> Result<()> {
-    let s = sent
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    state.head.objects.extend(s.iter().copied());
-    drop(s);
-    state.head.objects.sort_unstable();
-    state.head.objects.dedup();
-    v.save_replica_state(key, state)
 }
 
 /// Records of the vault that no push to the remote called `name` has sent yet, by id.

@@ -7,7 +7,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::s3::Client;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::s3::{Client, RemoteError};
 use super::{remote_error, Progress, Step, Throttle};
 use crate::crypto::symmetric::{Domain, SymmetricKey};
 use crate::error::{Error, Result};
@@ -126,71 +128,16 @@ pub fn restore(
 
     let total = head.objects.len() as u64 + head.chunks.len() as u64;
     let throttle = Throttle::new();
-    let mut done = 0u64;
-    let mut fetched = 0u64;
-    let mut step = |n: u64, b: u64| {
-        done += n;
-        fetched += b;
-        throttle.step(
-            progress,
-            Step {
-                done,
-                total,
-                bytes: fetched,
-            },
-        );
+    let done = AtomicU64::new(0);
+    let fetched = AtomicU64::new(0);
+    let step = |b: u64| {
+        let done = done.fetch_add(1, Ordering::Relaxed) + 1;
+        let bytes = fetched.fetch_add(b, Ordering::Relaxed) + b;
+        throttle.step(progress, Step { done, total, bytes });
     };
     let err = |e| remote_error(&remote.name, e);
-
-    let mut damaged_chunks = Vec::new();
-    let mut journal = Vec::new();
-    for c in &head.chunks {
-        let got = client
-            .get(&hex::encode(c.name), c.len * 2 + (1 << 20))
-            .map_err(err)?;
-        let plain = got.filter(|s| content_name(s) == c.name).and_then(|s| {
-            k.catalog_key
-                .open(Domain::Replica, &chunk_key_id(&head.journal, c.offset), &s)
-                .ok()
-        });
-        match plain {
-            Some(p) if p.len() as u64 == c.len => journal.extend_from_slice(&p),
-            // The rebuild skips to the next frame that authenticates, and says what it lost.
-            _ => {
-                damaged_chunks.push(c.offset);
-                journal.resize(journal.len() + c.len as usize, 0);
-            }
-        }
-        step(1, c.len);
-    }
-
-    let names = Names::new(&k.pseudonym_key);
-    let mut missing_objects = Vec::new();
-    for id in &head.objects {
-        let path = object_path(root, id);
-        let have = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-        if have > 0 {
-            step(1, 0);
-            continue;
-        }
-        let name = names.object(id);
-        let tmp = root.join("tmp").join(hex::encode(id));
-        let mut f = fs::File::create(&tmp).map_err(|e| Error::io("writing an object", e))?;
-        let found = client.get_to(&name, &mut f).map_err(err)?;
-        if !found {
-            drop(f);
-            let _ = fs::remove_file(&tmp);
-            missing_objects.push(name);
-            step(1, 0);
-            continue;
-        }
-        f.sync_all()
-            .map_err(|e| Error::io("writing an object", e))?;
-        let len = f.metadata().map(|m| m.len()).unwrap_or(0);
-        drop(f);
-        fs::rename(&tmp, &path).map_err(|e| Error::io("writing an object", e))?;
-        step(1, len);
-    }
+    let (journal, damaged_chunks) = fetch_journal(&client, &k, &head, &step).map_err(err)?;
+    let missing_objects = fetch_objects(&client, &k, root, &head.objects, &step).map_err(err)?;
     crate::storage::durable::sync_tree(&root.join("objects"))?;
     crate::storage::durable::write_atomic(&root.join(crate::storage::journal::FILE), &journal)?;
     drop(journal);
@@ -206,13 +153,85 @@ pub fn restore(
             pushed_at: head.time,
             heads,
             objects: head.objects.len() - missing_objects.len(),
-            bytes: fetched,
+            bytes: fetched.into_inner(),
             missing_objects,
             damaged_chunks,
             rebuild,
             check,
         },
     ))
+}
+
+/// The journal the head's chunks hold, with the offsets of chunks missing or damaged
+/// (written as zeros, which the rebuild skips as damage and reports).
+fn fetch_journal(
+    client: &Client,
+    k: &Keyring,
+    head: &Head,
+    step: &(dyn Fn(u64) + Sync),
+) -> std::result::Result<(Vec<u8>, Vec<u64>), RemoteError> {
+    let mut damaged = Vec::new();
+    let mut journal = Vec::new();
+    for c in &head.chunks {
+        let got = client.get(&hex::encode(c.name), c.len * 2 + (1 << 20))?;
+        let plain = got.filter(|s| content_name(s) == c.name).and_then(|s| {
+            k.catalog_key
+                .open(Domain::Replica, &chunk_key_id(&head.journal, c.offset), &s)
+                .ok()
+        });
+        match plain {
+            Some(p) if p.len() as u64 == c.len => journal.extend_from_slice(&p),
+            _ => {
+                damaged.push(c.offset);
+                journal.resize(journal.len() + c.len as usize, 0);
+            }
+        }
+        step(c.len);
+    }
+    Ok((journal, damaged))
+}
+
+/// Fetches the object files a restore lacks (several at once), each into `tmp/`, fsynced,
+/// then renamed into `objects/`. Returns the names of those the replica does not have.
+fn fetch_objects(
+    client: &Client,
+    k: &Keyring,
+    root: &Path,
+    objects: &[[u8; 16]],
+    step: &(dyn Fn(u64) + Sync),
+) -> std::result::Result<Vec<String>, RemoteError> {
+    let names = Names::new(&k.pseudonym_key);
+    let missing = std::sync::Mutex::new(Vec::new());
+    let local = |what: &str, e: std::io::Error| RemoteError::Local(format!("{what}: {e}"));
+    super::in_parallel(objects, |id| {
+        let path = object_path(root, id);
+        if fs::metadata(&path).is_ok_and(|m| m.len() > 0) {
+            step(0);
+            return Ok(());
+        }
+        let name = names.object(id);
+        let tmp = root.join("tmp").join(hex::encode(id));
+        let mut f = fs::File::create(&tmp).map_err(|e| local("writing an object", e))?;
+        if !client.get_to(&name, &mut f)? {
+            drop(f);
+            let _ = fs::remove_file(&tmp);
+            missing
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(name);
+            step(0);
+            return Ok(());
+        }
+        f.sync_all().map_err(|e| local("writing an object", e))?;
+        let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+        drop(f);
+        fs::rename(&tmp, &path).map_err(|e| local("writing an object", e))?;
+        step(len);
+        Ok(())
+    })?;
+    Ok(missing
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner))
 }
 
 fn object_path(root: &Path, id: &[u8; 16]) -> PathBuf {
