@@ -186,6 +186,9 @@ pub enum Error {
     /// The text recogniser failed on a part (the part is left unrecognised).
     #[error("text recognition failed: {0}")]
     Recognition(String),
+    /// A restore into this directory stopped before it finished.
+    #[error("a restore into {} did not finish", .0.display())]
+    RestoreUnfinished(PathBuf),
     /// A replica's object storage failed a request: nothing was recorded as sent that was
     /// not, and nothing in the vault changed.
     #[error("remote {remote:?}: {what}")]

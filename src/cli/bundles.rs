@@ -191,18 +191,18 @@ pub fn export(v: &Vault, a: ExportArgs) -> anyhow::Result<u8> {
         )
         .into());
     }
-    let Some(to) = a.to else {
-        return Err(Error::Invalid(
-            "name the partner with --to CONTACT (see `amanat contact list`)".into(),
-        )
-        .into());
-    };
     if a.remote.is_some() {
         return Err(Error::Invalid(
             "--remote sends a collector's transfer bundle to headquarters' inbox; to send a partner's bundle, write it with -o FILE".into(),
         )
         .into());
     }
+    let Some(to) = a.to else {
+        return Err(Error::Invalid(
+            "name the partner with --to CONTACT (see `amanat contact list`)".into(),
+        )
+        .into());
+    };
     let Some(output) = a.output else {
         unreachable!("clap requires --output without --remote")
     };

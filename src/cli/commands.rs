@@ -370,8 +370,9 @@ pub fn get(v: &Vault, a: GetArgs) -> anyhow::Result<u8> {
 #[derive(Args)]
 pub struct RmArgs {
     /// Record ids or unambiguous prefixes of them. Removal erases: the journal and the
-    /// database are rewritten so that no file keeps the records' sealed values, which takes
-    /// seconds on a large vault, once for all the ids given
+    /// database are rewritten so that no file of the vault keeps the records' sealed
+    /// values, which takes seconds on a large vault, once for all the ids given. A replica
+    /// keeps what was pushed before (README, "Replicas")
     #[arg(required = true)]
     ids: Vec<String>,
 }
@@ -386,6 +387,18 @@ pub fn rm(v: &Vault, a: RmArgs) -> anyhow::Result<u8> {
     v.remove_all(&ids)?;
     for id in &ids {
         eprintln!("Removed record {}", id.short());
+    }
+    let pushed: Vec<String> = v
+        .remotes()?
+        .into_iter()
+        .filter(|(key, _)| v.replica_state(key).is_ok_and(|s| s.head.time > 0))
+        .map(|(_, r)| r.name.clone())
+        .collect();
+    if !pushed.is_empty() {
+        eprintln!(
+            "amanat: note: the replicas of {} keep what was pushed before, these records included; erasing them there is the custodian's act (README, \"Removal and replicas\").",
+            pushed.iter().map(|n| Safe(n).to_string()).collect::<Vec<_>>().join(", ")
+        );
     }
     Ok(0)
 }

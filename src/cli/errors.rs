@@ -90,7 +90,8 @@ pub fn hint(e: &Error) -> &'static str {
         Error::MissingTool { .. } => "on Debian or Ubuntu: `sudo apt install` that package (or have your administrator do it); the vault is unchanged",
         Error::KeyringGone(_) => "if its media was taken out, put it back and run the command again to finish; after shred nothing opens the vault",
         Error::Recognition(_) => "the part keeps no recognised text; try again, or name other languages with --language",
-        Error::Remote { .. } => "nothing was recorded as sent that was not, and the vault is unchanged; check the endpoint, bucket and key (`amanat remote list`), then run the command again: it goes on where it stopped",
+        Error::RestoreUnfinished(_) => "run the same `amanat restore` again to finish it; nothing else opens the directory until then, so nothing written meanwhile can be lost",
+        Error::Remote { .. } => "check the endpoint, bucket and key (`amanat remote list`), then run the command again: a push or restore goes on where it stopped, and nothing was recorded as sent that was not",
         _ => "see `amanat help`",
     }
 }

@@ -64,11 +64,10 @@ pub struct PushArgs {
 
 #[derive(Args)]
 pub struct PullArgs {
-    /// The remote whose bundles to import (headquarters' key to the archive or inbox)
+    /// The remote whose bundles to import (headquarters' key to the archive or inbox).
+    /// Only bundles signed by a known contact are imported: add each collector with
+    /// `amanat contact add NAME --signing-key …` first
     name: String,
-    /// Accept a bundle signed by an unknown key and record its signer as a new contact
-    #[arg(long)]
-    trust_signer: bool,
     /// Print a JSON summary
     #[arg(long)]
     json: bool,
@@ -88,9 +87,14 @@ pub struct RestoreArgs {
     bucket: String,
     #[command(flatten)]
     connection: Connection,
-    /// Restore an earlier push, by the counter `replica check` or a failed restore names
+    /// Restore an earlier push, by the counter --list shows
     #[arg(long, value_name = "COUNTER")]
     push: Option<u64>,
+    /// List the pushes of this vault the replica holds (newest first) and restore nothing.
+    /// After a seizure, restore a push made before it: whoever holds a device's key and
+    /// passphrase can add a push
+    #[arg(long, conflicts_with = "push")]
+    list: bool,
     /// Print a JSON summary
     #[arg(long)]
     json: bool,
@@ -162,6 +166,16 @@ pub fn remote(v: &Vault, c: RemoteCommand) -> anyhow::Result<u8> {
         } => {
             let r = remote_of(&name, &bucket, &connection)?;
             v.remote_add(&r)?;
+            match replica::client(&r)?.can_list() {
+                Ok(false) => {}
+                Ok(true) => eprintln!(
+                    "amanat: warning: this key can read the bucket. On a device that may be seized, use a key that can only write (README, \"Replicas\"): with this one and the passphrase, every record ever pushed can be read, removed ones included."
+                ),
+                Err(e) => eprintln!(
+                    "amanat: warning: {} could not be checked now ({e}); it was added all the same.",
+                    Safe(&r.endpoint)
+                ),
+            }
             eprintln!(
                 "Added remote {} ({} bucket {}). Push to it with `amanat push {}`.",
                 Safe(&name),
@@ -281,7 +295,7 @@ pub fn push(v: &Vault, a: PushArgs) -> anyhow::Result<u8> {
 
 pub fn pull(v: &Vault, a: PullArgs) -> anyhow::Result<u8> {
     let b = bar("pulling");
-    let r = replica::pull::pull(v, &a.name, a.trust_signer, &on_step(&b));
+    let r = replica::pull::pull(v, &a.name, &on_step(&b));
     b.finish_and_clear();
     let r = r?;
     if a.json {
@@ -349,6 +363,33 @@ pub fn restore(g: &Global, a: RestoreArgs) -> anyhow::Result<u8> {
     let keyring_in_vault = amanat::VaultPaths::new(paths.root.clone(), None);
     let remote = remote_of("restore", &a.bucket, &a.connection)?;
     let pass = super::passphrase(g, "Passphrase of the keyring")?;
+    if a.list {
+        let pushes = replica::restore::list(&source, &pass, &remote)?;
+        if a.json {
+            print_json(&pushes)?;
+        } else {
+            let lines: String = pushes
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{}  {}  {} records, {} object files, {} KiB of journal{}\n",
+                        p.counter,
+                        super::listing::timestamp(p.time),
+                        p.records,
+                        p.objects,
+                        p.journal_bytes.div_ceil(1024),
+                        if p.ahead {
+                            "  (dated ahead of this clock: never taken as the newest)"
+                        } else {
+                            ""
+                        }
+                    )
+                })
+                .collect();
+            print(&lines)?;
+        }
+        return Ok(0);
+    }
     let b = bar("restoring");
     let result = replica::restore::restore(
         &keyring_in_vault,
@@ -366,6 +407,14 @@ pub fn restore(g: &Global, a: RestoreArgs) -> anyhow::Result<u8> {
         for name in &r.missing_objects {
             print(&format!("MISSING object {name}\n"))?;
         }
+        for o in &r.damaged_chunks {
+            print(&format!("DAMAGED journal chunk at offset {o}\n"))?;
+        }
+        for id in &r.lost_records {
+            print(&format!(
+                "LOST record {id}: its part of the journal is damaged\n"
+            ))?;
+        }
         for (id, what) in &r.check.damaged {
             print(&format!("DAMAGED {id}: {}\n", Safe(what)))?;
         }
@@ -380,7 +429,10 @@ pub fn restore(g: &Global, a: RestoreArgs) -> anyhow::Result<u8> {
             keyring_in_vault.keyring.display()
         );
     }
-    let ok = r.check.ok() && r.missing_objects.is_empty() && r.damaged_chunks.is_empty();
+    let ok = r.check.ok()
+        && r.missing_objects.is_empty()
+        && r.damaged_chunks.is_empty()
+        && r.lost_records.is_empty();
     if ok && !a.json {
         eprintln!("check: every record verified.");
     }

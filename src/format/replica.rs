@@ -24,6 +24,9 @@ const NAMES_INFO: &[u8] = b"amanat-replica-names-v1";
 const HEAD_MAGIC: &[u8; 8] = b"amanat-h";
 /// The second block of a head's name.
 const HEAD_TAIL: &[u8; 8] = b"amanat-t";
+/// How far ahead of the reader's clock a head's counter may be (one day, in microseconds):
+/// a later one is not taken as the newest (FORMAT.md 16.5).
+pub const MAX_AHEAD: u64 = 86_400_000_000;
 /// Where transfer bundles wait in an inbox (FORMAT.md 16.4).
 pub const BUNDLES: &str = "bundles/";
 
@@ -51,6 +54,9 @@ pub struct Head {
     pub chunks: Vec<Chunk>,
     /// Every object file the vault had, by id, ascending.
     pub objects: Vec<[u8; 16]>,
+    /// The size of each of `objects`, in the same order (empty in what a device remembers
+    /// while a push is under way).
+    pub object_sizes: Vec<u64>,
     /// The locators of the records the journal holds, ascending (for `replica check`).
     pub records: Vec<[u8; 16]>,
 }
@@ -68,7 +74,8 @@ impl Head {
     }
 
     /// A head, if `b` is one and holds together: chunks contiguous from offset 0, none
-    /// empty or longer than [`CHUNK`], objects ascending without repeats.
+    /// empty or longer than [`CHUNK`], objects ascending without repeats and each with its
+    /// size.
     pub fn decode(b: &[u8]) -> Option<Head> {
         let (&HEAD_VERSION, rest) = b.split_first()? else {
             return None;
@@ -82,7 +89,10 @@ impl Head {
             at += c.len;
         }
         let ascending = |v: &[[u8; 16]]| v.windows(2).all(|w| w[0] < w[1]);
-        if !ascending(&h.objects) || !ascending(&h.records) {
+        if !ascending(&h.objects)
+            || !ascending(&h.records)
+            || h.object_sizes.len() != h.objects.len()
+        {
             return None;
         }
         Some(h)
@@ -209,6 +219,7 @@ mod tests {
         let good = Head {
             chunks: vec![c(0, 10), c(10, 5)],
             objects: vec![[1; 16], [2; 16]],
+            object_sizes: vec![100, 200],
             ..Head::default()
         };
         assert_eq!(Head::decode(&good.encode()), Some(good.clone()));
@@ -223,6 +234,11 @@ mod tests {
             ..good.clone()
         };
         assert_eq!(Head::decode(&unsorted.encode()), None);
+        let unsized_ = Head {
+            object_sizes: vec![100],
+            ..good.clone()
+        };
+        assert_eq!(Head::decode(&unsized_.encode()), None);
         assert_eq!(Head::decode(b""), None);
         assert_eq!(Head::decode(&[2]), None);
     }

@@ -52,7 +52,9 @@ pub struct Pulled {
 }
 
 /// Imports every transfer bundle waiting in the remote called `name`.
-pub fn pull(v: &Vault, name: &str, trust_signer: bool, progress: Progress) -> Result<Pulled> {
+/// Only bundles signed by a known contact are imported: a device that holds only the inbox
+/// key can put a bundle there, and trusting its signer would let it in.
+pub fn pull(v: &Vault, name: &str, progress: Progress) -> Result<Pulled> {
     let (key, remote) = v.remote(name)?;
     let client = client(&remote)?;
     let err = |e| remote_error(name, e);
@@ -80,7 +82,7 @@ pub fn pull(v: &Vault, name: &str, trust_signer: bool, progress: Progress) -> Re
             continue;
         }
         let path = v.transit_path(&format!("incoming-{sha}.age"));
-        let got = fetch(&client, &l.name, &path).map_err(err);
+        let got = fetch(&client, (&l.name, l.size), &path).map_err(err);
         let result = got.and_then(|ok| {
             if !ok {
                 return Err(Error::BundleRejected(
@@ -98,7 +100,7 @@ pub fn pull(v: &Vault, name: &str, trust_signer: bool, progress: Progress) -> Re
                 &path,
                 &ImportOptions {
                     from: None,
-                    trust_signer,
+                    trust_signer: false,
                     dry_run: false,
                     restore_removed: false,
                 },
@@ -129,10 +131,10 @@ pub fn pull(v: &Vault, name: &str, trust_signer: bool, progress: Progress) -> Re
 
 fn fetch(
     client: &super::s3::Client,
-    name: &str,
+    (name, size): (&str, u64),
     path: &Path,
 ) -> std::result::Result<bool, super::RemoteError> {
     let mut f = fs::File::create(path)
         .map_err(|e| super::RemoteError::Local(format!("writing {}: {e}", path.display())))?;
-    client.get_to(name, &mut f)
+    client.get_to(name, &mut f, size)
 }

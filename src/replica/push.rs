@@ -111,7 +111,14 @@ pub fn push(v: &Vault, name: &str, progress: Progress) -> Result<Pushed> {
     }
 
     state.head.vault_id = v.vault_id();
-    state.head.counter = micros_now().max(state.head.counter + 1);
+    state.head.counter = micros_now().max(state.head.counter.saturating_add(1));
+    state.head.object_sizes = state
+        .head
+        .objects
+        .iter()
+        .map(|id| std::fs::metadata(v.object_file(id)).map(|m| m.len()))
+        .collect::<std::io::Result<_>>()
+        .map_err(|e| crate::error::Error::io("reading an object file", e))?;
     state.head.time = unix_now();
     let records = v.record_locators()?;
     let counter = state.head.counter;

@@ -14,14 +14,13 @@ use super::{remote_error, Progress, Step, Throttle};
 use crate::crypto::symmetric::{Domain, SymmetricKey};
 use crate::error::{Error, Result};
 use crate::format::keyring::{self, Keyring, Passphrase};
-use crate::format::replica::{chunk_key_id, content_name, head_key_id, Head, Names, MAX_HEAD};
+use crate::format::replica::{
+    chunk_key_id, content_name, head_key_id, Head, Names, MAX_AHEAD, MAX_HEAD,
+};
 use crate::storage::store::{RebuildReport, Store};
 use crate::vault::check::CheckReport;
 use crate::vault::remotes::Remote;
 use crate::vault::{Vault, VaultPaths};
-
-/// The file that marks a directory as a restore under way.
-pub const MARKER: &str = "restoring";
 
 /// What a restore did.
 #[derive(Debug, serde::Serialize)]
@@ -37,6 +36,8 @@ pub struct Restored {
     pub missing_objects: Vec<String>,
     /// Journal chunks that are missing or damaged (their offsets).
     pub damaged_chunks: Vec<u64>,
+    /// Records the push held that the restored vault lacks (lost with a damaged chunk).
+    pub lost_records: Vec<String>,
     pub rebuild: RebuildReport,
     pub check: CheckReport,
 }
@@ -52,8 +53,74 @@ pub fn heads(client: &Client, names: &Names, remote: &str) -> Result<Vec<(u64, S
     Ok(out)
 }
 
+/// One push found in a replica, for `restore --list`.
+#[derive(Debug, serde::Serialize)]
+pub struct Push {
+    pub counter: u64,
+    /// When it ended (Unix seconds).
+    pub time: i64,
+    pub records: usize,
+    pub objects: usize,
+    pub journal_bytes: u64,
+    /// Its counter is more than a day ahead of this device's clock: never taken as the
+    /// newest (only by `--push COUNTER`).
+    pub ahead: bool,
+}
+
+/// The head called `name` with counter `c`, if it is there, opens with `catalog` and names
+/// `vault_id`.
+fn open_head(
+    client: &Client,
+    catalog: &SymmetricKey,
+    vault_id: &[u8; 16],
+    (c, name): (u64, &str),
+    remote: &str,
+) -> Result<Option<Head>> {
+    let Some(sealed) = client
+        .get(name, MAX_HEAD)
+        .map_err(|e| remote_error(remote, e))?
+    else {
+        return Ok(None);
+    };
+    Ok(catalog
+        .open(Domain::Replica, &head_key_id(c), &sealed)
+        .ok()
+        .and_then(|p| Head::decode(&p))
+        .filter(|h| h.vault_id == *vault_id && h.counter == c))
+}
+
+/// Whether a head's counter is more than [`MAX_AHEAD`] ahead of this device's clock.
+fn ahead(counter: u64) -> bool {
+    counter > super::micros_now().saturating_add(MAX_AHEAD)
+}
+
+/// Every push of this vault in the replica, newest first.
+pub fn pushes(
+    client: &Client,
+    keys: (&SymmetricKey, &SymmetricKey),
+    vault_id: &[u8; 16],
+    remote: &str,
+) -> Result<Vec<Push>> {
+    let mut out = Vec::new();
+    for (c, name) in heads(client, &Names::new(keys.1), remote)? {
+        if let Some(h) = open_head(client, keys.0, vault_id, (c, &name), remote)? {
+            out.push(Push {
+                counter: c,
+                time: h.time,
+                records: h.records.len(),
+                objects: h.objects.len(),
+                journal_bytes: h.journal_len(),
+                ahead: ahead(c),
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// The newest head (or the one of `counter`) that opens with `catalog_key` and names
-/// `vault_id`, with how many heads there are.
+/// `vault_id`, with how many heads there are. A head more than a day ahead of this
+/// device's clock is passed over unless asked for by its counter: one forged with a huge
+/// counter would otherwise win every restore.
 pub fn newest_head(
     client: &Client,
     keys: (&SymmetricKey, &SymmetricKey),
@@ -64,22 +131,15 @@ pub fn newest_head(
     let (catalog, pseudonym) = keys;
     let all = heads(client, &Names::new(pseudonym), remote)?;
     for (c, name) in &all {
-        if counter.is_some_and(|want| want != *c) {
+        let wanted = match counter {
+            Some(want) => want == *c,
+            None => !ahead(*c),
+        };
+        if !wanted {
             continue;
         }
-        let Some(sealed) = client
-            .get(name, MAX_HEAD)
-            .map_err(|e| remote_error(remote, e))?
-        else {
-            continue;
-        };
-        let head = catalog
-            .open(Domain::Replica, &head_key_id(*c), &sealed)
-            .ok()
-            .and_then(|p| Head::decode(&p));
-        match head {
-            Some(h) if h.vault_id == *vault_id && h.counter == *c => return Ok((h, all.len())),
-            _ => continue,
+        if let Some(h) = open_head(client, catalog, vault_id, (*c, name), remote)? {
+            return Ok((h, all.len()));
         }
     }
     Err(Error::Remote {
@@ -89,6 +149,27 @@ pub fn newest_head(
             None => "the replica holds no push of this vault that opens with this keyring".into(),
         },
     })
+}
+
+/// The pushes of the vault whose keyring is at `keyring_file` that `remote`'s bucket holds.
+pub fn list(keyring_file: &Path, pass: &Passphrase, remote: &Remote) -> Result<Vec<Push>> {
+    let k = open_keyring(keyring_file, pass)?.1;
+    let client = super::client(remote)?;
+    pushes(
+        &client,
+        (&k.catalog_key, &k.pseudonym_key),
+        &k.vault_id,
+        &remote.name,
+    )
+}
+
+fn open_keyring(keyring_file: &Path, pass: &Passphrase) -> Result<(Vec<u8>, Keyring)> {
+    let bytes = fs::read(keyring_file).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::KeyringMissing(keyring_file.to_owned()),
+        _ => Error::input(keyring_file, e),
+    })?;
+    let k = keyring::open_slots(&bytes, pass, keyring_file)?.keyring;
+    Ok((bytes, k))
 }
 
 /// Restores the vault at `paths` (a new or empty directory, or one a restore left) from
@@ -103,15 +184,11 @@ pub fn restore(
     progress: Progress,
 ) -> Result<(Vault, Restored)> {
     let root = &paths.root;
-    let resuming = root.join(MARKER).exists();
+    let resuming = Store::is_restoring(root);
     if !resuming && fs::read_dir(root).is_ok_and(|mut d| d.next().is_some()) {
         return Err(Error::VaultExists(root.clone()));
     }
-    let bytes = fs::read(keyring_file).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Error::KeyringMissing(keyring_file.to_owned()),
-        _ => Error::input(keyring_file, e),
-    })?;
-    let k: Keyring = keyring::open_slots(&bytes, pass, keyring_file)?.keyring;
+    let (bytes, k) = open_keyring(keyring_file, pass)?;
     let client = super::client(remote)?;
     let (head, heads) = newest_head(
         &client,
@@ -121,7 +198,7 @@ pub fn restore(
         &remote.name,
     )?;
     Store::prepare_restore(root)?;
-    crate::storage::durable::write_atomic(&root.join(MARKER), b"")?;
+    Store::mark_restoring(root)?;
     if !paths.keyring.exists() {
         crate::storage::durable::write_atomic(&paths.keyring, &bytes)?;
     }
@@ -137,15 +214,24 @@ pub fn restore(
     };
     let err = |e| remote_error(&remote.name, e);
     let (journal, damaged_chunks) = fetch_journal(&client, &k, &head, &step).map_err(err)?;
-    let missing_objects = fetch_objects(&client, &k, root, &head.objects, &step).map_err(err)?;
+    let missing_objects = fetch_objects(&client, &k, root, &head, &step).map_err(err)?;
     crate::storage::durable::sync_tree(&root.join("objects"))?;
     crate::storage::durable::write_atomic(&root.join(crate::storage::journal::FILE), &journal)?;
     drop(journal);
 
-    let (vault, rebuild) = crate::vault::rebuild::rebuild(paths.clone(), pass)?;
+    let (vault, rebuild) = crate::vault::rebuild::rebuild_restored(paths.clone(), pass)?;
     remember(&vault, remote, &head)?;
+    let have = vault.record_locators()?;
+    let lost_records = head
+        .records
+        .iter()
+        .filter(|l| have.binary_search(l).is_err())
+        .filter_map(|l| vault.record_at(l))
+        .map(|id| id.to_string())
+        .collect();
     let check = vault.check(&|_| {})?;
-    crate::storage::durable::destroy_file(&root.join(MARKER))?;
+    crate::storage::faults::crash_point("restore-checked");
+    Store::restored(root)?;
     Ok((
         vault,
         Restored {
@@ -156,6 +242,7 @@ pub fn restore(
             bytes: fetched.into_inner(),
             missing_objects,
             damaged_chunks,
+            lost_records,
             rebuild,
             check,
         },
@@ -192,18 +279,25 @@ fn fetch_journal(
 }
 
 /// Fetches the object files a restore lacks (several at once), each into `tmp/`, fsynced,
-/// then renamed into `objects/`. Returns the names of those the replica does not have.
+/// then renamed into `objects/`. Returns the names of those the replica does not have, or
+/// has at another size than the head says (which are not written).
 fn fetch_objects(
     client: &Client,
     k: &Keyring,
     root: &Path,
-    objects: &[[u8; 16]],
+    head: &Head,
     step: &(dyn Fn(u64) + Sync),
 ) -> std::result::Result<Vec<String>, RemoteError> {
     let names = Names::new(&k.pseudonym_key);
     let missing = std::sync::Mutex::new(Vec::new());
     let local = |what: &str, e: std::io::Error| RemoteError::Local(format!("{what}: {e}"));
-    super::in_parallel(objects, |id| {
+    let objects: Vec<([u8; 16], u64)> = head
+        .objects
+        .iter()
+        .copied()
+        .zip(head.object_sizes.iter().copied())
+        .collect();
+    super::in_parallel(&objects, |(id, size)| {
         let path = object_path(root, id);
         if fs::metadata(&path).is_ok_and(|m| m.len() > 0) {
             step(0);
@@ -212,7 +306,12 @@ fn fetch_objects(
         let name = names.object(id);
         let tmp = root.join("tmp").join(hex::encode(id));
         let mut f = fs::File::create(&tmp).map_err(|e| local("writing an object", e))?;
-        if !client.get_to(&name, &mut f)? {
+        let got = match client.get_to(&name, &mut f, *size) {
+            Err(RemoteError::Damaged(_)) => false,
+            other => other?,
+        };
+        let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+        if !got || len != *size {
             drop(f);
             let _ = fs::remove_file(&tmp);
             missing
@@ -223,7 +322,6 @@ fn fetch_objects(
             return Ok(());
         }
         f.sync_all().map_err(|e| local("writing an object", e))?;
-        let len = f.metadata().map(|m| m.len()).unwrap_or(0);
         drop(f);
         fs::rename(&tmp, &path).map_err(|e| local("writing an object", e))?;
         step(len);

@@ -4,8 +4,9 @@
 //! no device can write. It never deletes and never overwrites: an object already in the
 //! archive stays as it is, so neither a seized device's credentials nor a deletion from the
 //! inbox can take anything from the archive. It holds no vault key and reads no content;
-//! it checks what it can without keys: the name's form, and for content-named objects
-//! (journal chunks, transfer bundles) that the bytes are what the name says.
+//! it checks what it can without keys: the name's form, the size the listing gave, and for a
+//! transfer bundle that its bytes are what its name says (without keys, a journal chunk,
+//! named by its hash too, cannot be told from an object file or a head, named otherwise).
 use std::fs;
 
 use super::s3::{Client, RemoteError};
@@ -56,7 +57,7 @@ pub fn sweep(inbox: &Client, archive: &Client, progress: Progress) -> Result<Swe
                     ));
                 }
             } else {
-                match copy(inbox, archive, &l.name, bundle, &spool)? {
+                match copy(inbox, archive, (&l.name, l.size), bundle, &spool)? {
                     Ok(n) => {
                         out.copied += 1;
                         out.bytes += n;
@@ -90,13 +91,16 @@ pub enum SweepError {
 fn copy(
     inbox: &Client,
     archive: &Client,
-    name: &str,
+    (name, size): (&str, u64),
     bundle: Option<&str>,
     spool: &std::path::Path,
 ) -> Result<Result<u64, String>, SweepError> {
     let mut f = fs::File::create(spool)
         .map_err(|e| SweepError::Inbox(RemoteError::Local(format!("spooling: {e}"))))?;
-    if !inbox.get_to(name, &mut f).map_err(SweepError::Inbox)? {
+    if !inbox
+        .get_to(name, &mut f, size)
+        .map_err(SweepError::Inbox)?
+    {
         return Ok(Err("gone from the inbox before it was copied".into()));
     }
     drop(f);

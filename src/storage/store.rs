@@ -29,6 +29,8 @@ use rewrite::wait_for_sled_release;
 pub(crate) use tree::Rewrite;
 pub use tree::{Bytes, Iter, Tree};
 
+/// The file that marks a vault directory a restore is filling (FORMAT.md 16.5).
+pub const RESTORING_FILE: &str = "restoring";
 /// The directory of what a device remembers of its replicas (FORMAT.md 16.3).
 pub const REPLICAS_DIR: &str = "replicas";
 
@@ -273,6 +275,23 @@ impl Store {
                 format!("{VERSION_LINE}\n").as_bytes(),
             )?;
         }
+        crate::storage::durable::sync_dir(root)
+    }
+
+    /// Whether a restore into `root` has not finished (FORMAT.md 16.5).
+    pub fn is_restoring(root: &Path) -> bool {
+        root.join(RESTORING_FILE).exists()
+    }
+
+    /// Marks `root` as being filled by a restore, durably.
+    pub fn mark_restoring(root: &Path) -> Result<()> {
+        crate::storage::durable::write_atomic(&root.join(RESTORING_FILE), b"")
+    }
+
+    /// Ends a restore: the vault may be opened.
+    pub fn restored(root: &Path) -> Result<()> {
+        fs::remove_file(root.join(RESTORING_FILE))
+            .map_err(|e| Error::io("finishing the restore", e))?;
         crate::storage::durable::sync_dir(root)
     }
 

@@ -200,6 +200,11 @@ impl LockedVault {
         if !paths.root.exists() {
             return Err(Error::NoVault(paths.root.clone()));
         }
+        if Store::is_restoring(&paths.root) {
+            // A restore that stopped: until it runs again and finishes, the directory holds
+            // what the replica held, and a write here would be undone by that run.
+            return Err(Error::RestoreUnfinished(paths.root.clone()));
+        }
         // Private whatever the umask was when it was made (versions before session 7 left
         // it to the umask); what is inside cannot be reached through it by anyone else.
         {

@@ -15,6 +15,18 @@ use crate::storage::store::{self, RebuildReport, Store};
 /// the vault yet, the real vault is destroyed first, and the decoy's empty vault is what
 /// gets rebuilt.
 pub fn rebuild(paths: VaultPaths, pass: &Passphrase) -> Result<(Vault, RebuildReport)> {
+    if Store::is_restoring(&paths.root) {
+        return Err(Error::RestoreUnfinished(paths.root.clone()));
+    }
+    rebuild_any(paths, pass)
+}
+
+/// [`rebuild`], also of a directory a restore is filling (the restore's own last step).
+pub fn rebuild_restored(paths: VaultPaths, pass: &Passphrase) -> Result<(Vault, RebuildReport)> {
+    rebuild_any(paths, pass)
+}
+
+fn rebuild_any(paths: VaultPaths, pass: &Passphrase) -> Result<(Vault, RebuildReport)> {
     Store::check_version(&paths.root)?;
     crate::storage::keyring_file::recover_keyring(&paths.keyring)?;
     let bytes = match fs::read(&paths.keyring) {

@@ -63,23 +63,74 @@ const STATE_VERSION: u8 = 1;
 
 /// Checks a remote's name and settings before anything is stored.
 pub fn valid_remote(r: &Remote) -> Result<()> {
-    let bad = |what: &str| Err(Error::Invalid(what.to_owned()));
+    let bad = |what: String| Err(Error::Invalid(what));
     if r.name.trim().is_empty() || r.name.len() > 100 || r.name.chars().any(char::is_control) {
-        return bad("a remote needs a name of 1 to 100 printable characters");
+        return bad("a remote needs a name of 1 to 100 printable characters".into());
     }
-    if !(r.endpoint.starts_with("http://") || r.endpoint.starts_with("https://")) {
-        return Err(Error::Invalid(format!(
-            "the endpoint {:?} is not an http:// or https:// URL",
-            r.endpoint
-        )));
+    valid_endpoint(&r.endpoint)?;
+    if !valid_bucket(&r.bucket) {
+        return bad(format!(
+            "{:?} is not a bucket name: 3 to 63 lower-case letters, digits, dots and hyphens, beginning and ending with a letter or digit",
+            r.bucket
+        ));
     }
-    if r.bucket.is_empty() || r.access_key_id.is_empty() || r.secret.is_empty() {
-        return bad("a remote needs a bucket, an access key id and a secret");
+    if r.region.is_empty()
+        || r.region.len() > 64
+        || !r
+            .region
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return bad(format!("{:?} is not a region name", r.region));
+    }
+    let key_char = |c: char| c.is_ascii_graphic();
+    if r.access_key_id.is_empty() || !r.access_key_id.chars().all(key_char) {
+        return bad("a remote needs an access key id of printable characters".into());
+    }
+    if r.secret.is_empty() || !r.secret.chars().all(key_char) {
+        return bad("the secret key is empty or holds spaces or control characters".into());
     }
     if r.timeout == 0 || r.timeout > 3600 {
-        return bad("the timeout must be between 1 and 3600 seconds");
+        return bad("the timeout must be between 1 and 3600 seconds".into());
     }
     Ok(())
+}
+
+/// An `http://` or `https://` URL naming a host (and a port), nothing more: no user or
+/// password (which would be stored and shown), path, query or fragment.
+fn valid_endpoint(endpoint: &str) -> Result<()> {
+    let refuse = |why: &str| {
+        Err(Error::Invalid(format!(
+            "the endpoint {endpoint:?} {why}: give http(s)://HOST:PORT"
+        )))
+    };
+    let Ok(u) = url::Url::parse(endpoint) else {
+        return refuse("is not a URL");
+    };
+    if !matches!(u.scheme(), "http" | "https") || u.host_str().is_none() {
+        return refuse("is not an http:// or https:// URL");
+    }
+    if !u.username().is_empty() || u.password().is_some() {
+        // Not quoted: the password would be printed.
+        return Err(Error::Invalid(
+            "the endpoint holds a user name or password: give http(s)://HOST:PORT, and the key's id and secret apart".into(),
+        ));
+    }
+    if u.path() != "/" || u.query().is_some() || u.fragment().is_some() {
+        return refuse("has a path, query or fragment");
+    }
+    Ok(())
+}
+
+/// S3's bucket naming rules (without the rarer ones of AWS alone).
+fn valid_bucket(b: &str) -> bool {
+    let edge = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    (3..=63).contains(&b.len())
+        && b.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+        && edge(b.chars().next())
+        && edge(b.chars().last())
+        && !b.contains("..")
 }
 
 /// Forgets every replica's state (key rotation replaces what they name).
@@ -138,15 +189,27 @@ impl Vault {
         self.contact_write(self.log(), &k, Some(sealed))
     }
 
-    /// Removes the remote called `name` and what this device remembers of its replica.
-    /// The replica itself keeps what was pushed.
+    /// Removes the remote called `name` and what this device remembers of its replica, and
+    /// erases its settings (its secret above all) as a removal erases a record (FORMAT.md
+    /// 15.6): the journal is rewritten now, the database when the vault is closed. The
+    /// replica itself keeps what was pushed.
     pub fn remote_remove(&self, name: &str) -> Result<()> {
+        use crate::storage::journal::{Ops, TreeId};
         let (k, _) = self.remote(name)?;
-        self.contact_write(self.log(), &k, None)?;
+        let mut ops = Ops::new();
+        ops.remove(TreeId::Contacts, k);
+        ops.insert(
+            TreeId::Meta,
+            crate::storage::store::ERASE_KEY,
+            vec![crate::storage::store::ERASE_ALL],
+        );
+        self.apply(&ops)?;
+        self.store.sync()?;
         let path = self.replica_state_path(&k);
         if path.exists() {
             crate::storage::durable::destroy_file(&path)?;
         }
+        self.rewrite_journal()?;
         Ok(())
     }
 

@@ -377,7 +377,7 @@ fn bad_settings_and_unreachable_servers_are_named_and_nothing_is_recorded_as_sen
         ),
         (
             vec!["--endpoint", &endpoint, "--bucket", ""],
-            "needs a bucket",
+            "not a bucket name",
         ),
         (
             vec![
@@ -854,4 +854,221 @@ fn a_vault_of_format_6_moves_to_7_then_pushes_and_restores() {
     assert!(got.len() == 40_000 && got.bytes().all(|b| b == b'r'));
     fresh.ok(&["check"]);
     fresh.ok(&["audit", "--verify"]);
+}
+
+#[test]
+fn a_restore_killed_before_it_finished_is_refused_until_it_runs_again() {
+    let org = Org::start(1);
+    let env = Env::new();
+    add_with_object(&env, "kept", 100_000, 4);
+    org.add_remote(&env);
+    env.ok(&["push"]);
+    org.sweep(&env);
+    let backup = keyring_backup(&env);
+    let fresh = Env::bare();
+    let mut c = fresh.cmd();
+    c.env("AMANAT_CRASH_AT", "restore-checked");
+    let o = org.restore_with(c, &backup, &[]);
+    assert!(!o.status.success(), "killed");
+    // The directory holds a working vault, but a record added now would be undone by the
+    // restore the user must run again: nothing opens it until then.
+    for args in [
+        vec!["list"],
+        vec!["add", "--title", "lost?"],
+        vec!["rebuild"],
+    ] {
+        let err = fresh.fails(&args, 2);
+        assert!(err.contains("did not finish"), "{err}");
+        assert!(err.contains("amanat restore"), "{err}");
+    }
+    let o = org.restore(&fresh, &backup, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    fresh.ok(&["list"]);
+    fresh.ok(&["check"]);
+}
+
+#[test]
+fn remote_rm_erases_the_remotes_secret_from_the_journal() {
+    let org = Org::start(1);
+    let env = Env::new();
+    env.add(&["--title", "one"]);
+    org.add_remote(&env);
+    env.ok(&["push"]);
+    let key = {
+        let v = crate::util::unlocked(&env);
+        v.remotes().unwrap()[0].0
+    };
+    env.ok(&["remote", "rm", "org"]);
+    assert_eq!(
+        json(&env.ok(&["remote", "list", "--json"])),
+        serde_json::json!([])
+    );
+    assert!(crate::common::files_below(&env.vault.join("replicas")).is_empty());
+    let v = crate::util::unlocked(&env);
+    let keys = amanat::vault::rebuild::testing::journal_keys(&v);
+    assert!(
+        !keys
+            .iter()
+            .any(|(t, k, _)| *t == amanat::storage::journal::TreeId::Contacts && k[..] == key[..]),
+        "the journal still holds the remote's entry"
+    );
+}
+
+#[test]
+fn a_forged_head_from_the_future_is_passed_over_and_listed() {
+    use amanat::format::replica::{head_key_id, Head};
+    let org = Org::start(1);
+    let env = Env::new();
+    env.add(&["--title", "real"]);
+    add_with_object(&env, "real too", 80_000, 5);
+    org.add_remote(&env);
+    env.ok(&["push"]);
+    org.sweep(&env);
+    // Someone with the keyring, its passphrase and a key to the bucket plants an empty head
+    // whose counter is as large as it gets.
+    let forged = u64::MAX - 1;
+    {
+        let v = crate::util::unlocked(&env);
+        let head = Head {
+            vault_id: v.vault_id(),
+            counter: forged,
+            ..Head::default()
+        };
+        let sealed = v.seal_replica(&head_key_id(forged), &head.encode());
+        client(&org, "archive", &org.custodian)
+            .put(&v.replica_names().head(forged), &sealed)
+            .unwrap();
+    }
+    let backup = keyring_backup(&env);
+    let fresh = Env::bare();
+    let listed = json(&String::from_utf8_lossy(
+        &org.restore(&fresh, &backup, &["--list", "--json"]).stdout,
+    ));
+    assert_eq!(listed.as_array().unwrap().len(), 2, "{listed}");
+    assert_eq!(listed[0]["counter"], forged);
+    assert_eq!(listed[0]["ahead"], true);
+    assert_eq!(listed[1]["records"], 2);
+    assert!(!fresh.vault.exists(), "--list restores nothing");
+    let o = org.restore(&fresh, &backup, &["--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        json(&String::from_utf8_lossy(&o.stdout))["check"]["records"],
+        2
+    );
+    // The device whose state remembers the huge counter still pushes.
+    fresh.ok(&["remote", "rm", "org"]);
+    add_remote(
+        &fresh,
+        "archive",
+        &org.cluster.endpoint(),
+        "archive",
+        &org.custodian,
+        &[],
+    );
+    fresh.add(&["--title", "after"]);
+    fresh.ok(&["push", "archive"]);
+    // And `replica check` names a record whose object the newest head lacks.
+    let late = add_with_object(&fresh, "not pushed", 70_000, 6);
+    let o = fresh.run(&["replica", "check", "archive"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stdout).contains(&format!("NOT REPLICATED {late}")));
+}
+
+#[test]
+fn a_damaged_journal_chunk_names_the_records_it_cost() {
+    let org = Org::start(1);
+    let env = Env::new();
+    let first = env.add(&["--title", "first"]);
+    org.add_remote(&env);
+    env.ok(&["push"]);
+    let second = env.add(&["--title", "second"]);
+    env.ok(&["push"]);
+    org.sweep(&env);
+    // The second push's chunk, damaged in the archive.
+    let (chunk, _) = {
+        let v = crate::util::unlocked(&env);
+        let key = v.remotes().unwrap()[0].0;
+        let state = v.replica_state(&key).unwrap();
+        (hex::encode(state.head.chunks.last().unwrap().name), ())
+    };
+    let archive = client(&org, "archive", &org.custodian);
+    let mut bytes = archive.get(&chunk, 1 << 26).unwrap().unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 1;
+    archive.put(&chunk, &bytes).unwrap();
+    let fresh = Env::bare();
+    let o = org.restore(&fresh, &keyring_backup(&env), &[]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("DAMAGED journal chunk at offset"), "{out}");
+    assert!(out.contains(&format!("LOST record {second}")), "{out}");
+    assert!(!out.contains(&first), "{out}");
+    fresh.ok(&["show", &first]);
+}
+
+#[test]
+fn remote_settings_that_would_leak_or_mislead_are_refused() {
+    let env = Env::new();
+    let secret = env.input("s", "abc\n");
+    let s = secret.to_str().unwrap();
+    for (endpoint, bucket, says) in [
+        (
+            "http://user:pw@127.0.0.1:3900",
+            "inbox",
+            "user name or password",
+        ),
+        ("http://127.0.0.1:3900/path", "inbox", "path, query"),
+        ("http://127.0.0.1:3900/?x=1", "inbox", "path, query"),
+        ("http://127.0.0.1:3900", "a/b/../c", "not a bucket name"),
+        ("http://127.0.0.1:3900", "UPPER", "not a bucket name"),
+        ("http://127.0.0.1:3900", "ab", "not a bucket name"),
+    ] {
+        let before = env.state();
+        let err = env.fails(
+            &[
+                "remote",
+                "add",
+                "r",
+                "--endpoint",
+                endpoint,
+                "--bucket",
+                bucket,
+                "--access-key-id",
+                "GK1",
+                "--secret-file",
+                s,
+            ],
+            2,
+        );
+        assert!(err.contains(says), "{endpoint} {bucket}: {err}");
+        assert!(!err.contains("pw@"), "{err}");
+        assert_eq!(env.state(), before);
+    }
+    let err = env.fails(
+        &[
+            "remote",
+            "add",
+            "r",
+            "--endpoint",
+            "http://127.0.0.1:3900",
+            "--bucket",
+            "inbox",
+            "--region",
+            "",
+            "--access-key-id",
+            "GK1",
+            "--secret-file",
+            s,
+        ],
+        2,
+    );
+    assert!(err.contains("region"), "{err}");
+    // A full vault that names a remote for a partner's export is told what --remote is for.
+    let err = env.fails(&["export", "--all", "--remote", "r"], 2);
+    assert!(err.contains("collector"), "{err}");
 }
