@@ -87,8 +87,7 @@ for v in att small; do
       --access-key-id "$KID" --secret-file secret >/dev/null 2>&1
     run "$v.push" ./amanat --vault "$v" push g
     rb=$v-$r-rclone; new_bucket "$rb"
-    run "$v.rclone-up" rclone copy "$v/objects" "g:$rb/objects" --transfers 4
-    rclone copy "$v/journal" "g:$rb/" --transfers 4
+    run "$v.rclone-up" rclone copy "$v" "g:$rb" --include "/objects/**" --include "/journal" --transfers 4
     rm -rf "restored-$v" down
     cp "$v/keyring" kr
     run "$v.restore" ./amanat --vault "restored-$v" --keyring kr restore --endpoint "http://127.0.0.1:$S3" \

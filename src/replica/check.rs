@@ -66,9 +66,10 @@ pub fn check(v: &Vault, name: &str, progress: Progress) -> Result<ReplicaCheck> 
     let mut done = 0;
     let mut bytes = 0;
     for c in &head.chunks {
-        let got = client
-            .get(&hex::encode(c.name), c.len * 2 + (1 << 20))
-            .map_err(err)?;
+        let got = match client.get(&hex::encode(c.name), c.len * 2 + (1 << 20)) {
+            Err(super::RemoteError::Damaged(_)) => None,
+            other => other.map_err(err)?,
+        };
         let ok = got.is_some_and(|s| {
             content_name(&s) == c.name
                 && keys

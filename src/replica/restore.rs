@@ -76,11 +76,10 @@ fn open_head(
     (c, name): (u64, &str),
     remote: &str,
 ) -> Result<Option<Head>> {
-    let Some(sealed) = client
-        .get(name, MAX_HEAD)
-        .map_err(|e| remote_error(remote, e))?
-    else {
-        return Ok(None);
+    let sealed = match client.get(name, MAX_HEAD) {
+        Ok(Some(s)) => s,
+        Ok(None) | Err(RemoteError::Damaged(_)) => return Ok(None),
+        Err(e) => return Err(remote_error(remote, e)),
     };
     Ok(catalog
         .open(Domain::Replica, &head_key_id(c), &sealed)
@@ -213,11 +212,19 @@ pub fn restore(
         throttle.step(progress, Step { done, total, bytes });
     };
     let err = |e| remote_error(&remote.name, e);
-    let (journal, damaged_chunks) = fetch_journal(&client, &k, &head, &step).map_err(err)?;
+    // Written beside the vault's files, then renamed into place: held whole in memory, the
+    // journal of 100,000 records (400 MB) would be the restore's largest cost.
+    let staged = root.join("tmp").join("journal-restored");
+    let mut out = fs::File::create(&staged).map_err(|e| Error::io("writing the journal", e))?;
+    let damaged_chunks = fetch_journal(&client, &k, &head, &mut out, &step).map_err(err)?;
+    out.sync_all()
+        .map_err(|e| Error::io("writing the journal", e))?;
+    drop(out);
     let missing_objects = fetch_objects(&client, &k, root, &head, &step).map_err(err)?;
     crate::storage::durable::sync_tree(&root.join("objects"))?;
-    crate::storage::durable::write_atomic(&root.join(crate::storage::journal::FILE), &journal)?;
-    drop(journal);
+    fs::rename(&staged, root.join(crate::storage::journal::FILE))
+        .map_err(|e| Error::io("writing the journal", e))?;
+    crate::storage::durable::sync_dir(root)?;
 
     let (vault, rebuild) = crate::vault::rebuild::rebuild_restored(paths.clone(), pass)?;
     remember(&vault, remote, &head)?;
@@ -249,33 +256,41 @@ pub fn restore(
     ))
 }
 
-/// The journal the head's chunks hold, with the offsets of chunks missing or damaged
-/// (written as zeros, which the rebuild skips as damage and reports).
+/// Writes the journal the head's chunks hold to `out`; returns the offsets of chunks
+/// missing or damaged (written as zeros, which the rebuild skips as damage and reports).
 fn fetch_journal(
     client: &Client,
     k: &Keyring,
     head: &Head,
+    out: &mut fs::File,
     step: &(dyn Fn(u64) + Sync),
-) -> std::result::Result<(Vec<u8>, Vec<u64>), RemoteError> {
+) -> std::result::Result<Vec<u64>, RemoteError> {
+    use std::io::Write;
     let mut damaged = Vec::new();
-    let mut journal = Vec::new();
+    let write = |out: &mut fs::File, b: &[u8]| {
+        out.write_all(b)
+            .map_err(|e| RemoteError::Local(format!("writing the journal: {e}")))
+    };
     for c in &head.chunks {
-        let got = client.get(&hex::encode(c.name), c.len * 2 + (1 << 20))?;
+        let got = match client.get(&hex::encode(c.name), c.len * 2 + (1 << 20)) {
+            Err(RemoteError::Damaged(_)) => None,
+            other => other?,
+        };
         let plain = got.filter(|s| content_name(s) == c.name).and_then(|s| {
             k.catalog_key
                 .open(Domain::Replica, &chunk_key_id(&head.journal, c.offset), &s)
                 .ok()
         });
         match plain {
-            Some(p) if p.len() as u64 == c.len => journal.extend_from_slice(&p),
+            Some(p) if p.len() as u64 == c.len => write(out, &p)?,
             _ => {
                 damaged.push(c.offset);
-                journal.resize(journal.len() + c.len as usize, 0);
+                write(out, &vec![0; c.len as usize])?;
             }
         }
         step(c.len);
     }
-    Ok((journal, damaged))
+    Ok(damaged)
 }
 
 /// Fetches the object files a restore lacks (several at once), each into `tmp/`, fsynced,

@@ -174,26 +174,23 @@ impl Client {
         })
     }
 
-    /// The object `name`, at most `limit` bytes; `None` if there is none.
+    /// The object `name`, at most `limit` bytes (more is [`RemoteError::Damaged`]); `None`
+    /// if there is none.
     pub fn get(&self, name: &str, limit: u64) -> R<Option<Vec<u8>>> {
-        self.retry(|| {
-            let url = self
-                .bucket
-                .get_object(Some(&self.credentials), name)
-                .sign(SIGNED_FOR);
-            let resp = self.agent.get(url.as_str()).call();
-            let mut resp = match self.answer(resp, name)? {
-                Some(r) => r,
-                None => return Ok(None),
-            };
-            let body = resp
-                .body_mut()
-                .with_config()
-                .limit(limit)
-                .read_to_vec()
-                .map_err(|e| self.transport(e))?;
-            Ok(Some(body))
-        })
+        let buf = std::cell::RefCell::new(Vec::new());
+        let found = self.get_with(
+            name,
+            limit,
+            &mut || {
+                buf.borrow_mut().clear();
+                Ok(())
+            },
+            &mut |b| {
+                buf.borrow_mut().extend_from_slice(b);
+                Ok(())
+            },
+        )?;
+        Ok(found.then(|| buf.into_inner()))
     }
 
     /// Streams the object `name` into `out`; false if there is none. A failed attempt may
