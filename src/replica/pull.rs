@@ -109,6 +109,7 @@ pub fn pull(v: &Vault, name: &str, progress: Progress) -> Result<Pulled> {
         let _ = fs::remove_file(&path);
         match result {
             Ok(r) => {
+                crate::storage::faults::crash_point("pull-imported");
                 state.pulled.push(sum);
                 v.save_replica_state(&key, &state)?;
                 out.imported.push((sha.to_owned(), r.added));

@@ -806,8 +806,21 @@ fn a_collector_sends_to_the_inbox_and_headquarters_pulls_each_bundle_once() {
         &org.custodian,
         &[],
     );
+    // Killed after the first import, before it is remembered: the next pull finishes, and
+    // imports nothing twice.
+    let o = hq
+        .cmd()
+        .env("AMANAT_CRASH_AT", "pull-imported")
+        .args(["pull", "archive"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
     let pulled = json(&hq.ok(&["pull", "archive", "--json"]));
     assert_eq!(pulled["imported"].as_array().unwrap().len(), 2, "{pulled}");
+    assert_eq!(
+        json(&hq.ok(&["list", "--json"])).as_array().unwrap().len(),
+        1
+    );
     assert!(pulled["failed"].as_array().unwrap().is_empty(), "{pulled}");
     let got = hq.ok(&["get", &id, "MKCATTNAME.wav", "-o", "-"]);
     assert_eq!(got.as_bytes(), &big[..]);
