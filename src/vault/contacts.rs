@@ -44,6 +44,9 @@ fn valid_name(name: &str) -> Result<()> {
     Ok(())
 }
 
+/// An entry of the `contacts` tree: its key, and its plaintext after the version byte.
+pub(crate) type Entry = (Vec<u8>, zeroize::Zeroizing<Vec<u8>>);
+
 impl Vault {
     /// Every contact, by name.
     pub fn contacts(&self) -> Result<Vec<Contact>> {
@@ -81,10 +84,7 @@ impl Vault {
 
     /// The entries of the `contacts` tree of one kind (its version byte): each key with the
     /// plaintext after that byte.
-    pub(crate) fn contact_entries(
-        &self,
-        version: u8,
-    ) -> Result<Vec<(Vec<u8>, zeroize::Zeroizing<Vec<u8>>)>> {
+    pub(crate) fn contact_entries(&self, version: u8) -> Result<Vec<Entry>> {
         let key = &self.keyring.catalog_key;
         let mut out = Vec::new();
         for kv in self.store.contacts().iter() {

@@ -47,6 +47,9 @@ impl std::fmt::Debug for Remote {
     }
 }
 
+/// A record and the ids of the object files that hold its parts.
+pub type RecordObjects = (RecordId, Vec<[u8; 16]>);
+
 /// What this device remembers of one replica.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct ReplicaState {
@@ -348,7 +351,7 @@ impl Vault {
 
     /// Each record with the object files it holds, if this device can open record bodies
     /// (a collector cannot).
-    pub fn objects_by_record(&self) -> Result<Option<Vec<(RecordId, Vec<[u8; 16]>)>>> {
+    pub fn objects_by_record(&self) -> Result<Option<Vec<RecordObjects>>> {
         if self.identity.is_none() {
             return Ok(None);
         }
