@@ -136,12 +136,12 @@ pub struct ExportArgs {
 pub fn export(v: &Vault, a: ExportArgs) -> anyhow::Result<u8> {
     let selection = if a.all {
         Selection::All
-    } else if let Some(t) = a.tag {
+    } else if let Some(t) = a.tag.clone() {
         Selection::Tag(t)
-    } else if let Some(w) = a.witness {
+    } else if let Some(w) = a.witness.clone() {
         Selection::Witness(w)
     } else if !a.ids.is_empty() {
-        Selection::Ids(a.ids)
+        Selection::Ids(a.ids.clone())
     } else {
         return Err(Error::Invalid(
             "say what to export: --all, --tag T, --witness W or record ids".into(),
@@ -149,41 +149,7 @@ pub fn export(v: &Vault, a: ExportArgs) -> anyhow::Result<u8> {
         .into());
     };
     if v.is_collector() {
-        if a.to.is_some() || a.with_identities || a.keep_metadata || a.with_ocr {
-            return Err(Error::Invalid(
-                "a collector writes only transfer bundles for its own recipients: drop --to, --with-identities, --keep-metadata and --with-ocr".into(),
-            )
-            .into());
-        }
-        let r = match (&a.remote, &a.output) {
-            (Some(remote), keep) => amanat::replica::pull::export_to_remote(
-                v,
-                remote,
-                &selection,
-                a.remove_after,
-                keep.as_deref(),
-            )?,
-            (None, Some(out)) => v.export_transfer(&selection, out, a.remove_after)?,
-            (None, None) => unreachable!("clap requires --output without --remote"),
-        };
-        if a.json {
-            print_json(&r)?;
-        } else {
-            let to = match (&a.remote, &a.output) {
-                (Some(remote), _) => format!("the inbox of remote {}", Safe(remote)),
-                (None, Some(out)) => Safe(&out.display().to_string()).to_string(),
-                (None, None) => String::new(),
-            };
-            eprintln!(
-                "Wrote a transfer bundle of {} sealed records ({} bytes) to {to}",
-                r.records, r.bytes,
-            );
-            eprintln!("Bundle {}  sha256:{}", r.bundle_id, r.sha256);
-            if a.remove_after {
-                eprintln!("Removed those {} records from this collector.", r.records);
-            }
-        }
-        return Ok(0);
+        return export_transfer(v, &a, &selection);
     }
     if a.remove_after {
         return Err(Error::Invalid(
@@ -258,6 +224,45 @@ pub fn export(v: &Vault, a: ExportArgs) -> anyhow::Result<u8> {
             &id[..10],
             Safe(name)
         );
+    }
+    Ok(0)
+}
+
+/// A collector's export: a transfer bundle to a file or to a remote's inbox.
+fn export_transfer(v: &Vault, a: &ExportArgs, selection: &Selection) -> anyhow::Result<u8> {
+    if a.to.is_some() || a.with_identities || a.keep_metadata || a.with_ocr {
+        return Err(Error::Invalid(
+            "a collector writes only transfer bundles for its own recipients: drop --to, --with-identities, --keep-metadata and --with-ocr".into(),
+        )
+        .into());
+    }
+    let r = match (&a.remote, &a.output) {
+        (Some(remote), keep) => amanat::replica::pull::export_to_remote(
+            v,
+            remote,
+            selection,
+            a.remove_after,
+            keep.as_deref(),
+        )?,
+        (None, Some(out)) => v.export_transfer(selection, out, a.remove_after)?,
+        (None, None) => unreachable!("clap requires --output without --remote"),
+    };
+    if a.json {
+        print_json(&r)?;
+    } else {
+        let to = match (&a.remote, &a.output) {
+            (Some(remote), _) => format!("the inbox of remote {}", Safe(remote)),
+            (None, Some(out)) => Safe(&out.display().to_string()).to_string(),
+            (None, None) => String::new(),
+        };
+        eprintln!(
+            "Wrote a transfer bundle of {} sealed records ({} bytes) to {to}",
+            r.records, r.bytes,
+        );
+        eprintln!("Bundle {}  sha256:{}", r.bundle_id, r.sha256);
+        if a.remove_after {
+            eprintln!("Removed those {} records from this collector.", r.records);
+        }
     }
     Ok(0)
 }
