@@ -16,6 +16,7 @@ mod listing;
 mod local_tsa;
 mod ocr;
 mod replica;
+mod restore;
 mod safe;
 mod stamps;
 mod tour;
@@ -123,7 +124,7 @@ enum Command {
     Status(replica::StatusArgs),
     /// Rebuild a lost vault on a new device from its replica and a copy of its keyring
     /// (--vault DIR, --keyring BACKUP), then check it
-    Restore(replica::RestoreArgs),
+    Restore(restore::RestoreArgs),
     /// Check a replica, or sweep an inbox bucket into an archive (the custodian's job)
     #[command(subcommand)]
     Replica(replica::ReplicaCommand),
@@ -239,7 +240,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Push(a) => with_vault(&g, |v| replica::push(v, a)),
         Command::Pull(a) => with_vault(&g, |v| replica::pull(v, a)),
         Command::Status(a) => with_vault(&g, |v| replica::status(v, a)),
-        Command::Restore(a) => replica::restore(&g, a),
+        Command::Restore(a) => restore::restore(&g, a),
         Command::Replica(c) => replica::replica(&g, c),
     }
 }

@@ -42,6 +42,12 @@ pub enum RemoteCommand {
         bucket: String,
         #[command(flatten)]
         connection: Connection,
+        /// Also send this vault's keyring, sealed to its other recipients (headquarters'
+        /// key, given at `init --recipient`), so that headquarters can restore the vault
+        /// without this device's passphrase (`restore --identity`). Whoever holds that key
+        /// can then open this vault's catalog, custody log and identity parts sealed to it
+        #[arg(long)]
+        escrow_keyring: bool,
     },
     /// Lists remotes, with when each was last pushed to
     List {
@@ -76,26 +82,6 @@ pub struct PullArgs {
 #[derive(Args)]
 pub struct StatusArgs {
     /// Print JSON
-    #[arg(long)]
-    json: bool,
-}
-
-#[derive(Args)]
-pub struct RestoreArgs {
-    /// Bucket holding the replica (the archive, or the inbox)
-    #[arg(long)]
-    bucket: String,
-    #[command(flatten)]
-    connection: Connection,
-    /// Restore an earlier push, by the counter --list shows
-    #[arg(long, value_name = "COUNTER")]
-    push: Option<u64>,
-    /// List the pushes of this vault the replica holds (newest first) and restore nothing.
-    /// After a seizure, restore a push made before it: whoever holds a device's key and
-    /// passphrase can add a push
-    #[arg(long, conflicts_with = "push")]
-    list: bool,
-    /// Print a JSON summary
     #[arg(long)]
     json: bool,
 }
@@ -141,7 +127,12 @@ fn secret(path: &PathBuf) -> anyhow::Result<zeroize::Zeroizing<String>> {
     Ok(zeroize::Zeroizing::new(line.to_owned()))
 }
 
-fn remote_of(name: &str, bucket: &str, c: &Connection) -> anyhow::Result<Remote> {
+pub(super) fn remote_of(
+    name: &str,
+    bucket: &str,
+    c: &Connection,
+    escrow: bool,
+) -> anyhow::Result<Remote> {
     let r = Remote {
         name: name.to_owned(),
         endpoint: c.endpoint.clone(),
@@ -151,6 +142,7 @@ fn remote_of(name: &str, bucket: &str, c: &Connection) -> anyhow::Result<Remote>
         secret: secret(&c.secret_file)?.to_string(),
         timeout: c.timeout,
         added: jiff::Timestamp::now().as_second(),
+        escrow,
     };
     amanat::vault::remotes::valid_remote(&r)?;
     replica::client(&r)?;
@@ -163,8 +155,9 @@ pub fn remote(v: &Vault, c: RemoteCommand) -> anyhow::Result<u8> {
             name,
             bucket,
             connection,
+            escrow_keyring,
         } => {
-            let r = remote_of(&name, &bucket, &connection)?;
+            let r = remote_of(&name, &bucket, &connection, escrow_keyring)?;
             v.remote_add(&r)?;
             match replica::client(&r)?.can_list() {
                 Ok(false) => {}
@@ -231,7 +224,7 @@ fn last_push(s: &amanat::vault::remotes::ReplicaState) -> Option<String> {
     (s.head.time > 0).then(|| super::listing::timestamp(s.head.time))
 }
 
-fn bar(verb: &'static str) -> indicatif::ProgressBar {
+pub(super) fn bar(verb: &'static str) -> indicatif::ProgressBar {
     let bar =
         indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
     bar.set_style(
@@ -243,7 +236,7 @@ fn bar(verb: &'static str) -> indicatif::ProgressBar {
     bar
 }
 
-fn on_step(bar: &indicatif::ProgressBar) -> impl Fn(Step) + Sync + '_ {
+pub(super) fn on_step(bar: &indicatif::ProgressBar) -> impl Fn(Step) + Sync + '_ {
     move |s: Step| {
         bar.set_length(s.total);
         bar.set_position(s.done);
@@ -352,94 +345,6 @@ pub fn status(v: &Vault, a: StatusArgs) -> anyhow::Result<u8> {
     Ok(0)
 }
 
-pub fn restore(g: &Global, a: RestoreArgs) -> anyhow::Result<u8> {
-    let paths = super::vault_paths(g)?;
-    let source = g.keyring.clone().ok_or_else(|| {
-        Error::Invalid(
-            "restore needs the vault's keyring: pass --keyring BACKUP (a copy of the lost vault's keyring)"
-                .into(),
-        )
-    })?;
-    let keyring_in_vault = amanat::VaultPaths::new(paths.root.clone(), None);
-    let remote = remote_of("restore", &a.bucket, &a.connection)?;
-    let pass = super::passphrase(g, "Passphrase of the keyring")?;
-    if a.list {
-        let pushes = replica::restore::list(&source, &pass, &remote)?;
-        if a.json {
-            print_json(&pushes)?;
-        } else {
-            let lines: String = pushes
-                .iter()
-                .map(|p| {
-                    format!(
-                        "{}  {}  {} records, {} object files, {} KiB of journal{}\n",
-                        p.counter,
-                        super::listing::timestamp(p.time),
-                        p.records,
-                        p.objects,
-                        p.journal_bytes.div_ceil(1024),
-                        if p.ahead {
-                            "  (dated ahead of this clock: never taken as the newest)"
-                        } else {
-                            ""
-                        }
-                    )
-                })
-                .collect();
-            print(&lines)?;
-        }
-        return Ok(0);
-    }
-    let b = bar("restoring");
-    let result = replica::restore::restore(
-        &keyring_in_vault,
-        &source,
-        &pass,
-        &remote,
-        a.push,
-        &on_step(&b),
-    );
-    b.finish_and_clear();
-    let (vault, r) = result?;
-    if a.json {
-        print_json(&r)?;
-    } else {
-        for name in &r.missing_objects {
-            print(&format!("MISSING object {name}\n"))?;
-        }
-        for o in &r.damaged_chunks {
-            print(&format!("DAMAGED journal chunk at offset {o}\n"))?;
-        }
-        for id in &r.lost_records {
-            print(&format!(
-                "LOST record {id}: its part of the journal is damaged\n"
-            ))?;
-        }
-        for (id, what) in &r.check.damaged {
-            print(&format!("DAMAGED {id}: {}\n", Safe(what)))?;
-        }
-        eprintln!(
-            "Restored {} records and {} object files ({:.1} MiB) from the push of {} (one of {}) into {}; its keyring is {}.",
-            r.check.records,
-            r.objects,
-            r.bytes as f64 / (1 << 20) as f64,
-            super::listing::timestamp(r.pushed_at),
-            r.heads,
-            paths.root.display(),
-            keyring_in_vault.keyring.display()
-        );
-    }
-    let ok = r.check.ok()
-        && r.missing_objects.is_empty()
-        && r.damaged_chunks.is_empty()
-        && r.lost_records.is_empty();
-    if ok && !a.json {
-        eprintln!("check: every record verified.");
-    }
-    vault.close_at_exit()?;
-    Ok(if ok { 0 } else { 1 })
-}
-
 pub fn replica(g: &Global, c: ReplicaCommand) -> anyhow::Result<u8> {
     match c {
         ReplicaCommand::Check { name, json } => super::with_vault(g, |v| {
@@ -485,8 +390,8 @@ pub fn replica(g: &Global, c: ReplicaCommand) -> anyhow::Result<u8> {
             connection,
             json,
         } => {
-            let from = remote_of("inbox", &inbox, &connection)?;
-            let to = remote_of("archive", &archive, &connection)?;
+            let from = remote_of("inbox", &inbox, &connection, false)?;
+            let to = remote_of("archive", &archive, &connection, false)?;
             let b = bar("sweeping");
             let r = replica::sweep::sweep(
                 &replica::client(&from)?,

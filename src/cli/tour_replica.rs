@@ -135,6 +135,7 @@ fn start(program: &Path, dir: &Path) -> anyhow::Result<(Server, Remote)> {
         secret,
         timeout: 30,
         added: jiff::Timestamp::now().as_second(),
+        escrow: false,
     };
     Ok((server, remote))
 }

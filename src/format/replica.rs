@@ -29,6 +29,10 @@ const HEAD_TAIL: &[u8; 8] = b"amanat-t";
 pub const MAX_AHEAD: u64 = 86_400_000_000;
 /// Where transfer bundles wait in an inbox (FORMAT.md 16.4).
 pub const BUNDLES: &str = "bundles/";
+/// Where keyrings escrowed to headquarters are (FORMAT.md 16.6).
+pub const ESCROW: &str = "escrow/";
+/// The most an escrowed keyring may be (a keyring is 4 KiB, sealed to a few recipients).
+pub const MAX_ESCROW: u64 = 64 << 10;
 
 /// A stretch of the journal as stored: bytes `offset..offset + len` of the journal file,
 /// sealed, in the object named `name` (the SHA-256 of the stored bytes).

@@ -11,7 +11,7 @@ use std::time::Instant;
 use super::{client, micros_now, remote_error, unix_now, Progress, Step, Throttle};
 use crate::error::Result;
 use crate::format::id::RecordId;
-use crate::format::replica::{chunk_key_id, content_name, head_key_id, Chunk, CHUNK};
+use crate::format::replica::{chunk_key_id, content_name, head_key_id, Chunk, CHUNK, ESCROW};
 use crate::vault::remotes::ReplicaState;
 use crate::vault::Vault;
 
@@ -110,6 +110,15 @@ pub fn push(v: &Vault, name: &str, progress: Progress) -> Result<Pushed> {
         crate::storage::faults::crash_point("replica-chunk-sent");
     }
 
+    if remote.escrow {
+        let (fingerprint, sealed) = v.escrow()?;
+        if state.escrowed != Some(fingerprint) {
+            let name = format!("{ESCROW}{}", hex::encode(content_name(&sealed)));
+            client.put(&name, &sealed).map_err(err)?;
+            state.escrowed = Some(fingerprint);
+            v.save_replica_state(&key, &state)?;
+        }
+    }
     state.head.vault_id = v.vault_id();
     state.head.counter = micros_now().max(state.head.counter.saturating_add(1));
     state.head.object_sizes = state

@@ -15,7 +15,7 @@ use crate::crypto::symmetric::{Domain, SymmetricKey};
 use crate::error::{Error, Result};
 use crate::format::keyring::{self, Keyring, Passphrase};
 use crate::format::replica::{
-    chunk_key_id, content_name, head_key_id, Head, Names, MAX_AHEAD, MAX_HEAD,
+    chunk_key_id, content_name, head_key_id, Head, Names, ESCROW, MAX_AHEAD, MAX_ESCROW, MAX_HEAD,
 };
 use crate::storage::store::{RebuildReport, Store};
 use crate::vault::check::CheckReport;
@@ -162,6 +162,70 @@ pub fn list(keyring_file: &Path, pass: &Passphrase, remote: &Remote) -> Result<V
     )
 }
 
+/// The keyring of a vault that escrowed it to headquarters (FORMAT.md 16.6), opened with
+/// `identities` (headquarters' key): of the vault `vault` if given, else of the only vault
+/// whose escrowed keyring opens with them and opens a push of it. Of several keyrings of
+/// one vault (a rotation escrows the new one), the one that opens its newest push.
+pub fn from_escrow(
+    remote: &Remote,
+    identities: &[&dyn age::Identity],
+    vault: Option<[u8; 16]>,
+) -> Result<Keyring> {
+    let client = super::client(remote)?;
+    let err = |e| remote_error(&remote.name, e);
+    let mut found: Vec<Keyring> = Vec::new();
+    for l in client.list(ESCROW).map_err(err)? {
+        let sealed = match client.get(&l.name, MAX_ESCROW) {
+            Ok(Some(s)) => s,
+            Ok(None) | Err(RemoteError::Damaged(_)) => continue,
+            Err(e) => return Err(err(e)),
+        };
+        let Ok(plain) = crate::crypto::seal::open_bytes(identities, &sealed) else {
+            continue;
+        };
+        if let Some(k) = Keyring::from_escrow(&plain) {
+            if vault.is_none_or(|v| v == k.vault_id) {
+                found.push(k);
+            }
+        }
+    }
+    let mut vaults: Vec<[u8; 16]> = found.iter().map(|k| k.vault_id).collect();
+    vaults.sort_unstable();
+    vaults.dedup();
+    match vaults.len() {
+        0 => {
+            return Err(Error::Remote {
+                remote: remote.name.clone(),
+                what: "no escrowed keyring in the replica opens with this key".into(),
+            })
+        }
+        1 => {}
+        _ => return Err(Error::Invalid(format!(
+            "the keyrings of {} vaults open with this key; name the one to restore (vault ids: {})",
+            vaults.len(),
+            vaults
+                .iter()
+                .map(hex::encode)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+    let mut best: Option<(u64, Keyring)> = None;
+    for k in found {
+        let keys = (&k.catalog_key, &k.pseudonym_key);
+        if let Ok((head, _)) = newest_head(&client, keys, &k.vault_id, None, &remote.name) {
+            if best.as_ref().is_none_or(|(c, _)| head.counter > *c) {
+                best = Some((head.counter, k));
+            }
+        }
+    }
+    best.map(|(_, k)| k).ok_or_else(|| Error::Remote {
+        remote: remote.name.clone(),
+        what: "an escrowed keyring opens with this key, but no push of its vault opens with it"
+            .into(),
+    })
+}
+
 fn open_keyring(keyring_file: &Path, pass: &Passphrase) -> Result<(Vec<u8>, Keyring)> {
     let bytes = fs::read(keyring_file).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::KeyringMissing(keyring_file.to_owned()),
@@ -182,12 +246,38 @@ pub fn restore(
     counter: Option<u64>,
     progress: Progress,
 ) -> Result<(Vault, Restored)> {
+    let (bytes, _) = open_keyring(keyring_file, pass)?;
+    let from = Sealed {
+        bytes: &bytes,
+        path: keyring_file,
+        pass,
+    };
+    restore_sealed(paths, from, remote, counter, progress)
+}
+
+/// A keyring file's bytes, where they came from, and the passphrase that opens them.
+pub struct Sealed<'a> {
+    pub bytes: &'a [u8],
+    pub path: &'a Path,
+    pub pass: &'a Passphrase,
+}
+
+/// [`restore`] with the keyring's bytes in hand (one made from an escrow, say). A restore
+/// that goes on keeps the keyring it wrote the first time.
+pub fn restore_sealed(
+    paths: &VaultPaths,
+    from: Sealed,
+    remote: &Remote,
+    counter: Option<u64>,
+    progress: Progress,
+) -> Result<(Vault, Restored)> {
     let root = &paths.root;
     let resuming = Store::is_restoring(root);
     if !resuming && fs::read_dir(root).is_ok_and(|mut d| d.next().is_some()) {
         return Err(Error::VaultExists(root.clone()));
     }
-    let (bytes, k) = open_keyring(keyring_file, pass)?;
+    let (pass, bytes) = (from.pass, from.bytes);
+    let k = keyring::open_slots(bytes, pass, from.path)?.keyring;
     let client = super::client(remote)?;
     let (head, heads) = newest_head(
         &client,
@@ -199,7 +289,7 @@ pub fn restore(
     Store::prepare_restore(root)?;
     Store::mark_restoring(root)?;
     if !paths.keyring.exists() {
-        crate::storage::durable::write_atomic(&paths.keyring, &bytes)?;
+        crate::storage::durable::write_atomic(&paths.keyring, bytes)?;
     }
 
     let total = head.objects.len() as u64 + head.chunks.len() as u64;

@@ -11,7 +11,7 @@ use std::fs;
 
 use super::s3::{Client, RemoteError};
 use super::{Progress, Step, Throttle};
-use crate::format::replica::{is_name, BUNDLES};
+use crate::format::replica::{is_name, BUNDLES, ESCROW};
 
 /// What a sweep did.
 #[derive(Debug, Default, serde::Serialize)]
@@ -43,7 +43,11 @@ pub fn sweep(inbox: &Client, archive: &Client, progress: Progress) -> Result<Swe
     ));
     let result = (|| {
         for (i, l) in listed.iter().enumerate() {
-            let bundle = l.name.strip_prefix(BUNDLES);
+            // Bundles and escrows are named by their SHA-256, and checked against it.
+            let bundle = l
+                .name
+                .strip_prefix(BUNDLES)
+                .or_else(|| l.name.strip_prefix(ESCROW));
             if !is_name(bundle.unwrap_or(&l.name)) {
                 out.refused
                     .push((l.name.clone(), "not a name Amanat writes".into()));

@@ -35,6 +35,10 @@ pub struct Remote {
     pub timeout: u64,
     /// When it was added (Unix seconds).
     pub added: i64,
+    /// Whether pushes also send the keyring, sealed to the vault's other recipients
+    /// (headquarters), so that headquarters can restore without the passphrase
+    /// (FORMAT.md 16.6).
+    pub escrow: bool,
 }
 
 impl std::fmt::Debug for Remote {
@@ -60,6 +64,8 @@ pub struct ReplicaState {
     pub head_sent: bool,
     /// Transfer bundles imported from this remote (their SHA-256).
     pub pulled: Vec<[u8; 32]>,
+    /// The SHA-256 of the keyring plaintext last escrowed to this remote, if any.
+    pub escrowed: Option<[u8; 32]>,
 }
 
 const STATE_VERSION: u8 = 1;
@@ -179,6 +185,9 @@ impl Vault {
     /// Stores a remote, sealed. Durable when it returns.
     pub fn remote_add(&self, r: &Remote) -> Result<()> {
         valid_remote(r)?;
+        if r.escrow {
+            self.escrow()?;
+        }
         if self.remotes()?.iter().any(|(_, x)| x.name == r.name) {
             return Err(Error::Invalid(format!(
                 "a remote named {:?} exists: remove it first",
@@ -257,6 +266,35 @@ impl Vault {
             .catalog_key
             .seal(Domain::Replica, &state_key_id(key), &plain);
         crate::storage::durable::write_atomic(&self.replica_state_path(key), &sealed)
+    }
+
+    /// Who a keyring escrow is sealed to: the vault's content recipients other than its own
+    /// key (headquarters, a backup key); `None` if there is none.
+    pub fn escrow_recipients(&self) -> Result<Option<crate::crypto::recipients::Recipients>> {
+        let own = self.keyring.own_recipient();
+        let others: Vec<&String> = self
+            .keyring
+            .content_recipients
+            .iter()
+            .filter(|r| Some(*r) != own.as_ref())
+            .collect();
+        if others.is_empty() {
+            return Ok(None);
+        }
+        crate::crypto::recipients::Recipients::parse_all(&others).map(Some)
+    }
+
+    /// The keyring sealed for escrow (FORMAT.md 16.6), with the SHA-256 of its plaintext.
+    pub fn escrow(&self) -> Result<([u8; 32], Vec<u8>)> {
+        let to = self.escrow_recipients()?.ok_or_else(|| {
+            Error::Invalid(
+                "this vault seals to no other recipient (headquarters' key) to escrow its keyring to"
+                    .into(),
+            )
+        })?;
+        let plain = self.keyring.escrow_plaintext()?;
+        let sealed = crate::crypto::seal::seal_bytes(&to, &plain)?;
+        Ok((crate::crypto::seal::sha256(&plain), sealed))
     }
 
     /// A path in the vault's `tmp/` for sealed bytes in transit (a bundle being sent or

@@ -75,7 +75,7 @@ impl Org {
         ]
     }
 
-    fn endpoint_str(&self) -> &str {
+    pub fn endpoint_str(&self) -> &str {
         // Leaked once per test: the argument lists borrow it.
         Box::leak(self.cluster.endpoint().into_boxed_str())
     }
@@ -1084,4 +1084,112 @@ fn remote_settings_that_would_leak_or_mislead_are_refused() {
     // A full vault that names a remote for a partner's export is told what --remote is for.
     let err = env.fails(&["export", "--all", "--remote", "r"], 2);
     assert!(err.contains("collector"), "{err}");
+}
+
+#[test]
+fn headquarters_restores_with_its_own_key_the_keyring_a_vault_escrowed() {
+    let org = Org::start(1);
+    let hq_dir = tempfile::tempdir().unwrap();
+    let (hq_recipient, _) = crate::util::outside_keys(hq_dir.path());
+    let hq_key = hq_dir.path().join("key.txt");
+    let env = Env::bare();
+    env.ok(&[
+        "init",
+        "--kdf-work-factor",
+        "10",
+        "--recipient",
+        &hq_recipient,
+    ]);
+    let big = add_with_object(&env, "the testimony of W-9", 90_000, 8);
+    // Asked for explicitly; refused where there is no one else to seal it to.
+    let alone = Env::new();
+    let before = alone.state();
+    let a = vec![
+        "remote",
+        "add",
+        "org",
+        "--endpoint",
+        org.endpoint_str(),
+        "--bucket",
+        "inbox",
+        "--access-key-id",
+        &org.device.id,
+        "--secret-file",
+        org.device.secret_file.to_str().unwrap(),
+        "--escrow-keyring",
+    ];
+    let err = alone.fails(&a, 2);
+    assert!(err.contains("no other recipient"), "{err}");
+    assert_eq!(alone.state(), before);
+    env.ok(&a);
+    env.ok(&["push"]);
+    org.sweep(&env);
+    let escrows = client(&org, "archive", &org.custodian)
+        .list("escrow/")
+        .unwrap();
+    assert_eq!(escrows.len(), 1, "{escrows:?}");
+    env.ok(&["push"]);
+    assert_eq!(
+        client(&org, "inbox", &org.custodian)
+            .list("escrow/")
+            .unwrap()
+            .len(),
+        1,
+        "an unchanged keyring is not sent again"
+    );
+
+    // The laptop and every copy of its keyring are gone; headquarters has its key.
+    let fresh = Env::bare();
+    let mut c = fresh.cmd();
+    c.env_remove("AMANAT_PASSPHRASE_FILE");
+    c.args([
+        "restore",
+        "--endpoint",
+        org.endpoint_str(),
+        "--bucket",
+        "archive",
+        "--access-key-id",
+        &org.custodian.id,
+        "--secret-file",
+        org.custodian.secret_file.to_str().unwrap(),
+        "--identity",
+        hq_key.to_str().unwrap(),
+        "--new-passphrase-file",
+        fresh.pass.to_str().unwrap(),
+        "--kdf-work-factor",
+        "10",
+    ]);
+    let o = c.output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let got = fresh.ok(&["get", &big, "big.bin", "-o", "-"]);
+    assert!(got.len() == 90_000 && got.bytes().all(|b| b == 8));
+    fresh.ok(&["check"]);
+    fresh.ok(&["audit", "--verify"]);
+
+    // Another key opens no escrow.
+    let other = tempfile::tempdir().unwrap();
+    crate::util::outside_keys(other.path());
+    let again = Env::bare();
+    let o = again
+        .cmd()
+        .args([
+            "restore",
+            "--endpoint",
+            org.endpoint_str(),
+            "--bucket",
+            "archive",
+            "--access-key-id",
+            &org.custodian.id,
+            "--secret-file",
+            org.custodian.secret_file.to_str().unwrap(),
+            "--identity",
+            other.path().join("key.txt").to_str().unwrap(),
+            "--new-passphrase-file",
+            again.pass.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no escrowed keyring"));
+    assert!(!again.vault.exists());
 }

@@ -225,6 +225,25 @@ impl Keyring {
         Ok(next)
     }
 
+    /// The plaintext a remote with escrow receives, sealed to headquarters (FORMAT.md
+    /// 16.6): this keyring as a slot holds it (5.2), with no duress slot named. A decoy
+    /// keyring has none to give.
+    pub fn escrow_plaintext(&self) -> Result<Zeroizing<Vec<u8>>> {
+        if self.duress {
+            return Err(Error::Invalid("a decoy keyring is never escrowed".into()));
+        }
+        let mut k = self.duplicate()?;
+        k.has_duress = false;
+        k.encode()
+    }
+
+    /// The keyring an escrow holds, if `b` is one (and not a decoy's).
+    pub fn from_escrow(b: &[u8]) -> Option<Keyring> {
+        Keyring::decode(b)
+            .ok()
+            .filter(|k| !k.duress && !k.has_duress)
+    }
+
     /// A second copy of this keyring (for re-sealing a changed one).
     pub(crate) fn duplicate(&self) -> Result<Keyring> {
         Keyring::decode(&self.encode()?)
