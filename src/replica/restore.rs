@@ -200,7 +200,8 @@ pub fn from_escrow(
             })
         }
         1 => {}
-        _ => return Err(Error::Invalid(format!(
+        _ => {
+            return Err(Error::Invalid(format!(
             "the keyrings of {} vaults open with this key; name the one to restore (vault ids: {})",
             vaults.len(),
             vaults
@@ -208,7 +209,8 @@ pub fn from_escrow(
                 .map(hex::encode)
                 .collect::<Vec<_>>()
                 .join(", ")
-        ))),
+        )))
+        }
     }
     let mut best: Option<(u64, Keyring)> = None;
     for k in found {
