@@ -26,14 +26,17 @@ pub struct RestoreArgs {
     /// passphrase can add a push
     #[arg(long, conflicts_with = "push")]
     list: bool,
-    /// Headquarters' age identity file, instead of --keyring: restore with the keyring the
-    /// vault escrowed (`remote add --escrow-keyring`), under a new passphrase
-    #[arg(long, value_name = "FILE", conflicts_with = "list")]
+    /// Headquarters' key (an age identity file, or an unencrypted OpenSSH ed25519 private
+    /// key), instead of --keyring: restore with the keyring the vault escrowed (`remote add
+    /// --escrow-keyring`), under a new passphrase
+    #[arg(long, value_name = "FILE", requires = "fingerprint")]
     identity: Option<PathBuf>,
-    /// With --identity: the vault to restore (32 hex digits), when the key opens the
-    /// keyrings of several
-    #[arg(long, value_name = "HEX", requires = "identity")]
-    vault_id: Option<String>,
+    /// With --identity: the device's signing key fingerprint (`SHA256:…`, as its `amanat
+    /// keys` printed it when headquarters enrolled it). Only an escrow with this key is
+    /// taken: anyone who can write to the inbox can put one there. After a rotation on the
+    /// device, its new fingerprint
+    #[arg(long, value_name = "SHA256:…", requires = "identity")]
+    fingerprint: Option<String>,
     /// With --identity: a file whose first line is the restored vault's new passphrase
     /// [default: asked for, or generated]
     #[arg(long, value_name = "FILE", requires = "identity")]
@@ -55,7 +58,13 @@ pub fn restore(g: &Global, a: RestoreArgs) -> anyhow::Result<u8> {
     let in_vault = VaultPaths::new(paths.root.clone(), None);
     let remote = remote_of("restore", &a.bucket, &a.connection, false)?;
     let (bytes, source, pass) = match &a.identity {
-        Some(file) => from_escrow(&a, file, &remote)?,
+        Some(file) => {
+            let keyrings = escrowed(&a, file, &remote)?;
+            if a.list {
+                return print_pushes(&replica::restore::pushes_of(&remote, &keyrings)?, a.json);
+            }
+            sealed_escrow(&a, file, &remote, keyrings)?
+        }
         None => {
             let source = g.keyring.clone().ok_or_else(|| {
                 Error::Invalid(
@@ -88,35 +97,52 @@ pub fn restore(g: &Global, a: RestoreArgs) -> anyhow::Result<u8> {
     Ok(if ok(&r) { 0 } else { 1 })
 }
 
-/// The keyring an escrow holds, sealed under a new passphrase.
-fn from_escrow(
+/// The keyrings escrowed by the device `--fingerprint` names that `file` opens.
+fn escrowed(
     a: &RestoreArgs,
     file: &Path,
     remote: &amanat::vault::remotes::Remote,
+) -> anyhow::Result<Vec<amanat::format::keyring::Keyring>> {
+    let identities = read_identities(file)?;
+    let refs: Vec<&dyn age::Identity> = identities.iter().map(|i| i.as_ref()).collect();
+    let fingerprint = a.fingerprint.as_deref().unwrap_or("");
+    Ok(replica::restore::escrowed(remote, &refs, fingerprint)?)
+}
+
+/// An age identity file, or an unencrypted OpenSSH ed25519 (or RSA) private key.
+fn read_identities(file: &Path) -> anyhow::Result<Vec<Box<dyn age::Identity>>> {
+    let text = std::fs::read(file).map_err(|e| Error::input(file, e))?;
+    if let Ok(f) = age::IdentityFile::from_buffer(&text[..]) {
+        if let Ok(ids) = f.into_identities() {
+            return Ok(ids
+                .into_iter()
+                .map(|i| i as Box<dyn age::Identity>)
+                .collect());
+        }
+    }
+    match age::ssh::Identity::from_buffer(&text[..], Some(file.display().to_string())) {
+        Ok(id @ age::ssh::Identity::Unencrypted(_)) => Ok(vec![Box::new(id)]),
+        Ok(_) => Err(Error::Invalid(format!(
+            "{} is a passphrase-protected or unsupported OpenSSH key: decrypt a copy with `ssh-keygen -p` first",
+            file.display()
+        ))
+        .into()),
+        Err(_) => Err(Error::Invalid(format!(
+            "{} is neither an age identity file nor an OpenSSH private key",
+            file.display()
+        ))
+        .into()),
+    }
+}
+
+/// The escrowed keyring of the push to restore, sealed under a new passphrase.
+fn sealed_escrow(
+    a: &RestoreArgs,
+    file: &Path,
+    remote: &amanat::vault::remotes::Remote,
+    keyrings: Vec<amanat::format::keyring::Keyring>,
 ) -> anyhow::Result<(Vec<u8>, PathBuf, amanat::Passphrase)> {
-    let identities = age::IdentityFile::from_file(file.display().to_string())
-        .map_err(|e| Error::input(file, e))?
-        .into_identities()
-        .map_err(|e| {
-            Error::Invalid(format!(
-                "{} is not an age identity file: {e}",
-                file.display()
-            ))
-        })?;
-    let refs: Vec<&dyn age::Identity> = identities
-        .iter()
-        .map(|i| i.as_ref() as &dyn age::Identity)
-        .collect();
-    let vault = match &a.vault_id {
-        Some(h) => Some(
-            hex::decode(h)
-                .ok()
-                .and_then(|b| <[u8; 16]>::try_from(b).ok())
-                .ok_or_else(|| Error::Invalid(format!("--vault-id {h:?} is not 32 hex digits")))?,
-        ),
-        None => None,
-    };
-    let keyring = replica::restore::from_escrow(remote, &refs, vault)?;
+    let keyring = replica::restore::escrowed_for(remote, keyrings, a.push)?;
     let pass = super::new_passphrase(NewPassphrase {
         file: a.new_passphrase_file.as_deref(),
         flag: "--new-passphrase-file",
@@ -134,7 +160,10 @@ fn list(
     remote: &amanat::vault::remotes::Remote,
     json: bool,
 ) -> anyhow::Result<u8> {
-    let pushes = replica::restore::list(source, pass, remote)?;
+    print_pushes(&replica::restore::list(source, pass, remote)?, json)
+}
+
+fn print_pushes(pushes: &[replica::restore::Push], json: bool) -> anyhow::Result<u8> {
     if json {
         print_json(&pushes)?;
         return Ok(0);

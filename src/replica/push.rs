@@ -11,7 +11,9 @@ use std::time::Instant;
 use super::{client, micros_now, remote_error, unix_now, Progress, Step, Throttle};
 use crate::error::Result;
 use crate::format::id::RecordId;
-use crate::format::replica::{chunk_key_id, content_name, head_key_id, Chunk, CHUNK, ESCROW};
+use crate::format::replica::{
+    chunk_key_id, content_name, head_key_id, Chunk, CHUNK, ESCROW, MAX_AHEAD,
+};
 use crate::vault::remotes::ReplicaState;
 use crate::vault::Vault;
 
@@ -120,7 +122,15 @@ pub fn push(v: &Vault, name: &str, progress: Progress) -> Result<Pushed> {
         }
     }
     state.head.vault_id = v.vault_id();
-    state.head.counter = micros_now().max(state.head.counter.saturating_add(1));
+    // One more than the last head, unless that was dated ahead (restored from a head
+    // forged with a huge counter): then the clock, so this head is not passed over.
+    let now = micros_now();
+    let last = state.head.counter;
+    state.head.counter = if last > now.saturating_add(MAX_AHEAD) {
+        now
+    } else {
+        now.max(last.saturating_add(1))
+    };
     state.head.object_sizes = state
         .head
         .objects

@@ -53,6 +53,9 @@ pub fn heads(client: &Client, names: &Names, remote: &str) -> Result<Vec<(u64, S
     Ok(out)
 }
 
+/// The most journal chunks of a push a restore writes as zeros before it gives up.
+const MAX_DAMAGED_CHUNKS: usize = 16;
+
 /// One push found in a replica, for `restore --list`.
 #[derive(Debug, serde::Serialize)]
 pub struct Push {
@@ -162,15 +165,17 @@ pub fn list(keyring_file: &Path, pass: &Passphrase, remote: &Remote) -> Result<V
     )
 }
 
-/// The keyring of a vault that escrowed it to headquarters (FORMAT.md 16.6), opened with
-/// `identities` (headquarters' key): of the vault `vault` if given, else of the only vault
-/// whose escrowed keyring opens with them and opens a push of it. Of several keyrings of
-/// one vault (a rotation escrows the new one), the one that opens its newest push.
-pub fn from_escrow(
+/// The keyrings escrowed to headquarters (FORMAT.md 16.6) that open with `identities`
+/// (headquarters' key) and whose signing key has `fingerprint` (the device's, as `amanat
+/// keys` printed it when headquarters enrolled it): nothing else ties an escrow to the
+/// device, since anyone who can write to the inbox can put one there, sealed to
+/// headquarters' public key, naming the vault's id (plaintext on the device's disk). A
+/// decoy's escrow is never taken.
+pub fn escrowed(
     remote: &Remote,
     identities: &[&dyn age::Identity],
-    vault: Option<[u8; 16]>,
-) -> Result<Keyring> {
+    fingerprint: &str,
+) -> Result<Vec<Keyring>> {
     let client = super::client(remote)?;
     let err = |e| remote_error(&remote.name, e);
     let mut found: Vec<Keyring> = Vec::new();
@@ -184,38 +189,34 @@ pub fn from_escrow(
             continue;
         };
         if let Some(k) = Keyring::from_escrow(&plain) {
-            if vault.is_none_or(|v| v == k.vault_id) {
+            if !k.duress && k.fingerprint() == fingerprint {
                 found.push(k);
             }
         }
     }
-    let mut vaults: Vec<[u8; 16]> = found.iter().map(|k| k.vault_id).collect();
-    vaults.sort_unstable();
-    vaults.dedup();
-    match vaults.len() {
-        0 => {
-            return Err(Error::Remote {
-                remote: remote.name.clone(),
-                what: "no escrowed keyring in the replica opens with this key".into(),
-            })
-        }
-        1 => {}
-        _ => {
-            return Err(Error::Invalid(format!(
-            "the keyrings of {} vaults open with this key; name the one to restore (vault ids: {})",
-            vaults.len(),
-            vaults
-                .iter()
-                .map(hex::encode)
-                .collect::<Vec<_>>()
-                .join(", ")
-        )))
-        }
+    if found.is_empty() {
+        return Err(Error::Remote {
+            remote: remote.name.clone(),
+            what: format!(
+                "no keyring escrowed by the device whose signing key is {fingerprint} opens with this key"
+            ),
+        });
     }
+    Ok(found)
+}
+
+/// Of `keyrings` (one device's escrows: a rotation escrows anew), the one that opens the
+/// head of `counter`, or the newest head.
+pub fn escrowed_for(
+    remote: &Remote,
+    keyrings: Vec<Keyring>,
+    counter: Option<u64>,
+) -> Result<Keyring> {
+    let client = super::client(remote)?;
     let mut best: Option<(u64, Keyring)> = None;
-    for k in found {
+    for k in keyrings {
         let keys = (&k.catalog_key, &k.pseudonym_key);
-        if let Ok((head, _)) = newest_head(&client, keys, &k.vault_id, None, &remote.name) {
+        if let Ok((head, _)) = newest_head(&client, keys, &k.vault_id, counter, &remote.name) {
             if best.as_ref().is_none_or(|(c, _)| head.counter > *c) {
                 best = Some((head.counter, k));
             }
@@ -223,9 +224,30 @@ pub fn from_escrow(
     }
     best.map(|(_, k)| k).ok_or_else(|| Error::Remote {
         remote: remote.name.clone(),
-        what: "an escrowed keyring opens with this key, but no push of its vault opens with it"
-            .into(),
+        what: match counter {
+            Some(c) => format!("no push {c} opens with the escrowed keyring"),
+            None => {
+                "an escrowed keyring opens with this key, but no push of its vault opens with it"
+                    .into()
+            }
+        },
     })
+}
+
+/// The pushes that open with any of `keyrings`, newest first.
+pub fn pushes_of(remote: &Remote, keyrings: &[Keyring]) -> Result<Vec<Push>> {
+    let client = super::client(remote)?;
+    let mut out: Vec<Push> = Vec::new();
+    for k in keyrings {
+        let keys = (&k.catalog_key, &k.pseudonym_key);
+        for p in pushes(&client, keys, &k.vault_id, &remote.name)? {
+            if !out.iter().any(|q| q.counter == p.counter) {
+                out.push(p);
+            }
+        }
+    }
+    out.sort_by_key(|p| std::cmp::Reverse(p.counter));
+    Ok(out)
 }
 
 fn open_keyring(keyring_file: &Path, pass: &Passphrase) -> Result<(Vec<u8>, Keyring)> {
@@ -377,6 +399,13 @@ fn fetch_journal(
             Some(p) if p.len() as u64 == c.len => write(out, &p)?,
             _ => {
                 damaged.push(c.offset);
+                // A head that names chunks the replica never held would have zeros
+                // written for each: a head of 64 MiB can name terabytes.
+                if damaged.len() > MAX_DAMAGED_CHUNKS {
+                    return Err(RemoteError::Damaged(format!(
+                        "more than {MAX_DAMAGED_CHUNKS} chunks of this push's journal are missing or damaged: restore an earlier push (see the list of pushes)"
+                    )));
+                }
                 write(out, &vec![0; c.len as usize])?;
             }
         }
@@ -451,7 +480,9 @@ fn remember(v: &Vault, remote: &Remote, head: &Head) -> Result<()> {
         if r.endpoint == remote.endpoint && r.bucket == remote.bucket {
             let mut state = v.replica_state(&key)?;
             state.head.objects = head.objects.clone();
-            state.head.counter = state.head.counter.max(head.counter);
+            if !ahead(head.counter) {
+                state.head.counter = state.head.counter.max(head.counter);
+            }
             v.save_replica_state(&key, &state)?;
         }
     }

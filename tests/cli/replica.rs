@@ -1123,20 +1123,38 @@ fn headquarters_restores_with_its_own_key_the_keyring_a_vault_escrowed() {
     assert_eq!(alone.state(), before);
     env.ok(&a);
     env.ok(&["push"]);
+    // Another device escrows to the same inbox, under the same headquarters key: only the
+    // device's own fingerprint picks its escrow (anyone who can write to the inbox can put
+    // one there, naming any vault id).
+    let other = Env::bare();
+    other.ok(&[
+        "init",
+        "--kdf-work-factor",
+        "10",
+        "--recipient",
+        &hq_recipient,
+    ]);
+    other.add(&["--title", "planted by someone else"]);
+    other.ok(&a);
+    other.ok(&["push"]);
     org.sweep(&env);
     let escrows = client(&org, "archive", &org.custodian)
         .list("escrow/")
         .unwrap();
-    assert_eq!(escrows.len(), 1, "{escrows:?}");
+    assert_eq!(escrows.len(), 2, "{escrows:?}");
     env.ok(&["push"]);
     assert_eq!(
         client(&org, "inbox", &org.custodian)
             .list("escrow/")
             .unwrap()
             .len(),
-        1,
+        2,
         "an unchanged keyring is not sent again"
     );
+    let fingerprint = json(&env.ok(&["keys", "--json"]))["fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
     // The laptop and every copy of its keyring are gone; headquarters has its key.
     let fresh = Env::bare();
@@ -1154,6 +1172,8 @@ fn headquarters_restores_with_its_own_key_the_keyring_a_vault_escrowed() {
         org.custodian.secret_file.to_str().unwrap(),
         "--identity",
         hq_key.to_str().unwrap(),
+        "--fingerprint",
+        &fingerprint,
         "--new-passphrase-file",
         fresh.pass.to_str().unwrap(),
         "--kdf-work-factor",
@@ -1161,14 +1181,49 @@ fn headquarters_restores_with_its_own_key_the_keyring_a_vault_escrowed() {
     ]);
     let o = c.output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        json(&fresh.ok(&["list", "--json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(!fresh.ok(&["list"]).contains("planted"));
+    // The pushes an escrow opens, to choose one made before a seizure.
+    let listing = Env::bare();
+    let o = listing
+        .cmd()
+        .args([
+            "restore",
+            "--endpoint",
+            org.endpoint_str(),
+            "--bucket",
+            "archive",
+            "--access-key-id",
+            &org.custodian.id,
+            "--secret-file",
+            org.custodian.secret_file.to_str().unwrap(),
+            "--identity",
+            hq_key.to_str().unwrap(),
+            "--fingerprint",
+            &fingerprint,
+            "--list",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let pushes = json(&String::from_utf8_lossy(&o.stdout));
+    assert!(!pushes.as_array().unwrap().is_empty(), "{pushes}");
+    assert!(!listing.vault.exists());
     let got = fresh.ok(&["get", &big, "big.bin", "-o", "-"]);
     assert!(got.len() == 90_000 && got.bytes().all(|b| b == 8));
     fresh.ok(&["check"]);
     fresh.ok(&["audit", "--verify"]);
 
     // Another key opens no escrow.
-    let other = tempfile::tempdir().unwrap();
-    crate::util::outside_keys(other.path());
+    let stranger = tempfile::tempdir().unwrap();
+    crate::util::outside_keys(stranger.path());
     let again = Env::bare();
     let o = again
         .cmd()
@@ -1183,13 +1238,72 @@ fn headquarters_restores_with_its_own_key_the_keyring_a_vault_escrowed() {
             "--secret-file",
             org.custodian.secret_file.to_str().unwrap(),
             "--identity",
-            other.path().join("key.txt").to_str().unwrap(),
+            stranger.path().join("key.txt").to_str().unwrap(),
+            "--fingerprint",
+            &fingerprint,
             "--new-passphrase-file",
             again.pass.to_str().unwrap(),
         ])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("no escrowed keyring"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no keyring escrowed by the device"));
     assert!(!again.vault.exists());
+
+    // Under the duress passphrase, escrow is accepted as on the real vault: asking a
+    // coerced user to enable it does not tell the decoy apart. Its escrow is never taken.
+    crate::util::set_duress(&other);
+    let o = crate::util::with_pass(&other, crate::util::DURESS, &a);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = crate::util::with_pass(&other, crate::util::DURESS, &["push"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn an_escrow_to_an_ssh_ed25519_headquarters_key_restores_with_that_key() {
+    let org = Org::start(1);
+    let hq_dir = tempfile::tempdir().unwrap();
+    let (_, hq_ssh) = crate::util::outside_keys(hq_dir.path());
+    let env = Env::bare();
+    env.ok(&["init", "--kdf-work-factor", "10", "--recipient", &hq_ssh]);
+    let id = env.add(&["--title", "sealed to an ssh key too"]);
+    add_remote(
+        &env,
+        "org",
+        org.endpoint_str(),
+        "inbox",
+        &org.device,
+        &["--escrow-keyring"],
+    );
+    env.ok(&["push"]);
+    let fingerprint = json(&env.ok(&["keys", "--json"]))["fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let fresh = Env::bare();
+    let o = fresh
+        .cmd()
+        .args([
+            "restore",
+            "--endpoint",
+            org.endpoint_str(),
+            "--bucket",
+            "inbox",
+            "--access-key-id",
+            &org.custodian.id,
+            "--secret-file",
+            org.custodian.secret_file.to_str().unwrap(),
+            "--identity",
+            hq_dir.path().join("id").to_str().unwrap(),
+            "--fingerprint",
+            &fingerprint,
+            "--new-passphrase-file",
+            fresh.pass.to_str().unwrap(),
+            "--kdf-work-factor",
+            "10",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    fresh.ok(&["show", &id]);
 }

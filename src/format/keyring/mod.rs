@@ -226,22 +226,26 @@ impl Keyring {
     }
 
     /// The plaintext a remote with escrow receives, sealed to headquarters (FORMAT.md
-    /// 16.6): this keyring as a slot holds it (5.2), with no duress slot named. A decoy
-    /// keyring has none to give.
+    /// 16.6): this keyring as a slot holds it (5.2), with no duress slot named. A decoy's
+    /// says it is one, which only whoever holds headquarters' key can read: a restore never
+    /// takes it, and a decoy escrows as the real keyring does, so that nothing on the
+    /// device tells them apart.
     pub fn escrow_plaintext(&self) -> Result<Zeroizing<Vec<u8>>> {
-        if self.duress {
-            return Err(Error::Invalid("a decoy keyring is never escrowed".into()));
-        }
         let mut k = self.duplicate()?;
         k.has_duress = false;
         k.encode()
     }
 
-    /// The keyring an escrow holds, if `b` is one (and not a decoy's).
+    /// The keyring an escrow holds, if `b` is one whose signing key is its seed's.
     pub fn from_escrow(b: &[u8]) -> Option<Keyring> {
-        Keyring::decode(b)
-            .ok()
-            .filter(|k| !k.duress && !k.has_duress)
+        Keyring::decode(b).ok().filter(|k| {
+            crate::crypto::sshsig::BatchSigner::new(&k.signing_seed).public() == k.signing_public
+        })
+    }
+
+    /// The OpenSSH fingerprint of the signing key (`SHA256:…`, as `amanat keys` prints it).
+    pub fn fingerprint(&self) -> String {
+        crate::crypto::sshkey::fingerprint(&self.signing_public)
     }
 
     /// A second copy of this keyring (for re-sealing a changed one).
