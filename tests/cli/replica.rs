@@ -85,6 +85,36 @@ impl Org {
         self.restore_with(into.cmd(), keyring, extra)
     }
 
+    /// `restore --identity` from `bucket` into `into`'s vault with headquarters' key and the
+    /// device's fingerprint, the new passphrase `into`'s own.
+    pub fn restore_escrow(
+        &self,
+        into: &Env,
+        bucket: &str,
+        (identity, fingerprint): (&Path, &str),
+        extra: &[&str],
+    ) -> std::process::Output {
+        into.cmd()
+            .args([
+                "restore",
+                "--endpoint",
+                self.endpoint_str(),
+                "--bucket",
+                bucket,
+                "--access-key-id",
+                &self.custodian.id,
+                "--secret-file",
+                self.custodian.secret_file.to_str().unwrap(),
+                "--identity",
+                identity.to_str().unwrap(),
+                "--fingerprint",
+                fingerprint,
+            ])
+            .args(extra)
+            .output()
+            .unwrap()
+    }
+
     /// `restore` of the archive by the command `c`, with `keyring` as backup.
     pub fn restore_with(
         &self,
@@ -1158,28 +1188,19 @@ fn headquarters_restores_with_its_own_key_the_keyring_a_vault_escrowed() {
 
     // The laptop and every copy of its keyring are gone; headquarters has its key.
     let fresh = Env::bare();
-    let mut c = fresh.cmd();
-    c.env_remove("AMANAT_PASSPHRASE_FILE");
-    c.args([
-        "restore",
-        "--endpoint",
-        org.endpoint_str(),
-        "--bucket",
+    let hq = (hq_key.as_path(), fingerprint.as_str());
+    let new_pass = fresh.pass.to_str().unwrap().to_owned();
+    let o = org.restore_escrow(
+        &fresh,
         "archive",
-        "--access-key-id",
-        &org.custodian.id,
-        "--secret-file",
-        org.custodian.secret_file.to_str().unwrap(),
-        "--identity",
-        hq_key.to_str().unwrap(),
-        "--fingerprint",
-        &fingerprint,
-        "--new-passphrase-file",
-        fresh.pass.to_str().unwrap(),
-        "--kdf-work-factor",
-        "10",
-    ]);
-    let o = c.output().unwrap();
+        hq,
+        &[
+            "--new-passphrase-file",
+            &new_pass,
+            "--kdf-work-factor",
+            "10",
+        ],
+    );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(
         json(&fresh.ok(&["list", "--json"]))
@@ -1191,27 +1212,7 @@ fn headquarters_restores_with_its_own_key_the_keyring_a_vault_escrowed() {
     assert!(!fresh.ok(&["list"]).contains("planted"));
     // The pushes an escrow opens, to choose one made before a seizure.
     let listing = Env::bare();
-    let o = listing
-        .cmd()
-        .args([
-            "restore",
-            "--endpoint",
-            org.endpoint_str(),
-            "--bucket",
-            "archive",
-            "--access-key-id",
-            &org.custodian.id,
-            "--secret-file",
-            org.custodian.secret_file.to_str().unwrap(),
-            "--identity",
-            hq_key.to_str().unwrap(),
-            "--fingerprint",
-            &fingerprint,
-            "--list",
-            "--json",
-        ])
-        .output()
-        .unwrap();
+    let o = org.restore_escrow(&listing, "archive", hq, &["--list", "--json"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let pushes = json(&String::from_utf8_lossy(&o.stdout));
     assert!(!pushes.as_array().unwrap().is_empty(), "{pushes}");
@@ -1225,27 +1226,14 @@ fn headquarters_restores_with_its_own_key_the_keyring_a_vault_escrowed() {
     let stranger = tempfile::tempdir().unwrap();
     crate::util::outside_keys(stranger.path());
     let again = Env::bare();
-    let o = again
-        .cmd()
-        .args([
-            "restore",
-            "--endpoint",
-            org.endpoint_str(),
-            "--bucket",
-            "archive",
-            "--access-key-id",
-            &org.custodian.id,
-            "--secret-file",
-            org.custodian.secret_file.to_str().unwrap(),
-            "--identity",
-            stranger.path().join("key.txt").to_str().unwrap(),
-            "--fingerprint",
-            &fingerprint,
-            "--new-passphrase-file",
-            again.pass.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let stranger_key = stranger.path().join("key.txt");
+    let again_pass = again.pass.to_str().unwrap().to_owned();
+    let o = org.restore_escrow(
+        &again,
+        "archive",
+        (&stranger_key, &fingerprint),
+        &["--new-passphrase-file", &again_pass],
+    );
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no keyring escrowed by the device"));
     assert!(!again.vault.exists());
@@ -1281,29 +1269,19 @@ fn an_escrow_to_an_ssh_ed25519_headquarters_key_restores_with_that_key() {
         .unwrap()
         .to_owned();
     let fresh = Env::bare();
-    let o = fresh
-        .cmd()
-        .args([
-            "restore",
-            "--endpoint",
-            org.endpoint_str(),
-            "--bucket",
-            "inbox",
-            "--access-key-id",
-            &org.custodian.id,
-            "--secret-file",
-            org.custodian.secret_file.to_str().unwrap(),
-            "--identity",
-            hq_dir.path().join("id").to_str().unwrap(),
-            "--fingerprint",
-            &fingerprint,
+    let ssh_key = hq_dir.path().join("id");
+    let new_pass = fresh.pass.to_str().unwrap().to_owned();
+    let o = org.restore_escrow(
+        &fresh,
+        "inbox",
+        (&ssh_key, &fingerprint),
+        &[
             "--new-passphrase-file",
-            fresh.pass.to_str().unwrap(),
+            &new_pass,
             "--kdf-work-factor",
             "10",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     fresh.ok(&["show", &id]);
 }
