@@ -32,19 +32,9 @@ struct Outgoing {
     objects: Vec<(ObjectId, FileEntry)>,
 }
 
-fn hash_file(mut f: fs::File) -> io::Result<(u64, String)> {
-    let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
-    let mut buf = vec![0u8; 1 << 20];
-    let mut n = 0u64;
-    loop {
-        let k = f.read(&mut buf)?;
-        if k == 0 {
-            break;
-        }
-        ctx.update(&buf[..k]);
-        n += k as u64;
-    }
-    Ok((n, hex::encode(ctx.finish())))
+fn hash_file(f: fs::File) -> io::Result<(u64, String)> {
+    let (sha, len) = crate::crypto::seal::sha256_read(f)?;
+    Ok((len, hex::encode(sha)))
 }
 
 impl Vault {

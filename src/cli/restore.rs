@@ -76,11 +76,7 @@ pub fn restore(g: &Global, a: RestoreArgs) -> anyhow::Result<u8> {
             if a.list {
                 return list(&source, &pass, &remote, a.json);
             }
-            let bytes = std::fs::read(&source).map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => Error::KeyringMissing(source.clone()),
-                _ => Error::input(&source, e),
-            })?;
-            (bytes, source, pass)
+            (replica::restore::read_keyring(&source)?, source, pass)
         }
     };
     let b = bar("restoring");

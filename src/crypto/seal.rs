@@ -326,6 +326,23 @@ pub fn sha256(bytes: &[u8]) -> [u8; 32] {
     out
 }
 
+/// The SHA-256 of everything `r` yields, and its length, read in 1 MiB pieces.
+pub fn sha256_read(mut r: impl Read) -> io::Result<([u8; 32], u64)> {
+    let mut ctx = digest::Context::new(&digest::SHA256);
+    let mut buf = vec![0u8; 1 << 20];
+    let mut len = 0u64;
+    loop {
+        let n = r.read(&mut buf)?;
+        if n == 0 {
+            let mut out = [0u8; 32];
+            out.copy_from_slice(ctx.finish().as_ref());
+            return Ok((out, len));
+        }
+        ctx.update(&buf[..n]);
+        len += n as u64;
+    }
+}
+
 /// Reads at most `limit` bytes; returns them and whether the input ended within the limit.
 pub fn read_up_to(input: &mut dyn Read, limit: usize) -> io::Result<(Zeroizing<Vec<u8>>, bool)> {
     let mut buf = Zeroizing::new(Vec::with_capacity(limit.min(CHUNK) + 1));

@@ -6,7 +6,7 @@
 //! SHA-256 of what is stored, so the organisation's sweep can check it without keys; a
 //! head's name is its counter encrypted, so that a restore that holds the keyring finds
 //! the newest head in a listing, and nobody else can tell heads from other objects by name.
-use ring::{digest, hkdf, hmac};
+use ring::{hkdf, hmac};
 use serde::{Deserialize, Serialize};
 
 use crate::crypto::symmetric::SymmetricKey;
@@ -120,10 +120,7 @@ pub fn chunk_key_id(journal: &[u8; 16], offset: u64) -> Vec<u8> {
 
 /// The name of stored bytes that are named by their content: lower-case hex SHA-256.
 pub fn content_name(bytes: &[u8]) -> [u8; 32] {
-    digest::digest(&digest::SHA256, bytes)
-        .as_ref()
-        .try_into()
-        .expect("SHA-256 is 32 bytes")
+    crate::crypto::seal::sha256(bytes)
 }
 
 /// Whether `name` is 64 lower-case hex digits (every name of a replica but a bundle's).

@@ -7,9 +7,7 @@ use ring::digest;
 
 use super::restore::newest_head;
 use super::{remote_error, Progress, Step, Throttle};
-use crate::crypto::symmetric::Domain;
 use crate::error::Result;
-use crate::format::replica::{chunk_key_id, content_name};
 use crate::vault::Vault;
 
 /// What `replica check` found.
@@ -66,17 +64,9 @@ pub fn check(v: &Vault, name: &str, progress: Progress) -> Result<ReplicaCheck> 
     let mut done = 0;
     let mut bytes = 0;
     for c in &head.chunks {
-        let got = match client.get(&hex::encode(c.name), c.len * 2 + (1 << 20)) {
-            Err(super::RemoteError::Damaged(_)) => None,
-            other => other.map_err(err)?,
-        };
-        let ok = got.is_some_and(|s| {
-            content_name(&s) == c.name
-                && keys
-                    .0
-                    .open(Domain::Replica, &chunk_key_id(&head.journal, c.offset), &s)
-                    .is_ok_and(|p| p.len() as u64 == c.len)
-        });
+        let ok = super::restore::open_chunk(&client, keys.0, &head.journal, c)
+            .map_err(err)?
+            .is_some();
         if !ok {
             out.damaged_chunks.push(c.offset);
         }
@@ -96,11 +86,13 @@ pub fn check(v: &Vault, name: &str, progress: Progress) -> Result<ReplicaCheck> 
     for id in v.object_ids()? {
         if head.objects.binary_search(&id).is_err() {
             let rec = owner(&id);
-            if !rec.is_empty() && !out.not_pushed.contains(&rec) {
+            if !rec.is_empty() {
                 out.not_pushed.push(rec);
             }
         }
     }
+    out.not_pushed.sort_unstable();
+    out.not_pushed.dedup();
     let names = v.replica_names();
     for (id, &size) in head.objects.iter().zip(&head.object_sizes) {
         let name = names.object(id);

@@ -114,26 +114,9 @@ pub(crate) fn in_parallel<T: Sync, E: Send>(
     }
 }
 
-/// The SHA-256 of a file and its length, read in 1 MiB pieces.
+/// The SHA-256 of a file and its length.
 pub(crate) fn sha256_file(path: &std::path::Path) -> std::io::Result<([u8; 32], u64)> {
-    use std::io::Read;
-    let mut f = std::fs::File::open(path)?;
-    let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
-    let mut buf = vec![0u8; 1 << 20];
-    let mut len = 0;
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            let sum = ctx
-                .finish()
-                .as_ref()
-                .try_into()
-                .expect("SHA-256 is 32 bytes");
-            return Ok((sum, len));
-        }
-        ctx.update(&buf[..n]);
-        len += n as u64;
-    }
+    crate::crypto::seal::sha256_read(std::fs::File::open(path)?)
 }
 
 /// Seconds since 1970.

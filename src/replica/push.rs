@@ -60,9 +60,11 @@ pub fn push(v: &Vault, name: &str, progress: Progress) -> Result<Pushed> {
         state.head.chunks.clear();
     }
     let from = state.head.journal_len();
+    // The vault is locked for this command: what it holds now is what the head will name.
+    let records = v.record_locators()?;
     let mut out = Pushed {
         remote: name.to_owned(),
-        records: v.record_locators()?.len(),
+        records: records.len(),
         ..Pushed::default()
     };
     if todo.is_empty() && from == journal_len && state.head_sent {
@@ -139,7 +141,6 @@ pub fn push(v: &Vault, name: &str, progress: Progress) -> Result<Pushed> {
         .collect::<std::io::Result<_>>()
         .map_err(|e| crate::error::Error::io("reading an object file", e))?;
     state.head.time = unix_now();
-    let records = v.record_locators()?;
     let counter = state.head.counter;
     crate::storage::faults::crash_point("replica-before-head");
     let previous = std::mem::replace(&mut state.head.records, records);
@@ -168,7 +169,7 @@ fn send_objects(
     let state = Mutex::new(state);
     let last_save = Mutex::new(Instant::now());
     let count = AtomicUsize::new(0);
-    let sent_bytes = AtomicU64::new(0);
+    let before = bytes.load(Ordering::Relaxed);
     let result: Result<()> = super::in_parallel(todo, |id| {
         let path = t.v.object_file(id);
         let len = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
@@ -176,7 +177,6 @@ fn send_objects(
             .put_file(&names.object(id), &path)
             .map_err(|e| remote_error(t.name, e))?;
         bytes.fetch_add(len, Ordering::Relaxed);
-        sent_bytes.fetch_add(len, Ordering::Relaxed);
         let n = count.fetch_add(1, Ordering::Relaxed) + 1;
         {
             let mut s = state
@@ -200,7 +200,7 @@ fn send_objects(
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     save_sorted(t, state)?;
     result?;
-    Ok((count.into_inner(), sent_bytes.into_inner()))
+    Ok((count.into_inner(), bytes.load(Ordering::Relaxed) - before))
 }
 
 /// Saves the state with its objects in order and without repeats.

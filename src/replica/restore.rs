@@ -15,7 +15,8 @@ use crate::crypto::symmetric::{Domain, SymmetricKey};
 use crate::error::{Error, Result};
 use crate::format::keyring::{self, Keyring, Passphrase};
 use crate::format::replica::{
-    chunk_key_id, content_name, head_key_id, Head, Names, ESCROW, MAX_AHEAD, MAX_ESCROW, MAX_HEAD,
+    chunk_key_id, content_name, head_key_id, Chunk, Head, Names, ESCROW, MAX_AHEAD, MAX_ESCROW,
+    MAX_HEAD,
 };
 use crate::storage::store::{RebuildReport, Store};
 use crate::vault::check::CheckReport;
@@ -155,7 +156,7 @@ pub fn newest_head(
 
 /// The pushes of the vault whose keyring is at `keyring_file` that `remote`'s bucket holds.
 pub fn list(keyring_file: &Path, pass: &Passphrase, remote: &Remote) -> Result<Vec<Push>> {
-    let k = open_keyring(keyring_file, pass)?.1;
+    let k = keyring::open_slots(&read_keyring(keyring_file)?, pass, keyring_file)?.keyring;
     let client = super::client(remote)?;
     pushes(
         &client,
@@ -250,13 +251,12 @@ pub fn pushes_of(remote: &Remote, keyrings: &[Keyring]) -> Result<Vec<Push>> {
     Ok(out)
 }
 
-fn open_keyring(keyring_file: &Path, pass: &Passphrase) -> Result<(Vec<u8>, Keyring)> {
-    let bytes = fs::read(keyring_file).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Error::KeyringMissing(keyring_file.to_owned()),
-        _ => Error::input(keyring_file, e),
-    })?;
-    let k = keyring::open_slots(&bytes, pass, keyring_file)?.keyring;
-    Ok((bytes, k))
+/// The bytes of the keyring file at `path`.
+pub fn read_keyring(path: &Path) -> Result<Vec<u8>> {
+    fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::KeyringMissing(path.to_owned()),
+        _ => Error::input(path, e),
+    })
 }
 
 /// Restores the vault at `paths` (a new or empty directory, or one a restore left) from
@@ -270,7 +270,7 @@ pub fn restore(
     counter: Option<u64>,
     progress: Progress,
 ) -> Result<(Vault, Restored)> {
-    let (bytes, _) = open_keyring(keyring_file, pass)?;
+    let bytes = read_keyring(keyring_file)?;
     let from = Sealed {
         bytes: &bytes,
         path: keyring_file,
@@ -370,6 +370,29 @@ pub fn restore_sealed(
     ))
 }
 
+/// The journal bytes a chunk holds, if the replica has it whole: its bytes are what its
+/// name says, open under the catalog key for their journal and offset, and are as long as
+/// the head says. `None` if missing or damaged.
+pub(crate) fn open_chunk(
+    client: &Client,
+    catalog: &SymmetricKey,
+    journal: &[u8; 16],
+    c: &Chunk,
+) -> std::result::Result<Option<zeroize::Zeroizing<Vec<u8>>>, RemoteError> {
+    let got = match client.get(&hex::encode(c.name), c.len * 2 + (1 << 20)) {
+        Err(RemoteError::Damaged(_)) => None,
+        other => other?,
+    };
+    Ok(got
+        .filter(|s| content_name(s) == c.name)
+        .and_then(|s| {
+            catalog
+                .open(Domain::Replica, &chunk_key_id(journal, c.offset), &s)
+                .ok()
+        })
+        .filter(|p| p.len() as u64 == c.len))
+}
+
 /// Writes the journal the head's chunks hold to `out`; returns the offsets of chunks
 /// missing or damaged (written as zeros, which the rebuild skips as damage and reports).
 fn fetch_journal(
@@ -386,17 +409,9 @@ fn fetch_journal(
             .map_err(|e| RemoteError::Local(format!("writing the journal: {e}")))
     };
     for c in &head.chunks {
-        let got = match client.get(&hex::encode(c.name), c.len * 2 + (1 << 20)) {
-            Err(RemoteError::Damaged(_)) => None,
-            other => other?,
-        };
-        let plain = got.filter(|s| content_name(s) == c.name).and_then(|s| {
-            k.catalog_key
-                .open(Domain::Replica, &chunk_key_id(&head.journal, c.offset), &s)
-                .ok()
-        });
+        let plain = open_chunk(client, &k.catalog_key, &head.journal, c)?;
         match plain {
-            Some(p) if p.len() as u64 == c.len => write(out, &p)?,
+            Some(p) => write(out, &p)?,
             _ => {
                 damaged.push(c.offset);
                 // A head that names chunks the replica never held would have zeros

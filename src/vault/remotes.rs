@@ -379,8 +379,8 @@ impl Vault {
     /// The locators of every record, ascending.
     pub fn record_locators(&self) -> Result<Vec<[u8; 16]>> {
         let mut out = Vec::new();
-        for kv in self.store.records().iter() {
-            if let Ok(l) = kv?.0.as_ref().try_into() {
+        for k in self.store.records().iter().keys() {
+            if let Ok(l) = k?.as_ref().try_into() {
                 out.push(l);
             }
         }

@@ -170,6 +170,14 @@ pub fn not_pushed(env: &Env) -> Vec<String> {
         .collect()
 }
 
+/// A new device with `env`'s vault restored from the archive with a copy of its keyring.
+fn restored(org: &Org, env: &Env) -> Env {
+    let fresh = Env::bare();
+    let o = org.restore(&fresh, &keyring_backup(env), &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    fresh
+}
+
 fn keyring_backup(env: &Env) -> std::path::PathBuf {
     let backup = env.root().join("keyring.backup");
     fs::copy(env.vault.join("keyring"), &backup).unwrap();
@@ -302,9 +310,7 @@ fn the_device_key_can_neither_read_nor_destroy_the_archive() {
     );
 
     // The archive still restores everything.
-    let fresh = Env::bare();
-    let o = org.restore(&fresh, &keyring_backup(&env), &[]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let fresh = restored(&org, &env);
     assert_eq!(
         json(&fresh.ok(&["list", "--json"]))
             .as_array()
@@ -654,9 +660,7 @@ fn a_push_killed_at_any_step_finishes_on_the_next_run() {
     }
     env.ok(&["push"]);
     org.sweep(&env);
-    let fresh = Env::bare();
-    let o = org.restore(&fresh, &keyring_backup(&env), &[]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let fresh = restored(&org, &env);
     assert_eq!(
         json(&fresh.ok(&["list", "--json"]))
             .as_array()
@@ -714,9 +718,7 @@ fn a_three_node_cluster_takes_a_push_with_a_node_down_and_a_stopped_one_resumes(
     assert!(again[0]["chunks"].as_u64().unwrap() >= 1);
     assert!(not_pushed(&env).is_empty());
     org.sweep(&env);
-    let fresh = Env::bare();
-    let o = org.restore(&fresh, &keyring_backup(&env), &[]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let fresh = restored(&org, &env);
     assert_eq!(
         json(&fresh.ok(&["list", "--json"]))
             .as_array()
@@ -890,9 +892,7 @@ fn a_vault_of_format_6_moves_to_7_then_pushes_and_restores() {
     org.add_remote(&env);
     env.ok(&["push"]);
     org.sweep(&env);
-    let fresh = Env::bare();
-    let o = org.restore(&fresh, &keyring_backup(&env), &[]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let fresh = restored(&org, &env);
     let got = fresh.ok(&["get", id, "recording.wav", "-o", "-"]);
     assert!(got.len() == 40_000 && got.bytes().all(|b| b == b'r'));
     fresh.ok(&["check"]);
