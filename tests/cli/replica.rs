@@ -1285,3 +1285,83 @@ fn an_escrow_to_an_ssh_ed25519_headquarters_key_restores_with_that_key() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     fresh.ok(&["show", &id]);
 }
+
+#[test]
+fn a_restore_asked_wrongly_says_so_and_writes_nothing() {
+    let org = Org::start(1);
+    let env = Env::new();
+    env.add(&["--title", "one"]);
+    org.add_remote(&env);
+    env.ok(&["push"]);
+    org.sweep(&env);
+    let backup = keyring_backup(&env);
+    let args = |bucket: &'static str| {
+        vec![
+            "restore",
+            "--endpoint",
+            org.endpoint_str(),
+            "--bucket",
+            bucket,
+            "--access-key-id",
+            &org.custodian.id,
+            "--secret-file",
+            org.custodian.secret_file.to_str().unwrap(),
+        ]
+    };
+    // No keyring named.
+    let fresh = Env::bare();
+    let err = fresh.fails(&args("archive"), 2);
+    assert!(err.contains("--keyring BACKUP"), "{err}");
+    // A wrong passphrase, an unknown push, an empty bucket, a keyring that is not one.
+    let wrong = fresh.input("wrong", "not the passphrase\n");
+    let mut c = fresh.cmd();
+    c.arg("--keyring")
+        .arg(&backup)
+        .arg("--passphrase-file")
+        .arg(&wrong);
+    let o = c.args(args("archive")).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("wrong passphrase"));
+    let o = org.restore(&fresh, &backup, &["--push", "12345"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no push 12345"));
+    org.cluster.bucket("empty");
+    org.cluster
+        .admin(&["bucket", "allow", "--read", "empty", "--key", "custodian"]);
+    let mut c = fresh.cmd();
+    c.arg("--keyring").arg(&backup);
+    let o = c.args(args("empty")).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("holds no push of this vault"));
+    let not_keyring = fresh.input("not-a-keyring", "hello");
+    let o = org.restore(&fresh, &not_keyring, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!fresh.vault.exists(), "nothing written by any of them");
+    // A directory that holds anything is not restored into.
+    fs::create_dir(&fresh.vault).unwrap();
+    fs::write(fresh.vault.join("notes.txt"), "mine").unwrap();
+    let o = org.restore(&fresh, &backup, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("already exists"));
+    let left: Vec<_> = fs::read_dir(&fresh.vault).unwrap().flatten().collect();
+    assert_eq!(left.len(), 1, "the directory is as it was");
+    // A malformed fingerprint or identity file with --identity.
+    let id = fresh.input("id.txt", "not an identity");
+    let mut c = fresh.cmd();
+    let o = c
+        .args(args("archive"))
+        .args([
+            "--identity",
+            id.to_str().unwrap(),
+            "--fingerprint",
+            "SHA256:x",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("neither an age identity file"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
