@@ -301,7 +301,8 @@ pub fn restore_sealed(
         return Err(Error::VaultExists(root.clone()));
     }
     let (pass, bytes) = (from.pass, from.bytes);
-    let k = keyring::open_slots(bytes, pass, from.path)?.keyring;
+    let opened = keyring::open_slots(bytes, pass, from.path)?;
+    let (k, slot) = (opened.keyring, opened.slot);
     let client = super::client(remote)?;
     let (head, heads) = newest_head(
         &client,
@@ -340,7 +341,7 @@ pub fn restore_sealed(
         .map_err(|e| Error::io("writing the journal", e))?;
     crate::storage::durable::sync_dir(root)?;
 
-    let (vault, rebuild) = crate::vault::rebuild::rebuild_restored(paths.clone(), pass)?;
+    let (vault, rebuild) = crate::vault::rebuild::rebuild_restored(paths.clone(), k, slot)?;
     remember(&vault, remote, &head)?;
     let have = vault.record_locators()?;
     let lost_records = head
@@ -489,14 +490,22 @@ fn object_path(root: &Path, id: &[u8; 16]) -> PathBuf {
 }
 
 /// If the restored vault names the remote it came from, remembers which objects that
-/// replica holds, so its next push sends only the journal (which the rebuild rewrote).
+/// replica holds, and its journal when the rebuild kept the one the chunks hold (it was
+/// read whole), so the next push sends only what is new.
 fn remember(v: &Vault, remote: &Remote, head: &Head) -> Result<()> {
+    let (journal, len) = v.journal_extent()?;
+    let kept = journal == head.journal && len >= head.journal_len();
     for (key, r) in v.remotes()? {
         if r.endpoint == remote.endpoint && r.bucket == remote.bucket {
             let mut state = v.replica_state(&key)?;
             state.head.objects = head.objects.clone();
             if !ahead(head.counter) {
                 state.head.counter = state.head.counter.max(head.counter);
+                if kept {
+                    state.head.journal = head.journal;
+                    state.head.chunks = head.chunks.clone();
+                    state.head_sent = true;
+                }
             }
             v.save_replica_state(&key, &state)?;
         }

@@ -21,9 +21,17 @@ pub fn rebuild(paths: VaultPaths, pass: &Passphrase) -> Result<(Vault, RebuildRe
     rebuild_any(paths, pass)
 }
 
-/// [`rebuild`], also of a directory a restore is filling (the restore's own last step).
-pub fn rebuild_restored(paths: VaultPaths, pass: &Passphrase) -> Result<(Vault, RebuildReport)> {
-    rebuild_any(paths, pass)
+/// [`rebuild`] of a directory a restore is filling (the restore's own last step), with the
+/// keyring the restore opened from `slot`: one key derivation for the whole restore. The
+/// journal is the one that keyring's heads named, so even a decoy's (whose vault was
+/// pushed after a duress unlock) is rebuilt as it is, with nothing to take over.
+pub fn rebuild_restored(
+    paths: VaultPaths,
+    k: keyring::Keyring,
+    slot: usize,
+) -> Result<(Vault, RebuildReport)> {
+    Store::check_version(&paths.root)?;
+    rebuild_with(paths, k, slot)
 }
 
 fn rebuild_any(paths: VaultPaths, pass: &Passphrase) -> Result<(Vault, RebuildReport)> {

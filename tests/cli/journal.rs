@@ -71,6 +71,48 @@ fn rebuild_recreates_a_lost_database_from_the_journal() {
     all_read(&env, &records[1..]);
 }
 
+/// A whole journal is kept by `rebuild`, not written again (a restore of 100,000 records
+/// would pay for it twice: in time, and in memory while sled is read back); the vault goes
+/// on appending to it. A damaged one is written again from what could be read.
+#[test]
+fn rebuild_keeps_a_whole_journal_and_rewrites_a_damaged_one() {
+    let env = Env::new();
+    let records = three(&env);
+    let journal = env.vault.join("journal");
+    let before = fs::read(&journal).unwrap();
+    fs::remove_dir_all(env.vault.join("db")).unwrap();
+    env.ok(&["rebuild"]);
+    assert!(
+        fs::read(&journal).unwrap() == before,
+        "the journal was rewritten"
+    );
+    all_read(&env, &records);
+    let more = env.input("more.txt", "later testimony");
+    let id = env.add(&["--title", "later", "--testimony", more.to_str().unwrap()]);
+    let grown = fs::read(&journal).unwrap();
+    assert!(grown.len() > before.len() && grown.starts_with(&before));
+    fs::remove_dir_all(env.vault.join("db")).unwrap();
+    env.ok(&["rebuild"]);
+    assert!(env.ok(&["list", "--json"]).contains(&id));
+    all_read(&env, &records);
+
+    // A frame damaged in the middle: what it held is lost, and the journal is rewritten.
+    let mut b = fs::read(&journal).unwrap();
+    let mid = b.len() / 2;
+    b[mid] ^= 0x20;
+    fs::write(&journal, &b).unwrap();
+    fs::remove_dir_all(env.vault.join("db")).unwrap();
+    let o = env.run(&["rebuild"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("damaged"));
+    assert!(
+        fs::read(&journal).unwrap() != b,
+        "a damaged journal was kept"
+    );
+    let o = env.run(&["check", "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(report["journal"].as_array().unwrap().is_empty(), "{report}");
+}
+
 #[test]
 fn a_database_that_lost_durable_writes_is_refused_and_rebuilt() {
     let env = Env::new();

@@ -245,6 +245,43 @@ fn a_lost_laptop_loses_nothing_that_was_pushed() {
     fresh.ok(&["push"]);
 }
 
+/// A vault restored from its own remote goes on where the replica stopped: the journal it
+/// fetched is kept, so its next push sends nothing, and then only what is new.
+#[test]
+fn a_restored_vault_pushes_only_what_is_new_to_the_replica_it_came_from() {
+    let org = Org::start(1);
+    let env = Env::new();
+    add_with_object(&env, "kept", 100_000, 3);
+    for i in 0..20 {
+        env.add(&["--title", &format!("record {i}")]);
+    }
+    // One bucket, read and write: an organisation without an inbox and a sweep.
+    add_remote(
+        &env,
+        "org",
+        &org.cluster.endpoint(),
+        "archive",
+        &org.custodian,
+        &[],
+    );
+    let first = json(&env.ok(&["push", "--json"]))[0].clone();
+    let fresh = restored(&org, &env);
+    let again = json(&fresh.ok(&["push", "--json"]))[0].clone();
+    assert_eq!(again["objects"], 0, "{again}");
+    assert_eq!(again["journal_bytes"], 0, "{again} after {first}");
+    assert_eq!(again["head"], false, "{again}");
+    let late = fresh.add(&["--title", "after the restore"]);
+    let more = json(&fresh.ok(&["push", "--json"]))[0].clone();
+    let (sent, all) = (
+        more["journal_bytes"].as_u64().unwrap(),
+        first["journal_bytes"].as_u64().unwrap(),
+    );
+    assert!(sent > 0 && sent < all / 4, "{more} after {first}");
+    let again = restored(&org, &fresh);
+    assert!(again.ok(&["list", "--json"]).contains(&late));
+    again.ok(&["check"]);
+}
+
 fn client(org: &Org, bucket: &str, key: &Key) -> amanat::replica::s3::Client {
     amanat::replica::s3::Client::new(&amanat::replica::s3::Endpoint {
         url: &org.cluster.endpoint(),

@@ -14,6 +14,10 @@ pub struct Reading {
     pub frames: u64,
     /// The last frame's number.
     pub last: u64,
+    /// Where the last frame starts, and the journal's id: with `last`, the state a database
+    /// that applied every frame records (FORMAT.md 15.3).
+    pub last_at: u64,
+    pub jid: [u8; 16],
     /// Damage: each a frame number (or range) and what was wrong, in file order.
     pub damage: Vec<String>,
 }
@@ -116,6 +120,7 @@ pub fn read_all(
         .try_into()
         .expect("16 bytes");
     s.consume(HEADER_LEN as usize);
+    r.jid = jid;
     let mut expect = 0u64;
     let mut skipping_from: Option<u64> = None;
     loop {
@@ -188,6 +193,7 @@ pub fn read_all(
         }
         r.frames += 1;
         r.last = seq;
+        r.last_at = s.at;
         expect = seq + 1;
         s.consume(size);
     }

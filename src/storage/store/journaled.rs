@@ -171,6 +171,18 @@ impl Store {
         .map_err(|e| Error::io("reading the journal", e))?;
         let meta = db.open_tree("meta")?;
         meta.insert("vault-id", &vault_id[..])?;
+        // A journal read whole is kept: the database now holds exactly what it says, so the
+        // next open finds them matching, and writes go on after its last frame. Writing it
+        // again cost as much as the replay, and pushed the whole journal to every replica
+        // again. A damaged one is rewritten from the database when the vault next opens.
+        if reading.damage.is_empty() && reading.frames > 0 {
+            let state = journal::State {
+                jid: reading.jid,
+                seq: reading.last,
+                at: reading.last_at,
+            };
+            meta.insert(journal::META_KEY, &state.encode()[..])?;
+        }
         let records = db.open_tree("records")?.len();
         db.flush()?;
         drop(trees);
