@@ -22,6 +22,7 @@
 //! - [`bundle`]: export and import of sealed bundles, and the redaction of images.
 //! - [`replica`]: sealed replicas on S3-compatible object storage (push, restore, check,
 //!   the custodian's sweep), through a small client of its own over `ureq`.
+//! - [`web`]: `amanat serve`, the web interface on this machine only (axum, maud).
 //!
 //! [`error`] is shared by all of them. The command line (`src/cli/`) is in the binary.
 //!
@@ -37,6 +38,7 @@ pub mod ocr;
 pub mod replica;
 pub mod storage;
 pub mod vault;
+pub mod web;
 
 pub use error::{Error, Result};
 pub use format::id::RecordId;

@@ -18,6 +18,7 @@ mod ocr;
 mod replica;
 mod restore;
 mod safe;
+mod serve;
 mod stamps;
 mod tour;
 mod tour_replica;
@@ -128,6 +129,9 @@ enum Command {
     /// Check a replica, or sweep an inbox bucket into an archive (the custodian's job)
     #[command(subcommand)]
     Replica(replica::ReplicaCommand),
+    /// Open the vault in a web browser on this machine: prints the address to open (with
+    /// a secret for this run only); the vault is unlocked in the page
+    Serve(serve::ServeArgs),
 }
 
 /// Disables core dumps and ptrace by other processes of the same user, so that keys and
@@ -242,6 +246,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Status(a) => with_vault(&g, |v| replica::status(v, a)),
         Command::Restore(a) => restore::restore(&g, a),
         Command::Replica(c) => replica::replica(&g, c),
+        Command::Serve(a) => serve::serve(&g, a),
     }
 }
 

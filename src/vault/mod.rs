@@ -234,7 +234,22 @@ impl LockedVault {
         self.unlock_inner(pass, true)
     }
 
-    fn unlock_inner(self, pass: &Passphrase, allow_rotating: bool) -> Result<Vault> {
+    /// Unlocks with the passphrase; when the passphrase (or the keyring file) is what is
+    /// wrong, gives the locked vault back with the error, so that `serve` keeps the vault's
+    /// lock across attempts. An error after the keyring opened gives nothing back.
+    pub fn try_unlock(
+        self,
+        pass: &Passphrase,
+    ) -> std::result::Result<Vault, Box<(Error, Option<LockedVault>)>> {
+        match self.open_keyring(pass) {
+            Ok((bytes, opened)) => self
+                .unlock_opened(pass, &bytes, opened, false)
+                .map_err(|e| Box::new((e, None))),
+            Err(e) => Err(Box::new((e, Some(self)))),
+        }
+    }
+
+    fn open_keyring(&self, pass: &Passphrase) -> Result<(Vec<u8>, keyring::Opened)> {
         crate::storage::keyring_file::recover_keyring(&self.paths.keyring)?;
         let bytes = match fs::read(&self.paths.keyring) {
             Ok(b) => b,
@@ -249,6 +264,21 @@ impl LockedVault {
             }
         };
         let opened = keyring::open_slots(&bytes, pass, &self.paths.keyring)?;
+        Ok((bytes, opened))
+    }
+
+    fn unlock_inner(self, pass: &Passphrase, allow_rotating: bool) -> Result<Vault> {
+        let (bytes, opened) = self.open_keyring(pass)?;
+        self.unlock_opened(pass, &bytes, opened, allow_rotating)
+    }
+
+    fn unlock_opened(
+        self,
+        pass: &Passphrase,
+        bytes: &[u8],
+        opened: keyring::Opened,
+        allow_rotating: bool,
+    ) -> Result<Vault> {
         if !allow_rotating
             && rotate::rotating_path(&self.paths.keyring).exists()
             && !opened.keyring.duress
@@ -275,7 +305,7 @@ impl LockedVault {
             Store::write_version(&self.paths.root)?;
         }
         if opened.keyring.duress {
-            return self.duress_unlock(opened.keyring, &bytes, opened.slot, pass);
+            return self.duress_unlock(opened.keyring, bytes, opened.slot, pass);
         }
         let store = upgraded(self.store, &opened.keyring)?;
         let mut vault = Vault::assemble(self.paths, store, opened.keyring, opened.slot)?;
@@ -311,6 +341,15 @@ pub(crate) fn upgraded(store: Store, keyring: &Keyring) -> Result<Store> {
 }
 
 impl Vault {
+    /// Locks the vault again: its keys are dropped, and wiped as they go, while the
+    /// database and the vault's lock stay held (`serve` between two unlocks).
+    pub fn lock(self) -> LockedVault {
+        LockedVault {
+            paths: self.paths,
+            store: self.store,
+        }
+    }
+
     /// The end of a migration from version 1: the journal is rewritten (it holds the old
     /// keys), then `VERSION` names the current format. Nothing for a later version.
     pub(crate) fn finish_upgrade(&self) -> Result<()> {

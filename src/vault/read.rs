@@ -366,10 +366,20 @@ impl Vault {
     /// fails is not logged. Bytes may have been written before damage is found;
     /// [`Vault::get_to_file`] guards against that.
     pub fn get(&self, id: RecordId, part: &str, out: &mut dyn Write) -> Result<PartView> {
+        self.get_for(id, part, out, "standard output")
+    }
+
+    /// [`Vault::get`] to `out`, logged as read to `to` (`serve` names the browser).
+    pub fn get_for(
+        &self,
+        id: RecordId,
+        part: &str,
+        out: &mut dyn Write,
+        to: &str,
+    ) -> Result<PartView> {
         let view = self.read_part(id, part, out)?;
-        out.flush()
-            .map_err(|e| Error::output("standard output", e))?;
-        self.log_read(id, part, "standard output")?;
+        out.flush().map_err(|e| Error::output(to, e))?;
+        self.log_read(id, part, to)?;
         Ok(view)
     }
 

@@ -30,3 +30,5 @@ mod streaming;
 mod timestamps;
 mod traces;
 mod vault_core;
+mod web;
+mod web_harness;

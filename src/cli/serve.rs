@@ -1,0 +1,76 @@
+//! `serve`: the web interface (the library's `web` module) on this machine.
+
+use std::io::Write;
+use std::net::IpAddr;
+use std::time::Duration;
+
+use amanat::{Error, LockedVault};
+use clap::Args;
+
+use super::Global;
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on: 127.0.0.1 or ::1 only (any other is refused)
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDRESS")]
+    listen: IpAddr,
+    /// Port to listen on (0: any free one; the address printed names it)
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Lock the vault after this long without use: minutes, or a number with s, m or h
+    #[arg(long, default_value = "10", value_name = "TIME", value_parser = idle)]
+    idle_lock: Duration,
+}
+
+fn idle(s: &str) -> Result<Duration, String> {
+    let (n, unit) = match s.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (&s[..i], c),
+        _ => (s, 'm'),
+    };
+    let n: u64 = n
+        .parse()
+        .map_err(|_| format!("{s:?} is not a time: write 10 (minutes), 30s, 10m or 1h"))?;
+    let secs = match unit {
+        's' => n,
+        'm' => n * 60,
+        'h' => n * 3600,
+        _ => return Err(format!("{s:?}: the unit is s, m or h")),
+    };
+    if secs == 0 || secs > 24 * 3600 {
+        return Err("the idle lock is between 1 second and 24 hours".into());
+    }
+    Ok(Duration::from_secs(secs))
+}
+
+pub fn serve(g: &Global, a: ServeArgs) -> anyhow::Result<u8> {
+    let paths = super::vault_paths(g)?;
+    let keyring = paths.keyring.clone();
+    let locked = LockedVault::open(paths)?;
+    if !locked.keyring_present() {
+        return Err(Error::KeyringMissing(keyring).into());
+    }
+    let opts = amanat::web::Options {
+        addr: a.listen,
+        port: a.port,
+        idle: a.idle_lock,
+    };
+    amanat::web::serve(locked, opts, |url| {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{url}");
+        let _ = out.flush();
+        eprintln!(
+            "Open the address above in a browser on this machine. Whoever has it can use the vault while this runs; it works for this run only. The vault locks itself after {} without use. Stop with Ctrl-C.",
+            humantime(a.idle_lock)
+        );
+    })?;
+    Ok(0)
+}
+
+fn humantime(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        s if s % 3600 == 0 => format!("{} h", s / 3600),
+        s if s % 60 == 0 => format!("{} min", s / 60),
+        s => format!("{s} s"),
+    }
+}

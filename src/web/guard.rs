@@ -1,0 +1,143 @@
+//! What every request passes before a handler sees it, and what every response carries
+//! (docs/THREAT-MODEL.md, "The web interface"):
+//!
+//! 1. `Host` names this address and port (a page elsewhere that rebinds its own name to
+//!    127.0.0.1 sends its own name);
+//! 2. a browser's `Sec-Fetch-Site`, when sent, says the request comes from this origin (or
+//!    from the address bar), and `Origin`, when sent, is this origin;
+//! 3. the session cookie, which only a visit with the printed token sets (`HttpOnly`,
+//!    `SameSite=Strict`);
+//! 4. on every request that is not GET or HEAD, the CSRF token;
+//!
+//! and every response gets a Content-Security-Policy that allows nothing but this origin's
+//! own scripts, styles and images, `Cache-Control: no-store`, and no referrer.
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::session::{same_secret, App};
+
+/// The session cookie's name.
+pub(crate) const COOKIE: &str = "amanat-session";
+
+pub(crate) const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+    img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; \
+    frame-ancestors 'none'";
+
+enum Verdict {
+    Pass,
+    /// A visit with the right token: the session starts, and the token leaves the address.
+    Enter,
+    Refuse(StatusCode, &'static str),
+}
+
+pub(crate) async fn guard(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
+    let mut res = match verdict(&app, &req) {
+        Verdict::Pass => {
+            app.touch();
+            next.run(req).await
+        }
+        Verdict::Enter => {
+            let cookie = format!(
+                "{COOKIE}={}; HttpOnly; SameSite=Strict; Path=/",
+                app.session
+            );
+            let mut r = StatusCode::SEE_OTHER.into_response();
+            r.headers_mut()
+                .insert(header::LOCATION, HeaderValue::from_static("/"));
+            if let Ok(v) = HeaderValue::from_str(&cookie) {
+                r.headers_mut().insert(header::SET_COOKIE, v);
+            }
+            r
+        }
+        Verdict::Refuse(status, why) => (status, why).into_response(),
+    };
+    harden(res.headers_mut());
+    res
+}
+
+fn verdict(app: &App, req: &Request) -> Verdict {
+    let h = req.headers();
+    let host = h.get(header::HOST).and_then(|v| v.to_str().ok());
+    if !host.is_some_and(|host| app.hosts.iter().any(|a| a == host)) {
+        return Verdict::Refuse(
+            StatusCode::MISDIRECTED_REQUEST,
+            "This server answers only to the address `amanat serve` printed.\n",
+        );
+    }
+    let site = h.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    if site.is_some_and(|s| s != "same-origin" && s != "none") {
+        return Verdict::Refuse(StatusCode::FORBIDDEN, "A request from another site.\n");
+    }
+    let origin = h.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    if origin.is_some_and(|o| o != app.origin) {
+        return Verdict::Refuse(StatusCode::FORBIDDEN, "A request from another origin.\n");
+    }
+    let query = req.uri().query().unwrap_or("");
+    if let Some(token) = param(query, "token") {
+        return if same_secret(token, &app.token) && req.method() == Method::GET {
+            Verdict::Enter
+        } else {
+            Verdict::Refuse(
+                StatusCode::FORBIDDEN,
+                "This is not the token `amanat serve` printed for this run.\n",
+            )
+        };
+    }
+    if !cookie(h).is_some_and(|c| same_secret(c, &app.session)) {
+        return Verdict::Refuse(
+            StatusCode::FORBIDDEN,
+            "Open the address `amanat serve` printed, with its token.\n",
+        );
+    }
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        let sent = h
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .or_else(|| param(query, "csrf"));
+        if !sent.is_some_and(|t| same_secret(t, &app.csrf)) {
+            return Verdict::Refuse(
+                StatusCode::FORBIDDEN,
+                "This request lacks the form's token: reload the page and try again.\n",
+            );
+        }
+    }
+    Verdict::Pass
+}
+
+/// The value of `name` in a query string (tokens are hex: nothing to decode).
+fn param<'a>(query: &'a str, name: &str) -> Option<&'a str> {
+    query
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn cookie(h: &HeaderMap) -> Option<&str> {
+    h.get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE)
+        .map(|(_, v)| v)
+}
+
+fn harden(h: &mut HeaderMap) {
+    for (name, value) in [
+        ("content-security-policy", CSP),
+        ("cache-control", "no-store"),
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "no-referrer"),
+        ("x-frame-options", "DENY"),
+        ("cross-origin-opener-policy", "same-origin"),
+        ("cross-origin-resource-policy", "same-origin"),
+    ] {
+        h.insert(name, HeaderValue::from_static(value));
+    }
+}

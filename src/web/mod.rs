@@ -1,0 +1,192 @@
+//! `amanat serve`: the vault in a web browser on this machine, for the interviewers,
+//! translators and lawyers who do not use a terminal, over the same library as the command
+//! line and with nothing it guarantees given up.
+//!
+//! It listens on a loopback address only and answers only to a browser that opened the URL
+//! it printed (a random token, valid for this run), with every guard of [`guard`]. It
+//! holds the vault's lock for its whole run, as every command does; the vault is unlocked
+//! by a passphrase form and locked again by a button or after a while without requests,
+//! which drops (and wipes) the keys. Uploads stream into sealing and parts stream out of
+//! it ([`stream`]): nothing readable is written to the disk.
+//!
+//! axum on tokio serves; the vault's own work, which blocks, runs on tokio's blocking
+//! threads under a read lock that locking the vault takes whole.
+
+mod add;
+mod assets;
+mod guard;
+mod pages;
+mod records;
+mod session;
+mod stream;
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{DefaultBodyLimit, Form, State};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::error::{Error, Result};
+use crate::format::keyring::Passphrase;
+use crate::vault::{LockedVault, Vault};
+use session::{App, Unavailable};
+
+/// How `serve` listens.
+pub struct Options {
+    /// A loopback address (127.0.0.1 or ::1); any other is refused.
+    pub addr: IpAddr,
+    /// 0: any free port.
+    pub port: u16,
+    /// The vault locks itself after this long without a request.
+    pub idle: Duration,
+}
+
+/// Serves the vault until the process ends. `ready` gets the URL to open once the port is
+/// bound. The lock of `vault` is held throughout.
+pub fn serve(vault: LockedVault, opts: Options, ready: impl FnOnce(&str)) -> Result<()> {
+    if !opts.addr.is_loopback() {
+        return Err(Error::Invalid(format!(
+            "{} is not a loopback address: the web interface is for this machine only (127.0.0.1 or ::1)",
+            opts.addr
+        )));
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(16)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("starting the web server", e))?;
+    rt.block_on(async move {
+        let at = SocketAddr::new(opts.addr, opts.port);
+        let listener = tokio::net::TcpListener::bind(at)
+            .await
+            .map_err(|e| Error::io(format!("listening on {at}"), e))?;
+        let local = listener
+            .local_addr()
+            .map_err(|e| Error::io("listening", e))?;
+        let app = Arc::new(App::new(vault, local, opts.idle));
+        ready(&app.url());
+        tokio::spawn(session::idle_locker(app.clone()));
+        axum::serve(listener, router(app))
+            .await
+            .map_err(|e| Error::io("serving", e))
+    })
+}
+
+fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/", get(home))
+        .route("/unlock", post(unlock))
+        .route("/lock", post(lock))
+        .route("/records", get(records::list))
+        .route("/records/{id}", get(records::record))
+        .route("/records/{id}/parts/{n}", get(records::part))
+        .route("/records/{id}/parts/{n}/view", get(records::view))
+        .route("/records/{id}/parts/{n}/text", get(records::part_text))
+        .route("/add", get(add::form))
+        .route("/add", post(add::upload).layer(DefaultBodyLimit::disable()))
+        .route("/static/{file}", get(assets::asset))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            guard::guard,
+        ))
+        .with_state(app)
+}
+
+/// What a page needs of the session.
+fn ctx(app: &App) -> pages::Ctx<'_> {
+    pages::Ctx {
+        csrf: &app.csrf,
+        open: app.is_open(),
+        collector: app.is_collector(),
+    }
+}
+
+/// Why a request failed.
+pub(crate) enum Failure {
+    Unavailable(Unavailable),
+    Vault(Error),
+    Bad(String),
+    NotFound,
+}
+
+/// Runs `f` on the open vault on a blocking thread.
+async fn blocking<T: Send + 'static>(
+    app: &Arc<App>,
+    f: impl FnOnce(&Vault) -> Result<T> + Send + 'static,
+) -> std::result::Result<T, Failure> {
+    let a = app.clone();
+    match tokio::task::spawn_blocking(move || a.with_vault(f)).await {
+        Ok(Ok(Ok(t))) => Ok(t),
+        Ok(Ok(Err(e))) => Err(Failure::Vault(e)),
+        Ok(Err(u)) => Err(Failure::Unavailable(u)),
+        Err(_) => Err(Failure::Bad("the request stopped".into())),
+    }
+}
+
+/// The page for a failure: to the unlock form when the vault is locked.
+fn fail(app: &App, f: Failure) -> Response {
+    let c = ctx(app);
+    let (status, title, msg) = match f {
+        Failure::Unavailable(Unavailable::Locked) => {
+            return Redirect::to("/").into_response();
+        }
+        Failure::Unavailable(Unavailable::Gone(why)) => {
+            (StatusCode::SERVICE_UNAVAILABLE, "Closed", why)
+        }
+        Failure::Vault(Error::NoSuchRecord(_) | Error::NoSuchPart { .. }) | Failure::NotFound => (
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "There is no such record or part in this vault.".to_owned(),
+        ),
+        Failure::Vault(e) => (StatusCode::UNPROCESSABLE_ENTITY, "Refused", e.to_string()),
+        Failure::Bad(why) => (StatusCode::BAD_REQUEST, "Refused", why),
+    };
+    (status, Html(pages::message(&c, title, &msg).into_string())).into_response()
+}
+
+async fn home(State(app): State<Arc<App>>) -> Response {
+    if app.is_open() {
+        return Redirect::to("/records").into_response();
+    }
+    let c = ctx(&app);
+    let gone = match app.with_vault(|_| Ok(())) {
+        Err(Unavailable::Gone(why)) => Some(why),
+        _ => None,
+    };
+    Html(pages::unlock(&c, None, gone.as_deref()).into_string()).into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct UnlockForm {
+    passphrase: String,
+}
+
+async fn unlock(State(app): State<Arc<App>>, Form(form): Form<UnlockForm>) -> Response {
+    let a = app.clone();
+    let r = tokio::task::spawn_blocking(move || a.unlock(&Passphrase::new(form.passphrase)?)).await;
+    match r {
+        Ok(Ok(())) => Redirect::to("/records").into_response(),
+        Ok(Err(e)) => {
+            let c = ctx(&app);
+            let page = pages::unlock(&c, Some(&e.to_string()), None);
+            (StatusCode::UNAUTHORIZED, Html(page.into_string())).into_response()
+        }
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+async fn lock(State(app): State<Arc<App>>) -> Response {
+    let a = app.clone();
+    let _ = tokio::task::spawn_blocking(move || a.lock()).await;
+    let mut r = Redirect::to("/").into_response();
+    r.headers_mut().insert(
+        header::HeaderName::from_static("clear-site-data"),
+        header::HeaderValue::from_static("\"cache\""),
+    );
+    r
+}

@@ -1,0 +1,481 @@
+//! Browsing: the record list with `list`'s filters and search as you type, a record's
+//! page (metadata, parts, images, texts, its chain of custody), and parts streamed out.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use maud::{html, Markup};
+
+use super::pages::{self, size, text};
+use super::session::App;
+use super::{blocking, ctx, fail, Failure};
+use crate::format::id::RecordId;
+use crate::format::record::parse_date;
+use crate::vault::{Filter, Listing, RecordView};
+
+/// Records a page of the list shows.
+pub(crate) const PAGE: usize = 50;
+/// Largest text shown in a page; a longer one is downloaded.
+const TEXT_SHOWN: u64 = 512 * 1024;
+
+#[derive(serde::Deserialize, Default)]
+pub(crate) struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    tag: String,
+    #[serde(default)]
+    witness: String,
+    #[serde(default)]
+    since: String,
+    #[serde(default)]
+    until: String,
+    #[serde(default)]
+    page: usize,
+}
+
+fn some(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_owned())
+}
+
+pub(crate) async fn list(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let filter = (|| {
+        Ok::<_, crate::error::Error>(Filter {
+            tag: some(&q.tag),
+            witness: some(&q.witness),
+            since: some(&q.since).as_deref().map(parse_date).transpose()?,
+            until: some(&q.until).as_deref().map(parse_date).transpose()?,
+        })
+    })();
+    let filter = match filter {
+        Ok(f) => f,
+        Err(e) => return fail(&app, Failure::Bad(e.to_string())),
+    };
+    let query = q.q.trim().to_owned();
+    let a = app.clone();
+    let scan = blocking(&app, move |v| {
+        if query.is_empty() {
+            v.list(&filter)
+        } else {
+            v.search(&query).map(|mut s| {
+                s.items.retain(|l| filter_keeps(&filter, l));
+                s
+            })
+        }
+    })
+    .await;
+    let mut scan = match scan {
+        Ok(s) => s,
+        Err(f) => return fail(&a, f),
+    };
+    scan.items
+        .sort_by_key(|l| std::cmp::Reverse((l.entry.created, l.id.0)));
+    let results = results(&q, &scan.items, scan.damaged.len());
+    if headers.contains_key("hx-request") {
+        return Html(results.into_string()).into_response();
+    }
+    let c = ctx(&app);
+    Html(pages::layout(&c, "Records", list_page(&q, results, c.collector)).into_string())
+        .into_response()
+}
+
+/// A search does not filter by tag, witness or dates itself.
+fn filter_keeps(f: &Filter, l: &Listing) -> bool {
+    let Some(m) = &l.entry.meta else { return false };
+    let day = m
+        .date
+        .as_deref()
+        .and_then(|d| parse_date(d).ok())
+        .or_else(|| {
+            jiff::Timestamp::from_second(l.entry.created)
+                .ok()
+                .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
+        });
+    f.tag
+        .as_ref()
+        .is_none_or(|t| m.tags.iter().any(|x| x.to_lowercase() == t.to_lowercase()))
+        && f.witness
+            .as_ref()
+            .is_none_or(|w| m.witness.as_ref() == Some(w))
+        && f.since.is_none_or(|s| day.is_some_and(|d| d >= s))
+        && f.until.is_none_or(|u| day.is_some_and(|d| d <= u))
+}
+
+fn list_page(q: &ListQuery, results: Markup, collector: bool) -> Markup {
+    html! {
+        h1 { "Records" }
+        @if !collector {
+            form.filters method="get" action="/records" role="search" {
+                label for="q" { "Search" }
+                input #q type="search" name="q" value=(q.q) autocomplete="off"
+                    hx-get="/records" hx-trigger="input changed delay:250ms, search"
+                    hx-target="#results" hx-include="closest form" hx-push-url="false";
+                label for="tag" { "Tag" }
+                input #tag type="text" name="tag" value=(q.tag);
+                label for="witness" { "Witness code" }
+                input #witness type="text" name="witness" value=(q.witness);
+                label for="since" { "Interviewed on or after" }
+                input #since type="date" name="since" value=(q.since);
+                label for="until" { "Interviewed on or before" }
+                input #until type="date" name="until" value=(q.until);
+                button type="submit" { "Filter" }
+            }
+        } @else {
+            p { "This device is a collector: it holds sealed records it cannot read. Transfer them to headquarters with the command line (`amanat export`)." }
+        }
+        div #results aria-live="polite" { (results) }
+    }
+}
+
+fn page_link(q: &ListQuery, page: usize) -> String {
+    let enc = |s: &str| -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    };
+    format!(
+        "/records?q={}&tag={}&witness={}&since={}&until={}&page={page}",
+        enc(&q.q),
+        enc(&q.tag),
+        enc(&q.witness),
+        enc(&q.since),
+        enc(&q.until)
+    )
+}
+
+fn results(q: &ListQuery, items: &[Listing], damaged: usize) -> Markup {
+    let pages = items.len().div_ceil(PAGE).max(1);
+    let page = q.page.min(pages - 1);
+    let shown = &items[(page * PAGE).min(items.len())..((page + 1) * PAGE).min(items.len())];
+    html! {
+        p.count { (items.len()) @if items.len() == 1 { " record" } @else { " records" }
+            @if pages > 1 { ", page " (page + 1) " of " (pages) } }
+        @if damaged > 0 {
+            p.error role="alert" { (damaged) " catalog entries did not open: run Check." }
+        }
+        @if !shown.is_empty() {
+            table.records {
+                thead { tr { th scope="col" { "Record" } th scope="col" { "Date" } th scope="col" { "Title" } th scope="col" { "Tags" } th scope="col" { "Witness" } } }
+                tbody {
+                    @for l in shown {
+                        @let id = l.id.to_hex();
+                        tr {
+                            @match &l.entry.meta {
+                                Some(m) => {
+                                    td { a href={ "/records/" (id) } { code { (id[..8]) } } }
+                                    td { (m.date.as_deref().unwrap_or("")) }
+                                    td { a href={ "/records/" (id) } { (text(&m.title)) } }
+                                    td { @for (i, t) in m.tags.iter().enumerate() { @if i > 0 { ", " } (text(t)) } }
+                                    td { @if let Some(w) = &m.witness { (text(w)) } }
+                                },
+                                None => {
+                                    td { code { (id[..8]) } }
+                                    td { (timestamp(l.entry.created)) }
+                                    td colspan="3" { "sealed, " (size(l.entry.sealed_size)) }
+                                },
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if pages > 1 {
+            nav.pages aria-label="Pages" {
+                @if page > 0 { a href=(page_link(q, page - 1)) rel="prev" { "Newer" } }
+                @if page + 1 < pages { a href=(page_link(q, page + 1)) rel="next" { "Older" } }
+            }
+        }
+    }
+}
+
+fn timestamp(secs: i64) -> String {
+    jiff::Timestamp::from_second(secs)
+        .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_default()
+}
+
+fn parse_id(s: &str) -> Result<RecordId, Failure> {
+    RecordId::from_hex(s).ok_or(Failure::NotFound)
+}
+
+pub(crate) async fn record(State(app): State<Arc<App>>, Path(id): Path<String>) -> Response {
+    let id = match parse_id(&id) {
+        Ok(id) => id,
+        Err(f) => return fail(&app, f),
+    };
+    let got = blocking(&app, move |v| Ok((v.show(id)?, v.audit_log(Some(id))?))).await;
+    match got {
+        Ok((view, log)) => {
+            let c = ctx(&app);
+            let title = view.meta.title.clone();
+            Html(pages::layout(&c, &title, record_page(&view, &log)).into_string()).into_response()
+        }
+        Err(f) => fail(&app, f),
+    }
+}
+
+fn record_page(v: &RecordView, log: &[crate::vault::custody::LogItem]) -> Markup {
+    let id = v.id.to_hex();
+    let m = &v.meta;
+    let field = |name: &'static str, value: &Option<String>| {
+        html! { @if let Some(x) = value { dt { (name) } dd { (text(x)) } } }
+    };
+    html! {
+        h1 { (text(&m.title)) }
+        dl.meta {
+            dt { "Record" } dd { code { (id) } }
+            dt { "Added" } dd { (timestamp(v.created)) }
+            @if !m.tags.is_empty() {
+                dt { "Tags" } dd { @for (i, t) in m.tags.iter().enumerate() { @if i > 0 { ", " } (text(t)) } }
+            }
+            (field("Witness code", &m.witness))
+            (field("Language", &m.language))
+            (field("Place", &m.place))
+            (field("Interview date", &m.date))
+            (field("Interviewer", &m.interviewer))
+            (field("Note", &m.note))
+        }
+        h2 { "Parts" }
+        table.parts {
+            thead { tr { th scope="col" { "Part" } th scope="col" { "Kind" } th scope="col" { "Size" } th scope="col" { "SHA-256" } th scope="col" { "" } } }
+            tbody {
+                @for p in &v.parts {
+                    tr {
+                        td { (text(&p.name)) }
+                        td { (p.kind) }
+                        td { (size(p.size)) }
+                        td { code.hash { (p.sha256) } }
+                        td { @if p.kind != "identity" {
+                            a href={ "/records/" (id) "/parts/" (p.index) } download { "Download" }
+                        } }
+                    }
+                }
+            }
+        }
+        @for p in &v.parts {
+            @if is_image(&p.name) {
+                figure {
+                    img src={ "/records/" (id) "/parts/" (p.index) "/view" } alt={ "Image: " (pages::plain(&p.name)) } loading="lazy";
+                    figcaption { (text(&p.name)) }
+                }
+            } @else if is_text(p) {
+                details.text {
+                    summary { "Read " (text(&p.name)) }
+                    div hx-get={ "/records/" (id) "/parts/" (p.index) "/text" } hx-trigger="toggle from:closest details once" { "…" }
+                }
+            }
+        }
+        h2 { "Chain of custody" }
+        ol.timeline {
+            @for e in log {
+                li {
+                    time { (e.time) } " "
+                    strong { (e.kind) }
+                    @if e.seq.is_none() { " (by another vault, signed " code { (e.signer) } ")" }
+                }
+            }
+        }
+    }
+}
+
+fn is_image(name: &str) -> bool {
+    let n = name.to_lowercase();
+    [".png", ".jpg", ".jpeg", ".gif", ".webp"]
+        .iter()
+        .any(|e| n.ends_with(e))
+}
+
+fn is_text(p: &crate::vault::PartView) -> bool {
+    p.size <= TEXT_SHOWN
+        && (p.kind == "testimony"
+            || p.kind == "recognised"
+            || p.name.to_lowercase().ends_with(".txt"))
+}
+
+/// The selector `get` resolves to part `i` (names first, then `testimony`, then the
+/// index), or `None` if none names it alone.
+fn selector(v: &RecordView, i: usize) -> Option<String> {
+    let resolve = |which: &str| {
+        if which == "testimony" {
+            if let Some(j) = v.parts.iter().position(|p| p.kind == "testimony") {
+                return Some(j);
+            }
+        }
+        v.parts
+            .iter()
+            .position(|p| p.name == which)
+            .or_else(|| which.parse::<usize>().ok().filter(|j| *j < v.parts.len()))
+    };
+    let name = &v.parts.get(i)?.name;
+    [name.clone(), i.to_string()]
+        .into_iter()
+        .find(|s| resolve(s) == Some(i))
+}
+
+/// The image types shown in a page, by their first bytes (never SVG: it can hold script).
+fn image_type(head: &[u8]) -> Option<&'static str> {
+    if head.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if head.starts_with(b"\xff\xd8\xff") {
+        Some("image/jpeg")
+    } else if head.starts_with(b"GIF87a") || head.starts_with(b"GIF89a") {
+        Some("image/gif")
+    } else if head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum As {
+    Download,
+    View,
+}
+
+/// A part streamed out of the vault: read, checked and sealed-side logged as `get` does.
+pub(crate) async fn part(
+    State(app): State<Arc<App>>,
+    Path((id, i)): Path<(String, usize)>,
+) -> Response {
+    stream_part(app, id, i, As::Download).await
+}
+
+pub(crate) async fn view(
+    State(app): State<Arc<App>>,
+    Path((id, i)): Path<(String, usize)>,
+) -> Response {
+    stream_part(app, id, i, As::View).await
+}
+
+async fn stream_part(app: Arc<App>, id: String, i: usize, how: As) -> Response {
+    let id = match parse_id(&id) {
+        Ok(id) => id,
+        Err(f) => return fail(&app, f),
+    };
+    let found = blocking(&app, move |v| {
+        let view = v.show(id)?;
+        let name = view.parts.get(i).map(|p| p.name.clone());
+        Ok((selector(&view, i), name))
+    })
+    .await;
+    let (which, name) = match found {
+        Ok((Some(w), Some(n))) => (w, n),
+        Ok(_) => return fail(&app, Failure::NotFound),
+        Err(f) => return fail(&app, f),
+    };
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<std::io::Result<axum::body::Bytes>>(4);
+    let a = app.clone();
+    let to = if how == As::View {
+        "the browser (shown)"
+    } else {
+        "the browser (downloaded)"
+    };
+    tokio::task::spawn_blocking(move || {
+        let mut out = super::stream::Outgoing::new(tx.clone());
+        let r = a.with_vault(|v| v.get_for(id, &which, &mut out, to));
+        let failed = match r {
+            Ok(Ok(_)) => None,
+            Ok(Err(e)) => Some(e.to_string()),
+            Err(_) => Some("the vault was locked".to_owned()),
+        };
+        if let Some(why) = failed {
+            let _ = tx.blocking_send(Err(std::io::Error::other(why)));
+        }
+    });
+    // The first bytes decide an image's type; nothing is sent before them.
+    let first = match rx.recv().await {
+        Some(Ok(b)) => b,
+        Some(Err(e)) => return fail(&app, Failure::Bad(e.to_string())),
+        None => axum::body::Bytes::new(),
+    };
+    let mut res = Response::new(Body::empty());
+    let h = res.headers_mut();
+    match how {
+        As::View => match image_type(&first) {
+            Some(t) => {
+                h.insert(header::CONTENT_TYPE, HeaderValue::from_static(t));
+                h.insert(
+                    header::CONTENT_DISPOSITION,
+                    HeaderValue::from_static("inline"),
+                );
+            }
+            None => {
+                return (
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "not an image shown here",
+                )
+                    .into_response()
+            }
+        },
+        As::Download => {
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/octet-stream"),
+            );
+            if let Ok(v) = HeaderValue::from_str(&disposition(&name)) {
+                h.insert(header::CONTENT_DISPOSITION, v);
+            }
+        }
+    }
+    let rest = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    });
+    let body = futures_util::StreamExt::chain(futures_util::stream::iter([Ok(first)]), rest);
+    *res.body_mut() = Body::from_stream(body);
+    res
+}
+
+/// `attachment` with the name in RFC 5987 form (every byte outside a safe set escaped).
+fn disposition(name: &str) -> String {
+    let safe: String = name
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    format!("attachment; filename*=UTF-8''{safe}")
+}
+
+/// A text part, for the record page to show (at most [`TEXT_SHOWN`] bytes).
+pub(crate) async fn part_text(
+    State(app): State<Arc<App>>,
+    Path((id, i)): Path<(String, usize)>,
+) -> Response {
+    let id = match parse_id(&id) {
+        Ok(id) => id,
+        Err(f) => return fail(&app, f),
+    };
+    let got = blocking(&app, move |v| {
+        let view = v.show(id)?;
+        let Some(which) = selector(&view, i).filter(|_| view.parts[i].size <= TEXT_SHOWN) else {
+            return Ok(None);
+        };
+        let mut out = zeroize::Zeroizing::new(Vec::new());
+        v.get_for(id, &which, &mut *out, "the browser (shown)")?;
+        Ok(Some(out))
+    })
+    .await;
+    match got {
+        Ok(Some(bytes)) => {
+            let s = String::from_utf8_lossy(&bytes);
+            Html(html! { pre.text { (text(&s)) } }.into_string()).into_response()
+        }
+        Ok(None) => fail(&app, Failure::NotFound),
+        Err(f) => fail(&app, f),
+    }
+}

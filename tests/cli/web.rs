@@ -1,0 +1,410 @@
+//! `amanat serve` over HTTP: every refusal of the security requirements, the vault's lock,
+//! unlock and lock, the upload streamed into sealing (and every way an upload can lie or
+//! break off), reading parts back, and escaping of what records carry. The browser's own
+//! run is in `web_browser.rs`.
+use std::fs;
+use std::time::Duration;
+
+use crate::util::Env;
+use crate::web_harness::{Multipart, Server};
+
+fn hex_id(r: &crate::web_harness::Reply) -> String {
+    let v: serde_json::Value = serde_json::from_slice(&r.body)
+        .unwrap_or_else(|e| panic!("{e}: {} {}", r.status, r.text()));
+    v["id"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn serve_listens_on_this_machine_only_and_says_what_is_wrong() {
+    let env = Env::new();
+    for addr in ["0.0.0.0", "192.168.1.10", "::"] {
+        let err = env.fails(&["serve", "--listen", addr], 2);
+        assert!(
+            err.contains("loopback") && err.contains("127.0.0.1"),
+            "{err}"
+        );
+    }
+    for bad in ["0", "ten", "5d", "25h"] {
+        let o = env.run(&["serve", "--idle-lock", bad]);
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("idle-lock"),
+            "{bad}"
+        );
+    }
+    let bare = Env::bare();
+    let err = bare.fails(&["serve"], 2);
+    assert!(err.contains("amanat init"), "{err}");
+}
+
+#[test]
+fn every_request_without_the_token_or_from_elsewhere_is_refused() {
+    let env = Env::new();
+    let mut s = Server::start(&env, &[]);
+    // No cookie, no token; a wrong token; a token on a POST.
+    assert_eq!(s.raw("GET", "/", &[], b"").status, 403);
+    assert_eq!(s.raw("GET", "/records", &[], b"").status, 403);
+    assert_eq!(s.raw("GET", "/static/app.js", &[], b"").status, 403);
+    let wrong = format!("/?token={}", "0".repeat(64));
+    assert_eq!(s.raw("GET", &wrong, &[], b"").status, 403);
+    let short = format!("/?token={}", &s.token[..32]);
+    assert_eq!(s.raw("GET", &short, &[], b"").status, 403);
+    let entry = format!("/?token={}", s.token);
+    assert_eq!(s.raw("POST", &entry, &[], b"").status, 403);
+    // DNS rebinding: another name for this address, even with the right token.
+    for host in [
+        "evil.example",
+        "evil.example:80",
+        &format!("attacker.test:{}", s.host.split(':').nth(1).unwrap()),
+        "127.0.0.1",
+        "",
+    ] {
+        let r = s.raw("GET", &entry, &[("Host", host)], b"");
+        assert_eq!(r.status, 421, "Host {host:?}");
+    }
+    // The right token: a session cookie that scripts cannot read and other sites not send.
+    s.enter();
+    let r = s.raw("GET", &entry, &[], b"");
+    let cookie = r.header("set-cookie").unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Domain"), "{cookie}");
+    assert_eq!(s.get("/").status, 200);
+    let bogus_cookie = format!("amanat-session={}", "1".repeat(64));
+    assert_eq!(
+        s.raw("GET", "/", &[("Cookie", &bogus_cookie)], b"").status,
+        403
+    );
+    // From another site, even with the cookie (which SameSite=Strict would withhold).
+    let cookie = s.cookie.clone();
+    for (k, v) in [
+        ("Sec-Fetch-Site", "cross-site"),
+        ("Sec-Fetch-Site", "same-site"),
+        ("Origin", "http://evil.example"),
+        ("Origin", "null"),
+    ] {
+        let r = s.raw("GET", "/", &[("Cookie", &cookie), (k, v)], b"");
+        assert_eq!(r.status, 403, "{k}: {v}");
+    }
+    let origin = format!("http://{}", s.host);
+    let r = s.raw("GET", "/", &[("Cookie", &cookie), ("Origin", &origin)], b"");
+    assert_eq!(r.status, 200);
+    // A state-changing request without the CSRF token, or with another.
+    let form = [("Content-Type", "application/x-www-form-urlencoded")];
+    let body = b"passphrase=correct+horse+battery+staple";
+    let mut h = vec![("Cookie", cookie.as_str())];
+    h.extend_from_slice(&form);
+    assert_eq!(s.raw("POST", "/unlock", &h, body).status, 403);
+    let other = "2".repeat(64);
+    let mut h2 = h.clone();
+    h2.push(("X-CSRF-Token", &other));
+    assert_eq!(s.raw("POST", "/unlock", &h2, body).status, 403);
+    let q = format!("/unlock?csrf={other}");
+    assert_eq!(s.raw("POST", &q, &h, body).status, 403);
+    assert_eq!(
+        s.raw("POST", "/lock", &[("Cookie", &cookie)], b"").status,
+        403
+    );
+    // None of those unlocked anything.
+    assert_eq!(s.get("/records").status, 303);
+    // Every response, refusals included, carries the policy and is never cached.
+    for r in [
+        s.raw("GET", "/", &[], b""),
+        s.raw("GET", "/", &[("Host", "evil.example")], b""),
+        s.get("/"),
+        s.get("/static/app.css"),
+        s.get("/no/such/page"),
+    ] {
+        let csp = r.header("content-security-policy").unwrap_or("");
+        assert!(
+            csp.contains("default-src 'none'") && csp.contains("script-src 'self'"),
+            "{csp}"
+        );
+        assert!(!csp.contains("unsafe"), "{csp}");
+        assert_eq!(r.header("cache-control"), Some("no-store"));
+        assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+        assert_eq!(r.header("referrer-policy"), Some("no-referrer"));
+    }
+    // No page holds inline script or style, or loads anything from elsewhere.
+    let page = s.get("/").text();
+    assert!(
+        !page.contains("<script>") && !page.contains("style="),
+        "{page}"
+    );
+    assert!(
+        !page.contains("http://") && !page.contains("https://"),
+        "{page}"
+    );
+}
+
+#[test]
+fn serve_holds_the_vault_lock_locked_or_open_and_the_cli_says_so() {
+    let env = Env::new();
+    let mut s = Server::start(&env, &[]);
+    let in_use = |env: &Env| {
+        let err = env.fails(&["list"], 2);
+        assert!(err.contains("in use"), "{err}");
+    };
+    in_use(&env);
+    s.enter();
+    let r = s.unlock("not the passphrase");
+    assert_eq!(r.status, 401);
+    assert!(r.text().contains("passphrase"), "{}", r.text());
+    in_use(&env);
+    assert_eq!(s.unlock(crate::util::PASS).status, 303);
+    in_use(&env);
+    assert_eq!(s.call("POST", "/lock", &[], b"").status, 303);
+    in_use(&env);
+    assert_eq!(s.get("/records").status, 303, "locked: back to the form");
+    drop(s);
+    assert_eq!(
+        env.run(&["list"]).status.code(),
+        Some(1),
+        "opens: an empty vault"
+    );
+}
+
+#[test]
+fn a_record_added_in_the_browser_reads_back_byte_for_byte_and_is_logged() {
+    let env = Env::new();
+    let s = Server::unlocked(&env, &[]);
+    let scan: Vec<u8> = (0..700_000u32).map(|i| (i * 7 + i / 13) as u8).collect();
+    let r = s.add(
+        &[
+            ("title", "Interview in Almaty"),
+            ("tags", "detention, camp"),
+            ("witness", "W-0042"),
+            ("date", "2024-03-01"),
+            ("testimony_text", ""),
+        ],
+        &[
+            (
+                "testimony",
+                "interview.txt",
+                "what the witness saw".as_bytes(),
+            ),
+            ("attachment", "scan.bin", &scan),
+        ],
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let id = hex_id(&r);
+    let list = s.get("/records").text();
+    assert!(list.contains("Interview in Almaty") && list.contains(&id));
+    let found = s.call("GET", "/records?q=almaty", &[("HX-Request", "true")], b"");
+    assert!(
+        found.text().contains(&id) && !found.text().contains("<html"),
+        "a fragment"
+    );
+    let none = s.get("/records?q=nowhere");
+    assert!(none.text().contains("0 records"));
+    let page = s.get(&format!("/records/{id}")).text();
+    assert!(page.contains("scan.bin") && page.contains(&crate::util::sha256_hex(&scan)));
+    let got = s.get(&format!("/records/{id}/parts/1"));
+    assert_eq!(got.status, 200);
+    assert!(got.body == scan, "the part reads back");
+    assert_eq!(got.header("content-type"), Some("application/octet-stream"));
+    assert!(got
+        .header("content-disposition")
+        .unwrap()
+        .starts_with("attachment"));
+    let text = s.get(&format!("/records/{id}/parts/0/text")).text();
+    assert!(text.contains("what the witness saw"));
+    // Not an image: never served as one.
+    assert_eq!(s.get(&format!("/records/{id}/parts/1/view")).status, 415);
+    assert_eq!(s.get(&format!("/records/{id}/parts/9")).status, 404);
+    assert_eq!(s.get(&format!("/records/{}", "ab".repeat(16))).status, 404);
+    assert_eq!(s.get("/records/not-an-id").status, 404);
+    drop(s);
+    // The command line reads the same record, and the custody log names each read.
+    let got = env.run(&["get", &id, "scan.bin", "-o", "-"]);
+    assert!(got.status.success() && got.stdout == scan);
+    let audit = env.ok(&["audit", "--record", &id, "--json"]);
+    assert!(audit.matches("the browser").count() >= 2, "{audit}");
+    env.ok(&["check"]);
+}
+
+#[test]
+fn an_upload_that_lies_or_breaks_off_adds_nothing_and_leaves_no_plaintext() {
+    let env = Env::new();
+    let s = Server::unlocked(&env, &[]);
+    let marker = b"MARKER-upload-9f2c".repeat(4000);
+    let title = [("title", "should not exist")];
+    // Announces two files, sends one.
+    let mut m = Multipart::new();
+    m.field("title", b"should not exist");
+    m.field(
+        "parts",
+        br#"[{"kind":"attachment","name":"a.bin"},{"kind":"attachment","name":"b.bin"}]"#,
+    );
+    m.file("file0", "a.bin", &marker);
+    assert_eq!(s.upload(m).status, 422);
+    // Sends a file it did not announce, or another than announced.
+    let mut m = Multipart::new();
+    m.field("title", b"should not exist");
+    m.field("parts", br#"[{"kind":"attachment","name":"a.bin"}]"#);
+    m.file("file0", "a.bin", &marker);
+    m.file("file1", "extra.bin", &marker);
+    assert_eq!(s.upload(m).status, 422);
+    let mut m = Multipart::new();
+    m.field("title", b"should not exist");
+    m.field("parts", br#"[]"#);
+    m.file("file0", "a.bin", &marker);
+    assert_eq!(s.upload(m).status, 400);
+    let mut m = Multipart::new();
+    m.field("title", b"should not exist");
+    m.field("parts", br#"[{"kind":"attachment","name":"a.bin"}]"#);
+    m.file("file0", "other.bin", &marker);
+    assert_eq!(s.upload(m).status, 422);
+    // Malformed: no list, a bad list, unknown kinds and fields, bad names, bad metadata.
+    for (fields, manifest) in [
+        (&title[..], None),
+        (&title[..], Some("not json")),
+        (&title[..], Some(r#"[{"kind":"identity","name":"x"}]"#)),
+        (&title[..], Some(r#"[{"kind":"attachment","name":"../x"}]"#)),
+        (&title[..], Some(r#"[{"kind":"attachment","name":""}]"#)),
+        (
+            &title[..],
+            Some(r#"[{"kind":"attachment","name":"a"},{"kind":"testimony","name":"t"}]"#),
+        ),
+        (&[("title", "x"), ("unknown", "y")][..], Some("[]")),
+        (&[("title", "  ")][..], Some("[]")),
+        (&[("title", "x"), ("date", "2024-13-45")][..], Some("[]")),
+    ] {
+        let mut m = Multipart::new();
+        for (k, v) in fields {
+            m.field(k, v.as_bytes());
+        }
+        if let Some(p) = manifest {
+            m.field("parts", p.as_bytes());
+        }
+        let r = s.upload(m);
+        assert_eq!(r.status, 400, "{fields:?} {manifest:?}: {}", r.text());
+    }
+    // The connection drops in the middle of a file.
+    let mut m = Multipart::new();
+    m.field("title", b"should not exist");
+    m.field("parts", br#"[{"kind":"attachment","name":"a.bin"}]"#);
+    m.file("file0", "a.bin", &marker);
+    let (ct, mut body) = m.unfinished();
+    body.truncate(body.len() - 30_000);
+    {
+        use std::io::Write;
+        let mut t = std::net::TcpStream::connect(&s.host).unwrap();
+        let head = format!(
+            "POST /add HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\nX-CSRF-Token: {}\r\nContent-Type: {ct}\r\nContent-Length: {}\r\n\r\n",
+            s.host, s.cookie, s.csrf, body.len() + 100_000
+        );
+        t.write_all(head.as_bytes()).unwrap();
+        t.write_all(&body).unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(s.get("/records").text().contains("0 records"));
+    drop(s);
+    let o = env.run(&["list", "--json"]);
+    assert_eq!(o.status.code(), Some(1), "nothing listed");
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "[]");
+    env.ok(&["check"]);
+    assert!(files_holding(env.root(), b"MARKER-upload").is_empty());
+    // The sealed objects of the failed uploads were deleted (the next open sweeps the rest).
+    let objects = walk(&env.vault.join("objects"));
+    assert!(objects.is_empty(), "{objects:?}");
+}
+
+/// Files below `dir` (the vault, its keyring, the server's TMPDIR, the inputs) that hold
+/// `needle`.
+pub fn files_holding(dir: &std::path::Path, needle: &[u8]) -> Vec<std::path::PathBuf> {
+    crate::common::files_below(dir)
+        .into_iter()
+        .filter(|p| fs::read(p).is_ok_and(|b| b.windows(needle.len()).any(|w| w == needle)))
+        .collect()
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(rd) = fs::read_dir(dir) {
+        for e in rd.flatten() {
+            if e.path().is_dir() {
+                out.extend(walk(&e.path()));
+            } else {
+                out.push(e.path());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn what_records_carry_is_escaped_and_direction_controls_are_shown_not_obeyed() {
+    let env = Env::new();
+    let s = Server::unlocked(&env, &[]);
+    let evil = "<script>alert(1)</script>\"' onmouseover=alert(2) \u{202E}gnp.exe";
+    let r = s.add(
+        &[
+            ("title", evil),
+            ("tags", "<b>bold</b>"),
+            ("witness", "W\u{2067}<i>x</i>"),
+            ("place", "\"><img src=x onerror=alert(3)>"),
+            ("note", "a\u{202D}b"),
+        ],
+        &[(
+            "attachment",
+            "<img src=x onerror=alert(4)>.png",
+            b"\x89PNG\r\n\x1a\nnot really",
+        )],
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let id = hex_id(&r);
+    for path in [
+        format!("/records/{id}"),
+        "/records".into(),
+        "/records?q=alert".into(),
+    ] {
+        let page = s.get(&path).text();
+        for raw in [
+            "<script>alert",
+            "<img src=x",
+            "<b>bold",
+            "<i>x",
+            "\"' onmouseover",
+            "\u{202E}",
+            "\u{2067}",
+            "\u{202D}",
+        ] {
+            assert!(!page.contains(raw), "{path} holds {raw:?} unescaped");
+        }
+        assert!(
+            page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{path}"
+        );
+        assert!(page.contains("[U+202E]"), "{path}: the override is shown");
+        assert!(page.contains("<bdi>"), "{path}");
+    }
+    // The download's name cannot break out of its header.
+    let got = s.get(&format!("/records/{id}/parts/0"));
+    let d = got.header("content-disposition").unwrap();
+    assert!(
+        d.starts_with("attachment; filename*=UTF-8''") && !d.contains('<') && !d.contains('"'),
+        "{d}"
+    );
+    // An image type is taken from the bytes, never the name: this one starts as a PNG.
+    let v = s.get(&format!("/records/{id}/parts/0/view"));
+    assert_eq!(v.header("content-type"), Some("image/png"));
+}
+
+#[test]
+fn the_vault_locks_itself_after_the_idle_time_and_forgets_its_keys() {
+    let env = Env::new();
+    let s = Server::unlocked(&env, &["--idle-lock", "2s"]);
+    assert_eq!(s.get("/records").status, 200);
+    std::thread::sleep(Duration::from_millis(1200));
+    assert_eq!(s.get("/records").status, 200, "activity resets the clock");
+    std::thread::sleep(Duration::from_millis(3500));
+    let r = s.get("/records");
+    assert_eq!(r.status, 303, "locked after 2 s without a request");
+    assert_eq!(r.header("location"), Some("/"));
+    assert!(s.get("/").text().contains("Unlock the vault"));
+    assert_eq!(s.unlock(crate::util::PASS).status, 303);
+    assert_eq!(s.get("/records").status, 200);
+}

@@ -1,0 +1,269 @@
+//! `amanat serve` started for a test on a port it picks, stopped by its process id, and a
+//! raw HTTP/1.1 client over a TCP socket, so that every header a test sends (a wrong
+//! `Host`, a foreign `Origin`, no cookie) is exactly what it says.
+#![allow(dead_code)]
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Stdio};
+use std::time::Duration;
+
+use crate::util::{Env, PASS};
+
+pub struct Server {
+    child: Child,
+    /// `127.0.0.1:PORT`
+    pub host: String,
+    pub token: String,
+    /// The session cookie (`amanat-session=…`), once [`Server::enter`] ran.
+    pub cookie: String,
+    pub csrf: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+impl Server {
+    /// Starts `serve` on `env`'s vault with `extra` arguments; waits for its address.
+    pub fn start(env: &Env, extra: &[&str]) -> Server {
+        let mut c = env.cmd();
+        c.args(["serve", "--port", "0"]).args(extra);
+        c.stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = c.spawn().unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line.trim();
+        assert!(
+            url.starts_with("http://127.0.0.1:"),
+            "serve printed {url:?}"
+        );
+        let rest = &url["http://".len()..];
+        let (host, query) = rest.split_once("/?token=").expect("a token in the URL");
+        Server {
+            child,
+            host: host.to_owned(),
+            token: query.to_owned(),
+            cookie: String::new(),
+            csrf: String::new(),
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Sends one request with exactly `headers` (plus Host, unless given, and
+    /// Content-Length for a body).
+    pub fn raw(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
+        let mut s = TcpStream::connect(&self.host).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        let mut req = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
+        if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+            req.push_str(&format!("Host: {}\r\n", self.host));
+        }
+        for (k, v) in headers {
+            req.push_str(&format!("{k}: {v}\r\n"));
+        }
+        if !body.is_empty() || method == "POST" {
+            req.push_str(&format!("Content-Length: {}\r\n", body.len()));
+        }
+        req.push_str("\r\n");
+        s.write_all(req.as_bytes()).unwrap();
+        s.write_all(body).unwrap();
+        read_reply(s)
+    }
+
+    /// A request with the session cookie and, unless GET, the CSRF header.
+    pub fn call(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
+        let mut h: Vec<(&str, &str)> = vec![("Cookie", &self.cookie)];
+        if method != "GET" {
+            h.push(("X-CSRF-Token", &self.csrf));
+        }
+        h.extend_from_slice(headers);
+        self.raw(method, path, &h, body)
+    }
+
+    pub fn get(&self, path: &str) -> Reply {
+        self.call("GET", path, &[], b"")
+    }
+
+    /// Opens the printed URL: takes the cookie and the page's CSRF token.
+    pub fn enter(&mut self) {
+        let r = self.raw("GET", &format!("/?token={}", self.token), &[], b"");
+        assert_eq!(r.status, 303, "{}", r.text());
+        let set = r.header("set-cookie").expect("a session cookie").to_owned();
+        self.cookie = set.split(';').next().unwrap().to_owned();
+        let page = self.get("/").text();
+        let pat = "name=\"csrf-token\" content=\"";
+        let at = page.find(pat).expect("the token in the page") + pat.len();
+        self.csrf = page[at..at + 64].to_owned();
+    }
+
+    /// `enter`, then unlocks with the test passphrase.
+    pub fn unlocked(env: &Env, extra: &[&str]) -> Server {
+        let mut s = Server::start(env, extra);
+        s.enter();
+        let r = s.unlock(PASS);
+        assert_eq!(r.status, 303, "{}", r.text());
+        s
+    }
+
+    pub fn unlock(&self, pass: &str) -> Reply {
+        let body = format!("passphrase={}", form_encode(pass));
+        self.call(
+            "POST",
+            "/unlock",
+            &[("Content-Type", "application/x-www-form-urlencoded")],
+            body.as_bytes(),
+        )
+    }
+
+    /// Adds a record through the upload the page's script makes; returns the reply.
+    pub fn add(&self, fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Reply {
+        let parts: Vec<serde_json::Value> = files
+            .iter()
+            .map(|(kind, name, _)| serde_json::json!({"kind": kind, "name": name}))
+            .collect();
+        let manifest = serde_json::Value::Array(parts).to_string();
+        let mut m = Multipart::new();
+        for (k, v) in fields {
+            m.field(k, v.as_bytes());
+        }
+        m.field("parts", manifest.as_bytes());
+        for (i, (_, name, bytes)) in files.iter().enumerate() {
+            m.file(&format!("file{i}"), name, bytes);
+        }
+        self.upload(m)
+    }
+
+    pub fn upload(&self, m: Multipart) -> Reply {
+        let (ct, body) = m.finish();
+        self.call("POST", "/add", &[("Content-Type", &ct)], &body)
+    }
+}
+
+fn form_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn read_reply(s: TcpStream) -> Reply {
+    let mut r = BufReader::new(s);
+    let mut line = String::new();
+    r.read_line(&mut line).unwrap();
+    let status: u16 = line.split(' ').nth(1).unwrap_or("0").parse().unwrap_or(0);
+    let mut headers = Vec::new();
+    loop {
+        let mut h = String::new();
+        r.read_line(&mut h).unwrap();
+        let h = h.trim_end();
+        if h.is_empty() {
+            break;
+        }
+        let (k, v) = h.split_once(':').unwrap();
+        headers.push((k.trim().to_owned(), v.trim().to_owned()));
+    }
+    let chunked = headers
+        .iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
+    let mut body = Vec::new();
+    if chunked {
+        loop {
+            let mut size = String::new();
+            r.read_line(&mut size).unwrap();
+            let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+            if n == 0 {
+                break;
+            }
+            let mut chunk = vec![0; n + 2];
+            r.read_exact(&mut chunk).unwrap();
+            body.extend_from_slice(&chunk[..n]);
+        }
+    } else {
+        let _ = r.read_to_end(&mut body);
+    }
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// A `multipart/form-data` body, built field by field.
+pub struct Multipart {
+    boundary: String,
+    body: Vec<u8>,
+}
+
+impl Multipart {
+    pub fn new() -> Multipart {
+        Multipart {
+            boundary: "amanat-test-boundary-7MA4YWxkTrZu0gW".into(),
+            body: Vec::new(),
+        }
+    }
+    pub fn field(&mut self, name: &str, value: &[u8]) {
+        self.body.extend_from_slice(
+            format!(
+                "--{}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n",
+                self.boundary
+            )
+            .as_bytes(),
+        );
+        self.body.extend_from_slice(value);
+        self.body.extend_from_slice(b"\r\n");
+    }
+    pub fn file(&mut self, field: &str, name: &str, value: &[u8]) {
+        self.body.extend_from_slice(
+            format!(
+                "--{}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n",
+                self.boundary
+            )
+            .as_bytes(),
+        );
+        self.body.extend_from_slice(value);
+        self.body.extend_from_slice(b"\r\n");
+    }
+    pub fn finish(mut self) -> (String, Vec<u8>) {
+        self.body
+            .extend_from_slice(format!("--{}--\r\n", self.boundary).as_bytes());
+        (
+            format!("multipart/form-data; boundary={}", self.boundary),
+            self.body,
+        )
+    }
+    /// The body so far, without its end: an upload that breaks off.
+    pub fn unfinished(self) -> (String, Vec<u8>) {
+        (
+            format!("multipart/form-data; boundary={}", self.boundary),
+            self.body,
+        )
+    }
+}
