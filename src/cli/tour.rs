@@ -106,6 +106,9 @@ pub fn run() -> anyhow::Result<u8> {
     recover(vault, partner, collector, &paths, &pass)?;
 
     say!("\nDone. Try it yourself: `amanat init`, then `amanat add --help`.");
+    say!(
+        "Without a terminal: `amanat serve` prints an address to open in a browser on this machine, where the vault is unlocked, records added, found and read."
+    );
     Ok(if leaks == 0 && report.ok() { 0 } else { 1 })
 }
 

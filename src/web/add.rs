@@ -31,30 +31,30 @@ pub(crate) async fn form(State(app): State<Arc<App>>) -> Response {
     let c = ctx(&app);
     let body = html! {
         h1 { "Add a record" }
-        form #add method="post" action="/add" enctype="multipart/form-data" {
+        form #add method="post" action="/add" enctype="multipart/form-data" autocomplete="off" {
             fieldset {
                 legend { "About the record" }
                 label for="title" { "Title (required)" }
-                input #title name="title" required maxlength="4096";
+                input #title name="title" required maxlength="4096" autocomplete="off";
                 label for="tags" { "Tags, separated by commas" }
-                input #tags name="tags";
+                input #tags name="tags" autocomplete="off";
                 label for="witness" { "Witness code (a pseudonym, never a name)" }
-                input #witness name="witness";
+                input #witness name="witness" autocomplete="off";
                 label for="language" { "Language" }
-                input #language name="language";
+                input #language name="language" autocomplete="off";
                 label for="place" { "Place" }
-                input #place name="place";
+                input #place name="place" autocomplete="off";
                 label for="date" { "Interview date" }
                 input #date name="date" type="date";
                 label for="interviewer" { "Interviewer" }
-                input #interviewer name="interviewer";
+                input #interviewer name="interviewer" autocomplete="off";
                 label for="note" { "Note" }
-                textarea #note name="note" rows="2" {}
+                textarea #note name="note" rows="2" autocomplete="off" {}
             }
             fieldset {
                 legend { "Testimony" }
                 label for="testimony_text" { "Type or paste the testimony" }
-                textarea #testimony_text name="testimony_text" rows="8" {}
+                textarea #testimony_text name="testimony_text" rows="8" autocomplete="off" {}
                 label for="testimony_file" { "…or choose its file" }
                 input #testimony_file type="file" name="testimony_file";
             }

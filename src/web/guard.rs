@@ -10,7 +10,8 @@
 //! 4. on every request that is not GET or HEAD, the CSRF token;
 //!
 //! and every response gets a Content-Security-Policy that allows nothing but this origin's
-//! own scripts, styles and images, `Cache-Control: no-store`, and no referrer.
+//! own scripts, styles and images, `Cache-Control: no-store`, and a referrer only to this
+//! origin (with `no-referrer`, browsers send `Origin: null` on this origin's own forms).
 
 use std::sync::Arc;
 
@@ -133,7 +134,7 @@ fn harden(h: &mut HeaderMap) {
         ("content-security-policy", CSP),
         ("cache-control", "no-store"),
         ("x-content-type-options", "nosniff"),
-        ("referrer-policy", "no-referrer"),
+        ("referrer-policy", "same-origin"),
         ("x-frame-options", "DENY"),
         ("cross-origin-opener-policy", "same-origin"),
         ("cross-origin-resource-policy", "same-origin"),

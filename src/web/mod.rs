@@ -82,7 +82,7 @@ fn router(app: Arc<App>) -> Router {
         .route("/", get(home))
         .route("/unlock", post(unlock))
         .route("/lock", post(lock))
-        .route("/records", get(records::list))
+        .route("/records", get(records::list).post(records::list_post))
         .route("/records/{id}", get(records::record))
         .route("/records/{id}/parts/{n}", get(records::part))
         .route("/records/{id}/parts/{n}/view", get(records::view))
@@ -90,6 +90,7 @@ fn router(app: Arc<App>) -> Router {
         .route("/add", get(add::form))
         .route("/add", post(add::upload).layer(DefaultBodyLimit::disable()))
         .route("/static/{file}", get(assets::asset))
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             guard::guard,

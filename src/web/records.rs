@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use maud::{html, Markup};
@@ -47,6 +47,20 @@ pub(crate) async fn list(
     headers: HeaderMap,
     Query(q): Query<ListQuery>,
 ) -> Response {
+    render_list(app, headers, q).await
+}
+
+/// The list filtered or searched: by POST, so that what was searched for never is in an
+/// address, which the browser would keep in its history on disk.
+pub(crate) async fn list_post(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Form(q): Form<ListQuery>,
+) -> Response {
+    render_list(app, headers, q).await
+}
+
+async fn render_list(app: Arc<App>, headers: HeaderMap, q: ListQuery) -> Response {
     let filter = (|| {
         Ok::<_, crate::error::Error>(Filter {
             tag: some(&q.tag),
@@ -78,13 +92,12 @@ pub(crate) async fn list(
     };
     scan.items
         .sort_by_key(|l| std::cmp::Reverse((l.entry.created, l.id.0)));
-    let results = results(&q, &scan.items, scan.damaged.len());
+    let results = results(&q, &scan.items, scan.damaged.len(), &app.csrf);
     if headers.contains_key("hx-request") {
         return Html(results.into_string()).into_response();
     }
     let c = ctx(&app);
-    Html(pages::layout(&c, "Records", list_page(&q, results, c.collector)).into_string())
-        .into_response()
+    Html(pages::layout(&c, "Records", list_page(&q, results, &c)).into_string()).into_response()
 }
 
 /// A search does not filter by tag, witness or dates itself.
@@ -109,19 +122,19 @@ fn filter_keeps(f: &Filter, l: &Listing) -> bool {
         && f.until.is_none_or(|u| day.is_some_and(|d| d <= u))
 }
 
-fn list_page(q: &ListQuery, results: Markup, collector: bool) -> Markup {
+fn list_page(q: &ListQuery, results: Markup, c: &pages::Ctx) -> Markup {
     html! {
         h1 { "Records" }
-        @if !collector {
-            form.filters method="get" action="/records" role="search" {
+        @if !c.collector {
+            form.filters method="post" action={ "/records?csrf=" (c.csrf) } role="search" autocomplete="off" {
                 label for="q" { "Search" }
                 input #q type="search" name="q" value=(q.q) autocomplete="off"
-                    hx-get="/records" hx-trigger="input changed delay:250ms, search"
-                    hx-target="#results" hx-include="closest form" hx-push-url="false";
+                    hx-post="/records" hx-trigger="input changed delay:250ms, search"
+                    hx-target="#results" hx-include="closest form";
                 label for="tag" { "Tag" }
-                input #tag type="text" name="tag" value=(q.tag);
+                input #tag type="text" name="tag" value=(q.tag) autocomplete="off";
                 label for="witness" { "Witness code" }
-                input #witness type="text" name="witness" value=(q.witness);
+                input #witness type="text" name="witness" value=(q.witness) autocomplete="off";
                 label for="since" { "Interviewed on or after" }
                 input #since type="date" name="since" value=(q.since);
                 label for="until" { "Interviewed on or before" }
@@ -135,28 +148,22 @@ fn list_page(q: &ListQuery, results: Markup, collector: bool) -> Markup {
     }
 }
 
-fn page_link(q: &ListQuery, page: usize) -> String {
-    let enc = |s: &str| -> String {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
-                    (b as char).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    };
-    format!(
-        "/records?q={}&tag={}&witness={}&since={}&until={}&page={page}",
-        enc(&q.q),
-        enc(&q.tag),
-        enc(&q.witness),
-        enc(&q.since),
-        enc(&q.until)
-    )
+/// A button to another page of the same list, its filters in the form, not the address.
+fn page_button(q: &ListQuery, page: usize, csrf: &str, label: &str) -> Markup {
+    html! {
+        form method="post" action={ "/records?csrf=" (csrf) } {
+            input type="hidden" name="q" value=(q.q);
+            input type="hidden" name="tag" value=(q.tag);
+            input type="hidden" name="witness" value=(q.witness);
+            input type="hidden" name="since" value=(q.since);
+            input type="hidden" name="until" value=(q.until);
+            input type="hidden" name="page" value=(page);
+            button type="submit" { (label) }
+        }
+    }
 }
 
-fn results(q: &ListQuery, items: &[Listing], damaged: usize) -> Markup {
+fn results(q: &ListQuery, items: &[Listing], damaged: usize, csrf: &str) -> Markup {
     let pages = items.len().div_ceil(PAGE).max(1);
     let page = q.page.min(pages - 1);
     let shown = &items[(page * PAGE).min(items.len())..((page + 1) * PAGE).min(items.len())];
@@ -194,8 +201,8 @@ fn results(q: &ListQuery, items: &[Listing], damaged: usize) -> Markup {
         }
         @if pages > 1 {
             nav.pages aria-label="Pages" {
-                @if page > 0 { a href=(page_link(q, page - 1)) rel="prev" { "Newer" } }
-                @if page + 1 < pages { a href=(page_link(q, page + 1)) rel="next" { "Older" } }
+                @if page > 0 { (page_button(q, page - 1, csrf, "Newer")) }
+                @if page + 1 < pages { (page_button(q, page + 1, csrf, "Older")) }
             }
         }
     }
@@ -220,8 +227,9 @@ pub(crate) async fn record(State(app): State<Arc<App>>, Path(id): Path<String>) 
     match got {
         Ok((view, log)) => {
             let c = ctx(&app);
-            let title = view.meta.title.clone();
-            Html(pages::layout(&c, &title, record_page(&view, &log)).into_string()).into_response()
+            // Not the record's title: browsers keep page titles in their history on disk.
+            Html(pages::layout(&c, "Record", record_page(&view, &log)).into_string())
+                .into_response()
         }
         Err(f) => fail(&app, f),
     }

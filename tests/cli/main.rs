@@ -31,4 +31,5 @@ mod timestamps;
 mod traces;
 mod vault_core;
 mod web;
+mod web_browser;
 mod web_harness;

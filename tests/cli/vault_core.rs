@@ -764,7 +764,7 @@ fn help_explains_every_command() {
     let help = env.ok(&["--help"]);
     for c in [
         "tour", "init", "add", "ingest", "list", "show", "search", "get", "rm", "keys", "check",
-        "remote", "push", "pull", "status", "restore", "replica",
+        "remote", "push", "pull", "status", "restore", "replica", "serve",
     ] {
         assert!(help.contains(&format!("  {c} ")), "{c} in help: {help}");
     }
@@ -793,6 +793,7 @@ fn tour_runs_end_to_end_and_leaves_nothing_behind() {
         "with an inbox this laptop may only write to",
         "the laptop is lost; `amanat restore` on a new one: 4 of 4 records back, check: all verified",
         "refused: wrong passphrase",
+        "`amanat serve` prints an address to open in a browser",
     ] {
         assert!(
             out.contains(expected),

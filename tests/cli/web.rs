@@ -125,7 +125,7 @@ fn every_request_without_the_token_or_from_elsewhere_is_refused() {
         assert!(!csp.contains("unsafe"), "{csp}");
         assert_eq!(r.header("cache-control"), Some("no-store"));
         assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
-        assert_eq!(r.header("referrer-policy"), Some("no-referrer"));
+        assert_eq!(r.header("referrer-policy"), Some("same-origin"));
     }
     // No page holds inline script or style, or loads anything from elsewhere.
     let page = s.get("/").text();
@@ -192,12 +192,12 @@ fn a_record_added_in_the_browser_reads_back_byte_for_byte_and_is_logged() {
     let id = hex_id(&r);
     let list = s.get("/records").text();
     assert!(list.contains("Interview in Almaty") && list.contains(&id));
-    let found = s.call("GET", "/records?q=almaty", &[("HX-Request", "true")], b"");
+    let found = s.search("almaty", true);
     assert!(
         found.text().contains(&id) && !found.text().contains("<html"),
         "a fragment"
     );
-    let none = s.get("/records?q=nowhere");
+    let none = s.search("nowhere", false);
     assert!(none.text().contains("0 records"));
     let page = s.get(&format!("/records/{id}")).text();
     assert!(page.contains("scan.bin") && page.contains(&crate::util::sha256_hex(&scan)));
@@ -407,4 +407,33 @@ fn the_vault_locks_itself_after_the_idle_time_and_forgets_its_keys() {
     assert!(s.get("/").text().contains("Unlock the vault"));
     assert_eq!(s.unlock(crate::util::PASS).status, 303);
     assert_eq!(s.get("/records").status, 200);
+}
+
+/// A 2 GiB recording uploaded from the browser streams into sealing: the server stays under
+/// 100 MiB of memory, nothing readable reaches the disk, and the part reads back whole.
+#[test]
+fn a_2_gib_upload_streams_into_sealing_in_under_100_mib() {
+    let env = Env::new();
+    let s = Server::unlocked(&env, &[]);
+    let len: u64 = 2 << 30;
+    // 1 MiB blocks, no two alike, each carrying a marker.
+    let mut block: Vec<u8> = (0..1u32 << 20)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
+    block[8..25].copy_from_slice(b"MARKER-big-upload");
+    let r = s.add_streamed("a long recording", "recording.wav", len, &block);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let id = hex_id(&r);
+    let peak = s.peak_rss_kib();
+    eprintln!("serve's peak RSS over a 2 GiB upload: {} MiB", peak / 1024);
+    assert!(peak < 100 * 1024, "serve peaked at {} MiB", peak / 1024);
+    drop(s);
+    assert!(files_holding(&env.vault, b"MARKER-big-upload").is_empty());
+    assert!(files_holding(&env.root().join("tmp"), b"MARKER-big-upload").is_empty());
+    let show = env.ok(&["show", &id, "--json"]);
+    assert!(
+        show.contains(&format!("\"size\": {len}")) || show.contains(&format!("\"size\":{len}")),
+        "{show}"
+    );
+    env.ok(&["check"]);
 }

@@ -141,6 +141,17 @@ impl Server {
         )
     }
 
+    /// The list searched for `q` as the page's search box asks for it (a fragment, with
+    /// `fragment`).
+    pub fn search(&self, q: &str, fragment: bool) -> Reply {
+        let body = format!("q={}", form_encode(q));
+        let mut h = vec![("Content-Type", "application/x-www-form-urlencoded")];
+        if fragment {
+            h.push(("HX-Request", "true"));
+        }
+        self.call("POST", "/records", &h, body.as_bytes())
+    }
+
     /// Adds a record through the upload the page's script makes; returns the reply.
     pub fn add(&self, fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Reply {
         let parts: Vec<serde_json::Value> = files
@@ -162,6 +173,57 @@ impl Server {
     pub fn upload(&self, m: Multipart) -> Reply {
         let (ct, body) = m.finish();
         self.call("POST", "/add", &[("Content-Type", &ct)], &body)
+    }
+}
+
+impl Server {
+    /// Uploads one attachment of `len` bytes, written to the socket as it is made (the test
+    /// holds 1 MiB of it): `block` again and again, each time with its number in its first
+    /// 8 bytes, so no two are alike.
+    pub fn add_streamed(&self, title: &str, name: &str, len: u64, block: &[u8]) -> Reply {
+        let mut head = Multipart::new();
+        head.field("title", title.as_bytes());
+        head.field(
+            "parts",
+            format!(r#"[{{"kind":"attachment","name":"{name}"}}]"#).as_bytes(),
+        );
+        let (ct, mut pre) = head.unfinished();
+        let boundary = ct.split("boundary=").nth(1).unwrap().to_owned();
+        pre.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file0\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+        );
+        let post = format!("\r\n--{boundary}--\r\n");
+        let total = pre.len() as u64 + len + post.len() as u64;
+        let mut s = TcpStream::connect(&self.host).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(600))).unwrap();
+        let req = format!(
+            "POST /add HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nCookie: {}\r\nX-CSRF-Token: {}\r\nContent-Type: {ct}\r\nContent-Length: {total}\r\n\r\n",
+            self.host, self.cookie, self.csrf
+        );
+        s.write_all(req.as_bytes()).unwrap();
+        s.write_all(&pre).unwrap();
+        let mut buf = block.to_vec();
+        let (mut at, mut k) = (0u64, 0u64);
+        while at < len {
+            let n = (len - at).min(buf.len() as u64) as usize;
+            buf[..8].copy_from_slice(&k.to_le_bytes());
+            s.write_all(&buf[..n]).unwrap();
+            at += n as u64;
+            k += 1;
+        }
+        s.write_all(post.as_bytes()).unwrap();
+        read_reply(s)
+    }
+
+    /// The server's peak resident memory so far, in KiB (`VmHWM`).
+    pub fn peak_rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap();
+        status
+            .lines()
+            .find(|l| l.starts_with("VmHWM:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|n| n.parse().ok())
+            .unwrap()
     }
 }
 

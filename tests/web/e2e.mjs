@@ -1,0 +1,115 @@
+// A person's session in Amanat's web interface, in Debian's Chromium (headless) driven by
+// playwright-core, which downloads no browser. Run by tests/cli/web_browser.rs, which starts
+// `amanat serve`, passes everything through the environment, and checks the vault and the
+// browser's profile afterwards. Prints one JSON line: {"id": ..., "console": [...]}.
+import { chromium } from "playwright-core";
+import { readFileSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+
+const env = (k) => {
+  const v = process.env[k];
+  if (!v) throw new Error(`${k} is not set`);
+  return v;
+};
+const url = env("AMANAT_URL");
+const pass = env("AMANAT_PASS");
+const shots = env("AMANAT_SHOTS");
+const image = env("AMANAT_IMAGE");
+const marker = env("AMANAT_MARKER");
+const sha256 = (b) => createHash("sha256").update(b).digest("hex");
+
+const context = await chromium.launchPersistentContext(env("AMANAT_PROFILE"), {
+  executablePath: process.env.AMANAT_CHROMIUM || "/usr/bin/chromium",
+  headless: true,
+  acceptDownloads: true,
+  downloadsPath: env("AMANAT_DOWNLOADS"),
+  viewport: { width: 1100, height: 800 },
+  args: [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  ],
+});
+const problems = [];
+const page = context.pages()[0] ?? (await context.newPage());
+page.on("console", (m) => { if (m.type() === "error" || m.type() === "warning") problems.push(m.text()); });
+page.on("pageerror", (e) => problems.push(String(e)));
+const shot = (name) => page.screenshot({ path: join(shots, name), fullPage: true });
+const expect = (ok, what) => { if (!ok) throw new Error(what); };
+
+let id;
+try {
+  // Unlock: a wrong passphrase first, then the right one.
+  await page.goto(url);
+  expect(!page.url().includes("token="), "the token left the address");
+  await page.getByLabel("Passphrase").fill("not the passphrase");
+  await page.getByRole("button", { name: "Unlock" }).click();
+  await page.getByRole("alert").waitFor();
+  // The 401 of that wrong passphrase is the one error the browser may report.
+  expect(problems.length === 1 && problems[0].includes("401"), problems.join("; "));
+  problems.length = 0;
+  await shot("unlock.png");
+  await page.getByLabel("Passphrase").fill(pass);
+  await page.getByRole("button", { name: "Unlock" }).click();
+  await page.waitForURL("**/records");
+  await shot("records-empty.png");
+
+  // Add a record with a typed testimony and an image, by keyboard where a person would.
+  await page.getByRole("link", { name: "Add a record" }).click();
+  await page.getByLabel("Title (required)").fill(`Interview ${marker} in Almaty`);
+  await page.getByLabel("Tags, separated by commas").fill("detention, Ürümqi");
+  await page.getByLabel("Witness code (a pseudonym, never a name)").fill(`W-${marker}`);
+  await page.getByLabel("Place").fill("Алматы");
+  await page.getByLabel("Type or paste the testimony").fill(`What the witness saw: ${marker}.`);
+  await page.getByLabel("Recordings, scans, documents").setInputFiles(image);
+  await shot("add.png");
+  await page.getByLabel("Title (required)").focus();
+  await page.keyboard.press("Enter");
+  await page.waitForURL(/\/records\/[0-9a-f]{32}$/);
+  id = page.url().split("/").pop();
+  await page.getByRole("heading", { name: `Interview ${marker} in Almaty` }).waitFor();
+  const img = page.locator("figure img");
+  await img.waitFor();
+  expect(await img.evaluate((i) => i.complete && i.naturalWidth > 0), "the image did not show");
+  await page.getByText("Read testimony.txt").click();
+  await page.locator("pre.text").getByText(`What the witness saw: ${marker}.`).waitFor();
+  await shot("record.png");
+
+  // Download the image and compare its bytes; the file is the user's, and removed here.
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("row", { name: /image\.png/ }).getByRole("link", { name: "Download" }).click(),
+  ]);
+  const got = readFileSync(await download.path());
+  expect(sha256(got) === sha256(readFileSync(image)), "the downloaded part differs");
+  rmSync(await download.path());
+
+  // Find it by search as you type; a word it lacks finds nothing.
+  await page.getByRole("link", { name: "Records" }).click();
+  await page.getByLabel("Search").pressSequentially("almaty", { delay: 30 });
+  await page.locator("#results").getByText(`Interview ${marker} in Almaty`).waitFor();
+  await page.locator("#results").getByText("1 record", { exact: true }).waitFor();
+  await shot("search.png");
+  await page.getByLabel("Search").fill("");
+  await page.getByLabel("Search").pressSequentially("nowhere", { delay: 30 });
+  await page.locator("#results").getByText("0 records").waitFor();
+
+  // Lock by keyboard: the keys are gone, the unlock form is back, records are refused.
+  await page.getByRole("button", { name: "Lock" }).focus();
+  await page.keyboard.press("Enter");
+  await page.getByLabel("Passphrase").waitFor();
+  await page.goto(url.split("/?")[0] + "/records/" + id);
+  await page.getByLabel("Passphrase").waitFor();
+  await shot("locked.png");
+
+} catch (e) {
+  // What the page showed when a step failed, for the test's message.
+  await shot("failed.png").catch(() => {});
+  console.error(page.url(), "\n", (await page.content().catch(() => "")).slice(0, 4000));
+  console.error(problems.join("\n"));
+  console.error(e);
+  await context.close();
+  process.exit(1);
+}
+await context.close();
+console.log(JSON.stringify({ id, console: problems }));
