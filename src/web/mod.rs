@@ -18,6 +18,7 @@ mod guard;
 mod pages;
 mod records;
 mod session;
+mod share;
 mod stream;
 
 use std::net::{IpAddr, SocketAddr};
@@ -89,6 +90,16 @@ fn router(app: Arc<App>) -> Router {
         .route("/records/{id}/parts/{n}/text", get(records::part_text))
         .route("/add", get(add::form))
         .route("/add", post(add::upload).layer(DefaultBodyLimit::disable()))
+        .route("/contacts", get(share::contacts).post(share::contact_add))
+        .route("/contacts/remove", post(share::contact_remove))
+        .route("/export", post(share::export))
+        .route("/bundles/{token}", get(share::bundle))
+        .route("/receive", get(share::receive_form))
+        .route(
+            "/receive",
+            post(share::receive).layer(DefaultBodyLimit::disable()),
+        )
+        .route("/receive/{token}/import", post(share::import))
         .route("/static/{file}", get(assets::asset))
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .layer(axum::middleware::from_fn_with_state(

@@ -76,17 +76,26 @@ async fn render_list(app: Arc<App>, headers: HeaderMap, q: ListQuery) -> Respons
     let query = q.q.trim().to_owned();
     let a = app.clone();
     let scan = blocking(&app, move |v| {
-        if query.is_empty() {
-            v.list(&filter)
+        let contacts: Vec<String> = if v.is_collector() {
+            vec![]
         } else {
-            v.search(&query).map(|mut s| {
-                s.items.retain(|l| filter_keeps(&filter, l));
-                s
-            })
-        }
+            v.contacts()?
+                .into_iter()
+                .filter(|c| !c.recipients.is_empty())
+                .map(|c| c.name.clone())
+                .collect()
+        };
+        let scan = if query.is_empty() {
+            v.list(&filter)?
+        } else {
+            let mut s = v.search(&query)?;
+            s.items.retain(|l| filter_keeps(&filter, l));
+            s
+        };
+        Ok((scan, contacts))
     })
     .await;
-    let mut scan = match scan {
+    let (mut scan, contacts) = match scan {
         Ok(s) => s,
         Err(f) => return fail(&a, f),
     };
@@ -97,7 +106,8 @@ async fn render_list(app: Arc<App>, headers: HeaderMap, q: ListQuery) -> Respons
         return Html(results.into_string()).into_response();
     }
     let c = ctx(&app);
-    Html(pages::layout(&c, "Records", list_page(&q, results, &c)).into_string()).into_response()
+    Html(pages::layout(&c, "Records", list_page(&q, results, &c, &contacts)).into_string())
+        .into_response()
 }
 
 /// A search does not filter by tag, witness or dates itself.
@@ -122,7 +132,7 @@ fn filter_keeps(f: &Filter, l: &Listing) -> bool {
         && f.until.is_none_or(|u| day.is_some_and(|d| d <= u))
 }
 
-fn list_page(q: &ListQuery, results: Markup, c: &pages::Ctx) -> Markup {
+fn list_page(q: &ListQuery, results: Markup, c: &pages::Ctx, contacts: &[String]) -> Markup {
     html! {
         h1 { "Records" }
         @if !c.collector {
@@ -145,6 +155,20 @@ fn list_page(q: &ListQuery, results: Markup, c: &pages::Ctx) -> Markup {
             p { "This device is a collector: it holds sealed records it cannot read. Transfer them to headquarters with the command line (`amanat export`)." }
         }
         div #results aria-live="polite" { (results) }
+        @if !c.collector {
+            form #export.share method="post" action={ "/export?csrf=" (c.csrf) } {
+                h2 { "Share the ticked records" }
+                @if contacts.is_empty() {
+                    p { "Add a contact with a public key first (" a href="/contacts" { "Contacts" } ")." }
+                } @else {
+                    label for="to" { "With" }
+                    select #to name="to" { @for n in contacts { option value=(n) { (pages::plain(n)) } } }
+                    label { input type="checkbox" name="with_ocr" value="1"; " Include text recognised in scans" }
+                    label { input type="checkbox" name="keep_metadata" value="1"; " Keep image metadata (EXIF, GPS): only if the partner needs it" }
+                    button type="submit" { "Make the bundle" }
+                }
+            }
+        }
     }
 }
 
@@ -175,13 +199,14 @@ fn results(q: &ListQuery, items: &[Listing], damaged: usize, csrf: &str) -> Mark
         }
         @if !shown.is_empty() {
             table.records {
-                thead { tr { th scope="col" { "Record" } th scope="col" { "Date" } th scope="col" { "Title" } th scope="col" { "Tags" } th scope="col" { "Witness" } } }
+                thead { tr { th scope="col" { span.hint { "Share" } } th scope="col" { "Record" } th scope="col" { "Date" } th scope="col" { "Title" } th scope="col" { "Tags" } th scope="col" { "Witness" } } }
                 tbody {
                     @for l in shown {
                         @let id = l.id.to_hex();
                         tr {
                             @match &l.entry.meta {
                                 Some(m) => {
+                                    td { input type="checkbox" name="id" value=(id) form="export" aria-label={ "Share " (pages::plain(&m.title)) }; }
                                     td { a href={ "/records/" (id) } { code { (id[..8]) } } }
                                     td { (m.date.as_deref().unwrap_or("")) }
                                     td { a href={ "/records/" (id) } { (text(&m.title)) } }
@@ -189,6 +214,7 @@ fn results(q: &ListQuery, items: &[Listing], damaged: usize, csrf: &str) -> Mark
                                     td { @if let Some(w) = &m.witness { (text(w)) } }
                                 },
                                 None => {
+                                    td {}
                                     td { code { (id[..8]) } }
                                     td { (timestamp(l.entry.created)) }
                                     td colspan="3" { "sealed, " (size(l.entry.sealed_size)) }
@@ -439,9 +465,7 @@ async fn stream_part(app: Arc<App>, id: String, i: usize, how: As) -> Response {
             }
         }
     }
-    let rest = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|item| (item, rx))
-    });
+    let rest = super::stream::body(rx);
     let body = futures_util::StreamExt::chain(futures_util::stream::iter([Ok(first)]), rest);
     *res.body_mut() = Body::from_stream(body);
     res

@@ -1,7 +1,9 @@
 //! What one run of `serve` holds: its secrets, and the vault, locked or open, behind one
 //! lock that requests share and that locking takes whole.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -33,6 +35,8 @@ pub(crate) struct App {
     pub origin: String,
     slot: RwLock<Slot>,
     last: Mutex<Instant>,
+    /// Bundles (ciphertext) between two requests, by the random name a page carries.
+    held: Mutex<HashMap<String, PathBuf>>,
     pub idle: Duration,
 }
 
@@ -65,6 +69,7 @@ impl App {
             hosts,
             slot: RwLock::new(Slot::Locked(Box::new(vault))),
             last: Mutex::new(Instant::now()),
+            held: Mutex::new(HashMap::new()),
             idle,
         }
     }
@@ -72,6 +77,22 @@ impl App {
     /// The URL to open: the first allowed host, with the token.
     pub fn url(&self) -> String {
         format!("{}/?token={}", self.origin, self.token)
+    }
+
+    /// Keeps a bundle's path for the request that will use it.
+    pub fn hold(&self, token: String, path: PathBuf) {
+        self.held
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(token, path);
+    }
+
+    /// The path held under `token`, once.
+    pub fn take_held(&self, token: &str) -> Option<PathBuf> {
+        self.held
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(token)
     }
 
     /// Marks activity: the idle lock counts from the last request.

@@ -105,3 +105,12 @@ impl Read for Typed {
         Ok(n)
     }
 }
+
+/// A response body of what a blocking thread sends through `rx`.
+pub(crate) fn body(
+    rx: Receiver<io::Result<Bytes>>,
+) -> impl futures_util::Stream<Item = io::Result<Bytes>> {
+    futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    })
+}

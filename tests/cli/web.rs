@@ -437,3 +437,137 @@ fn a_2_gib_upload_streams_into_sealing_in_under_100_mib() {
     );
     env.ok(&["check"]);
 }
+
+fn form(s: &Server, path: &str, body: &str) -> crate::web_harness::Reply {
+    s.call(
+        "POST",
+        path,
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        body.as_bytes(),
+    )
+}
+
+fn enc(v: &str) -> String {
+    url::form_urlencoded::byte_serialize(v.as_bytes()).collect()
+}
+
+/// The link or action in `page` that starts with `prefix`, up to its closing quote.
+fn link(page: &str, prefix: &str) -> String {
+    let at = page
+        .find(prefix)
+        .unwrap_or_else(|| panic!("{prefix} in {page}"));
+    page[at..].split('"').next().unwrap().replace("&amp;", "&")
+}
+
+/// Headquarters shares a record from its browser; the partner's command line verifies the
+/// bundle, and the partner's browser verifies it, shows it, and imports it on request.
+#[test]
+fn a_record_shared_in_the_browser_is_verified_and_imported_in_another() {
+    let hq = Env::new();
+    let partner = Env::new();
+    let keys = |e: &Env| -> serde_json::Value {
+        serde_json::from_str(&e.ok(&["keys", "--json"])).unwrap()
+    };
+    let (pk, hk) = (keys(&partner), keys(&hq));
+    let s = Server::unlocked(&hq, &[]);
+    let r = s.add(
+        &[("title", "Shared <testimony>"), ("witness", "W-7")],
+        &[("testimony", "t.txt", b"what happened")],
+    );
+    let id = hex_id(&r);
+    let kept = s.add(&[("title", "Not shared")], &[]);
+    assert_eq!(kept.status, 200);
+    // No contact yet: the page says to add one. Bad contacts are refused.
+    assert!(s
+        .get("/records")
+        .text()
+        .contains("Add a contact with a public key first"));
+    assert_eq!(
+        form(&s, "/contacts", "name=x&recipient=age1notakey").status,
+        422
+    );
+    assert_eq!(form(&s, "/contacts", "name=&recipient=").status, 422);
+    let body = format!(
+        "name=partner&recipient={}",
+        enc(pk["recipient"].as_str().unwrap())
+    );
+    assert_eq!(form(&s, "/contacts", &body).status, 303);
+    assert!(s.get("/contacts").text().contains("partner"));
+    // Nothing ticked, no contact, an unknown contact: refused.
+    assert_eq!(form(&s, "/export", "to=partner").status, 400);
+    assert_eq!(form(&s, "/export", &format!("id={id}")).status, 400);
+    assert_eq!(
+        form(&s, "/export", &format!("id={id}&to=nobody")).status,
+        422
+    );
+    let page = form(&s, "/export", &format!("id={id}&to=partner")).text();
+    assert!(page.contains("Bundle ready"), "{page}");
+    let href = link(&page, "/bundles/");
+    let bundle = s.get(&href);
+    assert_eq!(bundle.status, 200);
+    assert_eq!(s.get(&href).status, 404, "downloaded once, then gone");
+    drop(s);
+    assert!(
+        fs::read_dir(hq.vault.join("tmp")).unwrap().next().is_none(),
+        "the bundle left the vault's tmp/"
+    );
+    let file = partner.input("from-hq.age", &bundle.body);
+    partner.ok(&[
+        "contact",
+        "add",
+        "hq",
+        "--signing-key",
+        hk["signing_key"].as_str().unwrap(),
+    ]);
+    let verified = partner.ok(&["verify", file.to_str().unwrap(), "--json"]);
+    assert!(verified.contains("Shared <testimony>") && !verified.contains("Not shared"));
+
+    // The partner's browser: verify, then import.
+    let p = Server::unlocked(&partner, &[]);
+    let mut m = Multipart::new();
+    m.file("bundle", "from-hq.age", &bundle.body);
+    let (ct, b) = m.finish();
+    let shown = p
+        .call("POST", "/receive", &[("Content-Type", &ct)], &b)
+        .text();
+    assert!(
+        shown.contains("Bundle verified") && shown.contains("Shared &lt;testimony&gt;"),
+        "{shown}"
+    );
+    assert!(
+        p.get("/records").text().contains("0 records"),
+        "verified, not imported"
+    );
+    let action = link(&shown, "/receive/");
+    let done = p.call(
+        "POST",
+        &action,
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        b"",
+    );
+    assert!(done.text().contains("1 records added"), "{}", done.text());
+    assert!(p
+        .get("/records")
+        .text()
+        .contains("Shared &lt;testimony&gt;"));
+    assert_eq!(
+        p.call("POST", &action, &[], b"").status,
+        404,
+        "imported once"
+    );
+    // A file that is no bundle: refused, nothing kept.
+    let mut m = Multipart::new();
+    m.file("bundle", "junk.age", b"not an age file at all");
+    let (ct, b) = m.finish();
+    assert_eq!(
+        p.call("POST", "/receive", &[("Content-Type", &ct)], &b)
+            .status,
+        422
+    );
+    drop(p);
+    assert!(fs::read_dir(partner.vault.join("tmp"))
+        .unwrap()
+        .next()
+        .is_none());
+    partner.ok(&["check"]);
+}

@@ -2,7 +2,8 @@
 //! (`tests/web/e2e.mjs`; `.ci/run` installs both, and downloads no browser). Unlock (a wrong
 //! passphrase first), add a record with a typed testimony and an image, see the image and
 //! read the text, download the image and compare its bytes, find the record by search as
-//! you type, lock by keyboard. Then: the vault holds the record as the command line reads
+//! you type, share it with a contact (the bundle downloaded, then verified by the partner's
+//! command line), receive a partner's bundle (verified, shown, imported), lock by keyboard. Then: the vault holds the record as the command line reads
 //! it, and no marker put in the record is anywhere in the vault, the temporary directory or
 //! the browser's profile. Screenshots of each page are kept in `target/web-screenshots/`.
 use std::path::{Path, PathBuf};
@@ -51,6 +52,41 @@ fn a_person_unlocks_adds_finds_reads_downloads_and_locks_in_chromium() {
     let (web, chromium) = tools();
     let env = Env::new();
     let image = env.input("image.png", png());
+    // A partner: a contact to share with, and a bundle of theirs to receive.
+    let partner = Env::new();
+    let keys = |e: &Env| -> serde_json::Value {
+        serde_json::from_str(&e.ok(&["keys", "--json"])).unwrap()
+    };
+    let (pk, ours) = (keys(&partner), keys(&env));
+    env.ok(&[
+        "contact",
+        "add",
+        "partner",
+        "--recipient",
+        pk["recipient"].as_str().unwrap(),
+        "--signing-key",
+        pk["signing_key"].as_str().unwrap(),
+    ]);
+    partner.ok(&[
+        "contact",
+        "add",
+        "hq",
+        "--recipient",
+        ours["recipient"].as_str().unwrap(),
+        "--signing-key",
+        ours["signing_key"].as_str().unwrap(),
+    ]);
+    let theirs = partner.add(&["--title", "From the partner"]);
+    let incoming = env.root().join("in").join("from-partner.age");
+    partner.ok(&[
+        "export",
+        &theirs,
+        "--to",
+        "hq",
+        "-o",
+        incoming.to_str().unwrap(),
+    ]);
+    let bundle_out = env.root().join("in").join("to-partner.age");
     let s = Server::start(&env, &[]);
     let marker = "ZQX7MARKweb";
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/web-screenshots");
@@ -71,6 +107,8 @@ fn a_person_unlocks_adds_finds_reads_downloads_and_locks_in_chromium() {
         .env("AMANAT_MARKER", marker)
         .env("AMANAT_PROFILE", &profile)
         .env("AMANAT_DOWNLOADS", &downloads)
+        .env("AMANAT_BUNDLE_OUT", &bundle_out)
+        .env("AMANAT_INCOMING", &incoming)
         .env("AMANAT_CHROMIUM", &chromium)
         .env("TMPDIR", env.root().join("tmp"))
         .output()
@@ -92,6 +130,13 @@ fn a_person_unlocks_adds_finds_reads_downloads_and_locks_in_chromium() {
 
     let listed = env.ok(&["list", "--json"]);
     assert!(listed.contains(&id) && listed.contains(marker));
+    assert!(
+        listed.contains("From the partner"),
+        "the received bundle was imported"
+    );
+    // The bundle downloaded in the browser verifies with the partner's command line.
+    let verified = partner.ok(&["verify", bundle_out.to_str().unwrap(), "--json"]);
+    assert!(verified.contains(marker), "{verified}");
     let got = env.run(&["get", &id, "image.png", "-o", "-"]);
     assert!(got.stdout == std::fs::read(&image).unwrap());
     env.ok(&["check"]);

@@ -3,7 +3,7 @@
 // `amanat serve`, passes everything through the environment, and checks the vault and the
 // browser's profile afterwards. Prints one JSON line: {"id": ..., "console": [...]}.
 import { chromium } from "playwright-core";
-import { readFileSync, rmSync } from "node:fs";
+import { copyFileSync, readFileSync, rmSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 
@@ -17,6 +17,8 @@ const pass = env("AMANAT_PASS");
 const shots = env("AMANAT_SHOTS");
 const image = env("AMANAT_IMAGE");
 const marker = env("AMANAT_MARKER");
+const bundleOut = env("AMANAT_BUNDLE_OUT");
+const incoming = env("AMANAT_INCOMING");
 const sha256 = (b) => createHash("sha256").update(b).digest("hex");
 
 const context = await chromium.launchPersistentContext(env("AMANAT_PROFILE"), {
@@ -93,6 +95,30 @@ try {
   await page.getByLabel("Search").fill("");
   await page.getByLabel("Search").pressSequentially("nowhere", { delay: 30 });
   await page.locator("#results").getByText("0 records").waitFor();
+
+  // Share it: tick it, choose the contact, make the bundle, download it (ciphertext).
+  await page.getByLabel("Search").fill("");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await page.getByRole("checkbox", { name: `Share Interview ${marker} in Almaty` }).check();
+  await page.getByLabel("With").selectOption("partner");
+  await page.getByRole("button", { name: "Make the bundle" }).click();
+  await page.getByRole("heading", { name: "Bundle ready" }).waitFor();
+  await shot("bundle.png");
+  const [bundle] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Download the bundle" }).click(),
+  ]);
+  copyFileSync(await bundle.path(), bundleOut);
+  rmSync(await bundle.path());
+
+  // Receive a partner's bundle: verified and shown first, imported on request.
+  await page.getByRole("link", { name: "Receive a bundle" }).click();
+  await page.getByLabel("The bundle a partner sent (an .age file)").setInputFiles(incoming);
+  await page.getByRole("button", { name: "Verify" }).click();
+  await page.getByRole("heading", { name: "Bundle verified" }).waitFor();
+  await shot("receive.png");
+  await page.getByRole("button", { name: "Import" }).click();
+  await page.getByText("1 records added").waitFor();
 
   // Lock by keyboard: the keys are gone, the unlock form is back, records are refused.
   await page.getByRole("button", { name: "Lock" }).focus();

@@ -1,0 +1,343 @@
+//! Sharing and receiving: contacts, a bundle exported for a contact and downloaded from
+//! here, and a bundle uploaded to verify and then import. Bundles are ciphertext; between
+//! the two requests each is kept in the vault's `tmp/` (which the next open empties if the
+//! server stops), under a random name the page carries, and removed once downloaded or
+//! imported.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Multipart, Path, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use maud::{html, Markup};
+
+use super::pages::{self, size, text};
+use super::session::App;
+use super::stream::{Incoming, Outgoing};
+use super::{blocking, ctx, fail, Failure};
+use crate::bundle::{ExportOptions, ExportReport, ImportOptions, ImportReport, Selection};
+
+/// The fields of a urlencoded form, repeated names kept (the records ticked for export).
+pub(crate) fn fields(body: &[u8]) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(body).into_owned().collect()
+}
+
+fn field<'a>(f: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    f.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.trim())
+        .filter(|v| !v.is_empty())
+}
+
+pub(crate) async fn contacts(State(app): State<Arc<App>>) -> Response {
+    match blocking(&app, |v| v.contacts()).await {
+        Ok(list) => {
+            let c = ctx(&app);
+            let body = html! {
+                h1 { "Contacts" }
+                @if list.is_empty() { p { "No contacts yet." } }
+                @else {
+                    table {
+                        thead { tr { th scope="col" { "Name" } th scope="col" { "Bundles sealed to" } th scope="col" { "Signs with" } th {} } }
+                        tbody { @for k in &list { tr {
+                            td { (text(&k.name)) }
+                            td { @for r in &k.recipients { code.hash { (text(r)) } br; } }
+                            td { @if let Some(s) = &k.signing_key { code.hash { (text(s)) } } }
+                            td { form method="post" action={ "/contacts/remove?csrf=" (c.csrf) } {
+                                input type="hidden" name="name" value=(k.name);
+                                button type="submit" aria-label={ "Remove " (pages::plain(&k.name)) } { "Remove" }
+                            } }
+                        } } }
+                    }
+                }
+                h2 { "Add a contact" }
+                form method="post" action={ "/contacts?csrf=" (c.csrf) } autocomplete="off" {
+                    label for="name" { "Name" }
+                    input #name name="name" required autocomplete="off";
+                    label for="recipient" { "Their public key (age1… or ssh-ed25519 …), to send them bundles" }
+                    input #recipient name="recipient" autocomplete="off";
+                    label for="signing" { "Their signing key (ssh-ed25519 …), to accept bundles from them" }
+                    input #signing name="signing" autocomplete="off";
+                    button type="submit" { "Add" }
+                }
+            };
+            Html(pages::layout(&c, "Contacts", body).into_string()).into_response()
+        }
+        Err(f) => fail(&app, f),
+    }
+}
+
+pub(crate) async fn contact_add(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    let f = fields(&body);
+    let name = field(&f, "name").unwrap_or("").to_owned();
+    let recipients: Vec<String> = field(&f, "recipient")
+        .map(str::to_owned)
+        .into_iter()
+        .collect();
+    let signing = field(&f, "signing").map(str::to_owned);
+    match blocking(&app, move |v| {
+        v.contact_add(&name, &recipients, signing.as_deref())
+    })
+    .await
+    {
+        Ok(_) => Redirect::to("/contacts").into_response(),
+        Err(f) => fail(&app, f),
+    }
+}
+
+pub(crate) async fn contact_remove(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    let f = fields(&body);
+    let name = field(&f, "name").unwrap_or("").to_owned();
+    match blocking(&app, move |v| v.contact_remove(&name)).await {
+        Ok(()) => Redirect::to("/contacts").into_response(),
+        Err(f) => fail(&app, f),
+    }
+}
+
+/// A new name in the vault's `tmp/` for a bundle between two requests.
+fn held(root: &std::path::Path) -> (String, PathBuf) {
+    let token = hex::encode(crate::crypto::random_bytes::<16>());
+    let path = root.join("tmp").join(format!("web-bundle-{token}"));
+    (token, path)
+}
+
+/// The ticked records to the chosen contact: the report, and the bundle to download.
+pub(crate) async fn export(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    let f = fields(&body);
+    let ids: Vec<String> = f
+        .iter()
+        .filter(|(k, _)| k == "id")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let Some(to) = field(&f, "to").map(str::to_owned) else {
+        return fail(
+            &app,
+            Failure::Bad("choose the contact to share with".into()),
+        );
+    };
+    if ids.is_empty() {
+        return fail(&app, Failure::Bad("tick the records to share".into()));
+    }
+    let opts = ExportOptions {
+        to,
+        selection: Selection::Ids(ids),
+        with_identities: false,
+        keep_metadata: field(&f, "keep_metadata").is_some(),
+        with_ocr: field(&f, "with_ocr").is_some(),
+    };
+    let a = app.clone();
+    let r = blocking(&app, move |v| {
+        let (token, path) = held(&v.paths().root);
+        let report = v.export(&opts, &path)?;
+        a.hold(token.clone(), path);
+        Ok((token, report))
+    })
+    .await;
+    match r {
+        Ok((token, report)) => {
+            let c = ctx(&app);
+            Html(pages::layout(&c, "Bundle", exported(&token, &report)).into_string())
+                .into_response()
+        }
+        Err(f) => fail(&app, f),
+    }
+}
+
+fn exported(token: &str, r: &ExportReport) -> Markup {
+    html! {
+        h1 { "Bundle ready" }
+        p { (r.records) " records, " (r.files) " files, " (size(r.bytes)) ", sealed to the contact and signed by this vault." }
+        p { "SHA-256 of the bundle: " code.hash { (r.sha256) } }
+        @if !r.cleaned.is_empty() {
+            p { "Metadata (EXIF, GPS) removed from: " @for (i, (_, n)) in r.cleaned.iter().enumerate() { @if i > 0 { ", " } (text(n)) } }
+        }
+        @if !r.not_cleaned.is_empty() {
+            p.error role="alert" { "These files may carry metadata Amanat cannot remove: "
+                @for (i, (_, n, fmt)) in r.not_cleaned.iter().enumerate() { @if i > 0 { ", " } (text(n)) " (" (fmt) ")" } }
+        }
+        @if !r.mentions_witness_code.is_empty() {
+            p.error role="alert" { "These testimonies name their witness code, and go as they are: "
+                @for (i, (_, n)) in r.mentions_witness_code.iter().enumerate() { @if i > 0 { ", " } (text(n)) } }
+        }
+        p { a href={ "/bundles/" (token) } download { "Download the bundle" } " (once: it is removed from here when downloaded)" }
+    }
+}
+
+/// The held file `token` names, streamed out and removed.
+pub(crate) async fn bundle(State(app): State<Arc<App>>, Path(token): Path<String>) -> Response {
+    let Some(path) = app.take_held(&token) else {
+        return fail(&app, Failure::NotFound);
+    };
+    let file = match std::fs::File::open(&path) {
+        Ok(f) => f,
+        Err(_) => return fail(&app, Failure::NotFound),
+    };
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    tokio::task::spawn_blocking(move || {
+        let mut out = Outgoing::new(tx.clone());
+        let mut file = file;
+        let r = std::io::copy(&mut file, &mut out).and_then(|_| std::io::Write::flush(&mut out));
+        if let Err(e) = r {
+            let _ = tx.blocking_send(Err(e));
+        }
+        let _ = std::fs::remove_file(&path);
+    });
+    let mut res = Response::new(Body::from_stream(super::stream::body(rx)));
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/octet-stream"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"amanat-bundle-{}.age\"",
+        &token[..8]
+    )) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
+}
+
+pub(crate) async fn receive_form(State(app): State<Arc<App>>) -> Response {
+    let c = ctx(&app);
+    let body = html! {
+        h1 { "Receive a bundle" }
+        form method="post" action={ "/receive?csrf=" (c.csrf) } enctype="multipart/form-data" {
+            label for="bundle" { "The bundle a partner sent (an .age file)" }
+            input #bundle type="file" name="bundle" required;
+            button type="submit" { "Verify" }
+        }
+        p.hint { "It is verified first (its signature and every file in it) and shown; nothing is imported until you say so." }
+    };
+    Html(pages::layout(&c, "Receive", body).into_string()).into_response()
+}
+
+/// The uploaded bundle, kept (ciphertext) in `tmp/`, verified without importing.
+pub(crate) async fn receive(State(app): State<Arc<App>>, mut mp: Multipart) -> Response {
+    let field = match mp.next_field().await {
+        Ok(Some(f)) if f.name() == Some("bundle") => f,
+        _ => return fail(&app, Failure::Bad("send one file, named bundle".into())),
+    };
+    let root = match blocking(&app, |v| Ok(v.paths().root.clone())).await {
+        Ok(r) => r,
+        Err(f) => return fail(&app, f),
+    };
+    let (token, path) = held(&root);
+    let (tx, rx) = tokio::sync::mpsc::channel(8);
+    let p = path.clone();
+    let writing = tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+        let mut f = std::fs::File::create_new(&p)?;
+        std::io::copy(&mut Incoming::new(rx), &mut f)?;
+        f.sync_all()
+    });
+    let mut field = field;
+    loop {
+        match field.chunk().await {
+            Ok(Some(c)) => {
+                if tx.send(Ok(c)).await.is_err() {
+                    break;
+                }
+            }
+            Ok(None) => break,
+            Err(e) => {
+                let _ = tx.send(Err(std::io::Error::other(e.body_text()))).await;
+                break;
+            }
+        }
+    }
+    drop(tx);
+    if !matches!(writing.await, Ok(Ok(()))) {
+        let _ = std::fs::remove_file(&path);
+        return fail(&app, Failure::Bad("the bundle did not arrive whole".into()));
+    }
+    let p = path.clone();
+    let r = blocking(&app, move |v| {
+        v.import_bundle(&p, &import_options(true, false, false))
+    })
+    .await;
+    match r {
+        Ok(report) => {
+            app.hold(token.clone(), path);
+            let c = ctx(&app);
+            Html(pages::layout(&c, "Bundle", verified(&token, &report, c.csrf)).into_string())
+                .into_response()
+        }
+        Err(f) => {
+            let _ = std::fs::remove_file(&path);
+            fail(&app, f)
+        }
+    }
+}
+
+fn import_options(dry_run: bool, trust_signer: bool, restore_removed: bool) -> ImportOptions {
+    ImportOptions {
+        from: None,
+        trust_signer,
+        dry_run,
+        restore_removed,
+    }
+}
+
+fn verified(token: &str, r: &ImportReport, csrf: &str) -> Markup {
+    html! {
+        h1 { @if r.dry_run { "Bundle verified" } @else { "Bundle imported" } }
+        p { "Signed by " (text(&r.contact)) " (" code { (r.signer) } ")"
+            @if r.new_contact { ", " strong { "who is not one of your contacts" } } ", made " (r.created) "." }
+        @if let Some(d) = &r.already_imported { p { "This bundle was imported here on " (d) "." } }
+        table.records {
+            thead { tr { th scope="col" { "Record" } th scope="col" { "Title" } th scope="col" { "Witness" } th scope="col" { "Parts" } th scope="col" { "Custody events" } } }
+            tbody { @for rec in &r.records { tr {
+                td { code { (rec.id.get(..8).unwrap_or(&rec.id)) } @if rec.present { " (already here)" } }
+                td { (text(&rec.title)) }
+                td { @if let Some(w) = &rec.witness { (text(w)) } }
+                td { (rec.parts) ", " (size(rec.bytes)) }
+                td { (rec.custody.len()) " verified" }
+            } } }
+        }
+        @if r.dry_run {
+            form method="post" action={ "/receive/" (token) "/import?csrf=" (csrf) } {
+                @if r.new_contact {
+                    label { input type="checkbox" name="trust_signer" value="1"; " Trust this signer and add them as a contact" }
+                }
+                @if !r.removed_since.is_empty() {
+                    label { input type="checkbox" name="restore_removed" value="1"; " Bring back the " (r.removed_since.len()) " records removed here since" }
+                }
+                button type="submit" { "Import" }
+            }
+        } @else {
+            p { (r.added) " records added. " a href="/records" { "To the records" } }
+        }
+    }
+}
+
+pub(crate) async fn import(
+    State(app): State<Arc<App>>,
+    Path(token): Path<String>,
+    body: Bytes,
+) -> Response {
+    let f = fields(&body);
+    let trust = field(&f, "trust_signer").is_some();
+    let restore = field(&f, "restore_removed").is_some();
+    let Some(path) = app.take_held(&token) else {
+        return fail(&app, Failure::NotFound);
+    };
+    let p = path.clone();
+    let r = blocking(&app, move |v| {
+        v.import_bundle(&p, &import_options(false, trust, restore))
+    })
+    .await;
+    match r {
+        Ok(report) => {
+            let _ = std::fs::remove_file(&path);
+            let c = ctx(&app);
+            Html(pages::layout(&c, "Bundle", verified(&token, &report, c.csrf)).into_string())
+                .into_response()
+        }
+        Err(f) => {
+            // Kept for another try (trusting the signer, say).
+            app.hold(token, path);
+            fail(&app, f)
+        }
+    }
+}
