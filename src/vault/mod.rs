@@ -327,6 +327,11 @@ impl LockedVault {
     pub fn root(&self) -> &Path {
         &self.paths.root
     }
+
+    /// Where the vault and its keyring are.
+    pub fn paths(&self) -> &VaultPaths {
+        &self.paths
+    }
 }
 
 /// The store, moved to locators if it was written before them (FORMAT.md 3,

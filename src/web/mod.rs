@@ -15,6 +15,7 @@
 mod add;
 mod assets;
 mod guard;
+mod maintain;
 mod pages;
 mod records;
 mod session;
@@ -100,6 +101,13 @@ fn router(app: Arc<App>) -> Router {
             post(share::receive).layer(DefaultBodyLimit::disable()),
         )
         .route("/receive/{token}/import", post(share::import))
+        .route("/maintain", get(maintain::page))
+        .route(
+            "/check",
+            get(maintain::check_state).post(maintain::start_check),
+        )
+        .route("/audit", get(maintain::audit))
+        .route("/shred", get(maintain::shred_page).post(maintain::shred))
         .route("/static/{file}", get(assets::asset))
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .layer(axum::middleware::from_fn_with_state(

@@ -41,6 +41,7 @@ pub(crate) fn layout(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                                 a href="/contacts" { "Contacts" }
                                 a href="/receive" { "Receive a bundle" }
                             }
+                            a href="/maintain" { "Maintain" }
                         }
                         form.lock method="post" action={ "/lock?csrf=" (ctx.csrf) } {
                             button type="submit" { "Lock" }

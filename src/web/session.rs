@@ -35,6 +35,8 @@ pub(crate) struct App {
     pub origin: String,
     slot: RwLock<Slot>,
     last: Mutex<Instant>,
+    /// The check the maintenance page started, if any.
+    checking: Mutex<super::maintain::Checking>,
     /// Bundles (ciphertext) between two requests, by the random name a page carries.
     held: Mutex<HashMap<String, PathBuf>>,
     pub idle: Duration,
@@ -70,6 +72,7 @@ impl App {
             slot: RwLock::new(Slot::Locked(Box::new(vault))),
             last: Mutex::new(Instant::now()),
             held: Mutex::new(HashMap::new()),
+            checking: Mutex::new(Default::default()),
             idle,
         }
     }
@@ -77,6 +80,33 @@ impl App {
     /// The URL to open: the first allowed host, with the token.
     pub fn url(&self) -> String {
         format!("{}/?token={}", self.origin, self.token)
+    }
+
+    pub fn checking(&self) -> std::sync::MutexGuard<'_, super::maintain::Checking> {
+        self.checking.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// `shred`: the keyring destroyed while the server still holds the vault (no other
+    /// command can be in it), then the vault let go of, its keys wiped; with `all`, the
+    /// whole directory removed after. Nothing opens it again.
+    pub fn shred(&self, all: bool) -> Result<()> {
+        let mut slot = self.write();
+        let paths = match &*slot {
+            Slot::Locked(l) => l.paths().clone(),
+            Slot::Open(v) => v.paths().clone(),
+            Slot::Gone(_) => {
+                return Err(crate::error::Error::Invalid(
+                    "the vault is no longer held by this server".into(),
+                ))
+            }
+        };
+        crate::vault::lifecycle::shred(&paths, false)?;
+        *slot = Slot::Gone("The vault was shredded: its keyring is destroyed.".into());
+        drop(slot);
+        if all {
+            crate::vault::lifecycle::shred(&paths, true)?;
+        }
+        Ok(())
     }
 
     /// Keeps a bundle's path for the request that will use it.

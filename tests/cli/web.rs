@@ -571,3 +571,63 @@ fn a_record_shared_in_the_browser_is_verified_and_imported_in_another() {
         .is_none());
     partner.ok(&["check"]);
 }
+
+/// Maintenance from the browser: a check with its progress finds damage to an object, the
+/// audit log verifies, and shred needs its words typed, then leaves nothing that opens.
+#[test]
+fn check_audit_and_shred_from_the_browser() {
+    let env = Env::new();
+    let s = Server::unlocked(&env, &[]);
+    let big: Vec<u8> = (0..300_000u32).map(|i| (i * 31) as u8).collect();
+    let id = hex_id(&s.add(&[("title", "kept")], &[("attachment", "big.bin", &big)]));
+    assert!(s.get("/maintain").text().contains("Check now"));
+    let poll = |s: &Server| {
+        for _ in 0..100 {
+            let r = s.call("GET", "/check", &[("HX-Request", "true")], b"");
+            if !r.text().contains("Checking record") {
+                return r.text();
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("the check did not end");
+    };
+    assert_eq!(s.call("POST", "/check", &[], b"").status, 200);
+    let done = poll(&s);
+    assert!(
+        done.contains("Every record verified") && done.contains("1 records"),
+        "{done}"
+    );
+    // One byte of the object changed: the check names the record.
+    let object = walk(&env.vault.join("objects")).pop().unwrap();
+    let mut b = fs::read(&object).unwrap();
+    let mid = b.len() / 2;
+    b[mid] ^= 1;
+    fs::write(&object, &b).unwrap();
+    s.call("POST", "/check", &[], b"");
+    let done = poll(&s);
+    assert!(
+        done.contains("Damage found") && done.contains(&id),
+        "{done}"
+    );
+    let audit = s.get("/audit").text();
+    assert!(
+        audit.contains("Verified") && audit.contains("record-added"),
+        "{audit}"
+    );
+    // Shred: not without the words; then the keyring is gone and nothing opens.
+    assert!(s.get("/shred").text().contains("destroy the keyring"));
+    for typed in ["", "yes", "destroy the keyrin"] {
+        let r = form(&s, "/shred", &format!("confirm={}", enc(typed)));
+        assert_eq!(r.status, 400, "{typed:?}");
+        assert!(env.vault.join("keyring").exists());
+    }
+    let r = form(&s, "/shred", "confirm=destroy+the+keyring");
+    assert!(r.text().contains("Shredded"), "{}", r.text());
+    assert!(!env.vault.join("keyring").exists());
+    let r = s.get("/records");
+    assert_eq!(r.status, 503);
+    assert!(s.get("/").text().contains("shredded"));
+    let err = env.fails(&["list"], 2);
+    assert!(err.contains("keyring"), "{err}");
+    drop(s);
+}

@@ -120,6 +120,12 @@ try {
   await page.getByRole("button", { name: "Import" }).click();
   await page.getByText("1 records added").waitFor();
 
+  // Check the vault, with its progress, until every record verified.
+  await page.getByRole("link", { name: "Maintain" }).click();
+  await page.getByRole("button", { name: "Check now" }).click();
+  await page.getByText("Every record verified.").waitFor();
+  await shot("check.png");
+
   // Lock by keyboard: the keys are gone, the unlock form is back, records are refused.
   await page.getByRole("button", { name: "Lock" }).focus();
   await page.keyboard.press("Enter");
