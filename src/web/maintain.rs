@@ -138,7 +138,7 @@ fn report(r: &CheckReport) -> Markup {
         @if !r.journal.is_empty() {
             h2 { "Journal" }
             ul { @for j in &r.journal { li { (text(j)) } } }
-            p { "Run " code { "amanat rebuild --journal" } " from the command line." }
+            p { "Write the journal again from the database with the command line (" code { "amanat rebuild" } ", README, “Maintain”)." }
         }
         @if let Some(a) = &r.audit {
             @if let Some(b) = &a.broken { p.error role="alert" { "The chain of custody is broken at event " (b.seq) ": " (text(&b.why)) } }
