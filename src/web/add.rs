@@ -115,10 +115,15 @@ fn utf8(b: &[u8]) -> Result<Option<String>, Failure> {
 
 pub(crate) async fn upload(State(app): State<Arc<App>>, mut mp: Multipart) -> Response {
     match receive(&app, &mut mp).await {
+        // A collector cannot open what it sealed: it goes back to the list.
         Ok(id) => (
             StatusCode::OK,
             [(axum::http::header::CONTENT_TYPE, "application/json")],
-            serde_json::json!({ "id": id }).to_string(),
+            serde_json::json!({
+                "id": id,
+                "next": if app.is_collector() { "/records".to_owned() } else { format!("/records/{id}") },
+            })
+            .to_string(),
         )
             .into_response(),
         Err(f) => fail(&app, f),
@@ -127,11 +132,6 @@ pub(crate) async fn upload(State(app): State<Arc<App>>, mut mp: Multipart) -> Re
 
 async fn receive(app: &Arc<App>, mp: &mut Multipart) -> Result<String, Failure> {
     let bad = |e: axum::extract::multipart::MultipartError| Failure::Bad(e.body_text());
-    if app.is_collector() {
-        return Err(Failure::Bad(
-            "a collector adds records with the command line".into(),
-        ));
-    }
     let mut fields = Fields::default();
     let announced: Vec<Announced> = loop {
         let Some(f) = mp.next_field().await.map_err(bad)? else {

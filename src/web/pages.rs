@@ -36,8 +36,8 @@ pub(crate) fn layout(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                     @if ctx.open {
                         nav aria-label="Main" {
                             a href="/records" { "Records" }
+                            a href="/add" { "Add a record" }
                             @if !ctx.collector {
-                                a href="/add" { "Add a record" }
                                 a href="/contacts" { "Contacts" }
                                 a href="/receive" { "Receive a bundle" }
                             }

@@ -152,7 +152,7 @@ fn list_page(q: &ListQuery, results: Markup, c: &pages::Ctx, contacts: &[String]
                 button type="submit" { "Filter" }
             }
         } @else {
-            p { "This device is a collector: it holds sealed records it cannot read. Transfer them to headquarters with the command line (`amanat export`)." }
+            p { "This device is a collector: what it records is sealed to headquarters at once, and it cannot read it back, nor can anyone who seizes it. Transfer the records to headquarters with the command line (" code { "amanat export" } ")." }
         }
         div #results aria-live="polite" { (results) }
         @if !c.collector {

@@ -631,3 +631,45 @@ fn check_audit_and_shred_from_the_browser() {
     assert!(err.contains("keyring"), "{err}");
     drop(s);
 }
+
+/// A collector in the browser records, and sees what a collector may: that sealed records
+/// exist, their sizes and times, and nothing of what they say.
+#[test]
+fn a_collector_records_in_the_browser_and_cannot_read_back() {
+    let hq = Env::new();
+    let hq_key: serde_json::Value = serde_json::from_str(&hq.ok(&["keys", "--json"])).unwrap();
+    let env = Env::bare();
+    env.init_collector(&[hq_key["recipient"].as_str().unwrap()]);
+    let s = Server::unlocked(&env, &[]);
+    let r = s.add(
+        &[
+            ("title", "Collected ZQXcollect"),
+            ("witness", "W-ZQXcollect"),
+        ],
+        &[
+            ("testimony", "t.txt", b"ZQXcollect said"),
+            ("attachment", "a.bin", &[7u8; 50_000]),
+        ],
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+    assert_eq!(v["next"], "/records");
+    let id = v["id"].as_str().unwrap().to_owned();
+    let list = s.get("/records").text();
+    assert!(list.contains(&id[..8]) && list.contains("sealed"), "{list}");
+    assert!(
+        !list.contains("ZQXcollect") && !list.contains("Search"),
+        "{list}"
+    );
+    assert!(
+        !list.contains("/contacts") && !list.contains("Share the ticked"),
+        "{list}"
+    );
+    let page = s.get(&format!("/records/{id}"));
+    assert_eq!(page.status, 422);
+    assert!(!page.text().contains("ZQXcollect"));
+    assert_eq!(s.get(&format!("/records/{id}/parts/0")).status, 422);
+    assert_eq!(s.search("ZQXcollect", true).status, 422);
+    drop(s);
+    assert!(files_holding(env.root(), b"ZQXcollect").is_empty());
+}

@@ -66,8 +66,9 @@
     });
     xhr.addEventListener("load", () => {
       if (xhr.status === 200) {
-        const id = JSON.parse(xhr.responseText).id;
-        window.location.assign("/records/" + encodeURIComponent(id));
+        form.reset();
+        const next = JSON.parse(xhr.responseText).next;
+        window.location.assign(next.startsWith("/records") ? next : "/records");
       } else {
         bar.hidden = true;
         const doc = new DOMParser().parseFromString(xhr.responseText, "text/html");
