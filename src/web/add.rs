@@ -31,7 +31,7 @@ pub(crate) async fn form(State(app): State<Arc<App>>) -> Response {
     let c = ctx(&app);
     let body = html! {
         h1 { "Add a record" }
-        form #add method="post" action="/add" enctype="multipart/form-data" autocomplete="off" {
+        form #add method="post" action="add" enctype="multipart/form-data" autocomplete="off" {
             fieldset {
                 legend { "About the record" }
                 label for="title" { "Title (required)" }
@@ -114,14 +114,29 @@ fn utf8(b: &[u8]) -> Result<Option<String>, Failure> {
 }
 
 pub(crate) async fn upload(State(app): State<Arc<App>>, mut mp: Multipart) -> Response {
+    // The page's script sent this: a redirect to the unlock form would look like success.
+    let locked = || {
+        (
+            StatusCode::UNAUTHORIZED,
+            Html(
+                html! { p.error { "Not added: the vault was locked. Unlock it and add the record again." } }
+                    .into_string(),
+            ),
+        )
+            .into_response()
+    };
+    if !app.is_open() {
+        return locked();
+    }
     match receive(&app, &mut mp).await {
+        Err(Failure::Unavailable(super::session::Unavailable::Locked)) => locked(),
         // A collector cannot open what it sealed: it goes back to the list.
         Ok(id) => (
             StatusCode::OK,
             [(axum::http::header::CONTENT_TYPE, "application/json")],
             serde_json::json!({
                 "id": id,
-                "next": if app.is_collector() { "/records".to_owned() } else { format!("/records/{id}") },
+                "next": if app.is_collector() { "records".to_owned() } else { format!("records/{id}") },
             })
             .to_string(),
         )
@@ -185,10 +200,10 @@ async fn receive(app: &Arc<App>, mp: &mut Multipart) -> Result<String, Failure> 
             "the upload sent files it did not announce".into(),
         ));
     }
-    let (rec, senders) = record(fields, &announced);
+    let (rec, senders) = record(fields, &announced, app);
     let a = app.clone();
     let sealing = tokio::task::spawn_blocking(move || a.with_vault(|v| v.add(rec)));
-    pump(mp, &announced, senders).await;
+    pump(mp, senders).await;
     match sealing.await {
         Ok(Ok(Ok(id))) => Ok(id.to_hex()),
         Ok(Ok(Err(e))) => Err(Failure::Vault(e)),
@@ -227,7 +242,7 @@ fn check_announced(parts: &[Announced], typed: bool) -> Result<(), Failure> {
 type Senders = Vec<mpsc::Sender<std::io::Result<axum::body::Bytes>>>;
 
 /// The record to seal, its files read from channels that [`pump`] fills.
-fn record(fields: Fields, parts: &[Announced]) -> (NewRecord, Senders) {
+fn record(fields: Fields, parts: &[Announced], app: &Arc<App>) -> (NewRecord, Senders) {
     let mut senders = Vec::new();
     let mut testimony = fields.typed.map(|t| PartInput::Reader {
         name: "testimony.txt".into(),
@@ -239,7 +254,7 @@ fn record(fields: Fields, parts: &[Announced]) -> (NewRecord, Senders) {
         senders.push(tx);
         let input = PartInput::Reader {
             name: p.name.clone(),
-            reader: Box::new(Incoming::new(rx)),
+            reader: Box::new(Incoming::new(rx, app.clone())),
         };
         if p.kind == "testimony" {
             testimony = Some(input);
@@ -259,7 +274,7 @@ fn record(fields: Fields, parts: &[Announced]) -> (NewRecord, Senders) {
 /// Feeds each announced file to its reader as it arrives. Whatever goes wrong (a file
 /// missing, one too many, a name that differs, the connection lost) is sent to the reader
 /// being fed, or the next, before its end: sealing fails, and nothing is added.
-async fn pump(mp: &mut Multipart, parts: &[Announced], senders: Senders) {
+async fn pump(mp: &mut Multipart, senders: Senders) {
     let mut senders = senders.into_iter();
     let mut current = senders.next();
     let mut i = 0;
@@ -279,7 +294,10 @@ async fn pump(mp: &mut Multipart, parts: &[Announced], senders: Senders) {
                 return;
             }
         };
-        if f.file_name() != Some(parts[i].name.as_str()) {
+        // Files are matched by their field's name (the page's script names them): the name
+        // a browser writes in the part's header is not always the file's own (Chromium
+        // escapes quotes and line breaks in it), so it is not compared.
+        if f.name() != Some(format!("file{i}").as_str()) {
             let _ = tx
                 .send(fault(
                     "the upload sent other files than it announced".into(),

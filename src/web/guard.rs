@@ -5,8 +5,10 @@
 //!    127.0.0.1 sends its own name);
 //! 2. a browser's `Sec-Fetch-Site`, when sent, says the request comes from this origin (or
 //!    from the address bar), and `Origin`, when sent, is this origin;
-//! 3. the session cookie, which only a visit with the printed token sets (`HttpOnly`,
-//!    `SameSite=Strict`);
+//! 3. the session cookie, which only the first visit with the printed token sets
+//!    (`HttpOnly`, `SameSite=Strict`, and a path of this run's random prefix: browsers send
+//!    a host's cookies to all its ports, but another server on another port never sees an
+//!    address of this one, so it could not use the cookie);
 //! 4. on every request that is not GET or HEAD, the CSRF token;
 //!
 //! and every response gets a Content-Security-Policy that allows nothing but this origin's
@@ -26,7 +28,7 @@ use super::session::{same_secret, App};
 pub(crate) const COOKIE: &str = "amanat-session";
 
 pub(crate) const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
-    img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; \
+    img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'self'; \
     frame-ancestors 'none'";
 
 enum Verdict {
@@ -37,6 +39,11 @@ enum Verdict {
 }
 
 pub(crate) async fn guard(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
+    if app.keyring_changed() {
+        // Shredded under the server: nothing is served from the vault again.
+        let a = app.clone();
+        let _ = tokio::task::spawn_blocking(move || a.close(super::session::SHREDDED)).await;
+    }
     let mut res = match verdict(&app, &req) {
         Verdict::Pass => {
             app.touch();
@@ -44,12 +51,13 @@ pub(crate) async fn guard(State(app): State<Arc<App>>, req: Request, next: Next)
         }
         Verdict::Enter => {
             let cookie = format!(
-                "{COOKIE}={}; HttpOnly; SameSite=Strict; Path=/",
-                app.session
+                "{COOKIE}={}; HttpOnly; SameSite=Strict; Path={}/",
+                app.session, app.base
             );
             let mut r = StatusCode::SEE_OTHER.into_response();
-            r.headers_mut()
-                .insert(header::LOCATION, HeaderValue::from_static("/"));
+            if let Ok(v) = HeaderValue::from_str(&format!("{}/", app.base)) {
+                r.headers_mut().insert(header::LOCATION, v);
+            }
             if let Ok(v) = HeaderValue::from_str(&cookie) {
                 r.headers_mut().insert(header::SET_COOKIE, v);
             }
@@ -75,17 +83,28 @@ fn verdict(app: &App, req: &Request) -> Verdict {
         return Verdict::Refuse(StatusCode::FORBIDDEN, "A request from another site.\n");
     }
     let origin = h.get(header::ORIGIN).and_then(|v| v.to_str().ok());
-    if origin.is_some_and(|o| o != app.origin) {
+    if origin.is_some_and(|o| !app.is_origin(o)) {
         return Verdict::Refuse(StatusCode::FORBIDDEN, "A request from another origin.\n");
+    }
+    if req.uri().path() == "/favicon.ico" {
+        // Asked for by browsers at the root, where no cookie of this run goes: nothing.
+        return Verdict::Pass;
     }
     let query = req.uri().query().unwrap_or("");
     if let Some(token) = param(query, "token") {
-        return if same_secret(token, &app.token) && req.method() == Method::GET {
+        if !same_secret(token, &app.token) || req.method() != Method::GET {
+            return Verdict::Refuse(
+                StatusCode::FORBIDDEN,
+                "This is not the token `amanat serve` printed for this run.\n",
+            );
+        }
+        // Once: what a browser's history or a process list keeps of it opens nothing.
+        return if app.enter() {
             Verdict::Enter
         } else {
             Verdict::Refuse(
                 StatusCode::FORBIDDEN,
-                "This is not the token `amanat serve` printed for this run.\n",
+                "This address was opened already, and works once. To open the vault in another browser window, stop `amanat serve` and start it again.\n",
             )
         };
     }

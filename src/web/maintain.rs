@@ -35,15 +35,15 @@ pub(crate) async fn page(State(app): State<Arc<App>>) -> Response {
         section {
             h2 { "Check the vault" }
             p { "Opens every part and verifies its SHA-256, and verifies the chain of custody and the journal." }
-            form method="post" action={ "/check?csrf=" (c.csrf) } { button type="submit" { "Check now" } }
+            form method="post" action={ "check?csrf=" (c.csrf) } { button type="submit" { "Check now" } }
         }
         section {
             h2 { "Chain of custody" }
-            p { a href="/audit" { "The audit log, verified" } }
+            p { a href="audit" { "The audit log, verified" } }
         }
         section {
             h2 { "Emergency" }
-            p { a href="/shred" { "Shred the vault" } " — destroys the keyring, so nothing can ever be opened again." }
+            p { a href="shred" { "Shred the vault" } " — destroys the keyring, so nothing can ever be opened again." }
         }
     };
     Html(pages::layout(&c, "Maintain", body).into_string()).into_response()
@@ -83,7 +83,7 @@ pub(crate) async fn start_check(State(app): State<Arc<App>>) -> Response {
     let c = ctx(&app);
     let body = html! {
         h1 { "Check" }
-        div #check hx-get="/check" hx-trigger="load delay:300ms" hx-swap="outerHTML" { (progress(&app)) }
+        div #check hx-get="check" hx-trigger="load delay:300ms" hx-swap="outerHTML" { (progress(&app)) }
     };
     Html(pages::layout(&c, "Check", body).into_string()).into_response()
 }
@@ -95,7 +95,7 @@ pub(crate) async fn check_state(State(app): State<Arc<App>>, headers: HeaderMap)
         let running = app.checking().running;
         let m = html! {
             @if running {
-                div #check hx-get="/check" hx-trigger="load delay:500ms" hx-swap="outerHTML" { (inner) }
+                div #check hx-get="check" hx-trigger="load delay:500ms" hx-swap="outerHTML" { (inner) }
             } @else {
                 div #check { (inner) }
             }
@@ -115,7 +115,7 @@ fn progress(app: &App) -> Markup {
             progress #progress max=(ch.total.max(1)) value=(done) {}
         } @else {
             @match &ch.result {
-                None => p { "No check has run yet. " a href="/maintain" { "Maintain" } },
+                None => p { "No check has run yet. " a href="maintain" { "Maintain" } },
                 Some(Err(e)) => p.error role="alert" { (text(e)) },
                 Some(Ok(r)) => (report(r)),
             }
@@ -169,7 +169,7 @@ pub(crate) async fn audit(State(app): State<Arc<App>>) -> Response {
                         td { @if let Some(s) = e.seq { (s) } }
                         td { (text(&e.time)) }
                         td { (text(&e.kind)) }
-                        td { @if let Some(r) = &e.record { a href={ "/records/" (r) } { code { (r.get(..8).unwrap_or(r)) } } } }
+                        td { @if let Some(r) = &e.record { a href={ "records/" (r) } { code { (r.get(..8).unwrap_or(r)) } } } }
                     } } }
                 }
             };
@@ -187,7 +187,7 @@ pub(crate) async fn shred_page(State(app): State<Arc<App>>) -> Response {
     let body = html! {
         h1 { "Shred the vault" }
         p.error { "This destroys the keyring at once. Nothing in this vault can be opened again, by anyone, with any passphrase. Copies of the keyring elsewhere still open it." }
-        form method="post" action={ "/shred?csrf=" (c.csrf) } autocomplete="off" {
+        form method="post" action={ "shred?csrf=" (c.csrf) } autocomplete="off" {
             label for="confirm" { "Type “" (CONFIRM) "” to confirm" }
             input #confirm name="confirm" autocomplete="off" required;
             label { input type="checkbox" name="all" value="1"; " Also remove the whole vault directory" }

@@ -79,36 +79,48 @@ pub fn serve(vault: LockedVault, opts: Options, ready: impl FnOnce(&str)) -> Res
     })
 }
 
+/// Every route is under `app.base`; nothing else answers (but the token's one visit, which
+/// the guard handles).
 fn router(app: Arc<App>) -> Router {
+    let at = |p: &str| format!("{}{p}", app.base);
     Router::new()
-        .route("/", get(home))
-        .route("/unlock", post(unlock))
-        .route("/lock", post(lock))
-        .route("/records", get(records::list).post(records::list_post))
-        .route("/records/{id}", get(records::record))
-        .route("/records/{id}/parts/{n}", get(records::part))
-        .route("/records/{id}/parts/{n}/view", get(records::view))
-        .route("/records/{id}/parts/{n}/text", get(records::part_text))
-        .route("/add", get(add::form))
-        .route("/add", post(add::upload).layer(DefaultBodyLimit::disable()))
-        .route("/contacts", get(share::contacts).post(share::contact_add))
-        .route("/contacts/remove", post(share::contact_remove))
-        .route("/export", post(share::export))
-        .route("/bundles/{token}", get(share::bundle))
-        .route("/receive", get(share::receive_form))
+        .route(&at("/"), get(home))
+        .route(&at("/unlock"), post(unlock))
+        .route(&at("/lock"), post(lock))
+        .route(&at("/records"), get(records::list).post(records::list_post))
+        .route(&at("/records/{id}"), get(records::record))
+        .route(&at("/records/{id}/parts/{n}"), get(records::part))
+        .route(&at("/records/{id}/parts/{n}/view"), get(records::view))
+        .route(&at("/records/{id}/parts/{n}/text"), get(records::part_text))
+        .route(&at("/add"), get(add::form))
         .route(
-            "/receive",
+            &at("/add"),
+            post(add::upload).layer(DefaultBodyLimit::disable()),
+        )
+        .route(
+            &at("/contacts"),
+            get(share::contacts).post(share::contact_add),
+        )
+        .route(&at("/contacts/remove"), post(share::contact_remove))
+        .route(&at("/export"), post(share::export))
+        .route(&at("/bundles/{token}"), get(share::bundle))
+        .route(&at("/receive"), get(share::receive_form))
+        .route(
+            &at("/receive"),
             post(share::receive).layer(DefaultBodyLimit::disable()),
         )
-        .route("/receive/{token}/import", post(share::import))
-        .route("/maintain", get(maintain::page))
+        .route(&at("/receive/{token}/import"), post(share::import))
+        .route(&at("/maintain"), get(maintain::page))
         .route(
-            "/check",
+            &at("/check"),
             get(maintain::check_state).post(maintain::start_check),
         )
-        .route("/audit", get(maintain::audit))
-        .route("/shred", get(maintain::shred_page).post(maintain::shred))
-        .route("/static/{file}", get(assets::asset))
+        .route(&at("/audit"), get(maintain::audit))
+        .route(
+            &at("/shred"),
+            get(maintain::shred_page).post(maintain::shred),
+        )
+        .route(&at("/static/{file}"), get(assets::asset))
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
@@ -121,6 +133,7 @@ fn router(app: Arc<App>) -> Router {
 fn ctx(app: &App) -> pages::Ctx<'_> {
     pages::Ctx {
         csrf: &app.csrf,
+        base: &app.base,
         open: app.is_open(),
         collector: app.is_collector(),
     }
@@ -153,7 +166,7 @@ fn fail(app: &App, f: Failure) -> Response {
     let c = ctx(app);
     let (status, title, msg) = match f {
         Failure::Unavailable(Unavailable::Locked) => {
-            return Redirect::to("/").into_response();
+            return Redirect::to(&format!("{}/", app.base)).into_response();
         }
         Failure::Unavailable(Unavailable::Gone(why)) => {
             (StatusCode::SERVICE_UNAVAILABLE, "Closed", why)
@@ -171,13 +184,10 @@ fn fail(app: &App, f: Failure) -> Response {
 
 async fn home(State(app): State<Arc<App>>) -> Response {
     if app.is_open() {
-        return Redirect::to("/records").into_response();
+        return Redirect::to(&format!("{}/records", app.base)).into_response();
     }
     let c = ctx(&app);
-    let gone = match app.with_vault(|_| Ok(())) {
-        Err(Unavailable::Gone(why)) => Some(why),
-        _ => None,
-    };
+    let gone = app.gone();
     Html(pages::unlock(&c, None, gone.as_deref()).into_string()).into_response()
 }
 
@@ -190,10 +200,11 @@ async fn unlock(State(app): State<Arc<App>>, Form(form): Form<UnlockForm>) -> Re
     let a = app.clone();
     let r = tokio::task::spawn_blocking(move || a.unlock(&Passphrase::new(form.passphrase)?)).await;
     match r {
-        Ok(Ok(())) => Redirect::to("/records").into_response(),
+        Ok(Ok(())) => Redirect::to(&format!("{}/records", app.base)).into_response(),
         Ok(Err(e)) => {
             let c = ctx(&app);
-            let page = pages::unlock(&c, Some(&e.to_string()), None);
+            let gone = app.gone();
+            let page = pages::unlock(&c, Some(&e.to_string()), gone.as_deref());
             (StatusCode::UNAUTHORIZED, Html(page.into_string())).into_response()
         }
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
@@ -203,7 +214,7 @@ async fn unlock(State(app): State<Arc<App>>, Form(form): Form<UnlockForm>) -> Re
 async fn lock(State(app): State<Arc<App>>) -> Response {
     let a = app.clone();
     let _ = tokio::task::spawn_blocking(move || a.lock()).await;
-    let mut r = Redirect::to("/").into_response();
+    let mut r = Redirect::to(&format!("{}/", app.base)).into_response();
     r.headers_mut().insert(
         header::HeaderName::from_static("clear-site-data"),
         header::HeaderValue::from_static("\"cache\""),

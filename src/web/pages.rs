@@ -8,6 +8,9 @@ use maud::{html, Markup, DOCTYPE};
 /// What every page needs to know about the session.
 pub(crate) struct Ctx<'a> {
     pub csrf: &'a str,
+    /// Where every address of this run starts (`App::base`): the page's `<base>`, against
+    /// which its links, forms and scripts' requests are relative.
+    pub base: &'a str,
     pub open: bool,
     pub collector: bool,
 }
@@ -22,28 +25,29 @@ pub(crate) fn layout(ctx: &Ctx, title: &str, body: Markup) -> Markup {
         html lang="en" dir="ltr" {
             head {
                 meta charset="utf-8";
+                base href={ (ctx.base) "/" };
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="htmx-config" content=(HTMX_CONFIG);
                 meta name="csrf-token" content=(ctx.csrf);
                 title { (plain(title)) " · Amanat" }
-                link rel="stylesheet" href="/static/app.css";
-                script src="/static/htmx.min.js" defer {}
-                script src="/static/app.js" defer {}
+                link rel="stylesheet" href="static/app.css";
+                script src="static/htmx.min.js" defer {}
+                script src="static/app.js" defer {}
             }
             body {
                 header {
-                    a.brand href="/" { "Amanat" }
+                    a.brand href="./" { "Amanat" }
                     @if ctx.open {
                         nav aria-label="Main" {
-                            a href="/records" { "Records" }
-                            a href="/add" { "Add a record" }
+                            a href="records" { "Records" }
+                            a href="add" { "Add a record" }
                             @if !ctx.collector {
-                                a href="/contacts" { "Contacts" }
-                                a href="/receive" { "Receive a bundle" }
+                                a href="contacts" { "Contacts" }
+                                a href="receive" { "Receive a bundle" }
                             }
-                            a href="/maintain" { "Maintain" }
+                            a href="maintain" { "Maintain" }
                         }
-                        form.lock method="post" action={ "/lock?csrf=" (ctx.csrf) } {
+                        form.lock method="post" action={ "lock?csrf=" (ctx.csrf) } {
                             button type="submit" { "Lock" }
                         }
                     }
@@ -58,6 +62,8 @@ pub(crate) fn layout(ctx: &Ctx, title: &str, body: Markup) -> Markup {
 /// point instead of obeyed, so a title cannot make another field read backwards.
 fn reorders(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+        // Invisible: a witness code with one would look like another's.
+        || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}')
 }
 
 /// A text from a record or a bundle for an attribute or the window title, where no
@@ -110,7 +116,7 @@ pub(crate) fn unlock(ctx: &Ctx, error: Option<&str>, gone: Option<&str>) -> Mark
             @if let Some(why) = gone {
                 p.error role="alert" { (why) " Stop `amanat serve` and run it again." }
             } @else {
-                form method="post" action={ "/unlock?csrf=" (ctx.csrf) } {
+                form method="post" action={ "unlock?csrf=" (ctx.csrf) } {
                     label for="passphrase" { "Passphrase" }
                     input #passphrase type="password" name="passphrase" autocomplete="off" autofocus required;
                     @if let Some(e) = error { p.error role="alert" { (e) } }
@@ -129,7 +135,7 @@ pub(crate) fn message(ctx: &Ctx, title: &str, msg: &str) -> Markup {
         html! {
             h1 { (title) }
             p.error role="alert" { (text(msg)) }
-            p { a href="/records" { "Back to the records" } }
+            p { a href="records" { "Back to the records" } }
         },
     )
 }

@@ -136,10 +136,11 @@ fn list_page(q: &ListQuery, results: Markup, c: &pages::Ctx, contacts: &[String]
     html! {
         h1 { "Records" }
         @if !c.collector {
-            form.filters method="post" action={ "/records?csrf=" (c.csrf) } role="search" autocomplete="off" {
+            form.filters method="post" action={ "records?csrf=" (c.csrf) } role="search" autocomplete="off"
+                hx-post="records" hx-target="#results" {
                 label for="q" { "Search" }
                 input #q type="search" name="q" value=(q.q) autocomplete="off"
-                    hx-post="/records" hx-trigger="input changed delay:250ms, search"
+                    hx-post="records" hx-trigger="input changed delay:250ms, search"
                     hx-target="#results" hx-include="closest form";
                 label for="tag" { "Tag" }
                 input #tag type="text" name="tag" value=(q.tag) autocomplete="off";
@@ -156,10 +157,10 @@ fn list_page(q: &ListQuery, results: Markup, c: &pages::Ctx, contacts: &[String]
         }
         div #results aria-live="polite" { (results) }
         @if !c.collector {
-            form #export.share method="post" action={ "/export?csrf=" (c.csrf) } {
+            form #export.share method="post" action={ "export?csrf=" (c.csrf) } hx-post="export" hx-target="#main" {
                 h2 { "Share the ticked records" }
                 @if contacts.is_empty() {
-                    p { "Add a contact with a public key first (" a href="/contacts" { "Contacts" } ")." }
+                    p { "Add a contact with a public key first (" a href="contacts" { "Contacts" } ")." }
                 } @else {
                     label for="to" { "With" }
                     select #to name="to" { @for n in contacts { option value=(n) { (pages::plain(n)) } } }
@@ -175,7 +176,7 @@ fn list_page(q: &ListQuery, results: Markup, c: &pages::Ctx, contacts: &[String]
 /// A button to another page of the same list, its filters in the form, not the address.
 fn page_button(q: &ListQuery, page: usize, csrf: &str, label: &str) -> Markup {
     html! {
-        form method="post" action={ "/records?csrf=" (csrf) } {
+        form method="post" action={ "records?csrf=" (csrf) } hx-post="records" hx-target="#results" {
             input type="hidden" name="q" value=(q.q);
             input type="hidden" name="tag" value=(q.tag);
             input type="hidden" name="witness" value=(q.witness);
@@ -207,9 +208,9 @@ fn results(q: &ListQuery, items: &[Listing], damaged: usize, csrf: &str) -> Mark
                             @match &l.entry.meta {
                                 Some(m) => {
                                     td { input type="checkbox" name="id" value=(id) form="export" aria-label={ "Share " (pages::plain(&m.title)) }; }
-                                    td { a href={ "/records/" (id) } { code { (id[..8]) } } }
+                                    td { a href={ "records/" (id) } { code { (id[..8]) } } }
                                     td { (m.date.as_deref().unwrap_or("")) }
-                                    td { a href={ "/records/" (id) } { (text(&m.title)) } }
+                                    td { a href={ "records/" (id) } { (text(&m.title)) } }
                                     td { @for (i, t) in m.tags.iter().enumerate() { @if i > 0 { ", " } (text(t)) } }
                                     td { @if let Some(w) = &m.witness { (text(w)) } }
                                 },
@@ -293,7 +294,7 @@ fn record_page(v: &RecordView, log: &[crate::vault::custody::LogItem]) -> Markup
                         td { (size(p.size)) }
                         td { code.hash { (p.sha256) } }
                         td { @if p.kind != "identity" {
-                            a href={ "/records/" (id) "/parts/" (p.index) } download { "Download" }
+                            a href={ "records/" (id) "/parts/" (p.index) } download { "Download" }
                         } }
                     }
                 }
@@ -302,13 +303,13 @@ fn record_page(v: &RecordView, log: &[crate::vault::custody::LogItem]) -> Markup
         @for p in &v.parts {
             @if is_image(&p.name) {
                 figure {
-                    img src={ "/records/" (id) "/parts/" (p.index) "/view" } alt={ "Image: " (pages::plain(&p.name)) } loading="lazy";
+                    img src={ "records/" (id) "/parts/" (p.index) "/view" } alt={ "Image: " (pages::plain(&p.name)) } loading="lazy";
                     figcaption { (text(&p.name)) }
                 }
             } @else if is_text(p) {
                 details.text {
                     summary { "Read " (text(&p.name)) }
-                    div hx-get={ "/records/" (id) "/parts/" (p.index) "/text" } hx-trigger="toggle from:closest details once" { "…" }
+                    div hx-get={ "records/" (id) "/parts/" (p.index) "/text" } hx-trigger="toggle from:closest details once" { "…" }
                 }
             }
         }
@@ -402,8 +403,10 @@ async fn stream_part(app: Arc<App>, id: String, i: usize, how: As) -> Response {
     };
     let found = blocking(&app, move |v| {
         let view = v.show(id)?;
-        let name = view.parts.get(i).map(|p| p.name.clone());
-        Ok((selector(&view, i), name))
+        // A witness's identity is never served here, custodian or not: `get` reads it.
+        let part = view.parts.get(i).filter(|p| p.kind != "identity");
+        let name = part.map(|p| p.name.clone());
+        Ok((part.and_then(|_| selector(&view, i)), name))
     })
     .await;
     let (which, name) = match found {
@@ -419,7 +422,7 @@ async fn stream_part(app: Arc<App>, id: String, i: usize, how: As) -> Response {
         "the browser (downloaded)"
     };
     tokio::task::spawn_blocking(move || {
-        let mut out = super::stream::Outgoing::new(tx.clone());
+        let mut out = super::stream::Outgoing::new(tx.clone(), a.clone());
         let r = a.with_vault(|v| v.get_for(id, &which, &mut out, to));
         let failed = match r {
             Ok(Ok(_)) => None,
@@ -494,7 +497,8 @@ pub(crate) async fn part_text(
     };
     let got = blocking(&app, move |v| {
         let view = v.show(id)?;
-        let Some(which) = selector(&view, i).filter(|_| view.parts[i].size <= TEXT_SHOWN) else {
+        let shown = |p: &crate::vault::PartView| p.size <= TEXT_SHOWN && p.kind != "identity";
+        let Some(which) = selector(&view, i).filter(|_| shown(&view.parts[i])) else {
             return Ok(None);
         };
         let mut out = zeroize::Zeroizing::new(Vec::new());

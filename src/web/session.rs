@@ -1,40 +1,63 @@
 //! What one run of `serve` holds: its secrets, and the vault, locked or open, behind one
-//! lock that requests share and that locking takes whole.
+//! lock that requests share on blocking threads and that locking takes whole.
+//!
+//! Async code never waits for that lock: what pages need to know (open, a collector's,
+//! gone) is kept beside it in atomics. Locking first raises a flag that makes every
+//! transfer in flight fail at its next chunk ([`super::stream`]), so a stalled download or
+//! upload can neither keep the vault open nor hold up the lock.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::format::keyring::Passphrase;
-use crate::vault::{LockedVault, Vault};
+use crate::vault::{LockedVault, Vault, VaultPaths};
 
 /// The vault as the server holds it. The vault's lock (its `lock` file) is held in every
 /// state but `Gone`, so no other command opens the vault while `serve` runs.
 pub(crate) enum Slot {
     Locked(Box<LockedVault>),
     Open(Box<Vault>),
-    /// An unlock failed after the keyring opened (a damaged database, say), or the vault
-    /// was shredded: nothing is held any more, and the reason is shown.
-    Gone(String),
+    /// Shredded, or an unlock failed in a way that let go of the vault and it could not be
+    /// opened again: nothing is held any more, and the reason is shown.
+    Gone,
 }
+
+const LOCKED: u8 = 0;
+const OPEN: u8 = 1;
+const GONE: u8 = 2;
 
 /// One run of `serve`.
 pub(crate) struct App {
-    /// The secret in the URL `serve` prints: whoever has it gets a session.
+    /// The secret in the URL `serve` prints: its first visit starts the session, and it
+    /// opens nothing after that.
     pub token: String,
-    /// The session cookie's value, set by a visit with the token.
+    entered: AtomicBool,
+    /// The session cookie's value, set by that visit.
     pub session: String,
+    /// Every page's address starts with this (`/` and 32 random hex digits): browsers send
+    /// cookies to every port of a host, so a cookie alone would reach another local user's
+    /// server on another port; the path is sent only here.
+    pub base: String,
     /// The token every state-changing request carries (`X-CSRF-Token` or `?csrf=`).
     pub csrf: String,
     /// The values the `Host` header may take: this address and port only.
     pub hosts: Vec<String>,
-    /// `http://` and the first of `hosts`: what `Origin` must be when a browser sends it.
-    pub origin: String,
     slot: RwLock<Slot>,
+    state: AtomicU8,
+    collector: AtomicBool,
+    gone: Mutex<String>,
+    /// Raised while the vault is being locked: transfers in flight stop.
+    locking: AtomicBool,
     last: Mutex<Instant>,
+    paths: VaultPaths,
+    /// The keyring file as it was at start (device, inode): if it goes or changes, the
+    /// vault was shredded under the server, which then lets go of it.
+    keyring_id: Option<(u64, u64)>,
     /// The check the maintenance page started, if any.
     checking: Mutex<super::maintain::Checking>,
     /// Bundles (ciphertext) between two requests, by the random name a page carries.
@@ -48,29 +71,36 @@ pub(crate) enum Unavailable {
     Gone(String),
 }
 
+fn file_id(p: &std::path::Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino()))
+}
+
 impl App {
     pub fn new(vault: LockedVault, local: SocketAddr, idle: Duration) -> App {
         let secret = || hex::encode(crate::crypto::random_bytes::<32>());
         let port = local.port();
-        let hosts = if local.is_ipv4() {
-            vec![
-                format!("{}:{port}", local.ip()),
-                format!("localhost:{port}"),
-            ]
+        let ip = if local.is_ipv4() {
+            local.ip().to_string()
         } else {
-            vec![
-                format!("[{}]:{port}", local.ip()),
-                format!("localhost:{port}"),
-            ]
+            format!("[{}]", local.ip())
         };
+        let paths = vault.paths().clone();
         App {
             token: secret(),
+            entered: AtomicBool::new(false),
             session: secret(),
+            base: format!("/{}", hex::encode(crate::crypto::random_bytes::<16>())),
             csrf: secret(),
-            origin: format!("http://{}", hosts[0]),
-            hosts,
+            hosts: vec![format!("{ip}:{port}"), format!("localhost:{port}")],
             slot: RwLock::new(Slot::Locked(Box::new(vault))),
+            state: AtomicU8::new(LOCKED),
+            collector: AtomicBool::new(false),
+            gone: Mutex::new(String::new()),
+            locking: AtomicBool::new(false),
             last: Mutex::new(Instant::now()),
+            keyring_id: file_id(&paths.keyring),
+            paths,
             held: Mutex::new(HashMap::new()),
             checking: Mutex::new(Default::default()),
             idle,
@@ -79,7 +109,148 @@ impl App {
 
     /// The URL to open: the first allowed host, with the token.
     pub fn url(&self) -> String {
-        format!("{}/?token={}", self.origin, self.token)
+        format!("http://{}/?token={}", self.hosts[0], self.token)
+    }
+
+    /// Whether `origin` (a browser's `Origin` header) is this server.
+    pub fn is_origin(&self, origin: &str) -> bool {
+        origin
+            .strip_prefix("http://")
+            .is_some_and(|h| self.hosts.iter().any(|a| a == h))
+    }
+
+    /// The token's one use: true the first time only.
+    pub fn enter(&self) -> bool {
+        !self.entered.swap(true, Ordering::SeqCst)
+    }
+
+    /// Marks activity: the idle lock counts from the last request or transferred chunk.
+    pub fn touch(&self) {
+        *self.last.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
+    }
+
+    fn idle_for(&self) -> Duration {
+        self.last
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .elapsed()
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.state.load(Ordering::SeqCst) == OPEN
+    }
+
+    /// Whether the open vault is a collector's (it cannot read what it holds).
+    pub fn is_collector(&self) -> bool {
+        self.is_open() && self.collector.load(Ordering::SeqCst)
+    }
+
+    /// Why the server holds no vault any more, if it does not.
+    pub fn gone(&self) -> Option<String> {
+        (self.state.load(Ordering::SeqCst) == GONE)
+            .then(|| self.gone.lock().unwrap_or_else(|e| e.into_inner()).clone())
+    }
+
+    /// Whether a lock is under way: transfers stop at their next chunk.
+    pub fn locking(&self) -> bool {
+        self.locking.load(Ordering::SeqCst)
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Slot> {
+        self.slot.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The slot for changing it: transfers in flight are stopped first.
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Slot> {
+        self.locking.store(true, Ordering::SeqCst);
+        let w = self.slot.write().unwrap_or_else(|e| e.into_inner());
+        self.locking.store(false, Ordering::SeqCst);
+        w
+    }
+
+    fn set(&self, slot: &mut Slot, new: Slot) {
+        let (state, collector) = match &new {
+            Slot::Locked(_) => (LOCKED, false),
+            Slot::Open(v) => (OPEN, v.is_collector()),
+            Slot::Gone => (GONE, false),
+        };
+        *slot = new;
+        self.collector.store(collector, Ordering::SeqCst);
+        self.state.store(state, Ordering::SeqCst);
+    }
+
+    /// Runs `f` on the open vault (blocking: call it from a blocking task).
+    pub fn with_vault<T>(
+        &self,
+        f: impl FnOnce(&Vault) -> Result<T>,
+    ) -> std::result::Result<Result<T>, Unavailable> {
+        if let Some(why) = self.gone() {
+            return Err(Unavailable::Gone(why));
+        }
+        match &*self.read() {
+            Slot::Open(v) => Ok(f(v)),
+            Slot::Locked(_) => Err(Unavailable::Locked),
+            Slot::Gone => Err(Unavailable::Gone(self.gone().unwrap_or_default())),
+        }
+    }
+
+    /// Unlocks with `pass`; a wrong passphrase keeps the vault locked (and its lock held).
+    /// An error after the keyring opened lets go of the vault; it is opened again, locked.
+    pub fn unlock(&self, pass: &Passphrase) -> Result<()> {
+        let mut slot = self.write();
+        match std::mem::replace(&mut *slot, Slot::Gone) {
+            Slot::Locked(l) => match l.try_unlock(pass) {
+                Ok(v) => self.set(&mut slot, Slot::Open(Box::new(v))),
+                Err(failed) => {
+                    let (e, back) = *failed;
+                    let back = match back {
+                        Some(l) => Ok(l),
+                        None => LockedVault::open(self.paths.clone()),
+                    };
+                    match back {
+                        Ok(l) => self.set(&mut slot, Slot::Locked(Box::new(l))),
+                        Err(again) => self.close_in(&mut slot, &again.to_string()),
+                    }
+                    return Err(e);
+                }
+            },
+            other => {
+                let gone = matches!(other, Slot::Gone);
+                *slot = other;
+                if gone {
+                    return Err(Error::Invalid(self.gone().unwrap_or_default()));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Locks the vault: its keys are dropped and wiped; the vault's lock stays held.
+    /// Transfers in flight are stopped.
+    pub fn lock(&self) {
+        let mut slot = self.write();
+        if let Slot::Open(_) = &*slot {
+            if let Slot::Open(v) = std::mem::replace(&mut *slot, Slot::Gone) {
+                self.set(&mut slot, Slot::Locked(Box::new(v.lock())));
+            }
+        }
+    }
+
+    fn close_in(&self, slot: &mut Slot, why: &str) {
+        *self.gone.lock().unwrap_or_else(|e| e.into_inner()) = why.to_owned();
+        self.set(slot, Slot::Gone);
+    }
+
+    /// Lets go of the vault (its keys wiped, its lock released) for good.
+    pub fn close(&self, why: &str) {
+        let mut slot = self.write();
+        self.close_in(&mut slot, why);
+    }
+
+    /// Whether the keyring was removed or replaced since the server started: `shred` (which
+    /// does not wait for the vault's lock) ran under it.
+    pub fn keyring_changed(&self) -> bool {
+        self.state.load(Ordering::SeqCst) != GONE && file_id(&self.paths.keyring) != self.keyring_id
     }
 
     pub fn checking(&self) -> std::sync::MutexGuard<'_, super::maintain::Checking> {
@@ -91,20 +262,19 @@ impl App {
     /// whole directory removed after. Nothing opens it again.
     pub fn shred(&self, all: bool) -> Result<()> {
         let mut slot = self.write();
-        let paths = match &*slot {
-            Slot::Locked(l) => l.paths().clone(),
-            Slot::Open(v) => v.paths().clone(),
-            Slot::Gone(_) => {
-                return Err(crate::error::Error::Invalid(
-                    "the vault is no longer held by this server".into(),
-                ))
-            }
-        };
-        crate::vault::lifecycle::shred(&paths, false)?;
-        *slot = Slot::Gone("The vault was shredded: its keyring is destroyed.".into());
+        if matches!(&*slot, Slot::Gone) {
+            return Err(Error::Invalid(
+                "the vault is no longer held by this server".into(),
+            ));
+        }
+        crate::vault::lifecycle::shred(&self.paths, false)?;
+        self.close_in(
+            &mut slot,
+            "The vault was shredded: its keyring is destroyed.",
+        );
         drop(slot);
         if all {
-            crate::vault::lifecycle::shred(&paths, true)?;
+            crate::vault::lifecycle::shred(&self.paths, true)?;
         }
         Ok(())
     }
@@ -124,87 +294,22 @@ impl App {
             .unwrap_or_else(|e| e.into_inner())
             .remove(token)
     }
-
-    /// Marks activity: the idle lock counts from the last request.
-    pub fn touch(&self) {
-        *self.last.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
-    }
-
-    fn idle_for(&self) -> Duration {
-        self.last
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .elapsed()
-    }
-
-    pub fn is_open(&self) -> bool {
-        matches!(*self.read(), Slot::Open(_))
-    }
-
-    /// Whether the open vault is a collector's (it cannot read what it holds).
-    pub fn is_collector(&self) -> bool {
-        matches!(&*self.read(), Slot::Open(v) if v.is_collector())
-    }
-
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, Slot> {
-        self.slot.read().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Slot> {
-        self.slot.write().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Runs `f` on the open vault (blocking: call it from a blocking task).
-    pub fn with_vault<T>(
-        &self,
-        f: impl FnOnce(&Vault) -> Result<T>,
-    ) -> std::result::Result<Result<T>, Unavailable> {
-        match &*self.read() {
-            Slot::Open(v) => Ok(f(v)),
-            Slot::Locked(_) => Err(Unavailable::Locked),
-            Slot::Gone(why) => Err(Unavailable::Gone(why.clone())),
-        }
-    }
-
-    /// Unlocks with `pass`; a wrong passphrase keeps the vault locked (and its lock held).
-    pub fn unlock(&self, pass: &Passphrase) -> Result<()> {
-        let mut slot = self.write();
-        match std::mem::replace(&mut *slot, Slot::Gone(String::new())) {
-            Slot::Locked(l) => match l.try_unlock(pass) {
-                Ok(v) => *slot = Slot::Open(Box::new(v)),
-                Err(failed) => {
-                    let (e, back) = *failed;
-                    *slot = match back {
-                        Some(l) => Slot::Locked(Box::new(l)),
-                        None => Slot::Gone(format!("the vault could not be opened: {e}")),
-                    };
-                    return Err(e);
-                }
-            },
-            other => *slot = other,
-        }
-        Ok(())
-    }
-
-    /// Locks the vault: its keys are dropped and wiped; the vault's lock stays held.
-    /// Waits for requests that are using it to finish.
-    pub fn lock(&self) {
-        let mut slot = self.write();
-        if let Slot::Open(_) = &*slot {
-            if let Slot::Open(v) = std::mem::replace(&mut *slot, Slot::Gone(String::new())) {
-                *slot = Slot::Locked(Box::new(v.lock()));
-            }
-        }
-    }
 }
 
-/// Locks the vault once no request came for `app.idle`. Runs for the server's life.
+/// What a shred under the server leaves: nothing held, nothing to open.
+pub(crate) const SHREDDED: &str =
+    "The keyring was removed or replaced while this server ran (shred): it let go of the vault and wiped its keys.";
+
+/// Locks the vault once nothing happened for `app.idle`, and lets go of it if it was
+/// shredded under the server. Runs for the server's life.
 pub(crate) async fn idle_locker(app: Arc<App>) {
-    let step = (app.idle / 4).clamp(Duration::from_millis(200), Duration::from_secs(5));
+    let step = (app.idle / 4).clamp(Duration::from_millis(200), Duration::from_secs(2));
     loop {
         tokio::time::sleep(step).await;
-        if app.is_open() && app.idle_for() >= app.idle {
-            let a = app.clone();
+        let a = app.clone();
+        if app.keyring_changed() {
+            let _ = tokio::task::spawn_blocking(move || a.close(SHREDDED)).await;
+        } else if app.is_open() && app.idle_for() >= app.idle {
             let _ = tokio::task::spawn_blocking(move || a.lock()).await;
         }
     }

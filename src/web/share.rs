@@ -45,7 +45,7 @@ pub(crate) async fn contacts(State(app): State<Arc<App>>) -> Response {
                             td { (text(&k.name)) }
                             td { @for r in &k.recipients { code.hash { (text(r)) } br; } }
                             td { @if let Some(s) = &k.signing_key { code.hash { (text(s)) } } }
-                            td { form method="post" action={ "/contacts/remove?csrf=" (c.csrf) } {
+                            td { form method="post" action={ "contacts/remove?csrf=" (c.csrf) } {
                                 input type="hidden" name="name" value=(k.name);
                                 button type="submit" aria-label={ "Remove " (pages::plain(&k.name)) } { "Remove" }
                             } }
@@ -53,7 +53,7 @@ pub(crate) async fn contacts(State(app): State<Arc<App>>) -> Response {
                     }
                 }
                 h2 { "Add a contact" }
-                form method="post" action={ "/contacts?csrf=" (c.csrf) } autocomplete="off" {
+                form method="post" action={ "contacts?csrf=" (c.csrf) } autocomplete="off" {
                     label for="name" { "Name" }
                     input #name name="name" required autocomplete="off";
                     label for="recipient" { "Their public key (age1… or ssh-ed25519 …), to send them bundles" }
@@ -82,7 +82,7 @@ pub(crate) async fn contact_add(State(app): State<Arc<App>>, body: Bytes) -> Res
     })
     .await
     {
-        Ok(_) => Redirect::to("/contacts").into_response(),
+        Ok(_) => Redirect::to(&format!("{}/contacts", app.base)).into_response(),
         Err(f) => fail(&app, f),
     }
 }
@@ -91,7 +91,7 @@ pub(crate) async fn contact_remove(State(app): State<Arc<App>>, body: Bytes) -> 
     let f = fields(&body);
     let name = field(&f, "name").unwrap_or("").to_owned();
     match blocking(&app, move |v| v.contact_remove(&name)).await {
-        Ok(()) => Redirect::to("/contacts").into_response(),
+        Ok(()) => Redirect::to(&format!("{}/contacts", app.base)).into_response(),
         Err(f) => fail(&app, f),
     }
 }
@@ -104,7 +104,11 @@ fn held(root: &std::path::Path) -> (String, PathBuf) {
 }
 
 /// The ticked records to the chosen contact: the report, and the bundle to download.
-pub(crate) async fn export(State(app): State<Arc<App>>, body: Bytes) -> Response {
+pub(crate) async fn export(
+    State(app): State<Arc<App>>,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Response {
     let f = fields(&body);
     let ids: Vec<String> = f
         .iter()
@@ -137,6 +141,11 @@ pub(crate) async fn export(State(app): State<Arc<App>>, body: Bytes) -> Response
     .await;
     match r {
         Ok((token, report)) => {
+            // Sent by htmx, which swaps it into the page: no navigation, so no browser keeps
+            // which records went to whom in its session files.
+            if headers.contains_key("hx-request") {
+                return Html(exported(&token, &report).into_string()).into_response();
+            }
             let c = ctx(&app);
             Html(pages::layout(&c, "Bundle", exported(&token, &report)).into_string())
                 .into_response()
@@ -161,7 +170,7 @@ fn exported(token: &str, r: &ExportReport) -> Markup {
             p.error role="alert" { "These testimonies name their witness code, and go as they are: "
                 @for (i, (_, n)) in r.mentions_witness_code.iter().enumerate() { @if i > 0 { ", " } (text(n)) } }
         }
-        p { a href={ "/bundles/" (token) } download { "Download the bundle" } " (once: it is removed from here when downloaded)" }
+        p { a href={ "bundles/" (token) } download { "Download the bundle" } " (once: it is removed from here when downloaded)" }
     }
 }
 
@@ -175,8 +184,9 @@ pub(crate) async fn bundle(State(app): State<Arc<App>>, Path(token): Path<String
         Err(_) => return fail(&app, Failure::NotFound),
     };
     let (tx, rx) = tokio::sync::mpsc::channel(4);
+    let a = app.clone();
     tokio::task::spawn_blocking(move || {
-        let mut out = Outgoing::new(tx.clone());
+        let mut out = Outgoing::new(tx.clone(), a);
         let mut file = file;
         let r = std::io::copy(&mut file, &mut out).and_then(|_| std::io::Write::flush(&mut out));
         if let Err(e) = r {
@@ -203,7 +213,7 @@ pub(crate) async fn receive_form(State(app): State<Arc<App>>) -> Response {
     let c = ctx(&app);
     let body = html! {
         h1 { "Receive a bundle" }
-        form method="post" action={ "/receive?csrf=" (c.csrf) } enctype="multipart/form-data" {
+        form method="post" action={ "receive?csrf=" (c.csrf) } enctype="multipart/form-data" {
             label for="bundle" { "The bundle a partner sent (an .age file)" }
             input #bundle type="file" name="bundle" required;
             button type="submit" { "Verify" }
@@ -226,9 +236,10 @@ pub(crate) async fn receive(State(app): State<Arc<App>>, mut mp: Multipart) -> R
     let (token, path) = held(&root);
     let (tx, rx) = tokio::sync::mpsc::channel(8);
     let p = path.clone();
+    let a = app.clone();
     let writing = tokio::task::spawn_blocking(move || -> std::io::Result<()> {
         let mut f = std::fs::File::create_new(&p)?;
-        std::io::copy(&mut Incoming::new(rx), &mut f)?;
+        std::io::copy(&mut Incoming::new(rx, a), &mut f)?;
         f.sync_all()
     });
     let mut field = field;
@@ -296,7 +307,7 @@ fn verified(token: &str, r: &ImportReport, csrf: &str) -> Markup {
             } } }
         }
         @if r.dry_run {
-            form method="post" action={ "/receive/" (token) "/import?csrf=" (csrf) } {
+            form method="post" action={ "receive/" (token) "/import?csrf=" (csrf) } {
                 @if r.new_contact {
                     label { input type="checkbox" name="trust_signer" value="1"; " Trust this signer and add them as a contact" }
                 }
@@ -306,7 +317,7 @@ fn verified(token: &str, r: &ImportReport, csrf: &str) -> Markup {
                 button type="submit" { "Import" }
             }
         } @else {
-            p { (r.added) " records added. " a href="/records" { "To the records" } }
+            p { (r.added) " records added. " a href="records" { "To the records" } }
         }
     }
 }

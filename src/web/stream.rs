@@ -4,25 +4,40 @@
 //! disk unsealed.
 
 use std::io::{self, Read, Write};
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Bytes;
+use tokio::sync::mpsc::error::{TryRecvError, TrySendError};
 use tokio::sync::mpsc::{Receiver, Sender};
+
+use super::session::App;
+
+/// How often a transfer waiting on the browser looks whether the vault is being locked.
+const POLL: Duration = Duration::from_millis(3);
+
+fn locked() -> io::Error {
+    io::Error::other("the vault was locked during the transfer")
+}
 
 /// Chunks of a part on their way out.
 const CHUNK: usize = 256 * 1024;
 
 /// A writer (for [`crate::vault::Vault::get_for`], on a blocking thread) whose bytes become
-/// the response body. Fails once the browser has gone.
+/// the response body. Fails once the browser has gone, or when the vault is being locked;
+/// each chunk that goes counts as activity for the idle lock.
 pub(crate) struct Outgoing {
     tx: Sender<io::Result<Bytes>>,
     buf: Vec<u8>,
+    app: Arc<App>,
 }
 
 impl Outgoing {
-    pub fn new(tx: Sender<io::Result<Bytes>>) -> Outgoing {
+    pub fn new(tx: Sender<io::Result<Bytes>>, app: Arc<App>) -> Outgoing {
         Outgoing {
             tx,
             buf: Vec::with_capacity(CHUNK),
+            app,
         }
     }
 
@@ -30,10 +45,31 @@ impl Outgoing {
         if self.buf.is_empty() {
             return Ok(());
         }
-        let chunk = Bytes::from(std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK)));
-        self.tx
-            .blocking_send(Ok(chunk))
-            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the browser went away"))
+        let mut chunk = Ok(Bytes::from(std::mem::replace(
+            &mut self.buf,
+            Vec::with_capacity(CHUNK),
+        )));
+        loop {
+            match self.tx.try_send(chunk) {
+                Ok(()) => {
+                    self.app.touch();
+                    return Ok(());
+                }
+                Err(TrySendError::Full(c)) => {
+                    if self.app.locking() {
+                        return Err(locked());
+                    }
+                    chunk = c;
+                    std::thread::sleep(POLL);
+                }
+                Err(TrySendError::Closed(_)) => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::BrokenPipe,
+                        "the browser went away",
+                    ))
+                }
+            }
+        }
     }
 }
 
@@ -54,17 +90,20 @@ impl Write for Outgoing {
 
 /// A reader (for sealing, on a blocking thread) of one uploaded file, fed by the request
 /// handler as the browser sends it. An error sent by the handler (the upload broke off, or
-/// lied about its files) fails the read, and with it the whole record.
+/// lied about its files) fails the read, and with it the whole record; so does locking the
+/// vault while it waits. Each chunk that arrives counts as activity for the idle lock.
 pub(crate) struct Incoming {
     rx: Receiver<io::Result<Bytes>>,
     buf: Bytes,
+    app: Arc<App>,
 }
 
 impl Incoming {
-    pub fn new(rx: Receiver<io::Result<Bytes>>) -> Incoming {
+    pub fn new(rx: Receiver<io::Result<Bytes>>, app: Arc<App>) -> Incoming {
         Incoming {
             rx,
             buf: Bytes::new(),
+            app,
         }
     }
 }
@@ -72,10 +111,19 @@ impl Incoming {
 impl Read for Incoming {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         while self.buf.is_empty() {
-            match self.rx.blocking_recv() {
-                Some(Ok(b)) => self.buf = b,
-                Some(Err(e)) => return Err(e),
-                None => return Ok(0),
+            match self.rx.try_recv() {
+                Ok(Ok(b)) => {
+                    self.app.touch();
+                    self.buf = b;
+                }
+                Ok(Err(e)) => return Err(e),
+                Err(TryRecvError::Disconnected) => return Ok(0),
+                Err(TryRecvError::Empty) => {
+                    if self.app.locking() {
+                        return Err(locked());
+                    }
+                    std::thread::sleep(POLL);
+                }
             }
         }
         let n = out.len().min(self.buf.len());

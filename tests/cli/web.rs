@@ -62,16 +62,30 @@ fn every_request_without_the_token_or_from_elsewhere_is_refused() {
         let r = s.raw("GET", &entry, &[("Host", host)], b"");
         assert_eq!(r.status, 421, "Host {host:?}");
     }
-    // The right token: a session cookie that scripts cannot read and other sites not send.
+    // The right token: a session cookie that scripts cannot read, other sites not send,
+    // and other servers on this host never see (its path is this run's random prefix).
     s.enter();
-    let r = s.raw("GET", &entry, &[], b"");
-    let cookie = r.header("set-cookie").unwrap();
+    let cookie = s.set_cookie.clone();
     assert!(
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
         "{cookie}"
     );
+    assert!(cookie.contains(&format!("Path={}/", s.base)), "{cookie}");
     assert!(!cookie.contains("Domain"), "{cookie}");
     assert_eq!(s.get("/").status, 200);
+    // Once: the token opens nothing again (history, a process list).
+    let again = s.raw("GET", &entry, &[], b"");
+    assert_eq!(again.status, 403);
+    assert!(again.text().contains("works once"), "{}", again.text());
+    // Outside the prefix nothing answers, cookie or not; every page is under it.
+    for path in ["//", "//records", "//static/app.js"] {
+        assert_eq!(s.call("GET", path, &[], b"").status, 404, "{path}");
+    }
+    let page = s.get("/").text();
+    assert!(
+        page.contains(&format!("<base href=\"{}/\">", s.base)),
+        "{page}"
+    );
     let bogus_cookie = format!("amanat-session={}", "1".repeat(64));
     assert_eq!(
         s.raw("GET", "/", &[("Cookie", &bogus_cookie)], b"").status,
@@ -255,7 +269,7 @@ fn an_upload_that_lies_or_breaks_off_adds_nothing_and_leaves_no_plaintext() {
     let mut m = Multipart::new();
     m.field("title", b"should not exist");
     m.field("parts", br#"[{"kind":"attachment","name":"a.bin"}]"#);
-    m.file("file0", "other.bin", &marker);
+    m.file("attachment", "a.bin", &marker);
     assert_eq!(s.upload(m).status, 422);
     // Malformed: no list, a bad list, unknown kinds and fields, bad names, bad metadata.
     for (fields, manifest) in [
@@ -293,8 +307,8 @@ fn an_upload_that_lies_or_breaks_off_adds_nothing_and_leaves_no_plaintext() {
         use std::io::Write;
         let mut t = std::net::TcpStream::connect(&s.host).unwrap();
         let head = format!(
-            "POST /add HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\nX-CSRF-Token: {}\r\nContent-Type: {ct}\r\nContent-Length: {}\r\n\r\n",
-            s.host, s.cookie, s.csrf, body.len() + 100_000
+            "POST {}/add HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\nX-CSRF-Token: {}\r\nContent-Type: {ct}\r\nContent-Length: {}\r\n\r\n",
+            s.base, s.host, s.cookie, s.csrf, body.len() + 100_000
         );
         t.write_all(head.as_bytes()).unwrap();
         t.write_all(&body).unwrap();
@@ -403,7 +417,7 @@ fn the_vault_locks_itself_after_the_idle_time_and_forgets_its_keys() {
     std::thread::sleep(Duration::from_millis(3500));
     let r = s.get("/records");
     assert_eq!(r.status, 303, "locked after 2 s without a request");
-    assert_eq!(r.header("location"), Some("/"));
+    assert_eq!(r.header("location"), Some(format!("{}/", s.base).as_str()));
     assert!(s.get("/").text().contains("Unlock the vault"));
     assert_eq!(s.unlock(crate::util::PASS).status, 303);
     assert_eq!(s.get("/records").status, 200);
@@ -451,7 +465,8 @@ fn enc(v: &str) -> String {
     url::form_urlencoded::byte_serialize(v.as_bytes()).collect()
 }
 
-/// The link or action in `page` that starts with `prefix`, up to its closing quote.
+/// The link or action in `page` (relative to the page's `<base>`) that starts with
+/// `prefix`, up to its closing quote.
 fn link(page: &str, prefix: &str) -> String {
     let at = page
         .find(prefix)
@@ -502,7 +517,7 @@ fn a_record_shared_in_the_browser_is_verified_and_imported_in_another() {
     );
     let page = form(&s, "/export", &format!("id={id}&to=partner")).text();
     assert!(page.contains("Bundle ready"), "{page}");
-    let href = link(&page, "/bundles/");
+    let href = format!("/{}", link(&page, "bundles/"));
     let bundle = s.get(&href);
     assert_eq!(bundle.status, 200);
     assert_eq!(s.get(&href).status, 404, "downloaded once, then gone");
@@ -538,7 +553,7 @@ fn a_record_shared_in_the_browser_is_verified_and_imported_in_another() {
         p.get("/records").text().contains("0 records"),
         "verified, not imported"
     );
-    let action = link(&shown, "/receive/");
+    let action = format!("/{}", link(&shown, "receive/"));
     let done = p.call(
         "POST",
         &action,
@@ -653,7 +668,7 @@ fn a_collector_records_in_the_browser_and_cannot_read_back() {
     );
     assert_eq!(r.status, 200, "{}", r.text());
     let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
-    assert_eq!(v["next"], "/records");
+    assert_eq!(v["next"], "records");
     let id = v["id"].as_str().unwrap().to_owned();
     let list = s.get("/records").text();
     assert!(list.contains(&id[..8]) && list.contains("sealed"), "{list}");
@@ -672,4 +687,135 @@ fn a_collector_records_in_the_browser_and_cannot_read_back() {
     assert_eq!(s.search("ZQXcollect", true).status, 422);
     drop(s);
     assert!(files_holding(env.root(), b"ZQXcollect").is_empty());
+}
+
+/// What an outside attack found, each now refused: the identity part fetched by its
+/// address, an upload answered by a redirect that looked like success, an invisible
+/// character making one witness code look like another, and a shred from the command line
+/// while the server held the vault open.
+#[test]
+fn identities_locked_uploads_invisible_characters_and_a_shred_under_the_server() {
+    let env = Env::new();
+    let who = env.input("who.txt", "Name: ZQXidentity, phone 123");
+    let t = env.input("t.txt", "testimony");
+    let id = env.add(&[
+        "--title",
+        "has an identity",
+        "--witness",
+        "W\u{200B}2",
+        "--testimony",
+        t.to_str().unwrap(),
+        "--identity",
+        who.to_str().unwrap(),
+    ]);
+    let s = Server::unlocked(&env, &[]);
+    let page = s.get(&format!("/records/{id}")).text();
+    assert!(page.contains("[U+200B]</span>2"), "{page}");
+    let n = 1; // the identity part comes after the testimony
+    for path in [
+        format!("/records/{id}/parts/{n}"),
+        format!("/records/{id}/parts/{n}/text"),
+    ] {
+        let r = s.get(&path);
+        assert_eq!(r.status, 404, "{path}");
+        assert!(!r.text().contains("ZQXidentity"));
+    }
+    // An upload to a locked vault: a clear refusal the page's script shows, not a redirect.
+    assert_eq!(s.call("POST", "/lock", &[], b"").status, 303);
+    let r = s.add(&[("title", "while locked")], &[]);
+    assert_eq!(r.status, 401);
+    assert!(r.text().contains("locked"), "{}", r.text());
+    assert_eq!(s.unlock(crate::util::PASS).status, 303);
+    // `shred` from the command line does not wait for the server's lock; the server lets go
+    // of the vault, its keys wiped, and serves nothing from it.
+    env.ok(&["shred", "--yes"]);
+    let r = s.get("/records");
+    assert_eq!(r.status, 503, "{}", r.text());
+    assert!(s.get("/").text().contains("shred"));
+    assert_eq!(s.get(&format!("/records/{id}/parts/0")).status, 503);
+    let err = env.fails(&["list"], 2);
+    assert!(err.contains("keyring") && !err.contains("in use"), "{err}");
+}
+
+/// A download the browser stopped reading, and an upload that stalled: locking (by the
+/// button or the idle time) stops them, and the server goes on answering.
+#[test]
+fn a_stalled_transfer_neither_keeps_the_vault_open_nor_stops_the_server() {
+    use std::io::Write;
+    let env = Env::new();
+    let s = Server::unlocked(&env, &["--idle-lock", "3s"]);
+    let big: Vec<u8> = (0..40_000_000u32)
+        .map(|i| (i.wrapping_mul(7919) >> 5) as u8)
+        .collect();
+    let id = hex_id(&s.add(&[("title", "big")], &[("attachment", "big.bin", &big)]));
+    // A download nobody reads, and an upload that stops after its first bytes.
+    let mut stalled = std::net::TcpStream::connect(&s.host).unwrap();
+    write!(
+        stalled,
+        "GET {}/records/{id}/parts/0 HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\n\r\n",
+        s.base, s.host, s.cookie
+    )
+    .unwrap();
+    let mut m = Multipart::new();
+    m.field("title", b"stalled");
+    m.field("parts", br#"[{"kind":"attachment","name":"a.bin"}]"#);
+    m.file("file0", "a.bin", &[1u8; 100_000]);
+    let (ct, body) = m.unfinished();
+    let mut up = std::net::TcpStream::connect(&s.host).unwrap();
+    write!(
+        up,
+        "POST {}/add HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\nX-CSRF-Token: {}\r\nContent-Type: {ct}\r\nContent-Length: {}\r\n\r\n",
+        s.base, s.host, s.cookie, s.csrf, body.len() + 1_000_000
+    )
+    .unwrap();
+    up.write_all(&body).unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    // Lock while both hang, with pages asked for meanwhile.
+    let started = std::time::Instant::now();
+    let pages: Vec<_> = (0..3)
+        .map(|_| {
+            let (host, cookie, base) = (s.host.clone(), s.cookie.clone(), s.base.clone());
+            std::thread::spawn(move || {
+                let mut t = std::net::TcpStream::connect(&host).unwrap();
+                t.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+                write!(t, "GET {base}/ HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n").unwrap();
+                let mut out = String::new();
+                let _ = std::io::Read::read_to_string(&mut t, &mut out);
+                out
+            })
+        })
+        .collect();
+    assert_eq!(s.call("POST", "/lock", &[], b"").status, 303);
+    for p in pages {
+        let got = p.join().unwrap();
+        assert!(
+            got.starts_with("HTTP/1.1 200") || got.starts_with("HTTP/1.1 303"),
+            "a page hung: {got:?}"
+        );
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "locking waited for the transfers"
+    );
+    assert!(s.get("/").text().contains("Unlock the vault"));
+    assert_eq!(s.get("/records").status, 303, "locked");
+    drop((stalled, up));
+    // The idle lock does the same on its own.
+    assert_eq!(s.unlock(crate::util::PASS).status, 303);
+    let mut stalled = std::net::TcpStream::connect(&s.host).unwrap();
+    write!(
+        stalled,
+        "GET {}/records/{id}/parts/0 HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\n\r\n",
+        s.base, s.host, s.cookie
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_secs(6));
+    assert_eq!(
+        s.get("/records").status,
+        303,
+        "the idle lock stopped the stalled download"
+    );
+    drop(stalled);
+    drop(s);
+    assert!(!env.ok(&["list", "--json"]).contains("stalled"));
 }

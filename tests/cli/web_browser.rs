@@ -2,7 +2,7 @@
 //! (`tests/web/e2e.mjs`; `.ci/run` installs both, and downloads no browser). Unlock (a wrong
 //! passphrase first), add a record with a typed testimony and an image, see the image and
 //! read the text, download the image and compare its bytes, find the record by search as
-//! you type, share it with a contact (the bundle downloaded, then verified by the partner's
+//! you type (the words searched for kept out of the browser's session files), share it with a contact (the bundle downloaded, then verified by the partner's
 //! command line), receive a partner's bundle (verified, shown, imported), lock by keyboard. Then: the vault holds the record as the command line reads
 //! it, and no marker put in the record is anywhere in the vault, the temporary directory or
 //! the browser's profile. Screenshots of each page are kept in `target/web-screenshots/`.
@@ -140,12 +140,21 @@ fn a_person_unlocks_adds_finds_reads_downloads_and_locks_in_chromium() {
     let got = env.run(&["get", &id, "image.png", "-o", "-"]);
     assert!(got.stdout == std::fs::read(&image).unwrap());
     env.ok(&["check"]);
-    let utf16: Vec<u8> = marker
-        .encode_utf16()
-        .flat_map(|u| u.to_le_bytes())
-        .collect();
+    let utf16 = |s: &str| -> Vec<u8> { s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect() };
+    let (m16, p16) = (utf16(marker), utf16(PASS));
+    // The search typed it in lower case.
+    let lower = marker.to_lowercase();
+    let l16 = utf16(&lower);
+    // Nor the passphrase typed into the unlock form.
     for dir in [&env.vault, &env.root().join("tmp"), &profile, &downloads] {
-        for needle in [marker.as_bytes(), &utf16[..]] {
+        for needle in [
+            marker.as_bytes(),
+            &m16[..],
+            lower.as_bytes(),
+            &l16[..],
+            PASS.as_bytes(),
+            &p16[..],
+        ] {
             let found = files_holding(dir, needle);
             assert!(found.is_empty(), "the marker is in {found:?}");
         }

@@ -14,8 +14,13 @@ pub struct Server {
     /// `127.0.0.1:PORT`
     pub host: String,
     pub token: String,
-    /// The session cookie (`amanat-session=…`), once [`Server::enter`] ran.
+    /// The session cookie (`amanat-session=…`), once [`Server::enter`] ran, and the whole
+    /// `Set-Cookie` that set it.
     pub cookie: String,
+    pub set_cookie: String,
+    /// The prefix of every address of this run (`/` and 32 hex digits), from the entry's
+    /// redirect.
+    pub base: String,
     pub csrf: String,
 }
 
@@ -67,6 +72,8 @@ impl Server {
             host: host.to_owned(),
             token: query.to_owned(),
             cookie: String::new(),
+            set_cookie: String::new(),
+            base: String::new(),
             csrf: String::new(),
         }
     }
@@ -75,9 +82,22 @@ impl Server {
         self.child.id()
     }
 
+    /// `path` under this run's prefix (an address that starts with `/?` or `//` is sent
+    /// as it is, without its first slash for `//`).
+    pub fn at(&self, path: &str) -> String {
+        if let Some(p) = path.strip_prefix("//") {
+            format!("/{p}")
+        } else if path.starts_with("/?") || self.base.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{}{path}", self.base)
+        }
+    }
+
     /// Sends one request with exactly `headers` (plus Host, unless given, and
-    /// Content-Length for a body).
+    /// Content-Length for a body), to `path` under this run's prefix ([`Server::at`]).
     pub fn raw(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
+        let path = &self.at(path);
         let mut s = TcpStream::connect(&self.host).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
         let mut req = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
@@ -116,6 +136,10 @@ impl Server {
         assert_eq!(r.status, 303, "{}", r.text());
         let set = r.header("set-cookie").expect("a session cookie").to_owned();
         self.cookie = set.split(';').next().unwrap().to_owned();
+        self.set_cookie = set;
+        let to = r.header("location").unwrap();
+        self.base = to.trim_end_matches('/').to_owned();
+        assert!(self.base.len() == 33, "{to}");
         let page = self.get("/").text();
         let pat = "name=\"csrf-token\" content=\"";
         let at = page.find(pat).expect("the token in the page") + pat.len();
@@ -197,8 +221,8 @@ impl Server {
         let mut s = TcpStream::connect(&self.host).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(600))).unwrap();
         let req = format!(
-            "POST /add HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nCookie: {}\r\nX-CSRF-Token: {}\r\nContent-Type: {ct}\r\nContent-Length: {total}\r\n\r\n",
-            self.host, self.cookie, self.csrf
+            "POST {}/add HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nCookie: {}\r\nX-CSRF-Token: {}\r\nContent-Type: {ct}\r\nContent-Length: {total}\r\n\r\n",
+            self.base, self.host, self.cookie, self.csrf
         );
         s.write_all(req.as_bytes()).unwrap();
         s.write_all(&pre).unwrap();

@@ -56,7 +56,7 @@
     files.forEach((f, i) => data.append("file" + i, f, f.name));
 
     const xhr = new XMLHttpRequest();
-    xhr.open("POST", "/add");
+    xhr.open("POST", "add");
     xhr.setRequestHeader("X-CSRF-Token", token);
     bar.hidden = false;
     bar.value = 0;
@@ -65,10 +65,15 @@
       if (p.lengthComputable) bar.value = Math.round((100 * p.loaded) / p.total);
     });
     xhr.addEventListener("load", () => {
-      if (xhr.status === 200) {
+      let next = null;
+      try {
+        if (xhr.status === 200) next = JSON.parse(xhr.responseText).next;
+      } catch (_) {
+        next = null;
+      }
+      if (typeof next === "string") {
         form.reset();
-        const next = JSON.parse(xhr.responseText).next;
-        window.location.assign(next.startsWith("/records") ? next : "/records");
+        window.location.assign(/^records(\/[0-9a-f]{32})?$/.test(next) ? next : "records");
       } else {
         bar.hidden = true;
         const doc = new DOMParser().parseFromString(xhr.responseText, "text/html");
