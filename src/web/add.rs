@@ -59,6 +59,12 @@ pub(crate) async fn form(State(app): State<Arc<App>>) -> Response {
                 input #testimony_file type="file" name="testimony_file";
             }
             fieldset {
+                legend { "Who the witness is" }
+                label for="identity_text" { "Name and how to reach them: sealed to the identity custodians only, never shown here" }
+                textarea #identity_text name="identity_text" rows="3" autocomplete="off" {}
+                p.hint { "Records of one witness are linked by the witness code; leave the code empty to have one made." }
+            }
+            fieldset {
                 legend { "Attachments" }
                 label for="attachments" { "Recordings, scans, documents" }
                 input #attachments type="file" name="attachments" multiple;
@@ -86,6 +92,7 @@ struct Announced {
 struct Fields {
     meta: Metadata,
     typed: Option<zeroize::Zeroizing<Vec<u8>>>,
+    identity: Option<zeroize::Zeroizing<Vec<u8>>>,
 }
 
 async fn field_text(
@@ -155,7 +162,9 @@ async fn receive(app: &Arc<App>, mp: &mut Multipart) -> Result<String, Failure> 
             ));
         };
         let name = f.name().unwrap_or("").to_owned();
-        let max = if name == "testimony_text" {
+        let max = if name == "identity_text" {
+            crate::vault::add::MAX_IDENTITY
+        } else if name == "testimony_text" {
             TYPED_MAX
         } else {
             FIELD_MAX
@@ -180,6 +189,9 @@ async fn receive(app: &Arc<App>, mp: &mut Multipart) -> Result<String, Failure> 
             "date" => m.date = utf8(&value)?,
             "interviewer" => m.interviewer = utf8(&value)?,
             "note" => m.note = utf8(&value)?,
+            "identity_text" => {
+                fields.identity = utf8(&value)?.map(|s| zeroize::Zeroizing::new(s.into_bytes()))
+            }
             "testimony_text" => {
                 fields.typed = utf8(&value)?.map(|s| zeroize::Zeroizing::new(s.into_bytes()))
             }
@@ -204,7 +216,9 @@ async fn receive(app: &Arc<App>, mp: &mut Multipart) -> Result<String, Failure> 
     let a = app.clone();
     let sealing = tokio::task::spawn_blocking(move || a.with_vault(|v| v.add(rec)));
     pump(mp, senders).await;
-    match sealing.await {
+    let added = sealing.await;
+    app.drop_listed();
+    match added {
         Ok(Ok(Ok(id))) => Ok(id.to_hex()),
         Ok(Ok(Err(e))) => Err(Failure::Vault(e)),
         Ok(Err(u)) => Err(Failure::Unavailable(u)),
@@ -266,7 +280,10 @@ fn record(fields: Fields, parts: &[Announced], app: &Arc<App>) -> (NewRecord, Se
         meta: fields.meta,
         testimony,
         attachments,
-        identity: None,
+        identity: fields.identity.map(|t| PartInput::Reader {
+            name: "identity".into(),
+            reader: Box::new(Typed::new(t)),
+        }),
     };
     (rec, senders)
 }

@@ -198,7 +198,13 @@ struct UnlockForm {
 
 async fn unlock(State(app): State<Arc<App>>, Form(form): Form<UnlockForm>) -> Response {
     let a = app.clone();
-    let r = tokio::task::spawn_blocking(move || a.unlock(&Passphrase::new(form.passphrase)?)).await;
+    let r = tokio::task::spawn_blocking(move || {
+        a.unlock(&Passphrase::new(form.passphrase)?)?;
+        // The list, made now, so its first page costs no scan.
+        let _ = a.with_vault(|v| records::listed(&a, v));
+        Ok::<_, Error>(())
+    })
+    .await;
     match r {
         Ok(Ok(())) => Redirect::to(&format!("{}/records", app.base)).into_response(),
         Ok(Err(e)) => {

@@ -62,6 +62,11 @@ pub(crate) struct App {
     checking: Mutex<super::maintain::Checking>,
     /// Bundles (ciphertext) between two requests, by the random name a page carries.
     held: Mutex<HashMap<String, PathBuf>>,
+    /// The record list while the vault is open ([`super::records::Listed`]).
+    listed: Mutex<Option<Arc<super::records::Listed>>>,
+    /// Counts the drops of that list: one made from a scan that began before a drop is
+    /// not kept.
+    listed_gen: std::sync::atomic::AtomicU64,
     pub idle: Duration,
 }
 
@@ -102,6 +107,8 @@ impl App {
             keyring_id: file_id(&paths.keyring),
             paths,
             held: Mutex::new(HashMap::new()),
+            listed: Mutex::new(None),
+            listed_gen: std::sync::atomic::AtomicU64::new(0),
             checking: Mutex::new(Default::default()),
             idle,
         }
@@ -168,7 +175,39 @@ impl App {
         w
     }
 
+    pub fn listed(&self) -> Option<Arc<super::records::Listed>> {
+        self.listed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Drops the record list (after an add or an import, and whenever the vault's state
+    /// changes).
+    pub fn drop_listed(&self) {
+        let mut l = self.listed.lock().unwrap_or_else(|e| e.into_inner());
+        self.listed_gen.fetch_add(1, Ordering::SeqCst);
+        *l = None;
+    }
+
+    /// Where the drops of the record list stand, before a scan that will make one.
+    pub fn listed_gen(&self) -> u64 {
+        self.listed_gen.load(Ordering::SeqCst)
+    }
+
+    /// Keeps the record list made by a scan that began at `gen`, unless it was dropped
+    /// since (the scan may have missed what was added meanwhile).
+    pub fn keep_listed(&self, gen: u64, l: Arc<super::records::Listed>) {
+        let mut kept = self.listed.lock().unwrap_or_else(|e| e.into_inner());
+        if self.listed_gen.load(Ordering::SeqCst) == gen {
+            *kept = Some(l);
+        }
+    }
+
     fn set(&self, slot: &mut Slot, new: Slot) {
+        // Whatever the vault's state becomes, the list it had is not kept (nor, locked, its
+        // plaintext: each entry wipes itself when the last page using it is done).
+        self.drop_listed();
         let (state, collector) = match &new {
             Slot::Locked(_) => (LOCKED, false),
             Slot::Open(v) => (OPEN, v.is_collector()),

@@ -338,6 +338,7 @@ pub(crate) async fn import(
         v.import_bundle(&p, &import_options(false, trust, restore))
     })
     .await;
+    app.drop_listed();
     match r {
         Ok(report) => {
             let _ = std::fs::remove_file(&path);

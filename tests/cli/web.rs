@@ -819,3 +819,36 @@ fn a_stalled_transfer_neither_keeps_the_vault_open_nor_stops_the_server() {
     drop(s);
     assert!(!env.ok(&["list", "--json"]).contains("stalled"));
 }
+
+/// Who the witness is, typed in the page: sealed to the identity custodians as `add
+/// --identity` seals it, a witness code made when none was given, and never shown.
+#[test]
+fn a_witness_identity_typed_in_the_page_is_sealed_apart_and_never_shown() {
+    let env = Env::new();
+    let s = Server::unlocked(&env, &[]);
+    let r = s.add(
+        &[
+            ("title", "with an identity"),
+            ("identity_text", "ZQXname, +7 700 000"),
+        ],
+        &[],
+    );
+    let id = hex_id(&r);
+    let page = s.get(&format!("/records/{id}")).text();
+    assert!(
+        page.contains("identity") && !page.contains("ZQXname"),
+        "{page}"
+    );
+    assert!(page.contains("Witness code"), "a code was made: {page}");
+    assert_eq!(s.get(&format!("/records/{id}/parts/0")).status, 404);
+    let too_long = "x".repeat(17 * 1024);
+    let r = s.add(&[("title", "too long"), ("identity_text", &too_long)], &[]);
+    assert_eq!(r.status, 400, "{}", r.text());
+    drop(s);
+    assert!(files_holding(env.root(), b"ZQXname").is_empty());
+    let got = env.run(&["get", &id, "identity", "-o", "-"]);
+    assert!(
+        String::from_utf8_lossy(&got.stdout).contains("ZQXname"),
+        "the custodian reads it"
+    );
+}

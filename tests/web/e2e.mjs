@@ -66,6 +66,7 @@ try {
   await page.getByLabel("Witness code (a pseudonym, never a name)").fill(`W-${marker}`);
   await page.getByLabel("Place").fill("Алматы");
   await page.getByLabel("Type or paste the testimony").fill(`What the witness saw: ${marker}.`);
+  await page.getByLabel(/^Name and how to reach them/).fill(`Name ${marker}, phone 700`);
   await page.getByLabel("Recordings, scans, documents").setInputFiles(image);
   await shot("add.png");
   await page.getByLabel("Title (required)").focus();

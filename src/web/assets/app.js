@@ -44,7 +44,7 @@
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const data = new FormData();
-    for (const name of ["title", "tags", "witness", "language", "place", "date", "interviewer", "note", "testimony_text"]) {
+    for (const name of ["title", "tags", "witness", "language", "place", "date", "interviewer", "note", "testimony_text", "identity_text"]) {
       data.append(name, form.elements[name].value);
     }
     const parts = [];
