@@ -282,29 +282,71 @@ impl Vault {
                 "this device is a collector: it cannot search what it collected".into(),
             ));
         }
-        let key = &self.keyring.catalog_key;
         let query = crate::format::text::Query::new(&terms);
         let indexed = self.index_matches(&query)?;
         self.scan(
-            |cursor, id| {
-                let mut found = indexed.get(id);
-                // Search text of records from before the index, in the `search` tree (left
-                // there only when it does not open): walked alongside the catalog, both
-                // ordered by record id.
-                cursor.skip_before(id)?;
-                while let Some((k, v)) = cursor.next_of(id)? {
-                    if found != query.all() {
-                        let kid = self.store.search_key_id(&k).unwrap_or_default();
-                        let plain = key.open(Domain::Search, &kid, &v).map_err(|_| {
-                            Error::damaged(*id, "search text does not authenticate")
-                        })?;
-                        query.mark(&plain, &mut found);
-                    }
-                }
-                Ok(found == query.all())
-            },
+            |cursor, id| self.search_finds(cursor, id, &query, &indexed),
             |_| true,
         )
+    }
+
+    /// The ids of the records [`Vault::search`] finds, without opening their catalog
+    /// entries (`serve` holds them open already): a keystroke of search as you type then
+    /// costs the index, not the catalog.
+    pub fn search_ids(&self, query: &str) -> Result<Vec<RecordId>> {
+        let terms = crate::format::text::terms(query);
+        if terms.is_empty() {
+            return Err(Error::Invalid("the search query is empty".into()));
+        }
+        if self.keyring.collector {
+            return Err(Error::CannotOpen(
+                "this device is a collector: it cannot search what it collected".into(),
+            ));
+        }
+        let query = crate::format::text::Query::new(&terms);
+        let indexed = self.index_matches(&query)?;
+        let mut cursor = SearchCursor {
+            iter: self.store.search().range(Vec::new()..).peekable(),
+            at: [0; 16],
+        };
+        let mut out = Vec::new();
+        for kv in self.store.catalog().range(Vec::new()..) {
+            let (k, _) = kv?;
+            let Some(id) = self.store.unloc(&k).filter(|_| k.len() == 16) else {
+                return Err(Error::VaultDamaged("a catalog key is malformed".into()));
+            };
+            cursor.at.copy_from_slice(&k);
+            if self.search_finds(&mut cursor, &id, &query, &indexed)? {
+                out.push(id);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Whether record `id` holds every term of `query`: by the index, and by the search
+    /// text of records from before it, in the `search` tree (left there only when it does
+    /// not open), walked alongside the catalog, both ordered by locator.
+    fn search_finds(
+        &self,
+        cursor: &mut SearchCursor,
+        id: &RecordId,
+        query: &crate::format::text::Query,
+        indexed: &crate::vault::index::IndexMatches,
+    ) -> Result<bool> {
+        let mut found = indexed.get(id);
+        cursor.skip_before(id)?;
+        while let Some((k, v)) = cursor.next_of(id)? {
+            if found != query.all() {
+                let kid = self.store.search_key_id(&k).unwrap_or_default();
+                let plain = self
+                    .keyring
+                    .catalog_key
+                    .open(Domain::Search, &kid, &v)
+                    .map_err(|_| Error::damaged(*id, "search text does not authenticate"))?;
+                query.mark(&plain, &mut found);
+            }
+        }
+        Ok(found == query.all())
     }
 
     /// Metadata and parts of a record.

@@ -85,15 +85,15 @@ async fn render_list(app: Arc<App>, headers: HeaderMap, q: ListQuery) -> Respons
                 .map(|c| c.name.clone())
                 .collect()
         };
-        let shown = if query.is_empty() {
-            Shown::Listed(listed(&a, v)?)
+        let all = listed(&a, v)?;
+        let found = if query.is_empty() {
+            None
         } else {
-            let mut s = v.search(&query)?;
-            s.items.retain(|l| filter_keeps(&filter, l));
-            s.items
-                .sort_by_key(|l| std::cmp::Reverse((l.entry.created, l.id.0)));
-            Shown::Found(s.items, s.damaged.len())
+            let mut ids = v.search_ids(&query)?;
+            ids.sort_unstable();
+            Some(ids)
         };
+        let shown = Shown { all, found };
         Ok((shown, contacts, filter))
     })
     .await;
@@ -101,16 +101,19 @@ async fn render_list(app: Arc<App>, headers: HeaderMap, q: ListQuery) -> Respons
         Ok(s) => s,
         Err(f) => return fail(&app, f),
     };
-    let (items, damaged): (Vec<&Listing>, usize) = match &shown {
-        Shown::Listed(l) => (
-            l.items
-                .iter()
-                .filter(|x| filter_keeps(&filter, x))
-                .collect(),
-            l.damaged,
-        ),
-        Shown::Found(items, damaged) => (items.iter().collect(), *damaged),
+    let found = |l: &Listing| {
+        shown
+            .found
+            .as_ref()
+            .is_none_or(|ids| ids.binary_search(&l.id).is_ok())
     };
+    let items: Vec<&Listing> = shown
+        .all
+        .items
+        .iter()
+        .filter(|l| found(l) && filter_keeps(&filter, l))
+        .collect();
+    let damaged = shown.all.damaged;
     let results = results(&q, &items, damaged, &app.csrf);
     if headers.contains_key("hx-request") {
         return Html(results.into_string()).into_response();
@@ -129,9 +132,10 @@ pub(crate) struct Listed {
     pub damaged: usize,
 }
 
-enum Shown {
-    Listed(Arc<Listed>),
-    Found(Vec<Listing>, usize),
+/// The list, and what a search found in it (its ids, ascending).
+struct Shown {
+    all: Arc<Listed>,
+    found: Option<Vec<crate::format::id::RecordId>>,
 }
 
 /// The kept listing, made if there is none.

@@ -852,3 +852,43 @@ fn a_witness_identity_typed_in_the_page_is_sealed_apart_and_never_shown() {
         "the custodian reads it"
     );
 }
+
+/// `search_ids`, which search as you type uses with the list it keeps, finds exactly what
+/// `search` finds.
+#[test]
+fn search_ids_finds_what_search_finds() {
+    let env = Env::new();
+    for (i, (title, text)) in [
+        ("Almaty interview", "the camp near Ürümqi"),
+        ("Border crossing", "detained at the border, then the camp"),
+        ("Школа", "учитель задержали ночью"),
+        ("Letter", "no words in common"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let t = env.input(&format!("t{i}.txt"), text);
+        env.add(&["--title", title, "--testimony", t.to_str().unwrap()]);
+    }
+    let v = crate::util::unlocked(&env);
+    for q in [
+        "camp",
+        "CAMP border",
+        "ürümqi",
+        "урумчи",
+        "задерж",
+        "almaty camp",
+        "nowhere",
+        "the",
+    ] {
+        let mut by_search: Vec<_> = match v.search(q) {
+            Ok(s) => s.items.iter().map(|l| l.id).collect(),
+            Err(_) => continue,
+        };
+        let mut by_ids = v.search_ids(q).unwrap();
+        by_search.sort();
+        by_ids.sort();
+        assert_eq!(by_search, by_ids, "{q}");
+    }
+    assert!(v.search_ids("   ").is_err());
+}
