@@ -273,17 +273,7 @@ impl Vault {
     /// of `query` (case-insensitive, Unicode-normalized substring match), from the search
     /// index: only the catalog entries of matching records are opened.
     pub fn search(&self, query: &str) -> Result<Scan> {
-        let terms = crate::format::text::terms(query);
-        if terms.is_empty() {
-            return Err(Error::Invalid("the search query is empty".into()));
-        }
-        if self.keyring.collector {
-            return Err(Error::CannotOpen(
-                "this device is a collector: it cannot search what it collected".into(),
-            ));
-        }
-        let query = crate::format::text::Query::new(&terms);
-        let indexed = self.index_matches(&query)?;
+        let (query, indexed) = self.search_query(query)?;
         self.scan(
             |cursor, id| self.search_finds(cursor, id, &query, &indexed),
             |_| true,
@@ -294,17 +284,7 @@ impl Vault {
     /// entries (`serve` holds them open already): a keystroke of search as you type then
     /// costs the index, not the catalog.
     pub fn search_ids(&self, query: &str) -> Result<Vec<RecordId>> {
-        let terms = crate::format::text::terms(query);
-        if terms.is_empty() {
-            return Err(Error::Invalid("the search query is empty".into()));
-        }
-        if self.keyring.collector {
-            return Err(Error::CannotOpen(
-                "this device is a collector: it cannot search what it collected".into(),
-            ));
-        }
-        let query = crate::format::text::Query::new(&terms);
-        let indexed = self.index_matches(&query)?;
+        let (query, indexed) = self.search_query(query)?;
         let mut cursor = SearchCursor {
             iter: self.store.search().range(Vec::new()..).peekable(),
             at: [0; 16],
@@ -321,6 +301,28 @@ impl Vault {
             }
         }
         Ok(out)
+    }
+
+    /// A query's terms, and what the index says of every record for them.
+    fn search_query(
+        &self,
+        query: &str,
+    ) -> Result<(
+        crate::format::text::Query,
+        crate::vault::index::IndexMatches,
+    )> {
+        let terms = crate::format::text::terms(query);
+        if terms.is_empty() {
+            return Err(Error::Invalid("the search query is empty".into()));
+        }
+        if self.keyring.collector {
+            return Err(Error::CannotOpen(
+                "this device is a collector: it cannot search what it collected".into(),
+            ));
+        }
+        let query = crate::format::text::Query::new(&terms);
+        let indexed = self.index_matches(&query)?;
+        Ok((query, indexed))
     }
 
     /// Whether record `id` holds every term of `query`: by the index, and by the search

@@ -3,11 +3,11 @@
 //! line and with nothing it guarantees given up.
 //!
 //! It listens on a loopback address only and answers only to a browser that opened the URL
-//! it printed (a random token, valid for this run), with every guard of [`guard`]. It
+//! it printed (a random token, valid once), with every guard of `guard.rs`. It
 //! holds the vault's lock for its whole run, as every command does; the vault is unlocked
 //! by a passphrase form and locked again by a button or after a while without requests,
 //! which drops (and wipes) the keys. Uploads stream into sealing and parts stream out of
-//! it ([`stream`]): nothing readable is written to the disk.
+//! it (`stream.rs`): nothing readable is written to the disk.
 //!
 //! axum on tokio serves; the vault's own work, which blocks, runs on tokio's blocking
 //! threads under a read lock that locking the vault takes whole.
@@ -16,6 +16,7 @@ mod add;
 mod assets;
 mod guard;
 mod maintain;
+mod ocr;
 mod pages;
 mod records;
 mod session;
@@ -90,6 +91,7 @@ fn router(app: Arc<App>) -> Router {
         .route(&at("/records"), get(records::list).post(records::list_post))
         .route(&at("/records/{id}"), get(records::record))
         .route(&at("/records/{id}/parts/{n}"), get(records::part))
+        .route(&at("/records/{id}/ocr"), post(ocr::recognise))
         .route(&at("/records/{id}/parts/{n}/view"), get(records::view))
         .route(&at("/records/{id}/parts/{n}/text"), get(records::part_text))
         .route(&at("/add"), get(add::form))

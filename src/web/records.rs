@@ -304,14 +304,14 @@ pub(crate) async fn record(State(app): State<Arc<App>>, Path(id): Path<String>) 
         Ok((view, log)) => {
             let c = ctx(&app);
             // Not the record's title: browsers keep page titles in their history on disk.
-            Html(pages::layout(&c, "Record", record_page(&view, &log)).into_string())
+            Html(pages::layout(&c, "Record", record_page(&view, &log, &app.csrf)).into_string())
                 .into_response()
         }
         Err(f) => fail(&app, f),
     }
 }
 
-fn record_page(v: &RecordView, log: &[crate::vault::custody::LogItem]) -> Markup {
+fn record_page(v: &RecordView, log: &[crate::vault::custody::LogItem], csrf: &str) -> Markup {
     let id = v.id.to_hex();
     let m = &v.meta;
     let field = |name: &'static str, value: &Option<String>| {
@@ -362,6 +362,12 @@ fn record_page(v: &RecordView, log: &[crate::vault::custody::LogItem]) -> Markup
                 }
             }
         }
+        @if v.parts.iter().any(|p| is_scan(&p.name)) {
+            form method="post" action={ "records/" (id) "/ocr?csrf=" (csrf) } {
+                button type="submit" { "Recognise the text of its scans" }
+                " " span.hint { "on this device, with Tesseract; search then finds it" }
+            }
+        }
         h2 { "Chain of custody" }
         ol.timeline {
             @for e in log {
@@ -373,6 +379,12 @@ fn record_page(v: &RecordView, log: &[crate::vault::custody::LogItem]) -> Markup
             }
         }
     }
+}
+
+/// What `ocr` reads: images and PDFs.
+fn is_scan(name: &str) -> bool {
+    let n = name.to_lowercase();
+    is_image(name) || [".pdf", ".tif", ".tiff"].iter().any(|e| n.ends_with(e))
 }
 
 fn is_image(name: &str) -> bool {

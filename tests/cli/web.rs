@@ -892,3 +892,43 @@ fn search_ids_finds_what_search_finds() {
     }
     assert!(v.search_ids("   ").is_err());
 }
+
+/// The text of a scan recognised from the record's page (Tesseract, on this device), found
+/// then by search as you type.
+#[test]
+fn a_scan_recognised_from_its_page_is_found_by_search() {
+    let env = Env::new();
+    let scan = crate::ocr::page(
+        &env,
+        "letter.png",
+        "Noto Serif 12",
+        "The notice from Zhanakorgan district office",
+    );
+    let id = env.add(&[
+        "--title",
+        "a letter",
+        "--language",
+        "en",
+        scan.to_str().unwrap(),
+    ]);
+    let s = Server::unlocked(&env, &[]);
+    assert!(!s.search("zhanakorgan", true).text().contains(&id));
+    let page = s.get(&format!("/records/{id}")).text();
+    assert!(page.contains("Recognise the text of its scans"), "{page}");
+    let r = s.call("POST", &format!("/records/{id}/ocr"), &[], b"");
+    assert!(
+        r.text().contains("Text recognised") && r.text().contains("letter.png"),
+        "{}",
+        r.text()
+    );
+    assert!(s.search("zhanakorgan", true).text().contains(&id));
+    // Again: nothing new.
+    let again = s
+        .call("POST", &format!("/records/{id}/ocr"), &[], b"")
+        .text();
+    assert!(again.contains("Nothing new to recognise"), "{again}");
+    assert_eq!(
+        s.call("POST", "/records/not-an-id/ocr", &[], b"").status,
+        404
+    );
+}
