@@ -212,9 +212,15 @@ async fn receive(app: &Arc<App>, mp: &mut Multipart) -> Result<String, Failure> 
             "the upload sent files it did not announce".into(),
         ));
     }
+    let Ok(permit) = app.transfers.clone().try_acquire_owned() else {
+        return Err(Failure::Busy);
+    };
     let (rec, senders) = record(fields, &announced, app);
     let a = app.clone();
-    let sealing = tokio::task::spawn_blocking(move || a.with_vault(|v| v.add(rec)));
+    let sealing = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        a.with_vault(|v| v.add(rec))
+    });
     pump(mp, senders).await;
     let added = sealing.await;
     app.drop_listed();

@@ -41,8 +41,7 @@ enum Verdict {
 pub(crate) async fn guard(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
     if app.keyring_changed() {
         // Shredded under the server: nothing is served from the vault again.
-        let a = app.clone();
-        let _ = tokio::task::spawn_blocking(move || a.close(super::session::SHREDDED)).await;
+        app.exclusive(|a| a.close(super::session::SHREDDED)).await;
     }
     let mut res = match verdict(&app, &req) {
         Verdict::Pass => {

@@ -207,15 +207,14 @@ pub(crate) async fn shred(State(app): State<Arc<App>>, body: Bytes) -> Response 
         return fail(&app, Failure::Bad(format!("type “{CONFIRM}” to shred")));
     }
     let all = f.iter().any(|(k, _)| k == "all");
-    let a = app.clone();
-    let r = tokio::task::spawn_blocking(move || a.shred(all)).await;
+    let r = app.exclusive(move |a| a.shred(all)).await;
     let c = ctx(&app);
     match r {
-        Ok(Ok(())) => {
+        Some(Ok(())) => {
             let body = html! { h1 { "Shredded" } p { "The keyring is destroyed. Stop " code { "amanat serve" } "." } };
             Html(pages::layout(&c, "Shredded", body).into_string()).into_response()
         }
-        Ok(Err(e)) => fail(&app, Failure::Vault(e)),
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        Some(Err(e)) => fail(&app, Failure::Vault(e)),
+        None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }

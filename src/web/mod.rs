@@ -18,6 +18,7 @@ mod guard;
 mod maintain;
 mod ocr;
 mod pages;
+mod parts;
 mod records;
 mod session;
 mod share;
@@ -90,10 +91,10 @@ fn router(app: Arc<App>) -> Router {
         .route(&at("/lock"), post(lock))
         .route(&at("/records"), get(records::list).post(records::list_post))
         .route(&at("/records/{id}"), get(records::record))
-        .route(&at("/records/{id}/parts/{n}"), get(records::part))
+        .route(&at("/records/{id}/parts/{n}"), get(parts::part))
         .route(&at("/records/{id}/ocr"), post(ocr::recognise))
-        .route(&at("/records/{id}/parts/{n}/view"), get(records::view))
-        .route(&at("/records/{id}/parts/{n}/text"), get(records::part_text))
+        .route(&at("/records/{id}/parts/{n}/view"), get(parts::view))
+        .route(&at("/records/{id}/parts/{n}/text"), get(parts::part_text))
         .route(&at("/add"), get(add::form))
         .route(
             &at("/add"),
@@ -105,6 +106,7 @@ fn router(app: Arc<App>) -> Router {
         )
         .route(&at("/contacts/remove"), post(share::contact_remove))
         .route(&at("/export"), post(share::export))
+        .route(&at("/exported"), get(share::exported_page))
         .route(&at("/bundles/{token}"), get(share::bundle))
         .route(&at("/receive"), get(share::receive_form))
         .route(
@@ -147,6 +149,8 @@ pub(crate) enum Failure {
     Vault(Error),
     Bad(String),
     NotFound,
+    /// As many transfers as the server runs at once are under way.
+    Busy,
 }
 
 /// Runs `f` on the open vault on a blocking thread.
@@ -180,6 +184,11 @@ fn fail(app: &App, f: Failure) -> Response {
         ),
         Failure::Vault(e) => (StatusCode::UNPROCESSABLE_ENTITY, "Refused", e.to_string()),
         Failure::Bad(why) => (StatusCode::BAD_REQUEST, "Refused", why),
+        Failure::Busy => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Busy",
+            "As many uploads and downloads as Amanat runs at once are under way: try again when one has finished.".to_owned(),
+        ),
     };
     (status, Html(pages::message(&c, title, &msg).into_string())).into_response()
 }
@@ -190,7 +199,8 @@ async fn home(State(app): State<Arc<App>>) -> Response {
     }
     let c = ctx(&app);
     let gone = app.gone();
-    Html(pages::unlock(&c, None, gone.as_deref()).into_string()).into_response()
+    let error = app.notes().take("unlock");
+    Html(pages::unlock(&c, error.as_deref(), gone.as_deref()).into_string()).into_response()
 }
 
 #[derive(serde::Deserialize)]
@@ -199,29 +209,31 @@ struct UnlockForm {
 }
 
 async fn unlock(State(app): State<Arc<App>>, Form(form): Form<UnlockForm>) -> Response {
-    let a = app.clone();
-    let r = tokio::task::spawn_blocking(move || {
-        a.unlock(&Passphrase::new(form.passphrase)?)?;
+    let r = app
+        .exclusive(move |a| a.unlock(&Passphrase::new(form.passphrase)?))
+        .await;
+    if matches!(r, Some(Ok(()))) {
         // The list, made now, so its first page costs no scan.
-        let _ = a.with_vault(|v| records::listed(&a, v));
-        Ok::<_, Error>(())
-    })
-    .await;
+        let _ = blocking(&app, {
+            let a = app.clone();
+            move |v| records::listed(&a, v).map(drop)
+        })
+        .await;
+    }
     match r {
-        Ok(Ok(())) => Redirect::to(&format!("{}/records", app.base)).into_response(),
-        Ok(Err(e)) => {
-            let c = ctx(&app);
-            let gone = app.gone();
-            let page = pages::unlock(&c, Some(&e.to_string()), gone.as_deref());
-            (StatusCode::UNAUTHORIZED, Html(page.into_string())).into_response()
+        Some(Ok(())) => Redirect::to(&format!("{}/records", app.base)).into_response(),
+        // Answered by a redirect to the form, which shows why: a browser keeps the data of
+        // a form whose answer was a page (in its session files), not of one redirected.
+        Some(Err(e)) => {
+            app.notes().put("unlock", e.to_string());
+            Redirect::to(&format!("{}/", app.base)).into_response()
         }
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }
 
 async fn lock(State(app): State<Arc<App>>) -> Response {
-    let a = app.clone();
-    let _ = tokio::task::spawn_blocking(move || a.lock()).await;
+    app.exclusive(|a| a.lock()).await;
     let mut r = Redirect::to(&format!("{}/", app.base)).into_response();
     r.headers_mut().insert(
         header::HeaderName::from_static("clear-site-data"),

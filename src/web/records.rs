@@ -3,9 +3,8 @@
 
 use std::sync::Arc;
 
-use axum::body::Body;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Response};
 use maud::{html, Markup};
 
@@ -19,9 +18,9 @@ use crate::vault::{Filter, Listing, RecordView};
 /// Records a page of the list shows.
 pub(crate) const PAGE: usize = 50;
 /// Largest text shown in a page; a longer one is downloaded.
-const TEXT_SHOWN: u64 = 512 * 1024;
+pub(crate) const TEXT_SHOWN: u64 = 512 * 1024;
 
-#[derive(serde::Deserialize, Default)]
+#[derive(serde::Deserialize, serde::Serialize, Default)]
 pub(crate) struct ListQuery {
     #[serde(default)]
     q: String,
@@ -35,6 +34,9 @@ pub(crate) struct ListQuery {
     until: String,
     #[serde(default)]
     page: usize,
+    /// The list as the last form without the page's script asked for it.
+    #[serde(default, skip_serializing)]
+    last: bool,
 }
 
 fn some(s: &str) -> Option<String> {
@@ -47,6 +49,10 @@ pub(crate) async fn list(
     headers: HeaderMap,
     Query(q): Query<ListQuery>,
 ) -> Response {
+    let q = match app.notes().get("query").filter(|_| q.last) {
+        Some(last) => serde_json::from_str(&last).unwrap_or_default(),
+        None => q,
+    };
     render_list(app, headers, q).await
 }
 
@@ -57,6 +63,14 @@ pub(crate) async fn list_post(
     headers: HeaderMap,
     Form(q): Form<ListQuery>,
 ) -> Response {
+    if !headers.contains_key("hx-request") {
+        // Without the page's script: kept here, and shown by a redirect (a browser keeps
+        // the data of a form answered by a page in its session files).
+        app.notes()
+            .put("query", serde_json::to_string(&q).unwrap_or_default());
+        return axum::response::Redirect::to(&format!("{}/records?last=true", app.base))
+            .into_response();
+    }
     render_list(app, headers, q).await
 }
 
@@ -187,18 +201,28 @@ fn list_page(q: &ListQuery, results: Markup, c: &pages::Ctx, contacts: &[String]
         @if !c.collector {
             form.filters method="post" action={ "records?csrf=" (c.csrf) } role="search" autocomplete="off"
                 hx-post="records" hx-target="#results" {
-                label for="q" { "Search" }
-                input #q type="search" name="q" value=(q.q) autocomplete="off"
-                    hx-post="records" hx-trigger="input changed delay:250ms, search"
-                    hx-target="#results" hx-include="closest form";
-                label for="tag" { "Tag" }
-                input #tag type="text" name="tag" value=(q.tag) autocomplete="off";
-                label for="witness" { "Witness code" }
-                input #witness type="text" name="witness" value=(q.witness) autocomplete="off";
-                label for="since" { "Interviewed on or after" }
-                input #since type="date" name="since" value=(q.since);
-                label for="until" { "Interviewed on or before" }
-                input #until type="date" name="until" value=(q.until);
+                div {
+                    label for="q" { "Search" }
+                    input #q type="search" name="q" value=(q.q) autocomplete="off"
+                        hx-post="records" hx-trigger="input changed delay:250ms, search"
+                        hx-target="#results" hx-include="closest form";
+                }
+                div {
+                    label for="tag" { "Tag" }
+                    input #tag type="text" name="tag" value=(q.tag) autocomplete="off";
+                }
+                div {
+                    label for="witness" { "Witness code" }
+                    input #witness type="text" name="witness" value=(q.witness) autocomplete="off";
+                }
+                div {
+                    label for="since" { "Interviewed on or after" }
+                    input #since type="date" name="since" value=(q.since);
+                }
+                div {
+                    label for="until" { "Interviewed on or before" }
+                    input #until type="date" name="until" value=(q.until);
+                }
                 button type="submit" { "Filter" }
             }
         } @else {
@@ -290,7 +314,7 @@ fn timestamp(secs: i64) -> String {
         .unwrap_or_default()
 }
 
-fn parse_id(s: &str) -> Result<RecordId, Failure> {
+pub(crate) fn parse_id(s: &str) -> Result<RecordId, Failure> {
     RecordId::from_hex(s).ok_or(Failure::NotFound)
 }
 
@@ -399,180 +423,4 @@ fn is_text(p: &crate::vault::PartView) -> bool {
         && (p.kind == "testimony"
             || p.kind == "recognised"
             || p.name.to_lowercase().ends_with(".txt"))
-}
-
-/// The selector `get` resolves to part `i` (names first, then `testimony`, then the
-/// index), or `None` if none names it alone.
-fn selector(v: &RecordView, i: usize) -> Option<String> {
-    let resolve = |which: &str| {
-        if which == "testimony" {
-            if let Some(j) = v.parts.iter().position(|p| p.kind == "testimony") {
-                return Some(j);
-            }
-        }
-        v.parts
-            .iter()
-            .position(|p| p.name == which)
-            .or_else(|| which.parse::<usize>().ok().filter(|j| *j < v.parts.len()))
-    };
-    let name = &v.parts.get(i)?.name;
-    [name.clone(), i.to_string()]
-        .into_iter()
-        .find(|s| resolve(s) == Some(i))
-}
-
-/// The image types shown in a page, by their first bytes (never SVG: it can hold script).
-fn image_type(head: &[u8]) -> Option<&'static str> {
-    if head.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if head.starts_with(b"\xff\xd8\xff") {
-        Some("image/jpeg")
-    } else if head.starts_with(b"GIF87a") || head.starts_with(b"GIF89a") {
-        Some("image/gif")
-    } else if head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP" {
-        Some("image/webp")
-    } else {
-        None
-    }
-}
-
-#[derive(Clone, Copy, PartialEq)]
-pub(crate) enum As {
-    Download,
-    View,
-}
-
-/// A part streamed out of the vault: read, checked and sealed-side logged as `get` does.
-pub(crate) async fn part(
-    State(app): State<Arc<App>>,
-    Path((id, i)): Path<(String, usize)>,
-) -> Response {
-    stream_part(app, id, i, As::Download).await
-}
-
-pub(crate) async fn view(
-    State(app): State<Arc<App>>,
-    Path((id, i)): Path<(String, usize)>,
-) -> Response {
-    stream_part(app, id, i, As::View).await
-}
-
-async fn stream_part(app: Arc<App>, id: String, i: usize, how: As) -> Response {
-    let id = match parse_id(&id) {
-        Ok(id) => id,
-        Err(f) => return fail(&app, f),
-    };
-    let found = blocking(&app, move |v| {
-        let view = v.show(id)?;
-        // A witness's identity is never served here, custodian or not: `get` reads it.
-        let part = view.parts.get(i).filter(|p| p.kind != "identity");
-        let name = part.map(|p| p.name.clone());
-        Ok((part.and_then(|_| selector(&view, i)), name))
-    })
-    .await;
-    let (which, name) = match found {
-        Ok((Some(w), Some(n))) => (w, n),
-        Ok(_) => return fail(&app, Failure::NotFound),
-        Err(f) => return fail(&app, f),
-    };
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<std::io::Result<axum::body::Bytes>>(4);
-    let a = app.clone();
-    let to = if how == As::View {
-        "the browser (shown)"
-    } else {
-        "the browser (downloaded)"
-    };
-    tokio::task::spawn_blocking(move || {
-        let mut out = super::stream::Outgoing::new(tx.clone(), a.clone());
-        let r = a.with_vault(|v| v.get_for(id, &which, &mut out, to));
-        let failed = match r {
-            Ok(Ok(_)) => None,
-            Ok(Err(e)) => Some(e.to_string()),
-            Err(_) => Some("the vault was locked".to_owned()),
-        };
-        if let Some(why) = failed {
-            let _ = tx.blocking_send(Err(std::io::Error::other(why)));
-        }
-    });
-    // The first bytes decide an image's type; nothing is sent before them.
-    let first = match rx.recv().await {
-        Some(Ok(b)) => b,
-        Some(Err(e)) => return fail(&app, Failure::Bad(e.to_string())),
-        None => axum::body::Bytes::new(),
-    };
-    let mut res = Response::new(Body::empty());
-    let h = res.headers_mut();
-    match how {
-        As::View => match image_type(&first) {
-            Some(t) => {
-                h.insert(header::CONTENT_TYPE, HeaderValue::from_static(t));
-                h.insert(
-                    header::CONTENT_DISPOSITION,
-                    HeaderValue::from_static("inline"),
-                );
-            }
-            None => {
-                return (
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "not an image shown here",
-                )
-                    .into_response()
-            }
-        },
-        As::Download => {
-            h.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/octet-stream"),
-            );
-            if let Ok(v) = HeaderValue::from_str(&disposition(&name)) {
-                h.insert(header::CONTENT_DISPOSITION, v);
-            }
-        }
-    }
-    let rest = super::stream::body(rx);
-    let body = futures_util::StreamExt::chain(futures_util::stream::iter([Ok(first)]), rest);
-    *res.body_mut() = Body::from_stream(body);
-    res
-}
-
-/// `attachment` with the name in RFC 5987 form (every byte outside a safe set escaped).
-fn disposition(name: &str) -> String {
-    let safe: String = name
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
-    format!("attachment; filename*=UTF-8''{safe}")
-}
-
-/// A text part, for the record page to show (at most [`TEXT_SHOWN`] bytes).
-pub(crate) async fn part_text(
-    State(app): State<Arc<App>>,
-    Path((id, i)): Path<(String, usize)>,
-) -> Response {
-    let id = match parse_id(&id) {
-        Ok(id) => id,
-        Err(f) => return fail(&app, f),
-    };
-    let got = blocking(&app, move |v| {
-        let view = v.show(id)?;
-        let shown = |p: &crate::vault::PartView| p.size <= TEXT_SHOWN && p.kind != "identity";
-        let Some(which) = selector(&view, i).filter(|_| shown(&view.parts[i])) else {
-            return Ok(None);
-        };
-        let mut out = zeroize::Zeroizing::new(Vec::new());
-        v.get_for(id, &which, &mut *out, "the browser (shown)")?;
-        Ok(Some(out))
-    })
-    .await;
-    match got {
-        Ok(Some(bytes)) => {
-            let s = String::from_utf8_lossy(&bytes);
-            Html(html! { pre.text { (text(&s)) } }.into_string()).into_response()
-        }
-        Ok(None) => fail(&app, Failure::NotFound),
-        Err(f) => fail(&app, f),
-    }
 }

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -51,8 +51,11 @@ pub(crate) struct App {
     state: AtomicU8,
     collector: AtomicBool,
     gone: Mutex<String>,
-    /// Raised while the vault is being locked: transfers in flight stop.
-    locking: AtomicBool,
+    /// Locks (or closes, or unlocks) under way: while any is, transfers in flight stop.
+    locking: AtomicUsize,
+    /// Transfers (uploads and downloads) running: at most [`TRANSFERS`], so that tokio's
+    /// blocking threads never all wait on browsers.
+    pub transfers: Arc<tokio::sync::Semaphore>,
     last: Mutex<Instant>,
     paths: VaultPaths,
     /// The keyring file as it was at start (device, inode): if it goes or changes, the
@@ -62,6 +65,8 @@ pub(crate) struct App {
     checking: Mutex<super::maintain::Checking>,
     /// Bundles (ciphertext) between two requests, by the random name a page carries.
     held: Mutex<HashMap<String, PathBuf>>,
+    /// What a page shows once, after a form answered by a redirect.
+    notes: Notes,
     /// The record list while the vault is open ([`super::records::Listed`]).
     listed: Mutex<Option<Arc<super::records::Listed>>>,
     /// Counts the drops of that list: one made from a scan that began before a drop is
@@ -102,12 +107,14 @@ impl App {
             state: AtomicU8::new(LOCKED),
             collector: AtomicBool::new(false),
             gone: Mutex::new(String::new()),
-            locking: AtomicBool::new(false),
+            locking: AtomicUsize::new(0),
+            transfers: Arc::new(tokio::sync::Semaphore::new(TRANSFERS)),
             last: Mutex::new(Instant::now()),
             keyring_id: file_id(&paths.keyring),
             paths,
             held: Mutex::new(HashMap::new()),
             listed: Mutex::new(None),
+            notes: Notes::default(),
             listed_gen: std::sync::atomic::AtomicU64::new(0),
             checking: Mutex::new(Default::default()),
             idle,
@@ -160,19 +167,44 @@ impl App {
 
     /// Whether a lock is under way: transfers stop at their next chunk.
     pub fn locking(&self) -> bool {
-        self.locking.load(Ordering::SeqCst)
+        self.locking.load(Ordering::SeqCst) > 0
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Slot> {
         self.slot.read().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The slot for changing it: transfers in flight are stopped first.
+    /// The slot for changing it (within [`App::exclusive`], which stopped the transfers).
     fn write(&self) -> std::sync::RwLockWriteGuard<'_, Slot> {
-        self.locking.store(true, Ordering::SeqCst);
-        let w = self.slot.write().unwrap_or_else(|e| e.into_inner());
-        self.locking.store(false, Ordering::SeqCst);
-        w
+        self.slot.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs `f`, which changes the vault's state, on a thread of its own, after telling
+    /// every transfer in flight to stop: neither stalled browsers nor a full pool of
+    /// blocking threads can hold up a lock, a close or a shred.
+    pub async fn exclusive<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&App) -> T + Send + 'static,
+    ) -> Option<T> {
+        self.locking.fetch_add(1, Ordering::SeqCst);
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let a = self.clone();
+        let spawned = std::thread::Builder::new()
+            .name("amanat-lock".into())
+            .spawn(move || {
+                let r = f(&a);
+                a.locking.fetch_sub(1, Ordering::SeqCst);
+                let _ = tx.send(r);
+            });
+        if spawned.is_err() {
+            self.locking.fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        rx.await.ok()
+    }
+
+    pub fn notes(&self) -> &Notes {
+        &self.notes
     }
 
     pub fn listed(&self) -> Option<Arc<super::records::Listed>> {
@@ -335,6 +367,39 @@ impl App {
     }
 }
 
+/// What a form left for the page it redirects to (Post/Redirect/Get: browsers keep the
+/// data of a form whose answer was a page in their session files, not of one redirected),
+/// by name; each is shown once.
+#[derive(Default)]
+pub(crate) struct Notes(Mutex<HashMap<String, String>>);
+
+impl Notes {
+    pub fn put(&self, name: &str, value: String) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(name.to_owned(), value);
+    }
+
+    pub fn take(&self, name: &str) -> Option<String> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(name)
+    }
+
+    pub fn get(&self, name: &str) -> Option<String> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(name)
+            .cloned()
+    }
+}
+
+/// Transfers at once; tokio has 16 blocking threads, so 8 are always left for pages.
+pub(crate) const TRANSFERS: usize = 8;
+
 /// What a shred under the server leaves: nothing held, nothing to open.
 pub(crate) const SHREDDED: &str =
     "The keyring was removed or replaced while this server ran (shred): it let go of the vault and wiped its keys.";
@@ -345,11 +410,10 @@ pub(crate) async fn idle_locker(app: Arc<App>) {
     let step = (app.idle / 4).clamp(Duration::from_millis(200), Duration::from_secs(2));
     loop {
         tokio::time::sleep(step).await;
-        let a = app.clone();
         if app.keyring_changed() {
-            let _ = tokio::task::spawn_blocking(move || a.close(SHREDDED)).await;
+            app.exclusive(|a| a.close(SHREDDED)).await;
         } else if app.is_open() && app.idle_for() >= app.idle {
-            let _ = tokio::task::spawn_blocking(move || a.lock()).await;
+            app.exclusive(|a| a.lock()).await;
         }
     }
 }

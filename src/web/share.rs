@@ -146,9 +146,10 @@ pub(crate) async fn export(
             if headers.contains_key("hx-request") {
                 return Html(exported(&token, &report).into_string()).into_response();
             }
-            let c = ctx(&app);
-            Html(pages::layout(&c, "Bundle", exported(&token, &report)).into_string())
-                .into_response()
+            // Without the page's script: shown by a redirect, for the same reason.
+            app.notes()
+                .put("exported", exported(&token, &report).into_string());
+            Redirect::to(&format!("{}/exported", app.base)).into_response()
         }
         Err(f) => fail(&app, f),
     }
@@ -174,6 +175,15 @@ fn exported(token: &str, r: &ExportReport) -> Markup {
     }
 }
 
+/// The report of the export a form without the page's script asked for, once.
+pub(crate) async fn exported_page(State(app): State<Arc<App>>) -> Response {
+    let Some(report) = app.notes().take("exported") else {
+        return fail(&app, Failure::NotFound);
+    };
+    let c = ctx(&app);
+    Html(pages::layout(&c, "Bundle", maud::PreEscaped(report)).into_string()).into_response()
+}
+
 /// The held file `token` names, streamed out and removed.
 pub(crate) async fn bundle(State(app): State<Arc<App>>, Path(token): Path<String>) -> Response {
     let Some(path) = app.take_held(&token) else {
@@ -183,9 +193,14 @@ pub(crate) async fn bundle(State(app): State<Arc<App>>, Path(token): Path<String
         Ok(f) => f,
         Err(_) => return fail(&app, Failure::NotFound),
     };
+    let Ok(permit) = app.transfers.clone().try_acquire_owned() else {
+        app.hold(token, path);
+        return fail(&app, Failure::Busy);
+    };
     let (tx, rx) = tokio::sync::mpsc::channel(4);
     let a = app.clone();
     tokio::task::spawn_blocking(move || {
+        let _permit = permit;
         let mut out = Outgoing::new(tx.clone(), a);
         let mut file = file;
         let r = std::io::copy(&mut file, &mut out).and_then(|_| std::io::Write::flush(&mut out));
@@ -234,10 +249,14 @@ pub(crate) async fn receive(State(app): State<Arc<App>>, mut mp: Multipart) -> R
         Err(f) => return fail(&app, f),
     };
     let (token, path) = held(&root);
+    let Ok(permit) = app.transfers.clone().try_acquire_owned() else {
+        return fail(&app, Failure::Busy);
+    };
     let (tx, rx) = tokio::sync::mpsc::channel(8);
     let p = path.clone();
     let a = app.clone();
     let writing = tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+        let _permit = permit;
         let mut f = std::fs::File::create_new(&p)?;
         std::io::copy(&mut Incoming::new(rx, a), &mut f)?;
         f.sync_all()

@@ -173,7 +173,16 @@ impl Server {
         if fragment {
             h.push(("HX-Request", "true"));
         }
-        self.call("POST", "/records", &h, body.as_bytes())
+        let r = self.call("POST", "/records", &h, body.as_bytes());
+        if fragment || r.status != 303 {
+            return r;
+        }
+        // Without the script: a redirect to the list as asked for.
+        assert_eq!(
+            r.header("location"),
+            Some(format!("{}/records?last=true", self.base).as_str())
+        );
+        self.get("/records?last=true")
     }
 
     /// Adds a record through the upload the page's script makes; returns the reply.
