@@ -44,11 +44,21 @@ impl Vault {
     /// on every core, each core a range of the database's keys. `progress` is called as
     /// records are done, with the number done so far.
     pub fn check(&self, progress: &(dyn Fn(usize) + Sync)) -> Result<CheckReport> {
+        self.check_until(progress, &|| false)
+    }
+
+    /// [`Vault::check`], given up (with an error, reporting nothing) as soon as `stop` says
+    /// so, between records: `serve` locks the vault without waiting for a long check.
+    pub fn check_until(
+        &self,
+        progress: &(dyn Fn(usize) + Sync),
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Result<CheckReport> {
         let done = AtomicUsize::new(0);
         // The checks of the whole vault (which need no record's body) run beside the
         // records' on a thread of their own, so that no core waits at the end.
         let (ranges, whole) = std::thread::scope(|s| {
-            let whole = s.spawn(|| self.check_whole());
+            let whole = s.spawn(|| self.check_whole(stop));
             let handles: Vec<_> = key_ranges(threads())
                 .into_iter()
                 .enumerate()
@@ -56,7 +66,7 @@ impl Vault {
                     // The first range from the very start: a malformed empty key is in it.
                     let lo = if i == 0 { vec![] } else { lo };
                     let done = &done;
-                    s.spawn(move || self.check_range(lo, hi, done, progress))
+                    s.spawn(move || self.check_range(lo, hi, done, progress, stop))
                 })
                 .collect();
             let ranges: Vec<Result<(CheckReport, HashSet<ObjectId>)>> = handles
@@ -94,9 +104,13 @@ impl Vault {
 
     /// What `check` verifies of the vault as a whole: catalog entries without a record, the
     /// search index, what is remembered of imported bundles, the audit log and the journal.
-    fn check_whole(&self) -> Result<CheckReport> {
+    fn check_whole(&self, stop: &(dyn Fn() -> bool + Sync)) -> Result<CheckReport> {
+        let stopped = || Error::Invalid("the check was stopped".into());
         let mut report = CheckReport::default();
         for kv in self.store.catalog().iter() {
+            if stop() {
+                return Err(stopped());
+            }
             let (k, _) = kv?;
             if !self.store.records().contains_key(&k)? {
                 let named = self.store.unloc(&k).map(|id| id.to_hex());
@@ -106,6 +120,9 @@ impl Vault {
                 ));
             }
         }
+        if stop() {
+            return Err(stopped());
+        }
         report.damaged.extend(self.index_damage()?);
         for k in self.damaged_imported()? {
             report.damaged.push((
@@ -113,7 +130,15 @@ impl Vault {
                 "what this vault remembers of an imported bundle does not open".into(),
             ));
         }
+        // The audit log is verified in one piece (a second at 100,000 events): a stop
+        // waits for it at most.
+        if stop() {
+            return Err(stopped());
+        }
         report.audit = Some(self.verify_audit()?);
+        if stop() {
+            return Err(stopped());
+        }
         report.journal = self.store.verify_journal(&self.keyring.catalog_key)?;
         Ok(report)
     }
@@ -126,6 +151,7 @@ impl Vault {
         hi: Option<Vec<u8>>,
         done: &AtomicUsize,
         progress: &(dyn Fn(usize) + Sync),
+        stop: &(dyn Fn() -> bool + Sync),
     ) -> Result<(CheckReport, HashSet<ObjectId>)> {
         let mut report = CheckReport::default();
         let mut referenced = HashSet::new();
@@ -135,6 +161,9 @@ impl Vault {
             None => self.store.records().range(lo..),
         };
         for kv in records {
+            if stop() {
+                return Err(Error::Invalid("the check was stopped".into()));
+            }
             let (k, _) = kv?;
             let Some(id) = self.store.unloc(&k).filter(|_| k.len() == 16) else {
                 report

@@ -68,7 +68,8 @@ pub(crate) async fn start_check(State(app): State<Arc<App>>) -> Response {
         tokio::task::spawn_blocking(move || {
             let r = a.with_vault(|v| {
                 a.checking().total = v.count();
-                v.check(&|n| done.store(n, Ordering::Relaxed))
+                // Locking stops it: the keys do not wait for the end of a long check.
+                v.check_until(&|n| done.store(n, Ordering::Relaxed), &|| a.locking())
             });
             let result = match r {
                 Ok(Ok(report)) => Ok(report),

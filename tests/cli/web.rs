@@ -974,3 +974,51 @@ fn a_scan_recognised_from_its_page_is_found_by_search() {
         404
     );
 }
+
+/// Lock during a long check: the check stops, and the keys go at once, not when it ends.
+#[test]
+fn lock_stops_a_running_check() {
+    let env = Env::new();
+    // Enough records to check for seconds (each record's custody is verified).
+    let lines: String = (0..30_000)
+        .map(|i| format!("{{\"title\":\"record {i}\"}}\n"))
+        .collect();
+    let jsonl = env.input("many.jsonl", lines);
+    env.ok(&["ingest", jsonl.to_str().unwrap()]);
+    let s = Server::unlocked(&env, &[]);
+    // How long a whole check takes here.
+    let started = std::time::Instant::now();
+    assert_eq!(s.call("POST", "/check", &[], b"").status, 200);
+    while s
+        .call("GET", "/check", &[("HX-Request", "true")], b"")
+        .text()
+        .contains("Checking record")
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let whole = started.elapsed();
+    assert_eq!(s.call("POST", "/check", &[], b"").status, 200);
+    std::thread::sleep(Duration::from_millis(300));
+    let running = s
+        .call("GET", "/check", &[("HX-Request", "true")], b"")
+        .text();
+    assert!(
+        running.contains("Checking record"),
+        "{}",
+        &running[running.find("<main").unwrap_or(0)..]
+    );
+    let started = std::time::Instant::now();
+    assert_eq!(s.call("POST", "/lock", &[], b"").status, 303);
+    let took = started.elapsed();
+    assert!(s.get("/").text().contains("Unlock the vault"));
+    assert!(
+        took < whole / 2,
+        "Lock waited {took:?} for a check of {whole:?}"
+    );
+    let page = s.call("GET", "/check", &[], b"");
+    assert!(
+        page.text().contains("stopped") || page.status == 303,
+        "{}",
+        page.text()
+    );
+}
