@@ -90,8 +90,6 @@ async fn stream_part(app: Arc<App>, id: String, i: usize, how: As) -> Response {
         Ok(_) => return fail(&app, Failure::NotFound),
         Err(f) => return fail(&app, f),
     };
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<std::io::Result<axum::body::Bytes>>(4);
-    let a = app.clone();
     let to = if how == As::View {
         "the browser (shown)"
     } else {
@@ -100,17 +98,12 @@ async fn stream_part(app: Arc<App>, id: String, i: usize, how: As) -> Response {
     let Ok(permit) = app.transfers.clone().try_acquire_owned() else {
         return fail(&app, Failure::Busy);
     };
-    tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        let mut out = super::stream::Outgoing::new(tx.clone(), a.clone());
-        let r = a.with_vault(|v| v.get_for(id, &which, &mut out, to));
-        let failed = match r {
-            Ok(Ok(_)) => None,
-            Ok(Err(e)) => Some(e.to_string()),
-            Err(_) => Some("the vault was locked".to_owned()),
-        };
-        if let Some(why) = failed {
-            let _ = tx.blocking_send(Err(std::io::Error::other(why)));
+    let a = app.clone();
+    let mut rx = super::stream::produce(app.clone(), permit, move |out| {
+        match a.with_vault(|v| v.get_for(id, &which, out, to)) {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(_) => Err("the vault was locked".to_owned()),
         }
     });
     // The first bytes decide an image's type; nothing is sent before them.

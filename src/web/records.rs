@@ -89,8 +89,10 @@ async fn render_list(app: Arc<App>, headers: HeaderMap, q: ListQuery) -> Respons
     };
     let query = q.q.trim().to_owned();
     let a = app.clone();
+    // A keystroke's fragment needs only the results: the contacts are for the whole page.
+    let fragment = headers.contains_key("hx-request");
     let got = blocking(&app, move |v| {
-        let contacts: Vec<String> = if v.is_collector() {
+        let contacts: Vec<String> = if v.is_collector() || fragment {
             vec![]
         } else {
             v.contacts()?
@@ -129,7 +131,7 @@ async fn render_list(app: Arc<App>, headers: HeaderMap, q: ListQuery) -> Respons
         .collect();
     let damaged = shown.all.damaged;
     let results = results(&q, &items, damaged, &app.csrf);
-    if headers.contains_key("hx-request") {
+    if fragment {
         return Html(results.into_string()).into_response();
     }
     let c = ctx(&app);

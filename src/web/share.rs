@@ -15,7 +15,7 @@ use maud::{html, Markup};
 
 use super::pages::{self, size, text};
 use super::session::App;
-use super::stream::{Incoming, Outgoing};
+use super::stream::Incoming;
 use super::{blocking, ctx, fail, Failure};
 use crate::bundle::{ExportOptions, ExportReport, ImportOptions, ImportReport, Selection};
 
@@ -197,17 +197,11 @@ pub(crate) async fn bundle(State(app): State<Arc<App>>, Path(token): Path<String
         app.hold(token, path);
         return fail(&app, Failure::Busy);
     };
-    let (tx, rx) = tokio::sync::mpsc::channel(4);
-    let a = app.clone();
-    tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        let mut out = Outgoing::new(tx.clone(), a);
+    let rx = super::stream::produce(app.clone(), permit, move |out| {
         let mut file = file;
-        let r = std::io::copy(&mut file, &mut out).and_then(|_| std::io::Write::flush(&mut out));
-        if let Err(e) = r {
-            let _ = tx.blocking_send(Err(e));
-        }
+        let r = std::io::copy(&mut file, out).map(drop);
         let _ = std::fs::remove_file(&path);
+        r.map_err(|e| e.to_string())
     });
     let mut res = Response::new(Body::from_stream(super::stream::body(rx)));
     let h = res.headers_mut();

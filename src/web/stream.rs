@@ -154,6 +154,25 @@ impl Read for Typed {
     }
 }
 
+/// Runs `write` on a blocking thread, holding `permit` (a transfer's place), with an
+/// [`Outgoing`] whose chunks come out of the receiver returned. A failure is sent after
+/// the bytes already written, so the response ends broken, never short and whole.
+pub(crate) fn produce(
+    app: Arc<App>,
+    permit: tokio::sync::OwnedSemaphorePermit,
+    write: impl FnOnce(&mut Outgoing) -> Result<(), String> + Send + 'static,
+) -> Receiver<io::Result<Bytes>> {
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        let mut out = Outgoing::new(tx.clone(), app);
+        if let Err(why) = write(&mut out).and_then(|()| out.flush().map_err(|e| e.to_string())) {
+            let _ = tx.blocking_send(Err(io::Error::other(why)));
+        }
+    });
+    rx
+}
+
 /// A response body of what a blocking thread sends through `rx`.
 pub(crate) fn body(
     rx: Receiver<io::Result<Bytes>>,

@@ -353,3 +353,8 @@ pub fn opened_keyring(env: &Env) -> amanat::format::keyring::Keyring {
     )
     .unwrap()
 }
+
+/// `keys --json` of `env`'s vault.
+pub fn keys_json(env: &Env) -> serde_json::Value {
+    serde_json::from_str(&env.ok(&["keys", "--json"])).unwrap()
+}

@@ -487,9 +487,7 @@ fn link(page: &str, prefix: &str) -> String {
 fn a_record_shared_in_the_browser_is_verified_and_imported_in_another() {
     let hq = Env::new();
     let partner = Env::new();
-    let keys = |e: &Env| -> serde_json::Value {
-        serde_json::from_str(&e.ok(&["keys", "--json"])).unwrap()
-    };
+    let keys = crate::util::keys_json;
     let (pk, hk) = (keys(&partner), keys(&hq));
     let s = Server::unlocked(&hq, &[]);
     let r = s.add(
@@ -663,7 +661,7 @@ fn check_audit_and_shred_from_the_browser() {
 #[test]
 fn a_collector_records_in_the_browser_and_cannot_read_back() {
     let hq = Env::new();
-    let hq_key: serde_json::Value = serde_json::from_str(&hq.ok(&["keys", "--json"])).unwrap();
+    let hq_key = crate::util::keys_json(&hq);
     let env = Env::bare();
     env.init_collector(&[hq_key["recipient"].as_str().unwrap()]);
     let s = Server::unlocked(&env, &[]);

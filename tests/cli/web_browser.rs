@@ -54,9 +54,7 @@ fn a_person_unlocks_adds_finds_reads_downloads_and_locks_in_chromium() {
     let image = env.input("image.png", png());
     // A partner: a contact to share with, and a bundle of theirs to receive.
     let partner = Env::new();
-    let keys = |e: &Env| -> serde_json::Value {
-        serde_json::from_str(&e.ok(&["keys", "--json"])).unwrap()
-    };
+    let keys = crate::util::keys_json;
     let (pk, ours) = (keys(&partner), keys(&env));
     env.ok(&[
         "contact",
