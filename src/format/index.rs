@@ -18,10 +18,14 @@ pub const SEGMENT_RECORDS: usize = 256;
 /// A record joins a non-empty segment only while the segment's words stay under this many
 /// bytes, so a rewrite for one added record stays small.
 pub const SEGMENT_TEXT: usize = 512 * 1024;
-/// Version byte in front of every segment, and the value of `meta`/[`META_KEY`].
+/// Version byte in front of every segment.
 pub const VERSION: u8 = 1;
-/// Set in the `meta` tree once every record is in the index (FORMAT.md 8.4).
+/// Set in the `meta` tree once every record is in the index (FORMAT.md 8.4), to
+/// [`FOLDED`], or to `%x01` by format 7 and earlier, whose words were not folded yet.
 pub const META_KEY: &str = "index";
+/// The value of `meta`/[`META_KEY`] once every record is in the index and every word is
+/// normalized as format 8 compares (FORMAT.md 8.3).
+pub const FOLDED: u8 = 2;
 /// A posting list of this many records or more is stored as a bitmap.
 const LIST_MAX: usize = 32;
 /// The tag byte of a bitmap posting.
@@ -101,6 +105,33 @@ impl Segment {
             w.zeroize();
         }
         true
+    }
+
+    /// Normalizes every word again ([`crate::format::text::normalize`]): words stored by a
+    /// version that folded less (format 7 and earlier) become what a query now looks for.
+    /// Words that become one share the records of each; a word that becomes nothing (only
+    /// ъ and ь) goes. Returns whether anything changed.
+    pub fn refold(&mut self) -> bool {
+        let mut changed = false;
+        let mut words: HashMap<String, Vec<u8>, FxBuild> =
+            HashMap::with_capacity_and_hasher(self.words.len(), FxBuild::default());
+        for (mut w, p) in self.words.drain() {
+            let mut folded = crate::format::text::normalize(&w);
+            changed |= folded != w;
+            w.zeroize();
+            // Split again as index_words does (NFKC can put a space inside a word); an
+            // empty word is no word.
+            for piece in folded.split_whitespace() {
+                let entry = words.entry(piece.to_owned()).or_default();
+                entry.extend_from_slice(&p);
+                entry.sort_unstable();
+                entry.dedup();
+            }
+            folded.zeroize();
+        }
+        self.text_len = words.keys().map(|w| w.len() + 1).sum();
+        self.words = words;
+        changed
     }
 
     /// The words of one record, in byte order, joined by spaces.

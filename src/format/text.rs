@@ -1,9 +1,13 @@
-//! Text normalization for search: NFKC, then Unicode lower-casing.
+//! Text normalization for search: NFKC, Unicode lower-casing, then one spelling for letters
+//! that the languages of Amanat's users write two ways.
 //!
 //! NFKC folds composed and decomposed letters (Kazakh ә, ө, қ typed either way), Arabic
 //! presentation forms used by Kazakh and Uyghur in Arabic script, and full-width Latin into
 //! one form; `to_lowercase` applies Unicode's full case mapping (Cyrillic, Latin, Greek, …).
-//! Scripts without case (Arabic, Chinese) are unchanged by it. Matching is by substring, so
+//! Scripts without case (Arabic, Chinese) are unchanged by it. Then [`fold`] writes Kazakh
+//! (and Russian) Cyrillic in the Kazakh Latin alphabet of 2021, so that a name typed in either
+//! script finds the other (Үрімші, Ürımşı); it makes the Turkic dotted and dotless i one
+//! letter (İ, I, ı, i), and ё the е that most people type. Matching is by substring, so
 //! Chinese text, which has no spaces between words, is searchable too.
 use unicode_normalization::UnicodeNormalization;
 
@@ -27,15 +31,84 @@ fn normalize_slow(s: &str) -> String {
     };
     // Lower-casing the Turkic capital İ gives "i" plus a combining dot above; drop the dot
     // so that İ, I and i all find "i" (Kazakh and Uyghur Latin spellings mix them).
-    if lower.contains('\u{307}') {
+    let lower = if lower.contains('\u{307}') {
         lower.replace("i\u{307}", "i")
     } else {
         lower
+    };
+    let mut out = String::with_capacity(lower.len());
+    for c in lower.chars() {
+        match fold(c) {
+            Fold::Same => out.push(c),
+            Fold::To(s) => out.push_str(s),
+        }
     }
+    out
+}
+
+/// What [`fold`] makes of a lower-case letter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fold {
+    Same,
+    /// Written as this (possibly empty) string.
+    To(&'static str),
+}
+
+/// One spelling for a lower-case letter written two ways by Amanat's users: Kazakh and
+/// Russian Cyrillic in the Kazakh Latin alphabet of 2021 (қ → q, ң → ñ, ш → ş, ұ → ū,
+/// і → ı, и and й → i, ю → iu, я → ia; ъ and ь are not written), with the dotless ı (and
+/// so і) made i, ё made е (e), and the schwa ə, which older Latin spellings use for ә, made
+/// ä. Applied after lower-casing, to stored words and queries alike; no output is an input,
+/// so folding twice is folding once.
+pub fn fold(c: char) -> Fold {
+    Fold::To(match c {
+        'а' => "a",
+        'ә' | 'ə' => "ä",
+        'б' => "b",
+        'в' => "v",
+        'г' => "g",
+        'ғ' => "ğ",
+        'д' => "d",
+        'е' | 'ё' | 'э' => "e",
+        'ж' => "j",
+        'з' => "z",
+        'и' | 'й' | 'і' | 'ı' => "i",
+        'к' => "k",
+        'қ' => "q",
+        'л' => "l",
+        'м' => "m",
+        'н' => "n",
+        'ң' => "ñ",
+        'о' => "o",
+        'ө' | 'ɵ' => "ö",
+        'п' => "p",
+        'р' => "r",
+        'с' => "s",
+        'т' => "t",
+        'у' => "u",
+        'ұ' => "ū",
+        'ү' => "ü",
+        'ф' => "f",
+        'х' | 'һ' => "h",
+        'ц' => "ts",
+        'ч' => "ch",
+        'ш' => "ş",
+        'щ' => "şş",
+        'ъ' | 'ь' => "",
+        'ы' => "y",
+        'ю' => "iu",
+        'я' => "ia",
+        _ => return Fold::Same,
+    })
 }
 
 /// Marks a character with no simple normalization in [`SIMPLE`].
 const NOT_SIMPLE: u32 = u32::MAX;
+/// Marks, in [`SIMPLE`], a character whose normalized form is the string `FOLDED[i]`, by
+/// `FOLDED_BIT | i`: one that [`fold`] writes as none or several characters.
+const FOLDED_BIT: u32 = 1 << 31;
+/// The strings of [`fold`] that are not one character, indexed by [`SIMPLE`].
+const FOLDED: [&str; 6] = ["", "ts", "ch", "şş", "iu", "ia"];
 
 /// For each character of the Basic Multilingual Plane, its normalized form when a string
 /// made only of such characters normalizes character by character, else [`NOT_SIMPLE`].
@@ -44,7 +117,8 @@ const NOT_SIMPLE: u32 = u32::MAX;
 /// class is 0 (so any string of them is already NFKC: no reordering, no composition), it
 /// lower-cases to exactly one character, and it is none of Σ (whose lower case depends on
 /// the next character), İ and U+0307 (the dotted-i repair). For a string of simple
-/// characters, [`normalize_slow`] is then exactly the per-character lower case. Built once
+/// characters, [`normalize_slow`] is then exactly the per-character lower case, folded
+/// ([`fold`]; into [`FOLDED`] where it is not one character). Built once
 /// per process (about 2 ms); it replaces a quick check and a case lookup per character,
 /// which were a tenth of ingest.
 static SIMPLE: std::sync::LazyLock<Box<[u32]>> = std::sync::LazyLock::new(|| {
@@ -63,7 +137,17 @@ static SIMPLE: std::sync::LazyLock<Box<[u32]>> = std::sync::LazyLock::new(|| {
             }
             let mut lower = c.to_lowercase();
             match (lower.next(), lower.next()) {
-                (Some(l), None) => l as u32,
+                (Some(l), None) => match fold(l) {
+                    Fold::Same => l as u32,
+                    Fold::To(s) if s.chars().count() == 1 => s.chars().next().unwrap() as u32,
+                    Fold::To(s) => {
+                        let i = FOLDED
+                            .iter()
+                            .position(|f| *f == s)
+                            .expect("FOLDED lists it");
+                        FOLDED_BIT | i as u32
+                    }
+                },
                 _ => NOT_SIMPLE,
             }
         })
@@ -80,9 +164,9 @@ fn push_simple(s: &str, out: &mut String) -> bool {
     let table = &*SIMPLE;
     for c in s.chars() {
         match table.get(c as usize).copied() {
-            Some(l) if l != NOT_SIMPLE => {
-                out.push(char::from_u32(l).expect("the table holds chars"))
-            }
+            Some(l) if l == NOT_SIMPLE => return false,
+            Some(l) if l & FOLDED_BIT != 0 => out.push_str(FOLDED[(l & !FOLDED_BIT) as usize]),
+            Some(l) => out.push(char::from_u32(l).expect("the table holds chars")),
             _ => return false,
         }
     }
@@ -90,6 +174,7 @@ fn push_simple(s: &str, out: &mut String) -> bool {
 }
 
 /// Splits a normalized query into terms; a record matches when it contains every term.
+/// (A word of only ъ and ь folds to nothing, which is not a term.)
 pub fn terms(query: &str) -> Vec<String> {
     normalize(query)
         .split_whitespace()
@@ -271,6 +356,67 @@ mod tests {
     fn turkic_dotted_capital_i_matches_plain_i() {
         let hay = normalize("Ürimşide ustadı");
         assert!(matches_all(&terms("ÜRİMŞİDE"), &[&hay]));
+    }
+
+    /// Place and personal names written in Kazakh Cyrillic and in the Latin of 2021 find
+    /// each other, whichever is typed (FORMAT.md 8.3).
+    #[test]
+    fn kazakh_cyrillic_and_latin_find_each_other() {
+        for (cyrillic, latin) in [
+            ("Үрімшіде", "Ürımşıde"),
+            ("Құлжа", "Qūlja"),
+            ("Қорғас", "Qorğas"),
+            ("Жанар Сейітқызы", "Janar Seiıtqyzy"),
+            ("Нұрсұлтан", "Nūrsūltan"),
+            ("Аягөз", "Aiagöz"),
+            ("Жаңаөзен", "Jañaözen"),
+            ("Шұғыла", "Şūğyla"),
+            ("Юсуп", "İusup"),
+            ("Алматы", "Almaty"),
+        ] {
+            let (c, l) = (normalize(cyrillic), normalize(latin));
+            assert!(
+                matches_all(&terms(cyrillic), &[&l]),
+                "{cyrillic} in {latin}"
+            );
+            assert!(matches_all(&terms(latin), &[&c]), "{latin} in {cyrillic}");
+            assert!(matches_all(&terms(&latin.to_uppercase()), &[&c]), "{latin}");
+        }
+        assert!(!matches_all(&terms("Қорғас"), &[&normalize("Qūlja")]));
+    }
+
+    #[test]
+    fn dotted_and_dotless_i_are_one_letter() {
+        let hay = normalize("Ürımşıde ustaldy");
+        assert!(matches_all(&terms("ÜRIMŞIDE"), &[&hay]));
+        assert!(matches_all(&terms("ÜRİMŞİDE"), &[&hay]));
+        assert!(matches_all(&terms("ürimşide"), &[&hay]));
+        let hay = normalize("ÜRIMŞIDE");
+        assert!(matches_all(&terms("ürımşıde"), &[&hay]));
+    }
+
+    #[test]
+    fn russian_e_finds_yo() {
+        let hay = normalize("Под ЁЛКОЙ нашли письмо, Семён ждал");
+        assert!(matches_all(&terms("елкой"), &[&hay]));
+        assert!(matches_all(&terms("семен"), &[&hay]));
+        assert!(matches_all(&terms("ёлкой СЕМЁН"), &[&hay]));
+        assert!(!matches_all(&terms("олкой"), &[&hay]));
+    }
+
+    #[test]
+    fn folding_twice_is_folding_once() {
+        for s in [
+            "Үрімшіде ЁЛКА щука Юсуп объект",
+            "Ürımşıde ÄKEM İusup",
+            "ئۈرۈمچى 乌鲁木齐",
+        ] {
+            let once = normalize(s);
+            assert_eq!(normalize(&once), once, "{s}");
+        }
+        // A word of only hard and soft signs is no word.
+        assert!(terms("ъ Ь").is_empty());
+        assert_eq!(&*index_words("ь подъезд"), "podezd");
     }
 
     #[test]

@@ -36,7 +36,11 @@ pub const RESTORING_FILE: &str = "restoring";
 pub const REPLICAS_DIR: &str = "replicas";
 
 /// The first line of `<vault>/VERSION`.
-pub const VERSION_LINE: &str = "amanat-vault 7";
+pub const VERSION_LINE: &str = "amanat-vault 8";
+/// The first line of a vault written before search folded scripts (FORMAT.md 3): marked as
+/// the current format at its first unlock, before anything is written; the unlock then folds
+/// its search index again.
+pub const VERSION_LINE_7: &str = "amanat-vault 7";
 /// The first line of a vault written before replicas (FORMAT.md 3): marked as the current
 /// format at its first unlock, before anything is written.
 pub const VERSION_LINE_6: &str = "amanat-vault 6";
@@ -285,7 +289,7 @@ impl Store {
         // A new vault's search index is complete: it has no records.
         store.meta.insert(
             crate::format::index::META_KEY,
-            &[crate::format::index::VERSION][..],
+            &[crate::format::index::FOLDED][..],
         )?;
         store.sync()?;
         if let Some(parent) = root.parent() {

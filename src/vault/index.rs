@@ -327,8 +327,22 @@ impl Vault {
     /// transaction (256 records per transaction). Chunks that do not open stay: search
     /// still reads them and `check` reports them. The last transaction sets `meta`/`index`,
     /// after which this does nothing. Returns the records added.
+    ///
+    /// First, the words of an index written by format 7 or earlier are folded as search now
+    /// compares them ([`Vault::refold_segments`]); a complete index then only needs
+    /// `meta`/`index` set to [`index::FOLDED`].
     pub(crate) fn complete_index(&self) -> Result<usize> {
-        if self.keyring.collector || self.store.meta().get(index::META_KEY)?.is_some() {
+        let flag = self.store.meta().get(index::META_KEY)?;
+        if self.keyring.collector || flag.as_deref() == Some(&[index::FOLDED][..]) {
+            return Ok(0);
+        }
+        self.refold_segments()?;
+        if flag.is_some() {
+            let mut ops = Ops::new();
+            ops.insert(TreeId::Meta, index::META_KEY, [index::FOLDED]);
+            let _log = self.log();
+            self.apply(&ops)?;
+            self.store.sync()?;
             return Ok(0);
         }
         let key = &self.keyring.catalog_key;
@@ -396,10 +410,42 @@ impl Vault {
             }
         }
         added += batch.len();
-        ops.insert(TreeId::Meta, index::META_KEY, [index::VERSION]);
+        ops.insert(TreeId::Meta, index::META_KEY, [index::FOLDED]);
         self.commit_to_index(batch, ops)?;
         self.store.sync()?;
         Ok(added)
+    }
+
+    /// Normalizes the words of every segment again, as search now compares them (FORMAT.md
+    /// 3, "Migration from version 7"), 64 segments per transaction; a segment that does not
+    /// open is left for `check`. Normalizing twice is normalizing once, so a move that a
+    /// crash interrupted resumes. Returns the segments rewritten.
+    fn refold_segments(&self) -> Result<usize> {
+        let keys: Vec<SegmentKey> = self
+            .segments()
+            .map(|s| s.map(|(k, _)| k))
+            .collect::<Result<_>>()?;
+        let mut rewritten = 0;
+        let mut ops = Ops::new();
+        for (i, k) in keys.iter().enumerate() {
+            let pieces = crate::storage::pieces::read(self.store.index(), k)?;
+            let Some(mut seg) = self
+                .open_pieces(k, &pieces)
+                .and_then(|plain| Segment::decode(&plain))
+            else {
+                continue;
+            };
+            if seg.refold() {
+                self.write_segment(k, Some(&seg), &mut ops)?;
+                rewritten += 1;
+            }
+            if ((i + 1) % 64 == 0 || i + 1 == keys.len()) && !ops.is_empty() {
+                let _log = self.log();
+                self.apply(&std::mem::take(&mut ops))?;
+                crate::storage::faults::crash_point("refold-batch");
+            }
+        }
+        Ok(rewritten)
     }
 
     fn commit_to_index(

@@ -115,6 +115,8 @@ impl LockedVault {
             let store = super::upgraded(store, &decoy)?;
             let vault = Vault::assemble(paths, store, decoy, slot)?;
             vault.finish_upgrade()?;
+            // The decoy's own index folds like the real one's (FORMAT.md 3).
+            vault.complete_index()?;
             return Ok(vault);
         }
         drop(store);

@@ -294,14 +294,16 @@ impl LockedVault {
             || Store::version_is(&self.paths.root, crate::storage::store::VERSION_LINE_4)
             || Store::version_is(&self.paths.root, crate::storage::store::VERSION_LINE_5)
             || Store::version_is(&self.paths.root, crate::storage::store::VERSION_LINE_6)
+            || Store::version_is(&self.paths.root, crate::storage::store::VERSION_LINE_7)
         {
             // Before anything is written (by this unlock or a duress one): from here on
             // values are padded, which format 2 readers cannot open (FORMAT.md, "Padding"),
             // the log and contacts may hold time-stamps and authorities, which format 4
             // readers do not know, records may hold recognised text and bodies of version
-            // 3, which format 5 readers do not know, and contacts may hold remotes, which
-            // format 6 readers do not know (FORMAT.md 3).
-            crate::storage::faults::crash_point("before-version-7");
+            // 3, which format 5 readers do not know, contacts may hold remotes, which
+            // format 6 readers do not know, and the search index words folded across
+            // scripts, which format 7 readers would not find (FORMAT.md 3).
+            crate::storage::faults::crash_point("before-version-8");
             Store::write_version(&self.paths.root)?;
         }
         if opened.keyring.duress {

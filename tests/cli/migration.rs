@@ -66,7 +66,7 @@ fn assert_migrated_and_whole(env: &Env, what: &str) {
     let list = env.ok(&["list", "--json"]);
     assert!(list.contains(one) && list.contains(two), "{what}: {list}");
     assert!(!list.contains(ids["removed"].as_str().unwrap()), "{what}");
-    assert_eq!(version(env), "amanat-vault 7\n", "{what}");
+    assert_eq!(version(env), "amanat-vault 8\n", "{what}");
     let scan = env.ok(&["get", one, "scan.bin", "-o", "-"]);
     assert_eq!(scan, "x".repeat(120_000), "{what}");
     assert!(env.ok(&["show", one]).contains("Fixture one"), "{what}");
@@ -209,7 +209,7 @@ fn a_version_2_vault_moves_to_4_at_its_first_unlock_and_rotate_pads_what_it_held
         note.contains("amanat rotate"),
         "the move says what to do: {note}"
     );
-    assert_eq!(version(&env), "amanat-vault 7\n");
+    assert_eq!(version(&env), "amanat-vault 8\n");
     let again = env.run(&["list"]);
     assert!(!String::from_utf8_lossy(&again.stderr).contains("rotate"));
     assert_v2_whole(&env, "moved");
@@ -267,7 +267,7 @@ fn a_rotation_of_a_version_2_vault_killed_after_the_swap_finishes_padded() {
         .output()
         .unwrap();
     assert!(!o.status.success(), "not reached");
-    assert_eq!(version(&env), "amanat-vault 7\n");
+    assert_eq!(version(&env), "amanat-vault 8\n");
     env.ok(&["rotate"]);
     assert_v2_whole(&env, "resumed");
     let left = unpadded_values(&env);
@@ -298,7 +298,7 @@ fn assert_v3_whole(env: &Env, what: &str) {
     let list = env.ok(&["list", "--json"]);
     assert!(list.contains(one) && list.contains(two), "{what}: {list}");
     assert!(!list.contains(ids["removed"].as_str().unwrap()), "{what}");
-    assert_eq!(version(env), "amanat-vault 7\n", "{what}");
+    assert_eq!(version(env), "amanat-vault 8\n", "{what}");
     assert_eq!(segment_size(env), "8388608", "{what}");
     assert_eq!(
         crate::traces::blob_files(env),
@@ -434,4 +434,71 @@ fn rotate_reseals_a_record_body_an_earlier_format_wrote_larger_than_the_bound() 
         "kept through the rotation"
     );
     env.ok(&["check"]);
+}
+
+/// Titles of the records `search` finds for `q`.
+fn titles_found(env: &Env, q: &str) -> Vec<String> {
+    let out: serde_json::Value = serde_json::from_str(&env.ok(&["search", q, "--json"])).unwrap();
+    let mut t: Vec<String> = out
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["title"].as_str().unwrap().to_owned())
+        .collect();
+    t.sort();
+    t
+}
+
+/// Format 8 folds Kazakh Cyrillic into Latin, the dotless ı into i and ё into е (FORMAT.md
+/// 8.3); a format 7 vault's index holds its words folded by case only, and is folded again
+/// at its first unlock, also when killed before the move or between its batches.
+#[test]
+fn a_version_7_vault_folds_its_search_index_at_its_first_unlock() {
+    let env = crate::util::unpacked_vault("tests/fixtures/vault-v7/vault.tar.gz", "vault");
+    fs::create_dir_all(env.vault.join("tmp")).unwrap();
+    assert_eq!(version(&env), "amanat-vault 7\n");
+    let o = env
+        .cmd()
+        .env("AMANAT_CRASH_AT", "before-version-8")
+        .args(["list"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert_eq!(version(&env), "amanat-vault 7\n", "killed before the move");
+    let o = env
+        .cmd()
+        .env("AMANAT_CRASH_AT", "refold-batch")
+        .args(["list"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success(), "killed after folding a batch");
+    assert_eq!(version(&env), "amanat-vault 8\n");
+    let both = ["Fixture seven, Cyrillic", "Fixture seven, Latin"];
+    for q in [
+        "ÜRIMŞIDE",
+        "Үрімшіде",
+        "ürımşıde",
+        "жанар",
+        "Janar",
+        "ӘКЕМДІ",
+    ] {
+        assert_eq!(titles_found(&env, q), both, "{q}");
+    }
+    for q in ["елкой", "ЁЛКОЙ", "кульдже"] {
+        assert_eq!(titles_found(&env, q), ["Fixture seven, Russian"], "{q}");
+    }
+    let none = env.cmd().args(["search", "Хоргос"]).output().unwrap();
+    assert_eq!(none.status.code(), Some(1), "nothing found");
+    env.ok(&["check"]);
+    env.ok(&["audit", "--verify"]);
+    // A record added now is found the same way.
+    fs::write(env.root().join("n.txt"), "Қорғас арқылы өтті").unwrap();
+    env.ok(&[
+        "add",
+        "--title",
+        "New",
+        "--testimony",
+        env.root().join("n.txt").to_str().unwrap(),
+    ]);
+    assert_eq!(titles_found(&env, "qorğas"), ["New"]);
 }

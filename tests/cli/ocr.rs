@@ -453,14 +453,14 @@ fn a_vault_of_format_5_moves_to_the_current_format_and_its_scan_is_recognised() 
     assert_eq!(version(), "amanat-vault 5\n");
     let o = env
         .cmd()
-        .env("AMANAT_CRASH_AT", "before-version-7")
+        .env("AMANAT_CRASH_AT", "before-version-8")
         .args(["list"])
         .output()
         .unwrap();
     assert!(!o.status.success());
     assert_eq!(version(), "amanat-vault 5\n", "killed before the move");
     env.ok(&["ocr", id]);
-    assert_eq!(version(), "amanat-vault 7\n");
+    assert_eq!(version(), "amanat-vault 8\n");
     assert!(
         found(&env, "свидания"),
         "the letter's Russian text is found"

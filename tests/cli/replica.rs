@@ -917,14 +917,14 @@ fn a_vault_of_format_6_moves_to_7_then_pushes_and_restores() {
     assert_eq!(version(), "amanat-vault 6\n");
     let o = env
         .cmd()
-        .env("AMANAT_CRASH_AT", "before-version-7")
+        .env("AMANAT_CRASH_AT", "before-version-8")
         .args(["list"])
         .output()
         .unwrap();
     assert!(!o.status.success());
     assert_eq!(version(), "amanat-vault 6\n", "killed before the move");
     env.ok(&["list"]);
-    assert_eq!(version(), "amanat-vault 7\n");
+    assert_eq!(version(), "amanat-vault 8\n");
     let org = Org::start(1);
     org.add_remote(&env);
     env.ok(&["push"]);

@@ -699,7 +699,7 @@ fn a_format_4_vault_moves_to_format_5_at_its_first_unlock() {
     assert_eq!(version(), "amanat-vault 4\n");
     let o = env
         .cmd()
-        .env("AMANAT_CRASH_AT", "before-version-7")
+        .env("AMANAT_CRASH_AT", "before-version-8")
         .args(["list"])
         .output()
         .unwrap();
@@ -710,7 +710,7 @@ fn a_format_4_vault_moves_to_format_5_at_its_first_unlock() {
         "killed before the move: still 4"
     );
     env.ok(&["list"]);
-    assert_eq!(version(), "amanat-vault 7\n");
+    assert_eq!(version(), "amanat-vault 8\n");
     env.ok(&["audit", "--verify"]);
     let tsa = Authority::good(&env);
     add_tsa(&env, "Local", &tsa.url, &tsa.ca, &[]);

@@ -41,6 +41,7 @@ impl Store {
         let line = version.lines().next().unwrap_or("");
         let known = [
             VERSION_LINE,
+            VERSION_LINE_7,
             VERSION_LINE_6,
             VERSION_LINE_5,
             VERSION_LINE_4,
