@@ -34,6 +34,7 @@ pub mod bundle;
 pub mod crypto;
 pub mod error;
 pub mod format;
+pub mod i18n;
 pub mod ocr;
 pub mod replica;
 pub mod storage;

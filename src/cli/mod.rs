@@ -11,6 +11,7 @@ mod audit;
 mod bundles;
 mod commands;
 mod errors;
+mod help;
 mod lifecycle;
 mod listing;
 mod local_tsa;
@@ -21,6 +22,7 @@ mod safe;
 mod serve;
 mod stamps;
 mod tour;
+mod tour_recover;
 mod tour_replica;
 
 /// An encrypted vault for testimonies and document scans.
@@ -53,6 +55,10 @@ struct Global {
         value_name = "FILE"
     )]
     passphrase_file: Option<PathBuf>,
+    /// Language of messages: en, ru, kk (Kazakh, Cyrillic), kk-Latn (Kazakh, Latin), ug
+    /// (Uyghur) [default: AMANAT_LANG, then the system locale, then English]
+    #[arg(long, global = true, value_name = "LANG")]
+    lang: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -132,6 +138,17 @@ enum Command {
     /// Open the vault in a web browser on this machine: prints the address to open (with
     /// a secret for this run only); the vault is unlocked in the page
     Serve(serve::ServeArgs),
+    /// Print a shell completion script: `amanat completions bash >
+    /// ~/.local/share/bash-completion/completions/amanat` (README, "Install")
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff): `amanat manpage > ~/.local/share/man/man1/amanat.1`
+    Manpage,
+}
+
+#[derive(Args)]
+struct CompletionsArgs {
+    /// The shell: bash, zsh, fish, elvish or powershell
+    shell: clap_complete::Shell,
 }
 
 /// Disables core dumps and ptrace by other processes of the same user, so that keys and
@@ -165,7 +182,17 @@ pub fn harden() {
 
 /// Runs the command line and returns the process exit code.
 pub fn run() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    // The language is known before the arguments are parsed, so that help and parse errors
+    // are in it too.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    amanat::i18n::set(amanat::i18n::Lang::choose(
+        lang_flag(&args).as_deref(),
+        |k| std::env::var(k).ok(),
+    ));
+    let cli = match help::localized(<Cli as clap::CommandFactory>::command())
+        .try_get_matches_from(&args)
+        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m))
+    {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
@@ -177,6 +204,23 @@ pub fn run() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) => report(e),
     }
+}
+
+/// The value of `--lang X` or `--lang=X` among the arguments (before a `--`).
+fn lang_flag(args: &[std::ffi::OsString]) -> Option<String> {
+    let mut it = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(a) = it.next() {
+        if a == "--" {
+            break;
+        }
+        if a == "--lang" {
+            return it.next().map(|v| v.into_owned());
+        }
+        if let Some(v) = a.strip_prefix("--lang=") {
+            return Some(v.to_owned());
+        }
+    }
+    None
 }
 
 fn report(e: anyhow::Error) -> ExitCode {
@@ -191,7 +235,7 @@ fn report(e: anyhow::Error) -> ExitCode {
             eprintln!(
                 "amanat: {}. {}.",
                 safe::Safe(&errors::message(err)),
-                capitalize(errors::hint(err))
+                capitalize(&errors::hint(err))
             );
             ExitCode::from(err.exit_code())
         }
@@ -247,6 +291,20 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Restore(a) => restore::restore(&g, a),
         Command::Replica(c) => replica::replica(&g, c),
         Command::Serve(a) => serve::serve(&g, a),
+        Command::Completions(a) => {
+            let mut cmd = help::localized(<Cli as clap::CommandFactory>::command());
+            let mut script = Vec::new();
+            clap_complete::generate(a.shell, &mut cmd, "amanat", &mut script);
+            io::stdout().write_all(&script)?;
+            Ok(0)
+        }
+        Command::Manpage => {
+            let cmd = help::localized(<Cli as clap::CommandFactory>::command());
+            let mut page = Vec::new();
+            clap_mangen::Man::new(cmd).render(&mut page)?;
+            io::stdout().write_all(&page)?;
+            Ok(0)
+        }
     }
 }
 

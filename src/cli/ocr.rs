@@ -198,28 +198,23 @@ pub fn tour(v: &Vault) -> anyhow::Result<()> {
     let engine = match Engine::find().and_then(|e| e.require(&["kaz".into()]).map(|()| e)) {
         Ok(e) => e,
         Err(e) => {
-            writeln!(
-                out,
-                "   the scanned letter's text is not recognised here: {e} (then `amanat ocr --all`)"
-            )?;
+            let error = super::errors::message(&e);
+            writeln!(out, "   {}", amanat::tr!("tour-ocr-missing", error = error))?;
             return Ok(());
         }
     };
     let report = v.recognise(&every_record(v)?, None, &engine, &|_| {})?;
     for p in &report.recognised {
-        writeln!(
-            out,
-            "   recognised {} on this device (Tesseract {}, {}): {} characters, sealed as {}",
-            p.source,
-            engine.version(),
-            p.languages.join("+"),
-            p.characters,
-            p.name
-        )?;
+        let line = amanat::tr!(
+            "tour-ocr-recognised",
+            source = p.source.as_str(),
+            version = engine.version(),
+            languages = p.languages.join("+"),
+            characters = (p.characters as u64),
+            name = p.name.as_str()
+        );
+        writeln!(out, "   {line}")?;
     }
-    writeln!(
-        out,
-        "   (images and PDFs are given to Tesseract through pipes: their text never touches the disk unsealed)"
-    )?;
+    writeln!(out, "   {}", amanat::tr!("tour-ocr-pipes"))?;
     Ok(())
 }

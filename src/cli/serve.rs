@@ -53,14 +53,15 @@ pub fn serve(g: &Global, a: ServeArgs) -> anyhow::Result<u8> {
         addr: a.listen,
         port: a.port,
         idle: a.idle_lock,
+        lang: amanat::i18n::current(),
     };
     amanat::web::serve(locked, opts, |url| {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "{url}");
         let _ = out.flush();
         eprintln!(
-            "Open the address above in a browser on this machine. Whoever has it can use the vault while this runs; it works for this run only. The vault locks itself after {} without use. Stop with Ctrl-C.",
-            humantime(a.idle_lock)
+            "{}",
+            amanat::tr!("serve-ready", idle = humantime(a.idle_lock))
         );
     })?;
     Ok(0)

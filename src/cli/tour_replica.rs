@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use amanat::format::keyring::Passphrase;
 use amanat::vault::remotes::Remote;
-use amanat::{Vault, VaultPaths};
+use amanat::{tr, Vault, VaultPaths};
 
 macro_rules! say {
     ($($arg:tt)*) => {
@@ -142,31 +142,27 @@ fn start(program: &Path, dir: &Path) -> anyhow::Result<(Server, Remote)> {
 
 /// Step 12: push to a Garage node, lose the laptop, restore on a new one.
 pub fn replicate(vault: &Vault, dir: &Path, pass: &Passphrase) -> anyhow::Result<()> {
-    super::tour::step(
-        12,
-        "A lost laptop loses nothing pushed: a replica on Garage",
-    )?;
+    super::tour::step(12, &tr!("tour-step-replica"))?;
     let Some(program) = garage_program() else {
-        say!("   Garage is not installed here, so this step only tells what it does:");
-        say!("   `amanat push` sends the sealed records to the organisation's Garage cluster");
-        say!("   with a key that can only write; after a seizure, `amanat restore` rebuilds");
-        say!("   the vault on a new laptop from the replica and a copy of the keyring.");
-        say!("   Install it with `cargo install garage --version 2.5.0 --locked` (README, \"Replicas\").");
+        say!("   {}", tr!("tour-no-garage"));
         return Ok(());
     };
     let gdir = dir.join("garage");
     fs::create_dir_all(&gdir)?;
     let (server, remote) = start(&program, &gdir)?;
     say!(
-        "   started a Garage node at {} with an inbox this laptop may only write to",
-        remote.endpoint
+        "   {}",
+        tr!("tour-garage-started", endpoint = remote.endpoint.as_str())
     );
     vault.remote_add(&remote)?;
     let pushed = amanat::replica::push::push(vault, &remote.name, &|_| {})?;
     say!(
-        "   `amanat push`: {} object files and {} KiB of sealed journal; the server holds no name, title or text",
-        pushed.objects,
-        pushed.journal_bytes.div_ceil(1024)
+        "   {}",
+        tr!(
+            "tour-pushed",
+            objects = (pushed.objects as u64),
+            kib = (pushed.journal_bytes.div_ceil(1024) as u64)
+        )
     );
     // The laptop is seized; the organisation's custodian restores from the replica with
     // its own key (in the tour, the inbox's owner key stands in for the archive's).
@@ -193,15 +189,15 @@ pub fn replicate(vault: &Vault, dir: &Path, pass: &Passphrase) -> anyhow::Result
         None,
         &|_| {},
     )?;
+    let ok = if r.check.ok() { "yes" } else { "no" };
     say!(
-        "   the laptop is lost; `amanat restore` on a new one: {} of {} records back, check: {}",
-        r.check.records,
-        vault.count(),
-        if r.check.ok() {
-            "all verified"
-        } else {
-            "DAMAGE"
-        }
+        "   {}",
+        tr!(
+            "tour-restored",
+            restored = (r.check.records as u64),
+            records = (vault.count() as u64),
+            ok = ok
+        )
     );
     drop(restored);
     drop(server);

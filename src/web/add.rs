@@ -19,6 +19,8 @@ use super::session::App;
 use super::stream::{Incoming, Typed};
 use super::{ctx, fail, Failure};
 use crate::format::record::Metadata;
+use crate::i18n::Lang;
+use crate::tr_in;
 use crate::vault::{NewRecord, PartInput};
 
 /// Largest metadata field, and typed testimony.
@@ -29,56 +31,59 @@ const PARTS_MAX: usize = 256;
 
 pub(crate) async fn form(State(app): State<Arc<App>>) -> Response {
     let c = ctx(&app);
+    let l = c.lang;
     let body = html! {
-        h1 { "Add a record" }
-        form #add method="post" action="add" enctype="multipart/form-data" autocomplete="off" {
+        h1 { (tr_in!(l, "web-add")) }
+        form #add method="post" action="add" enctype="multipart/form-data" autocomplete="off"
+            data-sealing=(tr_in!(l, "web-sealing")) data-not-added=(tr_in!(l, "web-not-added"))
+            data-broke-off=(tr_in!(l, "web-broke-off")) data-bytes=(tr_in!(l, "web-bytes-unit")) {
             fieldset {
-                legend { "About the record" }
-                label for="title" { "Title (required)" }
+                legend { (tr_in!(l, "web-about-record")) }
+                label for="title" { (tr_in!(l, "web-title-required")) }
                 input #title name="title" required maxlength="4096" autocomplete="off";
-                label for="tags" { "Tags, separated by commas" }
+                label for="tags" { (tr_in!(l, "web-tags-commas")) }
                 input #tags name="tags" autocomplete="off";
-                label for="witness" { "Witness code (a pseudonym, never a name)" }
+                label for="witness" { (tr_in!(l, "web-witness-pseudonym")) }
                 input #witness name="witness" autocomplete="off";
-                label for="language" { "Language" }
+                label for="language" { (tr_in!(l, "web-field-language")) }
                 input #language name="language" autocomplete="off";
-                label for="place" { "Place" }
+                label for="place" { (tr_in!(l, "web-field-place")) }
                 input #place name="place" autocomplete="off";
-                label for="date" { "Interview date" }
+                label for="date" { (tr_in!(l, "web-field-date")) }
                 input #date name="date" type="date";
-                label for="interviewer" { "Interviewer" }
+                label for="interviewer" { (tr_in!(l, "web-field-interviewer")) }
                 input #interviewer name="interviewer" autocomplete="off";
-                label for="note" { "Note" }
+                label for="note" { (tr_in!(l, "web-field-note")) }
                 textarea #note name="note" rows="2" autocomplete="off" {}
             }
             fieldset {
-                legend { "Testimony" }
-                label for="testimony_text" { "Type or paste the testimony" }
+                legend { (tr_in!(l, "web-testimony")) }
+                label for="testimony_text" { (tr_in!(l, "web-testimony-type")) }
                 textarea #testimony_text name="testimony_text" rows="8" autocomplete="off" {}
-                label for="testimony_file" { "…or choose its file" }
+                label for="testimony_file" { (tr_in!(l, "web-testimony-file")) }
                 input #testimony_file type="file" name="testimony_file";
             }
             fieldset {
-                legend { "Who the witness is" }
-                label for="identity_text" { "Name and how to reach them: sealed to the identity custodians only, never shown here" }
+                legend { (tr_in!(l, "web-identity")) }
+                label for="identity_text" { (tr_in!(l, "web-identity-what")) }
                 textarea #identity_text name="identity_text" rows="3" autocomplete="off" {}
-                p.hint { "Records of one witness are linked by the witness code; leave the code empty to have one made." }
+                p.hint { (tr_in!(l, "web-identity-hint")) }
             }
             fieldset {
-                legend { "Attachments" }
-                label for="attachments" { "Recordings, scans, documents" }
+                legend { (tr_in!(l, "web-attachments")) }
+                label for="attachments" { (tr_in!(l, "web-attachments-what")) }
                 input #attachments type="file" name="attachments" multiple;
-                div #drop tabindex="0" role="button" aria-describedby="drop-hint" { "Or drop files here" }
-                p #drop-hint.hint { "Files are sealed as they arrive; nothing readable is written to the disk." }
+                div #drop tabindex="0" role="button" aria-describedby="drop-hint" { (tr_in!(l, "web-drop")) }
+                p #drop-hint.hint { (tr_in!(l, "web-drop-hint")) }
                 ul #chosen aria-live="polite" {}
             }
             progress #progress max="100" value="0" hidden {}
             p #status role="status" {}
-            noscript { p.error { "Adding a record needs this page's script (served by Amanat itself, nothing from elsewhere)." } }
-            button type="submit" { "Seal the record" }
+            noscript { p.error { (tr_in!(l, "web-add-noscript")) } }
+            button type="submit" { (tr_in!(l, "web-seal")) }
         }
     };
-    Html(pages::layout(&c, "Add a record", body).into_string()).into_response()
+    Html(pages::layout(&c, &tr_in!(l, "web-add"), body).into_string()).into_response()
 }
 
 #[derive(serde::Deserialize)]
@@ -98,15 +103,14 @@ struct Fields {
 async fn field_text(
     f: axum::extract::multipart::Field<'_>,
     max: usize,
+    l: Lang,
 ) -> Result<zeroize::Zeroizing<Vec<u8>>, Failure> {
     let mut f = f;
     let mut out = zeroize::Zeroizing::new(Vec::new());
     while let Some(chunk) = f.chunk().await.map_err(|e| Failure::Bad(e.to_string()))? {
         if out.len() + chunk.len() > max {
-            return Err(Failure::Bad(format!(
-                "a field is longer than {} KiB",
-                max / 1024
-            )));
+            let kib = (max / 1024) as u64;
+            return Err(Failure::Bad(tr_in!(l, "web-field-too-long", kib = kib)));
         }
         out.extend_from_slice(&chunk);
     }
@@ -125,10 +129,7 @@ pub(crate) async fn upload(State(app): State<Arc<App>>, mut mp: Multipart) -> Re
     let locked = || {
         (
             StatusCode::UNAUTHORIZED,
-            Html(
-                html! { p.error { "Not added: the vault was locked. Unlock it and add the record again." } }
-                    .into_string(),
-            ),
+            Html(html! { p.error { (tr_in!(app.lang(), "web-add-locked")) } }.into_string()),
         )
             .into_response()
     };
@@ -157,9 +158,7 @@ async fn receive(app: &Arc<App>, mp: &mut Multipart) -> Result<String, Failure> 
     let mut fields = Fields::default();
     let announced: Vec<Announced> = loop {
         let Some(f) = mp.next_field().await.map_err(bad)? else {
-            return Err(Failure::Bad(
-                "the upload ended before its list of files".into(),
-            ));
+            return Err(Failure::Bad(tr_in!(app.lang(), "web-upload-cut")));
         };
         let name = f.name().unwrap_or("").to_owned();
         let max = if name == "identity_text" {
@@ -169,7 +168,7 @@ async fn receive(app: &Arc<App>, mp: &mut Multipart) -> Result<String, Failure> 
         } else {
             FIELD_MAX
         };
-        let value = field_text(f, max).await?;
+        let value = field_text(f, max, app.lang()).await?;
         let m = &mut fields.meta;
         match name.as_str() {
             "title" => m.title = utf8(&value)?.unwrap_or_default(),
@@ -206,11 +205,9 @@ async fn receive(app: &Arc<App>, mp: &mut Multipart) -> Result<String, Failure> 
         .meta
         .validate()
         .map_err(|e| Failure::Bad(e.to_string()))?;
-    check_announced(&announced, fields.typed.is_some())?;
+    check_announced(&announced, fields.typed.is_some(), app.lang())?;
     if announced.is_empty() && !matches!(mp.next_field().await, Ok(None)) {
-        return Err(Failure::Bad(
-            "the upload sent files it did not announce".into(),
-        ));
+        return Err(Failure::Bad(tr_in!(app.lang(), "web-upload-unannounced")));
     }
     let Ok(permit) = app.transfers.clone().try_acquire_owned() else {
         return Err(Failure::Busy);
@@ -228,29 +225,26 @@ async fn receive(app: &Arc<App>, mp: &mut Multipart) -> Result<String, Failure> 
         Ok(Ok(Ok(id))) => Ok(id.to_hex()),
         Ok(Ok(Err(e))) => Err(Failure::Vault(e)),
         Ok(Err(u)) => Err(Failure::Unavailable(u)),
-        Err(_) => Err(Failure::Bad("sealing stopped".into())),
+        Err(_) => Err(Failure::Bad(tr_in!(app.lang(), "web-sealing-stopped"))),
     }
 }
 
-fn check_announced(parts: &[Announced], typed: bool) -> Result<(), Failure> {
+fn check_announced(parts: &[Announced], typed: bool, l: Lang) -> Result<(), Failure> {
     let testimonies = parts.iter().filter(|p| p.kind == "testimony").count();
     if testimonies + usize::from(typed) > 1 {
-        return Err(Failure::Bad(
-            "a record has one testimony: type it or choose its file, not both".into(),
-        ));
+        return Err(Failure::Bad(tr_in!(l, "web-one-testimony")));
     }
     if parts.len() > PARTS_MAX {
-        return Err(Failure::Bad(format!("more than {PARTS_MAX} files")));
+        let max = PARTS_MAX as u64;
+        return Err(Failure::Bad(tr_in!(l, "web-too-many-files", max = max)));
     }
     for p in parts {
         if p.kind != "testimony" && p.kind != "attachment" {
             return Err(Failure::Bad(format!("a file of unknown kind {:?}", p.kind)));
         }
         if p.name.is_empty() || p.name.len() > 255 || p.name.contains(['/', '\0']) {
-            return Err(Failure::Bad(format!(
-                "a file name the vault cannot keep: {:?}",
-                p.name
-            )));
+            let name = format!("{:?}", p.name);
+            return Err(Failure::Bad(tr_in!(l, "web-bad-file-name", name = name)));
         }
     }
     if parts.first().is_some_and(|p| p.kind != "testimony") && testimonies > 0 {

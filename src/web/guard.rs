@@ -35,13 +35,14 @@ enum Verdict {
     Pass,
     /// A visit with the right token: the session starts, and the token leaves the address.
     Enter,
-    Refuse(StatusCode, &'static str),
+    Refuse(StatusCode, String),
 }
 
 pub(crate) async fn guard(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
     if app.keyring_changed() {
         // Shredded under the server: nothing is served from the vault again.
-        app.exclusive(|a| a.close(super::session::SHREDDED)).await;
+        app.exclusive(|a| a.close(&crate::tr_in!(a.lang(), "web-gone-keyring-changed")))
+            .await;
     }
     let mut res = match verdict(&app, &req) {
         Verdict::Pass => {
@@ -74,16 +75,22 @@ fn verdict(app: &App, req: &Request) -> Verdict {
     if !host.is_some_and(|host| app.hosts.iter().any(|a| a == host)) {
         return Verdict::Refuse(
             StatusCode::MISDIRECTED_REQUEST,
-            "This server answers only to the address `amanat serve` printed.\n",
+            crate::tr_in!(app.lang(), "web-refused-host") + "\n",
         );
     }
     let site = h.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     if site.is_some_and(|s| s != "same-origin" && s != "none") {
-        return Verdict::Refuse(StatusCode::FORBIDDEN, "A request from another site.\n");
+        return Verdict::Refuse(
+            StatusCode::FORBIDDEN,
+            crate::tr_in!(app.lang(), "web-refused-site") + "\n",
+        );
     }
     let origin = h.get(header::ORIGIN).and_then(|v| v.to_str().ok());
     if origin.is_some_and(|o| !app.is_origin(o)) {
-        return Verdict::Refuse(StatusCode::FORBIDDEN, "A request from another origin.\n");
+        return Verdict::Refuse(
+            StatusCode::FORBIDDEN,
+            crate::tr_in!(app.lang(), "web-refused-origin") + "\n",
+        );
     }
     if req.uri().path() == "/favicon.ico" {
         // Asked for by browsers at the root, where no cookie of this run goes: nothing.
@@ -94,7 +101,7 @@ fn verdict(app: &App, req: &Request) -> Verdict {
         if !same_secret(token, &app.token) || req.method() != Method::GET {
             return Verdict::Refuse(
                 StatusCode::FORBIDDEN,
-                "This is not the token `amanat serve` printed for this run.\n",
+                crate::tr_in!(app.lang(), "web-refused-token") + "\n",
             );
         }
         // Once: what a browser's history or a process list keeps of it opens nothing.
@@ -103,14 +110,14 @@ fn verdict(app: &App, req: &Request) -> Verdict {
         } else {
             Verdict::Refuse(
                 StatusCode::FORBIDDEN,
-                "This address was opened already, and works once. To open the vault in another browser window, stop `amanat serve` and start it again.\n",
+                crate::tr_in!(app.lang(), "web-refused-used") + "\n",
             )
         };
     }
     if !cookie(h).is_some_and(|c| same_secret(c, &app.session)) {
         return Verdict::Refuse(
             StatusCode::FORBIDDEN,
-            "Open the address `amanat serve` printed, with its token.\n",
+            crate::tr_in!(app.lang(), "web-refused-no-session") + "\n",
         );
     }
     if req.method() != Method::GET && req.method() != Method::HEAD {
@@ -121,7 +128,7 @@ fn verdict(app: &App, req: &Request) -> Verdict {
         if !sent.is_some_and(|t| same_secret(t, &app.csrf)) {
             return Verdict::Refuse(
                 StatusCode::FORBIDDEN,
-                "This request lacks the form's token: reload the page and try again.\n",
+                crate::tr_in!(app.lang(), "web-refused-csrf") + "\n",
             );
         }
     }

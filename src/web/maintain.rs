@@ -10,10 +10,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use maud::{html, Markup};
 
-use super::pages::{self, size, text};
+use super::pages::{self, size, text_in};
 use super::session::App;
 use super::share::fields;
 use super::{blocking, ctx, fail, Failure};
+use crate::i18n::Lang;
+use crate::tr_in;
 use crate::vault::check::CheckReport;
 
 /// A check running or done, as its page polls it.
@@ -30,23 +32,24 @@ const EVENTS_SHOWN: usize = 500;
 
 pub(crate) async fn page(State(app): State<Arc<App>>) -> Response {
     let c = ctx(&app);
+    let l = c.lang;
     let body = html! {
-        h1 { "Maintain" }
+        h1 { (tr_in!(l, "web-maintain")) }
         section {
-            h2 { "Check the vault" }
-            p { "Opens every part and verifies its SHA-256, and verifies the chain of custody and the journal." }
-            form method="post" action={ "check?csrf=" (c.csrf) } { button type="submit" { "Check now" } }
+            h2 { (tr_in!(l, "web-check-heading")) }
+            p { (tr_in!(l, "web-check-what")) }
+            form method="post" action={ "check?csrf=" (c.csrf) } { button type="submit" { (tr_in!(l, "web-check-now")) } }
         }
         section {
-            h2 { "Chain of custody" }
-            p { a href="audit" { "The audit log, verified" } }
+            h2 { (tr_in!(l, "web-custody")) }
+            p { a href="audit" { (tr_in!(l, "web-audit-link")) } }
         }
         section {
-            h2 { "Emergency" }
-            p { a href="shred" { "Shred the vault" } " — destroys the keyring, so nothing can ever be opened again." }
+            h2 { (tr_in!(l, "web-emergency")) }
+            p { a href="shred" { (tr_in!(l, "web-shred-heading")) } " — " (tr_in!(l, "web-shred-what")) }
         }
     };
-    Html(pages::layout(&c, "Maintain", body).into_string()).into_response()
+    Html(pages::layout(&c, &tr_in!(l, "web-maintain"), body).into_string()).into_response()
 }
 
 /// Starts a check in the background (one at a time) and shows its progress.
@@ -65,6 +68,7 @@ pub(crate) async fn start_check(State(app): State<Arc<App>>) -> Response {
     };
     if let Some(done) = run {
         let a = app.clone();
+        let lang = app.lang();
         tokio::task::spawn_blocking(move || {
             let r = a.with_vault(|v| {
                 a.checking().total = v.count();
@@ -73,8 +77,8 @@ pub(crate) async fn start_check(State(app): State<Arc<App>>) -> Response {
             });
             let result = match r {
                 Ok(Ok(report)) => Ok(report),
-                Ok(Err(e)) => Err(e.to_string()),
-                Err(_) => Err("the vault was locked before the check began".into()),
+                Ok(Err(e)) => Err(crate::i18n::errors::message(lang, &e)),
+                Err(_) => Err(tr_in!(lang, "web-check-locked")),
             };
             let mut ch = a.checking();
             ch.running = false;
@@ -82,11 +86,12 @@ pub(crate) async fn start_check(State(app): State<Arc<App>>) -> Response {
         });
     }
     let c = ctx(&app);
+    let title = tr_in!(c.lang, "web-check");
     let body = html! {
-        h1 { "Check" }
+        h1 { (title) }
         div #check hx-get="check" hx-trigger="load delay:300ms" hx-swap="outerHTML" { (progress(&app)) }
     };
-    Html(pages::layout(&c, "Check", body).into_string()).into_response()
+    Html(pages::layout(&c, &title, body).into_string()).into_response()
 }
 
 /// The check's progress, or its report once done (polled by the page).
@@ -104,47 +109,50 @@ pub(crate) async fn check_state(State(app): State<Arc<App>>, headers: HeaderMap)
         return Html(m.into_string()).into_response();
     }
     let c = ctx(&app);
-    Html(pages::layout(&c, "Check", html! { h1 { "Check" } (inner) }).into_string()).into_response()
+    let title = tr_in!(c.lang, "web-check");
+    Html(pages::layout(&c, &title, html! { h1 { (title) } (inner) }).into_string()).into_response()
 }
 
 fn progress(app: &App) -> Markup {
+    let l = app.lang();
     let ch = app.checking();
     let done = ch.done.load(Ordering::Relaxed);
     html! {
         @if ch.running {
-            label for="progress" { "Checking record " (done) " of " (ch.total) }
+            label for="progress" { (tr_in!(l, "web-checking", done = (done as u64), total = (ch.total as u64))) }
             progress #progress max=(ch.total.max(1)) value=(done) {}
         } @else {
             @match &ch.result {
-                None => p { "No check has run yet. " a href="maintain" { "Maintain" } },
-                Some(Err(e)) => p.error role="alert" { (text(e)) },
-                Some(Ok(r)) => (report(r)),
+                None => p { (tr_in!(l, "web-check-none")) " " a href="maintain" { (tr_in!(l, "web-maintain")) } },
+                Some(Err(e)) => p.error role="alert" { (text_in(l, e)) },
+                Some(Ok(r)) => (report(r, l)),
             }
         }
     }
 }
 
-fn report(r: &CheckReport) -> Markup {
+fn report(r: &CheckReport, l: Lang) -> Markup {
+    let text = |s: &str| text_in(l, s);
     html! {
         @if r.ok() {
-            p role="status" { strong { "Every record verified." } }
+            p role="status" { strong { (tr_in!(l, "web-check-ok")) } }
         } @else {
-            p.error role="alert" { "Damage found: see below. " }
+            p.error role="alert" { (tr_in!(l, "web-check-damage")) }
         }
-        p { (r.records) " records, " (r.parts) " parts, " (size(r.bytes)) " checked." }
+        p { (tr_in!(l, "web-check-summary", records = (r.records as u64), parts = (r.parts as u64), size = size(l, r.bytes))) }
         @if !r.damaged.is_empty() {
-            h2 { "Damaged records" }
+            h2 { (tr_in!(l, "web-damaged-records")) }
             ul { @for (id, why) in &r.damaged { li { code { (id) } ": " (text(why)) } } }
         }
         @if !r.journal.is_empty() {
-            h2 { "Journal" }
+            h2 { (tr_in!(l, "web-journal")) }
             ul { @for j in &r.journal { li { (text(j)) } } }
-            p { "Write the journal again from the database with the command line (" code { "amanat rebuild" } ", README, “Maintain”)." }
+            p { (tr_in!(l, "web-journal-rewrite")) " " code { "amanat rebuild" } }
         }
         @if let Some(a) = &r.audit {
-            @if let Some(b) = &a.broken { p.error role="alert" { "The chain of custody is broken at event " (b.seq) ": " (text(&b.why)) } }
+            @if let Some(b) = &a.broken { p.error role="alert" { (tr_in!(l, "web-custody-broken-at", seq = b.seq)) ": " (text(&b.why)) } }
         }
-        @if r.stray_objects > 0 { p { (r.stray_objects) " object files no record refers to." } }
+        @if r.stray_objects > 0 { p { (tr_in!(l, "web-stray-objects", count = (r.stray_objects as u64))) } }
     }
 }
 
@@ -153,19 +161,24 @@ pub(crate) async fn audit(State(app): State<Arc<App>>) -> Response {
     match got {
         Ok((log, verification)) => {
             let c = ctx(&app);
-            let broken = verification
-                .broken
-                .as_ref()
-                .map(|b| format!("at event {}: {}", b.seq, b.why));
+            let l = c.lang;
+            let text = |s: &str| text_in(l, s);
+            let broken = verification.broken.as_ref().map(|b| {
+                format!(
+                    "{}: {}",
+                    tr_in!(l, "web-custody-broken-at", seq = b.seq),
+                    b.why
+                )
+            });
             let body = html! {
-                h1 { "Chain of custody" }
+                h1 { (tr_in!(l, "web-custody")) }
                 @match &broken {
-                    None => p role="status" { strong { "Verified: " } (log.len()) " events, each signed and chained to the one before." },
-                    Some(b) => p.error role="alert" { "Broken: " (text(b)) },
+                    None => p role="status" { strong { (tr_in!(l, "web-audit-verified", events = (log.len() as u64))) } },
+                    Some(b) => p.error role="alert" { (text(b)) },
                 }
-                @if log.len() > EVENTS_SHOWN { p.hint { "The newest " (EVENTS_SHOWN) " are shown; " code { "amanat audit" } " lists all." } }
+                @if log.len() > EVENTS_SHOWN { p.hint { (tr_in!(l, "web-audit-newest", shown = (EVENTS_SHOWN as u64))) " " code { "amanat audit" } } }
                 table {
-                    thead { tr { th scope="col" { "#" } th scope="col" { "When" } th scope="col" { "What" } th scope="col" { "Record" } } }
+                    thead { tr { th scope="col" { "#" } th scope="col" { (tr_in!(l, "web-col-when")) } th scope="col" { (tr_in!(l, "web-col-what")) } th scope="col" { (tr_in!(l, "web-col-record")) } } }
                     tbody { @for e in log.iter().rev().take(EVENTS_SHOWN) { tr {
                         td { @if let Some(s) = e.seq { (s) } }
                         td { (text(&e.time)) }
@@ -174,28 +187,35 @@ pub(crate) async fn audit(State(app): State<Arc<App>>) -> Response {
                     } } }
                 }
             };
-            Html(pages::layout(&c, "Chain of custody", body).into_string()).into_response()
+            Html(pages::layout(&c, &tr_in!(l, "web-custody"), body).into_string()).into_response()
         }
         Err(f) => fail(&app, f),
     }
 }
 
-/// What must be typed to shred: a deliberate act, not a click.
+/// What must be typed to shred, in English: a deliberate act, not a click. The page's
+/// language has its own words for it ([`confirm_words`]), which are taken too.
 const CONFIRM: &str = "destroy the keyring";
+
+/// The words to type to shred, in `lang`.
+fn confirm_words(lang: Lang) -> String {
+    tr_in!(lang, "web-shred-words")
+}
 
 pub(crate) async fn shred_page(State(app): State<Arc<App>>) -> Response {
     let c = ctx(&app);
+    let l = c.lang;
     let body = html! {
-        h1 { "Shred the vault" }
-        p.error { "This destroys the keyring at once. Nothing in this vault can be opened again, by anyone, with any passphrase. Copies of the keyring elsewhere still open it." }
+        h1 { (tr_in!(l, "web-shred-heading")) }
+        p.error { (tr_in!(l, "web-shred-warning")) }
         form method="post" action={ "shred?csrf=" (c.csrf) } autocomplete="off" {
-            label for="confirm" { "Type “" (CONFIRM) "” to confirm" }
+            label for="confirm" { (tr_in!(l, "web-shred-type", words = confirm_words(l))) }
             input #confirm name="confirm" autocomplete="off" required;
-            label { input type="checkbox" name="all" value="1"; " Also remove the whole vault directory" }
-            button.danger type="submit" { "Shred" }
+            label { input type="checkbox" name="all" value="1"; " " (tr_in!(l, "web-shred-all")) }
+            button.danger type="submit" { (tr_in!(l, "web-shred")) }
         }
     };
-    Html(pages::layout(&c, "Shred", body).into_string()).into_response()
+    Html(pages::layout(&c, &tr_in!(l, "web-shred"), body).into_string()).into_response()
 }
 
 pub(crate) async fn shred(State(app): State<Arc<App>>, body: Bytes) -> Response {
@@ -204,16 +224,19 @@ pub(crate) async fn shred(State(app): State<Arc<App>>, body: Bytes) -> Response 
         .iter()
         .find(|(k, _)| k == "confirm")
         .map(|(_, v)| v.trim());
-    if typed != Some(CONFIRM) {
-        return fail(&app, Failure::Bad(format!("type “{CONFIRM}” to shred")));
+    let l = app.lang();
+    if typed != Some(CONFIRM) && typed != Some(confirm_words(l).as_str()) {
+        let why = tr_in!(l, "web-shred-type", words = confirm_words(l));
+        return fail(&app, Failure::Bad(why));
     }
     let all = f.iter().any(|(k, _)| k == "all");
     let r = app.exclusive(move |a| a.shred(all)).await;
     let c = ctx(&app);
     match r {
         Some(Ok(())) => {
-            let body = html! { h1 { "Shredded" } p { "The keyring is destroyed. Stop " code { "amanat serve" } "." } };
-            Html(pages::layout(&c, "Shredded", body).into_string()).into_response()
+            let title = tr_in!(c.lang, "web-shredded");
+            let body = html! { h1 { (title) } p { (tr_in!(c.lang, "web-shredded-stop")) " " code { "amanat serve" } } };
+            Html(pages::layout(&c, &title, body).into_string()).into_response()
         }
         Some(Err(e)) => fail(&app, Failure::Vault(e)),
         None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),

@@ -36,6 +36,7 @@ use axum::Router;
 
 use crate::error::{Error, Result};
 use crate::format::keyring::Passphrase;
+use crate::tr_in;
 use crate::vault::{LockedVault, Vault};
 use session::{App, Unavailable};
 
@@ -47,6 +48,8 @@ pub struct Options {
     pub port: u16,
     /// The vault locks itself after this long without a request.
     pub idle: Duration,
+    /// The pages' language until the user picks another in them.
+    pub lang: crate::i18n::Lang,
 }
 
 /// Serves the vault until the process ends. `ready` gets the URL to open once the port is
@@ -72,7 +75,7 @@ pub fn serve(vault: LockedVault, opts: Options, ready: impl FnOnce(&str)) -> Res
         let local = listener
             .local_addr()
             .map_err(|e| Error::io("listening", e))?;
-        let app = Arc::new(App::new(vault, local, opts.idle));
+        let app = Arc::new(App::new(vault, local, opts.idle, opts.lang));
         ready(&app.url());
         tokio::spawn(session::idle_locker(app.clone()));
         axum::serve(listener, router(app))
@@ -89,6 +92,7 @@ fn router(app: Arc<App>) -> Router {
         .route(&at("/"), get(home))
         .route(&at("/unlock"), post(unlock))
         .route(&at("/lock"), post(lock))
+        .route(&at("/language"), post(language))
         .route(&at("/records"), get(records::list).post(records::list_post))
         .route(&at("/records/{id}"), get(records::record))
         .route(&at("/records/{id}/parts/{n}"), get(parts::part))
@@ -140,6 +144,7 @@ fn ctx(app: &App) -> pages::Ctx<'_> {
         base: &app.base,
         open: app.is_open(),
         collector: app.is_collector(),
+        lang: app.lang(),
     }
 }
 
@@ -170,27 +175,34 @@ async fn blocking<T: Send + 'static>(
 /// The page for a failure: to the unlock form when the vault is locked.
 fn fail(app: &App, f: Failure) -> Response {
     let c = ctx(app);
+    let l = c.lang;
     let (status, title, msg) = match f {
         Failure::Unavailable(Unavailable::Locked) => {
             return Redirect::to(&format!("{}/", app.base)).into_response();
         }
-        Failure::Unavailable(Unavailable::Gone(why)) => {
-            (StatusCode::SERVICE_UNAVAILABLE, "Closed", why)
-        }
+        Failure::Unavailable(Unavailable::Gone(why)) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            tr_in!(l, "web-closed"),
+            why,
+        ),
         Failure::Vault(Error::NoSuchRecord(_) | Error::NoSuchPart { .. }) | Failure::NotFound => (
             StatusCode::NOT_FOUND,
-            "Not found",
-            "There is no such record or part in this vault.".to_owned(),
+            tr_in!(l, "web-not-found"),
+            tr_in!(l, "web-not-found-what"),
         ),
-        Failure::Vault(e) => (StatusCode::UNPROCESSABLE_ENTITY, "Refused", e.to_string()),
-        Failure::Bad(why) => (StatusCode::BAD_REQUEST, "Refused", why),
+        Failure::Vault(e) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            tr_in!(l, "web-refused"),
+            crate::i18n::errors::message(l, &e),
+        ),
+        Failure::Bad(why) => (StatusCode::BAD_REQUEST, tr_in!(l, "web-refused"), why),
         Failure::Busy => (
             StatusCode::SERVICE_UNAVAILABLE,
-            "Busy",
-            "As many uploads and downloads as Amanat runs at once are under way: try again when one has finished.".to_owned(),
+            tr_in!(l, "web-busy"),
+            tr_in!(l, "web-busy-what"),
         ),
     };
-    (status, Html(pages::message(&c, title, &msg).into_string())).into_response()
+    (status, Html(pages::message(&c, &title, &msg).into_string())).into_response()
 }
 
 async fn home(State(app): State<Arc<App>>) -> Response {
@@ -225,11 +237,26 @@ async fn unlock(State(app): State<Arc<App>>, Form(form): Form<UnlockForm>) -> Re
         // Answered by a redirect to the form, which shows why: a browser keeps the data of
         // a form whose answer was a page (in its session files), not of one redirected.
         Some(Err(e)) => {
-            app.notes().put("unlock", e.to_string());
+            app.notes()
+                .put("unlock", crate::i18n::errors::message(app.lang(), &e));
             Redirect::to(&format!("{}/", app.base)).into_response()
         }
         None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
+}
+
+#[derive(serde::Deserialize)]
+struct LanguageForm {
+    lang: String,
+}
+
+/// The language menu: every page from now on is in the language picked (an unknown one
+/// changes nothing).
+async fn language(State(app): State<Arc<App>>, Form(form): Form<LanguageForm>) -> Response {
+    if let Some(l) = crate::i18n::Lang::parse(&form.lang) {
+        app.set_lang(l);
+    }
+    Redirect::to(&format!("{}/", app.base)).into_response()
 }
 
 async fn lock(State(app): State<Arc<App>>) -> Response {

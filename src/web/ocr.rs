@@ -8,10 +8,11 @@ use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};
 use maud::html;
 
-use super::pages::{self, text};
+use super::pages;
 use super::session::App;
 use super::{blocking, ctx, fail, Failure};
 use crate::format::id::RecordId;
+use crate::tr_in;
 
 pub(crate) async fn recognise(State(app): State<Arc<App>>, Path(id): Path<String>) -> Response {
     let Some(id) = RecordId::from_hex(&id) else {
@@ -27,14 +28,14 @@ pub(crate) async fn recognise(State(app): State<Arc<App>>, Path(id): Path<String
     match r {
         Ok(report) => {
             let c = ctx(&app);
+            let l = c.lang;
+            let text = |s: &str| pages::text_in(l, s);
             let hex = id.to_hex();
+            let title = tr_in!(l, "web-ocr-done");
             let body = html! {
-                h1 { "Text recognised" }
+                h1 { (title) }
                 @if report.recognised.is_empty() && report.failed.is_empty() {
-                    p { "Nothing new to recognise: "
-                        (report.already) " scans had their text already, "
-                        (report.no_text) " held none, "
-                        (report.not_scans) " parts are not scans." }
+                    p { (tr_in!(l, "web-ocr-nothing", already = (report.already as u64), none = (report.no_text as u64), other = (report.not_scans as u64))) }
                 }
                 @for p in &report.recognised {
                     p { (text(&p.source)) " → " (text(&p.name)) " (" (p.languages.join(", ")) ")" }
@@ -42,9 +43,9 @@ pub(crate) async fn recognise(State(app): State<Arc<App>>, Path(id): Path<String
                 @for f in &report.failed {
                     p.error role="alert" { (text(&f.part)) ": " (text(&f.error)) }
                 }
-                p { a href={ "records/" (hex) } { "Back to the record" } }
+                p { a href={ "records/" (hex) } { (tr_in!(l, "web-back-to-record")) } }
             };
-            Html(pages::layout(&c, "Text recognised", body).into_string()).into_response()
+            Html(pages::layout(&c, &title, body).into_string()).into_response()
         }
         Err(f) => fail(&app, f),
     }

@@ -5,6 +5,9 @@
 
 use maud::{html, Markup, DOCTYPE};
 
+use crate::i18n::Lang;
+use crate::tr_in;
+
 /// What every page needs to know about the session.
 pub(crate) struct Ctx<'a> {
     pub csrf: &'a str,
@@ -13,6 +16,8 @@ pub(crate) struct Ctx<'a> {
     pub base: &'a str,
     pub open: bool,
     pub collector: bool,
+    /// The language of the page.
+    pub lang: Lang,
 }
 
 /// htmx's settings: no inline styles (the CSP forbids them), no `eval`, no requests
@@ -20,9 +25,10 @@ pub(crate) struct Ctx<'a> {
 const HTMX_CONFIG: &str = r#"{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"selfRequestsOnly":true,"historyCacheSize":0,"refreshOnHistoryMiss":true}"#;
 
 pub(crate) fn layout(ctx: &Ctx, title: &str, body: Markup) -> Markup {
+    let l = ctx.lang;
     html! {
         (DOCTYPE)
-        html lang="en" dir="ltr" {
+        html lang=(l.code()) dir=(l.dir()) {
             head {
                 meta charset="utf-8";
                 base href={ (ctx.base) "/" };
@@ -38,22 +44,44 @@ pub(crate) fn layout(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                 header {
                     a.brand href="./" { "Amanat" }
                     @if ctx.open {
-                        nav aria-label="Main" {
-                            a href="records" { "Records" }
-                            a href="add" { "Add a record" }
+                        nav aria-label=(tr_in!(l, "web-nav")) {
+                            a href="records" { (tr_in!(l, "web-records")) }
+                            a href="add" { (tr_in!(l, "web-add")) }
                             @if !ctx.collector {
-                                a href="contacts" { "Contacts" }
-                                a href="receive" { "Receive a bundle" }
+                                a href="contacts" { (tr_in!(l, "web-contacts")) }
+                                a href="receive" { (tr_in!(l, "web-receive")) }
                             }
-                            a href="maintain" { "Maintain" }
+                            a href="maintain" { (tr_in!(l, "web-maintain")) }
                         }
+                    }
+                    (language_menu(ctx))
+                    @if ctx.open {
                         form.lock method="post" action={ "lock?csrf=" (ctx.csrf) } {
-                            button type="submit" { "Lock" }
+                            button type="submit" { (tr_in!(l, "web-lock")) }
                         }
                     }
                 }
                 main id="main" { (body) }
             }
+        }
+    }
+}
+
+/// The menu of languages, each named in itself (and marked with its own language and
+/// direction, so a screen reader and the browser render it right whatever the page's).
+fn language_menu(ctx: &Ctx) -> Markup {
+    let l = ctx.lang;
+    html! {
+        form.language method="post" action={ "language?csrf=" (ctx.csrf) } {
+            label for="lang" { (tr_in!(l, "web-language")) }
+            select #lang name="lang" {
+                @for other in Lang::ALL {
+                    option value=(other.code()) lang=(other.code()) dir=(other.dir()) selected[other == l] {
+                        (other.name())
+                    }
+                }
+            }
+            button type="submit" { (tr_in!(l, "web-language-set")) }
         }
     }
 }
@@ -102,6 +130,11 @@ pub(crate) fn plain(s: &str) -> String {
 
 /// A text from a record or a bundle: direction isolated (`<bdi>`), controls made visible.
 pub(crate) fn text(s: &str) -> Markup {
+    text_in(Lang::En, s)
+}
+
+/// [`text`], with the title of a shown control in `lang`.
+pub(crate) fn text_in(lang: Lang, s: &str) -> Markup {
     let shown = |c: char| reorders(c) || (c.is_control() && c != '\n');
     let mut pieces: Vec<Result<&str, char>> = Vec::new();
     let mut from = 0;
@@ -118,7 +151,7 @@ pub(crate) fn text(s: &str) -> Markup {
             @for p in pieces {
                 @match p {
                     Ok(t) => (t),
-                    Err(c) => span.ctl title="a control character, shown rather than obeyed" {
+                    Err(c) => span.ctl title=(tr_in!(lang, "web-control-char")) {
                         "[U+" (format!("{:04X}", c as u32)) "]"
                     },
                 }
@@ -128,21 +161,22 @@ pub(crate) fn text(s: &str) -> Markup {
 }
 
 pub(crate) fn unlock(ctx: &Ctx, error: Option<&str>, gone: Option<&str>) -> Markup {
+    let l = ctx.lang;
     layout(
         ctx,
-        "Unlock",
+        &tr_in!(l, "web-unlock-title"),
         html! {
-            h1 { "Unlock the vault" }
+            h1 { (tr_in!(l, "web-unlock-heading")) }
             @if let Some(why) = gone {
-                p.error role="alert" { (why) " Stop `amanat serve` and run it again." }
+                p.error role="alert" { (why) " " (tr_in!(l, "web-gone-restart")) }
             } @else {
                 form method="post" action={ "unlock?csrf=" (ctx.csrf) } {
-                    label for="passphrase" { "Passphrase" }
+                    label for="passphrase" { (tr_in!(l, "web-passphrase")) }
                     input #passphrase type="password" name="passphrase" autocomplete="off" autofocus required;
                     @if let Some(e) = error { p.error role="alert" { (e) } }
-                    button type="submit" { "Unlock" }
+                    button type="submit" { (tr_in!(l, "web-unlock")) }
                 }
-                p.hint { "The vault locks itself after a while without use, and when you press Lock." }
+                p.hint { (tr_in!(l, "web-unlock-hint")) }
             }
         },
     )
@@ -154,17 +188,17 @@ pub(crate) fn message(ctx: &Ctx, title: &str, msg: &str) -> Markup {
         title,
         html! {
             h1 { (title) }
-            p.error role="alert" { (text(msg)) }
-            p { a href="records" { "Back to the records" } }
+            p.error role="alert" { (text_in(ctx.lang, msg)) }
+            p { a href="records" { (tr_in!(ctx.lang, "web-back-to-records")) } }
         },
     )
 }
 
 /// Bytes for people: 1.2 MiB.
-pub(crate) fn size(n: u64) -> String {
+pub(crate) fn size(lang: Lang, n: u64) -> String {
     const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
     if n < 1024 {
-        return format!("{n} bytes");
+        return tr_in!(lang, "web-bytes", n = n);
     }
     let mut v = n as f64 / 1024.0;
     let mut u = 0;

@@ -8,11 +8,13 @@ use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Response};
 use maud::{html, Markup};
 
-use super::pages::{self, size, text};
+use super::pages::{self, size, text_in};
 use super::session::App;
 use super::{blocking, ctx, fail, Failure};
 use crate::format::id::RecordId;
 use crate::format::record::parse_date;
+use crate::i18n::Lang;
+use crate::tr_in;
 use crate::vault::{Filter, Listing, RecordView};
 
 /// Records a page of the list shows.
@@ -130,12 +132,13 @@ async fn render_list(app: Arc<App>, headers: HeaderMap, q: ListQuery) -> Respons
         .filter(|l| found(l) && filter_keeps(&filter, l))
         .collect();
     let damaged = shown.all.damaged;
-    let results = results(&q, &items, damaged, &app.csrf);
+    let results = results(&q, &items, damaged, &app.csrf, app.lang());
     if fragment {
         return Html(results.into_string()).into_response();
     }
     let c = ctx(&app);
-    Html(pages::layout(&c, "Records", list_page(&q, results, &c, &contacts)).into_string())
+    let title = tr_in!(c.lang, "web-records");
+    Html(pages::layout(&c, &title, list_page(&q, results, &c, &contacts)).into_string())
         .into_response()
 }
 
@@ -198,50 +201,51 @@ fn filter_keeps(f: &Filter, l: &Listing) -> bool {
 }
 
 fn list_page(q: &ListQuery, results: Markup, c: &pages::Ctx, contacts: &[String]) -> Markup {
+    let l = c.lang;
     html! {
-        h1 { "Records" }
+        h1 { (tr_in!(l, "web-records")) }
         @if !c.collector {
             form.filters method="post" action={ "records?csrf=" (c.csrf) } role="search" autocomplete="off"
                 hx-post="records" hx-target="#results" {
                 div {
-                    label for="q" { "Search" }
+                    label for="q" { (tr_in!(l, "web-search")) }
                     input #q type="search" name="q" value=(q.q) autocomplete="off"
                         hx-post="records" hx-trigger="input changed delay:250ms, search"
                         hx-target="#results" hx-include="closest form";
                 }
                 div {
-                    label for="tag" { "Tag" }
+                    label for="tag" { (tr_in!(l, "web-tag")) }
                     input #tag type="text" name="tag" value=(q.tag) autocomplete="off";
                 }
                 div {
-                    label for="witness" { "Witness code" }
+                    label for="witness" { (tr_in!(l, "web-witness-code")) }
                     input #witness type="text" name="witness" value=(q.witness) autocomplete="off";
                 }
                 div {
-                    label for="since" { "Interviewed on or after" }
+                    label for="since" { (tr_in!(l, "web-since")) }
                     input #since type="date" name="since" value=(q.since);
                 }
                 div {
-                    label for="until" { "Interviewed on or before" }
+                    label for="until" { (tr_in!(l, "web-until")) }
                     input #until type="date" name="until" value=(q.until);
                 }
-                button type="submit" { "Filter" }
+                button type="submit" { (tr_in!(l, "web-filter")) }
             }
         } @else {
-            p { "This device is a collector: what it records is sealed to headquarters at once, and it cannot read it back, nor can anyone who seizes it. Transfer the records to headquarters with the command line (" code { "amanat export" } ")." }
+            p { (tr_in!(l, "web-collector-list")) " " code { "amanat export" } }
         }
         div #results aria-live="polite" { (results) }
         @if !c.collector {
             form #export.share method="post" action={ "export?csrf=" (c.csrf) } hx-post="export" hx-target="#main" {
-                h2 { "Share the ticked records" }
+                h2 { (tr_in!(l, "web-share-ticked")) }
                 @if contacts.is_empty() {
-                    p { "Add a contact with a public key first (" a href="contacts" { "Contacts" } ")." }
+                    p { (tr_in!(l, "web-share-no-contact")) " " a href="contacts" { (tr_in!(l, "web-contacts")) } }
                 } @else {
-                    label for="to" { "With" }
+                    label for="to" { (tr_in!(l, "web-share-with")) }
                     select #to name="to" { @for n in contacts { option value=(n) { (pages::plain(n)) } } }
-                    label { input type="checkbox" name="with_ocr" value="1"; " Include text recognised in scans" }
-                    label { input type="checkbox" name="keep_metadata" value="1"; " Keep image metadata (EXIF, GPS): only if the partner needs it" }
-                    button type="submit" { "Make the bundle" }
+                    label { input type="checkbox" name="with_ocr" value="1"; " " (tr_in!(l, "web-share-with-ocr")) }
+                    label { input type="checkbox" name="keep_metadata" value="1"; " " (tr_in!(l, "web-share-keep-metadata")) }
+                    button type="submit" { (tr_in!(l, "web-share-make")) }
                 }
             }
         }
@@ -263,37 +267,37 @@ fn page_button(q: &ListQuery, page: usize, csrf: &str, label: &str) -> Markup {
     }
 }
 
-fn results(q: &ListQuery, items: &[&Listing], damaged: usize, csrf: &str) -> Markup {
+fn results(q: &ListQuery, items: &[&Listing], damaged: usize, csrf: &str, l: Lang) -> Markup {
     let pages = items.len().div_ceil(PAGE).max(1);
     let page = q.page.min(pages - 1);
     let shown = &items[(page * PAGE).min(items.len())..((page + 1) * PAGE).min(items.len())];
     html! {
-        p.count { (items.len()) @if items.len() == 1 { " record" } @else { " records" }
-            @if pages > 1 { ", page " (page + 1) " of " (pages) } }
+        p.count { (tr_in!(l, "web-count", records = (items.len() as u64)))
+            @if pages > 1 { ", " (tr_in!(l, "web-page-of", page = (page as u64 + 1), pages = (pages as u64))) } }
         @if damaged > 0 {
-            p.error role="alert" { (damaged) " catalog entries did not open: run Check." }
+            p.error role="alert" { (tr_in!(l, "web-damaged-entries", count = (damaged as u64))) }
         }
         @if !shown.is_empty() {
             table.records {
-                thead { tr { th scope="col" { span.hint { "Share" } } th scope="col" { "Record" } th scope="col" { "Date" } th scope="col" { "Title" } th scope="col" { "Tags" } th scope="col" { "Witness" } } }
+                thead { tr { th scope="col" { span.hint { (tr_in!(l, "web-col-share")) } } th scope="col" { (tr_in!(l, "web-col-record")) } th scope="col" { (tr_in!(l, "web-col-date")) } th scope="col" { (tr_in!(l, "web-col-title")) } th scope="col" { (tr_in!(l, "web-col-tags")) } th scope="col" { (tr_in!(l, "web-col-witness")) } } }
                 tbody {
-                    @for l in shown {
-                        @let id = l.id.to_hex();
+                    @for it in shown {
+                        @let id = it.id.to_hex();
                         tr {
-                            @match &l.entry.meta {
+                            @match &it.entry.meta {
                                 Some(m) => {
-                                    td { input type="checkbox" name="id" value=(id) form="export" aria-label={ "Share " (pages::plain(&m.title)) }; }
+                                    td { input type="checkbox" name="id" value=(id) form="export" aria-label=(tr_in!(l, "web-share-one", title = pages::plain(&m.title))); }
                                     td { a href={ "records/" (id) } { code { (id[..8]) } } }
-                                    td { (m.date.as_deref().unwrap_or("")) }
-                                    td { a href={ "records/" (id) } { (text(&m.title)) } }
-                                    td { @for (i, t) in m.tags.iter().enumerate() { @if i > 0 { ", " } (text(t)) } }
-                                    td { @if let Some(w) = &m.witness { (text(w)) } }
+                                    td { bdi { (m.date.as_deref().unwrap_or("")) } }
+                                    td { a href={ "records/" (id) } { (text_in(l, &m.title)) } }
+                                    td { @for (i, t) in m.tags.iter().enumerate() { @if i > 0 { ", " } (text_in(l, t)) } }
+                                    td { @if let Some(w) = &m.witness { (text_in(l, w)) } }
                                 },
                                 None => {
                                     td {}
                                     td { code { (id[..8]) } }
-                                    td { (timestamp(l.entry.created)) }
-                                    td colspan="3" { "sealed, " (size(l.entry.sealed_size)) }
+                                    td { bdi { (timestamp(it.entry.created)) } }
+                                    td colspan="3" { (tr_in!(l, "web-sealed-size", size = size(l, it.entry.sealed_size))) }
                                 },
                             }
                         }
@@ -302,9 +306,9 @@ fn results(q: &ListQuery, items: &[&Listing], damaged: usize, csrf: &str) -> Mar
             }
         }
         @if pages > 1 {
-            nav.pages aria-label="Pages" {
-                @if page > 0 { (page_button(q, page - 1, csrf, "Newer")) }
-                @if page + 1 < pages { (page_button(q, page + 1, csrf, "Older")) }
+            nav.pages aria-label=(tr_in!(l, "web-pages")) {
+                @if page > 0 { (page_button(q, page - 1, csrf, &tr_in!(l, "web-newer"))) }
+                @if page + 1 < pages { (page_button(q, page + 1, csrf, &tr_in!(l, "web-older"))) }
             }
         }
     }
@@ -330,46 +334,56 @@ pub(crate) async fn record(State(app): State<Arc<App>>, Path(id): Path<String>) 
         Ok((view, log)) => {
             let c = ctx(&app);
             // Not the record's title: browsers keep page titles in their history on disk.
-            Html(pages::layout(&c, "Record", record_page(&view, &log, &app.csrf)).into_string())
-                .into_response()
+            let title = tr_in!(c.lang, "web-col-record");
+            Html(
+                pages::layout(&c, &title, record_page(&view, &log, &app.csrf, c.lang))
+                    .into_string(),
+            )
+            .into_response()
         }
         Err(f) => fail(&app, f),
     }
 }
 
-fn record_page(v: &RecordView, log: &[crate::vault::custody::LogItem], csrf: &str) -> Markup {
+fn record_page(
+    v: &RecordView,
+    log: &[crate::vault::custody::LogItem],
+    csrf: &str,
+    l: Lang,
+) -> Markup {
     let id = v.id.to_hex();
     let m = &v.meta;
-    let field = |name: &'static str, value: &Option<String>| {
+    let text = |s: &str| text_in(l, s);
+    let field = |name: String, value: &Option<String>| {
         html! { @if let Some(x) = value { dt { (name) } dd { (text(x)) } } }
     };
     html! {
         h1 { (text(&m.title)) }
         dl.meta {
-            dt { "Record" } dd { code { (id) } }
-            dt { "Added" } dd { (timestamp(v.created)) }
+            dt { (tr_in!(l, "web-col-record")) } dd { code { (id) } }
+            dt { (tr_in!(l, "web-added")) } dd { bdi { (timestamp(v.created)) } }
             @if !m.tags.is_empty() {
-                dt { "Tags" } dd { @for (i, t) in m.tags.iter().enumerate() { @if i > 0 { ", " } (text(t)) } }
+                dt { (tr_in!(l, "web-col-tags")) } dd { @for (i, t) in m.tags.iter().enumerate() { @if i > 0 { ", " } (text(t)) } }
             }
-            (field("Witness code", &m.witness))
-            (field("Language", &m.language))
-            (field("Place", &m.place))
-            (field("Interview date", &m.date))
-            (field("Interviewer", &m.interviewer))
-            (field("Note", &m.note))
+            (field(tr_in!(l, "web-witness-code"), &m.witness))
+            (field(tr_in!(l, "web-field-language"), &m.language))
+            (field(tr_in!(l, "web-field-place"), &m.place))
+            (field(tr_in!(l, "web-field-date"), &m.date))
+            (field(tr_in!(l, "web-field-interviewer"), &m.interviewer))
+            (field(tr_in!(l, "web-field-note"), &m.note))
         }
-        h2 { "Parts" }
+        h2 { (tr_in!(l, "web-parts")) }
         table.parts {
-            thead { tr { th scope="col" { "Part" } th scope="col" { "Kind" } th scope="col" { "Size" } th scope="col" { "SHA-256" } th scope="col" { "" } } }
+            thead { tr { th scope="col" { (tr_in!(l, "web-col-part")) } th scope="col" { (tr_in!(l, "web-col-kind")) } th scope="col" { (tr_in!(l, "web-col-size")) } th scope="col" { "SHA-256" } th scope="col" { "" } } }
             tbody {
                 @for p in &v.parts {
                     tr {
                         td { (text(&p.name)) }
-                        td { (p.kind) }
-                        td { (size(p.size)) }
+                        td { (tr_in!(l, "part-kind", kind = p.kind)) }
+                        td { (size(l, p.size)) }
                         td { code.hash { (p.sha256) } }
                         td { @if p.kind != "identity" {
-                            a href={ "records/" (id) "/parts/" (p.index) } download { "Download" }
+                            a href={ "records/" (id) "/parts/" (p.index) } download { (tr_in!(l, "web-download")) }
                         } }
                     }
                 }
@@ -378,29 +392,29 @@ fn record_page(v: &RecordView, log: &[crate::vault::custody::LogItem], csrf: &st
         @for p in &v.parts {
             @if is_image(&p.name) {
                 figure {
-                    img src={ "records/" (id) "/parts/" (p.index) "/view" } alt={ "Image: " (pages::plain(&p.name)) } loading="lazy";
+                    img src={ "records/" (id) "/parts/" (p.index) "/view" } alt=(tr_in!(l, "web-image-alt", name = pages::plain(&p.name))) loading="lazy";
                     figcaption { (text(&p.name)) }
                 }
             } @else if is_text(p) {
                 details.text {
-                    summary { "Read " (text(&p.name)) }
+                    summary { (tr_in!(l, "web-read")) " " (text(&p.name)) }
                     div hx-get={ "records/" (id) "/parts/" (p.index) "/text" } hx-trigger="toggle from:closest details once" { "…" }
                 }
             }
         }
         @if v.parts.iter().any(|p| is_scan(&p.name)) {
             form method="post" action={ "records/" (id) "/ocr?csrf=" (csrf) } {
-                button type="submit" { "Recognise the text of its scans" }
-                " " span.hint { "on this device, with Tesseract; search then finds it" }
+                button type="submit" { (tr_in!(l, "web-ocr-button")) }
+                " " span.hint { (tr_in!(l, "web-ocr-hint")) }
             }
         }
-        h2 { "Chain of custody" }
+        h2 { (tr_in!(l, "web-custody")) }
         ol.timeline {
             @for e in log {
                 li {
-                    time { (e.time) } " "
+                    bdi { time { (e.time) } } " "
                     strong { (e.kind) }
-                    @if e.seq.is_none() { " (by another vault, signed " code { (e.signer) } ")" }
+                    @if e.seq.is_none() { " (" (tr_in!(l, "web-by-another-vault")) " " code { (e.signer) } ")" }
                 }
             }
         }

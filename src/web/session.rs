@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
 use crate::format::keyring::Passphrase;
+use crate::i18n::Lang;
 use crate::vault::{LockedVault, Vault, VaultPaths};
 
 /// The vault as the server holds it. The vault's lock (its `lock` file) is held in every
@@ -50,6 +51,8 @@ pub(crate) struct App {
     slot: RwLock<Slot>,
     state: AtomicU8,
     collector: AtomicBool,
+    /// The pages' language, as an index into [`Lang::ALL`].
+    lang: AtomicU8,
     gone: Mutex<String>,
     /// Locks (or closes, or unlocks) under way: while any is, transfers in flight stop.
     locking: AtomicUsize,
@@ -86,8 +89,12 @@ fn file_id(p: &std::path::Path) -> Option<(u64, u64)> {
     std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino()))
 }
 
+fn lang_index(lang: Lang) -> u8 {
+    Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0) as u8
+}
+
 impl App {
-    pub fn new(vault: LockedVault, local: SocketAddr, idle: Duration) -> App {
+    pub fn new(vault: LockedVault, local: SocketAddr, idle: Duration, lang: Lang) -> App {
         let secret = || hex::encode(crate::crypto::random_bytes::<32>());
         let port = local.port();
         let ip = if local.is_ipv4() {
@@ -106,6 +113,7 @@ impl App {
             slot: RwLock::new(Slot::Locked(Box::new(vault))),
             state: AtomicU8::new(LOCKED),
             collector: AtomicBool::new(false),
+            lang: AtomicU8::new(lang_index(lang)),
             gone: Mutex::new(String::new()),
             locking: AtomicUsize::new(0),
             transfers: Arc::new(tokio::sync::Semaphore::new(TRANSFERS)),
@@ -155,6 +163,15 @@ impl App {
     }
 
     /// Whether the open vault is a collector's (it cannot read what it holds).
+    /// The language the pages are in.
+    pub fn lang(&self) -> Lang {
+        Lang::ALL[self.lang.load(Ordering::SeqCst) as usize % Lang::ALL.len()]
+    }
+
+    pub fn set_lang(&self, lang: Lang) {
+        self.lang.store(lang_index(lang), Ordering::SeqCst);
+    }
+
     pub fn is_collector(&self) -> bool {
         self.is_open() && self.collector.load(Ordering::SeqCst)
     }
@@ -334,15 +351,10 @@ impl App {
     pub fn shred(&self, all: bool) -> Result<()> {
         let mut slot = self.write();
         if matches!(&*slot, Slot::Gone) {
-            return Err(Error::Invalid(
-                "the vault is no longer held by this server".into(),
-            ));
+            return Err(Error::Invalid(crate::tr_in!(self.lang(), "web-not-held")));
         }
         crate::vault::lifecycle::shred(&self.paths, false)?;
-        self.close_in(
-            &mut slot,
-            "The vault was shredded: its keyring is destroyed.",
-        );
+        self.close_in(&mut slot, &crate::tr_in!(self.lang(), "web-gone-shredded"));
         drop(slot);
         if all {
             crate::vault::lifecycle::shred(&self.paths, true)?;
@@ -400,10 +412,6 @@ impl Notes {
 /// Transfers at once; tokio has 16 blocking threads, so 8 are always left for pages.
 pub(crate) const TRANSFERS: usize = 8;
 
-/// What a shred under the server leaves: nothing held, nothing to open.
-pub(crate) const SHREDDED: &str =
-    "The keyring was removed or replaced while this server ran (shred): it let go of the vault and wiped its keys.";
-
 /// Locks the vault once nothing happened for `app.idle`, and lets go of it if it was
 /// shredded under the server. Runs for the server's life.
 pub(crate) async fn idle_locker(app: Arc<App>) {
@@ -411,7 +419,8 @@ pub(crate) async fn idle_locker(app: Arc<App>) {
     loop {
         tokio::time::sleep(step).await;
         if app.keyring_changed() {
-            app.exclusive(|a| a.close(SHREDDED)).await;
+            app.exclusive(|a| a.close(&crate::tr_in!(a.lang(), "web-gone-keyring-changed")))
+                .await;
         } else if app.is_open() && app.idle_for() >= app.idle {
             app.exclusive(|a| a.lock()).await;
         }

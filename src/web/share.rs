@@ -13,11 +13,13 @@ use axum::http::{header, HeaderValue};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 
-use super::pages::{self, size, text};
+use super::pages::{self, size, text_in};
 use super::session::App;
 use super::stream::Incoming;
 use super::{blocking, ctx, fail, Failure};
 use crate::bundle::{ExportOptions, ExportReport, ImportOptions, ImportReport, Selection};
+use crate::i18n::Lang;
+use crate::tr_in;
 
 /// The fields of a urlencoded form, repeated names kept (the records ticked for export).
 pub(crate) fn fields(body: &[u8]) -> Vec<(String, String)> {
@@ -35,35 +37,37 @@ pub(crate) async fn contacts(State(app): State<Arc<App>>) -> Response {
     match blocking(&app, |v| v.contacts()).await {
         Ok(list) => {
             let c = ctx(&app);
+            let l = c.lang;
+            let text = |s: &str| text_in(l, s);
             let body = html! {
-                h1 { "Contacts" }
-                @if list.is_empty() { p { "No contacts yet." } }
+                h1 { (tr_in!(l, "web-contacts")) }
+                @if list.is_empty() { p { (tr_in!(l, "web-no-contacts")) } }
                 @else {
                     table {
-                        thead { tr { th scope="col" { "Name" } th scope="col" { "Bundles sealed to" } th scope="col" { "Signs with" } th {} } }
+                        thead { tr { th scope="col" { (tr_in!(l, "web-name")) } th scope="col" { (tr_in!(l, "web-sealed-to")) } th scope="col" { (tr_in!(l, "web-signs-with")) } th {} } }
                         tbody { @for k in &list { tr {
                             td { (text(&k.name)) }
                             td { @for r in &k.recipients { code.hash { (text(r)) } br; } }
                             td { @if let Some(s) = &k.signing_key { code.hash { (text(s)) } } }
                             td { form method="post" action={ "contacts/remove?csrf=" (c.csrf) } {
                                 input type="hidden" name="name" value=(k.name);
-                                button type="submit" aria-label={ "Remove " (pages::plain(&k.name)) } { "Remove" }
+                                button type="submit" aria-label=(tr_in!(l, "web-remove-one", name = pages::plain(&k.name))) { (tr_in!(l, "web-remove")) }
                             } }
                         } } }
                     }
                 }
-                h2 { "Add a contact" }
+                h2 { (tr_in!(l, "web-add-contact")) }
                 form method="post" action={ "contacts?csrf=" (c.csrf) } autocomplete="off" {
-                    label for="name" { "Name" }
+                    label for="name" { (tr_in!(l, "web-name")) }
                     input #name name="name" required autocomplete="off";
-                    label for="recipient" { "Their public key (age1… or ssh-ed25519 …), to send them bundles" }
+                    label for="recipient" { (tr_in!(l, "web-their-recipient")) }
                     input #recipient name="recipient" autocomplete="off";
-                    label for="signing" { "Their signing key (ssh-ed25519 …), to accept bundles from them" }
+                    label for="signing" { (tr_in!(l, "web-their-signing-key")) }
                     input #signing name="signing" autocomplete="off";
-                    button type="submit" { "Add" }
+                    button type="submit" { (tr_in!(l, "web-add-button")) }
                 }
             };
-            Html(pages::layout(&c, "Contacts", body).into_string()).into_response()
+            Html(pages::layout(&c, &tr_in!(l, "web-contacts"), body).into_string()).into_response()
         }
         Err(f) => fail(&app, f),
     }
@@ -116,13 +120,10 @@ pub(crate) async fn export(
         .map(|(_, v)| v.clone())
         .collect();
     let Some(to) = field(&f, "to").map(str::to_owned) else {
-        return fail(
-            &app,
-            Failure::Bad("choose the contact to share with".into()),
-        );
+        return fail(&app, Failure::Bad(tr_in!(app.lang(), "web-choose-contact")));
     };
     if ids.is_empty() {
-        return fail(&app, Failure::Bad("tick the records to share".into()));
+        return fail(&app, Failure::Bad(tr_in!(app.lang(), "web-tick-records")));
     }
     let opts = ExportOptions {
         to,
@@ -143,35 +144,37 @@ pub(crate) async fn export(
         Ok((token, report)) => {
             // Sent by htmx, which swaps it into the page: no navigation, so no browser keeps
             // which records went to whom in its session files.
+            let l = app.lang();
             if headers.contains_key("hx-request") {
-                return Html(exported(&token, &report).into_string()).into_response();
+                return Html(exported(&token, &report, l).into_string()).into_response();
             }
             // Without the page's script: shown by a redirect, for the same reason.
             app.notes()
-                .put("exported", exported(&token, &report).into_string());
+                .put("exported", exported(&token, &report, l).into_string());
             Redirect::to(&format!("{}/exported", app.base)).into_response()
         }
         Err(f) => fail(&app, f),
     }
 }
 
-fn exported(token: &str, r: &ExportReport) -> Markup {
+fn exported(token: &str, r: &ExportReport, l: Lang) -> Markup {
+    let text = |s: &str| text_in(l, s);
     html! {
-        h1 { "Bundle ready" }
-        p { (r.records) " records, " (r.files) " files, " (size(r.bytes)) ", sealed to the contact and signed by this vault." }
-        p { "SHA-256 of the bundle: " code.hash { (r.sha256) } }
+        h1 { (tr_in!(l, "web-bundle-ready")) }
+        p { (tr_in!(l, "web-bundle-summary", records = (r.records as u64), files = (r.files as u64), size = size(l, r.bytes))) }
+        p { (tr_in!(l, "web-bundle-sha256")) " " code.hash { (r.sha256) } }
         @if !r.cleaned.is_empty() {
-            p { "Metadata (EXIF, GPS) removed from: " @for (i, (_, n)) in r.cleaned.iter().enumerate() { @if i > 0 { ", " } (text(n)) } }
+            p { (tr_in!(l, "web-metadata-removed")) " " @for (i, (_, n)) in r.cleaned.iter().enumerate() { @if i > 0 { ", " } (text(n)) } }
         }
         @if !r.not_cleaned.is_empty() {
-            p.error role="alert" { "These files may carry metadata Amanat cannot remove: "
+            p.error role="alert" { (tr_in!(l, "web-metadata-kept")) " "
                 @for (i, (_, n, fmt)) in r.not_cleaned.iter().enumerate() { @if i > 0 { ", " } (text(n)) " (" (fmt) ")" } }
         }
         @if !r.mentions_witness_code.is_empty() {
-            p.error role="alert" { "These testimonies name their witness code, and go as they are: "
+            p.error role="alert" { (tr_in!(l, "web-mentions-witness")) " "
                 @for (i, (_, n)) in r.mentions_witness_code.iter().enumerate() { @if i > 0 { ", " } (text(n)) } }
         }
-        p { a href={ "bundles/" (token) } download { "Download the bundle" } " (once: it is removed from here when downloaded)" }
+        p { a href={ "bundles/" (token) } download { (tr_in!(l, "web-bundle-download")) } " " (tr_in!(l, "web-bundle-once")) }
     }
 }
 
@@ -181,7 +184,8 @@ pub(crate) async fn exported_page(State(app): State<Arc<App>>) -> Response {
         return fail(&app, Failure::NotFound);
     };
     let c = ctx(&app);
-    Html(pages::layout(&c, "Bundle", maud::PreEscaped(report)).into_string()).into_response()
+    let title = tr_in!(c.lang, "web-bundle");
+    Html(pages::layout(&c, &title, maud::PreEscaped(report)).into_string()).into_response()
 }
 
 /// The held file `token` names, streamed out and removed.
@@ -220,23 +224,24 @@ pub(crate) async fn bundle(State(app): State<Arc<App>>, Path(token): Path<String
 
 pub(crate) async fn receive_form(State(app): State<Arc<App>>) -> Response {
     let c = ctx(&app);
+    let l = c.lang;
     let body = html! {
-        h1 { "Receive a bundle" }
+        h1 { (tr_in!(l, "web-receive")) }
         form method="post" action={ "receive?csrf=" (c.csrf) } enctype="multipart/form-data" {
-            label for="bundle" { "The bundle a partner sent (an .age file)" }
+            label for="bundle" { (tr_in!(l, "web-receive-file")) }
             input #bundle type="file" name="bundle" required;
-            button type="submit" { "Verify" }
+            button type="submit" { (tr_in!(l, "web-verify")) }
         }
-        p.hint { "It is verified first (its signature and every file in it) and shown; nothing is imported until you say so." }
+        p.hint { (tr_in!(l, "web-receive-hint")) }
     };
-    Html(pages::layout(&c, "Receive", body).into_string()).into_response()
+    Html(pages::layout(&c, &tr_in!(l, "web-receive"), body).into_string()).into_response()
 }
 
 /// The uploaded bundle, kept (ciphertext) in `tmp/`, verified without importing.
 pub(crate) async fn receive(State(app): State<Arc<App>>, mut mp: Multipart) -> Response {
     let field = match mp.next_field().await {
         Ok(Some(f)) if f.name() == Some("bundle") => f,
-        _ => return fail(&app, Failure::Bad("send one file, named bundle".into())),
+        _ => return fail(&app, Failure::Bad(tr_in!(app.lang(), "web-one-bundle"))),
     };
     let root = match blocking(&app, |v| Ok(v.paths().root.clone())).await {
         Ok(r) => r,
@@ -273,7 +278,7 @@ pub(crate) async fn receive(State(app): State<Arc<App>>, mut mp: Multipart) -> R
     drop(tx);
     if !matches!(writing.await, Ok(Ok(()))) {
         let _ = std::fs::remove_file(&path);
-        return fail(&app, Failure::Bad("the bundle did not arrive whole".into()));
+        return fail(&app, Failure::Bad(tr_in!(app.lang(), "web-bundle-partial")));
     }
     let p = path.clone();
     let r = blocking(&app, move |v| {
@@ -284,8 +289,9 @@ pub(crate) async fn receive(State(app): State<Arc<App>>, mut mp: Multipart) -> R
         Ok(report) => {
             app.hold(token.clone(), path);
             let c = ctx(&app);
-            Html(pages::layout(&c, "Bundle", verified(&token, &report, c.csrf)).into_string())
-                .into_response()
+            let title = tr_in!(c.lang, "web-bundle");
+            let page = verified(&token, &report, c.csrf, c.lang);
+            Html(pages::layout(&c, &title, page).into_string()).into_response()
         }
         Err(f) => {
             let _ = std::fs::remove_file(&path);
@@ -303,34 +309,35 @@ fn import_options(dry_run: bool, trust_signer: bool, restore_removed: bool) -> I
     }
 }
 
-fn verified(token: &str, r: &ImportReport, csrf: &str) -> Markup {
+fn verified(token: &str, r: &ImportReport, csrf: &str, l: Lang) -> Markup {
+    let text = |s: &str| text_in(l, s);
     html! {
-        h1 { @if r.dry_run { "Bundle verified" } @else { "Bundle imported" } }
-        p { "Signed by " (text(&r.contact)) " (" code { (r.signer) } ")"
-            @if r.new_contact { ", " strong { "who is not one of your contacts" } } ", made " (r.created) "." }
-        @if let Some(d) = &r.already_imported { p { "This bundle was imported here on " (d) "." } }
+        h1 { @if r.dry_run { (tr_in!(l, "web-bundle-verified")) } @else { (tr_in!(l, "web-bundle-imported")) } }
+        p { (tr_in!(l, "web-signed-by")) " " (text(&r.contact)) " (" code { (r.signer) } ")"
+            @if r.new_contact { ", " strong { (tr_in!(l, "web-not-a-contact")) } } ", " (tr_in!(l, "web-made-at", time = r.created.to_string())) }
+        @if let Some(d) = &r.already_imported { p { (tr_in!(l, "web-imported-before", date = d.to_string())) } }
         table.records {
-            thead { tr { th scope="col" { "Record" } th scope="col" { "Title" } th scope="col" { "Witness" } th scope="col" { "Parts" } th scope="col" { "Custody events" } } }
+            thead { tr { th scope="col" { (tr_in!(l, "web-col-record")) } th scope="col" { (tr_in!(l, "web-col-title")) } th scope="col" { (tr_in!(l, "web-col-witness")) } th scope="col" { (tr_in!(l, "web-parts")) } th scope="col" { (tr_in!(l, "web-col-custody-events")) } } }
             tbody { @for rec in &r.records { tr {
-                td { code { (rec.id.get(..8).unwrap_or(&rec.id)) } @if rec.present { " (already here)" } }
+                td { code { (rec.id.get(..8).unwrap_or(&rec.id)) } @if rec.present { " (" (tr_in!(l, "web-already-here")) ")" } }
                 td { (text(&rec.title)) }
                 td { @if let Some(w) = &rec.witness { (text(w)) } }
-                td { (rec.parts) ", " (size(rec.bytes)) }
-                td { (rec.custody.len()) " verified" }
+                td { (rec.parts) ", " (size(l, rec.bytes)) }
+                td { (tr_in!(l, "web-events-verified", count = (rec.custody.len() as u64))) }
             } } }
         }
         @if r.dry_run {
             form method="post" action={ "receive/" (token) "/import?csrf=" (csrf) } {
                 @if r.new_contact {
-                    label { input type="checkbox" name="trust_signer" value="1"; " Trust this signer and add them as a contact" }
+                    label { input type="checkbox" name="trust_signer" value="1"; " " (tr_in!(l, "web-trust-signer")) }
                 }
                 @if !r.removed_since.is_empty() {
-                    label { input type="checkbox" name="restore_removed" value="1"; " Bring back the " (r.removed_since.len()) " records removed here since" }
+                    label { input type="checkbox" name="restore_removed" value="1"; " " (tr_in!(l, "web-restore-removed", count = (r.removed_since.len() as u64))) }
                 }
-                button type="submit" { "Import" }
+                button type="submit" { (tr_in!(l, "web-import")) }
             }
         } @else {
-            p { (r.added) " records added. " a href="records" { "To the records" } }
+            p { (tr_in!(l, "web-records-added", count = (r.added as u64))) " " a href="records" { (tr_in!(l, "web-to-records")) } }
         }
     }
 }
@@ -356,8 +363,9 @@ pub(crate) async fn import(
         Ok(report) => {
             let _ = std::fs::remove_file(&path);
             let c = ctx(&app);
-            Html(pages::layout(&c, "Bundle", verified(&token, &report, c.csrf)).into_string())
-                .into_response()
+            let title = tr_in!(c.lang, "web-bundle");
+            let page = verified(&token, &report, c.csrf, c.lang);
+            Html(pages::layout(&c, &title, page).into_string()).into_response()
         }
         Err(f) => {
             // Kept for another try (trusting the signer, say).

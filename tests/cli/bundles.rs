@@ -614,7 +614,7 @@ fn importing_a_bundle_again_does_not_bring_back_what_was_removed_unless_asked() 
         let err = w.partner.fails(&["import", b], 2);
         assert!(
             err.contains(&bundle_id[..10])
-                && err.contains("1 of its records were removed since")
+                && err.contains("1 of its records was removed since")
                 && err.contains(&ids[0][..10])
                 && err.contains("--restore-removed"),
             "{err}"
@@ -625,7 +625,7 @@ fn importing_a_bundle_again_does_not_bring_back_what_was_removed_unless_asked() 
     refused(&w);
     let o = w.partner.run(&["verify", b]);
     assert!(o.status.success());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("1 of its records were removed since"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("1 of its records was removed since"));
 
     // What the vault remembers survives a key rotation (after which the same signed bundle
     // is sealed to the partner's new key) and a rebuild from the journal.
@@ -712,7 +712,7 @@ fn a_bundle_of_more_records_than_one_value_holds_is_remembered_whole() {
     w.partner.ok(&["rm", &last]);
     let err = w.partner.fails(&["import", b], 2);
     assert!(
-        err.contains("1 of its records were removed since") && err.contains(&last[..10]),
+        err.contains("1 of its records was removed since") && err.contains(&last[..10]),
         "{err}"
     );
     assert_eq!(

@@ -13,6 +13,7 @@ mod forged_ocr;
 mod garage;
 mod golden;
 mod journal;
+mod languages;
 mod lifecycle;
 mod markers;
 mod migration;

@@ -69,6 +69,8 @@ impl Env {
             .env("TMPDIR", self.root().join("tmp"))
             .env_remove("AMANAT_VAULT")
             .env_remove("AMANAT_KEYRING")
+            // The tests read English, whatever the machine's locale.
+            .env("AMANAT_LANG", "en")
             .stdin(Stdio::null());
         c
     }

@@ -778,7 +778,7 @@ fn tour_runs_end_to_end_and_leaves_nothing_behind() {
     for expected in [
         "Create a vault",
         "үрімші           → ",
-        "identical to the original: true",
+        "identical to the original: yes",
         "searched for 8 words of the samples: 0 found",
         "recognised detention-letter.png on this device (Tesseract",
         "сарыбұлақ        → ",

@@ -569,7 +569,7 @@ fn a_record_shared_in_the_browser_is_verified_and_imported_in_another() {
         &[("Content-Type", "application/x-www-form-urlencoded")],
         b"",
     );
-    assert!(done.text().contains("1 records added"), "{}", done.text());
+    assert!(done.text().contains("1 record added"), "{}", done.text());
     assert!(p
         .get("/records")
         .text()
@@ -618,7 +618,7 @@ fn check_audit_and_shred_from_the_browser() {
     assert_eq!(s.call("POST", "/check", &[], b"").status, 200);
     let done = poll(&s);
     assert!(
-        done.contains("Every record verified") && done.contains("1 records"),
+        done.contains("Every record verified") && done.contains("1 record,"),
         "{done}"
     );
     // One byte of the object changed: the check names the record.

@@ -164,6 +164,11 @@ fn a_person_unlocks_adds_finds_reads_downloads_and_locks_in_chromium() {
         "record.png",
         "search.png",
         "locked.png",
+        "records-ug.png",
+        "record-ug.png",
+        "add-ug.png",
+        "records-kk.png",
+        "add-kk.png",
     ] {
         assert!(shots.join(name).exists(), "{name}");
     }

@@ -1,6 +1,7 @@
 // Amanat's web interface: the form's token on htmx requests, and adding a record with its
 // files streamed in one request, in the order the server reads them (src/web/add.rs).
-// Nothing here writes to the page as HTML: text is set with textContent only.
+// Nothing here writes to the page as HTML: text is set with textContent only. Its words
+// come from the form's data attributes, in the page's language.
 "use strict";
 (function () {
   const token = document.querySelector('meta[name="csrf-token"]').content;
@@ -24,7 +25,7 @@
     chosen.replaceChildren();
     for (const f of attachments()) {
       const li = document.createElement("li");
-      li.textContent = f.name + " (" + f.size + " bytes)";
+      li.textContent = f.name + " (" + f.size + " " + form.dataset.bytes + ")";
       chosen.appendChild(li);
     }
   }
@@ -60,7 +61,7 @@
     xhr.setRequestHeader("X-CSRF-Token", token);
     bar.hidden = false;
     bar.value = 0;
-    status.textContent = "Sealing…";
+    status.textContent = form.dataset.sealing;
     xhr.upload.addEventListener("progress", (p) => {
       if (p.lengthComputable) bar.value = Math.round((100 * p.loaded) / p.total);
     });
@@ -78,13 +79,13 @@
         bar.hidden = true;
         const doc = new DOMParser().parseFromString(xhr.responseText, "text/html");
         const why = doc.querySelector(".error");
-        status.textContent = "Not added: " + (why ? why.textContent : xhr.statusText);
+        status.textContent = form.dataset.notAdded + " " + (why ? why.textContent : xhr.statusText);
         status.className = "error";
       }
     });
     xhr.addEventListener("error", () => {
       bar.hidden = true;
-      status.textContent = "Not added: the connection to Amanat broke off.";
+      status.textContent = form.dataset.notAdded + " " + form.dataset.brokeOff;
       status.className = "error";
     });
     xhr.send(data);

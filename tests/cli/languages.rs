@@ -1,0 +1,234 @@
+//! Amanat in its users' languages (docs/TRANSLATING.md), from the command line: the language
+//! chosen by `--lang`, `AMANAT_LANG` or the system locale; the tour in each language with no
+//! English narration left; errors, hints and help translated; unknown languages in English;
+//! output for scripts the same in every language.
+use std::fs;
+use std::path::Path;
+
+use crate::util::Env;
+
+/// The English narration of the tour: each message's text between its placeables, where long
+/// enough to be sure it is English prose (commands shown to run stay as they are).
+fn english_tour_fragments() -> Vec<String> {
+    let en = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("i18n/en/amanat.ftl"))
+        .unwrap();
+    let mut out = Vec::new();
+    let mut in_tour = false;
+    for line in en.lines() {
+        let text = if let Some((id, v)) = line.split_once(" = ") {
+            in_tour = id.starts_with("tour-");
+            v
+        } else {
+            line.trim_start_matches([' ', '*'])
+                .trim_start_matches(|c: char| c == '[' || c.is_ascii_lowercase() || c == ']')
+        };
+        if !in_tour {
+            continue;
+        }
+        let mut depth = 0;
+        let mut frag = String::new();
+        for c in text.chars() {
+            match c {
+                '{' => {
+                    depth += 1;
+                    out.push(std::mem::take(&mut frag));
+                }
+                '}' => depth -= 1,
+                _ if depth == 0 => frag.push(c),
+                _ => {}
+            }
+        }
+        out.push(frag);
+    }
+    out.into_iter()
+        .map(|f| f.trim().to_owned())
+        .filter(|f| {
+            f.len() >= 12
+                && !f.contains('`')
+                && !["openssl", "mkdir", "ssh-keygen", "(README"]
+                    .iter()
+                    .any(|w| f.contains(w))
+        })
+        .collect()
+}
+
+/// Runs the tour with `set` choosing the language; asserts it ends well, says `native`,
+/// and has no English narration and no isolation marks.
+fn tour_in(set: &[(&str, &str)], args: &[&str], native: &[&str]) {
+    let env = Env::bare();
+    let mut c = env.cmd();
+    c.env_remove("AMANAT_LANG");
+    for (k, v) in set {
+        c.env(k, v);
+    }
+    let o = c.args(args).arg("tour").output().unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{set:?}: {out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    for n in native {
+        assert!(out.contains(n), "{set:?} {args:?}: {n:?} in\n{out}");
+    }
+    let english = english_tour_fragments();
+    assert!(english.len() > 60, "{english:?}");
+    for f in &english {
+        assert!(
+            !out.contains(f.as_str()),
+            "{set:?} {args:?}: English {f:?} in\n{out}"
+        );
+    }
+    assert!(!out.contains(['\u{2068}', '\u{2069}']), "isolation marks");
+    assert!(env.tmp_is_empty_of_tour());
+}
+
+#[test]
+fn the_tour_runs_in_kazakh_from_the_system_locale() {
+    tour_in(
+        &[("LANG", "kk_KZ.UTF-8"), ("LC_ALL", ""), ("LC_MESSAGES", "")],
+        &[],
+        &[
+            "── 1. Қойма жасау",
+            "бас тартылды: құпия сөз тіркесі қате",
+            "Дайын.",
+        ],
+    );
+}
+
+#[test]
+fn the_tour_runs_in_kazakh_latin_russian_and_uyghur() {
+    tour_in(
+        &[("LC_ALL", "kk_KZ.UTF-8@latin")],
+        &[],
+        &["── 1. Qoima jasau", "bas tartyldy: qūpiia söz tırkesı qate"],
+    );
+    tour_in(
+        &[],
+        &["--lang", "ru"],
+        &[
+            "── 1. Создать хранилище",
+            "отказано: неверная парольная фраза",
+        ],
+    );
+    tour_in(
+        &[("AMANAT_LANG", "ug")],
+        &[],
+        &["── 1. ئامبار قۇرۇش", "رەت قىلىندى: ئىم ئىبارىسى خاتا"],
+    );
+}
+
+#[test]
+fn the_flag_comes_before_the_variable_before_the_locale_and_unknown_languages_are_english() {
+    let env = Env::bare();
+    let err = |lang_env: &[(&str, &str)], args: &[&str]| {
+        let mut c = env.cmd();
+        c.env_remove("AMANAT_LANG")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES");
+        for (k, v) in lang_env {
+            c.env(k, v);
+        }
+        let o = c.args(args).arg("list").output().unwrap();
+        assert_eq!(o.status.code(), Some(2));
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let no_vault_ru = "amanat: нет хранилища в";
+    assert!(err(&[("LANG", "ru_RU.UTF-8")], &[]).starts_with(no_vault_ru));
+    assert!(err(&[("LANG", "ru_RU.UTF-8"), ("AMANAT_LANG", "kk")], &[]).starts_with("amanat: "));
+    assert!(
+        err(&[("LANG", "ru_RU.UTF-8"), ("AMANAT_LANG", "kk")], &[]).contains("ішінде қойма жоқ")
+    );
+    assert!(err(&[("AMANAT_LANG", "kk")], &["--lang", "ru"]).starts_with(no_vault_ru));
+    assert!(err(&[("AMANAT_LANG", "kk")], &["--lang=ug"]).contains("ئامبار يوق"));
+    // LC_ALL outranks LANG, as for every program.
+    assert!(
+        err(&[("LANG", "kk_KZ.UTF-8"), ("LC_ALL", "ru_RU.UTF-8")], &[]).starts_with(no_vault_ru)
+    );
+    for unknown in [
+        &[("LANG", "de_DE.UTF-8")][..],
+        &[("AMANAT_LANG", "xx")],
+        &[("LANG", "C")],
+    ] {
+        let e = err(unknown, &[]);
+        assert!(e.starts_with("amanat: no vault at"), "{unknown:?}: {e}");
+        assert!(e.contains("Create one with `amanat init`"), "{e}");
+    }
+    let e = err(&[], &["--lang", "klingon"]);
+    assert!(e.starts_with("amanat: no vault at"), "{e}");
+}
+
+#[test]
+fn errors_and_hints_are_translated_and_exit_codes_stay() {
+    let env = Env::new();
+    for (lang, says) in [
+        ("en", "no record matches \"zzzz\""),
+        ("ru", "нет записи, подходящей под \"zzzz\""),
+        ("kk", "\"zzzz\" сәйкес жазба жоқ"),
+        ("kk-Latn", "\"zzzz\" säikes jazba joq"),
+        ("ug", "\"zzzz\" غا ماس خاتىرە يوق"),
+    ] {
+        let o = env
+            .cmd()
+            .args(["--lang", lang, "show", "zzzz"])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1), "{lang}");
+        let e = String::from_utf8_lossy(&o.stderr);
+        assert!(e.contains(says), "{lang}: {e}");
+        assert!(e.contains("`amanat list`"), "{lang}: the hint in {e}");
+    }
+}
+
+#[test]
+fn output_for_scripts_is_the_same_in_every_language() {
+    let env = Env::new();
+    let t = env.root().join("t.txt");
+    fs::write(&t, "Үрімшіде").unwrap();
+    let id = env.ok(&["add", "--title", "One", "--testimony", t.to_str().unwrap()]);
+    let json = |lang: &str, args: &[&str]| {
+        let o = env
+            .cmd()
+            .args(["--lang", lang])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{lang} {args:?}");
+        String::from_utf8(o.stdout).unwrap()
+    };
+    for args in [
+        &["list", "--json"][..],
+        &["search", "ürımşıde", "--json"],
+        &["keys", "--json"],
+    ] {
+        let en = json("en", args);
+        for lang in ["ru", "kk", "kk-Latn", "ug"] {
+            assert_eq!(json(lang, args), en, "{lang} {args:?}");
+        }
+    }
+    assert_eq!(
+        json(
+            "ug",
+            &["add", "--title", "Two", "--testimony", t.to_str().unwrap()]
+        )
+        .len(),
+        id.len()
+    );
+}
+
+#[test]
+fn help_is_framed_in_the_language() {
+    let env = Env::bare();
+    let help = |lang: &str| env.ok(&["--lang", lang, "--help"]);
+    assert!(help("en").contains("Usage: amanat"));
+    let ru = help("ru");
+    assert!(
+        ru.contains("Использование: amanat") && ru.contains("Команды:"),
+        "{ru}"
+    );
+    let ug = help("ug");
+    assert!(
+        ug.contains("ئىشلىتىلىشى: amanat") && ug.contains("بۇيرۇقلار:"),
+        "{ug}"
+    );
+}
