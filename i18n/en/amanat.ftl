@@ -418,3 +418,245 @@ web-not-found-what = There is no such record or part in this vault.
 web-refused = Refused
 web-busy = Busy
 web-busy-what = As many uploads and downloads as Amanat runs at once are under way: try again when one has finished.
+
+## Commands' own lines (src/cli/)
+
+cli-weak-work-factor = warning: scrypt work factor { $w } is weak; use it only for tests
+cli-created = Created a vault at { $path }
+cli-created-keyring = Keyring: { $path } (back it up: without it nothing can be opened)
+cli-created-recipient = Recipient: { $recipient }
+cli-created-collector = Collector: records are sealed to { $count } recipient(s); this device cannot open them
+cli-created-not-custodian = Identity parts are sealed to custodians whose key is not on this device.
+cli-created-fingerprint = Signing key fingerprint: { $fingerprint }
+cli-witness-assigned = Witness code: { $code } (use it with --witness for this witness's other records)
+cli-progress-records = records
+cli-line = line { $line }
+cli-line-witness = witness code { $code } assigned
+cli-line-truncated = testimony longer than { $mib } MiB; search covers its beginning only
+cli-ingested = Ingested { $added } records; { $failed } lines failed.
+cli-show-field = { $field ->
+    [id] id
+    [title] title
+    [added] added
+    [tags] tags
+    [witness] witness
+    [language] language
+    [place] place
+    [date] date
+    [interviewer] interviewer
+    [note] note
+    [provenance] provenance
+    [parts] parts
+   *[custody] custody
+}
+cli-show-provenance = from { $contact } ({ $signer }), bundle { $bundle }, imported { $time }
+cli-bytes = { $n } bytes
+cli-show-recognised = recognised in [{ $source }] by { $engine } ({ $languages }, { $pages ->
+    [one] { $pages } page
+   *[other] { $pages } pages
+}) at { $time }
+cli-wrote-part = Wrote { $name } ({ $size } bytes, SHA-256 verified) to { $path }
+cli-removed = Removed record { $id }
+cli-rm-replicas = note: the replicas of { $remotes } keep what was pushed before, these records included; erasing them there is the custodian's act (README, "Removal and replicas").
+cli-checked = Checked { $records } records, { $parts } parts, { $bytes } bytes, { $events } audit events: { $damaged } damaged{ $stray ->
+    [0] {""}
+   *[other] , { $stray } stray object files
+}.
+cli-check-backdated = warning: { $count } audit events claim a time before a time-stamp token that was already in the log when they were written (backdated, or this device's clock was behind): see `amanat audit --verify`.
+cli-check-unpadded = note: { $count } records were sealed before format 3 and keep their exact sizes on disk, which can tie them to a partner's copy: `amanat rotate` re-seals them in size classes.
+cli-check-journal = The records are unaffected: `amanat rebuild --journal` rewrites the journal from the database.
+cli-check-database = Damage in the database itself (not in object files) may be undone by `amanat rebuild`, which recreates the database from the journal; run `amanat check` again after it.
+cli-contact-added = Added contact { $name }
+cli-contact-added-key = Added contact { $name } (signing key { $fingerprint })
+cli-contact-line = recipients: { $recipients }  signing key: { $fingerprint }
+cli-contact-removed = Removed contact { $name }
+cli-export-no-tsa = No time-stamp authority is configured: the bundle carries no timestamp (see `amanat tsa add`).
+cli-export-tokens = The bundle carries { $count } time-stamp token(s) over its records' custody events.
+cli-exported = Exported { $records } records ({ $files } files, { $bytes } bytes) to { $path } for { $contact }
+cli-bundle-line = Bundle { $id }  sha256:{ $sha256 }
+cli-export-pseudonyms = Witness codes were replaced by pseudonyms for this partner; identity parts were left out.
+cli-export-cleaned = removed image metadata: { $what }
+cli-export-mentions = WARNING: { $what } mentions its witness code in the text, which export does not change
+cli-export-not-cleaned = WARNING: { $what } is { $format }, which can carry metadata Amanat does not remove
+cli-remote-inbox = the inbox of remote { $remote }
+cli-transfer-written = Wrote a transfer bundle of { $records } sealed records ({ $bytes } bytes) to { $to }
+cli-transfer-removed = Removed those { $records } records from this collector.
+cli-verify-new-contact = , a new contact
+cli-verify-identities = this bundle says it carries witness identities
+cli-verify-parts = { $parts } parts, { $bytes } bytes
+cli-verify-present = already here
+cli-verify-stamp = custody event { $entry } ({ $kind }, claims { $claimed }) existed by { $time }, as { $authority } signed
+cli-verify-untrusted = an authority this vault does not trust: add it with `amanat tsa add` to rely on it
+cli-verify-claims-later = WARNING: the event claims a later time than the token proves it existed: the sender's clock was ahead, or the token's time is false
+cli-imported-before = This bundle was imported here on { $date }.
+cli-imported-before-removed = This bundle was imported here on { $date }; { $count ->
+    [one] { $count } of its records was removed since and comes back
+   *[other] { $count } of its records were removed since and come back
+} only with --restore-removed.
+cli-verified = Verified: signature, every file's size and SHA-256, every record's chain of custody{ $stamps ->
+    [yes] , every time-stamp token and the events it covers
+   *[no] {""}
+}. Import would add { $new } records.
+cli-already-imported = Already imported on { $date }, { $records } records; nothing to do.
+cli-imported = Imported { $added } records; { $present } were already here.
+cli-verify-bundle = bundle { $id }  created { $created }
+cli-verify-signed = signed by { $contact } ({ $signer })
+
+## The audit log's events, in words (src/cli/audit.rs)
+
+ev-record = record { $id }
+ev-weak = weak passphrase, accepted with --allow-weak-passphrase
+ev-collector-created = collector vault created{ $weak }
+ev-vault-created = vault created{ $weak }
+ev-record-collected = added by { $via } (collected: its parts' sizes and hashes are sealed to headquarters)
+ev-record-added = added by { $via } with { $parts } parts, sha256 { $hashes }
+ev-part-read = part { $part } ({ $kind }) decrypted
+ev-part-read-to = part { $part } { $name } decrypted to { $to }
+ev-identity-read = identity of record { $record } decrypted to { $to }
+ev-record-removed = removed
+ev-record-exported = exported as { $id } in bundle { $bundle }{ $contact }
+ev-record-imported = imported from { $from } in bundle { $bundle }{ $contact }
+ev-bundle-exported = bundle { $bundle } of { $records } records, sha256 { $sha256 }{ $contact }
+ev-bundle-imported = bundle { $bundle } from { $from }{ $contact }: { $added } of { $records } records added
+ev-contact-added = contact { $name } added
+ev-contact-removed = contact { $name } removed
+ev-timestamped = the first { $events } events existed at { $time }, as authority { $tsa } signed (RFC 3161 token)
+ev-tsa-added = time-stamp authority { $tsa } added ({ $url })
+ev-tsa-removed = time-stamp authority { $tsa } removed
+ev-passphrase-changed = passphrase changed{ $weak }
+ev-keys-rotated = keys rotated; new signing key { $fingerprint }
+ev-record-resealed = re-sealed to the vault's new keys
+ev-text-recognised = text of part { $source } recognised by { $engine } ({ $languages }) as part { $part }, sha256 { $sha256 }
+ev-duress-set = duress passphrase set{ $weak }
+cli-audit-verifies = The audit log verifies: { $events } events, each signed and linked to the one before.
+cli-audit-broken = The audit log does not verify: the events before { $seq } are intact; report this and restore the vault from a backup.
+cli-proof-event = Event { $seq }
+cli-proof-events = Events { $from }-{ $to }
+cli-proof-existed = existed at { $time }, proven by the token in event { $stamp }, signed by { $authority }
+cli-proof-none = not yet timestamped
+cli-proof-flagged = FLAGGED event { $seq }: it claims { $time } but { $why }
+cli-proof-flag-why = { $kind ->
+    [before] was written after the token of { $time } in event { $stamp }: it was backdated, or this device's clock was more than { $minutes } minutes behind
+    [after] is covered by the token of { $time } in event { $stamp }, which proves it existed then: this device's clock was more than { $minutes } minutes ahead, or the token's time is false
+   *[other] is a token older than the token of { $time } in event { $stamp } that it covers: one of the two authorities' times is false
+}
+cli-proof-untrusted = Event { $seq }: a token of { $time } by { $authority }, which leads to no trusted certificate: it proves nothing here
+cli-prompt-passphrase = Passphrase
+cli-prompt-new = New passphrase
+cli-prompt-duress = Duress passphrase
+cli-prompt-keyring = Passphrase of the keyring
+cli-prompt-restored = New passphrase for the restored vault
+cli-same-passphrase = the new passphrase is the same as the old one
+cli-duress-same = the duress passphrase must differ from the vault's passphrase: choose another
+cli-passphrase-changed = Passphrase changed; the old keyring's bytes were overwritten in place.
+cli-duress-dropped = The duress passphrase no longer works: a new work factor re-seals both slots. Set it again with `amanat duress set` if you want one.
+cli-shred-no-terminal = shred destroys the keyring for good: pass --yes to confirm without a terminal
+cli-shred-confirm = This destroys the keyring: nothing in this vault can be opened again, by anyone. Type SHRED to go on:
+cli-shred-kept = Nothing was destroyed.
+cli-shredded-all = Shredded: the keyring is destroyed and the vault removed.
+cli-shredded = Shredded: the keyring is destroyed; what remains is ciphertext nothing opens.
+cli-duress-set = Duress passphrase set. Unlocking with it destroys this vault's keyring and records and opens an empty vault.
+cli-rotated = { $resumed ->
+    [yes] Resumed and finished the rotation:
+   *[no] Keys rotated:
+} { $records } records ({ $objects } objects) re-sealed to the new keys; { $resealed } identity parts re-sealed, { $kept } left sealed to custodians not on this device. The old keys are destroyed.
+cli-rotated-signing = Give partners the new signing key above: bundles from this vault are now signed with it.
+cli-rotated-recipient = Collectors and partners that seal to this vault must use the new recipient above: what is sealed to the old one can no longer be opened here.
+cli-rotate-damaged = warning: not re-sealed, damaged: { $what }
+cli-journal-rewritten = Rewrote the journal from the database ({ $size } bytes).
+cli-journal-damage = warning: journal: { $what }
+cli-rebuilt = Rebuilt the database from the journal: { $frames } frames replayed, { $records } records. Run `amanat check` to verify every record.
+cli-rotation-pending = A key rotation was interrupted: run `amanat rotate` to finish it.
+cli-list-damaged = warning: { $count } catalog entries are damaged and not shown; run `amanat check`
+cli-list-collector = This device is a collector: it holds { $count } sealed records it cannot read.
+cli-lost-writes = warning: the database holds { $have } audit events but { $written } were written: it lost its newest writes to damage. Run `amanat check`; `amanat rebuild` recreates the database from the journal.
+cli-indexed = note: { $count } records were added to the search index, which this version keeps instead of per-record search text (once only).
+cli-padded = note: this vault now pads what it seals to size classes (format 3). What it held before keeps its exact sizes on disk, which can tie it to a partner's copy: run `amanat rotate` to re-seal it padded (once only).
+cli-journal-was-rewritten = warning: { $why }; it was rewritten from the database. Run `amanat check`.
+cli-no-terminal = no terminal to ask for the passphrase: pass --passphrase-file FILE or set AMANAT_PASSPHRASE_FILE
+cli-passphrase-unreadable = cannot read the passphrase: { $why }
+cli-not-utf8 = { $path } is not UTF-8 text
+cli-passphrase-file-empty = the first line of { $path } ({ $flag }) is empty: write the passphrase on it{ $new ->
+    [yes] , or run without { $flag } and press Enter at the prompt to have one generated
+   *[no] {""}
+}; nothing was changed.
+cli-passphrase-refused = { $why }; nothing was changed.
+cli-passphrase-weak = this passphrase is too weak: zxcvbn estimates { $guesses } to find it{ $feedback }, and at least 10^{ $needed } are needed against offline guessing of a copied keyring. Use a longer passphrase of several random words, press Enter at the prompt to have one generated, or pass { $flag } to accept it (the custody log will say so); nothing was changed.
+cli-prompt-generate = { $prompt } (Enter to have one generated):
+cli-prompt-repeat = Repeat it:
+cli-passphrases-differ = the two passphrases differ; nothing was changed.
+cli-generated = A generated passphrase: { $words } words drawn at random from a list of { $list } ({ $bits } bits):
+cli-generated-keep = Write it down now and keep it apart from this device: whoever has both can open the vault, and without it nothing in it can be opened. It is shown only this once.
+cli-prompt-confirm = Type it to confirm:
+cli-generated-mistyped = what was typed is not the generated passphrase; nothing was changed. Run the command again for a new one.
+cli-no-tty = cannot write to the terminal: { $why }
+cli-idle-not-time = { $value } is not a time: write 10 (minutes), 30s, 10m or 1h
+cli-idle-unit = { $value }: the unit is s, m or h
+cli-idle-range = the idle lock is between 1 second and 24 hours
+cli-ocr-defaults = Default recognition languages: { $languages }.
+cli-ocr-name-records = name the records whose scans to recognise, or pass --all
+cli-ocr-pages = { $count } pages
+cli-ocr-recognised = { $source } → { $name } ({ $languages }, { $pages ->
+    [one] { $pages } page
+   *[other] { $pages } pages
+}, { $characters } characters)
+cli-ocr-part-failed = record { $record } part { $part }: { $why }
+cli-ocr-summary = Recognised { $parts ->
+    [one] { $parts } part
+   *[other] { $parts } parts
+} ({ $pages ->
+    [one] { $pages } page
+   *[other] { $pages } pages
+}) in { $records ->
+    [one] { $records } record
+   *[other] { $records } records
+}; { $already } had text already; { $notscans } not a scan; { $notext } without text; { $failed } failed.
+cli-ocr-added-not-recognised = the records were added, but their text was not recognised: { $why }
+cli-ocr-later = the records were added, but their text was not recognised: { $why }. To recognise it, { $missing ->
+    [yes] on Debian or Ubuntu `sudo apt install` that package, then run
+   *[no] run
+} `amanat ocr` with their ids.
+cli-progress-recognising = recognising
+cli-progress-parts = parts
+cli-secret-file-empty = the first line of { $path } (--secret-file) is empty: write the secret key on it; nothing was changed.
+cli-remote-can-read = warning: this key can read the bucket. On a device that may be seized, use a key that can only write (README, "Replicas"): with this one and the passphrase, every record ever pushed can be read, removed ones included.
+cli-remote-unchecked = warning: { $endpoint } could not be checked now ({ $why }); it was added all the same.
+cli-remote-added = Added remote { $name } ({ $endpoint } bucket { $bucket }). Push to it with `amanat push { $name }`.
+cli-remote-removed = Removed remote { $name }. The replica keeps what was pushed: erasing it there is the custodian's act.
+cli-progress = { $verb ->
+    [pushing] pushing
+    [pulling] pulling
+    [checking] checking
+    [sweeping] sweeping
+   *[restoring] restoring
+}
+cli-no-remote = this vault has no remote: add one with `amanat remote add NAME --endpoint URL --bucket B --access-key-id ID --secret-file F`
+cli-pushed = Pushed to { $name }: { $objects } object files ({ $mib } MiB), { $kib } KiB of journal; the replica holds { $records } records.
+cli-up-to-date = { $name } is up to date ({ $records } records).
+cli-pulled = Imported { $bundles } bundles ({ $records } new records) from { $name }; { $already } were imported before; { $failed } failed and wait for the next pull.
+cli-status-records = { $records } records
+cli-status-no-remote = No remote: nothing is replicated (see `amanat remote add --help`).
+cli-status-remote = { $name }: last push { $last }; { $missing ->
+    [one] { $missing } record
+   *[other] { $missing } records
+} not yet replicated
+cli-status-never = never
+cli-replica-checked = { $name }: push of { $time }: { $chunks } journal chunks, { $objects } object files; { $ok ->
+    [yes] all present and intact
+   *[no] see above
+}.
+cli-swept = Copied { $objects } objects ({ $mib } MiB) from { $inbox } to { $archive }; { $already } were there already.
+cli-restore-needs-keyring = restore needs the vault's keyring: pass --keyring BACKUP (a copy of the lost vault's keyring), or --identity with headquarters' key if the vault escrowed it
+cli-ssh-key-encrypted = { $path } is a passphrase-protected or unsupported OpenSSH key: decrypt a copy with `ssh-keygen -p` first
+cli-not-identity = { $path } is neither an age identity file nor an OpenSSH private key
+cli-restored = Restored { $records } records and { $objects } object files ({ $mib } MiB) from the push of { $time } (one of { $heads }) into { $path }; its keyring is { $keyring }.
+cli-restored-ok = check: every record verified.
+cli-tsa-cert-unreadable = cannot read the certificate file { $path }: { $why }
+cli-tsa-added = Added time-stamp authority { $name } at { $url }, trusting { $subjects }
+cli-tsa-line = trusts: { $subjects }
+cli-tsa-removed = Removed time-stamp authority { $name }
+cli-stamped-already = The custody log is already timestamped: its first { $events } events existed at { $time }.
+cli-stamped = Timestamped by { $tsa }: the custody log's first { $events } events existed at { $time } (signed by { $authority }).
+cli-stamp-failed = no timestamp from { $tsa }: { $why }
+cli-push-line = { $records } records, { $objects } object files, { $kib } KiB of journal
+cli-push-ahead = dated ahead of this clock: never taken as the newest

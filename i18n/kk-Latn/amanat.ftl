@@ -544,3 +544,224 @@ arg-serve-idle_lock = Qoima osynşa uaqyt paidalanylmasa, ony qūlyptau: minut s
 cmd-completions = Qabyqşağa arnalğan avtotolyqtyru skriptın şyğaru: `amanat completions bash > ~/.local/share/bash-completion/completions/amanat` (README, «Install»)
 arg-completions-shell = Qabyqşa (shell): bash, zsh, fish, elvish nemese powershell
 cmd-manpage = Nūsqaulyq betın şyğaru (roff): `amanat manpage > ~/.local/share/man/man1/amanat.1`
+
+## Pärmenderdıñ öz habarlamalary (src/cli/)
+
+cli-weak-work-factor = eskertu: scrypt jūmys koeffitsientı { $w } älsız; ony tek synaqtarğa paidalanyñyz
+cli-created = Qoima jasaldy: { $path }
+cli-created-keyring = Kıltter jiyntyğy: { $path } (onyñ saqtyq köşırmesın jasañyz: onsyz eşteñe aşylmaidy)
+cli-created-recipient = Aluşy: { $recipient }
+cli-created-collector = Jinauşy: jazbalar { $count } aluşyğa mörlenedı; būl qūrylğy olardy aşa almaidy
+cli-created-not-custodian = Jeke basy turaly bölıkter kıltı būl qūrylğyda joq saqtauşylarğa mörlenedı.
+cli-created-fingerprint = Qoltañba kıltınıñ sausaq ızı: { $fingerprint }
+cli-witness-assigned = Kuäger kody: { $code } (osy kuägerdıñ basqa jazbalary üşın ony --witness arqyly körsetıñız)
+cli-progress-records = jazba
+cli-line = { $line }-jol
+cli-line-witness = { $code } kuäger kody berıldı
+cli-line-truncated = kuälık { $mib } MiB-tan ūzyn; ızdeu onyñ tek basyn qamtidy
+cli-ingested = { $added } jazba importtaldy; { $failed } jol sätsız aiaqtaldy.
+cli-show-field = { $field ->
+    [id] id
+    [title] atauy
+    [added] qosylğan
+    [tags] belgıler
+    [witness] kuäger
+    [language] tılı
+    [place] orny
+    [date] künı
+    [interviewer] sūhbat aluşy
+    [note] eskertpe
+    [provenance] şyğu tegı
+    [parts] bölıkter
+   *[custody] saqtau tızbegı
+}
+cli-show-provenance = jıbergen { $contact } ({ $signer }), { $bundle } bumasy, { $time } importtalğan
+cli-bytes = { $n } bait
+cli-show-recognised = [{ $source }] bölıgınen { $engine } arqyly tanylğan ({ $languages }, { $pages } bet), { $time }
+cli-wrote-part = { $name } ({ $size } bait, SHA-256 tekserıldı) { $path } ışıne jazyldy
+cli-removed = { $id } jazbasy öşırıldı
+cli-rm-replicas = eskertpe: { $remotes } köşırmelerınde būryn jıberılgenı, sonyñ ışınde osy jazbalar da saqtalyp qalady; olardy ol jerde öşıru — saqtauşynyñ ısı (README, «Removal and replicas»).
+cli-checked = { $records } jazba, { $parts } bölık, { $bytes } bait, { $events } audit oqiğasy tekserıldı: { $damaged } bülıngen{ $stray ->
+    [0] {""}
+   *[other] , { $stray } artyq nysan faily
+}.
+cli-check-backdated = eskertu: { $count } audit oqiğasy özderı jazylğan kezde jurnalda būrynnan bolğan uaqyt belgısınen erterek uaqytty körsetedı (ötken künmen jazylğan nemese būl qūrylğynyñ sağaty artta qalğan): `amanat audit --verify` qarañyz.
+cli-check-unpadded = eskertpe: { $count } jazba 3-pışımge deiın mörlengen jäne diskıde özınıñ naqty ölşemın saqtaidy, būl olardy serıktestıñ köşırmesımen bailanystyruy mümkın: `amanat rotate` olardy ölşem klastarymen qaita mörleidı.
+cli-check-journal = Jazbalarğa äser joq: `amanat rebuild --journal` jurnaldy derekqordan qaita jazady.
+cli-check-database = Derekqordyñ özındegı (nysan faildaryndağy emes) bülınudı derekqordy jurnaldan qaita jasaityn `amanat rebuild` tüzete alady; odan keiın `amanat check` pärmenın qaita oryndañyz.
+cli-contact-added = { $name } kontaktısı qosyldy
+cli-contact-added-key = { $name } kontaktısı qosyldy (qoltañba kıltı { $fingerprint })
+cli-contact-line = aluşylar: { $recipients }  qoltañba kıltı: { $fingerprint }
+cli-contact-removed = { $name } kontaktısı öşırıldı
+cli-export-no-tsa = Uaqyt belgısı ortalyğy baptalmağan: bumada uaqyt belgısı joq (`amanat tsa add` qarañyz).
+cli-export-tokens = Buma öz jazbalarynyñ saqtau oqiğalaryn qamtityn { $count } uaqyt belgısın alyp jüredı.
+cli-exported = { $records } jazba ({ $files } fail, { $bytes } bait) { $contact } üşın { $path } ışıne eksporttaldy
+cli-bundle-line = Buma { $id }  sha256:{ $sha256 }
+cli-export-pseudonyms = Kuäger kodtary osy serıktes üşın bürkenşık attarmen auystyryldy; jeke basy turaly bölıkter qosylmady.
+cli-export-cleaned = surettıñ metaderekterı alyndy: { $what }
+cli-export-mentions = ESKERTU: { $what } mätınınde öz kuägerınıñ kody atalady, al eksport ony özgertpeidı
+cli-export-not-cleaned = ESKERTU: { $what } — { $format } pışımınde, onda Amanat alyp tastamaityn metaderekter boluy mümkın
+cli-remote-inbox = { $remote } qaşyqtağy qoimasynyñ kırıs jäşıgı
+cli-transfer-written = { $records } mörlengen jazbadan tūratyn tapsyru bumasy ({ $bytes } bait) jazyldy: { $to }
+cli-transfer-removed = Sol { $records } jazba būl jinauşydan öşırıldı.
+cli-verify-new-contact = , jaña kontakt
+cli-verify-identities = būl buma özınde kuägerlerdıñ jeke basy turaly mälımetter bar ekenın aitady
+cli-verify-parts = { $parts } bölık, { $bytes } bait
+cli-verify-present = mūnda bar
+cli-verify-stamp = { $authority } qoltañbasy boiynşa, { $entry }-saqtau oqiğasy ({ $kind }, körsetken uaqyty { $claimed }) { $time } kezınde bar bolğan
+cli-verify-untrusted = būl qoima senbeitın ortalyq: oğan süienu üşın ony `amanat tsa add` arqyly qosyñyz
+cli-verify-claims-later = ESKERTU: oqiğa belgı däleldegen bar bolu uaqytynan keiınırek uaqytty körsetedı: jıberuşınıñ sağaty alda bolğan nemese belgınıñ uaqyty jalğan
+cli-imported-before = Būl buma mūnda { $date } importtalğan.
+cli-imported-before-removed = Būl buma mūnda { $date } importtalğan; sodan berı onyñ { $count } jazbasy öşırıldı, olar tek --restore-removed arqyly qaitarylady.
+cli-verified = Tekserıldı: qoltañba, är faildyñ ölşemı men SHA-256 heşı, är jazbanyñ saqtau tızbegı{ $stamps ->
+    [yes] , är uaqyt belgısı jäne ol qamtityn oqiğalar
+   *[no] {""}
+}. İmport { $new } jazba qosar edı.
+cli-already-imported = { $date } importtalğan, { $records } jazba; ısteitın eşteñe joq.
+cli-imported = { $added } jazba importtaldy; { $present } jazba mūnda būrynnan bar edı.
+cli-verify-bundle = buma { $id }  jasalğan uaqyty { $created }
+cli-verify-signed = qol qoiğan: { $contact } ({ $signer })
+
+## Audit jurnalynyñ oqiğalary sözben (src/cli/audit.rs)
+
+ev-record = { $id } jazbasy
+ev-weak = älsız qūpiia söz tırkesı, --allow-weak-passphrase arqyly qabyldandy
+ev-collector-created = jinauşy qoima jasaldy{ $weak }
+ev-vault-created = qoima jasaldy{ $weak }
+ev-record-collected = { $via } arqyly qosyldy (jinalğan: bölıkterınıñ ölşemderı men heşterı ştabqa mörlengen)
+ev-record-added = { $via } arqyly { $parts } bölıkpen qosyldy, sha256 { $hashes }
+ev-part-read = { $part }-bölıktıñ ({ $kind }) şifry şeşıldı
+ev-part-read-to = { $part }-bölıktıñ ({ $name }) şifry şeşılıp, { $to } ışıne jazyldy
+ev-identity-read = { $record } jazbasynyñ jeke basy turaly bölıgınıñ şifry şeşılıp, { $to } ışıne jazyldy
+ev-record-removed = öşırıldı
+ev-record-exported = { $bundle } bumasynda { $id } retınde eksporttaldy{ $contact }
+ev-record-imported = { $from } jıbergen { $bundle } bumasynan importtaldy{ $contact }
+ev-bundle-exported = { $records } jazbaly { $bundle } bumasy, sha256 { $sha256 }{ $contact }
+ev-bundle-imported = { $from } jıbergen { $bundle } bumasy{ $contact }: { $records } jazbanyñ { $added } qosyldy
+ev-contact-added = { $name } kontaktısı qosyldy
+ev-contact-removed = { $name } kontaktısı öşırıldı
+ev-timestamped = alğaşqy { $events } oqiğa { $time } kezınde bar bolğan, oğan { $tsa } ortalyğy qol qoidy (RFC 3161 belgısı)
+ev-tsa-added = { $tsa } uaqyt belgısı ortalyğy qosyldy ({ $url })
+ev-tsa-removed = { $tsa } uaqyt belgısı ortalyğy öşırıldı
+ev-passphrase-changed = qūpiia söz tırkesı auystyryldy{ $weak }
+ev-keys-rotated = kıltter auystyryldy; jaña qoltañba kıltı { $fingerprint }
+ev-record-resealed = qoimanyñ jaña kıltterıne qaita mörlendı
+ev-text-recognised = { $source }-bölıktıñ mätını { $engine } arqyly ({ $languages }) tanylyp, { $part }-bölık retınde saqtaldy, sha256 { $sha256 }
+ev-duress-set = qysym kezındegı qūpiia söz tırkesı tırkeldı{ $weak }
+cli-audit-verifies = Audit jurnaly tekseruden öttı: { $events } oqiğa, ärqaisysy qol qoiylğan jäne aldyñğysymen bailanysqan.
+cli-audit-broken = Audit jurnaly tekseruden ötpedı: { $seq }-oqiğağa deiıngı oqiğalar bütın; būl turaly habarlap, qoimany saqtyq köşırmeden qalpyna keltırıñız.
+cli-proof-event = { $seq }-oqiğa
+cli-proof-events = { $from }-{ $to } oqiğalary
+cli-proof-existed = { $time } kezınde bar bolğan, mūny { $stamp }-oqiğadağy { $authority } qol qoiğan belgı däleldeidı
+cli-proof-none = älı uaqyt belgısı joq
+cli-proof-flagged = KÜDIKTI { $seq }-oqiğa: ol { $time } uaqytyn körsetedı, bıraq { $why }
+cli-proof-flag-why = { $kind ->
+    [before] ol { $stamp }-oqiğadağy { $time } belgısınen keiın jazylğan: ol ötken künmen jazylğan nemese būl qūrylğynyñ sağaty { $minutes } minuttan artyq artta qalğan
+    [after] ony { $stamp }-oqiğadağy { $time } belgısı qamtidy, būl onyñ sol kezde bar bolğanyn däleldeidı: būl qūrylğynyñ sağaty { $minutes } minuttan artyq alda bolğan nemese belgınıñ uaqyty jalğan
+   *[other] ol özı qamtityn { $stamp }-oqiğadağy { $time } belgısınen eskırek belgı: ekı ortalyqtyñ bırınıñ uaqyty jalğan
+}
+cli-proof-untrusted = { $seq }-oqiğa: { $authority } bergen { $time } belgısı eşbır senımdı sertifikatqa aparmaidy: būl jerde ol eşteñe däleldemeidı
+cli-prompt-passphrase = Qūpiia söz tırkesı
+cli-prompt-new = Jaña qūpiia söz tırkesı
+cli-prompt-duress = Qysym kezındegı qūpiia söz tırkesı
+cli-prompt-keyring = Kıltter jiyntyğynyñ qūpiia söz tırkesı
+cli-prompt-restored = Qalpyna keltırılgen qoimanyñ jaña qūpiia söz tırkesı
+cli-same-passphrase = jaña qūpiia söz tırkesı eskısımen bırdei
+cli-duress-same = qysym kezındegı qūpiia söz tırkesı qoimanyñ qūpiia söz tırkesınen özgeşe boluy kerek: basqasyn tañdañyz
+cli-passphrase-changed = Qūpiia söz tırkesı auystyryldy; eskı kıltter jiyntyğynyñ baittary ornynda qaita jazyldy.
+cli-duress-dropped = Qysym kezındegı qūpiia söz tırkesı endı jūmys ıstemeidı: jaña jūmys koeffitsientı ekı ūiaşyqty da qaita mörleidı. Kerek bolsa, ony `amanat duress set` arqyly qaita tırkeñız.
+cli-shred-no-terminal = shred kıltter jiyntyğyn bırjola joiady: terminalsyz rastau üşın --yes körsetıñız
+cli-shred-confirm = Būl kıltter jiyntyğyn joiady: būl qoimadağy eşteñenı endı eşkım aşa almaidy. Jalğastyru üşın SHRED dep terıñız:
+cli-shred-kept = Eşteñe joiylmady.
+cli-shredded-all = Joiyldy: kıltter jiyntyğy joiyldy, qoima öşırıldı.
+cli-shredded = Joiyldy: kıltter jiyntyğy joiyldy; qalğany — eşteñe aşa almaityn şifrmätın.
+cli-duress-set = Qysym kezındegı qūpiia söz tırkesı tırkeldı. Onymen aşu osy qoimanyñ kıltter jiyntyğy men jazbalaryn joiyp, bos qoimany aşady.
+cli-rotated = { $resumed ->
+    [yes] Kıltterdı auystyru jalğastyrylyp, aiaqtaldy:
+   *[no] Kıltter auystyryldy:
+} { $records } jazba ({ $objects } nysan) jaña kıltterge qaita mörlendı; jeke basy turaly { $resealed } bölık qaita mörlendı, { $kept } bölık osy qūrylğyda joq saqtauşylarğa mörlengen küiınde qaldy. Eskı kıltter joiyldy.
+cli-rotated-signing = Serıktesterge joğarydağy jaña qoltañba kıltın berıñız: būl qoimadan şyğatyn bumalarğa endı sol kıltpen qol qoiylady.
+cli-rotated-recipient = Būl qoimağa mörleitın jinauşylar men serıktester joğarydağy jaña aluşyny paidalanuy kerek: eskısıne mörlengendı mūnda endı aşu mümkın emes.
+cli-rotate-damaged = eskertu: qaita mörlenbedı, bülıngen: { $what }
+cli-journal-rewritten = Jurnal derekqordan qaita jazyldy ({ $size } bait).
+cli-journal-damage = eskertu: jurnal: { $what }
+cli-rebuilt = Derekqor jurnaldan qaita jasaldy: { $frames } kadr qaitalandy, { $records } jazba. Är jazbany tekseru üşın `amanat check` oryndañyz.
+cli-rotation-pending = Kıltterdı auystyru üzılgen: ony aiaqtau üşın `amanat rotate` oryndañyz.
+cli-list-damaged = eskertu: katalogtyñ { $count } elementı bülıngen jäne körsetılmedı; `amanat check` oryndañyz
+cli-list-collector = Būl qūrylğy — jinauşy: onda özı oqi almaityn { $count } mörlengen jazba bar.
+cli-lost-writes = eskertu: derekqorda { $have } audit oqiğasy bar, bıraq { $written } oqiğa jazylğan: ol bülınu saldarynan eñ soñğy özgerısterın joğaltqan. `amanat check` oryndañyz; `amanat rebuild` derekqordy jurnaldan qaita jasaidy.
+cli-indexed = eskertpe: { $count } jazba ızdeu indeksıne qosyldy, būl nūsqa är jazbanyñ ızdeu mätınınıñ ornyna sony saqtaidy (tek bır ret).
+cli-padded = eskertpe: būl qoima endı mörleitının ölşem klastaryna deiın toltyrady (3-pışım). Būryn saqtalğany diskıde özınıñ naqty ölşemın saqtaidy, būl ony serıktestıñ köşırmesımen bailanystyruy mümkın: ony toltyryp qaita mörleu üşın `amanat rotate` oryndañyz (tek bır ret).
+cli-journal-was-rewritten = eskertu: { $why }; ol derekqordan qaita jazyldy. `amanat check` oryndañyz.
+cli-no-terminal = qūpiia söz tırkesın sūraityn terminal joq: --passphrase-file FILE körsetıñız nemese AMANAT_PASSPHRASE_FILE ornatyñyz
+cli-passphrase-unreadable = qūpiia söz tırkesı oqylmady: { $why }
+cli-not-utf8 = { $path } UTF-8 mätını emes
+cli-passphrase-file-empty = { $path } ({ $flag }) failynyñ bırınşı joly bos: qūpiia söz tırkesın soğan jazyñyz{ $new ->
+    [yes] , bolmasa pärmendı { $flag } parametrınsız oryndap, tırkes jasaluy üşın sūrauda Enter basyñyz
+   *[no] {""}
+}; eşteñe özgermedı.
+cli-passphrase-refused = { $why }; eşteñe özgermedı.
+cli-passphrase-weak = būl qūpiia söz tırkesı tym älsız: zxcvbn bağalauynşa, ony tabuğa { $guesses } qajet{ $feedback }, al köşırılgen kıltter jiyntyğyn oflain boljap tabuğa qarsy kemınde 10^{ $needed } äreket qajet. Bırneşe kezdeisoq sözden tūratyn ūzynyraq tırkestı paidalanyñyz, tırkes jasaluy üşın sūrauda Enter basyñyz nemese ony qabyldau üşın { $flag } körsetıñız (saqtau jurnaly mūny jazyp qoiady); eşteñe özgermedı.
+cli-prompt-generate = { $prompt } (jasap beru üşın Enter):
+cli-prompt-repeat = Qaitalañyz:
+cli-passphrases-differ = ekı qūpiia söz tırkesı bırdei emes; eşteñe özgermedı.
+cli-generated = Jasalğan qūpiia söz tırkesı: { $list } sözden tūratyn tızımnen kezdeisoq alynğan { $words } söz ({ $bits } bit):
+cli-generated-keep = Ony qazır jazyp alyp, osy qūrylğydan bölek saqtañyz: ekeuı de kımde bolsa, sol qoimany aşa alady, al onsyz ondağy eşteñe aşylmaidy. Ol tek osy bır ret körsetıledı.
+cli-prompt-confirm = Rastau üşın ony terıñız:
+cli-generated-mistyped = terılgenı jasalğan qūpiia söz tırkesı emes; eşteñe özgermedı. Jañasyn alu üşın pärmendı qaita oryndañyz.
+cli-no-tty = terminalğa jazu mümkın emes: { $why }
+cli-idle-not-time = { $value } uaqyt emes: 10 (minut), 30s, 10m nemese 1h dep jazyñyz
+cli-idle-unit = { $value }: ölşem bırlıgı s, m nemese h
+cli-idle-range = äreketsızdık qūlpy 1 sekund pen 24 sağat aralyğynda bolady
+cli-ocr-defaults = Tanudyñ ädepkı tılderı: { $languages }.
+cli-ocr-name-records = skanerlerı tanylatyn jazbalardy atañyz nemese --all körsetıñız
+cli-ocr-pages = { $count } bet
+cli-ocr-recognised = { $source } → { $name } ({ $languages }, { $pages } bet, { $characters } tañba)
+cli-ocr-part-failed = { $record } jazbasy, { $part } bölıgı: { $why }
+cli-ocr-summary = { $records } jazbada { $parts } bölık ({ $pages } bet) tanyldy; { $already } bölıkte mätın būrynnan bar edı; { $notscans } bölık skaner emes; { $notext } bölıkte mätın joq; { $failed } bölık sätsız aiaqtaldy.
+cli-ocr-added-not-recognised = jazbalar qosyldy, bıraq olardyñ mätını tanylmady: { $why }
+cli-ocr-later = jazbalar qosyldy, bıraq olardyñ mätını tanylmady: { $why }. Ony tanu üşın { $missing ->
+    [yes] Debian nemese Ubuntu jüiesınde sol bumany `sudo apt install` arqyly ornatyp, sodan keiın `amanat ocr` pärmenın olardyñ id-lerımen oryndañyz
+   *[no] `amanat ocr` pärmenın olardyñ id-lerımen oryndañyz
+}.
+cli-progress-recognising = tanu
+cli-progress-parts = bölık
+cli-secret-file-empty = { $path } (--secret-file) failynyñ bırınşı joly bos: qūpiia kılttı soğan jazyñyz; eşteñe özgermedı.
+cli-remote-can-read = eskertu: būl kılt sebettı oqi alady. Tärkılenuı mümkın qūrylğyda tek jaza alatyn kılttı paidalanyñyz (README, «Replicas»): osy kılt pen qūpiia söz tırkesı arqyly būryn-soñdy jıberılgen är jazbany, sonyñ ışınde öşırılgenderın de oquğa bolady.
+cli-remote-unchecked = eskertu: { $endpoint } qazır tekserılmedı ({ $why }); soğan qaramastan ol qosyldy.
+cli-remote-added = { $name } qaşyqtağy qoimasy qosyldy ({ $endpoint }, { $bucket } sebetı). Oğan `amanat push { $name }` arqyly jıberıñız.
+cli-remote-removed = { $name } qaşyqtağy qoimasy öşırıldı. Köşırmede jıberılgenı saqtalyp qalady: ony ol jerde öşıru — saqtauşynyñ ısı.
+cli-progress = { $verb ->
+    [pushing] jıberu
+    [pulling] alu
+    [checking] tekseru
+    [sweeping] köşıru
+   *[restoring] qalpyna keltıru
+}
+cli-no-remote = būl qoimanyñ qaşyqtağy qoimasy joq: ony `amanat remote add NAME --endpoint URL --bucket B --access-key-id ID --secret-file F` arqyly qosyñyz
+cli-pushed = { $name } qoimasyna jıberıldı: { $objects } nysan faily ({ $mib } MiB), jurnaldyñ { $kib } KiB; köşırmede { $records } jazba bar.
+cli-up-to-date = { $name } özektı küide ({ $records } jazba).
+cli-pulled = { $name } ışınen { $bundles } buma ({ $records } jaña jazba) importtaldy; { $already } buma būryn importtalğan; { $failed } buma sätsız aiaqtalyp, kelesı aludy kütedı.
+cli-status-records = { $records } jazba
+cli-status-no-remote = Qaşyqtağy qoima joq: eşteñe köşırılmeidı (`amanat remote add --help` qarañyz).
+cli-status-remote = { $name }: soñğy jıberu: { $last }; { $missing } jazba älı köşırılmegen
+cli-status-never = älı bolmağan
+cli-replica-checked = { $name }: { $time } jıberuı: jurnaldyñ { $chunks } kesındısı, { $objects } nysan faily; { $ok ->
+    [yes] bärı ornynda jäne bütın
+   *[no] joğaryda qarañyz
+}.
+cli-swept = { $objects } nysan ({ $mib } MiB) { $inbox } ışınen { $archive } ışıne köşırıldı; { $already } nysan onda būrynnan bar edı.
+cli-restore-needs-keyring = qalpyna keltıruge qoimanyñ kıltter jiyntyğy kerek: --keyring BACKUP (joğalğan qoimanyñ kıltter jiyntyğynyñ köşırmesı) körsetıñız nemese, eger qoima ony senımdı saqtauğa tapsyrğan bolsa, ştabtyñ kıltımen --identity körsetıñız
+cli-ssh-key-encrypted = { $path } — qūpiia söz tırkesımen qorğalğan nemese qoldau körsetılmeitın OpenSSH kıltı: aldymen onyñ köşırmesınıñ şifryn `ssh-keygen -p` arqyly şeşıñız
+cli-not-identity = { $path } age jeke kılt faily (identity) da, OpenSSH jeke kıltı de emes
+cli-restored = { $time } jıberuınen ({ $heads } jıberudıñ bırı) { $records } jazba jäne { $objects } nysan faily ({ $mib } MiB) { $path } ışıne qalpyna keltırıldı; onyñ kıltter jiyntyğy — { $keyring }.
+cli-restored-ok = tekseru: är jazba tekserıldı.
+cli-tsa-cert-unreadable = { $path } sertifikat faily oqylmady: { $why }
+cli-tsa-added = { $name } uaqyt belgısı ortalyğy { $url } mekenjaiymen qosyldy, senım artylatyn sertifikattar: { $subjects }
+cli-tsa-line = senım artylatyn sertifikattar: { $subjects }
+cli-tsa-removed = { $name } uaqyt belgısı ortalyğy öşırıldı
+cli-stamped-already = Saqtau jurnalynda uaqyt belgısı būrynnan bar: onyñ alğaşqy { $events } oqiğasy { $time } kezınde bar bolğan.
+cli-stamped = { $tsa } uaqyt belgısın qoidy: saqtau jurnalynyñ alğaşqy { $events } oqiğasy { $time } kezınde bar bolğan ({ $authority } qol qoiğan).
+cli-stamp-failed = { $tsa } uaqyt belgısın bermedı: { $why }
+cli-push-line = { $records } jazba, { $objects } nysan faily, jurnaldyñ { $kib } KiB
+cli-push-ahead = osy sağattan aldağy uaqytpen belgılengen: eşqaşan eñ jañasy dep sanalmaidy

@@ -544,3 +544,224 @@ arg-serve-idle_lock = Қойма осынша уақыт пайдаланылм�
 cmd-completions = Қабықшаға арналған автотолықтыру скриптін шығару: `amanat completions bash > ~/.local/share/bash-completion/completions/amanat` (README, «Install»)
 arg-completions-shell = Қабықша (shell): bash, zsh, fish, elvish немесе powershell
 cmd-manpage = Нұсқаулық бетін шығару (roff): `amanat manpage > ~/.local/share/man/man1/amanat.1`
+
+## Пәрмендердің өз хабарламалары (src/cli/)
+
+cli-weak-work-factor = ескерту: scrypt жұмыс коэффициенті { $w } әлсіз; оны тек сынақтарға пайдаланыңыз
+cli-created = Қойма жасалды: { $path }
+cli-created-keyring = Кілттер жиынтығы: { $path } (оның сақтық көшірмесін жасаңыз: онсыз ештеңе ашылмайды)
+cli-created-recipient = Алушы: { $recipient }
+cli-created-collector = Жинаушы: жазбалар { $count } алушыға мөрленеді; бұл құрылғы оларды аша алмайды
+cli-created-not-custodian = Жеке басы туралы бөліктер кілті бұл құрылғыда жоқ сақтаушыларға мөрленеді.
+cli-created-fingerprint = Қолтаңба кілтінің саусақ ізі: { $fingerprint }
+cli-witness-assigned = Куәгер коды: { $code } (осы куәгердің басқа жазбалары үшін оны --witness арқылы көрсетіңіз)
+cli-progress-records = жазба
+cli-line = { $line }-жол
+cli-line-witness = { $code } куәгер коды берілді
+cli-line-truncated = куәлік { $mib } MiB-тан ұзын; іздеу оның тек басын қамтиды
+cli-ingested = { $added } жазба импортталды; { $failed } жол сәтсіз аяқталды.
+cli-show-field = { $field ->
+    [id] id
+    [title] атауы
+    [added] қосылған
+    [tags] белгілер
+    [witness] куәгер
+    [language] тілі
+    [place] орны
+    [date] күні
+    [interviewer] сұхбат алушы
+    [note] ескертпе
+    [provenance] шығу тегі
+    [parts] бөліктер
+   *[custody] сақтау тізбегі
+}
+cli-show-provenance = жіберген { $contact } ({ $signer }), { $bundle } бумасы, { $time } импортталған
+cli-bytes = { $n } байт
+cli-show-recognised = [{ $source }] бөлігінен { $engine } арқылы танылған ({ $languages }, { $pages } бет), { $time }
+cli-wrote-part = { $name } ({ $size } байт, SHA-256 тексерілді) { $path } ішіне жазылды
+cli-removed = { $id } жазбасы өшірілді
+cli-rm-replicas = ескертпе: { $remotes } көшірмелерінде бұрын жіберілгені, соның ішінде осы жазбалар да сақталып қалады; оларды ол жерде өшіру — сақтаушының ісі (README, «Removal and replicas»).
+cli-checked = { $records } жазба, { $parts } бөлік, { $bytes } байт, { $events } аудит оқиғасы тексерілді: { $damaged } бүлінген{ $stray ->
+    [0] {""}
+   *[other] , { $stray } артық нысан файлы
+}.
+cli-check-backdated = ескерту: { $count } аудит оқиғасы өздері жазылған кезде журналда бұрыннан болған уақыт белгісінен ертерек уақытты көрсетеді (өткен күнмен жазылған немесе бұл құрылғының сағаты артта қалған): `amanat audit --verify` қараңыз.
+cli-check-unpadded = ескертпе: { $count } жазба 3-пішімге дейін мөрленген және дискіде өзінің нақты өлшемін сақтайды, бұл оларды серіктестің көшірмесімен байланыстыруы мүмкін: `amanat rotate` оларды өлшем кластарымен қайта мөрлейді.
+cli-check-journal = Жазбаларға әсер жоқ: `amanat rebuild --journal` журналды дерекқордан қайта жазады.
+cli-check-database = Дерекқордың өзіндегі (нысан файлдарындағы емес) бүлінуді дерекқорды журналдан қайта жасайтын `amanat rebuild` түзете алады; одан кейін `amanat check` пәрменін қайта орындаңыз.
+cli-contact-added = { $name } контактісі қосылды
+cli-contact-added-key = { $name } контактісі қосылды (қолтаңба кілті { $fingerprint })
+cli-contact-line = алушылар: { $recipients }  қолтаңба кілті: { $fingerprint }
+cli-contact-removed = { $name } контактісі өшірілді
+cli-export-no-tsa = Уақыт белгісі орталығы бапталмаған: бумада уақыт белгісі жоқ (`amanat tsa add` қараңыз).
+cli-export-tokens = Бума өз жазбаларының сақтау оқиғаларын қамтитын { $count } уақыт белгісін алып жүреді.
+cli-exported = { $records } жазба ({ $files } файл, { $bytes } байт) { $contact } үшін { $path } ішіне экспортталды
+cli-bundle-line = Бума { $id }  sha256:{ $sha256 }
+cli-export-pseudonyms = Куәгер кодтары осы серіктес үшін бүркеншік аттармен ауыстырылды; жеке басы туралы бөліктер қосылмады.
+cli-export-cleaned = суреттің метадеректері алынды: { $what }
+cli-export-mentions = ЕСКЕРТУ: { $what } мәтінінде өз куәгерінің коды аталады, ал экспорт оны өзгертпейді
+cli-export-not-cleaned = ЕСКЕРТУ: { $what } — { $format } пішімінде, онда Amanat алып тастамайтын метадеректер болуы мүмкін
+cli-remote-inbox = { $remote } қашықтағы қоймасының кіріс жәшігі
+cli-transfer-written = { $records } мөрленген жазбадан тұратын тапсыру бумасы ({ $bytes } байт) жазылды: { $to }
+cli-transfer-removed = Сол { $records } жазба бұл жинаушыдан өшірілді.
+cli-verify-new-contact = , жаңа контакт
+cli-verify-identities = бұл бума өзінде куәгерлердің жеке басы туралы мәліметтер бар екенін айтады
+cli-verify-parts = { $parts } бөлік, { $bytes } байт
+cli-verify-present = мұнда бар
+cli-verify-stamp = { $authority } қолтаңбасы бойынша, { $entry }-сақтау оқиғасы ({ $kind }, көрсеткен уақыты { $claimed }) { $time } кезінде бар болған
+cli-verify-untrusted = бұл қойма сенбейтін орталық: оған сүйену үшін оны `amanat tsa add` арқылы қосыңыз
+cli-verify-claims-later = ЕСКЕРТУ: оқиға белгі дәлелдеген бар болу уақытынан кейінірек уақытты көрсетеді: жіберушінің сағаты алда болған немесе белгінің уақыты жалған
+cli-imported-before = Бұл бума мұнда { $date } импортталған.
+cli-imported-before-removed = Бұл бума мұнда { $date } импортталған; содан бері оның { $count } жазбасы өшірілді, олар тек --restore-removed арқылы қайтарылады.
+cli-verified = Тексерілді: қолтаңба, әр файлдың өлшемі мен SHA-256 хеші, әр жазбаның сақтау тізбегі{ $stamps ->
+    [yes] , әр уақыт белгісі және ол қамтитын оқиғалар
+   *[no] {""}
+}. Импорт { $new } жазба қосар еді.
+cli-already-imported = { $date } импортталған, { $records } жазба; істейтін ештеңе жоқ.
+cli-imported = { $added } жазба импортталды; { $present } жазба мұнда бұрыннан бар еді.
+cli-verify-bundle = бума { $id }  жасалған уақыты { $created }
+cli-verify-signed = қол қойған: { $contact } ({ $signer })
+
+## Аудит журналының оқиғалары сөзбен (src/cli/audit.rs)
+
+ev-record = { $id } жазбасы
+ev-weak = әлсіз құпия сөз тіркесі, --allow-weak-passphrase арқылы қабылданды
+ev-collector-created = жинаушы қойма жасалды{ $weak }
+ev-vault-created = қойма жасалды{ $weak }
+ev-record-collected = { $via } арқылы қосылды (жиналған: бөліктерінің өлшемдері мен хештері штабқа мөрленген)
+ev-record-added = { $via } арқылы { $parts } бөлікпен қосылды, sha256 { $hashes }
+ev-part-read = { $part }-бөліктің ({ $kind }) шифры шешілді
+ev-part-read-to = { $part }-бөліктің ({ $name }) шифры шешіліп, { $to } ішіне жазылды
+ev-identity-read = { $record } жазбасының жеке басы туралы бөлігінің шифры шешіліп, { $to } ішіне жазылды
+ev-record-removed = өшірілді
+ev-record-exported = { $bundle } бумасында { $id } ретінде экспортталды{ $contact }
+ev-record-imported = { $from } жіберген { $bundle } бумасынан импортталды{ $contact }
+ev-bundle-exported = { $records } жазбалы { $bundle } бумасы, sha256 { $sha256 }{ $contact }
+ev-bundle-imported = { $from } жіберген { $bundle } бумасы{ $contact }: { $records } жазбаның { $added } қосылды
+ev-contact-added = { $name } контактісі қосылды
+ev-contact-removed = { $name } контактісі өшірілді
+ev-timestamped = алғашқы { $events } оқиға { $time } кезінде бар болған, оған { $tsa } орталығы қол қойды (RFC 3161 белгісі)
+ev-tsa-added = { $tsa } уақыт белгісі орталығы қосылды ({ $url })
+ev-tsa-removed = { $tsa } уақыт белгісі орталығы өшірілді
+ev-passphrase-changed = құпия сөз тіркесі ауыстырылды{ $weak }
+ev-keys-rotated = кілттер ауыстырылды; жаңа қолтаңба кілті { $fingerprint }
+ev-record-resealed = қойманың жаңа кілттеріне қайта мөрленді
+ev-text-recognised = { $source }-бөліктің мәтіні { $engine } арқылы ({ $languages }) танылып, { $part }-бөлік ретінде сақталды, sha256 { $sha256 }
+ev-duress-set = қысым кезіндегі құпия сөз тіркесі тіркелді{ $weak }
+cli-audit-verifies = Аудит журналы тексеруден өтті: { $events } оқиға, әрқайсысы қол қойылған және алдыңғысымен байланысқан.
+cli-audit-broken = Аудит журналы тексеруден өтпеді: { $seq }-оқиғаға дейінгі оқиғалар бүтін; бұл туралы хабарлап, қойманы сақтық көшірмеден қалпына келтіріңіз.
+cli-proof-event = { $seq }-оқиға
+cli-proof-events = { $from }-{ $to } оқиғалары
+cli-proof-existed = { $time } кезінде бар болған, мұны { $stamp }-оқиғадағы { $authority } қол қойған белгі дәлелдейді
+cli-proof-none = әлі уақыт белгісі жоқ
+cli-proof-flagged = КҮДІКТІ { $seq }-оқиға: ол { $time } уақытын көрсетеді, бірақ { $why }
+cli-proof-flag-why = { $kind ->
+    [before] ол { $stamp }-оқиғадағы { $time } белгісінен кейін жазылған: ол өткен күнмен жазылған немесе бұл құрылғының сағаты { $minutes } минуттан артық артта қалған
+    [after] оны { $stamp }-оқиғадағы { $time } белгісі қамтиды, бұл оның сол кезде бар болғанын дәлелдейді: бұл құрылғының сағаты { $minutes } минуттан артық алда болған немесе белгінің уақыты жалған
+   *[other] ол өзі қамтитын { $stamp }-оқиғадағы { $time } белгісінен ескірек белгі: екі орталықтың бірінің уақыты жалған
+}
+cli-proof-untrusted = { $seq }-оқиға: { $authority } берген { $time } белгісі ешбір сенімді сертификатқа апармайды: бұл жерде ол ештеңе дәлелдемейді
+cli-prompt-passphrase = Құпия сөз тіркесі
+cli-prompt-new = Жаңа құпия сөз тіркесі
+cli-prompt-duress = Қысым кезіндегі құпия сөз тіркесі
+cli-prompt-keyring = Кілттер жиынтығының құпия сөз тіркесі
+cli-prompt-restored = Қалпына келтірілген қойманың жаңа құпия сөз тіркесі
+cli-same-passphrase = жаңа құпия сөз тіркесі ескісімен бірдей
+cli-duress-same = қысым кезіндегі құпия сөз тіркесі қойманың құпия сөз тіркесінен өзгеше болуы керек: басқасын таңдаңыз
+cli-passphrase-changed = Құпия сөз тіркесі ауыстырылды; ескі кілттер жиынтығының байттары орнында қайта жазылды.
+cli-duress-dropped = Қысым кезіндегі құпия сөз тіркесі енді жұмыс істемейді: жаңа жұмыс коэффициенті екі ұяшықты да қайта мөрлейді. Керек болса, оны `amanat duress set` арқылы қайта тіркеңіз.
+cli-shred-no-terminal = shred кілттер жиынтығын біржола жояды: терминалсыз растау үшін --yes көрсетіңіз
+cli-shred-confirm = Бұл кілттер жиынтығын жояды: бұл қоймадағы ештеңені енді ешкім аша алмайды. Жалғастыру үшін SHRED деп теріңіз:
+cli-shred-kept = Ештеңе жойылмады.
+cli-shredded-all = Жойылды: кілттер жиынтығы жойылды, қойма өшірілді.
+cli-shredded = Жойылды: кілттер жиынтығы жойылды; қалғаны — ештеңе аша алмайтын шифрмәтін.
+cli-duress-set = Қысым кезіндегі құпия сөз тіркесі тіркелді. Онымен ашу осы қойманың кілттер жиынтығы мен жазбаларын жойып, бос қойманы ашады.
+cli-rotated = { $resumed ->
+    [yes] Кілттерді ауыстыру жалғастырылып, аяқталды:
+   *[no] Кілттер ауыстырылды:
+} { $records } жазба ({ $objects } нысан) жаңа кілттерге қайта мөрленді; жеке басы туралы { $resealed } бөлік қайта мөрленді, { $kept } бөлік осы құрылғыда жоқ сақтаушыларға мөрленген күйінде қалды. Ескі кілттер жойылды.
+cli-rotated-signing = Серіктестерге жоғарыдағы жаңа қолтаңба кілтін беріңіз: бұл қоймадан шығатын бумаларға енді сол кілтпен қол қойылады.
+cli-rotated-recipient = Бұл қоймаға мөрлейтін жинаушылар мен серіктестер жоғарыдағы жаңа алушыны пайдалануы керек: ескісіне мөрленгенді мұнда енді ашу мүмкін емес.
+cli-rotate-damaged = ескерту: қайта мөрленбеді, бүлінген: { $what }
+cli-journal-rewritten = Журнал дерекқордан қайта жазылды ({ $size } байт).
+cli-journal-damage = ескерту: журнал: { $what }
+cli-rebuilt = Дерекқор журналдан қайта жасалды: { $frames } кадр қайталанды, { $records } жазба. Әр жазбаны тексеру үшін `amanat check` орындаңыз.
+cli-rotation-pending = Кілттерді ауыстыру үзілген: оны аяқтау үшін `amanat rotate` орындаңыз.
+cli-list-damaged = ескерту: каталогтың { $count } элементі бүлінген және көрсетілмеді; `amanat check` орындаңыз
+cli-list-collector = Бұл құрылғы — жинаушы: онда өзі оқи алмайтын { $count } мөрленген жазба бар.
+cli-lost-writes = ескерту: дерекқорда { $have } аудит оқиғасы бар, бірақ { $written } оқиға жазылған: ол бүліну салдарынан ең соңғы өзгерістерін жоғалтқан. `amanat check` орындаңыз; `amanat rebuild` дерекқорды журналдан қайта жасайды.
+cli-indexed = ескертпе: { $count } жазба іздеу индексіне қосылды, бұл нұсқа әр жазбаның іздеу мәтінінің орнына соны сақтайды (тек бір рет).
+cli-padded = ескертпе: бұл қойма енді мөрлейтінін өлшем кластарына дейін толтырады (3-пішім). Бұрын сақталғаны дискіде өзінің нақты өлшемін сақтайды, бұл оны серіктестің көшірмесімен байланыстыруы мүмкін: оны толтырып қайта мөрлеу үшін `amanat rotate` орындаңыз (тек бір рет).
+cli-journal-was-rewritten = ескерту: { $why }; ол дерекқордан қайта жазылды. `amanat check` орындаңыз.
+cli-no-terminal = құпия сөз тіркесін сұрайтын терминал жоқ: --passphrase-file FILE көрсетіңіз немесе AMANAT_PASSPHRASE_FILE орнатыңыз
+cli-passphrase-unreadable = құпия сөз тіркесі оқылмады: { $why }
+cli-not-utf8 = { $path } UTF-8 мәтіні емес
+cli-passphrase-file-empty = { $path } ({ $flag }) файлының бірінші жолы бос: құпия сөз тіркесін соған жазыңыз{ $new ->
+    [yes] , болмаса пәрменді { $flag } параметрінсіз орындап, тіркес жасалуы үшін сұрауда Enter басыңыз
+   *[no] {""}
+}; ештеңе өзгермеді.
+cli-passphrase-refused = { $why }; ештеңе өзгермеді.
+cli-passphrase-weak = бұл құпия сөз тіркесі тым әлсіз: zxcvbn бағалауынша, оны табуға { $guesses } қажет{ $feedback }, ал көшірілген кілттер жиынтығын офлайн болжап табуға қарсы кемінде 10^{ $needed } әрекет қажет. Бірнеше кездейсоқ сөзден тұратын ұзынырақ тіркесті пайдаланыңыз, тіркес жасалуы үшін сұрауда Enter басыңыз немесе оны қабылдау үшін { $flag } көрсетіңіз (сақтау журналы мұны жазып қояды); ештеңе өзгермеді.
+cli-prompt-generate = { $prompt } (жасап беру үшін Enter):
+cli-prompt-repeat = Қайталаңыз:
+cli-passphrases-differ = екі құпия сөз тіркесі бірдей емес; ештеңе өзгермеді.
+cli-generated = Жасалған құпия сөз тіркесі: { $list } сөзден тұратын тізімнен кездейсоқ алынған { $words } сөз ({ $bits } бит):
+cli-generated-keep = Оны қазір жазып алып, осы құрылғыдан бөлек сақтаңыз: екеуі де кімде болса, сол қойманы аша алады, ал онсыз ондағы ештеңе ашылмайды. Ол тек осы бір рет көрсетіледі.
+cli-prompt-confirm = Растау үшін оны теріңіз:
+cli-generated-mistyped = терілгені жасалған құпия сөз тіркесі емес; ештеңе өзгермеді. Жаңасын алу үшін пәрменді қайта орындаңыз.
+cli-no-tty = терминалға жазу мүмкін емес: { $why }
+cli-idle-not-time = { $value } уақыт емес: 10 (минут), 30s, 10m немесе 1h деп жазыңыз
+cli-idle-unit = { $value }: өлшем бірлігі s, m немесе h
+cli-idle-range = әрекетсіздік құлпы 1 секунд пен 24 сағат аралығында болады
+cli-ocr-defaults = Танудың әдепкі тілдері: { $languages }.
+cli-ocr-name-records = сканерлері танылатын жазбаларды атаңыз немесе --all көрсетіңіз
+cli-ocr-pages = { $count } бет
+cli-ocr-recognised = { $source } → { $name } ({ $languages }, { $pages } бет, { $characters } таңба)
+cli-ocr-part-failed = { $record } жазбасы, { $part } бөлігі: { $why }
+cli-ocr-summary = { $records } жазбада { $parts } бөлік ({ $pages } бет) танылды; { $already } бөлікте мәтін бұрыннан бар еді; { $notscans } бөлік сканер емес; { $notext } бөлікте мәтін жоқ; { $failed } бөлік сәтсіз аяқталды.
+cli-ocr-added-not-recognised = жазбалар қосылды, бірақ олардың мәтіні танылмады: { $why }
+cli-ocr-later = жазбалар қосылды, бірақ олардың мәтіні танылмады: { $why }. Оны тану үшін { $missing ->
+    [yes] Debian немесе Ubuntu жүйесінде сол буманы `sudo apt install` арқылы орнатып, содан кейін `amanat ocr` пәрменін олардың id-лерімен орындаңыз
+   *[no] `amanat ocr` пәрменін олардың id-лерімен орындаңыз
+}.
+cli-progress-recognising = тану
+cli-progress-parts = бөлік
+cli-secret-file-empty = { $path } (--secret-file) файлының бірінші жолы бос: құпия кілтті соған жазыңыз; ештеңе өзгермеді.
+cli-remote-can-read = ескерту: бұл кілт себетті оқи алады. Тәркіленуі мүмкін құрылғыда тек жаза алатын кілтті пайдаланыңыз (README, «Replicas»): осы кілт пен құпия сөз тіркесі арқылы бұрын-соңды жіберілген әр жазбаны, соның ішінде өшірілгендерін де оқуға болады.
+cli-remote-unchecked = ескерту: { $endpoint } қазір тексерілмеді ({ $why }); соған қарамастан ол қосылды.
+cli-remote-added = { $name } қашықтағы қоймасы қосылды ({ $endpoint }, { $bucket } себеті). Оған `amanat push { $name }` арқылы жіберіңіз.
+cli-remote-removed = { $name } қашықтағы қоймасы өшірілді. Көшірмеде жіберілгені сақталып қалады: оны ол жерде өшіру — сақтаушының ісі.
+cli-progress = { $verb ->
+    [pushing] жіберу
+    [pulling] алу
+    [checking] тексеру
+    [sweeping] көшіру
+   *[restoring] қалпына келтіру
+}
+cli-no-remote = бұл қойманың қашықтағы қоймасы жоқ: оны `amanat remote add NAME --endpoint URL --bucket B --access-key-id ID --secret-file F` арқылы қосыңыз
+cli-pushed = { $name } қоймасына жіберілді: { $objects } нысан файлы ({ $mib } MiB), журналдың { $kib } KiB; көшірмеде { $records } жазба бар.
+cli-up-to-date = { $name } өзекті күйде ({ $records } жазба).
+cli-pulled = { $name } ішінен { $bundles } бума ({ $records } жаңа жазба) импортталды; { $already } бума бұрын импортталған; { $failed } бума сәтсіз аяқталып, келесі алуды күтеді.
+cli-status-records = { $records } жазба
+cli-status-no-remote = Қашықтағы қойма жоқ: ештеңе көшірілмейді (`amanat remote add --help` қараңыз).
+cli-status-remote = { $name }: соңғы жіберу: { $last }; { $missing } жазба әлі көшірілмеген
+cli-status-never = әлі болмаған
+cli-replica-checked = { $name }: { $time } жіберуі: журналдың { $chunks } кесіндісі, { $objects } нысан файлы; { $ok ->
+    [yes] бәрі орнында және бүтін
+   *[no] жоғарыда қараңыз
+}.
+cli-swept = { $objects } нысан ({ $mib } MiB) { $inbox } ішінен { $archive } ішіне көшірілді; { $already } нысан онда бұрыннан бар еді.
+cli-restore-needs-keyring = қалпына келтіруге қойманың кілттер жиынтығы керек: --keyring BACKUP (жоғалған қойманың кілттер жиынтығының көшірмесі) көрсетіңіз немесе, егер қойма оны сенімді сақтауға тапсырған болса, штабтың кілтімен --identity көрсетіңіз
+cli-ssh-key-encrypted = { $path } — құпия сөз тіркесімен қорғалған немесе қолдау көрсетілмейтін OpenSSH кілті: алдымен оның көшірмесінің шифрын `ssh-keygen -p` арқылы шешіңіз
+cli-not-identity = { $path } age жеке кілт файлы (identity) да, OpenSSH жеке кілті де емес
+cli-restored = { $time } жіберуінен ({ $heads } жіберудің бірі) { $records } жазба және { $objects } нысан файлы ({ $mib } MiB) { $path } ішіне қалпына келтірілді; оның кілттер жиынтығы — { $keyring }.
+cli-restored-ok = тексеру: әр жазба тексерілді.
+cli-tsa-cert-unreadable = { $path } сертификат файлы оқылмады: { $why }
+cli-tsa-added = { $name } уақыт белгісі орталығы { $url } мекенжайымен қосылды, сенім артылатын сертификаттар: { $subjects }
+cli-tsa-line = сенім артылатын сертификаттар: { $subjects }
+cli-tsa-removed = { $name } уақыт белгісі орталығы өшірілді
+cli-stamped-already = Сақтау журналында уақыт белгісі бұрыннан бар: оның алғашқы { $events } оқиғасы { $time } кезінде бар болған.
+cli-stamped = { $tsa } уақыт белгісін қойды: сақтау журналының алғашқы { $events } оқиғасы { $time } кезінде бар болған ({ $authority } қол қойған).
+cli-stamp-failed = { $tsa } уақыт белгісін бермеді: { $why }
+cli-push-line = { $records } жазба, { $objects } нысан файлы, журналдың { $kib } KiB
+cli-push-ahead = осы сағаттан алдағы уақытпен белгіленген: ешқашан ең жаңасы деп саналмайды

@@ -607,3 +607,292 @@ arg-serve-idle_lock = Запереть хранилище, если оно ст�
 cmd-completions = Вывести скрипт автодополнения для оболочки: `amanat completions bash > ~/.local/share/bash-completion/completions/amanat` (README, «Install»)
 arg-completions-shell = Оболочка: bash, zsh, fish, elvish или powershell
 cmd-manpage = Вывести страницу руководства (roff): `amanat manpage > ~/.local/share/man/man1/amanat.1`
+
+## Собственные сообщения команд (src/cli/)
+
+cli-weak-work-factor = предупреждение: коэффициент работы scrypt { $w } слаб; используйте его только для тестов
+cli-created = Хранилище создано в { $path }
+cli-created-keyring = Связка ключей: { $path } (сделайте её резервную копию: без неё ничего не открыть)
+cli-created-recipient = Получатель: { $recipient }
+cli-created-collector = Сборщик: записи запечатываются для { $count ->
+    [one] { $count } получателя
+    [few] { $count } получателей
+   *[many] { $count } получателей
+}; это устройство не может их открыть
+cli-created-not-custodian = Части с личностью запечатываются для хранителей, чьего ключа нет на этом устройстве.
+cli-created-fingerprint = Отпечаток ключа подписи: { $fingerprint }
+cli-witness-assigned = Код свидетеля: { $code } (указывайте его в --witness для других записей этого свидетеля)
+cli-progress-records = записей
+cli-line = строка { $line }
+cli-line-witness = назначен код свидетеля { $code }
+cli-line-truncated = свидетельство длиннее { $mib } MiB; поиск охватывает только его начало
+cli-ingested = Импортировано записей: { $added }; строк с ошибками: { $failed }.
+cli-show-field = { $field ->
+    [id] id
+    [title] заголовок
+    [added] добавлена
+    [tags] метки
+    [witness] свидетель
+    [language] язык
+    [place] место
+    [date] дата
+    [interviewer] интервьюер
+    [note] заметка
+    [provenance] происхождение
+    [parts] части
+   *[custody] цепочка хранения
+}
+cli-show-provenance = от { $contact } ({ $signer }), пакет { $bundle }, импортирована { $time }
+cli-bytes = { $n ->
+    [one] { $n } байт
+    [few] { $n } байта
+   *[many] { $n } байт
+}
+cli-show-recognised = распознано в части [{ $source }] с помощью { $engine } ({ $languages }, { $pages ->
+    [one] { $pages } страница
+    [few] { $pages } страницы
+   *[many] { $pages } страниц
+}), { $time }
+cli-wrote-part = Записано в { $path }: { $name } ({ $size ->
+    [one] { $size } байт
+    [few] { $size } байта
+   *[many] { $size } байт
+}, SHA-256 сверен)
+cli-removed = Запись { $id } удалена
+cli-rm-replicas = примечание: реплики в { $remotes } сохраняют то, что было отправлено раньше, включая эти записи; стереть их там — дело хранителя (README, «Removal and replicas»).
+cli-checked = Проверено записей: { $records }, частей: { $parts }, байт: { $bytes }, событий аудита: { $events }; повреждено: { $damaged }{ $stray ->
+    [0] {""}
+   *[other] , лишних файлов объектов: { $stray }
+}.
+cli-check-backdated = предупреждение: событий аудита, заявляющих время раньше метки времени, которая уже была в журнале при их записи: { $count } (записаны задним числом, или часы этого устройства отставали); см. `amanat audit --verify`.
+cli-check-unpadded = примечание: записей, запечатанных до формата 3: { $count }; на диске они сохраняют свой точный размер, по которому их можно сопоставить с копией партнёра: `amanat rotate` заново запечатает их по классам размеров.
+cli-check-journal = Записи не затронуты: `amanat rebuild --journal` перезапишет журнал из базы данных.
+cli-check-database = Повреждения в самой базе данных (а не в файлах объектов) может исправить `amanat rebuild`, который воссоздаёт базу данных из журнала; после этого снова выполните `amanat check`.
+cli-contact-added = Контакт { $name } добавлен
+cli-contact-added-key = Контакт { $name } добавлен (ключ подписи { $fingerprint })
+cli-contact-line = получателей: { $recipients }  ключ подписи: { $fingerprint }
+cli-contact-removed = Контакт { $name } удалён
+cli-export-no-tsa = Центр меток времени не настроен: пакет не несёт метки времени (см. `amanat tsa add`).
+cli-export-tokens = Пакет несёт { $count ->
+    [one] { $count } метку
+    [few] { $count } метки
+   *[many] { $count } меток
+} времени для событий хранения своих записей.
+cli-exported = Экспортировано в { $path } для { $contact }: записей: { $records } (файлов: { $files }, байт: { $bytes })
+cli-bundle-line = Пакет { $id }  sha256:{ $sha256 }
+cli-export-pseudonyms = Коды свидетелей заменены псевдонимами для этого партнёра; части с личностью не включены.
+cli-export-cleaned = удалены метаданные изображения: { $what }
+cli-export-mentions = ПРЕДУПРЕЖДЕНИЕ: { $what } упоминает в тексте код своего свидетеля, а экспорт его не меняет
+cli-export-not-cleaned = ПРЕДУПРЕЖДЕНИЕ: { $what } в формате { $format }, который может нести метаданные, не удаляемые Amanat
+cli-remote-inbox = входящий ящик удалённого хранилища { $remote }
+cli-transfer-written = Пакет передачи записан: { $to }; запечатанных записей: { $records }, байт: { $bytes }
+cli-transfer-removed = Эти записи ({ $records }) удалены с этого сборщика.
+cli-verify-new-contact = , новый контакт
+cli-verify-identities = пакет заявляет, что несёт личности свидетелей
+cli-verify-parts = частей: { $parts }, байт: { $bytes }
+cli-verify-present = уже здесь
+cli-verify-stamp = событие хранения { $entry } ({ $kind }, заявлено { $claimed }) существовало к { $time }, что подписал { $authority }
+cli-verify-untrusted = центр, которому это хранилище не доверяет: чтобы полагаться на него, добавьте его через `amanat tsa add`
+cli-verify-claims-later = ПРЕДУПРЕЖДЕНИЕ: событие заявляет время позже того, к которому, как доказывает метка, оно уже существовало: часы отправителя спешили, или время метки ложно
+cli-imported-before = Этот пакет уже импортировался здесь { $date }.
+cli-imported-before-removed = Этот пакет уже импортировался здесь { $date }; с тех пор удалено его записей: { $count }, и они вернутся только с --restore-removed.
+cli-verified = Проверено: подпись, размер и SHA-256 каждого файла, цепочка хранения каждой записи{ $stamps ->
+    [yes] , каждая метка времени и охватываемые ею события
+   *[no] {""}
+}. Импорт добавит записей: { $new }.
+cli-already-imported = Уже импортирован { $date }, записей: { $records }; делать нечего.
+cli-imported = Импортировано записей: { $added }; уже были здесь: { $present }.
+cli-verify-bundle = пакет { $id }  создан { $created }
+cli-verify-signed = подписан: { $contact } ({ $signer })
+
+## События журнала аудита словами (src/cli/audit.rs)
+
+ev-record = запись { $id }
+ev-weak = слабая парольная фраза, принята с --allow-weak-passphrase
+ev-collector-created = создано хранилище-сборщик{ $weak }
+ev-vault-created = создано хранилище{ $weak }
+ev-record-collected = добавлена через { $via } (собрана: размеры и хеши её частей запечатаны для штаба)
+ev-record-added = добавлена через { $via }, частей: { $parts }, sha256 { $hashes }
+ev-part-read = часть { $part } ({ $kind }) расшифрована
+ev-part-read-to = часть { $part } { $name } расшифрована в { $to }
+ev-identity-read = личность записи { $record } расшифрована в { $to }
+ev-record-removed = удалена
+ev-record-exported = экспортирована как { $id } в пакете { $bundle }{ $contact }
+ev-record-imported = импортирована от { $from } в пакете { $bundle }{ $contact }
+ev-bundle-exported = пакет { $bundle }, записей: { $records }, sha256 { $sha256 }{ $contact }
+ev-bundle-imported = пакет { $bundle } от { $from }{ $contact }: добавлено записей: { $added } из { $records }
+ev-contact-added = контакт { $name } добавлен
+ev-contact-removed = контакт { $name } удалён
+ev-timestamped = события с 1 по { $events } существовали на { $time }, что подписал центр { $tsa } (метка RFC 3161)
+ev-tsa-added = центр меток времени { $tsa } добавлен ({ $url })
+ev-tsa-removed = центр меток времени { $tsa } удалён
+ev-passphrase-changed = парольная фраза изменена{ $weak }
+ev-keys-rotated = ключи сменены; новый ключ подписи { $fingerprint }
+ev-record-resealed = заново запечатана для новых ключей хранилища
+ev-text-recognised = текст части { $source } распознан с помощью { $engine } ({ $languages }) как часть { $part }, sha256 { $sha256 }
+ev-duress-set = задана парольная фраза на случай принуждения{ $weak }
+cli-audit-verifies = Журнал аудита проверен: { $events ->
+    [one] { $events } событие
+    [few] { $events } события
+   *[many] { $events } событий
+}, каждое подписано и связано с предыдущим.
+cli-audit-broken = Журнал аудита не проходит проверку: события до { $seq } целы; сообщите об этом и восстановите хранилище из резервной копии.
+cli-proof-event = Событие { $seq }
+cli-proof-events = События { $from }-{ $to }
+cli-proof-existed = существование на { $time } доказывает метка в событии { $stamp }, подписанная { $authority }
+cli-proof-none = метки времени ещё нет
+cli-proof-flagged = ПОМЕЧЕНО: событие { $seq } заявляет { $time }, но { $why }
+cli-proof-flag-why = { $kind ->
+    [before] записано после метки от { $time } в событии { $stamp }: его записали задним числом, или часы этого устройства отставали более чем на { $minutes } мин.
+    [after] охвачено меткой от { $time } в событии { $stamp }, которая доказывает, что оно тогда уже существовало: часы этого устройства спешили более чем на { $minutes } мин., или время метки ложно
+   *[other] это метка старше метки от { $time } в событии { $stamp }, которую она охватывает: время одного из двух центров ложно
+}
+cli-proof-untrusted = Событие { $seq }: метка от { $time }, выданная { $authority }, не ведёт ни к одному доверенному сертификату: здесь она ничего не доказывает
+cli-prompt-passphrase = Парольная фраза
+cli-prompt-new = Новая парольная фраза
+cli-prompt-duress = Парольная фраза на случай принуждения
+cli-prompt-keyring = Парольная фраза связки ключей
+cli-prompt-restored = Новая парольная фраза для восстановленного хранилища
+cli-same-passphrase = новая парольная фраза совпадает со старой
+cli-duress-same = парольная фраза на случай принуждения должна отличаться от парольной фразы хранилища: выберите другую
+cli-passphrase-changed = Парольная фраза изменена; байты старой связки ключей перезаписаны на месте.
+cli-duress-dropped = Парольная фраза на случай принуждения больше не действует: новый коэффициент работы заново запечатывает оба слота. Если она вам нужна, задайте её снова через `amanat duress set`.
+cli-shred-no-terminal = shred навсегда уничтожает связку ключей: укажите --yes, чтобы подтвердить без терминала
+cli-shred-confirm = Это уничтожит связку ключей: ничего в этом хранилище больше никто не сможет открыть. Чтобы продолжить, введите SHRED:
+cli-shred-kept = Ничего не уничтожено.
+cli-shredded-all = Уничтожено: связка ключей уничтожена, хранилище удалено.
+cli-shredded = Уничтожено: связка ключей уничтожена; остался только шифротекст, который ничем не открыть.
+cli-duress-set = Парольная фраза на случай принуждения задана. Отпирание ею уничтожает связку ключей и записи этого хранилища и открывает пустое хранилище.
+cli-rotated = { $resumed ->
+    [yes] Смена ключей продолжена и завершена:
+   *[no] Ключи сменены:
+} для новых ключей заново запечатано записей: { $records } (объектов: { $objects }); частей с личностью заново запечатано: { $resealed }, оставлено запечатанными для хранителей, которых нет на этом устройстве: { $kept }. Старые ключи уничтожены.
+cli-rotated-signing = Передайте партнёрам новый ключ подписи, показанный выше: пакеты из этого хранилища теперь подписываются им.
+cli-rotated-recipient = Сборщики и партнёры, которые запечатывают для этого хранилища, должны использовать нового получателя, показанного выше: запечатанное для старого здесь больше не открыть.
+cli-rotate-damaged = предупреждение: не запечатано заново, повреждено: { $what }
+cli-journal-rewritten = Журнал перезаписан из базы данных ({ $size ->
+    [one] { $size } байт
+    [few] { $size } байта
+   *[many] { $size } байт
+}).
+cli-journal-damage = предупреждение: журнал: { $what }
+cli-rebuilt = База данных воссоздана из журнала: воспроизведено кадров: { $frames }, записей: { $records }. Выполните `amanat check`, чтобы проверить каждую запись.
+cli-rotation-pending = Смена ключей была прервана: выполните `amanat rotate`, чтобы её завершить.
+cli-list-damaged = предупреждение: повреждённых и не показанных элементов каталога: { $count }; выполните `amanat check`
+cli-list-collector = Это устройство — сборщик: запечатанных записей, которые оно хранит, но не может прочитать: { $count }.
+cli-lost-writes = предупреждение: в базе данных событий аудита: { $have }, а записано было: { $written }; из-за повреждения она потеряла свои последние изменения. Выполните `amanat check`; `amanat rebuild` воссоздаёт базу данных из журнала.
+cli-indexed = примечание: записей, добавленных в поисковый индекс, который эта версия хранит вместо поискового текста каждой записи: { $count } (только один раз).
+cli-padded = примечание: теперь это хранилище дополняет запечатываемое до классов размеров (формат 3). То, что в нём было раньше, сохраняет на диске точный размер, по которому его можно сопоставить с копией партнёра: выполните `amanat rotate`, чтобы заново запечатать это с дополнением (только один раз).
+cli-journal-was-rewritten = предупреждение: { $why }; журнал перезаписан из базы данных. Выполните `amanat check`.
+cli-no-terminal = нет терминала, чтобы запросить парольную фразу: укажите --passphrase-file FILE или задайте AMANAT_PASSPHRASE_FILE
+cli-passphrase-unreadable = не удаётся прочитать парольную фразу: { $why }
+cli-not-utf8 = { $path } не является текстом в UTF-8
+cli-passphrase-file-empty = первая строка { $path } ({ $flag }) пуста: запишите в неё парольную фразу{ $new ->
+    [yes] , или выполните команду без { $flag } и нажмите Enter в запросе, чтобы фраза была сгенерирована
+   *[no] {""}
+}; ничего не изменено.
+cli-passphrase-refused = { $why }; ничего не изменено.
+cli-passphrase-weak = эта парольная фраза слишком слаба: по оценке zxcvbn, для её подбора нужно { $guesses }{ $feedback }, а против офлайн-подбора по скопированной связке ключей нужно не меньше 10^{ $needed } попыток. Используйте более длинную фразу из нескольких случайных слов, нажмите Enter в запросе, чтобы фраза была сгенерирована, или укажите { $flag }, чтобы принять её (журнал хранения это отметит); ничего не изменено.
+cli-prompt-generate = { $prompt } (Enter — сгенерировать):
+cli-prompt-repeat = Повторите её:
+cli-passphrases-differ = две парольные фразы различаются; ничего не изменено.
+cli-generated = Сгенерированная парольная фраза: { $words ->
+    [one] { $words } слово
+    [few] { $words } слова
+   *[many] { $words } слов
+}, случайно выбранных из списка в { $list ->
+    [one] { $list } слово
+    [few] { $list } слова
+   *[many] { $list } слов
+} ({ $bits } бит):
+cli-generated-keep = Запишите её сейчас и храните отдельно от этого устройства: тот, у кого есть и то и другое, может открыть хранилище, а без неё в нём ничего не открыть. Она показывается только один этот раз.
+cli-prompt-confirm = Введите её для подтверждения:
+cli-generated-mistyped = введённое не совпадает со сгенерированной парольной фразой; ничего не изменено. Выполните команду снова, чтобы получить новую.
+cli-no-tty = не удаётся писать в терминал: { $why }
+cli-idle-not-time = { $value } — не время: укажите 10 (минут), 30s, 10m или 1h
+cli-idle-unit = { $value }: единица — s, m или h
+cli-idle-range = блокировка при бездействии — от 1 секунды до 24 часов
+cli-ocr-defaults = Языки распознавания по умолчанию: { $languages }.
+cli-ocr-name-records = назовите записи, сканы которых нужно распознать, или укажите --all
+cli-ocr-pages = { $count ->
+    [one] { $count } страница
+    [few] { $count } страницы
+   *[many] { $count } страниц
+}
+cli-ocr-recognised = { $source } → { $name } ({ $languages }, { $pages ->
+    [one] { $pages } страница
+    [few] { $pages } страницы
+   *[many] { $pages } страниц
+}, { $characters ->
+    [one] { $characters } знак
+    [few] { $characters } знака
+   *[many] { $characters } знаков
+})
+cli-ocr-part-failed = запись { $record }, часть { $part }: { $why }
+cli-ocr-summary = { $parts ->
+    [one] Распознана { $parts } часть
+    [few] Распознаны { $parts } части
+   *[many] Распознано { $parts } частей
+} ({ $pages ->
+    [one] { $pages } страница
+    [few] { $pages } страницы
+   *[many] { $pages } страниц
+}) в { $records ->
+    [one] { $records } записи
+    [few] { $records } записях
+   *[many] { $records } записях
+}; уже с текстом: { $already }; не сканы: { $notscans }; без текста: { $notext }; с ошибкой: { $failed }.
+cli-ocr-added-not-recognised = записи добавлены, но их текст не распознан: { $why }
+cli-ocr-later = записи добавлены, но их текст не распознан: { $why }. Чтобы распознать его, { $missing ->
+    [yes] в Debian или Ubuntu установите этот пакет через `sudo apt install`, затем выполните
+   *[no] выполните
+} `amanat ocr` с их id.
+cli-progress-recognising = распознавание
+cli-progress-parts = частей
+cli-secret-file-empty = первая строка { $path } (--secret-file) пуста: запишите в неё секретный ключ; ничего не изменено.
+cli-remote-can-read = предупреждение: этот ключ может читать корзину. На устройстве, которое могут изъять, используйте ключ, который может только писать (README, «Replicas»): с этим ключом и парольной фразой можно прочитать каждую когда-либо отправленную запись, включая удалённые.
+cli-remote-unchecked = предупреждение: { $endpoint } сейчас не удалось проверить ({ $why }); удалённое хранилище всё равно добавлено.
+cli-remote-added = Удалённое хранилище { $name } добавлено ({ $endpoint }, корзина { $bucket }). Отправляйте в него командой `amanat push { $name }`.
+cli-remote-removed = Удалённое хранилище { $name } удалено. Реплика сохраняет то, что было отправлено: стереть это там — дело хранителя.
+cli-progress = { $verb ->
+    [pushing] отправка
+    [pulling] получение
+    [checking] проверка
+    [sweeping] перенос
+   *[restoring] восстановление
+}
+cli-no-remote = у этого хранилища нет удалённого хранилища: добавьте его командой `amanat remote add NAME --endpoint URL --bucket B --access-key-id ID --secret-file F`
+cli-pushed = Отправлено в { $name }: файлов объектов: { $objects } ({ $mib } MiB), журнала: { $kib } KiB; в реплике записей: { $records }.
+cli-up-to-date = { $name } в актуальном состоянии (записей: { $records }).
+cli-pulled = Из { $name } импортировано пакетов: { $bundles } (новых записей: { $records }); импортированы раньше: { $already }; с ошибкой, ждут следующего получения: { $failed }.
+cli-status-records = { $records ->
+    [one] { $records } запись
+    [few] { $records } записи
+   *[many] { $records } записей
+}
+cli-status-no-remote = Нет удалённого хранилища: ничего не реплицируется (см. `amanat remote add --help`).
+cli-status-remote = { $name }: последняя отправка: { $last }; { $missing ->
+    [one] { $missing } запись ещё не реплицирована
+    [few] { $missing } записи ещё не реплицированы
+   *[many] { $missing } записей ещё не реплицированы
+}
+cli-status-never = никогда
+cli-replica-checked = { $name }: отправка от { $time }: кусков журнала: { $chunks }, файлов объектов: { $objects }; { $ok ->
+    [yes] всё на месте и цело
+   *[no] см. выше
+}.
+cli-swept = Скопировано из { $inbox } в { $archive } объектов: { $objects } ({ $mib } MiB); уже были там: { $already }.
+cli-restore-needs-keyring = для восстановления нужна связка ключей хранилища: укажите --keyring BACKUP (копию связки ключей потерянного хранилища) или --identity с ключом штаба, если хранилище депонировало её
+cli-ssh-key-encrypted = { $path } — ключ OpenSSH, защищённый парольной фразой, или неподдерживаемый: сначала расшифруйте его копию командой `ssh-keygen -p`
+cli-not-identity = { $path } — не файл закрытого ключа age (identity) и не закрытый ключ OpenSSH
+cli-restored = Восстановлено в { $path } из отправки от { $time } (одной из { $heads }): записей: { $records }, файлов объектов: { $objects } ({ $mib } MiB); его связка ключей — { $keyring }.
+cli-restored-ok = проверка: каждая запись сверена.
+cli-tsa-cert-unreadable = не удаётся прочитать файл сертификата { $path }: { $why }
+cli-tsa-added = Центр меток времени { $name } добавлен по адресу { $url }; доверенные сертификаты: { $subjects }
+cli-tsa-line = доверенные сертификаты: { $subjects }
+cli-tsa-removed = Центр меток времени { $name } удалён
+cli-stamped-already = Журнал хранения уже снабжён меткой времени: его события с 1 по { $events } существовали на { $time }.
+cli-stamped = Метка времени от { $tsa }: события журнала хранения с 1 по { $events } существовали на { $time } (подписал { $authority }).
+cli-stamp-failed = нет метки времени от { $tsa }: { $why }
+cli-push-line = записей: { $records }, файлов объектов: { $objects }, журнала: { $kib } KiB
+cli-push-ahead = датирована позже этих часов: никогда не считается самой новой

@@ -1,6 +1,7 @@
 //! `amanat audit`: the chain of custody, readable by a person, and its verification.
 use std::borrow::Cow;
 
+use amanat::tr;
 use amanat::vault::custody::LogItem;
 use amanat::Vault;
 use clap::Args;
@@ -50,10 +51,7 @@ pub fn audit(v: &Vault, a: AuditArgs) -> anyhow::Result<u8> {
         return Ok(match &r.broken {
             None => {
                 if !a.json {
-                    eprintln!(
-                        "The audit log verifies: {} events, each signed and linked to the one before.",
-                        r.events
-                    );
+                    eprintln!("{}", tr!("cli-audit-verifies", events = r.events));
                     print(&proofs_text(&r.proofs))?;
                 }
                 if r.proofs.flagged.is_empty() {
@@ -65,10 +63,7 @@ pub fn audit(v: &Vault, a: AuditArgs) -> anyhow::Result<u8> {
             Some(b) => {
                 if !a.json {
                     print(&format!("BROKEN at event {}: it {}\n", b.seq, Safe(&b.why)))?;
-                    eprintln!(
-                        "The audit log does not verify: the events before {} are intact; report this and restore the vault from a backup.",
-                        b.seq
-                    );
+                    eprintln!("{}", tr!("cli-audit-broken", seq = b.seq));
                 }
                 1
             }
@@ -92,41 +87,50 @@ fn proofs_text(p: &amanat::vault::custody::Proofs) -> String {
     let mut out = String::new();
     for c in &p.coverage {
         let events = if c.from == c.to {
-            format!("Event {}", c.from)
+            tr!("cli-proof-event", seq = c.from)
         } else {
-            format!("Events {}-{}", c.from, c.to)
+            tr!("cli-proof-events", from = c.from, to = c.to)
         };
         match (&c.time, c.stamp) {
             (Some(t), Some(s)) => {
                 let info = p.stamps.iter().find(|i| i.seq == s);
                 let who = info.map(|i| i.authority.as_str()).unwrap_or("?");
-                out.push_str(&format!(
-                    "{events}: existed at {t}, proven by the token in event {s}, signed by {}\n",
-                    Safe(who)
-                ));
+                let proof = tr!(
+                    "cli-proof-existed",
+                    time = t.to_string(),
+                    stamp = s,
+                    authority = Safe(who).to_string()
+                );
+                out.push_str(&format!("{events}: {proof}\n"));
             }
-            _ => out.push_str(&format!("{events}: not yet timestamped\n")),
+            _ => out.push_str(&format!("{events}: {}\n", tr!("cli-proof-none"))),
         }
     }
-    let minutes = amanat::vault::custody::CLOCK_SKEW_SECS / 60;
+    let minutes = (amanat::vault::custody::CLOCK_SKEW_SECS / 60) as u64;
     for f in &p.flagged {
-        let why = match f.kind {
-            "before" => format!("was written after the token of {} in event {}: it was backdated, or this device's clock was more than {minutes} minutes behind", f.stamp_time, f.stamp),
-            "after" => format!("is covered by the token of {} in event {}, which proves it existed then: this device's clock was more than {minutes} minutes ahead, or the token's time is false", f.stamp_time, f.stamp),
-            _ => format!("is a token older than the token of {} in event {} that it covers: one of the two authorities' times is false", f.stamp_time, f.stamp),
-        };
-        out.push_str(&format!(
-            "FLAGGED event {}: it claims {} but {why}\n",
-            f.seq, f.time
-        ));
+        let why = tr!(
+            "cli-proof-flag-why",
+            kind = f.kind,
+            time = f.stamp_time.to_string(),
+            stamp = f.stamp,
+            minutes = minutes
+        );
+        let line = tr!(
+            "cli-proof-flagged",
+            seq = f.seq,
+            time = f.time.to_string(),
+            why = why
+        );
+        out.push_str(&format!("{line}\n"));
     }
     for s in p.stamps.iter().filter(|s| !s.trusted) {
-        out.push_str(&format!(
-            "Event {}: a token of {} by {}, which leads to no trusted certificate: it proves nothing here\n",
-            s.seq,
-            s.time,
-            Safe(&s.authority)
-        ));
+        let line = tr!(
+            "cli-proof-untrusted",
+            seq = s.seq,
+            time = s.time.to_string(),
+            authority = Safe(&s.authority).to_string()
+        );
+        out.push_str(&format!("{line}\n"));
     }
     out
 }
@@ -162,7 +166,7 @@ pub fn line(i: &LogItem) -> String {
     let record = i
         .record
         .as_deref()
-        .map(|r| format!("  record {}", short(r)))
+        .map(|r| format!("  {}", tr!("ev-record", id = short(r).to_owned())))
         .unwrap_or_default();
     let text = format!(
         "{at} {}  {:<17}{record}  {}  [{}]",
@@ -182,30 +186,28 @@ fn describe(i: &LogItem) -> String {
     let d = &i.details;
     let p = i.private.as_ref();
     let s = |v: &serde_json::Value| v.as_str().map(str::to_owned).unwrap_or_default();
+    let n = |v: &serde_json::Value| v.to_string();
     let private = |k: &str| p.map(|p| s(&p[k])).unwrap_or_default();
-    let contact = || match p.map(|p| s(&p["contact"])) {
+    let quoted = |k: &str| format!("{:?}", private(k));
+    let contact = match p.map(|p| s(&p["contact"])) {
         Some(c) if !c.is_empty() => format!(" ({c})"),
         _ => String::new(),
     };
     let weak = if d["weak_passphrase"].as_bool() == Some(true) {
-        " (weak passphrase, accepted with --allow-weak-passphrase)"
+        format!(" ({})", tr!("ev-weak"))
     } else {
-        ""
+        String::new()
     };
     match i.kind.as_str() {
-        "vault-created" => {
-            if d["collector"].as_bool() == Some(true) {
-                format!("collector vault created{weak}")
-            } else {
-                format!("vault created{weak}")
-            }
+        "vault-created" if d["collector"].as_bool() == Some(true) => {
+            tr!("ev-collector-created", weak = weak)
         }
-        "record-added" if d.get("parts_sealed").is_some() => format!(
-            "added by {} (collected: its parts' sizes and hashes are sealed to headquarters)",
-            s(&d["via"])
-        ),
+        "vault-created" => tr!("ev-vault-created", weak = weak),
+        "record-added" if d.get("parts_sealed").is_some() => {
+            tr!("ev-record-collected", via = s(&d["via"]))
+        }
         "record-added" => {
-            let parts = d["parts"].as_array().map(|a| a.len()).unwrap_or(0);
+            let parts = d["parts"].as_array().map(|a| a.len()).unwrap_or(0) as u64;
             let hashes: Vec<String> = d["parts"]
                 .as_array()
                 .map(|a| {
@@ -214,87 +216,84 @@ fn describe(i: &LogItem) -> String {
                         .collect()
                 })
                 .unwrap_or_default();
-            format!(
-                "added by {} with {parts} parts, sha256 {}",
-                s(&d["via"]),
-                hashes.join(" ")
+            let via = s(&d["via"]);
+            tr!(
+                "ev-record-added",
+                via = via,
+                parts = parts,
+                hashes = hashes.join(" ")
             )
         }
-        "part-read" => {
-            let to = private("to");
-            let name = private("name");
-            if to.is_empty() {
-                format!("part {} ({}) decrypted", d["part"], s(&d["kind"]))
-            } else {
-                format!("part {} {name:?} decrypted to {to}", d["part"])
-            }
+        "part-read" if private("to").is_empty() => {
+            tr!("ev-part-read", part = n(&d["part"]), kind = s(&d["kind"]))
         }
-        "identity-read" => format!(
-            "identity of record {} decrypted to {}",
-            short(&private("record")),
-            private("to")
+        "part-read" => tr!(
+            "ev-part-read-to",
+            part = n(&d["part"]),
+            name = quoted("name"),
+            to = private("to")
         ),
-        "record-removed" => "removed".into(),
-        "record-exported" => format!(
-            "exported as {} in bundle {}{}",
-            short(&s(&d["as"])),
-            short(&s(&d["bundle"])),
-            contact()
+        "identity-read" => tr!(
+            "ev-identity-read",
+            record = short(&private("record")).to_owned(),
+            to = private("to")
         ),
-        "record-imported" => format!(
-            "imported from {} in bundle {}{}",
-            s(&d["from"]),
-            short(&s(&d["bundle"])),
-            contact()
+        "record-removed" => tr!("ev-record-removed"),
+        "record-exported" => tr!(
+            "ev-record-exported",
+            id = short(&s(&d["as"])).to_owned(),
+            bundle = short(&s(&d["bundle"])).to_owned(),
+            contact = contact
         ),
-        "bundle-exported" => format!(
-            "bundle {} of {} records, sha256 {}{}",
-            short(&s(&d["bundle"])),
-            d["records"],
-            short(&s(&d["sha256"])),
-            contact()
+        "record-imported" => tr!(
+            "ev-record-imported",
+            from = s(&d["from"]),
+            bundle = short(&s(&d["bundle"])).to_owned(),
+            contact = contact
         ),
-        "bundle-imported" => format!(
-            "bundle {} from {}{}: {} of {} records added",
-            short(&s(&d["bundle"])),
-            s(&d["from"]),
-            contact(),
-            d["added"],
-            d["records"]
+        "bundle-exported" => tr!(
+            "ev-bundle-exported",
+            bundle = short(&s(&d["bundle"])).to_owned(),
+            records = n(&d["records"]),
+            sha256 = short(&s(&d["sha256"])).to_owned(),
+            contact = contact
         ),
-        "contact-added" => format!("contact {:?} added", private("name")),
-        "contact-removed" => format!("contact {:?} removed", private("name")),
-        "timestamped" => format!(
-            "the first {} events existed at {}, as authority {:?} signed (RFC 3161 token)",
-            d["events"],
-            s(&d["time"]),
-            private("tsa")
+        "bundle-imported" => tr!(
+            "ev-bundle-imported",
+            bundle = short(&s(&d["bundle"])).to_owned(),
+            from = s(&d["from"]),
+            contact = contact,
+            added = n(&d["added"]),
+            records = n(&d["records"])
         ),
-        "tsa-added" => format!(
-            "time-stamp authority {:?} added ({})",
-            private("tsa"),
-            private("url")
+        "contact-added" => tr!("ev-contact-added", name = quoted("name")),
+        "contact-removed" => tr!("ev-contact-removed", name = quoted("name")),
+        "timestamped" => tr!(
+            "ev-timestamped",
+            events = n(&d["events"]),
+            time = s(&d["time"]),
+            tsa = quoted("tsa")
         ),
-        "tsa-removed" => format!("time-stamp authority {:?} removed", private("tsa")),
-        "passphrase-changed" => format!("passphrase changed{weak}"),
-        "keys-rotated" => format!(
-            "keys rotated; new signing key {}",
-            short(&s(&d["new_fingerprint"]))
+        "tsa-added" => tr!("ev-tsa-added", tsa = quoted("tsa"), url = private("url")),
+        "tsa-removed" => tr!("ev-tsa-removed", tsa = quoted("tsa")),
+        "passphrase-changed" => tr!("ev-passphrase-changed", weak = weak),
+        "keys-rotated" => tr!(
+            "ev-keys-rotated",
+            fingerprint = short(&s(&d["new_fingerprint"])).to_owned()
         ),
-        "record-resealed" => "re-sealed to the vault's new keys".into(),
-        "text-recognised" => format!(
-            "text of part {} recognised by {} {} ({}) as part {}, sha256 {}",
-            d["source"],
-            s(&d["engine"]),
-            s(&d["version"]),
-            d["languages"]
+        "record-resealed" => tr!("ev-record-resealed"),
+        "text-recognised" => tr!(
+            "ev-text-recognised",
+            source = n(&d["source"]),
+            engine = format!("{} {}", s(&d["engine"]), s(&d["version"])),
+            languages = d["languages"]
                 .as_array()
                 .map(|a| a.iter().map(s).collect::<Vec<_>>().join("+"))
                 .unwrap_or_default(),
-            d["part"]["index"],
-            short(&s(&d["part"]["sha256"]))
+            part = n(&d["part"]["index"]),
+            sha256 = short(&s(&d["part"]["sha256"])).to_owned()
         ),
-        "duress-set" => format!("duress passphrase set{weak}"),
+        "duress-set" => tr!("ev-duress-set", weak = weak),
         other => format!("{other} {d}"),
     }
 }

@@ -2,6 +2,7 @@
 use std::path::PathBuf;
 
 use amanat::bundle::{ExportOptions, ImportOptions, ImportReport, Selection};
+use amanat::tr;
 use amanat::{Error, Vault};
 use clap::{Args, Subcommand};
 use serde_json::json;
@@ -43,13 +44,14 @@ pub fn contact(v: &Vault, c: ContactCommand) -> anyhow::Result<u8> {
             signing_key,
         } => {
             let c = v.contact_add(&name, &recipients, signing_key.as_deref())?;
-            eprintln!(
-                "Added contact {:?}{}",
-                c.name,
-                c.fingerprint()
-                    .map(|f| format!(" (signing key {f})"))
-                    .unwrap_or_default()
-            );
+            let name = format!("{:?}", c.name);
+            match c.fingerprint() {
+                Some(f) => eprintln!(
+                    "{}",
+                    tr!("cli-contact-added-key", name = name, fingerprint = f)
+                ),
+                None => eprintln!("{}", tr!("cli-contact-added", name = name)),
+            }
             Ok(0)
         }
         ContactCommand::List { json } => {
@@ -66,12 +68,12 @@ pub fn contact(v: &Vault, c: ContactCommand) -> anyhow::Result<u8> {
             } else {
                 let mut s = String::new();
                 for c in &list {
-                    s.push_str(&format!(
-                        "{}  recipients: {}  signing key: {}\n",
-                        Safe(&c.name),
-                        c.recipients.len(),
-                        c.fingerprint().unwrap_or_else(|| "-".into())
-                    ));
+                    let line = tr!(
+                        "cli-contact-line",
+                        recipients = (c.recipients.len() as u64),
+                        fingerprint = c.fingerprint().unwrap_or_else(|| "-".into())
+                    );
+                    s.push_str(&format!("{}  {line}\n", Safe(&c.name)));
                 }
                 print(&s)?;
             }
@@ -79,7 +81,7 @@ pub fn contact(v: &Vault, c: ContactCommand) -> anyhow::Result<u8> {
         }
         ContactCommand::Rm { name } => {
             v.contact_remove(&name)?;
-            eprintln!("Removed contact {name:?}");
+            eprintln!("{}", tr!("cli-contact-removed", name = format!("{name:?}")));
             Ok(0)
         }
     }
@@ -186,43 +188,46 @@ pub fn export(v: &Vault, a: ExportArgs) -> anyhow::Result<u8> {
     }
     match &r.timestamping {
         Some(t) => super::stamps::report(t),
-        None => eprintln!(
-            "No time-stamp authority is configured: the bundle carries no timestamp (see `amanat tsa add`)."
-        ),
+        None => eprintln!("{}", tr!("cli-export-no-tsa")),
     }
     if r.timestamping.is_some() {
-        eprintln!(
-            "The bundle carries {} time-stamp token(s) over its records' custody events.",
-            r.timestamps
-        );
+        let tokens = r.timestamps as u64;
+        eprintln!("{}", tr!("cli-export-tokens", count = tokens));
     }
     eprintln!(
-        "Exported {} records ({} files, {} bytes) to {} for {:?}",
-        r.records,
-        r.files,
-        r.bytes,
-        Safe(&output.display().to_string()),
-        opts.to
+        "{}",
+        tr!(
+            "cli-exported",
+            records = (r.records as u64),
+            files = (r.files as u64),
+            bytes = r.bytes,
+            path = Safe(&output.display().to_string()).to_string(),
+            contact = format!("{:?}", opts.to)
+        )
     );
-    eprintln!("Bundle {}  sha256:{}", r.bundle_id, r.sha256);
     eprintln!(
-        "Witness codes were replaced by pseudonyms for this partner; identity parts were left out."
+        "{}",
+        tr!(
+            "cli-bundle-line",
+            id = r.bundle_id.as_str(),
+            sha256 = r.sha256.as_str()
+        )
     );
+    eprintln!("{}", tr!("cli-export-pseudonyms"));
     for (id, name) in &r.cleaned {
-        eprintln!("  removed image metadata: {} {}", &id[..10], Safe(name));
+        let what = format!("{} {}", &id[..10], Safe(name));
+        eprintln!("  {}", tr!("cli-export-cleaned", what = what));
     }
     for (id, name) in &r.mentions_witness_code {
-        eprintln!(
-            "  WARNING: {} {} mentions its witness code in the text, which export does not change",
-            &id[..10],
-            Safe(name)
-        );
+        let what = format!("{} {}", &id[..10], Safe(name));
+        eprintln!("  {}", tr!("cli-export-mentions", what = what));
     }
     for (id, name, fmt) in &r.not_cleaned {
+        let what = format!("{} {}", &id[..10], Safe(name));
+        let format = fmt.to_string();
         eprintln!(
-            "  WARNING: {} {} is {fmt}, which can carry metadata Amanat does not remove",
-            &id[..10],
-            Safe(name)
+            "  {}",
+            tr!("cli-export-not-cleaned", what = what, format = format)
         );
     }
     Ok(0)
@@ -251,17 +256,28 @@ fn export_transfer(v: &Vault, a: &ExportArgs, selection: &Selection) -> anyhow::
         print_json(&r)?;
     } else {
         let to = match (&a.remote, &a.output) {
-            (Some(remote), _) => format!("the inbox of remote {}", Safe(remote)),
+            (Some(remote), _) => tr!("cli-remote-inbox", remote = Safe(remote).to_string()),
             (None, Some(out)) => Safe(&out.display().to_string()).to_string(),
             (None, None) => String::new(),
         };
-        eprintln!(
-            "Wrote a transfer bundle of {} sealed records ({} bytes) to {to}",
-            r.records, r.bytes,
+        let records = r.records as u64;
+        let line = tr!(
+            "cli-transfer-written",
+            records = records,
+            bytes = r.bytes,
+            to = to
         );
-        eprintln!("Bundle {}  sha256:{}", r.bundle_id, r.sha256);
+        eprintln!("{line}");
+        eprintln!(
+            "{}",
+            tr!(
+                "cli-bundle-line",
+                id = r.bundle_id.as_str(),
+                sha256 = r.sha256.as_str()
+            )
+        );
         if a.remove_after {
-            eprintln!("Removed those {} records from this collector.", r.records);
+            eprintln!("{}", tr!("cli-transfer-removed", records = records));
         }
     }
     Ok(0)
@@ -292,48 +308,66 @@ fn print_report(r: &ImportReport, json: bool) -> anyhow::Result<()> {
         return Ok(());
     }
     let mut s = format!(
-        "bundle {}  created {}\nsigned by {} ({}){}\n",
-        Safe(&r.bundle_id),
-        Safe(&r.created),
-        Safe(&r.contact),
-        Safe(&r.signer),
-        if r.new_contact { ", a new contact" } else { "" }
+        "{}\n{}{}\n",
+        tr!(
+            "cli-verify-bundle",
+            id = Safe(&r.bundle_id).to_string(),
+            created = Safe(&r.created).to_string()
+        ),
+        tr!(
+            "cli-verify-signed",
+            contact = Safe(&r.contact).to_string(),
+            signer = Safe(&r.signer).to_string()
+        ),
+        if r.new_contact {
+            tr!("cli-verify-new-contact")
+        } else {
+            String::new()
+        }
     );
     if r.identities_included {
-        s.push_str("this bundle says it carries witness identities\n");
+        s.push_str(&format!("{}\n", tr!("cli-verify-identities")));
     }
     for rec in &r.records {
         s.push_str(&format!(
-            "  {}  {}  {} parts, {} bytes{}{}\n",
+            "  {}  {}  {}{}{}\n",
             Safe(rec.id.get(..10).unwrap_or(&rec.id)),
             Safe(&rec.title),
-            rec.parts,
-            rec.bytes,
+            tr!(
+                "cli-verify-parts",
+                parts = (rec.parts as u64),
+                bytes = rec.bytes
+            ),
             rec.witness
                 .as_deref()
                 .map(|w| format!("  ({})", Safe(w)))
                 .unwrap_or_default(),
-            if rec.present { "  [already here]" } else { "" }
+            if rec.present {
+                format!("  [{}]", tr!("cli-verify-present"))
+            } else {
+                String::new()
+            }
         ));
         for c in &rec.custody {
             s.push_str(&format!("      {}\n", super::audit::line(c)));
         }
         for t in &rec.timestamps {
-            s.push_str(&format!(
-                "      custody event {} ({}, claims {}) existed by {}, as {} signed{}\n",
-                t.entry + 1,
-                Safe(&t.kind),
-                Safe(&t.claimed),
-                Safe(&t.existed_by),
-                Safe(&t.authority),
-                if t.trusted {
-                    ""
-                } else {
-                    " (an authority this vault does not trust: add it with `amanat tsa add` to rely on it)"
-                }
-            ));
+            let line = tr!(
+                "cli-verify-stamp",
+                entry = (t.entry as u64 + 1),
+                kind = Safe(&t.kind).to_string(),
+                claimed = Safe(&t.claimed).to_string(),
+                time = Safe(&t.existed_by).to_string(),
+                authority = Safe(&t.authority).to_string()
+            );
+            let untrusted = if t.trusted {
+                String::new()
+            } else {
+                format!(" ({})", tr!("cli-verify-untrusted"))
+            };
+            s.push_str(&format!("      {line}{untrusted}\n"));
             if t.claims_later {
-                s.push_str("        WARNING: the event claims a later time than the token proves it existed: the sender's clock was ahead, or the token's time is false\n");
+                s.push_str(&format!("        {}\n", tr!("cli-verify-claims-later")));
             }
         }
     }
@@ -354,21 +388,24 @@ pub fn verify(v: &Vault, a: ImportArgs) -> anyhow::Result<u8> {
     print_report(&r, a.json)?;
     if !a.json {
         match (&r.already_imported, r.removed_since.len()) {
-            (Some(date), 0) => eprintln!("This bundle was imported here on {date}."),
+            (Some(date), 0) => eprintln!("{}", tr!("cli-imported-before", date = date.as_str())),
             (Some(date), n) => eprintln!(
-                "This bundle was imported here on {date}; {n} of its records were removed since and come back only with --restore-removed."
+                "{}",
+                tr!(
+                    "cli-imported-before-removed",
+                    date = date.as_str(),
+                    count = (n as u64)
+                )
             ),
             (None, _) => {}
         }
-        let new = r.records.iter().filter(|x| !x.present).count();
-        eprintln!(
-            "Verified: signature, every file's size and SHA-256, every record's chain of custody{}. Import would add {new} records.",
-            if r.records.iter().any(|x| !x.timestamps.is_empty()) {
-                ", every time-stamp token and the events it covers"
-            } else {
-                ""
-            }
-        );
+        let new = r.records.iter().filter(|x| !x.present).count() as u64;
+        let stamps = if r.records.iter().any(|x| !x.timestamps.is_empty()) {
+            "yes"
+        } else {
+            "no"
+        };
+        eprintln!("{}", tr!("cli-verified", stamps = stamps, new = new));
     }
     Ok(0)
 }
@@ -386,18 +423,26 @@ pub fn import(v: &Vault, a: ImportArgs) -> anyhow::Result<u8> {
     print_report(&r, a.json)?;
     if !a.json && r.added == 0 {
         if let Some(date) = &r.already_imported {
+            let records = r.records.len() as u64;
             eprintln!(
-                "Already imported on {date}, {} records; nothing to do.",
-                r.records.len()
+                "{}",
+                tr!(
+                    "cli-already-imported",
+                    date = date.as_str(),
+                    records = records
+                )
             );
             return Ok(0);
         }
     }
     if !a.json {
         eprintln!(
-            "Imported {} records; {} were already here.",
-            r.added,
-            r.records.len() - r.added
+            "{}",
+            tr!(
+                "cli-imported",
+                added = (r.added as u64),
+                present = ((r.records.len() - r.added) as u64)
+            )
         );
     }
     Ok(0)

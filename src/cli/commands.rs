@@ -3,6 +3,7 @@ use std::io;
 use std::path::PathBuf;
 
 use amanat::format::record::Metadata;
+use amanat::tr;
 use amanat::vault::{NewRecord, PartInput};
 use amanat::{Error, InitOptions, Vault};
 use clap::Args;
@@ -52,25 +53,28 @@ pub fn init(g: &Global, a: InitArgs) -> anyhow::Result<u8> {
     };
     let v = init_vault(g, opts, a.allow_weak_passphrase)?;
     if let Some(w) = weak {
-        eprintln!("amanat: warning: scrypt work factor {w} is weak; use it only for tests");
+        eprintln!("amanat: {}", tr!("cli-weak-work-factor", w = u64::from(w)));
     }
     let k = v.keys();
-    eprintln!("Created a vault at {}", v.paths().root.display());
-    eprintln!(
-        "Keyring: {} (back it up: without it nothing can be opened)",
-        v.paths().keyring.display()
-    );
+    let root = v.paths().root.display().to_string();
+    eprintln!("{}", tr!("cli-created", path = root));
+    let keyring = v.paths().keyring.display().to_string();
+    eprintln!("{}", tr!("cli-created-keyring", path = keyring));
     match &k.recipient {
-        Some(r) => eprintln!("Recipient: {r}"),
+        Some(r) => eprintln!("{}", tr!("cli-created-recipient", recipient = r.as_str())),
         None => eprintln!(
-            "Collector: records are sealed to {} recipient(s); this device cannot open them",
-            k.content_recipients.len()
+            "{}",
+            tr!(
+                "cli-created-collector",
+                count = (k.content_recipients.len() as u64)
+            )
         ),
     }
     if !v.is_custodian() {
-        eprintln!("Identity parts are sealed to custodians whose key is not on this device.");
+        eprintln!("{}", tr!("cli-created-not-custodian"));
     }
-    eprintln!("Signing key fingerprint: {}", k.fingerprint);
+    let fp = k.fingerprint.as_str();
+    eprintln!("{}", tr!("cli-created-fingerprint", fingerprint = fp));
     Ok(0)
 }
 
@@ -147,7 +151,7 @@ pub fn add(v: &Vault, a: AddArgs) -> anyhow::Result<u8> {
     };
     let id = v.add(rec)?;
     if let Some(code) = assigned {
-        eprintln!("Witness code: {code} (use it with --witness for this witness's other records)");
+        eprintln!("{}", tr!("cli-witness-assigned", code = code.as_str()));
     }
     print(&format!("{id}\n"))?;
     if a.ocr {
@@ -188,9 +192,10 @@ pub fn ingest(v: &Vault, a: IngestArgs) -> anyhow::Result<u8> {
     let bar =
         indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
     bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{bar:40} {pos}/{len} records  {per_sec}  eta {eta}",
-        )
+        indicatif::ProgressStyle::with_template(&format!(
+            "{{bar:40}} {{pos}}/{{len}} {}  {{per_sec}}  {{eta}}",
+            tr!("cli-progress-records")
+        ))
         .expect("valid template"),
     );
     let report = amanat::vault::ingest::ingest(v, &text, &base, a.strict, &|done, total| {
@@ -202,21 +207,26 @@ pub fn ingest(v: &Vault, a: IngestArgs) -> anyhow::Result<u8> {
         print_json(&report)?;
     } else {
         for f in &report.failed {
-            eprintln!("amanat: line {}: {}", f.line, Safe(&f.error));
+            let line = tr!("cli-line", line = (f.line as u64));
+            eprintln!("amanat: {line}: {}", Safe(&f.error));
         }
         for (n, code) in &report.assigned_witness {
-            eprintln!("amanat: line {n}: witness code {code} assigned");
+            let line = tr!("cli-line", line = (*n as u64));
+            let code = code.as_str();
+            eprintln!("amanat: {line}: {}", tr!("cli-line-witness", code = code));
         }
         for n in &report.index_truncated {
-            eprintln!(
-                "amanat: line {n}: testimony longer than {} MiB; search covers its beginning only",
-                amanat::format::catalog::MAX_SEARCH_TEXT >> 20
-            );
+            let line = tr!("cli-line", line = (*n as u64));
+            let mib = (amanat::format::catalog::MAX_SEARCH_TEXT >> 20) as u64;
+            eprintln!("amanat: {line}: {}", tr!("cli-line-truncated", mib = mib));
         }
         eprintln!(
-            "Ingested {} records; {} lines failed.",
-            report.added,
-            report.failed.len()
+            "{}",
+            tr!(
+                "cli-ingested",
+                added = (report.added as u64),
+                failed = (report.failed.len() as u64)
+            )
         );
     }
     let recognised = if a.ocr && !report.ids.is_empty() {
@@ -275,10 +285,14 @@ pub fn show(v: &Vault, a: ShowArgs) -> anyhow::Result<u8> {
         print_json(&o)?;
         return Ok(0);
     }
+    let label = |k: &str| format!("{}:", tr!("cli-show-field", field = k));
     let mut s = format!(
-        "id:          {}\ntitle:       {}\nadded:       {}\n",
+        "{:<13}{}\n{:<13}{}\n{:<13}{}\n",
+        label("id"),
         id,
+        label("title"),
         Safe(&m.title),
+        label("added"),
         timestamp(r.created)
     );
     let fields = [
@@ -292,43 +306,44 @@ pub fn show(v: &Vault, a: ShowArgs) -> anyhow::Result<u8> {
     ];
     for (k, val) in fields {
         if let Some(val) = val {
-            s.push_str(&format!("{:<13}{}\n", format!("{k}:"), Safe(&val)));
+            let label = tr!("cli-show-field", field = k);
+            s.push_str(&format!("{:<13}{}\n", format!("{label}:"), Safe(&val)));
         }
     }
     for (contact, signer, bundle, at) in &r.provenance {
-        s.push_str(&format!(
-            "{:<13}from {} ({}), bundle {}, imported {}\n",
-            "provenance:",
-            Safe(contact),
-            Safe(signer),
-            Safe(bundle),
-            timestamp(*at)
-        ));
+        let label = tr!("cli-show-field", field = "provenance");
+        let from = tr!(
+            "cli-show-provenance",
+            contact = Safe(contact).to_string(),
+            signer = Safe(signer).to_string(),
+            bundle = Safe(bundle).to_string(),
+            time = timestamp(*at)
+        );
+        s.push_str(&format!("{:<13}{from}\n", format!("{label}:")));
     }
-    s.push_str("parts:\n");
+    s.push_str(&format!("{}:\n", tr!("cli-show-field", field = "parts")));
     for p in &r.parts {
         s.push_str(&format!(
-            "  [{}] {:<10} {}  {} bytes  sha256:{}\n",
+            "  [{}] {:<10} {}  {}  sha256:{}\n",
             p.index,
-            p.kind,
+            tr!("part-kind", kind = p.kind),
             Safe(&p.name),
-            p.size,
+            tr!("cli-bytes", n = p.size),
             p.sha256
         ));
         if let Some(d) = &p.recognised {
-            s.push_str(&format!(
-                "      recognised in [{}] by {} {} ({}, {} page{}) at {}\n",
-                d.source,
-                d.engine,
-                d.version,
-                d.languages.join("+"),
-                d.pages,
-                if d.pages == 1 { "" } else { "s" },
-                d.at
-            ));
+            let line = tr!(
+                "cli-show-recognised",
+                source = (d.source as u64),
+                engine = format!("{} {}", d.engine, d.version),
+                languages = d.languages.join("+"),
+                pages = u64::from(d.pages),
+                time = d.at.to_string()
+            );
+            s.push_str(&format!("      {line}\n"));
         }
     }
-    s.push_str("custody:\n");
+    s.push_str(&format!("{}:\n", tr!("cli-show-field", field = "custody")));
     for h in &history {
         s.push_str(&format!("  {}\n", super::audit::line(h)));
     }
@@ -358,10 +373,13 @@ pub fn get(v: &Vault, a: GetArgs) -> anyhow::Result<u8> {
     } else {
         let p = v.get_to_file(id, &a.part, &a.output, a.force)?;
         eprintln!(
-            "Wrote {} ({} bytes, SHA-256 verified) to {}",
-            Safe(&p.name),
-            p.size,
-            Safe(&a.output.display().to_string())
+            "{}",
+            tr!(
+                "cli-wrote-part",
+                name = Safe(&p.name).to_string(),
+                size = p.size,
+                path = Safe(&a.output.display().to_string()).to_string()
+            )
         );
     }
     Ok(0)
@@ -386,7 +404,7 @@ pub fn rm(v: &Vault, a: RmArgs) -> anyhow::Result<u8> {
         .collect::<amanat::Result<Vec<_>>>()?;
     v.remove_all(&ids)?;
     for id in &ids {
-        eprintln!("Removed record {}", id.short());
+        eprintln!("{}", tr!("cli-removed", id = id.short()));
     }
     let pushed: Vec<String> = v
         .remotes()?
@@ -395,10 +413,12 @@ pub fn rm(v: &Vault, a: RmArgs) -> anyhow::Result<u8> {
         .map(|(_, r)| r.name.clone())
         .collect();
     if !pushed.is_empty() {
-        eprintln!(
-            "amanat: note: the replicas of {} keep what was pushed before, these records included; erasing them there is the custodian's act (README, \"Removal and replicas\").",
-            pushed.iter().map(|n| Safe(n).to_string()).collect::<Vec<_>>().join(", ")
-        );
+        let remotes = pushed
+            .iter()
+            .map(|n| Safe(n).to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        eprintln!("amanat: {}", tr!("cli-rm-replicas", remotes = remotes));
     }
     Ok(0)
 }
@@ -471,34 +491,30 @@ pub fn check(v: &Vault, a: CheckArgs) -> anyhow::Result<u8> {
             .collect();
         print(&journal)?;
         eprintln!(
-            "Checked {} records, {} parts, {} bytes, {} audit events: {} damaged{}.",
-            report.records,
-            report.parts,
-            report.bytes,
-            report.audit.as_ref().map(|a| a.events).unwrap_or(0),
-            report.damaged.len(),
-            if report.stray_objects > 0 {
-                format!(", {} stray object files", report.stray_objects)
-            } else {
-                String::new()
-            }
+            "{}",
+            tr!(
+                "cli-checked",
+                records = (report.records as u64),
+                parts = (report.parts as u64),
+                bytes = report.bytes,
+                events = report.audit.as_ref().map(|a| a.events).unwrap_or(0),
+                damaged = (report.damaged.len() as u64),
+                stray = (report.stray_objects as u64)
+            )
         );
         let flagged = report.audit.as_ref().map_or(0, |a| a.proofs.flagged.len());
         if flagged > 0 {
-            eprintln!(
-                "amanat: warning: {flagged} audit events claim a time before a time-stamp token that was already in the log when they were written (backdated, or this device's clock was behind): see `amanat audit --verify`."
-            );
+            let flagged = flagged as u64;
+            eprintln!("amanat: {}", tr!("cli-check-backdated", count = flagged));
         }
         if report.unpadded_records > 0 {
-            eprintln!(
-                "amanat: note: {} records were sealed before format 3 and keep their exact sizes on disk, which can tie them to a partner's copy: `amanat rotate` re-seals them in size classes.",
-                report.unpadded_records
-            );
+            let count = report.unpadded_records as u64;
+            eprintln!("amanat: {}", tr!("cli-check-unpadded", count = count));
         }
         if !report.journal.is_empty() {
-            eprintln!("The records are unaffected: `amanat rebuild --journal` rewrites the journal from the database.");
+            eprintln!("{}", tr!("cli-check-journal"));
         } else if !report.ok() {
-            eprintln!("Damage in the database itself (not in object files) may be undone by `amanat rebuild`, which recreates the database from the journal; run `amanat check` again after it.");
+            eprintln!("{}", tr!("cli-check-database"));
         }
     }
     Ok(if report.ok() { 0 } else { 1 })

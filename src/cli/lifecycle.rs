@@ -2,6 +2,7 @@
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
+use amanat::tr;
 use amanat::vault::lifecycle;
 use amanat::{Error, LockedVault};
 use clap::{Args, Subcommand};
@@ -30,7 +31,7 @@ fn unlock(g: &Global) -> anyhow::Result<(amanat::Vault, amanat::format::keyring:
     if !locked.keyring_present() {
         return Err(Error::KeyringMissing(vault_paths(g)?.keyring).into());
     }
-    let pass = passphrase(g, "Passphrase")?;
+    let pass = passphrase(g, &tr!("cli-prompt-passphrase"))?;
     let vault = locked.unlock(&pass)?;
     Ok((vault, pass))
 }
@@ -40,15 +41,15 @@ pub fn passwd(g: &Global, a: PasswdArgs) -> anyhow::Result<u8> {
     let new = new_passphrase(NewPassphrase {
         file: a.new_passphrase_file.as_deref(),
         flag: "--new-passphrase-file",
-        prompt: "New passphrase",
+        prompt: &tr!("cli-prompt-new"),
         allow_weak: a.allow_weak_passphrase,
-        not: Some((&old, "the new passphrase is the same as the old one")),
+        not: Some((&old, &tr!("cli-same-passphrase"))),
     })?;
     let duress_dropped = vault.change_passphrase(&new, a.kdf_work_factor)?;
     vault.close_at_exit()?;
-    eprintln!("Passphrase changed; the old keyring's bytes were overwritten in place.");
+    eprintln!("{}", tr!("cli-passphrase-changed"));
     if duress_dropped {
-        eprintln!("The duress passphrase no longer works: a new work factor re-seals both slots. Set it again with `amanat duress set` if you want one.");
+        eprintln!("{}", tr!("cli-duress-dropped"));
     }
     Ok(0)
 }
@@ -67,27 +68,23 @@ pub fn shred(g: &Global, a: ShredArgs) -> anyhow::Result<u8> {
     let paths = vault_paths(g)?;
     if !a.yes {
         if !io::stdin().is_terminal() {
-            return Err(Error::Invalid(
-                "shred destroys the keyring for good: pass --yes to confirm without a terminal"
-                    .into(),
-            )
-            .into());
+            return Err(Error::Invalid(tr!("cli-shred-no-terminal")).into());
         }
-        eprint!("This destroys the keyring: nothing in this vault can be opened again, by anyone. Type SHRED to go on: ");
+        eprint!("{} ", tr!("cli-shred-confirm"));
         io::stderr().flush()?;
         let mut line = String::new();
         io::stdin().lock().read_line(&mut line)?;
         if line.trim() != "SHRED" {
-            eprintln!("Nothing was destroyed.");
+            eprintln!("{}", tr!("cli-shred-kept"));
             return Ok(1);
         }
     }
     let r = lifecycle::shred(&paths, a.all)?;
     // Nothing that identifies the vault: no path, no key, no fingerprint.
     if r.removed_all {
-        eprintln!("Shredded: the keyring is destroyed and the vault removed.");
+        eprintln!("{}", tr!("cli-shredded-all"));
     } else {
-        eprintln!("Shredded: the keyring is destroyed; what remains is ciphertext nothing opens.");
+        eprintln!("{}", tr!("cli-shredded"));
     }
     Ok(0)
 }
@@ -117,16 +114,13 @@ pub fn duress(g: &Global, c: DuressCommand) -> anyhow::Result<u8> {
             let duress = new_passphrase(NewPassphrase {
                 file: a.duress_passphrase_file.as_deref(),
                 flag: "--duress-passphrase-file",
-                prompt: "Duress passphrase",
+                prompt: &tr!("cli-prompt-duress"),
                 allow_weak: a.allow_weak_passphrase,
-                not: Some((
-                    &pass,
-                    "the duress passphrase must differ from the vault's passphrase: choose another",
-                )),
+                not: Some((&pass, &tr!("cli-duress-same"))),
             })?;
             vault.set_duress(&pass, &duress)?;
             vault.close_at_exit()?;
-            eprintln!("Duress passphrase set. Unlocking with it destroys this vault's keyring and records and opens an empty vault.");
+            eprintln!("{}", tr!("cli-duress-set"));
             Ok(0)
         }
     }
@@ -144,7 +138,7 @@ pub fn rotate(g: &Global, a: RotateArgs) -> anyhow::Result<u8> {
     if !locked.keyring_present() {
         return Err(Error::KeyringMissing(vault_paths(g)?.keyring).into());
     }
-    let pass = passphrase(g, "Passphrase")?;
+    let pass = passphrase(g, &tr!("cli-prompt-passphrase"))?;
     let vault = locked.unlock_for_rotation(&pass)?;
     let total = vault.count() as u64;
     let bar = indicatif::ProgressBar::with_draw_target(
@@ -168,20 +162,21 @@ pub fn rotate(g: &Global, a: RotateArgs) -> anyhow::Result<u8> {
         s.push_str(&format!("allowed_signers: {}\n", r.keys.allowed_signers));
         super::print(&s)?;
         eprintln!(
-            "{} {} records ({} objects) re-sealed to the new keys; {} identity parts re-sealed, {} left sealed to custodians not on this device. The old keys are destroyed.",
-            if r.resumed { "Resumed and finished the rotation:" } else { "Keys rotated:" },
-            r.records,
-            r.objects,
-            r.identities_resealed,
-            r.identities_kept
+            "{}",
+            tr!(
+                "cli-rotated",
+                resumed = if r.resumed { "yes" } else { "no" },
+                records = (r.records as u64),
+                objects = (r.objects as u64),
+                resealed = (r.identities_resealed as u64),
+                kept = (r.identities_kept as u64)
+            )
         );
-        eprintln!("Give partners the new signing key above: bundles from this vault are now signed with it.");
-        eprintln!("Collectors and partners that seal to this vault must use the new recipient above: what is sealed to the old one can no longer be opened here.");
+        eprintln!("{}", tr!("cli-rotated-signing"));
+        eprintln!("{}", tr!("cli-rotated-recipient"));
         for d in &r.damaged {
-            eprintln!(
-                "amanat: warning: not re-sealed, damaged: {}",
-                super::safe::Safe(d)
-            );
+            let what = super::safe::Safe(d).to_string();
+            eprintln!("amanat: {}", tr!("cli-rotate-damaged", what = what));
         }
     }
     Ok(if r.damaged.is_empty() { 0 } else { 1 })
@@ -218,7 +213,7 @@ pub fn rebuild(g: &Global, a: RebuildArgs) -> anyhow::Result<u8> {
                 serde_json::json!({ "journal_bytes": size })
             ))?;
         } else {
-            eprintln!("Rewrote the journal from the database ({size} bytes).");
+            eprintln!("{}", tr!("cli-journal-rewritten", size = size));
         }
         return Ok(0);
     }
@@ -229,21 +224,20 @@ pub fn rebuild(g: &Global, a: RebuildArgs) -> anyhow::Result<u8> {
     if !paths.keyring.exists() {
         return Err(Error::KeyringMissing(paths.keyring).into());
     }
-    let pass = passphrase(g, "Passphrase")?;
+    let pass = passphrase(g, &tr!("cli-prompt-passphrase"))?;
     let (vault, report) = amanat::vault::rebuild::rebuild(paths, &pass)?;
     super::warn_lost_writes(&vault);
     if a.json {
         super::print_json(&report)?;
     } else {
         for d in &report.damage {
-            eprintln!("amanat: warning: journal: {}", super::safe::Safe(d));
+            let what = super::safe::Safe(d).to_string();
+            eprintln!("amanat: {}", tr!("cli-journal-damage", what = what));
         }
-        eprintln!(
-            "Rebuilt the database from the journal: {} frames replayed, {} records. Run `amanat check` to verify every record.",
-            report.frames, report.records
-        );
+        let (frames, records) = (report.frames, report.records as u64);
+        eprintln!("{}", tr!("cli-rebuilt", frames = frames, records = records));
         if vault.rotation_pending() {
-            eprintln!("A key rotation was interrupted: run `amanat rotate` to finish it.");
+            eprintln!("{}", tr!("cli-rotation-pending"));
         }
     }
     vault.close_at_exit()?;

@@ -2,6 +2,7 @@
 //! 100,000 records never holds all of them at once.
 
 use amanat::format::record::parse_date;
+use amanat::tr;
 use amanat::vault::{Filter, Listing, Scan};
 use amanat::Vault;
 use clap::Args;
@@ -99,10 +100,8 @@ pub(super) fn timestamp(secs: i64) -> String {
 fn print_listings(scan: Scan, json: bool) -> anyhow::Result<u8> {
     let damaged = &scan.damaged;
     if !damaged.is_empty() {
-        eprintln!(
-            "amanat: warning: {} catalog entries are damaged and not shown; run `amanat check`",
-            damaged.len()
-        );
+        let count = damaged.len() as u64;
+        eprintln!("amanat: {}", tr!("cli-list-damaged", count = count));
     }
     let found = !scan.items.is_empty();
     // Rendering (and zeroizing the entries afterwards) is a third of `list` at 100,000
@@ -221,10 +220,8 @@ pub fn list(v: &Vault, a: ListArgs) -> anyhow::Result<u8> {
     };
     let scan = v.list(&filter)?;
     if v.is_collector() && !a.json {
-        eprintln!(
-            "This device is a collector: it holds {} sealed records it cannot read.",
-            scan.items.len()
-        );
+        let count = scan.items.len() as u64;
+        eprintln!("{}", tr!("cli-list-collector", count = count));
     }
     print_listings(scan, a.json)
 }

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use amanat::format::keyring::Passphrase;
+use amanat::tr;
 use amanat::{Error, InitOptions, LockedVault, Vault, VaultPaths};
 use clap::{Args, Parser, Subcommand};
 
@@ -335,7 +336,7 @@ fn open(g: &Global) -> anyhow::Result<Vault> {
         let paths = vault_paths(g)?;
         return Err(Error::KeyringMissing(paths.keyring).into());
     }
-    let pass = passphrase(g, "Passphrase")?;
+    let pass = passphrase(g, &tr!("cli-prompt-passphrase"))?;
     let vault = locked.unlock(&pass)?;
     warn_lost_writes(&vault);
     Ok(vault)
@@ -345,23 +346,21 @@ fn open(g: &Global) -> anyhow::Result<Vault> {
 pub fn warn_lost_writes(vault: &Vault) {
     if let Some((have, written)) = vault.lost_writes() {
         eprintln!(
-            "amanat: warning: the database holds {have} audit events but {written} were written: it lost its newest writes to damage. Run `amanat check`; `amanat rebuild` recreates the database from the journal."
+            "amanat: {}",
+            tr!("cli-lost-writes", have = have, written = written)
         );
     }
     if vault.indexed_at_unlock() > 0 {
-        eprintln!(
-            "amanat: note: {} records were added to the search index, which this version keeps instead of per-record search text (once only).",
-            vault.indexed_at_unlock()
-        );
+        let count = vault.indexed_at_unlock() as u64;
+        eprintln!("amanat: {}", tr!("cli-indexed", count = count));
     }
     if vault.moved_to_padding() {
-        eprintln!(
-            "amanat: note: this vault now pads what it seals to size classes (format 3). What it held before keeps its exact sizes on disk, which can tie it to a partner's copy: run `amanat rotate` to re-seal it padded (once only)."
-        );
+        eprintln!("amanat: {}", tr!("cli-padded"));
     }
     if let Some(why) = vault.journal_rewritten() {
         eprintln!(
-            "amanat: warning: {why}; it was rewritten from the database. Run `amanat check`."
+            "amanat: {}",
+            tr!("cli-journal-was-rewritten", why = why.to_string())
         );
     }
 }
@@ -378,10 +377,7 @@ fn passphrase(g: &Global, prompt: &str) -> anyhow::Result<Passphrase> {
 
 fn need_terminal() -> anyhow::Result<()> {
     if !io::stdin().is_terminal() && !io::stderr().is_terminal() {
-        return Err(Error::Invalid(
-            "no terminal to ask for the passphrase: pass --passphrase-file FILE or set AMANAT_PASSPHRASE_FILE".into(),
-        )
-        .into());
+        return Err(Error::Invalid(tr!("cli-no-terminal")).into());
     }
     Ok(())
 }
@@ -390,7 +386,7 @@ fn need_terminal() -> anyhow::Result<()> {
 fn prompt_secret(prompt: &str) -> anyhow::Result<zeroize::Zeroizing<String>> {
     Ok(zeroize::Zeroizing::new(
         rpassword::prompt_password(prompt)
-            .map_err(|e| Error::Invalid(format!("cannot read the passphrase: {e}")))?,
+            .map_err(|e| Error::Invalid(tr!("cli-passphrase-unreadable", why = e.to_string())))?,
     ))
 }
 
@@ -402,19 +398,19 @@ const GLOBAL_FILE: &str = "--passphrase-file or AMANAT_PASSPHRASE_FILE";
 pub fn read_passphrase_file(path: &Path, flag: &str, new: bool) -> anyhow::Result<Passphrase> {
     let text = zeroize::Zeroizing::new(std::fs::read(path).map_err(|e| Error::input(path, e))?);
     let text = std::str::from_utf8(&text)
-        .map_err(|_| Error::Invalid(format!("{} is not UTF-8 text", path.display())))?;
+        .map_err(|_| Error::Invalid(tr!("cli-not-utf8", path = path.display().to_string())))?;
     let line = text.lines().next().unwrap_or("");
     if line.is_empty() {
         // Never a generated passphrase here: it would reach no one, and a script that meant
         // to pass one would get a vault nobody can open.
-        let generate = if new {
-            format!(", or run without {flag} and press Enter at the prompt to have one generated")
-        } else {
-            String::new()
-        };
         anyhow::bail!(
-            "the first line of {} ({flag}) is empty: write the passphrase on it{generate}; nothing was changed.",
-            path.display()
+            "{}",
+            tr!(
+                "cli-passphrase-file-empty",
+                path = path.display().to_string(),
+                flag = flag,
+                new = if new { "yes" } else { "no" }
+            )
         );
     }
     Ok(Passphrase::new(line.to_owned())?)
@@ -441,7 +437,7 @@ pub fn new_passphrase(n: NewPassphrase) -> anyhow::Result<Passphrase> {
     let check = |p: &Passphrase| -> anyhow::Result<()> {
         if let Some((other, why)) = n.not {
             if p.same_as(other) {
-                anyhow::bail!("{why}; nothing was changed.");
+                anyhow::bail!("{}", tr!("cli-passphrase-refused", why = why));
             }
         }
         let s = amanat::vault::passphrase::estimate(p);
@@ -452,10 +448,14 @@ pub fn new_passphrase(n: NewPassphrase) -> anyhow::Result<Passphrase> {
                 format!(" ({})", s.feedback.trim_end_matches('.'))
             };
             anyhow::bail!(
-                "this passphrase is too weak: zxcvbn estimates {} to find it{feedback}, and at least 10^{} are needed against offline guessing of a copied keyring. Use a longer passphrase of several random words, press Enter at the prompt to have one generated, or pass {} to accept it (the custody log will say so); nothing was changed.",
-                s.describe(),
-                amanat::vault::passphrase::MIN_GUESSES_LOG10,
-                ALLOW_WEAK
+                "{}",
+                tr!(
+                    "cli-passphrase-weak",
+                    guesses = s.describe(),
+                    feedback = feedback,
+                    needed = u64::from(amanat::vault::passphrase::MIN_GUESSES_LOG10),
+                    flag = ALLOW_WEAK
+                )
             );
         }
         Ok(())
@@ -466,16 +466,19 @@ pub fn new_passphrase(n: NewPassphrase) -> anyhow::Result<Passphrase> {
         return Ok(p);
     }
     need_terminal()?;
-    let first = prompt_secret(&format!("{} (Enter to have one generated): ", n.prompt))?;
+    let first = prompt_secret(&format!(
+        "{} ",
+        tr!("cli-prompt-generate", prompt = n.prompt)
+    ))?;
     if first.is_empty() {
         return generated_passphrase();
     }
     let p = Passphrase::new(first.to_string())?;
     // Refused before it is typed twice.
     check(&p)?;
-    let again = prompt_secret("Repeat it: ")?;
+    let again = prompt_secret(&format!("{} ", tr!("cli-prompt-repeat")))?;
     if *again != *first {
-        anyhow::bail!("the two passphrases differ; nothing was changed.");
+        anyhow::bail!("{}", tr!("cli-passphrases-differ"));
     }
     Ok(p)
 }
@@ -494,23 +497,21 @@ fn generated_passphrase() -> anyhow::Result<Passphrase> {
     let mut shown = zeroize::Zeroizing::new(String::with_capacity(1024));
     {
         use std::fmt::Write as _;
-        write!(
-            shown,
-            "\nA generated passphrase: {} words drawn at random from a list of {} ({:.0} bits):\n\n    {}\n\nWrite it down now and keep it apart from this device: whoever has both can open the vault, and without it nothing in it can be opened. It is shown only this once.\n",
-            pp::GENERATED_WORDS,
-            pp::words().len(),
-            pp::generated_bits(),
-            p.expose()
-        )?;
+        let intro = tr!(
+            "cli-generated",
+            words = (pp::GENERATED_WORDS as u64),
+            list = (pp::words().len() as u64),
+            bits = format!("{:.0}", pp::generated_bits())
+        );
+        let keep = tr!("cli-generated-keep");
+        write!(shown, "\n{intro}\n\n    {}\n\n{keep}\n", p.expose())?;
     }
     tty.write_all(shown.as_bytes())?;
     tty.flush()?;
     drop(tty);
-    let typed = prompt_secret("Type it to confirm: ")?;
+    let typed = prompt_secret(&format!("{} ", tr!("cli-prompt-confirm")))?;
     if typed.as_str() != p.expose() {
-        anyhow::bail!(
-            "what was typed is not the generated passphrase; nothing was changed. Run the command again for a new one."
-        );
+        anyhow::bail!("{}", tr!("cli-generated-mistyped"));
     }
     Ok(p)
 }
@@ -522,7 +523,7 @@ fn terminal() -> anyhow::Result<Box<dyn Write>> {
         let t = std::fs::OpenOptions::new()
             .write(true)
             .open("/dev/tty")
-            .map_err(|e| Error::Invalid(format!("cannot write to the terminal: {e}")))?;
+            .map_err(|e| Error::Invalid(tr!("cli-no-tty", why = e.to_string())))?;
         Ok(Box::new(t))
     }
     #[cfg(not(unix))]
@@ -557,7 +558,7 @@ fn init_vault(g: &Global, opts: InitOptions, allow_weak: bool) -> anyhow::Result
     let pass = new_passphrase(NewPassphrase {
         file: g.passphrase_file.as_deref(),
         flag: GLOBAL_FILE,
-        prompt: "New passphrase",
+        prompt: &tr!("cli-prompt-new"),
         allow_weak,
         not: None,
     })?;

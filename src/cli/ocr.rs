@@ -1,6 +1,7 @@
 //! `amanat ocr`: the text of scans, recognised on this device and sealed with the record;
 //! and the recognition `add --ocr` and `ingest --ocr` run once their records are in.
 use amanat::ocr::Engine;
+use amanat::tr;
 use amanat::vault::recognise::{OcrProgress, OcrReport};
 use amanat::{Error, RecordId, Vault};
 use clap::Args;
@@ -37,23 +38,18 @@ pub fn ocr(v: &Vault, a: OcrArgs) -> anyhow::Result<u8> {
             amanat::ocr::languages(&langs, true)?
         };
         v.set_ocr_languages(&langs)?;
-        eprintln!(
-            "Default recognition languages: {}.",
-            if langs.is_empty() {
-                amanat::ocr::FALLBACK_LANGUAGES.join("+")
-            } else {
-                langs.join("+")
-            }
-        );
+        let languages = if langs.is_empty() {
+            amanat::ocr::FALLBACK_LANGUAGES.join("+")
+        } else {
+            langs.join("+")
+        };
+        eprintln!("{}", tr!("cli-ocr-defaults", languages = languages));
         return Ok(0);
     }
     let ids = if a.all {
         every_record(v)?
     } else if a.ids.is_empty() {
-        return Err(Error::Invalid(
-            "name the records whose scans to recognise, or pass --all".into(),
-        )
-        .into());
+        return Err(Error::Invalid(tr!("cli-ocr-name-records")).into());
     } else {
         let mut ids: Vec<RecordId> = Vec::new();
         for typed in &a.ids {
@@ -95,9 +91,11 @@ pub fn run(
     let bar =
         indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
     bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "recognising {bar:40} {pos}/{len} parts  {msg}  eta {eta}",
-        )
+        indicatif::ProgressStyle::with_template(&format!(
+            "{} {{bar:40}} {{pos}}/{{len}} {}  {{msg}}  {{eta}}",
+            tr!("cli-progress-recognising"),
+            tr!("cli-progress-parts")
+        ))
         .expect("valid template"),
     );
     let pages = std::sync::atomic::AtomicU64::new(0);
@@ -105,7 +103,7 @@ pub fn run(
         OcrProgress::Planned { parts } => bar.set_length(parts as u64),
         OcrProgress::Page => {
             let n = pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            bar.set_message(format!("{n} pages"));
+            bar.set_message(tr!("cli-ocr-pages", count = n));
         }
         OcrProgress::PartDone => bar.inc(1),
     });
@@ -116,37 +114,37 @@ pub fn run(
 /// What a run did, for a person, on standard error.
 pub fn summarise(r: &OcrReport) {
     for p in &r.recognised {
-        eprintln!(
-            "{}  {} → {} ({}, {} page{}, {} characters)",
-            &p.record[..8],
-            Safe(&p.source),
-            Safe(&p.name),
-            p.languages.join("+"),
-            p.pages,
-            if p.pages == 1 { "" } else { "s" },
-            p.characters
+        let line = tr!(
+            "cli-ocr-recognised",
+            source = Safe(&p.source).to_string(),
+            name = Safe(&p.name).to_string(),
+            languages = p.languages.join("+"),
+            pages = (p.pages as u64),
+            characters = (p.characters as u64)
         );
+        eprintln!("{}  {line}", &p.record[..8]);
     }
     for f in &r.failed {
-        eprintln!(
-            "amanat: record {} part {}: {}",
-            &f.record[..8],
-            Safe(&f.part),
-            Safe(&f.error)
+        let line = tr!(
+            "cli-ocr-part-failed",
+            record = f.record[..8].to_owned(),
+            part = Safe(&f.part).to_string(),
+            why = Safe(&f.error).to_string()
         );
+        eprintln!("amanat: {line}");
     }
     eprintln!(
-        "Recognised {} part{} ({} page{}) in {} record{}; {} had text already; {} not a scan; {} without text; {} failed.",
-        r.recognised.len(),
-        if r.recognised.len() == 1 { "" } else { "s" },
-        r.pages,
-        if r.pages == 1 { "" } else { "s" },
-        r.records,
-        if r.records == 1 { "" } else { "s" },
-        r.already,
-        r.not_scans,
-        r.no_text,
-        r.failed.len()
+        "{}",
+        tr!(
+            "cli-ocr-summary",
+            parts = (r.recognised.len() as u64),
+            pages = r.pages,
+            records = (r.records as u64),
+            already = (r.already as u64),
+            notscans = (r.not_scans as u64),
+            notext = (r.no_text as u64),
+            failed = (r.failed.len() as u64)
+        )
     );
 }
 
@@ -171,8 +169,11 @@ pub fn after_adding(v: &Vault, ids: &[RecordId]) -> anyhow::Result<bool> {
             match e.downcast_ref::<Error>() {
                 Some(err) => not_recognised(err),
                 None => eprintln!(
-                    "amanat: the records were added, but their text was not recognised: {}",
-                    Safe(&format!("{e:#}"))
+                    "amanat: {}",
+                    tr!(
+                        "cli-ocr-added-not-recognised",
+                        why = Safe(&format!("{e:#}")).to_string()
+                    )
                 ),
             }
             Ok(false)
@@ -181,13 +182,14 @@ pub fn after_adding(v: &Vault, ids: &[RecordId]) -> anyhow::Result<bool> {
 }
 
 fn not_recognised(e: &Error) {
-    let todo = match e {
-        Error::MissingTool { .. } => "on Debian or Ubuntu `sudo apt install` that package, then ",
-        _ => "",
+    let missing = match e {
+        Error::MissingTool { .. } => "yes",
+        _ => "no",
     };
+    let why = Safe(&super::errors::message(e)).to_string();
     eprintln!(
-        "amanat: the records were added, but their text was not recognised: {}. To recognise it, {todo}run `amanat ocr` with their ids.",
-        Safe(&e.to_string()),
+        "amanat: {}",
+        tr!("cli-ocr-later", why = why, missing = missing)
     );
 }
 

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use amanat::replica::{self, Step};
+use amanat::tr;
 use amanat::vault::remotes::Remote;
 use amanat::{Error, Vault};
 use clap::{Args, Subcommand};
@@ -120,8 +121,8 @@ fn secret(path: &PathBuf) -> anyhow::Result<zeroize::Zeroizing<String>> {
         .unwrap_or("");
     if line.is_empty() {
         anyhow::bail!(
-            "the first line of {} (--secret-file) is empty: write the secret key on it; nothing was changed.",
-            path.display()
+            "{}",
+            tr!("cli-secret-file-empty", path = path.display().to_string())
         );
     }
     Ok(zeroize::Zeroizing::new(line.to_owned()))
@@ -161,20 +162,24 @@ pub fn remote(v: &Vault, c: RemoteCommand) -> anyhow::Result<u8> {
             v.remote_add(&r)?;
             match replica::client(&r)?.can_list() {
                 Ok(false) => {}
-                Ok(true) => eprintln!(
-                    "amanat: warning: this key can read the bucket. On a device that may be seized, use a key that can only write (README, \"Replicas\"): with this one and the passphrase, every record ever pushed can be read, removed ones included."
-                ),
+                Ok(true) => eprintln!("amanat: {}", tr!("cli-remote-can-read")),
                 Err(e) => eprintln!(
-                    "amanat: warning: {} could not be checked now ({e}); it was added all the same.",
-                    Safe(&r.endpoint)
+                    "amanat: {}",
+                    tr!(
+                        "cli-remote-unchecked",
+                        endpoint = Safe(&r.endpoint).to_string(),
+                        why = e.to_string()
+                    )
                 ),
             }
             eprintln!(
-                "Added remote {} ({} bucket {}). Push to it with `amanat push {}`.",
-                Safe(&name),
-                Safe(&r.endpoint),
-                Safe(&r.bucket),
-                Safe(&name)
+                "{}",
+                tr!(
+                    "cli-remote-added",
+                    name = Safe(&name).to_string(),
+                    endpoint = Safe(&r.endpoint).to_string(),
+                    bucket = Safe(&r.bucket).to_string()
+                )
             );
         }
         RemoteCommand::List { json } => {
@@ -211,8 +216,8 @@ pub fn remote(v: &Vault, c: RemoteCommand) -> anyhow::Result<u8> {
         RemoteCommand::Rm { name } => {
             v.remote_remove(&name)?;
             eprintln!(
-                "Removed remote {}. The replica keeps what was pushed: erasing it there is the custodian's act.",
-                Safe(&name)
+                "{}",
+                tr!("cli-remote-removed", name = Safe(&name).to_string())
             );
         }
     }
@@ -229,7 +234,8 @@ pub(super) fn bar(verb: &'static str) -> indicatif::ProgressBar {
         indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
     bar.set_style(
         indicatif::ProgressStyle::with_template(&format!(
-            "{verb} {{bar:40}} {{pos}}/{{len}}  {{msg}}  eta {{eta}}"
+            "{} {{bar:40}} {{pos}}/{{len}}  {{msg}}  {{eta}}",
+            tr!("cli-progress", verb = verb)
         ))
         .expect("valid template"),
     );
@@ -254,9 +260,7 @@ pub fn push(v: &Vault, a: PushArgs) -> anyhow::Result<u8> {
             .collect(),
     };
     if names.is_empty() {
-        anyhow::bail!(
-            "this vault has no remote: add one with `amanat remote add NAME --endpoint URL --bucket B --access-key-id ID --secret-file F`"
-        );
+        anyhow::bail!("{}", tr!("cli-no-remote"));
     }
     let mut all = Vec::new();
     for name in names {
@@ -267,15 +271,20 @@ pub fn push(v: &Vault, a: PushArgs) -> anyhow::Result<u8> {
         if !a.json {
             if p.head {
                 eprintln!(
-                    "Pushed to {}: {} object files ({:.1} MiB), {} KiB of journal; the replica holds {} records.",
-                    Safe(&name),
-                    p.objects,
-                    p.object_bytes as f64 / (1 << 20) as f64,
-                    p.journal_bytes.div_ceil(1024),
-                    p.records
+                    "{}",
+                    tr!(
+                        "cli-pushed",
+                        name = Safe(&name).to_string(),
+                        objects = (p.objects as u64),
+                        mib = format!("{:.1}", p.object_bytes as f64 / (1 << 20) as f64),
+                        kib = (p.journal_bytes.div_ceil(1024) as u64),
+                        records = (p.records as u64)
+                    )
                 );
             } else {
-                eprintln!("{} is up to date ({} records).", Safe(&name), p.records);
+                let records = p.records as u64;
+                let name = Safe(&name).to_string();
+                eprintln!("{}", tr!("cli-up-to-date", name = name, records = records));
             }
         }
         all.push(p);
@@ -299,12 +308,15 @@ pub fn pull(v: &Vault, a: PullArgs) -> anyhow::Result<u8> {
         }
         let added: usize = r.imported.iter().map(|(_, n)| n).sum();
         eprintln!(
-            "Imported {} bundles ({} new records) from {}; {} were imported before; {} failed and wait for the next pull.",
-            r.imported.len(),
-            added,
-            Safe(&a.name),
-            r.already,
-            r.failed.len()
+            "{}",
+            tr!(
+                "cli-pulled",
+                bundles = (r.imported.len() as u64),
+                records = (added as u64),
+                name = Safe(&a.name).to_string(),
+                already = (r.already as u64),
+                failed = (r.failed.len() as u64)
+            )
         );
     }
     Ok(if r.failed.is_empty() { 0 } else { 1 })
@@ -324,19 +336,25 @@ pub fn status(v: &Vault, a: StatusArgs) -> anyhow::Result<u8> {
         print_json(&json!({ "records": v.count(), "remotes": rows }))?;
         return Ok(0);
     }
-    let mut out = format!("{} records\n", v.count());
+    let mut out = format!(
+        "{}\n",
+        tr!("cli-status-records", records = (v.count() as u64))
+    );
     if rows.is_empty() {
-        out.push_str("No remote: nothing is replicated (see `amanat remote add --help`).\n");
+        out.push_str(&format!("{}\n", tr!("cli-status-no-remote")));
     }
     for r in &rows {
-        let missing = r["not_pushed"].as_array().map(Vec::len).unwrap_or(0);
-        out.push_str(&format!(
-            "{}: last push {}; {} record{} not yet replicated\n",
-            Safe(r["remote"].as_str().unwrap_or("")),
-            r["last_push"].as_str().unwrap_or("never"),
-            missing,
-            if missing == 1 { "" } else { "s" }
-        ));
+        let missing = r["not_pushed"].as_array().map(Vec::len).unwrap_or(0) as u64;
+        let line = tr!(
+            "cli-status-remote",
+            name = Safe(r["remote"].as_str().unwrap_or("")).to_string(),
+            last = r["last_push"]
+                .as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| tr!("cli-status-never")),
+            missing = missing
+        );
+        out.push_str(&format!("{line}\n"));
         for id in r["not_pushed"].as_array().into_iter().flatten() {
             out.push_str(&format!("  NOT REPLICATED {}\n", id.as_str().unwrap_or("")));
         }
@@ -370,16 +388,15 @@ pub fn replica(g: &Global, c: ReplicaCommand) -> anyhow::Result<u8> {
                 }
                 print(&out)?;
                 eprintln!(
-                    "{}: push of {}: {} journal chunks, {} object files; {}.",
-                    Safe(&name),
-                    super::listing::timestamp(r.pushed_at),
-                    r.chunks,
-                    r.objects,
-                    if r.ok() {
-                        "all present and intact"
-                    } else {
-                        "see above"
-                    }
+                    "{}",
+                    tr!(
+                        "cli-replica-checked",
+                        name = Safe(&name).to_string(),
+                        time = super::listing::timestamp(r.pushed_at),
+                        chunks = (r.chunks as u64),
+                        objects = (r.objects as u64),
+                        ok = if r.ok() { "yes" } else { "no" }
+                    )
                 );
             }
             Ok(if r.ok() { 0 } else { 1 })
@@ -410,12 +427,15 @@ pub fn replica(g: &Global, c: ReplicaCommand) -> anyhow::Result<u8> {
                     print(&format!("LEFT {}: {why}\n", Safe(name)))?;
                 }
                 eprintln!(
-                    "Copied {} objects ({:.1} MiB) from {} to {}; {} were there already.",
-                    r.copied,
-                    r.bytes as f64 / (1 << 20) as f64,
-                    Safe(&inbox),
-                    Safe(&archive),
-                    r.already
+                    "{}",
+                    tr!(
+                        "cli-swept",
+                        objects = (r.copied as u64),
+                        mib = format!("{:.1}", r.bytes as f64 / (1 << 20) as f64),
+                        inbox = Safe(&inbox).to_string(),
+                        archive = Safe(&archive).to_string(),
+                        already = (r.already as u64)
+                    )
                 );
             }
             Ok(if r.refused.is_empty() { 0 } else { 1 })

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use amanat::replica::restore::{Restored, Sealed};
 use amanat::replica::{self};
+use amanat::tr;
 use amanat::{Error, VaultPaths};
 use clap::Args;
 
@@ -66,13 +67,11 @@ pub fn restore(g: &Global, a: RestoreArgs) -> anyhow::Result<u8> {
             sealed_escrow(&a, file, &remote, keyrings)?
         }
         None => {
-            let source = g.keyring.clone().ok_or_else(|| {
-                Error::Invalid(
-                    "restore needs the vault's keyring: pass --keyring BACKUP (a copy of the lost vault's keyring), or --identity with headquarters' key if the vault escrowed it"
-                        .into(),
-                )
-            })?;
-            let pass = super::passphrase(g, "Passphrase of the keyring")?;
+            let source = g
+                .keyring
+                .clone()
+                .ok_or_else(|| Error::Invalid(tr!("cli-restore-needs-keyring")))?;
+            let pass = super::passphrase(g, &tr!("cli-prompt-keyring"))?;
             if a.list {
                 return list(&source, &pass, &remote, a.json);
             }
@@ -118,16 +117,14 @@ fn read_identities(file: &Path) -> anyhow::Result<Vec<Box<dyn age::Identity>>> {
     }
     match age::ssh::Identity::from_buffer(&text[..], Some(file.display().to_string())) {
         Ok(id @ age::ssh::Identity::Unencrypted(_)) => Ok(vec![Box::new(id)]),
-        Ok(_) => Err(Error::Invalid(format!(
-            "{} is a passphrase-protected or unsupported OpenSSH key: decrypt a copy with `ssh-keygen -p` first",
-            file.display()
-        ))
-        .into()),
-        Err(_) => Err(Error::Invalid(format!(
-            "{} is neither an age identity file nor an OpenSSH private key",
-            file.display()
-        ))
-        .into()),
+        Ok(_) => {
+            let path = file.display().to_string();
+            Err(Error::Invalid(tr!("cli-ssh-key-encrypted", path = path)).into())
+        }
+        Err(_) => {
+            let path = file.display().to_string();
+            Err(Error::Invalid(tr!("cli-not-identity", path = path)).into())
+        }
     }
 }
 
@@ -142,7 +139,7 @@ fn sealed_escrow(
     let pass = super::new_passphrase(NewPassphrase {
         file: a.new_passphrase_file.as_deref(),
         flag: "--new-passphrase-file",
-        prompt: "New passphrase for the restored vault",
+        prompt: &tr!("cli-prompt-restored"),
         allow_weak: a.allow_weak_passphrase,
         not: None,
     })?;
@@ -167,19 +164,19 @@ fn print_pushes(pushes: &[replica::restore::Push], json: bool) -> anyhow::Result
     let lines: String = pushes
         .iter()
         .map(|p| {
-            format!(
-                "{}  {}  {} records, {} object files, {} KiB of journal{}\n",
-                p.counter,
-                super::listing::timestamp(p.time),
-                p.records,
-                p.objects,
-                p.journal_bytes.div_ceil(1024),
-                if p.ahead {
-                    "  (dated ahead of this clock: never taken as the newest)"
-                } else {
-                    ""
-                }
-            )
+            let what = tr!(
+                "cli-push-line",
+                records = (p.records as u64),
+                objects = (p.objects as u64),
+                kib = p.journal_bytes.div_ceil(1024)
+            );
+            let ahead = if p.ahead {
+                format!("  ({})", tr!("cli-push-ahead"))
+            } else {
+                String::new()
+            };
+            let time = super::listing::timestamp(p.time);
+            format!("{}  {time}  {what}{ahead}\n", p.counter)
         })
         .collect();
     print(&lines)?;
@@ -214,17 +211,20 @@ fn report(r: &Restored, json: bool, paths: &VaultPaths) -> anyhow::Result<()> {
     }
     print(&out)?;
     eprintln!(
-        "Restored {} records and {} object files ({:.1} MiB) from the push of {} (one of {}) into {}; its keyring is {}.",
-        r.check.records,
-        r.objects,
-        r.bytes as f64 / (1 << 20) as f64,
-        super::listing::timestamp(r.pushed_at),
-        r.heads,
-        paths.root.display(),
-        paths.keyring.display()
+        "{}",
+        tr!(
+            "cli-restored",
+            records = (r.check.records as u64),
+            objects = (r.objects as u64),
+            mib = format!("{:.1}", r.bytes as f64 / (1 << 20) as f64),
+            time = super::listing::timestamp(r.pushed_at),
+            heads = (r.heads as u64),
+            path = paths.root.display().to_string(),
+            keyring = paths.keyring.display().to_string()
+        )
     );
     if ok(r) {
-        eprintln!("check: every record verified.");
+        eprintln!("{}", tr!("cli-restored-ok"));
     }
     Ok(())
 }

@@ -29,15 +29,15 @@ fn idle(s: &str) -> Result<Duration, String> {
     };
     let n: u64 = n
         .parse()
-        .map_err(|_| format!("{s:?} is not a time: write 10 (minutes), 30s, 10m or 1h"))?;
+        .map_err(|_| amanat::tr!("cli-idle-not-time", value = format!("{s:?}")))?;
     let secs = match unit {
         's' => n,
         'm' => n * 60,
         'h' => n * 3600,
-        _ => return Err(format!("{s:?}: the unit is s, m or h")),
+        _ => return Err(amanat::tr!("cli-idle-unit", value = format!("{s:?}"))),
     };
     if secs == 0 || secs > 24 * 3600 {
-        return Err("the idle lock is between 1 second and 24 hours".into());
+        return Err(amanat::tr!("cli-idle-range"));
     }
     Ok(Duration::from_secs(secs))
 }

@@ -2,6 +2,7 @@
 //! custody log.
 use std::path::PathBuf;
 
+use amanat::tr;
 use amanat::vault::timestamps::{Timestamping, DEFAULT_TIMEOUT_SECS};
 use amanat::Vault;
 use clap::{Args, Subcommand};
@@ -58,14 +59,21 @@ pub fn tsa(v: &Vault, c: TsaCommand) -> anyhow::Result<u8> {
             timeout,
         } => {
             let bytes = std::fs::read(&cert).map_err(|e| {
-                anyhow::anyhow!("cannot read the certificate file {}: {e}", cert.display())
+                let path = cert.display().to_string();
+                anyhow::anyhow!(
+                    "{}",
+                    tr!("cli-tsa-cert-unreadable", path = path, why = e.to_string())
+                )
             })?;
             let t = v.tsa_add(&name, &url, &bytes, timeout)?;
             eprintln!(
-                "Added time-stamp authority {:?} at {}, trusting {}",
-                t.name,
-                t.url,
-                t.subjects().join("; ")
+                "{}",
+                tr!(
+                    "cli-tsa-added",
+                    name = format!("{:?}", t.name),
+                    url = t.url.as_str(),
+                    subjects = t.subjects().join("; ")
+                )
             );
             Ok(0)
         }
@@ -80,12 +88,11 @@ pub fn tsa(v: &Vault, c: TsaCommand) -> anyhow::Result<u8> {
             } else {
                 let mut s = String::new();
                 for t in &list {
-                    s.push_str(&format!(
-                        "{}  {}  trusts: {}\n",
-                        Safe(&t.name),
-                        Safe(&t.url),
-                        Safe(&t.subjects().join("; "))
-                    ));
+                    let trusts = tr!(
+                        "cli-tsa-line",
+                        subjects = Safe(&t.subjects().join("; ")).to_string()
+                    );
+                    s.push_str(&format!("{}  {}  {trusts}\n", Safe(&t.name), Safe(&t.url)));
                 }
                 print(&s)?;
             }
@@ -93,7 +100,7 @@ pub fn tsa(v: &Vault, c: TsaCommand) -> anyhow::Result<u8> {
         }
         TsaCommand::Remove { name } => {
             v.tsa_remove(&name)?;
-            eprintln!("Removed time-stamp authority {name:?}");
+            eprintln!("{}", tr!("cli-tsa-removed", name = format!("{name:?}")));
             Ok(0)
         }
         TsaCommand::LocalAuthority { .. } => unreachable!("runs without a vault"),
@@ -143,23 +150,31 @@ pub fn timestamp(v: &Vault, a: TimestampArgs) -> anyhow::Result<u8> {
 /// What `timestamp` (or the one an export asks for) did, on standard error.
 pub fn report(t: &Timestamping) {
     if let Some(time) = &t.already {
+        let time = time.to_string();
         eprintln!(
-            "The custody log is already timestamped: its first {} events existed at {time}.",
-            t.events
+            "{}",
+            tr!("cli-stamped-already", events = t.events, time = time)
         );
     }
     for a in &t.asked {
         match (&a.time, &a.failed) {
             (Some(time), _) => eprintln!(
-                "Timestamped by {}: the custody log's first {} events existed at {time} (signed by {}).",
-                Safe(&a.tsa),
-                t.events,
-                Safe(a.authority.as_deref().unwrap_or("?"))
+                "{}",
+                tr!(
+                    "cli-stamped",
+                    tsa = Safe(&a.tsa).to_string(),
+                    events = t.events,
+                    time = time.to_string(),
+                    authority = Safe(a.authority.as_deref().unwrap_or("?")).to_string()
+                )
             ),
             (None, Some(why)) => eprintln!(
-                "amanat: no timestamp from {}: {}",
-                Safe(&a.tsa),
-                Safe(why)
+                "amanat: {}",
+                tr!(
+                    "cli-stamp-failed",
+                    tsa = Safe(&a.tsa).to_string(),
+                    why = Safe(why).to_string()
+                )
             ),
             _ => {}
         }

@@ -232,3 +232,79 @@ fn help_is_framed_in_the_language() {
         "{ug}"
     );
 }
+
+#[test]
+fn commands_report_in_the_language() {
+    let env = Env::bare();
+    let run = |lang: &str, args: &[&str]| {
+        let o = env
+            .cmd()
+            .args(["--lang", lang])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8(o.stderr).unwrap()
+    };
+    let cyrillic = |s: &str| s.chars().any(|c| ('\u{400}'..='\u{4ff}').contains(&c));
+    let arabic = |s: &str| s.chars().any(|c| ('\u{600}'..='\u{6ff}').contains(&c));
+    let init = run("ru", &["init", "--kdf-work-factor", "10"]);
+    assert!(
+        cyrillic(&init) && !init.contains("Created a vault"),
+        "{init}"
+    );
+    let t = env.root().join("t.txt");
+    fs::write(&t, "text").unwrap();
+    let id = env.ok(&["add", "--title", "One", "--testimony", t.to_str().unwrap()]);
+    let check = run("ug", &["check"]);
+    assert!(arabic(&check) && !check.contains("Checked"), "{check}");
+    let show = env
+        .cmd()
+        .args(["--lang", "kk", "show", id.trim()])
+        .output()
+        .unwrap();
+    let show = String::from_utf8(show.stdout).unwrap();
+    assert!(show.contains("атауы:") && show.contains("куәлік"), "{show}");
+    let rm = run("kk-Latn", &["rm", id.trim()]);
+    assert!(!cyrillic(&rm) && !rm.contains("Removed record"), "{rm}");
+}
+
+#[test]
+fn completions_and_the_manual_page_are_generated_in_the_language() {
+    let env = Env::bare();
+    let bash = env.ok(&["completions", "bash"]);
+    let st = std::process::Command::new("bash")
+        .args(["-n", "-c", &bash])
+        .status()
+        .unwrap();
+    assert!(st.success(), "bash refuses the completion script");
+    assert!(bash.contains("serve") && bash.contains("--lang"), "{bash}");
+    assert!(env
+        .ok(&["completions", "zsh"])
+        .starts_with("#compdef amanat"));
+    let fish = env.ok(&["--lang", "ru", "completions", "fish"]);
+    assert!(
+        fish.contains("complete -c amanat") && fish.contains("Запечатать"),
+        "{fish}"
+    );
+    let man = env.ok(&["manpage"]);
+    assert!(
+        man.contains(".TH amanat 1") && man.contains("An encrypted vault"),
+        "{man}"
+    );
+    let man_kk = env.ok(&["--lang", "kk", "manpage"]);
+    assert!(
+        man_kk.contains("Қолданылуы") || man_kk.contains("қойма"),
+        "{man_kk}"
+    );
+    let o = env.cmd().args(["completions", "tcsh"]).output().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "an unknown shell is a usage error"
+    );
+}
