@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Same-run A/B of two amanat binaries on the paths whose cost a change may move: list,
-# search, an id typed as a prefix, rm (which now erases: the journal and the database are
+# search (a Latin and Chinese query, and a Kazakh Cyrillic one), an id typed as a prefix, rm (which now erases: the journal and the database are
 # rewritten), and the first unlock of a vault the old binary wrote (a format migration, if
 # any). Runs alternate old and new, and the medians are printed side by side.
 #
@@ -50,6 +50,7 @@ for i in $(seq "$RUNS"); do
   for b in old new; do
     run ${b}_list ./$b --vault v$b list --json
     run ${b}_search ./$b --vault v$b search "乌鲁木齐 teacher"
+    run ${b}_search_cyrillic ./$b --vault v$b search "ҮРІМШІ лагерь"
     id=$(sed -n "$((i * 7))p" $b.ids)
     run ${b}_prefix ./$b --vault v$b show "${id:0:8}"
   done
@@ -65,7 +66,7 @@ du_old=$(du -sk vold | cut -f1); du_new=$(du -sk vnew | cut -f1)
 echo "machine: $(nproc) cores, $(uname -r); date: $(date -u +%F); $N records, median of $RUNS alternating runs"
 echo "| what | old | new | new/old | peak RSS old / new (KiB) |"
 echo "| --- | ---: | ---: | ---: | ---: |"
-for w in ingest list search prefix rm; do
+for w in ingest list search search_cyrillic prefix rm; do
   o=$(secs old_$w); n=$(secs new_$w)
   printf '| %s | %s s | %s s | %s | %s / %s |\n' "$w" "$o" "$n" \
     "$(python3 -c "print(f'{$n/$o:.2f}' if $o > 0 else '-')")" "$(rss old_$w)" "$(rss new_$w)"
