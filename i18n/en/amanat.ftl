@@ -433,7 +433,13 @@ cli-progress-records = records
 cli-line = line { $line }
 cli-line-witness = witness code { $code } assigned
 cli-line-truncated = testimony longer than { $mib } MiB; search covers its beginning only
-cli-ingested = Ingested { $added } records; { $failed } lines failed.
+cli-ingested = Ingested { $added ->
+    [one] { $added } record
+   *[other] { $added } records
+}; { $failed ->
+    [one] { $failed } line
+   *[other] { $failed } lines
+} failed.
 cli-show-field = { $field ->
     [id] id
     [title] title
@@ -458,7 +464,10 @@ cli-show-recognised = recognised in [{ $source }] by { $engine } ({ $languages }
 cli-wrote-part = Wrote { $name } ({ $size } bytes, SHA-256 verified) to { $path }
 cli-removed = Removed record { $id }
 cli-rm-replicas = note: the replicas of { $remotes } keep what was pushed before, these records included; erasing them there is the custodian's act (README, "Removal and replicas").
-cli-checked = Checked { $records } records, { $parts } parts, { $bytes } bytes, { $events } audit events: { $damaged } damaged{ $stray ->
+cli-checked = Checked { $records ->
+    [one] { $records } record
+   *[other] { $records } records
+}, { $parts } parts, { $bytes } bytes, { $events } audit events: { $damaged } damaged{ $stray ->
     [0] {""}
    *[other] , { $stray } stray object files
 }.
@@ -472,14 +481,20 @@ cli-contact-line = recipients: { $recipients }  signing key: { $fingerprint }
 cli-contact-removed = Removed contact { $name }
 cli-export-no-tsa = No time-stamp authority is configured: the bundle carries no timestamp (see `amanat tsa add`).
 cli-export-tokens = The bundle carries { $count } time-stamp token(s) over its records' custody events.
-cli-exported = Exported { $records } records ({ $files } files, { $bytes } bytes) to { $path } for { $contact }
+cli-exported = Exported { $records ->
+    [one] { $records } record
+   *[other] { $records } records
+} ({ $files } files, { $bytes } bytes) to { $path } for { $contact }
 cli-bundle-line = Bundle { $id }  sha256:{ $sha256 }
 cli-export-pseudonyms = Witness codes were replaced by pseudonyms for this partner; identity parts were left out.
 cli-export-cleaned = removed image metadata: { $what }
 cli-export-mentions = WARNING: { $what } mentions its witness code in the text, which export does not change
 cli-export-not-cleaned = WARNING: { $what } is { $format }, which can carry metadata Amanat does not remove
 cli-remote-inbox = the inbox of remote { $remote }
-cli-transfer-written = Wrote a transfer bundle of { $records } sealed records ({ $bytes } bytes) to { $to }
+cli-transfer-written = Wrote a transfer bundle of { $records ->
+    [one] { $records } sealed record
+   *[other] { $records } sealed records
+} ({ $bytes } bytes) to { $to }
 cli-transfer-removed = Removed those { $records } records from this collector.
 cli-verify-new-contact = , a new contact
 cli-verify-identities = this bundle says it carries witness identities
@@ -496,9 +511,15 @@ cli-imported-before-removed = This bundle was imported here on { $date }; { $cou
 cli-verified = Verified: signature, every file's size and SHA-256, every record's chain of custody{ $stamps ->
     [yes] , every time-stamp token and the events it covers
    *[no] {""}
-}. Import would add { $new } records.
+}. Import would add { $new ->
+    [one] { $new } record
+   *[other] { $new } records
+}.
 cli-already-imported = Already imported on { $date }, { $records } records; nothing to do.
-cli-imported = Imported { $added } records; { $present } were already here.
+cli-imported = Imported { $added ->
+    [one] { $added } record
+   *[other] { $added } records
+}; { $present } were already here.
 cli-verify-bundle = bundle { $id }  created { $created }
 cli-verify-signed = signed by { $contact } ({ $signer })
 
@@ -660,3 +681,5 @@ cli-stamped = Timestamped by { $tsa }: the custody log's first { $events } event
 cli-stamp-failed = no timestamp from { $tsa }: { $why }
 cli-push-line = { $records } records, { $objects } object files, { $kib } KiB of journal
 cli-push-ahead = dated ahead of this clock: never taken as the newest
+cli-refolded = note: search now finds a name in Kazakh Cyrillic and Latin alike, ı as i and ё as е: the { $count } segments of the search index were written anew for it (once only).
+web-shred-or-english = (or “{ $english }”)

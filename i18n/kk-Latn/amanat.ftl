@@ -765,3 +765,5 @@ cli-stamped = { $tsa } uaqyt belgısın qoidy: saqtau jurnalynyñ alğaşqy { $e
 cli-stamp-failed = { $tsa } uaqyt belgısın bermedı: { $why }
 cli-push-line = { $records } jazba, { $objects } nysan faily, jurnaldyñ { $kib } KiB
 cli-push-ahead = osy sağattan aldağy uaqytpen belgılengen: eşqaşan eñ jañasy dep sanalmaidy
+cli-refolded = eskertpe: endı ızdeu ataudy qazaq kirillitsasynda da, latynitsasynda da tabady, ı-ny i, io-nı e retınde: ol üşın ızdeu indeksınıñ { $count } segmentı qaita jazyldy (bır ret qana).
+web-shred-or-english = (nemese «{ $english }»)

@@ -350,6 +350,10 @@ pub fn warn_lost_writes(vault: &Vault) {
             tr!("cli-lost-writes", have = have, written = written)
         );
     }
+    if vault.refolded_at_unlock() > 0 {
+        let count = vault.refolded_at_unlock() as u64;
+        eprintln!("amanat: {}", tr!("cli-refolded", count = count));
+    }
     if vault.indexed_at_unlock() > 0 {
         let count = vault.indexed_at_unlock() as u64;
         eprintln!("amanat: {}", tr!("cli-indexed", count = count));

@@ -20,7 +20,11 @@ use std::fmt::{self, Write};
 /// which also start every escape sequence), the bidirectional embeddings, overrides and
 /// isolates (U+202A–U+202E, U+2066–U+2069), the direction marks U+200E, U+200F and U+061C
 /// (which can move the neutral characters around them, such as the parentheses and the
-/// fingerprint of a "signed by" line), and the line and paragraph separators U+2028, U+2029.
+/// fingerprint of a "signed by" line), and the line and paragraph separators U+2028, U+2029;
+/// and for one a terminal shows as nothing: Unicode's default ignorable code points (zero
+/// widths, joiners, word joiners, variation selectors, tags), the Hangul fillers and the
+/// blank braille pattern, with which one witness code would look like another (the web
+/// pages show the same set as code points).
 pub fn is_unsafe(c: char) -> bool {
     c.is_control()
         || matches!(
@@ -32,6 +36,26 @@ pub fn is_unsafe(c: char) -> bool {
                 | '\u{61c}'
                 | '\u{2028}'
                 | '\u{2029}'
+        )
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{115F}'..='\u{1160}'
+                | '\u{17B4}'..='\u{17B5}'
+                | '\u{180B}'..='\u{180F}'
+                | '\u{200B}'..='\u{200D}'
+                | '\u{2060}'..='\u{2065}'
+                | '\u{206A}'..='\u{206F}'
+                | '\u{2800}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{FFF0}'..='\u{FFF8}'
+                | '\u{1BCA0}'..='\u{1BCA3}'
+                | '\u{1D173}'..='\u{1D17A}'
+                | '\u{E0000}'..='\u{E0FFF}'
         )
 }
 
@@ -103,7 +127,11 @@ pub fn json(text: String) -> String {
     let mut out = String::with_capacity(text.len() + 32);
     for c in text.chars() {
         if json_unsafe(c) {
-            write!(out, "\\u{:04x}", c as u32).expect("writing to a String does not fail");
+            // Outside the BMP (tag characters, say), as its UTF-16 surrogate pair.
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                write!(out, "\\u{:04x}", u).expect("writing to a String does not fail");
+            }
         } else {
             out.push(c);
         }
@@ -121,8 +149,8 @@ pub fn push_json_str(out: &mut Vec<u8>, s: &str) {
     }
 }
 
-/// An [`is_unsafe`] character that serde_json writes raw (every one is in the BMP, so one
-/// `\uXXXX` escape each).
+/// An [`is_unsafe`] character that serde_json writes raw (one `\uXXXX` escape each, two
+/// for one outside the BMP).
 fn json_unsafe(c: char) -> bool {
     (c as u32) >= 0x7f && is_unsafe(c)
 }
@@ -130,6 +158,21 @@ fn json_unsafe(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invisible_characters_are_escaped_and_json_keeps_them_exactly() {
+        assert_eq!(safe("W-0\u{200b}01"), "W-0\\u{200b}01");
+        assert_eq!(safe("W-001\u{2060}"), "W-001\\u{2060}");
+        assert_eq!(safe("a\u{e0041}b"), "a\\u{e0041}b");
+        // Joiners shape some scripts, but are invisible: a code with one would look like
+        // another's, so they are shown, as the web pages show them.
+        assert_eq!(safe("\u{200c}\u{200d}"), "\\u{200c}\\u{200d}");
+        let text = serde_json::to_string("W-0\u{200b}1\u{e0041}").unwrap();
+        let escaped = json(text);
+        assert!(escaped.is_ascii(), "{escaped}");
+        let back: String = serde_json::from_str(&escaped).unwrap();
+        assert_eq!(back, "W-0\u{200b}1\u{e0041}");
+    }
 
     #[test]
     fn controls_and_bidi_are_escaped() {
@@ -160,8 +203,6 @@ mod tests {
             "Қазақ үрімші",
             "乌鲁木齐",
             "Cafe\u{301} \u{5d1}\u{5bc}",
-            // Joiners shape Arabic-script and Indic text; they reorder nothing.
-            "\u{200c}\u{200d}",
             "plain ascii \\x1b",
         ] {
             assert!(matches!(safe(s), Cow::Borrowed(_)), "{s}");

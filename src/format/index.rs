@@ -18,8 +18,12 @@ pub const SEGMENT_RECORDS: usize = 256;
 /// A record joins a non-empty segment only while the segment's words stay under this many
 /// bytes, so a rewrite for one added record stays small.
 pub const SEGMENT_TEXT: usize = 512 * 1024;
-/// Version byte in front of every segment.
-pub const VERSION: u8 = 1;
+/// Version byte in front of every segment written now: its words are normalized as search
+/// compares them since format 8 (FORMAT.md 8.3).
+pub const VERSION: u8 = 2;
+/// Version byte of a segment written by format 7 or earlier, whose words were folded by case
+/// only: read by folding its words first ([`Segment::decode`], [`matches`]).
+pub const VERSION_CASE_ONLY: u8 = 1;
 /// Set in the `meta` tree once every record is in the index (FORMAT.md 8.4), to
 /// [`FOLDED`], or to `%x01` by format 7 and earlier, whose words were not folded yet.
 pub const META_KEY: &str = "index";
@@ -186,8 +190,18 @@ impl Segment {
         out
     }
 
-    /// Decodes a segment's plaintext for changing it; `None` if it is malformed.
+    /// Decodes a segment's plaintext for changing it; `None` if it is malformed. The words
+    /// of a segment of format 7 or earlier are normalized as search now compares them, so
+    /// whatever changes a segment writes it in the current form.
     pub fn decode(plain: &[u8]) -> Option<Segment> {
+        let mut seg = Segment::decode_as_stored(plain)?;
+        if plain.first() == Some(&VERSION_CASE_ONLY) {
+            seg.refold();
+        }
+        Some(seg)
+    }
+
+    fn decode_as_stored(plain: &[u8]) -> Option<Segment> {
         let v = View::parse(plain)?;
         let text = std::str::from_utf8(v.text).ok()?;
         let mut seg = Segment {
@@ -233,7 +247,7 @@ fn take<'a>(b: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
 impl<'a> View<'a> {
     fn parse(plain: &'a [u8]) -> Option<View<'a>> {
         let mut b = plain;
-        if take(&mut b, 1)? != [VERSION] {
+        if ![[VERSION], [VERSION_CASE_ONLY]].contains(&take(&mut b, 1)?.try_into().ok()?) {
             return None;
         }
         let n = u16::from_be_bytes(take(&mut b, 2)?.try_into().ok()?) as usize;
@@ -327,6 +341,12 @@ impl<'a> Postings<'a> {
     }
 }
 
+/// Whether a segment's plaintext was written before format 8 (its words folded by case
+/// only): the first unlock moves it ([`Segment::decode`] folds it).
+pub fn is_case_only(plain: &[u8]) -> bool {
+    plain.first() == Some(&VERSION_CASE_ONLY)
+}
+
 /// How many records a segment's plaintext holds; `None` if it is malformed.
 pub fn record_count(plain: &[u8]) -> Option<usize> {
     View::parse(plain).map(|v| v.n)
@@ -346,6 +366,13 @@ pub fn record_ids(plain: &[u8]) -> Option<impl Iterator<Item = RecordId> + '_> {
 /// bit per term, as [`Query::mark`] sets them; records with none are left out. `None` if
 /// the plaintext is malformed.
 pub fn matches(plain: &[u8], query: &Query) -> Option<Vec<(RecordId, u64)>> {
+    if plain.first() == Some(&VERSION_CASE_ONLY) {
+        // Written before format 8 and not moved yet (an interrupted move, an older binary's
+        // writes, a journal replayed from before the move): its words folded first, so that
+        // search finds what it holds whatever state the vault is in.
+        let current = Segment::decode(plain)?.encode();
+        return matches(&current, query);
+    }
     let v = View::parse(plain)?;
     // (word index, term bit) of every occurrence of a term.
     let mut hits: Vec<(u32, u64)> = Vec::new();

@@ -8,7 +8,18 @@ use crate::tr_in;
 /// What went wrong, in one clause, in `lang`. A refusal is the library's own English
 /// words, which name no flag: each front end words refusals in terms of its own controls.
 pub fn message(lang: Lang, e: &Error) -> String {
-    let path = |p: &std::path::Path| p.display().to_string();
+    worded(lang, e, &|s| s)
+}
+
+/// [`message`] for a web page: every name, path, id and detail it quotes is isolated
+/// (U+2068 … U+2069), so that a right-to-left page shows a path or a time in its own order.
+/// A terminal shows these marks, so the command line uses [`message`].
+pub fn message_isolated(lang: Lang, e: &Error) -> String {
+    worded(lang, e, &|s| format!("\u{2068}{s}\u{2069}"))
+}
+
+fn worded(lang: Lang, e: &Error, w: &dyn Fn(String) -> String) -> String {
+    let path = |p: &std::path::Path| w(p.display().to_string());
     match e {
         Error::NoVault(p) => tr_in!(lang, "err-no-vault", path = path(p)),
         Error::VaultExists(p) => tr_in!(lang, "err-vault-exists", path = path(p)),
@@ -34,13 +45,15 @@ pub fn message(lang: Lang, e: &Error) -> String {
         }
         Error::RotationUnfinished => tr_in!(lang, "err-rotation-unfinished"),
         Error::InUse => tr_in!(lang, "err-in-use"),
-        Error::UnsupportedFormat(d) => tr_in!(lang, "err-unsupported-format", detail = d.as_str()),
-        Error::NoSuchRecord(p) => tr_in!(lang, "err-no-such-record", prefix = format!("{p:?}")),
+        Error::UnsupportedFormat(d) => {
+            tr_in!(lang, "err-unsupported-format", detail = w(d.to_string()))
+        }
+        Error::NoSuchRecord(p) => tr_in!(lang, "err-no-such-record", prefix = w(format!("{p:?}"))),
         Error::AmbiguousId { prefix, count } => {
             tr_in!(
                 lang,
                 "err-ambiguous-id",
-                prefix = format!("{prefix:?}"),
+                prefix = w(format!("{prefix:?}")),
                 count = (*count as u64)
             )
         }
@@ -48,59 +61,71 @@ pub fn message(lang: Lang, e: &Error) -> String {
             tr_in!(
                 lang,
                 "err-no-such-part",
-                id = id.as_str(),
-                part = format!("{part:?}")
+                id = w(id.to_string()),
+                part = w(format!("{part:?}"))
             )
         }
         Error::Input { path: p, reason } => {
-            tr_in!(lang, "err-input", path = path(p), detail = reason.as_str())
+            tr_in!(
+                lang,
+                "err-input",
+                path = path(p),
+                detail = w(reason.to_string())
+            )
         }
         Error::Output { path: p, reason } => {
-            tr_in!(lang, "err-output", path = path(p), detail = reason.as_str())
+            tr_in!(
+                lang,
+                "err-output",
+                path = path(p),
+                detail = w(reason.to_string())
+            )
         }
         Error::DiskFull => tr_in!(lang, "err-disk-full"),
         Error::Damaged { id, what } => tr_in!(
             lang,
             "err-damaged",
-            id = id.as_str(),
-            detail = what.as_str()
+            id = w(id.to_string()),
+            detail = w(what.to_string())
         ),
-        Error::VaultDamaged(d) => tr_in!(lang, "err-vault-damaged", detail = d.as_str()),
-        Error::DatabaseDamaged(d) => tr_in!(lang, "err-database-damaged", detail = d.as_str()),
-        Error::BundleRejected(d) => tr_in!(lang, "err-bundle-rejected", detail = d.as_str()),
-        Error::UnknownSigner(k) => tr_in!(lang, "err-unknown-signer", key = k.as_str()),
+        Error::VaultDamaged(d) => tr_in!(lang, "err-vault-damaged", detail = w(d.to_string())),
+        Error::DatabaseDamaged(d) => {
+            tr_in!(lang, "err-database-damaged", detail = w(d.to_string()))
+        }
+        Error::BundleRejected(d) => tr_in!(lang, "err-bundle-rejected", detail = w(d.to_string())),
+        Error::UnknownSigner(k) => tr_in!(lang, "err-unknown-signer", key = w(k.to_string())),
         Error::RemovedSince { bundle, date, ids } => tr_in!(
             lang,
             "err-removed-since",
-            bundle = bundle.as_str(),
-            date = date.as_str(),
+            bundle = w(bundle.to_string()),
+            date = w(date.to_string()),
             count = (ids.len() as u64),
-            ids = ids.join(", ")
+            ids = w(ids.join(", "))
         ),
         Error::MissingTool { what, package } => {
             tr_in!(
                 lang,
                 "err-missing-tool",
-                what = what.as_str(),
-                package = package.as_str()
+                what = w(what.to_string()),
+                package = w(package.to_string())
             )
         }
         Error::KeyringGone(p) => tr_in!(lang, "err-keyring-gone", path = path(p)),
-        Error::Recognition(d) => tr_in!(lang, "err-recognition", detail = d.as_str()),
+        Error::Recognition(d) => tr_in!(lang, "err-recognition", detail = w(d.to_string())),
         Error::RestoreUnfinished(p) => tr_in!(lang, "err-restore-unfinished", path = path(p)),
         Error::Remote { remote, what } => {
             tr_in!(
                 lang,
                 "err-remote",
-                remote = format!("{remote:?}"),
-                detail = what.as_str()
+                remote = w(format!("{remote:?}")),
+                detail = w(what.to_string())
             )
         }
         Error::TooLarge { tree, len, max } => {
             tr_in!(
                 lang,
                 "err-too-large",
-                tree = tree.to_string(),
+                tree = w(tree.to_string()),
                 len = len.to_string(),
                 max = max.to_string()
             )

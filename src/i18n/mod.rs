@@ -13,9 +13,13 @@
 //! reads is worded in the front ends. Output that scripts read (`--json`
 //! keys, ids, exit statuses) never goes through a translation.
 //!
-//! Placeables are not wrapped in Unicode isolation marks (FSI … PDI): a terminal shows them
-//! as stray characters, and Amanat's own escaping of quoted text (`cli/safe.rs`) and the web
-//! pages' `<bdi>` and `dir` already keep right-to-left text in place.
+//! Placeables are not wrapped in Unicode isolation marks (FSI … PDI): most terminals show
+//! them as stray characters. The cost: a terminal that applies the bidirectional algorithm
+//! may show a time or an id inside a right-to-left (Uyghur) line in pieces; the command line
+//! escapes every control in quoted text (`cli/safe.rs`), so nothing is hidden, only
+//! reordered. Web pages isolate what they insert: text from records in `<bdi>`, and times,
+//! sizes, names and error details with explicit isolation marks, which browsers obey
+//! (`web/pages.rs`, `iso`; `errors::message_isolated`).
 use std::sync::OnceLock;
 
 use i18n_embed::fluent::FluentLanguageLoader;

@@ -467,6 +467,40 @@ pub mod legacy {
         plain.len()
     }
 
+    /// Replaces the index by one segment of format 7 (version byte 1) holding `words` for
+    /// each record as given (format 7 folded them by case only), and marks the index moved
+    /// (`meta`/`index` = 2) as if a move had been lost; bypasses the journal.
+    pub fn case_only_index(v: &Vault, words: &[(RecordId, &str)]) {
+        let key = &v.keyring.catalog_key;
+        take_segments(v);
+        let mut seg = Segment::default();
+        for (id, w) in words {
+            seg.add(*id, w);
+        }
+        let mut plain = seg.encode();
+        plain[0] = crate::format::index::VERSION_CASE_ONLY;
+        let k: [u8; 16] = crate::crypto::random_bytes();
+        v.store
+            .raw(TreeId::Index)
+            .insert(k, key.seal(Domain::Index, &k, &plain))
+            .unwrap();
+        v.store
+            .raw(TreeId::Index)
+            .insert(
+                crate::format::index::OPEN_KEY,
+                key.seal(Domain::Index, crate::format::index::OPEN_KEY, &k),
+            )
+            .unwrap();
+        v.store
+            .raw(TreeId::Meta)
+            .insert(
+                crate::format::index::META_KEY,
+                &[crate::format::index::FOLDED][..],
+            )
+            .unwrap();
+        v.store.sync().unwrap();
+    }
+
     /// Joins every value kept in pieces (index, custody, imported) back into one value, as
     /// versions before 4 wrote them, and forgets that the vault moved to pieces; bypasses the
     /// journal. Returns the length of the largest value written.

@@ -336,7 +336,9 @@ impl Vault {
         if self.keyring.collector || flag.as_deref() == Some(&[index::FOLDED][..]) {
             return Ok(0);
         }
-        self.refold_segments()?;
+        let refolded = self.refold_segments()?;
+        self.refolded_at_unlock
+            .store(refolded, std::sync::atomic::Ordering::Relaxed);
         if flag.is_some() {
             let mut ops = Ops::new();
             ops.insert(TreeId::Meta, index::META_KEY, [index::FOLDED]);
@@ -416,10 +418,12 @@ impl Vault {
         Ok(added)
     }
 
-    /// Normalizes the words of every segment again, as search now compares them (FORMAT.md
-    /// 3, "Migration from version 7"), 64 segments per transaction; a segment that does not
-    /// open is left for `check`. Normalizing twice is normalizing once, so a move that a
-    /// crash interrupted resumes. Returns the segments rewritten.
+    /// Writes every segment of format 7 or earlier in the current form, its words normalized
+    /// as search now compares them (FORMAT.md 3, "Migration from version 7"), 64 segments
+    /// per transaction; a segment that does not open is left for `check`. Segments already
+    /// moved are skipped, so a move that a crash interrupted resumes. Search is right
+    /// meanwhile: it folds a segment not moved yet as it reads it. Returns the segments
+    /// rewritten.
     fn refold_segments(&self) -> Result<usize> {
         let keys: Vec<SegmentKey> = self
             .segments()
@@ -429,16 +433,16 @@ impl Vault {
         let mut ops = Ops::new();
         for (i, k) in keys.iter().enumerate() {
             let pieces = crate::storage::pieces::read(self.store.index(), k)?;
-            let Some(mut seg) = self
+            // Segments already in the current form are left as they are.
+            let Some(seg) = self
                 .open_pieces(k, &pieces)
+                .filter(|plain| index::is_case_only(plain))
                 .and_then(|plain| Segment::decode(&plain))
             else {
                 continue;
             };
-            if seg.refold() {
-                self.write_segment(k, Some(&seg), &mut ops)?;
-                rewritten += 1;
-            }
+            self.write_segment(k, Some(&seg), &mut ops)?;
+            rewritten += 1;
             if ((i + 1) % 64 == 0 || i + 1 == keys.len()) && !ops.is_empty() {
                 let _log = self.log();
                 self.apply(&std::mem::take(&mut ops))?;

@@ -109,6 +109,8 @@ pub struct Vault {
     journal_rewritten: Option<String>,
     /// Records the unlock added to the search index (a vault from before it).
     indexed_at_unlock: usize,
+    /// Search index segments of format 7 or earlier the unlock wrote in the current form.
+    refolded_at_unlock: std::sync::atomic::AtomicUsize,
     /// This unlock moved a vault of format 1 or 2 to format 3: what it held is unpadded
     /// until `rotate` re-seals it.
     moved_to_padding: bool,
@@ -392,6 +394,7 @@ impl Vault {
             slot,
             journal_rewritten,
             indexed_at_unlock: 0,
+            refolded_at_unlock: Default::default(),
             moved_to_padding: false,
         })
     }
@@ -421,6 +424,14 @@ impl Vault {
             Store::compact(&paths.root)?;
         }
         Ok(())
+    }
+
+    /// How many segments of the search index the unlock moved to the search of format 8
+    /// (FORMAT.md 3): more than none only at the first unlock of a vault of format 7 or
+    /// earlier.
+    pub fn refolded_at_unlock(&self) -> usize {
+        self.refolded_at_unlock
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// How many records the unlock added to the search index: more than none only at the

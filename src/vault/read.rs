@@ -30,11 +30,12 @@ impl Filter {
         if self.tag.is_some() || self.witness.is_some() {
             let Some(m) = &e.meta else { return false };
             if let Some(t) = &self.tag {
-                let t = crate::format::text::normalize(t);
+                // Case only: a tag selects what an export sends, so `HR` must not take `ХР`.
+                let t = crate::format::text::fold_case(t);
                 if !m
                     .tags
                     .iter()
-                    .any(|x| crate::format::text::normalize(x) == t)
+                    .any(|x| crate::format::text::fold_case(x) == t)
                 {
                     return false;
                 }

@@ -243,7 +243,7 @@ fn check_announced(parts: &[Announced], typed: bool, l: Lang) -> Result<(), Fail
             return Err(Failure::Bad(format!("a file of unknown kind {:?}", p.kind)));
         }
         if p.name.is_empty() || p.name.len() > 255 || p.name.contains(['/', '\0']) {
-            let name = format!("{:?}", p.name);
+            let name = pages::iso(format!("{:?}", p.name));
             return Err(Failure::Bad(tr_in!(l, "web-bad-file-name", name = name)));
         }
     }

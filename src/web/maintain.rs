@@ -77,7 +77,7 @@ pub(crate) async fn start_check(State(app): State<Arc<App>>) -> Response {
             });
             let result = match r {
                 Ok(Ok(report)) => Ok(report),
-                Ok(Err(e)) => Err(crate::i18n::errors::message(lang, &e)),
+                Ok(Err(e)) => Err(crate::i18n::errors::message_isolated(lang, &e)),
                 Err(_) => Err(tr_in!(lang, "web-check-locked")),
             };
             let mut ch = a.checking();
@@ -139,7 +139,7 @@ fn report(r: &CheckReport, l: Lang) -> Markup {
         } @else {
             p.error role="alert" { (tr_in!(l, "web-check-damage")) }
         }
-        p { (tr_in!(l, "web-check-summary", records = (r.records as u64), parts = (r.parts as u64), size = size(l, r.bytes))) }
+        p { (tr_in!(l, "web-check-summary", records = (r.records as u64), parts = (r.parts as u64), size = pages::iso(size(l, r.bytes)))) }
         @if !r.damaged.is_empty() {
             h2 { (tr_in!(l, "web-damaged-records")) }
             ul { @for (id, why) in &r.damaged { li { code { (id) } ": " (text(why)) } } }
@@ -202,6 +202,40 @@ fn confirm_words(lang: Lang) -> String {
     tr_in!(lang, "web-shred-words")
 }
 
+/// A typed answer as it is compared with the words: normalized as search compares (case,
+/// Kazakh Cyrillic as Latin, ı as i), without accents (ğ as g, so a keyboard without them
+/// can type it), spaces collapsed. Only an answer that is the whole phrase matches.
+fn loose(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let plain: String = crate::format::text::normalize(s)
+        .nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .collect();
+    plain.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether `typed` confirms a shred: the English words, or the page language's, typed
+/// with or without its accents and special letters.
+fn confirms(typed: &str, lang: Lang) -> bool {
+    let typed = typed.trim();
+    let words = loose(&confirm_words(lang));
+    !typed.is_empty() && (typed == CONFIRM || (!words.is_empty() && loose(typed) == words))
+}
+
+/// The label of the confirmation: the words in the page's language, and the English ones,
+/// which are always taken.
+fn confirm_label(lang: Lang) -> String {
+    let own = tr_in!(lang, "web-shred-type", words = confirm_words(lang));
+    if lang == Lang::En {
+        own
+    } else {
+        format!(
+            "{own} {}",
+            tr_in!(lang, "web-shred-or-english", english = CONFIRM)
+        )
+    }
+}
+
 pub(crate) async fn shred_page(State(app): State<Arc<App>>) -> Response {
     let c = ctx(&app);
     let l = c.lang;
@@ -209,7 +243,7 @@ pub(crate) async fn shred_page(State(app): State<Arc<App>>) -> Response {
         h1 { (tr_in!(l, "web-shred-heading")) }
         p.error { (tr_in!(l, "web-shred-warning")) }
         form method="post" action={ "shred?csrf=" (c.csrf) } autocomplete="off" {
-            label for="confirm" { (tr_in!(l, "web-shred-type", words = confirm_words(l))) }
+            label for="confirm" { (confirm_label(l)) }
             input #confirm name="confirm" autocomplete="off" required;
             label { input type="checkbox" name="all" value="1"; " " (tr_in!(l, "web-shred-all")) }
             button.danger type="submit" { (tr_in!(l, "web-shred")) }
@@ -223,11 +257,11 @@ pub(crate) async fn shred(State(app): State<Arc<App>>, body: Bytes) -> Response 
     let typed = f
         .iter()
         .find(|(k, _)| k == "confirm")
-        .map(|(_, v)| v.trim());
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("");
     let l = app.lang();
-    if typed != Some(CONFIRM) && typed != Some(confirm_words(l).as_str()) {
-        let why = tr_in!(l, "web-shred-type", words = confirm_words(l));
-        return fail(&app, Failure::Bad(why));
+    if !confirms(typed, l) {
+        return fail(&app, Failure::Bad(confirm_label(l)));
     }
     let all = f.iter().any(|(k, _)| k == "all");
     let r = app.exclusive(move |a| a.shred(all)).await;
@@ -240,5 +274,40 @@ pub(crate) async fn shred(State(app): State<Arc<App>>, body: Bytes) -> Response 
         }
         Some(Err(e)) => fail(&app, Failure::Vault(e)),
         None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shred_words_are_taken_as_typed_on_any_keyboard_and_nothing_less() {
+        assert!(confirms("destroy the keyring", Lang::Ug));
+        assert!(confirms("kıltter jiyntyğyn joiu", Lang::KkLatn));
+        assert!(confirms("kiltter jiyntygyn joiu", Lang::KkLatn));
+        assert!(confirms("КІЛТТЕР ЖИЫНТЫҒЫН ЖОЮ", Lang::Kk));
+        assert!(
+            confirms("кiлттер жиынтыгын жою", Lang::Kk),
+            "Latin i and г for і and ғ"
+        );
+        assert!(confirms("уничтожить  связку ключей", Lang::Ru));
+        assert!(confirms(&confirm_words(Lang::Ug), Lang::Ug));
+        for wrong in [
+            "",
+            "   ",
+            "kiltter",
+            "kiltter jiyntygyn",
+            "SHRED",
+            "уничтожить",
+            "destroy",
+        ] {
+            assert!(!confirms(wrong, Lang::KkLatn), "{wrong:?}");
+            assert!(!confirms(wrong, Lang::Ru), "{wrong:?}");
+        }
+        assert!(
+            !confirms("уничтожить связку ключей", Lang::Kk),
+            "another language's words"
+        );
     }
 }

@@ -193,7 +193,7 @@ fn fail(app: &App, f: Failure) -> Response {
         Failure::Vault(e) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             tr_in!(l, "web-refused"),
-            crate::i18n::errors::message(l, &e),
+            crate::i18n::errors::message_isolated(l, &e),
         ),
         Failure::Bad(why) => (StatusCode::BAD_REQUEST, tr_in!(l, "web-refused"), why),
         Failure::Busy => (
@@ -237,8 +237,10 @@ async fn unlock(State(app): State<Arc<App>>, Form(form): Form<UnlockForm>) -> Re
         // Answered by a redirect to the form, which shows why: a browser keeps the data of
         // a form whose answer was a page (in its session files), not of one redirected.
         Some(Err(e)) => {
-            app.notes()
-                .put("unlock", crate::i18n::errors::message(app.lang(), &e));
+            app.notes().put(
+                "unlock",
+                crate::i18n::errors::message_isolated(app.lang(), &e),
+            );
             Redirect::to(&format!("{}/", app.base)).into_response()
         }
         None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),

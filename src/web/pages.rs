@@ -194,6 +194,13 @@ pub(crate) fn message(ctx: &Ctx, title: &str, msg: &str) -> Markup {
     )
 }
 
+/// A value put into a translated sentence (a time, a size, a file name), isolated (U+2068
+/// … U+2069) so that a right-to-left page shows it in its own order: `2026-12-05T18:58Z`
+/// stays one run, not three reordered ones.
+pub(crate) fn iso(s: impl std::fmt::Display) -> String {
+    format!("\u{2068}{s}\u{2069}")
+}
+
 /// Bytes for people: 1.2 MiB.
 pub(crate) fn size(lang: Lang, n: u64) -> String {
     const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];

@@ -297,7 +297,7 @@ fn results(q: &ListQuery, items: &[&Listing], damaged: usize, csrf: &str, l: Lan
                                     td {}
                                     td { code { (id[..8]) } }
                                     td { bdi { (timestamp(it.entry.created)) } }
-                                    td colspan="3" { (tr_in!(l, "web-sealed-size", size = size(l, it.entry.sealed_size))) }
+                                    td colspan="3" { (tr_in!(l, "web-sealed-size", size = pages::iso(size(l, it.entry.sealed_size)))) }
                                 },
                             }
                         }

@@ -161,7 +161,7 @@ fn exported(token: &str, r: &ExportReport, l: Lang) -> Markup {
     let text = |s: &str| text_in(l, s);
     html! {
         h1 { (tr_in!(l, "web-bundle-ready")) }
-        p { (tr_in!(l, "web-bundle-summary", records = (r.records as u64), files = (r.files as u64), size = size(l, r.bytes))) }
+        p { (tr_in!(l, "web-bundle-summary", records = (r.records as u64), files = (r.files as u64), size = pages::iso(size(l, r.bytes)))) }
         p { (tr_in!(l, "web-bundle-sha256")) " " code.hash { (r.sha256) } }
         @if !r.cleaned.is_empty() {
             p { (tr_in!(l, "web-metadata-removed")) " " @for (i, (_, n)) in r.cleaned.iter().enumerate() { @if i > 0 { ", " } (text(n)) } }
@@ -314,8 +314,8 @@ fn verified(token: &str, r: &ImportReport, csrf: &str, l: Lang) -> Markup {
     html! {
         h1 { @if r.dry_run { (tr_in!(l, "web-bundle-verified")) } @else { (tr_in!(l, "web-bundle-imported")) } }
         p { (tr_in!(l, "web-signed-by")) " " (text(&r.contact)) " (" code { (r.signer) } ")"
-            @if r.new_contact { ", " strong { (tr_in!(l, "web-not-a-contact")) } } ", " (tr_in!(l, "web-made-at", time = r.created.to_string())) }
-        @if let Some(d) = &r.already_imported { p { (tr_in!(l, "web-imported-before", date = d.to_string())) } }
+            @if r.new_contact { ", " strong { (tr_in!(l, "web-not-a-contact")) } } ", " (tr_in!(l, "web-made-at", time = pages::iso(&r.created))) }
+        @if let Some(d) = &r.already_imported { p { (tr_in!(l, "web-imported-before", date = pages::iso(d))) } }
         table.records {
             thead { tr { th scope="col" { (tr_in!(l, "web-col-record")) } th scope="col" { (tr_in!(l, "web-col-title")) } th scope="col" { (tr_in!(l, "web-col-witness")) } th scope="col" { (tr_in!(l, "web-parts")) } th scope="col" { (tr_in!(l, "web-col-custody-events")) } } }
             tbody { @for rec in &r.records { tr {

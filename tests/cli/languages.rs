@@ -308,3 +308,59 @@ fn completions_and_the_manual_page_are_generated_in_the_language() {
         "an unknown shell is a usage error"
     );
 }
+
+/// Search folds scripts, but a tag filter selects what an export sends: it folds case only,
+/// so `HR` never takes `ХР` (Cyrillic), nor `мат` `мать`.
+#[test]
+fn a_tag_filter_folds_case_but_not_script() {
+    let env = Env::new();
+    let t = env.input("t.txt", "text");
+    let t = t.to_str().unwrap();
+    let hr = env.add(&[
+        "--title",
+        "for the partner",
+        "--tag",
+        "HR",
+        "--testimony",
+        t,
+    ]);
+    env.add(&["--title", "internal", "--tag", "ХР", "--testimony", t]);
+    env.add(&["--title", "mother", "--tag", "мать", "--testimony", t]);
+    env.add(&["--title", "other", "--tag", "мат", "--testimony", t]);
+    let ids = |tag: &str| -> Vec<String> {
+        let out = env.ok(&["list", "--tag", tag, "--json"]);
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(ids("hr"), ["for the partner"]);
+    assert_eq!(ids("хр"), ["internal"]);
+    assert_eq!(ids("МАТ"), ["other"]);
+    let key = env.root().join("partner.key");
+    let st = std::process::Command::new("age-keygen")
+        .arg("-o")
+        .arg(&key)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let text = fs::read_to_string(&key).unwrap();
+    let recipient = text
+        .lines()
+        .find_map(|l| l.strip_prefix("# public key: "))
+        .unwrap();
+    env.ok(&["contact", "add", "partner", "--recipient", recipient]);
+    let out = env.root().join("hr.amanat");
+    let o = env
+        .cmd()
+        .args(["export", "--to", "partner", "--tag", "HR", "--json", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r["records"], 1, "{r}");
+    let _ = hr;
+}

@@ -261,6 +261,16 @@ impl Store {
     pub fn sweep_tmp(root: &Path) -> Result<usize> {
         let mut removed = 0;
         let tmp = root.join("tmp");
+        if !tmp.exists() {
+            // A copy that dropped empty directories: every rewrite (an erasure's, the
+            // journal's) stages in `tmp/`, so it is made again before anything needs it.
+            use std::os::unix::fs::DirBuilderExt;
+            fs::DirBuilder::new()
+                .mode(0o700)
+                .create(&tmp)
+                .map_err(|e| Error::io(format!("creating {}", tmp.display()), e))?;
+            sync_dir(root)?;
+        }
         if let Ok(entries) = fs::read_dir(&tmp) {
             for e in entries.flatten() {
                 let erase = e.file_name().to_string_lossy().starts_with("erase-");
