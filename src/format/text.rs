@@ -64,6 +64,33 @@ fn normalize_slow(s: &str) -> String {
     current
 }
 
+/// A character that shows as nothing: Unicode's default ignorable code points (zero widths,
+/// joiners, word joiners, invisible operators, variation selectors, tags), the Hangul fillers
+/// and the blank braille pattern. A witness code or a name with one looks like another's;
+/// the front ends show such characters as their code points rather than print them.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200D}'
+            | '\u{2060}'..='\u{2065}'
+            | '\u{206A}'..='\u{206F}'
+            | '\u{2800}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFF8}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
+}
+
 /// What [`fold`] makes of a lower-case letter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Fold {

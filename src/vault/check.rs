@@ -443,18 +443,25 @@ pub mod legacy {
     /// Joins every segment of the index into one value, however large, as version 3 wrote
     /// them (in one piece), bypassing the journal. Returns its plaintext length.
     pub fn join_index_segments(v: &Vault) -> usize {
-        let key = &v.keyring.catalog_key;
         let mut joined = Segment::default();
         for seg in take_segments(v) {
             for id in &seg.ids {
                 joined.add(*id, &seg.words_of(id).unwrap());
             }
         }
-        let k: [u8; 16] = crate::crypto::random_bytes();
         let plain = joined.encode();
+        put_open_segment(v, &plain);
+        v.store.sync().unwrap();
+        plain.len()
+    }
+
+    /// Stores `plain` sealed as one value, a new segment that new records join.
+    fn put_open_segment(v: &Vault, plain: &[u8]) {
+        let key = &v.keyring.catalog_key;
+        let k: [u8; 16] = crate::crypto::random_bytes();
         v.store
             .raw(TreeId::Index)
-            .insert(k, key.seal(Domain::Index, &k, &plain))
+            .insert(k, key.seal(Domain::Index, &k, plain))
             .unwrap();
         v.store
             .raw(TreeId::Index)
@@ -463,15 +470,12 @@ pub mod legacy {
                 key.seal(Domain::Index, crate::format::index::OPEN_KEY, &k),
             )
             .unwrap();
-        v.store.sync().unwrap();
-        plain.len()
     }
 
     /// Replaces the index by one segment of format 7 (version byte 1) holding `words` for
     /// each record as given (format 7 folded them by case only), and marks the index moved
     /// (`meta`/`index` = 2) as if a move had been lost; bypasses the journal.
     pub fn case_only_index(v: &Vault, words: &[(RecordId, &str)]) {
-        let key = &v.keyring.catalog_key;
         take_segments(v);
         let mut seg = Segment::default();
         for (id, w) in words {
@@ -479,18 +483,7 @@ pub mod legacy {
         }
         let mut plain = seg.encode();
         plain[0] = crate::format::index::VERSION_CASE_ONLY;
-        let k: [u8; 16] = crate::crypto::random_bytes();
-        v.store
-            .raw(TreeId::Index)
-            .insert(k, key.seal(Domain::Index, &k, &plain))
-            .unwrap();
-        v.store
-            .raw(TreeId::Index)
-            .insert(
-                crate::format::index::OPEN_KEY,
-                key.seal(Domain::Index, crate::format::index::OPEN_KEY, &k),
-            )
-            .unwrap();
+        put_open_segment(v, &plain);
         v.store
             .raw(TreeId::Meta)
             .insert(

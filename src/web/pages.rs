@@ -90,28 +90,8 @@ fn language_menu(ctx: &Ctx) -> Markup {
 /// point instead of obeyed, so a title cannot make another field read backwards.
 fn reorders(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
-        // Invisible: a witness code with one would look like another's. Unicode's default
-        // ignorable code points, the Hangul fillers and the blank braille pattern.
-        || matches!(
-            c,
-            '\u{00AD}'
-                | '\u{034F}'
-                | '\u{115F}'..='\u{1160}'
-                | '\u{17B4}'..='\u{17B5}'
-                | '\u{180B}'..='\u{180F}'
-                | '\u{200B}'..='\u{200D}'
-                | '\u{2060}'..='\u{2065}'
-                | '\u{206A}'..='\u{206F}'
-                | '\u{2800}'
-                | '\u{3164}'
-                | '\u{FE00}'..='\u{FE0F}'
-                | '\u{FEFF}'
-                | '\u{FFA0}'
-                | '\u{FFF0}'..='\u{FFF8}'
-                | '\u{1BCA0}'..='\u{1BCA3}'
-                | '\u{1D173}'..='\u{1D17A}'
-                | '\u{E0000}'..='\u{E0FFF}'
-        )
+        // Invisible: a witness code with one would look like another's.
+        || crate::format::text::is_invisible(c)
 }
 
 /// A text from a record or a bundle for an attribute or the window title, where no

@@ -459,21 +459,9 @@ fn a_version_7_vault_folds_its_search_index_at_its_first_unlock() {
     let env = crate::util::unpacked_vault("tests/fixtures/vault-v7/vault.tar.gz", "vault");
     assert!(!env.vault.join("tmp").exists());
     assert_eq!(version(&env), "amanat-vault 7\n");
-    let o = env
-        .cmd()
-        .env("AMANAT_CRASH_AT", "before-version-8")
-        .args(["list"])
-        .output()
-        .unwrap();
-    assert!(!o.status.success());
+    crate::util::killed_at(&env, "before-version-8", &["list"]);
     assert_eq!(version(&env), "amanat-vault 7\n", "killed before the move");
-    let o = env
-        .cmd()
-        .env("AMANAT_CRASH_AT", "refold-batch")
-        .args(["list"])
-        .output()
-        .unwrap();
-    assert!(!o.status.success(), "killed after folding a batch");
+    crate::util::killed_at(&env, "refold-batch", &["list"]);
     assert_eq!(version(&env), "amanat-vault 8\n");
     let both = ["Fixture seven, Cyrillic", "Fixture seven, Latin"];
     for q in [

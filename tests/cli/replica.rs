@@ -915,13 +915,7 @@ fn a_vault_of_format_6_moves_to_7_then_pushes_and_restores() {
     let id = ids["recording"].as_str().unwrap();
     let version = || fs::read_to_string(env.vault.join("VERSION")).unwrap();
     assert_eq!(version(), "amanat-vault 6\n");
-    let o = env
-        .cmd()
-        .env("AMANAT_CRASH_AT", "before-version-8")
-        .args(["list"])
-        .output()
-        .unwrap();
-    assert!(!o.status.success());
+    crate::util::killed_at(&env, "before-version-8", &["list"]);
     assert_eq!(version(), "amanat-vault 6\n", "killed before the move");
     env.ok(&["list"]);
     assert_eq!(version(), "amanat-vault 8\n");

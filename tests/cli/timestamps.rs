@@ -697,13 +697,7 @@ fn a_format_4_vault_moves_to_format_5_at_its_first_unlock() {
     let env = unpacked_vault("tests/fixtures/golden-v4/sender.tar.gz", "sender");
     let version = || fs::read_to_string(env.vault.join("VERSION")).unwrap();
     assert_eq!(version(), "amanat-vault 4\n");
-    let o = env
-        .cmd()
-        .env("AMANAT_CRASH_AT", "before-version-8")
-        .args(["list"])
-        .output()
-        .unwrap();
-    assert!(!o.status.success());
+    crate::util::killed_at(&env, "before-version-8", &["list"]);
     assert_eq!(
         version(),
         "amanat-vault 4\n",

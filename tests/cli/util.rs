@@ -161,7 +161,6 @@ impl Env {
 
 pub use crate::common::files_below;
 
-/// The SHA-256 of bytes, in hex.
 /// A world whose vault is the one a committed fixture holds: `tar` (a path below the
 /// crate's root) unpacked with the system's `tar`, its directory `dir` becoming the vault.
 pub fn unpacked_vault(tar: &str, dir: &str) -> Env {
@@ -178,6 +177,19 @@ pub fn unpacked_vault(tar: &str, dir: &str) -> Env {
     env
 }
 
+/// Runs `amanat args` killed at the crash point `point` (a build with the test hooks) and
+/// asserts that it did not succeed.
+pub fn killed_at(env: &Env, point: &str, args: &[&str]) {
+    let o = env
+        .cmd()
+        .env("AMANAT_CRASH_AT", point)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(!o.status.success(), "{args:?} was not killed at {point}");
+}
+
+/// The SHA-256 of bytes, in hex.
 pub fn sha256_hex(b: &[u8]) -> String {
     hex::encode(amanat::crypto::seal::sha256(b))
 }
