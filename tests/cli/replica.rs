@@ -903,7 +903,7 @@ fn a_collector_sends_to_the_inbox_and_headquarters_pulls_each_bundle_once() {
 }
 
 #[test]
-fn a_vault_of_format_6_moves_to_7_then_pushes_and_restores() {
+fn a_vault_of_format_6_moves_to_the_current_format_then_pushes_and_restores() {
     let env = crate::util::unpacked_vault("tests/fixtures/vault-v6/vault.tar.gz", "vault");
     fs::create_dir_all(env.vault.join("tmp")).unwrap();
     let ids = json(
