@@ -22,7 +22,7 @@ pub const SEGMENT_TEXT: usize = 512 * 1024;
 /// compares them since format 8 (FORMAT.md 8.3).
 pub const VERSION: u8 = 2;
 /// Version byte of a segment written by format 7 or earlier, whose words were folded by case
-/// only: read by folding its words first ([`Segment::decode`], [`matches`]).
+/// only: read by folding its words first ([`Segment::decode`], [`matches()`]).
 pub const VERSION_CASE_ONLY: u8 = 1;
 /// Set in the `meta` tree once every record is in the index (FORMAT.md 8.4), to
 /// [`FOLDED`], or to `%x01` by format 7 and earlier, whose words were not folded yet.
