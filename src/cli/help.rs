@@ -1,12 +1,11 @@
 //! The command line's help in the user's language.
 //!
-//! The English help is the doc comments of the argument definitions (`clap`'s derive); every
-//! language, English included, takes each text from its Fluent file instead where it has it,
-//! by an id that follows the command: `cmd-<path>` for a command's summary,
-//! `cmd-<path>-long` for its longer text, `arg-<path>-<argument>` for an argument's (the path
-//! of `amanat contact add` is `contact-add`; of the top level, `amanat`). English has none of
-//! these ids: its help is the definitions' doc comments, kept in one place. The tests below
-//! check that no id names a command or argument that does not exist.
+//! The English help is the doc comments of the argument definitions (`clap`'s derive), kept
+//! in one place: the English file has none of the ids below. Every other language gives each
+//! text in its Fluent file, by an id that follows the command: `cmd-<path>` for a command's
+//! summary, `cmd-<path>-long` for its longer text, `arg-<path>-<argument>` for an argument's
+//! (the path of `amanat contact add` is `contact-add`; of the top level, `amanat`). The tests
+//! below check that every language but English has every id, and no id that names nothing.
 use amanat::i18n::{self, Lang};
 use amanat::tr_in;
 use clap::Command;
@@ -88,12 +87,8 @@ fn localize(mut cmd: Command, path: &str, lang: Lang) -> Command {
         .map(|s| s.get_name().to_owned())
         .collect();
     for name in subs {
-        let sub_path = if path == "amanat" {
-            name.clone()
-        } else {
-            format!("{path}-{name}")
-        };
-        cmd = cmd.mut_subcommand(&name, |s| localize(s, &sub_path, lang));
+        let sub = sub_path(path, &name);
+        cmd = cmd.mut_subcommand(&name, |s| localize(s, &sub, lang));
     }
     cmd.help_template(template(lang))
         .subcommand_help_heading(tr_in!(lang, "help-commands"))
@@ -101,9 +96,18 @@ fn localize(mut cmd: Command, path: &str, lang: Lang) -> Command {
         .subcommand_value_name("COMMAND")
 }
 
+/// The path of subcommand `name` of the command at `path`, as help ids name it.
+fn sub_path(path: &str, name: &str) -> String {
+    if path == "amanat" {
+        name.to_owned()
+    } else {
+        format!("{path}-{name}")
+    }
+}
+
 #[cfg(test)]
 /// Every command and argument help id the command line has, with its English text from the
-/// definitions: what `tests/i18n.rs` checks the Fluent files against.
+/// definitions: what the tests below check the Fluent files against.
 pub fn ids(cmd: &Command, path: &str, out: &mut Vec<(String, String)>) {
     if let Some(t) = cmd.get_about() {
         out.push((format!("cmd-{path}"), t.to_string()));
@@ -121,12 +125,7 @@ pub fn ids(cmd: &Command, path: &str, out: &mut Vec<(String, String)>) {
         }
     }
     for s in cmd.get_subcommands() {
-        let sub_path = if path == "amanat" {
-            s.get_name().to_owned()
-        } else {
-            format!("{path}-{}", s.get_name())
-        };
-        ids(s, &sub_path, out);
+        ids(s, &sub_path(path, s.get_name()), out);
     }
 }
 

@@ -425,9 +425,12 @@ impl Vault {
     /// meanwhile: it folds a segment not moved yet as it reads it. Returns the segments
     /// rewritten.
     fn refold_segments(&self) -> Result<usize> {
-        let keys: Vec<SegmentKey> = self
-            .segments()
-            .map(|s| s.map(|(k, _)| k))
+        // The keys only: each segment is opened once, below, as it is moved.
+        let keys: Vec<SegmentKey> = crate::storage::pieces::group(self.store.index().iter())
+            .filter_map(|kv| match kv {
+                Err(e) => Some(Err(e)),
+                Ok((k, _)) => SegmentKey::try_from(k.as_ref()).ok().map(Ok),
+            })
             .collect::<Result<_>>()?;
         let mut rewritten = 0;
         let mut ops = Ops::new();

@@ -108,12 +108,8 @@ pub(crate) fn plain(s: &str) -> String {
     out
 }
 
-/// A text from a record or a bundle: direction isolated (`<bdi>`), controls made visible.
-pub(crate) fn text(s: &str) -> Markup {
-    text_in(Lang::En, s)
-}
-
-/// [`text`], with the title of a shown control in `lang`.
+/// A text from a record or a bundle: direction isolated (`<bdi>`), controls made visible,
+/// each with a title in `lang` saying what it is.
 pub(crate) fn text_in(lang: Lang, s: &str) -> Markup {
     let shown = |c: char| reorders(c) || (c.is_control() && c != '\n');
     let mut pieces: Vec<Result<&str, char>> = Vec::new();

@@ -10,7 +10,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use maud::html;
 
-use super::pages::text;
+use super::pages::text_in;
 use super::records::{parse_id, TEXT_SHOWN};
 use super::session::App;
 use super::{blocking, fail, Failure};
@@ -182,7 +182,8 @@ pub(crate) async fn part_text(
     match got {
         Ok(Some(bytes)) => {
             let s = String::from_utf8_lossy(&bytes);
-            Html(html! { pre.text { (text(&s)) } }.into_string()).into_response()
+            let shown = html! { pre.text { (text_in(app.lang(), &s)) } };
+            Html(shown.into_string()).into_response()
         }
         Ok(None) => fail(&app, Failure::NotFound),
         Err(f) => fail(&app, f),
