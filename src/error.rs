@@ -12,6 +12,9 @@
 use std::io;
 use std::path::PathBuf;
 
+pub use crate::i18n::words::Words;
+use crate::words;
+
 /// Result alias for the library.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -31,7 +34,7 @@ pub enum Refusal {
     ImageNotCleanable {
         image: String,
         record: String,
-        why: String,
+        why: Words,
     },
     /// A full vault asked for a transfer bundle, which only collectors write.
     #[error("transfer bundles are written by collectors: name a partner to export to")]
@@ -76,7 +79,7 @@ pub enum Refusal {
     #[error("line {line}: {why} (strict: {})", if *stopped { "stopped" } else { "nothing was ingested" })]
     Strict {
         line: usize,
-        why: String,
+        why: Words,
         stopped: bool,
     },
 }
@@ -121,7 +124,7 @@ pub enum Error {
     InUse,
     /// The vault was written by a newer (or unknown) version of Amanat.
     #[error("unsupported vault format: {0}")]
-    UnsupportedFormat(String),
+    UnsupportedFormat(Words),
     /// No record id starts with the given prefix.
     #[error("no record matches {0:?}")]
     NoSuchRecord(String),
@@ -133,34 +136,34 @@ pub enum Error {
     NoSuchPart { id: String, part: String },
     /// A file named by the user could not be read.
     #[error("cannot read {path}: {reason}")]
-    Input { path: PathBuf, reason: String },
+    Input { path: PathBuf, reason: Words },
     /// A file named by the user could not be written.
     #[error("cannot write {path}: {reason}")]
-    Output { path: PathBuf, reason: String },
+    Output { path: PathBuf, reason: Words },
     /// Input that does not make sense (bad date, bad recipient, empty title, …).
     #[error("{0}")]
-    Invalid(String),
+    Invalid(Words),
     /// The disk filled up while writing.
     #[error("the disk is full")]
     DiskFull,
     /// A stored value or object failed authentication or does not parse.
     #[error("record {id} is damaged: {what}")]
-    Damaged { id: String, what: String },
+    Damaged { id: String, what: Words },
     /// Vault-wide damage not tied to one record (database structure, catalog of unknown id).
     #[error("the vault is damaged: {0}")]
-    VaultDamaged(String),
+    VaultDamaged(Words),
     /// sled's files are damaged or lost writes; the journal can recreate them.
     #[error("the database is damaged: {0}")]
-    DatabaseDamaged(String),
+    DatabaseDamaged(Words),
     /// A bundle failed verification; nothing was imported.
     #[error("bundle rejected: {0}")]
-    BundleRejected(String),
+    BundleRejected(Words),
     /// A bundle was signed by a key that is not a known contact.
     #[error("the bundle is signed by an unknown key {0}")]
     UnknownSigner(String),
     /// This device holds no key that opens the requested content.
     #[error("{0}")]
-    CannotOpen(String),
+    CannotOpen(Words),
     /// A bundle imported before holds records that were removed here since.
     #[error("bundle {bundle} was imported here on {date} and {} of its records were removed since: {}", ids.len(), ids.join(", "))]
     RemovedSince {
@@ -178,28 +181,28 @@ pub enum Error {
     },
     /// A program that text recognition needs is missing, or lacks a language's data.
     #[error("{what} is not installed: install the package {package}")]
-    MissingTool { what: String, package: String },
+    MissingTool { what: Words, package: String },
     /// The keyring disappeared while a long command ran (`shred`, or its removable media
     /// taken out): it stopped, keeping what it had committed.
     #[error("the keyring at {} is gone (destroyed by shred, or its media taken out): the command stopped, keeping what it had finished", .0.display())]
     KeyringGone(PathBuf),
     /// The text recogniser failed on a part (the part is left unrecognised).
     #[error("text recognition failed: {0}")]
-    Recognition(String),
+    Recognition(Words),
     /// A restore into this directory stopped before it finished.
     #[error("a restore into {} did not finish", .0.display())]
     RestoreUnfinished(PathBuf),
     /// A replica's object storage failed a request: nothing was recorded as sent that was
     /// not, and nothing in the vault changed.
     #[error("remote {remote:?}: {what}")]
-    Remote { remote: String, what: String },
+    Remote { remote: String, what: Words },
     /// A request refused as it was asked (what to change is the front end's to say).
     #[error("{0}")]
     Refused(Refusal),
     /// Any other I/O failure.
     #[error("{context}: {source}")]
     Io {
-        context: String,
+        context: Words,
         #[source]
         source: io::Error,
     },
@@ -220,14 +223,11 @@ impl Error {
     }
 
     /// Classifies an I/O error: a full disk becomes [`Error::DiskFull`].
-    pub fn io(context: impl Into<String>, source: io::Error) -> Error {
+    pub fn io(context: Words, source: io::Error) -> Error {
         if is_disk_full(&source) {
             Error::DiskFull
         } else {
-            Error::Io {
-                context: context.into(),
-                source,
-            }
+            Error::Io { context, source }
         }
     }
 
@@ -250,10 +250,10 @@ impl Error {
         }
     }
 
-    pub(crate) fn damaged(id: impl std::fmt::Display, what: impl Into<String>) -> Error {
+    pub(crate) fn damaged(id: impl std::fmt::Display, what: Words) -> Error {
         Error::Damaged {
             id: id.to_string(),
-            what: what.into(),
+            what,
         }
     }
 }
@@ -262,10 +262,12 @@ fn is_disk_full(e: &io::Error) -> bool {
     e.kind() == io::ErrorKind::StorageFull || e.raw_os_error() == Some(28)
 }
 
-fn short_io_reason(e: &io::Error) -> String {
+/// Why a file could not be read or written, in words; another failure in the words of the
+/// system (std's, in English).
+fn short_io_reason(e: &io::Error) -> Words {
     match e.kind() {
-        io::ErrorKind::NotFound => "no such file".into(),
-        io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
+        io::ErrorKind::NotFound => words!("d-io-not-found"),
+        io::ErrorKind::PermissionDenied => words!("d-io-permission"),
+        _ => words!("d-io-other", why = e.to_string()),
     }
 }

@@ -24,6 +24,7 @@ use crate::storage::durable::ThreadedWriter;
 use crate::vault::contacts::Contact;
 use crate::vault::custody::LogBatch;
 use crate::vault::{Filter, Vault};
+use crate::words;
 use crate::RecordId;
 
 /// Records whose bodies are opened together, on every core (a few hundred KiB of bodies).
@@ -119,11 +120,16 @@ fn read_verified(
         .open_part(id, p)?
         .take(MAX_CLEAN + 1)
         .read_to_end(&mut buf)
-        .map_err(|_| Error::damaged(id, format!("part {:?} does not decrypt", p.name)))?;
+        .map_err(|_| {
+            Error::damaged(
+                id,
+                words!("d-part-not-decrypt", part = format!("{:?}", p.name)),
+            )
+        })?;
     if buf.len() as u64 != p.size || crate::crypto::seal::sha256(&buf) != p.sha256 {
         return Err(Error::damaged(
             id,
-            format!("part {:?} does not match its SHA-256 from ingest", p.name),
+            words!("d-part-sha-differs", part = format!("{:?}", p.name)),
         ));
     }
     Ok(buf)
@@ -154,10 +160,7 @@ impl Vault {
         };
         let scan = self.list(&filter)?;
         if let Some(d) = scan.damaged.first() {
-            return Err(Error::damaged(
-                d,
-                "its catalog entry is damaged; run `amanat check`",
-            ));
+            return Err(Error::damaged(d, words!("d-catalog-entry-damaged")));
         }
         Ok(scan.items.into_iter().map(|l| l.id).collect())
     }
@@ -174,9 +177,8 @@ impl Vault {
             .iter()
             .map(|r| sha256_hex(r.as_bytes()))
             .collect();
-        // A token over the log as it is before the export's events (they are chained to
-        // the bundle's hash, so no token in the bundle can cover them).
-        // Stored with the export's events, so a failed export stores nothing.
+        // A token over the log as it is before the export's events (they are chained to the
+        // bundle's hash, so no token in it can cover them), stored with those events.
         let pending = match self.tsas()?.is_empty() {
             true => None,
             false => Some(self.ask_for_stamps(None)?),
@@ -257,7 +259,11 @@ impl Vault {
             let hashing = ThreadedWriter::hashing(file);
             let age_w =
                 crate::crypto::agewriter::AgeWriter::new(&recipients, hashing).map_err(|e| {
-                    Error::Invalid(format!("cannot encrypt to {:?}: {e}", contact.name))
+                    Error::Invalid(words!(
+                        "d-cannot-encrypt-to",
+                        name = format!("{:?}", contact.name),
+                        why = e.to_string()
+                    ))
                 })?;
             let mut tar = tar::Builder::new(age_w);
             let werr = |e: io::Error| Error::output(out, e);
@@ -292,16 +298,13 @@ impl Vault {
         out: &Path,
     ) -> Result<(Contact, Recipients, Vec<RecordId>)> {
         if self.is_collector() {
-            return Err(Error::CannotOpen(
-                "this device is a collector: it cannot read records to export them for a partner"
-                    .into(),
-            ));
+            return Err(Error::CannotOpen(words!("d-collector-cannot-export")));
         }
         let contact = self.contact(&opts.to)?;
         if contact.recipients.is_empty() {
-            return Err(Error::Invalid(format!(
-                "contact {:?} has no recipient to encrypt to: add one with `amanat contact add`",
-                contact.name
+            return Err(Error::Invalid(words!(
+                "d-contact-no-recipient",
+                name = format!("{:?}", contact.name)
             )));
         }
         if opts.with_identities && !self.holds_custodian_key() {
@@ -310,7 +313,7 @@ impl Vault {
         if out.exists() {
             return Err(Error::Output {
                 path: out.to_owned(),
-                reason: "it already exists".into(),
+                reason: words!("d-transfer-already-exists"),
             });
         }
         let recipients = Recipients::parse_all(&contact.recipients)?;
@@ -430,8 +433,12 @@ impl Vault {
             return Ok((shown, planned));
         }
         let mut head = [0u8; 16];
-        let n = read_head(&mut *self.open_part(*id, p)?, &mut head)
-            .map_err(|_| Error::damaged(id, format!("part {:?} does not decrypt", p.name)))?;
+        let n = read_head(&mut *self.open_part(*id, p)?, &mut head).map_err(|_| {
+            Error::damaged(
+                id,
+                words!("d-part-not-decrypt", part = format!("{:?}", p.name)),
+            )
+        })?;
         let head = &head[..n];
         let image = redact::sniff_image(head).filter(|_| !opts.keep_metadata);
         let (size, sha256, removed) = match image {
@@ -506,7 +513,7 @@ impl Vault {
             let damaged = || {
                 Error::damaged(
                     rec.id,
-                    format!("part {:?} does not match its SHA-256 from ingest", p.name),
+                    words!("d-part-sha-differs", part = format!("{:?}", p.name)),
                 )
             };
             if p.kind == PartKind::Identity {
@@ -559,7 +566,7 @@ impl Vault {
                         (Ok(()), Ok(d)) => Ok(d),
                         (_, Err(e)) if e.kind() == io::ErrorKind::InvalidData => Err(damaged()),
                         (Err(e), _) => Err(werr(e)),
-                        (Ok(()), Err(e)) => Err(Error::io("reading a part", e)),
+                        (Ok(()), Err(e)) => Err(Error::io(words!("d-reading-part"), e)),
                     }
                 })?;
                 if digest.size != pp.size || digest.sha256 != pp.sha256 {

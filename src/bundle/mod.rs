@@ -10,6 +10,7 @@ use ring::hmac;
 
 use crate::format::event::{Happened, Kept, Kind};
 use crate::format::manifest;
+use crate::words;
 
 pub mod export;
 pub mod import;
@@ -141,11 +142,17 @@ pub(crate) fn check_incoming_chain(
     part_hashes: &[String],
 ) -> crate::Result<Vec<crate::vault::custody::Event>> {
     let short = &record_id[..record_id.len().min(crate::format::id::SHORT_LEN)];
-    let events = crate::vault::custody::verify_chain(chain)
-        .map_err(|b| manifest::reject(format!("record {short}: {b}")))?;
+    let events = crate::vault::custody::verify_chain(chain).map_err(|b| {
+        manifest::reject(words!("d-bundle-record-why", id = short, why = b.words()))
+    })?;
     for (i, (entry, ev)) in chain.iter().zip(&events).enumerate() {
         canonical_event(&entry.event, ev).map_err(|why| {
-            manifest::reject(format!("record {short}: custody event {} {why}", i + 1))
+            manifest::reject(words!(
+                "d-bundle-event",
+                id = short,
+                event = i + 1,
+                why = why
+            ))
         })?;
     }
     let last = events.last().expect("a verified chain is not empty");
@@ -154,9 +161,7 @@ pub(crate) fn check_incoming_chain(
         || last.detail("bundle") != Some(bundle_id)
         || crate::crypto::sshsig::parse_ed25519_line(&last.signer).as_ref() != Some(signer)
     {
-        return Err(manifest::reject(format!(
-            "record {short}: its chain of custody does not end with the sender exporting it in this bundle"
-        )));
+        return Err(manifest::reject(words!("d-bundle-chain-end", id = short)));
     }
     // The parts the record was last added or imported with, and those recognised since.
     let held = events
@@ -174,9 +179,10 @@ pub(crate) fn check_incoming_chain(
             .filter_map(|e| e.details["part"]["sha256"].as_str()),
     );
     if let Some(h) = part_hashes.iter().find(|h| !known.contains(h.as_str())) {
-        return Err(manifest::reject(format!(
-            "record {short}: a part (SHA-256 {}…) is not one its chain of custody records",
-            &h[..h.len().min(12)]
+        return Err(manifest::reject(words!(
+            "d-bundle-part-unrecorded",
+            id = short,
+            sha256 = &h[..h.len().min(12)]
         )));
     }
     Ok(events)
@@ -229,18 +235,18 @@ fn chain_details(kind: &str) -> Option<&'static [&'static str]> {
 fn canonical_event(
     text: &str,
     ev: &crate::vault::custody::Event,
-) -> std::result::Result<(), String> {
+) -> std::result::Result<(), crate::error::Words> {
     use crate::format::id::is_canonical_hex;
     if serde_json::to_string(ev).ok().as_deref() != Some(text) {
-        return Err("is not in the exact form Amanat writes (a field added, missing, reordered or re-spelled)".into());
+        return Err(words!("d-event-not-exact"));
     }
     let Some(mut keys) = chain_details(&ev.kind) else {
-        return Err(format!(
-            "is of a kind no record's chain holds ({:?})",
-            ev.kind
-        ));
+        return Err(words!("d-event-kind", kind = format!("{:?}", ev.kind)));
     };
-    let details = ev.details.as_object().ok_or("has no details")?;
+    let details = ev
+        .details
+        .as_object()
+        .ok_or_else(|| words!("d-event-no-details"))?;
     // A collector's `record-added` carries its parts sealed to headquarters instead.
     if ev.kind == Kind::RecordAdded && details.contains_key("parts_sealed") {
         keys = &["parts_sealed", "via"];
@@ -249,17 +255,14 @@ fn canonical_event(
             base64::engine::general_purpose::STANDARD.decode(b).is_ok()
         });
         if !base64 {
-            return Err("has sealed parts that are not base64".into());
+            return Err(words!("d-event-sealed-not-base64"));
         }
     }
     if details.len() != keys.len() || keys.iter().any(|k| !details.contains_key(*k)) {
-        return Err(format!(
-            "does not carry exactly the details of a {} event",
-            ev.kind
-        ));
+        return Err(words!("d-event-details", kind = ev.kind.to_string()));
     }
     if ev.time.parse::<jiff::Timestamp>().is_err() {
-        return Err("has no valid time".into());
+        return Err(words!("d-event-time"));
     }
     if !is_canonical_hex(&ev.prev, 32)
         || ev
@@ -271,14 +274,14 @@ fn canonical_event(
             .as_deref()
             .is_some_and(|h| !is_canonical_hex(h, 32))
     {
-        return Err("names a hash that is not 64 lower-case hex digits".into());
+        return Err(words!("d-event-hash"));
     }
     if !ev
         .record
         .as_deref()
         .is_some_and(|r| is_canonical_hex(r, crate::format::id::ID_LEN))
     {
-        return Err("names its record other than by 32 lower-case hex digits".into());
+        return Err(words!("d-event-record"));
     }
     for k in ["as", "bundle"] {
         if let Some(v) = details.get(k) {
@@ -286,7 +289,7 @@ fn canonical_event(
                 .as_str()
                 .is_some_and(|s| is_canonical_hex(s, crate::format::id::ID_LEN))
             {
-                return Err(format!("has a {k:?} that is not 32 lower-case hex digits"));
+                return Err(words!("d-event-id", key = format!("{k:?}")));
             }
         }
     }
@@ -299,7 +302,7 @@ fn canonical_event(
             })
         });
         if !ok {
-            return Err("lists parts without their SHA-256 in lower-case hex".into());
+            return Err(words!("d-event-parts"));
         }
     }
     if ev.kind == Kind::TextRecognised {
@@ -322,14 +325,12 @@ fn canonical_event(
             _ => false,
         };
         if !as_written {
-            return Err(
-                "names its recognised part or its source other than as Amanat writes them".into(),
-            );
+            return Err(words!("d-event-recognised"));
         }
     }
     if let Some(from) = details.get("from") {
         if !from.as_str().is_some_and(|f| f.starts_with("SHA256:")) {
-            return Err("names its sender other than by a key fingerprint".into());
+            return Err(words!("d-event-from"));
         }
     }
     Ok(())

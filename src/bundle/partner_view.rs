@@ -8,6 +8,7 @@ use crate::format::manifest::ManifestRecord;
 use crate::format::record::{PartKind, RecordBody};
 use crate::vault::contacts::Contact;
 use crate::vault::Vault;
+use crate::words;
 use crate::RecordId;
 
 /// The one place that decides what of a record a partner sees: everything but identity
@@ -66,9 +67,11 @@ pub(super) fn mentions_code(
         return Ok(false);
     }
     let mut buf = Zeroizing::new(Vec::new());
-    vault
-        .open_part(id, p)?
-        .read_to_end(&mut buf)
-        .map_err(|_| Error::damaged(id, format!("part {:?} does not decrypt", p.name)))?;
+    vault.open_part(id, p)?.read_to_end(&mut buf).map_err(|_| {
+        Error::damaged(
+            id,
+            words!("d-part-not-decrypt", part = format!("{:?}", p.name)),
+        )
+    })?;
     Ok(buf.windows(code.len()).any(|w| w == code.as_bytes()))
 }

@@ -14,6 +14,7 @@ use crate::format::manifest::{reject, Manifest};
 use crate::format::stamp::{self, BundleToken, Covered, Stamp, Tree};
 use crate::vault::timestamps::Pending;
 use crate::vault::Vault;
+use crate::words;
 
 /// A token of the sender's log that leads to an authority the sender trusts.
 struct Usable {
@@ -173,7 +174,7 @@ pub(crate) fn check(m: &Manifest, trusted: &[Vec<u8>]) -> Result<Vec<Vec<ProvenE
             .expect("validated");
         tsp::verify(&der, &sha256(t.statement.as_bytes()), trusted)
             .map(|p| (signer, events, root, p))
-            .map_err(|e| reject(format!("time-stamp token {} does not verify: {e}", i + 1)))
+            .map_err(|e| reject(words!("d-stamp-token", token = i + 1, why = e)))
     });
     let tokens = checked.into_iter().collect::<Result<Vec<_>>>()?;
     let mut out = Vec::with_capacity(m.records.len());
@@ -193,10 +194,7 @@ pub(crate) fn check(m: &Manifest, trusted: &[Vec<u8>]) -> Result<Vec<Vec<ProvenE
             // or a later one of the chain (after a key rotation).
             let of_this_chain = last_signed.get(signer).is_some_and(|&i| i >= c.entry);
             if !of_this_chain {
-                return Err(reject(format!(
-                    "a time-stamp of record {} is of the log of a key that did not hold the record",
-                    r.id
-                )));
+                return Err(reject(words!("d-stamp-other-key", id = &r.id)));
             }
             let path: Vec<[u8; 32]> = c
                 .path
@@ -209,10 +207,10 @@ pub(crate) fn check(m: &Manifest, trusted: &[Vec<u8>]) -> Result<Vec<Vec<ProvenE
                 })
                 .collect();
             if !stamp::included(&stamp::leaf(entry), c.leaf, *events, &path, root) {
-                return Err(reject(format!(
-                    "custody event {} of record {} is not under the time-stamp that claims it",
-                    c.entry + 1,
-                    r.id
+                return Err(reject(words!(
+                    "d-stamp-not-under",
+                    event = c.entry + 1,
+                    id = &r.id
                 )));
             }
             let ev = Event::parse(&entry.event).expect("a checked chain");

@@ -13,6 +13,7 @@ use std::path::Path;
 use super::export::{sha256_hex, ExportReport, Selection};
 use super::tar_entries::{append, header};
 use crate::crypto::seal::{OpenFailure, StreamError};
+use crate::error::Words;
 use crate::error::{Error, Refusal, Result};
 use crate::format::id::ObjectId;
 use crate::format::manifest::{
@@ -23,6 +24,7 @@ use crate::storage::durable::ThreadedWriter;
 use crate::vault::add::{Arrival, Prepared, SealedPart};
 use crate::vault::custody::LogBatch;
 use crate::vault::Vault;
+use crate::words;
 use crate::RecordId;
 
 /// One record as a collector sends it.
@@ -39,16 +41,21 @@ fn hash_file(f: fs::File) -> io::Result<(u64, String)> {
 
 impl Vault {
     /// The part facts a collector sealed into its `record-added` event (FORMAT.md 14.2).
-    fn open_sealed_facts(&self, sealed: &serde_json::Value) -> Result<serde_json::Value, String> {
+    fn open_sealed_facts(
+        &self,
+        sealed: &serde_json::Value,
+    ) -> Result<serde_json::Value, crate::error::Words> {
         use base64::Engine as _;
         let bytes = sealed
             .as_str()
             .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
-            .ok_or("are not valid base64")?;
-        let ids = self.identities().map_err(|e| e.to_string())?;
+            .ok_or_else(|| words!("d-transfer-facts-base64"))?;
+        let ids = self
+            .identities()
+            .map_err(|e| words!("d-transfer-facts-keys", why = e))?;
         let plain = crate::crypto::seal::open_bytes(&ids, &bytes)
-            .map_err(|_| "do not open with this vault's key")?;
-        serde_json::from_slice(&plain).map_err(|_| "do not parse".into())
+            .map_err(|_| words!("d-transfer-facts-not-open"))?;
+        serde_json::from_slice(&plain).map_err(|_| words!("d-transfer-do-parse"))
     }
 }
 
@@ -83,7 +90,7 @@ impl Vault {
         if out.exists() {
             return Err(Error::Output {
                 path: out.to_owned(),
-                reason: "it already exists".into(),
+                reason: words!("d-transfer-already-exists"),
             });
         }
         let ids = self.select(selection)?;
@@ -146,7 +153,10 @@ impl Vault {
             let age_w =
                 crate::crypto::agewriter::AgeWriter::new(content, ThreadedWriter::hashing(file))
                     .map_err(|e| {
-                        Error::Invalid(format!("cannot encrypt to the collector's recipients: {e}"))
+                        Error::Invalid(words!(
+                            "d-transfer-cannot-encrypt-collector-s",
+                            e = e.to_string()
+                        ))
                     })?;
             let mut tar = tar::Builder::new(age_w);
             append(&mut tar, manifest::MANIFEST_PATH, &manifest_json, mtime).map_err(werr)?;
@@ -198,7 +208,7 @@ impl Vault {
             let (size, sha256) = self
                 .open_object(&oid)
                 .and_then(hash_file)
-                .map_err(|_| Error::damaged(id, "one of its objects is missing or unreadable"))?;
+                .map_err(|_| Error::damaged(id, words!("d-transfer-object-missing")))?;
             let f = FileEntry {
                 path: format!("records/{}/objects/{}", id.to_hex(), oid.to_hex()),
                 size,
@@ -246,7 +256,7 @@ impl Vault {
         for (oid, f) in &o.objects {
             let file = self
                 .open_object(oid)
-                .map_err(|e| Error::io("reading an object", e))?;
+                .map_err(|e| Error::io(words!("d-reading-object"), e))?;
             let mut h = header(f.size, mtime);
             let mut hashing = HashRead {
                 inner: file.take(f.size),
@@ -255,10 +265,7 @@ impl Vault {
             tar.append_data(&mut h, &f.path, &mut hashing)
                 .map_err(werr)?;
             if hex::encode(hashing.ctx.finish()) != f.sha256 {
-                return Err(Error::damaged(
-                    o.id,
-                    "an object changed while it was exported",
-                ));
+                return Err(Error::damaged(o.id, words!("d-transfer-object-changed")));
             }
         }
         Ok(())
@@ -355,53 +362,59 @@ impl Vault {
             reader
                 .take(manifest::MAX_SMALL_FILE + 1)
                 .read_to_end(&mut sealed)
-                .map_err(|e| reject(format!("the bundle is truncated or was altered ({e})")))?;
+                .map_err(super::import::damaged_stream)?;
             if present[ri] {
                 return Ok(());
             }
             let id = RecordId::from_hex(&m.transfer[ri].id).expect("validated");
-            let plain = crate::crypto::seal::open_bytes(&self.identities()?, &sealed).map_err(|f| match f {
-                OpenFailure::NotForUs => reject(format!(
-                    "record {} is not sealed to this vault's key: the collector was set up for other recipients",
-                    id.short()
-                )),
-                _ => reject(format!("record {} does not open", id.short())),
-            })?;
+            let plain = crate::crypto::seal::open_bytes(&self.identities()?, &sealed).map_err(
+                |f| match f {
+                    OpenFailure::NotForUs => {
+                        reject(words!("d-transfer-not-for-us", id = id.short()))
+                    }
+                    _ => reject(words!("d-record-not-open", id = id.short())),
+                },
+            )?;
             let body = RecordBody::decode(id, &plain)
-                .map_err(|_| reject(format!("record {} does not decode", id.short())))?;
+                .map_err(|_| reject(words!("d-record-not-decode", id = id.short())))?;
             check_collected(&body)
                 .and_then(|()| self.check_collected_chain(&body, &m.transfer[ri].custody))
-                .map_err(|why| reject(format!("record {}: {why}", id.short())))?;
+                .map_err(|why| reject(words!("d-bundle-record-why", id = id.short(), why = why)))?;
             incoming.bodies.insert(ri, body);
             return Ok(());
         }
+        let quoted = format!("{path:?}");
         let Some(&(ri, oid)) = incoming.objects.get(path) else {
-            return Err(reject(format!("{path:?} is not part of any record")));
+            return Err(reject(words!("d-transfer-part-any-record", path = &quoted)));
         };
         if present[ri] {
-            io::copy(reader, &mut io::sink())
-                .map_err(|e| reject(format!("the bundle is truncated or was altered ({e})")))?;
+            io::copy(reader, &mut io::sink()).map_err(super::import::damaged_stream)?;
             return Ok(());
         }
         let body = incoming
             .bodies
             .get(&ri)
-            .ok_or_else(|| reject(format!("{path:?} comes before its record's body")))?;
+            .ok_or_else(|| reject(words!("d-transfer-comes-before-record-s", path = &quoted)))?;
         let (pi, part) = body
             .parts
             .iter()
             .enumerate()
             .find(|(_, p)| p.object() == Some(oid))
-            .ok_or_else(|| reject(format!("{path:?} is not named by its record")))?;
+            .ok_or_else(|| reject(words!("d-transfer-named-record", path = &quoted)))?;
         let dec = age::Decryptor::new_buffered(io::BufReader::with_capacity(1 << 20, &mut *reader))
-            .map_err(|_| reject(format!("{path:?} is not a sealed object")))?;
+            .map_err(|_| reject(words!("d-transfer-sealed-object", path = &quoted)))?;
         let plain = dec
             .decrypt(self.identities()?.into_iter())
-            .map_err(|_| reject(format!("{path:?} is not sealed to this vault's key")))?;
+            .map_err(|_| reject(words!("d-transfer-sealed-this-vault-s", path = &quoted)))?;
         // A collector of format 2 sent unpadded objects; the padding is checked either way.
         let mut plain = crate::crypto::pad::Unpadded::new(plain, part.size);
-        let undecryptable =
-            |reason: String| reject(format!("{path:?} does not decrypt ({reason})"));
+        let undecryptable = |reason: Words| {
+            reject(words!(
+                "d-transfer-does-decrypt",
+                path = &quoted,
+                reason = reason
+            ))
+        };
         let (size, sha256, sealed) = match objects {
             Some(objects) => {
                 let mut budget = 0; // objects stay objects
@@ -423,7 +436,7 @@ impl Vault {
                 let d = crate::crypto::seal::copy_hashing(&mut plain, &mut io::sink()).map_err(
                     |e| match e {
                         StreamError::Read(e) | StreamError::Write(e) => {
-                            undecryptable(e.to_string())
+                            undecryptable(words!("d-io-other", why = e.to_string()))
                         }
                     },
                 )?;
@@ -431,11 +444,11 @@ impl Vault {
             }
         };
         drop(plain);
-        io::copy(reader, &mut io::sink())
-            .map_err(|e| reject(format!("the bundle is truncated or was altered ({e})")))?;
+        io::copy(reader, &mut io::sink()).map_err(super::import::damaged_stream)?;
         if size != part.size || sha256 != part.sha256 {
-            return Err(reject(format!(
-                "{path:?} does not match the SHA-256 taken at collection"
+            return Err(reject(words!(
+                "d-transfer-does-match-sha-256",
+                path = &quoted
             )));
         }
         if let Some(sealed) = sealed {
@@ -451,7 +464,7 @@ impl Vault {
         &self,
         body: &RecordBody,
         custody: &[crate::vault::custody::CustodyEntry],
-    ) -> std::result::Result<(), String> {
+    ) -> std::result::Result<(), crate::error::Words> {
         let recorded = crate::format::event::facts(&crate::vault::add::part_facts(&body.parts));
         let added = custody.iter().rev().find_map(|e| {
             crate::vault::custody::Event::parse(&e.event)
@@ -461,14 +474,14 @@ impl Vault {
             Some(ev) => match ev.details.get("parts_sealed") {
                 Some(sealed) => Some(
                     self.open_sealed_facts(sealed)
-                        .map_err(|why| format!("its recorded parts {why}"))?,
+                        .map_err(|why| words!("d-transfer-recorded-parts", why = why))?,
                 ),
                 None => Some(ev.details["parts"].clone()),
             },
             None => None,
         };
         if sent.as_ref() != Some(&recorded) {
-            return Err("its parts are not the ones its chain of custody records".into());
+            return Err(words!("d-transfer-parts-ones-chain-custody"));
         }
         Ok(())
     }
@@ -490,14 +503,14 @@ impl Vault {
             let mut body = incoming
                 .bodies
                 .remove(&ri)
-                .ok_or_else(|| reject(format!("record {} has no body", t.id)))?;
+                .ok_or_else(|| reject(words!("d-transfer-no-body", id = t.id.to_string())))?;
             let mut search = None;
             let mut new_objects = Vec::new();
             for (pi, part) in body.parts.iter_mut().enumerate() {
                 match &part.storage {
                     Storage::Object { .. } => {
                         let s = incoming.parts.remove(&(ri, pi)).ok_or_else(|| {
-                            reject(format!("record {} is missing an object", t.id))
+                            reject(words!("d-transfer-missing-object", id = t.id.to_string()))
                         })?;
                         if s.index_text.is_some() {
                             search = s.index_text.clone();
@@ -533,35 +546,38 @@ impl Vault {
 /// part names that are safe file names and distinct, every inline part and sealed identity
 /// of the size and SHA-256 it states, and no provenance (a collector adds records; it
 /// imports none, and a line of provenance would be shown at headquarters as if it had).
-fn check_collected(body: &RecordBody) -> std::result::Result<(), String> {
+fn check_collected(body: &RecordBody) -> std::result::Result<(), crate::error::Words> {
     body.meta
         .validate()
-        .map_err(|e| format!("its metadata is not what a record may hold ({e})"))?;
+        .map_err(|e| words!("d-transfer-metadata-what-record-may", e = e))?;
     crate::format::record::check_part_count(body.parts.len())
-        .map_err(|e| format!("it holds too many parts ({e})"))?;
+        .map_err(|e| words!("d-transfer-holds-too-many-parts", e = e))?;
     let mut names = std::collections::HashSet::new();
     for p in &body.parts {
         manifest::check_name(&p.name)
-            .map_err(|_| format!("a part has an unsafe name {:?}", p.name))?;
+            .map_err(|_| words!("d-transfer-unsafe-name", name = format!("{:?}", p.name)))?;
         if !names.insert(p.name.as_str()) {
-            return Err(format!("two parts are named {:?}", p.name));
+            return Err(words!(
+                "d-transfer-two-parts",
+                name = format!("{:?}", p.name)
+            ));
         }
         let bytes = match &p.storage {
             Storage::Inline(b) | Storage::Sealed(b) => b,
             Storage::Object { .. } => continue,
         };
         if bytes.len() as u64 != p.size || crate::crypto::seal::sha256(bytes) != p.sha256 {
-            return Err(format!(
-                "part {:?} is not the size and SHA-256 it states",
-                p.name
+            return Err(words!(
+                "d-transfer-part-differs",
+                name = format!("{:?}", p.name)
             ));
         }
     }
     if !body.provenance.is_empty() {
-        return Err("it says it was imported from a bundle, which a collector never does".into());
+        return Err(words!("d-transfer-says-was-imported-from"));
     }
     if !body.derived.is_empty() || body.parts.iter().any(|p| p.kind == PartKind::Recognised) {
-        return Err("it holds recognised text, which a collector never makes".into());
+        return Err(words!("d-transfer-holds-recognised-text-which"));
     }
     Ok(())
 }

@@ -36,12 +36,14 @@ pub fn audit(v: &Vault, a: AuditArgs) -> anyhow::Result<u8> {
         } else {
             let mut certs = Vec::new();
             for f in &a.trust {
-                let bytes = std::fs::read(f)
-                    .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", f.display()))?;
-                certs.extend(
-                    amanat::crypto::tsp::certificates(&bytes)
-                        .map_err(|e| amanat::Error::Invalid(format!("{}: {e}", f.display())))?,
-                );
+                let bytes = std::fs::read(f).map_err(|e| amanat::Error::input(f, e))?;
+                certs.extend(amanat::crypto::tsp::certificates(&bytes).map_err(|e| {
+                    super::errors::invalid(tr!(
+                        "cli-certificates",
+                        path = f.display().to_string(),
+                        why = e.to_string()
+                    ))
+                })?);
             }
             v.verify_audit_trusting(&certs)?
         };
@@ -62,7 +64,8 @@ pub fn audit(v: &Vault, a: AuditArgs) -> anyhow::Result<u8> {
             }
             Some(b) => {
                 if !a.json {
-                    print(&format!("BROKEN at event {}: it {}\n", b.seq, Safe(&b.why)))?;
+                    let why = tr!("cli-broken-why", why = super::safe::worded(&b.why));
+                    print(&format!("BROKEN at event {}: {why}\n", b.seq))?;
                     eprintln!("{}", tr!("cli-audit-broken", seq = b.seq));
                 }
                 1

@@ -3,10 +3,11 @@ use std::path::PathBuf;
 
 use amanat::bundle::{ExportOptions, ImportOptions, ImportReport, Selection};
 use amanat::tr;
-use amanat::{Error, Vault};
+use amanat::Vault;
 use clap::{Args, Subcommand};
 use serde_json::json;
 
+use super::errors::invalid;
 use super::safe::Safe;
 use super::{print, print_json};
 
@@ -145,31 +146,19 @@ pub fn export(v: &Vault, a: ExportArgs) -> anyhow::Result<u8> {
     } else if !a.ids.is_empty() {
         Selection::Ids(a.ids.clone())
     } else {
-        return Err(Error::Invalid(
-            "say what to export: --all, --tag T, --witness W or record ids".into(),
-        )
-        .into());
+        return Err(invalid(tr!("cli-export-what")).into());
     };
     if v.is_collector() {
         return export_transfer(v, &a, &selection);
     }
     if a.remove_after {
-        return Err(Error::Invalid(
-            "--remove-after is for collectors handing records to headquarters".into(),
-        )
-        .into());
+        return Err(invalid(tr!("cli-export-remove-after")).into());
     }
     if a.remote.is_some() {
-        return Err(Error::Invalid(
-            "--remote sends a collector's transfer bundle to headquarters' inbox; to send a partner's bundle, write it with -o FILE".into(),
-        )
-        .into());
+        return Err(invalid(tr!("cli-export-remote")).into());
     }
     let Some(to) = a.to else {
-        return Err(Error::Invalid(
-            "name the partner with --to CONTACT (see `amanat contact list`)".into(),
-        )
-        .into());
+        return Err(invalid(tr!("cli-export-to")).into());
     };
     let Some(output) = a.output else {
         unreachable!("clap requires --output without --remote")
@@ -236,10 +225,7 @@ pub fn export(v: &Vault, a: ExportArgs) -> anyhow::Result<u8> {
 /// A collector's export: a transfer bundle to a file or to a remote's inbox.
 fn export_transfer(v: &Vault, a: &ExportArgs, selection: &Selection) -> anyhow::Result<u8> {
     if a.to.is_some() || a.with_identities || a.keep_metadata || a.with_ocr {
-        return Err(Error::Invalid(
-            "a collector writes only transfer bundles for its own recipients: drop --to, --with-identities, --keep-metadata and --with-ocr".into(),
-        )
-        .into());
+        return Err(invalid(tr!("cli-export-collector-flags")).into());
     }
     let r = match (&a.remote, &a.output) {
         (Some(remote), keep) => amanat::replica::pull::export_to_remote(

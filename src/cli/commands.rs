@@ -2,6 +2,7 @@
 use std::io;
 use std::path::PathBuf;
 
+use amanat::error::Words;
 use amanat::format::record::Metadata;
 use amanat::tr;
 use amanat::vault::{NewRecord, PartInput};
@@ -9,9 +10,10 @@ use amanat::{Error, InitOptions, Vault};
 use clap::Args;
 use serde_json::json;
 
+use super::errors::invalid;
 use super::listing::timestamp;
 pub use super::listing::{list, search, ListArgs, SearchArgs};
-use super::safe::Safe;
+use super::safe::{worded, Safe};
 use super::{init_vault, print, print_json, Global};
 
 #[derive(Args)]
@@ -181,8 +183,12 @@ pub struct IngestArgs {
 pub fn ingest(v: &Vault, a: IngestArgs) -> anyhow::Result<u8> {
     refuse_ocr_on_collector(v, a.ocr)?;
     let text = std::fs::read(&a.file).map_err(|e| Error::input(&a.file, e))?;
-    let text = String::from_utf8(text)
-        .map_err(|_| Error::Invalid(format!("{} is not UTF-8 text", a.file.display())))?;
+    let text = String::from_utf8(text).map_err(|_| {
+        invalid(tr!(
+            "cli-not-utf8-text",
+            path = a.file.display().to_string()
+        ))
+    })?;
     let base = a
         .file
         .parent()
@@ -208,7 +214,7 @@ pub fn ingest(v: &Vault, a: IngestArgs) -> anyhow::Result<u8> {
     } else {
         for f in &report.failed {
             let line = tr!("cli-line", line = (f.line as u64));
-            eprintln!("amanat: {line}: {}", Safe(&f.error));
+            eprintln!("amanat: {line}: {}", super::safe::worded(&f.error));
         }
         for (n, code) in &report.assigned_witness {
             let line = tr!("cli-line", line = (*n as u64));
@@ -249,10 +255,7 @@ pub fn ingest(v: &Vault, a: IngestArgs) -> anyhow::Result<u8> {
 /// `--ocr` on a collector: refused before anything is written.
 fn refuse_ocr_on_collector(v: &Vault, ocr: bool) -> anyhow::Result<()> {
     if ocr && v.is_collector() {
-        return Err(Error::CannotOpen(
-            "a collector cannot recognise text (--ocr): it keeps nothing it can read; headquarters recognises it after import".into(),
-        )
-        .into());
+        return Err(Error::CannotOpen(Words::said(tr!("cli-collector-no-ocr"))).into());
     }
     Ok(())
 }
@@ -474,20 +477,17 @@ pub fn check(v: &Vault, a: CheckArgs) -> anyhow::Result<u8> {
         let lines: String = report
             .damaged
             .iter()
-            .map(|(id, what)| format!("DAMAGED {id}: {}\n", Safe(what)))
+            .map(|(id, what)| format!("DAMAGED {id}: {}\n", worded(what)))
             .collect();
         print(&lines)?;
         if let Some(b) = report.audit.as_ref().and_then(|a| a.broken.as_ref()) {
-            print(&format!(
-                "AUDIT LOG BROKEN at event {}: it {}\n",
-                b.seq,
-                Safe(&b.why)
-            ))?;
+            let why = tr!("cli-broken-why", why = worded(&b.why));
+            print(&format!("AUDIT LOG BROKEN at event {}: {why}\n", b.seq))?;
         }
         let journal: String = report
             .journal
             .iter()
-            .map(|what| format!("JOURNAL DAMAGED: {}\n", Safe(what)))
+            .map(|what| format!("JOURNAL DAMAGED: {}\n", worded(what)))
             .collect();
         print(&journal)?;
         eprintln!(

@@ -1,9 +1,13 @@
 //! How the command line words the library's errors, in the user's language: the message (a
 //! [`Refusal`] in terms of this command line's flags), what to do about it, and the exit
-//! status. Where the library's error carries a detail in its own words (why a bundle was
-//! rejected, what in a record is damaged), that detail is still English.
-use amanat::error::Refusal;
+//! status.
+use amanat::error::{Refusal, Words};
 use amanat::{tr, Error};
+
+/// Invalid input, in words the command line has already put in the user's language.
+pub fn invalid(text: String) -> Error {
+    Error::Invalid(Words::said(text))
+}
 
 /// What went wrong, in one clause: refusals name the flag to change.
 pub fn message(e: &Error) -> String {
@@ -26,7 +30,7 @@ fn refusal(r: &Refusal) -> String {
             "refused-image-not-cleanable",
             image = format!("{image:?}"),
             record = record.as_str(),
-            detail = why.as_str()
+            detail = why.in_lang(amanat::i18n::current())
         ),
         Refusal::TransferNeedsCollector => tr!("refused-transfer-needs-collector"),
         Refusal::CollectorSelection => tr!("refused-collector-selection"),
@@ -49,12 +53,12 @@ fn refusal(r: &Refusal) -> String {
             true => tr!(
                 "refused-strict-stopped",
                 line = (*line as u64),
-                detail = why.as_str()
+                detail = why.in_lang(amanat::i18n::current())
             ),
             false => tr!(
                 "refused-strict-nothing",
                 line = (*line as u64),
-                detail = why.as_str()
+                detail = why.in_lang(amanat::i18n::current())
             ),
         },
         Refusal::ManifestTooLarge {

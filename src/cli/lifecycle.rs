@@ -7,6 +7,7 @@ use amanat::vault::lifecycle;
 use amanat::{Error, LockedVault};
 use clap::{Args, Subcommand};
 
+use super::errors::invalid;
 use super::{new_passphrase, passphrase, vault_paths, Global, NewPassphrase};
 
 #[derive(Args)]
@@ -68,7 +69,7 @@ pub fn shred(g: &Global, a: ShredArgs) -> anyhow::Result<u8> {
     let paths = vault_paths(g)?;
     if !a.yes {
         if !io::stdin().is_terminal() {
-            return Err(Error::Invalid(tr!("cli-shred-no-terminal")).into());
+            return Err(invalid(tr!("cli-shred-no-terminal")).into());
         }
         eprint!("{} ", tr!("cli-shred-confirm"));
         io::stderr().flush()?;
@@ -175,7 +176,7 @@ pub fn rotate(g: &Global, a: RotateArgs) -> anyhow::Result<u8> {
         eprintln!("{}", tr!("cli-rotated-signing"));
         eprintln!("{}", tr!("cli-rotated-recipient"));
         for d in &r.damaged {
-            let what = super::safe::Safe(d).to_string();
+            let what = super::safe::worded(d);
             eprintln!("amanat: {}", tr!("cli-rotate-damaged", what = what));
         }
     }
@@ -231,7 +232,7 @@ pub fn rebuild(g: &Global, a: RebuildArgs) -> anyhow::Result<u8> {
         super::print_json(&report)?;
     } else {
         for d in &report.damage {
-            let what = super::safe::Safe(d).to_string();
+            let what = super::safe::worded(d);
             eprintln!("amanat: {}", tr!("cli-journal-damage", what = what));
         }
         let (frames, records) = (report.frames, report.records as u64);

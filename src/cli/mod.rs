@@ -12,6 +12,7 @@ mod audit;
 mod bundles;
 mod commands;
 mod errors;
+use errors::invalid;
 mod help;
 mod lifecycle;
 mod listing;
@@ -314,7 +315,7 @@ fn vault_paths(g: &Global) -> anyhow::Result<VaultPaths> {
         Some(v) => v.clone(),
         None => directories::ProjectDirs::from("", "", "amanat")
             .map(|d| d.data_dir().to_owned())
-            .ok_or_else(|| Error::Invalid("no home directory: pass --vault DIR".into()))?,
+            .ok_or_else(|| invalid(tr!("cli-no-home")))?,
     };
     Ok(VaultPaths::new(root, g.keyring.clone()))
 }
@@ -364,7 +365,7 @@ pub fn warn_lost_writes(vault: &Vault) {
     if let Some(why) = vault.journal_rewritten() {
         eprintln!(
             "amanat: {}",
-            tr!("cli-journal-was-rewritten", why = why.to_string())
+            tr!("cli-journal-was-rewritten", why = safe::worded(why))
         );
     }
 }
@@ -381,7 +382,7 @@ fn passphrase(g: &Global, prompt: &str) -> anyhow::Result<Passphrase> {
 
 fn need_terminal() -> anyhow::Result<()> {
     if !io::stdin().is_terminal() && !io::stderr().is_terminal() {
-        return Err(Error::Invalid(tr!("cli-no-terminal")).into());
+        return Err(invalid(tr!("cli-no-terminal")).into());
     }
     Ok(())
 }
@@ -390,7 +391,7 @@ fn need_terminal() -> anyhow::Result<()> {
 fn prompt_secret(prompt: &str) -> anyhow::Result<zeroize::Zeroizing<String>> {
     Ok(zeroize::Zeroizing::new(
         rpassword::prompt_password(prompt)
-            .map_err(|e| Error::Invalid(tr!("cli-passphrase-unreadable", why = e.to_string())))?,
+            .map_err(|e| invalid(tr!("cli-passphrase-unreadable", why = e.to_string())))?,
     ))
 }
 
@@ -402,7 +403,7 @@ const GLOBAL_FILE: &str = "--passphrase-file or AMANAT_PASSPHRASE_FILE";
 pub fn read_passphrase_file(path: &Path, flag: &str, new: bool) -> anyhow::Result<Passphrase> {
     let text = zeroize::Zeroizing::new(std::fs::read(path).map_err(|e| Error::input(path, e))?);
     let text = std::str::from_utf8(&text)
-        .map_err(|_| Error::Invalid(tr!("cli-not-utf8", path = path.display().to_string())))?;
+        .map_err(|_| invalid(tr!("cli-not-utf8", path = path.display().to_string())))?;
     let line = text.lines().next().unwrap_or("");
     if line.is_empty() {
         // Never a generated passphrase here: it would reach no one, and a script that meant
@@ -527,7 +528,7 @@ fn terminal() -> anyhow::Result<Box<dyn Write>> {
         let t = std::fs::OpenOptions::new()
             .write(true)
             .open("/dev/tty")
-            .map_err(|e| Error::Invalid(tr!("cli-no-tty", why = e.to_string())))?;
+            .map_err(|e| invalid(tr!("cli-no-tty", why = e.to_string())))?;
         Ok(Box::new(t))
     }
     #[cfg(not(unix))]

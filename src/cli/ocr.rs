@@ -6,6 +6,7 @@ use amanat::vault::recognise::{OcrProgress, OcrReport};
 use amanat::{Error, RecordId, Vault};
 use clap::Args;
 
+use super::errors::invalid;
 use super::print_json;
 use super::safe::Safe;
 
@@ -49,7 +50,7 @@ pub fn ocr(v: &Vault, a: OcrArgs) -> anyhow::Result<u8> {
     let ids = if a.all {
         every_record(v)?
     } else if a.ids.is_empty() {
-        return Err(Error::Invalid(tr!("cli-ocr-name-records")).into());
+        return Err(invalid(tr!("cli-ocr-name-records")).into());
     } else {
         let mut ids: Vec<RecordId> = Vec::new();
         for typed in &a.ids {
@@ -129,7 +130,7 @@ pub fn summarise(r: &OcrReport) {
             "cli-ocr-part-failed",
             record = f.record[..8].to_owned(),
             part = Safe(&f.part).to_string(),
-            why = Safe(&f.error).to_string()
+            why = super::safe::worded(&f.error)
         );
         eprintln!("amanat: {line}");
     }

@@ -424,7 +424,11 @@ pub fn replica(g: &Global, c: ReplicaCommand) -> anyhow::Result<u8> {
                 print_json(&r)?;
             } else {
                 for (name, why) in &r.refused {
-                    print(&format!("LEFT {}: {why}\n", Safe(name)))?;
+                    print(&format!(
+                        "LEFT {}: {}\n",
+                        Safe(name),
+                        super::safe::worded(why)
+                    ))?;
                 }
                 eprintln!(
                     "{}",

@@ -8,8 +8,8 @@ use amanat::tr;
 use amanat::{Error, VaultPaths};
 use clap::Args;
 
+use super::errors::invalid;
 use super::replica::{bar, on_step, remote_of, Connection};
-use super::safe::Safe;
 use super::{print, print_json, Global, NewPassphrase};
 
 #[derive(Args)]
@@ -70,7 +70,7 @@ pub fn restore(g: &Global, a: RestoreArgs) -> anyhow::Result<u8> {
             let source = g
                 .keyring
                 .clone()
-                .ok_or_else(|| Error::Invalid(tr!("cli-restore-needs-keyring")))?;
+                .ok_or_else(|| invalid(tr!("cli-restore-needs-keyring")))?;
             let pass = super::passphrase(g, &tr!("cli-prompt-keyring"))?;
             if a.list {
                 return list(&source, &pass, &remote, a.json);
@@ -119,11 +119,11 @@ fn read_identities(file: &Path) -> anyhow::Result<Vec<Box<dyn age::Identity>>> {
         Ok(id @ age::ssh::Identity::Unencrypted(_)) => Ok(vec![Box::new(id)]),
         Ok(_) => {
             let path = file.display().to_string();
-            Err(Error::Invalid(tr!("cli-ssh-key-encrypted", path = path)).into())
+            Err(invalid(tr!("cli-ssh-key-encrypted", path = path)).into())
         }
         Err(_) => {
             let path = file.display().to_string();
-            Err(Error::Invalid(tr!("cli-not-identity", path = path)).into())
+            Err(invalid(tr!("cli-not-identity", path = path)).into())
         }
     }
 }
@@ -207,7 +207,7 @@ fn report(r: &Restored, json: bool, paths: &VaultPaths) -> anyhow::Result<()> {
         ));
     }
     for (id, what) in &r.check.damaged {
-        out.push_str(&format!("DAMAGED {id}: {}\n", Safe(what)));
+        out.push_str(&format!("DAMAGED {id}: {}\n", super::safe::worded(what)));
     }
     print(&out)?;
     eprintln!(

@@ -136,6 +136,11 @@ fn json_unsafe(c: char) -> bool {
     (c as u32) >= 0x7f && is_unsafe(c)
 }
 
+/// Words of the library in the user's language, escaped as [`Safe`] escapes text.
+pub fn worded(w: &amanat::error::Words) -> String {
+    Safe(&w.in_lang(amanat::i18n::current())).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

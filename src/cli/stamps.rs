@@ -173,7 +173,7 @@ pub fn report(t: &Timestamping) {
                 tr!(
                     "cli-stamp-failed",
                     tsa = Safe(&a.tsa).to_string(),
-                    why = Safe(why).to_string()
+                    why = super::safe::worded(why)
                 )
             ),
             _ => {}

@@ -34,6 +34,7 @@ use zeroize::Zeroizing;
 
 use crate::crypto::recipients::{RecipientTable, Recipients};
 use crate::error::{Error, Result};
+use crate::words;
 
 /// Plaintext bytes per payload chunk.
 pub const CHUNK: usize = 64 * 1024;
@@ -78,7 +79,7 @@ fn push_stanza(out: &mut Vec<u8>, tag: &str, args: &[String], body: &[u8]) {
 }
 
 fn wrap_failed() -> Error {
-    Error::Invalid("cannot wrap the file key for an X25519 recipient".into())
+    Error::Invalid(words!("d-crypto-wrap-failed"))
 }
 
 /// The ephemeral share and the wrap key of a new X25519 stanza to `recipient`.
@@ -152,7 +153,11 @@ fn header(to: &Recipients, file_key: &[u8; 16]) -> Result<Vec<u8>> {
             None => {
                 let fk = age_core::format::FileKey::new(Box::new(*file_key));
                 let (stanzas, _) = r.as_age().wrap_file_key(&fk).map_err(|e| {
-                    Error::Invalid(format!("cannot encrypt to {}: {e}", r.as_str()))
+                    Error::Invalid(words!(
+                        "d-crypto-encrypt-to",
+                        recipient = r.as_str(),
+                        why = e.to_string()
+                    ))
                 })?;
                 for s in stanzas {
                     push_stanza(&mut h, &s.tag, &s.args, &s.body);

@@ -10,6 +10,7 @@ use curve25519_dalek::traits::BasepointTable;
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
+use crate::words;
 
 /// One parsed recipient, with the canonical text it was given as.
 pub struct Recipient {
@@ -27,13 +28,20 @@ impl Recipient {
     pub fn parse(s: &str) -> Result<Recipient> {
         let s = s.trim();
         if s.starts_with("age1") {
-            let r = age::x25519::Recipient::from_str(s)
-                .map_err(|e| Error::Invalid(format!("invalid age recipient {s:?}: {e}")))?;
+            let r = age::x25519::Recipient::from_str(s).map_err(|e| {
+                Error::Invalid(words!(
+                    "d-crypto-age-recipient-why",
+                    value = format!("{s:?}"),
+                    why = e.to_string()
+                ))
+            })?;
             let text = r.to_string();
             let x25519 = bech32::decode(&text)
                 .ok()
                 .and_then(|(_, data)| <[u8; 32]>::try_from(data).ok())
-                .ok_or_else(|| Error::Invalid(format!("invalid age recipient {s:?}")))?;
+                .ok_or_else(|| {
+                    Error::Invalid(words!("d-crypto-age-recipient", value = format!("{s:?}")))
+                })?;
             Ok(Recipient {
                 text,
                 inner: Box::new(r),
@@ -44,8 +52,9 @@ impl Recipient {
             // Keep only "ssh-ed25519 BASE64"; a trailing comment is not part of the key.
             let canonical: Vec<&str> = s.split_whitespace().take(2).collect();
             let canonical = canonical.join(" ");
-            let r = age::ssh::Recipient::from_str(&canonical)
-                .map_err(|_| Error::Invalid(format!("invalid ssh-ed25519 key {s:?}")))?;
+            let r = age::ssh::Recipient::from_str(&canonical).map_err(|_| {
+                Error::Invalid(words!("d-crypto-ssh-key", value = format!("{s:?}")))
+            })?;
             Ok(Recipient {
                 text: canonical,
                 inner: Box::new(r),
@@ -53,8 +62,9 @@ impl Recipient {
                 table: std::sync::OnceLock::new(),
             })
         } else {
-            Err(Error::Invalid(format!(
-                "unsupported recipient {s:?}: give an age X25519 recipient (age1…) or an ssh-ed25519 public key"
+            Err(Error::Invalid(words!(
+                "d-crypto-recipient-unsupported",
+                value = format!("{s:?}")
             )))
         }
     }
@@ -89,7 +99,7 @@ impl Recipients {
     /// Builds a list; at least one recipient is required.
     pub fn new(list: Vec<Recipient>) -> Result<Recipients> {
         if list.is_empty() {
-            return Err(Error::Invalid("no recipients".into()));
+            return Err(Error::Invalid(words!("d-crypto-no-recipients")));
         }
         Ok(Recipients(list))
     }

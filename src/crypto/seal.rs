@@ -17,6 +17,7 @@ use zeroize::Zeroizing;
 use crate::crypto::agewriter::AgeWriter;
 pub use crate::crypto::recipients::{Recipient, Recipients};
 use crate::error::{Error, Result};
+use crate::words;
 
 /// Size of the chunks streamed through the hasher and the encryptor.
 const CHUNK: usize = 1 << 20;
@@ -24,10 +25,11 @@ const CHUNK: usize = 1 << 20;
 /// Seals a small value in memory.
 pub fn seal_bytes(to: &Recipients, plaintext: &[u8]) -> Result<Vec<u8>> {
     let out = Vec::with_capacity(plaintext.len() + 256);
-    let mut w = AgeWriter::new(to, out).map_err(|e| Error::io("sealing", e))?;
+    let mut w = AgeWriter::new(to, out).map_err(|e| Error::io(words!("d-crypto-sealing"), e))?;
     w.write_all(plaintext)
-        .map_err(|e| Error::io("sealing", e))?;
-    w.finish().map_err(|e| Error::io("sealing", e))
+        .map_err(|e| Error::io(words!("d-crypto-sealing"), e))?;
+    w.finish()
+        .map_err(|e| Error::io(words!("d-crypto-sealing"), e))
 }
 
 /// Why an age value did not open.
@@ -36,7 +38,7 @@ pub enum OpenFailure {
     /// None of our identities is a recipient.
     NotForUs,
     /// The value is malformed, truncated or fails authentication.
-    Corrupt(String),
+    Corrupt(crate::error::Words),
     /// The scrypt work factor is above what we accept.
     ExcessiveWork { required: u8 },
     /// Reading the ciphertext or writing the plaintext failed.
@@ -54,15 +56,15 @@ fn classify(e: age::DecryptError) -> OpenFailure {
             if io.kind() == io::ErrorKind::InvalidData
                 || io.kind() == io::ErrorKind::UnexpectedEof =>
         {
-            OpenFailure::Corrupt(format!("ciphertext does not authenticate ({io})"))
+            OpenFailure::Corrupt(crate::words!("d-age-ciphertext", why = io.to_string()))
         }
         D::Io(io) => OpenFailure::Io(io),
-        D::DecryptionFailed => OpenFailure::Corrupt("payload does not authenticate".into()),
-        D::InvalidHeader => OpenFailure::Corrupt("invalid age header".into()),
-        D::InvalidMac => OpenFailure::Corrupt("age header MAC does not verify".into()),
-        D::KeyDecryptionFailed => OpenFailure::Corrupt("file key does not decrypt".into()),
-        D::UnknownFormat => OpenFailure::Corrupt("unknown age format version".into()),
-        _ => OpenFailure::Corrupt("age decryption failed".into()),
+        D::DecryptionFailed => OpenFailure::Corrupt(crate::words!("d-age-payload")),
+        D::InvalidHeader => OpenFailure::Corrupt(crate::words!("d-age-header")),
+        D::InvalidMac => OpenFailure::Corrupt(crate::words!("d-age-mac")),
+        D::KeyDecryptionFailed => OpenFailure::Corrupt(crate::words!("d-age-file-key")),
+        D::UnknownFormat => OpenFailure::Corrupt(crate::words!("d-age-version")),
+        _ => OpenFailure::Corrupt(crate::words!("d-age-failed")),
     }
 }
 

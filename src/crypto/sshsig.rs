@@ -13,6 +13,8 @@ use ring::signature::{self, UnparsedPublicKey};
 use zeroize::Zeroizing;
 
 use crate::crypto::sshkey::{ed25519_blob, put_string};
+use crate::error::Words;
+use crate::words;
 
 /// The namespace of bundle manifests.
 pub const NAMESPACE_BUNDLE: &str = "amanat-bundle-v1";
@@ -32,6 +34,18 @@ pub enum SigError {
     Unsupported,
     #[error("the signature does not match the signed data")]
     Invalid,
+}
+
+impl SigError {
+    /// Why, in words (the `Display` is their English).
+    pub fn words(&self) -> Words {
+        match self {
+            SigError::Malformed => words!("d-sig-malformed"),
+            SigError::Namespace(ns) => words!("d-sig-namespace", namespace = format!("{ns:?}")),
+            SigError::Unsupported => words!("d-sig-unsupported"),
+            SigError::Invalid => words!("d-sig-invalid"),
+        }
+    }
 }
 
 fn signed_data(namespace: &str, message: &[u8]) -> Vec<u8> {

@@ -14,6 +14,10 @@ use der::{Any, Decode, Encode, Reader};
 use ring::signature;
 use x509_tsp::{MessageImprint, TimeStampReq, TimeStampResp, TspVersion, TstInfo};
 
+use crate::error::Words;
+use crate::i18n::words::Arg;
+use crate::words;
+
 const SIGNED_DATA: Oid = Oid::new_unwrap("1.2.840.113549.1.7.2");
 const TST_INFO: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.1.4");
 const CONTENT_TYPE: Oid = Oid::new_unwrap("1.2.840.113549.1.9.3");
@@ -50,10 +54,16 @@ pub const MAX_TOKEN: usize = 32 << 10;
 /// Why a token or an answer was refused, in words for the user.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
-pub struct Bad(pub String);
+pub struct Bad(pub Words);
 
-fn bad(what: impl Into<String>) -> Bad {
-    Bad(what.into())
+fn bad(what: Words) -> Bad {
+    Bad(what)
+}
+
+impl From<Bad> for Arg {
+    fn from(b: Bad) -> Arg {
+        b.0.into()
+    }
 }
 
 /// What a token that verified proves.
@@ -112,12 +122,10 @@ fn nonce_int(nonce: &[u8; 8]) -> Int {
 /// token must name `imprint` and `nonce`. The token itself is checked by [`verify`].
 pub fn token_of_response(body: &[u8], imprint: &[u8; 32], nonce: &[u8; 8]) -> Result<Vec<u8>, Bad> {
     if body.len() > MAX_TOKEN + 1024 || !shape_ok(body) {
-        return Err(bad(
-            "the answer is too large or too deeply nested to be a time-stamp response",
-        ));
+        return Err(bad(words!("d-tsp-answer-too-large")));
     }
     let resp = TimeStampResp::from_der(body)
-        .map_err(|e| bad(format!("the answer is not a time-stamp response ({e})")))?;
+        .map_err(|e| bad(words!("d-tsp-not-response", why = e.to_string())))?;
     let status = resp.status.status as u8;
     if status > 1 {
         let text = resp
@@ -127,22 +135,20 @@ pub fn token_of_response(body: &[u8], imprint: &[u8; 32], nonce: &[u8; 8]) -> Re
             .and_then(|s| s.iter().next())
             .map(|s| s.as_str().to_owned())
             .unwrap_or_default();
-        return Err(bad(format!(
-            "the authority refused the request (status {status}) {text}"
-        )));
+        return Err(bad(words!("d-tsp-refused", status = status, text = text)));
     }
     let token = resp
         .time_stamp_token
-        .ok_or_else(|| bad("the answer holds no token"))?;
-    let der = token.to_der().map_err(|e| bad(e.to_string()))?;
+        .ok_or_else(|| bad(words!("d-tsp-no-token")))?;
+    let der = token
+        .to_der()
+        .map_err(|e| bad(words!("d-tsp-encoding", why = e.to_string())))?;
     let tst = tst_info(&signed_data(&der)?)?;
     if tst.nonce != Some(nonce_int(nonce)) {
-        return Err(bad(
-            "the token does not answer this request (its nonce differs)",
-        ));
+        return Err(bad(words!("d-tsp-nonce")));
     }
     if tst.message_imprint != sha256_imprint(imprint) {
-        return Err(bad("the token is for other data"));
+        return Err(bad(words!("d-tsp-other-data")));
     }
     Ok(der)
 }
@@ -188,41 +194,36 @@ pub fn shape_ok(der: &[u8]) -> bool {
 
 fn signed_data(token: &[u8]) -> Result<SignedData, Bad> {
     if token.len() > MAX_TOKEN || !shape_ok(token) {
-        return Err(bad(
-            "the token is too large or too deeply nested to be one an authority gives",
-        ));
+        return Err(bad(words!("d-tsp-token-too-large")));
     }
-    let ci =
-        ContentInfo::from_der(token).map_err(|e| bad(format!("the token does not parse ({e})")))?;
+    let ci = ContentInfo::from_der(token)
+        .map_err(|e| bad(words!("d-tsp-token-parse", why = e.to_string())))?;
     if ci.content_type != SIGNED_DATA {
-        return Err(bad("the token is not CMS signed data"));
+        return Err(bad(words!("d-tsp-not-signed-data")));
     }
     ci.content
         .decode_as::<SignedData>()
-        .map_err(|e| bad(format!("the token's signed data does not parse ({e})")))
+        .map_err(|e| bad(words!("d-tsp-signed-data-parse", why = e.to_string())))
 }
 
 fn econtent(sd: &SignedData) -> Result<Vec<u8>, Bad> {
     if sd.encap_content_info.econtent_type != TST_INFO {
-        return Err(bad("the token does not hold time-stamp information"));
+        return Err(bad(words!("d-tsp-no-tst-info")));
     }
     let any = sd
         .encap_content_info
         .econtent
         .as_ref()
-        .ok_or_else(|| bad("the token's content is missing"))?;
+        .ok_or_else(|| bad(words!("d-tsp-no-content")))?;
     let octets: OctetString = any
         .decode_as()
-        .map_err(|e| bad(format!("the token's content is not an octet string ({e})")))?;
+        .map_err(|e| bad(words!("d-tsp-content-octets", why = e.to_string())))?;
     Ok(octets.as_bytes().to_vec())
 }
 
 fn tst_info(sd: &SignedData) -> Result<TstInfo, Bad> {
-    TstInfo::from_der(&econtent(sd)?).map_err(|e| {
-        bad(format!(
-            "the token's time-stamp information does not parse ({e}; a time with fractional seconds is not read by this version)"
-        ))
-    })
+    TstInfo::from_der(&econtent(sd)?)
+        .map_err(|e| bad(words!("d-tsp-tst-info-parse", why = e.to_string())))
 }
 
 /// Checks `token` over `imprint` (a SHA-256): it is CMS signed data holding time-stamp
@@ -232,25 +233,19 @@ fn tst_info(sd: &SignedData) -> Result<TstInfo, Bad> {
 /// DER certificates; [`Proven::trusted`] says whether the signer's chain reached one.
 pub fn verify(token: &[u8], imprint: &[u8; 32], trusted: &[Vec<u8>]) -> Result<Proven, Bad> {
     if token.len() > MAX_TOKEN {
-        return Err(bad(format!(
-            "the token is larger than {} KiB",
-            MAX_TOKEN >> 10
-        )));
+        return Err(bad(words!("d-tsp-token-larger", kib = MAX_TOKEN >> 10)));
     }
     let sd = signed_data(token)?;
     let content = econtent(&sd)?;
-    let tst = TstInfo::from_der(&content).map_err(|e| {
-        bad(format!(
-            "the token's time-stamp information does not parse ({e}; a time with fractional seconds is not read by this version)"
-        ))
-    })?;
+    let tst = TstInfo::from_der(&content)
+        .map_err(|e| bad(words!("d-tsp-tst-info-parse", why = e.to_string())))?;
     if tst.message_imprint != sha256_imprint(imprint) {
-        return Err(bad("the token is for other data"));
+        return Err(bad(words!("d-tsp-other-data")));
     }
     let time = i64::try_from(tst.gen_time.to_unix_duration().as_secs())
-        .map_err(|_| bad("the token's time is out of range"))?;
+        .map_err(|_| bad(words!("d-tsp-time-range")))?;
     let [si] = sd.signer_infos.0.as_slice() else {
-        return Err(bad("the token must have exactly one signer"));
+        return Err(bad(words!("d-tsp-one-signer")));
     };
     let mut certs: Vec<Certificate> = Vec::new();
     for choice in sd.certificates.iter().flat_map(|s| s.0.iter()) {
@@ -259,22 +254,20 @@ pub fn verify(token: &[u8], imprint: &[u8; 32], trusted: &[Vec<u8>]) -> Result<P
         }
     }
     if certs.len() > MAX_CERTS {
-        return Err(bad(format!(
-            "the token carries more than {MAX_CERTS} certificates"
-        )));
+        return Err(bad(words!("d-tsp-many-certificates", most = MAX_CERTS)));
     }
     let anchors = trusted
         .iter()
         .map(|d| {
             Certificate::from_der(d)
-                .map_err(|e| bad(format!("a trusted certificate does not parse ({e})")))
+                .map_err(|e| bad(words!("d-tsp-trusted-parse", why = e.to_string())))
         })
         .collect::<Result<Vec<_>, _>>()?;
     let signer = certs
         .iter()
         .chain(anchors.iter())
         .find(|c| is_signer(c, &si.sid))
-        .ok_or_else(|| bad("the token's signing certificate is neither in the token nor trusted"))?
+        .ok_or_else(|| bad(words!("d-tsp-no-signer-cert")))?
         .clone();
     check_signer_info(si, &content, &signer)?;
     check_for_time_stamping(&signer, time)?;
@@ -284,7 +277,9 @@ pub fn verify(token: &[u8], imprint: &[u8; 32], trusted: &[Vec<u8>]) -> Result<P
         authority: signer.tbs_certificate.subject.to_string(),
         serial: hex::encode(tst.serial_number.as_bytes()),
         signer_sha256: crate::crypto::seal::sha256(
-            &signer.to_der().map_err(|e| bad(e.to_string()))?,
+            &signer
+                .to_der()
+                .map_err(|e| bad(words!("d-tsp-encoding", why = e.to_string())))?,
         ),
         trusted,
     })
@@ -331,32 +326,30 @@ fn check_signer_info(si: &SignerInfo, content: &[u8], signer: &Certificate) -> R
     let attrs = si
         .signed_attrs
         .as_ref()
-        .ok_or_else(|| bad("the token's signer has no signed attributes"))?;
+        .ok_or_else(|| bad(words!("d-tsp-no-attributes")))?;
     let one = |oid: Oid| -> Result<&Any, Bad> {
         let mut found = attrs.iter().filter(|a| a.oid == oid);
         match (found.next(), found.next()) {
             (Some(a), None) if a.values.len() == 1 => Ok(a.values.iter().next().expect("one")),
-            _ => Err(bad("the token's signed attributes are malformed")),
+            _ => Err(bad(words!("d-tsp-attributes"))),
         }
     };
     let ct: Oid = one(CONTENT_TYPE)?
         .decode_as()
-        .map_err(|_| bad("the token's content-type attribute is malformed"))?;
+        .map_err(|_| bad(words!("d-tsp-content-type")))?;
     if ct != TST_INFO {
-        return Err(bad(
-            "the token's signature is not over time-stamp information",
-        ));
+        return Err(bad(words!("d-tsp-signed-other")));
     }
     let digest = digest_of(&si.digest_alg.oid)?;
     let md: OctetString = one(MESSAGE_DIGEST)?
         .decode_as()
-        .map_err(|_| bad("the token's message-digest attribute is malformed"))?;
+        .map_err(|_| bad(words!("d-tsp-message-digest")))?;
     if md.as_bytes() != ring::digest::digest(digest, content).as_ref() {
-        return Err(bad(
-            "the token's time-stamp information was altered (its digest differs)",
-        ));
+        return Err(bad(words!("d-tsp-altered")));
     }
-    let signed = attrs.to_der().map_err(|e| bad(e.to_string()))?;
+    let signed = attrs
+        .to_der()
+        .map_err(|e| bad(words!("d-tsp-encoding", why = e.to_string())))?;
     verify_signature(
         signer,
         &si.signature_algorithm.oid,
@@ -364,7 +357,7 @@ fn check_signer_info(si: &SignerInfo, content: &[u8], signer: &Certificate) -> R
         &signed,
         si.signature.as_bytes(),
     )
-    .map_err(|_| bad("the token's signature does not verify"))
+    .map_err(|_| bad(words!("d-tsp-signature")))
 }
 
 fn digest_of(oid: &Oid) -> Result<&'static ring::digest::Algorithm, Bad> {
@@ -372,9 +365,7 @@ fn digest_of(oid: &Oid) -> Result<&'static ring::digest::Algorithm, Bad> {
         SHA256 => Ok(&ring::digest::SHA256),
         SHA384 => Ok(&ring::digest::SHA384),
         SHA512 => Ok(&ring::digest::SHA512),
-        _ => Err(bad(format!(
-            "the token's digest algorithm {oid} is not supported"
-        ))),
+        _ => Err(bad(words!("d-tsp-digest", oid = oid.to_string()))),
     }
 }
 
@@ -382,7 +373,7 @@ fn digest_of(oid: &Oid) -> Result<&'static ring::digest::Algorithm, Bad> {
 /// usage of `id-kp-timeStamping` alone), may sign (a key usage, if any, with digital
 /// signature or non-repudiation), and be valid at the token's time.
 fn check_for_time_stamping(signer: &Certificate, time: i64) -> Result<(), Bad> {
-    let not_tsa = || bad("the token's signer is not a time-stamping certificate");
+    let not_tsa = || bad(words!("d-tsp-not-tsa"));
     let eku = signer
         .tbs_certificate
         .extensions
@@ -425,9 +416,9 @@ fn valid_at(cert: &Certificate, time: i64) -> Result<(), Bad> {
     let from = v.not_before.to_unix_duration().as_secs() as i64;
     let to = v.not_after.to_unix_duration().as_secs() as i64;
     if time < from || time > to {
-        return Err(bad(format!(
-            "the certificate of {} was not valid at the token's time",
-            cert.tbs_certificate.subject
+        return Err(bad(words!(
+            "d-tsp-not-valid",
+            subject = cert.tbs_certificate.subject.to_string()
         )));
     }
     Ok(())
@@ -451,11 +442,11 @@ fn chain_reaches(
         let tbs = cur
             .tbs_certificate
             .to_der()
-            .map_err(|e| bad(e.to_string()))?;
+            .map_err(|e| bad(words!("d-tsp-encoding", why = e.to_string())))?;
         let sig = cur
             .signature
             .as_bytes()
-            .ok_or_else(|| bad("a certificate's signature is malformed"))?;
+            .ok_or_else(|| bad(words!("d-tsp-cert-signature")))?;
         let issuer = anchors.iter().chain(certs.iter()).find(|c| {
             c.tbs_certificate.subject == cur.tbs_certificate.issuer
                 && *c != &cur
@@ -477,9 +468,11 @@ fn chain_reaches(
 /// certificate.
 pub fn certificates(file: &[u8]) -> Result<Vec<Vec<u8>>, Bad> {
     if let Ok(c) = Certificate::from_der(file) {
-        return Ok(vec![c.to_der().map_err(|e| bad(e.to_string()))?]);
+        return Ok(vec![c.to_der().map_err(|e| {
+            bad(words!("d-tsp-encoding", why = e.to_string()))
+        })?]);
     }
-    let text = std::str::from_utf8(file).map_err(|_| bad("not a PEM or DER certificate"))?;
+    let text = std::str::from_utf8(file).map_err(|_| bad(words!("d-tsp-not-certificate")))?;
     let mut out = Vec::new();
     let mut rest = text;
     const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
@@ -488,17 +481,17 @@ pub fn certificates(file: &[u8]) -> Result<Vec<Vec<u8>>, Bad> {
         let after = &rest[start..];
         let end = after
             .find(END)
-            .ok_or_else(|| bad("a PEM certificate is not closed"))?
+            .ok_or_else(|| bad(words!("d-tsp-pem-open")))?
             + END.len();
         let (_, der) = der::Document::from_pem(&after[..end])
-            .map_err(|e| bad(format!("a PEM certificate does not decode ({e})")))?;
+            .map_err(|e| bad(words!("d-tsp-pem-decode", why = e.to_string())))?;
         Certificate::from_der(der.as_bytes())
-            .map_err(|e| bad(format!("a certificate does not parse ({e})")))?;
+            .map_err(|e| bad(words!("d-tsp-cert-parse", why = e.to_string())))?;
         out.push(der.as_bytes().to_vec());
         rest = &after[end..];
     }
     if out.is_empty() {
-        return Err(bad("the file holds no certificate"));
+        return Err(bad(words!("d-tsp-no-certificate")));
     }
     Ok(out)
 }
@@ -523,17 +516,13 @@ fn verify_signature(
     let key = spki
         .subject_public_key
         .as_bytes()
-        .ok_or_else(|| bad("a certificate's key is malformed"))?;
+        .ok_or_else(|| bad(words!("d-tsp-cert-key")))?;
     let hash = match (*alg, digest.copied()) {
         (RSA_SHA256 | ECDSA_SHA256, _) => SHA256,
         (RSA_SHA384 | ECDSA_SHA384, _) => SHA384,
         (RSA_SHA512, _) => SHA512,
         (RSA | EC, Some(d)) => d,
-        _ => {
-            return Err(bad(format!(
-                "the signature algorithm {alg} is not supported"
-            )))
-        }
+        _ => return Err(bad(words!("d-tsp-algorithm", oid = alg.to_string()))),
     };
     let params: &dyn signature::VerificationAlgorithm = match (spki.algorithm.oid, hash) {
         (RSA, SHA256) => &signature::RSA_PKCS1_2048_8192_SHA256,
@@ -545,20 +534,26 @@ fn verify_signature(
                 .parameters
                 .as_ref()
                 .and_then(|p| p.decode_as().ok())
-                .ok_or_else(|| bad("an EC key names no curve"))?;
+                .ok_or_else(|| bad(words!("d-tsp-no-curve")))?;
             match (curve, h) {
                 (P256, SHA256) => &signature::ECDSA_P256_SHA256_ASN1,
                 (P256, SHA384) => &signature::ECDSA_P256_SHA384_ASN1,
                 (P384, SHA256) => &signature::ECDSA_P384_SHA256_ASN1,
                 (P384, SHA384) => &signature::ECDSA_P384_SHA384_ASN1,
-                _ => return Err(bad(format!("the curve {curve} with {h} is not supported"))),
+                _ => {
+                    return Err(bad(words!(
+                        "d-tsp-curve",
+                        curve = curve.to_string(),
+                        digest = h.to_string()
+                    )))
+                }
             }
         }
-        (k, _) => return Err(bad(format!("the key type {k} is not supported"))),
+        (k, _) => return Err(bad(words!("d-tsp-key-type", oid = k.to_string()))),
     };
     signature::UnparsedPublicKey::new(params, key)
         .verify(message, sig)
-        .map_err(|_| bad("a signature does not verify"))
+        .map_err(|_| bad(words!("d-tsp-sig")))
 }
 
 #[cfg(test)]

@@ -7,8 +7,9 @@
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use crate::error::{Error, Refusal, Result};
+use crate::error::{Error, Refusal, Result, Words};
 use crate::format::id::{ObjectId, RecordId};
+use crate::words;
 
 /// Version byte in front of every encoded record body.
 pub const BODY_VERSION: u8 = 3;
@@ -42,7 +43,7 @@ impl Metadata {
             parse_date(d)?;
         }
         if self.tags.iter().any(|t| t.trim().is_empty()) {
-            return Err(Error::Invalid("tags must not be empty".into()));
+            return Err(Error::Invalid(words!("d-record-empty-tag")));
         }
         let total: usize = [&self.title]
             .into_iter()
@@ -99,8 +100,10 @@ pub const MAX_PARTS: usize = 256;
 /// Refuses a record of more than [`MAX_PARTS`] parts.
 pub fn check_part_count(n: usize) -> Result<()> {
     if n > MAX_PARTS {
-        return Err(Error::Invalid(format!(
-            "a record holds at most {MAX_PARTS} parts, this one has {n}: put the files in an archive (zip, tar) and add that, or split them over several records"
+        return Err(Error::Invalid(words!(
+            "d-record-too-many-parts",
+            most = MAX_PARTS,
+            count = n
         )));
     }
     Ok(())
@@ -109,7 +112,7 @@ pub fn check_part_count(n: usize) -> Result<()> {
 /// Parses `YYYY-MM-DD`.
 pub fn parse_date(s: &str) -> Result<jiff::civil::Date> {
     s.parse::<jiff::civil::Date>()
-        .map_err(|_| Error::Invalid(format!("invalid date {s:?}: use YYYY-MM-DD")))
+        .map_err(|_| Error::Invalid(words!("d-date-invalid", value = format!("{s:?}"))))
 }
 
 /// What role a part plays in its record.
@@ -237,26 +240,26 @@ pub const MAX_ENGINE_TEXT: usize = 64;
 impl Derivation {
     /// Checks a derivation against the body it is in: both parts exist, the part is a
     /// recognised one and the source is not, nothing is longer than this version writes.
-    pub fn check(&self, parts: &[Part]) -> std::result::Result<(), String> {
+    pub fn check(&self, parts: &[Part]) -> std::result::Result<(), Words> {
         let part = parts
             .get(self.part as usize)
-            .ok_or("names a part the record lacks")?;
+            .ok_or_else(|| words!("d-record-derived-no-part"))?;
         let source = parts
             .get(self.source as usize)
-            .ok_or("names a source part the record lacks")?;
+            .ok_or_else(|| words!("d-record-derived-no-source"))?;
         if part.kind != PartKind::Recognised {
-            return Err("describes a part that is not recognised text".into());
+            return Err(words!("d-record-derived-not-recognised"));
         }
         if matches!(source.kind, PartKind::Recognised | PartKind::Identity) {
-            return Err("names recognised text or an identity as its source".into());
+            return Err(words!("d-record-derived-bad-source"));
         }
         if source.sha256 != self.source_sha256 {
-            return Err("names a source whose SHA-256 differs".into());
+            return Err(words!("d-record-derived-source-differs"));
         }
         if !engine_words(&self.engine, &self.version, &self.languages)
             || !(1..=MAX_RECOGNISED_PAGES).contains(&self.pages)
         {
-            return Err("names its engine, version or languages out of bounds".into());
+            return Err(words!("d-record-derived-out-of-bounds"));
         }
         Ok(())
     }
@@ -308,7 +311,7 @@ impl RecordBody {
 
     /// Decodes and checks the body belongs to `id`.
     pub fn decode(id: RecordId, b: &[u8]) -> Result<RecordBody> {
-        let undecodable = || Error::damaged(id, "record body does not decode");
+        let undecodable = || Error::damaged(id, words!("d-record-undecodable"));
         // A body of version 1 or 2 ends where `derived` would start: decoded with an empty
         // `derived` (postcard's `%x00`) after it.
         let underived = |enc: &[u8]| {
@@ -336,18 +339,20 @@ impl RecordBody {
                     .map_err(|_| undecodable())?
             }
             Some(v) => {
-                return Err(Error::UnsupportedFormat(format!(
-                    "record {id} has body version {v}"
+                return Err(Error::UnsupportedFormat(words!(
+                    "d-record-body-version",
+                    id = id.to_string(),
+                    version = *v
                 )))
             }
-            None => return Err(Error::damaged(id, "empty record body")),
+            None => return Err(Error::damaged(id, words!("d-record-body-empty"))),
         };
         if body.id != id {
-            return Err(Error::damaged(id, "record body belongs to another id"));
+            return Err(Error::damaged(id, words!("d-record-body-other-id")));
         }
         for d in &body.derived {
             d.check(&body.parts)
-                .map_err(|why| Error::damaged(id, format!("a recognised part {why}")))?;
+                .map_err(|why| Error::damaged(id, words!("d-record-derived", why = why)))?;
         }
         body.unpadded = b.first() == Some(&BODY_VERSION_UNPADDED);
         Ok(body)

@@ -1,25 +1,38 @@
-//! The library's errors in a user's language, for every front end: each variant's frame is
-//! translated; the details some variants carry (why a bundle was rejected, what in a record
-//! is damaged) are the library's English words still.
+//! The library's errors in a user's language, for every front end: each variant's frame and
+//! the details some variants carry (why a bundle was rejected, what in a record is damaged)
+//! are translated. Text from elsewhere stays as it came: paths and names the user typed, and
+//! what another program or the system said (an OS error, the object store's reply).
+use super::words::Words;
 use super::Lang;
-use crate::error::Error;
+use crate::error::{Error, Refusal};
 use crate::tr_in;
 
-/// What went wrong, in one clause, in `lang`. A refusal is the library's own English
-/// words, which name no flag: each front end words refusals in terms of its own controls.
+/// What went wrong, in one clause, in `lang`. A refusal is worded without naming any front
+/// end's controls; the command line words its own with its flags.
 pub fn message(lang: Lang, e: &Error) -> String {
-    worded(lang, e, &|s| s)
+    worded(lang, e, false)
 }
 
 /// [`message`] for a web page: every name, path, id and detail it quotes is isolated
 /// (U+2068 … U+2069), so that a right-to-left page shows a path or a time in its own order.
 /// A terminal shows these marks, so the command line uses [`message`].
 pub fn message_isolated(lang: Lang, e: &Error) -> String {
-    worded(lang, e, &|s| format!("\u{2068}{s}\u{2069}"))
+    worded(lang, e, true)
 }
 
-fn worded(lang: Lang, e: &Error, w: &dyn Fn(String) -> String) -> String {
+// This function is long because it is one arm per variant of the library's errors, each
+// naming its message and arguments.
+pub(super) fn worded(lang: Lang, e: &Error, iso: bool) -> String {
+    let w = |s: String| match iso {
+        true => format!("\u{2068}{s}\u{2069}"),
+        false => s,
+    };
     let path = |p: &std::path::Path| w(p.display().to_string());
+    // On a page, details are isolated whole, and the text they quote too.
+    let d = |words: &Words| match iso {
+        true => w(words.isolated(lang)),
+        false => words.in_lang(lang),
+    };
     match e {
         Error::NoVault(p) => tr_in!(lang, "err-no-vault", path = path(p)),
         Error::VaultExists(p) => tr_in!(lang, "err-vault-exists", path = path(p)),
@@ -45,8 +58,8 @@ fn worded(lang: Lang, e: &Error, w: &dyn Fn(String) -> String) -> String {
         }
         Error::RotationUnfinished => tr_in!(lang, "err-rotation-unfinished"),
         Error::InUse => tr_in!(lang, "err-in-use"),
-        Error::UnsupportedFormat(d) => {
-            tr_in!(lang, "err-unsupported-format", detail = w(d.to_string()))
+        Error::UnsupportedFormat(det) => {
+            tr_in!(lang, "err-unsupported-format", detail = d(det))
         }
         Error::NoSuchRecord(p) => tr_in!(lang, "err-no-such-record", prefix = w(format!("{p:?}"))),
         Error::AmbiguousId { prefix, count } => {
@@ -66,33 +79,23 @@ fn worded(lang: Lang, e: &Error, w: &dyn Fn(String) -> String) -> String {
             )
         }
         Error::Input { path: p, reason } => {
-            tr_in!(
-                lang,
-                "err-input",
-                path = path(p),
-                detail = w(reason.to_string())
-            )
+            tr_in!(lang, "err-input", path = path(p), detail = d(reason))
         }
         Error::Output { path: p, reason } => {
-            tr_in!(
-                lang,
-                "err-output",
-                path = path(p),
-                detail = w(reason.to_string())
-            )
+            tr_in!(lang, "err-output", path = path(p), detail = d(reason))
         }
         Error::DiskFull => tr_in!(lang, "err-disk-full"),
         Error::Damaged { id, what } => tr_in!(
             lang,
             "err-damaged",
             id = w(id.to_string()),
-            detail = w(what.to_string())
+            detail = d(what)
         ),
-        Error::VaultDamaged(d) => tr_in!(lang, "err-vault-damaged", detail = w(d.to_string())),
-        Error::DatabaseDamaged(d) => {
-            tr_in!(lang, "err-database-damaged", detail = w(d.to_string()))
+        Error::VaultDamaged(det) => tr_in!(lang, "err-vault-damaged", detail = d(det)),
+        Error::DatabaseDamaged(det) => {
+            tr_in!(lang, "err-database-damaged", detail = d(det))
         }
-        Error::BundleRejected(d) => tr_in!(lang, "err-bundle-rejected", detail = w(d.to_string())),
+        Error::BundleRejected(det) => tr_in!(lang, "err-bundle-rejected", detail = d(det)),
         Error::UnknownSigner(k) => tr_in!(lang, "err-unknown-signer", key = w(k.to_string())),
         Error::RemovedSince { bundle, date, ids } => tr_in!(
             lang,
@@ -106,19 +109,19 @@ fn worded(lang: Lang, e: &Error, w: &dyn Fn(String) -> String) -> String {
             tr_in!(
                 lang,
                 "err-missing-tool",
-                what = w(what.to_string()),
+                what = d(what),
                 package = w(package.to_string())
             )
         }
         Error::KeyringGone(p) => tr_in!(lang, "err-keyring-gone", path = path(p)),
-        Error::Recognition(d) => tr_in!(lang, "err-recognition", detail = w(d.to_string())),
+        Error::Recognition(det) => tr_in!(lang, "err-recognition", detail = d(det)),
         Error::RestoreUnfinished(p) => tr_in!(lang, "err-restore-unfinished", path = path(p)),
         Error::Remote { remote, what } => {
             tr_in!(
                 lang,
                 "err-remote",
                 remote = w(format!("{remote:?}")),
-                detail = w(what.to_string())
+                detail = d(what)
             )
         }
         Error::TooLarge { tree, len, max } => {
@@ -130,8 +133,87 @@ fn worded(lang: Lang, e: &Error, w: &dyn Fn(String) -> String) -> String {
                 max = max.to_string()
             )
         }
-        // Invalid input, what this device cannot open, a refusal, any other I/O failure:
-        // the library's own words.
-        other => other.to_string(),
+        Error::Invalid(det) | Error::CannotOpen(det) => d(det),
+        Error::Io { context, source } => tr_in!(
+            lang,
+            "err-io",
+            context = d(context),
+            why = w(source.to_string())
+        ),
+        // The command line words refusals with its own flags (src/cli/errors.rs); these
+        // name none, as a web page has none.
+        Error::Refused(r) => refusal(lang, r, &w, &d),
+    }
+}
+
+/// A refusal in `lang`, naming no control of any front end.
+fn refusal(
+    lang: Lang,
+    r: &Refusal,
+    w: &dyn Fn(String) -> String,
+    d: &dyn Fn(&Words) -> String,
+) -> String {
+    match r {
+        Refusal::IdentitiesNeedCustodian => tr_in!(lang, "refusal-identities-need-custodian"),
+        Refusal::ImageTooLarge { image, record } => tr_in!(
+            lang,
+            "refusal-image-too-large",
+            image = w(format!("{image:?}")),
+            record = w(record.to_string())
+        ),
+        Refusal::ImageNotCleanable { image, record, why } => tr_in!(
+            lang,
+            "refusal-image-not-cleanable",
+            image = w(format!("{image:?}")),
+            record = w(record.to_string()),
+            detail = d(why)
+        ),
+        Refusal::TransferNeedsCollector => tr_in!(lang, "refusal-transfer-needs-collector"),
+        Refusal::CollectorSelection => tr_in!(lang, "refusal-collector-selection"),
+        Refusal::WorkFactor { max } => tr_in!(lang, "refusal-work-factor", max = u64::from(*max)),
+        Refusal::CollectorNeedsRecipient => tr_in!(lang, "refusal-collector-needs-recipient"),
+        Refusal::MetadataTooLong { len, max } => tr_in!(
+            lang,
+            "refusal-metadata-too-long",
+            len = (*len as u64),
+            max = (*max as u64)
+        ),
+        Refusal::EmptyTitle => tr_in!(lang, "refusal-empty-title"),
+        Refusal::OutputExists { path } => {
+            tr_in!(
+                lang,
+                "refusal-output-exists",
+                path = w(path.display().to_string())
+            )
+        }
+        Refusal::ManifestTooLarge {
+            records,
+            bytes,
+            max,
+        } => tr_in!(
+            lang,
+            "refusal-manifest-too-large",
+            records = records.to_string(),
+            bytes = bytes.to_string(),
+            max = max.to_string()
+        ),
+        Refusal::ContactNeedsKey => tr_in!(lang, "refusal-contact-needs-key"),
+        Refusal::SigningKey { line } => {
+            tr_in!(lang, "refusal-signing-key", line = w(format!("{line:?}")))
+        }
+        Refusal::Strict { line, why, stopped } => match stopped {
+            true => tr_in!(
+                lang,
+                "refusal-strict-stopped",
+                line = (*line as u64),
+                detail = d(why)
+            ),
+            false => tr_in!(
+                lang,
+                "refusal-strict-nothing",
+                line = (*line as u64),
+                detail = d(why)
+            ),
+        },
     }
 }

@@ -9,9 +9,11 @@
 //! lacks; the test suite refuses a missing or unused message in any language
 //! (`tests/i18n.rs`).
 //!
-//! The library below this layer speaks English only, in its errors' `Display`; what a user
-//! reads is worded in the front ends. Output that scripts read (`--json`
-//! keys, ids, exit statuses) never goes through a translation.
+//! This layer is the lowest, so that every other can name its words. The library's errors
+//! carry [`words::Words`], a message id with its arguments built with
+//! [`words!`](crate::words), which the front ends word in their reader's language and whose
+//! `Display` is English. Output that scripts read (`--json` keys and values, ids, exit
+//! statuses) never goes through a translation.
 //!
 //! Placeables are not wrapped in Unicode isolation marks (FSI … PDI): most terminals show
 //! them as stray characters. The cost: a terminal that applies the bidirectional algorithm
@@ -26,6 +28,7 @@ use i18n_embed::fluent::FluentLanguageLoader;
 use i18n_embed::unic_langid::LanguageIdentifier;
 
 pub mod errors;
+pub mod words;
 
 #[derive(rust_embed::RustEmbed)]
 #[folder = "i18n/"]

@@ -9,7 +9,8 @@ use zeroize::Zeroizing;
 
 use super::process::run;
 use super::{package_of, Source};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Words};
+use crate::words;
 
 /// Longest one program may take on one image or page before it is stopped.
 const PAGE_TIMEOUT: Duration = Duration::from_secs(300);
@@ -77,9 +78,9 @@ impl Slots {
     }
 }
 
-fn missing(what: &str, package: &str) -> Error {
+fn missing(what: Words, package: &str) -> Error {
     Error::MissingTool {
-        what: what.into(),
+        what,
         package: package.into(),
     }
 }
@@ -89,15 +90,13 @@ impl Engine {
     pub fn find() -> Result<Engine> {
         let short = Duration::from_secs(30);
         let version = run("tesseract", &["--version"], b"", 64 << 10, short)
-            .map_err(|_| missing("tesseract", "tesseract-ocr"))?;
+            .map_err(|_| missing(words!("d-ocr-tesseract"), "tesseract-ocr"))?;
         let version = String::from_utf8_lossy(&version)
             .lines()
             .next()
             .and_then(|l| l.strip_prefix("tesseract "))
             .map(|v| v.trim().to_owned())
-            .ok_or_else(|| {
-                Error::Recognition("tesseract did not say which version it is".into())
-            })?;
+            .ok_or_else(|| Error::Recognition(words!("d-ocr-no-version")))?;
         let langs = run("tesseract", &["--list-langs"], b"", 64 << 10, short)?;
         let installed = String::from_utf8_lossy(&langs)
             .lines()
@@ -124,7 +123,7 @@ impl Engine {
             return Ok(());
         }
         Err(Error::MissingTool {
-            what: format!("Tesseract's data for {}", lacking.join(", ")),
+            what: words!("d-ocr-data-for", languages = lacking.join(", ")),
             package: lacking
                 .iter()
                 .map(|l| package_of(l))
@@ -137,7 +136,7 @@ impl Engine {
     fn require_pdf_tools() -> Result<()> {
         run("pdfinfo", &["-v"], b"", 64 << 10, Duration::from_secs(30))
             .map(|_| ())
-            .map_err(|_| missing("pdfinfo and pdftoppm (to read PDF pages)", "poppler-utils"))
+            .map_err(|_| missing(words!("d-ocr-poppler"), "poppler-utils"))
     }
 
     /// The text of an image, or of every page of a PDF (pages separated by form feeds, as
@@ -188,9 +187,10 @@ impl Engine {
         Engine::require_pdf_tools()?;
         let sizes = slots.with(|| page_sizes(bytes))?;
         if sizes.len() > MAX_PAGES {
-            return Err(Error::Recognition(format!(
-                "the PDF has {} pages, more than the {MAX_PAGES} recognised at once: split it",
-                sizes.len()
+            return Err(Error::Recognition(words!(
+                "d-ocr-pages",
+                pages = sizes.len(),
+                max = MAX_PAGES
             )));
         }
         let next = AtomicUsize::new(0);
@@ -201,7 +201,7 @@ impl Engine {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(&(w, h)) = sizes.get(i) else { break };
                     if slots.cancelled() {
-                        let stopped = Err(Error::Recognition("the run was stopped".into()));
+                        let stopped = Err(Error::Recognition(words!("d-ocr-stopped")));
                         texts.lock().expect("not poisoned").insert(i, stopped);
                         break;
                     }
@@ -236,8 +236,11 @@ impl Engine {
         // A page so large that even 1 dpi passes the bound (a hostile size) is not rendered.
         let (wpx, hpx) = ((w * dpi / 72.0).ceil(), (h * dpi / 72.0).ceil());
         if wpx > MAX_SIDE_PX || hpx > MAX_SIDE_PX {
-            return Err(Error::Recognition(format!(
-                "page {n} of the PDF is too large to render ({w:.0} × {h:.0} points)"
+            return Err(Error::Recognition(words!(
+                "d-ocr-page-large",
+                page = n,
+                width = format!("{w:.0}"),
+                height = format!("{h:.0}")
             )));
         }
         let dpi = dpi as u32;
@@ -305,9 +308,7 @@ fn page_sizes(pdf: &[u8]) -> Result<Vec<(f64, f64)>> {
         })
         .collect();
     if sizes.is_empty() {
-        return Err(Error::Recognition(
-            "the PDF has no page that pdfinfo reads".into(),
-        ));
+        return Err(Error::Recognition(words!("d-ocr-no-page")));
     }
     Ok(sizes)
 }

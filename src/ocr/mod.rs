@@ -16,6 +16,7 @@ mod process;
 pub use engine::{Engine, Recognised, Slots};
 
 use crate::error::{Error, Result};
+use crate::words;
 
 /// The languages recognised when neither the record nor the vault names any: Kazakh
 /// (Cyrillic), Russian, Uyghur (Arabic script), simplified Chinese and English, by the
@@ -70,8 +71,9 @@ pub fn languages(list: &str, strict: bool) -> Result<Vec<String>> {
             Some(c) => c,
             None if strict && is_tesseract_code(&lower) => lower,
             None if strict => {
-                return Err(Error::Invalid(format!(
-                    "unknown language {word:?}: name kk, ru, ug, zh or en (or a Tesseract language such as ara)"
+                return Err(Error::Invalid(words!(
+                    "d-ocr-unknown-language",
+                    language = format!("{word:?}")
                 )))
             }
             None => continue,
@@ -81,7 +83,7 @@ pub fn languages(list: &str, strict: bool) -> Result<Vec<String>> {
         }
     }
     if strict && out.is_empty() {
-        return Err(Error::Invalid("name at least one language".into()));
+        return Err(Error::Invalid(words!("d-ocr-no-language")));
     }
     Ok(out)
 }

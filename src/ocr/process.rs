@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
+use crate::words;
 
 /// Runs `program args` with `input` on its standard input and returns its standard output,
 /// refusing more than `max_out` bytes of it. The child runs in `/` (no relative file it
@@ -28,7 +29,13 @@ pub(crate) fn run(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| Error::Recognition(format!("cannot start {program}: {e}")))?;
+        .map_err(|e| {
+            Error::Recognition(words!(
+                "d-ocr-start",
+                program = program,
+                why = e.to_string()
+            ))
+        })?;
     let mut stdin = child.stdin.take().expect("piped");
     let mut stdout = child.stdout.take().expect("piped");
     let mut stderr = child.stderr.take().expect("piped");
@@ -58,13 +65,14 @@ pub(crate) fn run(
                 Ok(None) if started.elapsed() > timeout => {
                     let _ = child.kill();
                     let _ = child.wait();
-                    break Err(Error::Recognition(format!(
-                        "{program} took longer than {} seconds and was stopped",
-                        timeout.as_secs()
+                    break Err(Error::Recognition(words!(
+                        "d-ocr-timeout",
+                        program = program,
+                        seconds = timeout.as_secs()
                     )));
                 }
                 Ok(None) => std::thread::sleep(Duration::from_millis(10)),
-                Err(e) => break Err(Error::io(format!("waiting for {program}"), e)),
+                Err(e) => break Err(Error::io(words!("d-ocr-waiting", program = program), e)),
             }
         };
         (
@@ -82,20 +90,26 @@ pub(crate) fn run(
             .find(|l| !l.trim().is_empty())
             .unwrap_or("");
         let last: String = last.chars().take(160).collect();
-        return Err(Error::Recognition(format!(
-            "{program} failed ({status}){}",
-            if last.is_empty() {
-                String::new()
-            } else {
-                format!(": {last}")
-            }
-        )));
+        return Err(Error::Recognition(match last.is_empty() {
+            true => words!(
+                "d-ocr-failed",
+                program = program,
+                status = status.to_string()
+            ),
+            false => words!(
+                "d-ocr-failed-said",
+                program = program,
+                status = status.to_string(),
+                said = last
+            ),
+        }));
     }
-    let out = out.map_err(|e| Error::io(format!("reading from {program}"), e))?;
+    let out = out.map_err(|e| Error::io(words!("d-ocr-reading", program = program), e))?;
     if out.len() > max_out {
-        return Err(Error::Recognition(format!(
-            "{program} wrote more than {} MiB",
-            max_out >> 20
+        return Err(Error::Recognition(words!(
+            "d-ocr-too-much",
+            program = program,
+            mib = max_out >> 20
         )));
     }
     Ok(out)

@@ -51,7 +51,7 @@ fn endpoint(r: &Remote) -> s3::Endpoint<'_> {
 pub fn remote_error(name: &str, e: RemoteError) -> Error {
     Error::Remote {
         remote: name.to_owned(),
-        what: e.to_string(),
+        what: e.words(),
     }
 }
 

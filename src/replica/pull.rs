@@ -12,6 +12,7 @@ use crate::bundle::{ExportReport, Selection};
 use crate::error::{Error, Result};
 use crate::format::replica::{is_name, BUNDLES};
 use crate::vault::Vault;
+use crate::words;
 
 /// Writes a transfer bundle of `selection`, sends it to the remote called `name`, and
 /// only then (with `remove_after`) removes the records. The bundle's file is written in
@@ -85,16 +86,12 @@ pub fn pull(v: &Vault, name: &str, progress: Progress) -> Result<Pulled> {
         let got = fetch(&client, (&l.name, l.size), &path).map_err(err);
         let result = got.and_then(|ok| {
             if !ok {
-                return Err(Error::BundleRejected(
-                    "it was gone before it was read".into(),
-                ));
+                return Err(Error::BundleRejected(words!("d-pull-gone")));
             }
             let (got, _) =
-                super::sha256_file(&path).map_err(|e| Error::io("reading a pulled bundle", e))?;
+                super::sha256_file(&path).map_err(|e| Error::io(words!("d-pull-reading"), e))?;
             if got != sum {
-                return Err(Error::BundleRejected(
-                    "its bytes are not what its name says".into(),
-                ));
+                return Err(Error::BundleRejected(words!("d-name-not-bytes")));
             }
             v.import_bundle(
                 &path,
@@ -135,7 +132,12 @@ fn fetch(
     (name, size): (&str, u64),
     path: &Path,
 ) -> std::result::Result<bool, super::RemoteError> {
-    let mut f = fs::File::create(path)
-        .map_err(|e| super::RemoteError::Local(format!("writing {}: {e}", path.display())))?;
+    let mut f = fs::File::create(path).map_err(|e| {
+        super::RemoteError::Local(words!(
+            "d-s3-local",
+            what = words!("d-writing", path = path),
+            why = e.to_string()
+        ))
+    })?;
     client.get_to(name, &mut f, size)
 }

@@ -139,7 +139,7 @@ pub fn push(v: &Vault, name: &str, progress: Progress) -> Result<Pushed> {
         .iter()
         .map(|id| std::fs::metadata(v.object_file(id)).map(|m| m.len()))
         .collect::<std::io::Result<_>>()
-        .map_err(|e| crate::error::Error::io("reading an object file", e))?;
+        .map_err(|e| crate::error::Error::io(crate::words!("d-reading-object"), e))?;
     state.head.time = unix_now();
     let counter = state.head.counter;
     crate::storage::faults::crash_point("replica-before-head");

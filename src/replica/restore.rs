@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use super::s3::{Client, RemoteError};
 use super::{remote_error, Progress, Step, Throttle};
 use crate::crypto::symmetric::{Domain, SymmetricKey};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Words};
 use crate::format::keyring::{self, Keyring, Passphrase};
 use crate::format::replica::{
     chunk_key_id, content_name, head_key_id, Chunk, Head, Names, ESCROW, MAX_AHEAD, MAX_ESCROW,
@@ -22,6 +22,7 @@ use crate::storage::store::{RebuildReport, Store};
 use crate::vault::check::CheckReport;
 use crate::vault::remotes::Remote;
 use crate::vault::{Vault, VaultPaths};
+use crate::words;
 
 /// What a restore did.
 #[derive(Debug, serde::Serialize)]
@@ -148,8 +149,8 @@ pub fn newest_head(
     Err(Error::Remote {
         remote: remote.to_owned(),
         what: match counter {
-            Some(c) => format!("no push {c} of this vault opens with this keyring"),
-            None => "the replica holds no push of this vault that opens with this keyring".into(),
+            Some(c) => words!("d-restore-no-push", push = c),
+            None => words!("d-restore-no-push-any"),
         },
     })
 }
@@ -198,9 +199,7 @@ pub fn escrowed(
     if found.is_empty() {
         return Err(Error::Remote {
             remote: remote.name.clone(),
-            what: format!(
-                "no keyring escrowed by the device whose signing key is {fingerprint} opens with this key"
-            ),
+            what: words!("d-restore-no-escrow", fingerprint = fingerprint),
         });
     }
     Ok(found)
@@ -226,11 +225,8 @@ pub fn escrowed_for(
     best.map(|(_, k)| k).ok_or_else(|| Error::Remote {
         remote: remote.name.clone(),
         what: match counter {
-            Some(c) => format!("no push {c} opens with the escrowed keyring"),
-            None => {
-                "an escrowed keyring opens with this key, but no push of its vault opens with it"
-                    .into()
-            }
+            Some(c) => words!("d-restore-escrow-no-push", push = c),
+            None => words!("d-restore-escrow-no-push-any"),
         },
     })
 }
@@ -330,15 +326,16 @@ pub fn restore_sealed(
     // Written beside the vault's files, then renamed into place: held whole in memory, the
     // journal of 100,000 records (400 MB) would be the restore's largest cost.
     let staged = root.join("tmp").join("journal-restored");
-    let mut out = fs::File::create(&staged).map_err(|e| Error::io("writing the journal", e))?;
+    let mut out =
+        fs::File::create(&staged).map_err(|e| Error::io(words!("d-writing-journal"), e))?;
     let damaged_chunks = fetch_journal(&client, &k, &head, &mut out, &step).map_err(err)?;
     out.sync_all()
-        .map_err(|e| Error::io("writing the journal", e))?;
+        .map_err(|e| Error::io(words!("d-writing-journal"), e))?;
     drop(out);
     let missing_objects = fetch_objects(&client, &k, root, &head, &step).map_err(err)?;
     crate::storage::durable::sync_tree(&root.join("objects"))?;
     fs::rename(&staged, root.join(crate::storage::journal::FILE))
-        .map_err(|e| Error::io("writing the journal", e))?;
+        .map_err(|e| Error::io(words!("d-writing-journal"), e))?;
     crate::storage::durable::sync_dir(root)?;
 
     let (vault, rebuild) = crate::vault::rebuild::rebuild_restored(paths.clone(), k, slot)?;
@@ -406,8 +403,13 @@ fn fetch_journal(
     use std::io::Write;
     let mut damaged = Vec::new();
     let write = |out: &mut fs::File, b: &[u8]| {
-        out.write_all(b)
-            .map_err(|e| RemoteError::Local(format!("writing the journal: {e}")))
+        out.write_all(b).map_err(|e| {
+            RemoteError::Local(words!(
+                "d-s3-local",
+                what = words!("d-writing-journal"),
+                why = e.to_string()
+            ))
+        })
     };
     for c in &head.chunks {
         let plain = open_chunk(client, &k.catalog_key, &head.journal, c)?;
@@ -418,8 +420,9 @@ fn fetch_journal(
                 // A head that names chunks the replica never held would have zeros
                 // written for each: a head of 64 MiB can name terabytes.
                 if damaged.len() > MAX_DAMAGED_CHUNKS {
-                    return Err(RemoteError::Damaged(format!(
-                        "more than {MAX_DAMAGED_CHUNKS} chunks of this push's journal are missing or damaged: restore an earlier push (see the list of pushes)"
+                    return Err(RemoteError::Damaged(words!(
+                        "d-restore-chunks",
+                        max = MAX_DAMAGED_CHUNKS
                     )));
                 }
                 write(out, &vec![0; c.len as usize])?;
@@ -442,7 +445,9 @@ fn fetch_objects(
 ) -> std::result::Result<Vec<String>, RemoteError> {
     let names = Names::new(&k.pseudonym_key);
     let missing = std::sync::Mutex::new(Vec::new());
-    let local = |what: &str, e: std::io::Error| RemoteError::Local(format!("{what}: {e}"));
+    let local = |what: Words, e: std::io::Error| {
+        RemoteError::Local(words!("d-s3-local", what = what, why = e.to_string()))
+    };
     let objects: Vec<([u8; 16], u64)> = head
         .objects
         .iter()
@@ -457,7 +462,7 @@ fn fetch_objects(
         }
         let name = names.object(id);
         let tmp = root.join("tmp").join(hex::encode(id));
-        let mut f = fs::File::create(&tmp).map_err(|e| local("writing an object", e))?;
+        let mut f = fs::File::create(&tmp).map_err(|e| local(words!("d-writing-object"), e))?;
         let got = match client.get_to(&name, &mut f, *size) {
             Err(RemoteError::Damaged(_)) => false,
             other => other?,
@@ -473,9 +478,10 @@ fn fetch_objects(
             step(0);
             return Ok(());
         }
-        f.sync_all().map_err(|e| local("writing an object", e))?;
+        f.sync_all()
+            .map_err(|e| local(words!("d-writing-object"), e))?;
         drop(f);
-        fs::rename(&tmp, &path).map_err(|e| local("writing an object", e))?;
+        fs::rename(&tmp, &path).map_err(|e| local(words!("d-writing-object"), e))?;
         step(len);
         Ok(())
     })?;

@@ -15,6 +15,9 @@ use rusty_s3::actions::{ListObjectsV2, S3Action};
 use rusty_s3::{Bucket, Credentials, UrlStyle};
 use zeroize::Zeroizing;
 
+use crate::error::Words;
+use crate::words;
+
 /// How long a signed request stays valid.
 const SIGNED_FOR: Duration = Duration::from_secs(600);
 /// Attempts of a request whose failure may pass (connection, timeout, 5xx).
@@ -41,32 +44,38 @@ pub struct Endpoint<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RemoteError {
     /// The server refused these credentials, or they lack the permission asked for.
-    Denied(String),
+    Denied(Words),
     /// The bucket does not exist (or these credentials may not see it).
     NoBucket(String),
     /// The endpoint could not be reached, or did not answer in time.
-    Unreachable(String),
+    Unreachable(Words),
     /// The server is out of space.
-    Full(String),
+    Full(Words),
     /// Any other answer of the server.
-    Server(String),
+    Server(Words),
     /// A local file could not be read or written.
-    Local(String),
+    Local(Words),
     /// An object is not what the caller knows it must be (longer than its size).
-    Damaged(String),
+    Damaged(Words),
+}
+
+impl RemoteError {
+    /// What went wrong, in words.
+    pub fn words(&self) -> Words {
+        match self {
+            RemoteError::Denied(s) => words!("d-s3-denied", why = s.clone()),
+            RemoteError::NoBucket(b) => words!("d-s3-no-bucket", bucket = format!("{b:?}")),
+            RemoteError::Unreachable(s) => words!("d-s3-unreachable", why = s.clone()),
+            RemoteError::Full(s) => words!("d-s3-full", why = s.clone()),
+            RemoteError::Server(s) => words!("d-s3-server", why = s.clone()),
+            RemoteError::Local(s) | RemoteError::Damaged(s) => s.clone(),
+        }
+    }
 }
 
 impl std::fmt::Display for RemoteError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RemoteError::Denied(s) => write!(f, "the server refused the credentials ({s})"),
-            RemoteError::NoBucket(b) => write!(f, "the server has no bucket {b:?}"),
-            RemoteError::Unreachable(s) => write!(f, "the endpoint could not be reached ({s})"),
-            RemoteError::Full(s) => write!(f, "the server is out of space ({s})"),
-            RemoteError::Server(s) => write!(f, "the server answered {s}"),
-            RemoteError::Local(s) => write!(f, "{s}"),
-            RemoteError::Damaged(s) => write!(f, "{s}"),
-        }
+        write!(f, "{}", self.words())
     }
 }
 
@@ -93,14 +102,13 @@ pub struct Listed {
 impl Client {
     /// A client of `e`. Fails only on a malformed URL.
     pub fn new(e: &Endpoint) -> R<Client> {
-        let url: url::Url = e
-            .url
-            .parse()
-            .map_err(|_| RemoteError::Local(format!("{:?} is not a URL", e.url)))?;
+        let url: url::Url = e.url.parse().map_err(|_| {
+            RemoteError::Local(words!("d-s3-not-url", url = format!("{:?}", e.url)))
+        })?;
         if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-            return Err(RemoteError::Local(format!(
-                "{:?} is not an http:// or https:// URL",
-                e.url
+            return Err(RemoteError::Local(words!(
+                "d-s3-not-http",
+                url = format!("{:?}", e.url)
             )));
         }
         let bucket = Bucket::new(
@@ -109,7 +117,13 @@ impl Client {
             e.bucket.to_owned(),
             e.region.to_owned(),
         )
-        .map_err(|err| RemoteError::Local(format!("bucket {:?}: {err}", e.bucket)))?;
+        .map_err(|err| {
+            RemoteError::Local(words!(
+                "d-s3-bucket",
+                bucket = format!("{:?}", e.bucket),
+                why = err.to_string()
+            ))
+        })?;
         let t = Some(Duration::from_secs(e.timeout.max(1)));
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .timeout_connect(t)
@@ -150,12 +164,15 @@ impl Client {
     /// Stores the file at `path` as `name`, streamed.
     pub fn put_file(&self, name: &str, path: &Path) -> R<()> {
         self.retry(|| {
-            let file = File::open(path)
-                .map_err(|e| RemoteError::Local(format!("reading {}: {e}", path.display())))?;
-            let len = file
-                .metadata()
-                .map_err(|e| RemoteError::Local(format!("reading {}: {e}", path.display())))?
-                .len();
+            let local = |e: std::io::Error| {
+                RemoteError::Local(words!(
+                    "d-s3-local",
+                    what = words!("d-reading", path = path),
+                    why = e.to_string()
+                ))
+            };
+            let file = File::open(path).map_err(local)?;
+            let len = file.metadata().map_err(local)?.len();
             let url = self
                 .bucket
                 .put_object(Some(&self.credentials), name)
@@ -197,7 +214,13 @@ impl Client {
     /// have written part of it: `out` is rewound and cut before each attempt.
     pub fn get_to(&self, name: &str, out: &mut File, limit: u64) -> R<bool> {
         use std::io::{Seek, Write};
-        let local = |e: std::io::Error| RemoteError::Local(format!("writing {name}: {e}"));
+        let local = |e: std::io::Error| {
+            RemoteError::Local(words!(
+                "d-s3-local",
+                what = words!("d-writing", path = name),
+                why = e.to_string()
+            ))
+        };
         let out = std::cell::RefCell::new(out);
         self.get_with(
             name,
@@ -235,15 +258,22 @@ impl Client {
             let mut got = 0u64;
             loop {
                 let n = reader.read(&mut buf).map_err(|e| {
-                    RemoteError::Unreachable(format!("reading {name} from {}: {e}", self.endpoint))
+                    RemoteError::Unreachable(words!(
+                        "d-s3-reading-from",
+                        name = name,
+                        endpoint = &self.endpoint,
+                        why = e.to_string()
+                    ))
                 })?;
                 if n == 0 {
                     return Ok(true);
                 }
                 got += n as u64;
                 if got > limit {
-                    return Err(RemoteError::Damaged(format!(
-                        "{name} is longer than the {limit} bytes it should be"
+                    return Err(RemoteError::Damaged(words!(
+                        "d-s3-too-long",
+                        name = name,
+                        limit = limit
                     )));
                 }
                 write(&buf[..n])?;
@@ -307,7 +337,7 @@ impl Client {
                     .read_to_vec()
                     .map_err(|e| self.transport(e))?;
                 ListObjectsV2::parse_response(&text).map_err(|e| {
-                    RemoteError::Server(format!("a listing that does not parse ({e})"))
+                    RemoteError::Server(words!("d-s3-listing-parse", why = e.to_string()))
                 })
             })?;
             for c in page.contents {
@@ -315,7 +345,10 @@ impl Client {
                 let name = percent_encoding::percent_decode_str(&c.key)
                     .decode_utf8()
                     .map_err(|_| {
-                        RemoteError::Server(format!("a listed name that is not UTF-8: {:?}", c.key))
+                        RemoteError::Server(words!(
+                            "d-s3-listing-utf8",
+                            name = format!("{:?}", c.key)
+                        ))
                     })?
                     .into_owned();
                 out.push(Listed { name, size: c.size });
@@ -323,15 +356,14 @@ impl Client {
             match page.next_continuation_token {
                 Some(t) if !t.is_empty() && token.as_deref() != Some(&t) => token = Some(t),
                 Some(t) if !t.is_empty() => {
-                    return Err(RemoteError::Server(
-                        "a listing that repeats its continuation token".into(),
-                    ))
+                    return Err(RemoteError::Server(words!("d-s3-listing-repeats")))
                 }
                 _ => return Ok(out),
             }
             if out.len() > MAX_LISTED {
-                return Err(RemoteError::Server(format!(
-                    "a listing of more than {MAX_LISTED} objects"
+                return Err(RemoteError::Server(words!(
+                    "d-s3-listing-long",
+                    max = MAX_LISTED
                 )));
             }
         }
@@ -367,16 +399,24 @@ impl Client {
     fn transport(&self, e: ureq::Error) -> RemoteError {
         match e {
             ureq::Error::Timeout(_) => {
-                RemoteError::Unreachable(format!("{} did not answer in time", self.endpoint))
+                RemoteError::Unreachable(words!("d-s3-timeout", endpoint = &self.endpoint))
             }
-            ureq::Error::Io(e) => RemoteError::Unreachable(format!("{}: {e}", self.endpoint)),
+            ureq::Error::Io(e) => RemoteError::Unreachable(words!(
+                "d-s3-transport",
+                endpoint = &self.endpoint,
+                why = e.to_string()
+            )),
             ureq::Error::ConnectionFailed => {
-                RemoteError::Unreachable(format!("{} refused the connection", self.endpoint))
+                RemoteError::Unreachable(words!("d-s3-refused", endpoint = &self.endpoint))
             }
             ureq::Error::HostNotFound => {
-                RemoteError::Unreachable(format!("{}: no such host", self.endpoint))
+                RemoteError::Unreachable(words!("d-s3-no-host", endpoint = &self.endpoint))
             }
-            e => RemoteError::Unreachable(format!("{}: {e}", self.endpoint)),
+            e => RemoteError::Unreachable(words!(
+                "d-s3-transport",
+                endpoint = &self.endpoint,
+                why = e.to_string()
+            )),
         }
     }
 
@@ -419,10 +459,10 @@ impl Client {
                     w.push_str(&part.chars().take(200).collect::<String>());
                 }
             }
-            if !name.is_empty() {
-                w.push_str(&format!(" on {name}"));
+            match name.is_empty() {
+                true => words!("d-s3-said", said = w),
+                false => words!("d-s3-said-on", said = w, name = name),
             }
-            w
         };
         let quota = message.to_lowercase().contains("quota");
         match (status, code.as_deref()) {

@@ -11,7 +11,9 @@ use std::fs;
 
 use super::s3::{Client, RemoteError};
 use super::{Progress, Step, Throttle};
+use crate::error::Words;
 use crate::format::replica::{is_name, BUNDLES, ESCROW};
+use crate::words;
 
 /// What a sweep did.
 #[derive(Debug, Default, serde::Serialize)]
@@ -22,7 +24,7 @@ pub struct Swept {
     /// Objects the archive already had.
     pub already: usize,
     /// Objects left in the inbox, with why.
-    pub refused: Vec<(String, String)>,
+    pub refused: Vec<(String, Words)>,
 }
 
 /// Copies what `inbox` has and `archive` lacks.
@@ -50,15 +52,13 @@ pub fn sweep(inbox: &Client, archive: &Client, progress: Progress) -> Result<Swe
                 .or_else(|| l.name.strip_prefix(ESCROW));
             if !is_name(bundle.unwrap_or(&l.name)) {
                 out.refused
-                    .push((l.name.clone(), "not a name Amanat writes".into()));
+                    .push((l.name.clone(), words!("d-sweep-not-name")));
             } else if let Some(&size) = have.get(&l.name) {
                 if size == l.size {
                     out.already += 1;
                 } else {
-                    out.refused.push((
-                        l.name.clone(),
-                        "differs from the archive's copy, which is kept".into(),
-                    ));
+                    out.refused
+                        .push((l.name.clone(), words!("d-sweep-differs")));
                 }
             } else {
                 match copy(inbox, archive, (&l.name, l.size), bundle, &spool)? {
@@ -98,22 +98,24 @@ fn copy(
     (name, size): (&str, u64),
     bundle: Option<&str>,
     spool: &std::path::Path,
-) -> Result<Result<u64, String>, SweepError> {
-    let mut f = fs::File::create(spool)
-        .map_err(|e| SweepError::Inbox(RemoteError::Local(format!("spooling: {e}"))))?;
+) -> Result<Result<u64, Words>, SweepError> {
+    let mut f = fs::File::create(spool).map_err(|e| SweepError::Inbox(spooling(e)))?;
     if !inbox
         .get_to(name, &mut f, size)
         .map_err(SweepError::Inbox)?
     {
-        return Ok(Err("gone from the inbox before it was copied".into()));
+        return Ok(Err(words!("d-sweep-gone")));
     }
     drop(f);
-    let (sum, n) = super::sha256_file(spool)
-        .map_err(|e| SweepError::Inbox(RemoteError::Local(format!("spooling: {e}"))))?;
+    let (sum, n) = super::sha256_file(spool).map_err(|e| SweepError::Inbox(spooling(e)))?;
     let sha = hex::encode(sum);
     if bundle.is_some_and(|b| b != sha) {
-        return Ok(Err("its bytes are not what its name says".into()));
+        return Ok(Err(words!("d-name-not-bytes")));
     }
     archive.put_file(name, spool).map_err(SweepError::Archive)?;
     Ok(Ok(n))
+}
+
+fn spooling(e: std::io::Error) -> RemoteError {
+    RemoteError::Local(words!("d-sweep-spooling", why = e.to_string()))
 }

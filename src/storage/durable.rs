@@ -8,17 +8,18 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::words;
 
 /// fsyncs a directory so that renames and new entries in it survive a crash.
 pub fn sync_dir(dir: &Path) -> Result<()> {
     File::open(dir)
         .and_then(|d| d.sync_all())
-        .map_err(|e| Error::io(format!("syncing {}", dir.display()), e))
+        .map_err(|e| Error::io(words!("d-syncing", path = dir), e))
 }
 
 /// fsyncs every file and directory below `dir` (used for sled's directory after `flush`).
 pub fn sync_tree(dir: &Path) -> Result<()> {
-    let ctx = |e| Error::io(format!("syncing {}", dir.display()), e);
+    let ctx = |e| Error::io(words!("d-syncing", path = dir), e);
     for entry in fs::read_dir(dir).map_err(ctx)? {
         let entry = entry.map_err(ctx)?;
         let ty = entry.file_type().map_err(ctx)?;
@@ -48,7 +49,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         ".{name}.tmp-{}",
         hex::encode(crate::crypto::random_bytes::<6>())
     ));
-    let ctx = |e| Error::io(format!("writing {}", path.display()), e);
+    let ctx = |e| Error::io(words!("d-writing", path = path), e);
     let result = (|| {
         let mut f = OpenOptions::new()
             .write(true)
@@ -181,7 +182,7 @@ fn name_unnamed(_f: &File, _to: &Path) -> io::Result<()> {
 /// On flash storage with wear levelling the old bytes may survive in remapped blocks; the
 /// threat model says so. This is still the best a program can do from user space.
 pub fn destroy_file(path: &Path) -> Result<()> {
-    let ctx = |e| Error::io(format!("destroying {}", path.display()), e);
+    let ctx = |e| Error::io(words!("d-destroying", path = path), e);
     let len = match fs::metadata(path) {
         Ok(m) => m.len(),
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),

@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::format::keyring;
 use crate::storage::durable::{destroy_file, sync_dir, write_atomic};
 use crate::storage::faults::crash_point;
+use crate::words;
 
 /// The keyring's file name in the vault directory, where it lives unless told otherwise.
 pub const DEFAULT_NAME: &str = "keyring";
@@ -39,7 +40,7 @@ impl KeyringLock {
     pub(crate) fn acquire(path: &Path) -> Result<KeyringLock> {
         let lock = Self::open(path)?;
         rustix::fs::flock(&lock.file, rustix::fs::FlockOperation::LockExclusive)
-            .map_err(|e| Error::io(format!("locking {}", path.display()), e.into()))?;
+            .map_err(|e| Error::io(words!("d-locking", path = path), e.into()))?;
         lock.still_there()?;
         Ok(lock)
     }
@@ -56,7 +57,7 @@ impl KeyringLock {
             .open(path)
             .map_err(|e| match e.kind() {
                 std::io::ErrorKind::NotFound => Error::Shredded(path.to_owned()),
-                _ => Error::io(format!("opening {}", path.display()), e),
+                _ => Error::io(words!("d-opening", path = path), e),
             })?;
         Ok(KeyringLock {
             file,
@@ -70,7 +71,7 @@ impl KeyringLock {
         let held = self
             .file
             .metadata()
-            .map_err(|e| Error::io(format!("reading {}", self.path.display()), e))?;
+            .map_err(|e| Error::io(words!("d-reading", path = &self.path), e))?;
         match fs::metadata(&self.path) {
             Ok(now) if now.dev() == held.dev() && now.ino() == held.ino() && held.nlink() > 0 => {
                 Ok(())
@@ -96,7 +97,7 @@ pub(crate) fn retire(path: &Path) -> Result<()> {
         ".{name}.tmp-{}",
         hex::encode(crate::crypto::random_bytes::<6>())
     ));
-    fs::rename(path, &hidden).map_err(|e| Error::io(format!("removing {}", path.display()), e))?;
+    fs::rename(path, &hidden).map_err(|e| Error::io(words!("d-removing", path = path), e))?;
     sync_dir(&dir)?;
     crash_point("keyring-file-retiring");
     destroy_file(&hidden)
@@ -110,7 +111,7 @@ fn next_path(keyring: &Path) -> PathBuf {
 
 /// Overwrites `path` with `bytes` in place (same inode, same blocks), then fsyncs.
 fn overwrite_in_place(path: &Path, bytes: &[u8]) -> Result<()> {
-    let ctx = |e| Error::io(format!("writing {}", path.display()), e);
+    let ctx = |e| Error::io(words!("d-writing", path = path), e);
     // Never creates the file: only a keyring that exists is replaced, so nothing can bring
     // back a keyring `shred` removed.
     let mut f = OpenOptions::new()
@@ -324,8 +325,7 @@ pub fn shred(root: &Path, keyring_path: &Path, all: bool) -> Result<ShredReport>
     if all && fs::symlink_metadata(root).is_ok() {
         // The keyring may live inside the vault directory: it is already destroyed.
         let real = real_path(root);
-        fs::remove_dir_all(&real)
-            .map_err(|e| Error::io(format!("removing {}", real.display()), e))?;
+        fs::remove_dir_all(&real).map_err(|e| Error::io(words!("d-removing", path = &real), e))?;
         sync_parent(&real)?;
         // A link to the vault is left to remove; the vault named by a relative path is gone.
         if real != root && fs::symlink_metadata(root).is_ok() {
@@ -362,7 +362,7 @@ fn lock_for_shred(keyring: &Path) -> Option<KeyringLock> {
 
 /// Removes a symbolic link (not what it points to), and syncs its directory.
 fn remove_link(link: &Path) -> Result<()> {
-    fs::remove_file(link).map_err(|e| Error::io(format!("removing {}", link.display()), e))?;
+    fs::remove_file(link).map_err(|e| Error::io(words!("d-removing", path = link), e))?;
     sync_parent(link)
 }
 

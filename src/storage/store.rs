@@ -12,10 +12,11 @@ use std::path::{Path, PathBuf};
 use sled::Transactional;
 
 use crate::crypto::symmetric::SymmetricKey;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Words};
 use crate::format::id::ObjectId;
 use crate::storage::durable::{sync_dir, sync_tree};
 use crate::storage::journal::{self, Inspection, Journal, Ops, TreeId};
+use crate::words;
 
 mod journaled;
 mod keys;
@@ -148,7 +149,7 @@ impl Drop for Store {
 enum JournalSlot {
     Open(Journal),
     /// To be rewritten from the database at unlock; the reason, unless it is simply new.
-    Rewrite(Option<String>),
+    Rewrite(Option<Words>),
 }
 
 /// What [`Store::rebuild`] did.
@@ -159,7 +160,7 @@ pub struct RebuildReport {
     /// Records in the rebuilt database.
     pub records: usize,
     /// Damage found in the journal: writes that could not be replayed.
-    pub damage: Vec<String>,
+    pub damage: Vec<Words>,
 }
 
 /// Takes the vault's process lock, or says who holds it.
@@ -170,12 +171,12 @@ pub fn lock(root: &Path) -> Result<File> {
         .create(true)
         .truncate(false)
         .open(root.join(LOCK_FILE))
-        .map_err(|e| Error::io(format!("opening {}", root.join(LOCK_FILE).display()), e))?;
+        .map_err(|e| Error::io(words!("d-opening", path = &root.join(LOCK_FILE)), e))?;
     use rustix::fs::{flock, FlockOperation};
     match flock(&f, FlockOperation::NonBlockingLockExclusive) {
         Ok(()) => Ok(f),
         Err(e) if e == rustix::io::Errno::WOULDBLOCK => Err(Error::InUse),
-        Err(e) => Err(Error::io("locking the vault", e.into())),
+        Err(e) => Err(Error::io(words!("d-store-locking-vault"), e.into())),
     }
 }
 
@@ -227,7 +228,7 @@ pub(crate) fn clear_unfinished_snapshots(db: &Path) -> Result<()> {
         let name = name.to_string_lossy();
         if name.starts_with("snap.") && name.ends_with(".generating") {
             fs::remove_file(e.path())
-                .map_err(|err| Error::io(format!("removing {}", e.path().display()), err))?;
+                .map_err(|err| Error::io(words!("d-removing", path = &e.path()), err))?;
         }
     }
     Ok(())
@@ -269,12 +270,13 @@ impl Store {
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 fs::create_dir_all(root)
-                    .map_err(|e| Error::io(format!("creating {}", root.display()), e))?;
+                    .map_err(|e| Error::io(words!("d-creating", path = root), e))?;
             }
-            Err(e) => return Err(Error::io(format!("reading {}", root.display()), e)),
+            Err(e) => return Err(Error::io(words!("d-reading", path = root), e)),
         }
         for d in ["objects", "tmp"] {
-            fs::create_dir(root.join(d)).map_err(|e| Error::io("creating the vault", e))?;
+            fs::create_dir(root.join(d))
+                .map_err(|e| Error::io(words!("d-store-creating-vault"), e))?;
         }
         prepare_objects(root)?;
         crate::storage::durable::write_atomic(
@@ -317,16 +319,15 @@ impl Store {
         Store::check_version(root)?;
         Store::finish_replacement(root)?;
         if !root.join("db").is_dir() {
-            return Err(Error::DatabaseDamaged(
-                "the database directory is missing".into(),
-            ));
+            return Err(Error::DatabaseDamaged(words!("d-store-db-missing")));
         }
         Store::move_to_large_segments(root).map_err(|e| match e {
             Error::InUse => Error::InUse,
             e @ (Error::DatabaseDamaged(_) | Error::DiskFull) => e,
-            other => Error::DatabaseDamaged(format!(
-                "{} could not be moved to this version's log segments ({other})",
-                root.join("db").display()
+            other => Error::DatabaseDamaged(words!(
+                "d-store-db-not-moved",
+                path = &root.join("db"),
+                why = other
             )),
         })?;
         let lock = lock(root)?;
@@ -337,9 +338,10 @@ impl Store {
         let store = Store::open_db(root, lock).map_err(|e| match e {
             Error::InUse => Error::InUse,
             e @ Error::DatabaseDamaged(_) => e,
-            other => Error::DatabaseDamaged(format!(
-                "{} does not open ({other})",
-                root.join("db").display()
+            other => Error::DatabaseDamaged(words!(
+                "d-store-db-does-not-open",
+                path = &root.join("db"),
+                why = other
             )),
         })?;
         store.inspect_journal()?;
@@ -397,13 +399,15 @@ impl Store {
             Inspection::Matches { state, end } => {
                 let j = Journal::new(file.expect("inspected"), state, end);
                 j.truncate_tail()
-                    .map_err(|e| Error::io("repairing the journal", e))?;
+                    .map_err(|e| Error::io(words!("d-store-repairing-journal"), e))?;
                 JournalSlot::Open(j)
             }
             Inspection::Rewrite(reason) => JournalSlot::Rewrite(state.map(|_| reason)),
             Inspection::DatabaseBehind { database, journal } => {
-                return Err(Error::DatabaseDamaged(format!(
-                    "it lost writes it had made durable (it ends at journal frame {database}, the journal at {journal} or later)"
+                return Err(Error::DatabaseDamaged(words!(
+                    "d-store-db-behind",
+                    database = database,
+                    journal = journal
                 )))
             }
         };
@@ -453,10 +457,10 @@ impl Store {
         let v = self
             .meta
             .get("vault-id")?
-            .ok_or_else(|| Error::VaultDamaged("the vault id is missing".into()))?;
+            .ok_or_else(|| Error::VaultDamaged(words!("d-store-vault-id-missing")))?;
         v.as_ref()
             .try_into()
-            .map_err(|_| Error::VaultDamaged("the vault id is malformed".into()))
+            .map_err(|_| Error::VaultDamaged(words!("d-store-vault-id-malformed")))
     }
 
     /// Ends this process's use of the store, for a process about to exit: flushes what sled
@@ -477,7 +481,7 @@ impl Store {
         let committed = match &mut *self.journal_slot() {
             JournalSlot::Open(j) => {
                 j.sync_frames()
-                    .map_err(|e| Error::io("writing the journal", e))?;
+                    .map_err(|e| Error::io(words!("d-writing-journal"), e))?;
                 Some(j.seq())
             }
             JournalSlot::Rewrite(_) => None,
@@ -487,7 +491,7 @@ impl Store {
         crate::storage::faults::crash_point("database-synced");
         if let (Some(seq), JournalSlot::Open(j)) = (committed, &mut *self.journal_slot()) {
             j.confirm(seq)
-                .map_err(|e| Error::io("writing the journal", e))?;
+                .map_err(|e| Error::io(words!("d-writing-journal"), e))?;
         }
         // Only after the database is durable: the copy may lag it, never lead it.
         let pending = self
@@ -531,13 +535,11 @@ impl Store {
     fn commit(&self, ops: &Ops, key: &SymmetricKey) -> Result<()> {
         let mut slot = self.journal_slot();
         let JournalSlot::Open(j) = &mut *slot else {
-            return Err(Error::VaultDamaged(
-                "the journal is not open (the vault is not unlocked)".into(),
-            ));
+            return Err(Error::VaultDamaged(words!("d-store-journal-not-open")));
         };
         let state = j
             .append(key, ops)
-            .map_err(|e| Error::io("writing the journal", e))?;
+            .map_err(|e| Error::io(words!("d-writing-journal"), e))?;
         crate::storage::faults::crash_point("journal-appended");
         // Only the trees the writes touch (and `meta`) take part: each costs sled a lock and
         // an overlay.

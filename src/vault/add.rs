@@ -20,6 +20,7 @@ use crate::format::event::{AddedParts, Happened, Kept, PartFact};
 use crate::format::id::{ObjectId, RecordId};
 use crate::format::record::{Metadata, Part, PartKind, RecordBody, Storage};
 use crate::storage::journal::{Ops, TreeId};
+use crate::words;
 
 /// Parts up to this size may be stored inside the record body…
 pub(crate) const INLINE_PART_MAX: usize = 16 * 1024;
@@ -44,13 +45,13 @@ impl PartInput {
                 let name = p
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
-                    .ok_or_else(|| Error::Invalid(format!("{} has no file name", p.display())))?;
+                    .ok_or_else(|| Error::Invalid(words!("d-add-no-file-name", path = &p)))?;
                 let f = File::open(&p).map_err(|e| Error::input(&p, e))?;
                 let md = f.metadata().map_err(|e| Error::input(&p, e))?;
                 if md.is_dir() {
                     return Err(Error::Input {
                         path: p,
-                        reason: "is a directory".into(),
+                        reason: words!("d-add-is-directory"),
                     });
                 }
                 Ok((name, Box::new(f)))
@@ -202,9 +203,8 @@ impl Vault {
         for a in rec.attachments {
             let (name, r) = a.open()?;
             if inputs.iter().any(|(_, n, _)| *n == name) {
-                return Err(Error::Invalid(format!(
-                    "two parts are named {name:?}: rename one so each can be fetched by name"
-                )));
+                let name = format!("{name:?}");
+                return Err(Error::Invalid(words!("d-add-same-name", name = name)));
             }
             inputs.push((PartKind::Attachment, name, r));
         }
@@ -283,15 +283,13 @@ impl Vault {
         };
         let read_err = |e: std::io::Error| Error::Input {
             path: PathBuf::from(&name),
-            reason: format!("{e}"),
+            reason: words!("d-io-other", why = e.to_string()),
         };
         if kind == PartKind::Identity {
             let (plain, ended) = seal::read_up_to(&mut tee, MAX_IDENTITY).map_err(read_err)?;
             if !ended {
-                return Err(Error::Invalid(format!(
-                    "the identity is larger than {} KiB: keep it to who the witness is and how to reach them",
-                    MAX_IDENTITY / 1024
-                )));
+                let w = words!("d-add-identity-too-large", kib = MAX_IDENTITY / 1024);
+                return Err(Error::Invalid(w));
             }
             let sealed = seal::seal_bytes(&self.custodians, &plain)?;
             return Ok(SealedPart {
@@ -325,7 +323,7 @@ impl Vault {
             let (digest, _) = seal::seal_stream(&self.content, &head, &mut tee, w.writer())
                 .map_err(|e| match e {
                     StreamError::Read(e) => read_err(e),
-                    StreamError::Write(e) => Error::io("writing an object", e),
+                    StreamError::Write(e) => Error::io(words!("d-writing-object"), e),
                 })?;
             drop(head);
             let sealed_size = w.commit()?;
@@ -369,8 +367,9 @@ impl Vault {
         let sealed_facts = if self.keyring.collector {
             use base64::Engine as _;
             let plain = zeroize::Zeroizing::new(
-                serde_json::to_vec(&crate::format::event::facts(&facts))
-                    .map_err(|e| Error::Invalid(format!("encoding part facts: {e}")))?,
+                serde_json::to_vec(&crate::format::event::facts(&facts)).map_err(|e| {
+                    Error::Invalid(words!("d-add-encoding-facts", why = e.to_string()))
+                })?,
             );
             Some(
                 base64::engine::general_purpose::STANDARD
@@ -389,10 +388,10 @@ impl Vault {
             (!self.keyring.collector).then(|| catalog::record_words(&body.meta, search_text));
         let record = seal::seal_bytes(&self.content, &body.encode())?;
         if matches!(arrival, Arrival::Added(_)) && record.len() > MADE_BODY_MAX {
-            return Err(Error::Invalid(format!(
-                "this record's description (parts, names, metadata) is {} KiB sealed, more than the {} KiB a record may have where it is made, so that every vault it is sent to can keep it: use fewer parts (put files in an archive), shorter file names or a shorter note",
-                record.len().div_ceil(1024),
-                MADE_BODY_MAX / 1024
+            return Err(Error::Invalid(words!(
+                "d-add-description-too-large",
+                kib = record.len().div_ceil(1024),
+                max = MADE_BODY_MAX / 1024
             )));
         }
         let entry = self.catalog_entry(&body, record.len());

@@ -6,10 +6,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use super::read::{key_ranges, threads};
 use super::Vault;
 use crate::crypto::symmetric::Domain;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Words};
 use crate::format::catalog::CatalogEntry;
 use crate::format::id::{ObjectId, RecordId};
 use crate::storage::journal::{Ops, TreeId};
+use crate::words;
 
 /// What `check` found.
 #[derive(Debug, Default, serde::Serialize)]
@@ -18,13 +19,13 @@ pub struct CheckReport {
     pub parts: usize,
     pub bytes: u64,
     /// Records that are damaged, with what is wrong; every other record verified.
-    pub damaged: Vec<(String, String)>,
+    pub damaged: Vec<(String, Words)>,
     /// Object files no record refers to (left by a crash the sweep did not see).
     pub stray_objects: usize,
     /// The audit log's verification.
     pub audit: Option<crate::vault::custody::LogVerification>,
     /// Damage to the journal, the database's second copy (FORMAT.md, "Journal").
-    pub journal: Vec<String>,
+    pub journal: Vec<Words>,
     /// Records sealed before format 3, whose sizes on disk are exact until `rotate`
     /// (FORMAT.md 3).
     pub unpadded_records: usize,
@@ -105,7 +106,7 @@ impl Vault {
     /// What `check` verifies of the vault as a whole: catalog entries without a record, the
     /// search index, what is remembered of imported bundles, the audit log and the journal.
     fn check_whole(&self, stop: &(dyn Fn() -> bool + Sync)) -> Result<CheckReport> {
-        let stopped = || Error::Invalid("the check was stopped".into());
+        let stopped = || Error::Invalid(words!("d-check-stopped"));
         let mut report = CheckReport::default();
         for kv in self.store.catalog().iter() {
             if stop() {
@@ -116,7 +117,7 @@ impl Vault {
                 let named = self.store.unloc(&k).map(|id| id.to_hex());
                 report.damaged.push((
                     named.unwrap_or_else(|| hex::encode(&k)),
-                    "catalog entry without a record".into(),
+                    words!("d-check-catalog-orphan"),
                 ));
             }
         }
@@ -125,10 +126,9 @@ impl Vault {
         }
         report.damaged.extend(self.index_damage()?);
         for k in self.damaged_imported()? {
-            report.damaged.push((
-                format!("imported bundle {k}…"),
-                "what this vault remembers of an imported bundle does not open".into(),
-            ));
+            report
+                .damaged
+                .push((format!("imported bundle {k}…"), words!("d-check-imported")));
         }
         // The audit log is verified in one piece (a second at 100,000 events): a stop
         // waits for it at most.
@@ -162,13 +162,13 @@ impl Vault {
         };
         for kv in records {
             if stop() {
-                return Err(Error::Invalid("the check was stopped".into()));
+                return Err(Error::Invalid(words!("d-check-stopped")));
             }
             let (k, _) = kv?;
             let Some(id) = self.store.unloc(&k).filter(|_| k.len() == 16) else {
                 report
                     .damaged
-                    .push((hex::encode(&k), "malformed record key".into()));
+                    .push((hex::encode(&k), words!("d-check-record-key")));
                 continue;
             };
             report.records += 1;
@@ -182,7 +182,7 @@ impl Vault {
             if !catalog_ok {
                 report
                     .damaged
-                    .push((id.to_hex(), "catalog entry missing or damaged".into()));
+                    .push((id.to_hex(), words!("d-check-catalog-damaged")));
             }
             if let Some(what) = self.custody_damage(id)? {
                 report.damaged.push((id.to_hex(), what));
@@ -193,7 +193,7 @@ impl Vault {
                 if key.open(Domain::Search, &kid, &v).is_err() {
                     report
                         .damaged
-                        .push((id.to_hex(), "its search text does not authenticate".into()));
+                        .push((id.to_hex(), words!("d-check-search-text")));
                     break;
                 }
             }
@@ -231,7 +231,7 @@ impl Vault {
                 if crate::crypto::seal::sha256(sealed) == p.sha256 {
                     report.bytes += p.size;
                 } else {
-                    damage.push("the sealed identity does not match its SHA-256".into());
+                    damage.push(words!("d-parts-identity-sha256"));
                 }
                 continue;
             }
@@ -241,10 +241,15 @@ impl Vault {
                 Err(e) => return Err(e),
             }
         }
-        if damage.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::damaged(id, damage.join("; ")))
+        let mut damage = damage.into_iter();
+        match damage.next() {
+            None => Ok(()),
+            Some(first) => Err(Error::damaged(
+                id,
+                damage.fold(first, |all, next| {
+                    words!("d-check-and", first = all, next = next)
+                }),
+            )),
         }
     }
 

@@ -7,6 +7,7 @@ use crate::crypto::seal::Recipients;
 use crate::crypto::symmetric::Domain;
 use crate::error::{Error, Refusal, Result};
 use crate::vault::Vault;
+use crate::words;
 
 const VERSION: u8 = 1;
 
@@ -39,7 +40,8 @@ impl Contact {
 
 fn valid_name(name: &str) -> Result<()> {
     if name.trim().is_empty() || name.len() > 200 || name.chars().any(char::is_control) {
-        return Err(Error::Invalid(format!("invalid contact name {name:?}")));
+        let name = format!("{name:?}");
+        return Err(Error::Invalid(words!("d-contact-name", name = name)));
     }
     Ok(())
 }
@@ -56,13 +58,12 @@ impl Vault {
             let (k, v) = kv?;
             let plain = key
                 .open(Domain::Contact, &k, &v)
-                .map_err(|_| Error::VaultDamaged("a contact entry does not authenticate".into()))?;
+                .map_err(|_| Error::VaultDamaged(words!("d-contact-authenticate")))?;
             match plain.split_first() {
-                Some((&VERSION, rest)) => {
-                    out.push(postcard::from_bytes(rest).map_err(|_| {
-                        Error::VaultDamaged("a contact entry does not decode".into())
-                    })?)
-                }
+                Some((&VERSION, rest)) => out.push(
+                    postcard::from_bytes(rest)
+                        .map_err(|_| Error::VaultDamaged(words!("d-contact-decode")))?,
+                ),
                 // A time-stamp authority (vault::timestamps), the settings (vault::settings),
                 // a remote (vault::remotes).
                 Some((
@@ -71,11 +72,7 @@ impl Vault {
                     | &crate::vault::remotes::REMOTE_VERSION,
                     _,
                 )) => {}
-                _ => {
-                    return Err(Error::UnsupportedFormat(
-                        "unknown contact entry version".into(),
-                    ))
-                }
+                _ => return Err(Error::UnsupportedFormat(words!("d-contact-version"))),
             }
         }
         out.sort_by(|a: &Contact, b| a.name.cmp(&b.name));
@@ -89,9 +86,9 @@ impl Vault {
         let mut out = Vec::new();
         for kv in self.store.contacts().iter() {
             let (k, v) = kv?;
-            let plain = key.open(Domain::Contact, &k, &v).map_err(|_| {
-                Error::VaultDamaged("an entry of the contacts tree does not authenticate".into())
-            })?;
+            let plain = key
+                .open(Domain::Contact, &k, &v)
+                .map_err(|_| Error::VaultDamaged(words!("d-contact-entry-authenticate")))?;
             if plain.first() == Some(&version) {
                 out.push((k.to_vec(), zeroize::Zeroizing::new(plain[1..].to_vec())));
             }
@@ -104,11 +101,7 @@ impl Vault {
         self.contacts()?
             .into_iter()
             .find(|c| c.name == name)
-            .ok_or_else(|| {
-                Error::Invalid(format!(
-                    "no contact named {name:?}: see `amanat contact list`"
-                ))
-            })
+            .ok_or_else(|| no_contact(name))
     }
 
     /// The contact whose signing key is `public`, if any.
@@ -148,9 +141,8 @@ impl Vault {
         };
         let existing = self.contacts()?;
         if existing.iter().any(|c| c.name == name) {
-            return Err(Error::Invalid(format!(
-                "a contact named {name:?} exists: remove it first"
-            )));
+            let name = format!("{name:?}");
+            return Err(Error::Invalid(words!("d-contact-exists", name = name)));
         }
         let contact = Contact {
             name: name.to_owned(),
@@ -226,8 +218,10 @@ impl Vault {
                 return self.contact_write(log, &k, None);
             }
         }
-        Err(Error::Invalid(format!(
-            "no contact named {name:?}: see `amanat contact list`"
-        )))
+        Err(no_contact(name))
     }
+}
+
+fn no_contact(name: &str) -> Error {
+    Error::Invalid(words!("d-contact-none", name = format!("{name:?}")))
 }

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::format::catalog::CatalogEntry;
 use crate::format::id::{ObjectId, RecordId};
 use crate::storage::store::Bytes;
+use crate::words;
 
 impl Vault {
     /// Whether a record with this id is in the vault.
@@ -72,7 +73,7 @@ impl Vault {
                     .ok()
             })
             .and_then(|p| CatalogEntry::decode(&p))
-            .ok_or_else(|| Error::damaged(id, "its catalog entry is damaged"))?;
+            .ok_or_else(|| Error::damaged(id, words!("d-vault-catalog-damaged")))?;
         Ok((body, entry))
     }
 

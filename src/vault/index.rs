@@ -5,12 +5,13 @@ use zeroize::Zeroizing;
 
 use super::Vault;
 use crate::crypto::symmetric::Domain;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Words};
 use crate::format::catalog;
 use crate::format::id::RecordId;
 use crate::format::index::{self, Segment, OPEN_KEY};
 use crate::format::text::Query;
 use crate::storage::journal::{Ops, TreeId};
+use crate::words;
 
 type SegmentKey = [u8; 16];
 
@@ -27,10 +28,7 @@ impl IndexMatches {
 }
 
 fn damaged_segment(k: &[u8]) -> Error {
-    Error::VaultDamaged(format!(
-        "search index segment {} is damaged: `amanat check` shows what else is, `amanat rebuild` restores the database from its journal",
-        hex::encode(k)
-    ))
+    Error::VaultDamaged(words!("d-index-segment-damaged", segment = hex::encode(k)))
 }
 
 impl Vault {
@@ -258,7 +256,7 @@ impl Vault {
 
     /// Problems of the index, for `check`: segments that do not open, records listed that
     /// are not in the vault or listed twice, a pointer that does not open.
-    pub(crate) fn index_damage(&self) -> Result<Vec<(String, String)>> {
+    pub(crate) fn index_damage(&self) -> Result<Vec<(String, Words)>> {
         let key = &self.keyring.catalog_key;
         let mut damage = Vec::new();
         let mut seen = std::collections::HashSet::new();
@@ -267,10 +265,7 @@ impl Vault {
             let (k, pieces) = kv?;
             if k.as_ref() == OPEN_KEY {
                 if key.open(Domain::Index, OPEN_KEY, &pieces[0].1).is_err() {
-                    damage.push((
-                        "index".into(),
-                        "the pointer to the open search index segment does not authenticate".into(),
-                    ));
+                    damage.push(("index".into(), words!("d-index-pointer")));
                 }
                 continue;
             }
@@ -281,22 +276,18 @@ impl Vault {
                         .collect::<Vec<_>>()
                 }
                 _ => {
-                    damage.push((
-                        hex::encode(&k),
-                        "this search index segment does not authenticate".into(),
-                    ));
+                    damage.push((hex::encode(&k), words!("d-index-segment-authenticate")));
                     unreadable = true;
                     continue;
                 }
             };
             for id in ids {
                 if !seen.insert(id) {
-                    damage.push((id.to_hex(), "listed twice in the search index".into()));
+                    damage.push((id.to_hex(), words!("d-index-listed-twice")));
                 } else if !self.store.records().contains_key(self.store.loc(&id))? {
-                    damage.push((
-                        hex::encode(&k),
-                        format!("this search index segment lists {id}, which is not in the vault"),
-                    ));
+                    let record = id.to_string();
+                    let w = words!("d-index-not-in-vault", record = record);
+                    damage.push((hex::encode(&k), w));
                 }
             }
         }
@@ -310,10 +301,9 @@ impl Vault {
             for k in self.store.records().iter().keys() {
                 let k = k?;
                 match self.store.unloc(&k) {
-                    Some(id) if !seen.contains(&id) => damage.push((
-                        id.to_hex(),
-                        "it is missing from the search index, so search cannot find it".into(),
-                    )),
+                    Some(id) if !seen.contains(&id) => {
+                        damage.push((id.to_hex(), words!("d-index-missing")))
+                    }
                     _ => {}
                 }
             }

@@ -7,10 +7,12 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::error::{Error, Refusal, Result};
+use crate::error::{Error, Refusal, Result, Words};
 use crate::format::record::Metadata;
+use crate::i18n::words::Arg;
 use crate::vault::add::Prepared;
 use crate::vault::{NewRecord, PartInput, Vault};
+use crate::words;
 
 /// Records sealed and committed together.
 const BATCH: usize = 256;
@@ -67,11 +69,37 @@ impl IngestLine {
     }
 }
 
+/// Why a line was not ingested, in the words of the layer that refused it (serde's, or an
+/// error's).
+fn reason(why: impl Into<Arg>) -> Words {
+    let why: Arg = why.into();
+    words!("d-io-other", why = why)
+}
+
+/// Whether the file `path` named on line `line` opens and is not a directory, for a strict
+/// ingest.
+fn readable(line: usize, path: &Path) -> Result<()> {
+    let cannot = |why: Words| {
+        Error::Refused(Refusal::Strict {
+            line,
+            why: words!("d-ingest-cannot-read", path = path, why = why),
+            stopped: false,
+        })
+    };
+    let unreadable = |e: std::io::Error| cannot(reason(e.to_string()));
+    let f = std::fs::File::open(path).map_err(unreadable)?;
+    // A directory opens, and fails only when read, after earlier batches committed.
+    if f.metadata().map_err(unreadable)?.is_dir() {
+        return Err(cannot(words!("d-read-is-directory")));
+    }
+    Ok(())
+}
+
 /// A line that was not ingested.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct LineError {
     pub line: usize,
-    pub error: String,
+    pub error: Words,
 }
 
 /// What an ingest did.
@@ -106,14 +134,14 @@ pub fn ingest(
         if line.trim().is_empty() {
             continue;
         }
-        match parse_line(line).and_then(|l| {
+        match parse_line(line).map_err(reason).and_then(|l| {
             let mut rec = l.into_record(base);
             if rec.identity.is_some() && rec.meta.witness.is_none() {
                 let code = crate::format::record::random_witness_code();
                 report.assigned_witness.push((n, code.clone()));
                 rec.meta.witness = Some(code);
             }
-            rec.meta.validate().map_err(|e| e.to_string())?;
+            rec.meta.validate().map_err(reason)?;
             Ok(rec)
         }) {
             Ok(rec) => todo.push((n, rec)),
@@ -132,19 +160,7 @@ pub fn ingest(
         for (n, rec) in &todo {
             for p in rec.testimony.iter().chain(rec.attachments.iter()) {
                 if let PartInput::Path(p) = p {
-                    let cannot = |e: &dyn std::fmt::Display| {
-                        Error::Refused(Refusal::Strict {
-                            line: *n,
-                            why: format!("cannot read {}: {e}", p.display()),
-                            stopped: false,
-                        })
-                    };
-                    let f = std::fs::File::open(p).map_err(|e| cannot(&e))?;
-                    // A directory opens, and fails only when read, after earlier batches
-                    // committed.
-                    if f.metadata().map_err(|e| cannot(&e))?.is_dir() {
-                        return Err(cannot(&"it is a directory"));
-                    }
+                    readable(*n, p)?;
                 }
             }
         }
@@ -207,7 +223,7 @@ pub fn ingest(
                     Err(e) if strict => {
                         let e = Error::Refused(Refusal::Strict {
                             line: n,
-                            why: e.to_string(),
+                            why: reason(e),
                             stopped: true,
                         });
                         failure = Some((e, true));
@@ -215,7 +231,7 @@ pub fn ingest(
                     }
                     Err(e) => report.failed.push(LineError {
                         line: n,
-                        error: e.to_string(),
+                        error: reason(e),
                     }),
                 }
                 if batch.len() < BATCH {

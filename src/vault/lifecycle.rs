@@ -12,6 +12,7 @@ use crate::storage::faults::crash_point;
 pub use crate::storage::keyring_file::ShredReport;
 use crate::storage::keyring_file::{replace_keyring, rotating_path};
 use crate::storage::store::Store;
+use crate::words;
 
 /// Emergency: destroys the keyring at once so nothing can be opened; with `all`, removes
 /// the vault too. See `storage::keyring_file::shred`.
@@ -25,8 +26,7 @@ impl Vault {
     /// ([`keyring::reseal_file`]), and the result says whether it did.
     pub fn change_passphrase(&self, new: &Passphrase, work_factor: Option<u8>) -> Result<bool> {
         let path = &self.paths.keyring;
-        let file =
-            fs::read(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+        let file = fs::read(path).map_err(|e| Error::io(words!("d-reading", path = path), e))?;
         let sealed = keyring::reseal_file(&file, self.slot, &self.keyring, new, work_factor)?;
         replace_keyring(path, &sealed.file, || {
             let mut log = self.log();
@@ -44,13 +44,10 @@ impl Vault {
     /// (the real slot is re-sealed to remember that a duress slot exists).
     pub fn set_duress(&self, pass: &Passphrase, duress: &Passphrase) -> Result<()> {
         if pass.same_as(duress) {
-            return Err(Error::Invalid(
-                "the duress passphrase must differ from the vault's passphrase".into(),
-            ));
+            return Err(Error::Invalid(words!("d-lifecycle-duress-same")));
         }
         let path = &self.paths.keyring;
-        let file =
-            fs::read(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+        let file = fs::read(path).map_err(|e| Error::io(words!("d-reading", path = path), e))?;
         // The file must still be the one this vault was opened from.
         let opened = keyring::open_slots(&file, pass, path)?;
         if opened.slot != self.slot || opened.keyring.vault_id != self.keyring.vault_id {

@@ -27,10 +27,11 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::crypto::seal::Recipients;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Words};
 use crate::format::id::{IdPrefix, RecordId};
 use crate::format::keyring::{self, Keyring, Passphrase};
 use crate::storage::store::Store;
+use crate::words;
 
 pub(crate) mod add;
 pub mod check;
@@ -106,7 +107,7 @@ pub struct Vault {
     /// Which slot of the keyring file holds this vault's keyring.
     slot: usize,
     /// Why the journal had to be rewritten from the database at unlock, if it had to.
-    journal_rewritten: Option<String>,
+    journal_rewritten: Option<Words>,
     /// Records the unlock added to the search index (a vault from before it).
     indexed_at_unlock: usize,
     /// Search index segments of format 7 or earlier the unlock wrote in the current form.
@@ -260,7 +261,7 @@ impl LockedVault {
             }
             Err(e) => {
                 return Err(Error::io(
-                    format!("reading {}", self.paths.keyring.display()),
+                    words!("d-reading", path = &self.paths.keyring),
                     e,
                 ))
             }
@@ -446,8 +447,8 @@ impl Vault {
     }
 
     /// Why the journal was rewritten from the database at unlock, if it was.
-    pub fn journal_rewritten(&self) -> Option<&str> {
-        self.journal_rewritten.as_deref()
+    pub fn journal_rewritten(&self) -> Option<&Words> {
+        self.journal_rewritten.as_ref()
     }
 
     /// Commits `ops` atomically, journaled under the catalog key.
@@ -507,10 +508,7 @@ impl Vault {
     pub(crate) fn identities(&self) -> Result<Vec<&dyn age::Identity>> {
         match &self.identity {
             Some(i) => Ok(vec![i as &dyn age::Identity]),
-            None => Err(Error::CannotOpen(
-                "this device is a collector: it holds no key that opens the records it collected"
-                    .into(),
-            )),
+            None => Err(Error::CannotOpen(words!("d-vault-collector-no-key"))),
         }
     }
 

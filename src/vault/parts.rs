@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::format::id::RecordId;
 use crate::format::record::{RecordBody, Storage};
 use crate::vault::read::{map_on_cores, PartView};
+use crate::words;
 
 impl Vault {
     /// Opens a record's sealed body.
@@ -22,17 +23,17 @@ impl Vault {
         let plain = seal::open_bytes(&ids, &sealed).map_err(|f| match f {
             // Every body in a full vault is sealed to its own key: a stanza that no longer
             // opens with it is damage (a collector holds no key that opens bodies at all).
-            OpenFailure::NotForUs if !self.keyring.collector => Error::damaged(
-                id,
-                "no recipient stanza of its body opens with this vault's key",
-            ),
-            OpenFailure::NotForUs => Error::CannotOpen(format!(
-                "record {} is not sealed to this vault's key",
-                id.short()
-            )),
+            OpenFailure::NotForUs if !self.keyring.collector => {
+                Error::damaged(id, words!("d-parts-body-no-stanza"))
+            }
+            OpenFailure::NotForUs => {
+                Error::CannotOpen(words!("d-parts-record-not-ours", record = id.short()))
+            }
             OpenFailure::Corrupt(w) => Error::damaged(id, w),
-            OpenFailure::ExcessiveWork { .. } => Error::damaged(id, "unexpected passphrase stanza"),
-            OpenFailure::Io(e) => Error::io("reading a record", e),
+            OpenFailure::ExcessiveWork { .. } => {
+                Error::damaged(id, words!("d-parts-passphrase-stanza"))
+            }
+            OpenFailure::Io(e) => Error::io(words!("d-reading-record"), e),
         })?;
         RecordBody::decode(id, &plain)
     }
@@ -92,16 +93,19 @@ impl Vault {
                             io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof
                         ) =>
                     {
-                        Error::damaged(id, format!("part {:?} does not authenticate ({e})", p.name))
+                        let part = format!("{:?}", p.name);
+                        let w = words!("d-parts-not-authentic", part = part, why = e.to_string());
+                        Error::damaged(id, w)
                     }
-                    StreamError::Read(e) => Error::io("reading an object", e),
+                    StreamError::Read(e) => Error::io(words!("d-reading-object"), e),
                 })?
             }
         };
         if digest.size != p.size || digest.sha256 != p.sha256 {
+            let part = format!("{:?}", p.name);
             return Err(Error::damaged(
                 id,
-                format!("part {:?} does not match its SHA-256 from ingest", p.name),
+                words!("d-part-sha-differs", part = part),
             ));
         }
         Ok(PartView {
@@ -130,21 +134,17 @@ impl Vault {
         out: &mut dyn Write,
     ) -> Result<PartView> {
         if seal::sha256(sealed) != p.sha256 || sealed.len() as u64 != p.size {
-            return Err(Error::damaged(
-                id,
-                "the sealed identity does not match its SHA-256",
-            ));
+            return Err(Error::damaged(id, words!("d-parts-identity-sha256")));
         }
         if !self.is_custodian() {
-            return Err(Error::CannotOpen(
-                "the identity part is sealed to the identity custodians, and this device does not hold their key".into(),
-            ));
+            return Err(Error::CannotOpen(words!("d-parts-identity-not-custodian")));
         }
         let plain = seal::open_bytes(&self.identities()?, sealed).map_err(|f| match f {
-            OpenFailure::NotForUs => Error::CannotOpen(
-                "the identity part is sealed to custodians whose key is not on this device".into(),
-            ),
-            other => Error::damaged(id, format!("the sealed identity does not open: {other:?}")),
+            OpenFailure::NotForUs => Error::CannotOpen(words!("d-parts-identity-key-absent")),
+            other => {
+                let why = format!("{other:?}");
+                Error::damaged(id, words!("d-parts-identity-does-not-open", why = why))
+            }
         })?;
         out.write_all(&plain)
             .map_err(|e| Error::output("output", e))?;
@@ -168,22 +168,18 @@ impl Vault {
     ) -> Result<Box<dyn io::Read + Send + 'a>> {
         match &part.storage {
             Storage::Inline(bytes) => Ok(Box::new(&bytes[..])),
-            Storage::Sealed(_) => Err(Error::CannotOpen(
-                "identity parts are opened only with `get ID identity`".into(),
-            )),
+            Storage::Sealed(_) => Err(Error::CannotOpen(words!("d-parts-identity-get-only"))),
             Storage::Object { id: oid, .. } => {
                 let oid = crate::format::id::ObjectId(*oid);
+                let name = || format!("{:?}", part.name);
                 let f = self.store.open_object(&oid).map_err(|_| {
-                    Error::damaged(
-                        rid,
-                        format!("the object holding {:?} is missing", part.name),
-                    )
+                    Error::damaged(rid, words!("d-parts-object-missing", part = name()))
                 })?;
                 let d = age::Decryptor::new_buffered(seal::buffered(f)).map_err(|_| {
-                    Error::damaged(rid, format!("part {:?} has a damaged header", part.name))
+                    Error::damaged(rid, words!("d-parts-damaged-header", part = name()))
                 })?;
                 let r = d.decrypt(self.identities()?.into_iter()).map_err(|_| {
-                    Error::damaged(rid, format!("part {:?} does not open", part.name))
+                    Error::damaged(rid, words!("d-parts-does-not-open", part = name()))
                 })?;
                 Ok(Box::new(crate::crypto::pad::Unpadded::new(r, part.size)))
             }

@@ -15,6 +15,7 @@ use crate::format::event::{Happened, Kept};
 use crate::format::id::RecordId;
 use crate::format::record::{Metadata, Storage};
 use crate::storage::store::Bytes;
+use crate::words;
 
 /// What `list` keeps.
 #[derive(Debug, Default, Clone)]
@@ -219,9 +220,7 @@ impl Vault {
                         for kv in iter {
                             let (k, v) = kv?;
                             let Some(id) = self.store.unloc(&k).filter(|_| k.len() == 16) else {
-                                return Err(Error::VaultDamaged(
-                                    "a catalog key is malformed".into(),
-                                ));
+                                return Err(Error::VaultDamaged(words!("d-read-catalog-key")));
                             };
                             cursor.at.copy_from_slice(&k);
                             if !pre(&mut cursor, &id)? {
@@ -294,7 +293,7 @@ impl Vault {
         for kv in self.store.catalog().range(Vec::new()..) {
             let (k, _) = kv?;
             let Some(id) = self.store.unloc(&k).filter(|_| k.len() == 16) else {
-                return Err(Error::VaultDamaged("a catalog key is malformed".into()));
+                return Err(Error::VaultDamaged(words!("d-read-catalog-key")));
             };
             cursor.at.copy_from_slice(&k);
             if self.search_finds(&mut cursor, &id, &query, &indexed)? {
@@ -314,12 +313,10 @@ impl Vault {
     )> {
         let terms = crate::format::text::terms(query);
         if terms.is_empty() {
-            return Err(Error::Invalid("the search query is empty".into()));
+            return Err(Error::Invalid(words!("d-read-empty-query")));
         }
         if self.keyring.collector {
-            return Err(Error::CannotOpen(
-                "this device is a collector: it cannot search what it collected".into(),
-            ));
+            return Err(Error::CannotOpen(words!("d-read-collector-search")));
         }
         let query = crate::format::text::Query::new(&terms);
         let indexed = self.index_matches(&query)?;
@@ -345,7 +342,7 @@ impl Vault {
                     .keyring
                     .catalog_key
                     .open(Domain::Search, &kid, &v)
-                    .map_err(|_| Error::damaged(*id, "search text does not authenticate"))?;
+                    .map_err(|_| Error::damaged(*id, words!("d-read-search-text")))?;
                 query.mark(&plain, &mut found);
             }
         }
@@ -440,9 +437,7 @@ impl Vault {
         let mut log = self.log();
         if p.kind == crate::format::record::PartKind::Identity {
             if !self.is_custodian() {
-                return Err(Error::CannotOpen(
-                    "the identity part is sealed to the identity custodians, and this device does not hold their key".into(),
-                ));
+                return Err(Error::CannotOpen(words!("d-parts-identity-not-custodian")));
             }
             log.append(
                 Happened::IdentityRead {},
@@ -497,7 +492,7 @@ impl Vault {
                 if md.is_dir() {
                     return Err(Error::Output {
                         path: path.to_owned(),
-                        reason: "it is a directory".into(),
+                        reason: words!("d-read-is-directory"),
                     });
                 }
                 let f = OpenOptions::new()

@@ -7,6 +7,7 @@ use super::{lifecycle, Vault, VaultPaths};
 use crate::error::{Error, Result};
 use crate::format::keyring::{self, Passphrase};
 use crate::storage::store::{self, RebuildReport, Store};
+use crate::words;
 
 /// Recreates the database of the vault at `paths` from its journal, without reading sled's
 /// files, and opens the result. Works when the database does not open at all.
@@ -42,7 +43,7 @@ fn rebuild_any(paths: VaultPaths, pass: &Passphrase) -> Result<(Vault, RebuildRe
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             return Err(Error::KeyringMissing(paths.keyring.clone()))
         }
-        Err(e) => return Err(Error::io(format!("reading {}", paths.keyring.display()), e)),
+        Err(e) => return Err(Error::io(words!("d-reading", path = &paths.keyring), e)),
     };
     let opened = keyring::open_slots(&bytes, pass, &paths.keyring)?;
     let k = opened.keyring;

@@ -15,12 +15,13 @@ use zeroize::Zeroizing;
 
 use super::Vault;
 use crate::crypto::seal;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Words};
 use crate::format::event::{Happened, PartFact};
 use crate::format::id::{ObjectId, RecordId};
 use crate::format::record::{Derivation, Part, PartKind, Storage};
 use crate::ocr::{Engine, Slots};
 use crate::storage::journal::{Ops, TreeId};
+use crate::words;
 
 /// Largest part given to the recogniser: it is held in memory, decrypted, while it is read.
 pub const MAX_OCR_INPUT: u64 = 512 << 20;
@@ -59,7 +60,7 @@ pub struct RecognisedPart {
 pub struct OcrFailure {
     pub record: String,
     pub part: String,
-    pub error: String,
+    pub error: Words,
 }
 
 /// How far a run is: parts planned, then each page and each part as they are done.
@@ -100,9 +101,7 @@ impl Vault {
         progress: &(dyn Fn(OcrProgress) + Sync),
     ) -> Result<OcrReport> {
         if self.keyring.collector {
-            return Err(Error::CannotOpen(
-                "a collector cannot open the records it holds, so it cannot recognise their text: headquarters does, once it has imported them".into(),
-            ));
+            return Err(Error::CannotOpen(words!("d-recognise-collector")));
         }
         let default = self.ocr_languages()?;
         let mut report = OcrReport {
@@ -155,7 +154,7 @@ impl Vault {
                     Outcome::Failed(e) => report.failed.push(OcrFailure {
                         record: job.id.to_hex(),
                         part: job.part.name.clone(),
-                        error: e.to_string(),
+                        error: words!("d-io-other", why = e),
                     }),
                 }
                 left[job.record] -= 1;
@@ -179,12 +178,13 @@ impl Vault {
                         // This record cannot take its text (too many parts, too large a
                         // body, damage): its parts fail, the others go on.
                         Err(e @ (Error::Invalid(_) | Error::Damaged { .. })) => {
+                            let error = words!("d-io-other", why = e);
                             report
                                 .failed
                                 .extend(names.into_iter().map(|part| OcrFailure {
                                     record: job.id.to_hex(),
                                     part,
-                                    error: e.to_string(),
+                                    error: error.clone(),
                                 }));
                         }
                         // Stops the workers: what is committed stays, the rest is not started.
@@ -256,10 +256,7 @@ impl Vault {
                     report.failed.push(OcrFailure {
                         record: id.to_hex(),
                         part: part.name.clone(),
-                        error: format!(
-                            "it is larger than the {} MiB recognised in memory",
-                            MAX_OCR_INPUT >> 20
-                        ),
+                        error: words!("d-recognise-too-large", mib = MAX_OCR_INPUT >> 20),
                     });
                     continue;
                 }
@@ -300,11 +297,10 @@ impl Vault {
     fn scan_bytes(&self, id: RecordId, part: &Part) -> Result<Option<Zeroizing<Vec<u8>>>> {
         let mut r = self.open_part(id, part)?;
         let mut bytes = Zeroizing::new(Vec::with_capacity(part.size.min(1 << 20) as usize));
+        let name = format!("{:?}", part.name);
         let damaged = |e: std::io::Error| {
-            Error::damaged(
-                id,
-                format!("part {:?} does not authenticate ({e})", part.name),
-            )
+            let w = words!("d-parts-not-authentic", part = &name, why = e.to_string());
+            Error::damaged(id, w)
         };
         (&mut r).take(16).read_to_end(&mut bytes).map_err(damaged)?;
         if crate::ocr::detect(&bytes).is_none() {
@@ -315,10 +311,7 @@ impl Vault {
         if bytes.len() as u64 != part.size || seal::sha256(&bytes) != part.sha256 {
             return Err(Error::damaged(
                 id,
-                format!(
-                    "part {:?} does not match its SHA-256 from ingest",
-                    part.name
-                ),
+                words!("d-part-sha-differs", part = name),
             ));
         }
         Ok(Some(bytes))
@@ -431,10 +424,10 @@ impl Vault {
     ) -> Result<()> {
         let record = seal::seal_bytes(&self.content, &body.encode())?;
         if record.len() > super::add::MADE_BODY_MAX {
-            return Err(Error::Invalid(format!(
-                "record {} would have a body of {} KiB with its recognised text, more than a record may have: its parts are too many or their names too long",
-                id.short(),
-                record.len().div_ceil(1024)
+            return Err(Error::Invalid(words!(
+                "d-recognise-body-too-large",
+                kib = record.len().div_ceil(1024),
+                record = id.short()
             )));
         }
         let entry = self.catalog_entry(body, record.len());

@@ -11,10 +11,11 @@ use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::crypto::symmetric::Domain;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Words};
 use crate::format::id::{ObjectId, RecordId};
 use crate::format::replica::{Head, Names};
 use crate::vault::Vault;
+use crate::words;
 
 /// The version byte of a remote in the `contacts` tree (contacts are 1, authorities 2,
 /// the settings 3).
@@ -72,15 +73,15 @@ const STATE_VERSION: u8 = 1;
 
 /// Checks a remote's name and settings before anything is stored.
 pub fn valid_remote(r: &Remote) -> Result<()> {
-    let bad = |what: String| Err(Error::Invalid(what));
+    let bad = |what: Words| Err(Error::Invalid(what));
     if r.name.trim().is_empty() || r.name.len() > 100 || r.name.chars().any(char::is_control) {
-        return bad("a remote needs a name of 1 to 100 printable characters".into());
+        return bad(words!("d-remote-name"));
     }
     valid_endpoint(&r.endpoint)?;
     if !valid_bucket(&r.bucket) {
-        return bad(format!(
-            "{:?} is not a bucket name: 3 to 63 lower-case letters, digits, dots and hyphens, beginning and ending with a letter or digit",
-            r.bucket
+        return bad(words!(
+            "d-remote-bucket",
+            bucket = format!("{:?}", r.bucket)
         ));
     }
     if r.region.is_empty()
@@ -90,17 +91,20 @@ pub fn valid_remote(r: &Remote) -> Result<()> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
-        return bad(format!("{:?} is not a region name", r.region));
+        return bad(words!(
+            "d-remote-region",
+            region = format!("{:?}", r.region)
+        ));
     }
     let key_char = |c: char| c.is_ascii_graphic();
     if r.access_key_id.is_empty() || !r.access_key_id.chars().all(key_char) {
-        return bad("a remote needs an access key id of printable characters".into());
+        return bad(words!("d-remote-access-key"));
     }
     if r.secret.is_empty() || !r.secret.chars().all(key_char) {
-        return bad("the secret key is empty or holds spaces or control characters".into());
+        return bad(words!("d-remote-secret"));
     }
     if r.timeout == 0 || r.timeout > 3600 {
-        return bad("the timeout must be between 1 and 3600 seconds".into());
+        return bad(words!("d-remote-timeout"));
     }
     Ok(())
 }
@@ -108,25 +112,28 @@ pub fn valid_remote(r: &Remote) -> Result<()> {
 /// An `http://` or `https://` URL naming a host (and a port), nothing more: no user or
 /// password (which would be stored and shown), path, query or fragment.
 fn valid_endpoint(endpoint: &str) -> Result<()> {
-    let refuse = |why: &str| {
-        Err(Error::Invalid(format!(
-            "the endpoint {endpoint:?} {why}: give http(s)://HOST:PORT"
-        )))
-    };
+    let quoted = format!("{endpoint:?}");
     let Ok(u) = url::Url::parse(endpoint) else {
-        return refuse("is not a URL");
+        return Err(Error::Invalid(words!(
+            "d-remote-endpoint-not-url",
+            endpoint = quoted
+        )));
     };
     if !matches!(u.scheme(), "http" | "https") || u.host_str().is_none() {
-        return refuse("is not an http:// or https:// URL");
+        return Err(Error::Invalid(words!(
+            "d-remote-endpoint-not-http",
+            endpoint = quoted
+        )));
     }
     if !u.username().is_empty() || u.password().is_some() {
         // Not quoted: the password would be printed.
-        return Err(Error::Invalid(
-            "the endpoint holds a user name or password: give http(s)://HOST:PORT, and the key's id and secret apart".into(),
-        ));
+        return Err(Error::Invalid(words!("d-remote-endpoint-user")));
     }
     if u.path() != "/" || u.query().is_some() || u.fragment().is_some() {
-        return refuse("has a path, query or fragment");
+        return Err(Error::Invalid(words!(
+            "d-remote-endpoint-path",
+            endpoint = quoted
+        )));
     }
     Ok(())
 }
@@ -153,7 +160,7 @@ pub(crate) fn forget_replicas(root: &Path) -> Result<()> {
             Ok(())
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(Error::io("clearing the replicas' state", e)),
+        Err(e) => Err(Error::io(words!("d-remote-clearing-state"), e)),
     }
 }
 
@@ -163,11 +170,11 @@ impl Vault {
         let mut out = Vec::new();
         for (k, rest) in self.contact_entries(REMOTE_VERSION)? {
             let r: Remote = postcard::from_bytes(&rest)
-                .map_err(|_| Error::VaultDamaged("a remote entry does not decode".into()))?;
+                .map_err(|_| Error::VaultDamaged(words!("d-remote-entry-decode")))?;
             let k: [u8; 16] = k
                 .as_slice()
                 .try_into()
-                .map_err(|_| Error::VaultDamaged("a remote entry has a malformed key".into()))?;
+                .map_err(|_| Error::VaultDamaged(words!("d-remote-entry-key")))?;
             out.push((k, r));
         }
         out.sort_by(|a, b| a.1.name.cmp(&b.1.name));
@@ -179,7 +186,7 @@ impl Vault {
         self.remotes()?
             .into_iter()
             .find(|(_, r)| r.name == name)
-            .ok_or_else(|| Error::Invalid(format!("no remote named {name:?}")))
+            .ok_or_else(|| Error::Invalid(words!("d-remote-none", name = format!("{name:?}"))))
     }
 
     /// Stores a remote, sealed. Durable when it returns.
@@ -189,10 +196,8 @@ impl Vault {
             self.escrow()?;
         }
         if self.remotes()?.iter().any(|(_, x)| x.name == r.name) {
-            return Err(Error::Invalid(format!(
-                "a remote named {:?} exists: remove it first",
-                r.name
-            )));
+            let name = format!("{:?}", r.name);
+            return Err(Error::Invalid(words!("d-remote-exists", name = name)));
         }
         let k: [u8; 16] = crate::crypto::random_bytes();
         let mut plain = Zeroizing::new(vec![REMOTE_VERSION]);
@@ -237,7 +242,7 @@ impl Vault {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Ok(ReplicaState::default())
             }
-            Err(e) => return Err(Error::io("reading the replica's state", e)),
+            Err(e) => return Err(Error::io(words!("d-remote-reading-state"), e)),
         };
         let plain = self
             .keyring
@@ -256,7 +261,7 @@ impl Vault {
     pub fn save_replica_state(&self, key: &[u8; 16], state: &ReplicaState) -> Result<()> {
         let dir = self.paths.root.join(REPLICAS_DIR);
         if !dir.exists() {
-            fs::create_dir(&dir).map_err(|e| Error::io("creating replicas/", e))?;
+            fs::create_dir(&dir).map_err(|e| Error::io(words!("d-remote-creating-dir"), e))?;
             crate::storage::durable::sync_dir(&self.paths.root)?;
         }
         let mut plain = vec![STATE_VERSION];
@@ -286,12 +291,9 @@ impl Vault {
 
     /// The keyring sealed for escrow (FORMAT.md 16.6), with the SHA-256 of its plaintext.
     pub fn escrow(&self) -> Result<([u8; 32], Vec<u8>)> {
-        let to = self.escrow_recipients()?.ok_or_else(|| {
-            Error::Invalid(
-                "this vault seals to no other recipient (headquarters' key) to escrow its keyring to"
-                    .into(),
-            )
-        })?;
+        let to = self
+            .escrow_recipients()?
+            .ok_or_else(|| Error::Invalid(words!("d-remote-no-escrow-recipient")))?;
         let plain = self.keyring.escrow_plaintext()?;
         let sealed = crate::crypto::seal::seal_bytes(&to, &plain)?;
         Ok((crate::crypto::seal::sha256(&plain), sealed))
@@ -334,20 +336,17 @@ impl Vault {
     /// The id of the journal file and its length: what a push sends of it. The vault is
     /// open, so every frame in it is committed.
     pub fn journal_extent(&self) -> Result<([u8; 16], u64)> {
-        let f =
-            fs::File::open(self.journal_path()).map_err(|e| Error::io("reading the journal", e))?;
+        let ctx = |e| Error::io(words!("d-reading-journal"), e);
+        let f = fs::File::open(self.journal_path()).map_err(ctx)?;
         let id = crate::storage::journal::file_id(&f)
-            .ok_or_else(|| Error::VaultDamaged("the journal has no header".into()))?;
-        let len = f
-            .metadata()
-            .map_err(|e| Error::io("reading the journal", e))?
-            .len();
+            .ok_or_else(|| Error::VaultDamaged(words!("d-remote-journal-no-header")))?;
+        let len = f.metadata().map_err(ctx)?.len();
         Ok((id, len))
     }
 
     /// `len` bytes of the journal from `offset`.
     pub fn read_journal(&self, offset: u64, len: u64) -> Result<Vec<u8>> {
-        let ctx = |e| Error::io("reading the journal", e);
+        let ctx = |e| Error::io(words!("d-reading-journal"), e);
         let mut f = fs::File::open(self.journal_path()).map_err(ctx)?;
         f.seek(SeekFrom::Start(offset)).map_err(ctx)?;
         let mut out = vec![0u8; len as usize];

@@ -20,7 +20,7 @@ use super::{KeysInfo, Vault};
 use crate::crypto::seal::{self, OpenFailure, Recipients, StreamError};
 use crate::crypto::sshkey;
 use crate::crypto::symmetric::{Domain, SymmetricKey};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Words};
 use crate::format::catalog::CatalogEntry;
 use crate::format::id::{ObjectId, RecordId};
 use crate::format::keyring::{self, Keyring, Passphrase};
@@ -30,6 +30,7 @@ use crate::storage::journal::{Ops, TreeId};
 use crate::storage::keyring_file::{replace_keyring, retire};
 use crate::storage::store::{Bytes, Rewrite, Store};
 use crate::vault::custody::{self, Happened, Kind, LogBatch, Signer};
+use crate::words;
 
 pub(crate) use crate::storage::keyring_file::rotating_path;
 
@@ -63,7 +64,7 @@ pub struct RotateReport {
     /// Identity parts left sealed to custodians whose keys are not on this device.
     pub identities_kept: usize,
     /// Records that could not be re-sealed because they are damaged (see `check`).
-    pub damaged: Vec<String>,
+    pub damaged: Vec<Words>,
     /// The new public keys, to hand to partners.
     pub keys: KeysInfo,
 }
@@ -130,6 +131,11 @@ fn reseal_tree(
     })
 }
 
+/// A record `rotate` could not re-seal, and why.
+fn left_damaged(id: RecordId, what: Words) -> Words {
+    words!("d-rotate-damaged", record = id.to_string(), what = what)
+}
+
 impl Vault {
     /// Whether a rotation was interrupted (only `rotate` opens the vault then).
     pub fn rotation_pending(&self) -> bool {
@@ -148,8 +154,7 @@ impl Vault {
     ) -> Result<RotateReport> {
         let kpath = &self.paths.keyring;
         let rpath = rotating_path(kpath);
-        let file =
-            fs::read(kpath).map_err(|e| Error::io(format!("reading {}", kpath.display()), e))?;
+        let file = fs::read(kpath).map_err(|e| Error::io(words!("d-reading", path = kpath), e))?;
         let wf = keyring::slot_work_factor(&file, self.slot)
             .ok_or_else(|| Error::KeyringDamaged(kpath.clone()))?;
         let (new, resumed) = match fs::read(&rpath) {
@@ -160,7 +165,7 @@ impl Vault {
                 crate::storage::keyring_file::write_beside_keyring(kpath, &rpath, &sealed)?;
                 (next, false)
             }
-            Err(e) => return Err(Error::io(format!("reading {}", rpath.display()), e)),
+            Err(e) => return Err(Error::io(words!("d-reading", path = &rpath), e)),
         };
         if new.vault_id != self.keyring.vault_id {
             return Err(Error::KeyringMismatch(rpath));
@@ -242,7 +247,7 @@ impl Vault {
                     batch.push(x);
                 }
                 Ok(None) => {}
-                Err(Error::Damaged { what, .. }) => report.damaged.push(format!("{id}: {what}")),
+                Err(Error::Damaged { what, .. }) => report.damaged.push(left_damaged(*id, what)),
                 Err(e) => {
                     for x in &batch {
                         let _ = self.store.delete_objects(&x.new_objects);
@@ -357,9 +362,9 @@ impl Vault {
                     .or_else(|_| nc.open(Domain::Catalog, &id.0, v))
                     .ok()
             })
-            .ok_or_else(|| Error::damaged(id, "its catalog entry does not open"))?;
+            .ok_or_else(|| Error::damaged(id, words!("d-rotate-catalog-open")))?;
         let mut entry = CatalogEntry::decode(&entry_plain)
-            .ok_or_else(|| Error::damaged(id, "its catalog entry does not decode"))?;
+            .ok_or_else(|| Error::damaged(id, words!("d-rotate-catalog-decode")))?;
 
         let mut new_objects: Vec<ObjectId> = Vec::new();
         let mut old_objects: Vec<ObjectId> = Vec::new();
@@ -480,23 +485,27 @@ impl Vault {
     ) -> Result<(Vec<u8>, u64)> {
         let ids = [old_identity as &dyn age::Identity];
         let plain = seal::open_bytes(&ids, sealed).map_err(|f| match f {
-            OpenFailure::Io(e) => Error::io("reading a record", e),
-            other => Error::damaged(id, format!("its body does not open: {other:?}")),
+            OpenFailure::Io(e) => Error::io(words!("d-reading-record"), e),
+            other => {
+                let why = format!("{other:?}");
+                Error::damaged(id, words!("d-rotate-body-open", why = why))
+            }
         })?;
         let mut body = RecordBody::decode(id, &plain)?;
         let mut objects_size = 0;
         for part in body.parts.iter_mut() {
+            let name = format!("{:?}", part.name);
             match &part.storage {
                 Storage::Object { id: oid, .. } => {
                     let old = ObjectId(*oid);
                     let file = self.store.open_object(&old).map_err(|_| {
-                        Error::damaged(id, format!("object of {:?} is missing", part.name))
+                        Error::damaged(id, words!("d-rotate-object-missing", part = &name))
                     })?;
                     let dec = age::Decryptor::new_buffered(seal::buffered(file)).map_err(|_| {
-                        Error::damaged(id, format!("object of {:?} is damaged", part.name))
+                        Error::damaged(id, words!("d-rotate-object-damaged", part = &name))
                     })?;
                     let reader = dec.decrypt(ids.iter().copied()).map_err(|_| {
-                        Error::damaged(id, format!("object of {:?} does not open", part.name))
+                        Error::damaged(id, words!("d-rotate-object-open", part = &name))
                     })?;
                     let mut reader = crate::crypto::pad::Unpadded::new(reader, part.size);
                     let new = ObjectId::random();
@@ -508,18 +517,15 @@ impl Vault {
                             |e| match e {
                                 StreamError::Read(_) => Error::damaged(
                                     id,
-                                    format!("object of {:?} does not authenticate", part.name),
+                                    words!("d-rotate-object-authenticate", part = &name),
                                 ),
-                                StreamError::Write(e) => Error::io("writing an object", e),
+                                StreamError::Write(e) => Error::io(words!("d-writing-object"), e),
                             },
                         )?;
                     if digest.size != part.size || digest.sha256 != part.sha256 {
                         return Err(Error::damaged(
                             id,
-                            format!(
-                                "part {:?} does not match its SHA-256 from ingest",
-                                part.name
-                            ),
+                            words!("d-part-sha-differs", part = &name),
                         ));
                     }
                     let sealed_size = w.commit()?;
@@ -533,7 +539,7 @@ impl Vault {
                 }
                 Storage::Sealed(bytes) if r.custodian => {
                     let who: Zeroizing<Vec<u8>> = seal::open_bytes(&ids, bytes)
-                        .map_err(|_| Error::damaged(id, "its sealed identity does not open"))?;
+                        .map_err(|_| Error::damaged(id, words!("d-rotate-identity-open")))?;
                     let resealed = seal::seal_bytes(&r.new_custodians, &who)?;
                     part.size = resealed.len() as u64;
                     part.sha256 = seal::sha256(&resealed);

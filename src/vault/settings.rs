@@ -8,6 +8,7 @@ use crate::crypto::symmetric::Domain;
 use crate::error::{Error, Result};
 use crate::storage::journal::{Ops, TreeId};
 use crate::vault::Vault;
+use crate::words;
 
 /// The version byte of the settings entry (contacts are 1, authorities 2).
 pub(crate) const SETTINGS_VERSION: u8 = 3;
@@ -24,13 +25,12 @@ impl Vault {
         let key = &self.keyring.catalog_key;
         for kv in self.store.contacts().iter() {
             let (k, v) = kv?;
-            let plain = key.open(Domain::Contact, &k, &v).map_err(|_| {
-                Error::VaultDamaged("a contact or settings entry does not authenticate".into())
-            })?;
+            let plain = key
+                .open(Domain::Contact, &k, &v)
+                .map_err(|_| Error::VaultDamaged(words!("d-settings-authenticate")))?;
             if let Some((&SETTINGS_VERSION, rest)) = plain.split_first() {
-                let s = postcard::from_bytes(rest).map_err(|_| {
-                    Error::VaultDamaged("the settings entry does not decode".into())
-                })?;
+                let s = postcard::from_bytes(rest)
+                    .map_err(|_| Error::VaultDamaged(words!("d-settings-decode")))?;
                 return Ok(Some((k.to_vec(), s)));
             }
         }
@@ -50,10 +50,8 @@ impl Vault {
     /// it returns.
     pub fn set_ocr_languages(&self, languages: &[String]) -> Result<()> {
         if languages.len() > crate::format::record::MAX_LANGUAGES {
-            return Err(Error::Invalid(format!(
-                "name at most {} languages",
-                crate::format::record::MAX_LANGUAGES
-            )));
+            let max = crate::format::record::MAX_LANGUAGES;
+            return Err(Error::Invalid(words!("d-settings-languages", max = max)));
         }
         let (k, mut settings) = match self.settings()? {
             Some((k, s)) => (k, s),

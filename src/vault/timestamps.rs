@@ -10,11 +10,12 @@ use zeroize::Zeroizing;
 
 use crate::crypto::symmetric::Domain;
 use crate::crypto::{random_bytes, sshkey, tsp};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Words};
 use crate::format::event::{Event, Happened, Kept, Kind};
 use crate::format::stamp::{self, rfc3339, Stamp, Tree};
 use crate::vault::custody::LogBatch;
 use crate::vault::Vault;
+use crate::words;
 
 /// The version byte of an authority's entry in the `contacts` tree (a contact's is 1).
 const TSA_VERSION: u8 = 2;
@@ -53,7 +54,7 @@ pub struct Asked {
     /// Who signed it.
     pub authority: Option<String>,
     /// Why there is no token.
-    pub failed: Option<String>,
+    pub failed: Option<Words>,
 }
 
 /// Tokens asked for and checked, not yet in the log; and the log's tree and tokens as they
@@ -80,9 +81,8 @@ pub struct Timestamping {
 
 fn valid_name(name: &str) -> Result<()> {
     if name.trim().is_empty() || name.len() > 200 || name.chars().any(char::is_control) {
-        return Err(Error::Invalid(format!(
-            "invalid authority name {name:?}: give a short name without control characters"
-        )));
+        let name = format!("{name:?}");
+        return Err(Error::Invalid(words!("d-stamp-name", name = name)));
     }
     Ok(())
 }
@@ -92,9 +92,8 @@ fn valid_url(url: &str) -> Result<()> {
         && url.len() <= 2000
         && !url.chars().any(|c| c.is_control() || c.is_whitespace());
     if !ok {
-        return Err(Error::Invalid(format!(
-            "{url:?} is not an http:// or https:// address of a time-stamp authority"
-        )));
+        let url = format!("{url:?}");
+        return Err(Error::Invalid(words!("d-stamp-url", url = url)));
     }
     Ok(())
 }
@@ -106,13 +105,14 @@ impl Vault {
         let mut out: Vec<Tsa> = Vec::new();
         for kv in self.store.contacts().iter() {
             let (k, v) = kv?;
-            let plain = key.open(Domain::Contact, &k, &v).map_err(|_| {
-                Error::VaultDamaged("a contact or authority entry does not authenticate".into())
-            })?;
+            let plain = key
+                .open(Domain::Contact, &k, &v)
+                .map_err(|_| Error::VaultDamaged(words!("d-stamp-entry-authenticate")))?;
             if let Some((&TSA_VERSION, rest)) = plain.split_first() {
-                out.push(postcard::from_bytes(rest).map_err(|_| {
-                    Error::VaultDamaged("an authority entry does not decode".into())
-                })?);
+                out.push(
+                    postcard::from_bytes(rest)
+                        .map_err(|_| Error::VaultDamaged(words!("d-stamp-entry-decode")))?,
+                );
             }
         }
         out.sort_by(|a, b| a.name.cmp(&b.name));
@@ -131,19 +131,14 @@ impl Vault {
         valid_name(name)?;
         valid_url(url)?;
         if !(1..=600).contains(&timeout) {
-            return Err(Error::Invalid(
-                "the timeout must be between 1 and 600 seconds".into(),
-            ));
+            return Err(Error::Invalid(words!("d-stamp-timeout")));
         }
+        let quoted = format!("{name:?}");
         let certificates = tsp::certificates(certificate_file).map_err(|e| {
-            Error::Invalid(format!(
-                "the certificate file of {name:?}: {e}; give the authority's certificate or its CA's, PEM or DER"
-            ))
+            Error::Invalid(words!("d-stamp-certificate", name = &quoted, why = e.0))
         })?;
         if self.tsas()?.iter().any(|t| t.name == name) {
-            return Err(Error::Invalid(format!(
-                "an authority named {name:?} exists: remove it first (amanat tsa remove)"
-            )));
+            return Err(Error::Invalid(words!("d-stamp-exists", name = quoted)));
         }
         let tsa = Tsa {
             name: name.to_owned(),
@@ -199,9 +194,8 @@ impl Vault {
                 return self.contact_write(log, &k, None);
             }
         }
-        Err(Error::Invalid(format!(
-            "no authority named {name:?}: see `amanat tsa list`"
-        )))
+        let name = format!("{name:?}");
+        Err(Error::Invalid(words!("d-stamp-none", name = name)))
     }
 
     /// The Merkle tree over every event of the log and its signatures, every
@@ -219,9 +213,11 @@ impl Vault {
             let seq = leaves.len() as u64;
             let ev = Event::parse(&s.event);
             if let Some(ev) = ev.as_ref().filter(|e| e.kind == Kind::Timestamped) {
-                stamps.push(Stamp::of(seq, ev).ok_or_else(|| {
-                    Error::VaultDamaged(format!("audit event {seq} is a malformed time-stamp"))
-                })?);
+                stamps.push(
+                    Stamp::of(seq, ev).ok_or_else(|| {
+                        Error::VaultDamaged(words!("d-stamp-malformed", seq = seq))
+                    })?,
+                );
             }
             if ev.is_some_and(|e| e.kind == Kind::TsaAdded) {
                 certs.extend(stamp::added_certificates(
@@ -258,12 +254,8 @@ impl Vault {
             .collect();
         if tsas.is_empty() {
             return Err(Error::Invalid(match only {
-                Some(o) => {
-                    format!("no authority named {o:?} or at that address: see `amanat tsa list`")
-                }
-                None => {
-                    "no time-stamp authority is configured: add one with `amanat tsa add`".into()
-                }
+                Some(o) => words!("d-stamp-none-at", name = format!("{o:?}")),
+                None => words!("d-stamp-none-configured"),
             }));
         }
         let (tree, stamps, added) = self.log_tree()?;
@@ -315,20 +307,21 @@ impl Vault {
             .map(|p| p.time)
             .max();
         let skew = super::custody::CLOCK_SKEW_SECS;
+        let minutes = skew.unsigned_abs() / 60;
         let now = jiff::Timestamp::now().as_second();
         for t in &tsas {
             match ask(t, &imprint).and_then(|(token, proven)| match newest {
-                Some(n) if proven.time < n - skew => Err(format!(
-                    "its token says {}, more than {} minutes before the newest token already in the log ({}): its clock or its key is false",
-                    rfc3339(proven.time),
-                    skew / 60,
-                    rfc3339(n)
+                Some(n) if proven.time < n - skew => Err(words!(
+                    "d-stamp-before-newest",
+                    time = rfc3339(proven.time),
+                    minutes = minutes,
+                    newest = rfc3339(n)
                 )),
-                _ if proven.time > now + skew => Err(format!(
-                    "its token says {}, more than {} minutes after this device's clock ({}): its clock or its key is false, or this device's clock is behind; fix the clock or remove the authority",
-                    rfc3339(proven.time),
-                    skew / 60,
-                    rfc3339(now)
+                _ if proven.time > now + skew => Err(words!(
+                    "d-stamp-after-clock",
+                    time = rfc3339(proven.time),
+                    minutes = minutes,
+                    now = rfc3339(now)
                 )),
                 _ => Ok((token, proven)),
             }) {
@@ -363,9 +356,7 @@ impl Vault {
         use base64::Engine;
         let events = pending.report.events;
         if log.next_seq() != events && !pending.got.is_empty() {
-            return Err(Error::Invalid(
-                "the custody log changed while the time-stamp authorities were asked: run the command again".into(),
-            ));
+            return Err(Error::Invalid(words!("d-stamp-log-changed")));
         }
         let mut out = Vec::new();
         for (t, token, time) in &pending.got {
@@ -406,7 +397,7 @@ impl Vault {
 
 /// Asks `tsa` for a token over `imprint` and checks it: the answer must grant it, for this
 /// request, and it must verify and lead to the authority's certificates.
-fn ask(tsa: &Tsa, imprint: &[u8; 32]) -> std::result::Result<(Vec<u8>, tsp::Proven), String> {
+fn ask(tsa: &Tsa, imprint: &[u8; 32]) -> std::result::Result<(Vec<u8>, tsp::Proven), Words> {
     let nonce: [u8; 8] = random_bytes();
     let request = tsp::request(imprint, &nonce);
     let agent: ureq::Agent = ureq::Agent::config_builder()
@@ -420,11 +411,11 @@ fn ask(tsa: &Tsa, imprint: &[u8; 32]) -> std::result::Result<(Vec<u8>, tsp::Prov
         .header("Content-Type", "application/timestamp-query")
         .send(&request[..])
         .map_err(|e| match e {
-            ureq::Error::Timeout(_) => format!("it did not answer within {} s", tsa.timeout),
-            e => format!("it could not be reached ({e})"),
+            ureq::Error::Timeout(_) => words!("d-stamp-no-answer", seconds = tsa.timeout),
+            e => words!("d-stamp-unreachable", why = e.to_string()),
         })?;
     if resp.status() != 200 {
-        return Err(format!("it answered HTTP {}", resp.status()));
+        return Err(words!("d-stamp-http", status = resp.status().to_string()));
     }
     let body = resp
         .body_mut()
@@ -432,16 +423,16 @@ fn ask(tsa: &Tsa, imprint: &[u8; 32]) -> std::result::Result<(Vec<u8>, tsp::Prov
         .limit(MAX_ANSWER)
         .read_to_vec()
         .map_err(|e| match e {
-            ureq::Error::Timeout(_) => format!("it did not answer within {} s", tsa.timeout),
-            e => format!("its answer could not be read ({e})"),
+            ureq::Error::Timeout(_) => words!("d-stamp-no-answer", seconds = tsa.timeout),
+            e => words!("d-stamp-unreadable", why = e.to_string()),
         })?;
     let token = tsp::token_of_response(&body, imprint, &nonce).map_err(|e| e.0)?;
     let proven = tsp::verify(&token, imprint, &tsa.certificates).map_err(|e| e.0)?;
     if !proven.trusted {
-        return Err(format!(
-            "its token is signed by {:?}, which is not, and is not issued by, a certificate given for it ({})",
-            proven.authority,
-            tsa.subjects().join("; ")
+        return Err(words!(
+            "d-stamp-untrusted",
+            authority = format!("{:?}", proven.authority),
+            subjects = tsa.subjects().join("; ")
         ));
     }
     Ok((token, proven))

@@ -117,9 +117,9 @@ async fn field_text(
     Ok(out)
 }
 
-fn utf8(b: &[u8]) -> Result<Option<String>, Failure> {
+fn utf8(b: &[u8], l: Lang) -> Result<Option<String>, Failure> {
     let s = std::str::from_utf8(b)
-        .map_err(|_| Failure::Bad("a field is not UTF-8 text".into()))?
+        .map_err(|_| Failure::Bad(tr_in!(l, "web-field-not-utf8")))?
         .trim();
     Ok((!s.is_empty()).then(|| s.to_owned()))
 }
@@ -154,6 +154,7 @@ pub(crate) async fn upload(State(app): State<Arc<App>>, mut mp: Multipart) -> Re
 }
 
 async fn receive(app: &Arc<App>, mp: &mut Multipart) -> Result<String, Failure> {
+    let l = app.lang();
     let bad = |e: axum::extract::multipart::MultipartError| Failure::Bad(e.body_text());
     let mut fields = Fields::default();
     let announced: Vec<Announced> = loop {
@@ -171,9 +172,9 @@ async fn receive(app: &Arc<App>, mp: &mut Multipart) -> Result<String, Failure> 
         let value = field_text(f, max, app.lang()).await?;
         let m = &mut fields.meta;
         match name.as_str() {
-            "title" => m.title = utf8(&value)?.unwrap_or_default(),
+            "title" => m.title = utf8(&value, l)?.unwrap_or_default(),
             "tags" => {
-                m.tags = utf8(&value)?
+                m.tags = utf8(&value, l)?
                     .map(|t| {
                         t.split(',')
                             .map(|s| s.trim().to_owned())
@@ -182,29 +183,37 @@ async fn receive(app: &Arc<App>, mp: &mut Multipart) -> Result<String, Failure> 
                     })
                     .unwrap_or_default()
             }
-            "witness" => m.witness = utf8(&value)?,
-            "language" => m.language = utf8(&value)?,
-            "place" => m.place = utf8(&value)?,
-            "date" => m.date = utf8(&value)?,
-            "interviewer" => m.interviewer = utf8(&value)?,
-            "note" => m.note = utf8(&value)?,
+            "witness" => m.witness = utf8(&value, l)?,
+            "language" => m.language = utf8(&value, l)?,
+            "place" => m.place = utf8(&value, l)?,
+            "date" => m.date = utf8(&value, l)?,
+            "interviewer" => m.interviewer = utf8(&value, l)?,
+            "note" => m.note = utf8(&value, l)?,
             "identity_text" => {
-                fields.identity = utf8(&value)?.map(|s| zeroize::Zeroizing::new(s.into_bytes()))
+                fields.identity = utf8(&value, l)?.map(|s| zeroize::Zeroizing::new(s.into_bytes()))
             }
             "testimony_text" => {
-                fields.typed = utf8(&value)?.map(|s| zeroize::Zeroizing::new(s.into_bytes()))
+                fields.typed = utf8(&value, l)?.map(|s| zeroize::Zeroizing::new(s.into_bytes()))
             }
             "parts" => {
-                break serde_json::from_slice(&value)
-                    .map_err(|e| Failure::Bad(format!("the list of files is malformed: {e}")))?
+                break serde_json::from_slice(&value).map_err(|e| {
+                    Failure::Bad(tr_in!(
+                        l,
+                        "web-files-malformed",
+                        why = pages::iso(e.to_string())
+                    ))
+                })?
             }
-            other => return Err(Failure::Bad(format!("an unknown field {other:?}"))),
+            other => {
+                let field = pages::iso(format!("{other:?}"));
+                return Err(Failure::Bad(tr_in!(l, "web-unknown-field", field = field)));
+            }
         }
     };
     fields
         .meta
         .validate()
-        .map_err(|e| Failure::Bad(e.to_string()))?;
+        .map_err(|e| Failure::Bad(crate::i18n::errors::message_isolated(l, &e)))?;
     check_announced(&announced, fields.typed.is_some(), app.lang())?;
     if announced.is_empty() && !matches!(mp.next_field().await, Ok(None)) {
         return Err(Failure::Bad(tr_in!(app.lang(), "web-upload-unannounced")));
@@ -240,7 +249,8 @@ fn check_announced(parts: &[Announced], typed: bool, l: Lang) -> Result<(), Fail
     }
     for p in parts {
         if p.kind != "testimony" && p.kind != "attachment" {
-            return Err(Failure::Bad(format!("a file of unknown kind {:?}", p.kind)));
+            let kind = pages::iso(format!("{:?}", p.kind));
+            return Err(Failure::Bad(tr_in!(l, "web-unknown-kind", kind = kind)));
         }
         if p.name.is_empty() || p.name.len() > 255 || p.name.contains(['/', '\0']) {
             let name = pages::iso(format!("{:?}", p.name));
@@ -248,7 +258,7 @@ fn check_announced(parts: &[Announced], typed: bool, l: Lang) -> Result<(), Fail
         }
     }
     if parts.first().is_some_and(|p| p.kind != "testimony") && testimonies > 0 {
-        return Err(Failure::Bad("the testimony's file comes first".into()));
+        return Err(Failure::Bad(tr_in!(l, "web-testimony-first")));
     }
     Ok(())
 }

@@ -142,15 +142,15 @@ fn report(r: &CheckReport, l: Lang) -> Markup {
         p { (tr_in!(l, "web-check-summary", records = (r.records as u64), parts = (r.parts as u64), size = pages::iso(size(l, r.bytes)))) }
         @if !r.damaged.is_empty() {
             h2 { (tr_in!(l, "web-damaged-records")) }
-            ul { @for (id, why) in &r.damaged { li { code { (id) } ": " (text(why)) } } }
+            ul { @for (id, why) in &r.damaged { li { code { (id) } ": " (text(&why.in_lang(l))) } } }
         }
         @if !r.journal.is_empty() {
             h2 { (tr_in!(l, "web-journal")) }
-            ul { @for j in &r.journal { li { (text(j)) } } }
+            ul { @for j in &r.journal { li { (text(&j.in_lang(l))) } } }
             p { (tr_in!(l, "web-journal-rewrite")) " " code { "amanat rebuild" } }
         }
         @if let Some(a) = &r.audit {
-            @if let Some(b) = &a.broken { p.error role="alert" { (tr_in!(l, "web-custody-broken-at", seq = b.seq)) ": " (text(&b.why)) } }
+            @if let Some(b) = &a.broken { p.error role="alert" { (tr_in!(l, "web-custody-broken-at", seq = b.seq)) ": " (text(&b.why.in_lang(l))) } }
         }
         @if r.stray_objects > 0 { p { (tr_in!(l, "web-stray-objects", count = (r.stray_objects as u64))) } }
     }

@@ -56,9 +56,9 @@ pub struct Options {
 /// bound. The lock of `vault` is held throughout.
 pub fn serve(vault: LockedVault, opts: Options, ready: impl FnOnce(&str)) -> Result<()> {
     if !opts.addr.is_loopback() {
-        return Err(Error::Invalid(format!(
-            "{} is not a loopback address: the web interface is for this machine only (127.0.0.1 or ::1)",
-            opts.addr
+        return Err(Error::Invalid(crate::words!(
+            "d-web-not-loopback",
+            address = opts.addr.to_string()
         )));
     }
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -66,21 +66,24 @@ pub fn serve(vault: LockedVault, opts: Options, ready: impl FnOnce(&str)) -> Res
         .max_blocking_threads(16)
         .enable_all()
         .build()
-        .map_err(|e| Error::io("starting the web server", e))?;
+        .map_err(|e| Error::io(crate::words!("d-web-starting"), e))?;
     rt.block_on(async move {
         let at = SocketAddr::new(opts.addr, opts.port);
-        let listener = tokio::net::TcpListener::bind(at)
-            .await
-            .map_err(|e| Error::io(format!("listening on {at}"), e))?;
+        let listener = tokio::net::TcpListener::bind(at).await.map_err(|e| {
+            Error::io(
+                crate::words!("d-web-listening-on", address = at.to_string()),
+                e,
+            )
+        })?;
         let local = listener
             .local_addr()
-            .map_err(|e| Error::io("listening", e))?;
+            .map_err(|e| Error::io(crate::words!("d-web-listening"), e))?;
         let app = Arc::new(App::new(vault, local, opts.idle, opts.lang));
         ready(&app.url());
         tokio::spawn(session::idle_locker(app.clone()));
         axum::serve(listener, router(app))
             .await
-            .map_err(|e| Error::io("serving", e))
+            .map_err(|e| Error::io(crate::words!("d-web-serving"), e))
     })
 }
 
@@ -168,7 +171,10 @@ async fn blocking<T: Send + 'static>(
         Ok(Ok(Ok(t))) => Ok(t),
         Ok(Ok(Err(e))) => Err(Failure::Vault(e)),
         Ok(Err(u)) => Err(Failure::Unavailable(u)),
-        Err(_) => Err(Failure::Bad("the request stopped".into())),
+        Err(_) => Err(Failure::Bad(crate::tr_in!(
+            app.lang(),
+            "web-request-stopped"
+        ))),
     }
 }
 

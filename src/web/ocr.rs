@@ -41,7 +41,7 @@ pub(crate) async fn recognise(State(app): State<Arc<App>>, Path(id): Path<String
                     p { (text(&p.source)) " → " (text(&p.name)) " (" (p.languages.join(", ")) ")" }
                 }
                 @for f in &report.failed {
-                    p.error role="alert" { (text(&f.part)) ": " (text(&f.error)) }
+                    p.error role="alert" { (text(&f.part)) ": " (text(&f.error.in_lang(l))) }
                 }
                 p { a href={ "records/" (hex) } { (tr_in!(l, "web-back-to-record")) } }
             };

@@ -102,8 +102,8 @@ async fn stream_part(app: Arc<App>, id: String, i: usize, how: As) -> Response {
     let mut rx = super::stream::produce(app.clone(), permit, move |out| {
         match a.with_vault(|v| v.get_for(id, &which, out, to)) {
             Ok(Ok(_)) => Ok(()),
-            Ok(Err(e)) => Err(e.to_string()),
-            Err(_) => Err("the vault was locked".to_owned()),
+            Ok(Err(e)) => Err(crate::i18n::errors::message_isolated(a.lang(), &e)),
+            Err(_) => Err(crate::tr_in!(a.lang(), "web-locked-meanwhile")),
         }
     });
     // The first bytes decide an image's type; nothing is sent before them.

@@ -87,7 +87,10 @@ async fn render_list(app: Arc<App>, headers: HeaderMap, q: ListQuery) -> Respons
     })();
     let filter = match filter {
         Ok(f) => f,
-        Err(e) => return fail(&app, Failure::Bad(e.to_string())),
+        Err(e) => {
+            let why = crate::i18n::errors::message_isolated(app.lang(), &e);
+            return fail(&app, Failure::Bad(why));
+        }
     };
     let query = q.q.trim().to_owned();
     let a = app.clone();

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Words};
 use crate::format::keyring::Passphrase;
 use crate::i18n::Lang;
 use crate::vault::{LockedVault, Vault, VaultPaths};
@@ -297,7 +297,10 @@ impl App {
                     };
                     match back {
                         Ok(l) => self.set(&mut slot, Slot::Locked(Box::new(l))),
-                        Err(again) => self.close_in(&mut slot, &again.to_string()),
+                        Err(again) => self.close_in(
+                            &mut slot,
+                            &crate::i18n::errors::message_isolated(self.lang(), &again),
+                        ),
                     }
                     return Err(e);
                 }
@@ -306,7 +309,7 @@ impl App {
                 let gone = matches!(other, Slot::Gone);
                 *slot = other;
                 if gone {
-                    return Err(Error::Invalid(self.gone().unwrap_or_default()));
+                    return Err(Error::Invalid(Words::said(self.gone().unwrap_or_default())));
                 }
             }
         }
@@ -351,7 +354,10 @@ impl App {
     pub fn shred(&self, all: bool) -> Result<()> {
         let mut slot = self.write();
         if matches!(&*slot, Slot::Gone) {
-            return Err(Error::Invalid(crate::tr_in!(self.lang(), "web-not-held")));
+            return Err(Error::Invalid(Words::said(crate::tr_in!(
+                self.lang(),
+                "web-not-held"
+            ))));
         }
         crate::vault::lifecycle::shred(&self.paths, false)?;
         self.close_in(&mut slot, &crate::tr_in!(self.lang(), "web-gone-shredded"));

@@ -364,3 +364,67 @@ fn a_tag_filter_folds_case_but_not_script() {
     assert_eq!(r["records"], 1, "{r}");
     let _ = hr;
 }
+
+/// Common English words: a line in another language that holds one of these (outside
+/// quoted text and ids) has English left in it.
+const ENGLISH: [&str; 18] = [
+    "the", "is", "not", "does", "cannot", "invalid", "damaged", "with", "from", "this", "that",
+    "bundle", "record", "open", "use", "file", "no", "an",
+];
+
+/// The English words of `line`, outside its quoted parts and but for the keywords in capitals
+/// that begin the lines scripts read (`DAMAGED`).
+fn english_words(line: &str) -> Vec<String> {
+    let unquoted: String = line.split('"').step_by(2).collect::<Vec<_>>().join(" ");
+    unquoted
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.is_ascii() && w.chars().any(|c| c.is_ascii_lowercase()))
+        .filter(|w| ENGLISH.contains(&w.to_ascii_lowercase().as_str()))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The details that errors and reports carry (why a date is invalid, why a bundle was
+/// rejected, what in a record is damaged) are in the language too, not only their frame.
+#[test]
+fn details_of_errors_and_reports_are_translated() {
+    let env = Env::new();
+    let bad = env.add(&["--title", "bad"]);
+    let junk = env.input("junk.amanat", b"this is not a bundle at all, just text\n");
+    {
+        let key = crate::util::locator_key(&env, &bad);
+        let db = amanat::storage::store::open_raw_db(&env.vault).unwrap();
+        let t = db.open_tree("records").unwrap();
+        let mut v = t.get(&key).unwrap().unwrap().to_vec();
+        let n = v.len();
+        v[n / 2] ^= 0x01;
+        t.insert(&key, v).unwrap();
+        db.flush().unwrap();
+    }
+    for lang in ["ru", "kk", "kk-Latn", "ug"] {
+        let runs: [(&[&str], i32, bool); 4] = [
+            (&["add", "--title", "t", "--date", "2024-13-45"], 2, false),
+            (&["import", junk.to_str().unwrap()], 1, false),
+            (&["show", &bad], 1, false),
+            (&["check"], 1, true),
+        ];
+        for (args, code, stdout) in runs {
+            let o = env
+                .cmd()
+                .arg("--lang")
+                .arg(lang)
+                .args(args)
+                .output()
+                .unwrap();
+            assert_eq!(o.status.code(), Some(code), "{lang} {args:?}");
+            let text = String::from_utf8_lossy(if stdout { &o.stdout } else { &o.stderr });
+            for line in text.lines() {
+                let words = english_words(line);
+                assert!(
+                    words.is_empty(),
+                    "{lang} {args:?}: English {words:?} in {line:?}"
+                );
+            }
+        }
+    }
+}

@@ -1020,3 +1020,23 @@ fn lock_stops_a_running_check() {
         page.text()
     );
 }
+
+/// A page words a refusal and the detail of an error in its own language, without naming a
+/// command-line flag: an empty title, an invalid date in a filter.
+#[test]
+fn refusals_and_details_on_a_page_are_in_its_language() {
+    let env = Env::new();
+    let s = Server::unlocked(&env, &["--lang", "ru"]);
+    let en = |id: &str| amanat::i18n::lookup(amanat::i18n::Lang::En, id).unwrap();
+    let ru = |id: &str| amanat::i18n::lookup(amanat::i18n::Lang::Ru, id).unwrap();
+    let r = s.add(&[("title", " ")], &[]);
+    assert_eq!(r.status, 400, "{}", r.text());
+    let page = r.text();
+    assert!(page.contains(&ru("refusal-empty-title")), "{page}");
+    assert!(!page.contains(&en("refusal-empty-title")), "{page}");
+    let r = s.get("/records?since=2024-13-45");
+    assert_eq!(r.status, 400, "{}", r.text());
+    let page = r.text();
+    assert!(page.contains("2024-13-45"), "{page}");
+    assert!(!page.contains("invalid date"), "{page}");
+}

@@ -15,10 +15,11 @@ use crate::format::record::{Part, PartKind, Provenance, RecordBody};
 use crate::vault::add::{Arrival, Prepared, SealedPart, INLINE_BUDGET};
 use crate::vault::imported::Remembered;
 use crate::vault::Vault;
+use crate::words;
 use crate::RecordId;
 
-pub(super) fn damaged_stream(e: io::Error) -> Error {
-    reject(format!("the bundle is truncated or was altered ({e})"))
+pub(crate) fn damaged_stream(e: io::Error) -> Error {
+    reject(words!("d-bundle-truncated", why = e.to_string()))
 }
 
 /// Reads a whole small entry, refusing more than `max` bytes.
@@ -28,21 +29,23 @@ fn read_small(r: &mut dyn Read, max: u64, what: &str) -> Result<Vec<u8>> {
         .read_to_end(&mut v)
         .map_err(damaged_stream)?;
     if v.len() as u64 > max {
-        return Err(reject(format!("{what} is too large")));
+        return Err(reject(words!("d-bundle-too-large", what = what)));
     }
     Ok(v)
 }
 
 fn entry_path(e: &tar::Entry<'_, impl Read>) -> Result<String> {
     let p = e.path_bytes();
-    String::from_utf8(p.into_owned()).map_err(|_| reject("a file name in the bundle is not UTF-8"))
+    String::from_utf8(p.into_owned()).map_err(|_| reject(words!("d-bundle-name-not-utf8")))
 }
 
 fn check_regular(e: &tar::Entry<'_, impl Read>, path: &str) -> Result<()> {
     match e.header().entry_type() {
         tar::EntryType::Regular | tar::EntryType::Continuous => Ok(()),
-        t => Err(reject(format!(
-            "{path:?} is not a regular file ({t:?}): links and devices are refused"
+        t => Err(reject(words!(
+            "d-bundle-not-regular",
+            path = format!("{path:?}"),
+            kind = format!("{t:?}")
         ))),
     }
 }
@@ -78,14 +81,17 @@ impl Vault {
                 match c.signing_public() {
                     Some(pk) if pk == *signer => (c.name.clone(), false),
                     Some(_) => {
-                        return Err(reject(format!(
-                            "it is signed by {fingerprint}, not by {name} ({})",
-                            c.fingerprint().unwrap_or_default()
+                        return Err(reject(words!(
+                            "d-bundle-signed-by-other",
+                            signer = fingerprint,
+                            name = name,
+                            expected = c.fingerprint().unwrap_or_default()
                         )))
                     }
                     None => {
-                        return Err(Error::Invalid(format!(
-                            "contact {name:?} has no signing key: add one with `amanat contact add`"
+                        return Err(Error::Invalid(words!(
+                            "d-contact-no-signing-key",
+                            name = format!("{name:?}")
                         )))
                     }
                 }
@@ -178,19 +184,24 @@ impl Vault {
             let path = entry_path(&e)?;
             check_regular(&e, &path)?;
             let Some(want) = expected.get(path.as_str()) else {
-                return Err(reject(format!("{path:?} is not listed in the manifest")));
+                return Err(reject(words!(
+                    "d-bundle-not-listed",
+                    path = format!("{path:?}")
+                )));
             };
             if !seen.insert(path.clone()) {
-                return Err(reject(format!("{path:?} appears twice")));
+                return Err(reject(words!("d-bundle-twice", path = format!("{path:?}"))));
             }
             let size = e
                 .header()
                 .size()
-                .map_err(|_| reject(format!("{path:?} has a bad size")))?;
+                .map_err(|_| reject(words!("d-bundle-bad-size", path = format!("{path:?}"))))?;
             if size != want.size {
-                return Err(reject(format!(
-                    "{path:?} is {size} bytes, the manifest says {}",
-                    want.size
+                return Err(reject(words!(
+                    "d-bundle-size-differs",
+                    path = format!("{path:?}"),
+                    size = size,
+                    want = want.size
                 )));
             }
             let mut ctx = digest::Context::new(&digest::SHA256);
@@ -214,9 +225,9 @@ impl Vault {
                         let s = self
                             .seal_part(kind, p.name.clone(), &mut reader, &mut budgets[ri], objects)
                             .map_err(|e| match e {
-                                Error::Input { reason, .. } => reject(format!(
-                                    "the bundle is truncated or was altered ({reason})"
-                                )),
+                                Error::Input { reason, .. } => {
+                                    reject(words!("d-bundle-truncated", why = reason))
+                                }
                                 other => other,
                             })?;
                         sealed.insert((ri, pi), s);
@@ -227,8 +238,9 @@ impl Vault {
                 }
             }
             if n != want.size || hex::encode(ctx.finish()) != want.sha256 {
-                return Err(reject(format!(
-                    "{path:?} does not match its SHA-256 in the manifest"
+                return Err(reject(words!(
+                    "d-bundle-sha-differs",
+                    path = format!("{path:?}")
                 )));
             }
         }
@@ -250,9 +262,9 @@ impl Vault {
         let mut parts: Vec<Part> = Vec::new();
         let mut search = None;
         for pi in 0..r.parts.len() {
-            let s = sealed.remove(&(ri, pi)).ok_or_else(|| {
-                reject(format!("record {}: part {pi} was not in the bundle", r.id))
-            })?;
+            let s = sealed
+                .remove(&(ri, pi))
+                .ok_or_else(|| reject(words!("d-bundle-part-absent", id = &r.id, part = pi)))?;
             // The testimony's words and those of recognised text, together.
             if let Some(t) = &s.index_text {
                 let acc = search.get_or_insert_with(|| zeroize::Zeroizing::new(String::new()));
@@ -264,12 +276,12 @@ impl Vault {
         let derived = recognised_parts(r, &parts, now);
         let meta = r.metadata();
         meta.validate()
-            .map_err(|e| reject(format!("record {}: {e}", r.id)))?;
+            .map_err(|e| reject(words!("d-bundle-record-why", id = &r.id, why = e)))?;
         let created = r
             .created
             .parse::<jiff::Timestamp>()
             .map(|t| t.as_second())
-            .map_err(|_| reject(format!("record {} has a bad creation time", r.id)))?;
+            .map_err(|_| reject(words!("d-bundle-bad-created", id = &r.id)))?;
         let id = RecordId::from_hex(&r.id).expect("validated");
         let record_objects: Vec<ObjectId> = parts.iter().filter_map(|p| p.object()).collect();
         let body = RecordBody {
@@ -312,30 +324,30 @@ pub(super) fn read_signed_head<R: Read>(
     let mut next = |what: &str| -> Result<tar::Entry<'_, _>> {
         entries
             .next()
-            .ok_or_else(|| reject(format!("the bundle ends before {what}")))?
+            .ok_or_else(|| reject(words!("d-bundle-ends-before", what = what)))?
             .map_err(damaged_stream)
     };
     let mut e = next(manifest::MANIFEST_PATH)?;
     if entry_path(&e)? != manifest::MANIFEST_PATH {
-        return Err(reject("the first file is not MANIFEST.json"));
+        return Err(reject(words!("d-bundle-first-not-manifest")));
     }
     check_regular(&e, manifest::MANIFEST_PATH)?;
     let manifest_bytes = read_small(&mut e, manifest::MAX_MANIFEST, "MANIFEST.json")?;
     drop(e);
     let mut e = next(manifest::SIG_PATH)?;
     if entry_path(&e)? != manifest::SIG_PATH {
-        return Err(reject("the second file is not MANIFEST.json.sig"));
+        return Err(reject(words!("d-bundle-second-not-sig")));
     }
     check_regular(&e, manifest::SIG_PATH)?;
     let sig = read_small(&mut e, manifest::MAX_SIG, "MANIFEST.json.sig")?;
     drop(e);
-    let sig = String::from_utf8(sig).map_err(|_| reject("the signature is not text"))?;
+    let sig = String::from_utf8(sig).map_err(|_| reject(words!("d-bundle-sig-not-text")))?;
     let signer = crate::crypto::sshsig::verify(
         &sig,
         crate::crypto::sshsig::NAMESPACE_BUNDLE,
         &manifest_bytes,
     )
-    .map_err(|e| reject(format!("the manifest's signature: {e}")))?;
+    .map_err(|e| reject(words!("d-bundle-sig-bad", why = e.words())))?;
 
     Ok((manifest_bytes, signer))
 }

@@ -22,8 +22,10 @@ use crate::vault::add::{Arrival, SealedPart};
 use crate::vault::custody::LogItem;
 use crate::vault::imported::{BundleKeys, Remembered};
 use crate::vault::Vault;
+use crate::words;
 use crate::RecordId;
-use checks::{check_chains, damaged_stream, merged_memory, read_signed_head};
+pub(crate) use checks::damaged_stream;
+use checks::{check_chains, merged_memory, read_signed_head};
 
 /// How to import.
 #[derive(Debug, Clone, Default)]
@@ -78,10 +80,10 @@ impl Vault {
         let ids = self.identities()?;
         let file = File::open(path).map_err(|e| Error::input(path, e))?;
         let dec = age::Decryptor::new_buffered(crate::crypto::seal::buffered(file))
-            .map_err(|_| reject("it is not an age file, or its header is damaged"))?;
+            .map_err(|_| reject(words!("d-bundle-not-age")))?;
         let stream = dec.decrypt(ids.into_iter()).map_err(|e| match e {
-            age::DecryptError::NoMatchingKeys => reject("it is not encrypted to this vault's key"),
-            _ => reject("its header does not authenticate"),
+            age::DecryptError::NoMatchingKeys => reject(words!("d-bundle-not-for-us")),
+            _ => reject(words!("d-bundle-header")),
         })?;
         self.import_stream(stream, opts)
     }
@@ -126,9 +128,7 @@ impl Vault {
         let (contact, new_contact) = self.sender_of(opts, &signer, &fingerprint)?;
         let m = Manifest::parse(&manifest_bytes)?;
         if crate::crypto::sshsig::parse_ed25519_line(&m.sender.signing_key) != Some(signer) {
-            return Err(reject(
-                "the manifest names a different sender than the key that signed it",
-            ));
+            return Err(reject(words!("d-bundle-sender-differs")));
         }
         let views = check_chains(&m, &signer)?
             .into_iter()
@@ -172,9 +172,9 @@ impl Vault {
         // Read to the end so that age authenticates the final chunk.
         io::copy(&mut archive.into_inner(), &mut io::sink()).map_err(damaged_stream)?;
         if let Some(missing) = m.files.iter().find(|f| !seen.contains(&f.path)) {
-            return Err(reject(format!(
-                "{:?} is missing: the bundle is incomplete",
-                missing.path
+            return Err(reject(words!(
+                "d-bundle-missing",
+                path = format!("{:?}", missing.path)
             )));
         }
         drop(expected);

@@ -1,9 +1,11 @@
 //! JPEG: every segment from the start of the image to its end, including those between and
 //! after scans, then whatever follows the end-of-image marker.
 use super::Removed;
+use crate::error::Words;
+use crate::words;
 
 /// The image without metadata; then [`super::trailer`] accounts for what follows it.
-pub(super) fn strip(b: &[u8], removed: &mut Removed) -> Result<Vec<u8>, String> {
+pub(super) fn strip(b: &[u8], removed: &mut Removed) -> Result<Vec<u8>, Words> {
     let mut out = Vec::with_capacity(b.len());
     let end = walk(b, Some((&mut out, removed)))?;
     super::trailer(&b[end..], end, removed, "JPEG")?;
@@ -11,13 +13,13 @@ pub(super) fn strip(b: &[u8], removed: &mut Removed) -> Result<Vec<u8>, String> 
 }
 
 /// The length of the JPEG at the start of `b`, through its end-of-image marker.
-pub(super) fn extent(b: &[u8]) -> Result<usize, String> {
+pub(super) fn extent(b: &[u8]) -> Result<usize, Words> {
     walk(b, None)
 }
 
 /// Walks one JPEG from SOI to EOI, writing what is kept to `out` when given; returns the
 /// offset just after EOI.
-fn walk(b: &[u8], mut out: Option<(&mut Vec<u8>, &mut Removed)>) -> Result<usize, String> {
+fn walk(b: &[u8], mut out: Option<(&mut Vec<u8>, &mut Removed)>) -> Result<usize, Words> {
     let emit = |out: &mut Option<(&mut Vec<u8>, &mut Removed)>, bytes: &[u8]| {
         if let Some((o, _)) = out {
             o.extend_from_slice(bytes);
@@ -29,7 +31,7 @@ fn walk(b: &[u8], mut out: Option<(&mut Vec<u8>, &mut Removed)>) -> Result<usize
         }
     };
     if !b.starts_with(&[0xFF, 0xD8]) {
-        return Err("no start-of-image marker".into());
+        return Err(words!("d-jpeg-no-soi"));
     }
     emit(&mut out, &b[..2]);
     let mut pos = 2;
@@ -40,11 +42,10 @@ fn walk(b: &[u8], mut out: Option<(&mut Vec<u8>, &mut Removed)>) -> Result<usize
             // restart marker or a fill byte.
             let start = pos;
             loop {
-                let i = memchr::memchr(0xFF, &b[pos..])
-                    .ok_or("the image data has no end-of-image marker")?;
+                let i = memchr::memchr(0xFF, &b[pos..]).ok_or_else(|| words!("d-jpeg-no-eoi"))?;
                 let q = pos + i;
                 match b.get(q + 1) {
-                    None => return Err("the image data has no end-of-image marker".into()),
+                    None => return Err(words!("d-jpeg-no-eoi")),
                     Some(0x00) | Some(0xD0..=0xD7) => pos = q + 2,
                     Some(0xFF) => pos = q + 1,
                     Some(_) => {
@@ -57,13 +58,15 @@ fn walk(b: &[u8], mut out: Option<(&mut Vec<u8>, &mut Removed)>) -> Result<usize
             in_scan = false;
         }
         if b.get(pos) != Some(&0xFF) {
-            return Err(format!("no segment marker at byte {pos}"));
+            return Err(words!("d-jpeg-no-marker", at = pos));
         }
         // Fill bytes 0xFF may precede a marker.
         while b.get(pos + 1) == Some(&0xFF) {
             pos += 1;
         }
-        let marker = *b.get(pos + 1).ok_or("the file ends inside a marker")?;
+        let marker = *b
+            .get(pos + 1)
+            .ok_or_else(|| words!("d-jpeg-ends-in-marker"))?;
         match marker {
             0xD9 => {
                 emit(&mut out, &b[pos..pos + 2]);
@@ -78,20 +81,20 @@ fn walk(b: &[u8], mut out: Option<(&mut Vec<u8>, &mut Removed)>) -> Result<usize
         }
         let len = match (b.get(pos + 2), b.get(pos + 3)) {
             (Some(&h), Some(&l)) => u16::from_be_bytes([h, l]) as usize,
-            _ => return Err(format!("the file ends inside the segment at byte {pos}")),
+            _ => return Err(words!("d-jpeg-ends-inside", at = pos)),
         };
         if len < 2 || pos + 2 + len > b.len() {
-            return Err(format!(
-                "the segment at byte {pos} runs past the end of the file"
-            ));
+            return Err(words!("d-jpeg-segment-past-end", at = pos));
         }
         let seg = &b[pos..pos + 2 + len];
         let payload = &seg[4..];
         if let Some(n) = structure(marker, payload) {
             if n != payload.len() {
-                return Err(format!(
-                    "the segment 0x{marker:02X} at byte {pos} is {} bytes, which its structure does not account for",
-                    payload.len()
+                return Err(words!(
+                    "d-jpeg-segment-size",
+                    marker = format!("0x{marker:02X}"),
+                    at = pos,
+                    size = payload.len()
                 ));
             }
         }
@@ -123,8 +126,10 @@ fn walk(b: &[u8], mut out: Option<(&mut Vec<u8>, &mut Removed)>) -> Result<usize
             0xE0..=0xEF => note(&mut out, app_name(marker, payload)),
             0xFE => note(&mut out, "COM comments".into()),
             _ => {
-                return Err(format!(
-                    "unknown marker 0x{marker:02X} at byte {pos}; it is not known to be image data"
+                return Err(words!(
+                    "d-jpeg-unknown-marker",
+                    marker = format!("0x{marker:02X}"),
+                    at = pos
                 ))
             }
         }

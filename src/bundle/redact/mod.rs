@@ -40,6 +40,9 @@ mod tiff;
 mod tiff_tests;
 mod webp;
 
+use crate::error::Words;
+use crate::words;
+
 pub use detect::{sniff_uncleaned, Sniffer, SniffingReader};
 
 pub use crate::format::media::{sniff_image, Image};
@@ -53,7 +56,7 @@ pub struct Cleaned {
 
 /// Returns the image without its metadata, or why it cannot be cleaned safely (naming the
 /// part of the file).
-pub fn strip(kind: Image, bytes: &[u8]) -> Result<Cleaned, String> {
+pub fn strip(kind: Image, bytes: &[u8]) -> Result<Cleaned, Words> {
     let mut removed = Removed::default();
     let (bytes, name) = match kind {
         Image::Jpeg => (jpeg::strip(bytes, &mut removed)?, "JPEG"),
@@ -84,7 +87,7 @@ impl Removed {
 
 /// Accounts for the bytes after an image's end (`rest`, starting at file offset `at`): each
 /// piece must be padding, an appended JPEG or an appended ISO media file, all dropped.
-fn trailer(rest: &[u8], at: usize, removed: &mut Removed, image: &str) -> Result<(), String> {
+fn trailer(rest: &[u8], at: usize, removed: &mut Removed, image: &str) -> Result<(), Words> {
     let mut p = 0;
     while p < rest.len() {
         let r = &rest[p..];
@@ -93,9 +96,8 @@ fn trailer(rest: &[u8], at: usize, removed: &mut Removed, image: &str) -> Result
             return Ok(());
         }
         if r.starts_with(&[0xFF, 0xD8, 0xFF]) {
-            let n = jpeg::extent(r).map_err(|why| {
-                format!("an appended JPEG at byte {} does not parse: {why}", at + p)
-            })?;
+            let n = jpeg::extent(r)
+                .map_err(|why| words!("d-image-appended-jpeg", at = at + p, why = why))?;
             removed.add(
                 "appended JPEG images (thumbnail, MPF picture or gain map) and their metadata",
             );
@@ -107,10 +109,11 @@ fn trailer(rest: &[u8], at: usize, removed: &mut Removed, image: &str) -> Result
             p += n;
             continue;
         }
-        return Err(format!(
-            "{} bytes of unrecognised data after the {image} image ends, at byte {}",
-            r.len(),
-            at + p
+        return Err(words!(
+            "d-image-trailing",
+            size = r.len(),
+            image = image,
+            at = at + p
         ));
     }
     Ok(())

@@ -1,5 +1,7 @@
 //! PNG: every chunk up to `IEND`, wherever it stands, then whatever follows it.
 use super::Removed;
+use crate::error::Words;
+use crate::words;
 
 /// Ancillary chunks that change how pixels render, kept.
 const KEEP: &[&[u8; 4]] = &[
@@ -10,35 +12,40 @@ const KEEP: &[&[u8; 4]] = &[
 /// Critical chunks this cleaner knows.
 const CRITICAL: &[&[u8; 4]] = &[b"IHDR", b"PLTE", b"IDAT", b"IEND"];
 
-pub(super) fn strip(b: &[u8], removed: &mut Removed) -> Result<Vec<u8>, String> {
+pub(super) fn strip(b: &[u8], removed: &mut Removed) -> Result<Vec<u8>, Words> {
     let mut out = Vec::with_capacity(b.len());
     out.extend_from_slice(&b[..8]);
     let mut pos = 8;
     while pos < b.len() {
         if pos + 12 > b.len() {
-            return Err(format!("the chunk at byte {pos} is truncated"));
+            return Err(words!("d-png-truncated", at = pos));
         }
         let len = u32::from_be_bytes(b[pos..pos + 4].try_into().expect("4 bytes")) as usize;
         let end = pos
             .checked_add(12 + len)
             .filter(|&e| e <= b.len())
-            .ok_or_else(|| format!("the chunk at byte {pos} runs past the end of the file"))?;
+            .ok_or_else(|| words!("d-png-past-end", at = pos))?;
         let ty: &[u8; 4] = b[pos + 4..pos + 8].try_into().expect("4 bytes");
         if !ty.iter().all(u8::is_ascii_alphabetic) {
-            return Err(format!("the chunk at byte {pos} has no valid type"));
+            return Err(words!("d-png-type", at = pos));
         }
         let name = String::from_utf8_lossy(ty);
         if ty[0].is_ascii_uppercase() {
             if !CRITICAL.contains(&ty) {
-                return Err(format!(
-                    "unknown critical chunk {name} at byte {pos}; it is not known to be image data"
+                return Err(words!(
+                    "d-png-unknown-critical",
+                    name = name.to_string(),
+                    at = pos
                 ));
             }
             out.extend_from_slice(&b[pos..end]);
         } else if KEEP.contains(&ty) {
             if !fits(ty, len) {
-                return Err(format!(
-                    "the {name} chunk at byte {pos} is {len} bytes, more than its fields"
+                return Err(words!(
+                    "d-png-chunk-size",
+                    name = name.to_string(),
+                    at = pos,
+                    size = len
                 ));
             }
             out.extend_from_slice(&b[pos..end]);
@@ -51,7 +58,7 @@ pub(super) fn strip(b: &[u8], removed: &mut Removed) -> Result<Vec<u8>, String> 
             return Ok(out);
         }
     }
-    Err("no IEND chunk".into())
+    Err(words!("d-png-no-iend"))
 }
 
 /// Whether a kept ancillary chunk's length fits its fields, so no bytes can hide after them.

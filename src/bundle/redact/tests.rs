@@ -79,7 +79,10 @@ fn jpeg_trailers_are_dropped_when_known_and_refused_when_not() {
         let e = strip(Image::Jpeg, &[&bare[..], tail].concat())
             .err()
             .unwrap();
-        assert!(e.contains("after") || e.contains("appended"), "{e}");
+        assert!(
+            e.to_string().contains("after") || e.to_string().contains("appended"),
+            "{e}"
+        );
     }
 }
 
@@ -98,7 +101,11 @@ fn jfif_thumbnail_and_unknown_markers() {
     let mut odd = bare[..2].to_vec();
     odd.extend(b"\xFF\xF7\0\x04ab");
     odd.extend(&bare[2..]);
-    assert!(strip(Image::Jpeg, &odd).err().unwrap().contains("0xF7"));
+    assert!(strip(Image::Jpeg, &odd)
+        .err()
+        .unwrap()
+        .to_string()
+        .contains("0xF7"));
 }
 
 fn png_chunk(ty: &[u8; 4], data: &[u8]) -> Vec<u8> {
@@ -150,15 +157,24 @@ fn png_loses_text_exif_and_time_before_and_after_the_data_and_keeps_pixels() {
     assert!(strip(Image::Png, &trailing)
         .err()
         .unwrap()
+        .to_string()
         .contains("after"));
     let mut crit = png_bytes[..iend].to_vec();
     crit.extend(png_chunk(b"CgBI", b"x"));
     crit.extend(&png_bytes[iend..]);
-    assert!(strip(Image::Png, &crit).err().unwrap().contains("CgBI"));
+    assert!(strip(Image::Png, &crit)
+        .err()
+        .unwrap()
+        .to_string()
+        .contains("CgBI"));
     let mut fat = png_bytes[..iend].to_vec();
     fat.extend(png_chunk(b"gAMA", b"\0\0\xb1\x8fMARKER"));
     fat.extend(&png_bytes[iend..]);
-    assert!(strip(Image::Png, &fat).err().unwrap().contains("gAMA"));
+    assert!(strip(Image::Png, &fat)
+        .err()
+        .unwrap()
+        .to_string()
+        .contains("gAMA"));
 }
 
 fn riff_chunk(fourcc: &[u8; 4], data: &[u8]) -> Vec<u8> {
@@ -214,6 +230,7 @@ fn webp_loses_exif_xmp_iccp_unknown_chunks_and_their_flags() {
     assert!(strip(Image::Webp, &[&img[..], b"MARKER"].concat())
         .err()
         .unwrap()
+        .to_string()
         .contains("after"));
     assert_eq!(clean(Image::Webp, &[&img[..], &[0; 3]].concat()), c.bytes);
 }
@@ -290,6 +307,6 @@ fn jpeg_kept_segments_hold_nothing_but_their_tables() {
         let e = strip(Image::Jpeg, &b)
             .err()
             .unwrap_or_else(|| panic!("0x{marker:02X} kept"));
-        assert!(e.contains("does not account for"), "{e}");
+        assert!(e.to_string().contains("does not account for"), "{e}");
     }
 }

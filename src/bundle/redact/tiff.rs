@@ -4,6 +4,8 @@
 //! those tags' values. Nothing else of the original (EXIF, GPS and SubIFDs, XMP, IPTC,
 //! ICC, identifying text tags, private tags, unreferenced bytes) can reach the output.
 use super::Removed;
+use crate::error::Words;
+use crate::words;
 
 #[path = "tiff_checks.rs"]
 mod checks;
@@ -125,11 +127,11 @@ struct File<'a> {
 }
 
 impl File<'_> {
-    fn uint(&self, at: usize, n: usize) -> Result<u64, String> {
+    fn uint(&self, at: usize, n: usize) -> Result<u64, Words> {
         let s = self
             .b
             .get(at..at + n)
-            .ok_or_else(|| format!("the file ends inside the IFD data at byte {at}"))?;
+            .ok_or_else(|| words!("d-tiff-file-ends-inside-ifd", at = at))?;
         Ok(s.iter().enumerate().fold(0, |a, (i, &x)| {
             a | (x as u64) << (8 * if self.be { n - 1 - i } else { i })
         }))
@@ -154,7 +156,7 @@ struct Entry {
 }
 
 impl Entry {
-    fn nums(&self, f: &File) -> Result<Vec<u64>, String> {
+    fn nums(&self, f: &File) -> Result<Vec<u64>, Words> {
         let (at, len) = self.value.expect("kept tags have known types");
         let size = type_size(self.ty).expect("known") as usize;
         (0..len / size)
@@ -167,18 +169,19 @@ impl Entry {
 /// A byte range: its start and length.
 type Range = (usize, usize);
 
-fn ifd(f: &File, off: usize) -> Result<(Vec<Entry>, Range, usize), String> {
+fn ifd(f: &File, off: usize) -> Result<(Vec<Entry>, Range, usize), Words> {
     let n = f.uint(off, 2)? as usize;
     if n > MAX_ENTRIES {
-        return Err(format!(
-            "the IFD at byte {off} has {n} entries, more than {MAX_ENTRIES}"
+        return Err(words!(
+            "d-tiff-ifd-entries",
+            off = off,
+            n = n,
+            max = MAX_ENTRIES
         ));
     }
     let table = 2 + 12 * n + 4;
     if off + table > f.b.len() {
-        return Err(format!(
-            "the IFD at byte {off} runs past the end of the file"
-        ));
+        return Err(words!("d-tiff-ifd-byte-runs-past", off = off));
     }
     let mut entries = Vec::with_capacity(n);
     for e in (0..n).map(|i| off + 2 + 12 * i) {
@@ -197,9 +200,7 @@ fn ifd(f: &File, off: usize) -> Result<(Vec<Entry>, Range, usize), String> {
                     f.uint(e + 8, 4)? as usize
                 };
                 if at as u64 + len > f.b.len() as u64 {
-                    return Err(format!(
-                        "the value of tag {tag} in the IFD at byte {off} runs past the end of the file"
-                    ));
+                    return Err(words!("d-tiff-value-tag-ifd-byte", tag = tag, off = off));
                 }
                 Some((at, len as usize))
             }
@@ -223,31 +224,29 @@ struct Page<'a> {
     offsets: u16,
 }
 
-pub(super) fn strip(b: &[u8], removed: &mut Removed) -> Result<Vec<u8>, String> {
+pub(super) fn strip(b: &[u8], removed: &mut Removed) -> Result<Vec<u8>, Words> {
     let be = match b.get(..4) {
         Some(b"II*\0") => false,
         Some(b"MM\0*") => true,
-        Some(b"II+\0") | Some(b"MM\0+") => {
-            return Err("BigTIFF (64-bit offsets) is not cleaned".into())
-        }
-        _ => return Err("no TIFF header".into()),
+        Some(b"II+\0") | Some(b"MM\0+") => return Err(words!("d-tiff-bigtiff-64-bit-offsets")),
+        _ => return Err(words!("d-tiff-tiff-header")),
     };
     let f = File { b, be };
     if b.len() < 8 {
-        return Err("the TIFF header is truncated".into());
+        return Err(words!("d-tiff-tiff-header-truncated"));
     }
     // The main chain, bounded and without loops.
     let mut ifds = Vec::new();
     let mut next = f.uint(4, 4)? as usize;
     if next == 0 {
-        return Err("the TIFF holds no image (no IFD)".into());
+        return Err(words!("d-tiff-tiff-holds-image-ifd"));
     }
     while next != 0 {
         if ifds.iter().any(|(_, (at, _), _)| *at == next) {
-            return Err(format!("the IFD chain has a loop back to byte {next}"));
+            return Err(words!("d-tiff-ifd-chain-has-loop", next = next));
         }
         if ifds.len() == MAX_PAGES {
-            return Err(format!("more than {MAX_PAGES} IFDs (pages)"));
+            return Err(words!("d-tiff-pages", max = MAX_PAGES));
         }
         let (entries, table, n) = ifd(&f, next)?;
         ifds.push((entries, table, next));
@@ -285,18 +284,18 @@ pub(super) fn strip(b: &[u8], removed: &mut Removed) -> Result<Vec<u8>, String> 
             continue;
         }
         let page = page(&f, entries)
-            .map_err(|why| format!("page {} (the IFD at byte {}): {why}", i + 1, table.0))?;
+            .map_err(|why| words!("d-tiff-page", page = i + 1, at = table.0, why = why))?;
         pages.push(page);
     }
     if pages.is_empty() {
-        return Err("it holds only reduced-resolution pages (thumbnails)".into());
+        return Err(words!("d-tiff-holds-only-reduced-resolution"));
     }
     no_overlap(&pages, structure)?;
     let out = write(&f, &pages);
     // Pages may share a value (a ColorMap, JPEGTables); each gets its own copy, within
     // reason.
     if out.len() as u64 > (2 * b.len() as u64 + (1 << 20)).min(u32::MAX as u64) {
-        return Err("its pages share values that would make the cleaned copy too large".into());
+        return Err(words!("d-tiff-pages-share-values-would"));
     }
     Ok(out)
 }
@@ -304,21 +303,21 @@ pub(super) fn strip(b: &[u8], removed: &mut Removed) -> Result<Vec<u8>, String> 
 /// Checks one page's kept tags and finds its strips or tiles.
 // This function is long because it is one pass over a page's tags in file order, where each
 // tag's check needs the page's layout read so far.
-fn page<'a>(f: &File, entries: &'a [Entry]) -> Result<Page<'a>, String> {
+fn page<'a>(f: &File, entries: &'a [Entry]) -> Result<Page<'a>, Words> {
     let mut kept: Vec<&Entry> = Vec::new();
     for e in entries.iter().filter(|e| KEEP.iter().any(|k| k.0 == e.tag)) {
         if kept.iter().any(|k| k.tag == e.tag) {
-            return Err(format!("tag {} appears twice", e.tag));
+            return Err(words!("d-tiff-tag-twice", tag = e.tag));
         }
         kept.push(e);
     }
     kept.sort_by_key(|e| e.tag);
     let get = |tag: u16| kept.iter().find(|e| e.tag == tag).copied();
-    let one = |tag: u16, default: Option<u64>| -> Result<u64, String> {
+    let one = |tag: u16, default: Option<u64>| -> Result<u64, Words> {
         match get(tag) {
             Some(e) if e.count == 1 && INT.contains(&e.ty) => Ok(e.nums(f)?[0]),
-            Some(_) => Err(format!("tag {tag} is not a single integer")),
-            None => default.ok_or_else(|| format!("no tag {tag}")),
+            Some(_) => Err(words!("d-tiff-tag-single-integer", tag = tag)),
+            None => default.ok_or_else(|| words!("d-tiff-tag-2", tag = tag)),
         }
     };
     let (width, length) = (one(256, None)?, one(257, None)?);
@@ -326,22 +325,23 @@ fn page<'a>(f: &File, entries: &'a [Entry]) -> Result<Page<'a>, String> {
     let planar = one(284, Some(1))?;
     let compression = one(259, Some(1))?;
     if !CODECS.contains(&(compression as u32)) {
-        return Err(format!(
-            "compression {compression} is not known to hold only pixels"
+        return Err(words!(
+            "d-tiff-compression-known-hold-only",
+            compression = compression
         ));
     }
     // Real images have a few samples per pixel; a huge count would only cost time.
     if width == 0 || length == 0 || !(1..=64).contains(&spp) || !(1..=2).contains(&planar) {
-        return Err("its size, samples or planar configuration is invalid".into());
+        return Err(words!("d-tiff-size-samples-planar-configuration"));
     }
     let bits = match get(258) {
         Some(e) if e.count <= spp && INT.contains(&e.ty) => e.nums(f)?,
-        Some(_) => return Err("BitsPerSample does not match SamplesPerPixel".into()),
+        Some(_) => return Err(words!("d-tiff-bitspersample-does-match-samplesperpixel")),
         None => vec![1],
     };
     let bit = |s: u64| bits.get(s as usize).or(bits.first()).copied().unwrap_or(1);
     if (0..spp).any(|s| !(1..=64).contains(&bit(s))) {
-        return Err("BitsPerSample is out of range".into());
+        return Err(words!("d-tiff-bitspersample-out-range"));
     }
     for e in &kept {
         let (_, types, count) = KEEP.iter().find(|k| k.0 == e.tag).expect("kept");
@@ -355,7 +355,7 @@ fn page<'a>(f: &File, entries: &'a [Entry]) -> Result<Page<'a>, String> {
                 Count::Regions | Count::Tables => true,
             };
         if !ok {
-            return Err(format!("tag {} has an unexpected type or count", e.tag));
+            return Err(words!("d-tiff-tag-type", tag = e.tag));
         }
     }
     // A ColorMap renders only a palette image (PhotometricInterpretation 3); on any other it
@@ -365,7 +365,7 @@ fn page<'a>(f: &File, entries: &'a [Entry]) -> Result<Page<'a>, String> {
         .transpose()?
         .and_then(|v| v.first().copied());
     if get(320).is_some() && photometric != Some(3) {
-        return Err("it has a ColorMap but is not a palette image".into());
+        return Err(words!("d-tiff-has-colormap-but-palette"));
     }
     // The layout: how many strips or tiles, and at most how many bytes each holds when
     // uncompressed.
@@ -386,17 +386,17 @@ fn page<'a>(f: &File, entries: &'a [Entry]) -> Result<Page<'a>, String> {
     // Strips per plane, and the tile size or the rows per strip.
     let (per_plane, tile, rps) = if tiled {
         if get(273).is_some() || get(279).is_some() {
-            return Err("it has both strips and tiles".into());
+            return Err(words!("d-tiff-has-both-strips-tiles"));
         }
         let (tw, tl) = (one(322, None)?, one(323, None)?);
         if tw == 0 || tl == 0 {
-            return Err("its tile size is zero".into());
+            return Err(words!("d-tiff-tile-size-zero"));
         }
         let n = width.div_ceil(tw).saturating_mul(length.div_ceil(tl));
         (n, Some((tw, tl)), 0)
     } else {
         if get(323).is_some() || get(324).is_some() || get(325).is_some() {
-            return Err("it has both strips and tiles".into());
+            return Err(words!("d-tiff-has-both-strips-tiles"));
         }
         let rps = one(278, Some(u32::MAX as u64))?.clamp(1, length);
         let n = length.div_ceil(rps);
@@ -409,12 +409,16 @@ fn page<'a>(f: &File, entries: &'a [Entry]) -> Result<Page<'a>, String> {
     };
     let n = per_plane.saturating_mul(planes);
     let (Some(o), Some(c)) = (get(offsets), get(counts)) else {
-        return Err(format!("no {}", names.0));
+        return Err(words!("d-tiff-no-regions", tag = names.0));
     };
     if o.count != n || c.count != n {
-        return Err(format!(
-            "{} list {}/{} {}s where the image has {n}",
-            names.0, o.count, c.count, names.1
+        return Err(words!(
+            "d-tiff-region-count",
+            tags = names.0,
+            offsets = o.count,
+            counts = c.count,
+            kind = names.1,
+            n = n
         ));
     }
     let ycc = if get(262).map(|e| e.nums(f)).transpose()?.map(|v| v[0]) == Some(6) {
@@ -429,7 +433,7 @@ fn page<'a>(f: &File, entries: &'a [Entry]) -> Result<Page<'a>, String> {
     for (i, (off, len)) in o.nums(f)?.into_iter().zip(c.nums(f)?).enumerate() {
         let what = format!("{} {i}", names.1);
         if off + len > f.b.len() as u64 {
-            return Err(format!("{what} runs past the end of the file"));
+            return Err(words!("d-tiff-runs-past-end-file", what = what));
         }
         let data = &f.b[off as usize..(off + len) as usize];
         if compression == 1 {
@@ -445,8 +449,11 @@ fn page<'a>(f: &File, entries: &'a [Entry]) -> Result<Page<'a>, String> {
                 _ => rows * (w * px_bits(i as u64 / per_plane) as u128).div_ceil(8),
             };
             if len as u128 > max {
-                return Err(format!(
-                    "{what} holds {len} bytes, more than its {max} bytes of pixels"
+                return Err(words!(
+                    "d-tiff-holds-bytes-more-bytes",
+                    what = what,
+                    len = len,
+                    max = max.to_string()
                 ));
             }
         }
@@ -454,22 +461,18 @@ fn page<'a>(f: &File, entries: &'a [Entry]) -> Result<Page<'a>, String> {
             let (w, rows) = rows_of(i as u64);
             let row = (w as u128 * px_bits(i as u64 / per_plane) as u128).div_ceil(8);
             if !checks::packbits_exact(data, rows as u128 * row) {
-                return Err(format!(
-                    "{what} is not exactly PackBits data for its rows (bytes after it, or short)"
-                ));
+                return Err(words!("d-tiff-exactly-packbits-data-for", what = what));
             }
         }
         if compression == 7 && !data.is_empty() && !checks::bare_jpeg(data) {
-            return Err(format!(
-                "{what} is not a JPEG stream without metadata (APPn, COM or trailing data)"
-            ));
+            return Err(words!("d-tiff-jpeg-stream-without-metadata", what = what));
         }
         regions.push((off as usize, len as usize));
     }
     if let Some(t) = get(347) {
         let (at, len) = t.value.expect("known type");
         if compression != 7 || !checks::bare_jpeg(&f.b[at..at + len]) {
-            return Err("JPEGTables is not a JPEG tables stream without metadata".into());
+            return Err(words!("d-tiff-jpegtables-jpeg-tables-stream"));
         }
     }
     Ok(Page {
@@ -498,25 +501,21 @@ impl Holds {
             Holds::Pixels(..) => 2,
         }
     }
-    fn name(self, pages: &[Page]) -> String {
+    fn name(self, pages: &[Page]) -> Words {
         match self {
-            Holds::Other => "other data".into(),
-            Holds::Kept(p, tag) => format!("the value of tag {tag} of page {}", p + 1),
-            Holds::Pixels(p, i) => {
-                let kind = if pages[p].offsets == 324 {
-                    "tile"
-                } else {
-                    "strip"
-                };
-                format!("{kind} {i} of page {}", p + 1)
+            Holds::Other => words!("d-tiff-other-data"),
+            Holds::Kept(p, tag) => words!("d-tiff-value-of-tag", tag = tag, page = p + 1),
+            Holds::Pixels(p, i) if pages[p].offsets == 324 => {
+                words!("d-tiff-tile", tile = i, page = p + 1)
             }
+            Holds::Pixels(p, i) => words!("d-tiff-strip", strip = i, page = p + 1),
         }
     }
 }
 
 /// Refuses pixels that share a byte with anything else, and kept values that share a byte
 /// with anything but other kept values, so nothing dropped is copied as something kept.
-fn no_overlap(pages: &[Page], mut all: Vec<(usize, usize, Holds)>) -> Result<(), String> {
+fn no_overlap(pages: &[Page], mut all: Vec<(usize, usize, Holds)>) -> Result<(), Words> {
     for (p, page) in pages.iter().enumerate() {
         for (i, &(a, n)) in page.regions.iter().enumerate() {
             all.push((a, n, Holds::Pixels(p, i)));
@@ -531,10 +530,11 @@ fn no_overlap(pages: &[Page], mut all: Vec<(usize, usize, Holds)>) -> Result<(),
         let c = what.class();
         for (d, &(end, other)) in ends.iter().enumerate() {
             if CLASH[c][d] && a < end {
-                return Err(format!(
-                    "{} overlaps {} at byte {a}",
-                    what.name(pages),
-                    other.name(pages)
+                return Err(words!(
+                    "d-tiff-overlaps",
+                    what = what.name(pages),
+                    other = other.name(pages),
+                    at = a
                 ));
             }
         }

@@ -1,12 +1,13 @@
 //! Checks of the TIFF cleaner that look inside a page: whether it is a thumbnail, and
 //! whether a PackBits strip holds exactly its pixels.
 use super::{ifd, Entry, File, Holds, INT, MAX_PAGES};
+use crate::error::Words;
 
 /// Whether an IFD is a reduced-resolution version of another (NewSubfileType bit 0, or
 /// SubfileType 2).
-pub(super) fn is_reduced(f: &File, entries: &[Entry]) -> Result<bool, String> {
+pub(super) fn is_reduced(f: &File, entries: &[Entry]) -> Result<bool, Words> {
     for e in entries {
-        let first = || -> Result<u64, String> { Ok(e.nums(f)?.first().copied().unwrap_or(0)) };
+        let first = || -> Result<u64, Words> { Ok(e.nums(f)?.first().copied().unwrap_or(0)) };
         match e.tag {
             254 if INT.contains(&e.ty) && first()? & 1 == 1 => return Ok(true),
             255 if INT.contains(&e.ty) && first()? == 2 => return Ok(true),
@@ -47,7 +48,7 @@ pub(super) fn sub_ifds(
     f: &File,
     mut queue: Vec<usize>,
     structure: &mut Vec<(usize, usize, Holds)>,
-) -> Result<(), String> {
+) -> Result<(), Words> {
     let mut seen = std::collections::HashSet::new();
     while let Some(off) = queue.pop() {
         if off == 0 || !seen.insert(off) || seen.len() > MAX_PAGES {

@@ -1,33 +1,33 @@
 //! WebP: every chunk of the RIFF container (and of animation frames), then whatever follows
 //! the container.
 use super::Removed;
+use crate::error::Words;
+use crate::words;
 
 /// VP8X flags kept: alpha and animation. ICC, EXIF, XMP and reserved bits are cleared.
 const VP8X_KEEP: u8 = 0x10 | 0x02;
 
-pub(super) fn strip(b: &[u8], removed: &mut Removed) -> Result<Vec<u8>, String> {
+pub(super) fn strip(b: &[u8], removed: &mut Removed) -> Result<Vec<u8>, Words> {
     if b.len() < 12 {
-        return Err("the RIFF header is truncated".into());
+        return Err(words!("d-webp-riff-header-truncated"));
     }
     let size = u32::from_le_bytes(b[4..8].try_into().expect("4 bytes")) as usize;
     let end = 8usize
         .checked_add(size)
         .filter(|&e| e <= b.len() && e >= 12)
-        .ok_or("the RIFF size does not match the file")?;
+        .ok_or_else(|| words!("d-webp-riff-size"))?;
     let mut body = Vec::with_capacity(end);
     let mut first = true;
     for (at, fourcc, data) in chunks(b, 12, end)? {
         if first && !matches!(&fourcc, b"VP8 " | b"VP8L" | b"VP8X") {
-            return Err(format!(
-                "the first chunk at byte {at} is not VP8, VP8L or VP8X"
-            ));
+            return Err(words!("d-webp-first-chunk-byte-vp8", at = at));
         }
         first = false;
         match &fourcc {
             b"VP8 " | b"VP8L" | b"ALPH" | b"ANIM" => push(&mut body, &fourcc, data),
             b"VP8X" => {
                 if data.len() < 10 {
-                    return Err(format!("the VP8X chunk at byte {at} is too short"));
+                    return Err(words!("d-webp-vp8x-chunk-byte-too", at = at));
                 }
                 let mut x = data[..10].to_vec();
                 x[0] &= VP8X_KEEP;
@@ -39,11 +39,11 @@ pub(super) fn strip(b: &[u8], removed: &mut Removed) -> Result<Vec<u8>, String> 
             }
             b"ANMF" => {
                 if data.len() < 16 {
-                    return Err(format!("the ANMF chunk at byte {at} is too short"));
+                    return Err(words!("d-webp-anmf-chunk-byte-too", at = at));
                 }
                 let mut frame = data[..16].to_vec();
                 let inner = chunks(data, 16, data.len())
-                    .map_err(|e| format!("in the animation frame at byte {at}: {e}"))?;
+                    .map_err(|e| words!("d-webp-animation-frame-byte", at = at, e = e))?;
                 for (_, sub, sd) in inner {
                     match &sub {
                         b"VP8 " | b"VP8L" | b"ALPH" => push(&mut frame, &sub, sd),
@@ -74,22 +74,22 @@ pub(super) fn strip(b: &[u8], removed: &mut Removed) -> Result<Vec<u8>, String> 
 type Chunk<'a> = (usize, [u8; 4], &'a [u8]);
 
 /// The chunks of `b[start..end]`.
-fn chunks(b: &[u8], start: usize, end: usize) -> Result<Vec<Chunk<'_>>, String> {
+fn chunks(b: &[u8], start: usize, end: usize) -> Result<Vec<Chunk<'_>>, Words> {
     let mut v = Vec::new();
     let mut pos = start;
     while pos < end {
         if pos + 8 > end {
-            return Err(format!("the chunk at byte {pos} is truncated"));
+            return Err(words!("d-webp-chunk-byte-truncated", pos = pos));
         }
         let fourcc: [u8; 4] = b[pos..pos + 4].try_into().expect("4 bytes");
         if !fourcc.iter().all(|c| (0x20..0x7F).contains(c)) {
-            return Err(format!("the chunk at byte {pos} has no valid type"));
+            return Err(words!("d-webp-chunk-byte-has-valid", pos = pos));
         }
         let size = u32::from_le_bytes(b[pos + 4..pos + 8].try_into().expect("4 bytes")) as usize;
         let next = (pos + 8)
             .checked_add(size + (size & 1))
             .filter(|&n| n <= end)
-            .ok_or_else(|| format!("the chunk at byte {pos} runs past its container"))?;
+            .ok_or_else(|| words!("d-webp-chunk-byte-runs-past", pos = pos))?;
         v.push((pos, fourcc, &b[pos + 8..pos + 8 + size]));
         pos = next;
     }

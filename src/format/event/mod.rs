@@ -6,6 +6,8 @@ use serde_json::Value;
 
 use crate::crypto::seal::sha256;
 use crate::crypto::{sshkey, sshsig};
+use crate::error::Words;
+use crate::words;
 
 mod happened;
 #[cfg(test)]
@@ -88,27 +90,27 @@ impl CustodyEntry {
     }
 
     /// Checks the signature(s) against the key(s) the event names; returns the event.
-    pub fn check(&self) -> std::result::Result<Event, String> {
-        let ev = Event::parse(&self.event).ok_or("it is not a custody event")?;
-        let named =
-            sshsig::parse_ed25519_line(&ev.signer).ok_or("its signer is not an ssh-ed25519 key")?;
+    pub fn check(&self) -> std::result::Result<Event, Words> {
+        let ev = Event::parse(&self.event).ok_or_else(|| words!("d-chain-not-event"))?;
+        let named = sshsig::parse_ed25519_line(&ev.signer)
+            .ok_or_else(|| words!("d-chain-signer-not-ed25519"))?;
         let signer = sshsig::verify(&self.signature, NAMESPACE, self.event.as_bytes())
-            .map_err(|e| format!("its signature: {e}"))?;
+            .map_err(|e| words!("d-chain-signature", why = e.words()))?;
         if signer != named {
-            return Err("it is signed by another key than the one it names".into());
+            return Err(words!("d-chain-signed-by-other"));
         }
         match (ev.new_signer(), &self.cosignature) {
             (Some(new), Some(co)) => {
                 let new = sshsig::parse_ed25519_line(new)
-                    .ok_or("its new signer is not an ssh-ed25519 key")?;
+                    .ok_or_else(|| words!("d-chain-new-signer-not-ed25519"))?;
                 let cosigner = sshsig::verify(co, NAMESPACE, self.event.as_bytes())
-                    .map_err(|e| format!("its cosignature: {e}"))?;
+                    .map_err(|e| words!("d-chain-cosignature", why = e.words()))?;
                 if cosigner != new {
-                    return Err("its cosignature is not by the new key it names".into());
+                    return Err(words!("d-chain-cosigned-by-other"));
                 }
             }
-            (Some(_), None) => return Err("the new key's signature is missing".into()),
-            (None, Some(_)) => return Err("it carries an unexpected cosignature".into()),
+            (Some(_), None) => return Err(words!("d-chain-cosignature-missing")),
+            (None, Some(_)) => return Err(words!("d-chain-cosignature-unexpected")),
             (None, None) => {}
         }
         Ok(ev)
@@ -119,12 +121,23 @@ impl CustodyEntry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BrokenLink {
     pub index: usize,
-    pub why: String,
+    pub why: Words,
+}
+
+impl BrokenLink {
+    /// Which event did not hold and why, in words.
+    pub fn words(&self) -> Words {
+        words!(
+            "d-chain-broken",
+            event = self.index + 1,
+            why = self.why.clone()
+        )
+    }
 }
 
 impl std::fmt::Display for BrokenLink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "custody event {} {}", self.index + 1, self.why)
+        self.words().fmt(f)
     }
 }
 
@@ -132,26 +145,23 @@ impl std::fmt::Display for BrokenLink {
 /// every signature, every `record_prev` link, and that the record and the signer change only
 /// where one vault exported it and the next imported it (or a vault handed over to new keys).
 pub fn verify_chain(entries: &[CustodyEntry]) -> std::result::Result<Vec<Event>, BrokenLink> {
-    let broken = |index: usize, why: String| BrokenLink { index, why };
+    let broken = |index: usize, why: Words| BrokenLink { index, why };
     let mut out: Vec<Event> = Vec::with_capacity(entries.len());
     let mut expected_signer: Option<String> = None;
     for (i, entry) in entries.iter().enumerate() {
         let ev = entry.check().map_err(|w| broken(i, w))?;
         if ev.record.is_none() {
-            return Err(broken(i, "names no record".into()));
+            return Err(broken(i, words!("d-chain-no-record")));
         }
         match out.last() {
             None => {
                 if ev.kind != Kind::RecordAdded || ev.record_prev.is_some() {
-                    return Err(broken(i, "is not where the record was first added".into()));
+                    return Err(broken(i, words!("d-chain-not-first")));
                 }
             }
             Some(prev) => {
                 if ev.record_prev.as_deref() != Some(&hex::encode(entries[i - 1].hash())) {
-                    return Err(broken(
-                        i,
-                        "does not follow the event before it (one was removed, reordered or altered)".into(),
-                    ));
+                    return Err(broken(i, words!("d-chain-does-not-follow")));
                 }
                 let handed_over = prev.kind == Kind::RecordExported
                     && ev.kind == Kind::RecordImported
@@ -159,20 +169,14 @@ pub fn verify_chain(entries: &[CustodyEntry]) -> std::result::Result<Vec<Event>,
                     && prev.detail("bundle") == ev.detail("bundle")
                     && ev.detail("from") == Some(prev.fingerprint().as_str());
                 if prev.kind == Kind::RecordExported && !handed_over {
-                    return Err(broken(
-                        i,
-                        "follows an export without being that bundle's import".into(),
-                    ));
+                    return Err(broken(i, words!("d-chain-not-the-import")));
                 }
                 if ev.record != prev.record && !handed_over {
-                    return Err(broken(i, "is about another record".into()));
+                    return Err(broken(i, words!("d-chain-other-record")));
                 }
                 let want = expected_signer.as_deref().unwrap_or(&prev.signer);
                 if ev.signer != want && !handed_over {
-                    return Err(broken(
-                        i,
-                        "is signed by a key that did not hold the record".into(),
-                    ));
+                    return Err(broken(i, words!("d-chain-signer-did-not-hold")));
                 }
             }
         }
@@ -180,7 +184,7 @@ pub fn verify_chain(entries: &[CustodyEntry]) -> std::result::Result<Vec<Event>,
         out.push(ev);
     }
     if out.is_empty() {
-        return Err(broken(0, "is missing: the chain is empty".into()));
+        return Err(broken(0, words!("d-chain-empty")));
     }
     Ok(out)
 }

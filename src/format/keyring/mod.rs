@@ -12,6 +12,7 @@ use zeroize::Zeroizing;
 use crate::crypto::random_bytes;
 use crate::crypto::symmetric::SymmetricKey;
 use crate::error::{Error, Refusal, Result};
+use crate::words;
 
 mod slots;
 #[cfg(test)]
@@ -43,7 +44,7 @@ impl Passphrase {
     /// Wraps a passphrase; an empty one is refused.
     pub fn new(s: String) -> Result<Passphrase> {
         if s.is_empty() {
-            return Err(Error::Invalid("the passphrase is empty".into()));
+            return Err(Error::Invalid(words!("d-keyring-empty-passphrase")));
         }
         Ok(Passphrase(SecretString::from(s)))
     }
@@ -190,9 +191,7 @@ impl Keyring {
             }
         }
         if b.len() > PLAINTEXT_LEN {
-            return Err(Error::Invalid(
-                "too many recipients to fit in the keyring".into(),
-            ));
+            return Err(Error::Invalid(words!("d-keyring-too-many-recipients")));
         }
         b.resize(PLAINTEXT_LEN, 0);
         Ok(b)
@@ -250,8 +249,7 @@ impl Keyring {
 
     /// A second copy of this keyring (for re-sealing a changed one).
     pub(crate) fn duplicate(&self) -> Result<Keyring> {
-        Keyring::decode(&self.encode()?)
-            .map_err(|_| Error::Invalid("the keyring does not re-encode".into()))
+        Keyring::decode(&self.encode()?).map_err(|_| Error::Invalid(words!("d-keyring-reencode")))
     }
 
     /// Decodes a slot's plaintext; `None` if it is not a well-formed keyring.

@@ -8,6 +8,7 @@ use zeroize::Zeroizing;
 
 use super::*;
 use crate::error::{Error, Refusal, Result};
+use crate::words;
 
 /// How long opening one slot should take on this machine. Both slots are opened at once
 /// on two threads, so an unlock takes about this long, while a guesser pays for both.
@@ -38,21 +39,22 @@ pub(super) fn seal_message(
     let mut r = age::scrypt::Recipient::new(pass);
     r.set_work_factor(work_factor);
     let enc = age::Encryptor::with_recipients(std::iter::once(&r as &dyn age::Recipient))
-        .map_err(|e| Error::Invalid(format!("cannot seal the keyring: {e}")))?;
+        .map_err(|e| Error::Invalid(words!("d-keyring-cannot-seal", why = e.to_string())))?;
     let mut msg = Vec::with_capacity(SLOT_LEN);
     let mut w = enc
         .wrap_output(&mut msg)
-        .map_err(|e| Error::io("sealing keyring", e))?;
+        .map_err(|e| Error::io(words!("d-keyring-sealing"), e))?;
     w.write_all(plaintext)
-        .map_err(|e| Error::io("sealing keyring", e))?;
-    w.finish().map_err(|e| Error::io("sealing keyring", e))?;
+        .map_err(|e| Error::io(words!("d-keyring-sealing"), e))?;
+    w.finish()
+        .map_err(|e| Error::io(words!("d-keyring-sealing"), e))?;
     Ok(msg)
 }
 
 /// Frames a message as a slot: `u32be(len) || message || random padding` to [`SLOT_LEN`].
 pub(super) fn frame(msg: &[u8]) -> Result<Vec<u8>> {
     if msg.len() + 4 > SLOT_LEN {
-        return Err(Error::Invalid("keyring slot overflow".into()));
+        return Err(Error::Invalid(words!("d-keyring-slot-overflow")));
     }
     let mut slot = Vec::with_capacity(SLOT_LEN);
     slot.extend_from_slice(&(msg.len() as u32).to_be_bytes());
@@ -77,17 +79,19 @@ pub(super) fn filler_slot(work_factor: u8) -> Result<Vec<u8>> {
     let plain: Zeroizing<[u8; PLAINTEXT_LEN]> = Zeroizing::new(random_bytes());
     let pass = SecretString::from(hex::encode(random_bytes::<32>()));
     let msg = seal_message(&plain[..], pass, 1)?;
-    let start = find(&msg, b"\n-> scrypt ").ok_or_else(|| Error::Invalid("age header".into()))? + 1;
+    let start = find(&msg, b"\n-> scrypt ")
+        .ok_or_else(|| Error::Invalid(words!("d-keyring-age-header")))?
+        + 1;
     let end = start
         + msg[start..]
             .iter()
             .position(|&b| b == b'\n')
-            .ok_or_else(|| Error::Invalid("age header".into()))?;
-    let line =
-        std::str::from_utf8(&msg[start..end]).map_err(|_| Error::Invalid("age header".into()))?;
+            .ok_or_else(|| Error::Invalid(words!("d-keyring-age-header")))?;
+    let line = std::str::from_utf8(&msg[start..end])
+        .map_err(|_| Error::Invalid(words!("d-keyring-age-header")))?;
     let (head, _) = line
         .rsplit_once(' ')
-        .ok_or_else(|| Error::Invalid("age header".into()))?;
+        .ok_or_else(|| Error::Invalid(words!("d-keyring-age-header")))?;
     let mut out = Vec::with_capacity(msg.len() + 2);
     out.extend_from_slice(&msg[..start]);
     out.extend_from_slice(format!("{head} {work_factor}").as_bytes());
@@ -187,7 +191,7 @@ pub fn reseal_file(
     let other_slot = 1 - slot;
     let other = &file[other_slot * SLOT_LEN..(other_slot + 1) * SLOT_LEN];
     let current = slot_work_factor(file, slot)
-        .ok_or_else(|| Error::Invalid("the keyring's header is damaged".into()))?;
+        .ok_or_else(|| Error::Invalid(words!("d-keyring-header-damaged")))?;
     let wf = match work_factor {
         None => current,
         Some(w) => check_work_factor(Some(w))?,
@@ -196,10 +200,7 @@ pub fn reseal_file(
         // Both slots would then open with one passphrase, and an unlock takes the first that
         // opens: the decoy, which destroys the vault, if it is in slot 0.
         if keyring.has_duress && matches!(open_slot(other, pass), SlotResult::Opened(_)) {
-            return Err(Error::Invalid(
-                "the new passphrase is the duress passphrase: choose another; nothing was changed"
-                    .into(),
-            ));
+            return Err(Error::Invalid(words!("d-keyring-new-is-duress")));
         }
         let real = seal_slot(&keyring.encode()?, pass.secret(), wf)?;
         return Ok(Resealed {
@@ -228,7 +229,7 @@ pub fn with_duress(
     duress_pass: &Passphrase,
 ) -> Result<Vec<u8>> {
     let wf = slot_work_factor(file, slot)
-        .ok_or_else(|| Error::Invalid("the keyring's header is damaged".into()))?;
+        .ok_or_else(|| Error::Invalid(words!("d-keyring-header-damaged")))?;
     let (a, b) = (real.encode()?, decoy.encode()?);
     let (r, d) = std::thread::scope(|s| {
         let d = s.spawn(|| seal_slot(&b, duress_pass.secret(), wf));
@@ -244,7 +245,7 @@ pub fn with_duress(
 /// leaves.
 pub fn only_decoy(file: &[u8], decoy_slot: usize) -> Result<Vec<u8>> {
     let wf = slot_work_factor(file, decoy_slot)
-        .ok_or_else(|| Error::Invalid("the keyring's header is damaged".into()))?;
+        .ok_or_else(|| Error::Invalid(words!("d-keyring-header-damaged")))?;
     let decoy = &file[decoy_slot * SLOT_LEN..(decoy_slot + 1) * SLOT_LEN];
     Ok(with_slots(decoy_slot, decoy, &filler_slot(wf)?))
 }

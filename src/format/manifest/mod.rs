@@ -1,7 +1,8 @@
 //! The bundle manifest (FORMAT.md, "Manifest"): what a bundle holds, signed by the sender.
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Words};
+use crate::words;
 
 /// The `format` field of every manifest.
 pub const FORMAT: &str = "amanat-bundle";
@@ -196,11 +197,9 @@ pub fn add_sums(files: &mut Vec<FileEntry>) -> String {
 /// Checks a manifest about to be written as its receiver will ([`Manifest::parse`]), so
 /// that a bundle no partner can import is not written at all.
 pub fn check_receivable(bytes: &[u8]) -> Result<()> {
-    Manifest::parse(bytes).map(drop).map_err(|e| {
-        Error::Invalid(format!(
-            "the receiver would refuse this bundle ({e}); nothing was written"
-        ))
-    })
+    Manifest::parse(bytes)
+        .map(drop)
+        .map_err(|e| Error::Invalid(words!("d-manifest-receiver-refuses", why = e)))
 }
 
 /// Refuses a manifest larger than an import reads ([`MAX_MANIFEST`]): at about
@@ -217,8 +216,8 @@ pub fn check_written_size(records: usize, bytes: usize) -> Result<()> {
 }
 
 /// A bundle rejected: the reason, for the user.
-pub fn reject(why: impl Into<String>) -> Error {
-    Error::BundleRejected(why.into())
+pub fn reject(why: Words) -> Error {
+    Error::BundleRejected(why)
 }
 
 impl Manifest {
@@ -232,21 +231,24 @@ impl Manifest {
             version: Option<serde_json::Value>,
         }
         let v: Head = serde_json::from_slice(bytes)
-            .map_err(|e| reject(format!("the manifest is not JSON: {e}")))?;
+            .map_err(|e| reject(words!("d-manifest-not-json", why = e.to_string())))?;
         if v.format.as_ref().and_then(|f| f.as_str()) != Some(FORMAT) {
-            return Err(reject("this is not an Amanat bundle manifest"));
+            return Err(reject(words!("d-manifest-not-amanat")));
         }
         match v.version.as_ref().and_then(|f| f.as_u64()) {
             Some(n) if (u64::from(VERSION)..=u64::from(VERSION_RECOGNISED)).contains(&n) => {}
             Some(n) => {
-                return Err(Error::UnsupportedFormat(format!(
-                    "bundle manifest version {n}; this Amanat reads versions {VERSION} to {VERSION_RECOGNISED}"
+                return Err(Error::UnsupportedFormat(words!(
+                    "d-manifest-version",
+                    version = n,
+                    first = VERSION,
+                    last = VERSION_RECOGNISED
                 )))
             }
-            None => return Err(reject("the manifest has no version")),
+            None => return Err(reject(words!("d-manifest-no-version"))),
         }
         let m: Manifest = serde_json::from_slice(bytes)
-            .map_err(|e| reject(format!("the manifest is malformed: {e}")))?;
+            .map_err(|e| reject(words!("d-manifest-malformed", why = e.to_string())))?;
         m.validate()?;
         m.validate_timestamps()?;
         m.validate_recognised()?;
@@ -260,9 +262,9 @@ impl Manifest {
             BundleKind::Partner if self.transfer.is_empty() => {}
             BundleKind::Transfer if self.records.is_empty() => {}
             _ => {
-                return Err(reject(format!(
-                    "unsupported or inconsistent bundle kind {:?}",
-                    self.kind.as_str()
+                return Err(reject(words!(
+                    "d-manifest-kind",
+                    kind = format!("{:?}", self.kind.as_str())
                 )))
             }
         }
@@ -279,7 +281,10 @@ impl Manifest {
         for (i, f) in self.files.iter().enumerate() {
             check_path(&f.path)?;
             if seen.insert(f.path.as_str(), f).is_some() {
-                return Err(reject(format!("the manifest lists {:?} twice", f.path)));
+                return Err(reject(words!(
+                    "d-manifest-listed-twice",
+                    path = format!("{:?}", f.path)
+                )));
             }
             canonical_sha256(&format!("files[{i}].sha256"), &f.sha256)?;
         }
@@ -288,8 +293,10 @@ impl Manifest {
             canonical_id(&field, id)?;
             let bytes = crate::RecordId::from_hex(id).expect("canonical");
             if !ids.insert(bytes) {
-                return Err(reject(format!(
-                    "{field} repeats record {id}: a record is listed twice"
+                return Err(reject(words!(
+                    "d-manifest-record-twice",
+                    field = field,
+                    id = id
                 )));
             }
             Ok(())
@@ -299,17 +306,15 @@ impl Manifest {
             if t.body != format!("records/{}/record.age", t.id)
                 || !seen.contains_key(t.body.as_str())
             {
-                return Err(reject(format!(
-                    "record {} has no sealed body in the bundle",
-                    t.id
-                )));
+                return Err(reject(words!("d-manifest-no-body", id = &t.id)));
             }
             for o in &t.objects {
                 if !o.starts_with(&format!("records/{}/objects/", t.id))
                     || !seen.contains_key(o.as_str())
                 {
-                    return Err(reject(format!(
-                        "object {o:?} is not listed with its record"
+                    return Err(reject(words!(
+                        "d-manifest-object-unlisted",
+                        path = format!("{o:?}")
                     )));
                 }
             }
@@ -318,87 +323,90 @@ impl Manifest {
             check_id(format!("records[{i}].id"), &r.id)?;
             let rj = format!("records/{}/record.json", r.id);
             if !seen.contains_key(rj.as_str()) {
-                return Err(reject(format!(
-                    "{rj} is not listed in the manifest's files"
-                )));
+                return Err(reject(words!("d-manifest-file-unlisted", path = rj)));
             }
             if r.parts.len() > crate::format::record::MAX_PARTS {
-                return Err(reject(format!(
-                    "record {} has {} parts, more than the {} a record may hold",
-                    r.id,
-                    r.parts.len(),
-                    crate::format::record::MAX_PARTS
+                return Err(reject(words!(
+                    "d-manifest-too-many-parts",
+                    id = &r.id,
+                    count = r.parts.len(),
+                    most = crate::format::record::MAX_PARTS
                 )));
             }
             let mut names = std::collections::HashSet::new();
             let mut paths = std::collections::HashSet::new();
             for (j, p) in r.parts.iter().enumerate() {
+                let path = || format!("{:?}", p.path);
                 // One file stands for one part: import seals each file into the part it names.
                 if !paths.insert(p.path.as_str()) {
-                    return Err(reject(format!(
-                        "record {} names one file as two parts ({:?})",
-                        r.id, p.path
+                    return Err(reject(words!(
+                        "d-manifest-file-two-parts",
+                        id = &r.id,
+                        path = path()
                     )));
                 }
                 canonical_sha256(&format!("records[{i}].parts[{j}].sha256"), &p.sha256)?;
                 if let Some(o) = &p.original_sha256 {
                     canonical_sha256(&format!("records[{i}].parts[{j}].original_sha256"), o)?;
                 }
-                let entry = seen.get(p.path.as_str()).ok_or_else(|| {
-                    reject(format!(
-                        "part {:?} is not listed in the manifest's files",
-                        p.path
-                    ))
-                })?;
+                let unlisted = || reject(words!("d-manifest-part-unlisted", path = path()));
+                let entry = seen.get(p.path.as_str()).ok_or_else(unlisted)?;
                 if entry.size != p.size || entry.sha256 != p.sha256 {
-                    return Err(reject(format!(
-                        "part {:?} disagrees with its file entry",
-                        p.path
-                    )));
+                    return Err(reject(words!("d-manifest-part-disagrees", path = path())));
                 }
                 if !p.path.starts_with(&format!("records/{}/parts/", r.id)) {
-                    return Err(reject(format!("part {:?} is outside its record", p.path)));
+                    return Err(reject(words!("d-manifest-part-outside", path = path())));
                 }
                 check_name(&p.name)?;
                 if !names.insert(p.name.as_str()) {
-                    return Err(reject(format!(
-                        "record {} has two parts named {:?}",
-                        r.id, p.name
+                    return Err(reject(words!(
+                        "d-manifest-part-name-twice",
+                        id = &r.id,
+                        name = format!("{:?}", p.name)
                     )));
                 }
                 match p.kind.as_str() {
                     "testimony" | "attachment" => {}
                     "recognised" if self.version == VERSION_RECOGNISED => {}
                     "recognised" => {
-                        return Err(reject(format!(
-                            "a version {} manifest holds recognised text",
-                            self.version
+                        return Err(reject(words!(
+                            "d-manifest-holds-recognised",
+                            version = self.version
                         )))
                     }
                     "identity" if self.identities_included => {}
-                    "identity" => {
-                        return Err(reject(
-                            "an identity part in a bundle that says it carries none",
-                        ))
+                    "identity" => return Err(reject(words!("d-manifest-identity-unexpected"))),
+                    other => {
+                        return Err(reject(words!(
+                            "d-manifest-part-kind",
+                            kind = format!("{other:?}")
+                        )))
                     }
-                    other => return Err(reject(format!("unknown part kind {other:?}"))),
                 }
             }
             if r.title.trim().is_empty() {
-                return Err(reject(format!("record {} has no title", r.id)));
+                return Err(reject(words!("d-manifest-no-title", id = &r.id)));
             }
             if let Some(d) = &r.date {
                 crate::format::record::parse_date(d)
-                    .map_err(|_| reject(format!("record {} has a bad date", r.id)))?;
+                    .map_err(|_| reject(words!("d-manifest-bad-date", id = &r.id)))?;
             }
             // What the record will be stored with, checked before any file is read (and
             // by `verify` as by `import`).
-            r.metadata()
-                .validate()
-                .map_err(|e| reject(format!("records[{i}] ({}): {e}", r.id)))?;
-            r.created
-                .parse::<jiff::Timestamp>()
-                .map_err(|_| reject(format!("records[{i}].created is not a time")))?;
+            r.metadata().validate().map_err(|e| {
+                reject(words!(
+                    "d-manifest-record-invalid",
+                    field = format!("records[{i}]"),
+                    id = &r.id,
+                    why = e
+                ))
+            })?;
+            r.created.parse::<jiff::Timestamp>().map_err(|_| {
+                reject(words!(
+                    "d-manifest-not-a-time",
+                    field = format!("records[{i}].created")
+                ))
+            })?;
         }
         Ok(())
     }
@@ -425,9 +433,10 @@ pub fn canonical_id(field: &str, id: &str) -> Result<()> {
     if crate::format::id::is_canonical_hex(id, crate::format::id::ID_LEN) {
         Ok(())
     } else {
-        Err(reject(format!(
-            "{field} {:?} is not an id: ids are exactly 32 lower-case hex digits",
-            shorten(id)
+        Err(reject(words!(
+            "d-manifest-not-id",
+            field = field,
+            value = format!("{:?}", shorten(id))
         )))
     }
 }
@@ -437,9 +446,10 @@ pub fn canonical_sha256(field: &str, h: &str) -> Result<()> {
     if crate::format::id::is_canonical_hex(h, 32) {
         Ok(())
     } else {
-        Err(reject(format!(
-            "{field} {:?} is not a SHA-256: hashes are exactly 64 lower-case hex digits",
-            shorten(h)
+        Err(reject(words!(
+            "d-manifest-not-sha256",
+            field = field,
+            value = format!("{:?}", shorten(h))
         )))
     }
 }
@@ -463,7 +473,10 @@ pub fn check_name(name: &str) -> Result<()> {
         || name.contains('\\')
         || name.chars().any(char::is_control)
     {
-        return Err(reject(format!("unsafe file name {name:?}")));
+        return Err(reject(words!(
+            "d-manifest-unsafe-name",
+            name = format!("{name:?}")
+        )));
     }
     Ok(())
 }
@@ -491,7 +504,10 @@ pub fn check_path(path: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(reject(format!("path {path:?} is not allowed in a bundle")))
+        Err(reject(words!(
+            "d-manifest-path",
+            path = format!("{path:?}")
+        )))
     }
 }
 

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::{reject, Manifest, VERSION_RECOGNISED};
 use crate::error::Result;
 use crate::format::event::Kind;
+use crate::words;
 
 /// How a recognised part was made, as a bundle states it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -51,19 +52,20 @@ impl Manifest {
     pub(super) fn validate_recognised(&self) -> Result<()> {
         let holds = self.holds_recognised_text();
         if holds != (self.version == VERSION_RECOGNISED) {
-            return Err(reject(format!(
-                "a version {} manifest {} recognised text",
-                self.version,
-                if holds { "holds" } else { "holds no" }
-            )));
+            return Err(reject(if holds {
+                words!("d-manifest-holds-recognised", version = self.version)
+            } else {
+                words!("d-manifest-holds-no-recognised", version = self.version)
+            }));
         }
         for r in &self.records {
             for p in &r.parts {
                 let Some(how) = &p.recognised else {
                     if p.kind == "recognised" {
-                        return Err(reject(format!(
-                            "record {}: recognised part {:?} does not say what it was recognised in",
-                            r.id, p.name
+                        return Err(reject(words!(
+                            "d-manifest-recognised-unsourced",
+                            id = &r.id,
+                            name = format!("{:?}", p.name)
                         )));
                     }
                     continue;
@@ -84,9 +86,10 @@ impl Manifest {
                     )
                     && (1..=crate::format::record::MAX_RECOGNISED_PAGES).contains(&how.pages);
                 if !fits {
-                    return Err(reject(format!(
-                        "record {}: part {:?} says it was recognised in a part the record does not hold, or names its engine out of bounds",
-                        r.id, p.name
+                    return Err(reject(words!(
+                        "d-manifest-recognised-bad",
+                        id = &r.id,
+                        name = format!("{:?}", p.name)
                     )));
                 }
             }

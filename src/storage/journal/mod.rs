@@ -22,6 +22,7 @@ use std::io::{self, Write};
 use std::os::unix::fs::FileExt;
 
 use crate::crypto::symmetric::{Domain, SymmetricKey};
+use crate::words;
 
 mod read;
 #[cfg(test)]
@@ -288,7 +289,7 @@ pub enum Inspection {
     Matches { state: State, end: u64 },
     /// The journal is missing, from another generation, or damaged at its end: it is
     /// rewritten from the database once the vault is unlocked. The reason says which.
-    Rewrite(String),
+    Rewrite(crate::error::Words),
     /// The journal holds confirmed writes the database lacks.
     DatabaseBehind { database: u64, journal: u64 },
 }
@@ -296,19 +297,19 @@ pub enum Inspection {
 /// Compares the journal with the state sled recorded (FORMAT.md 15.3).
 pub fn inspect(file: Option<&File>, state: Option<State>) -> Inspection {
     let (Some(file), Some(state)) = (file, state) else {
-        return Inspection::Rewrite("the journal is missing".into());
+        return Inspection::Rewrite(words!("d-journal-journal-missing"));
     };
     let Ok(len) = file.metadata().map(|m| m.len()) else {
-        return Inspection::Rewrite("the journal cannot be read".into());
+        return Inspection::Rewrite(words!("d-journal-journal-cannot-read"));
     };
     if file_id(file) != Some(state.jid) {
-        return Inspection::Rewrite("the journal is not the one the database names".into());
+        return Inspection::Rewrite(words!("d-journal-journal-one-database-names"));
     }
     let Some((seq, mut end)) = frame_at(file, state.at, len) else {
-        return Inspection::Rewrite("the journal lacks the database's last frame".into());
+        return Inspection::Rewrite(words!("d-journal-journal-lacks-database-s"));
     };
     if seq != state.seq {
-        return Inspection::Rewrite("the journal's frame numbers do not match".into());
+        return Inspection::Rewrite(words!("d-journal-journal-s-frame-numbers"));
     }
     if confirm_at(file, end, len) == Some(seq) {
         end += CONFIRM_LEN;
@@ -330,7 +331,7 @@ pub fn inspect(file: Option<&File>, state: Option<State>) -> Inspection {
         (at, last) = (next_end, next);
     }
     if !torn(file, at, len, last) {
-        return Inspection::Rewrite("the journal is damaged after its last frame".into());
+        return Inspection::Rewrite(words!("d-journal-journal-damaged-after-last"));
     }
     Inspection::Matches { state, end }
 }

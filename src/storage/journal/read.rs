@@ -4,6 +4,8 @@ use std::fs::File;
 use std::io::{self, Read};
 
 use super::*;
+use crate::error::Words;
+use crate::words;
 
 /// What reading a whole journal found.
 #[derive(Debug, Default)]
@@ -19,7 +21,7 @@ pub struct Reading {
     pub last_at: u64,
     pub jid: [u8; 16],
     /// Damage: each a frame number (or range) and what was wrong, in file order.
-    pub damage: Vec<String>,
+    pub damage: Vec<Words>,
 }
 
 /// A forward reader over the journal that holds at most one frame (and some read-ahead)
@@ -112,8 +114,7 @@ pub fn read_all(
     };
     let mut r = Reading::default();
     if !s.fill(HEADER_LEN as usize)? || &s.data()[..FILE_MAGIC.len()] != FILE_MAGIC {
-        r.damage
-            .push("the journal's header is damaged: it cannot be read".into());
+        r.damage.push(words!("d-journal-header"));
         return Ok(r);
     }
     let jid: [u8; 16] = s.data()[FILE_MAGIC.len()..HEADER_LEN as usize]
@@ -130,10 +131,8 @@ pub fn read_all(
         if s.fill(CONFIRM_LEN as usize)? && s.data().starts_with(CONFIRM_MAGIC) {
             let seq = u64::from_be_bytes(s.data()[4..12].try_into().expect("8 bytes"));
             if skipping_from.is_none() && (r.frames == 0 || seq != r.last) {
-                r.damage.push(format!(
-                    "the confirmation at byte {} names frame {seq}, not the frame before it",
-                    s.at
-                ));
+                r.damage
+                    .push(words!("d-journal-confirmation", byte = s.at, frame = seq));
             }
             s.consume(CONFIRM_LEN as usize);
             continue;
@@ -160,27 +159,31 @@ pub fn read_all(
         let damaged_before = skipping_from.take();
         if let Some(from) = damaged_before {
             let lost = if seq > expect {
-                format!("frames {expect}–{} lost", seq - 1)
+                words!("d-journal-frames-lost", first = expect, last = seq - 1)
             } else {
-                "no frame lost".into()
+                words!("d-journal-no-frame-lost")
             };
-            r.damage.push(format!(
-                "bytes {from}–{} of the journal are damaged ({lost})",
-                s.at
+            r.damage.push(words!(
+                "d-journal-bytes-damaged",
+                from = from,
+                to = s.at,
+                lost = lost
             ));
         }
         if seq < expect {
-            r.damage.push(format!(
-                "frame {seq} appears again after frame {}",
-                expect - 1
+            r.damage.push(words!(
+                "d-journal-frame-again",
+                frame = seq,
+                after = expect - 1
             ));
             s.consume(size);
             continue;
         }
         if seq > expect && damaged_before.is_none() {
-            r.damage.push(format!(
-                "frames {expect}–{} are missing from the journal",
-                seq - 1
+            r.damage.push(words!(
+                "d-journal-frames-missing",
+                first = expect,
+                last = seq - 1
             ));
         }
         if seq == 0 {
@@ -198,9 +201,11 @@ pub fn read_all(
         s.consume(size);
     }
     if let Some(from) = skipping_from {
-        r.damage.push(format!(
-            "bytes {from}–{} at the end of the journal are damaged (frames from {expect} on lost)",
-            s.at
+        r.damage.push(words!(
+            "d-journal-end-damaged",
+            from = from,
+            to = s.at,
+            first = expect
         ));
     }
     Ok(r)

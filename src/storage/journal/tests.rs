@@ -102,7 +102,11 @@ fn a_damaged_frame_costs_only_itself() {
     std::fs::write(&path, &bytes).unwrap();
     let (r, all) = replay(&path, &key);
     assert_eq!(r.damage.len(), 1, "{:?}", r.damage);
-    assert!(r.damage[0].contains("frames 2–2 lost"), "{:?}", r.damage);
+    assert!(
+        r.damage[0].to_string().contains("frames 2–2 lost"),
+        "{:?}",
+        r.damage
+    );
     assert_eq!(r.last, 3);
     let keys: Vec<u8> = all.iter().map(|o| o.key[0]).collect();
     assert_eq!(keys, vec![1, 1, 3, 3]);
@@ -134,7 +138,7 @@ fn many_frames_past_the_read_ahead_replay_and_resync() {
     let (r, all) = replay(&path, &key);
     assert_eq!(r.damage.len(), 1, "{:?}", r.damage);
     assert!(
-        r.damage[0].contains("frames 260–260 lost"),
+        r.damage[0].to_string().contains("frames 260–260 lost"),
         "{:?}",
         r.damage
     );

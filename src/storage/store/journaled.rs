@@ -13,13 +13,13 @@ impl Store {
         &self,
         key: &SymmetricKey,
         vault_id: &[u8; 16],
-    ) -> Result<Option<String>> {
+    ) -> Result<Option<crate::error::Words>> {
         let reason = match &*self.journal_slot() {
             JournalSlot::Open(j) => {
                 if journal::vault_of(j.file(), key) == Some(*vault_id) {
                     return Ok(None);
                 }
-                Some("the journal is sealed with other keys".to_string())
+                Some(crate::words!("d-journal-other-keys"))
             }
             JournalSlot::Rewrite(reason) => reason.clone(),
         };
@@ -36,7 +36,7 @@ impl Store {
             "journal-{}",
             hex::encode(crate::crypto::random_bytes::<6>())
         ));
-        let ctx = |e| Error::io("writing the journal", e);
+        let ctx = |e| Error::io(words!("d-writing-journal"), e);
         let written = (|| {
             let f = OpenOptions::new()
                 .write(true)
@@ -105,21 +105,21 @@ impl Store {
 
     /// Reads the whole journal: every frame must authenticate and the last must be the one
     /// the database recorded. Returns what is wrong, for `check`.
-    pub fn verify_journal(&self, key: &SymmetricKey) -> Result<Vec<String>> {
+    pub fn verify_journal(&self, key: &SymmetricKey) -> Result<Vec<Words>> {
         let slot = self.journal_slot();
         let JournalSlot::Open(j) = &*slot else {
-            return Ok(vec!["the journal is not open".into()]);
+            return Ok(vec![words!("d-journal-not-open")]);
         };
         let mut f = File::open(self.root.join(journal::FILE))
-            .map_err(|e| Error::io("reading the journal", e))?;
+            .map_err(|e| Error::io(words!("d-reading-journal"), e))?;
         let reading = journal::read_all(&mut f, key, &mut |_| Ok(()))
-            .map_err(|e| Error::io("reading the journal", e))?;
+            .map_err(|e| Error::io(words!("d-reading-journal"), e))?;
         let mut problems = reading.damage;
         if reading.last != j.seq() {
-            problems.push(format!(
-                "the journal ends at frame {}, the database at {}",
-                reading.last,
-                j.seq()
+            problems.push(words!(
+                "d-journal-ends-elsewhere",
+                journal = reading.last,
+                database = j.seq()
             ));
         }
         Ok(problems)
@@ -133,22 +133,21 @@ impl Store {
         let _lock = lock(root)?;
         let mut file = File::open(root.join(journal::FILE)).map_err(|e| {
             if e.kind() == io::ErrorKind::NotFound {
-                Error::VaultDamaged("the vault has no journal to rebuild from".into())
+                Error::VaultDamaged(words!("d-store-no-journal"))
             } else {
-                Error::io("reading the journal", e)
+                Error::io(words!("d-reading-journal"), e)
             }
         })?;
         if journal::vault_of(&file, key) != Some(*vault_id) {
-            return Err(Error::VaultDamaged(
-                "the journal's first frame does not open with this keyring: it is damaged or belongs to another vault; nothing was changed".into(),
-            ));
+            return Err(Error::VaultDamaged(words!("d-store-journal-other-vault")));
         }
         let tmp = root.join("tmp");
         let stage = tmp.join(STAGE);
         if stage.exists() {
-            fs::remove_dir_all(&stage).map_err(|e| Error::io("clearing tmp/decoy", e))?;
+            fs::remove_dir_all(&stage)
+                .map_err(|e| Error::io(words!("d-store-clearing-stage"), e))?;
         }
-        fs::create_dir_all(&stage).map_err(|e| Error::io("creating tmp/decoy", e))?;
+        fs::create_dir_all(&stage).map_err(|e| Error::io(words!("d-store-creating-stage"), e))?;
         let db = db_config(&stage).open()?;
         let trees = TreeId::JOURNALED
             .iter()
@@ -168,7 +167,7 @@ impl Store {
             }
             Ok(())
         })
-        .map_err(|e| Error::io("reading the journal", e))?;
+        .map_err(|e| Error::io(words!("d-reading-journal"), e))?;
         let meta = db.open_tree("meta")?;
         meta.insert("vault-id", &vault_id[..])?;
         // A journal read whole is kept: the database now holds exactly what it says, so the
@@ -190,7 +189,7 @@ impl Store {
         drop(db);
         wait_for_sled_release(&stage.join("db"));
         sync_tree(&stage.join("db"))?;
-        let ctx = |e| Error::io("moving the rebuilt database into place", e);
+        let ctx = |e| Error::io(words!("d-store-placing-rebuilt"), e);
         if root.join("db").exists() {
             let tag = hex::encode(crate::crypto::random_bytes::<6>());
             // Named to be overwritten by the sweep, not just unlinked: it may hold values of

@@ -9,6 +9,7 @@ use super::Store;
 use crate::error::{Error, Result};
 use crate::format::id::ObjectId;
 use crate::storage::durable::{sync_dir, ThreadedWriter};
+use crate::words;
 
 /// Empty files made ahead of time, which new objects are written into (FORMAT.md, "Object
 /// times"): a file's birth time cannot be changed, so an object must not be born when its
@@ -31,7 +32,7 @@ pub(super) fn prepare_objects(root: &Path) -> Result<()> {
         match fs::create_dir(objects.join(hex::encode([i]))) {
             Ok(()) => made = true,
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
-            Err(e) => return Err(Error::io("creating an object directory", e)),
+            Err(e) => return Err(Error::io(words!("d-store-creating-object-dir"), e)),
         }
     }
     if made {
@@ -59,7 +60,7 @@ fn list_spares(dir: &Path) -> Vec<std::ffi::OsString> {
 /// Makes `n` empty spare files with random names in `dir` (made if missing).
 fn make_spares(dir: &Path, n: usize) -> Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
-    let ctx = |e| Error::io("making spare files for objects", e);
+    let ctx = |e| Error::io(words!("d-store-making-spares"), e);
     match fs::create_dir(dir) {
         Ok(()) => {
             if let Some(root) = dir.parent() {
@@ -88,7 +89,7 @@ fn make_spares(dir: &Path, n: usize) -> Result<()> {
 /// bundle states when each record was added, to the second.
 fn blur_object_times(root: &Path) -> Result<()> {
     let objects = &root.join("objects");
-    let ctx = |e: io::Error| Error::io("setting the times of objects", e);
+    let ctx = |e: io::Error| Error::io(words!("d-store-object-times"), e);
     let entries = match fs::read_dir(objects) {
         Ok(e) => e,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
@@ -186,7 +187,7 @@ impl Store {
         let tmp = self.root.join("tmp").join(id.to_hex());
         if tmp.exists() {
             return Err(Error::io(
-                "creating an object",
+                words!("d-store-creating-object"),
                 io::Error::from(io::ErrorKind::AlreadyExists),
             ));
         }
@@ -217,7 +218,7 @@ impl Store {
     fn take_spare(&self, to: &Path) -> Result<File> {
         use std::os::unix::fs::OpenOptionsExt;
         let dir = self.root.join(SPARE_DIR);
-        let ctx = |e| Error::io("taking a spare file for an object", e);
+        let ctx = |e| Error::io(words!("d-store-taking-spare"), e);
         let mut spares = self
             .spares
             .lock()
@@ -266,7 +267,7 @@ impl Store {
             match fs::remove_file(self.object_path(id)) {
                 Ok(()) => {}
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => return Err(Error::io("removing an object", e)),
+                Err(e) => return Err(Error::io(words!("d-store-removing-object"), e)),
             }
         }
         let mut b = sled::Batch::default();
@@ -341,7 +342,7 @@ impl Store {
     pub fn list_objects(&self) -> Result<Vec<ObjectId>> {
         let mut out = Vec::new();
         let objects = self.root.join("objects");
-        let ctx = |e| Error::io("listing objects", e);
+        let ctx = |e| Error::io(words!("d-store-listing-objects"), e);
         for dir in fs::read_dir(&objects).map_err(ctx)? {
             let dir = dir.map_err(ctx)?;
             if !dir.file_type().map_err(ctx)?.is_dir() {
@@ -375,12 +376,14 @@ impl ObjectWriter {
     /// object's size in bytes.
     pub fn commit(mut self) -> Result<u64> {
         let w = self.file.take().expect("committed once");
-        let f = w.finish().map_err(|e| Error::io("writing an object", e))?;
+        let f = w
+            .finish()
+            .map_err(|e| Error::io(words!("d-writing-object"), e))?;
         f.sync_all()
-            .map_err(|e| Error::io("syncing an object", e))?;
+            .map_err(|e| Error::io(words!("d-store-syncing-object"), e))?;
         let size = f
             .metadata()
-            .map_err(|e| Error::io("writing an object", e))?
+            .map_err(|e| Error::io(words!("d-writing-object"), e))?
             .len();
         drop(f);
         let dir = self
@@ -390,9 +393,11 @@ impl ObjectWriter {
             .to_owned();
         let new_dir = !dir.exists();
         if new_dir {
-            fs::create_dir_all(&dir).map_err(|e| Error::io("creating an object directory", e))?;
+            fs::create_dir_all(&dir)
+                .map_err(|e| Error::io(words!("d-store-creating-object-dir"), e))?;
         }
-        fs::rename(&self.tmp, &self.dest).map_err(|e| Error::io("placing an object", e))?;
+        fs::rename(&self.tmp, &self.dest)
+            .map_err(|e| Error::io(words!("d-store-placing-object"), e))?;
         sync_dir(&dir)?;
         if new_dir {
             sync_dir(dir.parent().expect("objects/"))?;

@@ -11,13 +11,12 @@ impl Store {
     /// before the database is rebuilt from the journal it fetched (FORMAT.md 16.5). Does
     /// only what is still missing, so a restore that stopped can go on.
     pub fn prepare_restore(root: &Path) -> Result<()> {
-        fs::create_dir_all(root)
-            .map_err(|e| Error::io(format!("creating {}", root.display()), e))?;
+        fs::create_dir_all(root).map_err(|e| Error::io(words!("d-creating", path = root), e))?;
         for d in ["objects", "tmp"] {
             match fs::create_dir(root.join(d)) {
                 Ok(()) => {}
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
-                Err(e) => return Err(Error::io("creating the vault", e)),
+                Err(e) => return Err(Error::io(words!("d-store-creating-vault"), e)),
             }
         }
         prepare_objects(root)?;
@@ -43,7 +42,7 @@ impl Store {
     /// Ends a restore: the vault may be opened.
     pub fn restored(root: &Path) -> Result<()> {
         fs::remove_file(root.join(RESTORING_FILE))
-            .map_err(|e| Error::io("finishing the restore", e))?;
+            .map_err(|e| Error::io(words!("d-store-finishing-restore"), e))?;
         crate::storage::durable::sync_dir(root)
     }
 }

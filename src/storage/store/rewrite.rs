@@ -41,7 +41,7 @@ pub(super) fn destroy_tree(dir: &Path) -> Result<()> {
     match fs::remove_dir(dir) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(Error::io(format!("removing {}", dir.display()), e)),
+        Err(e) => Err(Error::io(words!("d-removing", path = dir), e)),
     }
 }
 
@@ -143,9 +143,10 @@ impl Store {
         let tmp = root.join("tmp");
         let stage = tmp.join(STAGE);
         if stage.exists() {
-            fs::remove_dir_all(&stage).map_err(|e| Error::io("clearing tmp/decoy", e))?;
+            fs::remove_dir_all(&stage)
+                .map_err(|e| Error::io(words!("d-store-clearing-stage"), e))?;
         }
-        fs::create_dir_all(&stage).map_err(|e| Error::io("creating tmp/decoy", e))?;
+        fs::create_dir_all(&stage).map_err(|e| Error::io(words!("d-store-creating-stage"), e))?;
         clear_unfinished_snapshots(&root.join("db"))?;
         {
             let old =
@@ -178,7 +179,7 @@ impl Store {
         wait_for_sled_release(&stage.join("db"));
         wait_for_sled_release(&root.join("db"));
         sync_tree(&stage.join("db"))?;
-        let ctx = |e| Error::io("moving the rewritten database into place", e);
+        let ctx = |e| Error::io(words!("d-store-placing-rewritten"), e);
         // Named `erase-…`: if a crash leaves it, the sweep overwrites it too.
         let wipe = tmp.join(format!(
             "erase-db-{}",
@@ -202,11 +203,12 @@ impl Store {
         let tmp = root.join("tmp");
         let stage = tmp.join(STAGE);
         if stage.exists() {
-            fs::remove_dir_all(&stage).map_err(|e| Error::io("clearing tmp/decoy", e))?;
+            fs::remove_dir_all(&stage)
+                .map_err(|e| Error::io(words!("d-store-clearing-stage"), e))?;
         }
         drop(Store::create(&stage, vault_id)?);
         wait_for_sled_release(&stage.join("db"));
-        let ctx = |e| Error::io("replacing the vault", e);
+        let ctx = |e| Error::io(words!("d-store-replacing-vault"), e);
         let tag = hex::encode(crate::crypto::random_bytes::<6>());
         // The journal goes first: a journal without its database is rewritten at the next
         // unlock, a database without its journal is not rebuilt from it.
@@ -245,7 +247,7 @@ impl Store {
         for d in ["db", "objects", SPARE_DIR] {
             if !root.join(d).exists() && stage.join(d).is_dir() {
                 fs::rename(stage.join(d), root.join(d))
-                    .map_err(|e| Error::io("finishing an interrupted replacement", e))?;
+                    .map_err(|e| Error::io(words!("d-store-finishing-replacement"), e))?;
                 moved = true;
             }
         }
@@ -268,21 +270,22 @@ impl Store {
             fs::DirBuilder::new()
                 .mode(0o700)
                 .create(&tmp)
-                .map_err(|e| Error::io(format!("creating {}", tmp.display()), e))?;
+                .map_err(|e| Error::io(words!("d-creating", path = &tmp), e))?;
             sync_dir(root)?;
         }
         if let Ok(entries) = fs::read_dir(&tmp) {
             for e in entries.flatten() {
                 let erase = e.file_name().to_string_lossy().starts_with("erase-");
                 let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+                let removing = |err| Error::io(words!("d-removing", path = &e.path()), err);
                 // What an erasure moved aside (an old database or journal, which still opens
                 // with the vault's keys) is overwritten, not just unlinked; the rest of `tmp/`
                 // is ciphertext whose keys are gone or never held anything removed.
                 let gone = match (erase, is_dir) {
                     (true, true) => destroy_tree(&e.path()),
                     (true, false) => crate::storage::durable::destroy_file(&e.path()),
-                    (false, true) => fs::remove_dir_all(e.path()).map_err(|e| Error::io("", e)),
-                    (false, false) => fs::remove_file(e.path()).map_err(|e| Error::io("", e)),
+                    (false, true) => fs::remove_dir_all(e.path()).map_err(removing),
+                    (false, false) => fs::remove_file(e.path()).map_err(removing),
                 };
                 if gone.is_ok() {
                     removed += 1;

@@ -190,13 +190,11 @@ impl From<sled::Error> for Error {
                 {
                     Error::InUse
                 } else {
-                    Error::io("database", io)
+                    Error::io(words!("d-store-database"), io)
                 }
             }
-            sled::Error::Corruption { .. } => {
-                Error::VaultDamaged("the database reports corruption".into())
-            }
-            other => Error::VaultDamaged(format!("database: {other}")),
+            sled::Error::Corruption { .. } => Error::VaultDamaged(words!("d-store-db-corruption")),
+            other => Error::VaultDamaged(words!("d-store-database-why", why = other.to_string())),
         }
     }
 }

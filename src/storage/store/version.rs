@@ -36,7 +36,7 @@ impl Store {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 return Err(Error::NoVault(root.to_owned()))
             }
-            Err(e) => return Err(Error::io(format!("reading {}", root.display()), e)),
+            Err(e) => return Err(Error::io(words!("d-reading", path = root), e)),
         };
         let line = version.lines().next().unwrap_or("");
         let known = [
@@ -50,9 +50,11 @@ impl Store {
             VERSION_LINE_1,
         ];
         if !known.contains(&line) {
-            return Err(Error::UnsupportedFormat(format!(
-                "{} says {line:?}, this Amanat understands {VERSION_LINE:?}",
-                root.join("VERSION").display()
+            return Err(Error::UnsupportedFormat(words!(
+                "d-store-version",
+                path = &root.join("VERSION"),
+                found = format!("{line:?}"),
+                known = format!("{VERSION_LINE:?}")
             )));
         }
         Ok(())

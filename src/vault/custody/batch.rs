@@ -14,6 +14,7 @@ use crate::format::event::{CustodyEntry, Event, Happened, Kept, Kind, NAMESPACE,
 use crate::format::id::RecordId;
 use crate::storage::journal::{Ops, TreeId};
 use crate::storage::store::Store;
+use crate::words;
 
 use super::log::*;
 
@@ -286,7 +287,7 @@ impl<'v> LogBatch<'v> {
                 Some(s) => s.entry()?,
                 None => load(self.store, self.key, seq)?
                     .ok_or_else(|| {
-                        Error::damaged(id, format!("its custody event {seq} is missing"))
+                        Error::damaged(id, words!("d-custody-event-missing", seq = seq))
                     })?
                     .entry()?,
             };

@@ -12,6 +12,7 @@ use crate::format::event::{CustodyEntry, Event, NAMESPACE};
 use crate::format::id::RecordId;
 use crate::storage::journal::{Ops, TreeId};
 use crate::storage::store::Store;
+use crate::words;
 
 /// Key of the sealed head in the `meta` tree.
 pub(crate) const HEAD_KEY: &[u8] = b"audit-head";
@@ -52,7 +53,7 @@ impl Stored {
 
     /// The portable form: armored signatures.
     pub(crate) fn entry(&self) -> Result<CustodyEntry> {
-        let bad = || Error::VaultDamaged("an audit event does not parse".into());
+        let bad = || Error::VaultDamaged(words!("d-custody-audit-parse"));
         let ev = Event::parse(&self.event).ok_or_else(bad)?;
         let armor = |line: &str, sig: &[u8]| -> Result<String> {
             let pk = sshsig::parse_ed25519_line(line).ok_or_else(bad)?;
@@ -153,10 +154,10 @@ pub(crate) fn erase_private_of(
             || Event::parse(&stored.event).is_some_and(|e| e.record.as_deref() == Some(&hex));
         if about {
             stored.private = None;
-            let plain = Zeroizing::new(
-                postcard::to_allocvec(&stored)
-                    .map_err(|e| Error::Invalid(format!("encoding an audit event: {e}")))?,
-            );
+            let plain =
+                Zeroizing::new(postcard::to_allocvec(&stored).map_err(|e| {
+                    Error::Invalid(words!("d-custody-encoding", why = e.to_string()))
+                })?);
             ops.insert(TreeId::Audit, &k, key.seal(Domain::Audit, &k, &plain));
             erased += 1;
         }
@@ -175,7 +176,7 @@ pub(crate) fn load(store: &Store, key: &SymmetricKey, seq: u64) -> Result<Option
 
 pub(crate) fn open_stored(key: &SymmetricKey, k: &[u8], v: &[u8]) -> Result<Stored> {
     let seq = k.try_into().map(u64::from_be_bytes).unwrap_or(u64::MAX);
-    let damaged = || Error::VaultDamaged(format!("audit event {seq} does not authenticate"));
+    let damaged = || Error::VaultDamaged(words!("d-custody-audit-authenticate", seq = seq));
     let plain = key.open(Domain::Audit, k, v).map_err(|_| damaged())?;
     postcard::from_bytes(&plain).map_err(|_| damaged())
 }
@@ -192,10 +193,10 @@ pub(crate) fn record_state(
         return Ok(None);
     }
     let plain = crate::storage::pieces::open(key, Domain::Custody, &loc, &id.0, &pieces)
-        .ok_or_else(|| Error::damaged(id, "its custody record does not authenticate"))?;
+        .ok_or_else(|| Error::damaged(id, words!("d-custody-record-authenticate")))?;
     postcard::from_bytes(&plain)
         .map(Some)
-        .map_err(|_| Error::damaged(id, "its custody record does not decode"))
+        .map_err(|_| Error::damaged(id, words!("d-custody-record-decode")))
 }
 
 /// The head as last committed; if it is unreadable, the newest readable event.

@@ -14,8 +14,9 @@
 //! JSON, which holds only their salted SHA-256 (`private`); the log keeps them beside it.
 use crate::crypto::seal::sha256;
 use crate::crypto::sshkey;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Words};
 use crate::format::id::RecordId;
+use crate::words;
 
 mod batch;
 mod log;
@@ -45,12 +46,12 @@ impl crate::vault::Vault {
                 let mut out = Vec::new();
                 for e in &st.foreign {
                     let ev = Event::parse(&e.event)
-                        .ok_or_else(|| Error::damaged(id, "a custody event does not parse"))?;
+                        .ok_or_else(|| Error::damaged(id, words!("d-custody-event-parse")))?;
                     out.push(LogItem::from_event(None, &ev, e.hash(), None));
                 }
                 for seq in st.seqs {
                     let s = load(&self.store, key, seq)?.ok_or_else(|| {
-                        Error::damaged(id, format!("its custody event {seq} is missing"))
+                        Error::damaged(id, words!("d-custody-event-missing", seq = seq))
                     })?;
                     out.push(LogItem::local(seq, &s)?);
                 }
@@ -104,28 +105,24 @@ impl crate::vault::Vault {
 
     /// What is wrong with a record's custody state, if anything: missing, not opening,
     /// its chain from other vaults not verifying, or its head not naming its newest event.
-    pub(crate) fn custody_damage(&self, id: RecordId) -> Result<Option<String>> {
+    pub(crate) fn custody_damage(&self, id: RecordId) -> Result<Option<Words>> {
         let key = &self.keyring.audit_key;
         let st = match record_state(&self.store, key, &id) {
             Ok(Some(st)) => st,
-            Ok(None) => return Ok(Some("its chain of custody is missing".into())),
+            Ok(None) => return Ok(Some(words!("d-custody-chain-missing"))),
             Err(Error::Damaged { what, .. }) => return Ok(Some(what)),
             Err(e) => return Err(e),
         };
         if !st.foreign.is_empty() {
             if let Err(b) = verify_chain(&st.foreign) {
-                return Ok(Some(format!("its chain of custody from other vaults: {b}")));
+                return Ok(Some(words!("d-custody-foreign-chain", why = b.words())));
             }
         }
         let mut newest = st.foreign.last().map(CustodyEntry::hash);
         for &seq in st.seqs.iter().rev() {
             let ev = match load(&self.store, key, seq) {
                 Ok(Some(s)) => s,
-                _ => {
-                    return Ok(Some(format!(
-                        "its custody event {seq} is missing or damaged"
-                    )))
-                }
+                _ => return Ok(Some(words!("d-custody-event-damaged", seq = seq))),
             };
             if Event::parse(&ev.event).is_some_and(|e| e.kind != Kind::RecordExported) {
                 newest = Some(sha256(ev.event.as_bytes()));
@@ -133,9 +130,7 @@ impl crate::vault::Vault {
             }
         }
         if newest != st.head {
-            return Ok(Some(
-                "its custody record does not name its newest event".into(),
-            ));
+            return Ok(Some(words!("d-custody-head-stale")));
         }
         Ok(None)
     }

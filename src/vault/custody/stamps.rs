@@ -5,7 +5,9 @@ use serde::Serialize;
 
 use crate::crypto::seal::sha256;
 use crate::crypto::tsp;
+use crate::error::Words;
 use crate::format::stamp::{rfc3339, Stamp, Tree};
+use crate::words;
 
 /// How far an event's time may be before that of a token stored before it without being
 /// flagged: the device's clock and the authority's are not the same clock.
@@ -68,7 +70,7 @@ pub(super) fn check(
     times: &[i64],
     stamps: &[Stamp],
     trusted: &[Vec<u8>],
-) -> Result<Proofs, (u64, String)> {
+) -> Result<Proofs, (u64, Words)> {
     if stamps.is_empty() {
         return Ok(Proofs {
             coverage: uncovered(0, leaves.len() as u64),
@@ -81,26 +83,16 @@ pub(super) fn check(
     let mut secs = Vec::with_capacity(stamps.len());
     for s in stamps {
         if s.events == 0 || s.events > s.seq {
-            return Err((
-                s.seq,
-                "is a time-stamp over events that were not before it".into(),
-            ));
+            return Err((s.seq, words!("d-custody-stamp-order")));
         }
         if tree.root(s.events) != s.root {
-            return Err((
-                s.seq,
-                "is a time-stamp whose root is not that of the log before it: an event it covers was altered".into(),
-            ));
+            return Err((s.seq, words!("d-custody-stamp-root")));
         }
         let imprint = sha256(s.statement().as_bytes());
-        let proven = tsp::verify(&s.token, &imprint, trusted).map_err(|e| {
-            (
-                s.seq,
-                format!("has a time-stamp token that does not verify: {e}"),
-            )
-        })?;
+        let proven = tsp::verify(&s.token, &imprint, trusted)
+            .map_err(|e| (s.seq, words!("d-custody-stamp-token", why = e.0)))?;
         if rfc3339(proven.time) != s.time {
-            return Err((s.seq, "claims another time than its token's".into()));
+            return Err((s.seq, words!("d-custody-stamp-time")));
         }
         secs.push(proven.time);
         infos.push(StampInfo {

@@ -7,11 +7,12 @@ use serde_json::Value;
 use crate::crypto::seal::sha256;
 use crate::crypto::sshsig;
 use crate::crypto::symmetric::{Domain, SymmetricKey};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Words};
 use crate::format::event::{Event, Kind, NAMESPACE};
 use crate::format::id::RecordId;
 use crate::storage::store::{Bytes, Store};
 use crate::vault::map_on_cores;
+use crate::words;
 
 use super::log::*;
 use super::stamps::{self, Proofs};
@@ -36,7 +37,7 @@ pub struct LogItem {
 impl LogItem {
     pub(crate) fn local(seq: u64, s: &Stored) -> Result<LogItem> {
         let ev = Event::parse(&s.event)
-            .ok_or_else(|| Error::VaultDamaged(format!("audit event {seq} does not parse")))?;
+            .ok_or_else(|| Error::VaultDamaged(words!("d-custody-audit-event-parse", seq = seq)))?;
         Ok(LogItem::from_event(
             Some(seq),
             &ev,
@@ -71,7 +72,7 @@ impl LogItem {
 pub struct LogBreak {
     /// The event's sequence number (for a missing tail: the first one missing).
     pub seq: u64,
-    pub why: String,
+    pub why: Words,
 }
 
 /// The result of verifying the whole log.
@@ -116,15 +117,15 @@ pub(crate) fn verify_log(
                 proofs: Proofs::default(),
                 broken: Some(LogBreak {
                     seq: v.events,
-                    why: format!(
-                        "is missing{}: the database lost its newest writes (the head file beside it records {} events); records added or changed by them may be missing, so restore from a backup",
-                        if f.next - 1 > v.events {
-                            format!(", with every event after it up to {}", f.next - 1)
-                        } else {
-                            String::new()
-                        },
-                        f.next
-                    ),
+                    why: if f.next - 1 > v.events {
+                        words!(
+                            "d-custody-lost-writes-up-to",
+                            last = f.next - 1,
+                            written = f.next
+                        )
+                    } else {
+                        words!("d-custody-lost-writes", written = f.next)
+                    },
                 }),
             });
         }
@@ -245,7 +246,7 @@ fn verify_chain_of_log(
     let mut record_heads: HashMap<String, [u8; 32]> = HashMap::new();
     // Record id → (seq, record_prev) of its newest import with no local head before it.
     let mut first_imports: HashMap<String, (u64, Option<String>)> = HashMap::new();
-    let fail = |seq: u64, why: String, events: u64| {
+    let fail = |seq: u64, why: Words, events: u64| {
         Ok(LogVerification {
             events,
             broken: Some(LogBreak { seq, why }),
@@ -255,88 +256,63 @@ fn verify_chain_of_log(
     for o in opened(store, key) {
         let o = o?;
         let Ok(kb) = <[u8; 8]>::try_from(o.key.as_ref()) else {
-            return fail(expected_seq, "a log key is malformed".into(), expected_seq);
+            return fail(expected_seq, words!("d-custody-log-key"), expected_seq);
         };
         let seq = u64::from_be_bytes(kb);
         if seq != expected_seq {
             return fail(
                 expected_seq,
-                format!("is missing (the log jumps to event {seq})"),
+                words!("d-custody-log-jumps", seq = seq),
                 expected_seq,
             );
         }
         let Some(s) = o.stored else {
-            return fail(
-                seq,
-                "does not authenticate: it was altered or damaged".into(),
-                seq,
-            );
+            return fail(seq, words!("d-custody-log-authenticate"), seq);
         };
         let Some(ev) = o.event else {
-            return fail(seq, "does not parse".into(), seq);
+            return fail(seq, words!("d-custody-log-parse"), seq);
         };
         if !o.signer_valid {
-            return fail(seq, "names no valid signer".into(), seq);
+            return fail(seq, words!("d-custody-log-no-signer"), seq);
         }
         if let Some(want) = &signer {
             if *want != ev.signer {
-                return fail(
-                    seq,
-                    "is signed by a key that did not hold the vault".into(),
-                    seq,
-                );
+                return fail(seq, words!("d-custody-log-wrong-signer"), seq);
             }
         }
         if !o.signed {
-            return fail(
-                seq,
-                "has a signature that does not verify: it was altered".into(),
-                seq,
-            );
+            return fail(seq, words!("d-custody-log-signature"), seq);
         }
         if ev.prev != hex::encode(last) {
-            return fail(
-                seq,
-                "does not follow the event before it: an event was removed, reordered or replayed"
-                    .into(),
-                seq,
-            );
+            return fail(seq, words!("d-custody-log-prev"), seq);
         }
         if seq == 0
             && (ev.kind != Kind::VaultCreated
                 || ev.detail("vault") != Some(hex::encode(vault_id).as_str()))
         {
-            return fail(0, "is not this vault's creation".into(), 0);
+            return fail(0, words!("d-custody-log-not-creation"), 0);
         }
         if seq > 0 && ev.kind == Kind::VaultCreated {
-            return fail(
-                seq,
-                "claims to create the vault again: it was replayed".into(),
-                seq,
-            );
+            return fail(seq, words!("d-custody-log-created-again"), seq);
         }
         match (&ev.private, &s.private) {
             (None, None) => {}
             (Some(c), Some(p)) if *c == p.commitment() => {}
             // Erased with the record the event is about (a removal).
             (Some(_), None) => {}
-            _ => return fail(seq, "has private details that do not match it".into(), seq),
+            _ => return fail(seq, words!("d-custody-log-private"), seq),
         }
         signer = Some(ev.signer.clone());
         if let Some(new) = ev.new_signer() {
             if !o.cosigned {
-                return fail(
-                    seq,
-                    "hands over to a new key without that key's signature".into(),
-                    seq,
-                );
+                return fail(seq, words!("d-custody-log-handover"), seq);
             }
             if ev.kind == Kind::KeysRotated {
                 signer = Some(new.to_owned());
             }
         }
         let Some(time) = event_time(&ev.time) else {
-            return fail(seq, "has a time that is not RFC 3339".into(), seq);
+            return fail(seq, words!("d-custody-log-time"), seq);
         };
         if ev.kind == Kind::TsaAdded {
             added_certs.extend(crate::format::stamp::added_certificates(
@@ -346,11 +322,11 @@ fn verify_chain_of_log(
         if ev.kind == Kind::Timestamped {
             match Stamp::of(seq, &ev) {
                 Some(st) => stamps.push(st),
-                None => return fail(seq, "is a malformed time-stamp".into(), seq),
+                None => return fail(seq, words!("d-custody-log-stamp"), seq),
             }
         }
         let Some(leaf) = o.leaf else {
-            return fail(seq, "has a signature of the wrong length".into(), seq);
+            return fail(seq, words!("d-custody-log-signature-length"), seq);
         };
         times.push(time);
         leaves.push(leaf);
@@ -371,12 +347,7 @@ fn verify_chain_of_log(
                 None => None,
             };
             if ev.record_prev.as_deref() != want.map(hex::encode).as_deref() {
-                return fail(
-                    seq,
-                    "does not follow the record's previous event: one was removed or replayed"
-                        .into(),
-                    seq,
-                );
+                return fail(seq, words!("d-custody-log-record-prev"), seq);
             }
             match Kind::parse(&ev.kind) {
                 // An export is a leaf of the record's chain; after a removal, the same id may
@@ -394,7 +365,7 @@ fn verify_chain_of_log(
         expected_seq += 1;
     }
     if expected_seq == 0 {
-        return fail(0, "is missing: the log is empty".into(), 0);
+        return fail(0, words!("d-custody-log-empty"), 0);
     }
     // Each record's last arrival by import links to the chain it arrived with. (An earlier
     // import of an id removed since is checked by nothing: its chain left with it.)
@@ -414,11 +385,7 @@ fn verify_chain_of_log(
         }
     }
     if let Some(seq) = broken_import {
-        return fail(
-            seq,
-            "does not follow the chain of custody its record arrived with".into(),
-            expected_seq,
-        );
+        return fail(seq, words!("d-custody-log-import-chain"), expected_seq);
     }
     let head = store
         .meta()
@@ -429,17 +396,17 @@ fn verify_chain_of_log(
         None => {
             return fail(
                 expected_seq,
-                "the log's head is missing or damaged".into(),
+                words!("d-custody-log-head-missing"),
                 expected_seq,
             )
         }
         Some(h) if h.next > expected_seq => {
             return fail(
                 expected_seq,
-                format!(
-                    "is missing: the log ends at event {} but {} were written",
-                    expected_seq - 1,
-                    h.next
+                words!(
+                    "d-custody-log-ends",
+                    last = expected_seq - 1,
+                    written = h.next
                 ),
                 expected_seq,
             )
@@ -447,7 +414,7 @@ fn verify_chain_of_log(
         Some(h) if h.next != expected_seq || h.last != last => {
             return fail(
                 expected_seq - 1,
-                "does not match the log's head: the newest events were altered".into(),
+                words!("d-custody-log-head-mismatch"),
                 expected_seq,
             )
         }
@@ -456,7 +423,7 @@ fn verify_chain_of_log(
     if signer.as_deref() != Some(current_signer) {
         return fail(
             expected_seq - 1,
-            "leaves the log signed by another key than the vault's".into(),
+            words!("d-custody-log-other-key"),
             expected_seq,
         );
     }
