@@ -18,6 +18,7 @@ mod lifecycle;
 mod listing;
 mod local_tsa;
 mod ocr;
+mod parse_errors;
 mod replica;
 mod restore;
 mod safe;
@@ -198,7 +199,7 @@ pub fn run() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
+            let _ = parse_errors::print(e);
             return ExitCode::from(code);
         }
     };
@@ -450,13 +451,14 @@ pub fn new_passphrase(n: NewPassphrase) -> anyhow::Result<Passphrase> {
             let feedback = if s.feedback.is_empty() {
                 String::new()
             } else {
-                format!(" ({})", s.feedback.trim_end_matches('.'))
+                let said: Vec<String> = s.feedback.iter().map(safe::worded).collect();
+                format!(" ({})", said.join(" ").trim_end_matches('.'))
             };
             anyhow::bail!(
                 "{}",
                 tr!(
                     "cli-passphrase-weak",
-                    guesses = s.describe(),
+                    guesses = safe::worded(&s.describe()),
                     feedback = feedback,
                     needed = u64::from(amanat::vault::passphrase::MIN_GUESSES_LOG10),
                     flag = ALLOW_WEAK

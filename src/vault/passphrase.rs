@@ -8,7 +8,9 @@
 //! uniformly, with the operating system's CSPRNG, from the `WORDS` list.
 use zeroize::Zeroizing;
 
+use crate::error::Words;
 use crate::format::keyring::Passphrase;
+use crate::words;
 
 /// A passphrase estimated to need fewer than 10^this guesses is weak.
 pub const MIN_GUESSES_LOG10: u32 = 10;
@@ -41,8 +43,8 @@ pub fn generated_bits() -> f64 {
 pub struct Strength {
     /// log10 of the estimated number of guesses.
     pub guesses_log10: f64,
-    /// zxcvbn's warning and suggestions, as one sentence or more (may be empty).
-    pub feedback: String,
+    /// zxcvbn's warning and suggestions, a sentence each (may be none).
+    pub feedback: Vec<Words>,
 }
 
 impl Strength {
@@ -52,11 +54,9 @@ impl Strength {
     }
 
     /// The estimate in words: "about 10^6 guesses".
-    pub fn describe(&self) -> String {
-        format!(
-            "about 10^{} guesses",
-            self.guesses_log10.floor().max(0.0) as u32
-        )
+    pub fn describe(&self) -> Words {
+        let power = self.guesses_log10.floor().max(0.0) as u32;
+        words!("d-pass-guesses", power = power)
     }
 }
 
@@ -65,19 +65,58 @@ impl Strength {
 pub fn estimate(pass: &Passphrase) -> Strength {
     let e = zxcvbn::zxcvbn(pass.expose(), &["amanat"]);
     let feedback = match e.feedback() {
-        Some(f) => {
-            let mut parts: Vec<String> = Vec::new();
-            if let Some(w) = f.warning() {
-                parts.push(w.to_string());
-            }
-            parts.extend(f.suggestions().iter().map(|s| s.to_string()));
-            parts.join(" ")
-        }
-        None => String::new(),
+        Some(f) => f
+            .warning()
+            .map(warning)
+            .into_iter()
+            .chain(f.suggestions().iter().map(|s| suggestion(*s)))
+            .collect(),
+        None => Vec::new(),
     };
     Strength {
         guesses_log10: e.guesses_log10(),
         feedback,
+    }
+}
+
+/// zxcvbn's warning, in words (its own are English only).
+fn warning(w: zxcvbn::feedback::Warning) -> Words {
+    use zxcvbn::feedback::Warning;
+    match w {
+        Warning::StraightRowsOfKeysAreEasyToGuess => words!("d-zx-straight-rows"),
+        Warning::ShortKeyboardPatternsAreEasyToGuess => words!("d-zx-short-patterns"),
+        Warning::RepeatsLikeAaaAreEasyToGuess => words!("d-zx-repeats-aaa"),
+        Warning::RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess => words!("d-zx-repeats-abcabc"),
+        Warning::ThisIsATop10Password => words!("d-zx-top-10"),
+        Warning::ThisIsATop100Password => words!("d-zx-top-100"),
+        Warning::ThisIsACommonPassword => words!("d-zx-common"),
+        Warning::ThisIsSimilarToACommonlyUsedPassword => words!("d-zx-similar"),
+        Warning::SequencesLikeAbcAreEasyToGuess => words!("d-zx-sequences"),
+        Warning::RecentYearsAreEasyToGuess => words!("d-zx-recent-years"),
+        Warning::AWordByItselfIsEasyToGuess => words!("d-zx-one-word"),
+        Warning::DatesAreOftenEasyToGuess => words!("d-zx-dates"),
+        Warning::NamesAndSurnamesByThemselvesAreEasyToGuess => words!("d-zx-names"),
+        Warning::CommonNamesAndSurnamesAreEasyToGuess => words!("d-zx-common-names"),
+    }
+}
+
+/// zxcvbn's suggestion, in words.
+fn suggestion(s: zxcvbn::feedback::Suggestion) -> Words {
+    use zxcvbn::feedback::Suggestion;
+    match s {
+        Suggestion::UseAFewWordsAvoidCommonPhrases => words!("d-zx-few-words"),
+        Suggestion::NoNeedForSymbolsDigitsOrUppercaseLetters => words!("d-zx-no-symbols"),
+        Suggestion::AddAnotherWordOrTwo => words!("d-zx-another-word"),
+        Suggestion::CapitalizationDoesntHelpVeryMuch => words!("d-zx-capitals"),
+        Suggestion::AllUppercaseIsAlmostAsEasyToGuessAsAllLowercase => words!("d-zx-all-uppercase"),
+        Suggestion::ReversedWordsArentMuchHarderToGuess => words!("d-zx-reversed"),
+        Suggestion::PredictableSubstitutionsDontHelpVeryMuch => words!("d-zx-substitutions"),
+        Suggestion::UseALongerKeyboardPatternWithMoreTurns => words!("d-zx-longer-pattern"),
+        Suggestion::AvoidRepeatedWordsAndCharacters => words!("d-zx-avoid-repeats"),
+        Suggestion::AvoidSequences => words!("d-zx-avoid-sequences"),
+        Suggestion::AvoidRecentYears => words!("d-zx-avoid-recent-years"),
+        Suggestion::AvoidYearsThatAreAssociatedWithYou => words!("d-zx-avoid-your-years"),
+        Suggestion::AvoidDatesAndYearsThatAreAssociatedWithYou => words!("d-zx-avoid-your-dates"),
     }
 }
 
@@ -223,10 +262,17 @@ mod tests {
         ] {
             let e = p(weak);
             assert!(e.is_weak(), "{weak}: {}", e.guesses_log10);
-            assert!(e.describe().starts_with("about 10^"), "{}", e.describe());
+            assert!(
+                e.describe().to_string().starts_with("about 10^"),
+                "{}",
+                e.describe()
+            );
         }
-        assert_eq!(p("abc").describe(), "about 10^1 guesses");
-        assert!(p("abc").feedback.contains("easy to guess"));
+        assert_eq!(p("abc").describe().to_string(), "about 10^1 guesses");
+        assert!(p("abc")
+            .feedback
+            .iter()
+            .any(|f| f.to_string().contains("easy to guess")));
         // The passphrases the test suite sets with init, passwd and duress set: strong, or
         // the tests would need --allow-weak-passphrase.
         for strong in [

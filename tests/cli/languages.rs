@@ -367,9 +367,34 @@ fn a_tag_filter_folds_case_but_not_script() {
 
 /// Common English words: a line in another language that holds one of these (outside
 /// quoted text and ids) has English left in it.
-const ENGLISH: [&str; 18] = [
-    "the", "is", "not", "does", "cannot", "invalid", "damaged", "with", "from", "this", "that",
-    "bundle", "record", "open", "use", "file", "no", "an",
+const ENGLISH: [&str; 27] = [
+    "the",
+    "is",
+    "not",
+    "does",
+    "cannot",
+    "invalid",
+    "damaged",
+    "with",
+    "from",
+    "this",
+    "that",
+    "bundle",
+    "record",
+    "open",
+    "use",
+    "file",
+    "no",
+    "an",
+    "unexpected",
+    "found",
+    "usage",
+    "information",
+    "try",
+    "about",
+    "guesses",
+    "easy",
+    "guess",
 ];
 
 /// The English words of `line`, outside its quoted parts and but for the keywords in capitals
@@ -427,4 +452,44 @@ fn details_of_errors_and_reports_are_translated() {
             }
         }
     }
+}
+
+/// The parser's own errors (an unknown flag, a subcommand mistyped) and the passphrase
+/// estimator's advice are in the language too.
+#[test]
+fn parse_errors_and_passphrase_advice_are_in_the_language() {
+    let env = Env::bare();
+    fs::write(env.root().join("pass"), "abc\n").unwrap();
+    for lang in ["ru", "kk", "kk-Latn", "ug"] {
+        let runs: [&[&str]; 3] = [
+            &["list", "--bogus"],
+            &["lst"],
+            &["init", "--kdf-work-factor", "10"],
+        ];
+        for args in runs {
+            let o = env
+                .cmd()
+                .arg("--lang")
+                .arg(lang)
+                .args(args)
+                .output()
+                .unwrap();
+            assert_eq!(o.status.code(), Some(2), "{lang} {args:?}");
+            let text = String::from_utf8_lossy(&o.stderr);
+            assert!(!text.trim().is_empty(), "{lang} {args:?}");
+            for line in text.lines() {
+                let words = english_words(line);
+                assert!(
+                    words.is_empty(),
+                    "{lang} {args:?}: English {words:?} in {line:?}"
+                );
+            }
+        }
+    }
+    let o = env
+        .cmd()
+        .args(["--lang", "ru", "list", "--bogus"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&o.stderr).contains("'--bogus'"));
 }
