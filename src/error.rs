@@ -123,7 +123,7 @@ pub enum Error {
     #[error("the vault is in use by another process")]
     InUse,
     /// The vault was written by a newer (or unknown) version of Amanat.
-    #[error("unsupported vault format: {0}")]
+    #[error("unsupported format: {0}")]
     UnsupportedFormat(Words),
     /// No record id starts with the given prefix.
     #[error("no record matches {0:?}")]

@@ -108,7 +108,7 @@ err-keyring-mismatch = the keyring at { $path } belongs to another vault
 err-excessive-work = the keyring demands scrypt work factor { $required }, above the limit of { $limit } on this device
 err-rotation-unfinished = a key rotation of this vault was interrupted
 err-in-use = the vault is in use by another process
-err-unsupported-format = unsupported vault format: { $detail }
+err-unsupported-format = unsupported format: { $detail }
 err-no-such-record = no record matches { $prefix }
 err-ambiguous-id = { $prefix } matches { $count } records
 err-no-such-part = record { $id } has no part { $part }
@@ -177,7 +177,7 @@ hint-keyring-mismatch = pass the keyring that was created with this vault (--key
 hint-excessive-work = this keyring may be hostile or from a much faster machine; open it where it was made and run `amanat passwd` with a lower --kdf-work-factor
 hint-rotation-unfinished = run `amanat rotate` with the same passphrase to finish it; nothing else opens the vault until then
 hint-in-use = wait for the other amanat command to finish, then try again
-hint-unsupported-format = use the Amanat version that created this vault or a newer one
+hint-unsupported-format = use the Amanat version that wrote it, or a newer one
 hint-no-such-record = list record ids with `amanat list`
 hint-ambiguous-id = type more characters of the id
 hint-no-such-part = see the record's parts with `amanat show ID`
@@ -498,7 +498,10 @@ cli-checked = Checked { $records ->
    *[other] , { $stray } stray object files
 }.
 cli-check-backdated = warning: { $count } audit events claim a time before a time-stamp token that was already in the log when they were written (backdated, or this device's clock was behind): see `amanat audit --verify`.
-cli-check-unpadded = note: { $count } records were sealed before format 3 and keep their exact sizes on disk, which can tie them to a partner's copy: `amanat rotate` re-seals them in size classes.
+cli-check-unpadded = note: { $count ->
+    [one] one record was
+   *[other] { $count } records were
+} sealed before format 3 and keep their exact sizes on disk, which can tie them to a partner's copy: `amanat rotate` re-seals them in size classes.
 cli-check-journal = The records are unaffected: `amanat rebuild --journal` rewrites the journal from the database.
 cli-check-database = Damage in the database itself (not in object files) may be undone by `amanat rebuild`, which recreates the database from the journal; run `amanat check` again after it.
 cli-contact-added = Added contact { $name }
@@ -506,7 +509,10 @@ cli-contact-added-key = Added contact { $name } (signing key { $fingerprint })
 cli-contact-line = recipients: { $recipients }  signing key: { $fingerprint }
 cli-contact-removed = Removed contact { $name }
 cli-export-no-tsa = No time-stamp authority is configured: the bundle carries no timestamp (see `amanat tsa add`).
-cli-export-tokens = The bundle carries { $count } time-stamp token(s) over its records' custody events.
+cli-export-tokens = The bundle carries { $count ->
+    [one] one time-stamp token
+   *[other] { $count } time-stamp tokens
+} over its records' custody events.
 cli-exported = Exported { $records ->
     [one] { $records } record
    *[other] { $records } records
@@ -521,7 +527,10 @@ cli-transfer-written = Wrote a transfer bundle of { $records ->
     [one] { $records } sealed record
    *[other] { $records } sealed records
 } ({ $bytes } bytes) to { $to }
-cli-transfer-removed = Removed those { $records } records from this collector.
+cli-transfer-removed = Removed { $records ->
+    [one] that record
+   *[other] those { $records } records
+} from this collector.
 cli-verify-new-contact = , a new contact
 cli-verify-identities = this bundle says it carries witness identities
 cli-verify-parts = { $parts } parts, { $bytes } bytes
@@ -541,7 +550,10 @@ cli-verified = Verified: signature, every file's size and SHA-256, every record'
     [one] { $new } record
    *[other] { $new } records
 }.
-cli-already-imported = Already imported on { $date }, { $records } records; nothing to do.
+cli-already-imported = Already imported on { $date }, { $records ->
+    [one] one record
+   *[other] { $records } records
+}; nothing to do.
 cli-imported = Imported { $added ->
     [one] { $added } record
    *[other] { $added } records
@@ -606,7 +618,10 @@ cli-duress-set = Duress passphrase set. Unlocking with it destroys this vault's 
 cli-rotated = { $resumed ->
     [yes] Resumed and finished the rotation:
    *[no] Keys rotated:
-} { $records } records ({ $objects } objects) re-sealed to the new keys; { $resealed } identity parts re-sealed, { $kept } left sealed to custodians not on this device. The old keys are destroyed.
+} { $records ->
+    [one] one record
+   *[other] { $records } records
+} ({ $objects } objects) re-sealed to the new keys; { $resealed } identity parts re-sealed, { $kept } left sealed to custodians not on this device. The old keys are destroyed.
 cli-rotated-signing = Give partners the new signing key above: bundles from this vault are now signed with it.
 cli-rotated-recipient = Collectors and partners that seal to this vault must use the new recipient above: what is sealed to the old one can no longer be opened here.
 cli-rotate-damaged = warning: not re-sealed, damaged: { $what }
@@ -615,7 +630,10 @@ cli-journal-damage = warning: journal: { $what }
 cli-rebuilt = Rebuilt the database from the journal: { $frames } frames replayed, { $records } records. Run `amanat check` to verify every record.
 cli-rotation-pending = A key rotation was interrupted: run `amanat rotate` to finish it.
 cli-list-damaged = warning: { $count } catalog entries are damaged and not shown; run `amanat check`
-cli-list-collector = This device is a collector: it holds { $count } sealed records it cannot read.
+cli-list-collector = This device is a collector: it holds { $count ->
+    [one] one sealed record
+   *[other] { $count } sealed records
+} it cannot read.
 cli-lost-writes = warning: the database holds { $have } audit events but { $written } were written: it lost its newest writes to damage. Run `amanat check`; `amanat rebuild` recreates the database from the journal.
 cli-indexed = note: { $count } records were added to the search index, which this version keeps instead of per-record search text (once only).
 cli-padded = note: this vault now pads what it seals to size classes (format 3). What it held before keeps its exact sizes on disk, which can tie it to a partner's copy: run `amanat rotate` to re-seal it padded (once only).
@@ -1128,15 +1146,15 @@ d-sig-malformed = the signature is malformed
 d-sig-namespace = the signature is for namespace { $namespace }, not the expected one
 d-sig-unsupported = the signature uses an unsupported key or hash
 d-sig-invalid = the signature does not match the signed data
-d-chain-not-event = it is not a custody event
-d-chain-signer-not-ed25519 = its signer is not an ssh-ed25519 key
-d-chain-signature = its signature: { $why }
-d-chain-signed-by-other = it is signed by another key than the one it names
-d-chain-new-signer-not-ed25519 = its new signer is not an ssh-ed25519 key
-d-chain-cosignature = its cosignature: { $why }
-d-chain-cosigned-by-other = its cosignature is not by the new key it names
-d-chain-cosignature-missing = the new key's signature is missing
-d-chain-cosignature-unexpected = it carries an unexpected cosignature
+d-chain-not-event = is not a custody event
+d-chain-signer-not-ed25519 = names a signer that is not an ssh-ed25519 key
+d-chain-signature = has a bad signature: { $why }
+d-chain-signed-by-other = is signed by another key than the one it names
+d-chain-new-signer-not-ed25519 = names a new signer that is not an ssh-ed25519 key
+d-chain-cosignature = has a bad cosignature: { $why }
+d-chain-cosigned-by-other = has a cosignature that is not by the new key it names
+d-chain-cosignature-missing = lacks the new key's signature
+d-chain-cosignature-unexpected = carries an unexpected cosignature
 d-chain-broken = custody event { $event } { $why }
 d-chain-no-record = names no record
 d-chain-not-first = is not where the record was first added
@@ -1262,6 +1280,7 @@ d-tsp-key-type = the key type { $oid } is not supported
 d-journal-header = the journal's header is damaged: it cannot be read
 d-journal-confirmation = the confirmation at byte { $byte } names frame { $frame }, not the frame before it
 d-journal-frames-lost = frames { $first }–{ $last } lost
+d-journal-frame-lost = frame { $frame } lost
 d-journal-no-frame-lost = no frame lost
 d-journal-bytes-damaged = bytes { $from }–{ $to } of the journal are damaged ({ $lost })
 d-journal-frame-again = frame { $frame } appears again after frame { $after }
@@ -1311,3 +1330,9 @@ d-zx-avoid-sequences = Avoid sequences.
 d-zx-avoid-recent-years = Avoid recent years.
 d-zx-avoid-your-years = Avoid years that are associated with you.
 d-zx-avoid-your-dates = Avoid dates and years that are associated with you.
+cli-hours = { $n } h
+cli-minutes = { $n } min
+cli-seconds = { $n } s
+ev-to-stdout = standard output
+ev-to-browser-shown = the browser (shown)
+ev-to-browser-downloaded = the browser (downloaded)

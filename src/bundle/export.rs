@@ -319,9 +319,7 @@ impl Vault {
         let recipients = Recipients::parse_all(&contact.recipients)?;
         let ids = self.select(&opts.selection)?;
         if ids.is_empty() {
-            return Err(Error::NoSuchRecord(
-                "(the selection matched no record)".into(),
-            ));
+            return Err(opts.selection.matched_nothing());
         }
         Ok((contact, recipients, ids))
     }

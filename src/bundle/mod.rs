@@ -336,6 +336,18 @@ fn canonical_event(
     Ok(())
 }
 
+impl Selection {
+    /// The error for a selection that matched no record: what it named (a vault with no
+    /// record at all, for `All`).
+    pub(crate) fn matched_nothing(&self) -> crate::Error {
+        crate::Error::NoSuchRecord(match self {
+            Selection::All => String::new(),
+            Selection::Tag(s) | Selection::Witness(s) => s.clone(),
+            Selection::Ids(ids) => ids.join(" "),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

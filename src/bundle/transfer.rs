@@ -95,9 +95,7 @@ impl Vault {
         }
         let ids = self.select(selection)?;
         if ids.is_empty() {
-            return Err(Error::NoSuchRecord(
-                "(the selection matched no record)".into(),
-            ));
+            return Err(selection.matched_nothing());
         }
         let bundle_id = RecordId::random();
         let (content_texts, content) = self.content_recipients();

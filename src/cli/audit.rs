@@ -41,7 +41,7 @@ pub fn audit(v: &Vault, a: AuditArgs) -> anyhow::Result<u8> {
                     super::errors::invalid(tr!(
                         "cli-certificates",
                         path = f.display().to_string(),
-                        why = e.to_string()
+                        why = super::safe::worded(&e.0)
                     ))
                 })?);
             }
@@ -151,6 +151,16 @@ fn resolve_any(v: &Vault, typed: &str) -> anyhow::Result<amanat::RecordId> {
 
 /// The first 10 characters: ids and hashes are hex, but events from a bundle are written
 /// by its sender, whose text may be anything.
+/// Where a part went, as the log keeps it: the places Amanat names itself, in words.
+fn place(to: &str) -> String {
+    match to {
+        "standard output" => tr!("ev-to-stdout"),
+        "the browser (shown)" => tr!("ev-to-browser-shown"),
+        "the browser (downloaded)" => tr!("ev-to-browser-downloaded"),
+        path => path.to_owned(),
+    }
+}
+
 fn short(s: &str) -> &str {
     match s.char_indices().nth(10) {
         Some((end, _)) => &s[..end],
@@ -192,6 +202,7 @@ fn describe(i: &LogItem) -> String {
     let n = |v: &serde_json::Value| v.to_string();
     let private = |k: &str| p.map(|p| s(&p[k])).unwrap_or_default();
     let quoted = |k: &str| format!("{:?}", private(k));
+    let to = || place(&private("to"));
     let contact = match p.map(|p| s(&p["contact"])) {
         Some(c) if !c.is_empty() => format!(" ({c})"),
         _ => String::new(),
@@ -234,12 +245,12 @@ fn describe(i: &LogItem) -> String {
             "ev-part-read-to",
             part = n(&d["part"]),
             name = quoted("name"),
-            to = private("to")
+            to = to()
         ),
         "identity-read" => tr!(
             "ev-identity-read",
             record = short(&private("record")).to_owned(),
-            to = private("to")
+            to = to()
         ),
         "record-removed" => tr!("ev-record-removed"),
         "record-exported" => tr!(

@@ -290,7 +290,7 @@ pub fn show(v: &Vault, a: ShowArgs) -> anyhow::Result<u8> {
     }
     let label = |k: &str| format!("{}:", tr!("cli-show-field", field = k));
     let mut s = format!(
-        "{:<13}{}\n{:<13}{}\n{:<13}{}\n",
+        "{:<12} {}\n{:<12} {}\n{:<12} {}\n",
         label("id"),
         id,
         label("title"),
@@ -310,7 +310,7 @@ pub fn show(v: &Vault, a: ShowArgs) -> anyhow::Result<u8> {
     for (k, val) in fields {
         if let Some(val) = val {
             let label = tr!("cli-show-field", field = k);
-            s.push_str(&format!("{:<13}{}\n", format!("{label}:"), Safe(&val)));
+            s.push_str(&format!("{:<12} {}\n", format!("{label}:"), Safe(&val)));
         }
     }
     for (contact, signer, bundle, at) in &r.provenance {
@@ -322,7 +322,7 @@ pub fn show(v: &Vault, a: ShowArgs) -> anyhow::Result<u8> {
             bundle = Safe(bundle).to_string(),
             time = timestamp(*at)
         );
-        s.push_str(&format!("{:<13}{from}\n", format!("{label}:")));
+        s.push_str(&format!("{:<12} {from}\n", format!("{label}:")));
     }
     s.push_str(&format!("{}:\n", tr!("cli-show-field", field = "parts")));
     for p in &r.parts {

@@ -397,7 +397,7 @@ fn prompt_secret(prompt: &str) -> anyhow::Result<zeroize::Zeroizing<String>> {
 }
 
 /// How the global passphrase file is named, in messages.
-const GLOBAL_FILE: &str = "--passphrase-file or AMANAT_PASSPHRASE_FILE";
+const GLOBAL_FILE: &str = "--passphrase-file / AMANAT_PASSPHRASE_FILE";
 
 /// The first line of a file, without its line ending. `flag` is the option that named it;
 /// `new`: the passphrase is being chosen (so one could be generated at the prompt).

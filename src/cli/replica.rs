@@ -168,7 +168,7 @@ pub fn remote(v: &Vault, c: RemoteCommand) -> anyhow::Result<u8> {
                     tr!(
                         "cli-remote-unchecked",
                         endpoint = Safe(&r.endpoint).to_string(),
-                        why = e.to_string()
+                        why = super::safe::worded(&e.words())
                     )
                 ),
             }
@@ -304,7 +304,11 @@ pub fn pull(v: &Vault, a: PullArgs) -> anyhow::Result<u8> {
         print_json(&r)?;
     } else {
         for (name, why) in &r.failed {
-            print(&format!("FAILED {}: {}\n", Safe(name), Safe(why)))?;
+            print(&format!(
+                "FAILED {}: {}\n",
+                Safe(name),
+                super::safe::worded(why)
+            ))?;
         }
         let added: usize = r.imported.iter().map(|(_, n)| n).sum();
         eprintln!(

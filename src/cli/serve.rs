@@ -70,8 +70,8 @@ pub fn serve(g: &Global, a: ServeArgs) -> anyhow::Result<u8> {
 fn humantime(d: Duration) -> String {
     let s = d.as_secs();
     match s {
-        s if s % 3600 == 0 => format!("{} h", s / 3600),
-        s if s % 60 == 0 => format!("{} min", s / 60),
-        s => format!("{s} s"),
+        s if s % 3600 == 0 => amanat::tr!("cli-hours", n = (s / 3600)),
+        s if s % 60 == 0 => amanat::tr!("cli-minutes", n = (s / 60)),
+        s => amanat::tr!("cli-seconds", n = s),
     }
 }

@@ -49,7 +49,7 @@ pub struct Pulled {
     /// Bundles imported by an earlier pull.
     pub already: usize,
     /// Bundles that failed, left for the next pull: `(name, why)`.
-    pub failed: Vec<(String, String)>,
+    pub failed: Vec<(String, crate::error::Words)>,
 }
 
 /// Imports every transfer bundle waiting in the remote called `name`.
@@ -71,7 +71,7 @@ pub fn pull(v: &Vault, name: &str, progress: Progress) -> Result<Pulled> {
     for (i, l) in listed.iter().enumerate() {
         let Some(sha) = l.name.strip_prefix(BUNDLES).filter(|s| is_name(s)) else {
             out.failed
-                .push((l.name.clone(), "not a name Amanat writes".into()));
+                .push((l.name.clone(), words!("d-sweep-not-name")));
             continue;
         };
         let sum: [u8; 32] = hex::decode(sha)
@@ -112,7 +112,9 @@ pub fn pull(v: &Vault, name: &str, progress: Progress) -> Result<Pulled> {
                 out.imported.push((sha.to_owned(), r.added));
             }
             Err(e @ Error::Remote { .. }) => return Err(e),
-            Err(e) => out.failed.push((l.name.clone(), e.to_string())),
+            Err(e) => out
+                .failed
+                .push((l.name.clone(), words!("d-io-other", why = e))),
         }
         bytes += l.size;
         throttle.step(

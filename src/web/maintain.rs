@@ -167,7 +167,7 @@ pub(crate) async fn audit(State(app): State<Arc<App>>) -> Response {
                 format!(
                     "{}: {}",
                     tr_in!(l, "web-custody-broken-at", seq = b.seq),
-                    b.why
+                    b.why.in_lang(l)
                 )
             });
             let body = html! {

@@ -753,3 +753,16 @@ fn an_export_no_import_could_read_is_refused_and_changes_nothing() {
     assert_eq!(w.hq.state(), before);
     assert_eq!(w.hq.ok(&["audit", "--json"]), log, "nothing logged");
 }
+
+/// A selection that matches nothing names what it selected, and writes no bundle.
+#[test]
+fn an_export_that_selects_nothing_says_what_it_looked_for() {
+    let w = World::new();
+    let out = w.hq.out("none.amanat");
+    let args = ["export", "--to", "UN", "--tag", "nosuchtag", "-o"];
+    let mut a = args.to_vec();
+    a.push(out.to_str().unwrap());
+    let err = w.hq.fails(&a, 1);
+    assert!(err.contains("no record matches \"nosuchtag\""), "{err}");
+    assert!(!out.exists());
+}

@@ -302,7 +302,7 @@ fn unsupported_vault_version_is_refused() {
     let env = Env::new();
     fs::write(env.vault.join("VERSION"), "amanat-vault 9\n").unwrap();
     let err = env.fails(&["list"], 2);
-    assert!(err.contains("unsupported vault format"), "{err}");
+    assert!(err.contains("unsupported format"), "{err}");
 }
 
 #[test]

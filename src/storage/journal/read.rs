@@ -158,7 +158,9 @@ pub fn read_all(
         };
         let damaged_before = skipping_from.take();
         if let Some(from) = damaged_before {
-            let lost = if seq > expect {
+            let lost = if seq == expect + 1 {
+                words!("d-journal-frame-lost", frame = expect)
+            } else if seq > expect {
                 words!("d-journal-frames-lost", first = expect, last = seq - 1)
             } else {
                 words!("d-journal-no-frame-lost")
