@@ -409,6 +409,30 @@ fn english_words(line: &str) -> Vec<String> {
         .collect()
 }
 
+/// Runs `amanat --lang LANG ARGS`, which must exit with `code`.
+fn in_lang(env: &Env, lang: &str, args: &[&str], code: i32) -> std::process::Output {
+    let o = env
+        .cmd()
+        .arg("--lang")
+        .arg(lang)
+        .args(args)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(code), "{lang} {args:?}");
+    o
+}
+
+/// No line of `out` has a common English word outside quotes and capital keywords.
+fn assert_no_english(lang: &str, args: &[&str], out: &[u8]) {
+    for line in String::from_utf8_lossy(out).lines() {
+        let words = english_words(line);
+        assert!(
+            words.is_empty(),
+            "{lang} {args:?}: English {words:?} in {line:?}"
+        );
+    }
+}
+
 /// The details that errors and reports carry (why a date is invalid, why a bundle was
 /// rejected, what in a record is damaged) are in the language too, not only their frame.
 #[test]
@@ -434,22 +458,8 @@ fn details_of_errors_and_reports_are_translated() {
             (&["check"], 1, true),
         ];
         for (args, code, stdout) in runs {
-            let o = env
-                .cmd()
-                .arg("--lang")
-                .arg(lang)
-                .args(args)
-                .output()
-                .unwrap();
-            assert_eq!(o.status.code(), Some(code), "{lang} {args:?}");
-            let text = String::from_utf8_lossy(if stdout { &o.stdout } else { &o.stderr });
-            for line in text.lines() {
-                let words = english_words(line);
-                assert!(
-                    words.is_empty(),
-                    "{lang} {args:?}: English {words:?} in {line:?}"
-                );
-            }
+            let o = in_lang(&env, lang, args, code);
+            assert_no_english(lang, args, if stdout { &o.stdout } else { &o.stderr });
         }
     }
 }
@@ -467,23 +477,9 @@ fn parse_errors_and_passphrase_advice_are_in_the_language() {
             &["init", "--kdf-work-factor", "10"],
         ];
         for args in runs {
-            let o = env
-                .cmd()
-                .arg("--lang")
-                .arg(lang)
-                .args(args)
-                .output()
-                .unwrap();
-            assert_eq!(o.status.code(), Some(2), "{lang} {args:?}");
-            let text = String::from_utf8_lossy(&o.stderr);
-            assert!(!text.trim().is_empty(), "{lang} {args:?}");
-            for line in text.lines() {
-                let words = english_words(line);
-                assert!(
-                    words.is_empty(),
-                    "{lang} {args:?}: English {words:?} in {line:?}"
-                );
-            }
+            let o = in_lang(&env, lang, args, 2);
+            assert!(!o.stderr.is_empty(), "{lang} {args:?}");
+            assert_no_english(lang, args, &o.stderr);
         }
     }
     let o = env
