@@ -1336,3 +1336,4 @@ cli-seconds = { $n } s
 ev-to-stdout = standard output
 ev-to-browser-shown = the browser (shown)
 ev-to-browser-downloaded = the browser (downloaded)
+d-crypto-low-order = { $value } is a low-order X25519 point: nothing can be encrypted to it

@@ -1396,3 +1396,4 @@ cli-seconds = { $n } s
 ev-to-stdout = standartty şyğys
 ev-to-browser-shown = brauzer (körsetıldı)
 ev-to-browser-downloaded = brauzer (jüktep alyndy)
+d-crypto-low-order = { $value } — kışı rettı X25519 nüktesı: oğan eşteñe şifrlauğa bolmaidy

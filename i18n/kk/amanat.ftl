@@ -1396,3 +1396,4 @@ cli-seconds = { $n } с
 ev-to-stdout = стандартты шығыс
 ev-to-browser-shown = браузер (көрсетілді)
 ev-to-browser-downloaded = браузер (жүктеп алынды)
+d-crypto-low-order = { $value } — кіші ретті X25519 нүктесі: оған ештеңе шифрлауға болмайды

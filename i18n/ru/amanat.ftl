@@ -1547,3 +1547,4 @@ cli-seconds = { $n } с
 ev-to-stdout = стандартный вывод
 ev-to-browser-shown = браузер (показано)
 ev-to-browser-downloaded = браузер (скачано)
+d-crypto-low-order = { $value } — точка X25519 малого порядка: для неё ничего нельзя зашифровать

@@ -1396,3 +1396,4 @@ cli-seconds = { $n } سېكۇنت
 ev-to-stdout = ئۆلچەملىك چىقىرىش
 ev-to-browser-shown = توركۆرگۈ (كۆرسىتىلدى)
 ev-to-browser-downloaded = توركۆرگۈ (چۈشۈرۈلدى)
+d-crypto-low-order = { $value } كىچىك تەرتىپلىك X25519 نۇقتىسى: ئۇنىڭغا ھېچنېمىنى شىفىرلىغىلى بولمايدۇ

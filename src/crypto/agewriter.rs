@@ -83,7 +83,7 @@ fn wrap_failed() -> Error {
 }
 
 /// The ephemeral share and the wrap key of a new X25519 stanza to `recipient`.
-fn x25519_wrap(
+pub(crate) fn x25519_wrap(
     recipient: &[u8; 32],
     table: Option<&RecipientTable>,
 ) -> Result<([u8; 32], Zeroizing<[u8; 32]>)> {

@@ -42,6 +42,11 @@ impl Recipient {
                 .ok_or_else(|| {
                     Error::Invalid(words!("d-crypto-age-recipient", value = format!("{s:?}")))
                 })?;
+            // A low-order point gives an all-zero shared secret, which age refuses to wrap
+            // a file key with: refused here, not at the first record sealed to it.
+            super::agewriter::x25519_wrap(&x25519, None).map_err(|_| {
+                Error::Invalid(words!("d-crypto-low-order", value = format!("{s:?}")))
+            })?;
             Ok(Recipient {
                 text,
                 inner: Box::new(r),

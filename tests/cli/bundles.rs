@@ -766,3 +766,29 @@ fn an_export_that_selects_nothing_says_what_it_looked_for() {
     assert!(err.contains("no record matches \"nosuchtag\""), "{err}");
     assert!(!out.exists());
 }
+
+/// A recipient no file key can be wrapped to (the X25519 point of order one, all zeros) is
+/// refused when it is given, not at the first record a collector adds in the field.
+#[test]
+fn a_recipient_nothing_can_be_encrypted_to_is_refused_at_once() {
+    const ZERO: &str = "age1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq5cu47z";
+    let env = Env::new();
+    let before = env.state();
+    let err = env.fails(&["contact", "add", "Zero", "--recipient", ZERO], 2);
+    assert!(err.contains("low-order"), "{err}");
+    assert_eq!(env.state(), before);
+    let bare = Env::bare();
+    let err = bare.fails(
+        &[
+            "init",
+            "--kdf-work-factor",
+            "10",
+            "--collector",
+            "--recipient",
+            ZERO,
+        ],
+        2,
+    );
+    assert!(err.contains("low-order"), "{err}");
+    assert!(!bare.vault.exists());
+}
