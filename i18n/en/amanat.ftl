@@ -1337,3 +1337,5 @@ ev-to-stdout = standard output
 ev-to-browser-shown = the browser (shown)
 ev-to-browser-downloaded = the browser (downloaded)
 d-crypto-low-order = { $value } is a low-order X25519 point: nothing can be encrypted to it
+d-bundle-sums-differ = SHA256SUMS does not list the manifest's files as the manifest does
+d-bundle-record-json-differs = { $path } is not the record the manifest holds

@@ -1397,3 +1397,5 @@ ev-to-stdout = standartty şyğys
 ev-to-browser-shown = brauzer (körsetıldı)
 ev-to-browser-downloaded = brauzer (jüktep alyndy)
 d-crypto-low-order = { $value } — kışı rettı X25519 nüktesı: oğan eşteñe şifrlauğa bolmaidy
+d-bundle-sums-differ = SHA256SUMS faildardy manifesttegıdei tızbeidı
+d-bundle-record-json-differs = { $path } manifesttegı jazba emes

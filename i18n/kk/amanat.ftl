@@ -1397,3 +1397,5 @@ ev-to-stdout = стандартты шығыс
 ev-to-browser-shown = браузер (көрсетілді)
 ev-to-browser-downloaded = браузер (жүктеп алынды)
 d-crypto-low-order = { $value } — кіші ретті X25519 нүктесі: оған ештеңе шифрлауға болмайды
+d-bundle-sums-differ = SHA256SUMS файлдарды манифесттегідей тізбейді
+d-bundle-record-json-differs = { $path } манифесттегі жазба емес

@@ -1548,3 +1548,5 @@ ev-to-stdout = стандартный вывод
 ev-to-browser-shown = браузер (показано)
 ev-to-browser-downloaded = браузер (скачано)
 d-crypto-low-order = { $value } — точка X25519 малого порядка: для неё ничего нельзя зашифровать
+d-bundle-sums-differ = SHA256SUMS перечисляет файлы не так, как манифест
+d-bundle-record-json-differs = { $path } — не та запись, что в манифесте

@@ -1397,3 +1397,5 @@ ev-to-stdout = ئۆلچەملىك چىقىرىش
 ev-to-browser-shown = توركۆرگۈ (كۆرسىتىلدى)
 ev-to-browser-downloaded = توركۆرگۈ (چۈشۈرۈلدى)
 d-crypto-low-order = { $value } كىچىك تەرتىپلىك X25519 نۇقتىسى: ئۇنىڭغا ھېچنېمىنى شىفىرلىغىلى بولمايدۇ
+d-bundle-sums-differ = SHA256SUMS ھۆججەتلەرنى مانىفېستتىكىدەك تىزىپ بەرمەيدۇ
+d-bundle-record-json-differs = { $path } مانىفېستتىكى خاتىرە ئەمەس

@@ -278,5 +278,8 @@ pub fn ingest(
     report.index_truncated.sort();
     vault.sync()?;
     report.failed.sort_by_key(|f| f.line);
+    // A code is reported only for a line that was ingested.
+    let failed: std::collections::HashSet<usize> = report.failed.iter().map(|f| f.line).collect();
+    report.assigned_witness.retain(|(n, _)| !failed.contains(n));
     Ok(report)
 }

@@ -664,3 +664,19 @@ fn a_record_whose_description_a_receiver_could_not_keep_is_refused_where_it_is_m
     assert!(env.ok(&["list"]).contains("a good one"));
     env.ok(&["check"]);
 }
+
+/// A line that fails is not told a witness code: the code belongs to no record.
+#[test]
+fn an_ingest_line_that_fails_is_assigned_no_witness_code() {
+    let env = Env::new();
+    let good = env.input("who.txt", "Name: A.");
+    let lines = format!(
+        "{{\"title\": \"gone\", \"identity\": \"missing.txt\"}}\n{{\"title\": \"here\", \"identity\": {:?}}}\n",
+        good.to_str().unwrap()
+    );
+    let jsonl = env.input("in.jsonl", lines);
+    let o = env.run(&["ingest", jsonl.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("line 2: witness code"), "{err}");
+    assert!(!err.contains("line 1: witness code"), "{err}");
+}

@@ -44,6 +44,11 @@ pub struct Draft {
     pub records: Vec<Value>,
     pub transfer: Vec<Value>,
     pub files: Vec<(String, Vec<u8>)>,
+    /// `SHA256SUMS` as the forger writes it, if not the true sums of `files`.
+    pub sums: Option<String>,
+    /// Each `record.json` as drafted, even where a tweak changed its record in the
+    /// manifest (else it is written again from the manifest, as a forger would).
+    pub copies_as_drafted: bool,
 }
 
 impl Mallory {
@@ -195,6 +200,8 @@ impl Mallory {
             records: vec![],
             transfer: vec![],
             files: vec![],
+            sums: None,
+            copies_as_drafted: false,
         };
         for (r, f) in recs {
             d.records.push(r);
@@ -212,11 +219,11 @@ impl Mallory {
         out: &Path,
         tweak: impl FnOnce(&mut Value),
     ) -> PathBuf {
-        let sums: String = d
-            .files
-            .iter()
-            .map(|(p, b)| format!("{}  {}\n", sha(b), p))
-            .collect();
+        let sums: String = d.sums.clone().unwrap_or_else(|| {
+            (d.files.iter())
+                .map(|(p, b)| format!("{}  {}\n", sha(b), p))
+                .collect()
+        });
         let mut entries =
             vec![json!({"path": "SHA256SUMS", "size": sums.len(), "sha256": sha(sums.as_bytes())})];
         entries.extend(
@@ -235,6 +242,21 @@ impl Mallory {
             m["transfer"] = json!(d.transfer);
         }
         tweak(&mut m);
+        let mut files = d.files.clone();
+        let mut sums = sums;
+        if !d.copies_as_drafted && recopy(&mut m, &mut files) && d.sums.is_none() {
+            sums = (m["files"].as_array().unwrap()[1..].iter())
+                .map(|f| {
+                    format!(
+                        "{}  {}\n",
+                        f["sha256"].as_str().unwrap(),
+                        f["path"].as_str().unwrap()
+                    )
+                })
+                .collect();
+            m["files"][0]["size"] = json!(sums.len());
+            m["files"][0]["sha256"] = json!(sha(sums.as_bytes()));
+        }
         let manifest = serde_json::to_vec_pretty(&m).unwrap();
         let sig = self.sign("amanat-bundle-v1", &manifest);
         let mut b = tar::Builder::new(Vec::new());
@@ -248,7 +270,7 @@ impl Mallory {
         add("MANIFEST.json", &manifest);
         add("MANIFEST.json.sig", sig.as_bytes());
         add("SHA256SUMS", sums.as_bytes());
-        for (p, bytes) in &d.files {
+        for (p, bytes) in &files {
             add(p, bytes);
         }
         let tar_path = self.dir.join(format!("t-{}.tar", hex_id()));
@@ -265,6 +287,31 @@ impl Mallory {
         fs::remove_file(&tar_path).unwrap();
         out.to_owned()
     }
+}
+
+/// Writes each record's `record.json` again from the manifest `m` (after a tweak), with its
+/// entry in `m`'s files; returns whether any changed.
+fn recopy(m: &mut Value, files: &mut [(String, Vec<u8>)]) -> bool {
+    let mut changed = false;
+    for r in m["records"].as_array().cloned().unwrap_or_default() {
+        let path = format!(
+            "records/{}/record.json",
+            r["id"].as_str().unwrap_or_default()
+        );
+        let now = serde_json::to_vec_pretty(&r).unwrap();
+        let Some((_, b)) = files.iter_mut().find(|(p, b)| *p == path && *b != now) else {
+            continue;
+        };
+        *b = now;
+        for f in m["files"].as_array_mut().unwrap() {
+            if f["path"] == json!(path) {
+                f["size"] = json!(b.len());
+                f["sha256"] = json!(sha(b));
+            }
+        }
+        changed = true;
+    }
+    changed
 }
 
 /// A partner vault that trusts Mallory, with one record of its own to find again.
@@ -1034,4 +1081,44 @@ fn a_collected_body_must_be_a_record_as_add_makes_one() {
     r.takes(&forge(&|_| {}));
     r.takes(&forge(&with_scan));
     assert_eq!(r.env.ok(&["search", "guards"]).lines().count(), 2);
+}
+
+/// What a partner reads with stock tools is what Amanat imports: a `record.json` that says
+/// something else than the signed manifest, or a `SHA256SUMS` with other sums, is refused
+/// by verify and import alike.
+#[test]
+fn the_copies_for_stock_tools_must_say_what_the_manifest_says() {
+    let r = Receiver::new();
+    let m = &r.mallory;
+    let p: &[PartIn<'_>] = &[("testimony", "t.txt", TXT)];
+    let bundle = hex_id();
+    let id = hex_id();
+    let mut d = m.draft(&bundle, vec![m.record(&id, &bundle, "the signed title", p)]);
+    d.copies_as_drafted = true;
+    let rj = format!("records/{id}/record.json");
+    let (_, bytes) = d.files.iter_mut().find(|(path, _)| *path == rj).unwrap();
+    *bytes = String::from_utf8(bytes.clone())
+        .unwrap()
+        .replace("the signed title", "a title only a text editor shows")
+        .into_bytes();
+    r.refuses(&r.seal(&d, |_| {}), "is not the record the manifest holds");
+
+    let mut d = m.draft(&bundle, vec![m.record(&id, &bundle, "sums", p)]);
+    d.sums = Some(format!(
+        "{}  records/{id}/parts/t.txt\n",
+        sha(b"other bytes")
+    ));
+    r.refuses(&r.seal(&d, |_| {}), "SHA256SUMS does not list");
+
+    // A bundle dated in words no clock reads.
+    let d = m.draft(&bundle, vec![m.record(&id, &bundle, "when", p)]);
+    r.refuses(
+        &r.seal(&d, |v| v["created"] = json!("last tuesday")),
+        "created is not a time",
+    );
+
+    // A part that happens to be named record.json is a part, not a copy.
+    let named: &[PartIn<'_>] = &[("attachment", "record.json", b"{}")];
+    let d = m.draft(&bundle, vec![m.record(&hex_id(), &bundle, "named", named)]);
+    r.takes(&r.seal(&d, |_| {}));
 }

@@ -7,7 +7,7 @@ use std::io::{self, Read};
 use ring::digest;
 
 use super::{From, ImportOptions, Known, Sealed};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Words};
 use crate::format::event::{CustodyEntry, Event, Kept};
 use crate::format::id::ObjectId;
 use crate::format::manifest::{self, reject, BundleKind, Manifest};
@@ -20,6 +20,36 @@ use crate::RecordId;
 
 pub(crate) fn damaged_stream(e: io::Error) -> Error {
     reject(words!("d-bundle-truncated", why = e.to_string()))
+}
+
+/// What `SHA256SUMS` and each `records/<id>/record.json` hold is what the manifest says
+/// (FORMAT.md 13.1, 13.2): a partner who checks a bundle with `sha256sum` and reads its
+/// records with a text editor sees what Amanat imports, even from a sender who signed
+/// something else.
+fn same_as_manifest(
+    m: &Manifest,
+    record: Option<&manifest::ManifestRecord>,
+    path: &str,
+    copy: &[u8],
+) -> std::result::Result<(), Words> {
+    let Some(record) = record else {
+        let sums: String = m.files[1..]
+            .iter()
+            .map(|f| format!("{}  {}\n", f.sha256, f.path))
+            .collect();
+        return match copy == sums.as_bytes() && m.files[0].path == path {
+            true => Ok(()),
+            false => Err(words!("d-bundle-sums-differ")),
+        };
+    };
+    let said = serde_json::from_slice::<serde_json::Value>(copy).ok();
+    match said.is_some() && said == serde_json::to_value(record).ok() {
+        true => Ok(()),
+        false => Err(words!(
+            "d-bundle-record-json-differs",
+            path = format!("{path:?}")
+        )),
+    }
 }
 
 /// Reads a whole small entry, refusing more than `max` bytes.
@@ -179,6 +209,9 @@ impl Vault {
         let mut seen: HashSet<String> = HashSet::new();
         let mut sealed: HashMap<(usize, usize), SealedPart> = HashMap::new();
         let mut budgets = vec![INLINE_BUDGET; m.records.len()];
+        let record_json: HashMap<String, usize> = (m.records.iter().enumerate())
+            .map(|(i, r)| (format!("records/{}/record.json", r.id), i))
+            .collect();
         for e in entries {
             let mut e = e.map_err(damaged_stream)?;
             let path = entry_path(&e)?;
@@ -211,6 +244,11 @@ impl Vault {
                 ctx: &mut ctx,
                 n: &mut n,
             };
+            let record = record_json.get(path.as_str()).map(|&i| &m.records[i]);
+            if path == manifest::SUMS_PATH || record.is_some() {
+                let copy = read_small(&mut reader, manifest::MAX_SMALL_FILE, &path)?;
+                same_as_manifest(m, record, &path, &copy).map_err(reject)?;
+            }
             if is_transfer {
                 if incoming.takes(&path) {
                     let objects = (!opts.dry_run).then_some(&mut *objects);

@@ -177,6 +177,11 @@ pub struct FileEntry {
     pub sha256: String,
 }
 
+fn check_time(field: String, t: &str) -> Result<()> {
+    let bad = |_| reject(words!("d-manifest-not-a-time", field = field.clone()));
+    t.parse::<jiff::Timestamp>().map(drop).map_err(bad)
+}
+
 /// Builds `SHA256SUMS` for `files` (in the format of `sha256sum -c`) and lists it first.
 pub fn add_sums(files: &mut Vec<FileEntry>) -> String {
     let sums: String = files
@@ -271,6 +276,7 @@ impl Manifest {
         // Every id and hash in its one canonical spelling: two spellings of one id are
         // equal as bytes and different as strings, and the checks below compare strings.
         canonical_id("bundle_id", &self.bundle_id)?;
+        check_time("created".into(), &self.created)?;
         for (i, t) in self.transfer.iter().enumerate() {
             canonical_id(&format!("transfer[{i}].id"), &t.id)?;
         }
@@ -401,12 +407,7 @@ impl Manifest {
                     why = e
                 ))
             })?;
-            r.created.parse::<jiff::Timestamp>().map_err(|_| {
-                reject(words!(
-                    "d-manifest-not-a-time",
-                    field = format!("records[{i}].created")
-                ))
-            })?;
+            check_time(format!("records[{i}].created"), &r.created)?;
         }
         Ok(())
     }
