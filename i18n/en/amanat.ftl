@@ -1339,3 +1339,6 @@ ev-to-browser-downloaded = the browser (downloaded)
 d-crypto-low-order = { $value } is a low-order X25519 point: nothing can be encrypted to it
 d-bundle-sums-differ = SHA256SUMS does not list the manifest's files as the manifest does
 d-bundle-record-json-differs = { $path } is not the record the manifest holds
+cli-list-collected = { $id }  collected { $time }  { $size } bytes sealed
+cli-remote-line = { $name }  { $endpoint } bucket { $bucket }  last push: { $last }
+cli-never = never

@@ -1399,3 +1399,6 @@ ev-to-browser-downloaded = brauzer (jüktep alyndy)
 d-crypto-low-order = { $value } — kışı rettı X25519 nüktesı: oğan eşteñe şifrlauğa bolmaidy
 d-bundle-sums-differ = SHA256SUMS faildardy manifesttegıdei tızbeidı
 d-bundle-record-json-differs = { $path } manifesttegı jazba emes
+cli-list-collected = { $id }  jinalğan { $time }  { $size } bait mörlengen
+cli-remote-line = { $name }  { $endpoint } { $bucket } sebetı  soñğy jıberu: { $last }
+cli-never = älı bolmağan

@@ -1399,3 +1399,6 @@ ev-to-browser-downloaded = браузер (жүктеп алынды)
 d-crypto-low-order = { $value } — кіші ретті X25519 нүктесі: оған ештеңе шифрлауға болмайды
 d-bundle-sums-differ = SHA256SUMS файлдарды манифесттегідей тізбейді
 d-bundle-record-json-differs = { $path } манифесттегі жазба емес
+cli-list-collected = { $id }  жиналған { $time }  { $size } байт мөрленген
+cli-remote-line = { $name }  { $endpoint } { $bucket } себеті  соңғы жіберу: { $last }
+cli-never = әлі болмаған

@@ -1550,3 +1550,6 @@ ev-to-browser-downloaded = браузер (скачано)
 d-crypto-low-order = { $value } — точка X25519 малого порядка: для неё ничего нельзя зашифровать
 d-bundle-sums-differ = SHA256SUMS перечисляет файлы не так, как манифест
 d-bundle-record-json-differs = { $path } — не та запись, что в манифесте
+cli-list-collected = { $id }  собрана { $time }  запечатано байт: { $size }
+cli-remote-line = { $name }  { $endpoint } корзина { $bucket }  последняя отправка: { $last }
+cli-never = ни разу

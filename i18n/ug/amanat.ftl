@@ -1399,3 +1399,6 @@ ev-to-browser-downloaded = توركۆرگۈ (چۈشۈرۈلدى)
 d-crypto-low-order = { $value } كىچىك تەرتىپلىك X25519 نۇقتىسى: ئۇنىڭغا ھېچنېمىنى شىفىرلىغىلى بولمايدۇ
 d-bundle-sums-differ = SHA256SUMS ھۆججەتلەرنى مانىفېستتىكىدەك تىزىپ بەرمەيدۇ
 d-bundle-record-json-differs = { $path } مانىفېستتىكى خاتىرە ئەمەس
+cli-list-collected = { $id }  توپلانغان { $time }  { $size } بايت پېچەتلەنگەن
+cli-remote-line = { $name }  { $endpoint } { $bucket } چېلىكى  ئاخىرقى ئەۋەتىش: { $last }
+cli-never = تېخى يوق

@@ -197,12 +197,13 @@ fn render_listings(items: &[Listing], json: bool, first: bool) -> zeroize::Zeroi
                 line.push('\n');
             }
             None => {
-                let _ = writeln!(
-                    line,
-                    "{short}  collected {}  {} bytes sealed",
-                    timestamp(e.created),
-                    e.sealed_size
+                let said = tr!(
+                    "cli-list-collected",
+                    id = short,
+                    time = timestamp(e.created),
+                    size = e.sealed_size
                 );
+                let _ = writeln!(line, "{said}");
             }
         }
         out.extend_from_slice(line.as_bytes());

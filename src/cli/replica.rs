@@ -201,13 +201,19 @@ pub fn remote(v: &Vault, c: RemoteCommand) -> anyhow::Result<u8> {
                 let lines: String = rows
                     .iter()
                     .map(|r| {
-                        format!(
-                            "{}  {} bucket {}  last push: {}\n",
-                            Safe(r["name"].as_str().unwrap_or("")),
-                            Safe(r["endpoint"].as_str().unwrap_or("")),
-                            Safe(r["bucket"].as_str().unwrap_or("")),
-                            r["last_push"].as_str().unwrap_or("never")
-                        )
+                        let text = |k: &str| Safe(r[k].as_str().unwrap_or("")).to_string();
+                        let last = match r["last_push"].as_str() {
+                            Some(t) => t.to_owned(),
+                            None => tr!("cli-never"),
+                        };
+                        let line = tr!(
+                            "cli-remote-line",
+                            name = text("name"),
+                            endpoint = text("endpoint"),
+                            bucket = text("bucket"),
+                            last = last
+                        );
+                        format!("{line}\n")
                     })
                     .collect();
                 print(&lines)?;
