@@ -157,6 +157,14 @@ fn list(
 }
 
 fn print_pushes(pushes: &[replica::restore::Push], json: bool) -> anyhow::Result<u8> {
+    if pushes.is_empty() {
+        // Nothing found: said, and exit 1, as for a search that finds nothing.
+        if json {
+            print_json(&pushes)?;
+        }
+        eprintln!("amanat: {}", tr!("d-restore-no-push-any"));
+        return Ok(1);
+    }
     if json {
         print_json(&pushes)?;
         return Ok(0);

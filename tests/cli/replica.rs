@@ -1364,6 +1364,15 @@ fn a_restore_asked_wrongly_says_so_and_writes_nothing() {
     let o = c.args(args("empty")).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("holds no push of this vault"));
+    let mut c = fresh.cmd();
+    c.arg("--keyring").arg(&backup);
+    let o = c.args(args("empty")).arg("--list").output().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "a list of no push is not a success"
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("holds no push of this vault"));
     let not_keyring = fresh.input("not-a-keyring", "hello");
     let o = org.restore(&fresh, &not_keyring, &[]);
     assert_eq!(o.status.code(), Some(2));
