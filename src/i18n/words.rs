@@ -158,6 +158,14 @@ impl From<Error> for Arg {
     }
 }
 
+/// An error's own words, as the detail of another report (its message in the reader's
+/// language, frame included).
+impl From<Error> for Words {
+    fn from(e: Error) -> Words {
+        crate::words!("d-io-other", why = e)
+    }
+}
+
 impl From<Words> for Arg {
     fn from(w: Words) -> Arg {
         Arg::Words(Box::new(w))

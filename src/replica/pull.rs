@@ -112,9 +112,7 @@ pub fn pull(v: &Vault, name: &str, progress: Progress) -> Result<Pulled> {
                 out.imported.push((sha.to_owned(), r.added));
             }
             Err(e @ Error::Remote { .. }) => return Err(e),
-            Err(e) => out
-                .failed
-                .push((l.name.clone(), words!("d-io-other", why = e))),
+            Err(e) => out.failed.push((l.name.clone(), e.into())),
         }
         bytes += l.size;
         throttle.step(

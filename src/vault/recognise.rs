@@ -154,7 +154,7 @@ impl Vault {
                     Outcome::Failed(e) => report.failed.push(OcrFailure {
                         record: job.id.to_hex(),
                         part: job.part.name.clone(),
-                        error: words!("d-io-other", why = e),
+                        error: e.into(),
                     }),
                 }
                 left[job.record] -= 1;
@@ -178,7 +178,7 @@ impl Vault {
                         // This record cannot take its text (too many parts, too large a
                         // body, damage): its parts fail, the others go on.
                         Err(e @ (Error::Invalid(_) | Error::Damaged { .. })) => {
-                            let error = words!("d-io-other", why = e);
+                            let error = Words::from(e);
                             report
                                 .failed
                                 .extend(names.into_iter().map(|part| OcrFailure {
