@@ -82,6 +82,13 @@ pub enum Refusal {
         why: Words,
         stopped: bool,
     },
+    /// Records whose recorded consent does not cover the contact they were to go to
+    /// (FORMAT.md 7.4): each as `<short id> "<title>" (<scope>)`.
+    #[error("the testifier's consent does not cover {contact:?} for {}: {}", records.len(), records.join(", "))]
+    ConsentDoesNotCover {
+        contact: String,
+        records: Vec<String>,
+    },
 }
 
 /// Everything that can go wrong in a vault operation.

@@ -152,6 +152,30 @@ fn main() {
             pages: 1,
             at: 1_700_000_000,
         }],
+        // The testimony model (body version 4): a victim, a status event and consent.
+        case: {
+            use amanat::format::case::*;
+            let mut c = Case::default();
+            c.persons.push(Person {
+                code: "V-1".into(),
+                roles: vec![Role::Victim],
+            });
+            c.statuses.push(StatusEvent {
+                person: "V-1".into(),
+                status: Status::Detained,
+                date: "2018-04".into(),
+                place: None,
+            });
+            c.consent = Some(Consent {
+                scope: Scope::Share,
+                organisations: vec!["P".into()],
+                how: How::Oral,
+                given: "2024-01-02".into(),
+                recorded_by: None,
+            });
+            c
+        },
+        links: vec![],
         unpadded: false,
     };
     std::fs::create_dir_all("corpus/index_segment").unwrap();

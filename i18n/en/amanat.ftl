@@ -50,6 +50,9 @@ tour-pseudonyms = witness codes replaced by pseudonyms for this partner; identit
 tour-timestamped = timestamped first (RFC 3161, by a local test authority running `openssl ts` on 127.0.0.1): the log's first { $events } events, with their signatures, existed at { $time }
 tour-token = the bundle carries the token; a key seized later cannot backdate what it covers
 tour-no-timestamp = no timestamp: `openssl` is not installed here (with it, the tour timestamps the log; in use, `amanat tsa add` names a real authority)
+tour-case = record { $id } described: its victim V-A4N9 (the witness's parent), detained in 2019, the testifier's consent to share it with this partner, and a verification (corroborated), each logged in its chain of custody
+tour-consent-archive = record { $id }: its testifier agreed to keeping it in the archive only
+tour-consent-refused = sending every "detention" record is refused, and nothing is written: { $error }
 tour-step-import = The partner verifies and imports it
 tour-verified = signature by { $contact } ({ $signer }) and every file's SHA-256 check out
 tour-imported-record = { $id }  { $title }  witness { $witness }
@@ -145,6 +148,10 @@ refused-contact-needs-key = a contact needs --recipient (to export to it) or --s
 refused-signing-key = invalid --signing-key { $line }: give an `ssh-ed25519 AAAA…` line
 refused-strict-stopped = line { $line }: { $detail } (--strict: stopped)
 refused-strict-nothing = line { $line }: { $detail } (--strict: nothing was ingested)
+refused-consent = the testifier's consent does not cover { $contact } for { $count ->
+    [one] one record
+   *[other] { $count } records
+  }: { $records }. Nothing was exported. Record consent that covers it (amanat consent set), leave these records out, or export with --override-consent REASON (logged in each record's chain of custody)
 refused-manifest-too-large = a bundle of these { $records } records would have a manifest of { $bytes } bytes, more than the { $max } an import reads: export them in several bundles (--tag, --witness or record ids)
 
 
@@ -165,6 +172,10 @@ refusal-contact-needs-key = a contact needs a recipient (to export to it) or a s
 refusal-signing-key = invalid signing key { $line }: give an `ssh-ed25519 AAAA…` line
 refusal-strict-stopped = line { $line }: { $detail } (strict: stopped)
 refusal-strict-nothing = line { $line }: { $detail } (strict: nothing was ingested)
+refusal-consent = the testifier's consent does not cover { $contact } for { $count ->
+    [one] one record
+   *[other] { $count } records
+  }: { $records }. Nothing was exported.
 
 hint-no-vault = create one with `amanat init`, or point --vault / AMANAT_VAULT at an existing vault
 hint-vault-exists = choose another --vault directory or --keyring path; nothing was changed
@@ -185,6 +196,7 @@ hint-input = check that the file exists and is readable; nothing was added
 hint-output = check the destination path and free space; nothing was written there
 hint-cannot-open = open it on a device that holds the right key (headquarters or the identity custodian)
 hint-manifest-too-large = nothing was written or logged; export fewer records at a time
+hint-consent = `amanat show ID` shows each record's consent
 hint-invalid = see `amanat help` for the expected form
 hint-disk-full = free some space and run the command again; the vault is unchanged
 hint-damaged = restore the record from a backup or a partner's copy; other records are unaffected
@@ -479,6 +491,11 @@ cli-show-field = { $field ->
     [note] note
     [provenance] provenance
     [parts] parts
+    [persons] persons
+    [relation] relation
+    [consent] consent
+    [verification] verification
+    [timeline] timeline
    *[custody] custody
 }
 cli-show-provenance = from { $contact } ({ $signer }), bundle { $bundle }, imported { $time }
@@ -587,6 +604,13 @@ ev-keys-rotated = keys rotated; new signing key { $fingerprint }
 ev-record-resealed = re-sealed to the vault's new keys
 ev-text-recognised = text of part { $source } recognised by { $engine } ({ $languages }) as part { $part }, sha256 { $sha256 }
 ev-duress-set = duress passphrase set{ $weak }
+ev-record-described = { $what } recorded
+ev-verification-set = verification set: { $level }
+ev-consent-overridden = sent although its consent ({ $scope }) does not cover contact { $contact }; reason given: { $reason }
+ev-consent-withdrawn = consent withdrawn; { $erased ->
+    [yes] the record is erased
+   *[no] the record is kept in the archive only
+  }
 cli-audit-verifies = The audit log verifies: { $events } events, each signed and linked to the one before.
 cli-audit-broken = The audit log does not verify: the events before { $seq } are intact; report this and restore the vault from a backup.
 cli-proof-event = Event { $seq }
@@ -1342,3 +1366,84 @@ d-bundle-record-json-differs = { $path } is not the record the manifest holds
 cli-list-collected = { $id }  collected { $time }  { $size } bytes sealed
 cli-remote-line = { $name }  { $endpoint } bucket { $bucket }  last push: { $last }
 cli-never = never
+
+## The testimony model (FORMAT.md 7.4): details of what is wrong with it
+
+d-case-code = { $code } is not a person code: use 1 to 64 letters, digits, "-", "_" or "."
+d-case-too-many = the record names too many persons, relations, status events or verifications
+d-case-person-twice = a person is named twice
+d-case-roles = a person has no role, or one role twice
+d-case-relation = a relation names a person the record does not name, or a person as their own relative
+d-case-relation-twice = a relation is given twice
+d-case-consent = the consent is not as the format allows (organisations only with "share", a date YYYY-MM-DD, a person code)
+d-case-status = a status event names a person the record does not name, or has no valid date (YYYY, YYYY-MM or YYYY-MM-DD)
+d-case-verification = a verification has no valid code, time or reason
+d-case-too-long = the persons, consent, status events and verifications hold more than 16 KiB of text
+d-case-link = a transcript or translation names a part that is not a testimony or attachment of the record, is linked twice, goes round, or is a translation without a language
+d-manifest-model-version = a version { $version } manifest must hold the testimony model (persons, consent, status events, verification, linked parts) if and only if it is version 4
+d-manifest-case = record { $id }: { $why }
+d-manifest-case-empty = an empty case is left out, not written
+d-collector-cannot-describe = a collector cannot open the records it holds: describe them (persons, consent, status, verification) when adding them, or at headquarters
+d-case-no-part = the record has no part { $part } (name it as `show` lists it: its name, its index or "testimony")
+
+## The testimony model on the command line (src/cli/case.rs)
+
+cli-case-shape = { $flag } takes { $shape }, not { $value }
+cli-case-word = { $value } is not one of: { $words }
+cli-consent-share-with = consent "share" needs at least one --share-with CONTACT, and only "share" takes any
+cli-case-updated = Record { $id }: { $what } recorded, and logged in its chain of custody
+cli-consent-erased = Consent withdrawn: record { $id } was erased (logged in the chain of custody)
+cli-consent-restricted = Consent withdrawn: record { $id } is kept in this archive only, and is not exported without --override-consent (logged in the chain of custody)
+web-case = Persons, consent and verification
+case-relation = { $person } is the { $kin } of { $of }
+case-with = with { $with }
+case-by = by { $by }
+case-source = record { $id }
+case-link = { $kind } of [{ $of }]
+cli-export-consent-overridden = { $count ->
+    [one] One record was
+   *[other] { $count } records were
+  } exported although the testifier's consent does not cover this contact (--override-consent; logged in each record's chain of custody).
+cli-export-consent-unrecorded = { $count ->
+    [one] One record has
+   *[other] { $count } records have
+  } no consent recorded: make sure the testifiers agreed to this (amanat consent set).
+# A keyword of the testimony model: roles, kin, consent scopes and ways, statuses,
+# verification levels, kinds of linked parts, and what a change recorded.
+case-word = { $word ->
+    [testifier] testifier
+    [victim] victim
+    [relative] relative
+    [witness] witness
+    [parent] parent
+    [child] child
+    [sibling] sibling
+    [spouse] spouse
+    [other] other
+    [archive] archive only
+    [share] share
+    [publish-anonymised] publish anonymised
+    [publish] publish
+    [oral] given orally
+    [written] given in writing
+    [guardian] given through a guardian
+    [detained] detained
+    [sentenced] sentenced
+    [released] released
+    [disappeared] disappeared
+    [died] died
+    [left-country] left the country
+    [unverified] unverified
+    [corroborated] corroborated
+    [verified] verified
+    [transcript] transcript
+    [translation] translation
+    [persons] persons
+    [relations] relations
+    [consent] consent
+    [statuses] status events
+    [verification] verification
+    [links] linked parts
+   *[unknown] { $word }
+}
+cli-export-override-reason = --override-consent needs a reason: it is kept in the vault with the override

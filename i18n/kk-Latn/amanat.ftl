@@ -392,6 +392,14 @@ arg-add-testimony = Kuälık mätını bar fail; - standartty kırıstı oqidy
 arg-add-identity = Kuägerdıñ kım ekenı (esımı, bailanys derekterı, mekenjaiy; mätın nemese JSON), tek jeke bas saqtauşylaryna mörlenedı; --witness bolmasa, kezdeisoq kuäger kody berıledı
 arg-add-attachments = Qosymşalar: skanerlengen qūjattar, fotosuretter, audio, beine, PDF, kez kelgen ölşemde
 arg-add-ocr = Sodan keiın jazbanyñ skanerlengen qūjattaryndağy mätındı onyñ --language tılınde tanu (`amanat ocr` siiaqty); tanu qalai aiaqtalsa da, jazba qosylady, tanu tek eskertu beredı
+arg-add-persons = Jazba ataityn adam, CODE:ROLE[,ROLE] türınde (rölder: testifier, victim, relative, witness), mysaly V-7:victim; qaitalauğa bolady. --witness kody — kuälık beruşı
+arg-add-relations = Jazba ataityn ekı adamnyñ tuystyğy, PERSON:KIN:OF türınde, mysaly W-1:sibling:V-7 (W-1 — V-7 adamynyñ bauyry; kin: parent, child, sibling, spouse, relative, other); qaitalauğa bolady
+arg-add-statuses = Jazba ataityn adamnyñ künı körsetılgen jağdai oqiğasy, CODE:STATUS:DATE türınde, mysaly V-7:detained:2018-04 (detained, sentenced, released, disappeared, died, left-country; YYYY, YYYY-MM nemese YYYY-MM-DD); qaitalauğa bolady
+arg-add-consent = Kuälık beruşınıñ kelısımı: archive (mūnda saqtalady, eşkımge jıberılmeidı), share (tek --share-with kontaktılerımen), publish-anonymised nemese publish. `export` kelısımı kontaktını qamtymaityn jazbany eksporttaudan bas tartady
+arg-add-share_with = --consent share kezınde: kuälıktı jıberuge bolatyn kontakt, `contact add` ony qalai atasa, solai (qaitalauğa bolady)
+arg-add-consent_how = Kelısım qalai berıldı: oral (auyzşa, jazyp alynğan), written (jazbaşa) nemese guardian (qamqorşy arqyly)
+arg-add-consent_date = Kelısım berılgen kün, YYYY-MM-DD [ädepkı: bügın]
+arg-add-consent_by = Kelısımdı tırkegen adamnyñ kody
 cmd-ingest = JSON Lines failynan jazbalardy jappai importtau
 arg-ingest-file = JSON Lines faily: är jolda bır jazba, title, tags, witness, language, place, date, interviewer, note, testimony (fail joly) jäne attachments (fail joldary) örısterımen; fail joldary osy faildyñ katalogyna qatysty berıledı
 arg-ingest-strict = Qate jol turaly habarlap, jalğastyrudyñ ornyna bırınşı qate jolda toqtau
@@ -408,6 +416,9 @@ arg-list-tag = Tek osy belgısı bar jazbalar (bas-kışı ärıpke qaramai)
 arg-list-witness = Tek osy kuäger kodynyñ jazbalary
 arg-list-since = Tek sūhbat künı (ol bolmasa, qosylğan künı) DATE nemese odan keiın bolğan jazbalar
 arg-list-until = Tek sūhbat künı (ol bolmasa, qosylğan künı) DATE nemese odan būryn bolğan jazbalar
+arg-list-person = Tek osy adam kodyn kez kelgen rölde (kuäger kody, kuälık beruşı, jäbırlenuşı, tuys nemese basqa kuäger retınde) ataityn jazbalar
+arg-list-status = Tek soñğy jağdai oqiğasy (barlyq jazbalar boiynşa) osy bolatyn adamdy ataityn jazbalar: detained, sentenced, released, disappeared, died nemese left-country
+arg-list-verification = Tek osy tekserılu deñgeiındegı jazbalar: unverified, corroborated nemese verified
 arg-list-json = JSON şyğaru
 cmd-show = Jazbanyñ metaderekterın jäne är bölıgın ölşemı men SHA-256 heşımen körsetu
 arg-show-id = Jazbanyñ id-ı nemese onyñ bırmändı prefiksı
@@ -422,6 +433,47 @@ arg-get-output = Şifry şeşılgen mazmūndy qaida jazu; - standartty şyğys d
 arg-get-force = PATH būrynnan bar bolsa, ony auystyru
 cmd-rm = Jazbany jäne onyñ mörlengen nysandaryn öşıru
 arg-rm-ids = Jazbalardyñ id-lerı nemese olardyñ bırmändı prefiksterı. Öşıru şynymen joiady: jurnal men derekqor qoimanyñ eşbır failynda jazbalardyñ mörlengen mänderı qalmaityndai etıp qaita jazylady; būl ülken qoimada bırneşe sekund alady, berılgen barlyq id üşın bır ret. Köşırmede būryn jıberılgenı saqtalyp qalady (README, «Replicas»)
+cmd-case = Jazbany kuälıkpen jūmysqa qajetınşe sipattau: adamdar jäne olardyñ rölderı, tuystyq bailanystar, jağdai oqiğalary, tekserıluı, transkriptsiialar men audarmalar (onyñ saqtau tızbegıne engızıledı)
+cmd-case-person = Jazbada adamdy kody boiynşa bır nemese bırneşe rölmen atau (adamnyñ onda būrynnan bar rölderıne qosylady); sodan keiın ızdeu jäne `list --person` jazbany sol kod boiynşa tabady
+arg-case-person-id = Jazbanyñ id-ı (nemese onyñ bırmändı prefiksı)
+arg-case-person-code = Adamnyñ bürkenşık kody (eşqaşan esımı emes)
+arg-case-person-roles = testifier, victim, relative nemese witness (qaitalauğa bolady)
+cmd-case-relation = Jazba ataityn ekı adamnyñ tuystyğyn körsetu: PERSON adamy OF adamyna KIN bolyp keledı
+arg-case-relation-id = Jazbanyñ id-ı (nemese onyñ bırmändı prefiksı)
+arg-case-relation-person = Jazba ataityn adamnyñ kody
+arg-case-relation-kin = parent, child, sibling, spouse, relative nemese other
+arg-case-relation-of = Jazba ataityn basqa adamnyñ kody
+cmd-case-status = Jazba ataityn adamnyñ künı körsetılgen jağdai oqiğasyn qosu (`show` adamnyñ barlyq jazbalardağy hronologiiasyn şyğarady; `list --status` eñ soñğysy boiynşa süzedı)
+arg-case-status-id = Jazbanyñ id-ı (nemese onyñ bırmändı prefiksı): oqiğa turaly aitatyn kuälık
+arg-case-status-person = Jazba ataityn adamnyñ kody
+arg-case-status-status = detained, sentenced, released, disappeared, died nemese left-country
+arg-case-status-date = Qaşan: YYYY, YYYY-MM nemese YYYY-MM-DD
+arg-case-status-place = Qaida (lager, türme, qala)
+cmd-case-verify = Jazbanyñ tekserılu deñgeiın kım teksergenımen jäne nege ekenımen bırge belgıleu; onyñ saqtau tızbegıne engızıledı jäne eksportpen bırge jıberıledı
+arg-case-verify-id = Jazbanyñ id-ı (nemese onyñ bırmändı prefiksı)
+arg-case-verify-level = unverified, corroborated nemese verified
+arg-case-verify-by = Ony teksergen adamnyñ kody
+arg-case-verify-why = Nege: ony quattaityn derekközder nemese ne tekserılgenı
+cmd-case-link = Bölıktı sol jazbanyñ basqa bölıgınıñ transkriptsiiasy nemese audarmasy dep belgıleu (`show` olardy toptaidy)
+arg-case-link-id = Jazbanyñ id-ı (nemese onyñ bırmändı prefiksı)
+arg-case-link-part = Transkriptsiia nemese audarma: `show` tızımdegendei atauy, rettık nömırı nemese «testimony»
+arg-case-link-transcript_of = Transkriptsiiasy jasalğan bölık
+arg-case-link-translation_of = Audarmasy jasalğan bölık (--language kerek)
+arg-case-link-language = Onyñ tılı
+arg-case-link-translator = Ony jasağan adamnyñ kody
+cmd-consent = Kuälık beruşınıñ kelısımın (ony `export` mındettı türde eskeredı) nemese kelısımnıñ kerı alynğanyn tırkeu
+cmd-consent-set = Jazbağa kuälık beruşınıñ kelısımın tırkeu, būryn tırkelgenın auystyryp (jurnalğa engızıledı)
+arg-consent-set-id = Jazbanyñ id-ı (nemese onyñ bırmändı prefiksı)
+arg-consent-set-scope = archive (mūnda saqtalady, eşkımge jıberılmeidı), share (tek --share-with kontaktılerımen), publish-anonymised nemese publish
+arg-consent-set-share_with = share kezınde: kontakt, `contact add` ony qalai atasa, solai (qaitalauğa bolady)
+arg-consent-set-how = oral (auyzşa, jazyp alynğan), written (jazbaşa) nemese guardian (qamqorşy arqyly)
+arg-consent-set-date = Ol berılgen kün, YYYY-MM-DD [ädepkı: bügın]
+arg-consent-set-by = Ony tırkegen adamnyñ kody
+cmd-consent-withdraw = Kuälık beruşı kelısımın kerı aldy: jazba `rm` öşıretındei öşırıledı nemese --restrict bolsa, tek arhivte saqtalady (--override-consent parametrınsız eşqaşan eksporttalmaidy); ekı jağdaida da jurnalğa engızıledı
+arg-consent-withdraw-id = Jazbanyñ id-ı (nemese onyñ bırmändı prefiksı)
+arg-consent-withdraw-restrict = Jazbany öşırudıñ ornyna osy arhivte saqtau
+arg-consent-withdraw-how = Kelısımdı kerı alu qalai bıldırıldı
+arg-consent-withdraw-by = Kerı aludy tırkegen adamnyñ kody
 cmd-keys = Qoimanyñ aşyq kıltterın şyğaru: age aluşysy, ssh-ed25519 qoltañba kıltı, sausaq ızı
 arg-keys-json = JSON şyğaru
 cmd-check = Är bölıktı aşyp, onyñ SHA-256 heşın jäne audit jurnalyn tekseru; bır närse bülıngen bolsa, şyğu kody 1
@@ -467,6 +519,7 @@ arg-export-with_identities = Kuägerlerdıñ jeke basy turaly bölıkterdı qosu
 arg-export-keep_metadata = Suretterdıñ metaderekterın (EXIF, GPS, XMP, …) öşırmei saqtau
 arg-export-with_ocr = Skanerlengen qūjattardan tanylğan mätındı (`amanat ocr`) qosu, äitpese ol qosylmaidy: ony maşina oqyğan, onda qateler jäne skanerlengen qūjattağy esımder boluy mümkın
 arg-export-remove_after = Jinauşyda: buma senımdı jazylğannan keiın eksporttalğan jazbalardy öşıru
+arg-export-override_consent = Tırkelgen kelısımı osy kontaktını qamtymaityn jazbalardy körsetılgen sebeppen eksporttau; kelısımdı elemeu jäne kontakt är osyndai jazbanyñ saqtau tızbegıne engızıledı, sebep qoimada saqtalady. Onsyz mūndai eksporttan bas tartylady
 arg-export-json = Eseptı JSON retınde şyğaru
 cmd-verify = Bumanyñ qoltañbasyn jäne ondağy är faildy tekserıp, onyñ ışınde ne baryn körsetu
 arg-verify-file = Buma faily
@@ -573,6 +626,11 @@ cli-show-field = { $field ->
     [note] eskertpe
     [provenance] şyğu tegı
     [parts] bölıkter
+    [persons] adamdar
+    [relation] tuystyq
+    [consent] kelısım
+    [verification] tekserıluı
+    [timeline] hronologiia
    *[custody] saqtau tızbegı
 }
 cli-show-provenance = jıbergen { $contact } ({ $signer }), { $bundle } bumasy, { $time } importtalğan
@@ -1402,3 +1460,94 @@ d-bundle-record-json-differs = { $path } manifesttegı jazba emes
 cli-list-collected = { $id }  jinalğan { $time }  { $size } bait mörlengen
 cli-remote-line = { $name }  { $endpoint } { $bucket } sebetı  soñğy jıberu: { $last }
 cli-never = älı bolmağan
+
+## Kuälık modelı (FORMAT.md 7.4): şolu, bas tartu, audit oqiğalary
+
+tour-case = { $id } jazbasy sipattaldy: onyñ jäbırlenuşısı V-A4N9 (kuägerdıñ ata-anasy), 2019 jyly ūstalğan; kuälık beruşınıñ ony osy serıktespen bölısuge bergen kelısımı; tekserıluı (quattalğan); ärqaisysy onyñ saqtau tızbegıne engızıldı
+tour-consent-archive = { $id } jazbasy: onyñ kuälık beruşısı ony tek arhivte saqtauğa kelıstı
+tour-consent-refused = «detention» belgısı bar jazbalardyñ bärın jıberuden bas tartyldy, eşteñe jazylmady: { $error }
+refused-consent = kuälık beruşınıñ kelısımı { $count } jazba üşın { $contact } kontaktısın qamtymaidy: { $records }. Eşteñe eksporttalmady. Ony qamtityn kelısımdı tırkeñız (amanat consent set), būl jazbalardy şyğaryp tastañyz nemese --override-consent REASON arqyly eksporttañyz (būl är jazbanyñ saqtau tızbegıne engızıledı)
+refusal-consent = kuälık beruşınıñ kelısımı { $count } jazba üşın { $contact } kontaktısın qamtymaidy: { $records }. Eşteñe eksporttalmady.
+hint-consent = är jazbanyñ kelısımın `amanat show ID` körsetedı
+ev-record-described = { $what } tırkeldı
+ev-verification-set = tekserılu deñgeiı belgılendı: { $level }
+ev-consent-overridden = kelısımı ({ $scope }) { $contact } kontaktısın qamtymasa da jıberıldı; körsetılgen sebep: { $reason }
+ev-consent-withdrawn = kelısım kerı alyndy; { $erased ->
+    [yes] jazba öşırıldı
+   *[no] jazba tek arhivte saqtalady
+  }
+
+## Kuälık modelı (FORMAT.md 7.4): onda ne dūrys emes ekenı turaly mälımetter
+
+d-case-code = { $code } — adam kody emes: 1–64 ärıp, tsifr, «-», «_» nemese «.» paidalanyñyz
+d-case-too-many = jazba tym köp adamdy, tuystyq bailanysty, jağdai oqiğasyn nemese tekserudı ataidy
+d-case-person-twice = bır adam ekı ret atalğan
+d-case-roles = bır adamnyñ rölı joq nemese bır rölı ekı ret berılgen
+d-case-relation = tuystyq bailanys jazba atamaityn adamdy ataidy nemese adamdy özınıñ tuysy retınde körsetedı
+d-case-relation-twice = bır tuystyq bailanys ekı ret berılgen
+d-case-consent = kelısım pışım rūqsat etetındei emes (ūiymdar tek «share» kezınde, künı YYYY-MM-DD türınde, adam kody)
+d-case-status = jağdai oqiğasy jazba atamaityn adamdy ataidy nemese onyñ jaramdy künı joq (YYYY, YYYY-MM nemese YYYY-MM-DD)
+d-case-verification = tekserudıñ jaramdy kody, uaqyty nemese sebebı joq
+d-case-too-long = adamdar, kelısım, jağdai oqiğalary men tekserulerdegı mätın 16 KiB-tan köp
+d-case-link = transkriptsiia nemese audarma jazbanyñ kuälıgı ne qosymşasy emes bölıktı ataidy, ekı ret bailanystyrylğan, tūiyqtalady nemese tılı körsetılmegen audarma bolyp tabylady
+d-manifest-model-version = { $version } nūsqaly manifest: kuälık modelı (adamdar, kelısım, jağdai oqiğalary, tekseru, bailanysqan bölıkter) manifestte ol 4-nūsqaly bolsa ğana bolady jäne onda mındettı türde boluy kerek
+d-manifest-case = { $id } jazbasy: { $why }
+d-manifest-case-empty = bos sipattama jazylmai, alynyp tastaluy kerek
+d-collector-cannot-describe = jinauşy özındegı jazbalardy aşa almaidy: olardy (adamdar, kelısım, jağdai, tekseru) qosqan kezde nemese ştabta sipattañyz
+d-case-no-part = jazbada { $part } bölıgı joq (ony `show` tızımdegendei atañyz: atauymen, rettık nömırımen nemese «testimony» dep)
+
+## Kuälık modelı pärmen jolynda (src/cli/case.rs)
+
+cli-case-shape = { $flag } { $shape } pışımın qabyldaidy, { $value } emes
+cli-case-word = { $value } mynalardyñ bırı emes: { $words }
+cli-consent-share-with = «share» kelısımıne kemınde bır --share-with CONTACT kerek, al ony tek «share» qabyldaidy
+cli-case-updated = { $id } jazbasy: { $what } tırkeldı jäne onyñ saqtau tızbegıne engızıldı
+cli-consent-erased = Kelısım kerı alyndy: { $id } jazbasy öşırıldı (saqtau tızbegıne engızıldı)
+cli-consent-restricted = Kelısım kerı alyndy: { $id } jazbasy tek osy arhivte saqtalady jäne --override-consent parametrınsız eksporttalmaidy (saqtau tızbegıne engızıldı)
+web-case = Adamdar, kelısım jäne tekseru
+case-relation = { $person }: { $of } adamyna { $kin } bolyp keledı
+case-with = kımmen: { $with }
+case-by = { $by } tarapynan
+case-source = { $id } jazbasy
+case-link = { $kind }: [{ $of }] bölıgınen
+cli-export-consent-overridden = { $count } jazba kuälık beruşınıñ kelısımı būl kontaktını qamtymasa da eksporttaldy (--override-consent; är jazbanyñ saqtau tızbegıne engızıldı).
+cli-export-consent-unrecorded = { $count } jazbanyñ kelısımı tırkelmegen: kuälık beruşılerdıñ būğan kelısım bergenıne köz jetkızıñız (amanat consent set).
+# Kuälık modelınıñ kılt sözı: rölder, tuystyq, kelısımnıñ auqymy men berılu joly, jağdailar,
+# tekserılu deñgeilerı, bailanysqan bölıkterdıñ türlerı jäne özgerıstıñ ne tırkegenı.
+case-word = { $word ->
+    [testifier] kuälık beruşı
+    [victim] jäbırlenuşı
+    [relative] tuys
+    [witness] kuäger
+    [parent] ata-ana
+    [child] bala
+    [sibling] bauyr
+    [spouse] jūbai
+    [other] basqa
+    [archive] tek arhivte saqtau
+    [share] bölısu
+    [publish-anonymised] aty-jönın jasyryp jariialau
+    [publish] jariialau
+    [oral] auyzşa berılgen
+    [written] jazbaşa berılgen
+    [guardian] qamqorşy arqyly berılgen
+    [detained] ūstalğan
+    [sentenced] sottalğan
+    [released] bosatylğan
+    [disappeared] habarsyz joğalğan
+    [died] qaitys bolğan
+    [left-country] elden ketken
+    [unverified] tekserılmegen
+    [corroborated] quattalğan
+    [verified] tekserılgen
+    [transcript] transkriptsiia
+    [translation] audarma
+    [persons] adamdar
+    [relations] tuystyq bailanystar
+    [consent] kelısım
+    [statuses] jağdai oqiğalary
+    [verification] tekserıluı
+    [links] bailanysqan bölıkter
+   *[unknown] { $word }
+}
+cli-export-override-reason = --override-consent üşın sebep kerek: ol qoimada kelısımdı elemesten eksporttau turaly jazbamen bırge saqtalady

@@ -640,6 +640,11 @@ cli-show-field = { $field ->
     [note] заметка
     [provenance] происхождение
     [parts] части
+    [persons] лица
+    [relation] связь
+    [consent] согласие
+    [verification] проверка
+    [timeline] хронология
    *[custody] цепочка хранения
 }
 cli-show-provenance = от { $contact } ({ $signer }), пакет { $bundle }, импортирована { $time }
@@ -1553,3 +1558,166 @@ d-bundle-record-json-differs = { $path } — не та запись, что в �
 cli-list-collected = { $id }  собрана { $time }  запечатано байт: { $size }
 cli-remote-line = { $name }  { $endpoint } корзина { $bucket }  последняя отправка: { $last }
 cli-never = ни разу
+
+## Модель свидетельства (FORMAT.md 7.4) в обзоре, отказах и журнале аудита
+
+tour-case = запись { $id } описана: пострадавший V-A4N9 (родитель свидетеля), его задержание в 2019 году, согласие автора показаний на передачу её этому партнёру и проверка (подтверждено источниками); каждое из них занесено в её цепочку хранения
+tour-consent-archive = запись { $id }: автор её показаний согласился только на хранение в архиве
+tour-consent-refused = отправка всех записей с меткой «detention» отклонена, ничего не записано: { $error }
+refused-consent = согласие автора показаний не распространяется на контакт { $contact } в { $count ->
+    [one] { $count } записи
+    [few] { $count } записях
+   *[many] { $count } записях
+  }: { $records }. Ничего не экспортировано. Запишите согласие, которое его охватывает (amanat consent set), исключите эти записи или экспортируйте с --override-consent REASON (это заносится в цепочку хранения каждой записи)
+refusal-consent = согласие автора показаний не распространяется на контакт { $contact } в { $count ->
+    [one] { $count } записи
+    [few] { $count } записях
+   *[many] { $count } записях
+  }: { $records }. Ничего не экспортировано.
+hint-consent = согласие по каждой записи показывает `amanat show ID`
+ev-record-described = внесено: { $what }
+ev-verification-set = задан уровень проверки: { $level }
+ev-consent-overridden = отправлена, хотя согласие ({ $scope }) не распространяется на контакт { $contact }; указанная причина: { $reason }
+ev-consent-withdrawn = согласие отозвано; { $erased ->
+    [yes] запись стёрта
+   *[no] запись хранится только в архиве
+  }
+
+## Модель свидетельства (FORMAT.md 7.4): что в ней неверно
+
+d-case-code = { $code } — не код лица: используйте от 1 до 64 букв, цифр, «-», «_» или «.»
+d-case-too-many = запись называет слишком много лиц, связей, событий статуса или проверок
+d-case-person-twice = лицо названо дважды
+d-case-roles = у лица нет роли или одна роль указана дважды
+d-case-relation = связь называет лицо, которого запись не называет, или называет лицо родственником самому себе
+d-case-relation-twice = связь указана дважды
+d-case-consent = согласие не такое, какое допускает формат (организации — только при «share», дата в виде YYYY-MM-DD, код лица)
+d-case-status = событие статуса называет лицо, которого запись не называет, или у него нет допустимой даты (YYYY, YYYY-MM или YYYY-MM-DD)
+d-case-verification = у проверки нет допустимого кода, времени или причины
+d-case-too-long = лица, согласие, события статуса и проверки содержат больше 16 КиБ текста
+d-case-link = расшифровка или перевод указывает на часть, которая не является показаниями или вложением записи, связь задана дважды или по кругу, либо у перевода не указан язык
+d-manifest-model-version = манифест версии { $version } должен содержать модель свидетельства (лица, согласие, события статуса, проверку, связанные части) тогда и только тогда, когда это версия 4
+d-manifest-case = запись { $id }: { $why }
+d-manifest-case-empty = пустое описание дела опускается, а не записывается
+d-collector-cannot-describe = сборщик не может открыть записи, которые хранит: описывайте их (лица, согласие, статус, проверка) при добавлении или в штабе
+d-case-no-part = у записи нет части { $part } (назовите её так, как её показывает `show`: по имени, номеру или «testimony»)
+
+## Модель свидетельства в командной строке (src/cli/case.rs)
+
+cli-case-shape = { $flag } принимает { $shape }, а не { $value }
+cli-case-word = { $value } не входит в число допустимых: { $words }
+cli-consent-share-with = согласию «share» нужен хотя бы один --share-with CONTACT, и только «share» их принимает
+cli-case-updated = Запись { $id }: внесено ({ $what }) и занесено в её цепочку хранения
+cli-consent-erased = Согласие отозвано: запись { $id } стёрта (занесено в цепочку хранения)
+cli-consent-restricted = Согласие отозвано: запись { $id } хранится только в этом архиве и не экспортируется без --override-consent (занесено в цепочку хранения)
+web-case = Лица, согласие и проверка
+case-relation = { $person } по отношению к { $of }: { $kin }
+case-with = кому: { $with }
+case-by = кем: { $by }
+case-source = запись { $id }
+case-link = { $kind } части [{ $of }]
+cli-export-consent-overridden = { $count ->
+    [one] { $count } запись экспортирована
+    [few] { $count } записи экспортированы
+   *[many] { $count } записей экспортировано
+  }, хотя согласие автора показаний не распространяется на этот контакт (--override-consent; занесено в цепочку хранения каждой записи).
+cli-export-consent-unrecorded = { $count ->
+    [one] У { $count } записи
+    [few] У { $count } записей
+   *[many] У { $count } записей
+  } не записано согласие: убедитесь, что авторы показаний на это согласились (amanat consent set).
+# Ключевое слово модели свидетельства: роли, родство, объём и способ согласия, статусы,
+# уровни проверки, виды связанных частей и что внесено изменением.
+case-word = { $word ->
+    [testifier] автор показаний
+    [victim] пострадавший
+    [relative] родственник
+    [witness] очевидец
+    [parent] родитель
+    [child] ребёнок
+    [sibling] брат или сестра
+    [spouse] супруг или супруга
+    [other] иное
+    [archive] только хранение в архиве
+    [share] передача
+    [publish-anonymised] анонимная публикация
+    [publish] публикация
+    [oral] дано устно
+    [written] дано письменно
+    [guardian] дано через опекуна
+    [detained] задержание
+    [sentenced] приговор
+    [released] освобождение
+    [disappeared] исчезновение
+    [died] смерть
+    [left-country] отъезд из страны
+    [unverified] не проверено
+    [corroborated] подтверждено источниками
+    [verified] проверено
+    [transcript] расшифровка
+    [translation] перевод
+    [persons] лица
+    [relations] связи
+    [consent] согласие
+    [statuses] события статуса
+    [verification] проверка
+    [links] связанные части
+   *[unknown] { $word }
+}
+cli-export-override-reason = для --override-consent нужна причина: она хранится в хранилище вместе с отметкой об обходе согласия
+
+## Справка командной строки: модель свидетельства (src/cli/case.rs, mod.rs, listing.rs, bundles.rs)
+
+arg-add-persons = Лицо, которое называет запись, в виде CODE:ROLE[,ROLE] (роли: testifier, victim, relative, witness), например V-7:victim; можно повторять. Код из --witness — это автор показаний
+arg-add-relations = Как связаны два лица, которых называет запись, в виде PERSON:KIN:OF, например W-1:sibling:V-7 (W-1 — брат или сестра V-7; родство: parent, child, sibling, spouse, relative, other); можно повторять
+arg-add-statuses = Датированное событие статуса лица, которое называет запись, в виде CODE:STATUS:DATE, например V-7:detained:2018-04 (detained, sentenced, released, disappeared, died, left-country; YYYY, YYYY-MM или YYYY-MM-DD); можно повторять
+arg-add-consent = Согласие автора показаний: archive (хранится здесь, никому не отправляется), share (только контактам из --share-with), publish-anonymised или publish. `export` отказывается экспортировать запись, согласие на которую не распространяется на контакт
+arg-add-share_with = С --consent share: контакт (под именем, данным ему в `contact add`), которому можно отправлять свидетельство (можно повторять)
+arg-add-consent_how = Как дано согласие: oral (устно, с записью), written (письменно) или guardian (через опекуна)
+arg-add-consent_date = Когда дано согласие, YYYY-MM-DD [по умолчанию: сегодня]
+arg-add-consent_by = Код того, кто записал согласие
+cmd-case = Описать запись так, как нужно в работе со свидетельствами: лица и их роли, связи, события статуса, проверка, расшифровки и переводы (заносится в её цепочку хранения)
+cmd-case-person = Назвать в записи лицо по коду, в одной или нескольких ролях (они добавляются к ролям, которые у лица там уже есть); затем поиск и `list --person` находят запись по этому коду
+arg-case-person-id = Id записи или его однозначный префикс
+arg-case-person-code = Псевдонимный код лица (никогда не имя)
+arg-case-person-roles = testifier, victim, relative или witness (можно повторять)
+cmd-case-relation = Указать, как связаны два лица, которых называет запись: PERSON — это KIN по отношению к OF
+arg-case-relation-id = Id записи или его однозначный префикс
+arg-case-relation-person = Код лица, которое называет запись
+arg-case-relation-kin = parent, child, sibling, spouse, relative или other
+arg-case-relation-of = Код другого лица, которое называет запись
+cmd-case-status = Добавить датированное событие статуса лица, которое называет запись (`show` выводит хронологию лица по всем записям; `list --status` отбирает по последнему событию)
+arg-case-status-id = Id записи или его однозначный префикс: свидетельство, в котором рассказано о событии
+arg-case-status-person = Код лица, которое называет запись
+arg-case-status-status = detained, sentenced, released, disappeared, died или left-country
+arg-case-status-date = Когда: YYYY, YYYY-MM или YYYY-MM-DD
+arg-case-status-place = Где (лагерь, тюрьма, город)
+cmd-case-verify = Задать уровень проверки записи с указанием, кто проверил и почему; заносится в её цепочку хранения и переносится при экспорте
+arg-case-verify-id = Id записи или его однозначный префикс
+arg-case-verify-level = unverified, corroborated или verified
+arg-case-verify-by = Код того, кто проверил запись
+arg-case-verify-why = Почему: источники, которые её подтверждают, или что было проверено
+cmd-case-link = Объявить часть расшифровкой или переводом другой части той же записи (`show` группирует их)
+arg-case-link-id = Id записи или его однозначный префикс
+arg-case-link-part = Расшифровка или перевод: имя части, её номер или «testimony», как их показывает `show`
+arg-case-link-transcript_of = Часть, которую она расшифровывает
+arg-case-link-translation_of = Часть, которую она переводит (нужен --language)
+arg-case-link-language = Её язык
+arg-case-link-translator = Код того, кто её сделал
+cmd-consent = Записать согласие автора показаний, которое соблюдает `export`, или его отзыв
+cmd-consent-set = Записать согласие автора показаний для записи вместо записанного ранее (заносится в журнал)
+arg-consent-set-id = Id записи или его однозначный префикс
+arg-consent-set-scope = archive (хранится здесь, никому не отправляется), share (только контактам из --share-with), publish-anonymised или publish
+arg-consent-set-share_with = С share: контакт под именем, данным ему в `contact add` (можно повторять)
+arg-consent-set-how = oral (устно, с записью), written (письменно) или guardian (через опекуна)
+arg-consent-set-date = Когда оно дано, YYYY-MM-DD [по умолчанию: сегодня]
+arg-consent-set-by = Код того, кто его записал
+cmd-consent-withdraw = Автор показаний отозвал согласие: запись стирается так же, как её стирает `rm`, или с --restrict хранится только в архиве (и никогда не экспортируется без --override-consent); в обоих случаях это заносится в журнал
+arg-consent-withdraw-id = Id записи или его однозначный префикс
+arg-consent-withdraw-restrict = Хранить запись в этом архиве, а не стирать её
+arg-consent-withdraw-how = Как дан отзыв согласия
+arg-consent-withdraw-by = Код того, кто записал отзыв
+arg-list-person = Только записи, которые называют этот код лица в любой роли (как код свидетеля, автора показаний, пострадавшего, родственника или очевидца)
+arg-list-status = Только записи, называющие лицо, последнее событие статуса которого (по всем записям) — одно из: detained, sentenced, released, disappeared, died или left-country
+arg-list-verification = Только записи с этим уровнем проверки: unverified, corroborated или verified
+arg-export-override_consent = Экспортировать записи, согласие на которые не распространяется на этот контакт, по указанной причине; обход согласия и контакт заносятся в цепочку хранения каждой такой записи, причина хранится в хранилище. Без этого такой экспорт отклоняется

@@ -14,6 +14,7 @@ use zeroize::Zeroizing;
 
 use super::partner_view::{mentions_code, redact_record};
 use super::redact::{self, Image};
+use super::Selection;
 use crate::crypto::seal::Recipients;
 use crate::error::{Error, Refusal, Result};
 use crate::format::manifest::{
@@ -23,7 +24,7 @@ use crate::format::record::{PartKind, RecordBody, Storage};
 use crate::storage::durable::ThreadedWriter;
 use crate::vault::contacts::Contact;
 use crate::vault::custody::LogBatch;
-use crate::vault::{Filter, Vault};
+use crate::vault::Vault;
 use crate::words;
 use crate::RecordId;
 
@@ -31,16 +32,7 @@ use crate::RecordId;
 const BODIES_AT_ONCE: usize = 256;
 
 /// Largest image cleaned in memory; a larger one is refused unless `--keep-metadata`.
-const MAX_CLEAN: u64 = 256 << 20;
-
-/// Which records to export.
-#[derive(Debug, Clone)]
-pub enum Selection {
-    All,
-    Tag(String),
-    Witness(String),
-    Ids(Vec<String>),
-}
+pub(super) const MAX_CLEAN: u64 = 256 << 20;
 
 /// How to export.
 #[derive(Debug, Clone)]
@@ -54,6 +46,9 @@ pub struct ExportOptions {
     pub keep_metadata: bool,
     /// Include the text recognised in scans (left out otherwise).
     pub with_ocr: bool,
+    /// Send records whose consent does not cover the contact, for this reason (logged in
+    /// each such record's chain of custody, the reason kept in the vault).
+    pub override_consent: Option<String>,
 }
 
 /// What an export did.
@@ -74,6 +69,11 @@ pub struct ExportReport {
     /// Testimonies whose text contains their record's witness code, exported as they are:
     /// (bundle record id, part name).
     pub mentions_witness_code: Vec<(String, String)>,
+    /// Records sent although their consent did not cover the contact (`--override-consent`):
+    /// bundle record ids.
+    pub consent_overridden: Vec<String>,
+    /// Records sent without any consent recorded.
+    pub consent_unrecorded: usize,
     /// What asking the time-stamp authorities before the export came to; `None` when none
     /// is configured (the bundle then carries no token).
     pub timestamping: Option<crate::vault::timestamps::Timestamping>,
@@ -88,6 +88,16 @@ struct PlannedPart {
     clean: Option<Image>,
     size: u64,
     sha256: [u8; 32],
+}
+
+/// What an export found before reading anything: the contact, its recipients (and the
+/// SHA-256 of each, as the manifest lists them), the records and what consent says of them.
+struct Preflight {
+    contact: Contact,
+    recipients: Recipients,
+    ids: Vec<RecordId>,
+    consent: super::consent::ConsentCheck,
+    to: Vec<String>,
 }
 
 struct PlannedRecord {
@@ -107,76 +117,20 @@ pub(super) fn sha256_hex(b: &[u8]) -> String {
     hex::encode(digest::digest(&digest::SHA256, b))
 }
 
-/// Reads a whole part (bounded) and checks it against its ingest hash.
-fn read_verified(
-    vault: &Vault,
-    id: RecordId,
-    body: &RecordBody,
-    index: usize,
-) -> Result<Zeroizing<Vec<u8>>> {
-    let p = &body.parts[index];
-    let mut buf = Zeroizing::new(Vec::with_capacity(p.size.min(MAX_CLEAN) as usize));
-    vault
-        .open_part(id, p)?
-        .take(MAX_CLEAN + 1)
-        .read_to_end(&mut buf)
-        .map_err(|_| {
-            Error::damaged(
-                id,
-                words!("d-part-not-decrypt", part = format!("{:?}", p.name)),
-            )
-        })?;
-    if buf.len() as u64 != p.size || crate::crypto::seal::sha256(&buf) != p.sha256 {
-        return Err(Error::damaged(
-            id,
-            words!("d-part-sha-differs", part = format!("{:?}", p.name)),
-        ));
-    }
-    Ok(buf)
-}
-
 impl Vault {
-    pub(super) fn select(&self, sel: &Selection) -> Result<Vec<RecordId>> {
-        let filter = match sel {
-            Selection::Ids(ids) => {
-                let mut out = Vec::new();
-                for i in ids {
-                    let id = self.resolve(i)?;
-                    if !out.contains(&id) {
-                        out.push(id);
-                    }
-                }
-                return Ok(out);
-            }
-            Selection::All => Filter::default(),
-            Selection::Tag(t) => Filter {
-                tag: Some(t.clone()),
-                ..Default::default()
-            },
-            Selection::Witness(w) => Filter {
-                witness: Some(w.clone()),
-                ..Default::default()
-            },
-        };
-        let scan = self.list(&filter)?;
-        if let Some(d) = scan.damaged.first() {
-            return Err(Error::damaged(d, words!("d-catalog-entry-damaged")));
-        }
-        Ok(scan.items.into_iter().map(|l| l.id).collect())
-    }
-
     /// Exports the selected records to `out` as a bundle for a contact: pass one plans
     /// every file and builds the signed manifest, pass two streams the files into the age
     /// file under a temporary name, which takes its name once the export is logged.
     pub fn export(&self, opts: &ExportOptions, out: &Path) -> Result<ExportReport> {
-        let (contact, recipients, ids) = self.export_preflight(opts, out)?;
+        let Preflight {
+            contact,
+            recipients,
+            ids,
+            consent,
+            to,
+        } = self.export_preflight(opts, out)?;
         // Pass one: plan every file and build the manifest.
         let bundle_id = RecordId::random();
-        let to: Vec<String> = contact
-            .recipients
-            .iter()
-            .map(|r| sha256_hex(r.as_bytes()))
-            .collect();
         // A token over the log as it is before the export's events (they are chained to the
         // bundle's hash, so no token in it can cover them), stored with those events.
         let pending = match self.tsas()?.is_empty() {
@@ -194,6 +148,7 @@ impl Vault {
         let mut report = ExportReport {
             bundle_id: bundle_id.to_hex(),
             timestamping: pending.map(|p| p.report),
+            consent_unrecorded: consent.unrecorded,
             ..Default::default()
         };
         let mut planned = Vec::new();
@@ -201,9 +156,11 @@ impl Vault {
         let mut files = Vec::new();
         for chunk in ids.chunks(BODIES_AT_ONCE) {
             for (id, body) in chunk.iter().zip(self.open_bodies(chunk)) {
+                let body = body?;
+                self.log_override(&consent, &mut log, &body, &contact, opts, &mut report)?;
                 let (rec, plan, rec_files) = self.plan_record(
                     id,
-                    body?,
+                    body,
                     &contact,
                     opts,
                     &bundle_id,
@@ -220,27 +177,9 @@ impl Vault {
         // SHA256SUMS lets a partner check every file with `sha256sum -c`.
         let sums = manifest::add_sums(&mut files);
         let created = jiff::Timestamp::now();
-        let keys = self.keys();
-        let timestamps = stamped.map(|s| s.tokens()).unwrap_or_default();
-        report.timestamps = timestamps.len();
-        let mut manifest = Manifest {
-            format: manifest::FORMAT.into(),
-            version: manifest::VERSION,
-            timestamps,
-            kind: BundleKind::Partner,
-            bundle_id: bundle_id.to_hex(),
-            created: created.to_string(),
-            sender: Sender {
-                signing_key: keys.signing_key.clone(),
-                fingerprint: keys.fingerprint.clone(),
-            },
-            recipients: to.clone(),
-            identities_included: opts.with_identities,
-            metadata_kept: opts.keep_metadata,
-            records,
-            transfer: vec![],
-            files,
-        };
+        let mut manifest = self.partner_manifest(&bundle_id, created, records, files, &to, opts);
+        manifest.timestamps = stamped.map(|s| s.tokens()).unwrap_or_default();
+        report.timestamps = manifest.timestamps.len();
         manifest.version = manifest.needed_version();
         let manifest_json = serde_json::to_vec_pretty(&manifest).expect("manifests serialize");
         // The manifest is read whole before its signature is checked, so an import reads
@@ -291,12 +230,8 @@ impl Vault {
 
     /// What must hold before anything of an export is read: a full vault, a contact with a
     /// recipient, the custodian's key for identity parts, no file at `out`, and records
-    /// selected. Returns the contact, its recipients and the records.
-    fn export_preflight(
-        &self,
-        opts: &ExportOptions,
-        out: &Path,
-    ) -> Result<(Contact, Recipients, Vec<RecordId>)> {
+    /// selected, whose consent covers the contact unless overridden.
+    fn export_preflight(&self, opts: &ExportOptions, out: &Path) -> Result<Preflight> {
         if self.is_collector() {
             return Err(Error::CannotOpen(words!("d-collector-cannot-export")));
         }
@@ -321,7 +256,55 @@ impl Vault {
         if ids.is_empty() {
             return Err(opts.selection.matched_nothing());
         }
-        Ok((contact, recipients, ids))
+        let consent = self.check_consent(
+            &ids,
+            &contact,
+            opts.with_identities,
+            opts.override_consent.as_deref(),
+        )?;
+        let to = contact
+            .recipients
+            .iter()
+            .map(|r| sha256_hex(r.as_bytes()))
+            .collect();
+        Ok(Preflight {
+            contact,
+            recipients,
+            ids,
+            consent,
+            to,
+        })
+    }
+
+    /// The manifest of a partner bundle, before its version and tokens are set.
+    fn partner_manifest(
+        &self,
+        bundle_id: &RecordId,
+        created: jiff::Timestamp,
+        records: Vec<ManifestRecord>,
+        files: Vec<FileEntry>,
+        to: &[String],
+        opts: &ExportOptions,
+    ) -> Manifest {
+        let keys = self.keys();
+        Manifest {
+            format: manifest::FORMAT.into(),
+            version: manifest::VERSION,
+            timestamps: vec![],
+            kind: BundleKind::Partner,
+            bundle_id: bundle_id.to_hex(),
+            created: created.to_string(),
+            sender: Sender {
+                signing_key: keys.signing_key.clone(),
+                fingerprint: keys.fingerprint.clone(),
+            },
+            recipients: to.to_vec(),
+            identities_included: opts.with_identities,
+            metadata_kept: opts.keep_metadata,
+            records,
+            transfer: vec![],
+            files,
+        }
     }
 
     /// Pass one for one record: what the partner sees of it (redacted), its parts as they
@@ -344,6 +327,7 @@ impl Vault {
         let mut rec = redact_record(self, contact, &body, &pid);
         let mut parts = Vec::new();
         let mut used = std::collections::HashSet::new();
+        let mut sent = Vec::new();
         for (index, p) in body.parts.iter().enumerate() {
             if (p.kind == PartKind::Identity && !opts.with_identities)
                 || (p.kind == PartKind::Recognised && !opts.with_ocr)
@@ -364,7 +348,9 @@ impl Vault {
             let (shown, planned) = self.plan_part(id, &body, index, path, &pid, opts, report)?;
             rec.parts.push(shown);
             parts.push(planned);
+            sent.push(index);
         }
+        super::partner_view::link_parts(&body, &sent, &mut rec);
         rec.custody = super::log_export(log, *id, &pid, bundle_id, to, &contact.name)?;
         if let Some(s) = stamped {
             rec.timestamps = s.cover(&rec.custody);
@@ -409,9 +395,10 @@ impl Vault {
         let p = &body.parts[index];
         if p.kind == PartKind::Identity {
             // Only with --with-identities, on a custodian's device (checked above).
-            let plain = identity_plaintext(self, *id, body, index)?;
+            let plain = super::partner_view::identity_plaintext(self, *id, body, index)?;
             let sha256 = crate::crypto::seal::sha256(&plain);
             let shown = ManifestPart {
+                of: None,
                 kind: p.kind.as_str().to_string(),
                 name: p.name.clone(),
                 path: path.clone(),
@@ -447,7 +434,7 @@ impl Vault {
                         record: id.short(),
                     }));
                 }
-                let orig = read_verified(self, *id, body, index)?;
+                let orig = super::partner_view::read_verified(self, *id, body, index)?;
                 let clean = redact::strip(kind, &orig).map_err(|why| {
                     Error::Refused(Refusal::ImageNotCleanable {
                         image: p.name.clone(),
@@ -467,6 +454,7 @@ impl Vault {
             None => (p.size, p.sha256, None),
         };
         let shown = ManifestPart {
+            of: None,
             kind: p.kind.as_str().to_string(),
             name: p.name.clone(),
             path: path.clone(),
@@ -515,13 +503,13 @@ impl Vault {
                 )
             };
             if p.kind == PartKind::Identity {
-                let plain = identity_plaintext(self, rec.id, body, pp.index)?;
+                let plain = super::partner_view::identity_plaintext(self, rec.id, body, pp.index)?;
                 if crate::crypto::seal::sha256(&plain) != pp.sha256 {
                     return Err(damaged());
                 }
                 append(tar, &pp.path, &plain, mtime).map_err(werr)?;
             } else if let Some(kind) = pp.clean {
-                let orig = read_verified(self, rec.id, body, pp.index)?;
+                let orig = super::partner_view::read_verified(self, rec.id, body, pp.index)?;
                 let clean =
                     Zeroizing::new(redact::strip(kind, &orig).map_err(|_| damaged())?.bytes);
                 if crate::crypto::seal::sha256(&clean) != pp.sha256 {
@@ -577,17 +565,4 @@ impl Vault {
         }
         Ok(())
     }
-}
-
-/// The plaintext of the identity part at `index` of a body (this device must be a
-/// custodian). By its place, never by a name: a part may be named like an index.
-fn identity_plaintext(
-    vault: &Vault,
-    id: RecordId,
-    body: &RecordBody,
-    index: usize,
-) -> Result<Zeroizing<Vec<u8>>> {
-    let mut plain = Zeroizing::new(Vec::new());
-    vault.write_part(id, body, index, &mut *plain)?;
-    Ok(plain)
 }

@@ -12,16 +12,19 @@ use crate::format::event::{Happened, Kept, Kind};
 use crate::format::manifest;
 use crate::words;
 
+mod consent;
 pub mod export;
 pub mod import;
 pub mod partner_view;
 pub mod redact;
+mod selection;
 pub mod stamps;
 mod tar_entries;
 pub mod transfer;
 
-pub use export::{ExportOptions, ExportReport, Selection};
+pub use export::{ExportOptions, ExportReport};
 pub use import::{ImportOptions, ImportReport};
+pub use selection::Selection;
 
 /// Crockford base32 alphabet, for pseudonyms that read well aloud.
 const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -222,6 +225,10 @@ fn chain_details(kind: &str) -> Option<&'static [&'static str]> {
             "source_sha256",
             "version",
         ],
+        Kind::RecordDescribed => &["what"],
+        Kind::VerificationSet => &["level"],
+        Kind::ConsentOverridden => &["scope"],
+        Kind::ConsentWithdrawn => &["erased"],
         _ => return None,
     })
 }
@@ -334,18 +341,6 @@ fn canonical_event(
         }
     }
     Ok(())
-}
-
-impl Selection {
-    /// The error for a selection that matched no record: what it named (a vault with no
-    /// record at all, for `All`).
-    pub(crate) fn matched_nothing(&self) -> crate::Error {
-        crate::Error::NoSuchRecord(match self {
-            Selection::All => String::new(),
-            Selection::Tag(s) | Selection::Witness(s) => s.clone(),
-            Selection::Ids(ids) => ids.join(" "),
-        })
-    }
 }
 
 #[cfg(test)]

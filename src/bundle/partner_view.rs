@@ -1,5 +1,7 @@
 //! What of a record a partner sees ([`redact_record`]: the one place that decides it), and
 //! the check that a testimony does not name its own witness code.
+use std::io::Read;
+
 use zeroize::Zeroizing;
 
 use super::export::timestamp;
@@ -12,8 +14,10 @@ use crate::words;
 use crate::RecordId;
 
 /// The one place that decides what of a record a partner sees: everything but identity
-/// parts, with the witness code replaced by the partner's pseudonym, also where the code
-/// was written into the title, tags, place, interviewer or note.
+/// parts, with the witness code and every person's code replaced by the partner's
+/// pseudonym for it, also where a code was written into the title, tags, place,
+/// interviewer, note, a status event's place or a verification's reason; consent to share
+/// without the other organisations it names (FORMAT.md 13.4).
 pub fn redact_record(
     vault: &Vault,
     contact: &Contact,
@@ -22,13 +26,23 @@ pub fn redact_record(
 ) -> ManifestRecord {
     let m = &body.meta;
     let key = vault.pseudonym_key();
-    let pseudonym = m
-        .witness
-        .as_deref()
-        .map(|w| super::witness_pseudonym(key, &contact.name, w));
-    let scrub = |s: &str| match (&m.witness, &pseudonym) {
-        (Some(code), Some(p)) if !code.is_empty() => s.replace(code.as_str(), p),
-        _ => s.to_owned(),
+    let pseudonym_of = |code: &str| super::witness_pseudonym(key, &contact.name, code);
+    let pseudonym = m.witness.as_deref().map(pseudonym_of);
+    // Longest first, so that a code inside a longer one is not replaced in it.
+    let mut codes: Vec<(&str, String)> = body
+        .case
+        .codes(m.witness.as_deref())
+        .filter(|c| !c.is_empty())
+        .map(|c| (c, pseudonym_of(c)))
+        .collect();
+    codes.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(b.0)));
+    codes.dedup_by(|a, b| a.0 == b.0);
+    let scrub = |s: &str| {
+        let mut out = s.to_owned();
+        for (code, p) in &codes {
+            out = out.replace(code, p);
+        }
+        out
     };
     let scrub_opt = |s: &Option<String>| s.as_deref().map(scrub);
     ManifestRecord {
@@ -45,7 +59,68 @@ pub fn redact_record(
         note: scrub_opt(&m.note),
         parts: vec![],
         custody: vec![],
+        case: redact_case(&body.case, &pseudonym_of, &scrub),
     }
+}
+
+/// What a partner sees of a record's case: codes as its pseudonyms, free text scrubbed of
+/// codes, and consent to share without the organisations it names (the partner is one of
+/// them, and the others are none of its business); `None` if the record has none.
+fn redact_case(
+    case: &crate::format::case::Case,
+    pseudonym: &dyn Fn(&str) -> String,
+    scrub: &dyn Fn(&str) -> String,
+) -> Option<crate::format::case::Case> {
+    use crate::format::case::{Case, Consent, Person, Relation, StatusEvent, Verification};
+    if case.is_empty() {
+        return None;
+    }
+    Some(Case {
+        persons: case
+            .persons
+            .iter()
+            .map(|p| Person {
+                code: pseudonym(&p.code),
+                roles: p.roles.clone(),
+            })
+            .collect(),
+        relations: case
+            .relations
+            .iter()
+            .map(|r| Relation {
+                person: pseudonym(&r.person),
+                kin: r.kin,
+                of: pseudonym(&r.of),
+            })
+            .collect(),
+        consent: case.consent.as_ref().map(|c| Consent {
+            scope: c.scope,
+            organisations: vec![],
+            how: c.how,
+            given: c.given.clone(),
+            recorded_by: c.recorded_by.as_deref().map(scrub),
+        }),
+        statuses: case
+            .statuses
+            .iter()
+            .map(|s| StatusEvent {
+                person: pseudonym(&s.person),
+                status: s.status,
+                date: s.date.clone(),
+                place: s.place.as_deref().map(scrub),
+            })
+            .collect(),
+        verification: case
+            .verification
+            .iter()
+            .map(|v| Verification {
+                level: v.level,
+                by: scrub(&v.by),
+                at: v.at.clone(),
+                why: scrub(&v.why),
+            })
+            .collect(),
+    })
 }
 
 /// Largest testimony searched for its own witness code before export.
@@ -74,4 +149,66 @@ pub(super) fn mentions_code(
         )
     })?;
     Ok(buf.windows(code.len()).any(|w| w == code.as_bytes()))
+}
+
+/// Says in the manifest which sent part is a transcript or translation of which, where
+/// both are sent (`sent`: the body index of each part of `rec`, in order).
+pub(super) fn link_parts(body: &RecordBody, sent: &[usize], rec: &mut ManifestRecord) {
+    for l in &body.links {
+        let (Some(at), Some(of)) = (
+            sent.iter().position(|&i| i == l.part as usize),
+            sent.iter().position(|&i| i == l.of as usize),
+        ) else {
+            continue;
+        };
+        rec.parts[at].of = Some(crate::format::manifest::ManifestLink {
+            part: rec.parts[of].name.clone(),
+            kind: l.kind,
+            language: l.language.clone(),
+            translator: l.translator.clone(),
+        });
+    }
+}
+
+/// Reads a whole part (bounded) and checks it against its ingest hash.
+pub(super) fn read_verified(
+    vault: &Vault,
+    id: RecordId,
+    body: &RecordBody,
+    index: usize,
+) -> Result<Zeroizing<Vec<u8>>> {
+    let p = &body.parts[index];
+    let mut buf = Zeroizing::new(Vec::with_capacity(
+        p.size.min(super::export::MAX_CLEAN) as usize
+    ));
+    vault
+        .open_part(id, p)?
+        .take(super::export::MAX_CLEAN + 1)
+        .read_to_end(&mut buf)
+        .map_err(|_| {
+            Error::damaged(
+                id,
+                words!("d-part-not-decrypt", part = format!("{:?}", p.name)),
+            )
+        })?;
+    if buf.len() as u64 != p.size || crate::crypto::seal::sha256(&buf) != p.sha256 {
+        return Err(Error::damaged(
+            id,
+            words!("d-part-sha-differs", part = format!("{:?}", p.name)),
+        ));
+    }
+    Ok(buf)
+}
+
+/// The plaintext of the identity part at `index` of a body (this device must be a
+/// custodian). By its place, never by a name: a part may be named like an index.
+pub(super) fn identity_plaintext(
+    vault: &Vault,
+    id: RecordId,
+    body: &RecordBody,
+    index: usize,
+) -> Result<Zeroizing<Vec<u8>>> {
+    let mut plain = Zeroizing::new(Vec::new());
+    vault.write_part(id, body, index, &mut *plain)?;
+    Ok(plain)
 }

@@ -10,8 +10,9 @@ use std::fs;
 use std::io::{self, Read, Write};
 use std::path::Path;
 
-use super::export::{sha256_hex, ExportReport, Selection};
+use super::export::{sha256_hex, ExportReport};
 use super::tar_entries::{append, header};
+use super::Selection;
 use crate::crypto::seal::{OpenFailure, StreamError};
 use crate::error::Words;
 use crate::error::{Error, Refusal, Result};

@@ -195,6 +195,8 @@ pub fn line(i: &LogItem) -> String {
 }
 
 /// What an event says, in words (not yet escaped: see [`line`]).
+// This function is long because it is the list of FORMAT.md 14.2's event kinds, each worded
+// in a few lines.
 fn describe(i: &LogItem) -> String {
     let d = &i.details;
     let p = i.private.as_ref();
@@ -308,6 +310,28 @@ fn describe(i: &LogItem) -> String {
             sha256 = short(&s(&d["part"]["sha256"])).to_owned()
         ),
         "duress-set" => tr!("ev-duress-set", weak = weak),
+        "record-described" => tr!(
+            "ev-record-described",
+            what = super::case::said(&s(&d["what"]))
+        ),
+        "verification-set" => tr!(
+            "ev-verification-set",
+            level = super::case::said(&s(&d["level"]))
+        ),
+        "consent-overridden" => tr!(
+            "ev-consent-overridden",
+            scope = super::case::said(&s(&d["scope"])),
+            contact = quoted("contact"),
+            reason = quoted("reason")
+        ),
+        "consent-withdrawn" => tr!(
+            "ev-consent-withdrawn",
+            erased = if d["erased"].as_bool() == Some(true) {
+                "yes"
+            } else {
+                "no"
+            }
+        ),
         other => format!("{other} {d}"),
     }
 }

@@ -131,6 +131,11 @@ pub struct ExportArgs {
     /// On a collector: delete the exported records once the bundle is safely written
     #[arg(long)]
     remove_after: bool,
+    /// Export records whose recorded consent does not cover this contact, for the reason
+    /// given; the override and the contact are logged in each such record's chain of
+    /// custody, the reason kept in the vault. Without it such an export is refused
+    #[arg(long, value_name = "REASON")]
+    override_consent: Option<String>,
     /// Print the report as JSON
     #[arg(long)]
     json: bool,
@@ -169,7 +174,15 @@ pub fn export(v: &Vault, a: ExportArgs) -> anyhow::Result<u8> {
         with_identities: a.with_identities,
         keep_metadata: a.keep_metadata,
         with_ocr: a.with_ocr,
+        override_consent: a.override_consent,
     };
+    if opts
+        .override_consent
+        .as_deref()
+        .is_some_and(|r| r.trim().is_empty())
+    {
+        return Err(invalid(tr!("cli-export-override-reason")).into());
+    }
     let r = v.export(&opts, &output)?;
     if a.json {
         print_json(&r)?;
@@ -203,6 +216,14 @@ pub fn export(v: &Vault, a: ExportArgs) -> anyhow::Result<u8> {
         )
     );
     eprintln!("{}", tr!("cli-export-pseudonyms"));
+    if !r.consent_overridden.is_empty() {
+        let count = r.consent_overridden.len() as u64;
+        eprintln!("{}", tr!("cli-export-consent-overridden", count = count));
+    }
+    if r.consent_unrecorded > 0 {
+        let count = r.consent_unrecorded as u64;
+        eprintln!("{}", tr!("cli-export-consent-unrecorded", count = count));
+    }
     for (id, name) in &r.cleaned {
         let what = format!("{} {}", &id[..10], Safe(name));
         eprintln!("  {}", tr!("cli-export-cleaned", what = what));
@@ -224,7 +245,12 @@ pub fn export(v: &Vault, a: ExportArgs) -> anyhow::Result<u8> {
 
 /// A collector's export: a transfer bundle to a file or to a remote's inbox.
 fn export_transfer(v: &Vault, a: &ExportArgs, selection: &Selection) -> anyhow::Result<u8> {
-    if a.to.is_some() || a.with_identities || a.keep_metadata || a.with_ocr {
+    if a.to.is_some()
+        || a.with_identities
+        || a.keep_metadata
+        || a.with_ocr
+        || a.override_consent.is_some()
+    {
         return Err(invalid(tr!("cli-export-collector-flags")).into());
     }
     let r = match (&a.remote, &a.output) {
@@ -334,6 +360,9 @@ fn print_report(r: &ImportReport, json: bool) -> anyhow::Result<()> {
                 String::new()
             }
         ));
+        if let Some(c) = &rec.case {
+            s.push_str(&format!("      {}\n", super::case::summary(c)));
+        }
         for c in &rec.custody {
             s.push_str(&format!("      {}\n", super::audit::line(c)));
         }

@@ -120,6 +120,8 @@ pub struct AddArgs {
     /// record is added whatever happens to the recognition, which only warns
     #[arg(long)]
     ocr: bool,
+    #[command(flatten)]
+    case: super::case::CaseFlags,
 }
 
 pub fn add(v: &Vault, a: AddArgs) -> anyhow::Result<u8> {
@@ -150,6 +152,7 @@ pub fn add(v: &Vault, a: AddArgs) -> anyhow::Result<u8> {
         testimony,
         attachments: a.attachments.into_iter().map(PartInput::Path).collect(),
         identity: a.identity.map(PartInput::Path),
+        case: a.case.case()?,
     };
     let id = v.add(rec)?;
     if let Some(code) = assigned {
@@ -281,6 +284,8 @@ pub fn show(v: &Vault, a: ShowArgs) -> anyhow::Result<u8> {
             "title": m.title, "tags": m.tags, "witness": m.witness, "language": m.language,
             "place": m.place, "date": m.date, "interviewer": m.interviewer, "note": m.note,
             "parts": r.parts,
+            "case": r.case,
+            "timeline": r.timeline,
             "provenance": r.provenance.iter().map(|(c, s, b, t)| json!({
                 "contact": c, "signer": s, "bundle_id": b, "imported": timestamp(*t)})).collect::<Vec<_>>(),
             "custody": history,
@@ -324,10 +329,13 @@ pub fn show(v: &Vault, a: ShowArgs) -> anyhow::Result<u8> {
         );
         s.push_str(&format!("{:<12} {from}\n", format!("{label}:")));
     }
+    s.push_str(&super::case::show_lines(&r));
     s.push_str(&format!("{}:\n", tr!("cli-show-field", field = "parts")));
-    for p in &r.parts {
+    // A transcript or translation right under the part it is made from, indented.
+    for (depth, p) in super::case::grouped(&r.parts) {
+        let pad = "  ".repeat(depth);
         s.push_str(&format!(
-            "  [{}] {:<10} {}  {}  sha256:{}\n",
+            "  {pad}[{}] {:<10} {}  {}  sha256:{}\n",
             p.index,
             tr!("part-kind", kind = p.kind),
             Safe(&p.name),
@@ -343,7 +351,10 @@ pub fn show(v: &Vault, a: ShowArgs) -> anyhow::Result<u8> {
                 pages = u64::from(d.pages),
                 time = d.at.to_string()
             );
-            s.push_str(&format!("      {line}\n"));
+            s.push_str(&format!("      {pad}{line}\n"));
+        }
+        if let Some(l) = &p.of {
+            s.push_str(&format!("      {pad}{}\n", super::case::link_line(l)));
         }
     }
     s.push_str(&format!("{}:\n", tr!("cli-show-field", field = "custody")));

@@ -49,6 +49,12 @@ fn refusal(r: &Refusal) -> String {
         }
         Refusal::ContactNeedsKey => tr!("refused-contact-needs-key"),
         Refusal::SigningKey { line } => tr!("refused-signing-key", line = format!("{line:?}")),
+        Refusal::ConsentDoesNotCover { contact, records } => tr!(
+            "refused-consent",
+            contact = format!("{contact:?}"),
+            count = (records.len() as u64),
+            records = records.join(", ")
+        ),
         Refusal::Strict { line, why, stopped } => match stopped {
             true => tr!(
                 "refused-strict-stopped",
@@ -100,6 +106,7 @@ pub fn hint(e: &Error) -> String {
             tr!("hint-cannot-open")
         }
         Error::Refused(Refusal::ManifestTooLarge { .. }) => tr!("hint-manifest-too-large"),
+        Error::Refused(Refusal::ConsentDoesNotCover { .. }) => tr!("hint-consent"),
         Error::Invalid(_) | Error::Refused(_) => tr!("hint-invalid"),
         Error::DiskFull => tr!("hint-disk-full"),
         Error::Damaged { .. } => tr!("hint-damaged"),

@@ -23,6 +23,19 @@ pub struct ListArgs {
     /// Only records whose interview date (else the day added) is on or before DATE
     #[arg(long, value_name = "YYYY-MM-DD")]
     until: Option<String>,
+    /// Only records that name this person code, in any role (as witness, testifier,
+    /// victim, relative or other witness)
+    #[arg(long, value_name = "CODE")]
+    person: Option<String>,
+    /// Only records naming a person whose latest status event (over every record) is
+    /// this: detained, sentenced, released, disappeared, died or left-country
+    #[arg(long, value_name = "STATUS", value_parser = clap::builder::PossibleValuesParser::new(
+        amanat::format::case::Status::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()))]
+    status: Option<String>,
+    /// Only records at this verification level: unverified, corroborated or verified
+    #[arg(long, value_name = "LEVEL", value_parser = clap::builder::PossibleValuesParser::new(
+        amanat::format::case::Level::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()))]
+    verification: Option<String>,
     /// Print JSON
     #[arg(long)]
     json: bool,
@@ -31,7 +44,8 @@ pub struct ListArgs {
 /// Appends one record of `list --json` / `search --json` as a JSON object:
 /// `{"id","created","sealed_size"}`, then (unless a collector's) `"title"`, `"tags"`,
 /// `"witness"`, `"language"`, `"place"`, `"date"`, `"interviewer"`, `"note"` and `"parts"`
-/// (`{"kind","name","size"}` each). Written directly rather than through derived
+/// (`{"kind","name","size"}` each), and `"case"` for a record that has one (FORMAT.md 7.4, as
+/// `show --json` gives it). Written directly rather than through derived
 /// `Serialize` types, whose flattened metadata went through serde's map machinery: a
 /// third of rendering at 100,000 records. Strings are escaped by serde_json, and what a
 /// terminal would obey also as `\uXXXX` ([`safe::push_json_str`]).
@@ -87,6 +101,12 @@ fn push_listing_json(out: &mut Vec<u8>, l: &Listing, created: &mut (i64, String)
             let _ = write!(out, ",\"size\":{}}}", p.size);
         }
         out.push(b']');
+        // Only for a record that has one: listings of other records stay as they were.
+        if let Some(c) = &e.case {
+            out.extend_from_slice(b",\"case\":");
+            let text = serde_json::to_string(c).expect("cases serialize");
+            out.extend_from_slice(safe::json(text).as_bytes());
+        }
     }
     out.push(b'}');
 }
@@ -218,6 +238,15 @@ pub fn list(v: &Vault, a: ListArgs) -> anyhow::Result<u8> {
         witness: a.witness,
         since: a.since.as_deref().map(parse_date).transpose()?,
         until: a.until.as_deref().map(parse_date).transpose()?,
+        person: a.person,
+        status: a
+            .status
+            .as_deref()
+            .and_then(amanat::format::case::Status::parse),
+        verification: a
+            .verification
+            .as_deref()
+            .and_then(amanat::format::case::Level::parse),
     };
     let scan = v.list(&filter)?;
     if v.is_collector() && !a.json {

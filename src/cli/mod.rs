@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand};
 
 mod audit;
 mod bundles;
+mod case;
 mod commands;
 mod errors;
 use errors::invalid;
@@ -25,6 +26,7 @@ mod safe;
 mod serve;
 mod stamps;
 mod tour;
+mod tour_case;
 mod tour_recover;
 mod tour_replica;
 
@@ -71,7 +73,7 @@ enum Command {
     /// Create a new vault and its passphrase-sealed keyring
     Init(commands::InitArgs),
     /// Seal one record (testimony, attachments, metadata); prints its id
-    Add(commands::AddArgs),
+    Add(Box<commands::AddArgs>),
     /// Bulk-import records from a JSON Lines file
     Ingest(commands::IngestArgs),
     /// Recognise the text of scans (images and PDFs) with Tesseract, on this device, and
@@ -88,6 +90,13 @@ enum Command {
     Get(commands::GetArgs),
     /// Remove a record and its sealed objects
     Rm(commands::RmArgs),
+    /// Describe a record as testimony work needs it: persons and their roles, relations,
+    /// status events, verification, transcripts and translations (logged in its custody)
+    #[command(subcommand)]
+    Case(case::CaseCommand),
+    /// Record the testifier's consent, which `export` enforces, or its withdrawal
+    #[command(subcommand)]
+    Consent(case::ConsentCommand),
     /// Print the vault's public keys: age recipient, ssh-ed25519 signing key, fingerprint
     Keys(commands::KeysArgs),
     /// Open every part and verify its SHA-256 and the audit log; exit 1 if anything is damaged
@@ -262,7 +271,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Tour => tour::run(),
         Command::Init(a) => commands::init(&g, a),
-        Command::Add(a) => with_vault(&g, |v| commands::add(v, a)),
+        Command::Add(a) => with_vault(&g, |v| commands::add(v, *a)),
         Command::Ingest(a) => with_vault(&g, |v| commands::ingest(v, a)),
         Command::Ocr(a) => with_vault(&g, |v| ocr::ocr(v, a)),
         Command::List(a) => with_vault(&g, |v| commands::list(v, a)),
@@ -270,6 +279,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Search(a) => with_vault(&g, |v| commands::search(v, a)),
         Command::Get(a) => with_vault(&g, |v| commands::get(v, a)),
         Command::Rm(a) => with_vault(&g, |v| commands::rm(v, a)),
+        Command::Case(c) => with_vault(&g, |v| case::case(v, c)),
+        Command::Consent(c) => with_vault(&g, |v| case::consent_command(v, c)),
         Command::Keys(a) => with_vault(&g, |v| commands::keys(v, a)),
         Command::Check(a) => with_vault(&g, |v| commands::check(v, a)),
         Command::Audit(a) => with_vault(&g, |v| audit::audit(v, a)),

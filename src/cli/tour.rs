@@ -97,7 +97,7 @@ pub fn run() -> anyhow::Result<u8> {
     show_and_get(&vault, ids[0], &dir.0)?;
     let leaks = what_a_copy_shows(&paths)?;
     let report = check(&vault)?;
-    let partner = share(&vault, &keys, &dir.0, &pass)?;
+    let partner = share(&vault, &keys, &dir.0, &pass, &ids)?;
     let collector = collect(&vault, &keys, &dir.0, &pass)?;
     super::tour_replica::replicate(&vault, &dir.0, &pass)?;
     super::tour_recover::recover(vault, partner, collector, &paths, &pass)?;
@@ -188,6 +188,7 @@ fn add_samples(vault: &Vault, inputs: &Path) -> anyhow::Result<Vec<RecordId>> {
                 vec![]
             },
             identity: None,
+            case: Default::default(),
         };
         let id = vault.add(rec)?;
         say!("   {}  {title}", id.short());
@@ -351,7 +352,13 @@ fn check(vault: &Vault) -> anyhow::Result<amanat::vault::CheckReport> {
 }
 
 /// Steps 9 and 10: an export to a partner's vault, which imports it; returns the partner.
-fn share(vault: &Vault, keys: &KeysInfo, dir: &Path, pass: &Passphrase) -> anyhow::Result<Vault> {
+fn share(
+    vault: &Vault,
+    keys: &KeysInfo,
+    dir: &Path,
+    pass: &Passphrase,
+    ids: &[RecordId],
+) -> anyhow::Result<Vault> {
     step(9, &tr!("tour-step-export"))?;
     let partner_paths = VaultPaths::new(dir.join("partner-vault"), None);
     let partner = LockedVault::init(partner_paths, pass, &InitOptions::default())?;
@@ -367,10 +374,11 @@ fn share(vault: &Vault, keys: &KeysInfo, dir: &Path, pass: &Passphrase) -> anyho
     let exported = vault.export(
         &ExportOptions {
             to: "UN Partner".into(),
-            selection: Selection::Tag("detention".into()),
+            selection: super::tour_case::describe(vault, ids, "UN Partner", &bundle)?,
             with_identities: false,
             keep_metadata: false,
             with_ocr: true,
+            override_consent: None,
         },
         &bundle,
     )?;
@@ -503,6 +511,7 @@ fn collect(vault: &Vault, keys: &KeysInfo, dir: &Path, pass: &Passphrase) -> any
             name: "identity".into(),
             reader: reader("Name and phone number of the witness (sample)"),
         }),
+        case: Default::default(),
     })?;
     say!(
         "   {}",

@@ -8,10 +8,13 @@
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+use crate::format::case::Case;
 use crate::format::record::{Metadata, PartKind};
 
 /// Version byte in front of every catalog entry.
-pub const ENTRY_VERSION: u8 = 1;
+pub const ENTRY_VERSION: u8 = 2;
+/// Entries written by format 8 and before: without `case` (read as `None`).
+pub const ENTRY_VERSION_UNMODELLED: u8 = 1;
 /// Largest plaintext of one search-text chunk.
 pub const SEARCH_CHUNK: usize = 32 * 1024;
 /// How much testimony text is indexed for search.
@@ -41,6 +44,9 @@ pub struct CatalogEntry {
     /// remove them.
     #[zeroize(skip)]
     pub objects: Vec<[u8; 16]>,
+    /// The record's persons, consent, status events and verification (entry version 2);
+    /// `None` when it has none, and on a collector.
+    pub case: Option<Case>,
 }
 
 impl CatalogEntry {
@@ -55,6 +61,12 @@ impl CatalogEntry {
     pub fn decode(b: &[u8]) -> Option<CatalogEntry> {
         match b.split_first() {
             Some((&ENTRY_VERSION, rest)) => postcard::from_bytes(rest).ok(),
+            Some((&ENTRY_VERSION_UNMODELLED, rest)) => {
+                let mut v = Zeroizing::new(Vec::with_capacity(rest.len() + 1));
+                v.extend_from_slice(rest);
+                v.push(0);
+                postcard::from_bytes(&v).ok()
+            }
             _ => None,
         }
     }
@@ -73,15 +85,17 @@ impl CatalogEntry {
 }
 
 /// The words the search index holds for a record: the distinct normalized words of its
-/// title, tags, place and note, then those of its testimony (`testimony`, as
+/// title, tags, place, note, witness code and the codes of the persons it names (7.4), then those of its testimony (`testimony`, as
 /// [`crate::format::text::index_words`] makes them), joined by single spaces; a word in both may
 /// appear twice (the index keeps it once).
-pub fn record_words(meta: &Metadata, testimony: Option<&str>) -> Zeroizing<String> {
+pub fn record_words(meta: &Metadata, case: &Case, testimony: Option<&str>) -> Zeroizing<String> {
     let mut fields = Zeroizing::new(String::new());
     for f in [Some(&meta.title), meta.place.as_ref(), meta.note.as_ref()]
         .into_iter()
         .flatten()
         .chain(&meta.tags)
+        .map(String::as_str)
+        .chain(case.codes(meta.witness.as_deref()))
     {
         fields.push_str(f);
         fields.push(' ');
@@ -194,10 +208,17 @@ mod tests {
             }],
             sealed_size: 99,
             objects: vec![[1; 16]],
+            case: None,
         };
         let d = CatalogEntry::decode(&e.encode()).unwrap();
         assert_eq!(d.meta.as_ref().unwrap().title, "t");
         assert_eq!(d.sealed_size, 99);
-        assert!(CatalogEntry::decode(&[2, 0]).is_none());
+        assert!(CatalogEntry::decode(&[3, 0]).is_none());
+        // An entry of format 8 (version 1) ends before `case`.
+        let enc = e.encode();
+        let mut v1 = vec![ENTRY_VERSION_UNMODELLED];
+        v1.extend_from_slice(&enc[1..enc.len() - 1]);
+        let d = CatalogEntry::decode(&v1).unwrap();
+        assert!(d.case.is_none() && d.sealed_size == 99);
     }
 }

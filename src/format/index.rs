@@ -27,6 +27,9 @@ pub const VERSION_CASE_ONLY: u8 = 1;
 /// Set in the `meta` tree once every record is in the index (FORMAT.md 8.4), to
 /// [`FOLDED`], or to `%x01` by format 7 and earlier, whose words were not folded yet.
 pub const META_KEY: &str = "index";
+/// `meta` key set to `%x01` once every record's search words hold its witness and person
+/// codes (FORMAT.md 3, "Migration from version 8"); a new vault has it from `init`.
+pub const CODES_KEY: &str = "codes";
 /// The value of `meta`/[`META_KEY`] once every record is in the index and every word is
 /// normalized as format 8 compares (FORMAT.md 8.3).
 pub const FOLDED: u8 = 2;

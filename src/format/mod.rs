@@ -5,6 +5,7 @@
 //! passphrase slots ([`keyring`]), bundle manifests ([`manifest`]) and the image formats parts
 //! are told apart by ([`media`]). Nothing here touches
 //! a file or the database; every fuzz target points here.
+pub mod case;
 pub mod catalog;
 pub mod event;
 pub mod id;

@@ -12,7 +12,9 @@ use crate::format::id::{ObjectId, RecordId};
 use crate::words;
 
 /// Version byte in front of every encoded record body.
-pub const BODY_VERSION: u8 = 3;
+pub const BODY_VERSION: u8 = 4;
+/// Bodies written by formats 6 to 8: padded, without `case` and `links` (read as if empty).
+pub const BODY_VERSION_UNMODELLED: u8 = 3;
 /// Bodies written by format 5 and before: padded, without `derived` (read as if it were empty).
 pub const BODY_VERSION_UNDERIVED: u8 = 2;
 /// Bodies written by format 2 and before: unpadded, still read.
@@ -202,11 +204,24 @@ pub struct RecordBody {
     pub provenance: Vec<Provenance>,
     /// How each recognised part was made (body version 3; empty in earlier ones).
     pub derived: Vec<Derivation>,
+    /// Persons, consent, status events, verification (body version 4; empty in earlier
+    /// ones).
+    pub case: crate::format::case::Case,
+    /// Which parts are transcripts or translations of which (body version 4).
+    pub links: Vec<crate::format::case::PartLink>,
     /// Read from a body of format 2 (unpadded, [`BODY_VERSION_UNPADDED`]): the record keeps
     /// its exact sizes on disk until `rotate`. Not stored.
     #[serde(skip)]
     #[zeroize(skip)]
     pub unpadded: bool,
+}
+
+/// The postcard encoding of an empty `case` and `links`: what a body before version 4 is
+/// read with after its last field.
+fn unmodelled_suffix() -> Vec<u8> {
+    let mut v = postcard::to_allocvec(&crate::format::case::Case::default()).expect("serializes");
+    v.push(0);
+    v
 }
 
 /// How a recognised part was made from another part of the same record (FORMAT.md 7.3).
@@ -312,27 +327,31 @@ impl RecordBody {
     /// Decodes and checks the body belongs to `id`.
     pub fn decode(id: RecordId, b: &[u8]) -> Result<RecordBody> {
         let undecodable = || Error::damaged(id, words!("d-record-undecodable"));
-        // A body of version 1 or 2 ends where `derived` would start: decoded with an empty
-        // `derived` (postcard's `%x00`) after it.
-        let underived = |enc: &[u8]| {
-            let mut v = Zeroizing::new(Vec::with_capacity(enc.len() + 1));
+        // A body of an earlier version ends where its version's last field ends: decoded
+        // with the later fields empty (their postcard encoding) after it.
+        let extended = |enc: &[u8], derived: bool| {
+            let mut v = Zeroizing::new(Vec::with_capacity(enc.len() + 8));
             v.extend_from_slice(enc);
-            v.push(0);
+            if derived {
+                v.push(0);
+            }
+            v.extend_from_slice(&unmodelled_suffix());
             v
         };
         let whole = |enc: &[u8]| match postcard::take_from_bytes::<RecordBody>(enc) {
             Ok((body, [])) => Ok(body),
             _ => Err(undecodable()),
         };
+        fn unpad(b: &[u8], id: RecordId) -> Result<&[u8]> {
+            crate::crypto::pad::unpad(b)
+                .ok_or_else(|| Error::damaged(id, words!("d-record-undecodable")))
+        }
         let mut body: RecordBody = match b.first() {
-            Some(&BODY_VERSION) => {
-                whole(crate::crypto::pad::unpad(&b[1..]).ok_or_else(undecodable)?)?
-            }
-            Some(&BODY_VERSION_UNDERIVED) => whole(&underived(
-                crate::crypto::pad::unpad(&b[1..]).ok_or_else(undecodable)?,
-            ))?,
+            Some(&BODY_VERSION) => whole(unpad(&b[1..], id)?)?,
+            Some(&BODY_VERSION_UNMODELLED) => whole(&extended(unpad(&b[1..], id)?, false))?,
+            Some(&BODY_VERSION_UNDERIVED) => whole(&extended(unpad(&b[1..], id)?, true))?,
             Some(&BODY_VERSION_UNPADDED) => {
-                let enc = underived(&b[1..]);
+                let enc = extended(&b[1..], true);
                 // Version 1 was read without checking for bytes after the value.
                 postcard::take_from_bytes::<RecordBody>(&enc)
                     .map(|(body, _)| body)
@@ -354,8 +373,21 @@ impl RecordBody {
             d.check(&body.parts)
                 .map_err(|why| Error::damaged(id, words!("d-record-derived", why = why)))?;
         }
+        body.case
+            .check(body.meta.witness.as_deref())
+            .and_then(|()| crate::format::case::PartLink::check_all(&body.links, &body.linkable()))
+            .map_err(|why| Error::damaged(id, why))?;
         body.unpadded = b.first() == Some(&BODY_VERSION_UNPADDED);
         Ok(body)
+    }
+
+    /// For each part, whether a transcript or translation may name it or be it (FORMAT.md
+    /// 7.4): testimonies and attachments.
+    pub fn linkable(&self) -> Vec<bool> {
+        self.parts
+            .iter()
+            .map(|p| matches!(p.kind, PartKind::Testimony | PartKind::Attachment))
+            .collect()
     }
 
     /// Finds a part by `testimony`, its file name, or its index (0-based, as `show` lists).
@@ -415,6 +447,8 @@ mod tests {
                 ],
                 provenance: vec![],
                 derived: vec![],
+                case: Default::default(),
+                links: vec![],
                 unpadded: false,
             };
             let enc = body.encode();
@@ -428,8 +462,17 @@ mod tests {
             // Padded to its class; a body of format 2 (unpadded, version 1) still reads.
             let content = crate::crypto::pad::unpad(&enc[1..]).unwrap();
             prop_assert_eq!(enc.len() as u64 - 1, crate::crypto::pad::padded_len(content.len() as u64));
-            // Bodies before version 3 end before `derived` (here empty: its last byte).
-            let (&last, before) = content.split_last().unwrap();
+            // Bodies of version 3 end before `case` and `links` (here empty: their encoding
+            // ends the body), and bodies before version 3 before `derived` (empty: one byte).
+            let suffix = unmodelled_suffix();
+            prop_assert!(content.ends_with(&suffix));
+            let v3_content = &content[..content.len() - suffix.len()];
+            let mut v3 = vec![BODY_VERSION_UNMODELLED];
+            v3.extend_from_slice(v3_content);
+            crate::crypto::pad::pad_after(&mut v3, 1);
+            let v3_body = RecordBody::decode(id, &v3).unwrap();
+            prop_assert!(v3_body.meta == meta && v3_body.case.is_empty() && v3_body.links.is_empty());
+            let (&last, before) = v3_content.split_last().unwrap();
             prop_assert_eq!(last, 0);
             let mut v2 = vec![BODY_VERSION_UNDERIVED];
             v2.extend_from_slice(before);

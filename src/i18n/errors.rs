@@ -201,6 +201,13 @@ fn refusal(
         Refusal::SigningKey { line } => {
             tr_in!(lang, "refusal-signing-key", line = w(format!("{line:?}")))
         }
+        Refusal::ConsentDoesNotCover { contact, records } => tr_in!(
+            lang,
+            "refusal-consent",
+            contact = w(format!("{contact:?}")),
+            count = (records.len() as u64),
+            records = w(records.join(", "))
+        ),
         Refusal::Strict { line, why, stopped } => match stopped {
             true => tr_in!(
                 lang,

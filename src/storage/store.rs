@@ -37,19 +37,18 @@ pub const RESTORING_FILE: &str = "restoring";
 pub const REPLICAS_DIR: &str = "replicas";
 
 /// The first line of `<vault>/VERSION`.
-pub const VERSION_LINE: &str = "amanat-vault 8";
+pub const VERSION_LINE: &str = "amanat-vault 9";
+/// Before the testimony model: marked current at its first unlock (FORMAT.md 3).
+pub const VERSION_LINE_8: &str = "amanat-vault 8";
 /// The first line of a vault written before search folded scripts (FORMAT.md 3): marked as
 /// the current format at its first unlock, before anything is written; the unlock then folds
 /// its search index again.
 pub const VERSION_LINE_7: &str = "amanat-vault 7";
-/// The first line of a vault written before replicas (FORMAT.md 3): marked as the current
-/// format at its first unlock, before anything is written.
+/// Before replicas: marked current at its first unlock (FORMAT.md 3).
 pub const VERSION_LINE_6: &str = "amanat-vault 6";
-/// The first line of a vault written before recognised text (FORMAT.md 3): marked as the
-/// current format at its first unlock, before anything is written.
+/// Before recognised text: marked current at its first unlock (FORMAT.md 3).
 pub const VERSION_LINE_5: &str = "amanat-vault 5";
-/// The first line of a vault written before time-stamp tokens and authorities (FORMAT.md
-/// 3): marked as the current format at its first unlock, before anything is written.
+/// Before time-stamp tokens: marked current at its first unlock (FORMAT.md 3).
 pub const VERSION_LINE_4: &str = "amanat-vault 4";
 /// The first line of a vault written with sled's default log segments (FORMAT.md,
 /// "Database"): its database is rewritten with the current segments when it is opened.
@@ -293,6 +292,9 @@ impl Store {
             crate::format::index::META_KEY,
             &[crate::format::index::FOLDED][..],
         )?;
+        store
+            .meta
+            .insert(crate::format::index::CODES_KEY, &[1u8][..])?;
         store.sync()?;
         if let Some(parent) = root.parent() {
             if !parent.as_os_str().is_empty() {

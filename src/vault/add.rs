@@ -5,12 +5,12 @@
 //! catalog entry and search chunks are inserted, and the pending marks removed, in one sled
 //! transaction; then sled is flushed and its files fsynced. A crash before the transaction
 //! leaves only pending objects, which the next open deletes; after it, the whole record.
-use std::fs::File;
 use std::io::Read;
 use std::path::PathBuf;
 
 use zeroize::Zeroizing;
 
+pub use super::input::PartInput;
 use super::Vault;
 use crate::crypto::seal::{self, StreamError};
 use crate::crypto::symmetric::Domain;
@@ -27,40 +27,6 @@ pub(crate) const INLINE_PART_MAX: usize = 16 * 1024;
 /// …as long as all inline parts of a record stay under this, keeping sled values small.
 pub(crate) const INLINE_BUDGET: usize = 24 * 1024;
 
-/// Where a part's bytes come from.
-pub enum PartInput {
-    /// A file; the part is named after the file's name.
-    Path(PathBuf),
-    /// Any reader, with the name the part gets.
-    Reader {
-        name: String,
-        reader: Box<dyn Read + Send>,
-    },
-}
-
-impl PartInput {
-    fn open(self) -> Result<(String, Box<dyn Read + Send>)> {
-        match self {
-            PartInput::Path(p) => {
-                let name = p
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .ok_or_else(|| Error::Invalid(words!("d-add-no-file-name", path = &p)))?;
-                let f = File::open(&p).map_err(|e| Error::input(&p, e))?;
-                let md = f.metadata().map_err(|e| Error::input(&p, e))?;
-                if md.is_dir() {
-                    return Err(Error::Input {
-                        path: p,
-                        reason: words!("d-add-is-directory"),
-                    });
-                }
-                Ok((name, Box::new(f)))
-            }
-            PartInput::Reader { name, reader } => Ok((name, reader)),
-        }
-    }
-}
-
 /// A record to add.
 pub struct NewRecord {
     pub meta: Metadata,
@@ -68,6 +34,8 @@ pub struct NewRecord {
     pub attachments: Vec<PartInput>,
     /// Who the witness is, sealed to the identity custodians only.
     pub identity: Option<PartInput>,
+    /// Persons, relations, consent and status events (FORMAT.md 7.4).
+    pub case: crate::format::case::Case,
 }
 
 /// Largest identity part: who the witness is and how to reach them.
@@ -189,6 +157,9 @@ impl Vault {
             rec.meta.witness = Some(crate::format::record::random_witness_code());
         }
         rec.meta.validate()?;
+        rec.case
+            .check(rec.meta.witness.as_deref())
+            .map_err(Error::Invalid)?;
         crate::format::record::check_part_count(
             usize::from(rec.testimony.is_some())
                 + rec.attachments.len()
@@ -214,7 +185,7 @@ impl Vault {
             inputs.push((PartKind::Identity, "identity".into(), r));
         }
         let mut objects = Vec::new();
-        let result = self.seal_parts(rec.meta, inputs, &mut objects, via);
+        let result = self.seal_parts(rec.meta, rec.case, inputs, &mut objects, via);
         if result.is_err() && !objects.is_empty() {
             // Best effort: whatever is not deleted now stays pending for the next sweep.
             let _ = self.store.delete_objects(&objects);
@@ -225,6 +196,7 @@ impl Vault {
     fn seal_parts(
         &self,
         meta: Metadata,
+        case: crate::format::case::Case,
         inputs: Vec<(PartKind, String, Box<dyn Read + Send>)>,
         objects: &mut Vec<ObjectId>,
         via: &'static str,
@@ -248,6 +220,8 @@ impl Vault {
             parts,
             provenance: vec![],
             derived: vec![],
+            case,
+            links: vec![],
             unpadded: false,
         };
         self.seal_record(
@@ -269,12 +243,25 @@ impl Vault {
         budget: &mut usize,
         objects: &mut Vec<ObjectId>,
     ) -> Result<SealedPart> {
+        let searched = matches!(kind, PartKind::Testimony | PartKind::Recognised);
+        self.seal_part_searched(kind, name, reader, budget, objects, searched)
+    }
+
+    /// As [`Vault::seal_part`], keeping the part's text for the search index if `searched`
+    /// (a testimony, recognised text, a transcript or a translation: FORMAT.md 7.4).
+    pub(crate) fn seal_part_searched(
+        &self,
+        kind: PartKind,
+        name: String,
+        reader: &mut dyn Read,
+        budget: &mut usize,
+        objects: &mut Vec<ObjectId>,
+        searched: bool,
+    ) -> Result<SealedPart> {
         let mut tee = Tee {
             inner: reader,
             kept: Zeroizing::new(Vec::new()),
-            cap: if matches!(kind, PartKind::Testimony | PartKind::Recognised)
-                && !self.keyring.collector
-            {
+            cap: if searched && kind != PartKind::Identity && !self.keyring.collector {
                 catalog::MAX_SEARCH_TEXT
             } else {
                 0
@@ -384,8 +371,8 @@ impl Vault {
             .find(|p| p.kind == PartKind::Identity)
             .map(|p| hex::encode(p.sha256));
         // A collector cannot search, and must not keep what it could search with.
-        let words =
-            (!self.keyring.collector).then(|| catalog::record_words(&body.meta, search_text));
+        let words = (!self.keyring.collector)
+            .then(|| catalog::record_words(&body.meta, &body.case, search_text));
         let record = seal::seal_bytes(&self.content, &body.encode())?;
         if matches!(arrival, Arrival::Added(_)) && record.len() > MADE_BODY_MAX {
             return Err(Error::Invalid(words!(
@@ -427,6 +414,7 @@ impl Vault {
         CatalogEntry {
             created: body.created,
             meta: (!collector).then(|| body.meta.clone()),
+            case: (!collector && !body.case.is_empty()).then(|| body.case.clone()),
             parts: if collector {
                 vec![]
             } else {

@@ -62,10 +62,14 @@ impl Vault {
             .records()
             .get(loc)?
             .ok_or_else(|| Error::NoSuchRecord(id.to_hex()))?;
-        let entry = self
-            .store
+        Ok((body, self.catalog_of(id)?))
+    }
+
+    /// A record's catalog entry (what `list` shows of it), opened.
+    pub(crate) fn catalog_of(&self, id: &RecordId) -> Result<CatalogEntry> {
+        self.store
             .catalog()
-            .get(loc)?
+            .get(self.store.loc(id))?
             .and_then(|v| {
                 self.keyring
                     .catalog_key
@@ -73,8 +77,7 @@ impl Vault {
                     .ok()
             })
             .and_then(|p| CatalogEntry::decode(&p))
-            .ok_or_else(|| Error::damaged(id, words!("d-vault-catalog-damaged")))?;
-        Ok((body, entry))
+            .ok_or_else(|| Error::damaged(id, words!("d-vault-catalog-damaged")))
     }
 
     /// An object file, to read as it is stored (sealed).

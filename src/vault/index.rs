@@ -384,7 +384,11 @@ impl Vault {
                     ops.remove(TreeId::Search, k);
                 }
             }
-            let words = catalog::record_words(meta, testimony.as_deref().map(|t| t.as_str()));
+            let words = catalog::record_words(
+                meta,
+                &entry.case.clone().unwrap_or_default(),
+                testimony.as_deref().map(|t| t.as_str()),
+            );
             if !words.is_empty() {
                 batch.push((id, words));
             }
@@ -443,6 +447,84 @@ impl Vault {
             }
         }
         Ok(rewritten)
+    }
+
+    /// Adds to the search words of every record its witness code and its persons' codes, which
+    /// search finds since format 9 (FORMAT.md 3, "Migration from version 8"): segment by
+    /// segment, 64 per transaction, a record whose words hold them already left as it is, so
+    /// that a move a crash interrupted resumes; a record whose segment has no room for them
+    /// is moved as a record gaining recognised text is. The last transaction sets
+    /// `meta`/`codes`, after which this does nothing. Returns the records whose words grew.
+    pub(crate) fn index_codes(&self) -> Result<usize> {
+        if self.keyring.collector || self.store.meta().get(index::CODES_KEY)?.is_some() {
+            return Ok(0);
+        }
+        let mut codes = std::collections::HashMap::new();
+        for l in self.list(&super::Filter::default())?.items {
+            let Some(m) = &l.entry.meta else { continue };
+            let case = l.entry.case.clone().unwrap_or_default();
+            let all: Vec<&str> = case.codes(m.witness.as_deref()).collect();
+            if !all.is_empty() {
+                codes.insert(l.id, crate::format::text::index_words(&all.join(" ")));
+            }
+        }
+        let keys: Vec<SegmentKey> = crate::storage::pieces::group(self.store.index().iter())
+            .filter_map(|kv| match kv {
+                Err(e) => Some(Err(e)),
+                Ok((k, _)) => SegmentKey::try_from(k.as_ref()).ok().map(Ok),
+            })
+            .collect::<Result<_>>()?;
+        let (mut grown, mut homeless, mut ops) = (0, Vec::new(), Ops::new());
+        for (i, k) in keys.iter().enumerate() {
+            let pieces = crate::storage::pieces::read(self.store.index(), k)?;
+            // A segment that does not open is left for `check`.
+            let Some(mut seg) = self
+                .open_pieces(k, &pieces)
+                .and_then(|plain| Segment::decode(&plain))
+            else {
+                continue;
+            };
+            let mut changed = false;
+            for id in seg.ids.clone() {
+                let Some(new) = codes.get(&id) else { continue };
+                let old = seg.words_of(&id).unwrap_or_default();
+                let have: std::collections::HashSet<&str> = old.split(' ').collect();
+                if new.split(' ').all(|w| have.contains(w)) {
+                    continue;
+                }
+                let all = Zeroizing::new(format!("{} {}", old.as_str(), new.as_str()));
+                seg.remove(&id);
+                if seg.has_room_for(&all) {
+                    seg.add(id, &all);
+                    grown += 1;
+                    changed = true;
+                } else {
+                    seg.add(id, &old);
+                    homeless.push(id);
+                }
+            }
+            if changed {
+                self.write_segment(k, Some(&seg), &mut ops)?;
+            }
+            if ((i + 1) % 64 == 0 || i + 1 == keys.len()) && !ops.is_empty() {
+                let _log = self.log();
+                self.apply(&std::mem::take(&mut ops))?;
+                crate::storage::faults::crash_point("codes-batch");
+            }
+        }
+        for id in homeless {
+            let mut ops = Ops::new();
+            self.index_extend(&id, &codes[&id], &mut ops)?;
+            let _log = self.log();
+            self.apply(&ops)?;
+            grown += 1;
+        }
+        let mut ops = Ops::new();
+        ops.insert(TreeId::Meta, index::CODES_KEY, [1u8]);
+        let _log = self.log();
+        self.apply(&ops)?;
+        self.store.sync()?;
+        Ok(grown)
     }
 
     fn commit_to_index(

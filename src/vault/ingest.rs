@@ -36,6 +36,10 @@ pub struct IngestLine {
     pub attachments: Vec<PathBuf>,
     /// Path of a file saying who the witness is; sealed to the identity custodians only.
     pub identity: Option<PathBuf>,
+    /// Persons, relations, consent and status events (FORMAT.md 7.4, 11), as `show --json`
+    /// gives them.
+    #[serde(default)]
+    pub case: crate::format::case::Case,
 }
 
 /// Parses one line; the error says what is wrong with it.
@@ -65,6 +69,7 @@ impl IngestLine {
                 .map(|p| PartInput::Path(resolve(p)))
                 .collect(),
             identity: self.identity.map(|p| PartInput::Path(resolve(p))),
+            case: self.case,
         }
     }
 }

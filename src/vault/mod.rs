@@ -12,6 +12,7 @@
 //! | [`ingest`] | [`ingest::ingest`] of JSON lines, over a vault |
 //! | [`read`] | `list`, `search`, `show`, `get`, `get_to_file` |
 //! | `parts` | opening a body, and parts checked against their hashes (for the others) |
+//! | [`case`] | `describe`, `withdraw_consent`: persons, consent, status, verification, linked parts |
 //! | [`check`] | `check`, `remove`, `remove_all` |
 //! | [`custody`] | `audit_log`, `verify_audit`: the chain of custody |
 //! | [`contacts`] | `contact_add`, `contact_remove`, `contacts`, `contact` |
@@ -34,6 +35,7 @@ use crate::storage::store::Store;
 use crate::words;
 
 pub(crate) mod add;
+pub mod case;
 pub mod check;
 pub mod contacts;
 pub mod custody;
@@ -41,6 +43,7 @@ mod for_bundles;
 pub(crate) mod imported;
 mod index;
 pub mod ingest;
+mod input;
 pub mod lifecycle;
 mod parts;
 pub mod passphrase;
@@ -293,20 +296,17 @@ impl LockedVault {
         }
         let unpadded_before =
             Store::is_version_1(&self.paths.root) || Store::is_version_2(&self.paths.root);
-        if Store::is_version_2(&self.paths.root)
-            || Store::version_is(&self.paths.root, crate::storage::store::VERSION_LINE_4)
-            || Store::version_is(&self.paths.root, crate::storage::store::VERSION_LINE_5)
-            || Store::version_is(&self.paths.root, crate::storage::store::VERSION_LINE_6)
-            || Store::version_is(&self.paths.root, crate::storage::store::VERSION_LINE_7)
-        {
+        if Store::moves_at_unlock(&self.paths.root) {
             // Before anything is written (by this unlock or a duress one): from here on
             // values are padded, which format 2 readers cannot open (FORMAT.md, "Padding"),
             // the log and contacts may hold time-stamps and authorities, which format 4
             // readers do not know, records may hold recognised text and bodies of version
             // 3, which format 5 readers do not know, contacts may hold remotes, which
             // format 6 readers do not know, and the search index words folded across
-            // scripts, which format 7 readers would not find (FORMAT.md 3).
-            crate::storage::faults::crash_point("before-version-8");
+            // scripts, which format 7 readers would not find, and records and catalog
+            // entries may hold the testimony model (bodies of version 4), which format 8
+            // readers do not know (FORMAT.md 3).
+            crate::storage::faults::crash_point("before-version-9");
             Store::write_version(&self.paths.root)?;
         }
         if opened.keyring.duress {
@@ -324,6 +324,7 @@ impl LockedVault {
         if !allow_rotating {
             vault.store_in_pieces()?;
             vault.indexed_at_unlock = vault.complete_index()?;
+            vault.index_codes()?;
         }
         Ok(vault)
     }

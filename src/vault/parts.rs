@@ -109,6 +109,7 @@ impl Vault {
             ));
         }
         Ok(PartView {
+            of: None,
             index: i,
             kind: p.kind.as_str(),
             name: p.name.clone(),
@@ -149,6 +150,7 @@ impl Vault {
         out.write_all(&plain)
             .map_err(|e| Error::output("output", e))?;
         Ok(PartView {
+            of: None,
             index,
             kind: p.kind.as_str(),
             name: p.name.clone(),

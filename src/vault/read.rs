@@ -24,10 +24,28 @@ pub struct Filter {
     pub witness: Option<String>,
     pub since: Option<jiff::civil::Date>,
     pub until: Option<jiff::civil::Date>,
+    /// Records that name this person code, in any role (the witness is the testifier).
+    pub person: Option<String>,
+    /// Records naming a person whose latest status event (in the whole vault) is this.
+    pub status: Option<crate::format::case::Status>,
+    /// Records at this verification level (a record never verified is `unverified`).
+    pub verification: Option<crate::format::case::Level>,
 }
 
 impl Filter {
     fn keeps(&self, e: &CatalogEntry) -> bool {
+        let case = e.case.clone().unwrap_or_default();
+        let witness = e.meta.as_ref().and_then(|m| m.witness.as_deref());
+        if let Some(p) = &self.person {
+            if e.meta.is_none() || !case.names(witness, p) {
+                return false;
+            }
+        }
+        if let Some(l) = self.verification {
+            if e.meta.is_none() || case.level() != l {
+                return false;
+            }
+        }
         if self.tag.is_some() || self.witness.is_some() {
             let Some(m) = &e.meta else { return false };
             if let Some(t) = &self.tag {
@@ -84,6 +102,9 @@ pub struct PartView {
     /// For recognised text: the part it was recognised in, and how.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recognised: Option<RecognisedFrom>,
+    /// For a transcript or translation: of which part (its index), and how.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub of: Option<crate::format::case::PartLink>,
 }
 
 /// How a recognised part was made (FORMAT.md 7.3), as `show` gives it.
@@ -107,6 +128,11 @@ pub struct RecordView {
     pub parts: Vec<PartView>,
     /// Bundles the record arrived in: (contact, signer fingerprint, bundle id, imported).
     pub provenance: Vec<(String, String, String, i64)>,
+    /// Persons, relations, consent, status events and verification (FORMAT.md 7.4).
+    pub case: crate::format::case::Case,
+    /// The status events of every person the record names, from every record of the vault,
+    /// oldest first.
+    pub timeline: Vec<crate::vault::case::Dated>,
 }
 
 /// The search tree, walked in step with the catalog during a scan (both keyed by the
@@ -266,7 +292,24 @@ impl Vault {
 
     /// Lists records, oldest first.
     pub fn list(&self, filter: &Filter) -> Result<Scan> {
-        self.scan(|_, _| Ok(true), |e| filter.keeps(e))
+        let Some(status) = filter.status else {
+            return self.scan(|_, _| Ok(true), |e| filter.keeps(e));
+        };
+        // Whose latest status is `status` is known only from every record: a first scan.
+        let codes: std::collections::HashSet<String> = self
+            .latest_statuses()?
+            .into_iter()
+            .filter(|(_, s)| *s == status)
+            .map(|(c, _)| c)
+            .collect();
+        self.scan(
+            |_, _| Ok(true),
+            |e| {
+                let case = e.case.clone().unwrap_or_default();
+                let witness = e.meta.as_ref().and_then(|m| m.witness.as_deref());
+                filter.keeps(e) && case.codes(witness).any(|c| codes.contains(c))
+            },
+        )
     }
 
     /// Finds records whose title, tags, place, note, testimony or recognised text contain every term
@@ -381,12 +424,24 @@ impl Vault {
                             .map(|t| t.to_string())
                             .unwrap_or_default(),
                     }),
+                of: body
+                    .links
+                    .iter()
+                    .find(|l| l.part as usize == index)
+                    .cloned(),
             })
+            .collect();
+        let codes: Vec<String> = body
+            .case
+            .codes(body.meta.witness.as_deref())
+            .map(str::to_owned)
             .collect();
         Ok(RecordView {
             id,
             created: body.created,
             meta: body.meta.clone(),
+            timeline: self.timeline(&codes)?,
+            case: body.case.clone(),
             parts,
             provenance: body
                 .provenance

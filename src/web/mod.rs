@@ -14,6 +14,7 @@
 
 mod add;
 mod assets;
+mod case;
 mod guard;
 mod maintain;
 mod ocr;

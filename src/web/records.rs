@@ -83,6 +83,7 @@ async fn render_list(app: Arc<App>, headers: HeaderMap, q: ListQuery) -> Respons
             witness: some(&q.witness),
             since: some(&q.since).as_deref().map(parse_date).transpose()?,
             until: some(&q.until).as_deref().map(parse_date).transpose()?,
+            ..Filter::default()
         })
     })();
     let filter = match filter {
@@ -375,13 +376,14 @@ fn record_page(
             (field(tr_in!(l, "web-field-interviewer"), &m.interviewer))
             (field(tr_in!(l, "web-field-note"), &m.note))
         }
+        (super::case::section(v, l))
         h2 { (tr_in!(l, "web-parts")) }
         table.parts {
             thead { tr { th scope="col" { (tr_in!(l, "web-col-part")) } th scope="col" { (tr_in!(l, "web-col-kind")) } th scope="col" { (tr_in!(l, "web-col-size")) } th scope="col" { "SHA-256" } th scope="col" { "" } } }
             tbody {
                 @for p in &v.parts {
                     tr {
-                        td { (text(&p.name)) }
+                        td { (text(&p.name)) (super::case::link(p, l)) }
                         td { (tr_in!(l, "part-kind", kind = p.kind)) }
                         td { (size(l, p.size)) }
                         td { code.hash { (p.sha256) } }

@@ -126,6 +126,7 @@ pub(crate) async fn export(
         return fail(&app, Failure::Bad(tr_in!(app.lang(), "web-tick-records")));
     }
     let opts = ExportOptions {
+        override_consent: None,
         to,
         selection: Selection::Ids(ids),
         with_identities: false,

@@ -8,7 +8,7 @@ use std::path::Path;
 use amanat::format::keyring::{self, Passphrase};
 use amanat::storage::store::Store;
 
-use crate::util::{files_below, outside_keys, Env, PASS};
+use crate::util::{files_below, killed_at, outside_keys, Env, PASS};
 
 const MARKS: [&str; 6] = [
     "ERASEMARKTITLE",
@@ -391,4 +391,65 @@ fn rotation_overwrites_the_objects_it_replaces() {
         );
     }
     env.ok(&["check"]);
+}
+
+/// A withdrawal of consent erases as `rm` does: no file of the vault keeps a byte of the
+/// record's sealed values, nothing any key opens holds its persons, statuses or reasons;
+/// killed between the restriction and the erasure, the record is kept in the archive only
+/// and the withdrawal run again erases it.
+#[test]
+fn a_withdrawal_of_consent_leaves_no_byte_of_the_record() {
+    for killed in [false, true] {
+        let env = Env::new();
+        add_plain(&env, 1);
+        let (id, objects) = objects_of(&env, || add_marked(&env));
+        env.ok(&["case", "person", &id, "V-ERASEMARK", "--role", "victim"]);
+        env.ok(&[
+            "case",
+            "status",
+            &id,
+            "V-ERASEMARK",
+            "detained",
+            "--date",
+            "2019",
+            "--place",
+            "ERASEMARKNOTE camp",
+        ]);
+        env.ok(&[
+            "case",
+            "verify",
+            &id,
+            "corroborated",
+            "--by",
+            "R-1",
+            "--why",
+            "ERASEMARKNOTE why",
+        ]);
+        env.ok(&["consent", "set", &id, "publish", "--how", "oral"]);
+        let mut secret = values_of(&env, &id);
+        secret.extend(objects);
+        let pieces = pieces(&secret);
+        assert!(!carve(&env.vault, &pieces).is_empty());
+        if killed {
+            killed_at(
+                &env,
+                "withdrawn-before-erasure",
+                &["consent", "withdraw", &id],
+            );
+            let show = env.ok(&["show", &id]);
+            assert!(show.contains("consent:     archive only"), "{show}");
+        }
+        env.ok(&["consent", "withdraw", &id]);
+        let left = carve(&env.vault, &pieces);
+        assert!(
+            left.is_empty(),
+            "pieces of the withdrawn record remain in {left:?}"
+        );
+        let opened = open_everything(&env, &[]);
+        assert!(opened.is_empty(), "{opened:#?}");
+        assert!(env.fails(&["show", &id], 1).contains("no record"));
+        assert_eq!(env.run(&["search", "V-ERASEMARK"]).status.code(), Some(1));
+        env.ok(&["check"]);
+        env.ok(&["audit", "--verify"]);
+    }
 }

@@ -980,6 +980,8 @@ fn a_collected_body_must_be_a_record_as_add_makes_one() {
             }],
             provenance: vec![],
             derived: vec![],
+            case: Default::default(),
+            links: vec![],
             unpadded: false,
         };
         edit(&mut body);
@@ -1121,4 +1123,76 @@ fn the_copies_for_stock_tools_must_say_what_the_manifest_says() {
     let named: &[PartIn<'_>] = &[("attachment", "record.json", b"{}")];
     let d = m.draft(&bundle, vec![m.record(&hex_id(), &bundle, "named", named)]);
     r.takes(&r.seal(&d, |_| {}));
+}
+
+/// The testimony model in a bundle (FORMAT.md 13.2, 7.4): only in a version 4 manifest, never
+/// empty, naming only persons and parts the record has; whatever a sender signs, a record
+/// that breaks a rule is refused before anything is written.
+#[test]
+fn a_forged_case_must_follow_the_models_rules() {
+    let r = Receiver::new();
+    let m = &r.mallory;
+    let p: &[PartIn<'_>] = &[("testimony", "t.txt", TXT), ("attachment", "en.txt", TXT)];
+    let bundle = hex_id();
+    let id = hex_id();
+    let d = m.draft(&bundle, vec![m.record(&id, &bundle, "with a case", p)]);
+    let case = json!({
+        "persons": [{"code": "P-VICTIM", "roles": ["victim"]}],
+        "relations": [],
+        "consent": {"scope": "share", "organisations": [], "how": "oral", "given": "2024-01-02", "recorded_by": null},
+        "statuses": [{"person": "P-VICTIM", "status": "detained", "date": "2018-04", "place": null}],
+        "verification": [],
+    });
+    let with = |version: u64, case: Value| {
+        move |v: &mut Value| {
+            v["version"] = json!(version);
+            v["records"][0]["case"] = case;
+        }
+    };
+    r.refuses(
+        &r.seal(&d, with(1, case.clone())),
+        "if and only if it is version 4",
+    );
+    r.refuses(&r.seal(&d, with(3, case.clone())), "version 3 manifest");
+    r.refuses(
+        &r.seal(&d, |v| v["version"] = json!(4)),
+        "if and only if it is version 4",
+    );
+    let mut bad = case.clone();
+    bad["relations"] = json!([{"person": "P-NOBODY", "kin": "sibling", "of": "P-VICTIM"}]);
+    r.refuses(
+        &r.seal(&d, with(4, bad)),
+        "a relation names a person the record does not name",
+    );
+    let mut bad = case.clone();
+    bad["statuses"][0]["date"] = json!("2018-02-30");
+    r.refuses(&r.seal(&d, with(4, bad)), "status event");
+    let empty = json!({"persons": [], "relations": [], "consent": null, "statuses": [], "verification": []});
+    r.refuses(&r.seal(&d, with(4, empty)), "an empty case");
+    let mut bad = case.clone();
+    bad["persons"][0]["code"] = json!("P VICTIM");
+    r.refuses(&r.seal(&d, with(4, bad)), "not a person code");
+    let link = |target: &str| {
+        let target = target.to_owned();
+        move |v: &mut Value| {
+            v["version"] = json!(4);
+            v["records"][0]["parts"][1]["of"] = json!({"part": target, "kind": "translation", "language": "en", "translator": null});
+        }
+    };
+    r.refuses(
+        &r.seal(&d, link("missing.txt")),
+        "transcript or translation",
+    );
+    r.refuses(&r.seal(&d, link("en.txt")), "transcript or translation");
+    // As the rules allow, it goes in, and the partner sees it.
+    let ok = r.seal(&d, |v| {
+        with(4, case.clone())(v);
+        link("t.txt")(v);
+    });
+    r.takes(&ok);
+    let shown = r.env.ok(&["list", "--person", "P-VICTIM"]);
+    assert!(shown.contains("with a case"), "{shown}");
+    let l: Value =
+        serde_json::from_str(&r.env.ok(&["list", "--status", "detained", "--json"])).unwrap();
+    assert_eq!(l[0]["case"]["consent"]["scope"], "share");
 }

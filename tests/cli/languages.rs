@@ -277,8 +277,12 @@ fn commands_report_in_the_language() {
 fn completions_and_the_manual_page_are_generated_in_the_language() {
     let env = Env::bare();
     let bash = env.ok(&["completions", "bash"]);
+    // From a file: the script is longer than one argument may be (128 KiB).
+    let script = env.out("amanat.bash");
+    std::fs::write(&script, &bash).unwrap();
     let st = std::process::Command::new("bash")
-        .args(["-n", "-c", &bash])
+        .arg("-n")
+        .arg(&script)
         .status()
         .unwrap();
     assert!(st.success(), "bash refuses the completion script");

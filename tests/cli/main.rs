@@ -4,6 +4,7 @@ mod common;
 mod util;
 
 mod bundles;
+mod case;
 mod collector;
 mod custody;
 mod erasure;

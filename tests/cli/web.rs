@@ -1040,3 +1040,95 @@ fn refusals_and_details_on_a_page_are_in_its_language() {
     assert!(page.contains("2024-13-45"), "{page}");
     assert!(!page.contains("invalid date"), "{page}");
 }
+
+/// A record's persons, consent, verification, timeline and linked parts are on its page,
+/// escaped like everything a record carries.
+#[test]
+fn a_records_page_shows_its_case_escaped() {
+    let env = Env::new();
+    let t = env.input("t.txt", "testimony");
+    let en = env.input("en.txt", "translation");
+    let id = env.add(&[
+        "--title",
+        "Described",
+        "--witness",
+        "W-1",
+        "--testimony",
+        t.to_str().unwrap(),
+        en.to_str().unwrap(),
+        "--person",
+        "V-7:victim",
+        "--relation",
+        "W-1:sibling:V-7",
+        "--consent",
+        "share",
+        "--share-with",
+        "<b>Partner</b>",
+        "--consent-how",
+        "oral",
+    ]);
+    let other = env.add(&[
+        "--title",
+        "Other",
+        "--testimony",
+        t.to_str().unwrap(),
+        "--person",
+        "V-7:victim",
+    ]);
+    env.ok(&[
+        "case",
+        "status",
+        &other,
+        "V-7",
+        "detained",
+        "--date",
+        "2018-04",
+        "--place",
+        "<i>camp</i>",
+    ]);
+    env.ok(&[
+        "case",
+        "verify",
+        &id,
+        "corroborated",
+        "--by",
+        "R-1",
+        "--why",
+        "<script>alert(1)</script>",
+    ]);
+    env.ok(&[
+        "case",
+        "link",
+        &id,
+        "en.txt",
+        "--translation-of",
+        "testimony",
+        "--language",
+        "en",
+    ]);
+    let plain = env.add(&["--title", "Plain", "--testimony", t.to_str().unwrap()]);
+    let s = Server::unlocked(&env, &[]);
+    let page = s.get(&format!("/records/{id}")).text();
+    for want in [
+        "Persons, consent and verification",
+        "V-7",
+        "victim",
+        "is the sibling of",
+        "&lt;b&gt;Partner&lt;/b&gt;",
+        "given orally",
+        "corroborated",
+        "&lt;script&gt;alert(1)&lt;/script&gt;",
+        "detained",
+        "&lt;i&gt;camp&lt;/i&gt;",
+        "translation of [0]",
+        &format!("href=\"records/{other}\""),
+    ] {
+        assert!(page.contains(want), "{want:?} is not on the page");
+    }
+    for raw in ["<script>alert", "<b>Partner", "<i>camp"] {
+        assert!(!page.contains(raw), "{raw:?} unescaped");
+    }
+    // A record without any of it has no such section.
+    let page = s.get(&format!("/records/{plain}")).text();
+    assert!(!page.contains("Persons, consent and verification"));
+}

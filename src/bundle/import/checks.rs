@@ -261,7 +261,16 @@ impl Vault {
                         let p = &m.records[ri].parts[pi];
                         let kind = PartKind::parse(&p.kind).expect("validated");
                         let s = self
-                            .seal_part(kind, p.name.clone(), &mut reader, &mut budgets[ri], objects)
+                            .seal_part_searched(
+                                kind,
+                                p.name.clone(),
+                                &mut reader,
+                                &mut budgets[ri],
+                                objects,
+                                // A transcript or translation is searched as a testimony is.
+                                p.of.is_some()
+                                    || matches!(kind, PartKind::Testimony | PartKind::Recognised),
+                            )
                             .map_err(|e| match e {
                                 Error::Input { reason, .. } => {
                                     reject(words!("d-bundle-truncated", why = reason))
@@ -312,6 +321,7 @@ impl Vault {
             parts.push(s.part.clone());
         }
         let derived = recognised_parts(r, &parts, now);
+        let links = r.links();
         let meta = r.metadata();
         meta.validate()
             .map_err(|e| reject(words!("d-bundle-record-why", id = &r.id, why = e)))?;
@@ -335,6 +345,8 @@ impl Vault {
                 bundle_record_id: r.id.clone(),
             }],
             derived,
+            case: r.case.clone().unwrap_or_default(),
+            links,
             unpadded: false,
         };
         self.seal_record(

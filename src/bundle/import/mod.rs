@@ -54,6 +54,10 @@ pub struct ImportedRecord {
     pub custody: Vec<crate::vault::custody::LogItem>,
     /// What the bundle's time-stamp tokens prove of the chain's events (FORMAT.md 14.6).
     pub timestamps: Vec<crate::bundle::stamps::ProvenEvent>,
+    /// A partner record's persons, consent, status events and verification, as the bundle
+    /// states them (FORMAT.md 13.2); `None` when it states none, and for a transfer record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case: Option<crate::format::case::Case>,
 }
 
 /// What verify or import found.
@@ -234,6 +238,7 @@ impl Vault {
                 present: v.present[ri],
                 custody: v.views[ri].clone(),
                 timestamps: vec![],
+                case: None,
             });
         }
         if m.kind == BundleKind::Transfer && !opts.dry_run {
@@ -265,6 +270,7 @@ impl Vault {
                 present: v.present[ri],
                 custody: v.views[m.transfer.len() + ri].clone(),
                 timestamps: std::mem::take(&mut v.proofs[ri]),
+                case: r.case.clone(),
             });
             if opts.dry_run || v.present[ri] {
                 continue;

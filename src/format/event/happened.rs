@@ -29,11 +29,15 @@ pub enum Kind {
     TsaAdded,
     TsaRemoved,
     TextRecognised,
+    RecordDescribed,
+    VerificationSet,
+    ConsentOverridden,
+    ConsentWithdrawn,
 }
 
 impl Kind {
     /// Every kind, in the order of FORMAT.md 14.2.
-    pub const ALL: [Kind; 19] = [
+    pub const ALL: [Kind; 23] = [
         Kind::VaultCreated,
         Kind::RecordAdded,
         Kind::PartRead,
@@ -53,6 +57,10 @@ impl Kind {
         Kind::TsaAdded,
         Kind::TsaRemoved,
         Kind::TextRecognised,
+        Kind::RecordDescribed,
+        Kind::VerificationSet,
+        Kind::ConsentOverridden,
+        Kind::ConsentWithdrawn,
     ];
 
     /// The kind as events spell it.
@@ -77,6 +85,10 @@ impl Kind {
             Kind::TsaAdded => "tsa-added",
             Kind::TsaRemoved => "tsa-removed",
             Kind::TextRecognised => "text-recognised",
+            Kind::RecordDescribed => "record-described",
+            Kind::VerificationSet => "verification-set",
+            Kind::ConsentOverridden => "consent-overridden",
+            Kind::ConsentWithdrawn => "consent-withdrawn",
         }
     }
 
@@ -213,6 +225,25 @@ pub enum Happened {
         version: String,
         languages: Vec<String>,
     },
+    /// Persons, relations, consent, status events or linked parts of the record were
+    /// given (FORMAT.md 7.4): `what` says which.
+    RecordDescribed {
+        what: String,
+    },
+    /// The record's verification level was set.
+    VerificationSet {
+        level: String,
+    },
+    /// The record was exported although its consent did not cover the contact; the reason
+    /// is kept in the vault.
+    ConsentOverridden {
+        scope: String,
+    },
+    /// The testifier withdrew consent: the record was then erased, or restricted to the
+    /// archive.
+    ConsentWithdrawn {
+        erased: bool,
+    },
 }
 
 impl Happened {
@@ -237,6 +268,10 @@ impl Happened {
             Happened::TsaAdded {} => Kind::TsaAdded,
             Happened::TsaRemoved {} => Kind::TsaRemoved,
             Happened::TextRecognised { .. } => Kind::TextRecognised,
+            Happened::RecordDescribed { .. } => Kind::RecordDescribed,
+            Happened::VerificationSet { .. } => Kind::VerificationSet,
+            Happened::ConsentOverridden { .. } => Kind::ConsentOverridden,
+            Happened::ConsentWithdrawn { .. } => Kind::ConsentWithdrawn,
         }
     }
 
@@ -346,6 +381,18 @@ impl Happened {
                 version: text("version")?,
                 languages: texts("languages")?,
             },
+            Kind::RecordDescribed => Happened::RecordDescribed {
+                what: text("what")?,
+            },
+            Kind::VerificationSet => Happened::VerificationSet {
+                level: text("level")?,
+            },
+            Kind::ConsentOverridden => Happened::ConsentOverridden {
+                scope: text("scope")?,
+            },
+            Kind::ConsentWithdrawn => Happened::ConsentWithdrawn {
+                erased: d.get("erased")?.as_bool()?,
+            },
         };
         // Equal only if no key was added and every value is in the form this version writes.
         (h.details() == ev.details).then_some(h)
@@ -389,6 +436,8 @@ pub enum Kept {
     },
     /// `tsa-removed`.
     TsaRemoved { tsa: String },
+    /// `consent-overridden`: the contact, and the reason given.
+    Overridden { contact: String, reason: String },
 }
 
 impl Kept {

@@ -13,9 +13,16 @@ pub const VERSION_STAMPED: u32 = 2;
 /// The manifest version of a bundle that carries recognised text, or records whose chain
 /// logs it, with or without tokens (FORMAT.md 13.2).
 pub const VERSION_RECOGNISED: u32 = 3;
+/// The manifest version of a bundle that carries the testimony model (FORMAT.md 13.2),
+/// with or without recognised text and tokens.
+pub const VERSION_MODELLED: u32 = 4;
 
+mod case;
+mod names;
 mod recognised;
 mod timestamps;
+pub use case::{ManifestLink, MODEL_KINDS};
+pub use names::{bundle_file_name, canonical_id, canonical_sha256, check_name, check_path};
 pub use recognised::ManifestRecognised;
 /// Most time-stamp tokens a bundle may carry, and most references to them per event of a
 /// record's chain (one per authority).
@@ -144,6 +151,10 @@ pub struct ManifestRecord {
     /// Version 2: which events of `custody` a token in `timestamps` covers, and how.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub timestamps: Vec<crate::format::stamp::Covered>,
+    /// Version 4: persons, relations, consent, status events and verification (FORMAT.md
+    /// 7.4), codes as this partner sees them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<crate::format::case::Case>,
 }
 
 /// One part of an exported record.
@@ -166,6 +177,9 @@ pub struct ManifestPart {
     /// Version 3, a part of kind `recognised`: what it was recognised in, and how.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recognised: Option<ManifestRecognised>,
+    /// Version 4: the part is a transcript or translation of another part of the record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub of: Option<ManifestLink>,
 }
 
 /// A file in the bundle besides the manifest and its signature.
@@ -241,13 +255,13 @@ impl Manifest {
             return Err(reject(words!("d-manifest-not-amanat")));
         }
         match v.version.as_ref().and_then(|f| f.as_u64()) {
-            Some(n) if (u64::from(VERSION)..=u64::from(VERSION_RECOGNISED)).contains(&n) => {}
+            Some(n) if (u64::from(VERSION)..=u64::from(VERSION_MODELLED)).contains(&n) => {}
             Some(n) => {
                 return Err(Error::UnsupportedFormat(words!(
                     "d-manifest-version",
                     version = n,
                     first = VERSION,
-                    last = VERSION_RECOGNISED
+                    last = VERSION_MODELLED
                 )))
             }
             None => return Err(reject(words!("d-manifest-no-version"))),
@@ -257,6 +271,7 @@ impl Manifest {
         m.validate()?;
         m.validate_timestamps()?;
         m.validate_recognised()?;
+        m.validate_model()?;
         Ok(m)
     }
 
@@ -373,7 +388,7 @@ impl Manifest {
                 }
                 match p.kind.as_str() {
                     "testimony" | "attachment" => {}
-                    "recognised" if self.version == VERSION_RECOGNISED => {}
+                    "recognised" if self.version >= VERSION_RECOGNISED => {}
                     "recognised" => {
                         return Err(reject(words!(
                             "d-manifest-holds-recognised",
@@ -426,108 +441,6 @@ impl ManifestRecord {
             interviewer: self.interviewer.clone(),
             note: self.note.clone(),
         }
-    }
-}
-
-/// A record or bundle id as a bundle gives it: exactly 32 lower-case hex digits.
-pub fn canonical_id(field: &str, id: &str) -> Result<()> {
-    if crate::format::id::is_canonical_hex(id, crate::format::id::ID_LEN) {
-        Ok(())
-    } else {
-        Err(reject(words!(
-            "d-manifest-not-id",
-            field = field,
-            value = format!("{:?}", shorten(id))
-        )))
-    }
-}
-
-/// A SHA-256 as a bundle gives it: exactly 64 lower-case hex digits.
-pub fn canonical_sha256(field: &str, h: &str) -> Result<()> {
-    if crate::format::id::is_canonical_hex(h, 32) {
-        Ok(())
-    } else {
-        Err(reject(words!(
-            "d-manifest-not-sha256",
-            field = field,
-            value = format!("{:?}", shorten(h))
-        )))
-    }
-}
-
-/// At most 70 characters of untrusted text, for an error message.
-fn shorten(s: &str) -> String {
-    let mut out: String = s.chars().take(70).collect();
-    if out.len() < s.len() {
-        out.push('…');
-    }
-    out
-}
-
-/// A part's file name: not empty, no separators, not `.`/`..`, no control characters.
-pub fn check_name(name: &str) -> Result<()> {
-    if name.is_empty()
-        || name == "."
-        || name == ".."
-        || name.len() > 255
-        || name.contains('/')
-        || name.contains('\\')
-        || name.chars().any(char::is_control)
-    {
-        return Err(reject(words!(
-            "d-manifest-unsafe-name",
-            name = format!("{name:?}")
-        )));
-    }
-    Ok(())
-}
-
-/// Paths allowed in a bundle: `SHA256SUMS`, `records/<32 hex>/record.json`,
-/// `records/<32 hex>/parts/<name>`. Anything else (absolute, `..`, other directories) is
-/// rejected.
-pub fn check_path(path: &str) -> Result<()> {
-    if path == SUMS_PATH {
-        return Ok(());
-    }
-    let parts: Vec<&str> = path.split('/').collect();
-    let ok = match parts.as_slice() {
-        ["records", id, "record.json"] => crate::RecordId::from_hex(id).is_some(),
-        ["records", id, "parts", name] => {
-            crate::RecordId::from_hex(id).is_some() && check_name(name).is_ok()
-        }
-        ["records", id, "record.age"] => crate::RecordId::from_hex(id).is_some(),
-        ["records", id, "objects", o] => {
-            crate::RecordId::from_hex(id).is_some()
-                && crate::format::id::ObjectId::from_hex(o).is_some()
-        }
-        _ => false,
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(reject(words!(
-            "d-manifest-path",
-            path = format!("{path:?}")
-        )))
-    }
-}
-
-/// The file name a part gets in the bundle: its name with characters that trouble
-/// `tar`, shells or `sha256sum -c` (separators, control characters, backslashes) replaced.
-pub fn bundle_file_name(name: &str) -> String {
-    let s: String = name
-        .chars()
-        .map(|c| {
-            if c == '/' || c == '\\' || c.is_control() {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
-    match s.as_str() {
-        "" | "." | ".." => format!("_{s}"),
-        _ => s,
     }
 }
 

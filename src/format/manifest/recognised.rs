@@ -25,7 +25,9 @@ pub struct ManifestRecognised {
 impl Manifest {
     /// The lowest version that holds what this manifest holds, which a writer gives it.
     pub fn needed_version(&self) -> u32 {
-        if self.holds_recognised_text() {
+        if self.holds_model() {
+            super::VERSION_MODELLED
+        } else if self.holds_recognised_text() {
             VERSION_RECOGNISED
         } else if self.timestamps.is_empty() {
             super::VERSION
@@ -51,7 +53,10 @@ impl Manifest {
     /// and only a version 3 manifest holds any of it.
     pub(super) fn validate_recognised(&self) -> Result<()> {
         let holds = self.holds_recognised_text();
-        if holds != (self.version == VERSION_RECOGNISED) {
+        // Version 4 may hold recognised text or not; version 3 must, earlier ones must not.
+        if (holds && self.version < VERSION_RECOGNISED)
+            || (!holds && self.version == VERSION_RECOGNISED)
+        {
             return Err(reject(if holds {
                 words!("d-manifest-holds-recognised", version = self.version)
             } else {

@@ -29,6 +29,21 @@ impl Store {
         fs::read_to_string(root.join("VERSION")).is_ok_and(|v| v.lines().next() == Some(line))
     }
 
+    /// Whether the vault is of a format (2, 4 to 8) that moves to the current one by
+    /// replacing `VERSION` at its first unlock, before anything is written (FORMAT.md 3).
+    pub fn moves_at_unlock(root: &Path) -> bool {
+        Store::is_version_2(root)
+            || [
+                VERSION_LINE_4,
+                VERSION_LINE_5,
+                VERSION_LINE_6,
+                VERSION_LINE_7,
+                VERSION_LINE_8,
+            ]
+            .into_iter()
+            .any(|v| Store::version_is(root, v))
+    }
+
     /// Reads `<vault>/VERSION`: a vault, and one this version understands.
     pub fn check_version(root: &Path) -> Result<()> {
         let version = match fs::read_to_string(root.join("VERSION")) {
@@ -41,6 +56,7 @@ impl Store {
         let line = version.lines().next().unwrap_or("");
         let known = [
             VERSION_LINE,
+            VERSION_LINE_8,
             VERSION_LINE_7,
             VERSION_LINE_6,
             VERSION_LINE_5,
