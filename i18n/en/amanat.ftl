@@ -536,6 +536,7 @@ cli-exported = Exported { $records ->
 } ({ $files } files, { $bytes } bytes) to { $path } for { $contact }
 cli-bundle-line = Bundle { $id }  sha256:{ $sha256 }
 cli-export-pseudonyms = Witness codes were replaced by pseudonyms for this partner; identity parts were left out.
+cli-export-pseudonyms-identities = Witness codes were replaced by pseudonyms for this partner; identity parts were included (--with-identities).
 cli-export-cleaned = removed image metadata: { $what }
 cli-export-mentions = WARNING: { $what } mentions its witness code in the text, which export does not change
 cli-export-not-cleaned = WARNING: { $what } is { $format }, which can carry metadata Amanat does not remove
@@ -1447,3 +1448,28 @@ case-word = { $word ->
    *[unknown] { $word }
 }
 cli-export-override-reason = --override-consent needs a reason: it is kept in the vault with the override
+
+## Vocabularies (FORMAT.md 12.4)
+
+d-vocab-labels = a term has 1 to { $most } labels
+d-vocab-label = { $label } is not a label: 1 to 128 bytes without control characters, and more than punctuation
+d-vocab-label-twice = { $label } is given twice (as search compares it)
+d-vocab-decode = a vocabulary term does not decode
+d-vocab-too-many = a vault adds at most { $most } terms
+d-vocab-none = no term this vault added has the label { $label } (the built-in terms cannot be removed)
+cli-vocab-added = Added the term { $labels }
+cli-vocab-extended = The term is now { $labels }
+cli-vocab-removed = Removed the term { $labels }
+d-contact-reads-as = { $name } reads as the contact { $other } (they differ only in case or in how a letter is written): consent to share names contacts, so choose a name that differs in more
+d-case-no-contact = consent names { $name }, which is not a contact of this vault: add it first (amanat contact add), under the name consent uses
+d-case-future = a status event or consent is dated after today
+d-case-pseudonym-form = { $code } has the form of a partner's pseudonym (P- and 10 letters or digits), which a code given here may not have: choose another
+d-case-consent-received = the record arrived in a partner's bundle: its consent is the sender's to record, and can only be narrowed here (archive)
+d-case-consent-withdrawn = the testifier withdrew consent for this record: it can only stay in the archive (if they consent anew, record the testimony again)
+d-manifest-case-organisations = its consent names organisations, which a bundle never does
+d-manifest-case-code = it names { $code }, which is not a pseudonym as a bundle gives codes
+d-event-model = describes a record in words the format does not have
+cli-consent-others = note: { $count ->
+    [one] one other record
+   *[other] { $count } other records
+  } of witness { $witness } keep their consent; withdraw it from each that this withdrawal covers (amanat list --witness { $witness })

@@ -27,25 +27,36 @@ impl Vault {
         &self,
         ids: &[RecordId],
         contact: &Contact,
-        with_identities: bool,
-        override_reason: Option<&str>,
+        opts: &super::ExportOptions,
     ) -> Result<ConsentCheck> {
+        let override_reason = opts.override_consent.as_deref();
+        // What identifies a testifier beyond the testimony: identity parts, and images
+        // with their metadata (camera, time, GPS).
+        let identifying = opts.with_identities || opts.keep_metadata;
         let mut refused = Vec::new();
         let mut overridden = HashSet::new();
         let mut unrecorded = 0;
         for id in ids {
             let entry = self.catalog_of(id)?;
-            let Some(consent) = entry.case.as_ref().and_then(|c| c.consent.as_ref()) else {
-                unrecorded += 1;
-                continue;
+            let consent = entry.case.as_ref().and_then(|c| c.consent.as_ref());
+            let scope = match consent {
+                // Identity parts go only where a testifier's consent says so.
+                None if opts.with_identities => "-",
+                None => {
+                    unrecorded += 1;
+                    continue;
+                }
+                Some(c) => {
+                    let anonymised = c.scope == Scope::PublishAnonymised && identifying;
+                    if c.covers(&contact.name) && !anonymised {
+                        continue;
+                    }
+                    c.scope.as_str()
+                }
             };
-            let anonymised = consent.scope == Scope::PublishAnonymised && with_identities;
-            if consent.covers(&contact.name) && !anonymised {
-                continue;
-            }
             overridden.insert(*id);
             let title = entry.meta.as_ref().map(|m| m.title.as_str()).unwrap_or("");
-            refused.push(format!("{} {:?} ({})", id.short(), title, consent.scope));
+            refused.push(format!("{} {:?} ({scope})", id.short(), title));
         }
         if !refused.is_empty() && override_reason.is_none() {
             return Err(Error::Refused(Refusal::ConsentDoesNotCover {

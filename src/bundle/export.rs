@@ -256,12 +256,7 @@ impl Vault {
         if ids.is_empty() {
             return Err(opts.selection.matched_nothing());
         }
-        let consent = self.check_consent(
-            &ids,
-            &contact,
-            opts.with_identities,
-            opts.override_consent.as_deref(),
-        )?;
+        let consent = self.check_consent(&ids, &contact, opts)?;
         let to = contact
             .recipients
             .iter()
@@ -350,7 +345,7 @@ impl Vault {
             parts.push(planned);
             sent.push(index);
         }
-        super::partner_view::link_parts(&body, &sent, &mut rec);
+        super::partner_view::link_parts(self, contact, &body, &sent, &mut rec);
         rec.custody = super::log_export(log, *id, &pid, bundle_id, to, &contact.name)?;
         if let Some(s) = stamped {
             rec.timestamps = s.cover(&rec.custody);

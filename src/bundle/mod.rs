@@ -312,6 +312,9 @@ fn canonical_event(
             return Err(words!("d-event-parts"));
         }
     }
+    if !model_words(ev) {
+        return Err(words!("d-event-model"));
+    }
     if ev.kind == Kind::TextRecognised {
         let as_written = match crate::format::event::Happened::of(ev) {
             Some(crate::format::event::Happened::TextRecognised {
@@ -341,6 +344,27 @@ fn canonical_event(
         }
     }
     Ok(())
+}
+
+/// Whether an event of the testimony model says only what the format's words say
+/// (FORMAT.md 14.2); true for events of other kinds.
+fn model_words(ev: &crate::vault::custody::Event) -> bool {
+    use crate::format::event::Happened;
+    match Happened::of(ev) {
+        Some(Happened::RecordDescribed { what }) => {
+            ["persons", "relations", "consent", "statuses", "links"].contains(&what.as_str())
+        }
+        Some(Happened::VerificationSet { level }) => {
+            crate::format::case::Level::parse(&level).is_some()
+        }
+        Some(Happened::ConsentOverridden { scope }) => {
+            scope.is_empty() || crate::format::case::Scope::parse(&scope).is_some()
+        }
+        Some(Happened::ConsentWithdrawn { .. }) => true,
+        _ => !crate::format::manifest::MODEL_KINDS
+            .iter()
+            .any(|k| ev.kind == *k),
+    }
 }
 
 #[cfg(test)]

@@ -28,22 +28,8 @@ pub fn redact_record(
     let key = vault.pseudonym_key();
     let pseudonym_of = |code: &str| super::witness_pseudonym(key, &contact.name, code);
     let pseudonym = m.witness.as_deref().map(pseudonym_of);
-    // Longest first, so that a code inside a longer one is not replaced in it.
-    let mut codes: Vec<(&str, String)> = body
-        .case
-        .codes(m.witness.as_deref())
-        .filter(|c| !c.is_empty())
-        .map(|c| (c, pseudonym_of(c)))
-        .collect();
-    codes.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(b.0)));
-    codes.dedup_by(|a, b| a.0 == b.0);
-    let scrub = |s: &str| {
-        let mut out = s.to_owned();
-        for (code, p) in &codes {
-            out = out.replace(code, p);
-        }
-        out
-    };
+    let scrubber = Scrubber::new(vault, &contact.name, body);
+    let scrub = |s: &str| scrubber.scrub(s);
     let scrub_opt = |s: &Option<String>| s.as_deref().map(scrub);
     ManifestRecord {
         timestamps: vec![],
@@ -153,7 +139,14 @@ pub(super) fn mentions_code(
 
 /// Says in the manifest which sent part is a transcript or translation of which, where
 /// both are sent (`sent`: the body index of each part of `rec`, in order).
-pub(super) fn link_parts(body: &RecordBody, sent: &[usize], rec: &mut ManifestRecord) {
+pub(super) fn link_parts(
+    vault: &Vault,
+    contact: &Contact,
+    body: &RecordBody,
+    sent: &[usize],
+    rec: &mut ManifestRecord,
+) {
+    let scrubber = Scrubber::new(vault, &contact.name, body);
     for l in &body.links {
         let (Some(at), Some(of)) = (
             sent.iter().position(|&i| i == l.part as usize),
@@ -164,8 +157,8 @@ pub(super) fn link_parts(body: &RecordBody, sent: &[usize], rec: &mut ManifestRe
         rec.parts[at].of = Some(crate::format::manifest::ManifestLink {
             part: rec.parts[of].name.clone(),
             kind: l.kind,
-            language: l.language.clone(),
-            translator: l.translator.clone(),
+            language: l.language.as_deref().map(|s| scrubber.scrub(s)),
+            translator: l.translator.as_deref().map(|s| scrubber.scrub(s)),
         });
     }
 }
@@ -211,4 +204,68 @@ pub(super) fn identity_plaintext(
     let mut plain = Zeroizing::new(Vec::new());
     vault.write_part(id, body, index, &mut *plain)?;
     Ok(plain)
+}
+
+/// Replaces the codes a record names (its witness's and its persons') by the partner's
+/// pseudonyms for them, wherever they were written into its text (FORMAT.md 13.4): each
+/// code as a whole word (letters, digits, `-`, `_`, `.`; trailing dots are punctuation), in
+/// any case; so `ja` is not replaced inside "Ghulja", and `w-17` is replaced as `W-17`. A
+/// witness code with other characters (written before codes were checked) is replaced
+/// wherever it occurs, as before.
+pub(super) struct Scrubber {
+    /// (code folded by case, pseudonym), and the codes replaced as substrings.
+    words: Vec<(String, String)>,
+    substrings: Vec<(String, String)>,
+}
+
+impl Scrubber {
+    pub(super) fn new(vault: &Vault, contact: &str, body: &RecordBody) -> Scrubber {
+        let key = vault.pseudonym_key();
+        let mut s = Scrubber {
+            words: vec![],
+            substrings: vec![],
+        };
+        for c in body.case.codes(body.meta.witness.as_deref()) {
+            let p = super::witness_pseudonym(key, contact, c);
+            if crate::format::case::valid_code(c) {
+                s.words.push((crate::format::text::fold_case(c), p));
+            } else if !c.is_empty() {
+                s.substrings.push((c.to_owned(), p));
+            }
+        }
+        // Longest first, so that a code inside a longer one is not replaced in it.
+        s.substrings
+            .sort_by_key(|(code, _)| std::cmp::Reverse(code.len()));
+        s
+    }
+
+    pub(super) fn scrub(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut word = String::new();
+        let flush = |word: &mut String, out: &mut String| {
+            let code = word.trim_end_matches('.');
+            let folded = crate::format::text::fold_case(code);
+            match self.words.iter().find(|(c, _)| *c == folded) {
+                Some((_, p)) if !code.is_empty() => {
+                    out.push_str(p);
+                    out.push_str(&word[code.len()..]);
+                }
+                _ => out.push_str(word),
+            }
+            word.clear();
+        };
+        for ch in text.chars() {
+            if ch.is_alphanumeric() || matches!(ch, '-' | '_' | '.') {
+                word.push(ch);
+            } else {
+                flush(&mut word, &mut out);
+                out.push(ch);
+            }
+        }
+        flush(&mut word, &mut out);
+        for (code, p) in &self.substrings {
+            out = out.replace(code.as_str(), p);
+        }
+        out
+    }
 }

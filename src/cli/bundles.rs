@@ -215,7 +215,10 @@ pub fn export(v: &Vault, a: ExportArgs) -> anyhow::Result<u8> {
             sha256 = r.sha256.as_str()
         )
     );
-    eprintln!("{}", tr!("cli-export-pseudonyms"));
+    match opts.with_identities {
+        true => eprintln!("{}", tr!("cli-export-pseudonyms-identities")),
+        false => eprintln!("{}", tr!("cli-export-pseudonyms")),
+    }
     if !r.consent_overridden.is_empty() {
         let count = r.consent_overridden.len() as u64;
         eprintln!("{}", tr!("cli-export-consent-overridden", count = count));

@@ -394,12 +394,28 @@ pub fn consent_command(v: &Vault, c: ConsentCommand) -> anyhow::Result<u8> {
                 recorded_by: by,
                 erase: !restrict,
             };
+            let witness = v.show(id)?.meta.witness.clone();
             v.withdraw_consent(id, w)?;
             let line = match restrict {
                 true => tr!("cli-consent-restricted", id = id.short()),
                 false => tr!("cli-consent-erased", id = id.short()),
             };
             eprintln!("{line}");
+            // A withdrawal is of one record: the testifier's others keep their consent.
+            if let Some(w) = witness {
+                let filter = amanat::vault::Filter {
+                    witness: Some(w.clone()),
+                    ..Default::default()
+                };
+                let others = v.list(&filter)?.items.len() as u64;
+                if others > 0 {
+                    let witness = Safe(&w).to_string();
+                    eprintln!(
+                        "amanat: {}",
+                        tr!("cli-consent-others", count = others, witness = witness)
+                    );
+                }
+            }
         }
     }
     Ok(0)

@@ -11,7 +11,8 @@ use super::safe;
 
 #[derive(Args)]
 pub struct ListArgs {
-    /// Only records with this tag (case-insensitive)
+    /// Only records with this tag (case-insensitive), or another label of its term (`amanat
+    /// vocab`)
     #[arg(long)]
     tag: Option<String>,
     /// Only records of this witness code
@@ -23,6 +24,10 @@ pub struct ListArgs {
     /// Only records whose interview date (else the day added) is on or before DATE
     #[arg(long, value_name = "YYYY-MM-DD")]
     until: Option<String>,
+    /// Only records whose place holds this word, or another label of its term (`amanat
+    /// vocab`: Ghulja finds Құлжа)
+    #[arg(long)]
+    place: Option<String>,
     /// Only records that name this person code, in any role (as witness, testifier,
     /// victim, relative or other witness)
     #[arg(long, value_name = "CODE")]
@@ -238,6 +243,7 @@ pub fn list(v: &Vault, a: ListArgs) -> anyhow::Result<u8> {
         witness: a.witness,
         since: a.since.as_deref().map(parse_date).transpose()?,
         until: a.until.as_deref().map(parse_date).transpose()?,
+        place: a.place,
         person: a.person,
         status: a
             .status

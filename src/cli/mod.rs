@@ -29,6 +29,7 @@ mod tour;
 mod tour_case;
 mod tour_recover;
 mod tour_replica;
+mod vocab;
 
 /// An encrypted vault for testimonies and document scans.
 ///
@@ -97,6 +98,10 @@ enum Command {
     /// Record the testifier's consent, which `export` enforces, or its withdrawal
     #[command(subcommand)]
     Consent(case::ConsentCommand),
+    /// Places, facilities and tags with labels in several scripts, which search and the
+    /// filters take for one another
+    #[command(subcommand)]
+    Vocab(vocab::VocabCommand),
     /// Print the vault's public keys: age recipient, ssh-ed25519 signing key, fingerprint
     Keys(commands::KeysArgs),
     /// Open every part and verify its SHA-256 and the audit log; exit 1 if anything is damaged
@@ -281,6 +286,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Rm(a) => with_vault(&g, |v| commands::rm(v, a)),
         Command::Case(c) => with_vault(&g, |v| case::case(v, c)),
         Command::Consent(c) => with_vault(&g, |v| case::consent_command(v, c)),
+        Command::Vocab(c) => with_vault(&g, |v| vocab::vocab(v, c)),
         Command::Keys(a) => with_vault(&g, |v| commands::keys(v, a)),
         Command::Check(a) => with_vault(&g, |v| commands::check(v, a)),
         Command::Audit(a) => with_vault(&g, |v| audit::audit(v, a)),

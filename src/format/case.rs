@@ -156,13 +156,13 @@ pub struct Consent {
 }
 
 impl Consent {
-    /// Whether this consent lets the record go to the contact named `contact`.
+    /// Whether this consent lets the record go to the contact named `contact`: with `share`,
+    /// only to a contact named exactly as consent names it (a vault refuses a contact whose
+    /// name reads as another's, and consent naming one that is not a contact).
     pub fn covers(&self, contact: &str) -> bool {
         match self.scope {
             Scope::Archive => false,
-            Scope::Share => self.organisations.iter().any(|o| {
-                crate::format::text::fold_case(o) == crate::format::text::fold_case(contact)
-            }),
+            Scope::Share => self.organisations.iter().any(|o| o == contact),
             Scope::PublishAnonymised | Scope::Publish => true,
         }
     }
@@ -237,6 +237,17 @@ pub fn valid_code(code: &str) -> bool {
         && code
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// Whether a code has the form of a partner's pseudonym (`P-` and 10 Crockford base32
+/// characters, FORMAT.md 13.4): the only codes a bundle's case may hold, and none a user may
+/// give a new person here, so that a sender can never name a person of the receiver's own.
+pub fn is_pseudonym(code: &str) -> bool {
+    code.len() == 12
+        && code.starts_with("P-")
+        && code[2..]
+            .bytes()
+            .all(|b| b"0123456789ABCDEFGHJKMNPQRSTVWXYZ".contains(&b))
 }
 
 /// Checks a code a user typed, naming it when it is not one.
@@ -362,6 +373,20 @@ impl Case {
         Ok(())
     }
 
+    /// No date of the case is after `today` (a status event or consent from the future is
+    /// a mistake, or a sender's attempt to be every person's latest news): checked where a
+    /// case comes in, not when it is read, so that a clock set wrong damages nothing.
+    pub fn check_dates(&self, today: jiff::civil::Date) -> Result<(), Words> {
+        let today = today.to_string();
+        let after = |d: &str| d.len() >= 4 && d > today.as_str() && !today.starts_with(d);
+        if self.statuses.iter().any(|s| after(&s.date))
+            || self.consent.as_ref().is_some_and(|c| after(&c.given))
+        {
+            return Err(words!("d-case-future"));
+        }
+        Ok(())
+    }
+
     /// Bytes of text the case holds.
     fn text_len(&self) -> usize {
         let persons: usize = self.persons.iter().map(|p| p.code.len()).sum();
@@ -470,7 +495,7 @@ mod tests {
             given: "2024-01-02".into(),
             recorded_by: None,
         };
-        assert!(c.covers("atajurt") && !c.covers("Other"));
+        assert!(c.covers("Atajurt") && !c.covers("atajurt") && !c.covers("Other"));
         c.scope = Scope::Archive;
         assert!(!c.covers("Atajurt"));
         c.scope = Scope::Publish;

@@ -380,7 +380,7 @@ pub fn matches(plain: &[u8], query: &Query) -> Option<Vec<(RecordId, u64)>> {
     // (word index, term bit) of every occurrence of a term.
     let mut hits: Vec<(u32, u64)> = Vec::new();
     let mut starts: Option<Vec<u32>> = None;
-    for (bit, finder) in query.finders().iter().enumerate().take(64) {
+    for (finder, bit) in query.finders() {
         for pos in finder.find_iter(v.text) {
             let starts = starts.get_or_insert_with(|| {
                 std::iter::once(0)
@@ -388,7 +388,7 @@ pub fn matches(plain: &[u8], query: &Query) -> Option<Vec<(RecordId, u64)>> {
                     .collect()
             });
             let word = starts.partition_point(|&s| s as usize <= pos) - 1;
-            hits.push((word as u32, 1 << bit));
+            hits.push((word as u32, *bit));
         }
     }
     if hits.is_empty() {

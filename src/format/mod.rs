@@ -18,3 +18,4 @@ pub mod record;
 pub mod replica;
 pub mod stamp;
 pub mod text;
+pub mod vocab;

@@ -336,36 +336,52 @@ pub fn matches_all(terms: &[String], haystacks: &[&str]) -> bool {
 /// A UTF-8 term found byte-wise in UTF-8 text is found at a character boundary (UTF-8 is
 /// self-synchronizing), so stored search text need not be validated again before matching.
 pub struct Query {
-    finders: Vec<memchr::memmem::Finder<'static>>,
+    /// A finder for each form of each term, with the term's bit.
+    finders: Vec<(memchr::memmem::Finder<'static>, u64)>,
+    terms: usize,
 }
 
 impl Query {
     pub fn new(terms: &[String]) -> Query {
+        let forms: Vec<Vec<String>> = terms.iter().map(|t| vec![t.clone()]).collect();
+        Query::with_forms(&forms)
+    }
+
+    /// A query whose term `i` occurs where any of `forms[i]` does (the labels of a
+    /// vocabulary term: FORMAT.md 12.4). At most 64 terms are looked for.
+    pub fn with_forms(forms: &[Vec<String>]) -> Query {
+        let mut finders = Vec::new();
+        for (i, alts) in forms.iter().enumerate().take(64) {
+            for a in alts {
+                finders.push((
+                    memchr::memmem::Finder::new(a.as_bytes()).into_owned(),
+                    1 << i,
+                ));
+            }
+        }
         Query {
-            finders: terms
-                .iter()
-                .map(|t| memchr::memmem::Finder::new(t.as_bytes()).into_owned())
-                .collect(),
+            finders,
+            terms: forms.len().min(64),
         }
     }
 
     /// Which terms occur in `hay`, OR-ed into `found` (one bit per term, at most 64 terms).
     pub fn mark(&self, hay: &[u8], found: &mut u64) {
-        for (i, f) in self.finders.iter().enumerate().take(64) {
-            if *found & (1 << i) == 0 && f.find(hay).is_some() {
-                *found |= 1 << i;
+        for (f, bit) in &self.finders {
+            if *found & bit == 0 && f.find(hay).is_some() {
+                *found |= bit;
             }
         }
     }
 
-    /// One finder per term, in the order of the terms' bits.
-    pub fn finders(&self) -> &[memchr::memmem::Finder<'static>] {
+    /// Every finder, with the bit of the term it is a form of.
+    pub fn finders(&self) -> &[(memchr::memmem::Finder<'static>, u64)] {
         &self.finders
     }
 
     /// The value of `found` when every term occurred.
     pub fn all(&self) -> u64 {
-        match self.finders.len().min(64) {
+        match self.terms {
             64 => u64::MAX,
             n => (1u64 << n) - 1,
         }

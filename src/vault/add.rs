@@ -160,6 +160,18 @@ impl Vault {
         rec.case
             .check(rec.meta.witness.as_deref())
             .map_err(Error::Invalid)?;
+        self.check_organisations(&rec.case)?;
+        rec.case
+            .check_dates(jiff::Zoned::now().date())
+            .map_err(Error::Invalid)?;
+        if let Some(c) = rec
+            .case
+            .codes(rec.meta.witness.as_deref())
+            .find(|c| crate::format::case::is_pseudonym(c))
+        {
+            let code = format!("{c:?}");
+            return Err(Error::Invalid(words!("d-case-pseudonym-form", code = code)));
+        }
         crate::format::record::check_part_count(
             usize::from(rec.testimony.is_some())
                 + rec.attachments.len()

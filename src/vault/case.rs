@@ -60,11 +60,32 @@ impl Vault {
             return Err(Error::CannotOpen(words!("d-collector-cannot-describe")));
         }
         let mut body = self.open_body(id)?;
+        if let Change::Consent(c) = &change {
+            if c.scope != Scope::Archive {
+                if let Some(why) = self.consent_is_fixed(id)? {
+                    return Err(Error::Invalid(why));
+                }
+            }
+        }
+        if let Change::Person { code, .. } = &change {
+            let new = !body.case.names(body.meta.witness.as_deref(), code);
+            if new && crate::format::case::is_pseudonym(code) {
+                let code = format!("{code:?}");
+                return Err(Error::Invalid(words!("d-case-pseudonym-form", code = code)));
+            }
+        }
         let linked = match &change {
             Change::Link { part, .. } => body.find_part(part),
             _ => None,
         };
+        let consent = matches!(change, Change::Consent(_));
         let (event, codes) = apply(&mut body, change)?;
+        if consent {
+            self.check_organisations(&body.case)?;
+        }
+        body.case
+            .check_dates(jiff::Zoned::now().date())
+            .map_err(Error::Invalid)?;
         let mut words = crate::format::text::index_words(&codes.join(" "));
         // A transcript or translation is searched as a testimony is.
         if let Some(text) = linked.map(|i| self.part_words(id, &body, i)).transpose()? {
@@ -73,6 +94,25 @@ impl Vault {
         }
         self.write_described(&body, event, &words)?;
         self.store.sync()
+    }
+
+    /// Why the record's consent may only be narrowed to `archive`, if so: it arrived in a
+    /// partner's bundle (its consent is the sender's to record), or the testifier withdrew
+    /// it. Both are read from the record's chain of custody.
+    fn consent_is_fixed(&self, id: RecordId) -> Result<Option<crate::error::Words>> {
+        use crate::format::event::{Event, Kind};
+        let chain = self.log().chain(id)?;
+        for e in chain.iter().filter_map(|c| Event::parse(&c.event)) {
+            // A partner bundle gives its records other ids than the sender's; a transfer
+            // keeps them.
+            if e.kind == Kind::RecordExported && e.detail("as") != e.record.as_deref() {
+                return Ok(Some(words!("d-case-consent-received")));
+            }
+            if e.kind == Kind::ConsentWithdrawn {
+                return Ok(Some(words!("d-case-consent-withdrawn")));
+            }
+        }
+        Ok(None)
     }
 
     /// The search words of a part's text (its first 4 MiB, if it is UTF-8).
@@ -156,6 +196,28 @@ impl Vault {
         crate::storage::faults::crash_point("before-described-commit");
         self.apply(&ops)?;
         log.committed();
+        Ok(())
+    }
+}
+
+impl Vault {
+    /// Consent to share names contacts of this vault, exactly as they are named (FORMAT.md
+    /// 7.4). A collector, which holds no contacts of its organisation's partners, is not
+    /// checked: headquarters enforces what it recorded.
+    pub(crate) fn check_organisations(&self, case: &crate::format::case::Case) -> Result<()> {
+        let Some(c) = case.consent.as_ref().filter(|_| !self.is_collector()) else {
+            return Ok(());
+        };
+        if c.organisations.is_empty() {
+            return Ok(());
+        }
+        let contacts = self.contacts()?;
+        for o in &c.organisations {
+            if !contacts.iter().any(|k| k.name == *o) {
+                let name = format!("{o:?}");
+                return Err(Error::Invalid(words!("d-case-no-contact", name = name)));
+            }
+        }
         Ok(())
     }
 }

@@ -65,11 +65,12 @@ impl Vault {
                         .map_err(|_| Error::VaultDamaged(words!("d-contact-decode")))?,
                 ),
                 // A time-stamp authority (vault::timestamps), the settings (vault::settings),
-                // a remote (vault::remotes).
+                // a remote (vault::remotes), a vocabulary term (vault::vocab).
                 Some((
                     &2
                     | &crate::vault::settings::SETTINGS_VERSION
-                    | &crate::vault::remotes::REMOTE_VERSION,
+                    | &crate::vault::remotes::REMOTE_VERSION
+                    | &crate::vault::vocab::VOCAB_VERSION,
                     _,
                 )) => {}
                 _ => return Err(Error::UnsupportedFormat(words!("d-contact-version"))),
@@ -143,6 +144,19 @@ impl Vault {
         if existing.iter().any(|c| c.name == name) {
             let name = format!("{name:?}");
             return Err(Error::Invalid(words!("d-contact-exists", name = name)));
+        }
+        // Consent names contacts (FORMAT.md 7.4): two that read alike would be taken for
+        // each other.
+        let folded = crate::format::text::normalize(name);
+        if let Some(c) = existing
+            .iter()
+            .find(|c| crate::format::text::normalize(&c.name) == folded)
+        {
+            return Err(Error::Invalid(words!(
+                "d-contact-reads-as",
+                name = format!("{name:?}"),
+                other = format!("{:?}", c.name)
+            )));
         }
         let contact = Contact {
             name: name.to_owned(),

@@ -39,6 +39,7 @@ pub mod case;
 pub mod check;
 pub mod contacts;
 pub mod custody;
+mod filter;
 mod for_bundles;
 pub(crate) mod imported;
 mod index;
@@ -55,11 +56,12 @@ mod repiece;
 pub mod rotate;
 mod settings;
 pub mod timestamps;
+pub mod vocab;
 
 pub use add::{NewRecord, PartInput};
 pub use check::CheckReport;
 pub(crate) use read::map_on_cores;
-pub use read::{Filter, Listing, PartView, RecordView, Scan};
+pub use read::{Expanded, Filter, Listing, PartView, RecordView, Scan};
 
 /// Where a vault and its keyring are.
 #[derive(Debug, Clone)]

@@ -17,65 +17,7 @@ use crate::format::record::{Metadata, Storage};
 use crate::storage::store::Bytes;
 use crate::words;
 
-/// What `list` keeps.
-#[derive(Debug, Default, Clone)]
-pub struct Filter {
-    pub tag: Option<String>,
-    pub witness: Option<String>,
-    pub since: Option<jiff::civil::Date>,
-    pub until: Option<jiff::civil::Date>,
-    /// Records that name this person code, in any role (the witness is the testifier).
-    pub person: Option<String>,
-    /// Records naming a person whose latest status event (in the whole vault) is this.
-    pub status: Option<crate::format::case::Status>,
-    /// Records at this verification level (a record never verified is `unverified`).
-    pub verification: Option<crate::format::case::Level>,
-}
-
-impl Filter {
-    fn keeps(&self, e: &CatalogEntry) -> bool {
-        let case = e.case.clone().unwrap_or_default();
-        let witness = e.meta.as_ref().and_then(|m| m.witness.as_deref());
-        if let Some(p) = &self.person {
-            if e.meta.is_none() || !case.names(witness, p) {
-                return false;
-            }
-        }
-        if let Some(l) = self.verification {
-            if e.meta.is_none() || case.level() != l {
-                return false;
-            }
-        }
-        if self.tag.is_some() || self.witness.is_some() {
-            let Some(m) = &e.meta else { return false };
-            if let Some(t) = &self.tag {
-                // Case only: a tag selects what an export sends, so `HR` must not take `ХР`.
-                let t = crate::format::text::fold_case(t);
-                if !m
-                    .tags
-                    .iter()
-                    .any(|x| crate::format::text::fold_case(x) == t)
-                {
-                    return false;
-                }
-            }
-            if let Some(w) = &self.witness {
-                if m.witness.as_deref() != Some(w.as_str()) {
-                    return false;
-                }
-            }
-        }
-        if self.since.is_some() || self.until.is_some() {
-            let Some(d) = e.effective_date() else {
-                return false;
-            };
-            if self.since.is_some_and(|s| d < s) || self.until.is_some_and(|u| d > u) {
-                return false;
-            }
-        }
-        true
-    }
-}
+pub use super::filter::{Expanded, Filter};
 
 /// One record as `list` and `search` return it. The entry is boxed so that collecting,
 /// sorting and splitting 100,000 listings moves 24 bytes each, not the entry's ~280.
@@ -292,6 +234,7 @@ impl Vault {
 
     /// Lists records, oldest first.
     pub fn list(&self, filter: &Filter) -> Result<Scan> {
+        let filter = &filter.expanded(self)?;
         let Some(status) = filter.status else {
             return self.scan(|_, _| Ok(true), |e| filter.keeps(e));
         };
@@ -361,7 +304,10 @@ impl Vault {
         if self.keyring.collector {
             return Err(Error::CannotOpen(words!("d-read-collector-search")));
         }
-        let query = crate::format::text::Query::new(&terms);
+        // Each term as itself, or as any label of the vocabulary term it is a label of.
+        let thesaurus = self.thesaurus()?;
+        let forms: Vec<Vec<String>> = terms.iter().map(|t| thesaurus.alternatives(t)).collect();
+        let query = crate::format::text::Query::with_forms(&forms);
         let indexed = self.index_matches(&query)?;
         Ok((query, indexed))
     }

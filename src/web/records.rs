@@ -116,6 +116,8 @@ async fn render_list(app: Arc<App>, headers: HeaderMap, q: ListQuery) -> Respons
             Some(ids)
         };
         let shown = Shown { all, found };
+        // The tag as any label of its vocabulary term, as `list` takes it.
+        let filter = filter.expanded(v)?;
         Ok((shown, contacts, filter))
     })
     .await;
@@ -179,29 +181,9 @@ pub(crate) fn listed(app: &App, v: &crate::vault::Vault) -> crate::error::Result
 }
 
 /// What the list's filters keep (a search does not filter by tag, witness or dates itself;
-/// with no filter, everything, a collector's sealed records too).
-fn filter_keeps(f: &Filter, l: &Listing) -> bool {
-    if f.tag.is_none() && f.witness.is_none() && f.since.is_none() && f.until.is_none() {
-        return true;
-    }
-    let Some(m) = &l.entry.meta else { return false };
-    let day = m
-        .date
-        .as_deref()
-        .and_then(|d| parse_date(d).ok())
-        .or_else(|| {
-            jiff::Timestamp::from_second(l.entry.created)
-                .ok()
-                .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
-        });
-    f.tag
-        .as_ref()
-        .is_none_or(|t| m.tags.iter().any(|x| x.to_lowercase() == t.to_lowercase()))
-        && f.witness
-            .as_ref()
-            .is_none_or(|w| m.witness.as_ref() == Some(w))
-        && f.since.is_none_or(|s| day.is_some_and(|d| d >= s))
-        && f.until.is_none_or(|u| day.is_some_and(|d| d <= u))
+/// with no filter, everything, a collector's sealed records too): what `list` keeps.
+fn filter_keeps(f: &crate::vault::Expanded, l: &Listing) -> bool {
+    f.keeps(&l.entry)
 }
 
 fn list_page(q: &ListQuery, results: Markup, c: &pages::Ctx, contacts: &[String]) -> Markup {

@@ -64,8 +64,13 @@ impl World {
     }
 }
 
-/// A testimony of witness W-1 about V-7, her brother, with a translation.
+/// A testimony of witness W-1 about V-7, her brother, with a translation, whose consent
+/// lets it go to contact `P` (added if the vault has none).
 fn add_described(env: &Env) -> String {
+    if !String::from_utf8_lossy(&env.run(&["contact", "list"]).stdout).contains("P") {
+        let r = age::x25519::Identity::generate().to_public().to_string();
+        env.ok(&["contact", "add", "P", "--recipient", &r]);
+    }
     let t = env.input("t.txt", "Менің інім 2018 жылы ұсталды.");
     let en = env.input("en.txt", "My brother was detained in 2018.");
     let id = env.add(&[
@@ -460,13 +465,35 @@ fn export_sends_only_what_consent_covers_and_logs_an_override() {
         a.extend_from_slice(consent);
         w.hq.add(&a)
     };
+    let q = age::x25519::Identity::generate().to_public().to_string();
+    w.hq.ok(&["contact", "add", "Q", "--recipient", &q]);
+    // Consent names contacts exactly, and a contact may not read as another.
+    let err = w.hq.fails(&["contact", "add", "p", "--recipient", &q], 2);
+    assert!(err.contains("reads as the contact \"P\""), "{err}");
+    let err = w.hq.fails(
+        &[
+            "add",
+            "--title",
+            "x",
+            "--testimony",
+            t,
+            "--consent",
+            "share",
+            "--share-with",
+            "p",
+            "--consent-how",
+            "oral",
+        ],
+        2,
+    );
+    assert!(err.contains("not a contact"), "{err}");
     let shared = add(
         "Shared",
         &[
             "--consent",
             "share",
             "--share-with",
-            "p",
+            "P",
             "--consent-how",
             "written",
         ],
@@ -974,4 +1001,192 @@ fn ingest_takes_the_case_show_prints() {
         .find(|r| r["title"] == "Ingested")
         .unwrap();
     assert_eq!(ingested["case"]["consent"], case["consent"]);
+}
+
+/// What an outside review of the model found, each closed: an override travels only in its
+/// own bundle; codes are replaced as whole words in any case, translators too; consent that
+/// arrived in a bundle or was withdrawn can only be narrowed; codes of a partner's form and
+/// dates after today are refused; images with their metadata need more than consent to
+/// publish anonymised; a withdrawal names the testifier's other records.
+#[test]
+fn what_the_review_found_stays_closed() {
+    let w = World::new();
+    let q = age::x25519::Identity::generate().to_public().to_string();
+    w.hq.ok(&["contact", "add", "Q", "--recipient", &q]);
+    let t = w.hq.input("t.txt", "testimony");
+    let en = w.hq.input("en.txt", "translation");
+    let id = w.hq.add(&[
+        "--title",
+        "Interview in Ghulja with w-1",
+        "--witness",
+        "ja",
+        "--place",
+        "Ghulja",
+        "--testimony",
+        t.to_str().unwrap(),
+        en.to_str().unwrap(),
+        "--person",
+        "W-1:witness",
+        "--consent",
+        "share",
+        "--share-with",
+        "P",
+        "--consent-how",
+        "oral",
+    ]);
+    w.hq.ok(&[
+        "case",
+        "link",
+        &id,
+        "en.txt",
+        "--translation-of",
+        "testimony",
+        "--language",
+        "en",
+        "--translator",
+        "W-1",
+    ]);
+    // To Q against consent, then to P, which consent covers: P's bundle says nothing of Q's.
+    let to_q = w.hq.out("q.amanat");
+    w.hq.ok(&[
+        "export",
+        "--to",
+        "Q",
+        &id,
+        "--override-consent",
+        "lawyer",
+        "-o",
+        to_q.to_str().unwrap(),
+    ]);
+    let m = w.manifest(&w.export(&[&id]));
+    let kinds: Vec<String> = m["records"][0]["custody"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            json(c["event"].as_str().unwrap())["kind"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert!(
+        !kinds.iter().any(|k| k == "consent-overridden"),
+        "{kinds:?}"
+    );
+    assert_eq!(
+        kinds.iter().filter(|k| *k == "record-exported").count(),
+        1,
+        "{kinds:?}"
+    );
+    w.hq.ok(&["audit", "--verify"]);
+    let r = &m["records"][0];
+    let witness = r["witness"].as_str().unwrap();
+    let w1 = r["case"]["persons"][0]["code"].as_str().unwrap();
+    assert_eq!(
+        r["place"], "Ghulja",
+        "the code ja is a word, not a part of one"
+    );
+    assert_eq!(
+        r["title"],
+        format!("Interview in Ghulja with {w1}"),
+        "w-1 is W-1"
+    );
+    assert!(witness.starts_with("P-") && w1.starts_with("P-"));
+    assert_eq!(r["parts"][1]["of"]["translator"], w1);
+    // The partner cannot widen consent it received; a withdrawn one stays narrow.
+    w.partner
+        .ok(&["import", w.export(&[&id]).to_str().unwrap()]);
+    let pid = json(&w.partner.ok(&["list", "--json"]))[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    w.partner.ok(&["contact", "add", "Q", "--recipient", &q]);
+    let err = w.partner.fails(
+        &[
+            "consent",
+            "set",
+            &pid,
+            "share",
+            "--share-with",
+            "Q",
+            "--how",
+            "written",
+        ],
+        2,
+    );
+    assert!(err.contains("partner's bundle"), "{err}");
+    w.partner
+        .ok(&["consent", "set", &pid, "archive", "--how", "written"]);
+    w.hq.ok(&["consent", "withdraw", &id, "--restrict"]);
+    let err =
+        w.hq.fails(&["consent", "set", &id, "publish", "--how", "oral"], 2);
+    assert!(err.contains("withdrew"), "{err}");
+    // Codes of a partner's form, dates after today.
+    for bad in [
+        vec!["case", "person", &id, "P-ABCDEFGH12", "--role", "victim"],
+        vec!["case", "status", &id, "W-1", "released", "--date", "2999"],
+    ] {
+        w.hq.fails(&bad, 2);
+    }
+    let err = w.hq.fails(
+        &[
+            "add",
+            "--title",
+            "x",
+            "--witness",
+            "P-0123456789",
+            "--testimony",
+            t.to_str().unwrap(),
+        ],
+        2,
+    );
+    assert!(err.contains("pseudonym"), "{err}");
+    // Consent to publish anonymised does not cover images with their metadata.
+    let anon = w.hq.add(&[
+        "--title",
+        "anon",
+        "--testimony",
+        t.to_str().unwrap(),
+        "--consent",
+        "publish-anonymised",
+        "--consent-how",
+        "oral",
+    ]);
+    let out = w.hq.out("k.amanat");
+    w.hq.fails(
+        &[
+            "export",
+            "--to",
+            "P",
+            &anon,
+            "--keep-metadata",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        2,
+    );
+    // A withdrawal is of one record, and says so.
+    let other = w.hq.add(&[
+        "--title",
+        "second",
+        "--witness",
+        "W-77",
+        "--testimony",
+        t.to_str().unwrap(),
+    ]);
+    let third = w.hq.add(&[
+        "--title",
+        "third",
+        "--witness",
+        "W-77",
+        "--testimony",
+        t.to_str().unwrap(),
+    ]);
+    let o = w.hq.run(&["consent", "withdraw", &other]);
+    assert!(o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("one other record of witness W-77"), "{err}");
+    assert_eq!(titles(&w.hq, &["list", "--witness", "W-77"]), ["third"]);
+    let _ = third;
 }

@@ -109,6 +109,25 @@ fn a_custodian_device_reads_the_identity_and_ingest_takes_identities_too() {
     let partner = partner_p(&env);
     let plain = export_all_to_p(&env, &partner, "b.amanat", &[]);
     assert!(!contains(&plain, b"Aigul"));
+    // Identity parts go only where the testifier's recorded consent says so.
+    let b2 = env.out("b2.amanat");
+    let err = env.fails(
+        &[
+            "export",
+            "--to",
+            "P",
+            "--all",
+            "--with-identities",
+            "-o",
+            b2.to_str().unwrap(),
+        ],
+        2,
+    );
+    assert!(
+        err.contains("consent does not cover") && !b2.exists(),
+        "{err}"
+    );
+    env.ok(&["consent", "set", id, "publish", "--how", "written"]);
     let plain = export_all_to_p(&env, &partner, "b2.amanat", &["--with-identities"]);
     assert!(contains(&plain, b"Aigul") && contains(&plain, b"\"identities_included\": true"));
     // A partner vault imports it sealed to its own custodians.
@@ -323,7 +342,7 @@ fn an_attachment_named_like_the_identitys_index_does_not_stop_an_export_with_ide
     let t = env.input("t.txt", "words of the testimony");
     let two = env.input("2", "an attachment that happens to be called 2");
     let who = env.input("who.txt", "Name: Gulnar");
-    env.add(&[
+    let id = env.add(&[
         "--title",
         "x",
         "--testimony",
@@ -333,6 +352,16 @@ fn an_attachment_named_like_the_identitys_index_does_not_stop_an_export_with_ide
         who.to_str().unwrap(),
     ]);
     let partner = partner_p(&env);
+    env.ok(&[
+        "consent",
+        "set",
+        &id,
+        "share",
+        "--share-with",
+        "P",
+        "--how",
+        "oral",
+    ]);
     let plain = export_all_to_p(&env, &partner, "b.amanat", &["--with-identities"]);
     assert!(contains(&plain, b"Name: Gulnar") && contains(&plain, b"happens to be called 2"));
 }

@@ -1137,10 +1137,10 @@ fn a_forged_case_must_follow_the_models_rules() {
     let id = hex_id();
     let d = m.draft(&bundle, vec![m.record(&id, &bundle, "with a case", p)]);
     let case = json!({
-        "persons": [{"code": "P-VICTIM", "roles": ["victim"]}],
+        "persons": [{"code": "P-ABCDEFGH12", "roles": ["victim"]}],
         "relations": [],
         "consent": {"scope": "share", "organisations": [], "how": "oral", "given": "2024-01-02", "recorded_by": null},
-        "statuses": [{"person": "P-VICTIM", "status": "detained", "date": "2018-04", "place": null}],
+        "statuses": [{"person": "P-ABCDEFGH12", "status": "detained", "date": "2018-04", "place": null}],
         "verification": [],
     });
     let with = |version: u64, case: Value| {
@@ -1159,7 +1159,7 @@ fn a_forged_case_must_follow_the_models_rules() {
         "if and only if it is version 4",
     );
     let mut bad = case.clone();
-    bad["relations"] = json!([{"person": "P-NOBODY", "kin": "sibling", "of": "P-VICTIM"}]);
+    bad["relations"] = json!([{"person": "P-ZZZZZZZZZZ", "kin": "sibling", "of": "P-ABCDEFGH12"}]);
     r.refuses(
         &r.seal(&d, with(4, bad)),
         "a relation names a person the record does not name",
@@ -1170,8 +1170,39 @@ fn a_forged_case_must_follow_the_models_rules() {
     let empty = json!({"persons": [], "relations": [], "consent": null, "statuses": [], "verification": []});
     r.refuses(&r.seal(&d, with(4, empty)), "an empty case");
     let mut bad = case.clone();
-    bad["persons"][0]["code"] = json!("P VICTIM");
+    bad["persons"][0]["code"] = json!("P ABCDEFGH12");
     r.refuses(&r.seal(&d, with(4, bad)), "not a person code");
+    let mut bad = case.clone();
+    bad["consent"]["organisations"] = json!(["Other Org"]);
+    r.refuses(&r.seal(&d, with(4, bad)), "names organisations");
+    let mut bad = case.clone();
+    bad["persons"][0]["code"] = json!("V-4");
+    bad["statuses"][0]["person"] = json!("V-4");
+    r.refuses(&r.seal(&d, with(4, bad)), "not a pseudonym");
+    let mut bad = case.clone();
+    bad["statuses"][0]["date"] = json!("9999-12-31");
+    r.refuses(&r.seal(&d, with(4, bad)), "dated after today");
+    // An event of the model in words the format does not have.
+    let origin = hex_id();
+    let added = m.added(&origin, p);
+    let over = m.event_text(
+        "consent-overridden",
+        Some(&origin),
+        Some(&sha(added.as_bytes())),
+        json!({"scope": "bogus-scope"}),
+    );
+    let exported = m.event_text(
+        "record-exported",
+        Some(&origin),
+        Some(&sha(over.as_bytes())),
+        json!({"as": id, "bundle": bundle, "to": []}),
+    );
+    let chain = vec![m.entry(&added), m.entry(&over), m.entry(&exported)];
+    let forged = m.draft(&bundle, vec![m.record_with_chain(&id, "bogus", p, chain)]);
+    r.refuses(
+        &r.seal(&forged, |v| v["version"] = json!(4)),
+        "words the format does not have",
+    );
     let link = |target: &str| {
         let target = target.to_owned();
         move |v: &mut Value| {
@@ -1190,7 +1221,7 @@ fn a_forged_case_must_follow_the_models_rules() {
         link("t.txt")(v);
     });
     r.takes(&ok);
-    let shown = r.env.ok(&["list", "--person", "P-VICTIM"]);
+    let shown = r.env.ok(&["list", "--person", "P-ABCDEFGH12"]);
     assert!(shown.contains("with a case"), "{shown}");
     let l: Value =
         serde_json::from_str(&r.env.ok(&["list", "--status", "detained", "--json"])).unwrap();

@@ -32,6 +32,7 @@ mod streaming;
 mod timestamps;
 mod traces;
 mod vault_core;
+mod vocab;
 mod web;
 mod web_browser;
 mod web_harness;

@@ -1048,6 +1048,8 @@ fn a_records_page_shows_its_case_escaped() {
     let env = Env::new();
     let t = env.input("t.txt", "testimony");
     let en = env.input("en.txt", "translation");
+    let r = age::x25519::Identity::generate().to_public().to_string();
+    env.ok(&["contact", "add", "<b>Partner</b>", "--recipient", &r]);
     let id = env.add(&[
         "--title",
         "Described",

@@ -85,6 +85,25 @@ impl Manifest {
                     return Err(bad(words!("d-manifest-case-empty")));
                 }
                 c.check(r.witness.as_deref()).map_err(bad)?;
+                if c.consent
+                    .as_ref()
+                    .is_some_and(|k| !k.organisations.is_empty())
+                {
+                    return Err(bad(words!("d-manifest-case-organisations")));
+                }
+                if let Some(code) = c
+                    .codes(r.witness.as_deref())
+                    .find(|c| !crate::format::case::is_pseudonym(c))
+                {
+                    let code = format!("{code:?}");
+                    return Err(bad(words!("d-manifest-case-code", code = code)));
+                }
+                // A day of slack for the sender's time zone.
+                let tomorrow = jiff::Zoned::now()
+                    .date()
+                    .tomorrow()
+                    .unwrap_or(jiff::civil::Date::MAX);
+                c.check_dates(tomorrow).map_err(bad)?;
             }
             let links = r.links();
             if links.len() != r.parts.iter().filter(|p| p.of.is_some()).count() {

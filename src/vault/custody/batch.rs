@@ -36,6 +36,9 @@ pub(crate) struct LogBatch<'v> {
     defer: bool,
     /// How many of `stored`, from the first, are signed.
     signed: usize,
+    /// A `consent-overridden` event of this batch per record, which the record's next
+    /// export follows: both are leaves of the record's chain (FORMAT.md 14.4).
+    leaves: HashMap<RecordId, ([u8; 32], u64)>,
 }
 
 /// Sealed values of a batch, ready for a transaction.
@@ -77,6 +80,7 @@ impl<'v> LogBatch<'v> {
             key_pair: None,
             defer: false,
             signed: 0,
+            leaves: HashMap::new(),
         }
     }
 
@@ -151,7 +155,7 @@ impl<'v> LogBatch<'v> {
                 st.seqs.push(u64::from_be_bytes(
                     k.as_ref().try_into().unwrap_or([0xff; 8]),
                 ));
-                if ev.kind != Kind::RecordExported {
+                if !is_leaf(&ev.kind) {
                     st.head = Some(sha256(s.event.as_bytes()));
                 }
                 if ev.kind == Kind::RecordRemoved {
@@ -199,13 +203,18 @@ impl<'v> LogBatch<'v> {
         cosigner: Option<&Zeroizing<[u8; 32]>>,
     ) -> Result<()> {
         let kind = happened.kind();
-        let record_prev = match record {
-            Some(id) => self
+        let leaf = record
+            .filter(|_| kind == Kind::RecordExported)
+            .and_then(|id| self.leaves.remove(&id));
+        let record_prev = match (record, leaf) {
+            // An export sent although consent did not cover it follows the override.
+            (Some(_), Some((leaf, _))) => Some(hex::encode(leaf)),
+            (Some(id), None) => self
                 .state(&id)?
                 .as_ref()
                 .and_then(|s| s.head)
                 .map(hex::encode),
-            None => None,
+            (None, _) => None,
         };
         let private = private.map(|p| Private {
             salt: random_bytes(),
@@ -233,11 +242,15 @@ impl<'v> LogBatch<'v> {
         if let Some(id) = record {
             let st = self.state(&id)?.get_or_insert_with(RecordCustody::default);
             // An export is a leaf: each bundle carries the record's history and its own
-            // export, never the record's exports to anyone else.
-            if kind != Kind::RecordExported {
+            // export, never the record's exports to anyone else; so is the override of
+            // consent an export follows.
+            if !is_leaf(kind.as_str()) {
                 st.head = Some(hash);
             }
             st.seqs.push(seq);
+            if kind == Kind::ConsentOverridden {
+                self.leaves.insert(id, (hash, seq));
+            }
         }
         let stored = Stored {
             event: text,
@@ -291,8 +304,10 @@ impl<'v> LogBatch<'v> {
                     })?
                     .entry()?,
             };
-            let export = Event::parse(&entry.event).is_some_and(|e| e.kind == Kind::RecordExported);
-            if !export {
+            // Leaves are left out, but for the override this export follows.
+            let pending = self.leaves.get(&id).is_some_and(|&(_, s)| s == seq);
+            let leaf = Event::parse(&entry.event).is_some_and(|e| is_leaf(&e.kind));
+            if !leaf || pending {
                 out.push(entry);
             }
         }
@@ -389,4 +404,10 @@ impl<'v> LogBatch<'v> {
         self.committed();
         s.sync()
     }
+}
+
+/// Whether events of this kind are leaves of a record's chain: an export, and an override
+/// of consent (which only its export follows), are carried by their own bundle only.
+pub(crate) fn is_leaf(kind: &str) -> bool {
+    *kind == Kind::RecordExported || *kind == Kind::ConsentOverridden
 }

@@ -124,7 +124,7 @@ impl crate::vault::Vault {
                 Ok(Some(s)) => s,
                 _ => return Ok(Some(words!("d-custody-event-damaged", seq = seq))),
             };
-            if Event::parse(&ev.event).is_some_and(|e| e.kind != Kind::RecordExported) {
+            if Event::parse(&ev.event).is_some_and(|e| !batch::is_leaf(&e.kind)) {
                 newest = Some(sha256(ev.event.as_bytes()));
                 break;
             }

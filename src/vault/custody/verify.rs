@@ -244,6 +244,7 @@ fn verify_chain_of_log(
     let mut last = GENESIS;
     let mut signer: Option<String> = None;
     let mut record_heads: HashMap<String, [u8; 32]> = HashMap::new();
+    let mut overrides: HashMap<String, [u8; 32]> = HashMap::new();
     // Record id → (seq, record_prev) of its newest import with no local head before it.
     let mut first_imports: HashMap<String, (u64, Option<String>)> = HashMap::new();
     let fail = |seq: u64, why: Words, events: u64| {
@@ -332,8 +333,12 @@ fn verify_chain_of_log(
         leaves.push(leaf);
         let hash = sha256(s.event.as_bytes());
         if let Some(r) = &ev.record {
-            let want = match record_heads.get(r) {
-                Some(h) => Some(*h),
+            // An export that follows an override of consent links to it (FORMAT.md 14.4).
+            let leaf = (ev.kind == Kind::RecordExported)
+                .then(|| overrides.remove(r))
+                .flatten();
+            let want = match leaf.or_else(|| record_heads.get(r).copied()) {
+                Some(h) => Some(h),
                 None if ev.kind == Kind::RecordImported => {
                     // The chain it links to is in the record's custody state, which is the
                     // state of the record's *last* import: the same id may have been
@@ -353,6 +358,9 @@ fn verify_chain_of_log(
                 // An export is a leaf of the record's chain; after a removal, the same id may
                 // come back only by a new import, which starts from the imported chain.
                 Some(Kind::RecordExported) => {}
+                Some(Kind::ConsentOverridden) => {
+                    overrides.insert(r.clone(), hash);
+                }
                 Some(Kind::RecordRemoved) => {
                     record_heads.remove(r);
                 }
