@@ -163,16 +163,19 @@ impl Vault {
         Ok(())
     }
 
-    /// The transaction of a change: body, catalog entry, new search words, event.
-    fn write_described(&self, body: &RecordBody, event: Happened, words: &str) -> Result<()> {
+    /// The writes that replace a record's body and catalog entry and add `words` to its
+    /// search words: what every change to a stored record commits, with its events. A body
+    /// sealed larger than `add` makes is refused, as `too_large` (of its KiB) words it.
+    pub(crate) fn rewrite_ops(
+        &self,
+        body: &RecordBody,
+        words: &str,
+        too_large: impl Fn(usize) -> crate::error::Words,
+    ) -> Result<Ops> {
         let id = body.id;
         let record = seal::seal_bytes(&self.content, &body.encode())?;
         if record.len() > super::add::MADE_BODY_MAX {
-            return Err(Error::Invalid(words!(
-                "d-add-description-too-large",
-                kib = record.len().div_ceil(1024),
-                max = super::add::MADE_BODY_MAX / 1024
-            )));
+            return Err(Error::Invalid(too_large(record.len().div_ceil(1024))));
         }
         let entry = self.catalog_entry(body, record.len());
         let loc = self.store.loc(&id);
@@ -181,15 +184,23 @@ impl Vault {
             self.index_extend(&id, words.trim(), &mut ops)?;
         }
         ops.insert(TreeId::Records, loc, record);
-        ops.insert(
-            TreeId::Catalog,
-            loc,
-            self.keyring.catalog_key.seal(
-                crate::crypto::symmetric::Domain::Catalog,
-                &id.0,
-                &entry.encode(),
-            ),
+        let key = &self.keyring.catalog_key;
+        let sealed = key.seal(
+            crate::crypto::symmetric::Domain::Catalog,
+            &id.0,
+            &entry.encode(),
         );
+        ops.insert(TreeId::Catalog, loc, sealed);
+        Ok(ops)
+    }
+
+    /// The transaction of a change: body, catalog entry, new search words, event.
+    fn write_described(&self, body: &RecordBody, event: Happened, words: &str) -> Result<()> {
+        let id = body.id;
+        let max = super::add::MADE_BODY_MAX / 1024;
+        let mut ops = self.rewrite_ops(body, words, |kib| {
+            words!("d-add-description-too-large", kib = kib, max = max)
+        })?;
         let mut log = self.log();
         log.append(event, Some(id), None)?;
         log.seal()?.add_to(&mut ops);

@@ -20,7 +20,7 @@ use crate::format::event::{Happened, PartFact};
 use crate::format::id::{ObjectId, RecordId};
 use crate::format::record::{Derivation, Part, PartKind, Storage};
 use crate::ocr::{Engine, Slots};
-use crate::storage::journal::{Ops, TreeId};
+use crate::storage::journal::TreeId;
 use crate::words;
 
 /// Largest part given to the recogniser: it is held in memory, decrypted, while it is read.
@@ -422,28 +422,9 @@ impl Vault {
         events: Vec<Happened>,
         words: &str,
     ) -> Result<()> {
-        let record = seal::seal_bytes(&self.content, &body.encode())?;
-        if record.len() > super::add::MADE_BODY_MAX {
-            return Err(Error::Invalid(words!(
-                "d-recognise-body-too-large",
-                kib = record.len().div_ceil(1024),
-                record = id.short()
-            )));
-        }
-        let entry = self.catalog_entry(body, record.len());
-        let loc = self.store.loc(&id);
-        let mut ops = Ops::new();
-        self.index_extend(&id, words, &mut ops)?;
-        ops.insert(TreeId::Records, loc, record);
-        ops.insert(
-            TreeId::Catalog,
-            loc,
-            self.keyring.catalog_key.seal(
-                crate::crypto::symmetric::Domain::Catalog,
-                &id.0,
-                &entry.encode(),
-            ),
-        );
+        let mut ops = self.rewrite_ops(body, words, |kib| {
+            words!("d-recognise-body-too-large", kib = kib, record = id.short())
+        })?;
         for o in new_objects {
             ops.remove(TreeId::Pending, self.store.pending_key(o));
         }
