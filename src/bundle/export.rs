@@ -66,8 +66,9 @@ pub struct ExportReport {
     /// Parts in formats that can carry metadata that Amanat does not remove:
     /// (bundle record id, part name, format).
     pub not_cleaned: Vec<(String, String, String)>,
-    /// Testimonies whose text contains their record's witness code, exported as they are:
-    /// (bundle record id, part name).
+    /// Parts whose file name or text names a code of their record (its witness's or a
+    /// person's), exported as they are: (bundle record id, part name). (The name stayed from
+    /// when only the witness code was looked for.)
     pub mentions_witness_code: Vec<(String, String)>,
     /// Records sent although their consent did not cover the contact (`--override-consent`):
     /// bundle record ids.

@@ -112,19 +112,27 @@ fn redact_case(
 /// Largest testimony searched for its own witness code before export.
 const MAX_MENTION_SCAN: u64 = 16 << 20;
 
-/// Whether a text testimony mentions the record's witness code (which export cannot
-/// change without altering the evidence, so it warns instead).
+/// Whether part `index` names a code the record names (its witness's or a person's, in any
+/// case) in its file name, or, if it is text (a testimony, recognised text, a
+/// transcript or a translation), in its text: export changes neither (a file name is how
+/// the partner finds the part, the text is evidence), so it warns instead.
 pub(super) fn mentions_code(
     vault: &Vault,
     id: RecordId,
     body: &RecordBody,
     index: usize,
 ) -> Result<bool> {
-    let (p, Some(code)) = (&body.parts[index], body.meta.witness.as_deref()) else {
+    let p = &body.parts[index];
+    let codes = Scrubber::new(vault, "", body);
+    if codes.is_empty() || p.kind == PartKind::Identity {
         return Ok(false);
-    };
-    let text = matches!(p.kind, PartKind::Testimony | PartKind::Recognised);
-    if !text || p.size > MAX_MENTION_SCAN || code.is_empty() {
+    }
+    if codes.mentioned_in(&p.name) {
+        return Ok(true);
+    }
+    let linked = body.links.iter().any(|l| l.part as usize == index);
+    let text = matches!(p.kind, PartKind::Testimony | PartKind::Recognised) || linked;
+    if !text || p.size > MAX_MENTION_SCAN {
         return Ok(false);
     }
     let mut buf = Zeroizing::new(Vec::new());
@@ -134,7 +142,7 @@ pub(super) fn mentions_code(
             words!("d-part-not-decrypt", part = format!("{:?}", p.name)),
         )
     })?;
-    Ok(buf.windows(code.len()).any(|w| w == code.as_bytes()))
+    Ok(codes.mentioned_in(&String::from_utf8_lossy(&buf)))
 }
 
 /// Says in the manifest which sent part is a transcript or translation of which, where
@@ -237,6 +245,22 @@ impl Scrubber {
         s.substrings
             .sort_by_key(|(code, _)| std::cmp::Reverse(code.len()));
         s
+    }
+
+    /// Whether the record names no code.
+    pub(super) fn is_empty(&self) -> bool {
+        self.words.is_empty() && self.substrings.is_empty()
+    }
+
+    /// Whether `text` holds a code anywhere, in any case: for a warning, it errs on the side
+    /// of saying so (`W-1` in `W-17`, or in a file name `W-50_interview.txt`).
+    pub(super) fn mentioned_in(&self, text: &str) -> bool {
+        let folded = crate::format::text::fold_case(text);
+        self.words.iter().any(|(c, _)| folded.contains(c.as_str()))
+            || self
+                .substrings
+                .iter()
+                .any(|(c, _)| text.contains(c.as_str()))
     }
 
     pub(super) fn scrub(&self, text: &str) -> String {

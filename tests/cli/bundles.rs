@@ -302,9 +302,49 @@ fn export_warns_when_a_testimony_names_its_witness_code() {
         w.hq.run(&["export", "--to", "UN", &id, "-o", out.to_str().unwrap()]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        o.status.success() && err.contains("mentions its witness code"),
+        o.status.success() && err.contains("names a code of its record"),
         "{err}"
     );
+    // A person's code, in any case, in a transcript's text or in a file's name.
+    let plain = w.hq.input("p.txt", "nothing to see");
+    let tr = w.hq.input("tr.txt", "my brother v-8 was taken");
+    let named = w.hq.input("V-8_interview.ogg", "audio");
+    let id = w.hq.add(&[
+        "--title",
+        "y",
+        "--testimony",
+        plain.to_str().unwrap(),
+        tr.to_str().unwrap(),
+        named.to_str().unwrap(),
+        "--person",
+        "V-8:victim",
+    ]);
+    w.hq.ok(&[
+        "case",
+        "link",
+        &id,
+        "tr.txt",
+        "--transcript-of",
+        "testimony",
+    ]);
+    let out = w.hq.out("y.amanat");
+    let r: serde_json::Value = serde_json::from_str(&w.hq.ok(&[
+        "export",
+        "--to",
+        "UN",
+        &id,
+        "-o",
+        out.to_str().unwrap(),
+        "--json",
+    ]))
+    .unwrap();
+    let named: Vec<&str> = r["mentions_witness_code"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x[1].as_str().unwrap())
+        .collect();
+    assert_eq!(named, ["tr.txt", "V-8_interview.ogg"], "{r}");
 }
 
 #[test]
