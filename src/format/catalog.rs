@@ -71,6 +71,14 @@ impl CatalogEntry {
         }
     }
 
+    /// The record's case, empty if it has none.
+    pub fn case(&self) -> &Case {
+        static EMPTY: std::sync::OnceLock<Case> = std::sync::OnceLock::new();
+        self.case
+            .as_ref()
+            .unwrap_or_else(|| EMPTY.get_or_init(Case::default))
+    }
+
     /// The date used by `--since`/`--until`: the interview date, else the day it was added.
     pub fn effective_date(&self) -> Option<jiff::civil::Date> {
         if let Some(d) = self.meta.as_ref().and_then(|m| m.date.as_deref()) {

@@ -373,12 +373,16 @@ impl RecordBody {
             d.check(&body.parts)
                 .map_err(|why| Error::damaged(id, words!("d-record-derived", why = why)))?;
         }
-        body.case
-            .check(body.meta.witness.as_deref())
-            .and_then(|()| crate::format::case::PartLink::check_all(&body.links, &body.linkable()))
-            .map_err(|why| Error::damaged(id, why))?;
+        body.check_model().map_err(|why| Error::damaged(id, why))?;
         body.unpadded = b.first() == Some(&BODY_VERSION_UNPADDED);
         Ok(body)
+    }
+
+    /// The testimony model's rules (FORMAT.md 7.4): the case against the witness code, the
+    /// links against the parts.
+    pub fn check_model(&self) -> std::result::Result<(), Words> {
+        self.case.check(self.meta.witness.as_deref())?;
+        crate::format::case::PartLink::check_all(&self.links, &self.linkable())
     }
 
     /// For each part, whether a transcript or translation may name it or be it (FORMAT.md

@@ -327,11 +327,6 @@ impl Thesaurus {
         }
     }
 
-    /// Whether a normalized word is a label of some term.
-    pub fn has(&self, word: &str) -> bool {
-        self.by_label.contains_key(word)
-    }
-
     /// Every label of the term `label` is a label of (compared normalized), as written.
     pub fn written_labels_of(&self, label: &str) -> Vec<String> {
         let n = crate::format::text::normalize(label).trim().to_owned();

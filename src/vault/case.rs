@@ -153,7 +153,7 @@ impl Vault {
             given: today,
             recorded_by: w.recorded_by,
         });
-        check(&body)?;
+        body.check_model().map_err(Error::Invalid)?;
         self.write_described(&body, Happened::ConsentWithdrawn { erased: w.erase }, "")?;
         self.store.sync()?;
         crate::storage::faults::crash_point("withdrawn-before-erasure");
@@ -233,14 +233,6 @@ impl Vault {
     }
 }
 
-/// The record's case and links checked as a body must hold them.
-fn check(body: &RecordBody) -> Result<()> {
-    body.case
-        .check(body.meta.witness.as_deref())
-        .and_then(|()| PartLink::check_all(&body.links, &body.linkable()))
-        .map_err(Error::Invalid)
-}
-
 /// Applies a change to a body: the event that logs it, and codes new to the search words.
 fn apply(body: &mut RecordBody, change: Change) -> Result<(Happened, Vec<String>)> {
     let described = |what: &str| Happened::RecordDescribed {
@@ -314,7 +306,7 @@ fn apply(body: &mut RecordBody, change: Change) -> Result<(Happened, Vec<String>
             described("links")
         }
     };
-    check(body)?;
+    body.check_model().map_err(Error::Invalid)?;
     Ok((event, codes))
 }
 

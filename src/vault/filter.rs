@@ -70,8 +70,7 @@ impl Expanded {
     pub fn keeps(&self, e: &CatalogEntry) -> bool {
         if self.person.is_some() || self.verification.is_some() {
             let Some(m) = &e.meta else { return false };
-            let empty = crate::format::case::Case::default();
-            let case = e.case.as_ref().unwrap_or(&empty);
+            let case = e.case();
             if let Some(p) = &self.person {
                 if !case.names(m.witness.as_deref(), p) {
                     return false;

@@ -384,11 +384,8 @@ impl Vault {
                     ops.remove(TreeId::Search, k);
                 }
             }
-            let words = catalog::record_words(
-                meta,
-                &entry.case.clone().unwrap_or_default(),
-                testimony.as_deref().map(|t| t.as_str()),
-            );
+            let words =
+                catalog::record_words(meta, entry.case(), testimony.as_deref().map(|t| t.as_str()));
             if !words.is_empty() {
                 batch.push((id, words));
             }
@@ -462,7 +459,7 @@ impl Vault {
         let mut codes = std::collections::HashMap::new();
         for l in self.list(&super::Filter::default())?.items {
             let Some(m) = &l.entry.meta else { continue };
-            let case = l.entry.case.clone().unwrap_or_default();
+            let case = l.entry.case();
             let all: Vec<&str> = case.codes(m.witness.as_deref()).collect();
             if !all.is_empty() {
                 codes.insert(l.id, crate::format::text::index_words(&all.join(" ")));

@@ -248,7 +248,7 @@ impl Vault {
         self.scan(
             |_, _| Ok(true),
             |e| {
-                let case = e.case.clone().unwrap_or_default();
+                let case = e.case();
                 let witness = e.meta.as_ref().and_then(|m| m.witness.as_deref());
                 filter.keeps(e) && case.codes(witness).any(|c| codes.contains(c))
             },

@@ -113,24 +113,6 @@ fn add_described(env: &Env) -> String {
     id
 }
 
-fn titles(env: &Env, args: &[&str]) -> Vec<String> {
-    let mut a = args.to_vec();
-    a.push("--json");
-    let o = env.run(&a);
-    assert!(o.status.code() == Some(0) || o.status.code() == Some(1));
-    if o.stdout.is_empty() {
-        return vec![];
-    }
-    let mut t: Vec<String> = json(&String::from_utf8(o.stdout).unwrap())
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["title"].as_str().unwrap().to_owned())
-        .collect();
-    t.sort();
-    t
-}
-
 #[test]
 fn persons_relations_statuses_and_verification_are_shown_and_found() {
     let env = Env::new();

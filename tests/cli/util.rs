@@ -372,3 +372,24 @@ pub fn opened_keyring(env: &Env) -> amanat::format::keyring::Keyring {
 pub fn keys_json(env: &Env) -> serde_json::Value {
     serde_json::from_str(&env.ok(&["keys", "--json"])).unwrap()
 }
+
+/// The titles `amanat ARGS --json` lists (a `list` or a `search`), sorted; none when it
+/// finds nothing (exit 1).
+pub fn titles(env: &Env, args: &[&str]) -> Vec<String> {
+    let mut a = args.to_vec();
+    a.push("--json");
+    let o = env.run(&a);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{args:?}");
+    if o.stdout.is_empty() {
+        return vec![];
+    }
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let mut t: Vec<String> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["title"].as_str().unwrap().to_owned())
+        .collect();
+    t.sort();
+    t
+}

@@ -2,25 +2,6 @@
 //! term for any other, built in and added by the user, and bad terms change nothing.
 use crate::util::*;
 
-fn titles(env: &Env, args: &[&str]) -> Vec<String> {
-    let mut a = args.to_vec();
-    a.push("--json");
-    let o = env.run(&a);
-    assert!(matches!(o.status.code(), Some(0 | 1)), "{args:?}");
-    if o.stdout.is_empty() {
-        return vec![];
-    }
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let mut t: Vec<String> = v
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["title"].as_str().unwrap().to_owned())
-        .collect();
-    t.sort();
-    t
-}
-
 #[test]
 fn search_and_filters_take_any_label_of_a_term() {
     let env = Env::new();
