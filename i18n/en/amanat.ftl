@@ -690,6 +690,7 @@ cli-export-remove-after = --remove-after is for collectors handing records to he
 cli-export-remote = --remote sends a collector's transfer bundle to headquarters' inbox; to send a partner's bundle, write it with -o FILE
 cli-export-to = name the partner with --to CONTACT (see `amanat contact list`)
 cli-export-collector-flags = a collector writes only transfer bundles for its own recipients: drop --to, --with-identities, --keep-metadata and --with-ocr
+cli-identity-of-form = --identity-of takes CODE=FILE (a person's code, then the file saying who they are), not { $value }
 cli-not-utf8-text = { $path } is not UTF-8 text
 cli-collector-no-ocr = a collector cannot recognise text (--ocr): it keeps nothing it can read; headquarters recognises it after import
 cli-no-home = no home directory: pass --vault DIR
@@ -1065,6 +1066,7 @@ d-stamp-untrusted = its token is signed by { $authority }, which is not, and is 
 d-add-no-file-name = { $path } has no file name
 d-add-is-directory = is a directory
 d-add-same-name = two parts are named { $name }: rename one so each can be fetched by name
+d-add-identity-of = { $code } is not a person this record names besides its witness, or is given two identities: name the person with --person CODE:ROLE first (the witness's identity is --identity)
 d-add-identity-too-large = the identity is larger than { $kib } KiB: keep it to who the witness is and how to reach them
 d-add-encoding-facts = encoding part facts: { $why }
 d-add-description-too-large = this record's description (parts, names, metadata) is { $kib } KiB sealed, more than the { $max } KiB a record may have where it is made, so that every vault it is sent to can keep it: use fewer parts (put files in an archive), shorter file names or a shorter note
@@ -1468,6 +1470,7 @@ d-case-consent-received = the record arrived in a partner's bundle: its consent 
 d-case-consent-withdrawn = the testifier withdrew consent for this record: it can only stay in the archive (if they consent anew, record the testimony again)
 d-manifest-case-organisations = its consent names organisations, which a bundle never does
 d-manifest-case-code = it names { $code }, which is not a pseudonym as a bundle gives codes
+d-manifest-identity-name = an identity part is named { $name }: it must be "identity" (the testifier's) or "identity-" and a person the record names, once each
 d-event-model = describes a record in words the format does not have
 cli-consent-others = note: { $count ->
     [one] one other record

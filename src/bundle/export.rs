@@ -330,7 +330,15 @@ impl Vault {
             {
                 continue;
             }
-            let mut fname = manifest::bundle_file_name(&p.name);
+            // A person's identity goes out under the partner's pseudonym for them.
+            let name = match body.identity_of(index) {
+                None => p.name.clone(),
+                Some(c) if Some(c) == body.meta.witness.as_deref() => "identity".to_owned(),
+                Some(c) => crate::format::record::identity_part_name(Some(
+                    &super::witness_pseudonym(self.pseudonym_key(), &contact.name, c),
+                )),
+            };
+            let mut fname = manifest::bundle_file_name(&name);
             if !used.insert(fname.clone()) {
                 fname = format!("{index}-{fname}");
                 used.insert(fname.clone());
@@ -341,7 +349,9 @@ impl Vault {
                     .mentions_witness_code
                     .push((pid.to_hex(), p.name.clone()));
             }
-            let (shown, planned) = self.plan_part(id, &body, index, path, &pid, opts, report)?;
+            let (mut shown, planned) =
+                self.plan_part(id, &body, index, path, &pid, opts, report)?;
+            shown.name = name;
             rec.parts.push(shown);
             parts.push(planned);
             sent.push(index);

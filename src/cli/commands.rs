@@ -113,6 +113,10 @@ pub struct AddArgs {
     /// identity custodians; without --witness a random witness code is assigned
     #[arg(long, value_name = "FILE")]
     identity: Option<PathBuf>,
+    /// Who another person the record names is, as CODE=FILE (CODE given with --person),
+    /// sealed only to the identity custodians like --identity, one a person; repeatable
+    #[arg(long = "identity-of", value_name = "CODE=FILE")]
+    identity_of: Vec<String>,
     /// Attachments: scans, photos, audio, video, PDFs, of any size
     #[arg(value_name = "ATTACHMENT")]
     attachments: Vec<PathBuf>,
@@ -152,6 +156,16 @@ pub fn add(v: &Vault, a: AddArgs) -> anyhow::Result<u8> {
         testimony,
         attachments: a.attachments.into_iter().map(PartInput::Path).collect(),
         identity: a.identity.map(PartInput::Path),
+        person_identities: a
+            .identity_of
+            .iter()
+            .map(|s| {
+                let (code, file) = s.split_once('=').ok_or_else(|| {
+                    invalid(tr!("cli-identity-of-form", value = format!("{s:?}")))
+                })?;
+                Ok((code.to_owned(), PartInput::Path(PathBuf::from(file))))
+            })
+            .collect::<anyhow::Result<_>>()?,
         case: a.case.case()?,
     };
     let id = v.add(rec)?;

@@ -188,6 +188,7 @@ fn add_samples(vault: &Vault, inputs: &Path) -> anyhow::Result<Vec<RecordId>> {
                 vec![]
             },
             identity: None,
+            person_identities: vec![],
             case: Default::default(),
         };
         let id = vault.add(rec)?;
@@ -511,6 +512,7 @@ fn collect(vault: &Vault, keys: &KeysInfo, dir: &Path, pass: &Passphrase) -> any
             name: "identity".into(),
             reader: reader("Name and phone number of the witness (sample)"),
         }),
+        person_identities: vec![],
         case: Default::default(),
     })?;
     say!(

@@ -193,15 +193,21 @@ pub struct Verification {
     pub why: String,
 }
 
-/// The testimony model of a record; empty for a record that has none.
+/// The testimony model of a record; empty for a record that has none. In JSON (ingest
+/// lines, bundles) a field left out is empty.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
 #[serde(deny_unknown_fields)]
 pub struct Case {
+    #[serde(default)]
     pub persons: Vec<Person>,
+    #[serde(default)]
     pub relations: Vec<Relation>,
+    #[serde(default)]
     pub consent: Option<Consent>,
+    #[serde(default)]
     pub statuses: Vec<StatusEvent>,
     /// Oldest first; the last is the record's level.
+    #[serde(default)]
     pub verification: Vec<Verification>,
 }
 

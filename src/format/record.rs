@@ -111,6 +111,18 @@ pub fn check_part_count(n: usize) -> Result<()> {
     Ok(())
 }
 
+/// How the name of a person's identity part begins; the testifier's is named `identity`.
+pub const IDENTITY_OF: &str = "identity-";
+
+/// The name of the identity part of `person` (a code the case names), or of the
+/// testifier's with `None`.
+pub fn identity_part_name(person: Option<&str>) -> String {
+    match person {
+        Some(code) => format!("{IDENTITY_OF}{code}"),
+        None => "identity".to_owned(),
+    }
+}
+
 /// Parses `YYYY-MM-DD`.
 pub fn parse_date(s: &str) -> Result<jiff::civil::Date> {
     s.parse::<jiff::civil::Date>()
@@ -383,6 +395,21 @@ impl RecordBody {
     pub fn check_model(&self) -> std::result::Result<(), Words> {
         self.case.check(self.meta.witness.as_deref())?;
         crate::format::case::PartLink::check_all(&self.links, &self.linkable())
+    }
+
+    /// Whose identity part `index` holds (FORMAT.md 7.4): a part named `identity-CODE` is
+    /// the identity of the person CODE the case names; any other identity part is the
+    /// testifier's, the witness code's. `None` for a part that is not an identity.
+    pub fn identity_of(&self, index: usize) -> Option<&str> {
+        let p = self.parts.get(index)?;
+        if p.kind != PartKind::Identity {
+            return None;
+        }
+        let person = p.name.strip_prefix(IDENTITY_OF);
+        match person.and_then(|c| self.case.persons.iter().find(|x| x.code == c)) {
+            Some(x) => Some(&x.code),
+            None => self.meta.witness.as_deref(),
+        }
     }
 
     /// For each part, whether a transcript or translation may name it or be it (FORMAT.md

@@ -34,6 +34,9 @@ pub struct NewRecord {
     pub attachments: Vec<PartInput>,
     /// Who the witness is, sealed to the identity custodians only.
     pub identity: Option<PartInput>,
+    /// Who other persons the case names are, each (code, file) sealed to the identity
+    /// custodians only, as part `identity-CODE` (FORMAT.md 7.1).
+    pub person_identities: Vec<(String, PartInput)>,
     /// Persons, relations, consent and status events (FORMAT.md 7.4).
     pub case: crate::format::case::Case,
 }
@@ -172,10 +175,20 @@ impl Vault {
             let code = format!("{c:?}");
             return Err(Error::Invalid(words!("d-case-pseudonym-form", code = code)));
         }
+        for (i, (code, _)) in rec.person_identities.iter().enumerate() {
+            let named = rec.case.persons.iter().any(|p| p.code == *code)
+                && rec.meta.witness.as_deref() != Some(code.as_str());
+            let twice = rec.person_identities[..i].iter().any(|(c, _)| c == code);
+            if !named || twice {
+                let code = format!("{code:?}");
+                return Err(Error::Invalid(words!("d-add-identity-of", code = code)));
+            }
+        }
         crate::format::record::check_part_count(
             usize::from(rec.testimony.is_some())
                 + rec.attachments.len()
-                + usize::from(rec.identity.is_some()),
+                + usize::from(rec.identity.is_some())
+                + rec.person_identities.len(),
         )?;
         // Open every input before writing anything, so a missing file changes nothing.
         let mut inputs = Vec::new();
@@ -195,6 +208,11 @@ impl Vault {
             // Its file name could itself name the witness: the part is called "identity".
             let (_, r) = i.open()?;
             inputs.push((PartKind::Identity, "identity".into(), r));
+        }
+        for (code, i) in rec.person_identities {
+            let (_, r) = i.open()?;
+            let name = crate::format::record::identity_part_name(Some(&code));
+            inputs.push((PartKind::Identity, name, r));
         }
         let mut objects = Vec::new();
         let result = self.seal_parts(rec.meta, rec.case, inputs, &mut objects, via);

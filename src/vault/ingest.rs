@@ -36,6 +36,10 @@ pub struct IngestLine {
     pub attachments: Vec<PathBuf>,
     /// Path of a file saying who the witness is; sealed to the identity custodians only.
     pub identity: Option<PathBuf>,
+    /// Who other persons the case names are: code → path of a file, each sealed to the
+    /// identity custodians only (FORMAT.md 7.1).
+    #[serde(default)]
+    pub identities: std::collections::BTreeMap<String, PathBuf>,
     /// Persons, relations, consent and status events (FORMAT.md 7.4, 11), as `show --json`
     /// gives them.
     #[serde(default)]
@@ -69,6 +73,11 @@ impl IngestLine {
                 .map(|p| PartInput::Path(resolve(p)))
                 .collect(),
             identity: self.identity.map(|p| PartInput::Path(resolve(p))),
+            person_identities: self
+                .identities
+                .into_iter()
+                .map(|(code, p)| (code, PartInput::Path(resolve(p))))
+                .collect(),
             case: self.case,
         }
     }
@@ -163,7 +172,15 @@ pub fn ingest(
         }
         // Strict also means every file must be readable before anything is written.
         for (n, rec) in &todo {
-            for p in rec.testimony.iter().chain(rec.attachments.iter()) {
+            let identities = rec.identity.iter();
+            let persons = rec.person_identities.iter().map(|(_, p)| p);
+            for p in rec
+                .testimony
+                .iter()
+                .chain(&rec.attachments)
+                .chain(identities)
+                .chain(persons)
+            {
                 if let PartInput::Path(p) = p {
                     readable(*n, p)?;
                 }

@@ -294,6 +294,7 @@ fn record(fields: Fields, parts: &[Announced], app: &Arc<App>) -> (NewRecord, Se
             name: "identity".into(),
             reader: Box::new(Typed::new(t)),
         }),
+        person_identities: vec![],
         case: Default::default(),
     };
     (rec, senders)

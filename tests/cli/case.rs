@@ -8,20 +8,20 @@ use serde_json::Value;
 
 use crate::util::*;
 
-fn json(s: &str) -> Value {
+pub(super) fn json(s: &str) -> Value {
     serde_json::from_str(s).unwrap()
 }
 
 /// A documenter's vault that knows a partner `P` (and a test key every bundle to it is also
 /// sealed to, to read the bundle), and the partner's vault, which knows it as `HQ`.
-struct World {
-    hq: Env,
-    partner: Env,
+pub(super) struct World {
+    pub(super) hq: Env,
+    pub(super) partner: Env,
     test_key: age::x25519::Identity,
 }
 
 impl World {
-    fn new() -> World {
+    pub(super) fn new() -> World {
         let (hq, partner) = (Env::new(), Env::new());
         let test_key = age::x25519::Identity::generate();
         let pk = json(&partner.ok(&["keys", "--json"]));
@@ -44,7 +44,7 @@ impl World {
         }
     }
 
-    fn export(&self, args: &[&str]) -> std::path::PathBuf {
+    pub(super) fn export(&self, args: &[&str]) -> std::path::PathBuf {
         let out = self.hq.out(&format!("b{}.amanat", args.len()));
         let _ = fs::remove_file(&out);
         let mut a = vec!["export", "--to", "P", "-o", out.to_str().unwrap()];
@@ -53,9 +53,14 @@ impl World {
         out
     }
 
+    /// A bundle's tar, decrypted with the test key.
+    pub(super) fn open(&self, bundle: &std::path::Path) -> Vec<u8> {
+        age::decrypt(&self.test_key, &fs::read(bundle).unwrap()).unwrap()
+    }
+
     /// The manifest of a bundle, read with the test key.
-    fn manifest(&self, bundle: &std::path::Path) -> Value {
-        let tar = age::decrypt(&self.test_key, &fs::read(bundle).unwrap()).unwrap();
+    pub(super) fn manifest(&self, bundle: &std::path::Path) -> Value {
+        let tar = self.open(bundle);
         let mut a = tar::Archive::new(&tar[..]);
         let mut e = a.entries().unwrap().next().unwrap().unwrap();
         let mut text = String::new();
@@ -66,7 +71,7 @@ impl World {
 
 /// A testimony of witness W-1 about V-7, her brother, with a translation, whose consent
 /// lets it go to contact `P` (added if the vault has none).
-fn add_described(env: &Env) -> String {
+pub(super) fn add_described(env: &Env) -> String {
     if !String::from_utf8_lossy(&env.run(&["contact", "list"]).stdout).contains("P") {
         let r = age::x25519::Identity::generate().to_public().to_string();
         env.ok(&["contact", "add", "P", "--recipient", &r]);

@@ -1215,6 +1215,18 @@ fn a_forged_case_must_follow_the_models_rules() {
         "transcript or translation",
     );
     r.refuses(&r.seal(&d, link("en.txt")), "transcript or translation");
+    // An identity part of no one the record names, or named as no identity is.
+    for name in ["identity-P-ZZZZZZZZZZ", "identity.txt"] {
+        let p: &[PartIn<'_>] = &[("testimony", "t.txt", TXT), ("identity", name, TXT)];
+        let d = m.draft(&bundle, vec![m.record(&id, &bundle, "with a case", p)]);
+        r.refuses(
+            &r.seal(&d, |v| {
+                with(4, case.clone())(v);
+                v["identities_included"] = json!(true);
+            }),
+            "an identity part is named",
+        );
+    }
     // As the rules allow, it goes in, and the partner sees it.
     let ok = r.seal(&d, |v| {
         with(4, case.clone())(v);

@@ -13,6 +13,7 @@ mod forged;
 mod forged_ocr;
 mod garage;
 mod golden;
+mod identities;
 mod journal;
 mod languages;
 mod lifecycle;

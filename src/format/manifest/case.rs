@@ -105,6 +105,23 @@ impl Manifest {
                     .unwrap_or(jiff::civil::Date::MAX);
                 c.check_dates(tomorrow).map_err(bad)?;
             }
+            // An identity part is the testifier's (`identity`) or a person's the case names
+            // (`identity-` and the person's pseudonym), one each.
+            let identities = r.parts.iter().filter(|p| p.kind == "identity");
+            for (i, p) in identities.clone().enumerate() {
+                let person = p.name.strip_prefix(crate::format::record::IDENTITY_OF);
+                let named = match person {
+                    None => p.name == "identity",
+                    Some(code) => r.case.as_ref().is_some_and(|c| {
+                        c.persons.iter().any(|x| x.code == code)
+                            && r.witness.as_deref() != Some(code)
+                    }),
+                };
+                if !named || identities.clone().take(i).any(|q| q.name == p.name) {
+                    let name = format!("{:?}", p.name);
+                    return Err(bad(words!("d-manifest-identity-name", name = name)));
+                }
+            }
             let links = r.links();
             if links.len() != r.parts.iter().filter(|p| p.of.is_some()).count() {
                 return Err(bad(words!("d-case-link")));
