@@ -91,7 +91,15 @@ fn vault_ops(c: &mut Criterion) {
             p.to_str().unwrap()
         ));
     }
-    amanat::vault::ingest::ingest(&vault, &lines, dir.path(), false, &|_, _| {}).unwrap();
+    amanat::vault::ingest::ingest(
+        &vault,
+        &lines,
+        amanat::vault::ingest::Shape::JsonLines,
+        dir.path(),
+        false,
+        &|_, _| {},
+    )
+    .unwrap();
     let mut g = c.benchmark_group("5,000-record vault");
     g.sample_size(10);
     g.bench_function("list (catalog scan)", |b| {

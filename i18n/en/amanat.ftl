@@ -690,6 +690,7 @@ cli-export-remove-after = --remove-after is for collectors handing records to he
 cli-export-remote = --remote sends a collector's transfer bundle to headquarters' inbox; to send a partner's bundle, write it with -o FILE
 cli-export-to = name the partner with --to CONTACT (see `amanat contact list`)
 cli-export-collector-flags = a collector writes only transfer bundles for its own recipients: drop --to, --with-identities, --keep-metadata and --with-ocr
+cli-export-csv-transfer = --csv is for a partner's bundle: a collector's transfer bundle carries sealed records, which headquarters imports whole
 cli-identity-of-form = --identity-of takes CODE=FILE (a person's code, then the file saying who they are), not { $value }
 cli-not-utf8-text = { $path } is not UTF-8 text
 cli-collector-no-ocr = a collector cannot recognise text (--ocr): it keeps nothing it can read; headquarters recognises it after import
@@ -1471,6 +1472,18 @@ d-case-consent-withdrawn = the testifier withdrew consent for this record: it ca
 d-manifest-case-organisations = its consent names organisations, which a bundle never does
 d-manifest-case-code = it names { $code }, which is not a pseudonym as a bundle gives codes
 d-manifest-identity-name = an identity part is named { $name }: it must be "identity" (the testifier's) or "identity-" and a person the record names, once each
+d-csv-header = the CSV's header cannot be read: { $why }
+d-csv-unknown-columns = it has columns ingest does not read ({ $columns }); remove or rename them to columns it reads: { $known }
+d-csv-column-twice = the column { $column } is there twice
+d-csv-no-title = it has no title column, which every record needs
+d-csv-case-json = its case is not the JSON `show --json` prints: { $why }
+d-csv-case-disagrees = its { $column } say otherwise than its case: change one to match the other, or empty { $column }
+d-csv-needs-case = its { $column } needs a case column (who verified it, and when and why; how consent was given)
+d-csv-shape = its { $column } value { $value } is not of the form the column takes (persons CODE:ROLE[,ROLE], relations PERSON:KIN:OF, statuses CODE:STATUS:DATE, several separated by |)
+d-csv-word = its { $column } value { $value } is none of { $words }
+d-csv-separator = the { $column } value { $value } holds a |, which a CSV cell uses between values: change it before exporting with --csv
+d-manifest-csv-version = a partner bundle carries import.csv if and only if it is version 5, and this one is version { $version }
+d-bundle-csv-differs = import.csv does not say what the manifest says of its records
 d-event-model = describes a record in words the format does not have
 cli-consent-others = note: { $count ->
     [one] one other record

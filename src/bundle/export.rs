@@ -49,6 +49,8 @@ pub struct ExportOptions {
     /// Send records whose consent does not cover the contact, for this reason (logged in
     /// each such record's chain of custody, the reason kept in the vault).
     pub override_consent: Option<String>,
+    /// Also carry `import.csv`, the records' metadata for Uwazi (FORMAT.md 11.1).
+    pub csv: bool,
 }
 
 /// What an export did.
@@ -175,6 +177,20 @@ impl Vault {
                 planned.push(plan);
             }
         }
+        let csv = match opts.csv {
+            true => Some(crate::format::csv::write(&records).map_err(Error::Invalid)?),
+            false => None,
+        };
+        if let Some(csv) = &csv {
+            files.insert(
+                0,
+                FileEntry {
+                    path: crate::format::csv::CSV_PATH.into(),
+                    size: csv.len() as u64,
+                    sha256: sha256_hex(csv),
+                },
+            );
+        }
         // SHA256SUMS lets a partner check every file with `sha256sum -c`.
         let sums = manifest::add_sums(&mut files);
         let created = jiff::Timestamp::now();
@@ -210,6 +226,9 @@ impl Vault {
             append(&mut tar, manifest::MANIFEST_PATH, &manifest_json, mtime).map_err(werr)?;
             append(&mut tar, manifest::SIG_PATH, sig.as_bytes(), mtime).map_err(werr)?;
             append(&mut tar, manifest::SUMS_PATH, sums.as_bytes(), mtime).map_err(werr)?;
+            if let Some(csv) = &csv {
+                append(&mut tar, crate::format::csv::CSV_PATH, csv, mtime).map_err(werr)?;
+            }
             for chunk in planned.chunks(BODIES_AT_ONCE) {
                 let ids: Vec<RecordId> = chunk.iter().map(|r| r.id).collect();
                 for (rec, body) in chunk.iter().zip(self.open_bodies(&ids)) {

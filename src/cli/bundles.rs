@@ -136,6 +136,11 @@ pub struct ExportArgs {
     /// custody, the reason kept in the vault. Without it such an export is refused
     #[arg(long, value_name = "REASON")]
     override_consent: Option<String>,
+    /// Also carry the records' metadata as `import.csv` inside the bundle, in the shape
+    /// HURIDOCS Uwazi imports (one row a record, a column a property; identities never in
+    /// it); `amanat ingest` reads the same shape
+    #[arg(long)]
+    csv: bool,
     /// Print the report as JSON
     #[arg(long)]
     json: bool,
@@ -154,6 +159,9 @@ pub fn export(v: &Vault, a: ExportArgs) -> anyhow::Result<u8> {
         return Err(invalid(tr!("cli-export-what")).into());
     };
     if v.is_collector() {
+        if a.csv {
+            return Err(invalid(tr!("cli-export-csv-transfer")).into());
+        }
         return export_transfer(v, &a, &selection);
     }
     if a.remove_after {
@@ -175,6 +183,7 @@ pub fn export(v: &Vault, a: ExportArgs) -> anyhow::Result<u8> {
         keep_metadata: a.keep_metadata,
         with_ocr: a.with_ocr,
         override_consent: a.override_consent,
+        csv: a.csv,
     };
     if opts
         .override_consent

@@ -2,7 +2,7 @@
 //! `amanat consent …`, the same on `add`, and how `show` prints it.
 use amanat::format::case::{
     self, Case, Consent, How, Kin, Level, LinkKind, Person, Relation, Role, Scope, Status,
-    StatusEvent,
+    StatusEvent, Unread,
 };
 use amanat::tr;
 use amanat::vault::case::{Change, Withdrawal};
@@ -62,32 +62,21 @@ impl CaseFlags {
     pub fn case(self) -> amanat::Result<Case> {
         let mut c = Case::default();
         for p in &self.persons {
-            let (code, roles) = split2(p, "--person", "CODE:ROLES")?;
-            let roles = roles
-                .split(',')
-                .map(|r| word(r, Role::parse, Role::spellings))
-                .collect::<amanat::Result<Vec<_>>>()?;
-            c.persons.push(Person {
-                code: code.to_owned(),
-                roles,
-            });
+            c.persons.push(Person::parse_compact(p).map_err(unread(
+                p,
+                "--person",
+                "CODE:ROLES",
+            ))?);
         }
         for r in &self.relations {
-            let [person, kin, of] = split3(r, "--relation", "PERSON:KIN:OF")?;
-            c.relations.push(Relation {
-                person: person.to_owned(),
-                kin: word(kin, Kin::parse, Kin::spellings)?,
-                of: of.to_owned(),
-            });
+            let shape = "PERSON:KIN:OF";
+            c.relations
+                .push(Relation::parse_compact(r).map_err(unread(r, "--relation", shape))?);
         }
         for s in &self.statuses {
-            let [person, status, date] = split3(s, "--status", "CODE:STATUS:DATE")?;
-            c.statuses.push(StatusEvent {
-                person: person.to_owned(),
-                status: word(status, Status::parse, Status::spellings)?,
-                date: date.to_owned(),
-                place: None,
-            });
+            let shape = "CODE:STATUS:DATE";
+            c.statuses
+                .push(StatusEvent::parse_compact(s).map_err(unread(s, "--status", shape))?);
         }
         if let Some(scope) = &self.consent {
             c.consent = Some(consent(
@@ -102,20 +91,15 @@ impl CaseFlags {
     }
 }
 
-/// `A:B`, each part non-empty.
-fn split2<'a>(s: &'a str, flag: &str, shape: &str) -> amanat::Result<(&'a str, &'a str)> {
-    match s.split_once(':') {
-        Some((a, b)) if !a.is_empty() && !b.is_empty() => Ok((a, b)),
-        _ => Err(shape_error(s, flag, shape)),
-    }
-}
-
-/// `A:B:C`, each part non-empty.
-fn split3<'a>(s: &'a str, flag: &str, shape: &str) -> amanat::Result<[&'a str; 3]> {
-    let v: Vec<&str> = s.splitn(3, ':').collect();
-    match v[..] {
-        [a, b, c] if !a.is_empty() && !b.is_empty() && !c.is_empty() => Ok([a, b, c]),
-        _ => Err(shape_error(s, flag, shape)),
+/// The error of a compact form `s` given with `flag` that does not read as `shape`.
+fn unread<'a>(s: &'a str, flag: &'a str, shape: &'a str) -> impl Fn(Unread) -> Error + 'a {
+    move |u| match u {
+        Unread::Shape => shape_error(s, flag, shape),
+        Unread::Word { value, words } => invalid(tr!(
+            "cli-case-word",
+            value = format!("{value:?}"),
+            words = words
+        )),
     }
 }
 

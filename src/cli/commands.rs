@@ -183,8 +183,12 @@ pub fn add(v: &Vault, a: AddArgs) -> anyhow::Result<u8> {
 pub struct IngestArgs {
     /// JSON Lines file: one record per line with title, tags, witness, language, place,
     /// date, interviewer, note, testimony (a path) and attachments (paths); paths are
-    /// relative to the file's directory
+    /// relative to the file's directory. A file ending in .csv is read as a CSV of the
+    /// shape `export --csv` writes and Uwazi imports (a header, then a row a record)
     file: PathBuf,
+    /// Read the file as CSV whatever its name ends in
+    #[arg(long)]
+    csv: bool,
     /// Stop at the first bad line instead of reporting it and going on
     #[arg(long)]
     strict: bool,
@@ -221,10 +225,19 @@ pub fn ingest(v: &Vault, a: IngestArgs) -> anyhow::Result<u8> {
         ))
         .expect("valid template"),
     );
-    let report = amanat::vault::ingest::ingest(v, &text, &base, a.strict, &|done, total| {
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
-    })?;
+    let csv = a.csv
+        || a.file
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let shape = match csv {
+        true => amanat::vault::ingest::Shape::Csv,
+        false => amanat::vault::ingest::Shape::JsonLines,
+    };
+    let report =
+        amanat::vault::ingest::ingest(v, &text, shape, &base, a.strict, &|done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        })?;
     bar.finish_and_clear();
     if a.json {
         print_json(&report)?;

@@ -380,6 +380,7 @@ fn share(
             keep_metadata: false,
             with_ocr: true,
             override_consent: None,
+            csv: false,
         },
         &bundle,
     )?;

@@ -67,6 +67,7 @@ pub(super) fn describe(
             keep_metadata: false,
             with_ocr: true,
             override_consent: None,
+            csv: false,
         },
         out,
     );

@@ -11,6 +11,9 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 use crate::error::Words;
 use crate::words;
 
+mod compact;
+pub use compact::Unread;
+
 /// An enum whose values are words: spelled as they are in JSON, the command line and
 /// FORMAT.md, encoded by postcard as their index (so the order is the format's).
 macro_rules! word_enum {

@@ -17,6 +17,15 @@ use crate::words;
 /// Records sealed and committed together.
 const BATCH: usize = 256;
 
+/// How an ingest file is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// A JSON object a line ([`IngestLine`]).
+    JsonLines,
+    /// A CSV as `export --csv` writes it (FORMAT.md 11.1).
+    Csv,
+}
+
 /// One line of an ingest file. Unknown fields are refused, so a typo is not silently lost.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -137,18 +146,24 @@ pub struct IngestReport {
 pub fn ingest(
     vault: &Vault,
     text: &str,
+    shape: Shape,
     base: &Path,
     strict: bool,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<IngestReport> {
     let mut report = IngestReport::default();
     let mut todo = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let n = i + 1;
-        if line.trim().is_empty() {
-            continue;
-        }
-        match parse_line(line).map_err(reason).and_then(|l| {
+    let lines = match shape {
+        Shape::JsonLines => text
+            .lines()
+            .enumerate()
+            .filter(|(_, line)| !line.trim().is_empty())
+            .map(|(i, line)| (i + 1, parse_line(line).map_err(reason)))
+            .collect(),
+        Shape::Csv => super::ingest_csv::rows(text)?,
+    };
+    for (n, line) in lines {
+        match line.and_then(|l| {
             let mut rec = l.into_record(base);
             if rec.identity.is_some() && rec.meta.witness.is_none() {
                 let code = crate::format::record::random_witness_code();

@@ -44,6 +44,7 @@ mod for_bundles;
 pub(crate) mod imported;
 mod index;
 pub mod ingest;
+mod ingest_csv;
 mod input;
 pub mod lifecycle;
 mod parts;

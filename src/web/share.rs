@@ -127,6 +127,7 @@ pub(crate) async fn export(
     }
     let opts = ExportOptions {
         override_consent: None,
+        csv: false,
         to,
         selection: Selection::Ids(ids),
         with_identities: false,

@@ -53,6 +53,12 @@ impl World {
         out
     }
 
+    /// The test key, as an age identity file holds it.
+    pub(super) fn test_key_text(&self) -> String {
+        use age::secrecy::ExposeSecret;
+        format!("{}\n", self.test_key.to_string().expose_secret())
+    }
+
     /// A bundle's tar, decrypted with the test key.
     pub(super) fn open(&self, bundle: &std::path::Path) -> Vec<u8> {
         age::decrypt(&self.test_key, &fs::read(bundle).unwrap()).unwrap()

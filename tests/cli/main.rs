@@ -14,6 +14,7 @@ mod forged_ocr;
 mod garage;
 mod golden;
 mod identities;
+mod interop;
 mod journal;
 mod languages;
 mod lifecycle;

@@ -72,7 +72,10 @@ impl Manifest {
     /// any of it.
     pub(super) fn validate_model(&self) -> Result<()> {
         let holds = self.holds_model();
-        if holds != (self.version == VERSION_MODELLED) {
+        // Version 5 may hold the model or not; version 4 must, earlier ones must not.
+        if (holds && self.version < VERSION_MODELLED)
+            || (!holds && self.version == VERSION_MODELLED)
+        {
             return Err(reject(words!(
                 "d-manifest-model-version",
                 version = self.version

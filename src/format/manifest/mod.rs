@@ -16,6 +16,9 @@ pub const VERSION_RECOGNISED: u32 = 3;
 /// The manifest version of a bundle that carries the testimony model (FORMAT.md 13.2),
 /// with or without recognised text and tokens.
 pub const VERSION_MODELLED: u32 = 4;
+/// The manifest version of a partner bundle that carries `import.csv` (FORMAT.md 11.1,
+/// 13.2), with or without the model, recognised text and tokens.
+pub const VERSION_CSV: u32 = 5;
 
 mod case;
 mod names;
@@ -255,13 +258,13 @@ impl Manifest {
             return Err(reject(words!("d-manifest-not-amanat")));
         }
         match v.version.as_ref().and_then(|f| f.as_u64()) {
-            Some(n) if (u64::from(VERSION)..=u64::from(VERSION_MODELLED)).contains(&n) => {}
+            Some(n) if (u64::from(VERSION)..=u64::from(VERSION_CSV)).contains(&n) => {}
             Some(n) => {
                 return Err(Error::UnsupportedFormat(words!(
                     "d-manifest-version",
                     version = n,
                     first = VERSION,
-                    last = VERSION_MODELLED
+                    last = VERSION_CSV
                 )))
             }
             None => return Err(reject(words!("d-manifest-no-version"))),
@@ -308,6 +311,14 @@ impl Manifest {
                 )));
             }
             canonical_sha256(&format!("files[{i}].sha256"), &f.sha256)?;
+        }
+        // The CSV for Uwazi is in a partner bundle of version 5, and only there.
+        let csv = seen.contains_key(crate::format::csv::CSV_PATH);
+        if csv != (self.version == VERSION_CSV) || (csv && self.kind != BundleKind::Partner) {
+            return Err(reject(words!(
+                "d-manifest-csv-version",
+                version = self.version
+            )));
         }
         let mut ids = std::collections::HashSet::new();
         let mut check_id = |field: String, id: &str| -> Result<()> {

@@ -25,7 +25,13 @@ pub struct ManifestRecognised {
 impl Manifest {
     /// The lowest version that holds what this manifest holds, which a writer gives it.
     pub fn needed_version(&self) -> u32 {
-        if self.holds_model() {
+        if self
+            .files
+            .iter()
+            .any(|f| f.path == crate::format::csv::CSV_PATH)
+        {
+            super::VERSION_CSV
+        } else if self.holds_model() {
             super::VERSION_MODELLED
         } else if self.holds_recognised_text() {
             VERSION_RECOGNISED

@@ -1,6 +1,6 @@
 //! Time-stamp tokens in a bundle (FORMAT.md 13.2, manifest versions 2 and 3).
 use super::{
-    reject, Manifest, MAX_TOKENS, MAX_TOKENS_PER_EVENT, VERSION, VERSION_MODELLED,
+    reject, Manifest, MAX_TOKENS, MAX_TOKENS_PER_EVENT, VERSION, VERSION_CSV, VERSION_MODELLED,
     VERSION_RECOGNISED,
 };
 use crate::error::Result;
@@ -15,7 +15,9 @@ impl Manifest {
         match self.version {
             VERSION if self.timestamps.is_empty() && !covered => return Ok(()),
             VERSION => return Err(reject(words!("d-manifest-v1-timestamps"))),
-            VERSION_RECOGNISED | VERSION_MODELLED if self.timestamps.is_empty() && !covered => {
+            VERSION_RECOGNISED | VERSION_MODELLED | VERSION_CSV
+                if self.timestamps.is_empty() && !covered =>
+            {
                 return Ok(())
             }
             _ if self.timestamps.is_empty() || !covered => {
