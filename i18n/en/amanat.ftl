@@ -269,6 +269,11 @@ web-share-ticked = Share the ticked records
 web-share-no-contact = Add a contact with a public key first:
 web-share-with = With
 web-share-with-ocr = Include text recognised in scans
+web-share-csv = Include the records' metadata as import.csv, for Uwazi (identities never in it)
+web-consent-unrecorded = { $count ->
+    [one] One record went without any consent recorded.
+   *[other] { $count } records went without any consent recorded.
+}
 web-share-keep-metadata = Keep image metadata (EXIF, GPS): only if the partner needs it
 web-share-make = Make the bundle
 web-count = { $records ->
@@ -413,6 +418,16 @@ web-witness-pseudonym = Witness code (a pseudonym, never a name)
 web-testimony = Testimony
 web-testimony-type = Type or paste the testimony
 web-testimony-file = …or choose its file
+web-consent = The testifier's consent
+web-consent-scope = What it allows (export refuses what it does not cover)
+web-consent-none = Not recorded
+web-consent-share-with = With "share": the contacts it may go to
+web-consent-share-with-typed = With "share": the organisations it may go to, as headquarters names them, separated by commas
+web-consent-how = How it was given
+web-consent-date = When it was given
+web-consent-by = Code of who recorded it
+web-consent-bad = The consent fields hold a value the form does not offer.
+web-consent-share = Consent "share" needs at least one contact ticked, and only "share" takes any.
 web-identity = Who the witness is
 web-identity-what = Name and how to reach them: sealed to the identity custodians only, never shown here
 web-identity-hint = Records of one witness are linked by the witness code; leave the code empty to have one made.
@@ -551,6 +566,7 @@ cli-transfer-removed = Removed { $records ->
 } from this collector.
 cli-verify-new-contact = , a new contact
 cli-verify-identities = this bundle says it carries witness identities
+cli-verify-csv = it carries import.csv, the records' metadata for Uwazi, which says what the manifest says
 cli-verify-parts = { $parts } parts, { $bytes } bytes
 cli-verify-present = already here
 cli-verify-stamp = custody event { $entry } ({ $kind }, claims { $claimed }) existed by { $time }, as { $authority } signed

@@ -352,6 +352,9 @@ fn print_report(r: &ImportReport, json: bool) -> anyhow::Result<()> {
     if r.identities_included {
         s.push_str(&format!("{}\n", tr!("cli-verify-identities")));
     }
+    if r.csv {
+        s.push_str(&format!("{}\n", tr!("cli-verify-csv")));
+    }
     for rec in &r.records {
         s.push_str(&format!(
             "  {}  {}  {}{}{}\n",

@@ -32,6 +32,16 @@ const PARTS_MAX: usize = 256;
 pub(crate) async fn form(State(app): State<Arc<App>>) -> Response {
     let c = ctx(&app);
     let l = c.lang;
+    // Consent names contacts as the vault names them; a collector has none, and names them
+    // as its organisation does.
+    let contacts = match app.is_collector() {
+        true => None,
+        false => match super::blocking(&app, |v| v.contacts()).await {
+            Ok(list) => Some(list.iter().map(|k| k.name.clone()).collect::<Vec<_>>()),
+            Err(f) => return fail(&app, f),
+        },
+    };
+    let consent = super::case::consent_fieldset(l, contacts.as_deref());
     let body = html! {
         h1 { (tr_in!(l, "web-add")) }
         form #add method="post" action="add" enctype="multipart/form-data" autocomplete="off"
@@ -69,6 +79,7 @@ pub(crate) async fn form(State(app): State<Arc<App>>) -> Response {
                 textarea #identity_text name="identity_text" rows="3" autocomplete="off" {}
                 p.hint { (tr_in!(l, "web-identity-hint")) }
             }
+            (consent)
             fieldset {
                 legend { (tr_in!(l, "web-attachments")) }
                 label for="attachments" { (tr_in!(l, "web-attachments-what")) }
@@ -98,6 +109,8 @@ struct Fields {
     meta: Metadata,
     typed: Option<zeroize::Zeroizing<Vec<u8>>>,
     identity: Option<zeroize::Zeroizing<Vec<u8>>>,
+    /// The consent fields, by name (`share_with` repeated).
+    consent: Vec<(String, String)>,
 }
 
 async fn field_text(
@@ -192,6 +205,10 @@ async fn receive(app: &Arc<App>, mp: &mut Multipart) -> Result<String, Failure> 
             "identity_text" => {
                 fields.identity = utf8(&value, l)?.map(|s| zeroize::Zeroizing::new(s.into_bytes()))
             }
+            "consent" | "share_with" | "consent_how" | "consent_date" | "consent_by" => {
+                let v = utf8(&value, l)?.unwrap_or_default();
+                fields.consent.push((name.clone(), v));
+            }
             "testimony_text" => {
                 fields.typed = utf8(&value, l)?.map(|s| zeroize::Zeroizing::new(s.into_bytes()))
             }
@@ -214,6 +231,8 @@ async fn receive(app: &Arc<App>, mp: &mut Multipart) -> Result<String, Failure> 
         .meta
         .validate()
         .map_err(|e| Failure::Bad(crate::i18n::errors::message_isolated(l, &e)))?;
+    let mut case = crate::format::case::Case::default();
+    case.consent = super::case::consent_of(&fields.consent, l)?;
     check_announced(&announced, fields.typed.is_some(), app.lang())?;
     if announced.is_empty() && !matches!(mp.next_field().await, Ok(None)) {
         return Err(Failure::Bad(tr_in!(app.lang(), "web-upload-unannounced")));
@@ -221,7 +240,7 @@ async fn receive(app: &Arc<App>, mp: &mut Multipart) -> Result<String, Failure> 
     let Ok(permit) = app.transfers.clone().try_acquire_owned() else {
         return Err(Failure::Busy);
     };
-    let (rec, senders) = record(fields, &announced, app);
+    let (rec, senders) = record(fields, case, &announced, app);
     let a = app.clone();
     let sealing = tokio::task::spawn_blocking(move || {
         let _permit = permit;
@@ -266,7 +285,12 @@ fn check_announced(parts: &[Announced], typed: bool, l: Lang) -> Result<(), Fail
 type Senders = Vec<mpsc::Sender<std::io::Result<axum::body::Bytes>>>;
 
 /// The record to seal, its files read from channels that [`pump`] fills.
-fn record(fields: Fields, parts: &[Announced], app: &Arc<App>) -> (NewRecord, Senders) {
+fn record(
+    fields: Fields,
+    case: crate::format::case::Case,
+    parts: &[Announced],
+    app: &Arc<App>,
+) -> (NewRecord, Senders) {
     let mut senders = Vec::new();
     let mut testimony = fields.typed.map(|t| PartInput::Reader {
         name: "testimony.txt".into(),
@@ -295,7 +319,7 @@ fn record(fields: Fields, parts: &[Announced], app: &Arc<App>) -> (NewRecord, Se
             reader: Box::new(Typed::new(t)),
         }),
         person_identities: vec![],
-        case: Default::default(),
+        case,
     };
     (rec, senders)
 }

@@ -3,7 +3,9 @@
 //! consent`.
 use maud::{html, Markup};
 
-use super::pages::{iso, text_in};
+use super::pages::{iso, plain, text_in};
+use super::Failure;
+use crate::format::case::{Consent, How, Scope};
 use crate::i18n::Lang;
 use crate::tr_in;
 use crate::vault::RecordView;
@@ -85,4 +87,78 @@ pub(super) fn link(p: &crate::vault::PartView, l: Lang) -> Markup {
             @if let Some(x) = &k.translator { ", " (tr_in!(l, "case-by", by = iso(x))) }
         }
     }
+}
+
+/// The add form's consent: its scope (none recorded by default), the contacts a `share`
+/// covers (ticked among `contacts`, or typed on a collector, which has none), how and when
+/// it was given, and who recorded it.
+pub(super) fn consent_fieldset(l: Lang, contacts: Option<&[String]>) -> Markup {
+    let today = jiff::Zoned::now().date().to_string();
+    html! {
+        fieldset {
+            legend { (tr_in!(l, "web-consent")) }
+            label for="consent" { (tr_in!(l, "web-consent-scope")) }
+            select #consent name="consent" {
+                option value="" { (tr_in!(l, "web-consent-none")) }
+                @for s in Scope::ALL { option value=(s.as_str()) { (said(l, s.as_str())) } }
+            }
+            @match contacts {
+                Some(names) => {
+                    p { (tr_in!(l, "web-consent-share-with")) }
+                    @for (i, n) in names.iter().enumerate() {
+                        label { input type="checkbox" name="share_with" value=(n) id={ "share" (i) }; " " (plain(n)) }
+                    }
+                }
+                None => {
+                    label for="share_with" { (tr_in!(l, "web-consent-share-with-typed")) }
+                    input #share_with name="share_with" autocomplete="off";
+                }
+            }
+            label for="consent_how" { (tr_in!(l, "web-consent-how")) }
+            select #consent_how name="consent_how" {
+                @for h in How::ALL { option value=(h.as_str()) { (said(l, h.as_str())) } }
+            }
+            label for="consent_date" { (tr_in!(l, "web-consent-date")) }
+            input #consent_date name="consent_date" type="date" value=(today);
+            label for="consent_by" { (tr_in!(l, "web-consent-by")) }
+            input #consent_by name="consent_by" autocomplete="off";
+        }
+    }
+}
+
+/// The consent the add form's fields give, if a scope was chosen.
+pub(super) fn consent_of(f: &[(String, String)], l: Lang) -> Result<Option<Consent>, Failure> {
+    let get = |name: &str| {
+        f.iter()
+            .rev()
+            .find(|(k, v)| k == name && !v.is_empty())
+            .map(|(_, v)| v.clone())
+    };
+    let Some(scope) = get("consent") else {
+        return Ok(None);
+    };
+    let bad = || Failure::Bad(tr_in!(l, "web-consent-bad"));
+    let scope = Scope::parse(&scope).ok_or_else(bad)?;
+    let how = How::parse(&get("consent_how").unwrap_or_else(|| "oral".into())).ok_or_else(bad)?;
+    // Ticked contacts come one a field; a collector's typed names, separated by commas.
+    let organisations: Vec<String> = f
+        .iter()
+        .filter(|(k, _)| k == "share_with")
+        .flat_map(|(_, v)| v.split(','))
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if (scope == Scope::Share) == organisations.is_empty() {
+        return Err(Failure::Bad(tr_in!(l, "web-consent-share")));
+    }
+    let given = get("consent_date").unwrap_or_else(|| jiff::Zoned::now().date().to_string());
+    crate::format::record::parse_date(&given)
+        .map_err(|e| Failure::Bad(crate::i18n::errors::message_isolated(l, &e)))?;
+    Ok(Some(Consent {
+        scope,
+        organisations,
+        how,
+        given,
+        recorded_by: get("consent_by"),
+    }))
 }

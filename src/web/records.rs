@@ -231,6 +231,7 @@ fn list_page(q: &ListQuery, results: Markup, c: &pages::Ctx, contacts: &[String]
                     select #to name="to" { @for n in contacts { option value=(n) { (pages::plain(n)) } } }
                     label { input type="checkbox" name="with_ocr" value="1"; " " (tr_in!(l, "web-share-with-ocr")) }
                     label { input type="checkbox" name="keep_metadata" value="1"; " " (tr_in!(l, "web-share-keep-metadata")) }
+                    label { input type="checkbox" name="csv" value="1"; " " (tr_in!(l, "web-share-csv")) }
                     button type="submit" { (tr_in!(l, "web-share-make")) }
                 }
             }

@@ -127,7 +127,7 @@ pub(crate) async fn export(
     }
     let opts = ExportOptions {
         override_consent: None,
-        csv: false,
+        csv: field(&f, "csv").is_some(),
         to,
         selection: Selection::Ids(ids),
         with_identities: false,
@@ -175,6 +175,9 @@ fn exported(token: &str, r: &ExportReport, l: Lang) -> Markup {
         @if !r.mentions_witness_code.is_empty() {
             p.error role="alert" { (tr_in!(l, "web-mentions-witness")) " "
                 @for (i, (_, n)) in r.mentions_witness_code.iter().enumerate() { @if i > 0 { ", " } (text(n)) } }
+        }
+        @if r.consent_unrecorded > 0 {
+            p role="status" { (tr_in!(l, "web-consent-unrecorded", count = (r.consent_unrecorded as u64))) }
         }
         p { a href={ "bundles/" (token) } download { (tr_in!(l, "web-bundle-download")) } " " (tr_in!(l, "web-bundle-once")) }
     }

@@ -1134,3 +1134,94 @@ fn a_records_page_shows_its_case_escaped() {
     let page = s.get(&format!("/records/{plain}")).text();
     assert!(!page.contains("Persons, consent and verification"));
 }
+
+/// Consent recorded in the add form: the form offers the vault's contacts, a record whose
+/// consent covers one goes to it from the share page, with the CSV for Uwazi if ticked, and
+/// the report counts records sent without consent. Bad consent adds nothing.
+#[test]
+fn consent_given_in_the_browser_lets_a_record_go_and_a_csv_with_it() {
+    let hq = Env::new();
+    let partner = Env::new();
+    let pk = crate::util::keys_json(&partner);
+    let hk = crate::util::keys_json(&hq);
+    let recipient = pk["recipient"].as_str().unwrap();
+    hq.ok(&["contact", "add", "<i>partner</i>", "--recipient", recipient]);
+    partner.ok(&[
+        "contact",
+        "add",
+        "hq",
+        "--signing-key",
+        hk["signing_key"].as_str().unwrap(),
+    ]);
+    let s = Server::unlocked(&hq, &[]);
+    let page = s.get("/add").text();
+    assert!(
+        page.contains("name=\"share_with\" value=\"&lt;i&gt;partner&lt;/i&gt;\""),
+        "{page}"
+    );
+    let before = hq.state();
+    for bad in [
+        vec![("consent", "share")],
+        vec![("consent", "publish"), ("share_with", "<i>partner</i>")],
+        vec![("consent", "everyone")],
+        vec![("consent", "publish"), ("consent_how", "telepathy")],
+        vec![("consent", "publish"), ("consent_date", "2024-02-30")],
+        vec![("consent", "share"), ("share_with", "stranger")],
+    ] {
+        let mut fields = vec![("title", "Refused")];
+        fields.extend(bad.iter().copied());
+        let r = s.add(&fields, &[("testimony", "t.txt", b"text")]);
+        assert!(
+            r.status == 400 || r.status == 422,
+            "{bad:?}: {} {}",
+            r.status,
+            r.text()
+        );
+    }
+    assert!(hq.state() == before, "a refused add changed the vault");
+    let r = s.add(
+        &[
+            ("title", "Consented"),
+            ("consent", "share"),
+            ("share_with", "<i>partner</i>"),
+            ("consent_how", "written"),
+            ("consent_date", "2024-03-04"),
+            ("consent_by", "I-2"),
+        ],
+        &[("testimony", "t.txt", b"what happened")],
+    );
+    let id = hex_id(&r);
+    let unrecorded = hex_id(&s.add(&[("title", "Unrecorded")], &[]));
+    let to = enc("<i>partner</i>");
+    let r = form(
+        &s,
+        "/export",
+        &format!("id={id}&id={unrecorded}&to={to}&csv=1"),
+    );
+    assert_eq!(r.status, 303);
+    let page = s.get("/exported").text();
+    assert!(
+        page.contains("One record went without any consent recorded."),
+        "{page}"
+    );
+    let bundle = s.get(&format!("/{}", link(&page, "bundles/")));
+    assert_eq!(bundle.status, 200);
+    drop(s);
+    let shown = json_of(&hq.ok(&["show", &id, "--json"]));
+    assert_eq!(
+        shown["case"]["consent"],
+        serde_json::json!({"scope": "share", "organisations": ["<i>partner</i>"],
+            "how": "written", "given": "2024-03-04", "recorded_by": "I-2"})
+    );
+    let file = partner.input("from-hq.age", &bundle.body);
+    let v = partner.ok(&["verify", file.to_str().unwrap()]);
+    assert!(v.contains("import.csv"), "{v}");
+    assert_eq!(
+        json_of(&partner.ok(&["verify", file.to_str().unwrap(), "--json"]))["csv"],
+        true
+    );
+}
+
+fn json_of(s: &str) -> serde_json::Value {
+    serde_json::from_str(s).unwrap()
+}

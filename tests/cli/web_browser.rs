@@ -135,6 +135,14 @@ fn a_person_unlocks_adds_finds_reads_downloads_and_locks_in_chromium() {
     // The bundle downloaded in the browser verifies with the partner's command line.
     let verified = partner.ok(&["verify", bundle_out.to_str().unwrap(), "--json"]);
     assert!(verified.contains(marker), "{verified}");
+    // Consent given in the form, which let the record go to the partner.
+    let shown: serde_json::Value = serde_json::from_str(&env.ok(&["show", &id, "--json"])).unwrap();
+    assert_eq!(shown["case"]["consent"]["scope"], "share");
+    assert_eq!(
+        shown["case"]["consent"]["organisations"],
+        serde_json::json!(["partner"])
+    );
+    assert_eq!(shown["case"]["consent"]["how"], "written");
     let got = env.run(&["get", &id, "image.png", "-o", "-"]);
     assert!(got.stdout == std::fs::read(&image).unwrap());
     env.ok(&["check"]);

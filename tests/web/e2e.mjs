@@ -65,6 +65,9 @@ try {
   await page.getByLabel("Place").fill("Алматы");
   await page.getByLabel("Type or paste the testimony").fill(`What the witness saw: ${marker}.`);
   await page.getByLabel(/^Name and how to reach them/).fill(`Name ${marker}, phone 700`);
+  await page.getByLabel("What it allows (export refuses what it does not cover)").selectOption("share");
+  await page.getByRole("checkbox", { name: "partner" }).check();
+  await page.getByLabel("How it was given").selectOption("written");
   await page.getByLabel("Recordings, scans, documents").setInputFiles(image);
   await shot("add.png");
   await page.getByLabel("Title (required)").focus();

@@ -69,6 +69,8 @@ pub struct ImportReport {
     pub contact: String,
     pub new_contact: bool,
     pub identities_included: bool,
+    /// The bundle carries `import.csv` (FORMAT.md 11.1), checked against the manifest.
+    pub csv: bool,
     pub records: Vec<ImportedRecord>,
     pub added: usize,
     pub dry_run: bool,
@@ -217,6 +219,7 @@ impl Vault {
             contact: v.from.contact.clone(),
             new_contact: v.from.new_contact,
             identities_included: m.identities_included,
+            csv: m.version == crate::format::manifest::VERSION_CSV,
             records: vec![],
             added: 0,
             dry_run: opts.dry_run,

@@ -45,8 +45,11 @@
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const data = new FormData();
-    for (const name of ["title", "tags", "witness", "language", "place", "date", "interviewer", "note", "testimony_text", "identity_text"]) {
+    for (const name of ["title", "tags", "witness", "language", "place", "date", "interviewer", "note", "testimony_text", "identity_text", "consent", "consent_how", "consent_date", "consent_by"]) {
       data.append(name, form.elements[name].value);
+    }
+    for (const c of form.querySelectorAll("input[name=share_with]")) {
+      if (c.type !== "checkbox" || c.checked) data.append("share_with", c.value);
     }
     const parts = [];
     const files = [];
