@@ -1497,6 +1497,7 @@ d-csv-case-disagrees = its { $column } say otherwise than its case: change one t
 d-csv-needs-case = its { $column } needs a case column (who verified it, and when and why; how consent was given)
 d-csv-shape = its { $column } value { $value } is not of the form the column takes (persons CODE:ROLE[,ROLE], relations PERSON:KIN:OF, statuses CODE:STATUS:DATE, several separated by |)
 d-csv-word = its { $column } value { $value } is none of { $words }
+d-csv-path-outside = its { $column } names { $path }, outside the CSV's folder: a CSV names files beside it or in folders below it
 d-csv-separator = the { $column } value { $value } holds a |, which a CSV cell uses between values: change it before exporting with --csv
 d-manifest-csv-version = a partner bundle carries import.csv if and only if it is version 5, and this one is version { $version }
 d-bundle-csv-differs = import.csv does not say what the manifest says of its records

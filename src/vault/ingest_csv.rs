@@ -104,11 +104,11 @@ fn line_of(
             .zip(record.iter())
             .collect(),
     };
-    let paths = |column: &str| {
-        row.get(column)
-            .map(|c| split(&c).map(PathBuf::from).collect::<Vec<_>>())
-            .unwrap_or_default()
+    let paths = |column: &str| -> std::result::Result<Vec<PathBuf>, Words> {
+        let cell = row.get(column).unwrap_or_default();
+        split(&cell).map(|p| inside(column, p)).collect()
     };
+    let path = |column: &str| row.get(column).map(|p| inside(column, &p)).transpose();
     Ok(IngestLine {
         title: row.get("title").unwrap_or_default(),
         tags: row
@@ -122,12 +122,28 @@ fn line_of(
         date: row.get("date").map(|d| d.trim().replace('/', "-")),
         interviewer: row.get("interviewer"),
         note: row.get("note"),
-        testimony: row.get("testimony").map(PathBuf::from),
-        attachments: paths("attachments"),
-        identity: row.get("identity").map(PathBuf::from),
+        testimony: path("testimony")?,
+        attachments: paths("attachments")?,
+        identity: path("identity")?,
         identities: Default::default(),
         case: case_of(&row)?,
     })
+}
+
+/// A path a CSV names, which must stay inside the CSV's directory: a CSV often comes from
+/// other hands (another tool, a spreadsheet someone sent), and one naming `/home/…/.ssh/…`
+/// or `../../` would seal files the user never meant into records that may be shared.
+fn inside(column: &str, p: &str) -> std::result::Result<PathBuf, Words> {
+    use std::path::Component;
+    let path = PathBuf::from(p);
+    match path.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir)) {
+        true => Ok(path),
+        false => Err(words!(
+            "d-csv-path-outside",
+            column = column,
+            path = format!("{p:?}")
+        )),
+    }
 }
 
 /// The row's case: its `case` cell (JSON, as `show --json` prints it), which the cells

@@ -267,6 +267,8 @@ fn ingest_reads_the_csv_export_writes_and_uwazis_variants() {
         ("shape.csv", "title,statuses\nA,V-1:detained\n", "not of the form"),
         ("fields.csv", "title,place\nA,B,C\n", "line 2"),
         ("pseudonym.csv", "title,witness\nA,P-ABCDEFGH12\n", "pseudonym"),
+        ("up.csv", "title,attachments\nA,a.txt|../t.txt\n", "outside"),
+        ("abs.csv", "title,testimony\nA,/etc/hostname\n", "outside"),
     ];
     for (name, text, says) in rows {
         let f = env.input(name, text);
