@@ -47,6 +47,7 @@ tour-exported = { $records ->
 } in one age file of { $bytes } bytes, signed by { $fingerprint }
 tour-cleaned = removed EXIF and GPS from { $name }; the pixels are unchanged
 tour-pseudonyms = witness codes replaced by pseudonyms for this partner; identity parts left out
+tour-csv = it also carries import.csv, the records' metadata in the shape Uwazi imports (pseudonyms, no identity); `amanat ingest` reads the same shape
 tour-timestamped = timestamped first (RFC 3161, by a local test authority running `openssl ts` on 127.0.0.1): the log's first { $events } events, with their signatures, existed at { $time }
 tour-token = the bundle carries the token; a key seized later cannot backdate what it covers
 tour-no-timestamp = no timestamp: `openssl` is not installed here (with it, the tour timestamps the log; in use, `amanat tsa add` names a real authority)

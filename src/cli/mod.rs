@@ -75,7 +75,7 @@ enum Command {
     Init(commands::InitArgs),
     /// Seal one record (testimony, attachments, metadata); prints its id
     Add(Box<commands::AddArgs>),
-    /// Bulk-import records from a JSON Lines file
+    /// Bulk-import records from a JSON Lines file, or a CSV of the shape Uwazi imports
     Ingest(commands::IngestArgs),
     /// Recognise the text of scans (images and PDFs) with Tesseract, on this device, and
     /// keep it sealed with the record, where search finds it

@@ -380,7 +380,7 @@ fn share(
             keep_metadata: false,
             with_ocr: true,
             override_consent: None,
-            csv: false,
+            csv: true,
         },
         &bundle,
     )?;
@@ -397,6 +397,7 @@ fn share(
         say!("   {}", tr!("tour-cleaned", name = name.as_str()));
     }
     say!("   {}", tr!("tour-pseudonyms"));
+    say!("   {}", tr!("tour-csv"));
     match exported.timestamping.as_ref().and_then(|t| {
         t.asked
             .iter()

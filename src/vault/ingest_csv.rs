@@ -136,7 +136,10 @@ fn line_of(
 fn inside(column: &str, p: &str) -> std::result::Result<PathBuf, Words> {
     use std::path::Component;
     let path = PathBuf::from(p);
-    match path.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir)) {
+    match path
+        .components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+    {
         true => Ok(path),
         false => Err(words!(
             "d-csv-path-outside",
