@@ -120,6 +120,18 @@ pub(super) fn sha256_hex(b: &[u8]) -> String {
     hex::encode(digest::digest(&digest::SHA256, b))
 }
 
+/// `import.csv` of the records (FORMAT.md 11.1), listed first among `files`.
+fn csv_file(records: &[ManifestRecord], files: &mut Vec<FileEntry>) -> Result<Vec<u8>> {
+    let csv = crate::format::manifest::csv::write(records).map_err(Error::Invalid)?;
+    let entry = FileEntry {
+        path: crate::format::manifest::csv::CSV_PATH.into(),
+        size: csv.len() as u64,
+        sha256: sha256_hex(&csv),
+    };
+    files.insert(0, entry);
+    Ok(csv)
+}
+
 impl Vault {
     /// Exports the selected records to `out` as a bundle for a contact: pass one plans
     /// every file and builds the signed manifest, pass two streams the files into the age
@@ -177,20 +189,10 @@ impl Vault {
                 planned.push(plan);
             }
         }
-        let csv = match opts.csv {
-            true => Some(crate::format::csv::write(&records).map_err(Error::Invalid)?),
-            false => None,
-        };
-        if let Some(csv) = &csv {
-            files.insert(
-                0,
-                FileEntry {
-                    path: crate::format::csv::CSV_PATH.into(),
-                    size: csv.len() as u64,
-                    sha256: sha256_hex(csv),
-                },
-            );
-        }
+        let csv = opts
+            .csv
+            .then(|| csv_file(&records, &mut files))
+            .transpose()?;
         // SHA256SUMS lets a partner check every file with `sha256sum -c`.
         let sums = manifest::add_sums(&mut files);
         let created = jiff::Timestamp::now();
@@ -227,7 +229,8 @@ impl Vault {
             append(&mut tar, manifest::SIG_PATH, sig.as_bytes(), mtime).map_err(werr)?;
             append(&mut tar, manifest::SUMS_PATH, sums.as_bytes(), mtime).map_err(werr)?;
             if let Some(csv) = &csv {
-                append(&mut tar, crate::format::csv::CSV_PATH, csv, mtime).map_err(werr)?;
+                append(&mut tar, crate::format::manifest::csv::CSV_PATH, csv, mtime)
+                    .map_err(werr)?;
             }
             for chunk in planned.chunks(BODIES_AT_ONCE) {
                 let ids: Vec<RecordId> = chunk.iter().map(|r| r.id).collect();

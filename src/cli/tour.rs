@@ -352,6 +352,25 @@ fn check(vault: &Vault) -> anyhow::Result<amanat::vault::CheckReport> {
     Ok(report)
 }
 
+/// What the tour's export says of its time-stamp.
+fn timestamped(exported: &amanat::bundle::ExportReport) -> anyhow::Result<()> {
+    match exported.timestamping.as_ref().and_then(|t| {
+        t.asked
+            .iter()
+            .find_map(|a| a.time.clone().map(|time| (t.events, time)))
+    }) {
+        Some((events, time)) => {
+            say!(
+                "   {}",
+                tr!("tour-timestamped", events = events, time = time)
+            );
+            say!("   {}", tr!("tour-token"));
+        }
+        None => say!("   {}", tr!("tour-no-timestamp")),
+    }
+    Ok(())
+}
+
 /// Steps 9 and 10: an export to a partner's vault, which imports it; returns the partner.
 fn share(
     vault: &Vault,
@@ -398,20 +417,7 @@ fn share(
     }
     say!("   {}", tr!("tour-pseudonyms"));
     say!("   {}", tr!("tour-csv"));
-    match exported.timestamping.as_ref().and_then(|t| {
-        t.asked
-            .iter()
-            .find_map(|a| a.time.clone().map(|time| (t.events, time)))
-    }) {
-        Some((events, time)) => {
-            say!(
-                "   {}",
-                tr!("tour-timestamped", events = events, time = time)
-            );
-            say!("   {}", tr!("tour-token"));
-        }
-        None => say!("   {}", tr!("tour-no-timestamp")),
-    }
+    timestamped(&exported)?;
 
     step(10, &tr!("tour-step-import"))?;
     if let Some((url, ca)) = &tsa_ca {

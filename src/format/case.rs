@@ -382,6 +382,24 @@ impl Case {
         Ok(())
     }
 
+    /// The persons given an identity part each (`codes`) are persons of the case other
+    /// than its witness, each once (FORMAT.md 7.1).
+    pub fn check_identities<'a>(
+        &self,
+        witness: Option<&str>,
+        codes: impl Iterator<Item = &'a str>,
+    ) -> Result<(), Words> {
+        let mut seen = std::collections::HashSet::new();
+        for code in codes {
+            let named = self.persons.iter().any(|p| p.code == code) && witness != Some(code);
+            if !named || !seen.insert(code) {
+                let code = format!("{code:?}");
+                return Err(words!("d-add-identity-of", code = code));
+            }
+        }
+        Ok(())
+    }
+
     /// No date of the case is after `today` (a status event or consent from the future is
     /// a mistake, or a sender's attempt to be every person's latest news): checked where a
     /// case comes in, not when it is read, so that a clock set wrong damages nothing.

@@ -7,7 +7,6 @@
 //! a file or the database; every fuzz target points here.
 pub mod case;
 pub mod catalog;
-pub mod csv;
 pub mod event;
 pub mod id;
 pub mod index;

@@ -175,15 +175,10 @@ impl Vault {
             let code = format!("{c:?}");
             return Err(Error::Invalid(words!("d-case-pseudonym-form", code = code)));
         }
-        for (i, (code, _)) in rec.person_identities.iter().enumerate() {
-            let named = rec.case.persons.iter().any(|p| p.code == *code)
-                && rec.meta.witness.as_deref() != Some(code.as_str());
-            let twice = rec.person_identities[..i].iter().any(|(c, _)| c == code);
-            if !named || twice {
-                let code = format!("{code:?}");
-                return Err(Error::Invalid(words!("d-add-identity-of", code = code)));
-            }
-        }
+        let codes = rec.person_identities.iter().map(|(c, _)| c.as_str());
+        rec.case
+            .check_identities(rec.meta.witness.as_deref(), codes)
+            .map_err(Error::Invalid)?;
         crate::format::record::check_part_count(
             usize::from(rec.testimony.is_some())
                 + rec.attachments.len()

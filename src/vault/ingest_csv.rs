@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use super::ingest::IngestLine;
 use crate::error::{Error, Result, Words};
 use crate::format::case::{Case, Person, Relation, StatusEvent, Unread};
-use crate::format::csv::{case_cells, header_key, split, unguard, COLUMNS};
+use crate::format::manifest::csv::{case_cells, header_key, split, unguard, COLUMNS};
 use crate::words;
 
 /// The columns of the case that are written from it (`persons` … `consent`), in the order
@@ -27,7 +27,7 @@ struct Row<'a> {
 }
 
 impl Row<'_> {
-    /// The cell of `column`, as written before [`crate::format::csv::guard`]; `None` if
+    /// The cell of `column`, as written before [`crate::format::manifest::csv::guard`]; `None` if
     /// empty or not there.
     fn get(&self, column: &str) -> Option<String> {
         let c = unguard(self.cells.get(column)?);

@@ -32,10 +32,10 @@ fn same_as_manifest(
     path: &str,
     copy: &[u8],
 ) -> std::result::Result<(), Words> {
-    if path == crate::format::csv::CSV_PATH {
+    if path == crate::format::manifest::csv::CSV_PATH {
         // A partner reads it with other tools: it must be the manifest's records, as
         // `export --csv` writes them, byte for byte.
-        let written = crate::format::csv::write(&m.records)?;
+        let written = crate::format::manifest::csv::write(&m.records)?;
         return match copy == written.as_slice() {
             true => Ok(()),
             false => Err(words!("d-bundle-csv-differs")),
@@ -255,7 +255,7 @@ impl Vault {
             };
             let record = record_json.get(path.as_str()).map(|&i| &m.records[i]);
             if path == manifest::SUMS_PATH
-                || path == crate::format::csv::CSV_PATH
+                || path == crate::format::manifest::csv::CSV_PATH
                 || record.is_some()
             {
                 let copy = read_small(&mut reader, manifest::MAX_SMALL_FILE, &path)?;

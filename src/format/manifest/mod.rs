@@ -21,6 +21,7 @@ pub const VERSION_MODELLED: u32 = 4;
 pub const VERSION_CSV: u32 = 5;
 
 mod case;
+pub mod csv;
 mod names;
 mod recognised;
 mod timestamps;
@@ -313,7 +314,7 @@ impl Manifest {
             canonical_sha256(&format!("files[{i}].sha256"), &f.sha256)?;
         }
         // The CSV for Uwazi is in a partner bundle of version 5, and only there.
-        let csv = seen.contains_key(crate::format::csv::CSV_PATH);
+        let csv = seen.contains_key(crate::format::manifest::csv::CSV_PATH);
         if csv != (self.version == VERSION_CSV) || (csv && self.kind != BundleKind::Partner) {
             return Err(reject(words!(
                 "d-manifest-csv-version",

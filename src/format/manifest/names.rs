@@ -60,7 +60,7 @@ pub fn check_name(name: &str) -> Result<()> {
 /// `records/<32 hex>/parts/<name>`. Anything else (absolute, `..`, other directories) is
 /// rejected.
 pub fn check_path(path: &str) -> Result<()> {
-    if path == SUMS_PATH || path == crate::format::csv::CSV_PATH {
+    if path == SUMS_PATH || path == crate::format::manifest::csv::CSV_PATH {
         return Ok(());
     }
     let parts: Vec<&str> = path.split('/').collect();

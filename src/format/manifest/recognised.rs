@@ -28,7 +28,7 @@ impl Manifest {
         if self
             .files
             .iter()
-            .any(|f| f.path == crate::format::csv::CSV_PATH)
+            .any(|f| f.path == crate::format::manifest::csv::CSV_PATH)
         {
             super::VERSION_CSV
         } else if self.holds_model() {

@@ -3,9 +3,9 @@
 //! separated by `|`. A partner bundle made with `export --csv` carries it as `import.csv`,
 //! written from the manifest's records (so it says nothing the manifest does not), and
 //! `ingest` reads the same shape.
+use super::ManifestRecord;
 use crate::error::Words;
 use crate::format::case::Case;
-use crate::format::manifest::ManifestRecord;
 use crate::words;
 
 /// Where a partner bundle carries its CSV.
