@@ -14,7 +14,6 @@ use zeroize::Zeroizing;
 
 use super::partner_view::{mentions_code, redact_record};
 use super::redact::{self, Image};
-use super::Selection;
 use crate::crypto::seal::Recipients;
 use crate::error::{Error, Refusal, Result};
 use crate::format::manifest::{
@@ -34,55 +33,7 @@ const BODIES_AT_ONCE: usize = 256;
 /// Largest image cleaned in memory; a larger one is refused unless `--keep-metadata`.
 pub(super) const MAX_CLEAN: u64 = 256 << 20;
 
-/// How to export.
-#[derive(Debug, Clone)]
-pub struct ExportOptions {
-    /// The contact's name.
-    pub to: String,
-    pub selection: Selection,
-    /// Include identity parts (needs the custodian key on this device).
-    pub with_identities: bool,
-    /// Keep image metadata (EXIF, GPS, …) instead of removing it.
-    pub keep_metadata: bool,
-    /// Include the text recognised in scans (left out otherwise).
-    pub with_ocr: bool,
-    /// Send records whose consent does not cover the contact, for this reason (logged in
-    /// each such record's chain of custody, the reason kept in the vault).
-    pub override_consent: Option<String>,
-    /// Also carry `import.csv`, the records' metadata for Uwazi (FORMAT.md 11.1).
-    pub csv: bool,
-}
-
-/// What an export did.
-#[derive(Debug, Default, serde::Serialize)]
-pub struct ExportReport {
-    pub bundle_id: String,
-    pub records: usize,
-    pub files: usize,
-    /// Bytes of plaintext in the bundle's files.
-    pub bytes: u64,
-    /// SHA-256 of the bundle file as written.
-    pub sha256: String,
-    /// Images whose metadata was removed: (bundle record id, part name).
-    pub cleaned: Vec<(String, String)>,
-    /// Parts in formats that can carry metadata that Amanat does not remove:
-    /// (bundle record id, part name, format).
-    pub not_cleaned: Vec<(String, String, String)>,
-    /// Parts whose file name or text names a code of their record (its witness's or a
-    /// person's), exported as they are: (bundle record id, part name). (The name stayed from
-    /// when only the witness code was looked for.)
-    pub mentions_witness_code: Vec<(String, String)>,
-    /// Records sent although their consent did not cover the contact (`--override-consent`):
-    /// bundle record ids.
-    pub consent_overridden: Vec<String>,
-    /// Records sent without any consent recorded.
-    pub consent_unrecorded: usize,
-    /// What asking the time-stamp authorities before the export came to; `None` when none
-    /// is configured (the bundle then carries no token).
-    pub timestamping: Option<crate::vault::timestamps::Timestamping>,
-    /// How many time-stamp tokens the bundle carries.
-    pub timestamps: usize,
-}
+pub use super::options::{ExportOptions, ExportReport};
 
 /// What pass one decided for one part.
 struct PlannedPart {
@@ -166,6 +117,7 @@ impl Vault {
             consent_unrecorded: consent.unrecorded,
             ..Default::default()
         };
+        let known = super::partner_view::KnownCodes::of(self)?;
         let mut planned = Vec::new();
         let mut records = Vec::new();
         let mut files = Vec::new();
@@ -176,7 +128,7 @@ impl Vault {
                 let (rec, plan, rec_files) = self.plan_record(
                     id,
                     body,
-                    &contact,
+                    (&contact, &known),
                     opts,
                     &bundle_id,
                     &to,
@@ -333,7 +285,7 @@ impl Vault {
         &self,
         id: &RecordId,
         body: RecordBody,
-        contact: &Contact,
+        (contact, known): (&Contact, &super::partner_view::KnownCodes),
         opts: &ExportOptions,
         bundle_id: &RecordId,
         to: &[String],
@@ -342,7 +294,11 @@ impl Vault {
         report: &mut ExportReport,
     ) -> Result<(ManifestRecord, PlannedRecord, Vec<FileEntry>)> {
         let pid = super::partner_record_id(self.pseudonym_key(), &contact.name, id);
-        let mut rec = redact_record(self, contact, &body, &pid);
+        let mut rec = redact_record(self, contact, &body, &pid, known);
+        for field in super::partner_view::metadata_mentions(self, &body, &rec) {
+            let at = (pid.to_hex(), field.to_owned());
+            report.metadata_mentions_code.push(at);
+        }
         let mut parts = Vec::new();
         let mut used = std::collections::HashSet::new();
         let mut sent = Vec::new();

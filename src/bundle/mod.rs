@@ -15,6 +15,7 @@ use crate::words;
 mod consent;
 pub mod export;
 pub mod import;
+mod options;
 pub mod partner_view;
 pub mod redact;
 mod selection;

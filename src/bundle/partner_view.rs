@@ -23,12 +23,14 @@ pub fn redact_record(
     contact: &Contact,
     body: &RecordBody,
     bundle_id: &RecordId,
+    known: &KnownCodes,
 ) -> ManifestRecord {
     let m = &body.meta;
     let key = vault.pseudonym_key();
     let pseudonym_of = |code: &str| super::witness_pseudonym(key, &contact.name, code);
     let pseudonym = m.witness.as_deref().map(pseudonym_of);
-    let scrubber = Scrubber::new(vault, &contact.name, body);
+    let mut scrubber = Scrubber::new(vault, &contact.name, body);
+    scrubber.others = Some(known);
     let scrub = |s: &str| scrubber.scrub(s);
     let scrub_opt = |s: &Option<String>| s.as_deref().map(scrub);
     ManifestRecord {
@@ -145,6 +147,46 @@ pub(super) fn mentions_code(
     Ok(codes.mentioned_in(&String::from_utf8_lossy(&buf)))
 }
 
+/// The fields of a redacted record whose text still holds a code of the record, in any
+/// case and inside a longer word (`V-7_2018`, `W-17s`): export warns of each, since it
+/// replaces a code only where it stands as a word.
+pub(super) fn metadata_mentions(
+    vault: &Vault,
+    body: &RecordBody,
+    rec: &ManifestRecord,
+) -> Vec<&'static str> {
+    let codes = Scrubber::new(vault, "", body);
+    if codes.is_empty() {
+        return vec![];
+    }
+    let opt = |s: &Option<String>| s.clone().unwrap_or_default();
+    let case = rec.case.as_ref();
+    let statuses = case.map(|c| c.statuses.iter().filter_map(|s| s.place.clone()).collect());
+    let why = case.map(|c| c.verification.iter().map(|v| v.why.clone()).collect());
+    let fields: [(&'static str, String); 7] = [
+        ("title", rec.title.clone()),
+        ("tags", rec.tags.join(" ")),
+        ("place", opt(&rec.place)),
+        ("interviewer", opt(&rec.interviewer)),
+        ("note", opt(&rec.note)),
+        (
+            "status place",
+            statuses
+                .map(|v: Vec<String>| v.join(" "))
+                .unwrap_or_default(),
+        ),
+        (
+            "verification",
+            why.map(|v: Vec<String>| v.join(" ")).unwrap_or_default(),
+        ),
+    ];
+    fields
+        .into_iter()
+        .filter(|(_, text)| codes.mentioned_in(text))
+        .map(|(f, _)| f)
+        .collect()
+}
+
 /// Says in the manifest which sent part is a transcript or translation of which, where
 /// both are sent (`sent`: the body index of each part of `rec`, in order).
 pub(super) fn link_parts(
@@ -220,18 +262,49 @@ pub(super) fn identity_plaintext(
 /// any case; so `ja` is not replaced inside "Ghulja", and `w-17` is replaced as `W-17`. A
 /// witness code with other characters (written before codes were checked) is replaced
 /// wherever it occurs, as before.
-pub(super) struct Scrubber {
+pub(super) struct Scrubber<'a> {
     /// (code folded by case, pseudonym), and the codes replaced as substrings.
     words: Vec<(String, String)>,
     substrings: Vec<(String, String)>,
+    /// The codes of the vault's other records, replaced as whole words too.
+    others: Option<&'a KnownCodes>,
+    key: [u8; 32],
+    contact: String,
 }
 
-impl Scrubber {
-    pub(super) fn new(vault: &Vault, contact: &str, body: &RecordBody) -> Scrubber {
+/// Every code the vault's records name that has the shape of one (a letter and a digit,
+/// as `W-17`, never a plain word or number), folded by case: a title may name a person
+/// of another record ("see W-17"), and export replaces it by the partner's pseudonym too.
+#[derive(Default)]
+pub struct KnownCodes(std::collections::HashMap<String, String>);
+
+impl KnownCodes {
+    /// The codes of every record of `vault`, from its catalog.
+    pub fn of(vault: &Vault) -> Result<KnownCodes> {
+        let mut codes = std::collections::HashMap::new();
+        for l in vault.list(&crate::vault::Filter::default())?.items {
+            let witness = l.entry.meta.as_ref().and_then(|m| m.witness.as_deref());
+            for c in l.entry.case().codes(witness) {
+                let shaped =
+                    c.chars().any(char::is_alphabetic) && c.chars().any(|c| c.is_numeric());
+                if shaped && crate::format::case::valid_code(c) {
+                    codes.insert(crate::format::text::fold_case(c), c.to_owned());
+                }
+            }
+        }
+        Ok(KnownCodes(codes))
+    }
+}
+
+impl Scrubber<'_> {
+    pub(super) fn new(vault: &Vault, contact: &str, body: &RecordBody) -> Scrubber<'static> {
         let key = vault.pseudonym_key();
         let mut s = Scrubber {
             words: vec![],
             substrings: vec![],
+            others: None,
+            key: *key,
+            contact: contact.to_owned(),
         };
         for c in body.case.codes(body.meta.witness.as_deref()) {
             let p = super::witness_pseudonym(key, contact, c);
@@ -269,9 +342,18 @@ impl Scrubber {
         let flush = |word: &mut String, out: &mut String| {
             let code = word.trim_end_matches('.');
             let folded = crate::format::text::fold_case(code);
-            match self.words.iter().find(|(c, _)| *c == folded) {
-                Some((_, p)) if !code.is_empty() => {
-                    out.push_str(p);
+            let own = self
+                .words
+                .iter()
+                .find(|(c, _)| *c == folded)
+                .map(|(_, p)| p.clone());
+            let other = || {
+                let c = self.others?.0.get(&folded)?;
+                Some(super::witness_pseudonym(&self.key, &self.contact, c))
+            };
+            match own.or_else(other) {
+                Some(p) if !code.is_empty() => {
+                    out.push_str(&p);
                     out.push_str(&word[code.len()..]);
                 }
                 _ => out.push_str(word),

@@ -244,6 +244,10 @@ pub fn export(v: &Vault, a: ExportArgs) -> anyhow::Result<u8> {
         let what = format!("{} {}", &id[..10], Safe(name));
         eprintln!("  {}", tr!("cli-export-mentions", what = what));
     }
+    for (id, field) in &r.metadata_mentions_code {
+        let what = format!("{} {}", &id[..10], field);
+        eprintln!("  {}", tr!("cli-export-mentions-field", what = what));
+    }
     for (id, name, fmt) in &r.not_cleaned {
         let what = format!("{} {}", &id[..10], Safe(name));
         let format = fmt.to_string();

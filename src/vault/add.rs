@@ -159,32 +159,7 @@ impl Vault {
             // Records of one witness are linked by the code, never by the identity.
             rec.meta.witness = Some(crate::format::record::random_witness_code());
         }
-        rec.meta.validate()?;
-        rec.case
-            .check(rec.meta.witness.as_deref())
-            .map_err(Error::Invalid)?;
-        self.check_organisations(&rec.case)?;
-        rec.case
-            .check_dates(jiff::Zoned::now().date())
-            .map_err(Error::Invalid)?;
-        if let Some(c) = rec
-            .case
-            .codes(rec.meta.witness.as_deref())
-            .find(|c| crate::format::case::is_pseudonym(c))
-        {
-            let code = format!("{c:?}");
-            return Err(Error::Invalid(words!("d-case-pseudonym-form", code = code)));
-        }
-        let codes = rec.person_identities.iter().map(|(c, _)| c.as_str());
-        rec.case
-            .check_identities(rec.meta.witness.as_deref(), codes)
-            .map_err(Error::Invalid)?;
-        crate::format::record::check_part_count(
-            usize::from(rec.testimony.is_some())
-                + rec.attachments.len()
-                + usize::from(rec.identity.is_some())
-                + rec.person_identities.len(),
-        )?;
+        self.check_new(&rec)?;
         // Open every input before writing anything, so a missing file changes nothing.
         let mut inputs = Vec::new();
         if let Some(t) = rec.testimony {

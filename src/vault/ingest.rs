@@ -160,7 +160,7 @@ pub fn ingest(
             .filter(|(_, line)| !line.trim().is_empty())
             .map(|(i, line)| (i + 1, parse_line(line).map_err(reason)))
             .collect(),
-        Shape::Csv => super::ingest_csv::rows(text)?,
+        Shape::Csv => super::ingest_csv::rows(text, base)?,
     };
     for (n, line) in lines {
         match line.and_then(|l| {
@@ -170,7 +170,8 @@ pub fn ingest(
                 report.assigned_witness.push((n, code.clone()));
                 rec.meta.witness = Some(code);
             }
-            rec.meta.validate().map_err(reason)?;
+            // Every rule add checks, before anything is written: a strict ingest stops here.
+            vault.check_new(&rec).map_err(reason)?;
             Ok(rec)
         }) {
             Ok(rec) => todo.push((n, rec)),

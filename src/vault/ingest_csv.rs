@@ -3,7 +3,7 @@
 //! line's field is; a header naming a column this does not read refuses the whole file, so
 //! that nothing is silently left out.
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::ingest::IngestLine;
 use crate::error::{Error, Result, Words};
@@ -37,7 +37,10 @@ impl Row<'_> {
 
 /// The rows of `text` as ingest lines, each with its line number, or why that row was not
 /// read. An unknown, repeated or missing header is an error for the whole file.
-pub fn rows(text: &str) -> Result<Vec<(usize, std::result::Result<IngestLine, Words>)>> {
+pub fn rows(
+    text: &str,
+    base: &Path,
+) -> Result<Vec<(usize, std::result::Result<IngestLine, Words>)>> {
     let first = text.lines().next().unwrap_or("");
     // Uwazi takes a comma or a semicolon, as a spreadsheet writes it.
     let delimiter = if first.contains(';') && !first.contains(',') {
@@ -84,7 +87,7 @@ pub fn rows(text: &str) -> Result<Vec<(usize, std::result::Result<IngestLine, Wo
             .and_then(|r| r.position())
             .map_or(i + 2, |p| p.line() as usize);
         let row = match record {
-            Ok(record) => line_of(&headers, &record),
+            Ok(record) => line_of(&headers, &record, base),
             Err(e) => Err(words!("d-io-other", why = e.to_string())),
         };
         out.push((line, row));
@@ -96,6 +99,7 @@ pub fn rows(text: &str) -> Result<Vec<(usize, std::result::Result<IngestLine, Wo
 fn line_of(
     headers: &[String],
     record: &::csv::StringRecord,
+    base: &Path,
 ) -> std::result::Result<IngestLine, Words> {
     let row = Row {
         cells: headers
@@ -106,9 +110,13 @@ fn line_of(
     };
     let paths = |column: &str| -> std::result::Result<Vec<PathBuf>, Words> {
         let cell = row.get(column).unwrap_or_default();
-        split(&cell).map(|p| inside(column, p)).collect()
+        split(&cell).map(|p| inside(base, column, p)).collect()
     };
-    let path = |column: &str| row.get(column).map(|p| inside(column, &p)).transpose();
+    let path = |column: &str| {
+        row.get(column)
+            .map(|p| inside(base, column, &p))
+            .transpose()
+    };
     Ok(IngestLine {
         title: row.get("title").unwrap_or_default(),
         tags: row
@@ -133,13 +141,19 @@ fn line_of(
 /// A path a CSV names, which must stay inside the CSV's directory: a CSV often comes from
 /// other hands (another tool, a spreadsheet someone sent), and one naming `/home/…/.ssh/…`
 /// or `../../` would seal files the user never meant into records that may be shared.
-fn inside(column: &str, p: &str) -> std::result::Result<PathBuf, Words> {
+/// A symbolic link that leads out of the folder counts as outside too.
+fn inside(base: &Path, column: &str, p: &str) -> std::result::Result<PathBuf, Words> {
     use std::path::Component;
     let path = PathBuf::from(p);
-    match path
+    let lexical = path
         .components()
-        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
-    {
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+    // A file that is not there fails when it is opened, with its own error.
+    let resolved = match (base.canonicalize(), base.join(&path).canonicalize()) {
+        (Ok(b), Ok(f)) => f.starts_with(b),
+        _ => true,
+    };
+    match lexical && resolved {
         true => Ok(path),
         false => Err(words!(
             "d-csv-path-outside",

@@ -18,6 +18,14 @@ pub enum PartInput {
 }
 
 impl PartInput {
+    /// The name the part will get, if it is known before the input is opened.
+    pub(crate) fn name(&self) -> Option<String> {
+        match self {
+            PartInput::Path(p) => p.file_name().map(|n| n.to_string_lossy().into_owned()),
+            PartInput::Reader { name, .. } => Some(name.clone()),
+        }
+    }
+
     pub(super) fn open(self) -> Result<(String, Box<dyn Read + Send>)> {
         match self {
             PartInput::Path(p) => {

@@ -35,6 +35,7 @@ use crate::storage::store::Store;
 use crate::words;
 
 pub(crate) mod add;
+mod admit;
 pub mod case;
 pub mod check;
 pub mod contacts;

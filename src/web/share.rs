@@ -176,6 +176,10 @@ fn exported(token: &str, r: &ExportReport, l: Lang) -> Markup {
             p.error role="alert" { (tr_in!(l, "web-mentions-witness")) " "
                 @for (i, (_, n)) in r.mentions_witness_code.iter().enumerate() { @if i > 0 { ", " } (text(n)) } }
         }
+        @if !r.metadata_mentions_code.is_empty() {
+            p.error role="alert" { (tr_in!(l, "web-mentions-field")) " "
+                @for (i, (_, f)) in r.metadata_mentions_code.iter().enumerate() { @if i > 0 { ", " } (f) } }
+        }
         @if r.consent_unrecorded > 0 {
             p role="status" { (tr_in!(l, "web-consent-unrecorded", count = (r.consent_unrecorded as u64))) }
         }

@@ -525,11 +525,11 @@ fn unknown_manifest_version_is_refused_even_when_signed() {
     w.add_sample("W-1");
     let genuine = w.plaintext(&w.export(&["--all"]));
     let mut files = entries(&genuine);
-    // A correctly signed manifest of version 5, from a sender the partner knows.
+    // A correctly signed manifest of version 6, from a sender the partner knows.
     let seed = zeroize::Zeroizing::new([5u8; 32]);
     let manifest = String::from_utf8(files[0].1.clone()).unwrap().replacen(
         "\"version\": 1",
-        "\"version\": 5",
+        "\"version\": 6",
         1,
     );
     let pk = {
@@ -557,7 +557,7 @@ fn unknown_manifest_version_is_refused_even_when_signed() {
         .partner
         .fails(&["import", b.to_str().unwrap(), "--from", "Future"], 2);
     assert!(
-        err.contains("unsupported") && err.contains("version 5"),
+        err.contains("unsupported") && err.contains("version 6"),
         "{err}"
     );
 }

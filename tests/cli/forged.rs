@@ -1215,6 +1215,21 @@ fn a_forged_case_must_follow_the_models_rules() {
         "transcript or translation",
     );
     r.refuses(&r.seal(&d, link("en.txt")), "transcript or translation");
+    // A witness code that is no pseudonym, with a case or without (it could be the
+    // receiver's own witness), and a testifier's identity on a record without a witness.
+    let p: &[PartIn<'_>] = &[("testimony", "t.txt", TXT), ("identity", "identity", TXT)];
+    let d2 = m.draft(&bundle, vec![m.record(&id, &bundle, "planted", p)]);
+    r.refuses(
+        &r.seal(&d2, |v| {
+            v["records"][0]["witness"] = json!("W-17");
+            v["identities_included"] = json!(true);
+        }),
+        "not a pseudonym",
+    );
+    r.refuses(
+        &r.seal(&d2, |v| v["identities_included"] = json!(true)),
+        "an identity part is named",
+    );
     // An identity part of no one the record names, or named as no identity is.
     for name in ["identity-P-ZZZZZZZZZZ", "identity.txt"] {
         let p: &[PartIn<'_>] = &[("testimony", "t.txt", TXT), ("identity", name, TXT)];

@@ -257,6 +257,7 @@ fn ingest_reads_the_csv_export_writes_and_uwazis_variants() {
         let err = env.fails(&["ingest", f.to_str().unwrap()], 2);
         assert!(err.contains(says), "{name}: {err}");
     }
+    std::os::unix::fs::symlink("/etc/hostname", env.root().join("in/hostname-link")).unwrap();
     let rows = [
         ("verif.csv", "title,verification\nA,verified\n", "needs a case"),
         (
@@ -269,12 +270,23 @@ fn ingest_reads_the_csv_export_writes_and_uwazis_variants() {
         ("pseudonym.csv", "title,witness\nA,P-ABCDEFGH12\n", "pseudonym"),
         ("up.csv", "title,attachments\nA,a.txt|../t.txt\n", "outside"),
         ("abs.csv", "title,testimony\nA,/etc/hostname\n", "outside"),
+        ("link.csv", "title,testimony\nA,hostname-link\n", "outside"),
     ];
     for (name, text, says) in rows {
         let f = env.input(name, text);
         let err = env.fails(&["ingest", f.to_str().unwrap(), "--strict"], 2);
         assert!(err.contains(says), "{name}: {err}");
     }
+    // A strict ingest checks every row as add would before it writes any: a bad case on
+    // the last of 300 rows leaves nothing behind.
+    let mut text = String::from("title,persons,relations\n");
+    for i in 0..300 {
+        text.push_str(&format!("Row {i},V-{i}:victim,\n"));
+    }
+    text.push_str("Bad,V-1:victim,V-1:sibling:V-2\n");
+    let f = env.input("late.csv", text);
+    let err = env.fails(&["ingest", f.to_str().unwrap(), "--strict"], 2);
+    assert!(err.contains("line 302"), "{err}");
     assert!(env.state() == before, "a refused ingest changed the vault");
 }
 
@@ -297,5 +309,97 @@ fn a_forged_csv_must_say_what_the_manifest_says() {
     r.refuses(
         &r.seal(&d, |v| v["version"] = serde_json::json!(5)),
         "version 5",
+    );
+}
+
+/// Codes in a record's metadata (FORMAT.md 13.4): a code of another record of the vault is
+/// replaced by its pseudonym too, and a code inside a longer word, which export does not
+/// change, is named in a warning; neither the CSV nor the manifest holds a whole-word code.
+#[test]
+fn codes_in_metadata_go_out_as_pseudonyms_or_with_a_warning() {
+    let w = World::new();
+    let t = w.hq.input("t.txt", "text");
+    let first_id = w.hq.add(&[
+        "--title",
+        "V-7_2018 photos; W-17s family",
+        "--tag",
+        "V-7_camp",
+        "--witness",
+        "W-17",
+        "--person",
+        "V-7:victim",
+        "--testimony",
+        t.to_str().unwrap(),
+        "--consent",
+        "publish",
+        "--consent-how",
+        "oral",
+    ]);
+    let second = w.hq.add(&[
+        "--title",
+        "Follow-up to V-7's detention (see w-17)",
+        "--testimony",
+        t.to_str().unwrap(),
+        "--consent",
+        "publish",
+        "--consent-how",
+        "oral",
+    ]);
+    let out = w.hq.out("codes.amanat");
+    let o = w.hq.run(&[
+        "export",
+        "--to",
+        "P",
+        "-o",
+        out.to_str().unwrap(),
+        &first_id,
+        &second,
+        "--csv",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let report = json(&String::from_utf8_lossy(&o.stdout));
+    let fields: Vec<&str> = report["metadata_mentions_code"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f[1].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["title", "tags"]);
+    let m = w.manifest(&out);
+    let second = m["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["title"].as_str().unwrap().starts_with("Follow-up"))
+        .unwrap();
+    let first = m["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["title"].as_str().unwrap().contains("photos"))
+        .unwrap();
+    let (witness, victim) = (
+        first["witness"].as_str().unwrap(),
+        first["case"]["persons"][0]["code"].as_str().unwrap(),
+    );
+    assert_eq!(
+        second["title"],
+        format!("Follow-up to {victim}'s detention (see {witness})")
+    );
+    // The human warning says the same.
+    let out2 = w.hq.out("codes2.amanat");
+    let o = w.hq.run(&[
+        "export",
+        "--to",
+        "P",
+        "-o",
+        out2.to_str().unwrap(),
+        &first_id,
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("title holds a code of its record inside a longer word"),
+        "{err}"
     );
 }

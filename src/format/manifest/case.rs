@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{reject, Manifest, ManifestRecord, VERSION_MODELLED};
 use crate::error::Result;
-use crate::format::case::{LinkKind, PartLink};
+use crate::format::case::{is_pseudonym, LinkKind, PartLink};
 use crate::format::event::Kind;
 use crate::words;
 
@@ -108,13 +108,20 @@ impl Manifest {
                     .unwrap_or(jiff::civil::Date::MAX);
                 c.check_dates(tomorrow).map_err(bad)?;
             }
-            // An identity part is the testifier's (`identity`) or a person's the case names
-            // (`identity-` and the person's pseudonym), one each.
+            // A partner's bundle gives every code as a pseudonym, the witness's too, with a
+            // case or without: else a sender could name the receiver's own witness, and
+            // plant a record, or an identity, beside theirs.
+            if let Some(w) = r.witness.as_deref().filter(|w| !is_pseudonym(w)) {
+                let code = format!("{w:?}");
+                return Err(bad(words!("d-manifest-case-code", code = code)));
+            }
+            // An identity part is the testifier's (`identity`, of a record with a witness)
+            // or a person's the case names (`identity-` and the person's pseudonym), one each.
             let identities = r.parts.iter().filter(|p| p.kind == "identity");
             for (i, p) in identities.clone().enumerate() {
                 let person = p.name.strip_prefix(crate::format::record::IDENTITY_OF);
                 let named = match person {
-                    None => p.name == "identity",
+                    None => p.name == "identity" && r.witness.is_some(),
                     Some(code) => r.case.as_ref().is_some_and(|c| {
                         c.persons.iter().any(|x| x.code == code)
                             && r.witness.as_deref() != Some(code)

@@ -151,8 +151,24 @@ pub fn write(records: &[ManifestRecord]) -> std::result::Result<Vec<u8>, Words> 
         ];
         w.write_record(row.iter().map(|c| guard(c))).map_err(io)?;
     }
-    w.into_inner()
-        .map_err(|e| words!("d-io-other", why = e.to_string()))
+    let csv = w
+        .into_inner()
+        .map_err(|e| words!("d-io-other", why = e.to_string()))?;
+    check_size(csv.len() as u64)?;
+    Ok(csv)
+}
+
+/// A CSV no larger than a receiver reads ([`super::MAX_SMALL_FILE`]): quotes doubled and
+/// the case written twice can make it larger than the manifest.
+pub fn check_size(len: u64) -> std::result::Result<(), Words> {
+    if len > super::MAX_SMALL_FILE {
+        return Err(words!(
+            "d-csv-too-large",
+            mib = len.div_ceil(1 << 20),
+            max = super::MAX_SMALL_FILE >> 20
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -166,6 +182,12 @@ mod tests {
             assert!(!g.starts_with(['=', '+', '-', '@']), "{g}");
             assert_eq!(unguard(&g), cell);
         }
+    }
+
+    #[test]
+    fn a_csv_is_no_larger_than_a_receiver_reads() {
+        assert!(check_size(super::super::MAX_SMALL_FILE).is_ok());
+        assert!(check_size(super::super::MAX_SMALL_FILE + 1).is_err());
     }
 
     #[test]

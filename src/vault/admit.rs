@@ -1,0 +1,49 @@
+//! What a record must be before anything of it is sealed (FORMAT.md 7.1, 7.4): checked by
+//! `add` before it opens a file, and by `ingest` for every line before it writes anything.
+use super::{NewRecord, PartInput, Vault};
+use crate::error::{Error, Result};
+use crate::words;
+
+impl Vault {
+    /// Whether `rec` may be added as it is: its metadata, its case (FORMAT.md 7.4) with the
+    /// contacts its consent names, its persons' identities and its count of parts, and no
+    /// part named as an identity part is (a part of that name would stand in for the
+    /// identity where parts are fetched by name). Nothing is read or written.
+    pub(crate) fn check_new(&self, rec: &NewRecord) -> Result<()> {
+        rec.meta.validate()?;
+        rec.case
+            .check(rec.meta.witness.as_deref())
+            .map_err(Error::Invalid)?;
+        self.check_organisations(&rec.case)?;
+        rec.case
+            .check_dates(jiff::Zoned::now().date())
+            .map_err(Error::Invalid)?;
+        if let Some(c) = rec
+            .case
+            .codes(rec.meta.witness.as_deref())
+            .find(|c| crate::format::case::is_pseudonym(c))
+        {
+            let code = format!("{c:?}");
+            return Err(Error::Invalid(words!("d-case-pseudonym-form", code = code)));
+        }
+        let codes = rec.person_identities.iter().map(|(c, _)| c.as_str());
+        rec.case
+            .check_identities(rec.meta.witness.as_deref(), codes)
+            .map_err(Error::Invalid)?;
+        crate::format::record::check_part_count(
+            usize::from(rec.testimony.is_some())
+                + rec.attachments.len()
+                + usize::from(rec.identity.is_some())
+                + rec.person_identities.len(),
+        )?;
+        let names = rec.testimony.iter().chain(&rec.attachments);
+        if let Some(name) = names
+            .filter_map(PartInput::name)
+            .find(|n| n == "identity" || n.starts_with(crate::format::record::IDENTITY_OF))
+        {
+            let name = format!("{name:?}");
+            return Err(Error::Invalid(words!("d-add-identity-name", name = name)));
+        }
+        Ok(())
+    }
+}
