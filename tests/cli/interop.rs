@@ -89,9 +89,8 @@ fn a_partner_bundle_carries_its_records_as_a_csv_uwazi_imports() {
     }
     let rows = table(&text);
     assert_eq!(rows.len(), 2);
-    let records = m["records"].as_array().unwrap();
     let brother = rows.iter().find(|r| r["title"] == "Brother").unwrap();
-    let rec = records.iter().find(|r| r["title"] == "Brother").unwrap();
+    let rec = titled(&m, "Brother");
     let (witness, victim) = (
         rec["witness"].as_str().unwrap(),
         rec["case"]["persons"][0]["code"].as_str().unwrap(),
@@ -367,18 +366,8 @@ fn codes_in_metadata_go_out_as_pseudonyms_or_with_a_warning() {
         .collect();
     assert_eq!(fields, ["title", "tags"]);
     let m = w.manifest(&out);
-    let second = m["records"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["title"].as_str().unwrap().starts_with("Follow-up"))
-        .unwrap();
-    let first = m["records"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["title"].as_str().unwrap().contains("photos"))
-        .unwrap();
+    let second = titled(&m, "Follow-up");
+    let first = titled(&m, "V-7_2018");
     let (witness, victim) = (
         first["witness"].as_str().unwrap(),
         first["case"]["persons"][0]["code"].as_str().unwrap(),
@@ -402,4 +391,14 @@ fn codes_in_metadata_go_out_as_pseudonyms_or_with_a_warning() {
         err.contains("title holds a code of its record inside a longer word"),
         "{err}"
     );
+}
+
+/// The record of a manifest whose title begins with `start`.
+fn titled<'a>(m: &'a serde_json::Value, start: &str) -> &'a serde_json::Value {
+    m["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["title"].as_str().unwrap().starts_with(start))
+        .unwrap()
 }
