@@ -295,10 +295,6 @@ impl Vault {
     ) -> Result<(ManifestRecord, PlannedRecord, Vec<FileEntry>)> {
         let pid = super::partner_record_id(self.pseudonym_key(), &contact.name, id);
         let mut rec = redact_record(self, contact, &body, &pid, known);
-        for field in super::partner_view::metadata_mentions(self, &body, &rec) {
-            let at = (pid.to_hex(), field.to_owned());
-            report.metadata_mentions_code.push(at);
-        }
         let mut parts = Vec::new();
         let mut used = std::collections::HashSet::new();
         let mut sent = Vec::new();
@@ -322,7 +318,7 @@ impl Vault {
                 used.insert(fname.clone());
             }
             let path = format!("records/{}/parts/{fname}", pid.to_hex());
-            if mentions_code(self, *id, &body, index)? {
+            if mentions_code(self, *id, &body, index, known)? {
                 report
                     .mentions_witness_code
                     .push((pid.to_hex(), p.name.clone()));
@@ -335,6 +331,10 @@ impl Vault {
             sent.push(index);
         }
         super::partner_view::link_parts(self, contact, &body, &sent, &mut rec);
+        for field in super::partner_view::metadata_mentions(self, &body, &rec, known) {
+            let at = (pid.to_hex(), field.to_owned());
+            report.metadata_mentions_code.push(at);
+        }
         rec.custody = super::log_export(log, *id, &pid, bundle_id, to, &contact.name)?;
         if let Some(s) = stamped {
             rec.timestamps = s.cover(&rec.custody);

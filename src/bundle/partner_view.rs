@@ -40,7 +40,7 @@ pub fn redact_record(
         title: scrub(&m.title),
         tags: m.tags.iter().map(|t| scrub(t)).collect(),
         witness: pseudonym.clone(),
-        language: m.language.clone(),
+        language: scrub_opt(&m.language),
         place: scrub_opt(&m.place),
         date: m.date.clone(),
         interviewer: scrub_opt(&m.interviewer),
@@ -123,14 +123,19 @@ pub(super) fn mentions_code(
     id: RecordId,
     body: &RecordBody,
     index: usize,
+    known: &KnownCodes,
 ) -> Result<bool> {
     let p = &body.parts[index];
-    let codes = Scrubber::new(vault, "", body);
-    if codes.is_empty() || p.kind == PartKind::Identity {
+    if p.kind == PartKind::Identity {
         return Ok(false);
     }
-    if codes.mentioned_in(&p.name) {
+    // A file name goes as it is: any code of the vault in it is worth a warning.
+    let codes = Scrubber::new(vault, "", body);
+    if codes.mentioned_in(&p.name) || known.mentioned_in(&p.name) {
         return Ok(true);
+    }
+    if codes.is_empty() {
+        return Ok(false);
     }
     let linked = body.links.iter().any(|l| l.part as usize == index);
     let text = matches!(p.kind, PartKind::Testimony | PartKind::Recognised) || linked;
@@ -154,35 +159,38 @@ pub(super) fn metadata_mentions(
     vault: &Vault,
     body: &RecordBody,
     rec: &ManifestRecord,
+    known: &KnownCodes,
 ) -> Vec<&'static str> {
     let codes = Scrubber::new(vault, "", body);
-    if codes.is_empty() {
-        return vec![];
-    }
     let opt = |s: &Option<String>| s.clone().unwrap_or_default();
-    let case = rec.case.as_ref();
-    let statuses = case.map(|c| c.statuses.iter().filter_map(|s| s.place.clone()).collect());
-    let why = case.map(|c| c.verification.iter().map(|v| v.why.clone()).collect());
-    let fields: [(&'static str, String); 7] = [
+    let case = rec.case.clone().unwrap_or_default();
+    let statuses: Vec<String> = case
+        .statuses
+        .iter()
+        .filter_map(|s| s.place.clone())
+        .collect();
+    let verified: Vec<String> = (case.verification.iter())
+        .map(|v| format!("{} {}", v.by, v.why))
+        .collect();
+    let consent = case.consent.as_ref().and_then(|c| c.recorded_by.clone());
+    let links: Vec<String> = (rec.parts.iter().filter_map(|p| p.of.as_ref()))
+        .map(|o| format!("{} {}", opt(&o.language), opt(&o.translator)))
+        .collect();
+    let fields: [(&'static str, String); 10] = [
         ("title", rec.title.clone()),
         ("tags", rec.tags.join(" ")),
         ("place", opt(&rec.place)),
+        ("language", opt(&rec.language)),
         ("interviewer", opt(&rec.interviewer)),
         ("note", opt(&rec.note)),
-        (
-            "status place",
-            statuses
-                .map(|v: Vec<String>| v.join(" "))
-                .unwrap_or_default(),
-        ),
-        (
-            "verification",
-            why.map(|v: Vec<String>| v.join(" ")).unwrap_or_default(),
-        ),
+        ("status place", statuses.join(" ")),
+        ("verification", verified.join(" ")),
+        ("consent", opt(&consent)),
+        ("links", links.join(" ")),
     ];
     fields
         .into_iter()
-        .filter(|(_, text)| codes.mentioned_in(text))
+        .filter(|(_, text)| codes.mentioned_in(text) || known.mentioned_in(text))
         .map(|(f, _)| f)
         .collect()
 }
@@ -276,9 +284,32 @@ pub(super) struct Scrubber<'a> {
 /// as `W-17`, never a plain word or number), folded by case: a title may name a person
 /// of another record ("see W-17"), and export replaces it by the partner's pseudonym too.
 #[derive(Default)]
-pub struct KnownCodes(std::collections::HashMap<String, String>);
+pub struct KnownCodes(
+    std::collections::HashMap<String, String>,
+    Option<aho_corasick::AhoCorasick>,
+);
+
+/// A text as codes are looked for in it: folded by case (NFKC, so full-width letters are
+/// plain ones), every dash a hyphen-minus (`W–17` is `W-17` to a reader).
+fn looked_at(text: &str) -> String {
+    crate::format::text::fold_case(text)
+        .chars()
+        .map(|c| match c {
+            '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{fe58}' | '\u{fe63}' => '-',
+            c => c,
+        })
+        .collect()
+}
 
 impl KnownCodes {
+    /// Whether `text` holds any of the codes anywhere, in any case, inside a longer word or
+    /// written with another dash: for a warning.
+    pub(super) fn mentioned_in(&self, text: &str) -> bool {
+        self.1
+            .as_ref()
+            .is_some_and(|a| a.is_match(&looked_at(text)))
+    }
+
     /// The codes of every record of `vault`, from its catalog.
     pub fn of(vault: &Vault) -> Result<KnownCodes> {
         let mut codes = std::collections::HashMap::new();
@@ -292,7 +323,11 @@ impl KnownCodes {
                 }
             }
         }
-        Ok(KnownCodes(codes))
+        let finder = (!codes.is_empty())
+            .then(|| aho_corasick::AhoCorasick::new(codes.keys()))
+            .transpose()
+            .map_err(|e| Error::Invalid(words!("d-io-other", why = e.to_string())))?;
+        Ok(KnownCodes(codes, finder))
     }
 }
 
@@ -328,7 +363,7 @@ impl Scrubber<'_> {
     /// Whether `text` holds a code anywhere, in any case: for a warning, it errs on the side
     /// of saying so (`W-1` in `W-17`, or in a file name `W-50_interview.txt`).
     pub(super) fn mentioned_in(&self, text: &str) -> bool {
-        let folded = crate::format::text::fold_case(text);
+        let folded = looked_at(text);
         self.words.iter().any(|(c, _)| folded.contains(c.as_str()))
             || self
                 .substrings

@@ -572,6 +572,9 @@ fn check_collected(body: &RecordBody) -> std::result::Result<(), crate::error::W
             ));
         }
     }
+    // So that a collector's key, seized, cannot plant a partner's pseudonym or an identity
+    // that add would not have made.
+    body.check_identity_parts()?;
     if !body.provenance.is_empty() {
         return Err(words!("d-transfer-says-was-imported-from"));
     }

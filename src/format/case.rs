@@ -230,6 +230,18 @@ pub struct PartLink {
     pub translator: Option<String>,
 }
 
+/// How the name of a person's identity part begins; the testifier's is named `identity`.
+pub const IDENTITY_OF: &str = "identity-";
+
+/// The name of the identity part of `person` (a code the case names), or of the
+/// testifier's with `None`.
+pub fn identity_part_name(person: Option<&str>) -> String {
+    match person {
+        Some(code) => format!("{IDENTITY_OF}{code}"),
+        None => "identity".to_owned(),
+    }
+}
+
 /// Most persons, relations, status events, verifications and organisations a record holds.
 pub const MAX_PERSONS: usize = 64;
 pub const MAX_RELATIONS: usize = 64;
@@ -380,6 +392,17 @@ impl Case {
             return Err(words!("d-case-too-long"));
         }
         Ok(())
+    }
+
+    /// Whether a part named `name` would read as an identity part of this case (FORMAT.md
+    /// 7.1): `identity`, or `identity-` and a person's code. No other part may be named so,
+    /// or it would stand in for the identity where parts are fetched by name (a scan named
+    /// `identity-card.jpg` is fine).
+    pub fn reserves(&self, name: &str) -> bool {
+        name == "identity"
+            || name
+                .strip_prefix(IDENTITY_OF)
+                .is_some_and(|c| self.persons.iter().any(|p| p.code == c))
     }
 
     /// The persons given an identity part each (`codes`) are persons of the case other

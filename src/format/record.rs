@@ -111,17 +111,7 @@ pub fn check_part_count(n: usize) -> Result<()> {
     Ok(())
 }
 
-/// How the name of a person's identity part begins; the testifier's is named `identity`.
-pub const IDENTITY_OF: &str = "identity-";
-
-/// The name of the identity part of `person` (a code the case names), or of the
-/// testifier's with `None`.
-pub fn identity_part_name(person: Option<&str>) -> String {
-    match person {
-        Some(code) => format!("{IDENTITY_OF}{code}"),
-        None => "identity".to_owned(),
-    }
-}
+pub use crate::format::case::{identity_part_name, IDENTITY_OF};
 
 /// Parses `YYYY-MM-DD`.
 pub fn parse_date(s: &str) -> Result<jiff::civil::Date> {
@@ -410,6 +400,35 @@ impl RecordBody {
             Some(x) => Some(&x.code),
             None => self.meta.witness.as_deref(),
         }
+    }
+
+    /// The rules `add` keeps for identity parts and codes (FORMAT.md 7.1, 7.4), for a body
+    /// made elsewhere (a collector's): an `identity` part only with a witness, an
+    /// `identity-CODE` one only of a person of the case other than the witness, no other
+    /// part named as one, and no code in the form of a partner's pseudonym.
+    pub fn check_identity_parts(&self) -> std::result::Result<(), Words> {
+        let witness = self.meta.witness.as_deref();
+        if let Some(c) = self
+            .case
+            .codes(witness)
+            .find(|c| crate::format::case::is_pseudonym(c))
+        {
+            return Err(words!("d-case-pseudonym-form", code = format!("{c:?}")));
+        }
+        for p in &self.parts {
+            let ok = match (p.kind, p.name.strip_prefix(IDENTITY_OF)) {
+                (PartKind::Identity, None) => p.name == "identity" && witness.is_some(),
+                (PartKind::Identity, Some(c)) => self.case.reserves(&p.name) && witness != Some(c),
+                _ => !self.case.reserves(&p.name),
+            };
+            if !ok {
+                return Err(words!(
+                    "d-add-identity-name",
+                    name = format!("{:?}", p.name)
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// For each part, whether a transcript or translation may name it or be it (FORMAT.md

@@ -36,13 +36,33 @@ impl Vault {
                 + usize::from(rec.identity.is_some())
                 + rec.person_identities.len(),
         )?;
-        let names = rec.testimony.iter().chain(&rec.attachments);
-        if let Some(name) = names
+        let names: Vec<String> = (rec.testimony.iter().chain(&rec.attachments))
             .filter_map(PartInput::name)
-            .find(|n| n == "identity" || n.starts_with(crate::format::record::IDENTITY_OF))
-        {
-            let name = format!("{name:?}");
-            return Err(Error::Invalid(words!("d-add-identity-name", name = name)));
+            .collect();
+        for (i, name) in names.iter().enumerate() {
+            let quoted = format!("{name:?}");
+            if rec.case.reserves(name) {
+                return Err(Error::Invalid(words!("d-add-identity-name", name = quoted)));
+            }
+            if names[..i].contains(name) {
+                return Err(Error::Invalid(words!("d-add-same-name", name = quoted)));
+            }
+        }
+        // An identity's size, where it is known before it is read.
+        let identities = rec
+            .identity
+            .iter()
+            .chain(rec.person_identities.iter().map(|(_, p)| p));
+        for p in identities {
+            if let PartInput::Path(p) = p {
+                if std::fs::metadata(p).is_ok_and(|m| m.len() > super::add::MAX_IDENTITY as u64) {
+                    let kib = super::add::MAX_IDENTITY / 1024;
+                    return Err(Error::Invalid(words!(
+                        "d-add-identity-too-large",
+                        kib = kib
+                    )));
+                }
+            }
         }
         Ok(())
     }

@@ -148,10 +148,12 @@ fn inside(base: &Path, column: &str, p: &str) -> std::result::Result<PathBuf, Wo
     let lexical = path
         .components()
         .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
-    // A file that is not there fails when it is opened, with its own error.
+    // A file that is not there fails when it is opened, with its own error; any other
+    // failure to resolve it (a path longer than resolving takes) counts as outside.
     let resolved = match (base.canonicalize(), base.join(&path).canonicalize()) {
         (Ok(b), Ok(f)) => f.starts_with(b),
-        _ => true,
+        (Ok(_), Err(e)) => e.kind() == std::io::ErrorKind::NotFound,
+        (Err(_), _) => false,
     };
     match lexical && resolved {
         true => Ok(path),

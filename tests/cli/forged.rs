@@ -1071,6 +1071,16 @@ fn a_collected_body_must_be_a_record_as_add_makes_one() {
         }),
         "two parts are named \"t.txt\"",
     );
+    // A collector's key, seized, may not plant what add would not make: a code in the form
+    // of a partner's pseudonym, or a part named as an identity part is.
+    r.refuses(
+        &forge(&|b| b.meta.witness = Some("P-ABCDEFGH12".into())),
+        "partner's pseudonym",
+    );
+    r.refuses(
+        &forge(&|b| b.parts[0].name = "identity".into()),
+        "kept for identity parts",
+    );
     // An object file that is not what its record states: verify decrypts it too.
     *sent.borrow_mut() = vec![8u8; 90_000];
     r.refuses(
@@ -1230,6 +1240,10 @@ fn a_forged_case_must_follow_the_models_rules() {
         &r.seal(&d2, |v| v["identities_included"] = json!(true)),
         "an identity part is named",
     );
+    // A part that is no identity, named as one would be (it would stand in for it).
+    let p: &[PartIn<'_>] = &[("testimony", "t.txt", TXT), ("attachment", "identity", TXT)];
+    let d3 = m.draft(&bundle, vec![m.record(&id, &bundle, "decoy", p)]);
+    r.refuses(&r.seal(&d3, |_| {}), "an identity part is named");
     // An identity part of no one the record names, or named as no identity is.
     for name in ["identity-P-ZZZZZZZZZZ", "identity.txt"] {
         let p: &[PartIn<'_>] = &[("testimony", "t.txt", TXT), ("identity", name, TXT)];

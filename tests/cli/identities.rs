@@ -1,6 +1,7 @@
 //! One identity part per person (FORMAT.md 7.1, 7.4, 13.4): who each person a record
 //! names is, sealed to the identity custodians, and sent to a partner only under the
 //! partner's pseudonym for that person.
+use std::fs;
 use std::io::Read;
 
 use crate::case::{json, World};
@@ -147,4 +148,35 @@ fn ingest_takes_each_persons_identity() {
     let file = env.input("bad.jsonl", format!("{line}\n"));
     env.fails(&["ingest", file.to_str().unwrap(), "--strict"], 2);
     assert!(env.state() == before);
+    // Every rule add keeps is checked for every line before a strict ingest writes any: two
+    // parts of one name, or an identity too large, on line 300 leave nothing behind.
+    env.input("big.txt", vec![b'x'; 20_000]);
+    fs::create_dir_all(env.root().join("in/a")).unwrap();
+    fs::create_dir_all(env.root().join("in/b")).unwrap();
+    env.input("a/x.txt", "a");
+    env.input("b/x.txt", "b");
+    let last = [
+        serde_json::json!({"title": "Last", "attachments": ["a/x.txt", "b/x.txt"]}),
+        serde_json::json!({"title": "Last", "identity": "big.txt"}),
+    ];
+    for last in last {
+        let mut text = String::new();
+        for i in 0..299 {
+            text.push_str(&format!(
+                "{}\n",
+                serde_json::json!({"title": format!("R{i}"), "testimony": "t.txt"})
+            ));
+        }
+        text.push_str(&format!("{last}\n"));
+        let file = env.input("late.jsonl", text);
+        let err = env.fails(&["ingest", file.to_str().unwrap(), "--strict"], 2);
+        assert!(err.contains("line 300"), "{err}");
+        assert!(
+            env.state() == before,
+            "a strict ingest wrote before it failed"
+        );
+    }
+    // A scan of an identity card is no identity part: its name is free.
+    let card = env.input("identity-card.jpg.txt", "a card");
+    env.add(&["--title", "Card", card.to_str().unwrap()]);
 }

@@ -257,6 +257,9 @@ fn ingest_reads_the_csv_export_writes_and_uwazis_variants() {
         assert!(err.contains(says), "{name}: {err}");
     }
     std::os::unix::fs::symlink("/etc/hostname", env.root().join("in/hostname-link")).unwrap();
+    // A path that cannot be resolved counts as outside (resolving fails on a loop, or a
+    // path too long, which opening might still follow).
+    std::os::unix::fs::symlink("loop", env.root().join("in/loop")).unwrap();
     let rows = [
         ("verif.csv", "title,verification\nA,verified\n", "needs a case"),
         (
@@ -270,6 +273,7 @@ fn ingest_reads_the_csv_export_writes_and_uwazis_variants() {
         ("up.csv", "title,attachments\nA,a.txt|../t.txt\n", "outside"),
         ("abs.csv", "title,testimony\nA,/etc/hostname\n", "outside"),
         ("link.csv", "title,testimony\nA,hostname-link\n", "outside"),
+        ("loop.csv", "title,testimony\nA,loop\n", "outside"),
     ];
     for (name, text, says) in rows {
         let f = env.input(name, text);
@@ -337,12 +341,16 @@ fn codes_in_metadata_go_out_as_pseudonyms_or_with_a_warning() {
     let second = w.hq.add(&[
         "--title",
         "Follow-up to V-7's detention (see w-17)",
+        "--tag",
+        "W–17",
         "--testimony",
         t.to_str().unwrap(),
         "--consent",
         "publish",
         "--consent-how",
         "oral",
+        "--consent-by",
+        "W-17x",
     ]);
     let out = w.hq.out("codes.amanat");
     let o = w.hq.run(&[
@@ -358,13 +366,16 @@ fn codes_in_metadata_go_out_as_pseudonyms_or_with_a_warning() {
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let report = json(&String::from_utf8_lossy(&o.stdout));
-    let fields: Vec<&str> = report["metadata_mentions_code"]
+    // Of the first record, a code of its own inside longer words; of the second, codes of
+    // the first written with an en dash and inside a longer word.
+    let mut fields: Vec<&str> = report["metadata_mentions_code"]
         .as_array()
         .unwrap()
         .iter()
         .map(|f| f[1].as_str().unwrap())
         .collect();
-    assert_eq!(fields, ["title", "tags"]);
+    fields.sort();
+    assert_eq!(fields, ["consent", "tags", "tags", "title"]);
     let m = w.manifest(&out);
     let second = titled(&m, "Follow-up");
     let first = titled(&m, "V-7_2018");

@@ -132,6 +132,16 @@ impl Manifest {
                     return Err(bad(words!("d-manifest-identity-name", name = name)));
                 }
             }
+            // No other part may be named as an identity part would be.
+            let reserved = |n: &str| r.case.as_ref().map_or(n == "identity", |c| c.reserves(n));
+            if let Some(p) = r
+                .parts
+                .iter()
+                .find(|p| p.kind != "identity" && reserved(&p.name))
+            {
+                let name = format!("{:?}", p.name);
+                return Err(bad(words!("d-manifest-identity-name", name = name)));
+            }
             let links = r.links();
             if links.len() != r.parts.iter().filter(|p| p.of.is_some()).count() {
                 return Err(bad(words!("d-case-link")));
