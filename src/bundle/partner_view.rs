@@ -152,9 +152,9 @@ pub(super) fn mentions_code(
     Ok(codes.mentioned_in(&String::from_utf8_lossy(&buf)))
 }
 
-/// The fields of a redacted record whose text still holds a code of the record, in any
-/// case and inside a longer word (`V-7_2018`, `W-17s`): export warns of each, since it
-/// replaces a code only where it stands as a word.
+/// The fields of a redacted record whose text still holds a code of the record or of the
+/// vault, in any case and dash, inside a longer word (`V-7_2018`, `W-17s`, `W–17`): export
+/// warns of each, since it replaces a code only where it stands as a word.
 pub(super) fn metadata_mentions(
     vault: &Vault,
     body: &RecordBody,
