@@ -394,6 +394,15 @@ impl Case {
         Ok(())
     }
 
+    /// No code the record names (its witness's or a person's) has the form of a partner's
+    /// pseudonym, which only a bundle gives (FORMAT.md 7.4).
+    pub fn check_not_pseudonyms(&self, witness: Option<&str>) -> Result<(), Words> {
+        match self.codes(witness).find(|c| is_pseudonym(c)) {
+            Some(c) => Err(words!("d-case-pseudonym-form", code = format!("{c:?}"))),
+            None => Ok(()),
+        }
+    }
+
     /// Whether a part named `name` would read as an identity part of this case (FORMAT.md
     /// 7.1): `identity`, or `identity-` and a person's code. No other part may be named so,
     /// or it would stand in for the identity where parts are fetched by name (a scan named

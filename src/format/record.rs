@@ -408,13 +408,7 @@ impl RecordBody {
     /// part named as one, and no code in the form of a partner's pseudonym.
     pub fn check_identity_parts(&self) -> std::result::Result<(), Words> {
         let witness = self.meta.witness.as_deref();
-        if let Some(c) = self
-            .case
-            .codes(witness)
-            .find(|c| crate::format::case::is_pseudonym(c))
-        {
-            return Err(words!("d-case-pseudonym-form", code = format!("{c:?}")));
-        }
+        self.case.check_not_pseudonyms(witness)?;
         for p in &self.parts {
             let ok = match (p.kind, p.name.strip_prefix(IDENTITY_OF)) {
                 (PartKind::Identity, None) => p.name == "identity" && witness.is_some(),

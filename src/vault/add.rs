@@ -167,11 +167,8 @@ impl Vault {
             inputs.push((PartKind::Testimony, name, r));
         }
         for a in rec.attachments {
+            // Two parts of one name were refused by check_new.
             let (name, r) = a.open()?;
-            if inputs.iter().any(|(_, n, _)| *n == name) {
-                let name = format!("{name:?}");
-                return Err(Error::Invalid(words!("d-add-same-name", name = name)));
-            }
             inputs.push((PartKind::Attachment, name, r));
         }
         if let Some(i) = rec.identity {

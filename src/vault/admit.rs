@@ -18,14 +18,9 @@ impl Vault {
         rec.case
             .check_dates(jiff::Zoned::now().date())
             .map_err(Error::Invalid)?;
-        if let Some(c) = rec
-            .case
-            .codes(rec.meta.witness.as_deref())
-            .find(|c| crate::format::case::is_pseudonym(c))
-        {
-            let code = format!("{c:?}");
-            return Err(Error::Invalid(words!("d-case-pseudonym-form", code = code)));
-        }
+        rec.case
+            .check_not_pseudonyms(rec.meta.witness.as_deref())
+            .map_err(Error::Invalid)?;
         let codes = rec.person_identities.iter().map(|(c, _)| c.as_str());
         rec.case
             .check_identities(rec.meta.witness.as_deref(), codes)
