@@ -1,6 +1,7 @@
 //! Crash harness: runs `add`, `ingest`, `import`, `export --remove-after`, `passwd` and
 //! `rotate` in child processes and kills them with SIGKILL at random moments, then checks
-//! that nothing acknowledged was lost and nothing half-done is visible.
+//! that nothing acknowledged was lost and nothing half-done is visible. Commits over 8 KiB
+//! are groups of journal frames here (FORMAT.md 15.3), so kills also land inside groups.
 //!
 //! `AMANAT_CRASH_KILLS` sets the number of kills (default 24, the CI run; the full run in
 //! docs/TESTING.md uses 240). `AMANAT_CRASH_SEED` replays a run (the seed is printed).
@@ -60,6 +61,10 @@ impl World {
             .arg("--passphrase-file")
             .arg(&self.pass)
             .env("TMPDIR", &self.dir)
+            // Every commit over 8 KiB (an import, an ingest's batch, a rotation's) goes as a
+            // group of journal frames, as those over 4 MiB do in use, so that kills land
+            // between a group's frames and between its transactions.
+            .env("AMANAT_GROUP_FRAME_BYTES", "8192")
             .args(args);
         c
     }

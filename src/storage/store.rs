@@ -37,7 +37,9 @@ pub const RESTORING_FILE: &str = "restoring";
 pub const REPLICAS_DIR: &str = "replicas";
 
 /// The first line of `<vault>/VERSION`.
-pub const VERSION_LINE: &str = "amanat-vault 9";
+pub const VERSION_LINE: &str = "amanat-vault 10";
+/// Before groups of journal frames: marked current at its first unlock (FORMAT.md 3).
+pub const VERSION_LINE_9: &str = "amanat-vault 9";
 /// Before the testimony model: marked current at its first unlock (FORMAT.md 3).
 pub const VERSION_LINE_8: &str = "amanat-vault 8";
 /// The first line of a vault written before search folded scripts (FORMAT.md 3): marked as
@@ -398,13 +400,20 @@ impl Store {
             .open(self.root.join(journal::FILE))
             .ok();
         let slot = match journal::inspect(file.as_ref(), state) {
-            Inspection::Matches { state, end } => {
-                let j = Journal::new(file.expect("inspected"), state, end);
+            Inspection::Matches { state, end, roll } => {
+                let mut j = Journal::new(file.expect("inspected"), state, end);
+                j.set_roll(roll);
                 j.truncate_tail()
                     .map_err(|e| Error::io(words!("d-store-repairing-journal"), e))?;
                 JournalSlot::Open(j)
             }
             Inspection::Rewrite(reason) => JournalSlot::Rewrite(state.map(|_| reason)),
+            Inspection::GroupUnfinished { database } => {
+                return Err(Error::DatabaseDamaged(words!(
+                    "d-store-group-unfinished",
+                    database = database
+                )))
+            }
             Inspection::DatabaseBehind { database, journal } => {
                 return Err(Error::DatabaseDamaged(words!(
                     "d-store-db-behind",
@@ -532,50 +541,6 @@ impl Store {
     pub(crate) fn apply_resealed(&self, ops: &Ops, key: &SymmetricKey) -> Result<()> {
         refuse_oversized(ops, |t| !matches!(t, TreeId::Records | TreeId::Catalog))?;
         self.commit(ops, key)
-    }
-
-    fn commit(&self, ops: &Ops, key: &SymmetricKey) -> Result<()> {
-        let mut slot = self.journal_slot();
-        let JournalSlot::Open(j) = &mut *slot else {
-            return Err(Error::VaultDamaged(words!("d-store-journal-not-open")));
-        };
-        let state = j
-            .append(key, ops)
-            .map_err(|e| Error::io(words!("d-writing-journal"), e))?;
-        crate::storage::faults::crash_point("journal-appended");
-        // Only the trees the writes touch (and `meta`) take part: each costs sled a lock and
-        // an overlay.
-        let mut slot_of = [usize::MAX; TREES];
-        let mut trees: Vec<&sled::Tree> = Vec::with_capacity(TREES);
-        for t in ops.0.iter().map(|o| o.tree).chain([TreeId::Meta]) {
-            let i = tree_index(t);
-            if slot_of[i] == usize::MAX {
-                slot_of[i] = trees.len();
-                trees.push(self.tree(t));
-            }
-        }
-        let result = trees[..].transaction(|views| {
-            for op in &ops.0 {
-                let t = &views[slot_of[tree_index(op.tree)]];
-                match &op.value {
-                    Some(v) => t.insert(op.key.as_slice(), v.as_slice())?,
-                    None => t.remove(op.key.as_slice())?,
-                };
-            }
-            views[slot_of[tree_index(TreeId::Meta)]]
-                .insert(journal::META_KEY, &state.encode()[..])?;
-            Ok(())
-        });
-        match result {
-            Ok(()) => {
-                j.committed(state);
-                Ok(())
-            }
-            Err(e) => {
-                let _ = j.abandon();
-                Err(tree::from_transaction(e))
-            }
-        }
     }
 
     fn tree(&self, t: TreeId) -> &sled::Tree {

@@ -301,16 +301,10 @@ impl LockedVault {
         let unpadded_before =
             Store::is_version_1(&self.paths.root) || Store::is_version_2(&self.paths.root);
         if Store::moves_at_unlock(&self.paths.root) {
-            // Before anything is written (by this unlock or a duress one): from here on
-            // values are padded, which format 2 readers cannot open (FORMAT.md, "Padding"),
-            // the log and contacts may hold time-stamps and authorities, which format 4
-            // readers do not know, records may hold recognised text and bodies of version
-            // 3, which format 5 readers do not know, contacts may hold remotes, which
-            // format 6 readers do not know, and the search index words folded across
-            // scripts, which format 7 readers would not find, and records and catalog
-            // entries may hold the testimony model (bodies of version 4), which format 8
-            // readers do not know (FORMAT.md 3).
-            crate::storage::faults::crash_point("before-version-9");
+            // Before anything is written (by this unlock or a duress one): what this
+            // version writes, an older reader could not read or would take for damage
+            // (FORMAT.md 3 says what each version added).
+            crate::storage::faults::crash_point("before-version-10");
             Store::write_version(&self.paths.root)?;
         }
         if opened.keyring.duress {
@@ -386,6 +380,8 @@ impl Vault {
         store.set_pending_locator(crate::format::locator::Locator::pending(
             &keyring.pseudonym_key,
         ));
+        // Before the sweep: a group of frames committed in part clears its objects' marks.
+        store.roll_forward(&keyring.catalog_key)?;
         store.sweep_pending()?;
         let head = crate::vault::custody::load_head(&store, &keyring.audit_key)?;
         let journal_rewritten = store.attach_journal(&keyring.catalog_key, &keyring.vault_id)?;

@@ -887,10 +887,10 @@ fn a_vault_and_a_bundle_of_format_8_keep_working() {
     let detention = ids["detention"].as_str().unwrap();
     let version = || fs::read_to_string(env.vault.join("VERSION")).unwrap();
     assert_eq!(version(), "amanat-vault 8\n");
-    killed_at(&env, "before-version-9", &["list"]);
+    killed_at(&env, "before-version-10", &["list"]);
     assert_eq!(version(), "amanat-vault 8\n", "killed before the move");
     killed_at(&env, "codes-batch", &["list"]);
-    assert_eq!(version(), "amanat-vault 9\n");
+    assert_eq!(version(), "amanat-vault 10\n");
     // Search finds the witness code of a record written before codes were searched.
     assert_eq!(
         titles(&env, &["search", "W-FIX8"]),

@@ -157,7 +157,9 @@ fn a_crash_around_the_journal_leaves_each_record_whole_or_absent() {
         }
         let o = c.env("AMANAT_CRASH_AT", point).output().unwrap();
         assert!(!o.status.success(), "{point}: not killed");
-        let listed: serde_json::Value = serde_json::from_str(&env.ok(&["list", "--json"])).unwrap();
+        // `list` exits 1 when it lists nothing, as grep does.
+        let o = env.run(&["list", "--json"]);
+        let listed: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
         let n = listed.as_array().unwrap().len();
         // Before the database commit the record is absent; after its sync it is present.
         assert_eq!(n, expect, "{point}");
@@ -415,4 +417,184 @@ fn a_snapshot_left_unfinished_by_a_kill_does_not_stop_the_vault_opening() {
     fs::write(&unfinished, b"").unwrap();
     env.ok(&["rm", &records[0].0]);
     env.ok(&["check"]);
+}
+
+/// A documenter's vault holding six records (a testimony and a 30 KB attachment each), a
+/// partner's vault that knows it, and the bundle of all six for the partner. Returns
+/// (partner, bundle path, titles).
+fn partner_with_bundle() -> (Env, Env, std::path::PathBuf) {
+    let hq = Env::new();
+    let partner = Env::new();
+    let pk: serde_json::Value = serde_json::from_str(&partner.ok(&["keys", "--json"])).unwrap();
+    let hk: serde_json::Value = serde_json::from_str(&hq.ok(&["keys", "--json"])).unwrap();
+    let r = pk["recipient"].as_str().unwrap();
+    hq.ok(&["contact", "add", "Partner", "--recipient", r]);
+    let sk = hk["signing_key"].as_str().unwrap();
+    partner.ok(&["contact", "add", "HQ", "--signing-key", sk]);
+    for i in 0..6u32 {
+        let t = hq.input(
+            &format!("t{i}.txt"),
+            format!("testimony {i}: the night they came"),
+        );
+        let a: Vec<u8> = (0..30_000u32).map(|x| (x * (i + 3)) as u8).collect();
+        let a = hq.input(&format!("scan{i}.bin"), a);
+        let title = format!("grouped {i}");
+        let (t, a) = (t.to_str().unwrap(), a.to_str().unwrap());
+        hq.add(&["--title", &title, "--testimony", t, a]);
+    }
+    let b = hq.out("six.amanat");
+    hq.ok(&[
+        "export",
+        "--to",
+        "Partner",
+        "--all",
+        "-o",
+        b.to_str().unwrap(),
+    ]);
+    (hq, partner, b)
+}
+
+/// `amanat import BUNDLE` on `env` with commits cut into frames of about 4 KiB (a test hook;
+/// a release binary cuts them at 4 MiB), killed at `point` if one is given.
+fn import_in_groups(env: &Env, bundle: &std::path::Path, point: Option<&str>) -> bool {
+    let mut c = env.cmd();
+    c.env("AMANAT_GROUP_FRAME_BYTES", "4096");
+    if let Some(p) = point {
+        c.env("AMANAT_CRASH_AT", p);
+    }
+    c.args(["import", "--from", "HQ", bundle.to_str().unwrap()])
+        .output()
+        .unwrap()
+        .status
+        .success()
+}
+
+fn grouped_titles(env: &Env) -> Vec<String> {
+    // `list` exits 1 when it lists nothing, as grep does.
+    let o = env.run(&["list", "--json"]);
+    let listed: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let mut t: Vec<String> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["title"].as_str().unwrap().to_owned())
+        .collect();
+    t.sort();
+    t
+}
+
+#[test]
+fn a_commit_too_large_for_one_frame_goes_in_a_group_that_a_crash_leaves_whole_or_absent() {
+    let (_hq, partner, bundle) = partner_with_bundle();
+    let all: Vec<String> = (0..6).map(|i| format!("grouped {i}")).collect();
+    let before = partner.root().join("before");
+    copy_dir(&partner.vault, &before);
+    let reset = || {
+        fs::remove_dir_all(&partner.vault).unwrap();
+        copy_dir(&before, &partner.vault);
+    };
+
+    // No crash: the import's one commit is written as a group of frames (AJG1 …, then the
+    // closing AJF1), and reads back whole.
+    assert!(import_in_groups(&partner, &bundle, None));
+    let journal = fs::read(partner.vault.join("journal")).unwrap();
+    let groups = journal.windows(4).filter(|w| w == b"AJG1").count();
+    assert!(groups >= 2, "{groups} group frames");
+    assert_eq!(grouped_titles(&partner), all);
+    partner.ok(&["check"]);
+
+    // Killed after the group's first transaction: the next open finishes the rest from
+    // the journal, so every record is there, every part reads and check passes.
+    reset();
+    assert!(!import_in_groups(
+        &partner,
+        &bundle,
+        Some("group-frame-applied")
+    ));
+    assert_eq!(grouped_titles(&partner), all);
+    partner.ok(&["check"]);
+    partner.ok(&["audit", "--verify"]);
+    let o = partner.ok(&["import", "--from", "HQ", bundle.to_str().unwrap()]);
+    assert!(o.contains("already"), "{o}");
+    // A rebuild from the journal holds the same.
+    fs::remove_dir_all(partner.vault.join("db")).unwrap();
+    partner.ok(&["rebuild"]);
+    assert_eq!(grouped_titles(&partner), all);
+    partner.ok(&["check"]);
+
+    // Killed after the group's frames were written, before any transaction: nothing of it.
+    reset();
+    assert!(!import_in_groups(
+        &partner,
+        &bundle,
+        Some("group-frames-written")
+    ));
+    assert!(grouped_titles(&partner).is_empty());
+    partner.ok(&["check"]);
+    assert!(import_in_groups(&partner, &bundle, None));
+    assert_eq!(grouped_titles(&partner), all);
+
+    // The same crash, then `rebuild` before any open: the group is whole in the journal,
+    // so the rebuilt database holds all of it.
+    reset();
+    assert!(!import_in_groups(
+        &partner,
+        &bundle,
+        Some("group-frames-written")
+    ));
+    fs::remove_dir_all(partner.vault.join("db")).unwrap();
+    partner.ok(&["rebuild"]);
+    assert_eq!(grouped_titles(&partner), all);
+    partner.ok(&["check"]);
+
+    // Killed after the first frame of the group was written: the journal ends in a group
+    // without its last frame. The next open cuts it off; `rebuild` leaves it out rather than
+    // replay part of it.
+    for rebuild in [false, true] {
+        reset();
+        assert!(!import_in_groups(
+            &partner,
+            &bundle,
+            Some("group-first-frame-written")
+        ));
+        let journal = fs::read(partner.vault.join("journal")).unwrap();
+        assert!(journal.windows(4).any(|w| w == b"AJG1"));
+        if rebuild {
+            fs::remove_dir_all(partner.vault.join("db")).unwrap();
+            partner.ok(&["rebuild"]);
+        }
+        assert!(grouped_titles(&partner).is_empty(), "rebuild: {rebuild}");
+        partner.ok(&["check"]);
+        assert!(import_in_groups(&partner, &bundle, None));
+        assert_eq!(grouped_titles(&partner), all);
+        partner.ok(&["check"]);
+    }
+}
+
+/// A partner's vault of format 9 and a bundle for it (`tests/fixtures/vault-v9`): the vault
+/// moves to format 10 at its first unlock (also when killed just before), and the bundle
+/// imports into it as a group of frames, which a crash part way through leaves whole.
+#[test]
+fn a_vault_of_format_9_moves_and_takes_a_grouped_import() {
+    let env = crate::util::unpacked_vault("tests/fixtures/vault-v9/vaults.tar.gz", "partner");
+    let bundle = env.root().join("bundle.amanat");
+    let version = || fs::read_to_string(env.vault.join("VERSION")).unwrap();
+    assert_eq!(version(), "amanat-vault 9\n");
+    crate::util::killed_at(&env, "before-version-10", &["contact", "list"]);
+    assert_eq!(version(), "amanat-vault 9\n", "killed before the move");
+    let mut c = env.cmd();
+    c.env("AMANAT_GROUP_FRAME_BYTES", "4096")
+        .env("AMANAT_CRASH_AT", "group-frame-applied");
+    let o = c
+        .args(["import", "--from", "Sender", bundle.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!o.status.success(), "not killed");
+    assert_eq!(version(), "amanat-vault 10\n");
+    let journal = fs::read(env.vault.join("journal")).unwrap();
+    assert!(journal.windows(4).any(|w| w == b"AJG1"));
+    let all: Vec<String> = (0..6).map(|i| format!("Fixture nine, {i}")).collect();
+    assert_eq!(grouped_titles(&env), all);
+    env.ok(&["check"]);
+    env.ok(&["audit", "--verify"]);
 }

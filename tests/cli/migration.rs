@@ -66,7 +66,7 @@ fn assert_migrated_and_whole(env: &Env, what: &str) {
     let list = env.ok(&["list", "--json"]);
     assert!(list.contains(one) && list.contains(two), "{what}: {list}");
     assert!(!list.contains(ids["removed"].as_str().unwrap()), "{what}");
-    assert_eq!(version(env), "amanat-vault 9\n", "{what}");
+    assert_eq!(version(env), "amanat-vault 10\n", "{what}");
     let scan = env.ok(&["get", one, "scan.bin", "-o", "-"]);
     assert_eq!(scan, "x".repeat(120_000), "{what}");
     assert!(env.ok(&["show", one]).contains("Fixture one"), "{what}");
@@ -209,7 +209,7 @@ fn a_version_2_vault_moves_to_4_at_its_first_unlock_and_rotate_pads_what_it_held
         note.contains("amanat rotate"),
         "the move says what to do: {note}"
     );
-    assert_eq!(version(&env), "amanat-vault 9\n");
+    assert_eq!(version(&env), "amanat-vault 10\n");
     let again = env.run(&["list"]);
     assert!(!String::from_utf8_lossy(&again.stderr).contains("rotate"));
     assert_v2_whole(&env, "moved");
@@ -267,7 +267,7 @@ fn a_rotation_of_a_version_2_vault_killed_after_the_swap_finishes_padded() {
         .output()
         .unwrap();
     assert!(!o.status.success(), "not reached");
-    assert_eq!(version(&env), "amanat-vault 9\n");
+    assert_eq!(version(&env), "amanat-vault 10\n");
     env.ok(&["rotate"]);
     assert_v2_whole(&env, "resumed");
     let left = unpadded_values(&env);
@@ -298,7 +298,7 @@ fn assert_v3_whole(env: &Env, what: &str) {
     let list = env.ok(&["list", "--json"]);
     assert!(list.contains(one) && list.contains(two), "{what}: {list}");
     assert!(!list.contains(ids["removed"].as_str().unwrap()), "{what}");
-    assert_eq!(version(env), "amanat-vault 9\n", "{what}");
+    assert_eq!(version(env), "amanat-vault 10\n", "{what}");
     assert_eq!(segment_size(env), "8388608", "{what}");
     assert_eq!(
         crate::traces::blob_files(env),
@@ -459,10 +459,10 @@ fn a_version_7_vault_folds_its_search_index_at_its_first_unlock() {
     let env = crate::util::unpacked_vault("tests/fixtures/vault-v7/vault.tar.gz", "vault");
     assert!(!env.vault.join("tmp").exists());
     assert_eq!(version(&env), "amanat-vault 7\n");
-    crate::util::killed_at(&env, "before-version-9", &["list"]);
+    crate::util::killed_at(&env, "before-version-10", &["list"]);
     assert_eq!(version(&env), "amanat-vault 7\n", "killed before the move");
     crate::util::killed_at(&env, "refold-batch", &["list"]);
-    assert_eq!(version(&env), "amanat-vault 9\n");
+    assert_eq!(version(&env), "amanat-vault 10\n");
     let both = ["Fixture seven, Cyrillic", "Fixture seven, Latin"];
     for q in [
         "ÜRIMŞIDE",

@@ -451,10 +451,10 @@ fn a_vault_of_format_5_moves_to_the_current_format_and_its_scan_is_recognised() 
     let id = ids["letter"].as_str().unwrap();
     let version = || fs::read_to_string(env.vault.join("VERSION")).unwrap();
     assert_eq!(version(), "amanat-vault 5\n");
-    crate::util::killed_at(&env, "before-version-9", &["list"]);
+    crate::util::killed_at(&env, "before-version-10", &["list"]);
     assert_eq!(version(), "amanat-vault 5\n", "killed before the move");
     env.ok(&["ocr", id]);
-    assert_eq!(version(), "amanat-vault 9\n");
+    assert_eq!(version(), "amanat-vault 10\n");
     assert!(
         found(&env, "свидания"),
         "the letter's Russian text is found"

@@ -915,10 +915,10 @@ fn a_vault_of_format_6_moves_to_the_current_format_then_pushes_and_restores() {
     let id = ids["recording"].as_str().unwrap();
     let version = || fs::read_to_string(env.vault.join("VERSION")).unwrap();
     assert_eq!(version(), "amanat-vault 6\n");
-    crate::util::killed_at(&env, "before-version-9", &["list"]);
+    crate::util::killed_at(&env, "before-version-10", &["list"]);
     assert_eq!(version(), "amanat-vault 6\n", "killed before the move");
     env.ok(&["list"]);
-    assert_eq!(version(), "amanat-vault 9\n");
+    assert_eq!(version(), "amanat-vault 10\n");
     let org = Org::start(1);
     org.add_remote(&env);
     env.ok(&["push"]);

@@ -697,14 +697,14 @@ fn a_format_4_vault_moves_to_format_5_at_its_first_unlock() {
     let env = unpacked_vault("tests/fixtures/golden-v4/sender.tar.gz", "sender");
     let version = || fs::read_to_string(env.vault.join("VERSION")).unwrap();
     assert_eq!(version(), "amanat-vault 4\n");
-    crate::util::killed_at(&env, "before-version-9", &["list"]);
+    crate::util::killed_at(&env, "before-version-10", &["list"]);
     assert_eq!(
         version(),
         "amanat-vault 4\n",
         "killed before the move: still 4"
     );
     env.ok(&["list"]);
-    assert_eq!(version(), "amanat-vault 9\n");
+    assert_eq!(version(), "amanat-vault 10\n");
     env.ok(&["audit", "--verify"]);
     let tsa = Authority::good(&env);
     add_tsa(&env, "Local", &tsa.url, &tsa.ca, &[]);

@@ -24,10 +24,13 @@ use std::os::unix::fs::FileExt;
 use crate::crypto::symmetric::{Domain, SymmetricKey};
 use crate::words;
 
+mod group;
 mod read;
 #[cfg(test)]
 mod tests;
 
+use group::head_at;
+pub use group::unfinished_group;
 pub use read::{read_all, vault_of, Reading};
 
 /// The journal's file name in the vault directory.
@@ -37,6 +40,8 @@ pub const FILE_MAGIC: &[u8; 17] = b"amanat-journal 1\n";
 /// Bytes before the first frame.
 pub const HEADER_LEN: u64 = FILE_MAGIC.len() as u64 + 16;
 const FRAME_MAGIC: &[u8; 4] = b"AJF1";
+/// A frame of a group whose last frame (an `AJF1`) follows (FORMAT.md 15.1, format 10).
+const GROUP_MAGIC: &[u8; 4] = b"AJG1";
 const CONFIRM_MAGIC: &[u8; 4] = b"AJC1";
 /// magic, sequence number (u64), sealed length (u32).
 pub const FRAME_HEAD: u64 = 16;
@@ -91,6 +96,8 @@ impl TreeId {
             5 => TreeId::Contacts,
             6 => TreeId::Audit,
             7 => TreeId::Custody,
+            // From format 10 ([`encode_ops`]).
+            8 => TreeId::Pending,
             9 => TreeId::Index,
             10 => TreeId::Imported,
             _ => return None,
@@ -142,17 +149,47 @@ impl Ops {
 
     /// The frame body: every journaled operation.
     fn encode(&self) -> Vec<u8> {
-        let size: usize = self
-            .0
-            .iter()
-            .map(|o| 8 + o.key.len() + o.value.as_ref().map_or(0, Vec::len))
-            .sum();
-        let mut out = Vec::with_capacity(size);
-        for op in self.0.iter().filter(|o| o.tree != TreeId::Pending) {
-            encode_op(&mut out, op.tree, &op.key, op.value.as_deref());
+        encode_ops(&self.0)
+    }
+
+    /// The writes cut where their frame bodies pass about `limit` bytes each (one write
+    /// larger than that is a frame of its own).
+    pub(crate) fn chunks(&self, limit: usize) -> Vec<&[Op]> {
+        let mut out = Vec::new();
+        let (mut start, mut size) = (0, 0);
+        for (i, op) in self.0.iter().enumerate() {
+            let n = op_len(op);
+            if size > 0 && size + n > limit {
+                out.push(&self.0[start..i]);
+                (start, size) = (i, 0);
+            }
+            size += n;
         }
+        out.push(&self.0[start..]);
         out
     }
+
+    /// The size of the frame body.
+    pub(crate) fn encoded_len(&self) -> usize {
+        self.0.iter().map(op_len).sum()
+    }
+}
+
+/// The bytes `op` takes in a frame body.
+fn op_len(op: &Op) -> usize {
+    4 + op.key.len() + op.value.as_ref().map_or(0, |v| 4 + v.len())
+}
+
+/// A frame body holding `ops`. Pending marks are journaled too (format 10): a group that
+/// the next open finishes must clear the marks of the objects its records hold, or the
+/// sweep would take them, and mark those a rotation replaced (FORMAT.md 15.1). `rebuild`
+/// skips them: a new database has no pending objects.
+pub(crate) fn encode_ops(ops: &[Op]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(ops.iter().map(op_len).sum());
+    for op in ops {
+        encode_op(&mut out, op.tree, &op.key, op.value.as_deref());
+    }
+    out
 }
 
 /// `tree u8 | kind u8 (0 insert, 1 remove) | key_len u16 | key | [value_len u32 | value]`.
@@ -231,9 +268,14 @@ fn aad(jid: &[u8; 16], seq: u64) -> [u8; 24] {
 
 /// A whole frame: head and sealed body.
 fn frame(key: &SymmetricKey, jid: &[u8; 16], seq: u64, body: &[u8]) -> Vec<u8> {
+    frame_of(FRAME_MAGIC, key, jid, seq, body)
+}
+
+/// A whole frame with `magic`: `AJF1`, or `AJG1` for a frame of a group but its last.
+fn frame_of(magic: &[u8; 4], key: &SymmetricKey, jid: &[u8; 16], seq: u64, body: &[u8]) -> Vec<u8> {
     let sealed = key.seal(Domain::Journal, &aad(jid, seq), body);
     let mut out = Vec::with_capacity(FRAME_HEAD as usize + sealed.len());
-    out.extend_from_slice(FRAME_MAGIC);
+    out.extend_from_slice(magic);
     out.extend_from_slice(&seq.to_be_bytes());
     out.extend_from_slice(&(sealed.len() as u32).to_be_bytes());
     out.extend_from_slice(&sealed);
@@ -249,18 +291,7 @@ fn confirm(seq: u64) -> [u8; CONFIRM_LEN as usize] {
 
 /// Reads the head of the frame at `at`: its number and the offset just after it.
 pub fn frame_at(file: &File, at: u64, len: u64) -> Option<(u64, u64)> {
-    if at + FRAME_HEAD > len {
-        return None;
-    }
-    let mut h = [0u8; FRAME_HEAD as usize];
-    file.read_exact_at(&mut h, at).ok()?;
-    if &h[..4] != FRAME_MAGIC {
-        return None;
-    }
-    let seq = u64::from_be_bytes(h[4..12].try_into().ok()?);
-    let n = u32::from_be_bytes(h[12..].try_into().ok()?) as u64;
-    let end = at + FRAME_HEAD + n;
-    (end <= len).then_some((seq, end))
+    head_at(file, at, len).map(|h| (h.seq, h.end))
 }
 
 /// The sequence number of a confirmation marker at `at`, if there is one.
@@ -285,8 +316,16 @@ pub fn file_id(file: &File) -> Option<[u8; 16]> {
 
 /// What the journal looks like next to the database's record of it, at open.
 pub enum Inspection {
-    /// The journal matches; writes continue at `end`.
-    Matches { state: State, end: u64 },
+    /// The journal matches; writes continue at `end`. `roll` lists the frames, after the
+    /// database's, of a group it committed in part: the unlock commits them (roll forward).
+    Matches {
+        state: State,
+        end: u64,
+        roll: Vec<(State, u64)>,
+    },
+    /// The database holds part of a group of frames whose last frame the journal lacks
+    /// (damage: a group is fsynced before any of it commits).
+    GroupUnfinished { database: u64 },
     /// The journal is missing, from another generation, or damaged at its end: it is
     /// rewritten from the database once the vault is unlocked. The reason says which.
     Rewrite(crate::error::Words),
@@ -305,11 +344,36 @@ pub fn inspect(file: Option<&File>, state: Option<State>) -> Inspection {
     if file_id(file) != Some(state.jid) {
         return Inspection::Rewrite(words!("d-journal-journal-one-database-names"));
     }
-    let Some((seq, mut end)) = frame_at(file, state.at, len) else {
+    let Some(head) = head_at(file, state.at, len) else {
         return Inspection::Rewrite(words!("d-journal-journal-lacks-database-s"));
     };
-    if seq != state.seq {
+    if head.seq != state.seq {
         return Inspection::Rewrite(words!("d-journal-journal-s-frame-numbers"));
+    }
+    let (mut seq, mut end) = (head.seq, head.end);
+    // The database's frame is one of a group, not its last: the rest of the group follows,
+    // fsynced before the group's first transaction, and is committed at unlock.
+    let mut roll = Vec::new();
+    let mut grouped = head.grouped;
+    while grouped {
+        match head_at(file, end, len) {
+            Some(h) if h.seq == seq + 1 => {
+                roll.push((
+                    State {
+                        jid: state.jid,
+                        seq: h.seq,
+                        at: end,
+                    },
+                    h.end,
+                ));
+                (seq, end, grouped) = (h.seq, h.end, h.grouped);
+            }
+            _ => {
+                return Inspection::GroupUnfinished {
+                    database: state.seq,
+                }
+            }
+        }
     }
     if confirm_at(file, end, len) == Some(seq) {
         end += CONFIRM_LEN;
@@ -333,7 +397,7 @@ pub fn inspect(file: Option<&File>, state: Option<State>) -> Inspection {
     if !torn(file, at, len, last) {
         return Inspection::Rewrite(words!("d-journal-journal-damaged-after-last"));
     }
-    Inspection::Matches { state, end }
+    Inspection::Matches { state, end, roll }
 }
 
 /// Whether the bytes from `at` to the end are what a crash can leave after frame `last`:
@@ -348,7 +412,9 @@ fn torn(file: &File, at: u64, len: u64, last: u64) -> bool {
     }
     let c = confirm(last);
     let prefix_of = |whole: &[u8]| tail.len() <= whole.len() && whole.starts_with(&tail);
-    let frame_start = tail.starts_with(FRAME_MAGIC) || FRAME_MAGIC.starts_with(&tail[..]);
+    let frame_start = [FRAME_MAGIC, GROUP_MAGIC]
+        .iter()
+        .any(|m| tail.starts_with(&m[..]) || m.starts_with(&tail[..]));
     tail.iter().all(|&b| b == 0) || (len - at < CONFIRM_LEN && prefix_of(&c)) || frame_start
 }
 
@@ -362,6 +428,9 @@ pub struct Journal {
     appended_end: u64,
     /// The last frame is committed in sled but not yet confirmed here.
     unconfirmed: bool,
+    /// Frames of a group that the database committed in part, to commit at unlock
+    /// ([`Inspection::Matches`]); nothing is appended before they are.
+    roll: Vec<(State, u64)>,
 }
 
 impl Journal {
@@ -372,6 +441,7 @@ impl Journal {
             end,
             appended_end: end,
             unconfirmed: false,
+            roll: Vec::new(),
         }
     }
 
@@ -389,6 +459,9 @@ impl Journal {
     /// the state sled must record with the transaction; [`Journal::committed`] or
     /// [`Journal::abandon`] must follow.
     pub fn append(&mut self, key: &SymmetricKey, ops: &Ops) -> io::Result<State> {
+        if !self.roll.is_empty() {
+            return Err(io::Error::other("a group of frames is not yet committed"));
+        }
         let seq = self.state.seq + 1;
         let bytes = frame(key, &self.state.jid, seq, &ops.encode());
         if let Err(e) = self.file.write_all_at(&bytes, self.end) {

@@ -80,7 +80,11 @@ impl<R: Read> Stream<R> {
     fn skip_to_frame(&mut self) -> io::Result<bool> {
         self.consume(1.min(self.data().len()));
         loop {
-            if let Some(i) = memchr::memmem::find(self.data(), FRAME_MAGIC) {
+            let next = [FRAME_MAGIC, GROUP_MAGIC]
+                .iter()
+                .filter_map(|m| memchr::memmem::find(self.data(), &m[..]))
+                .min();
+            if let Some(i) = next {
                 self.consume(i);
                 return Ok(true);
             }
@@ -138,7 +142,9 @@ pub fn read_all(
             continue;
         }
         let mut parsed = None;
-        if s.fill(FRAME_HEAD as usize)? && s.data().starts_with(FRAME_MAGIC) {
+        if s.fill(FRAME_HEAD as usize)?
+            && (s.data().starts_with(FRAME_MAGIC) || s.data().starts_with(GROUP_MAGIC))
+        {
             let seq = u64::from_be_bytes(s.data()[4..12].try_into().expect("8 bytes"));
             let n = u32::from_be_bytes(s.data()[12..16].try_into().expect("4 bytes")) as u64;
             let size = (FRAME_HEAD + n) as usize;

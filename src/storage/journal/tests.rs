@@ -10,13 +10,13 @@ fn ops(n: u8) -> Ops {
 }
 
 #[test]
-fn ops_round_trip_without_pending_marks() {
+fn ops_round_trip_with_pending_marks() {
     let o = ops(7);
     let back = decode_ops(&o.encode()).unwrap();
-    assert_eq!(back.len(), 2);
-    assert_eq!(back[0], o.0[0]);
-    assert_eq!(back[1], o.0[2]);
+    assert_eq!(back, o.0);
+    assert_eq!(o.encoded_len(), o.encode().len());
     assert!(decode_ops(&[9, 0, 0, 0]).is_none());
+    assert!(decode_ops(&[11, 1, 0, 0]).is_none());
     assert!(decode_ops(&[1, 0, 0, 5, 1]).is_none());
 }
 
@@ -83,8 +83,8 @@ fn frames_replay_in_order() {
     assert!(r.damage.is_empty(), "{:?}", r.damage);
     assert_eq!(r.vault_id, Some([1; 16]));
     assert_eq!((r.frames, r.last), (4, 3));
-    assert_eq!(all.len(), 6);
-    assert_eq!(all[4].key, vec![3; 16]);
+    assert_eq!(all.len(), 9);
+    assert_eq!(all[6].key, vec![3; 16]);
     // Another key opens nothing.
     let (r, all) = replay(&path, &SymmetricKey::random());
     assert!(all.is_empty() && !r.damage.is_empty());
@@ -109,12 +109,12 @@ fn a_damaged_frame_costs_only_itself() {
     );
     assert_eq!(r.last, 3);
     let keys: Vec<u8> = all.iter().map(|o| o.key[0]).collect();
-    assert_eq!(keys, vec![1, 1, 3, 3]);
+    assert_eq!(keys, vec![1, 1, 1, 3, 3, 3]);
     // A damaged length field too.
     bytes[starts[2] + 13] ^= 0xff;
     std::fs::write(&path, &bytes).unwrap();
     let (_, all) = replay(&path, &key);
-    assert_eq!(all.len(), 4);
+    assert_eq!(all.len(), 6);
 }
 
 #[test]
@@ -244,4 +244,19 @@ fn one_confirmation_vouches_for_a_whole_batch_of_frames() {
         inspect(Some(&f), Some(at(1))),
         Inspection::Matches { end, .. } if end == starts[2]
     ));
+}
+
+#[test]
+fn ops_are_cut_into_chunks_of_about_the_limit() {
+    let mut o = Ops::new();
+    for n in 0..10u8 {
+        o.insert(TreeId::Records, [n; 16], vec![n; 1000]);
+    }
+    let chunks = o.chunks(2500);
+    assert_eq!(chunks.len(), 5);
+    assert!(chunks.iter().all(|c| c.len() == 2));
+    assert_eq!(chunks.concat(), o.0);
+    // One write larger than the limit is a chunk of its own.
+    assert_eq!(o.chunks(10).len(), 10);
+    assert_eq!(o.chunks(1 << 20).len(), 1);
 }

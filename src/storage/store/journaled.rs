@@ -153,8 +153,13 @@ impl Store {
             .iter()
             .map(|t| db.open_tree(tree_name(*t)).map(|tree| (*t, tree)))
             .collect::<std::result::Result<Vec<_>, _>>()?;
-        let reading = journal::read_all(&mut file, key, &mut |ops| {
-            for op in ops {
+        // A group of frames the journal ends with, before its last frame was written, never
+        // committed: it is left out, not replayed in part (FORMAT.md 15.5).
+        let replayable = journal::unfinished_group(&file).unwrap_or(u64::MAX);
+        let mut input = io::Read::take(&mut file, replayable);
+        let reading = journal::read_all(&mut input, key, &mut |ops| {
+            // Pending marks belong to the database they were made in: a new one has none.
+            for op in ops.into_iter().filter(|o| o.tree != TreeId::Pending) {
                 let (_, t) = trees
                     .iter()
                     .find(|(id, _)| *id == op.tree)
@@ -205,5 +210,148 @@ impl Store {
             records,
             damage: reading.damage,
         })
+    }
+}
+
+/// Frame bodies above this many bytes are cut into a group of frames (FORMAT.md 15.3).
+const GROUP_FRAME_BYTES: usize = 4 << 20;
+
+/// [`GROUP_FRAME_BYTES`]; the tests set a smaller bound (`AMANAT_GROUP_FRAME_BYTES`) to
+/// make small imports into groups.
+fn group_frame_bytes() -> usize {
+    #[cfg(feature = "test-hooks")]
+    if let Some(n) = std::env::var("AMANAT_GROUP_FRAME_BYTES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        return n;
+    }
+    GROUP_FRAME_BYTES
+}
+
+impl Store {
+    pub(super) fn commit(&self, ops: &Ops, key: &SymmetricKey) -> Result<()> {
+        let limit = group_frame_bytes();
+        if ops.encoded_len() > limit {
+            return self.commit_group(ops, key, limit);
+        }
+        let mut slot = self.journal_slot();
+        let JournalSlot::Open(j) = &mut *slot else {
+            return Err(Error::VaultDamaged(words!("d-store-journal-not-open")));
+        };
+        let state = j
+            .append(key, ops)
+            .map_err(|e| Error::io(words!("d-writing-journal"), e))?;
+        crate::storage::faults::crash_point("journal-appended");
+        match self.transact(&ops.0, state) {
+            Ok(()) => {
+                j.committed(state);
+                Ok(())
+            }
+            Err(e) => {
+                let _ = j.abandon();
+                Err(e)
+            }
+        }
+    }
+
+    /// Commits writes too large for one frame as a group of frames (FORMAT.md 15.3): all
+    /// of them appended and fsynced first, then each committed in its own sled
+    /// transaction. sled holds a transaction's every write (several times over) until it
+    /// commits: one transaction for an import of 10,000 records took 640 MiB.
+    fn commit_group(&self, ops: &Ops, key: &SymmetricKey, limit: usize) -> Result<()> {
+        let mut slot = self.journal_slot();
+        let JournalSlot::Open(j) = &mut *slot else {
+            return Err(Error::VaultDamaged(words!("d-store-journal-not-open")));
+        };
+        let chunks = ops.chunks(limit);
+        let frames = j
+            .append_group(key, &chunks)
+            .map_err(|e| Error::io(words!("d-writing-journal"), e))?;
+        crate::storage::faults::crash_point("group-frames-written");
+        for (i, (chunk, (state, end))) in chunks.iter().zip(&frames).enumerate() {
+            if let Err(e) = self.transact(chunk, *state) {
+                if i == 0 {
+                    // Nothing of the group committed: it is cut off again.
+                    let _ = j.abandon();
+                    return Err(e);
+                }
+                // Part of it committed: the rest stays in the journal, fsynced, and the next
+                // unlock commits it. Nothing more is written before then.
+                j.set_roll(frames[i..].to_vec());
+                return Err(Error::VaultDamaged(words!(
+                    "d-store-group-interrupted",
+                    why = e
+                )));
+            }
+            j.committed_to(*state, *end);
+            if i == 0 && crate::storage::faults::crash_at("group-frame-applied") {
+                // As sled's own flusher may have done before a crash: part of the group is
+                // durable in the database.
+                self.db.flush()?;
+                crate::storage::faults::crash_point("group-frame-applied");
+            }
+        }
+        Ok(())
+    }
+
+    /// Commits the frames of a group that an earlier process committed in part (found
+    /// when the vault opened), before anything else reads or writes the vault: the
+    /// import or other change it was is then whole (FORMAT.md 15.3).
+    pub(crate) fn roll_forward(&self, key: &SymmetricKey) -> Result<usize> {
+        let mut slot = self.journal_slot();
+        let JournalSlot::Open(j) = &mut *slot else {
+            return Ok(0);
+        };
+        let roll = j.take_roll();
+        for (i, (state, end)) in roll.iter().enumerate() {
+            let Some(ops) = j.read_frame(key, *state, *end) else {
+                j.set_roll(roll[i..].to_vec());
+                return Err(Error::DatabaseDamaged(words!(
+                    "d-store-group-frame-damaged",
+                    frame = state.seq
+                )));
+            };
+            if let Err(e) = self.transact(&ops, *state) {
+                j.set_roll(roll[i..].to_vec());
+                return Err(e);
+            }
+            j.committed_to(*state, *end);
+        }
+        drop(slot);
+        if !roll.is_empty() {
+            self.sync()?;
+        }
+        Ok(roll.len())
+    }
+
+    /// Applies `ops` in one sled transaction that also records `state` as the journal's
+    /// last committed frame.
+    fn transact(&self, ops: &[journal::Op], state: journal::State) -> Result<()> {
+        // Only the trees the writes touch (and `meta`) take part: each costs sled a lock and
+        // an overlay.
+        let mut slot_of = [usize::MAX; TREES];
+        let mut trees: Vec<&sled::Tree> = Vec::with_capacity(TREES);
+        for t in ops.iter().map(|o| o.tree).chain([TreeId::Meta]) {
+            let i = tree_index(t);
+            if slot_of[i] == usize::MAX {
+                slot_of[i] = trees.len();
+                trees.push(self.tree(t));
+            }
+        }
+        trees[..]
+            .transaction(|views| {
+                for op in ops {
+                    let t = &views[slot_of[tree_index(op.tree)]];
+                    match &op.value {
+                        Some(v) => t.insert(op.key.as_slice(), v.as_slice())?,
+                        None => t.remove(op.key.as_slice())?,
+                    };
+                }
+                views[slot_of[tree_index(TreeId::Meta)]]
+                    .insert(journal::META_KEY, &state.encode()[..])?;
+                Ok(())
+            })
+            .map_err(tree::from_transaction)
     }
 }

@@ -29,7 +29,7 @@ impl Store {
         fs::read_to_string(root.join("VERSION")).is_ok_and(|v| v.lines().next() == Some(line))
     }
 
-    /// Whether the vault is of a format (2, 4 to 8) that moves to the current one by
+    /// Whether the vault is of a format (2, 4 to 9) that moves to the current one by
     /// replacing `VERSION` at its first unlock, before anything is written (FORMAT.md 3).
     pub fn moves_at_unlock(root: &Path) -> bool {
         Store::is_version_2(root)
@@ -39,6 +39,7 @@ impl Store {
                 VERSION_LINE_6,
                 VERSION_LINE_7,
                 VERSION_LINE_8,
+                VERSION_LINE_9,
             ]
             .into_iter()
             .any(|v| Store::version_is(root, v))
@@ -56,6 +57,7 @@ impl Store {
         let line = version.lines().next().unwrap_or("");
         let known = [
             VERSION_LINE,
+            VERSION_LINE_9,
             VERSION_LINE_8,
             VERSION_LINE_7,
             VERSION_LINE_6,
