@@ -469,18 +469,9 @@ fn import_in_groups(env: &Env, bundle: &std::path::Path, point: Option<&str>) ->
         .success()
 }
 
+/// The titles `list` shows, sorted.
 fn grouped_titles(env: &Env) -> Vec<String> {
-    // `list` exits 1 when it lists nothing, as grep does.
-    let o = env.run(&["list", "--json"]);
-    let listed: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let mut t: Vec<String> = listed
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["title"].as_str().unwrap().to_owned())
-        .collect();
-    t.sort();
-    t
+    crate::util::titles(env, &["list"])
 }
 
 #[test]
