@@ -78,6 +78,10 @@ const STAGE: &str = "decoy";
 /// `meta` key a removal sets (FORMAT.md, "Database", "Erasure"): sled's files, and with
 /// [`ERASE_ALL`] the journal, still hold sealed values of a removed record.
 pub(crate) const ERASE_KEY: &[u8] = b"erase";
+/// `meta` key every transaction of a group of journal frames but the last sets to the
+/// journal state of the group's first frame (FORMAT.md 15.2): the database is inside a group,
+/// which the next open must finish from that frame, and never rewrite the journal from.
+pub(crate) const GROUP_KEY: &[u8] = b"group";
 /// The journal and sled's files hold removed values: rewrite the journal, then the database.
 pub(crate) const ERASE_ALL: u8 = 1;
 /// Only sled's files hold removed values: rewrite the database ([`Store::compact`]).
@@ -133,6 +137,10 @@ pub struct Store {
     /// Objects were written or removed: their times are blurred at close
     /// ([`Store::blur_object_times`]).
     objects_touched: std::sync::atomic::AtomicBool,
+    /// A group of frames failed after its first transaction: the database holds part of
+    /// it, which the next open finishes. Until then no object file is removed (the records
+    /// the rest of the group adds need theirs) and nothing more is written.
+    fenced: std::sync::atomic::AtomicBool,
     /// Names of the spare files not yet taken, listed at the first object write.
     spares: std::sync::Mutex<Option<Vec<std::ffi::OsString>>>,
     _lock: File,
@@ -394,12 +402,22 @@ impl Store {
             .meta
             .get(journal::META_KEY)?
             .and_then(|v| journal::State::decode(&v));
+        let group = self
+            .meta
+            .get(GROUP_KEY)?
+            .map(|v| journal::State::decode(&v));
+        if group == Some(None) {
+            return Err(Error::DatabaseDamaged(words!(
+                "d-store-group-unfinished",
+                database = state.map_or(0, |s| s.seq)
+            )));
+        }
         let file = OpenOptions::new()
             .read(true)
             .write(true)
             .open(self.root.join(journal::FILE))
             .ok();
-        let slot = match journal::inspect(file.as_ref(), state) {
+        let slot = match journal::inspect(file.as_ref(), state, group.flatten()) {
             Inspection::Matches { state, end, roll } => {
                 let mut j = Journal::new(file.expect("inspected"), state, end);
                 j.set_roll(roll);
@@ -452,6 +470,7 @@ impl Store {
             pending_locator: std::sync::OnceLock::new(),
             journal: std::sync::Mutex::new(JournalSlot::Rewrite(None)),
             objects_touched: std::sync::atomic::AtomicBool::new(false),
+            fenced: std::sync::atomic::AtomicBool::new(false),
             spares: std::sync::Mutex::new(None),
             _lock: lock,
             db,

@@ -566,6 +566,59 @@ fn a_commit_too_large_for_one_frame_goes_in_a_group_that_a_crash_leaves_whole_or
 /// moves to format 10 at its first unlock (also when killed just before), and the bundle
 /// imports into it as a group of frames, which a crash part way through leaves whole.
 #[test]
+fn a_group_that_fails_part_way_keeps_its_objects_and_one_damaged_in_the_journal_is_left_out() {
+    let (hq, partner, bundle) = partner_with_bundle();
+    let all: Vec<String> = (0..6).map(|i| format!("grouped {i}")).collect();
+    let before = partner.root().join("before");
+    copy_dir(&partner.vault, &before);
+
+    // The group's second transaction fails (a full disk): the error says the next unlock
+    // finishes it, and nothing of its records' objects is deleted meanwhile, so the next
+    // command finds every record whole.
+    assert!(!import_in_groups(
+        &partner,
+        &bundle,
+        Some("group-second-frame-fails")
+    ));
+    assert_eq!(grouped_titles(&partner), all);
+    partner.ok(&["check"]);
+    for i in 0..6 {
+        let id = partner.ok(&["search", &format!("testimony {i}")]);
+        assert!(!id.is_empty());
+    }
+
+    // A whole group in the journal, then a record after it; then the head of a frame in the
+    // middle of the group is zeroed. `rebuild` says the journal is damaged, leaves the
+    // whole group out (not the frames around the damage) and keeps the later record.
+    fs::remove_dir_all(&partner.vault).unwrap();
+    copy_dir(&before, &partner.vault);
+    assert!(import_in_groups(&partner, &bundle, None));
+    let t = partner.input("later.txt", "a later testimony");
+    partner.add(&["--title", "later", "--testimony", t.to_str().unwrap()]);
+    let path = partner.vault.join("journal");
+    let mut journal = fs::read(&path).unwrap();
+    let heads: Vec<usize> = journal
+        .windows(4)
+        .enumerate()
+        .filter(|(_, w)| *w == b"AJG1")
+        .map(|(i, _)| i)
+        .collect();
+    assert!(heads.len() >= 3, "{}", heads.len());
+    journal[heads[1]..heads[1] + 16].fill(0);
+    fs::write(&path, &journal).unwrap();
+    fs::remove_dir_all(partner.vault.join("db")).unwrap();
+    let o = partner.run(&["rebuild"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(grouped_titles(&partner), ["later"]);
+    drop(hq);
+}
+
+#[test]
 fn a_vault_of_format_9_moves_and_takes_a_grouped_import() {
     let env = crate::util::unpacked_vault("tests/fixtures/vault-v9/vaults.tar.gz", "partner");
     let bundle = env.root().join("bundle.amanat");

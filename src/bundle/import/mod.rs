@@ -239,7 +239,7 @@ impl Vault {
                 parts,
                 bytes,
                 present: v.present[ri],
-                custody: v.views[ri].clone(),
+                custody: std::mem::take(&mut v.views[ri]),
                 timestamps: vec![],
                 case: None,
             });
@@ -271,7 +271,7 @@ impl Vault {
                 parts: r.parts.len(),
                 bytes: r.parts.iter().map(|p| p.size).sum(),
                 present: v.present[ri],
-                custody: v.views[m.transfer.len() + ri].clone(),
+                custody: std::mem::take(&mut v.views[m.transfer.len() + ri]),
                 timestamps: std::mem::take(&mut v.proofs[ri]),
                 case: r.case.clone(),
             });

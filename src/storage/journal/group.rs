@@ -6,6 +6,7 @@ use std::fs::File;
 use std::io;
 use std::os::unix::fs::FileExt;
 
+use super::read::FrameRead;
 use super::*;
 
 /// A frame's head, as read at its offset.
@@ -34,28 +35,87 @@ pub(super) fn head_at(file: &File, at: u64, len: u64) -> Option<Head> {
     (end <= len).then_some(Head { seq, end, grouped })
 }
 
-/// Where a group of frames that never got its last frame starts, if the journal ends with
-/// one (a crash while a group was written, before any of it committed): `rebuild` replays
-/// the journal up to there. Reads only the frames' heads; damage stops the walk (the
-/// reader reports it).
-pub fn unfinished_group(file: &File) -> Option<u64> {
-    let len = file.metadata().ok()?.len();
-    let (mut at, mut start, mut last) = (HEADER_LEN, None, 0);
+/// The frames of the group whose first frame is `first`, each with its end, up to its last
+/// (`AJF1`) frame; `None` unless every one is there, in sequence.
+pub(super) fn group_frames(file: &File, first: State, len: u64) -> Option<Vec<(State, u64)>> {
+    let mut out = Vec::new();
+    let (mut at, mut seq) = (first.at, first.seq);
     loop {
-        if let Some(h) = head_at(file, at, len) {
-            match (h.grouped, start) {
-                (true, None) => start = Some(at),
-                (false, _) => start = None,
-                (true, Some(_)) => {}
-            }
-            (at, last) = (h.end, h.seq);
-        } else if confirm_at(file, at, len).is_some() {
-            at += CONFIRM_LEN;
-        } else {
-            // Only at the end of what was written: damage in the middle is the reader's.
-            return start.filter(|_| at == len || torn(file, at, len, last));
+        let h = head_at(file, at, len)?;
+        if h.seq != seq {
+            return None;
         }
+        out.push((
+            State {
+                jid: first.jid,
+                seq,
+                at,
+            },
+            h.end,
+        ));
+        if !h.grouped {
+            return Some(out);
+        }
+        (at, seq) = (h.end, seq + 1);
     }
+}
+
+/// Whether the journal may hold a group of frames: whether its bytes hold the group magic
+/// anywhere (sealed bytes hold it by chance once in about 4 GiB, which costs only the
+/// careful reading that follows).
+pub fn may_hold_groups(file: &File) -> io::Result<bool> {
+    let mut buf = vec![0u8; 4 << 20];
+    let (mut at, mut keep) = (0u64, 0usize);
+    loop {
+        let n = file.read_at(&mut buf[keep..], at)?;
+        if n == 0 {
+            return Ok(false);
+        }
+        if memchr::memmem::find(&buf[..keep + n], GROUP_MAGIC).is_some() {
+            return Ok(true);
+        }
+        at += n as u64;
+        // The last bytes may hold the start of the magic.
+        let tail = (keep + n).saturating_sub(GROUP_MAGIC.len() - 1);
+        buf.copy_within(tail..keep + n, 0);
+        keep = keep + n - tail;
+    }
+}
+
+/// The frames `rebuild` must leave out, from the intact frames of a first reading in file
+/// order (frame 0 aside): every frame of a group that is not whole (a frame of it missing or
+/// damaged, or its last frame never written, as when a crash stopped the group being
+/// written). A group's writes are one commit: replaying part of one would leave, say,
+/// records without their catalog entries, or an import remembered whose records are
+/// missing.
+///
+/// Where frames are missing, what they were cannot be known: the first frame after the gap
+/// that is not a group's is then taken for the end of the broken group and left out too
+/// (it may have been a commit of its own: damage costs it). A group that lost every frame
+/// before its last cannot be told from a single frame: that last frame is replayed.
+pub fn broken_groups(frames: &[FrameRead]) -> std::collections::HashSet<u64> {
+    let mut skip = std::collections::HashSet::new();
+    let mut run: Vec<u64> = Vec::new();
+    let mut broken = false;
+    let mut prev = 0;
+    for f in frames {
+        let follows = f.seq == prev + 1;
+        if f.grouped {
+            // A group's frames follow one another, and its first follows the commit before.
+            broken |= !follows;
+            run.push(f.seq);
+        } else if !run.is_empty() {
+            if broken || !follows {
+                skip.extend(run.drain(..));
+                skip.insert(f.seq);
+            }
+            run.clear();
+            broken = false;
+        }
+        prev = f.seq;
+    }
+    skip.extend(run);
+    skip
 }
 
 impl Journal {

@@ -29,9 +29,9 @@ mod read;
 #[cfg(test)]
 mod tests;
 
-use group::head_at;
-pub use group::unfinished_group;
-pub use read::{read_all, vault_of, Reading};
+pub use group::{broken_groups, may_hold_groups};
+use group::{group_frames, head_at};
+pub use read::{read_all, read_frames, vault_of, FrameRead, Reading};
 
 /// The journal's file name in the vault directory.
 pub const FILE: &str = "journal";
@@ -333,8 +333,20 @@ pub enum Inspection {
     DatabaseBehind { database: u64, journal: u64 },
 }
 
-/// Compares the journal with the state sled recorded (FORMAT.md 15.3).
-pub fn inspect(file: Option<&File>, state: Option<State>) -> Inspection {
+/// Compares the journal with the state sled recorded (FORMAT.md 15.3). `group` is the
+/// state of the first frame of the group the database is inside, if it is inside one.
+pub fn inspect(file: Option<&File>, state: Option<State>, group: Option<State>) -> Inspection {
+    match inspect_frames(file, state, group) {
+        // A database inside a group finishes it from the journal; rewriting the journal
+        // from it would keep part of the group for good.
+        Inspection::Rewrite(_) if group.is_some() => Inspection::GroupUnfinished {
+            database: state.map_or(0, |s| s.seq),
+        },
+        found => found,
+    }
+}
+
+fn inspect_frames(file: Option<&File>, state: Option<State>, group: Option<State>) -> Inspection {
     let (Some(file), Some(state)) = (file, state) else {
         return Inspection::Rewrite(words!("d-journal-journal-missing"));
     };
@@ -351,30 +363,34 @@ pub fn inspect(file: Option<&File>, state: Option<State>) -> Inspection {
         return Inspection::Rewrite(words!("d-journal-journal-s-frame-numbers"));
     }
     let (mut seq, mut end) = (head.seq, head.end);
-    // The database's frame is one of a group, not its last: the rest of the group follows,
-    // fsynced before the group's first transaction, and is committed at unlock.
-    let mut roll = Vec::new();
-    let mut grouped = head.grouped;
-    while grouped {
-        match head_at(file, end, len) {
-            Some(h) if h.seq == seq + 1 => {
-                roll.push((
-                    State {
-                        jid: state.jid,
-                        seq: h.seq,
-                        at: end,
-                    },
-                    h.end,
-                ));
-                (seq, end, grouped) = (h.seq, h.end, h.grouped);
-            }
-            _ => {
+    // Inside a group: every frame of it, from its first, is committed again at unlock (a
+    // group's writes, replayed in order, give the same database however much of them it
+    // holds). Its frames were fsynced before its first transaction, so all must be here.
+    let roll = match group {
+        Some(first) if head.grouped => {
+            let Some(frames) = group_frames(file, first, len) else {
                 return Inspection::GroupUnfinished {
                     database: state.seq,
-                }
+                };
+            };
+            let &(last, last_end) = frames.last().expect("a group has frames");
+            if first.jid != state.jid || last.seq < state.seq {
+                return Inspection::GroupUnfinished {
+                    database: state.seq,
+                };
+            }
+            (seq, end) = (last.seq, last_end);
+            frames
+        }
+        None if !head.grouped => Vec::new(),
+        // A group's frame without the database's mark of it, or the mark on a frame of no
+        // group: neither is what a writer leaves.
+        _ => {
+            return Inspection::GroupUnfinished {
+                database: state.seq,
             }
         }
-    }
+    };
     if confirm_at(file, end, len) == Some(seq) {
         end += CONFIRM_LEN;
     }
@@ -511,7 +527,8 @@ impl Journal {
     /// The database is durable up to frame `seq`: confirm it, if it is the last frame (a
     /// later frame's transaction may not be durable yet).
     pub fn confirm(&mut self, seq: u64) -> io::Result<()> {
-        if !self.unconfirmed || self.state.seq != seq {
+        // Inside a group left to finish, `end` is the start of a frame still needed.
+        if !self.unconfirmed || self.state.seq != seq || !self.roll.is_empty() {
             return Ok(());
         }
         if let Err(e) = self

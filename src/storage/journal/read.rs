@@ -108,6 +108,25 @@ pub fn read_all(
     key: &SymmetricKey,
     apply: &mut dyn FnMut(Vec<Op>) -> io::Result<()>,
 ) -> io::Result<Reading> {
+    read_frames(input, key, &mut |_, ops| apply(ops))
+}
+
+/// An intact frame as [`read_frames`] hands it over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FrameRead {
+    pub seq: u64,
+    /// Its offset in the file.
+    pub at: u64,
+    /// An `AJG1` frame: of a group, and not its last.
+    pub grouped: bool,
+}
+
+/// [`read_all`], telling `apply` which frame each set of operations is.
+pub fn read_frames(
+    input: &mut dyn Read,
+    key: &SymmetricKey,
+    apply: &mut dyn FnMut(FrameRead, Vec<Op>) -> io::Result<()>,
+) -> io::Result<Reading> {
     let mut s = Stream {
         // Stream reads ahead in steps of 64 KiB to 4 MiB itself.
         inner: input,
@@ -151,11 +170,11 @@ pub fn read_all(
             if n <= MAX_FRAME && s.fill(size)? {
                 let sealed = &s.data()[FRAME_HEAD as usize..size];
                 if let Ok(body) = key.open(Domain::Journal, &aad(&jid, seq), sealed) {
-                    parsed = Some((seq, size, body));
+                    parsed = Some((seq, size, body, s.data().starts_with(GROUP_MAGIC)));
                 }
             }
         }
-        let Some((seq, size, body)) = parsed else {
+        let Some((seq, size, body, grouped)) = parsed else {
             skipping_from.get_or_insert(s.at);
             if !s.skip_to_frame()? {
                 break;
@@ -200,7 +219,8 @@ pub fn read_all(
             let ops = decode_ops(&body).ok_or_else(|| {
                 io::Error::new(io::ErrorKind::InvalidData, "a journal frame is malformed")
             })?;
-            apply(ops)?;
+            let at = s.at;
+            apply(FrameRead { seq, at, grouped }, ops)?;
         }
         r.frames += 1;
         r.last = seq;

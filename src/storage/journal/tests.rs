@@ -180,7 +180,9 @@ fn inspection_tells_unconfirmed_from_lost() {
         seq: 2,
         at: starts[2],
     };
-    assert!(matches!(inspect(Some(&f), Some(at2)), Inspection::Matches { end, .. } if end == len));
+    assert!(
+        matches!(inspect(Some(&f), Some(at2), None), Inspection::Matches { end, .. } if end == len)
+    );
     // Sled at frame 1 while frame 2 is confirmed: the database lost it.
     let at1 = State {
         jid,
@@ -188,7 +190,7 @@ fn inspection_tells_unconfirmed_from_lost() {
         at: starts[1],
     };
     assert!(matches!(
-        inspect(Some(&f), Some(at1)),
+        inspect(Some(&f), Some(at1), None),
         Inspection::DatabaseBehind {
             database: 1,
             journal: 2
@@ -196,7 +198,7 @@ fn inspection_tells_unconfirmed_from_lost() {
     ));
     // Without frame 2's confirmation, frame 2 is an unfinished transaction.
     let f = without_last_confirmation(&path);
-    match inspect(Some(&f), Some(at1)) {
+    match inspect(Some(&f), Some(at1), None) {
         Inspection::Matches { end, .. } => assert_eq!(end, starts[2]),
         _ => panic!("an unconfirmed frame is cut off, not a lost write"),
     }
@@ -206,10 +208,13 @@ fn inspection_tells_unconfirmed_from_lost() {
         ..at2
     };
     assert!(matches!(
-        inspect(Some(&f), Some(other)),
+        inspect(Some(&f), Some(other), None),
         Inspection::Rewrite(_)
     ));
-    assert!(matches!(inspect(None, Some(at2)), Inspection::Rewrite(_)));
+    assert!(matches!(
+        inspect(None, Some(at2), None),
+        Inspection::Rewrite(_)
+    ));
 }
 
 #[test]
@@ -229,19 +234,19 @@ fn one_confirmation_vouches_for_a_whole_batch_of_frames() {
     for seq in [1, 3] {
         assert!(
             matches!(
-                inspect(Some(&f), Some(at(seq))),
+                inspect(Some(&f), Some(at(seq)), None),
                 Inspection::DatabaseBehind { database, journal: 4 } if database == seq
             ),
             "database at frame {seq}"
         );
     }
     assert!(
-        matches!(inspect(Some(&f), Some(at(4))), Inspection::Matches { end, .. } if end == len)
+        matches!(inspect(Some(&f), Some(at(4)), None), Inspection::Matches { end, .. } if end == len)
     );
     // Without the confirmation, frames 2 to 4 are an ingest that never finished.
     let f = without_last_confirmation(&path);
     assert!(matches!(
-        inspect(Some(&f), Some(at(1))),
+        inspect(Some(&f), Some(at(1)), None),
         Inspection::Matches { end, .. } if end == starts[2]
     ));
 }
@@ -259,4 +264,118 @@ fn ops_are_cut_into_chunks_of_about_the_limit() {
     // One write larger than the limit is a chunk of its own.
     assert_eq!(o.chunks(10).len(), 10);
     assert_eq!(o.chunks(1 << 20).len(), 1);
+}
+
+/// A journal of frame 0, a single frame 1, then a group of three frames (2, 3, 4) with
+/// `extra` bytes after it. Returns the file, its path's dir, and the group's frames.
+fn journal_with_group(
+    key: &SymmetricKey,
+    extra: &[u8],
+) -> (tempfile::TempDir, File, Vec<(State, u64)>) {
+    let (dir, path) = journal_of(key, 1, |i| ops(i as u8), |_| true);
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&path)
+        .unwrap();
+    let len = f.metadata().unwrap().len();
+    let one = State {
+        jid: file_id(&f).unwrap(),
+        seq: 1,
+        at: len - CONFIRM_LEN - frame(key, &[0; 16], 1, &ops(1).encode()).len() as u64,
+    };
+    let mut j = Journal::new(f.try_clone().unwrap(), one, len);
+    let all = ops(9);
+    let chunks: Vec<&[Op]> = all.0.iter().map(std::slice::from_ref).collect();
+    let frames = j.append_group(key, &chunks).unwrap();
+    let end = frames.last().unwrap().1;
+    f.write_all_at(extra, end).unwrap();
+    (dir, f, frames)
+}
+
+#[test]
+fn a_database_inside_a_group_finishes_it_and_is_never_rewritten_from() {
+    let key = SymmetricKey::random();
+    let (_d, f, frames) = journal_with_group(&key, &[]);
+    let (first, second, last) = (frames[0].0, frames[1].0, frames[2].0);
+    // Inside the group after its second frame: all three are committed again.
+    match inspect(Some(&f), Some(second), Some(first)) {
+        Inspection::Matches { state, roll, .. } => {
+            assert_eq!(state, second);
+            assert_eq!(roll, frames);
+        }
+        _ => panic!("not matched"),
+    }
+    // The database names a group's frame without the group's mark: not what a writer
+    // leaves.
+    assert!(matches!(
+        inspect(Some(&f), Some(second), None),
+        Inspection::GroupUnfinished { database: 3 }
+    ));
+    // After the group (its last frame committed, the mark gone): nothing to finish.
+    assert!(matches!(
+        inspect(Some(&f), Some(last), None),
+        Inspection::Matches { ref roll, .. } if roll.is_empty()
+    ));
+    // Damage after the group, which would make a database outside one rewrite the journal,
+    // is refused for one inside it.
+    let (_d, f, frames) = journal_with_group(&key, b"garbage that is no frame");
+    assert!(matches!(
+        inspect(Some(&f), Some(frames[2].0), None),
+        Inspection::Rewrite(_)
+    ));
+    assert!(matches!(
+        inspect(Some(&f), Some(frames[1].0), Some(frames[0].0)),
+        Inspection::GroupUnfinished { .. }
+    ));
+    // The group's last frame missing: refused.
+    f.set_len(frames[1].1).unwrap();
+    assert!(matches!(
+        inspect(Some(&f), Some(frames[0].0), Some(frames[0].0)),
+        Inspection::GroupUnfinished { .. }
+    ));
+}
+
+#[test]
+fn a_group_not_whole_in_the_journal_is_left_out_whole() {
+    let f = |seq, grouped| read::FrameRead {
+        seq,
+        at: 0,
+        grouped,
+    };
+    let set = |v: &[u64]| {
+        v.iter()
+            .copied()
+            .collect::<std::collections::HashSet<u64>>()
+    };
+    // Whole groups and single frames: nothing left out.
+    let whole = [
+        f(1, false),
+        f(2, true),
+        f(3, true),
+        f(4, false),
+        f(5, false),
+    ];
+    assert!(broken_groups(&whole).is_empty());
+    // A group whose last frame was never written (the journal ends in it).
+    assert_eq!(
+        broken_groups(&[f(1, false), f(2, true), f(3, true)]),
+        set(&[2, 3])
+    );
+    // A damaged middle frame: the group's other frames, its last included, go too; the
+    // single frame after it stays.
+    let gap = [f(1, false), f(2, true), f(4, false), f(5, false)];
+    assert_eq!(broken_groups(&gap), set(&[2, 4]));
+    // The rest of a group after a gap is not a whole group either.
+    let rest = [
+        f(1, false),
+        f(2, true),
+        f(4, true),
+        f(5, false),
+        f(6, false),
+    ];
+    assert_eq!(broken_groups(&rest), set(&[2, 4, 5]));
+    // A group whose first frame was lost.
+    let first = [f(1, false), f(3, true), f(4, false), f(5, false)];
+    assert_eq!(broken_groups(&first), set(&[3, 4]));
 }

@@ -48,7 +48,7 @@ impl Store {
                 self.tree(t).iter().filter_map(move |kv| match kv {
                     Ok((k, _))
                         if t == TreeId::Meta
-                            && (k.as_ref() == journal::META_KEY || k.as_ref() == ERASE_KEY) =>
+                            && [journal::META_KEY, ERASE_KEY, GROUP_KEY].contains(&k.as_ref()) =>
                     {
                         None
                     }
@@ -131,7 +131,7 @@ impl Store {
     pub fn rebuild(root: &Path, key: &SymmetricKey, vault_id: &[u8; 16]) -> Result<RebuildReport> {
         Store::check_version(root)?;
         let _lock = lock(root)?;
-        let mut file = File::open(root.join(journal::FILE)).map_err(|e| {
+        let file = File::open(root.join(journal::FILE)).map_err(|e| {
             if e.kind() == io::ErrorKind::NotFound {
                 Error::VaultDamaged(words!("d-store-no-journal"))
             } else {
@@ -153,11 +153,31 @@ impl Store {
             .iter()
             .map(|t| db.open_tree(tree_name(*t)).map(|tree| (*t, tree)))
             .collect::<std::result::Result<Vec<_>, _>>()?;
-        // A group of frames the journal ends with, before its last frame was written, never
-        // committed: it is left out, not replayed in part (FORMAT.md 15.5).
-        let replayable = journal::unfinished_group(&file).unwrap_or(u64::MAX);
-        let mut input = io::Read::take(&mut file, replayable);
-        let reading = journal::read_all(&mut input, key, &mut |ops| {
+        // A group of frames is one commit: one that is not whole in the journal (its last
+        // frame never written, as after a crash while it was written, or a frame of it
+        // damaged) is left out, not replayed in part (FORMAT.md 15.5). Finding them takes
+        // a first reading, done only when the journal may hold a group.
+        let skip = if journal::may_hold_groups(&file)
+            .map_err(|e| Error::io(words!("d-reading-journal"), e))?
+        {
+            let mut frames = Vec::new();
+            journal::read_frames(&mut (&file), key, &mut |f, _| {
+                frames.push(f);
+                Ok(())
+            })
+            .map_err(|e| Error::io(words!("d-reading-journal"), e))?;
+            journal::broken_groups(&frames)
+        } else {
+            Default::default()
+        };
+        io::Seek::seek(&mut (&file), io::SeekFrom::Start(0))
+            .map_err(|e| Error::io(words!("d-reading-journal"), e))?;
+        let mut applied: Option<journal::FrameRead> = None;
+        let reading = journal::read_frames(&mut (&file), key, &mut |f, ops| {
+            if skip.contains(&f.seq) {
+                return Ok(());
+            }
+            applied = Some(f);
             // Pending marks belong to the database they were made in: a new one has none.
             for op in ops.into_iter().filter(|o| o.tree != TreeId::Pending) {
                 let (_, t) = trees
@@ -180,10 +200,16 @@ impl Store {
         // again cost as much as the replay, and pushed the whole journal to every replica
         // again. A damaged one is rewritten from the database when the vault next opens.
         if reading.damage.is_empty() && reading.frames > 0 {
+            // The last frame replayed: a group left out at the end is cut off at the open.
+            let (seq, at) = match applied {
+                _ if skip.is_empty() => (reading.last, reading.last_at),
+                Some(f) => (f.seq, f.at),
+                None => (0, journal::HEADER_LEN),
+            };
             let state = journal::State {
                 jid: reading.jid,
-                seq: reading.last,
-                at: reading.last_at,
+                seq,
+                at,
             };
             meta.insert(journal::META_KEY, &state.encode()[..])?;
         }
@@ -243,7 +269,7 @@ impl Store {
             .append(key, ops)
             .map_err(|e| Error::io(words!("d-writing-journal"), e))?;
         crate::storage::faults::crash_point("journal-appended");
-        match self.transact(&ops.0, state) {
+        match self.transact(&ops.0, state, Mark::Single) {
             Ok(()) => {
                 j.committed(state);
                 Ok(())
@@ -270,15 +296,23 @@ impl Store {
             .map_err(|e| Error::io(words!("d-writing-journal"), e))?;
         crate::storage::faults::crash_point("group-frames-written");
         for (i, (chunk, (state, end))) in chunks.iter().zip(&frames).enumerate() {
-            if let Err(e) = self.transact(chunk, *state) {
+            let done = if i == 1 && crate::storage::faults::crash_at("group-second-frame-fails") {
+                Err(Error::DiskFull)
+            } else {
+                self.transact(chunk, *state, Mark::of(&frames, i))
+            };
+            if let Err(e) = done {
                 if i == 0 {
                     // Nothing of the group committed: it is cut off again.
                     let _ = j.abandon();
                     return Err(e);
                 }
-                // Part of it committed: the rest stays in the journal, fsynced, and the next
-                // unlock commits it. Nothing more is written before then.
-                j.set_roll(frames[i..].to_vec());
+                // Part of it committed: the whole group stays in the journal, fsynced, and
+                // the next unlock commits it. Until then nothing is written, and no object
+                // file removed: the caller's clean-up would take those of its records.
+                j.set_roll(frames.clone());
+                self.fenced
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
                 return Err(Error::VaultDamaged(words!(
                     "d-store-group-interrupted",
                     why = e
@@ -312,7 +346,7 @@ impl Store {
                     frame = state.seq
                 )));
             };
-            if let Err(e) = self.transact(&ops, *state) {
+            if let Err(e) = self.transact(&ops, *state, Mark::of(&roll, i)) {
                 j.set_roll(roll[i..].to_vec());
                 return Err(e);
             }
@@ -326,8 +360,8 @@ impl Store {
     }
 
     /// Applies `ops` in one sled transaction that also records `state` as the journal's
-    /// last committed frame.
-    fn transact(&self, ops: &[journal::Op], state: journal::State) -> Result<()> {
+    /// last committed frame, and whether the database is inside a group (`mark`).
+    fn transact(&self, ops: &[journal::Op], state: journal::State, mark: Mark) -> Result<()> {
         // Only the trees the writes touch (and `meta`) take part: each costs sled a lock and
         // an overlay.
         let mut slot_of = [usize::MAX; TREES];
@@ -348,10 +382,41 @@ impl Store {
                         None => t.remove(op.key.as_slice())?,
                     };
                 }
-                views[slot_of[tree_index(TreeId::Meta)]]
-                    .insert(journal::META_KEY, &state.encode()[..])?;
+                let meta = &views[slot_of[tree_index(TreeId::Meta)]];
+                meta.insert(journal::META_KEY, &state.encode()[..])?;
+                match mark {
+                    Mark::Single => {}
+                    Mark::Inside(first) => {
+                        meta.insert(GROUP_KEY, &first.encode()[..])?;
+                    }
+                    Mark::Last => {
+                        meta.remove(GROUP_KEY)?;
+                    }
+                }
                 Ok(())
             })
             .map_err(tree::from_transaction)
+    }
+}
+
+/// What a transaction records of the group of frames it belongs to (FORMAT.md 15.2).
+#[derive(Clone, Copy)]
+enum Mark {
+    /// A frame of its own.
+    Single,
+    /// A frame of a group but its last: `meta`/`group` names the group's first frame.
+    Inside(journal::State),
+    /// A group's last frame: `meta`/`group` goes.
+    Last,
+}
+
+impl Mark {
+    /// The mark of frame `i` of the group `frames`.
+    fn of(frames: &[(journal::State, u64)], i: usize) -> Mark {
+        if i + 1 == frames.len() {
+            Mark::Last
+        } else {
+            Mark::Inside(frames[0].0)
+        }
     }
 }

@@ -256,6 +256,11 @@ impl Store {
     }
 
     fn remove_objects(&self, ids: &[ObjectId], overwrite: bool) -> Result<()> {
+        if self.fenced.load(std::sync::atomic::Ordering::Relaxed) {
+            // Left for the sweep of the next open, after it has finished the group: the
+            // objects of its records are then no longer pending.
+            return Ok(());
+        }
         self.objects_touched
             .store(true, std::sync::atomic::Ordering::Relaxed);
         for id in ids {
