@@ -23,14 +23,26 @@ fuzz_target!(|data: &[u8]| {
     let _ = journal::read_all(&mut &raw[..], &key, &mut |_| Ok(()));
     file.extend_from_slice(&journal::frame_for_tests(&key, &jid, 1, data));
     let _ = journal::read_all(&mut &file[..], &key, &mut |_| Ok(()));
+    // Groups (format 10): which frames a rebuild leaves out, from frames the input names.
+    let frames: Vec<journal::FrameRead> = data
+        .chunks(9)
+        .map(|c| journal::FrameRead {
+            seq: c.iter().take(8).fold(0u64, |a, &b| a << 8 | u64::from(b)),
+            at: 0,
+            grouped: c.get(8).is_some_and(|b| b & 1 == 1),
+        })
+        .collect();
+    let _ = journal::broken_groups(&frames);
 
-    // What opening makes of the input as a journal file, against a state read from it.
+    // What opening makes of the input as a journal file, against a state read from it, and
+    // a group's first frame read after it.
     let state = data.get(..32).and_then(State::decode);
+    let group = data.get(32..64).and_then(State::decode);
     let path = std::env::temp_dir().join(format!("amanat-fuzz-journal-{}", std::process::id()));
     if let Ok(mut f) = std::fs::File::create(&path) {
         if f.write_all(&raw).is_ok() {
             if let Ok(f) = std::fs::File::open(&path) {
-                let _ = journal::inspect(Some(&f), state);
+                let _ = journal::inspect(Some(&f), state, group);
                 let _ = journal::vault_of(&f, &key);
             }
         }

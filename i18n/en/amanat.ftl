@@ -1260,6 +1260,7 @@ d-store-db-behind = it lost writes it had made durable (it ends at journal frame
 d-store-group-unfinished = it holds part of a change whose rest the journal lacks (it ends inside a group of frames, at journal frame { $database })
 d-store-group-frame-damaged = frame { $frame } of the journal, the rest of a change the database holds in part, does not open
 d-store-group-interrupted = writing to the database stopped part way through a large change ({ $why }); the next time the vault is unlocked it finishes the change from the journal
+d-journal-group-left-out = frames { $first } to { $last }, of a change whose frames are not all intact, were left out rather than replayed in part
 d-store-vault-id-missing = the vault id is missing
 d-store-vault-id-malformed = the vault id is malformed
 d-store-journal-not-open = the journal is not open (the vault is not unlocked)

@@ -1334,6 +1334,7 @@ d-store-db-behind = ol diskıge senımdı jazylğan özgerısterın joğaltqan (
 d-store-group-unfinished = onda qalğan bölıgı jurnalda joq özgerıstıñ bır bölıgı bar (ol kadrlar tobynyñ ışınde, jurnaldyñ { $database }-kadrynda aiaqtalady)
 d-store-group-frame-damaged = derekqorda bır bölıgı bar özgerıstıñ qalğany — jurnaldyñ { $frame }-kadry aşylmaidy
 d-store-group-interrupted = derekqorğa jazu ülken özgerıstıñ ortasynda toqtap qaldy ({ $why }); qoima kelesı aşylğanda būl özgerıstı jurnal boiynşa aiaqtaidy
+d-journal-group-left-out = { $first }-kadrdan { $last }-kadrğa deiın — kadrlarynyñ bärı bütın emes özgerıstıñ bölıkterı — ışınara qoldanylmai, ötkızılıp jıberıldı
 d-store-vault-id-missing = qoimanyñ id-ı joq
 d-store-vault-id-malformed = qoima id-ınıñ pışımı būzylğan
 d-store-journal-not-open = jurnal aşyq emes (qoima aşylmağan)

@@ -420,9 +420,13 @@ impl Store {
         let slot = match journal::inspect(file.as_ref(), state, group.flatten()) {
             Inspection::Matches { state, end, roll } => {
                 let mut j = Journal::new(file.expect("inspected"), state, end);
+                if roll.is_empty() {
+                    j.truncate_tail()
+                        .map_err(|e| Error::io(words!("d-store-repairing-journal"), e))?;
+                }
+                // Else cut after the roll forward, once every frame of the group has opened
+                // under the magic it shows: until then nothing in the file is given up.
                 j.set_roll(roll);
-                j.truncate_tail()
-                    .map_err(|e| Error::io(words!("d-store-repairing-journal"), e))?;
                 JournalSlot::Open(j)
             }
             Inspection::Rewrite(reason) => JournalSlot::Rewrite(state.map(|_| reason)),

@@ -619,6 +619,43 @@ fn a_group_that_fails_part_way_keeps_its_objects_and_one_damaged_in_the_journal_
 }
 
 #[test]
+fn a_flipped_magic_inside_an_unfinished_group_is_refused_and_rebuilt_without_the_group() {
+    let (_hq, partner, bundle) = partner_with_bundle();
+    let all: Vec<String> = (0..6).map(|i| format!("grouped {i}")).collect();
+    assert!(!import_in_groups(
+        &partner,
+        &bundle,
+        Some("group-frame-applied")
+    ));
+    // `AJG1` and `AJF1` differ in one bit: a flip makes a middle frame of the group look
+    // like its last. The frame no longer opens (its magic is in what it is sealed under),
+    // so the open refuses, naming rebuild, and cuts nothing off the journal.
+    let path = partner.vault.join("journal");
+    let mut journal = fs::read(&path).unwrap();
+    let heads: Vec<usize> = journal
+        .windows(4)
+        .enumerate()
+        .filter(|(_, w)| *w == b"AJG1")
+        .map(|(i, _)| i)
+        .collect();
+    assert!(heads.len() >= 3, "{}", heads.len());
+    journal[heads[1] + 2] = b'F';
+    fs::write(&path, &journal).unwrap();
+    let err = partner.fails(&["list"], 2);
+    assert!(err.contains("amanat rebuild"), "{err}");
+    assert_eq!(fs::read(&path).unwrap().len(), journal.len());
+    // `rebuild` leaves the whole group out and says so; the import can then be done again.
+    let o = partner.run(&["rebuild"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("left out"), "{err}");
+    assert!(grouped_titles(&partner).is_empty());
+    assert!(import_in_groups(&partner, &bundle, None));
+    assert_eq!(grouped_titles(&partner), all);
+    partner.ok(&["check"]);
+}
+
+#[test]
 fn a_vault_of_format_9_moves_and_takes_a_grouped_import() {
     let env = crate::util::unpacked_vault("tests/fixtures/vault-v9/vaults.tar.gz", "partner");
     let bundle = env.root().join("bundle.amanat");

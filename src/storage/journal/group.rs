@@ -60,6 +60,17 @@ pub(super) fn group_frames(file: &File, first: State, len: u64) -> Option<Vec<(S
     }
 }
 
+/// The `key_id` a frame is sealed under: [`aad`], and for an `AJG1` frame a byte `%x01`
+/// after it, so that a frame whose magic was flipped (`F` and `G` differ in one bit) does
+/// not open (FORMAT.md 15.1).
+pub(super) fn aad_of(magic: &[u8], jid: &[u8; 16], seq: u64) -> Vec<u8> {
+    let mut a = aad(jid, seq).to_vec();
+    if magic == GROUP_MAGIC {
+        a.push(1);
+    }
+    a
+}
+
 /// Whether the journal may hold a group of frames: whether its bytes hold the group magic
 /// anywhere (sealed bytes hold it by chance once in about 4 GiB, which costs only the
 /// careful reading that follows).
@@ -124,6 +135,11 @@ impl Journal {
         self.roll = roll;
     }
 
+    /// Whether frames of a group are left to commit.
+    pub fn rolling(&self) -> bool {
+        !self.roll.is_empty()
+    }
+
     /// Takes the frames left to commit (see [`Journal::set_roll`]).
     pub fn take_roll(&mut self) -> Vec<(State, u64)> {
         std::mem::take(&mut self.roll)
@@ -131,12 +147,16 @@ impl Journal {
 
     /// Reads and opens the frame at `state` (ending at `end`): its writes.
     pub fn read_frame(&self, key: &SymmetricKey, state: State, end: u64) -> Option<Vec<Op>> {
-        let mut sealed = vec![0u8; (end - state.at).checked_sub(FRAME_HEAD)? as usize];
-        self.file
-            .read_exact_at(&mut sealed, state.at + FRAME_HEAD)
-            .ok()?;
+        let mut frame = vec![0u8; (end - state.at) as usize];
+        self.file.read_exact_at(&mut frame, state.at).ok()?;
+        let (head, sealed) = frame.split_at_checked(FRAME_HEAD as usize)?;
+        let magic = &head[..4];
         let body = key
-            .open(Domain::Journal, &aad(&state.jid, state.seq), &sealed)
+            .open(
+                Domain::Journal,
+                &aad_of(magic, &state.jid, state.seq),
+                sealed,
+            )
             .ok()?;
         decode_ops(&body)
     }

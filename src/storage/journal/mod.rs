@@ -29,8 +29,8 @@ mod read;
 #[cfg(test)]
 mod tests;
 
+use group::{aad_of, group_frames, head_at};
 pub use group::{broken_groups, may_hold_groups};
-use group::{group_frames, head_at};
 pub use read::{read_all, read_frames, vault_of, FrameRead, Reading};
 
 /// The journal's file name in the vault directory.
@@ -273,7 +273,7 @@ fn frame(key: &SymmetricKey, jid: &[u8; 16], seq: u64, body: &[u8]) -> Vec<u8> {
 
 /// A whole frame with `magic`: `AJF1`, or `AJG1` for a frame of a group but its last.
 fn frame_of(magic: &[u8; 4], key: &SymmetricKey, jid: &[u8; 16], seq: u64, body: &[u8]) -> Vec<u8> {
-    let sealed = key.seal(Domain::Journal, &aad(jid, seq), body);
+    let sealed = key.seal(Domain::Journal, &aad_of(magic, jid, seq), body);
     let mut out = Vec::with_capacity(FRAME_HEAD as usize + sealed.len());
     out.extend_from_slice(magic);
     out.extend_from_slice(&seq.to_be_bytes());

@@ -169,8 +169,9 @@ pub fn read_frames(
             let size = (FRAME_HEAD + n) as usize;
             if n <= MAX_FRAME && s.fill(size)? {
                 let sealed = &s.data()[FRAME_HEAD as usize..size];
-                if let Ok(body) = key.open(Domain::Journal, &aad(&jid, seq), sealed) {
-                    parsed = Some((seq, size, body, s.data().starts_with(GROUP_MAGIC)));
+                let magic = &s.data()[..4];
+                if let Ok(body) = key.open(Domain::Journal, &aad_of(magic, &jid, seq), sealed) {
+                    parsed = Some((seq, size, body, magic == GROUP_MAGIC));
                 }
             }
         }

@@ -32,6 +32,19 @@ impl Store {
     /// repair it. Returns the new journal's size in bytes.
     pub fn rewrite_journal(&self, key: &SymmetricKey, vault_id: &[u8; 16]) -> Result<u64> {
         let mut slot = self.journal_slot();
+        if matches!(&*slot, JournalSlot::Open(j) if j.rolling())
+            || self.fenced.load(std::sync::atomic::Ordering::Relaxed)
+        {
+            // A journal written from a database inside a group would keep part of it.
+            let database = match &*slot {
+                JournalSlot::Open(j) => j.seq(),
+                JournalSlot::Rewrite(_) => 0,
+            };
+            return Err(Error::VaultDamaged(words!(
+                "d-store-group-unfinished",
+                database = database
+            )));
+        }
         let tmp = self.root.join("tmp").join(format!(
             "journal-{}",
             hex::encode(crate::crypto::random_bytes::<6>())
@@ -157,19 +170,7 @@ impl Store {
         // frame never written, as after a crash while it was written, or a frame of it
         // damaged) is left out, not replayed in part (FORMAT.md 15.5). Finding them takes
         // a first reading, done only when the journal may hold a group.
-        let skip = if journal::may_hold_groups(&file)
-            .map_err(|e| Error::io(words!("d-reading-journal"), e))?
-        {
-            let mut frames = Vec::new();
-            journal::read_frames(&mut (&file), key, &mut |f, _| {
-                frames.push(f);
-                Ok(())
-            })
-            .map_err(|e| Error::io(words!("d-reading-journal"), e))?;
-            journal::broken_groups(&frames)
-        } else {
-            Default::default()
-        };
+        let skip = groups_to_leave_out(&file, key)?;
         io::Seek::seek(&mut (&file), io::SeekFrom::Start(0))
             .map_err(|e| Error::io(words!("d-reading-journal"), e))?;
         let mut applied: Option<journal::FrameRead> = None;
@@ -231,10 +232,25 @@ impl Store {
         fs::rename(stage.join("db"), root.join("db")).map_err(ctx)?;
         sync_dir(root)?;
         sync_dir(&tmp)?;
+        let mut damage = reading.damage;
+        if !damage.is_empty() {
+            // What was left out around the damage, range by range (a group the journal
+            // simply ends with, unfinished, is no damage: it never committed).
+            let mut left: Vec<u64> = skip.into_iter().collect();
+            left.sort_unstable();
+            for run in left.chunk_by(|a, b| b == &(a + 1)) {
+                let (first, last) = (run[0], run[run.len() - 1]);
+                damage.push(words!(
+                    "d-journal-group-left-out",
+                    first = first,
+                    last = last
+                ));
+            }
+        }
         Ok(RebuildReport {
             frames: reading.frames,
             records,
-            damage: reading.damage,
+            damage,
         })
     }
 }
@@ -338,24 +354,37 @@ impl Store {
             return Ok(0);
         };
         let roll = j.take_roll();
+        if roll.is_empty() {
+            return Ok(0);
+        }
+        // Every frame must open under the magic its head shows before any is committed
+        // again, and before anything after the group is cut off.
+        if let Some((state, _)) = roll
+            .iter()
+            .find(|(s, e)| j.read_frame(key, *s, *e).is_none())
+        {
+            let seq = state.seq;
+            j.set_roll(roll);
+            return Err(Error::DatabaseDamaged(words!(
+                "d-store-group-frame-damaged",
+                frame = seq
+            )));
+        }
         for (i, (state, end)) in roll.iter().enumerate() {
-            let Some(ops) = j.read_frame(key, *state, *end) else {
-                j.set_roll(roll[i..].to_vec());
-                return Err(Error::DatabaseDamaged(words!(
-                    "d-store-group-frame-damaged",
-                    frame = state.seq
-                )));
-            };
+            let ops = j.read_frame(key, *state, *end).expect("opened above");
             if let Err(e) = self.transact(&ops, *state, Mark::of(&roll, i)) {
-                j.set_roll(roll[i..].to_vec());
+                // The whole group stays to commit again at the next unlock.
+                j.set_roll(roll.clone());
                 return Err(e);
             }
             j.committed_to(*state, *end);
         }
+        j.truncate_tail()
+            .map_err(|e| Error::io(words!("d-store-repairing-journal"), e))?;
         drop(slot);
-        if !roll.is_empty() {
-            self.sync()?;
-        }
+        self.fenced
+            .store(false, std::sync::atomic::Ordering::Relaxed);
+        self.sync()?;
         Ok(roll.len())
     }
 
@@ -397,6 +426,23 @@ impl Store {
             })
             .map_err(tree::from_transaction)
     }
+}
+
+/// The frames of the journal `rebuild` leaves out: those of every group that is not whole
+/// ([`journal::broken_groups`]). Finding them takes a first reading, done only when the
+/// journal may hold a group.
+fn groups_to_leave_out(file: &File, key: &SymmetricKey) -> Result<std::collections::HashSet<u64>> {
+    let ctx = |e| Error::io(words!("d-reading-journal"), e);
+    if !journal::may_hold_groups(file).map_err(ctx)? {
+        return Ok(Default::default());
+    }
+    let mut frames = Vec::new();
+    journal::read_frames(&mut (&*file), key, &mut |f, _| {
+        frames.push(f);
+        Ok(())
+    })
+    .map_err(ctx)?;
+    Ok(journal::broken_groups(&frames))
 }
 
 /// What a transaction records of the group of frames it belongs to (FORMAT.md 15.2).
