@@ -300,7 +300,7 @@ fn absurd_kdf_work_factor_is_refused_quickly() {
 #[test]
 fn unsupported_vault_version_is_refused() {
     let env = Env::new();
-    fs::write(env.vault.join("VERSION"), "amanat-vault 10\n").unwrap();
+    fs::write(env.vault.join("VERSION"), "amanat-vault 11\n").unwrap();
     let err = env.fails(&["list"], 2);
     assert!(err.contains("unsupported format"), "{err}");
 }
