@@ -469,6 +469,16 @@ fn import_in_groups(env: &Env, bundle: &std::path::Path, point: Option<&str>) ->
         .success()
 }
 
+/// Where the journal's `AJG1` frame heads start.
+fn group_heads(journal: &[u8]) -> Vec<usize> {
+    journal
+        .windows(4)
+        .enumerate()
+        .filter(|(_, w)| *w == b"AJG1")
+        .map(|(i, _)| i)
+        .collect()
+}
+
 /// The titles `list` shows, sorted.
 fn grouped_titles(env: &Env) -> Vec<String> {
     crate::util::titles(env, &["list"])
@@ -489,7 +499,7 @@ fn a_commit_too_large_for_one_frame_goes_in_a_group_that_a_crash_leaves_whole_or
     // closing AJF1), and reads back whole.
     assert!(import_in_groups(&partner, &bundle, None));
     let journal = fs::read(partner.vault.join("journal")).unwrap();
-    let groups = journal.windows(4).filter(|w| w == b"AJG1").count();
+    let groups = group_heads(&journal).len();
     assert!(groups >= 2, "{groups} group frames");
     assert_eq!(grouped_titles(&partner), all);
     partner.ok(&["check"]);
@@ -549,7 +559,7 @@ fn a_commit_too_large_for_one_frame_goes_in_a_group_that_a_crash_leaves_whole_or
             Some("group-first-frame-written")
         ));
         let journal = fs::read(partner.vault.join("journal")).unwrap();
-        assert!(journal.windows(4).any(|w| w == b"AJG1"));
+        assert!(!group_heads(&journal).is_empty());
         if rebuild {
             fs::remove_dir_all(partner.vault.join("db")).unwrap();
             partner.ok(&["rebuild"]);
@@ -597,12 +607,7 @@ fn a_group_that_fails_part_way_keeps_its_objects_and_one_damaged_in_the_journal_
     partner.add(&["--title", "later", "--testimony", t.to_str().unwrap()]);
     let path = partner.vault.join("journal");
     let mut journal = fs::read(&path).unwrap();
-    let heads: Vec<usize> = journal
-        .windows(4)
-        .enumerate()
-        .filter(|(_, w)| *w == b"AJG1")
-        .map(|(i, _)| i)
-        .collect();
+    let heads = group_heads(&journal);
     assert!(heads.len() >= 3, "{}", heads.len());
     journal[heads[1]..heads[1] + 16].fill(0);
     fs::write(&path, &journal).unwrap();
@@ -632,12 +637,7 @@ fn a_flipped_magic_inside_an_unfinished_group_is_refused_and_rebuilt_without_the
     // so the open refuses, naming rebuild, and cuts nothing off the journal.
     let path = partner.vault.join("journal");
     let mut journal = fs::read(&path).unwrap();
-    let heads: Vec<usize> = journal
-        .windows(4)
-        .enumerate()
-        .filter(|(_, w)| *w == b"AJG1")
-        .map(|(i, _)| i)
-        .collect();
+    let heads = group_heads(&journal);
     assert!(heads.len() >= 3, "{}", heads.len());
     journal[heads[1] + 2] = b'F';
     fs::write(&path, &journal).unwrap();
@@ -673,7 +673,7 @@ fn a_vault_of_format_9_moves_and_takes_a_grouped_import() {
     assert!(!o.status.success(), "not killed");
     assert_eq!(version(), "amanat-vault 10\n");
     let journal = fs::read(env.vault.join("journal")).unwrap();
-    assert!(journal.windows(4).any(|w| w == b"AJG1"));
+    assert!(!group_heads(&journal).is_empty());
     let all: Vec<String> = (0..6).map(|i| format!("Fixture nine, {i}")).collect();
     assert_eq!(grouped_titles(&env), all);
     env.ok(&["check"]);

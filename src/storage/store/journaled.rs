@@ -300,7 +300,7 @@ impl Store {
     /// Commits writes too large for one frame as a group of frames (FORMAT.md 15.3): all
     /// of them appended and fsynced first, then each committed in its own sled
     /// transaction. sled holds a transaction's every write (several times over) until it
-    /// commits: one transaction for an import of 10,000 records took 640 MiB.
+    /// commits: one transaction for an import of 10,000 records took about 640 MB.
     fn commit_group(&self, ops: &Ops, key: &SymmetricKey, limit: usize) -> Result<()> {
         let mut slot = self.journal_slot();
         let JournalSlot::Open(j) = &mut *slot else {
