@@ -495,9 +495,7 @@ impl Journal {
 
     /// The transaction of the frame at `state` committed.
     pub fn committed(&mut self, state: State) {
-        self.state = state;
-        self.end = self.appended_end;
-        self.unconfirmed = true;
+        self.committed_to(state, self.appended_end);
     }
 
     /// Makes the frames appended so far durable; done before the database is flushed, so

@@ -31,6 +31,15 @@ fn state_round_trips() {
     assert_eq!(State::decode(&[0; 31]), None);
 }
 
+/// The journal file at `path`, to read and write.
+fn open_rw(path: &std::path::Path) -> File {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)
+        .unwrap()
+}
+
 /// A journal of `n` frames after frame 0, frame `i` holding `ops_of(i)`, confirmed
 /// when `confirmed(i)`.
 fn journal_of(
@@ -44,11 +53,7 @@ fn journal_of(
     let mut f = File::create(&path).unwrap();
     let state = write_snapshot(&mut f, key, &[1; 16], std::iter::empty()).unwrap();
     drop(f);
-    let f = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(&path)
-        .unwrap();
+    let f = open_rw(&path);
     let len = f.metadata().unwrap().len();
     let mut j = Journal::new(f, state, len);
     for i in 1..=n {
@@ -273,11 +278,7 @@ fn journal_with_group(
     extra: &[u8],
 ) -> (tempfile::TempDir, File, Vec<(State, u64)>) {
     let (dir, path) = journal_of(key, 1, |i| ops(i as u8), |_| true);
-    let f = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(&path)
-        .unwrap();
+    let f = open_rw(&path);
     let len = f.metadata().unwrap().len();
     let one = State {
         jid: file_id(&f).unwrap(),

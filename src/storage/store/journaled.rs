@@ -166,10 +166,8 @@ impl Store {
             .iter()
             .map(|t| db.open_tree(tree_name(*t)).map(|tree| (*t, tree)))
             .collect::<std::result::Result<Vec<_>, _>>()?;
-        // A group of frames is one commit: one that is not whole in the journal (its last
-        // frame never written, as after a crash while it was written, or a frame of it
-        // damaged) is left out, not replayed in part (FORMAT.md 15.5). Finding them takes
-        // a first reading, done only when the journal may hold a group.
+        // A group of frames is one commit: one not whole in the journal is left out, not
+        // replayed in part (FORMAT.md 15.5).
         let skip = groups_to_leave_out(&file, key)?;
         io::Seek::seek(&mut (&file), io::SeekFrom::Start(0))
             .map_err(|e| Error::io(words!("d-reading-journal"), e))?;
