@@ -5,8 +5,8 @@
 //! so the signed manifest can come first in the stream. The second streams the tar through
 //! age into a temporary file beside the destination, verifying every part against its hash
 //! as it goes; only a bundle that was written whole is fsynced and renamed into place.
-use super::tar_entries::{append, header, read_head};
-use std::io::{self, Read, Write};
+use super::tar_entries::read_head;
+use std::io;
 use std::path::Path;
 
 use ring::digest;
@@ -28,7 +28,10 @@ use crate::words;
 use crate::RecordId;
 
 /// Records whose bodies are opened together, on every core (a few hundred KiB of bodies).
-const BODIES_AT_ONCE: usize = 256;
+pub(super) const BODIES_AT_ONCE: usize = 256;
+
+/// Most bytes of record bodies kept from pass one for pass two (about 10,000 small records).
+const KEPT_BODIES: usize = 48 << 20;
 
 /// Largest image cleaned in memory; a larger one is refused unless `--keep-metadata`.
 pub(super) const MAX_CLEAN: u64 = 256 << 20;
@@ -36,12 +39,12 @@ pub(super) const MAX_CLEAN: u64 = 256 << 20;
 pub use super::options::{ExportOptions, ExportReport};
 
 /// What pass one decided for one part.
-struct PlannedPart {
-    index: usize,
-    path: String,
-    clean: Option<Image>,
-    size: u64,
-    sha256: [u8; 32],
+pub(super) struct PlannedPart {
+    pub(super) index: usize,
+    pub(super) path: String,
+    pub(super) clean: Option<Image>,
+    pub(super) size: u64,
+    pub(super) sha256: [u8; 32],
 }
 
 /// What an export found before reading anything: the contact, its recipients (and the
@@ -54,11 +57,29 @@ struct Preflight {
     to: Vec<String>,
 }
 
-struct PlannedRecord {
-    id: RecordId,
-    bundle_id: RecordId,
-    json: Vec<u8>,
-    parts: Vec<PlannedPart>,
+pub(super) struct PlannedRecord {
+    pub(super) id: RecordId,
+    pub(super) bundle_id: RecordId,
+    pub(super) json: Vec<u8>,
+    pub(super) parts: Vec<PlannedPart>,
+    /// The body as pass one opened it, when it was kept for pass two.
+    pub(super) body: Option<RecordBody>,
+}
+
+/// Whether export sends a part: identity parts only with `--with-identities`, recognised
+/// text only with `--with-ocr`.
+fn sends(p: &crate::format::record::Part, opts: &ExportOptions) -> bool {
+    (opts.with_identities || p.kind != PartKind::Identity)
+        && (opts.with_ocr || p.kind != PartKind::Recognised)
+}
+
+/// About how much memory an opened body takes: its inline parts and a little more.
+fn body_size(body: &RecordBody) -> usize {
+    let inline = body.parts.iter().map(|p| match &p.storage {
+        Storage::Inline(b) => b.len(),
+        _ => 0,
+    });
+    inline.sum::<usize>() + 1024
 }
 
 pub(super) fn timestamp(secs: i64) -> String {
@@ -121,13 +142,17 @@ impl Vault {
         let mut planned = Vec::new();
         let mut records = Vec::new();
         let mut files = Vec::new();
+        // Bodies opened in pass one and kept for pass two, up to a budget: opening one again
+        // is an X25519 agreement, the larger part of an export of many small records.
+        let mut kept_bytes = 0;
         for chunk in ids.chunks(BODIES_AT_ONCE) {
-            for (id, body) in chunk.iter().zip(self.open_bodies(chunk)) {
-                let body = body?;
+            let opened = self.open_to_plan(chunk, opts, &known);
+            for (id, opened) in chunk.iter().zip(opened) {
+                let (body, mentions) = opened?;
                 self.log_override(&consent, &mut log, &body, &contact, opts, &mut report)?;
-                let (rec, plan, rec_files) = self.plan_record(
+                let (rec, mut plan, rec_files) = self.plan_record(
                     id,
-                    body,
+                    (&body, &mentions),
                     (&contact, &known),
                     opts,
                     &bundle_id,
@@ -136,6 +161,11 @@ impl Vault {
                     &mut stamped,
                     &mut report,
                 )?;
+                let size = body_size(&body);
+                if kept_bytes + size <= KEPT_BODIES {
+                    kept_bytes += size;
+                    plan.body = Some(body);
+                }
                 files.extend(rec_files);
                 records.push(rec);
                 planned.push(plan);
@@ -148,15 +178,15 @@ impl Vault {
         // SHA256SUMS lets a partner check every file with `sha256sum -c`.
         let sums = manifest::add_sums(&mut files);
         let created = jiff::Timestamp::now();
-        let mut manifest = self.partner_manifest(&bundle_id, created, records, files, &to, opts);
+        let mut manifest = self.partner_manifest(&bundle_id, created, files, &to, opts);
         manifest.timestamps = stamped.map(|s| s.tokens()).unwrap_or_default();
         report.timestamps = manifest.timestamps.len();
-        manifest.version = manifest.needed_version();
         let manifest_json = serde_json::to_vec_pretty(&manifest).expect("manifests serialize");
         // The manifest is read whole before its signature is checked, so an import reads
         // no more than MAX_MANIFEST of it: a larger one would make a bundle no one can import.
-        manifest::check_written_size(manifest.records.len(), manifest_json.len())?;
-        manifest::check_receivable(&manifest_json)?;
+        manifest::check_written_size(records.len(), manifest_json.len())?;
+        manifest::check_receivable(&manifest_json, &records)?;
+        drop(records);
         let sig = self.sign_manifest(&manifest_json);
         report.records = planned.len();
         report.files = manifest.files.len();
@@ -175,22 +205,16 @@ impl Vault {
                         why = e.to_string()
                     ))
                 })?;
-            let mut tar = tar::Builder::new(age_w);
-            let werr = |e: io::Error| Error::output(out, e);
-            append(&mut tar, manifest::MANIFEST_PATH, &manifest_json, mtime).map_err(werr)?;
-            append(&mut tar, manifest::SIG_PATH, sig.as_bytes(), mtime).map_err(werr)?;
-            append(&mut tar, manifest::SUMS_PATH, sums.as_bytes(), mtime).map_err(werr)?;
+            let mut head = vec![
+                (manifest::MANIFEST_PATH, &manifest_json[..]),
+                (manifest::SIG_PATH, sig.as_bytes()),
+                (manifest::SUMS_PATH, sums.as_bytes()),
+            ];
             if let Some(csv) = &csv {
-                append(&mut tar, crate::format::manifest::csv::CSV_PATH, csv, mtime)
-                    .map_err(werr)?;
+                head.push((crate::format::manifest::csv::CSV_PATH, csv));
             }
-            for chunk in planned.chunks(BODIES_AT_ONCE) {
-                let ids: Vec<RecordId> = chunk.iter().map(|r| r.id).collect();
-                for (rec, body) in chunk.iter().zip(self.open_bodies(&ids)) {
-                    self.write_record(&mut tar, rec, &body?, mtime, out, &mut not_cleaned)?;
-                }
-            }
-            let age_w = tar.into_inner().map_err(werr)?;
+            let age_w = self.write_tar(age_w, &head, &planned, mtime, out, &mut not_cleaned)?;
+            let werr = |e: io::Error| Error::output(out, e);
             let hashing = age_w.finish().map_err(werr)?;
             let (file, sha) = hashing.finish_hashed().map_err(werr)?;
             let sha = hex::encode(sha.expect("a hashing writer"));
@@ -201,6 +225,26 @@ impl Vault {
         report.sha256 = sha;
         report.not_cleaned = not_cleaned;
         Ok(report)
+    }
+
+    /// The bodies of `ids`, each with whether each part it sends names a code
+    /// ([`mentions_code`]), opened and searched on every core.
+    fn open_to_plan(
+        &self,
+        ids: &[RecordId],
+        opts: &ExportOptions,
+        known: &super::partner_view::KnownCodes,
+    ) -> Vec<Result<(RecordBody, Vec<bool>)>> {
+        crate::vault::map_on_cores(ids, 16, |id| {
+            let body = self.open_body(*id)?;
+            let mentions = (0..body.parts.len())
+                .map(|i| match sends(&body.parts[i], opts) {
+                    true => mentions_code(self, *id, &body, i, known),
+                    false => Ok(false),
+                })
+                .collect::<Result<Vec<bool>>>()?;
+            Ok((body, mentions))
+        })
     }
 
     /// What must hold before anything of an export is read: a full vault, a contact with a
@@ -246,12 +290,12 @@ impl Vault {
         })
     }
 
-    /// The manifest of a partner bundle, before its version and tokens are set.
+    /// The manifest of a partner bundle (version 6: its records are in their `record.json`
+    /// alone), before its tokens are set.
     fn partner_manifest(
         &self,
         bundle_id: &RecordId,
         created: jiff::Timestamp,
-        records: Vec<ManifestRecord>,
         files: Vec<FileEntry>,
         to: &[String],
         opts: &ExportOptions,
@@ -259,7 +303,7 @@ impl Vault {
         let keys = self.keys();
         Manifest {
             format: manifest::FORMAT.into(),
-            version: manifest::VERSION,
+            version: manifest::VERSION_COMPACT,
             timestamps: vec![],
             kind: BundleKind::Partner,
             bundle_id: bundle_id.to_hex(),
@@ -271,7 +315,7 @@ impl Vault {
             recipients: to.to_vec(),
             identities_included: opts.with_identities,
             metadata_kept: opts.keep_metadata,
-            records,
+            records: vec![],
             transfer: vec![],
             files,
         }
@@ -284,7 +328,7 @@ impl Vault {
     fn plan_record(
         &self,
         id: &RecordId,
-        body: RecordBody,
+        (body, mentions): (&RecordBody, &[bool]),
         (contact, known): (&Contact, &super::partner_view::KnownCodes),
         opts: &ExportOptions,
         bundle_id: &RecordId,
@@ -294,14 +338,12 @@ impl Vault {
         report: &mut ExportReport,
     ) -> Result<(ManifestRecord, PlannedRecord, Vec<FileEntry>)> {
         let pid = super::partner_record_id(self.pseudonym_key(), &contact.name, id);
-        let mut rec = redact_record(self, contact, &body, &pid, known);
+        let mut rec = redact_record(self, contact, body, &pid, known);
         let mut parts = Vec::new();
         let mut used = std::collections::HashSet::new();
         let mut sent = Vec::new();
         for (index, p) in body.parts.iter().enumerate() {
-            if (p.kind == PartKind::Identity && !opts.with_identities)
-                || (p.kind == PartKind::Recognised && !opts.with_ocr)
-            {
+            if !sends(p, opts) {
                 continue;
             }
             // A person's identity goes out under the partner's pseudonym for them.
@@ -318,20 +360,19 @@ impl Vault {
                 used.insert(fname.clone());
             }
             let path = format!("records/{}/parts/{fname}", pid.to_hex());
-            if mentions_code(self, *id, &body, index, known)? {
+            if mentions[index] {
                 report
                     .mentions_witness_code
                     .push((pid.to_hex(), p.name.clone()));
             }
-            let (mut shown, planned) =
-                self.plan_part(id, &body, index, path, &pid, opts, report)?;
+            let (mut shown, planned) = self.plan_part(id, body, index, path, &pid, opts, report)?;
             shown.name = name;
             rec.parts.push(shown);
             parts.push(planned);
             sent.push(index);
         }
-        super::partner_view::link_parts(self, contact, &body, &sent, &mut rec);
-        for field in super::partner_view::metadata_mentions(self, &body, &rec, known) {
+        super::partner_view::link_parts(self, contact, body, &sent, &mut rec);
+        for field in super::partner_view::metadata_mentions(self, body, &rec, known) {
             let at = (pid.to_hex(), field.to_owned());
             report.metadata_mentions_code.push(at);
         }
@@ -358,6 +399,7 @@ impl Vault {
             bundle_id: pid,
             json,
             parts,
+            body: None,
         };
         Ok((rec, planned, files))
     }
@@ -456,97 +498,5 @@ impl Vault {
             sha256,
         };
         Ok((shown, planned))
-    }
-
-    /// Pass two for one record: its `record.json` and every planned part into the tar
-    /// stream, each checked against the SHA-256 the manifest states; formats that are not
-    /// cleaned but carry metadata are named in `not_cleaned`.
-    fn write_record<W: Write>(
-        &self,
-        tar: &mut tar::Builder<W>,
-        rec: &PlannedRecord,
-        body: &RecordBody,
-        mtime: u64,
-        out: &Path,
-        not_cleaned: &mut Vec<(String, String, String)>,
-    ) -> Result<()> {
-        let werr = |e: io::Error| Error::output(out, e);
-        append(
-            tar,
-            &format!("records/{}/record.json", rec.bundle_id.to_hex()),
-            &rec.json,
-            mtime,
-        )
-        .map_err(werr)?;
-        for pp in &rec.parts {
-            let p = &body.parts[pp.index];
-            let damaged = || {
-                Error::damaged(
-                    rec.id,
-                    words!("d-part-sha-differs", part = format!("{:?}", p.name)),
-                )
-            };
-            if p.kind == PartKind::Identity {
-                let plain = super::partner_view::identity_plaintext(self, rec.id, body, pp.index)?;
-                if crate::crypto::seal::sha256(&plain) != pp.sha256 {
-                    return Err(damaged());
-                }
-                append(tar, &pp.path, &plain, mtime).map_err(werr)?;
-            } else if let Some(kind) = pp.clean {
-                let orig = super::partner_view::read_verified(self, rec.id, body, pp.index)?;
-                let clean =
-                    Zeroizing::new(redact::strip(kind, &orig).map_err(|_| damaged())?.bytes);
-                if crate::crypto::seal::sha256(&clean) != pp.sha256 {
-                    return Err(damaged());
-                }
-                append(tar, &pp.path, &clean, mtime).map_err(werr)?;
-            } else if let Storage::Inline(bytes) = &p.storage {
-                // In the body already opened: checked, then written, with no thread.
-                if bytes.len() as u64 != pp.size || crate::crypto::seal::sha256(bytes) != pp.sha256
-                {
-                    return Err(damaged());
-                }
-                let mut sniffer = redact::Sniffer::default();
-                let sniffing = redact::SniffingReader {
-                    inner: &bytes[..],
-                    sniffer: &mut sniffer,
-                };
-                tar.append_data(&mut header(pp.size, mtime), &pp.path, sniffing)
-                    .map_err(werr)?;
-                if let Some(fmt) = sniffer.name() {
-                    not_cleaned.push((rec.bundle_id.to_hex(), p.name.clone(), fmt));
-                }
-            } else {
-                // Decrypt and hash on a helper thread while this one encrypts.
-                let source = self.open_part(rec.id, p)?;
-                // and name its format from its content as it goes by.
-                let mut sniffer = redact::Sniffer::default();
-                let digest = std::thread::scope(|scope| {
-                    let (mut pipe, hasher) =
-                        crate::crypto::seal::spawn_hashing_reader(scope, source);
-                    let mut h = header(pp.size, mtime);
-                    let sniffing = redact::SniffingReader {
-                        inner: (&mut pipe).take(pp.size),
-                        sniffer: &mut sniffer,
-                    };
-                    let written = tar.append_data(&mut h, &pp.path, sniffing);
-                    drop(pipe);
-                    let digest = hasher.join().expect("the reader thread does not panic");
-                    match (written, digest) {
-                        (Ok(()), Ok(d)) => Ok(d),
-                        (_, Err(e)) if e.kind() == io::ErrorKind::InvalidData => Err(damaged()),
-                        (Err(e), _) => Err(werr(e)),
-                        (Ok(()), Err(e)) => Err(Error::io(words!("d-reading-part"), e)),
-                    }
-                })?;
-                if digest.size != pp.size || digest.sha256 != pp.sha256 {
-                    return Err(damaged());
-                }
-                if let Some(fmt) = sniffer.name() {
-                    not_cleaned.push((rec.bundle_id.to_hex(), p.name.clone(), fmt));
-                }
-            }
-        }
-        Ok(())
     }
 }

@@ -14,6 +14,8 @@ use crate::words;
 
 mod consent;
 pub mod export;
+mod export_write;
+mod gzip;
 pub mod import;
 mod options;
 pub mod partner_view;

@@ -292,13 +292,17 @@ pub struct KnownCodes(
 /// A text as codes are looked for in it: folded by case (NFKC, so full-width letters are
 /// plain ones), every dash a hyphen-minus (`W–17` is `W-17` to a reader).
 fn looked_at(text: &str) -> String {
-    crate::format::text::fold_case(text)
-        .chars()
-        .map(|c| match c {
-            '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{fe58}' | '\u{fe63}' => '-',
-            c => c,
-        })
-        .collect()
+    let dash = |c: char| {
+        matches!(
+            c,
+            '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{fe58}' | '\u{fe63}'
+        )
+    };
+    let folded = crate::format::text::fold_case(text);
+    match folded.contains(dash) {
+        true => folded.replace(dash, "-"),
+        false => folded,
+    }
 }
 
 impl KnownCodes {

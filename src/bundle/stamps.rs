@@ -165,6 +165,12 @@ pub struct ProvenEvent {
 /// record's chain to a token's root. Returns, per record, what the tokens prove; a token
 /// or a path that does not verify rejects the bundle.
 pub(crate) fn check(m: &Manifest, trusted: &[Vec<u8>]) -> Result<Vec<Vec<ProvenEvent>>> {
+    let tokens = check_tokens(m, trusted)?;
+    m.records.iter().map(|r| tokens.prove(r)).collect()
+}
+
+/// Checks every token of a bundle over its statement.
+pub(crate) fn check_tokens(m: &Manifest, trusted: &[Vec<u8>]) -> Result<Tokens> {
     use base64::Engine;
     let indexed: Vec<(usize, &BundleToken)> = m.timestamps.iter().enumerate().collect();
     let checked = crate::vault::map_on_cores(&indexed, 4, |(i, t)| {
@@ -176,9 +182,21 @@ pub(crate) fn check(m: &Manifest, trusted: &[Vec<u8>]) -> Result<Vec<Vec<ProvenE
             .map(|p| (signer, events, root, p))
             .map_err(|e| reject(words!("d-stamp-token", token = i + 1, why = e)))
     });
-    let tokens = checked.into_iter().collect::<Result<Vec<_>>>()?;
-    let mut out = Vec::with_capacity(m.records.len());
-    for r in &m.records {
+    Ok(Tokens(checked.into_iter().collect::<Result<Vec<_>>>()?))
+}
+
+/// A bundle's tokens, each verified over its statement: the statement's signer, its number of
+/// events and its tree's root, and what the token proves.
+pub(crate) struct Tokens(Vec<(String, u64, [u8; 32], tsp::Proven)>);
+
+impl Tokens {
+    /// What the tokens prove of a record's chain, every path from one of its events to a
+    /// token's root checked (the chain itself verified before).
+    pub(crate) fn prove(
+        &self,
+        r: &crate::format::manifest::ManifestRecord,
+    ) -> Result<Vec<ProvenEvent>> {
+        let tokens = &self.0;
         let mut proven = Vec::with_capacity(r.timestamps.len());
         // Each signer's last place in the chain, read once.
         let mut last_signed: HashMap<String, usize> = HashMap::new();
@@ -228,7 +246,6 @@ pub(crate) fn check(m: &Manifest, trusted: &[Vec<u8>]) -> Result<Vec<Vec<ProvenE
                 claims_later: claimed > p.time + crate::vault::custody::CLOCK_SKEW_SECS,
             });
         }
-        out.push(proven);
+        Ok(proven)
     }
-    Ok(out)
 }

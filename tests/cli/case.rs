@@ -2,7 +2,6 @@
 //! export does with it, status events, verification, transcripts and translations, from
 //! the command line, in bundles, and in a vault of format 8.
 use std::fs;
-use std::io::Read;
 
 use serde_json::Value;
 
@@ -61,17 +60,12 @@ impl World {
 
     /// A bundle's tar, decrypted with the test key.
     pub(super) fn open(&self, bundle: &std::path::Path) -> Vec<u8> {
-        age::decrypt(&self.test_key, &fs::read(bundle).unwrap()).unwrap()
+        bundle_tar(&age::decrypt(&self.test_key, &fs::read(bundle).unwrap()).unwrap())
     }
 
-    /// The manifest of a bundle, read with the test key.
+    /// The manifest of a bundle, read with the test key, with its records.
     pub(super) fn manifest(&self, bundle: &std::path::Path) -> Value {
-        let tar = self.open(bundle);
-        let mut a = tar::Archive::new(&tar[..]);
-        let mut e = a.entries().unwrap().next().unwrap().unwrap();
-        let mut text = String::new();
-        e.read_to_string(&mut text).unwrap();
-        json(&text)
+        tar_manifest(&self.open(bundle))
     }
 }
 
@@ -600,7 +594,7 @@ fn export_sends_only_what_consent_covers_and_logs_an_override() {
         })
         .collect();
     assert_eq!(overridden.len(), 2);
-    assert_eq!(m["version"], 4);
+    assert_eq!(m["version"], 6);
     let audit = w.hq.ok(&["audit"]);
     assert!(audit.contains("court order 17/2026"), "{audit}");
     // The partner takes them; consent to share with it does not cover sending them on.
@@ -721,7 +715,7 @@ fn a_bundle_carries_the_model_with_every_code_as_the_partners_pseudonym() {
     ]);
     let b = w.export(&[&id, &other]);
     let m = w.manifest(&b);
-    assert_eq!(m["version"], 4);
+    assert_eq!(m["version"], 6);
     let text = m.to_string();
     for code in ["\"W-1\"", "\"V-7\"", "W-1 ", "V-7'"] {
         assert!(!text.contains(code), "{code} is in the manifest");
@@ -798,11 +792,14 @@ fn a_bundle_carries_the_model_with_every_code_as_the_partners_pseudonym() {
     assert_eq!(titles(&w.partner, &["search", "detained"]), ["Brother"]);
     w.partner.ok(&["check"]);
     w.partner.ok(&["audit", "--verify"]);
-    // A bundle without any of it keeps version 1.
+    // A bundle without any of it has no case in its record (and is version 6 as every
+    // bundle export writes now).
     let t = w.hq.input("p.txt", "plain");
     let plain =
         w.hq.add(&["--title", "Plain", "--testimony", t.to_str().unwrap()]);
-    assert_eq!(w.manifest(&w.export(&[&plain]))["version"], 1);
+    let m = w.manifest(&w.export(&[&plain]));
+    assert_eq!(m["version"], 6);
+    assert!(m["records"][0].get("case").is_none(), "{m}");
 }
 
 #[test]

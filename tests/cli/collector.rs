@@ -390,5 +390,5 @@ fn export_all_to_p(
     let mut args = vec!["export", "--to", "P", "--all", "-o", b.to_str().unwrap()];
     args.extend_from_slice(extra);
     env.ok(&args);
-    age::decrypt(partner, &fs::read(&b).unwrap()).unwrap()
+    bundle_tar(&age::decrypt(partner, &fs::read(&b).unwrap()).unwrap())
 }

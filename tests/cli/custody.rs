@@ -384,7 +384,7 @@ fn custody_travels_collector_to_hq_to_partner_and_verifies_with_ssh_keygen() {
         env.ok(&["check"]);
     }
 
-    // Without Amanat: age, tar, and ssh-keygen on each event of the manifest.
+    // Without Amanat: age, tar, and ssh-keygen on each event of the record.json.
     let sh = |script: &str| {
         Command::new("sh")
             .arg("-c")
@@ -394,12 +394,13 @@ fn custody_travels_collector_to_hq_to_partner_and_verifies_with_ssh_keygen() {
             .unwrap()
     };
     let o = sh(&format!(
-        "mkdir x && age -d -i key.txt {} | tar x -C x",
+        "mkdir x && age -d -i key.txt {} | tar xz -C x",
         b2.display()
     ));
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let m: serde_json::Value =
         serde_json::from_slice(&fs::read(tools.join("x/MANIFEST.json")).unwrap()).unwrap();
+    let m = crate::util::with_records(m, |p| fs::read(tools.join("x").join(p)).unwrap());
     let entries = m["records"][0]["custody"].as_array().unwrap();
     assert_eq!(entries.len(), 4);
     for (i, e) in entries.iter().enumerate() {

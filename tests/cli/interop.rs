@@ -26,7 +26,7 @@ fn unpack(w: &World, bundle: &std::path::Path, dir: &std::path::Path) -> String 
         .arg("-o")
         .arg(&tar)
         .arg(bundle));
-    run(Command::new("tar").arg("xf").arg(&tar).arg("-C").arg(dir));
+    run(Command::new("tar").arg("xzf").arg(&tar).arg("-C").arg(dir));
     run(Command::new("sha256sum")
         .args(["-c", "--quiet", "SHA256SUMS"])
         .current_dir(dir));
@@ -74,7 +74,7 @@ fn a_partner_bundle_carries_its_records_as_a_csv_uwazi_imports() {
     ]);
     let b = w.export(&[&id, &formula, "--csv"]);
     let m = w.manifest(&b);
-    assert_eq!(m["version"], 5);
+    assert_eq!(m["version"], 6);
     let dir = w.hq.root().join("unpacked");
     let text = unpack(&w, &b, &dir);
     assert!(text.starts_with(

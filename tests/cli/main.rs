@@ -11,6 +11,7 @@ mod erasure;
 mod errors;
 mod forged;
 mod forged_ocr;
+mod forged_v6;
 mod garage;
 mod golden;
 mod identities;

@@ -132,6 +132,7 @@ fn the_readme_partner_instructions_work_and_catch_a_forged_bundle() {
     );
     let manifest: serde_json::Value =
         serde_json::from_slice(&fs::read(partner.join("b/MANIFEST.json")).unwrap()).unwrap();
+    let manifest = with_records(manifest, |p| fs::read(partner.join("b").join(p)).unwrap());
     let next: serde_json::Value = serde_json::from_str(
         manifest["records"][0]["custody"][3]["event"]
             .as_str()
@@ -155,12 +156,12 @@ fn the_readme_partner_instructions_work_and_catch_a_forged_bundle() {
     fs::create_dir_all(&forged).unwrap();
     fs::copy(partner.join("key.txt"), forged.join("key.txt")).unwrap();
     let forge = format!(
-        "age -d -i {key} {bundle} | tar x -C x
+        "age -d -i {key} {bundle} | tar xz -C x
          id=$(ls x/records | head -1)
          echo '%PDF-1.4 planted' > x/records/$id/parts/planted.pdf
          ln -s /etc/passwd x/records/$id/parts/link
          echo 'echo owned' > x/.bashrc
-         (cd x && tar cf ../forged.tar MANIFEST.json MANIFEST.json.sig SHA256SUMS records .bashrc)
+         (cd x && tar czf ../forged.tar MANIFEST.json MANIFEST.json.sig SHA256SUMS records .bashrc)
          age -r {r} -o {out} forged.tar",
         key = partner.join("key.txt").display(),
         bundle = partner.join("bundle.amanat").display(),

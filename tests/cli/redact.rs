@@ -46,7 +46,7 @@ impl World {
     }
 
     /// Adds one record holding `files` and exports it; the partner unpacks it with
-    /// `age -d -i key.txt bundle | tar x`.
+    /// `age -d -i key.txt bundle | tar xz`.
     pub(crate) fn export(&self, files: &[(&str, Vec<u8>)]) -> Exported {
         let id = self.add(files);
         let out = self.hq.out(&format!("{}.amanat", &id[..8]));
@@ -70,7 +70,7 @@ impl World {
             .spawn()
             .unwrap();
         let tar = Command::new("tar")
-            .arg("x")
+            .arg("xz")
             .arg("-C")
             .arg(&dir)
             .stdin(age.stdout.take().unwrap())
@@ -79,6 +79,7 @@ impl World {
         assert!(age.wait().unwrap().success() && tar.success());
         let manifest =
             serde_json::from_slice(&fs::read(dir.join("MANIFEST.json")).unwrap()).unwrap();
+        let manifest = with_records(manifest, |p| fs::read(dir.join(p)).unwrap());
         Exported {
             report: serde_json::from_str(&report).unwrap(),
             manifest,

@@ -667,7 +667,7 @@ fn nothing_in_a_partners_bundle_can_be_matched_in_the_senders_files() {
     let st = Command::new("sh")
         .arg("-c")
         .arg(format!(
-            "age -d -i {} {} | tar x -C {}",
+            "age -d -i {} {} | tar xz -C {}",
             partner.join("key.txt").display(),
             bundle.display(),
             dir.display()

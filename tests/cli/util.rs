@@ -393,3 +393,62 @@ pub fn titles(env: &Env, args: &[&str]) -> Vec<String> {
     t.sort();
     t
 }
+
+/// A bundle's decrypted plaintext as a tar: a bundle of manifest version 6 holds its tar
+/// compressed with gzip (FORMAT.md 13.1); an older one holds it as it is.
+pub fn bundle_tar(plain: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    if !plain.starts_with(&[0x1f, 0x8b]) {
+        return plain.to_vec();
+    }
+    let mut tar = Vec::new();
+    flate2::read::GzDecoder::new(plain)
+        .read_to_end(&mut tar)
+        .expect("a bundle's gzip stream");
+    tar
+}
+
+/// A tar compressed with gzip, as export compresses a bundle's.
+pub fn gzip(tar: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(tar).unwrap();
+    gz.finish().unwrap()
+}
+
+/// A manifest as the records of its bundle are read: a version 6 manifest gets `records`
+/// from each `records/<id>/record.json` (`read` gives a file's bytes by path), in the order
+/// of `files`; an older one holds them already.
+pub fn with_records(
+    mut manifest: serde_json::Value,
+    read: impl Fn(&str) -> Vec<u8>,
+) -> serde_json::Value {
+    if manifest["version"] != 6 {
+        return manifest;
+    }
+    let records: Vec<serde_json::Value> = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["path"].as_str())
+        .filter(|p| p.ends_with("/record.json"))
+        .map(|p| serde_json::from_slice(&read(p)).unwrap())
+        .collect();
+    manifest["records"] = serde_json::Value::from(records);
+    manifest
+}
+
+/// The manifest of a bundle's tar, with its records ([`with_records`]).
+pub fn tar_manifest(tar: &[u8]) -> serde_json::Value {
+    use std::io::Read;
+    let mut files = std::collections::HashMap::new();
+    for e in tar::Archive::new(tar).entries().unwrap() {
+        let mut e = e.unwrap();
+        let path = e.path().unwrap().to_string_lossy().into_owned();
+        let mut bytes = Vec::new();
+        e.read_to_end(&mut bytes).unwrap();
+        files.insert(path, bytes);
+    }
+    let m = serde_json::from_slice(&files["MANIFEST.json"]).unwrap();
+    with_records(m, |p| files[p].clone())
+}

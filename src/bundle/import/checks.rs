@@ -44,14 +44,7 @@ fn same_as_manifest(
         };
     }
     let Some(record) = record else {
-        let sums: String = m.files[1..]
-            .iter()
-            .map(|f| format!("{}  {}\n", f.sha256, f.path))
-            .collect();
-        return match copy == sums.as_bytes() && m.files[0].path == path {
-            true => Ok(()),
-            false => Err(words!("d-bundle-sums-differ")),
-        };
+        return same_sums(m, path, copy);
     };
     let said = serde_json::from_slice::<serde_json::Value>(copy).ok();
     match said.is_some() && said == serde_json::to_value(record).ok() {
@@ -63,8 +56,21 @@ fn same_as_manifest(
     }
 }
 
+/// `SHA256SUMS` (at `path`) is the first file `files` lists, and holds exactly the lines of
+/// the others, in order.
+pub(super) fn same_sums(m: &Manifest, path: &str, copy: &[u8]) -> std::result::Result<(), Words> {
+    let sums: String = m.files[1..]
+        .iter()
+        .map(|f| format!("{}  {}\n", f.sha256, f.path))
+        .collect();
+    match copy == sums.as_bytes() && m.files[0].path == path {
+        true => Ok(()),
+        false => Err(words!("d-bundle-sums-differ")),
+    }
+}
+
 /// Reads a whole small entry, refusing more than `max` bytes.
-fn read_small(r: &mut dyn Read, max: u64, what: &str) -> Result<Vec<u8>> {
+pub(super) fn read_small(r: &mut dyn Read, max: u64, what: &str) -> Result<Vec<u8>> {
     let mut v = Vec::new();
     r.take(max + 1)
         .read_to_end(&mut v)
@@ -75,12 +81,12 @@ fn read_small(r: &mut dyn Read, max: u64, what: &str) -> Result<Vec<u8>> {
     Ok(v)
 }
 
-fn entry_path(e: &tar::Entry<'_, impl Read>) -> Result<String> {
+pub(super) fn entry_path(e: &tar::Entry<'_, impl Read>) -> Result<String> {
     let p = e.path_bytes();
     String::from_utf8(p.into_owned()).map_err(|_| reject(words!("d-bundle-name-not-utf8")))
 }
 
-fn check_regular(e: &tar::Entry<'_, impl Read>, path: &str) -> Result<()> {
+pub(super) fn check_regular(e: &tar::Entry<'_, impl Read>, path: &str) -> Result<()> {
     match e.header().entry_type() {
         tar::EntryType::Regular | tar::EntryType::Continuous => Ok(()),
         t => Err(reject(words!(
@@ -91,10 +97,10 @@ fn check_regular(e: &tar::Entry<'_, impl Read>, path: &str) -> Result<()> {
     }
 }
 
-struct Hashing<'a, R> {
-    inner: R,
-    ctx: &'a mut digest::Context,
-    n: &'a mut u64,
+pub(super) struct Hashing<'a, R> {
+    pub(super) inner: R,
+    pub(super) ctx: &'a mut digest::Context,
+    pub(super) n: &'a mut u64,
 }
 
 impl<R: Read> Read for Hashing<'_, R> {
@@ -152,18 +158,12 @@ impl Vault {
     pub(super) fn known_before(
         &self,
         m: &Manifest,
+        bundle_ids: &[RecordId],
         present: &[bool],
         opts: &ImportOptions,
     ) -> Result<Known> {
         let bundle_keys = self.bundle_keys(&RecordId::from_hex(&m.bundle_id).expect("validated"));
         let remembered = self.remembered(&bundle_keys)?;
-        let bundle_ids: Vec<RecordId> = m
-            .records
-            .iter()
-            .map(|r| &r.id)
-            .chain(m.transfer.iter().map(|t| &t.id))
-            .map(|id| RecordId::from_hex(id).expect("validated"))
-            .collect();
         let record_tags: Vec<[u8; 32]> =
             bundle_ids.iter().map(|id| bundle_keys.record(id)).collect();
         let removed_since: Vec<String> = match &remembered {
@@ -273,24 +273,7 @@ impl Vault {
                 match part_of.get(path.as_str()) {
                     Some(&(ri, pi)) if !opts.dry_run && !present[ri] => {
                         let p = &m.records[ri].parts[pi];
-                        let kind = PartKind::parse(&p.kind).expect("validated");
-                        let s = self
-                            .seal_part_searched(
-                                kind,
-                                p.name.clone(),
-                                &mut reader,
-                                &mut budgets[ri],
-                                objects,
-                                // A transcript or translation is searched as a testimony is.
-                                p.of.is_some()
-                                    || matches!(kind, PartKind::Testimony | PartKind::Recognised),
-                            )
-                            .map_err(|e| match e {
-                                Error::Input { reason, .. } => {
-                                    reject(words!("d-bundle-truncated", why = reason))
-                                }
-                                other => other,
-                            })?;
+                        let s = self.seal_incoming(p, &mut reader, &mut budgets[ri], objects)?;
                         sealed.insert((ri, pi), s);
                     }
                     _ => {
@@ -306,6 +289,25 @@ impl Vault {
             }
         }
         Ok((seen, sealed))
+    }
+
+    /// A part of a new partner record, sealed into a pending object (named in `objects`) as
+    /// it streams by; small ones go inline while the record's `budget` lasts.
+    pub(super) fn seal_incoming(
+        &self,
+        p: &manifest::ManifestPart,
+        reader: &mut dyn Read,
+        budget: &mut usize,
+        objects: &mut Vec<ObjectId>,
+    ) -> Result<SealedPart> {
+        let kind = PartKind::parse(&p.kind).expect("validated");
+        // A transcript or translation is searched as a testimony is.
+        let searched = p.of.is_some() || matches!(kind, PartKind::Testimony | PartKind::Recognised);
+        self.seal_part_searched(kind, p.name.clone(), reader, budget, objects, searched)
+            .map_err(|e| match e {
+                Error::Input { reason, .. } => reject(words!("d-bundle-truncated", why = reason)),
+                other => other,
+            })
     }
 
     /// A new partner record, from the manifest's description and its parts as sealed on
@@ -430,20 +432,7 @@ pub(super) fn check_chains<'m>(
         ));
     }
     let check = |r: &'m manifest::ManifestRecord| -> Result<(&'m Vec<CustodyEntry>, Vec<Event>)> {
-        // Identity parts are never in a chain of custody (it travels without them).
-        let hashes: Vec<String> = r
-            .parts
-            .iter()
-            .filter(|p| p.kind != "identity")
-            .map(|p| {
-                p.original_sha256
-                    .clone()
-                    .unwrap_or_else(|| p.sha256.clone())
-            })
-            .collect();
-        let events =
-            crate::bundle::check_incoming_chain(&r.custody, &r.id, &m.bundle_id, signer, &hashes)?;
-        Ok((&r.custody, events))
+        Ok((&r.custody, partner_chain(r, &m.bundle_id, signer)?))
     };
     // Every signature verified on every core; the first record (in the manifest's order)
     // whose chain fails is the one reported.
@@ -452,6 +441,26 @@ pub(super) fn check_chains<'m>(
         chains.push(c?);
     }
     Ok(chains)
+}
+
+/// A partner record's chain of custody, verified (FORMAT.md 14.5): its events.
+pub(super) fn partner_chain(
+    r: &manifest::ManifestRecord,
+    bundle_id: &str,
+    signer: &[u8; 32],
+) -> Result<Vec<Event>> {
+    // Identity parts are never in a chain of custody (it travels without them).
+    let hashes: Vec<String> = r
+        .parts
+        .iter()
+        .filter(|p| p.kind != "identity")
+        .map(|p| {
+            p.original_sha256
+                .clone()
+                .unwrap_or_else(|| p.sha256.clone())
+        })
+        .collect();
+    crate::bundle::check_incoming_chain(&r.custody, &r.id, bundle_id, signer, &hashes)
 }
 
 /// What to remember of a bundle: every record id it holds (a bundle id seen again with other

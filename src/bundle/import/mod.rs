@@ -8,13 +8,14 @@
 //! transaction. Any failure deletes what was written: nothing is imported.
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::Read;
 use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::format::event::Kept;
 
 mod checks;
+mod compact;
 use crate::format::id::ObjectId;
 use crate::format::manifest::{self, reject, BundleKind, Manifest};
 use crate::format::record::Provenance;
@@ -98,7 +99,8 @@ impl Vault {
     /// [`Vault::import_bundle`] after age; also the entry point of the fuzz target).
     pub fn import_stream(&self, stream: impl Read, opts: &ImportOptions) -> Result<ImportReport> {
         let mut objects: Vec<ObjectId> = Vec::new();
-        let result = self.import_inner(stream, opts, &mut objects);
+        let result = compact::Plaintext::open(stream)
+            .and_then(|plain| self.import_inner(plain, opts, &mut objects));
         if result.is_err() && !objects.is_empty() {
             // Whatever is not deleted now stays pending for the next sweep.
             let _ = self.discard_objects(&objects);
@@ -110,7 +112,7 @@ impl Vault {
     /// records all in one transaction.
     fn import_inner(
         &self,
-        stream: impl Read,
+        stream: compact::Plaintext<impl Read>,
         opts: &ImportOptions,
         objects: &mut Vec<ObjectId>,
     ) -> Result<ImportReport> {
@@ -123,10 +125,11 @@ impl Vault {
     /// custody, what this vault remembers of the bundle, then every file.
     fn verify_stream(
         &self,
-        stream: impl Read,
+        stream: compact::Plaintext<impl Read>,
         opts: &ImportOptions,
         objects: &mut Vec<ObjectId>,
     ) -> Result<Verified> {
+        let compressed = stream.compressed();
         let mut archive = tar::Archive::new(stream);
         let mut entries = archive.entries().map_err(damaged_stream)?;
         let (manifest_bytes, signer) = read_signed_head(&mut entries)?;
@@ -135,6 +138,41 @@ impl Vault {
         let m = Manifest::parse(&manifest_bytes)?;
         if crate::crypto::sshsig::parse_ed25519_line(&m.sender.signing_key) != Some(signer) {
             return Err(reject(words!("d-bundle-sender-differs")));
+        }
+        let from = From {
+            signer,
+            fingerprint,
+            contact,
+            new_contact,
+        };
+        match (compressed, m.version == manifest::VERSION_COMPACT) {
+            (true, true) => {
+                let certificates = self.trusted_certificates()?;
+                let tokens = crate::bundle::stamps::check_tokens(&m, &certificates)?;
+                let ids = m.compact_ids();
+                let present = (ids.iter().map(|id| self.holds(id))).collect::<Result<Vec<_>>>()?;
+                let known = self.known_before(&m, &ids, &present, opts)?;
+                let signed = (&from.signer, &tokens);
+                let arrived = self.read_compact(entries, &m, signed, &present, opts, objects)?;
+                archive.into_inner().finish()?;
+                let mut m = m;
+                m.records = arrived.records;
+                return Ok(Verified {
+                    incoming: crate::bundle::transfer::Incoming::new(&m),
+                    m,
+                    from,
+                    views: arrived.views,
+                    proofs: arrived.proofs,
+                    present,
+                    known,
+                    sealed: arrived.sealed,
+                });
+            }
+            (false, false) => {}
+            (true, false) => {
+                return Err(reject(words!("d-bundle-gzip-not-6", version = m.version)));
+            }
+            (false, true) => return Err(reject(words!("d-bundle-6-not-gzip"))),
         }
         let views = check_chains(&m, &signer)?
             .into_iter()
@@ -163,7 +201,11 @@ impl Vault {
             let id = RecordId::from_hex(&t.id).expect("validated");
             present.push(self.holds(&id)?);
         }
-        let known = self.known_before(&m, &present, opts)?;
+        let bundle_ids: Vec<RecordId> = (m.records.iter().map(|r| &r.id))
+            .chain(m.transfer.iter().map(|t| &t.id))
+            .map(|id| RecordId::from_hex(id).expect("validated"))
+            .collect();
+        let known = self.known_before(&m, &bundle_ids, &present, opts)?;
         let mut incoming = crate::bundle::transfer::Incoming::new(&m);
         let (seen, sealed) = self.read_files(
             entries,
@@ -176,7 +218,7 @@ impl Vault {
             objects,
         )?;
         // Read to the end so that age authenticates the final chunk.
-        io::copy(&mut archive.into_inner(), &mut io::sink()).map_err(damaged_stream)?;
+        archive.into_inner().finish()?;
         if let Some(missing) = m.files.iter().find(|f| !seen.contains(&f.path)) {
             return Err(reject(words!(
                 "d-bundle-missing",
@@ -187,12 +229,7 @@ impl Vault {
         drop(part_of);
         Ok(Verified {
             m,
-            from: From {
-                signer,
-                fingerprint,
-                contact,
-                new_contact,
-            },
+            from,
             views,
             proofs,
             present,
@@ -219,7 +256,7 @@ impl Vault {
             contact: v.from.contact.clone(),
             new_contact: v.from.new_contact,
             identities_included: m.identities_included,
-            csv: m.version == crate::format::manifest::VERSION_CSV,
+            csv: (m.files.iter()).any(|f| f.path == crate::format::manifest::csv::CSV_PATH),
             records: vec![],
             added: 0,
             dry_run: opts.dry_run,

@@ -19,8 +19,13 @@ pub const VERSION_MODELLED: u32 = 4;
 /// The manifest version of a partner bundle that carries `import.csv` (FORMAT.md 11.1,
 /// 13.2), with or without the model, recognised text and tokens.
 pub const VERSION_CSV: u32 = 5;
+/// The manifest version of a partner bundle whose records are only in their `record.json`,
+/// each followed by its parts, in a tar compressed with gzip (FORMAT.md 13.1, 13.2), with or
+/// without anything of versions 2 to 5.
+pub const VERSION_COMPACT: u32 = 6;
 
 mod case;
+pub mod compact;
 pub mod csv;
 mod names;
 mod recognised;
@@ -217,12 +222,24 @@ pub fn add_sums(files: &mut Vec<FileEntry>) -> String {
     sums
 }
 
-/// Checks a manifest about to be written as its receiver will ([`Manifest::parse`]), so
-/// that a bundle no partner can import is not written at all.
-pub fn check_receivable(bytes: &[u8]) -> Result<()> {
-    Manifest::parse(bytes)
-        .map(drop)
-        .map_err(|e| Error::Invalid(words!("d-manifest-receiver-refuses", why = e)))
+/// Checks a manifest about to be written, and (version 6) the records of its
+/// `record.json`, as its receiver will ([`Manifest::parse`],
+/// [`Manifest::check_compact_record`]), so that a bundle no partner can import is not
+/// written at all.
+pub fn check_receivable(bytes: &[u8], records: &[ManifestRecord]) -> Result<()> {
+    let refused = |e| Error::Invalid(words!("d-manifest-receiver-refuses", why = e));
+    let m = Manifest::parse(bytes).map_err(refused)?;
+    if m.version == VERSION_COMPACT {
+        let listed = m.files.iter().map(|f| (f.path.as_str(), f)).collect();
+        let at = (m.files.iter().enumerate())
+            .filter(|(_, f)| compact::record_json_id(&f.path).is_some())
+            .map(|(i, _)| i);
+        for (n, (r, at)) in records.iter().zip(at).enumerate() {
+            m.check_compact_record(n, at, r, &listed).map_err(refused)?;
+        }
+        m.check_compact_end(records).map_err(refused)?;
+    }
+    Ok(())
 }
 
 /// Refuses a manifest larger than an import reads ([`MAX_MANIFEST`]): at about
@@ -259,13 +276,13 @@ impl Manifest {
             return Err(reject(words!("d-manifest-not-amanat")));
         }
         match v.version.as_ref().and_then(|f| f.as_u64()) {
-            Some(n) if (u64::from(VERSION)..=u64::from(VERSION_CSV)).contains(&n) => {}
+            Some(n) if (u64::from(VERSION)..=u64::from(VERSION_COMPACT)).contains(&n) => {}
             Some(n) => {
                 return Err(Error::UnsupportedFormat(words!(
                     "d-manifest-version",
                     version = n,
                     first = VERSION,
-                    last = VERSION_CSV
+                    last = VERSION_COMPACT
                 )))
             }
             None => return Err(reject(words!("d-manifest-no-version"))),
@@ -273,6 +290,7 @@ impl Manifest {
         let m: Manifest = serde_json::from_slice(bytes)
             .map_err(|e| reject(words!("d-manifest-malformed", why = e.to_string())))?;
         m.validate()?;
+        m.validate_compact()?;
         m.validate_timestamps()?;
         m.validate_recognised()?;
         m.validate_model()?;
@@ -283,8 +301,14 @@ impl Manifest {
     // checked in the order the spec gives them, each a few lines.
     fn validate(&self) -> Result<()> {
         match self.kind {
+            // Version 6 holds its records in their `record.json` only.
+            BundleKind::Partner if self.version == VERSION_COMPACT => {
+                if !self.records.is_empty() || !self.transfer.is_empty() {
+                    return Err(reject(words!("d-manifest-compact-records")));
+                }
+            }
             BundleKind::Partner if self.transfer.is_empty() => {}
-            BundleKind::Transfer if self.records.is_empty() => {}
+            BundleKind::Transfer if self.records.is_empty() && self.version < VERSION_COMPACT => {}
             _ => {
                 return Err(reject(words!(
                     "d-manifest-kind",
@@ -315,7 +339,8 @@ impl Manifest {
         }
         // The CSV for Uwazi is in a partner bundle of version 5, and only there.
         let csv = seen.contains_key(crate::format::manifest::csv::CSV_PATH);
-        if csv != (self.version == VERSION_CSV) || (csv && self.kind != BundleKind::Partner) {
+        let csv_version = self.version == VERSION_CSV || (csv && self.version == VERSION_COMPACT);
+        if csv != csv_version || (csv && self.kind != BundleKind::Partner) {
             return Err(reject(words!(
                 "d-manifest-csv-version",
                 version = self.version
@@ -354,88 +379,101 @@ impl Manifest {
         }
         for (i, r) in self.records.iter().enumerate() {
             check_id(format!("records[{i}].id"), &r.id)?;
-            let rj = format!("records/{}/record.json", r.id);
-            if !seen.contains_key(rj.as_str()) {
-                return Err(reject(words!("d-manifest-file-unlisted", path = rj)));
-            }
-            if r.parts.len() > crate::format::record::MAX_PARTS {
+            self.check_record_fields(i, r, &seen)?;
+        }
+        Ok(())
+    }
+
+    /// One record's own rules (FORMAT.md 13.2): its `record.json` and every part listed in
+    /// `files` as the part says, the parts' names and kinds, and its metadata within what
+    /// `add` takes. `listed` is `files` by path.
+    fn check_record_fields(
+        &self,
+        i: usize,
+        r: &ManifestRecord,
+        seen: &std::collections::HashMap<&str, &FileEntry>,
+    ) -> Result<()> {
+        let rj = format!("records/{}/record.json", r.id);
+        if !seen.contains_key(rj.as_str()) {
+            return Err(reject(words!("d-manifest-file-unlisted", path = rj)));
+        }
+        if r.parts.len() > crate::format::record::MAX_PARTS {
+            return Err(reject(words!(
+                "d-manifest-too-many-parts",
+                id = &r.id,
+                count = r.parts.len(),
+                most = crate::format::record::MAX_PARTS
+            )));
+        }
+        let mut names = std::collections::HashSet::new();
+        let mut paths = std::collections::HashSet::new();
+        for (j, p) in r.parts.iter().enumerate() {
+            let path = || format!("{:?}", p.path);
+            // One file stands for one part: import seals each file into the part it names.
+            if !paths.insert(p.path.as_str()) {
                 return Err(reject(words!(
-                    "d-manifest-too-many-parts",
+                    "d-manifest-file-two-parts",
                     id = &r.id,
-                    count = r.parts.len(),
-                    most = crate::format::record::MAX_PARTS
+                    path = path()
                 )));
             }
-            let mut names = std::collections::HashSet::new();
-            let mut paths = std::collections::HashSet::new();
-            for (j, p) in r.parts.iter().enumerate() {
-                let path = || format!("{:?}", p.path);
-                // One file stands for one part: import seals each file into the part it names.
-                if !paths.insert(p.path.as_str()) {
-                    return Err(reject(words!(
-                        "d-manifest-file-two-parts",
-                        id = &r.id,
-                        path = path()
-                    )));
-                }
-                canonical_sha256(&format!("records[{i}].parts[{j}].sha256"), &p.sha256)?;
-                if let Some(o) = &p.original_sha256 {
-                    canonical_sha256(&format!("records[{i}].parts[{j}].original_sha256"), o)?;
-                }
-                let unlisted = || reject(words!("d-manifest-part-unlisted", path = path()));
-                let entry = seen.get(p.path.as_str()).ok_or_else(unlisted)?;
-                if entry.size != p.size || entry.sha256 != p.sha256 {
-                    return Err(reject(words!("d-manifest-part-disagrees", path = path())));
-                }
-                if !p.path.starts_with(&format!("records/{}/parts/", r.id)) {
-                    return Err(reject(words!("d-manifest-part-outside", path = path())));
-                }
-                check_name(&p.name)?;
-                if !names.insert(p.name.as_str()) {
-                    return Err(reject(words!(
-                        "d-manifest-part-name-twice",
-                        id = &r.id,
-                        name = format!("{:?}", p.name)
-                    )));
-                }
-                match p.kind.as_str() {
-                    "testimony" | "attachment" => {}
-                    "recognised" if self.version >= VERSION_RECOGNISED => {}
-                    "recognised" => {
-                        return Err(reject(words!(
-                            "d-manifest-holds-recognised",
-                            version = self.version
-                        )))
-                    }
-                    "identity" if self.identities_included => {}
-                    "identity" => return Err(reject(words!("d-manifest-identity-unexpected"))),
-                    other => {
-                        return Err(reject(words!(
-                            "d-manifest-part-kind",
-                            kind = format!("{other:?}")
-                        )))
-                    }
-                }
+            canonical_sha256(&format!("records[{i}].parts[{j}].sha256"), &p.sha256)?;
+            if let Some(o) = &p.original_sha256 {
+                canonical_sha256(&format!("records[{i}].parts[{j}].original_sha256"), o)?;
             }
-            if r.title.trim().is_empty() {
-                return Err(reject(words!("d-manifest-no-title", id = &r.id)));
+            let unlisted = || reject(words!("d-manifest-part-unlisted", path = path()));
+            let entry = seen.get(p.path.as_str()).ok_or_else(unlisted)?;
+            if entry.size != p.size || entry.sha256 != p.sha256 {
+                return Err(reject(words!("d-manifest-part-disagrees", path = path())));
             }
-            if let Some(d) = &r.date {
-                crate::format::record::parse_date(d)
-                    .map_err(|_| reject(words!("d-manifest-bad-date", id = &r.id)))?;
+            if !p.path.starts_with(&format!("records/{}/parts/", r.id)) {
+                return Err(reject(words!("d-manifest-part-outside", path = path())));
             }
-            // What the record will be stored with, checked before any file is read (and
-            // by `verify` as by `import`).
-            r.metadata().validate().map_err(|e| {
-                reject(words!(
-                    "d-manifest-record-invalid",
-                    field = format!("records[{i}]"),
+            check_name(&p.name)?;
+            if !names.insert(p.name.as_str()) {
+                return Err(reject(words!(
+                    "d-manifest-part-name-twice",
                     id = &r.id,
-                    why = e
-                ))
-            })?;
-            check_time(format!("records[{i}].created"), &r.created)?;
+                    name = format!("{:?}", p.name)
+                )));
+            }
+            match p.kind.as_str() {
+                "testimony" | "attachment" => {}
+                "recognised" if self.version >= VERSION_RECOGNISED => {}
+                "recognised" => {
+                    return Err(reject(words!(
+                        "d-manifest-holds-recognised",
+                        version = self.version
+                    )))
+                }
+                "identity" if self.identities_included => {}
+                "identity" => return Err(reject(words!("d-manifest-identity-unexpected"))),
+                other => {
+                    return Err(reject(words!(
+                        "d-manifest-part-kind",
+                        kind = format!("{other:?}")
+                    )))
+                }
+            }
         }
+        if r.title.trim().is_empty() {
+            return Err(reject(words!("d-manifest-no-title", id = &r.id)));
+        }
+        if let Some(d) = &r.date {
+            crate::format::record::parse_date(d)
+                .map_err(|_| reject(words!("d-manifest-bad-date", id = &r.id)))?;
+        }
+        // What the record will be stored with, checked before any file is read (and
+        // by `verify` as by `import`).
+        r.metadata().validate().map_err(|e| {
+            reject(words!(
+                "d-manifest-record-invalid",
+                field = format!("records[{i}]"),
+                id = &r.id,
+                why = e
+            ))
+        })?;
+        check_time(format!("records[{i}].created"), &r.created)?;
         Ok(())
     }
 }

@@ -23,25 +23,6 @@ pub struct ManifestRecognised {
 }
 
 impl Manifest {
-    /// The lowest version that holds what this manifest holds, which a writer gives it.
-    pub fn needed_version(&self) -> u32 {
-        if self
-            .files
-            .iter()
-            .any(|f| f.path == crate::format::manifest::csv::CSV_PATH)
-        {
-            super::VERSION_CSV
-        } else if self.holds_model() {
-            super::VERSION_MODELLED
-        } else if self.holds_recognised_text() {
-            VERSION_RECOGNISED
-        } else if self.timestamps.is_empty() {
-            super::VERSION
-        } else {
-            super::VERSION_STAMPED
-        }
-    }
-
     /// Whether the bundle needs version 3: a recognised part, or a chain of custody that
     /// logs one (`text-recognised`).
     pub fn holds_recognised_text(&self) -> bool {
@@ -69,42 +50,42 @@ impl Manifest {
                 words!("d-manifest-holds-no-recognised", version = self.version)
             }));
         }
-        for r in &self.records {
-            for p in &r.parts {
-                let Some(how) = &p.recognised else {
-                    if p.kind == "recognised" {
-                        return Err(reject(words!(
-                            "d-manifest-recognised-unsourced",
-                            id = &r.id,
-                            name = format!("{:?}", p.name)
-                        )));
-                    }
-                    continue;
-                };
-                let source = r
-                    .parts
-                    .iter()
-                    .find(|s| s.name == how.source)
-                    .filter(|s| s.kind == "testimony" || s.kind == "attachment");
-                let fits = p.kind == "recognised"
-                    && source.is_some_and(|s| {
-                        s.original_sha256.as_deref().unwrap_or(&s.sha256) == how.source_sha256
-                    })
-                    && crate::format::record::engine_words(
-                        &how.engine,
-                        &how.version,
-                        &how.languages,
-                    )
-                    && (1..=crate::format::record::MAX_RECOGNISED_PAGES).contains(&how.pages);
-                if !fits {
-                    return Err(reject(words!(
-                        "d-manifest-recognised-bad",
-                        id = &r.id,
-                        name = format!("{:?}", p.name)
-                    )));
-                }
-            }
-        }
-        Ok(())
+        self.records.iter().try_for_each(check_recognised)
     }
+}
+
+/// One record's recognised parts: each names its source among the record's other parts, by
+/// name and SHA-256, and its engine in plain words; no other part claims to be recognised.
+pub(super) fn check_recognised(r: &super::ManifestRecord) -> Result<()> {
+    for p in &r.parts {
+        let Some(how) = &p.recognised else {
+            if p.kind == "recognised" {
+                return Err(reject(words!(
+                    "d-manifest-recognised-unsourced",
+                    id = &r.id,
+                    name = format!("{:?}", p.name)
+                )));
+            }
+            continue;
+        };
+        let source = r
+            .parts
+            .iter()
+            .find(|s| s.name == how.source)
+            .filter(|s| s.kind == "testimony" || s.kind == "attachment");
+        let fits = p.kind == "recognised"
+            && source.is_some_and(|s| {
+                s.original_sha256.as_deref().unwrap_or(&s.sha256) == how.source_sha256
+            })
+            && crate::format::record::engine_words(&how.engine, &how.version, &how.languages)
+            && (1..=crate::format::record::MAX_RECOGNISED_PAGES).contains(&how.pages);
+        if !fits {
+            return Err(reject(words!(
+                "d-manifest-recognised-bad",
+                id = &r.id,
+                name = format!("{:?}", p.name)
+            )));
+        }
+    }
+    Ok(())
 }
