@@ -15,7 +15,7 @@ use crate::words;
 mod consent;
 pub mod export;
 mod export_write;
-mod gzip;
+pub(crate) mod gzip;
 pub mod import;
 mod options;
 pub mod partner_view;

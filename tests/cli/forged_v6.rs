@@ -149,6 +149,20 @@ fn a_genuine_layout_is_taken_and_every_bent_one_is_refused_leaving_the_vault_as_
     });
     r.refuses(&b, "truncated or was altered");
 
+    // A gzip header naming a file (a flag set): not the form a bundle's writer makes.
+    let named = |t: Vec<u8>| {
+        use std::io::Write;
+        let mut g = flate2::GzBuilder::new()
+            .filename("bundle.tar")
+            .write(Vec::new(), flate2::Compression::fast());
+        g.write_all(&t).unwrap();
+        g.finish().unwrap()
+    };
+    r.refuses(
+        &seal_v6(&r, two(&r), keep, named),
+        "truncated or was altered",
+    );
+
     // The tar in another order than the manifest's: a part before its record.json (so the
     // record.json is missing where it is due), a file twice, a file not listed.
     r.refuses(

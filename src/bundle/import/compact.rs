@@ -30,7 +30,7 @@ const CHAINS_AT_ONCE: usize = 256;
 /// with `M`).
 pub(crate) enum Plaintext<R: Read> {
     Tar(BufReader<R>),
-    Gzip(Box<flate2::bufread::GzDecoder<BufReader<R>>>),
+    Gzip(Box<crate::bundle::gzip::GzipReader<BufReader<R>>>),
 }
 
 impl<R: Read> Plaintext<R> {
@@ -38,7 +38,10 @@ impl<R: Read> Plaintext<R> {
         let mut r = BufReader::with_capacity(64 << 10, stream);
         let head = r.fill_buf().map_err(damaged_stream)?;
         Ok(match head.starts_with(&[0x1f, 0x8b]) {
-            true => Plaintext::Gzip(Box::new(flate2::bufread::GzDecoder::new(r))),
+            true => {
+                let gz = crate::bundle::gzip::GzipReader::new(r).map_err(damaged_stream)?;
+                Plaintext::Gzip(Box::new(gz))
+            }
             false => Plaintext::Tar(r),
         })
     }
