@@ -62,7 +62,7 @@ tour-existed-by = event { $entry } ({ $kind }) existed by { $time }, as the auth
 tour-existed-by-untrusted = event { $entry } ({ $kind }) existed by { $time }, as the authority's token proves (an authority the partner has not added)
 tour-verify-token = without Amanat, a partner checks the token with: openssl ts -verify -token_in -in token.tsr -data statement.txt -CAfile authority-ca.pem (README, "For partners")
 tour-other-partners = (the same records have other ids and pseudonyms for any other partner)
-tour-without-amanat = a partner without Amanat runs: mkdir b && age -d -i key.txt FILE | tar x -C b, then ssh-keygen -Y verify before anything else
+tour-without-amanat = a partner without Amanat runs: mkdir b && age -d -i key.txt FILE | tar xz -C b, then ssh-keygen -Y verify before anything else
 tour-step-collect = A collector in the field hands sealed records to headquarters
 tour-collector-sealed = the collector sealed record { $id } to headquarters' key
 tour-collector-blind = and cannot read it itself: a collector holds no key that opens what it collected
@@ -569,7 +569,7 @@ cli-transfer-removed = Removed { $records ->
 } from this collector.
 cli-verify-new-contact = , a new contact
 cli-verify-identities = this bundle says it carries witness identities
-cli-verify-csv = it carries import.csv, the records' metadata for Uwazi, which says what the manifest says
+cli-verify-csv = it carries import.csv, the records' metadata for Uwazi, which says what the records say
 cli-verify-parts = { $parts } parts, { $bytes } bytes
 cli-verify-present = already here
 cli-verify-stamp = custody event { $entry } ({ $kind }, claims { $claimed }) existed by { $time }, as { $authority } signed
