@@ -839,3 +839,27 @@ fn a_recipient_nothing_can_be_encrypted_to_is_refused_at_once() {
     assert!(err.contains("low-order"), "{err}");
     assert!(!bare.vault.exists());
 }
+
+/// A part whose file is named `record.json` is a part (`records/<id>/parts/record.json`),
+/// not a record's `record.json`: the record exports, imports, and reads back.
+#[test]
+fn an_attachment_named_record_json_goes_and_arrives_as_a_part() {
+    let w = World::new();
+    let t = w.hq.input("testimony.txt", "They took my father at night.");
+    let a = w.hq.input("record.json", "{\"from\": \"another tool\"}");
+    let id = w.hq.add(&[
+        "--title",
+        "With a JSON attachment",
+        "--testimony",
+        t.to_str().unwrap(),
+        a.to_str().unwrap(),
+    ]);
+    let bundle = w.export(&[&id]);
+    let b = bundle.to_str().unwrap();
+    w.partner.ok(&["import", b, "--from", "HQ"]);
+    let listed = w.partner.ok(&["list"]);
+    let theirs = listed.split_whitespace().next().unwrap().to_owned();
+    let got = w.partner.ok(&["get", &theirs, "record.json", "-o", "-"]);
+    assert_eq!(got, "{\"from\": \"another tool\"}", "{listed}");
+    w.partner.ok(&["check"]);
+}

@@ -12,6 +12,8 @@ use crate::forged::{hex_id, sha, Forged, PartIn, Receiver};
 use crate::util::*;
 
 const TXT: &[u8] = b"The border guards took our passports and our phones.";
+const LONG_NAME: &str =
+    "interview-with-the-teacher-from-ghulja-recorded-at-the-border-crossing-in-khorgos-in-2019.bin";
 
 /// A version 6 bundle of `recs`: the manifest and the tar entries after it (each record's
 /// `record.json`, then its parts), changed by `tweak` before the manifest is signed, and the
@@ -72,9 +74,10 @@ fn seal_v6(
 /// Two records of a testimony and an attachment each: the first is read (and its parts
 /// sealed into pending objects) before anything wrong with the second is found.
 fn two(r: &Receiver) -> (String, Vec<Forged>) {
+    // The attachment's path is over 100 bytes: the tar gives it in a GNU long-name entry.
     let p: &[PartIn<'_>] = &[
         ("testimony", "t.txt", TXT),
-        ("attachment", "a.bin", b"\x00\x01"),
+        ("attachment", LONG_NAME, b"\x00\x01"),
     ];
     let bundle = hex_id();
     let m = &r.mallory;
@@ -234,4 +237,71 @@ fn a_genuine_layout_is_taken_and_every_bent_one_is_refused_leaving_the_vault_as_
         e[4].1 = text.replace("second", "secund").into_bytes();
     };
     r.refuses(&seal_v6(&r, two(&r), changed, |t| gzip(&t)), "SHA-256");
+}
+
+/// Anyone who knows the receiver's public key seals a bundle whose tar starts with a GNU
+/// long-name entry announcing 512 MiB (zeros, which gzip makes a few hundred KiB): the tar
+/// crate would read it whole into memory before the manifest's signature is checked. The
+/// reader refuses it on the header's word.
+#[test]
+fn an_unsigned_bundle_announcing_a_huge_long_name_is_refused_on_its_header() {
+    use std::io::Write;
+    let r = Receiver::new();
+    const LONG: u64 = 512 << 20;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let mut h = tar::Header::new_gnu();
+    h.as_gnu_mut().unwrap().name[..13].copy_from_slice(b"././@LongLink");
+    h.set_mode(0o644);
+    h.set_size(LONG);
+    h.set_entry_type(tar::EntryType::GNULongName);
+    h.set_cksum();
+    gz.write_all(h.as_bytes()).unwrap();
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..(LONG >> 20) {
+        gz.write_all(&zeros).unwrap();
+    }
+    let mut h = tar::Header::new_gnu();
+    h.set_mode(0o644);
+    h.set_size(0);
+    h.set_entry_type(tar::EntryType::Regular);
+    h.set_path("MANIFEST.json").unwrap();
+    h.set_cksum();
+    gz.write_all(h.as_bytes()).unwrap();
+    gz.write_all(&[0u8; 1024]).unwrap();
+    let to = age::x25519::Recipient::from_str(&r.recipient).unwrap();
+    let b = r.env.out("long-name.amanat");
+    std::fs::write(&b, age::encrypt(&to, &gz.finish().unwrap()).unwrap()).unwrap();
+    let mut cmd = r.env.cmd();
+    cmd.args(["verify", b.to_str().unwrap()]);
+    let (o, peak_kib) = run_measuring_rss(cmd);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("a long file name"), "{err}");
+    assert!(peak_kib < 128 << 10, "verify held {} MiB", peak_kib >> 10);
+    r.intact();
+}
+
+/// What a trusted sender may make an import hold is bounded: a part's `removed` (a short list
+/// of what cleaning removed, used by nothing on import) of more than 4 KiB is refused, and so
+/// is a version 6 manifest listing more than 512 MiB of `record.json` (refused as it is
+/// parsed, before any record is read).
+#[test]
+fn what_a_trusted_sender_may_make_an_import_hold_is_bounded() {
+    let r = Receiver::new();
+    let (bundle, mut recs) = two(&r);
+    recs[1].0["parts"][0]["removed"] = json!("EXIF ".repeat(1000));
+    let keep = |_: &mut Value, _: &mut Vec<(String, Vec<u8>)>| {};
+    r.refuses(
+        &seal_v6(&r, (bundle, recs), keep, |t| gzip(&t)),
+        "says more of what cleaning removed",
+    );
+    let huge = |m: &mut Value, _: &mut Vec<(String, Vec<u8>)>| {
+        for i in [1, 4] {
+            m["files"][i]["size"] = json!(300u64 << 20);
+        }
+    };
+    r.refuses(
+        &seal_v6(&r, two(&r), huge, |t| gzip(&t)),
+        "bytes of record.json, more than the",
+    );
 }

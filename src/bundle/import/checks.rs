@@ -207,7 +207,7 @@ impl Vault {
     #[allow(clippy::too_many_arguments)]
     pub(super) fn read_files<R: Read>(
         &self,
-        entries: tar::Entries<'_, R>,
+        mut entries: super::entries::BundleEntries<'_, R>,
         m: &Manifest,
         expected: &HashMap<&str, &manifest::FileEntry>,
         part_of: &HashMap<&str, (usize, usize)>,
@@ -223,9 +223,7 @@ impl Vault {
         let record_json: HashMap<String, usize> = (m.records.iter().enumerate())
             .map(|(i, r)| (format!("records/{}/record.json", r.id), i))
             .collect();
-        for e in entries {
-            let mut e = e.map_err(damaged_stream)?;
-            let path = entry_path(&e)?;
+        while let Some((path, mut e)) = entries.next_entry()? {
             check_regular(&e, &path)?;
             let Some(want) = expected.get(path.as_str()) else {
                 return Err(reject(words!(
@@ -385,23 +383,22 @@ impl Vault {
 /// The manifest and its signature, the bundle's first two files, read and checked: returns
 /// the manifest's bytes and the key that signed them.
 pub(super) fn read_signed_head<R: Read>(
-    entries: &mut tar::Entries<'_, R>,
+    entries: &mut super::entries::BundleEntries<'_, R>,
 ) -> Result<(Vec<u8>, [u8; 32])> {
-    let mut next = |what: &str| -> Result<tar::Entry<'_, _>> {
+    let mut next = |what: &str| {
         entries
-            .next()
-            .ok_or_else(|| reject(words!("d-bundle-ends-before", what = what)))?
-            .map_err(damaged_stream)
+            .next_entry()?
+            .ok_or_else(|| reject(words!("d-bundle-ends-before", what = what)))
     };
-    let mut e = next(manifest::MANIFEST_PATH)?;
-    if entry_path(&e)? != manifest::MANIFEST_PATH {
+    let (path, mut e) = next(manifest::MANIFEST_PATH)?;
+    if path != manifest::MANIFEST_PATH {
         return Err(reject(words!("d-bundle-first-not-manifest")));
     }
     check_regular(&e, manifest::MANIFEST_PATH)?;
     let manifest_bytes = read_small(&mut e, manifest::MAX_MANIFEST, "MANIFEST.json")?;
     drop(e);
-    let mut e = next(manifest::SIG_PATH)?;
-    if entry_path(&e)? != manifest::SIG_PATH {
+    let (path, mut e) = next(manifest::SIG_PATH)?;
+    if path != manifest::SIG_PATH {
         return Err(reject(words!("d-bundle-second-not-sig")));
     }
     check_regular(&e, manifest::SIG_PATH)?;

@@ -9,9 +9,7 @@ use std::io::{self, BufRead, BufReader, Read};
 
 use ring::digest;
 
-use super::checks::{
-    check_regular, damaged_stream, entry_path, partner_chain, read_small, Hashing,
-};
+use super::checks::{check_regular, damaged_stream, partner_chain, read_small, Hashing};
 use super::{ImportOptions, Sealed};
 use crate::bundle::stamps::{ProvenEvent, Tokens};
 use crate::error::{Result, Words};
@@ -167,7 +165,7 @@ impl Vault {
     /// record. `present` says which records (in order) are here already.
     pub(super) fn read_compact<R: Read>(
         &self,
-        entries: tar::Entries<'_, R>,
+        mut entries: super::entries::BundleEntries<'_, R>,
         m: &Manifest,
         (signer, tokens): (&[u8; 32], &Tokens),
         present: &[bool],
@@ -194,9 +192,7 @@ impl Vault {
         // The part the next file is, of the last record read.
         let mut part = 0;
         let mut budget = INLINE_BUDGET;
-        for e in entries {
-            let mut e = e.map_err(damaged_stream)?;
-            let path = entry_path(&e)?;
+        while let Some((path, mut e)) = entries.next_entry()? {
             check_regular(&e, &path)?;
             let Some(want) = m.files.get(next).filter(|f| f.path == path) else {
                 return Err(reject(out_of_place(m, &reading.order, next, &path)));

@@ -16,6 +16,7 @@ use crate::format::event::Kept;
 
 mod checks;
 mod compact;
+mod entries;
 use crate::format::id::ObjectId;
 use crate::format::manifest::{self, reject, BundleKind, Manifest};
 use crate::format::record::Provenance;
@@ -131,7 +132,7 @@ impl Vault {
     ) -> Result<Verified> {
         let compressed = stream.compressed();
         let mut archive = tar::Archive::new(stream);
-        let mut entries = archive.entries().map_err(damaged_stream)?;
+        let mut entries = entries::BundleEntries::new(&mut archive)?;
         let (manifest_bytes, signer) = read_signed_head(&mut entries)?;
         let fingerprint = crate::crypto::sshkey::fingerprint(&signer);
         let (contact, new_contact) = self.sender_of(opts, &signer, &fingerprint)?;

@@ -4,15 +4,20 @@
 use std::collections::HashMap;
 
 use super::{
-    canonical_id, csv, reject, FileEntry, Manifest, ManifestRecord, SUMS_PATH, VERSION_COMPACT,
+    canonical_id, csv, reject, FileEntry, Manifest, ManifestRecord, MAX_RECORDS_JSON, SUMS_PATH,
+    VERSION_COMPACT,
 };
 use crate::error::Result;
 use crate::words;
 use crate::RecordId;
 
-/// The id in a `records/<id>/record.json` path, if it is one.
+/// The id in a `records/<id>/record.json` path, if it is one (and not a part's file named
+/// `record.json`, `records/<id>/parts/record.json`).
 pub fn record_json_id(path: &str) -> Option<&str> {
-    path.strip_prefix("records/")?.strip_suffix("/record.json")
+    let id = path
+        .strip_prefix("records/")?
+        .strip_suffix("/record.json")?;
+    (!id.contains('/')).then_some(id)
 }
 
 impl Manifest {
@@ -39,11 +44,20 @@ impl Manifest {
         }
         files.next_if(|f| f.path == csv::CSV_PATH);
         let mut record: Option<&str> = None;
+        let mut records_json = 0u64;
         for (i, f) in files.enumerate() {
             let path = f.path.as_str();
             if let Some(id) = record_json_id(path) {
                 canonical_id(&format!("files[{i}]"), id)?;
                 record = Some(id);
+                records_json = records_json.saturating_add(f.size);
+                if records_json > MAX_RECORDS_JSON {
+                    return Err(reject(words!(
+                        "d-manifest-records-too-large",
+                        bytes = self.records_json_bytes(),
+                        most = MAX_RECORDS_JSON
+                    )));
+                }
                 continue;
             }
             let of_record = record.is_some_and(|id| {
@@ -57,6 +71,13 @@ impl Manifest {
             }
         }
         Ok(())
+    }
+
+    /// Version 6: how many bytes of `record.json` files the manifest lists.
+    fn records_json_bytes(&self) -> u64 {
+        (self.files.iter())
+            .filter(|f| record_json_id(&f.path).is_some())
+            .fold(0u64, |n, f| n.saturating_add(f.size))
     }
 
     /// Version 6: a record as read from its `record.json` at `files[at]`, after its bytes

@@ -43,6 +43,11 @@ pub const MAX_MANIFEST: u64 = 64 << 20;
 pub const MAX_SIG: u64 = 16 << 10;
 /// Largest record.json or SHA256SUMS accepted on import.
 pub const MAX_SMALL_FILE: u64 = 64 << 20;
+/// Most bytes of a part's `removed` (what cleaning removed, a short list of kinds).
+pub const MAX_REMOVED: usize = 4096;
+/// Most bytes of `record.json` files one version 6 bundle may list: an import holds every
+/// record it read until it commits, and gzip makes a bundle a small fraction of it.
+pub const MAX_RECORDS_JSON: u64 = 512 << 20;
 
 pub const MANIFEST_PATH: &str = "MANIFEST.json";
 pub const SIG_PATH: &str = "MANIFEST.json.sig";
@@ -430,6 +435,13 @@ impl Manifest {
                 return Err(reject(words!("d-manifest-part-outside", path = path())));
             }
             check_name(&p.name)?;
+            if p.removed.as_ref().is_some_and(|r| r.len() > MAX_REMOVED) {
+                return Err(reject(words!(
+                    "d-manifest-part-removed",
+                    path = path(),
+                    most = MAX_REMOVED as u64
+                )));
+            }
             if !names.insert(p.name.as_str()) {
                 return Err(reject(words!(
                     "d-manifest-part-name-twice",
