@@ -269,22 +269,14 @@ impl Mallory {
         }
         let manifest = serde_json::to_vec_pretty(&m).unwrap();
         let sig = self.sign("amanat-bundle-v1", &manifest);
-        let mut b = tar::Builder::new(Vec::new());
-        let mut add = |p: &str, bytes: &[u8]| {
-            let mut h = tar::Header::new_gnu();
-            h.set_mode(0o644);
-            h.set_size(bytes.len() as u64);
-            h.set_entry_type(tar::EntryType::Regular);
-            b.append_data(&mut h, p, bytes).unwrap();
-        };
-        add("MANIFEST.json", &manifest);
-        add("MANIFEST.json.sig", sig.as_bytes());
-        add("SHA256SUMS", sums.as_bytes());
-        for (p, bytes) in &files {
-            add(p, bytes);
-        }
+        let head = [
+            ("MANIFEST.json", &manifest[..]),
+            ("MANIFEST.json.sig", sig.as_bytes()),
+            ("SHA256SUMS", sums.as_bytes()),
+        ];
+        let rest = files.iter().map(|(p, b)| (p.as_str(), &b[..]));
+        let tar = regular_tar(head.into_iter().chain(rest));
         let tar_path = self.dir.join(format!("t-{}.tar", hex_id()));
-        let tar = b.into_inner().unwrap();
         let plain = match self.compact.get() && m["kind"] == "partner" {
             true => gzip(&tar),
             false => tar,
@@ -302,6 +294,19 @@ impl Mallory {
         fs::remove_file(&tar_path).unwrap();
         out.to_owned()
     }
+}
+
+/// A tar of regular files, as a bundle's writer makes one (GNU headers, mode 0644).
+pub fn regular_tar<'a>(files: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    for (p, bytes) in files {
+        let mut h = tar::Header::new_gnu();
+        h.set_mode(0o644);
+        h.set_size(bytes.len() as u64);
+        h.set_entry_type(tar::EntryType::Regular);
+        b.append_data(&mut h, p, bytes).unwrap();
+    }
+    b.into_inner().unwrap()
 }
 
 /// The drafted manifest `m` (after its tweak) as manifest version 6 would carry it: each

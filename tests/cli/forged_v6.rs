@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use serde_json::{json, Value};
 
-use crate::forged::{hex_id, sha, Forged, PartIn, Receiver};
+use crate::forged::{hex_id, regular_tar, sha, Forged, PartIn, Receiver};
 use crate::util::*;
 
 const TXT: &[u8] = b"The border guards took our passports and our phones.";
@@ -51,20 +51,12 @@ fn seal_v6(
     tweak(&mut manifest, &mut entries);
     let text = serde_json::to_vec_pretty(&manifest).unwrap();
     let sig = m.sign("amanat-bundle-v1", &text);
-    let mut b = tar::Builder::new(Vec::new());
-    let mut add = |p: &str, bytes: &[u8]| {
-        let mut h = tar::Header::new_gnu();
-        h.set_mode(0o644);
-        h.set_size(bytes.len() as u64);
-        h.set_entry_type(tar::EntryType::Regular);
-        b.append_data(&mut h, p, bytes).unwrap();
-    };
-    add("MANIFEST.json", &text);
-    add("MANIFEST.json.sig", sig.as_bytes());
-    for (p, bytes) in &entries {
-        add(p, bytes);
-    }
-    let plain = wrap(b.into_inner().unwrap());
+    let head = [
+        ("MANIFEST.json", &text[..]),
+        ("MANIFEST.json.sig", sig.as_bytes()),
+    ];
+    let rest = entries.iter().map(|(p, b)| (p.as_str(), &b[..]));
+    let plain = wrap(regular_tar(head.into_iter().chain(rest)));
     let to = age::x25519::Recipient::from_str(&r.recipient).unwrap();
     let out = r.env.out(&format!("v6-{}.amanat", hex_id()));
     std::fs::write(&out, age::encrypt(&to, &plain).unwrap()).unwrap();

@@ -32,6 +32,7 @@ mod screen;
 mod seizure;
 mod stanzas;
 mod streaming;
+mod tar_readers;
 mod timestamps;
 mod traces;
 mod vault_core;

@@ -86,6 +86,23 @@ pub(super) fn entry_path(e: &tar::Entry<'_, impl Read>) -> Result<String> {
     String::from_utf8(p.into_owned()).map_err(|_| reject(words!("d-bundle-name-not-utf8")))
 }
 
+/// The entry is of the size the manifest lists for it.
+pub(super) fn check_size(e: &tar::Entry<'_, impl Read>, path: &str, want: u64) -> Result<()> {
+    let size = e
+        .header()
+        .size()
+        .map_err(|_| reject(words!("d-bundle-bad-size", path = format!("{path:?}"))))?;
+    if size != want {
+        return Err(reject(words!(
+            "d-bundle-size-differs",
+            path = format!("{path:?}"),
+            size = size,
+            want = want
+        )));
+    }
+    Ok(())
+}
+
 pub(super) fn check_regular(e: &tar::Entry<'_, impl Read>, path: &str) -> Result<()> {
     match e.header().entry_type() {
         tar::EntryType::Regular | tar::EntryType::Continuous => Ok(()),
@@ -234,18 +251,7 @@ impl Vault {
             if !seen.insert(path.clone()) {
                 return Err(reject(words!("d-bundle-twice", path = format!("{path:?}"))));
             }
-            let size = e
-                .header()
-                .size()
-                .map_err(|_| reject(words!("d-bundle-bad-size", path = format!("{path:?}"))))?;
-            if size != want.size {
-                return Err(reject(words!(
-                    "d-bundle-size-differs",
-                    path = format!("{path:?}"),
-                    size = size,
-                    want = want.size
-                )));
-            }
+            check_size(&e, &path, want.size)?;
             let mut ctx = digest::Context::new(&digest::SHA256);
             let mut n = 0u64;
             let mut reader = Hashing {

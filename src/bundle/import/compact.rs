@@ -9,7 +9,9 @@ use std::io::{self, BufRead, BufReader, Read};
 
 use ring::digest;
 
-use super::checks::{check_regular, damaged_stream, partner_chain, read_small, Hashing};
+use super::checks::{
+    check_regular, check_size, damaged_stream, partner_chain, read_small, Hashing,
+};
 use super::{ImportOptions, Sealed};
 use crate::bundle::stamps::{ProvenEvent, Tokens};
 use crate::error::{Result, Words};
@@ -49,14 +51,13 @@ impl<R: Read> Plaintext<R> {
     }
 
     /// Reads to the end, so that gzip checks its CRC and length and age authenticates its
-    /// final chunk; nothing may follow the compressed stream.
+    /// final chunk: after the tar's end nothing but zeros (its padding), which GNU tar would
+    /// otherwise read on into after a lone zero block; after the compressed stream, nothing.
     pub(crate) fn finish(self) -> Result<()> {
         match self {
-            Plaintext::Tar(mut r) => {
-                io::copy(&mut r, &mut io::sink()).map_err(damaged_stream)?;
-            }
+            Plaintext::Tar(mut r) => only_zeros(&mut r)?,
             Plaintext::Gzip(mut gz) => {
-                io::copy(&mut *gz, &mut io::sink()).map_err(damaged_stream)?;
+                only_zeros(&mut *gz)?;
                 let mut rest = gz.into_inner();
                 if io::copy(&mut rest, &mut io::sink()).map_err(damaged_stream)? > 0 {
                     return Err(reject(words!("d-bundle-after-gzip")));
@@ -64,6 +65,22 @@ impl<R: Read> Plaintext<R> {
             }
         }
         Ok(())
+    }
+}
+
+/// Reads `r` to its end, refusing any byte that is not zero.
+fn only_zeros(r: &mut impl Read) -> Result<()> {
+    let mut buf = vec![0u8; 64 << 10];
+    loop {
+        let n = match r.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(damaged_stream(e)),
+        };
+        if buf[..n].iter().any(|&b| b != 0) {
+            return Err(reject(words!("d-bundle-after-end")));
+        }
     }
 }
 
@@ -197,18 +214,7 @@ impl Vault {
             let Some(want) = m.files.get(next).filter(|f| f.path == path) else {
                 return Err(reject(out_of_place(m, &reading.order, next, &path)));
             };
-            let size = e
-                .header()
-                .size()
-                .map_err(|_| reject(words!("d-bundle-bad-size", path = format!("{path:?}"))))?;
-            if size != want.size {
-                return Err(reject(words!(
-                    "d-bundle-size-differs",
-                    path = format!("{path:?}"),
-                    size = size,
-                    want = want.size
-                )));
-            }
+            check_size(&e, &path, want.size)?;
             let mut ctx = digest::Context::new(&digest::SHA256);
             let mut n = 0u64;
             let mut reader = Hashing {

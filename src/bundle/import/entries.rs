@@ -39,6 +39,7 @@ impl<'a, R: Read> BundleEntries<'a, R> {
                 };
             };
             let mut e = e.map_err(damaged_stream)?;
+            same_to_every_reader(e.header())?;
             if e.header().entry_type() != tar::EntryType::GNULongName {
                 let path = match long {
                     Some(p) => p,
@@ -60,12 +61,54 @@ impl<'a, R: Read> BundleEntries<'a, R> {
                 )));
             }
             let mut name = read_small(&mut e, MAX_LONG_NAME, "a long file name")?;
+            // GNU tar reads a long name up to its first NUL, on into the block's padding if
+            // the name has none: it must end with one, and hold none before.
+            if name.last() != Some(&0) {
+                return Err(odd_header("a long name without its NUL"));
+            }
             while name.last() == Some(&0) {
                 name.pop();
+            }
+            if name.contains(&0) {
+                return Err(odd_header("a long name with a NUL inside"));
             }
             let name =
                 String::from_utf8(name).map_err(|_| reject(words!("d-bundle-name-not-utf8")))?;
             long = Some(name);
         }
     }
+}
+
+fn odd_header(what: &str) -> crate::error::Error {
+    reject(words!("d-bundle-tar-header", what = what))
+}
+
+/// A header every tar program reads alike, so that a partner's `tar xz` extracts what Amanat
+/// checked: a size field in octal digits (space-led or not, ended by NULs or spaces) or in
+/// base-256 that fits 64 bits (the tar crate took `+12` as octal 10, GNU tar as the obsolete
+/// base-64 3,446, so one signed bundle could hold a second tar for GNU tar to read); and no
+/// POSIX ustar header of another version than `00` (GNU tar joins its prefix to the name,
+/// the tar crate does not).
+fn same_to_every_reader(h: &tar::Header) -> Result<()> {
+    let size = &h.as_old().size;
+    let canonical = match size[0] {
+        0x80 => size[1..4].iter().all(|&b| b == 0),
+        _ => {
+            let field = size.iter().skip_while(|&&b| b == b' ');
+            let digits = field
+                .clone()
+                .take_while(|b| (b'0'..=b'7').contains(b))
+                .count();
+            let rest = field.skip(digits);
+            digits > 0 && rest.clone().all(|&b| b == 0 || b == b' ')
+        }
+    };
+    if !canonical {
+        return Err(odd_header("a size field not in plain octal"));
+    }
+    let magic = &h.as_bytes()[257..265];
+    if magic.starts_with(b"ustar\0") && &magic[6..] != b"00" {
+        return Err(odd_header("a ustar header of another version"));
+    }
+    Ok(())
 }
