@@ -15,16 +15,10 @@ const TXT: &[u8] = b"The border guards took our passports and our phones.";
 const LONG_NAME: &str =
     "interview-with-the-teacher-from-ghulja-recorded-at-the-border-crossing-in-khorgos-in-2019.bin";
 
-/// A version 6 bundle of `recs`: the manifest and the tar entries after it (each record's
-/// `record.json`, then its parts), changed by `tweak` before the manifest is signed, and the
-/// tar made into the plaintext by `wrap` (a genuine writer's is [`gzip`]); sealed to the
-/// receiver as anyone could.
-fn seal_v6(
-    r: &Receiver,
-    (bundle, recs): (String, Vec<Forged>),
-    tweak: impl FnOnce(&mut Value, &mut Vec<(String, Vec<u8>)>),
-    wrap: impl FnOnce(Vec<u8>) -> Vec<u8>,
-) -> PathBuf {
+/// A version 6 bundle of `recs` as its writer drafts it: the manifest (Mallory's, not yet
+/// signed) and the files after the signature, `SHA256SUMS` first, each record's
+/// `record.json` before its parts.
+pub fn v6_draft(r: &Receiver, bundle: &str, recs: Vec<Forged>) -> (Value, Vec<(String, Vec<u8>)>) {
     let mut entries = Vec::new();
     for (rec, files) in recs {
         let path = format!("records/{}/record.json", rec["id"].as_str().unwrap());
@@ -40,7 +34,7 @@ fn seal_v6(
         (entries.iter()).map(|(p, b)| json!({"path": p, "size": b.len(), "sha256": sha(b)})),
     );
     let m = &r.mallory;
-    let mut manifest = json!({
+    let manifest = json!({
         "format": "amanat-bundle", "version": 6, "kind": "partner", "bundle_id": bundle,
         "created": "2024-05-01T10:00:00Z",
         "sender": {"signing_key": m.line, "fingerprint": m.fp},
@@ -48,9 +42,23 @@ fn seal_v6(
         "records": [], "files": listed,
     });
     entries.insert(0, ("SHA256SUMS".to_owned(), sums.into_bytes()));
+    (manifest, entries)
+}
+
+/// A version 6 bundle of `recs`: the manifest and the tar entries after it (each record's
+/// `record.json`, then its parts), changed by `tweak` before the manifest is signed, and the
+/// tar made into the plaintext by `wrap` (a genuine writer's is [`gzip`]); sealed to the
+/// receiver as anyone could.
+fn seal_v6(
+    r: &Receiver,
+    (bundle, recs): (String, Vec<Forged>),
+    tweak: impl FnOnce(&mut Value, &mut Vec<(String, Vec<u8>)>),
+    wrap: impl FnOnce(Vec<u8>) -> Vec<u8>,
+) -> PathBuf {
+    let (mut manifest, mut entries) = v6_draft(r, &bundle, recs);
     tweak(&mut manifest, &mut entries);
     let text = serde_json::to_vec_pretty(&manifest).unwrap();
-    let sig = m.sign("amanat-bundle-v1", &text);
+    let sig = r.mallory.sign("amanat-bundle-v1", &text);
     let head = [
         ("MANIFEST.json", &text[..]),
         ("MANIFEST.json.sig", sig.as_bytes()),

@@ -8,9 +8,9 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::str::FromStr;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use crate::forged::{hex_id, sha, Forged, Receiver};
+use crate::forged::{hex_id, Forged, Receiver};
 use crate::util::*;
 
 /// One raw tar header block: `name` (at most 100 bytes), the 12 bytes of the size field as
@@ -56,37 +56,26 @@ fn entry(path: &str, bytes: &[u8]) -> Vec<u8> {
 /// The files of a version 6 bundle of `recs` in their order, the manifest and its signature
 /// (by Mallory) first.
 fn v6_files(r: &Receiver, bundle: &str, recs: Vec<Forged>) -> Vec<(String, Vec<u8>)> {
-    let mut entries = Vec::new();
-    for (rec, files) in recs {
-        let path = format!("records/{}/record.json", rec["id"].as_str().unwrap());
-        entries.push((path.clone(), serde_json::to_vec_pretty(&rec).unwrap()));
-        entries.extend(files.into_iter().filter(|(p, _)| *p != path));
-    }
-    let sums: String = (entries.iter())
-        .map(|(p, b)| format!("{}  {p}\n", sha(b)))
-        .collect();
-    let mut listed =
-        vec![json!({"path": "SHA256SUMS", "size": sums.len(), "sha256": sha(sums.as_bytes())})];
-    listed.extend(
-        (entries.iter()).map(|(p, b)| json!({"path": p, "size": b.len(), "sha256": sha(b)})),
-    );
-    let m = &r.mallory;
-    let manifest = json!({
-        "format": "amanat-bundle", "version": 6, "kind": "partner", "bundle_id": bundle,
-        "created": "2024-05-01T10:00:00Z",
-        "sender": {"signing_key": m.line, "fingerprint": m.fp},
-        "recipients": [], "identities_included": false, "metadata_kept": false,
-        "records": [], "files": listed,
-    });
+    let (manifest, entries) = crate::forged_v6::v6_draft(r, bundle, recs);
     let text = serde_json::to_vec_pretty(&manifest).unwrap();
-    let sig = m.sign("amanat-bundle-v1", &text);
+    let sig = r.mallory.sign("amanat-bundle-v1", &text);
     let mut all = vec![
         ("MANIFEST.json".to_owned(), text),
         ("MANIFEST.json.sig".to_owned(), sig.into_bytes()),
-        ("SHA256SUMS".to_owned(), sums.into_bytes()),
     ];
     all.extend(entries);
     all
+}
+
+/// A record of one testimony, `title`, in a bundle of its own: its id and the bundle's files.
+fn one_record(r: &Receiver, title: &str) -> (String, Vec<(String, Vec<u8>)>) {
+    let (id, bundle) = (hex_id(), hex_id());
+    let words: &[u8] = b"Words.";
+    let rec = r
+        .mallory
+        .record(&id, &bundle, title, &[("testimony", "t.txt", words)]);
+    let files = v6_files(r, &bundle, vec![rec]);
+    (id, files)
 }
 
 fn seal(r: &Receiver, plain: &[u8]) -> PathBuf {
@@ -233,15 +222,7 @@ fn a_bundle_holding_a_second_tar_for_gnu_tar_is_refused() {
 #[test]
 fn a_ustar_prefix_gnu_tar_would_join_is_refused() {
     let r = Receiver::new();
-    let m = &r.mallory;
-    let (id, bundle) = (hex_id(), hex_id());
-    let rec = m.record(
-        &id,
-        &bundle,
-        "Prefixed",
-        &[("testimony", "t.txt", b"Words." as &[u8])],
-    );
-    let files = v6_files(&r, &bundle, vec![rec]);
+    let (id, files) = one_record(&r, "Prefixed");
     let mut tar = Vec::new();
     for (p, bytes) in &files {
         if p == "SHA256SUMS" {
@@ -292,15 +273,7 @@ fn a_ustar_prefix_gnu_tar_would_join_is_refused() {
 #[test]
 fn a_long_name_gnu_tar_would_read_into_its_padding_is_refused() {
     let r = Receiver::new();
-    let m = &r.mallory;
-    let (id, bundle) = (hex_id(), hex_id());
-    let rec = m.record(
-        &id,
-        &bundle,
-        "Padded",
-        &[("testimony", "t.txt", b"Words." as &[u8])],
-    );
-    let files = v6_files(&r, &bundle, vec![rec]);
+    let (id, files) = one_record(&r, "Padded");
     let mut tar = Vec::new();
     let part = format!("records/{id}/parts/t.txt");
     for (p, bytes) in &files {

@@ -115,9 +115,44 @@ pub(super) fn check_regular(e: &tar::Entry<'_, impl Read>, path: &str) -> Result
 }
 
 pub(super) struct Hashing<'a, R> {
-    pub(super) inner: R,
-    pub(super) ctx: &'a mut digest::Context,
-    pub(super) n: &'a mut u64,
+    inner: R,
+    ctx: &'a mut digest::Context,
+    n: &'a mut u64,
+}
+
+/// The SHA-256 and length of an entry, taken as it is read.
+pub(super) struct EntryDigest {
+    ctx: digest::Context,
+    n: u64,
+}
+
+impl EntryDigest {
+    pub(super) fn new() -> EntryDigest {
+        EntryDigest {
+            ctx: digest::Context::new(&digest::SHA256),
+            n: 0,
+        }
+    }
+
+    /// A reader of `inner` that takes the digest of what it reads.
+    pub(super) fn reading<R: Read>(&mut self, inner: R) -> Hashing<'_, R> {
+        Hashing {
+            inner,
+            ctx: &mut self.ctx,
+            n: &mut self.n,
+        }
+    }
+
+    /// The entry at `path` was of the listed size and SHA-256.
+    pub(super) fn check(self, want: &manifest::FileEntry, path: &str) -> Result<()> {
+        if self.n != want.size || hex::encode(self.ctx.finish()) != want.sha256 {
+            return Err(reject(words!(
+                "d-bundle-sha-differs",
+                path = format!("{path:?}")
+            )));
+        }
+        Ok(())
+    }
 }
 
 impl<R: Read> Read for Hashing<'_, R> {
@@ -252,13 +287,8 @@ impl Vault {
                 return Err(reject(words!("d-bundle-twice", path = format!("{path:?}"))));
             }
             check_size(&e, &path, want.size)?;
-            let mut ctx = digest::Context::new(&digest::SHA256);
-            let mut n = 0u64;
-            let mut reader = Hashing {
-                inner: &mut e,
-                ctx: &mut ctx,
-                n: &mut n,
-            };
+            let mut digest = EntryDigest::new();
+            let mut reader = digest.reading(&mut e);
             let record = record_json.get(path.as_str()).map(|&i| &m.records[i]);
             if path == manifest::SUMS_PATH
                 || path == crate::format::manifest::csv::CSV_PATH
@@ -285,12 +315,7 @@ impl Vault {
                     }
                 }
             }
-            if n != want.size || hex::encode(ctx.finish()) != want.sha256 {
-                return Err(reject(words!(
-                    "d-bundle-sha-differs",
-                    path = format!("{path:?}")
-                )));
-            }
+            digest.check(want, &path)?;
         }
         Ok((seen, sealed))
     }

@@ -7,10 +7,8 @@
 use std::collections::HashMap;
 use std::io::{self, BufRead, BufReader, Read};
 
-use ring::digest;
-
 use super::checks::{
-    check_regular, check_size, damaged_stream, partner_chain, read_small, Hashing,
+    check_regular, check_size, damaged_stream, partner_chain, read_small, EntryDigest,
 };
 use super::{ImportOptions, Sealed};
 use crate::bundle::stamps::{ProvenEvent, Tokens};
@@ -215,13 +213,8 @@ impl Vault {
                 return Err(reject(out_of_place(m, &reading.order, next, &path)));
             };
             check_size(&e, &path, want.size)?;
-            let mut ctx = digest::Context::new(&digest::SHA256);
-            let mut n = 0u64;
-            let mut reader = Hashing {
-                inner: &mut e,
-                ctx: &mut ctx,
-                n: &mut n,
-            };
+            let mut digest = EntryDigest::new();
+            let mut reader = digest.reading(&mut e);
             let json = record_json_id(&path).is_some();
             let mut copy = None;
             if json || path == manifest::SUMS_PATH {
@@ -245,12 +238,7 @@ impl Vault {
                     reading.arrived.sealed.insert((ri, part - 1), s);
                 }
             }
-            if n != want.size || hex::encode(ctx.finish()) != want.sha256 {
-                return Err(reject(words!(
-                    "d-bundle-sha-differs",
-                    path = format!("{path:?}")
-                )));
-            }
+            digest.check(want, &path)?;
             if path == manifest::SUMS_PATH {
                 super::checks::same_sums(m, &path, &copy.unwrap_or_default()).map_err(reject)?;
             } else if json {
