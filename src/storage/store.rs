@@ -18,6 +18,7 @@ use crate::storage::durable::{sync_dir, sync_tree};
 use crate::storage::journal::{self, Inspection, Journal, Ops, TreeId};
 use crate::words;
 
+mod group;
 mod journaled;
 mod keys;
 mod objects;
@@ -25,6 +26,7 @@ mod restoring;
 mod rewrite;
 mod tree;
 mod version;
+pub(crate) use group::Grouped;
 use objects::prepare_objects;
 pub use objects::{ObjectWriter, SPARE_DIR};
 use rewrite::wait_for_sled_release;

@@ -16,10 +16,10 @@ use crate::crypto::seal::{self, StreamError};
 use crate::crypto::symmetric::Domain;
 use crate::error::{Error, Result};
 use crate::format::catalog::{self, CatalogEntry, PartSummary};
-use crate::format::event::{AddedParts, Happened, Kept, PartFact};
+use crate::format::event::{Kept, PartFact};
 use crate::format::id::{ObjectId, RecordId};
 use crate::format::record::{Metadata, Part, PartKind, RecordBody, Storage};
-use crate::storage::journal::{Ops, TreeId};
+use crate::storage::journal::Ops;
 use crate::words;
 
 /// Parts up to this size may be stored inside the record body…
@@ -74,11 +74,11 @@ pub(crate) struct Prepared {
     /// On a collector: `facts` sealed to the content recipients, base64, for the event.
     pub(crate) sealed_facts: Option<String>,
     /// SHA-256 of the sealed identity, kept in the log's private details.
-    identity_sealed: Option<String>,
+    pub(crate) identity_sealed: Option<String>,
     pub(crate) record: Vec<u8>,
-    catalog: Vec<u8>,
+    pub(crate) catalog: Vec<u8>,
     /// The testimony's distinct normalized words, for the search index.
-    words: Option<Zeroizing<String>>,
+    pub(crate) words: Option<Zeroizing<String>>,
     pub(crate) objects: Vec<ObjectId>,
     /// Set when testimony text was longer than the search index holds.
     pub index_truncated: bool,
@@ -452,105 +452,13 @@ impl Vault {
     /// As [`Vault::commit_logged`], with `extra` writes in the same transaction.
     pub(crate) fn commit_logged_with(
         &self,
-        mut batch: Vec<Prepared>,
+        batch: Vec<Prepared>,
         extra: Ops,
         more: impl FnOnce(&mut crate::vault::custody::LogBatch<'_>) -> Result<()>,
     ) -> Result<()> {
-        let s = &self.store;
-        let mut log = self.log();
-        if batch.len() > 1 {
-            log.defer_signatures();
-        }
-        let words: Vec<(RecordId, Zeroizing<String>)> = batch
-            .iter_mut()
-            .filter_map(|p| p.words.take().map(|w| (p.id, w)))
-            .collect();
-        // The index's writes are worked out on another core while this one logs the
-        // records and signs their events (for a batch, each takes a while; the log held
-        // here orders commits). Joining before the signing left the index on the critical
-        // path of ingest: 0.33 s of waiting at 10,000 records.
-        let (sealed, indexed) = std::thread::scope(|sc| {
-            let index = (words.len() > 1).then(|| sc.spawn(|| self.index_ops(&words)));
-            let logged = (|| {
-                for prep in &mut batch {
-                    let private = prep.identity_sealed.as_ref().map(|h| Kept::IdentitySealed {
-                        identity_sealed_sha256: h.clone(),
-                    });
-                    match std::mem::replace(&mut prep.arrival, Arrival::Added("")) {
-                        Arrival::Added(via) => {
-                            log.fresh(prep.id);
-                            let parts = match &prep.sealed_facts {
-                                Some(sealed) => AddedParts::Sealed(sealed.clone()),
-                                None => AddedParts::Listed(prep.facts.clone()),
-                            };
-                            log.append(
-                                Happened::RecordAdded {
-                                    via: via.to_owned(),
-                                    parts,
-                                },
-                                Some(prep.id),
-                                private,
-                            )?;
-                        }
-                        Arrival::Received {
-                            foreign,
-                            from,
-                            bundle,
-                            private,
-                        } => {
-                            log.receive(prep.id, foreign)?;
-                            log.append(
-                                Happened::RecordImported {
-                                    from,
-                                    bundle,
-                                    parts: prep.facts.clone(),
-                                },
-                                Some(prep.id),
-                                Some(private),
-                            )?;
-                        }
-                    }
-                }
-                more(&mut log)
-            })();
-            let sealed = logged.and_then(|()| log.seal());
-            let indexed = match index {
-                Some(h) => h.join().expect("index updates do not panic"),
-                None => self.index_ops(&words),
-            };
-            (sealed, indexed)
-        });
-        drop(words);
-        let (sealed, index_ops) = match (sealed, indexed) {
-            (Ok(sealed), Ok(ops)) => (sealed, ops),
-            (Err(e), _) | (_, Err(e)) => {
-                self.discard(batch);
-                return Err(e);
-            }
-        };
-        let mut ops = index_ops;
-        ops.0.extend(extra.0);
-        for prep in &mut batch {
-            let loc = self.store.loc(&prep.id);
-            ops.insert(TreeId::Records, loc, std::mem::take(&mut prep.record));
-            ops.insert(TreeId::Catalog, loc, std::mem::take(&mut prep.catalog));
-            for o in &prep.objects {
-                ops.remove(TreeId::Pending, self.store.pending_key(o));
-            }
-        }
-        sealed.add_to(&mut ops);
-        match self.apply(&ops) {
-            Ok(()) => {
-                log.committed();
-                Ok(())
-            }
-            Err(e) => {
-                for prep in &batch {
-                    let _ = s.delete_objects(&prep.objects);
-                }
-                Err(e)
-            }
-        }
+        let mut c = self.records_commit()?;
+        c.add(batch)?;
+        c.finish(extra, more)
     }
 
     /// Makes everything committed so far durable.

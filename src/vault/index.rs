@@ -4,6 +4,7 @@
 use zeroize::Zeroizing;
 
 use super::Vault;
+use crate::crypto::random_bytes;
 use crate::crypto::symmetric::Domain;
 use crate::error::{Error, Result, Words};
 use crate::format::catalog;
@@ -114,13 +115,6 @@ impl Vault {
         Ok(None)
     }
 
-    /// [`Vault::index_add`] into new writes.
-    pub(crate) fn index_ops(&self, records: &[(RecordId, Zeroizing<String>)]) -> Result<Ops> {
-        let mut ops = Ops::new();
-        self.index_add(records, &mut ops)?;
-        Ok(ops)
-    }
-
     /// Adds the words of records being committed to the index, as writes in `ops`: to the
     /// open segment while it has room, then to new ones. The caller holds the audit log,
     /// which orders commits.
@@ -129,34 +123,9 @@ impl Vault {
         records: &[(RecordId, Zeroizing<String>)],
         ops: &mut Ops,
     ) -> Result<()> {
-        if records.is_empty() {
-            return Ok(());
-        }
-        let opened = self.open_segment()?;
-        let was_open = opened.as_ref().map(|(k, _)| *k);
-        let (mut k, mut seg) =
-            opened.unwrap_or_else(|| (crate::crypto::random_bytes(), Segment::default()));
-        let mut changed = false;
-        for (id, words) in records {
-            if !seg.has_room_for(words) {
-                self.write_segment(&k, Some(&seg), ops)?;
-                (k, seg) = (crate::crypto::random_bytes(), Segment::default());
-            }
-            seg.add(*id, words);
-            changed = true;
-        }
-        if changed {
-            self.write_segment(&k, Some(&seg), ops)?;
-        }
-        if was_open != Some(k) {
-            let key = &self.keyring.catalog_key;
-            ops.insert(
-                TreeId::Index,
-                OPEN_KEY,
-                key.seal(Domain::Index, OPEN_KEY, &k),
-            );
-        }
-        Ok(())
+        let mut adding = IndexAdding::default();
+        adding.add(self, records, ops)?;
+        adding.finish(self, ops)
     }
 
     /// Removes a record from the segment that holds it (rewritten without the record's
@@ -188,7 +157,7 @@ impl Vault {
             return self.write_segment(&k, Some(&seg), ops);
         }
         self.write_segment(&k, (!seg.ids.is_empty()).then_some(&seg), ops)?;
-        let fresh: SegmentKey = crate::crypto::random_bytes();
+        let fresh: SegmentKey = random_bytes();
         let mut moved = Segment::default();
         moved.add(*id, &all);
         self.write_segment(&fresh, Some(&moved), ops)?;
@@ -532,5 +501,67 @@ impl Vault {
         let _log = self.log();
         self.index_add(&batch, &mut ops)?;
         self.apply(&ops)
+    }
+}
+
+/// Records joining the index over the parts of one commit ([`Vault::index_add`] a part at a
+/// time): the open segment stays here between parts, and only segments that filled up are
+/// written before [`IndexAdding::finish`].
+#[derive(Default)]
+pub(crate) struct IndexAdding {
+    /// The segment records join, once read (or made).
+    open: Option<(SegmentKey, Segment)>,
+    /// The segment that was open before the commit.
+    was_open: Option<SegmentKey>,
+    changed: bool,
+}
+
+impl IndexAdding {
+    /// Adds `records`' words; a segment that fills up is written to `ops`, and a new one
+    /// opened. The caller holds the audit log, which orders commits.
+    pub(crate) fn add(
+        &mut self,
+        v: &Vault,
+        records: &[(RecordId, Zeroizing<String>)],
+        ops: &mut Ops,
+    ) -> Result<()> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let (k, seg) = match &mut self.open {
+            Some(open) => open,
+            None => {
+                let opened = v.open_segment()?;
+                self.was_open = opened.as_ref().map(|(k, _)| *k);
+                self.open
+                    .insert(opened.unwrap_or_else(|| (random_bytes(), Segment::default())))
+            }
+        };
+        for (id, words) in records {
+            if !seg.has_room_for(words) {
+                v.write_segment(k, Some(seg), ops)?;
+                (*k, *seg) = (random_bytes(), Segment::default());
+            }
+            seg.add(*id, words);
+            self.changed = true;
+        }
+        Ok(())
+    }
+
+    /// Writes the segment records joined last, and names it the open one if it is new.
+    pub(crate) fn finish(self, v: &Vault, ops: &mut Ops) -> Result<()> {
+        let Some((k, seg)) = self.open.filter(|_| self.changed) else {
+            return Ok(());
+        };
+        v.write_segment(&k, Some(&seg), ops)?;
+        if self.was_open != Some(k) {
+            let key = &v.keyring.catalog_key;
+            ops.insert(
+                TreeId::Index,
+                OPEN_KEY,
+                key.seal(Domain::Index, OPEN_KEY, &k),
+            );
+        }
+        Ok(())
     }
 }

@@ -161,49 +161,50 @@ impl Journal {
         decode_ops(&body)
     }
 
-    /// Appends `chunks` as one group of frames (`AJG1` each, the last `AJF1`) and fsyncs
-    /// them, before any of them commits: from the first commit on, the next open can
-    /// finish the group from the journal alone. Returns each frame's state and end; each
-    /// must then be committed in order ([`Journal::committed_to`]).
-    pub fn append_group(
+    /// Appends one frame of a group (FORMAT.md 15.3) after `after`, the frame of the group
+    /// appended before it (`None` for the group's first, which follows the last committed
+    /// frame): `AJG1`, or `AJF1` for the group's `last`. Not fsynced: the group is fsynced
+    /// whole ([`Journal::sync_group`]) before any of it commits, so that from the first commit
+    /// on the next open can finish it from the journal alone. Returns the frame's state and
+    /// end; a failed write cuts the whole group off again.
+    pub fn append_grouped(
         &mut self,
         key: &SymmetricKey,
-        chunks: &[&[Op]],
-    ) -> io::Result<Vec<(State, u64)>> {
+        ops: &[Op],
+        last: bool,
+        after: Option<(State, u64)>,
+    ) -> io::Result<(State, u64)> {
         if !self.roll.is_empty() {
             return Err(io::Error::other("a group of frames is not yet committed"));
         }
-        let mut at = self.end;
-        let mut out = Vec::with_capacity(chunks.len());
-        for (i, ops) in chunks.iter().enumerate() {
-            let seq = self.state.seq + 1 + i as u64;
-            let magic = if i + 1 < chunks.len() {
-                GROUP_MAGIC
-            } else {
-                FRAME_MAGIC
-            };
-            let bytes = frame_of(magic, key, &self.state.jid, seq, &encode_ops(ops));
-            if let Err(e) = self.file.write_all_at(&bytes, at) {
-                let _ = self.abandon();
-                return Err(e);
-            }
-            let state = State {
-                jid: self.state.jid,
-                seq,
-                at,
-            };
-            at += bytes.len() as u64;
-            out.push((state, at));
-            if i == 0 && chunks.len() > 1 {
-                crate::storage::faults::crash_point("group-first-frame-written");
-            }
+        let (seq, at) = after.map_or((self.state.seq + 1, self.end), |(s, e)| (s.seq + 1, e));
+        let magic = if last { FRAME_MAGIC } else { GROUP_MAGIC };
+        let bytes = frame_of(magic, key, &self.state.jid, seq, &encode_ops(ops));
+        if let Err(e) = self.file.write_all_at(&bytes, at) {
+            let _ = self.abandon();
+            return Err(e);
         }
-        self.appended_end = at;
+        let end = at + bytes.len() as u64;
+        self.appended_end = end;
+        if after.is_none() && !last {
+            crate::storage::faults::crash_point("group-first-frame-written");
+        }
+        let state = State {
+            jid: self.state.jid,
+            seq,
+            at,
+        };
+        Ok((state, end))
+    }
+
+    /// Makes the frames of a group appended so far durable, before the first of them
+    /// commits; a failure cuts the group off again.
+    pub fn sync_group(&mut self) -> io::Result<()> {
         if let Err(e) = self.file.sync_data() {
             let _ = self.abandon();
             return Err(e);
         }
-        Ok(out)
+        Ok(())
     }
 
     /// The transaction of the frame at `state`, ending at `end`, committed (a frame of a

@@ -147,11 +147,6 @@ impl Ops {
         self.0.extend(other.0.iter().cloned());
     }
 
-    /// The frame body: every journaled operation.
-    fn encode(&self) -> Vec<u8> {
-        encode_ops(&self.0)
-    }
-
     /// The writes cut where their frame bodies pass about `limit` bytes each (one write
     /// larger than that is a frame of its own).
     pub(crate) fn chunks(&self, limit: usize) -> Vec<&[Op]> {
@@ -176,7 +171,7 @@ impl Ops {
 }
 
 /// The bytes `op` takes in a frame body.
-fn op_len(op: &Op) -> usize {
+pub(crate) fn op_len(op: &Op) -> usize {
     4 + op.key.len() + op.value.as_ref().map_or(0, |v| 4 + v.len())
 }
 
@@ -474,12 +469,12 @@ impl Journal {
     /// Appends the frame of `ops`, not yet fsynced (see [`Journal::sync_frames`]). Returns
     /// the state sled must record with the transaction; [`Journal::committed`] or
     /// [`Journal::abandon`] must follow.
-    pub fn append(&mut self, key: &SymmetricKey, ops: &Ops) -> io::Result<State> {
+    pub fn append(&mut self, key: &SymmetricKey, ops: &[Op]) -> io::Result<State> {
         if !self.roll.is_empty() {
             return Err(io::Error::other("a group of frames is not yet committed"));
         }
         let seq = self.state.seq + 1;
-        let bytes = frame(key, &self.state.jid, seq, &ops.encode());
+        let bytes = frame(key, &self.state.jid, seq, &encode_ops(ops));
         if let Err(e) = self.file.write_all_at(&bytes, self.end) {
             // A full disk leaves no partial frame behind to be read as damage.
             let _ = self.abandon();

@@ -12,9 +12,9 @@ fn ops(n: u8) -> Ops {
 #[test]
 fn ops_round_trip_with_pending_marks() {
     let o = ops(7);
-    let back = decode_ops(&o.encode()).unwrap();
+    let back = decode_ops(&encode_ops(&o.0)).unwrap();
     assert_eq!(back, o.0);
-    assert_eq!(o.encoded_len(), o.encode().len());
+    assert_eq!(o.encoded_len(), encode_ops(&o.0).len());
     assert!(decode_ops(&[9, 0, 0, 0]).is_none());
     assert!(decode_ops(&[11, 1, 0, 0]).is_none());
     assert!(decode_ops(&[1, 0, 0, 5, 1]).is_none());
@@ -57,7 +57,7 @@ fn journal_of(
     let len = f.metadata().unwrap().len();
     let mut j = Journal::new(f, state, len);
     for i in 1..=n {
-        let s = j.append(key, &ops_of(i)).unwrap();
+        let s = j.append(key, &ops_of(i).0).unwrap();
         j.committed(s);
         if confirmed(i) {
             j.confirm(s.seq).unwrap();
@@ -283,12 +283,20 @@ fn journal_with_group(
     let one = State {
         jid: file_id(&f).unwrap(),
         seq: 1,
-        at: len - CONFIRM_LEN - frame(key, &[0; 16], 1, &ops(1).encode()).len() as u64,
+        at: len - CONFIRM_LEN - frame(key, &[0; 16], 1, &encode_ops(&ops(1).0)).len() as u64,
     };
     let mut j = Journal::new(f.try_clone().unwrap(), one, len);
     let all = ops(9);
     let chunks: Vec<&[Op]> = all.0.iter().map(std::slice::from_ref).collect();
-    let frames = j.append_group(key, &chunks).unwrap();
+    let mut frames: Vec<(State, u64)> = Vec::new();
+    for (i, c) in chunks.iter().enumerate() {
+        let after = frames.last().copied();
+        frames.push(
+            j.append_grouped(key, c, i + 1 == chunks.len(), after)
+                .unwrap(),
+        );
+    }
+    j.sync_group().unwrap();
     let end = frames.last().unwrap().1;
     f.write_all_at(extra, end).unwrap();
     (dir, f, frames)

@@ -45,7 +45,8 @@ pub(crate) struct LogBatch<'v> {
 pub(crate) struct SealedLog {
     audit: Vec<([u8; 8], Vec<u8>)>,
     custody: Ops,
-    head: Vec<u8>,
+    /// The log's new head; none for a part of a batch ([`LogBatch::seal_part`]).
+    head: Option<Vec<u8>>,
 }
 
 impl SealedLog {
@@ -55,7 +56,9 @@ impl SealedLog {
             ops.insert(TreeId::Audit, k, v.clone());
         }
         ops.extend(&self.custody);
-        ops.insert(TreeId::Meta, HEAD_KEY, self.head.clone());
+        if let Some(head) = &self.head {
+            ops.insert(TreeId::Meta, HEAD_KEY, head.clone());
+        }
     }
 }
 
@@ -380,8 +383,21 @@ impl<'v> LogBatch<'v> {
         Ok(SealedLog {
             audit,
             custody,
-            head,
+            head: Some(head),
         })
+    }
+
+    /// Seals the events appended so far and the custody states they changed, for a part of
+    /// a commit that goes to the journal before its end (an import of many records): they
+    /// leave the batch, whose later events must not concern those records again. The
+    /// log's head goes with [`LogBatch::seal`], at the end.
+    pub(crate) fn seal_part(&mut self) -> Result<SealedLog> {
+        let mut part = self.seal()?;
+        part.head = None;
+        self.stored.clear();
+        self.signed = 0;
+        self.states.clear();
+        Ok(part)
     }
 
     /// The transaction that carried [`LogBatch::seal`]'s values succeeded.
