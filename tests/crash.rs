@@ -65,6 +65,9 @@ impl World {
             // group of journal frames, as those over 4 MiB do in use, so that kills land
             // between a group's frames and between its transactions.
             .env("AMANAT_GROUP_FRAME_BYTES", "8192")
+            // An import appends its group's frames as it reads the bundle, two records at a
+            // time here (a few hundred in use), so that kills land while it reads.
+            .env("AMANAT_RECORDS_AT_ONCE", "2")
             .args(args);
         c
     }

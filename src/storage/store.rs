@@ -143,6 +143,9 @@ pub struct Store {
     /// it, which the next open finishes. Until then no object file is removed (the records
     /// the rest of the group adds need theirs) and nothing more is written.
     fenced: std::sync::atomic::AtomicBool,
+    /// A commit holds the journal while other work goes on (an import reading its bundle,
+    /// [`Grouped`]): no transaction commits until its group's frames are fsynced.
+    holding: std::sync::atomic::AtomicBool,
     /// Names of the spare files not yet taken, listed at the first object write.
     spares: std::sync::Mutex<Option<Vec<std::ffi::OsString>>>,
     _lock: File,
@@ -477,6 +480,7 @@ impl Store {
             journal: std::sync::Mutex::new(JournalSlot::Rewrite(None)),
             objects_touched: std::sync::atomic::AtomicBool::new(false),
             fenced: std::sync::atomic::AtomicBool::new(false),
+            holding: std::sync::atomic::AtomicBool::new(false),
             spares: std::sync::Mutex::new(None),
             _lock: lock,
             db,

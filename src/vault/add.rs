@@ -456,7 +456,7 @@ impl Vault {
         extra: Ops,
         more: impl FnOnce(&mut crate::vault::custody::LogBatch<'_>) -> Result<()>,
     ) -> Result<()> {
-        let mut c = self.records_commit()?;
+        let mut c = self.records_commit(false)?;
         c.add(batch)?;
         c.finish(extra, more)
     }

@@ -27,9 +27,10 @@ pub(crate) struct RecordsCommit<'v> {
 
 impl Vault {
     /// Starts a commit of records ([`RecordsCommit::add`], then [`RecordsCommit::finish`]).
-    pub(crate) fn records_commit(&self) -> Result<RecordsCommit<'_>> {
+    /// `held`: other work goes on between its parts (an import reading its bundle).
+    pub(crate) fn records_commit(&self, held: bool) -> Result<RecordsCommit<'_>> {
         let log = self.log();
-        let group = self.store.grouped(&self.keyring.catalog_key)?;
+        let group = self.store.grouped(&self.keyring.catalog_key, held)?;
         Ok(RecordsCommit {
             vault: self,
             log,

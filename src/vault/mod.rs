@@ -38,7 +38,7 @@ pub(crate) mod add;
 mod admit;
 pub mod case;
 pub mod check;
-mod commit;
+pub(crate) mod commit;
 pub mod contacts;
 pub mod custody;
 mod filter;

@@ -504,6 +504,55 @@ fn every_kind_of_tampering_is_rejected_and_nothing_is_imported() {
     assert!(err.contains("not encrypted to this vault"), "{err}");
 }
 
+/// An import writes the records of a bundle to the journal a few hundred at a time as it
+/// reads them (two at a time here, by a test hook), committing them only once the whole
+/// bundle has verified. A bundle that goes bad near its end (a part altered in flight, with
+/// the manifest's signature intact) imports nothing: the frames already written are cut off
+/// again and the objects already sealed deleted, so the vault, its journal and `tmp/` are as
+/// they were, and the genuine bundle then imports whole.
+#[test]
+fn a_bundle_that_goes_bad_after_records_reached_the_journal_leaves_everything_as_it_was() {
+    let w = World::new();
+    for i in 0..6 {
+        w.add_sample(&format!("W-{i}"));
+    }
+    let genuine = w.export(&["--all"]);
+    let mut files = entries(&w.plaintext(&genuine));
+    let last = (files.iter())
+        .rposition(|f| f.0.ends_with("/recording.ogg"))
+        .unwrap();
+    files[last].1[1000] ^= 1;
+    let tampered = w.reseal(&build(&files));
+    let import = |bundle: &std::path::Path| {
+        let mut c = w.partner.cmd();
+        c.env("AMANAT_RECORDS_AT_ONCE", "2")
+            .env("AMANAT_GROUP_FRAME_BYTES", "4096")
+            .args(["import", bundle.to_str().unwrap(), "--from", "HQ"]);
+        c.output().unwrap()
+    };
+    let before = w.partner.state();
+    let journal = fs::read(w.partner.vault.join("journal")).unwrap();
+    let o = import(&tampered);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(err.contains("does not match its SHA-256"), "{err}");
+    assert!(err.contains("nothing was imported"), "{err}");
+    let after = fs::read(w.partner.vault.join("journal")).unwrap();
+    assert!(
+        after == journal,
+        "the journal is {} bytes, {} before the import",
+        after.len(),
+        journal.len()
+    );
+    assert_eq!(w.partner.state(), before);
+    assert!(w.partner.tmp_is_empty());
+    w.partner.ok(&["check"]);
+    let o = import(&genuine);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(crate::util::titles(&w.partner, &["list"]).len(), 6);
+    w.partner.ok(&["check"]);
+}
+
 #[test]
 fn a_genuine_bundle_from_a_stranger_is_not_taken_for_a_known_contact() {
     let w = World::new();

@@ -454,11 +454,14 @@ fn partner_with_bundle() -> (Env, Env, std::path::PathBuf) {
     (hq, partner, b)
 }
 
-/// `amanat import BUNDLE` on `env` with commits cut into frames of about 4 KiB (a test hook;
-/// a release binary cuts them at 4 MiB), killed at `point` if one is given.
+/// `amanat import BUNDLE` on `env` with commits cut into frames of about 4 KiB, and the
+/// records going to the journal two at a time as the bundle is read (test hooks; a release
+/// binary cuts frames at 1 MiB and takes 256 records at a time), killed at `point` if one
+/// is given.
 fn import_in_groups(env: &Env, bundle: &std::path::Path, point: Option<&str>) -> bool {
     let mut c = env.cmd();
     c.env("AMANAT_GROUP_FRAME_BYTES", "4096");
+    c.env("AMANAT_RECORDS_AT_ONCE", "2");
     if let Some(p) = point {
         c.env("AMANAT_CRASH_AT", p);
     }

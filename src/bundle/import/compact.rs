@@ -10,18 +10,34 @@ use std::io::{self, BufRead, BufReader, Read};
 use super::checks::{
     check_regular, check_size, damaged_stream, partner_chain, read_small, EntryDigest,
 };
-use super::{ImportOptions, Sealed};
-use crate::bundle::stamps::{ProvenEvent, Tokens};
+use super::{From, ImportOptions, ImportedRecord, Sealed};
+use crate::bundle::stamps::Tokens;
 use crate::error::{Result, Words};
 use crate::format::id::ObjectId;
+use crate::format::manifest::csv::Rows;
 use crate::format::manifest::{self, compact::record_json_id, reject, Manifest, ManifestRecord};
 use crate::vault::add::INLINE_BUDGET;
+use crate::vault::commit::RecordsCommit;
 use crate::vault::custody::LogItem;
 use crate::vault::Vault;
 use crate::words;
 
-/// Records whose chains are verified together, on every core.
+/// Records whose chains are verified together, on every core, and which then go to the
+/// journal together.
 const CHAINS_AT_ONCE: usize = 256;
+
+/// [`CHAINS_AT_ONCE`]; the tests set fewer (`AMANAT_RECORDS_AT_ONCE`), so that a bundle of a
+/// few records goes to the journal in several parts.
+fn records_at_once() -> usize {
+    #[cfg(feature = "test-hooks")]
+    if let Some(n) = std::env::var("AMANAT_RECORDS_AT_ONCE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        return n;
+    }
+    CHAINS_AT_ONCE
+}
 
 /// A bundle's decrypted stream: a tar, or (version 6) a tar compressed with gzip, told apart
 /// by the gzip magic `1f 8b` (a tar's first entry is `MANIFEST.json`, whose name begins
@@ -107,33 +123,61 @@ fn out_of_place(m: &Manifest, order: &HashMap<&str, usize>, next: usize, path: &
     }
 }
 
-/// What the records of a version 6 bundle brought, in the bundle's order.
-pub(super) struct Arrived {
-    pub(super) records: Vec<ManifestRecord>,
-    /// Each record's chain as `verify` shows it.
-    pub(super) views: Vec<Vec<LogItem>>,
-    /// What the tokens prove of each record's chain.
-    pub(super) proofs: Vec<Vec<ProvenEvent>>,
-    pub(super) sealed: Sealed,
+/// A version 6 bundle read and verified whole, its new records in the journal as frames
+/// of one group that is not committed yet (FORMAT.md 15.3).
+pub(super) struct Arrived<'v> {
+    pub(super) records: Vec<ImportedRecord>,
+    pub(super) added: usize,
+    /// `None` for a dry run.
+    pub(super) commit: Option<RecordsCommit<'v>>,
+}
+
+/// Hashes what is written to it (the CSV of the records read, to compare with the
+/// bundle's `import.csv` without keeping either).
+struct Hashing {
+    digest: ring::digest::Context,
+    len: u64,
+}
+
+impl io::Write for Hashing {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.digest.update(buf);
+        self.len += buf.len() as u64;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The parts of a version 6 bundle's reading that outlive one entry.
-struct Reading<'a> {
+struct Reading<'a, 'v> {
+    vault: &'v Vault,
     m: &'a Manifest,
     listed: HashMap<&'a str, &'a manifest::FileEntry>,
     /// Each listed path's place in `files`.
     order: HashMap<&'a str, usize>,
-    signer: &'a [u8; 32],
+    from: &'a From,
     tokens: &'a Tokens,
-    arrived: Arrived,
-    /// Records read whose chains are not verified yet start here.
-    unchecked: usize,
+    /// Which records (in the bundle's order) are here already.
+    present: &'a [bool],
+    now: i64,
+    /// Records read whose chains are not verified yet.
+    unchecked: Vec<ManifestRecord>,
+    /// Records read so far.
+    count: usize,
+    sealed: Sealed,
+    csv: Rows<Hashing>,
+    /// Some record refers to a time-stamp token.
+    timestamped: bool,
+    arrived: Arrived<'v>,
 }
 
-impl Reading<'_> {
+impl Reading<'_, '_> {
     /// A `record.json` (at `files[at]`) whose bytes matched their SHA-256: parsed, checked
-    /// as a record of the bundle, and kept; the chains of every [`CHAINS_AT_ONCE`] records
-    /// are verified together.
+    /// as a record of the bundle, and kept until its chain is verified with those of the
+    /// next records, [`CHAINS_AT_ONCE`] at a time, once their parts have all arrived.
     fn take_record(&mut self, at: usize, path: &str, bytes: &[u8]) -> Result<()> {
         let r = serde_json::from_slice::<ManifestRecord>(bytes).map_err(|e| {
             reject(words!(
@@ -142,34 +186,60 @@ impl Reading<'_> {
                 why = e.to_string()
             ))
         })?;
-        let count = self.arrived.records.len();
-        self.m.check_compact_record(count, at, &r, &self.listed)?;
-        self.arrived.records.push(r);
-        if self.arrived.records.len() - self.unchecked == CHAINS_AT_ONCE {
-            self.check_chains()?;
-        }
+        self.m
+            .check_compact_record(self.count, at, &r, &self.listed)?;
+        self.csv
+            .row(&r)
+            .map_err(|_| reject(words!("d-bundle-csv-differs")))?;
+        self.timestamped |= !r.timestamps.is_empty();
+        self.unchecked.push(r);
+        self.count += 1;
         Ok(())
     }
 
     /// Verifies the chains of the records read since the last time, on every core, and
-    /// what the tokens prove of them.
+    /// what the tokens prove of them; then the new ones among them join the commit, and
+    /// only what the report says of each is kept.
     fn check_chains(&mut self) -> Result<()> {
-        let batch = &self.arrived.records[self.unchecked..];
-        let (bundle_id, signer) = (&self.m.bundle_id, self.signer);
-        let checked = crate::vault::map_on_cores(batch, 64, |r| -> Result<_> {
+        let (bundle_id, signer) = (&self.m.bundle_id, &self.from.signer);
+        let checked = crate::vault::map_on_cores(&self.unchecked, 64, |r| -> Result<_> {
             let events = partner_chain(r, bundle_id, signer)?;
             let view: Vec<LogItem> = (r.custody.iter().zip(&events))
                 .map(|(e, ev)| LogItem::from_event(None, ev, e.hash(), None))
                 .collect();
             Ok((view, self.tokens.prove(r)?))
         });
-        for c in checked {
-            let (view, proof) = c?;
-            self.arrived.views.push(view);
-            self.arrived.proofs.push(proof);
+        let first = self.count - self.unchecked.len();
+        let mut batch = Vec::new();
+        for (i, (r, c)) in self.unchecked.drain(..).zip(checked).enumerate() {
+            let (custody, timestamps) = c?;
+            let ri = first + i;
+            let new = self.arrived.commit.is_some() && !self.present[ri];
+            if new {
+                let from = self.from;
+                let now = self.now;
+                let p = self
+                    .vault
+                    .partner_record(&r, ri, &mut self.sealed, from, bundle_id, now);
+                batch.push(p?);
+            }
+            self.arrived.records.push(ImportedRecord {
+                id: r.id,
+                title: r.title,
+                witness: r.witness,
+                parts: r.parts.len(),
+                bytes: r.parts.iter().map(|p| p.size).sum(),
+                present: self.present[ri],
+                custody,
+                timestamps,
+                case: r.case,
+            });
         }
-        self.unchecked = self.arrived.records.len();
-        Ok(())
+        self.arrived.added += batch.len();
+        match &mut self.arrived.commit {
+            Some(c) if !batch.is_empty() => c.add(batch),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -177,33 +247,49 @@ impl Vault {
     /// Every file of a version 6 bundle after the manifest and its signature, in the order
     /// `files` lists them: each of the listed size and SHA-256, each `record.json` a record
     /// that follows every rule of FORMAT.md 13.2 and 13.5, each part sealed for a new
-    /// record. `present` says which records (in order) are here already.
+    /// record. `present` says which records (in order) are here already. Unless `dry_run`,
+    /// the new records go to the journal a few hundred at a time, as frames of one group
+    /// that the caller commits once the bundle's stream has verified to its end.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn read_compact<R: Read>(
         &self,
         mut entries: super::entries::BundleEntries<'_, R>,
         m: &Manifest,
-        (signer, tokens): (&[u8; 32], &Tokens),
+        (from, tokens): (&From, &Tokens),
         present: &[bool],
         opts: &ImportOptions,
+        now: i64,
         objects: &mut Vec<ObjectId>,
-    ) -> Result<Arrived> {
+    ) -> Result<Arrived<'_>> {
+        let hashing = Hashing {
+            digest: ring::digest::Context::new(&ring::digest::SHA256),
+            len: 0,
+        };
         let mut reading = Reading {
+            vault: self,
             m,
             listed: m.files.iter().map(|f| (f.path.as_str(), f)).collect(),
             order: (m.files.iter().enumerate())
                 .map(|(i, f)| (f.path.as_str(), i))
                 .collect(),
-            signer,
+            from,
             tokens,
+            present,
+            now,
+            unchecked: Vec::new(),
+            count: 0,
+            sealed: HashMap::new(),
+            csv: Rows::new(hashing).map_err(|_| reject(words!("d-bundle-csv-differs")))?,
+            timestamped: false,
             arrived: Arrived {
                 records: Vec::new(),
-                views: Vec::new(),
-                proofs: Vec::new(),
-                sealed: HashMap::new(),
+                added: 0,
+                commit: (!opts.dry_run)
+                    .then(|| self.records_commit(true))
+                    .transpose()?,
             },
-            unchecked: 0,
         };
-        let mut next = 0;
+        let (mut next, at_once) = (0, records_at_once());
         // The part the next file is, of the last record read.
         let mut part = 0;
         let mut budget = INLINE_BUDGET;
@@ -224,10 +310,10 @@ impl Vault {
                 io::copy(&mut reader, &mut io::sink()).map_err(damaged_stream)?;
             } else {
                 // A part of the last record read: the manifest lists nothing else here.
-                let ri = reading.arrived.records.len().wrapping_sub(1);
+                let ri = reading.count.wrapping_sub(1);
                 let listed_part =
                     || reject(words!("d-bundle-not-listed", path = format!("{path:?}")));
-                let p = (reading.arrived.records.get(ri))
+                let p = (reading.unchecked.last())
                     .and_then(|r| r.parts.get(part))
                     .ok_or_else(listed_part)?;
                 part += 1;
@@ -235,13 +321,17 @@ impl Vault {
                     io::copy(&mut reader, &mut io::sink()).map_err(damaged_stream)?;
                 } else {
                     let s = self.seal_incoming(p, &mut reader, &mut budget, objects)?;
-                    reading.arrived.sealed.insert((ri, part - 1), s);
+                    reading.sealed.insert((ri, part - 1), s);
                 }
             }
             digest.check(want, &path)?;
             if path == manifest::SUMS_PATH {
                 super::checks::same_sums(m, &path, &copy.unwrap_or_default()).map_err(reject)?;
             } else if json {
+                // The records before it have all their parts now.
+                if reading.unchecked.len() >= at_once {
+                    reading.check_chains()?;
+                }
                 reading.take_record(next, &path, &copy.unwrap_or_default())?;
                 (part, budget) = (0, INLINE_BUDGET);
             }
@@ -254,13 +344,15 @@ impl Vault {
             )));
         }
         reading.check_chains()?;
-        let arrived = reading.arrived;
-        m.check_compact_end(&arrived.records)?;
-        if let Some(csv) = m.files.iter().find(|f| f.path == manifest::csv::CSV_PATH) {
+        m.check_compact_end(reading.timestamped)?;
+        let Reading { csv, arrived, .. } = reading;
+        if let Some(listed) = m.files.iter().find(|f| f.path == manifest::csv::CSV_PATH) {
             // `import.csv` must be what `export --csv` writes of these records, byte for byte.
-            let written = manifest::csv::write(&arrived.records)
+            let h = csv
+                .finish()
                 .map_err(|_| reject(words!("d-bundle-csv-differs")))?;
-            if super::super::export::sha256_hex(&written) != csv.sha256 {
+            let written = hex::encode(h.digest.finish());
+            if h.len > manifest::MAX_SMALL_FILE || written != listed.sha256 {
                 return Err(reject(words!("d-bundle-csv-differs")));
             }
         }

@@ -4,8 +4,10 @@
 //! first and are checked before anything else is trusted; then every file is checked
 //! against the manifest as it streams by: listed, not seen before, a regular file, of the
 //! stated size and SHA-256. Parts of new records are sealed into pending objects on the
-//! way; only when the whole bundle has verified are the records committed, all in one
-//! transaction. Any failure deletes what was written: nothing is imported.
+//! way. Only when the whole bundle has verified are the records committed, all as one commit
+//! (a group of journal frames, FORMAT.md 15.3), which for a version 6 bundle is written to
+//! the journal a few hundred records at a time as they are checked. Any failure deletes what
+//! was written and cuts those frames off: nothing is imported.
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::Read;
@@ -21,6 +23,7 @@ use crate::format::id::ObjectId;
 use crate::format::manifest::{self, reject, BundleKind, Manifest};
 use crate::format::record::Provenance;
 use crate::vault::add::{Arrival, SealedPart};
+use crate::vault::commit::RecordsCommit;
 use crate::vault::custody::LogItem;
 use crate::vault::imported::{BundleKeys, Remembered};
 use crate::vault::Vault;
@@ -110,15 +113,31 @@ impl Vault {
     }
 
     /// Verifies a bundle's decrypted tar stream, then, unless `dry_run`, commits its new
-    /// records all in one transaction.
+    /// records all at once.
     fn import_inner(
         &self,
         stream: compact::Plaintext<impl Read>,
         opts: &ImportOptions,
         objects: &mut Vec<ObjectId>,
     ) -> Result<ImportReport> {
-        let verified = self.verify_stream(stream, opts, objects)?;
-        self.commit_verified(verified, opts, objects)
+        let now = jiff::Timestamp::now().as_second();
+        match self.verify_stream(stream, opts, now, objects)? {
+            Checked::Whole(verified) => self.commit_verified(*verified, opts, now, objects),
+            Checked::Streamed(s) => {
+                let mut report = report_head(&s.m, &s.from, &s.known, opts);
+                report.records = s.arrived.records;
+                report.added = s.arrived.added;
+                let records = report.records.len();
+                let done = Done {
+                    m: &s.m,
+                    from: &s.from,
+                    known: &s.known,
+                    records,
+                    now,
+                };
+                self.finish_import(s.arrived.commit, report, done, objects)
+            }
+        }
     }
 
     /// Reads the whole stream once, in the bundle's order, trusting nothing before it is
@@ -128,8 +147,9 @@ impl Vault {
         &self,
         stream: compact::Plaintext<impl Read>,
         opts: &ImportOptions,
+        now: i64,
         objects: &mut Vec<ObjectId>,
-    ) -> Result<Verified> {
+    ) -> Result<Checked<'_>> {
         let compressed = stream.compressed();
         let mut archive = tar::Archive::new(stream);
         let mut entries = entries::BundleEntries::new(&mut archive)?;
@@ -153,21 +173,17 @@ impl Vault {
                 let ids = m.compact_ids();
                 let present = (ids.iter().map(|id| self.holds(id))).collect::<Result<Vec<_>>>()?;
                 let known = self.known_before(&m, &ids, &present, opts)?;
-                let signed = (&from.signer, &tokens);
-                let arrived = self.read_compact(entries, &m, signed, &present, opts, objects)?;
+                let signed = (&from, &tokens);
+                let arrived =
+                    self.read_compact(entries, &m, signed, &present, opts, now, objects)?;
+                // Before the commit: gzip's CRC and length, age's last chunk, nothing after.
                 archive.into_inner().finish()?;
-                let mut m = m;
-                m.records = arrived.records;
-                return Ok(Verified {
-                    incoming: crate::bundle::transfer::Incoming::new(&m),
+                return Ok(Checked::Streamed(Box::new(Streamed {
                     m,
                     from,
-                    views: arrived.views,
-                    proofs: arrived.proofs,
-                    present,
                     known,
-                    sealed: arrived.sealed,
-                });
+                    arrived,
+                })));
             }
             (false, false) => {}
             (true, false) => {
@@ -228,7 +244,7 @@ impl Vault {
         }
         drop(expected);
         drop(part_of);
-        Ok(Verified {
+        Ok(Checked::Whole(Box::new(Verified {
             m,
             from,
             views,
@@ -237,33 +253,20 @@ impl Vault {
             known,
             incoming,
             sealed,
-        })
+        })))
     }
 
     /// Adds a verified bundle's new records (unless `dry_run`), with what this vault
-    /// remembers of the bundle and the `bundle-imported` event, in one transaction.
+    /// remembers of the bundle and the `bundle-imported` event, all at once.
     fn commit_verified(
         &self,
         mut v: Verified,
         opts: &ImportOptions,
+        now: i64,
         objects: &mut Vec<ObjectId>,
     ) -> Result<ImportReport> {
         let m = &v.m;
-        let now = jiff::Timestamp::now().as_second();
-        let mut report = ImportReport {
-            bundle_id: m.bundle_id.clone(),
-            created: m.created.clone(),
-            signer: v.from.fingerprint.clone(),
-            contact: v.from.contact.clone(),
-            new_contact: v.from.new_contact,
-            identities_included: m.identities_included,
-            csv: (m.files.iter()).any(|f| f.path == crate::format::manifest::csv::CSV_PATH),
-            records: vec![],
-            added: 0,
-            dry_run: opts.dry_run,
-            already_imported: v.known.remembered.as_ref().map(|r| r.date()),
-            removed_since: v.known.removed_since.clone(),
-        };
+        let mut report = report_head(m, &v.from, &v.known, opts);
         let mut batch = Vec::new();
         for (ri, t) in m.transfer.iter().enumerate() {
             let (title, witness, parts, bytes) = v
@@ -319,42 +322,107 @@ impl Vault {
             batch.push(self.partner_record(r, ri, &mut v.sealed, &v.from, &m.bundle_id, now)?);
             report.added += 1;
         }
-        let remember = merged_memory(&v.known.remembered, &v.known.record_tags, now);
-        if !opts.dry_run && batch.is_empty() && remember.is_none() {
+        let commit = match opts.dry_run {
+            true => None,
+            false => {
+                let mut c = self.records_commit(false)?;
+                if !batch.is_empty() {
+                    c.add(batch)?;
+                }
+                Some(c)
+            }
+        };
+        let records = m.records.len() + m.transfer.len();
+        let done = Done {
+            m,
+            from: &v.from,
+            known: &v.known,
+            records,
+            now,
+        };
+        self.finish_import(commit, report, done, objects)
+    }
+
+    /// Commits an import's records (given to `commit` already) with what this vault
+    /// remembers of the bundle and the `bundle-imported` event; `None` for a dry run.
+    fn finish_import(
+        &self,
+        commit: Option<RecordsCommit<'_>>,
+        report: ImportReport,
+        done: Done<'_>,
+        objects: &mut Vec<ObjectId>,
+    ) -> Result<ImportReport> {
+        let Done {
+            m,
+            from,
+            known,
+            records,
+            now,
+        } = done;
+        let Some(commit) = commit else {
+            return Ok(report);
+        };
+        let remember = merged_memory(&known.remembered, &known.record_tags, now);
+        if report.added == 0 && remember.is_none() {
             // Imported before, every record still here: nothing to do, nothing to log.
             objects.clear();
             return Ok(report);
         }
-        if !opts.dry_run {
-            let added = report.added;
-            let mut extra = crate::storage::journal::Ops::new();
-            if let Some(r) = &remember {
-                self.remember(&v.known.bundle_keys, r, &mut extra)?;
-            }
-            self.commit_logged_with(batch, extra, |log| {
-                log.append(
-                    crate::format::event::Happened::BundleImported {
-                        bundle: m.bundle_id.clone(),
-                        from: v.from.fingerprint.clone(),
-                        kind: m.kind.as_str().to_owned(),
-                        records: m.records.len() + m.transfer.len(),
-                        added,
-                    },
-                    None,
-                    Some(Kept::Contact {
-                        contact: v.from.contact.clone(),
-                    }),
-                )
-            })?;
-            objects.clear();
-            if v.from.new_contact {
-                let line = crate::crypto::sshkey::ed25519_line(&v.from.signer);
-                self.contact_add(&v.from.contact, &[], Some(&line))?;
-            }
-            self.sync()?;
+        let mut extra = crate::storage::journal::Ops::new();
+        if let Some(r) = &remember {
+            self.remember(&known.bundle_keys, r, &mut extra)?;
         }
+        commit.finish(extra, |log| {
+            log.append(
+                crate::format::event::Happened::BundleImported {
+                    bundle: m.bundle_id.clone(),
+                    from: from.fingerprint.clone(),
+                    kind: m.kind.as_str().to_owned(),
+                    records,
+                    added: report.added,
+                },
+                None,
+                Some(Kept::Contact {
+                    contact: from.contact.clone(),
+                }),
+            )
+        })?;
+        objects.clear();
+        if from.new_contact {
+            let line = crate::crypto::sshkey::ed25519_line(&from.signer);
+            self.contact_add(&from.contact, &[], Some(&line))?;
+        }
+        self.sync()?;
         Ok(report)
     }
+}
+
+/// What an import report says before its records.
+fn report_head(m: &Manifest, from: &From, known: &Known, opts: &ImportOptions) -> ImportReport {
+    ImportReport {
+        bundle_id: m.bundle_id.clone(),
+        created: m.created.clone(),
+        signer: from.fingerprint.clone(),
+        contact: from.contact.clone(),
+        new_contact: from.new_contact,
+        identities_included: m.identities_included,
+        csv: (m.files.iter()).any(|f| f.path == crate::format::manifest::csv::CSV_PATH),
+        records: vec![],
+        added: 0,
+        dry_run: opts.dry_run,
+        already_imported: known.remembered.as_ref().map(|r| r.date()),
+        removed_since: known.removed_since.clone(),
+    }
+}
+
+/// What the end of an import needs of the bundle.
+struct Done<'a> {
+    m: &'a Manifest,
+    from: &'a From,
+    known: &'a Known,
+    /// The records the bundle carries.
+    records: usize,
+    now: i64,
 }
 
 /// The parts of new records sealed on the way in, by (record, part).
@@ -379,7 +447,23 @@ struct Known {
     removed_since: Vec<String>,
 }
 
-/// A bundle whose every byte has verified, and what its import needs.
+/// A bundle whose every byte has verified.
+enum Checked<'v> {
+    /// Versions 1 to 5: every record in hand, to commit.
+    Whole(Box<Verified>),
+    /// Version 6: the new records are in the journal already, waiting for the commit.
+    Streamed(Box<Streamed<'v>>),
+}
+
+/// A version 6 bundle whose every byte has verified.
+struct Streamed<'v> {
+    m: Manifest,
+    from: From,
+    known: Known,
+    arrived: compact::Arrived<'v>,
+}
+
+/// A bundle of version 1 to 5 whose every byte has verified, and what its import needs.
 struct Verified {
     m: Manifest,
     from: From,

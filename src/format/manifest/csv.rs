@@ -110,12 +110,35 @@ pub fn case_cells(case: Option<&Case>) -> std::result::Result<[String; 6], Words
 /// Identity parts are never named in it; a record's testimony goes in `testimony`, its
 /// attachments and recognised text in `attachments`, as paths in the bundle.
 pub fn write(records: &[ManifestRecord]) -> std::result::Result<Vec<u8>, Words> {
-    let mut w = ::csv::WriterBuilder::new()
-        .terminator(::csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    let io = |e: ::csv::Error| words!("d-io-other", why = e.to_string());
-    w.write_record(COLUMNS).map_err(io)?;
+    let mut rows = Rows::new(Vec::new())?;
     for r in records {
+        rows.row(r)?;
+    }
+    let csv = rows.finish()?;
+    check_size(csv.len() as u64)?;
+    Ok(csv)
+}
+
+/// [`write`] a row at a time, into any writer (an import hashes the CSV of the records it
+/// reads as they stream by, without keeping them).
+pub struct Rows<W: std::io::Write>(::csv::Writer<W>);
+
+fn csv_error(e: ::csv::Error) -> Words {
+    words!("d-io-other", why = e.to_string())
+}
+
+impl<W: std::io::Write> Rows<W> {
+    /// Writes the header.
+    pub fn new(out: W) -> std::result::Result<Rows<W>, Words> {
+        let mut w = ::csv::WriterBuilder::new()
+            .terminator(::csv::Terminator::CRLF)
+            .from_writer(out);
+        w.write_record(COLUMNS).map_err(csv_error)?;
+        Ok(Rows(w))
+    }
+
+    /// Writes `r`'s row.
+    pub fn row(&mut self, r: &ManifestRecord) -> std::result::Result<(), Words> {
         let parts = |kinds: &[&str]| {
             r.parts
                 .iter()
@@ -149,13 +172,17 @@ pub fn write(records: &[ManifestRecord]) -> std::result::Result<Vec<u8>, Words> 
             join("attachments", parts(&["attachment", "recognised"]))?,
             r.id.clone(),
         ];
-        w.write_record(row.iter().map(|c| guard(c))).map_err(io)?;
+        (self.0)
+            .write_record(row.iter().map(|c| guard(c)))
+            .map_err(csv_error)
     }
-    let csv = w
-        .into_inner()
-        .map_err(|e| words!("d-io-other", why = e.to_string()))?;
-    check_size(csv.len() as u64)?;
-    Ok(csv)
+
+    /// Flushes the rows, and gives the writer back.
+    pub fn finish(self) -> std::result::Result<W, Words> {
+        (self.0)
+            .into_inner()
+            .map_err(|e| words!("d-io-other", why = e.to_string()))
+    }
 }
 
 /// A CSV no larger than a receiver reads ([`super::MAX_SMALL_FILE`]): quotes doubled and

@@ -9,7 +9,7 @@ use super::*;
 use crate::storage::journal::Op;
 
 /// Frame bodies above this many bytes are cut into a group of frames (FORMAT.md 15.3).
-const GROUP_FRAME_BYTES: usize = 4 << 20;
+const GROUP_FRAME_BYTES: usize = 1 << 20;
 
 /// [`GROUP_FRAME_BYTES`]; the tests set a smaller bound (`AMANAT_GROUP_FRAME_BYTES`) to
 /// make small imports into groups.
@@ -42,10 +42,19 @@ pub(crate) struct Grouped<'s> {
 
 impl Store {
     /// Starts a commit whose writes are given a part at a time ([`Grouped::push`]).
-    pub(crate) fn grouped<'s>(&'s self, key: &'s SymmetricKey) -> Result<Grouped<'s>> {
-        let slot = self.journal_slot();
-        if !matches!(&*slot, JournalSlot::Open(_)) {
+    /// `held`: other work goes on between the parts (an import reading its bundle, which
+    /// marks the objects it writes pending and syncs them): the journal is made durable
+    /// first, and those syncs then leave it alone.
+    pub(crate) fn grouped<'s>(&'s self, key: &'s SymmetricKey, held: bool) -> Result<Grouped<'s>> {
+        let mut slot = self.journal_slot();
+        let JournalSlot::Open(j) = &mut *slot else {
             return Err(Error::VaultDamaged(words!("d-store-journal-not-open")));
+        };
+        if held {
+            j.sync_frames()
+                .map_err(|e| Error::io(words!("d-writing-journal"), e))?;
+            self.holding
+                .store(true, std::sync::atomic::Ordering::SeqCst);
         }
         Ok(Grouped {
             store: self,
@@ -62,7 +71,7 @@ impl Store {
     /// Commits `ops` as one: in a frame of its own, or as a group of frames when they are
     /// too large for one.
     pub(super) fn commit(&self, ops: &Ops, key: &SymmetricKey) -> Result<()> {
-        let mut g = self.grouped(key)?;
+        let mut g = self.grouped(key, false)?;
         let chunks = ops.chunks(g.limit);
         let (last, before) = chunks.split_last().expect("at least one chunk");
         for c in before {
@@ -172,6 +181,9 @@ impl Grouped<'_> {
 
 impl Drop for Grouped<'_> {
     fn drop(&mut self) {
+        self.store
+            .holding
+            .store(false, std::sync::atomic::Ordering::SeqCst);
         if !self.committing && !self.frames.is_empty() {
             // Frames of a commit that never began: cut off, as a crash would leave them
             // for the next open to cut.
