@@ -50,3 +50,7 @@ pub(crate) fn crash_point(_name: &str) {}
 pub(crate) fn crash_at(_name: &str) -> bool {
     false
 }
+
+#[cfg(not(feature = "test-hooks"))]
+#[inline(always)]
+pub(crate) fn pause_point(_name: &str) {}

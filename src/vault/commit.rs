@@ -26,6 +26,30 @@ pub(crate) struct RecordsCommit<'v> {
 }
 
 impl Vault {
+    /// Holds the audit log. Every commit that logs holds it until it has committed (a group
+    /// of journal frames commits one frame at a time, the log's head in its last): what is
+    /// read while it is held is never part of a commit. `serve` runs requests side by side.
+    pub(crate) fn hold_log(&self) -> std::sync::MutexGuard<'_, crate::vault::custody::Head> {
+        self.audit
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Starts a batch of audit events; it holds the log until committed or dropped.
+    pub(crate) fn log(&self) -> LogBatch<'_> {
+        let guard = self.hold_log();
+        LogBatch::new(
+            &self.store,
+            &self.keyring.audit_key,
+            &self.keyring.catalog_key,
+            crate::vault::custody::Signer {
+                seed: self.keyring.signing_seed(),
+                line: crate::crypto::sshkey::ed25519_line(&self.keyring.signing_public),
+            },
+            guard,
+        )
+    }
+
     /// Starts a commit of records ([`RecordsCommit::add`], then [`RecordsCommit::finish`]).
     /// `held`: other work goes on between its parts (an import reading its bundle).
     pub(crate) fn records_commit(&self, held: bool) -> Result<RecordsCommit<'_>> {
@@ -52,7 +76,7 @@ impl RecordsCommit<'_> {
         let added = self.add_logged(batch);
         if added.is_err() {
             // Whatever is not deleted now stays pending for the next sweep.
-            let _ = self.vault.store.delete_objects(&self.objects);
+            let _ = self.vault.store.destroy_objects(&self.objects);
         }
         added
     }
@@ -123,7 +147,7 @@ impl RecordsCommit<'_> {
             Err(e) => {
                 // Removes nothing while the store is fenced (a group committed in part,
                 // which the next unlock finishes).
-                let _ = v.store.delete_objects(&objects);
+                let _ = v.store.destroy_objects(&objects);
                 Err(e)
             }
         }

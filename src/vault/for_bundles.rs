@@ -19,10 +19,10 @@ impl Vault {
         self.store.records().contains_key(self.store.loc(id))
     }
 
-    /// Removes object files written for a change that did not commit. What is not removed
-    /// now stays pending for the next sweep.
+    /// Overwrites and removes object files written for a change that did not commit, as the
+    /// sweep does. What is not removed now stays pending for the next sweep.
     pub(crate) fn discard_objects(&self, ids: &[ObjectId]) -> Result<()> {
-        self.store.delete_objects(ids)
+        self.store.destroy_objects(ids)
     }
 
     /// The armored SSHSIG signature of a bundle manifest by the vault's signing key.

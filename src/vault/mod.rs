@@ -473,24 +473,6 @@ impl Vault {
         log.commit()
     }
 
-    /// Starts a batch of audit events; it holds the log until committed or dropped.
-    pub(crate) fn log(&self) -> crate::vault::custody::LogBatch<'_> {
-        let guard = self
-            .audit
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        crate::vault::custody::LogBatch::new(
-            &self.store,
-            &self.keyring.audit_key,
-            &self.keyring.catalog_key,
-            crate::vault::custody::Signer {
-                seed: self.keyring.signing_seed(),
-                line: crate::crypto::sshkey::ed25519_line(&self.keyring.signing_public),
-            },
-            guard,
-        )
-    }
-
     /// Where the vault is.
     pub fn paths(&self) -> &VaultPaths {
         &self.paths

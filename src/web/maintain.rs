@@ -157,7 +157,13 @@ fn report(r: &CheckReport, l: Lang) -> Markup {
 }
 
 pub(crate) async fn audit(State(app): State<Arc<App>>) -> Response {
-    let got = blocking(&app, |v| Ok((v.audit_log(None)?, v.verify_audit()?))).await;
+    let got = blocking(&app, |v| {
+        // The verification first: it waits for a commit under way, which the list would
+        // show part of.
+        let verified = v.verify_audit()?;
+        Ok((v.audit_log(None)?, verified))
+    })
+    .await;
     match got {
         Ok((log, verification)) => {
             let c = ctx(&app);

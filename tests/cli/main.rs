@@ -15,6 +15,7 @@ mod forged_v6;
 mod garage;
 mod golden;
 mod identities;
+mod import_parts;
 mod interop;
 mod journal;
 mod languages;

@@ -52,7 +52,15 @@ impl Reply {
 impl Server {
     /// Starts `serve` on `env`'s vault with `extra` arguments; waits for its address.
     pub fn start(env: &Env, extra: &[&str]) -> Server {
+        Server::start_with_env(env, extra, &[])
+    }
+
+    /// [`Server::start`] with extra environment variables (test hooks).
+    pub fn start_with_env(env: &Env, extra: &[&str], vars: &[(&str, &str)]) -> Server {
         let mut c = env.cmd();
+        for (k, v) in vars {
+            c.env(k, v);
+        }
         c.args(["serve", "--port", "0"]).args(extra);
         c.stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = c.spawn().unwrap();
@@ -148,7 +156,11 @@ impl Server {
 
     /// `enter`, then unlocks with the test passphrase.
     pub fn unlocked(env: &Env, extra: &[&str]) -> Server {
-        let mut s = Server::start(env, extra);
+        Server::unlocked_with_env(env, extra, &[])
+    }
+
+    pub fn unlocked_with_env(env: &Env, extra: &[&str], vars: &[(&str, &str)]) -> Server {
+        let mut s = Server::start_with_env(env, extra, vars);
         s.enter();
         let r = s.unlock(PASS);
         assert_eq!(r.status, 303, "{}", r.text());

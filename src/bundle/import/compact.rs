@@ -168,7 +168,8 @@ struct Reading<'a, 'v> {
     /// Records read so far.
     count: usize,
     sealed: Sealed,
-    csv: Rows<Hashing>,
+    /// The CSV of the records read, hashed, when the bundle carries `import.csv`.
+    csv: Option<Rows<Hashing>>,
     /// Some record refers to a time-stamp token.
     timestamped: bool,
     arrived: Arrived<'v>,
@@ -188,9 +189,10 @@ impl Reading<'_, '_> {
         })?;
         self.m
             .check_compact_record(self.count, at, &r, &self.listed)?;
-        self.csv
-            .row(&r)
-            .map_err(|_| reject(words!("d-bundle-csv-differs")))?;
+        if let Some(csv) = &mut self.csv {
+            csv.row(&r)
+                .map_err(|_| reject(words!("d-bundle-csv-differs")))?;
+        }
         self.timestamped |= !r.timestamps.is_empty();
         self.unchecked.push(r);
         self.count += 1;
@@ -251,8 +253,8 @@ impl Vault {
     /// the new records go to the journal a few hundred at a time, as frames of one group
     /// that the caller commits once the bundle's stream has verified to its end.
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn read_compact<R: Read>(
-        &self,
+    pub(super) fn read_compact<'v, R: Read>(
+        &'v self,
         mut entries: super::entries::BundleEntries<'_, R>,
         m: &Manifest,
         (from, tokens): (&From, &Tokens),
@@ -260,7 +262,8 @@ impl Vault {
         opts: &ImportOptions,
         now: i64,
         objects: &mut Vec<ObjectId>,
-    ) -> Result<Arrived<'_>> {
+        commit: Option<RecordsCommit<'v>>,
+    ) -> Result<Arrived<'v>> {
         let hashing = Hashing {
             digest: ring::digest::Context::new(&ring::digest::SHA256),
             len: 0,
@@ -279,14 +282,17 @@ impl Vault {
             unchecked: Vec::new(),
             count: 0,
             sealed: HashMap::new(),
-            csv: Rows::new(hashing).map_err(|_| reject(words!("d-bundle-csv-differs")))?,
+            csv: match m.files.iter().any(|f| f.path == manifest::csv::CSV_PATH) {
+                true => {
+                    Some(Rows::new(hashing).map_err(|_| reject(words!("d-bundle-csv-differs")))?)
+                }
+                false => None,
+            },
             timestamped: false,
             arrived: Arrived {
                 records: Vec::new(),
                 added: 0,
-                commit: (!opts.dry_run)
-                    .then(|| self.records_commit(true))
-                    .transpose()?,
+                commit,
             },
         };
         let (mut next, at_once) = (0, records_at_once());
@@ -346,7 +352,10 @@ impl Vault {
         reading.check_chains()?;
         m.check_compact_end(reading.timestamped)?;
         let Reading { csv, arrived, .. } = reading;
-        if let Some(listed) = m.files.iter().find(|f| f.path == manifest::csv::CSV_PATH) {
+        if let (Some(listed), Some(csv)) = (
+            m.files.iter().find(|f| f.path == manifest::csv::CSV_PATH),
+            csv,
+        ) {
             // `import.csv` must be what `export --csv` writes of these records, byte for byte.
             let h = csv
                 .finish()

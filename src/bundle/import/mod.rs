@@ -167,29 +167,36 @@ impl Vault {
             new_contact,
         };
         match (compressed, m.version == manifest::VERSION_COMPACT) {
-            (true, true) => {
-                let certificates = self.trusted_certificates()?;
-                let tokens = crate::bundle::stamps::check_tokens(&m, &certificates)?;
-                let ids = m.compact_ids();
-                let present = (ids.iter().map(|id| self.holds(id))).collect::<Result<Vec<_>>>()?;
-                let known = self.known_before(&m, &ids, &present, opts)?;
-                let signed = (&from, &tokens);
-                let arrived =
-                    self.read_compact(entries, &m, signed, &present, opts, now, objects)?;
-                // Before the commit: gzip's CRC and length, age's last chunk, nothing after.
-                archive.into_inner().finish()?;
-                return Ok(Checked::Streamed(Box::new(Streamed {
-                    m,
-                    from,
-                    known,
-                    arrived,
-                })));
-            }
-            (false, false) => {}
             (true, false) => {
                 return Err(reject(words!("d-bundle-gzip-not-6", version = m.version)));
             }
             (false, true) => return Err(reject(words!("d-bundle-6-not-gzip"))),
+            _ => {}
+        }
+        // The commit holds the audit log, which orders commits, from here on: which records
+        // are here already is read under it, so that two imports of one bundle at once (in
+        // `serve`) do not both add them.
+        let commit = (!opts.dry_run)
+            .then(|| self.records_commit(true))
+            .transpose()?;
+        // Compressed: version 6, as checked above.
+        if compressed {
+            let certificates = self.trusted_certificates()?;
+            let tokens = crate::bundle::stamps::check_tokens(&m, &certificates)?;
+            let ids = m.compact_ids();
+            let present = (ids.iter().map(|id| self.holds(id))).collect::<Result<Vec<_>>>()?;
+            let known = self.known_before(&m, &ids, &present, opts)?;
+            let signed = (&from, &tokens);
+            let arrived =
+                self.read_compact(entries, &m, signed, &present, opts, now, objects, commit)?;
+            // Before the commit: gzip's CRC and length, age's last chunk, nothing after.
+            archive.into_inner().finish()?;
+            return Ok(Checked::Streamed(Box::new(Streamed {
+                m,
+                from,
+                known,
+                arrived,
+            })));
         }
         let views = check_chains(&m, &signer)?
             .into_iter()
@@ -245,6 +252,7 @@ impl Vault {
         drop(expected);
         drop(part_of);
         Ok(Checked::Whole(Box::new(Verified {
+            commit,
             m,
             from,
             views,
@@ -260,7 +268,7 @@ impl Vault {
     /// remembers of the bundle and the `bundle-imported` event, all at once.
     fn commit_verified(
         &self,
-        mut v: Verified,
+        mut v: Verified<'_>,
         opts: &ImportOptions,
         now: i64,
         objects: &mut Vec<ObjectId>,
@@ -322,16 +330,10 @@ impl Vault {
             batch.push(self.partner_record(r, ri, &mut v.sealed, &v.from, &m.bundle_id, now)?);
             report.added += 1;
         }
-        let commit = match opts.dry_run {
-            true => None,
-            false => {
-                let mut c = self.records_commit(false)?;
-                if !batch.is_empty() {
-                    c.add(batch)?;
-                }
-                Some(c)
-            }
-        };
+        let mut commit = v.commit.take();
+        if let Some(c) = commit.as_mut().filter(|_| !batch.is_empty()) {
+            c.add(batch)?;
+        }
         let records = m.records.len() + m.transfer.len();
         let done = Done {
             m,
@@ -450,7 +452,7 @@ struct Known {
 /// A bundle whose every byte has verified.
 enum Checked<'v> {
     /// Versions 1 to 5: every record in hand, to commit.
-    Whole(Box<Verified>),
+    Whole(Box<Verified<'v>>),
     /// Version 6: the new records are in the journal already, waiting for the commit.
     Streamed(Box<Streamed<'v>>),
 }
@@ -464,7 +466,9 @@ struct Streamed<'v> {
 }
 
 /// A bundle of version 1 to 5 whose every byte has verified, and what its import needs.
-struct Verified {
+struct Verified<'v> {
+    /// `None` for a dry run.
+    commit: Option<RecordsCommit<'v>>,
     m: Manifest,
     from: From,
     /// Each record's chain of custody as `verify` shows it: transfer records, then partner

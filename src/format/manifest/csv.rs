@@ -119,7 +119,7 @@ pub fn write(records: &[ManifestRecord]) -> std::result::Result<Vec<u8>, Words> 
     Ok(csv)
 }
 
-/// [`write`] a row at a time, into any writer (an import hashes the CSV of the records it
+/// [`write()`] a row at a time, into any writer (an import hashes the CSV of the records it
 /// reads as they stream by, without keeping them).
 pub struct Rows<W: std::io::Write>(::csv::Writer<W>);
 

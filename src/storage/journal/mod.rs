@@ -502,8 +502,22 @@ impl Journal {
         Ok(())
     }
 
-    /// The transaction failed: the frame is cut off again.
+    /// The transaction failed: the frame is cut off again. What was appended after the last
+    /// committed frame (a failed import's frames hold its records' catalog entries, sealed
+    /// with the catalog key) is overwritten with zeros first, so that the file system's free
+    /// blocks do not keep it (THREAT-MODEL.md, "Physical erasure").
     pub fn abandon(&mut self) -> io::Result<()> {
+        let len = self.file.metadata()?.len();
+        let zeros = vec![0u8; (len.saturating_sub(self.end)).min(1 << 20) as usize];
+        let mut at = self.end;
+        while at < len {
+            let n = (len - at).min(zeros.len() as u64) as usize;
+            self.file.write_all_at(&zeros[..n], at)?;
+            at += n as u64;
+        }
+        if len > self.end {
+            self.file.sync_data()?;
+        }
         self.file.set_len(self.end)?;
         self.file.sync_data()
     }

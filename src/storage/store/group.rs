@@ -228,6 +228,10 @@ impl Store {
             };
             done.map_err(|e| (i, e))?;
             j.committed_to(*state, *end);
+            if hooks && i == 0 {
+                // Part of the group is in the database: what a request of `serve` sees now.
+                crate::storage::faults::pause_point("group-frame-committed");
+            }
             if hooks && i == 0 && crate::storage::faults::crash_at("group-frame-applied") {
                 // As sled's own flusher may have done before a crash: part of the group is
                 // durable in the database.

@@ -79,8 +79,15 @@ impl crate::vault::Vault {
     }
 
     /// Verifies the whole audit log (`audit --verify`, part of `check`), trusting every
-    /// time-stamp authority this vault was given, removed since or not.
+    /// time-stamp authority this vault was given, removed since or not. Waits for a commit
+    /// under way, which holds the log until it has committed.
     pub fn verify_audit(&self) -> Result<LogVerification> {
+        let _commits = self.hold_log();
+        self.verify_audit_held()
+    }
+
+    /// [`Vault::verify_audit`] for a caller that holds the log.
+    pub(crate) fn verify_audit_held(&self) -> Result<LogVerification> {
         verify_log(
             &self.store,
             &self.keyring.audit_key,
@@ -94,6 +101,7 @@ impl crate::vault::Vault {
     /// certificates `trusted` (an examiner's own, not the vault's list, which whoever holds
     /// the keys can change).
     pub fn verify_audit_trusting(&self, trusted: &[Vec<u8>]) -> Result<LogVerification> {
+        let _commits = self.hold_log();
         verify_log(
             &self.store,
             &self.keyring.audit_key,
