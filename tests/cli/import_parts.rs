@@ -8,47 +8,39 @@ use std::time::{Duration, Instant};
 use crate::util::Env;
 use crate::web_harness::{Multipart, Server};
 
-/// HQ with six records (a testimony and a 30 KB scan each), a partner that knows HQ, and
-/// a bundle of the six for the partner.
-fn partner_with_bundle(n: u32) -> (Env, Env, std::path::PathBuf) {
-    let (hq, partner) = (Env::new(), Env::new());
-    let pk = crate::util::keys_json(&partner);
-    let hk = crate::util::keys_json(&hq);
-    hq.ok(&[
-        "contact",
-        "add",
-        "Partner",
-        "--recipient",
-        pk["recipient"].as_str().unwrap(),
-    ]);
-    partner.ok(&[
-        "contact",
-        "add",
-        "HQ",
-        "--signing-key",
-        hk["signing_key"].as_str().unwrap(),
-    ]);
-    for i in 0..n {
-        let t = hq.input(
-            &format!("t{i}.txt"),
-            format!("testimony {i}: the night they came"),
-        );
-        let a: Vec<u8> = (0..30_000u32).map(|x| (x * (i + 3)) as u8).collect();
-        let a = hq.input(&format!("scan{i}.bin"), a);
-        let title = format!("grouped {i}");
-        let (t, a) = (t.to_str().unwrap(), a.to_str().unwrap());
-        hq.add(&["--title", &title, "--testimony", t, a]);
-    }
-    let b = hq.out("six.amanat");
-    hq.ok(&[
-        "export",
-        "--to",
-        "Partner",
-        "--all",
-        "-o",
-        b.to_str().unwrap(),
-    ]);
-    (hq, partner, b)
+/// `serve` on `partner` with records going to the journal two at a time in frames of
+/// 4 KiB, paused at `point` (the pause's directory comes back with it).
+fn paused_server(partner: &Env, point: &str) -> (std::sync::Arc<Server>, tempfile::TempDir) {
+    let pause = tempfile::tempdir().unwrap();
+    let pd = pause.path().to_str().unwrap().to_owned();
+    let s = Server::unlocked_with_env(
+        partner,
+        &[],
+        &[
+            ("AMANAT_GROUP_FRAME_BYTES", "4096"),
+            ("AMANAT_RECORDS_AT_ONCE", "2"),
+            ("AMANAT_PAUSE_AT", point),
+            ("AMANAT_PAUSE_DIR", &pd),
+        ],
+    );
+    (std::sync::Arc::new(s), pause)
+}
+
+/// Imports (the verified upload `action`) on a thread of its own; its page comes back.
+fn import_on_a_thread(
+    s: &std::sync::Arc<Server>,
+    action: String,
+) -> std::thread::JoinHandle<String> {
+    let s = s.clone();
+    std::thread::spawn(move || {
+        s.call(
+            "POST",
+            &action,
+            &[("Content-Type", "application/x-www-form-urlencoded")],
+            b"",
+        )
+        .text()
+    })
 }
 
 fn link(page: &str, prefix: &str) -> String {
@@ -85,31 +77,10 @@ fn wait_for(path: &std::path::Path) {
 /// now holds the audit log, which the commit holds until it has committed.
 #[test]
 fn the_audit_page_waits_for_a_group_committing_and_raises_no_false_alarm() {
-    let (_hq, partner, bundle) = partner_with_bundle(6);
-    let pause = tempfile::tempdir().unwrap();
-    let pd = pause.path().to_str().unwrap().to_owned();
-    let s = Server::unlocked_with_env(
-        &partner,
-        &[],
-        &[
-            ("AMANAT_GROUP_FRAME_BYTES", "8192"),
-            ("AMANAT_RECORDS_AT_ONCE", "2"),
-            ("AMANAT_PAUSE_AT", "group-frame-committed"),
-            ("AMANAT_PAUSE_DIR", &pd),
-        ],
-    );
+    let (_hq, partner, bundle) = crate::journal::partner_with_bundle();
+    let (s, pause) = paused_server(&partner, "group-frame-committed");
     let action = received(&s, &fs::read(&bundle).unwrap());
-    let s = std::sync::Arc::new(s);
-    let s2 = s.clone();
-    let importing = std::thread::spawn(move || {
-        s2.call(
-            "POST",
-            &action,
-            &[("Content-Type", "application/x-www-form-urlencoded")],
-            b"",
-        )
-        .text()
-    });
+    let importing = import_on_a_thread(&s, action);
     wait_for(&pause.path().join("reached"));
     let s3 = s.clone();
     let audit = std::thread::spawn(move || s3.get("/audit").text());
@@ -134,38 +105,14 @@ fn the_audit_page_waits_for_a_group_committing_and_raises_no_false_alarm() {
 /// the first's objects were left behind). Which records are here is now read under the log.
 #[test]
 fn two_imports_of_one_bundle_at_once_in_serve_add_its_records_once() {
-    let (_hq, partner, bundle) = partner_with_bundle(6);
-    let pause = tempfile::tempdir().unwrap();
-    let pd = pause.path().to_str().unwrap().to_owned();
-    let s = Server::unlocked_with_env(
-        &partner,
-        &[],
-        &[
-            ("AMANAT_GROUP_FRAME_BYTES", "4096"),
-            ("AMANAT_RECORDS_AT_ONCE", "2"),
-            ("AMANAT_PAUSE_AT", "group-first-frame-written"),
-            ("AMANAT_PAUSE_DIR", &pd),
-        ],
-    );
+    let (_hq, partner, bundle) = crate::journal::partner_with_bundle();
+    let (s, pause) = paused_server(&partner, "group-first-frame-written");
     let bytes = fs::read(&bundle).unwrap();
     let a1 = received(&s, &bytes);
     let a2 = received(&s, &bytes);
-    let s = std::sync::Arc::new(s);
-    let go = |action: String| {
-        let s = s.clone();
-        std::thread::spawn(move || {
-            s.call(
-                "POST",
-                &action,
-                &[("Content-Type", "application/x-www-form-urlencoded")],
-                b"",
-            )
-            .text()
-        })
-    };
-    let first = go(a1);
+    let first = import_on_a_thread(&s, a1);
     wait_for(&pause.path().join("reached"));
-    let second = go(a2);
+    let second = import_on_a_thread(&s, a2);
     // Let the second read the manifest and decide what is new; it then waits for the log.
     std::thread::sleep(Duration::from_secs(3));
     fs::write(pause.path().join("go"), b"").unwrap();
@@ -200,22 +147,7 @@ fn two_imports_of_one_bundle_at_once_in_serve_add_its_records_once() {
 #[test]
 fn a_bundle_without_csv_imports_a_record_whose_file_name_holds_a_bar() {
     let (hq, partner) = (Env::new(), Env::new());
-    let pk = crate::util::keys_json(&partner);
-    let hk = crate::util::keys_json(&hq);
-    hq.ok(&[
-        "contact",
-        "add",
-        "P",
-        "--recipient",
-        pk["recipient"].as_str().unwrap(),
-    ]);
-    partner.ok(&[
-        "contact",
-        "add",
-        "HQ",
-        "--signing-key",
-        hk["signing_key"].as_str().unwrap(),
-    ]);
+    crate::util::introduce(&hq, &partner, "P");
     let t = hq.input("t.txt", "what happened");
     let scan = hq.input("scan|1.jpg", "not really a jpeg");
     hq.add(&[
@@ -237,22 +169,7 @@ fn a_bundle_without_csv_imports_a_record_whose_file_name_holds_a_bar() {
 #[test]
 fn an_import_in_parts_fills_index_segments_and_every_record_is_found() {
     let (hq, partner) = (Env::new(), Env::new());
-    let pk = crate::util::keys_json(&partner);
-    let hk = crate::util::keys_json(&hq);
-    hq.ok(&[
-        "contact",
-        "add",
-        "P",
-        "--recipient",
-        pk["recipient"].as_str().unwrap(),
-    ]);
-    partner.ok(&[
-        "contact",
-        "add",
-        "HQ",
-        "--signing-key",
-        hk["signing_key"].as_str().unwrap(),
-    ]);
+    crate::util::introduce(&hq, &partner, "P");
     for i in 0..100 {
         partner.add(&["--title", &format!("local{i} zzlocal")]);
     }
@@ -299,32 +216,11 @@ fn an_import_in_parts_fills_index_segments_and_every_record_is_found() {
 /// the import does, and the vault checks clean.
 #[test]
 fn serve_add_and_read_during_a_held_import_finish_after_it() {
-    let (_hq, partner, bundle) = partner_with_bundle(6);
+    let (_hq, partner, bundle) = crate::journal::partner_with_bundle();
     partner.add(&["--title", "already here"]);
-    let pause = tempfile::tempdir().unwrap();
-    let pd = pause.path().to_str().unwrap().to_owned();
-    let s = Server::unlocked_with_env(
-        &partner,
-        &[],
-        &[
-            ("AMANAT_GROUP_FRAME_BYTES", "4096"),
-            ("AMANAT_RECORDS_AT_ONCE", "2"),
-            ("AMANAT_PAUSE_AT", "group-first-frame-written"),
-            ("AMANAT_PAUSE_DIR", &pd),
-        ],
-    );
+    let (s, pause) = paused_server(&partner, "group-first-frame-written");
     let action = received(&s, &fs::read(&bundle).unwrap());
-    let s = std::sync::Arc::new(s);
-    let s1 = s.clone();
-    let importing = std::thread::spawn(move || {
-        s1.call(
-            "POST",
-            &action,
-            &[("Content-Type", "application/x-www-form-urlencoded")],
-            b"",
-        )
-        .text()
-    });
+    let importing = import_on_a_thread(&s, action);
     wait_for(&pause.path().join("reached"));
     let s2 = s.clone();
     let adding = std::thread::spawn(move || {

@@ -422,15 +422,10 @@ fn a_snapshot_left_unfinished_by_a_kill_does_not_stop_the_vault_opening() {
 /// A documenter's vault holding six records (a testimony and a 30 KB attachment each), a
 /// partner's vault that knows it, and the bundle of all six for the partner. Returns
 /// (partner, bundle path, titles).
-fn partner_with_bundle() -> (Env, Env, std::path::PathBuf) {
+pub(crate) fn partner_with_bundle() -> (Env, Env, std::path::PathBuf) {
     let hq = Env::new();
     let partner = Env::new();
-    let pk: serde_json::Value = serde_json::from_str(&partner.ok(&["keys", "--json"])).unwrap();
-    let hk: serde_json::Value = serde_json::from_str(&hq.ok(&["keys", "--json"])).unwrap();
-    let r = pk["recipient"].as_str().unwrap();
-    hq.ok(&["contact", "add", "Partner", "--recipient", r]);
-    let sk = hk["signing_key"].as_str().unwrap();
-    partner.ok(&["contact", "add", "HQ", "--signing-key", sk]);
+    crate::util::introduce(&hq, &partner, "Partner");
     for i in 0..6u32 {
         let t = hq.input(
             &format!("t{i}.txt"),

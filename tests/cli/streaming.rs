@@ -157,12 +157,7 @@ fn objects_open_with_the_real_age_cli_for_every_extra_recipient() {
 #[test]
 fn an_import_of_many_records_holds_a_part_of_them_at_a_time() {
     let (hq, partner) = (Env::new(), Env::new());
-    let pk: serde_json::Value = serde_json::from_str(&partner.ok(&["keys", "--json"])).unwrap();
-    let hk: serde_json::Value = serde_json::from_str(&hq.ok(&["keys", "--json"])).unwrap();
-    let recipient = pk["recipient"].as_str().unwrap();
-    hq.ok(&["contact", "add", "P", "--recipient", recipient]);
-    let signing = hk["signing_key"].as_str().unwrap();
-    partner.ok(&["contact", "add", "HQ", "--signing-key", signing]);
+    introduce(&hq, &partner, "P");
     let note = "ж".repeat(7_000);
     let text = hq.input("t.txt", "свидетель ".repeat(2_000));
     let lines: String = (0..1000)

@@ -369,6 +369,16 @@ pub fn opened_keyring(env: &Env) -> amanat::format::keyring::Keyring {
 }
 
 /// `keys --json` of `env`'s vault.
+/// Sets up a sender and its receiver: `partner` becomes `hq`'s contact `name` (its
+/// recipient), and `hq` the partner's contact "HQ" (its signing key).
+pub fn introduce(hq: &Env, partner: &Env, name: &str) {
+    let (pk, hk) = (keys_json(partner), keys_json(hq));
+    let recipient = pk["recipient"].as_str().unwrap();
+    hq.ok(&["contact", "add", name, "--recipient", recipient]);
+    let signing = hk["signing_key"].as_str().unwrap();
+    partner.ok(&["contact", "add", "HQ", "--signing-key", signing]);
+}
+
 pub fn keys_json(env: &Env) -> serde_json::Value {
     serde_json::from_str(&env.ok(&["keys", "--json"])).unwrap()
 }
