@@ -161,13 +161,18 @@ impl Vault {
         let mut moved = Segment::default();
         moved.add(*id, &all);
         self.write_segment(&fresh, Some(&moved), ops)?;
+        self.name_open_segment(&fresh, ops);
+        Ok(())
+    }
+
+    /// Names `k` the segment new records join, as a write in `ops`.
+    fn name_open_segment(&self, k: &SegmentKey, ops: &mut Ops) {
         let key = &self.keyring.catalog_key;
         ops.insert(
             TreeId::Index,
             OPEN_KEY,
-            key.seal(Domain::Index, OPEN_KEY, &fresh),
+            key.seal(Domain::Index, OPEN_KEY, k),
         );
-        Ok(())
     }
 
     /// Which terms of `query` each record holds in its words, from every segment: sorted by
@@ -509,11 +514,10 @@ impl Vault {
 /// written before [`IndexAdding::finish`].
 #[derive(Default)]
 pub(crate) struct IndexAdding {
-    /// The segment records join, once read (or made).
+    /// The segment records join, once some have (read, or made).
     open: Option<(SegmentKey, Segment)>,
     /// The segment that was open before the commit.
     was_open: Option<SegmentKey>,
-    changed: bool,
 }
 
 impl IndexAdding {
@@ -543,24 +547,19 @@ impl IndexAdding {
                 (*k, *seg) = (random_bytes(), Segment::default());
             }
             seg.add(*id, words);
-            self.changed = true;
         }
         Ok(())
     }
 
     /// Writes the segment records joined last, and names it the open one if it is new.
     pub(crate) fn finish(self, v: &Vault, ops: &mut Ops) -> Result<()> {
-        let Some((k, seg)) = self.open.filter(|_| self.changed) else {
+        // Read (or made) only by an `add` of records, which joined it.
+        let Some((k, seg)) = self.open else {
             return Ok(());
         };
         v.write_segment(&k, Some(&seg), ops)?;
         if self.was_open != Some(k) {
-            let key = &v.keyring.catalog_key;
-            ops.insert(
-                TreeId::Index,
-                OPEN_KEY,
-                key.seal(Domain::Index, OPEN_KEY, &k),
-            );
+            v.name_open_segment(&k, ops);
         }
         Ok(())
     }

@@ -143,14 +143,33 @@ impl EntryDigest {
         }
     }
 
+    /// Whether what was read (or written) is of the listed size and SHA-256.
+    pub(super) fn matches(self, want: &manifest::FileEntry) -> bool {
+        self.n == want.size && hex::encode(self.ctx.finish()) == want.sha256
+    }
+
     /// The entry at `path` was of the listed size and SHA-256.
     pub(super) fn check(self, want: &manifest::FileEntry, path: &str) -> Result<()> {
-        if self.n != want.size || hex::encode(self.ctx.finish()) != want.sha256 {
+        if !self.matches(want) {
             return Err(reject(words!(
                 "d-bundle-sha-differs",
                 path = format!("{path:?}")
             )));
         }
+        Ok(())
+    }
+}
+
+/// The digest of what is written to it (the CSV of the records read, to compare with the
+/// bundle's `import.csv` without keeping either).
+impl io::Write for EntryDigest {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.ctx.update(buf);
+        self.n += buf.len() as u64;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
 }

@@ -132,25 +132,6 @@ pub(super) struct Arrived<'v> {
     pub(super) commit: Option<RecordsCommit<'v>>,
 }
 
-/// Hashes what is written to it (the CSV of the records read, to compare with the
-/// bundle's `import.csv` without keeping either).
-struct Hashing {
-    digest: ring::digest::Context,
-    len: u64,
-}
-
-impl io::Write for Hashing {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.digest.update(buf);
-        self.len += buf.len() as u64;
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
 /// The parts of a version 6 bundle's reading that outlive one entry.
 struct Reading<'a, 'v> {
     vault: &'v Vault,
@@ -169,7 +150,7 @@ struct Reading<'a, 'v> {
     count: usize,
     sealed: Sealed,
     /// The CSV of the records read, hashed, when the bundle carries `import.csv`.
-    csv: Option<Rows<Hashing>>,
+    csv: Option<Rows<EntryDigest>>,
     /// Some record refers to a time-stamp token.
     timestamped: bool,
     arrived: Arrived<'v>,
@@ -225,17 +206,8 @@ impl Reading<'_, '_> {
                     .partner_record(&r, ri, &mut self.sealed, from, bundle_id, now);
                 batch.push(p?);
             }
-            self.arrived.records.push(ImportedRecord {
-                id: r.id,
-                title: r.title,
-                witness: r.witness,
-                parts: r.parts.len(),
-                bytes: r.parts.iter().map(|p| p.size).sum(),
-                present: self.present[ri],
-                custody,
-                timestamps,
-                case: r.case,
-            });
+            let present = self.present[ri];
+            (self.arrived.records).push(ImportedRecord::partner(&r, present, custody, timestamps));
         }
         self.arrived.added += batch.len();
         match &mut self.arrived.commit {
@@ -264,10 +236,6 @@ impl Vault {
         objects: &mut Vec<ObjectId>,
         commit: Option<RecordsCommit<'v>>,
     ) -> Result<Arrived<'v>> {
-        let hashing = Hashing {
-            digest: ring::digest::Context::new(&ring::digest::SHA256),
-            len: 0,
-        };
         let mut reading = Reading {
             vault: self,
             m,
@@ -283,9 +251,10 @@ impl Vault {
             count: 0,
             sealed: HashMap::new(),
             csv: match m.files.iter().any(|f| f.path == manifest::csv::CSV_PATH) {
-                true => {
-                    Some(Rows::new(hashing).map_err(|_| reject(words!("d-bundle-csv-differs")))?)
-                }
+                true => Some(
+                    Rows::new(EntryDigest::new())
+                        .map_err(|_| reject(words!("d-bundle-csv-differs")))?,
+                ),
                 false => None,
             },
             timestamped: false,
@@ -357,11 +326,10 @@ impl Vault {
             csv,
         ) {
             // `import.csv` must be what `export --csv` writes of these records, byte for byte.
-            let h = csv
+            let written = csv
                 .finish()
                 .map_err(|_| reject(words!("d-bundle-csv-differs")))?;
-            let written = hex::encode(h.digest.finish());
-            if h.len > manifest::MAX_SMALL_FILE || written != listed.sha256 {
+            if listed.size > manifest::MAX_SMALL_FILE || !written.matches(listed) {
                 return Err(reject(words!("d-bundle-csv-differs")));
             }
         }

@@ -65,6 +65,29 @@ pub struct ImportedRecord {
     pub case: Option<crate::format::case::Case>,
 }
 
+impl ImportedRecord {
+    /// A partner record as the report shows it, with its chain of custody as verified and
+    /// what the tokens prove of it.
+    fn partner(
+        r: &manifest::ManifestRecord,
+        present: bool,
+        custody: Vec<LogItem>,
+        timestamps: Vec<crate::bundle::stamps::ProvenEvent>,
+    ) -> ImportedRecord {
+        ImportedRecord {
+            id: r.id.clone(),
+            title: r.title.clone(),
+            witness: r.witness.clone(),
+            parts: r.parts.len(),
+            bytes: r.parts.iter().map(|p| p.size).sum(),
+            present,
+            custody,
+            timestamps,
+            case: r.case.clone(),
+        }
+    }
+}
+
 /// What verify or import found.
 #[derive(Debug, serde::Serialize)]
 pub struct ImportReport {
@@ -313,17 +336,12 @@ impl Vault {
             report.added = batch.len();
         }
         for (ri, r) in m.records.iter().enumerate() {
-            report.records.push(ImportedRecord {
-                id: r.id.clone(),
-                title: r.title.clone(),
-                witness: r.witness.clone(),
-                parts: r.parts.len(),
-                bytes: r.parts.iter().map(|p| p.size).sum(),
-                present: v.present[ri],
-                custody: std::mem::take(&mut v.views[m.transfer.len() + ri]),
-                timestamps: std::mem::take(&mut v.proofs[ri]),
-                case: r.case.clone(),
-            });
+            report.records.push(ImportedRecord::partner(
+                r,
+                v.present[ri],
+                std::mem::take(&mut v.views[m.transfer.len() + ri]),
+                std::mem::take(&mut v.proofs[ri]),
+            ));
             if opts.dry_run || v.present[ri] {
                 continue;
             }
