@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Same-run A/B of two amanat binaries on the paths whose cost a change may move: list,
-# search (a Latin and Chinese query, and a Kazakh Cyrillic one), an id typed as a prefix, rm (which now erases: the journal and the database are
-# rewritten), and the first unlock of a vault the old binary wrote (a format migration, if
-# any). Runs alternate old and new, and the medians are printed side by side.
+# search (a Latin and Chinese query, and a Kazakh Cyrillic one), an id typed as a prefix,
+# check, rebuild --journal and rebuild (which read or write the whole database), rm (which
+# erases: the journal and the database are rewritten), and the first unlock of a vault the
+# old binary wrote (a format migration, if any). Runs alternate old and new, and the
+# medians (and the largest peak RSS) are printed side by side.
 #
 # Usage: benches/ab.sh OLD_BINARY NEW_BINARY [RECORDS]   (default 100,000; RUNS=5)
 # Needs: python3, /usr/bin/time. Works in a fresh directory under /var/tmp (on disk).
@@ -55,6 +57,15 @@ for i in $(seq "$RUNS"); do
     run ${b}_prefix ./$b --vault v$b show "${id:0:8}"
   done
 done
+# The whole database read (check; the journal rewritten from it) and written (rebuild,
+# from that key-ordered journal).
+for i in $(seq "$RUNS"); do
+  for b in old new; do
+    run ${b}_check ./$b --vault v$b check
+    run ${b}_rebuild_journal ./$b --vault v$b rebuild --journal
+    run ${b}_rebuild ./$b --vault v$b rebuild
+  done
+done
 for i in $(seq "$RUNS"); do
   for b in old new; do
     id=$(sed -n "$((i * 7))p" $b.ids)
@@ -66,7 +77,7 @@ du_old=$(du -sk vold | cut -f1); du_new=$(du -sk vnew | cut -f1)
 echo "machine: $(nproc) cores, $(uname -r); date: $(date -u +%F); $N records, median of $RUNS alternating runs"
 echo "| what | old | new | new/old | peak RSS old / new (KiB) |"
 echo "| --- | ---: | ---: | ---: | ---: |"
-for w in ingest list search search_cyrillic prefix rm; do
+for w in ingest list search search_cyrillic prefix check rebuild_journal rebuild rm; do
   o=$(secs old_$w); n=$(secs new_$w)
   printf '| %s | %s s | %s s | %s | %s / %s |\n' "$w" "$o" "$n" \
     "$(python3 -c "print(f'{$n/$o:.2f}' if $o > 0 else '-')")" "$(rss old_$w)" "$(rss new_$w)"
