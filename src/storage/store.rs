@@ -99,6 +99,11 @@ const CACHE_CAPACITY: u64 = 32 * 1024 * 1024;
 /// of more than 16, and a merge adds at most 3) of at most [`MAX_VALUE`]. Larger segments
 /// would cost more at every open: sled reads the last segment and pads it to its end.
 pub(crate) const SEGMENT_SIZE: usize = 8 * 1024 * 1024;
+/// How much a bulk write (`rebuild`, a rewrite of the database) hands sled between flushes.
+/// sled writes its log in segment-sized buffers on threads of its own and never makes a
+/// writer wait for them: a writer faster than the disk piles buffers up in memory (800 MiB
+/// in a `rebuild` of 100,000 records). A flush waits until they are written.
+pub(crate) const BULK_FLUSH_BYTES: usize = 4 * SEGMENT_SIZE;
 /// The largest value the store writes: `Store::apply` refuses a larger one, so that no
 /// leaf of 20 (1.9 MiB) reaches sled's blob threshold of 2 MiB.
 pub const MAX_VALUE: usize = 96 * 1024;

@@ -172,6 +172,7 @@ impl Store {
         io::Seek::seek(&mut (&file), io::SeekFrom::Start(0))
             .map_err(|e| Error::io(words!("d-reading-journal"), e))?;
         let mut applied: Option<journal::FrameRead> = None;
+        let mut unflushed = 0;
         let reading = journal::read_frames(&mut (&file), key, &mut |f, ops| {
             if skip.contains(&f.seq) {
                 return Ok(());
@@ -179,6 +180,7 @@ impl Store {
             applied = Some(f);
             // Pending marks belong to the database they were made in: a new one has none.
             for op in ops.into_iter().filter(|o| o.tree != TreeId::Pending) {
+                unflushed += op.key.len() + op.value.as_ref().map_or(0, Vec::len);
                 let (_, t) = trees
                     .iter()
                     .find(|(id, _)| *id == op.tree)
@@ -188,6 +190,11 @@ impl Store {
                     None => t.remove(op.key).map(drop),
                 };
                 r.map_err(|e| io::Error::other(e.to_string()))?;
+            }
+            // sled's log buffers wait for the disk ([`BULK_FLUSH_BYTES`]).
+            if unflushed >= BULK_FLUSH_BYTES {
+                db.flush().map_err(|e| io::Error::other(e.to_string()))?;
+                unflushed = 0;
             }
             Ok(())
         })

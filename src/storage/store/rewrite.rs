@@ -152,6 +152,8 @@ impl Store {
             let old =
                 db_config_sized(root, segment_size_of(root).unwrap_or(SEGMENT_SIZE)).open()?;
             let new = db_config(&stage).open()?;
+            // Flushed as it goes, so that sled's log buffers wait for the disk.
+            let mut unflushed = 0;
             for name in old.tree_names() {
                 let from = old.open_tree(&name)?;
                 let to = new.open_tree(&name)?;
@@ -162,11 +164,16 @@ impl Store {
                     let Some(k) = key(&name, &k, &v) else {
                         continue;
                     };
+                    unflushed += k.len() + v.len();
                     batch.insert(k, v);
                     n += 1;
-                    if n == 4096 {
+                    if n == 4096 || unflushed >= BULK_FLUSH_BYTES {
                         to.apply_batch(std::mem::take(&mut batch))?;
                         n = 0;
+                        if unflushed >= BULK_FLUSH_BYTES {
+                            new.flush()?;
+                            unflushed = 0;
+                        }
                     }
                 }
                 to.apply_batch(batch)?;
