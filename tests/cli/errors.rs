@@ -411,6 +411,53 @@ fn full_disk_is_reported_and_leaves_the_vault_as_it_was() {
     assert!(env.ok(&["list"]).contains(&id[..10]));
 }
 
+/// `rebuild` writes a second database beside the first, so a full disk is where it most
+/// likely fails: it must say so (not that the journal could not be read, which would send
+/// the user after their only second copy) and leave the vault as it was.
+#[test]
+fn rebuild_on_a_full_disk_says_so_and_leaves_the_vault_as_it_was() {
+    let mut env = Env::bare();
+    let mnt = env.root().join("small");
+    let Some(_fs) = SmallFs::mount(&mnt, "400m") else {
+        eprintln!("SKIPPED: cannot mount a tmpfs here (not root); CI runs this test as root");
+        return;
+    };
+    env.vault = mnt.join("vault");
+    env.ok(&["init", "--kdf-work-factor", "10"]);
+    // More than 32 MiB of journal, so that the replay flushes the new database (and meets
+    // the full disk there) before its end.
+    let text = env.input("t.txt", "свидетель ".repeat(460));
+    let lines: String = (0..4_000)
+        .map(|i| {
+            serde_json::json!({"title": format!("T{i}"), "testimony": text}).to_string() + "\n"
+        })
+        .collect();
+    let f = env.input("many.jsonl", lines);
+    env.ok(&["ingest", f.to_str().unwrap()]);
+    let journal = fs::read(env.vault.join("journal")).unwrap();
+    assert!(
+        journal.len() > 40 << 20,
+        "journal of {} bytes",
+        journal.len()
+    );
+    let before = env.state();
+    let free = rustix::fs::statvfs(&mnt)
+        .map(|s| s.f_bavail * s.f_frsize)
+        .unwrap();
+    let filler = mnt.join("filler");
+    fs::write(&filler, vec![0u8; (free - 16 * 1024 * 1024) as usize]).unwrap();
+    let err = env.fails(&["rebuild"], 2);
+    assert!(err.contains("disk is full"), "{err}");
+    assert!(!err.contains("journal"), "{err}");
+    fs::remove_file(&filler).unwrap();
+    assert_eq!(fs::read(env.vault.join("journal")).unwrap(), journal);
+    assert_eq!(env.state(), before);
+    env.ok(&["check"]);
+    env.ok(&["rebuild"]);
+    assert_eq!(env.state(), before);
+    assert!(env.tmp_is_empty());
+}
+
 #[test]
 fn leftovers_of_a_crash_are_swept_on_the_next_open() {
     let env = Env::new();

@@ -230,5 +230,12 @@ fn a_scan_of_a_database_larger_than_the_cache_holds_about_the_cache() {
         peak_kib < 160 * 1024,
         "the rewrite peaked at {peak_kib} KiB"
     );
+    // An erasure copies the database, flushing the copy as it goes (more than 32 MiB).
+    let list: serde_json::Value = serde_json::from_str(&env.ok(&["list", "--json"])).unwrap();
+    let id = list[0]["id"].as_str().unwrap().to_owned();
+    env.ok(&["rm", &id]);
     env.ok(&["check"]);
+    let list: serde_json::Value = serde_json::from_str(&env.ok(&["list", "--json"])).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 11_999);
+    assert!(env.tmp_is_empty());
 }

@@ -173,6 +173,15 @@ impl Store {
             .map_err(|e| Error::io(words!("d-reading-journal"), e))?;
         let mut applied: Option<journal::FrameRead> = None;
         let mut unflushed = 0;
+        // A failure of the new database (a full disk, most likely) is said as such, not as
+        // a failure to read the journal: it is kept here while the reader stops.
+        let mut writing: Option<sled::Error> = None;
+        let mut write = |r: sled::Result<()>| {
+            r.map_err(|e| {
+                writing = Some(e);
+                io::Error::other("the new database could not be written")
+            })
+        };
         let reading = journal::read_frames(&mut (&file), key, &mut |f, ops| {
             if skip.contains(&f.seq) {
                 return Ok(());
@@ -189,16 +198,19 @@ impl Store {
                     Some(v) => t.insert(op.key, v).map(drop),
                     None => t.remove(op.key).map(drop),
                 };
-                r.map_err(|e| io::Error::other(e.to_string()))?;
+                write(r)?;
             }
             // sled's log buffers wait for the disk ([`BULK_FLUSH_BYTES`]).
             if unflushed >= BULK_FLUSH_BYTES {
-                db.flush().map_err(|e| io::Error::other(e.to_string()))?;
+                write(db.flush().map(drop))?;
                 unflushed = 0;
             }
             Ok(())
-        })
-        .map_err(|e| Error::io(words!("d-reading-journal"), e))?;
+        });
+        if let Some(e) = writing {
+            return Err(e.into());
+        }
+        let reading = reading.map_err(|e| Error::io(words!("d-reading-journal"), e))?;
         let meta = db.open_tree("meta")?;
         meta.insert("vault-id", &vault_id[..])?;
         // A journal read whole is kept: the database now holds exactly what it says, so the

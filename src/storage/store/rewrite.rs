@@ -282,12 +282,16 @@ impl Store {
         }
         if let Ok(entries) = fs::read_dir(&tmp) {
             for e in entries.flatten() {
-                let erase = e.file_name().to_string_lossy().starts_with("erase-");
+                let name = e.file_name().to_string_lossy().into_owned();
+                // A database `rebuild` left half-built may hold a removal's values: it
+                // replays a journal that a crash kept from its rewrite.
+                let erase = name.starts_with("erase-") || name == STAGE;
                 let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
                 let removing = |err| Error::io(words!("d-removing", path = &e.path()), err);
                 // What an erasure moved aside (an old database or journal, which still opens
-                // with the vault's keys) is overwritten, not just unlinked; the rest of `tmp/`
-                // is ciphertext whose keys are gone or never held anything removed.
+                // with the vault's keys), and a staged database, are overwritten, not just
+                // unlinked; the rest of `tmp/` is ciphertext whose keys are gone or never
+                // held anything removed.
                 let gone = match (erase, is_dir) {
                     (true, true) => destroy_tree(&e.path()),
                     (true, false) => crate::storage::durable::destroy_file(&e.path()),

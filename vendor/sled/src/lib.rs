@@ -80,7 +80,8 @@
 //! ).unwrap();
 //! # let _ = std::fs::remove_dir_all("my_db");
 //! ```
-// Amanat: vendored with its lints allowed, as a registry dependency's would be capped.
+// Amanat: vendored with its lints allowed, as a registry dependency's would be capped
+// (both lists below were `deny`); `unsafe_code` stays denied outside the modules that allow it.
 #![allow(warnings)]
 #![doc(
     html_logo_url = "https://raw.githubusercontent.com/spacejam/sled/master/art/tree_face_anti-transphobia.png"
@@ -156,6 +157,7 @@
     // clippy::wildcard_enum_match_arm,
     clippy::wrong_pub_self_convention,
 )]
+#![deny(unsafe_code)]
 #![warn(clippy::multiple_crate_versions)]
 #![allow(clippy::mem_replace_with_default)] // Not using std::mem::take() due to MSRV of 1.37 (intro'd in 1.40)
 #![allow(clippy::match_like_matches_macro)] // Not using std::matches! due to MSRV of 1.37 (intro'd in 1.42)
