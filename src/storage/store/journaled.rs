@@ -162,55 +162,12 @@ impl Store {
         }
         fs::create_dir_all(&stage).map_err(|e| Error::io(words!("d-store-creating-stage"), e))?;
         let db = db_config(&stage).open()?;
-        let trees = TreeId::JOURNALED
-            .iter()
-            .map(|t| db.open_tree(tree_name(*t)).map(|tree| (*t, tree)))
-            .collect::<std::result::Result<Vec<_>, _>>()?;
         // A group of frames is one commit: one not whole in the journal is left out, not
         // replayed in part (FORMAT.md 15.5).
         let skip = groups_to_leave_out(&file, key)?;
         io::Seek::seek(&mut (&file), io::SeekFrom::Start(0))
             .map_err(|e| Error::io(words!("d-reading-journal"), e))?;
-        let mut applied: Option<journal::FrameRead> = None;
-        let mut unflushed = 0;
-        // A failure of the new database (a full disk, most likely) is said as such, not as
-        // a failure to read the journal: it is kept here while the reader stops.
-        let mut writing: Option<sled::Error> = None;
-        let mut write = |r: sled::Result<()>| {
-            r.map_err(|e| {
-                writing = Some(e);
-                io::Error::other("the new database could not be written")
-            })
-        };
-        let reading = journal::read_frames(&mut (&file), key, &mut |f, ops| {
-            if skip.contains(&f.seq) {
-                return Ok(());
-            }
-            applied = Some(f);
-            // Pending marks belong to the database they were made in: a new one has none.
-            for op in ops.into_iter().filter(|o| o.tree != TreeId::Pending) {
-                unflushed += op.key.len() + op.value.as_ref().map_or(0, Vec::len);
-                let (_, t) = trees
-                    .iter()
-                    .find(|(id, _)| *id == op.tree)
-                    .expect("journaled tree");
-                let r = match op.value {
-                    Some(v) => t.insert(op.key, v).map(drop),
-                    None => t.remove(op.key).map(drop),
-                };
-                write(r)?;
-            }
-            // sled's log buffers wait for the disk ([`BULK_FLUSH_BYTES`]).
-            if unflushed >= BULK_FLUSH_BYTES {
-                write(db.flush().map(drop))?;
-                unflushed = 0;
-            }
-            Ok(())
-        });
-        if let Some(e) = writing {
-            return Err(e.into());
-        }
-        let reading = reading.map_err(|e| Error::io(words!("d-reading-journal"), e))?;
+        let (reading, applied) = replay(&file, key, &skip, &db)?;
         let meta = db.open_tree("meta")?;
         meta.insert("vault-id", &vault_id[..])?;
         // A journal read whole is kept: the database now holds exactly what it says, so the
@@ -233,7 +190,6 @@ impl Store {
         }
         let records = db.open_tree("records")?.len();
         db.flush()?;
-        drop(trees);
         drop(meta);
         drop(db);
         wait_for_sled_release(&stage.join("db"));
@@ -270,6 +226,61 @@ impl Store {
             damage,
         })
     }
+}
+
+/// Replays the journal's frames, except those in `skip`, into the new database `db`, as
+/// [`Store::rebuild`] does; returns what the reading found and the last frame replayed.
+fn replay(
+    file: &File,
+    key: &SymmetricKey,
+    skip: &std::collections::HashSet<u64>,
+    db: &sled::Db,
+) -> Result<(journal::Reading, Option<journal::FrameRead>)> {
+    let trees = TreeId::JOURNALED
+        .iter()
+        .map(|t| db.open_tree(tree_name(*t)).map(|tree| (*t, tree)))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let mut applied: Option<journal::FrameRead> = None;
+    let mut unflushed = 0;
+    // A failure of the new database (a full disk, most likely) is said as such, not as a
+    // failure to read the journal: it is kept here while the reader stops.
+    let mut writing: Option<sled::Error> = None;
+    let mut write = |r: sled::Result<()>| {
+        r.map_err(|e| {
+            writing = Some(e);
+            io::Error::other("the new database could not be written")
+        })
+    };
+    let reading = journal::read_frames(&mut &*file, key, &mut |f, ops| {
+        if skip.contains(&f.seq) {
+            return Ok(());
+        }
+        applied = Some(f);
+        // Pending marks belong to the database they were made in: a new one has none.
+        for op in ops.into_iter().filter(|o| o.tree != TreeId::Pending) {
+            unflushed += op.key.len() + op.value.as_ref().map_or(0, Vec::len);
+            let (_, t) = trees
+                .iter()
+                .find(|(id, _)| *id == op.tree)
+                .expect("journaled tree");
+            let r = match op.value {
+                Some(v) => t.insert(op.key, v).map(drop),
+                None => t.remove(op.key).map(drop),
+            };
+            write(r)?;
+        }
+        // sled's log buffers wait for the disk ([`BULK_FLUSH_BYTES`]).
+        if unflushed >= BULK_FLUSH_BYTES {
+            write(db.flush().map(drop))?;
+            unflushed = 0;
+        }
+        Ok(())
+    });
+    if let Some(e) = writing {
+        return Err(e.into());
+    }
+    let reading = reading.map_err(|e| Error::io(words!("d-reading-journal"), e))?;
+    Ok((reading, applied))
 }
 
 /// The frames of the journal `rebuild` leaves out: those of every group that is not whole
