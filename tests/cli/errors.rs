@@ -386,17 +386,26 @@ impl Drop for SmallFs {
     }
 }
 
-#[test]
-fn full_disk_is_reported_and_leaves_the_vault_as_it_was() {
+/// A world whose new vault lies on a tmpfs of `size`, or `None` (the test skipped, and says
+/// so) where the system does not allow mounting one. The tmpfs goes with the `SmallFs`.
+fn vault_on_small_fs(size: &str) -> Option<(Env, SmallFs)> {
     let mut env = Env::bare();
     let mnt = env.root().join("small");
-    // sled's log takes a whole 8 MiB segment as soon as the database is first opened.
-    let Some(_fs) = SmallFs::mount(&mnt, "40m") else {
+    let Some(fs) = SmallFs::mount(&mnt, size) else {
         eprintln!("SKIPPED: cannot mount a tmpfs here (not root); CI runs this test as root");
-        return;
+        return None;
     };
     env.vault = mnt.join("vault");
     env.ok(&["init", "--kdf-work-factor", "10"]);
+    Some((env, fs))
+}
+
+#[test]
+fn full_disk_is_reported_and_leaves_the_vault_as_it_was() {
+    // sled's log takes a whole 8 MiB segment as soon as the database is first opened.
+    let Some((env, _fs)) = vault_on_small_fs("40m") else {
+        return;
+    };
     let id = env.add(&["--title", "before the disk filled"]);
     let before = env.state();
     let big = env.input("big.bin", vec![0x5au8; 32 * 1024 * 1024]);
@@ -416,24 +425,13 @@ fn full_disk_is_reported_and_leaves_the_vault_as_it_was() {
 /// the user after their only second copy) and leave the vault as it was.
 #[test]
 fn rebuild_on_a_full_disk_says_so_and_leaves_the_vault_as_it_was() {
-    let mut env = Env::bare();
-    let mnt = env.root().join("small");
-    let Some(_fs) = SmallFs::mount(&mnt, "400m") else {
-        eprintln!("SKIPPED: cannot mount a tmpfs here (not root); CI runs this test as root");
+    let Some((env, fs)) = vault_on_small_fs("400m") else {
         return;
     };
-    env.vault = mnt.join("vault");
-    env.ok(&["init", "--kdf-work-factor", "10"]);
+    let mnt = fs.0.clone();
     // More than 32 MiB of journal, so that the replay flushes the new database (and meets
     // the full disk there) before its end.
-    let text = env.input("t.txt", "свидетель ".repeat(460));
-    let lines: String = (0..4_000)
-        .map(|i| {
-            serde_json::json!({"title": format!("T{i}"), "testimony": text}).to_string() + "\n"
-        })
-        .collect();
-    let f = env.input("many.jsonl", lines);
-    env.ok(&["ingest", f.to_str().unwrap()]);
+    env.ingest_long_testimonies(4_000);
     let journal = fs::read(env.vault.join("journal")).unwrap();
     assert!(
         journal.len() > 40 << 20,
@@ -533,14 +531,10 @@ fn export_of_a_damaged_record_fails_and_leaves_no_bundle() {
 /// needed), and the database, its journal and the log verify.
 #[test]
 fn a_disk_that_fills_between_small_records_loses_none_that_were_reported() {
-    let mut env = Env::bare();
-    let mnt = env.root().join("small");
-    let Some(_fs) = SmallFs::mount(&mnt, "40m") else {
-        eprintln!("SKIPPED: cannot mount a tmpfs here (not root); CI runs this test as root");
+    let Some((env, fs)) = vault_on_small_fs("40m") else {
         return;
     };
-    env.vault = mnt.join("vault");
-    env.ok(&["init", "--kdf-work-factor", "10"]);
+    let mnt = fs.0.clone();
     // sled takes its first 8 MiB log segment at the first open (`list`); then leave about
     // 2 MiB free: room for some records.
     env.run(&["list"]);

@@ -202,14 +202,7 @@ fn an_import_of_many_records_holds_a_part_of_them_at_a_time() {
 #[test]
 fn a_scan_of_a_database_larger_than_the_cache_holds_about_the_cache() {
     let env = Env::new();
-    let text = env.input("t.txt", "свидетель ".repeat(460));
-    let lines: String = (0..12_000)
-        .map(|i| {
-            serde_json::json!({"title": format!("T{i}"), "testimony": text}).to_string() + "\n"
-        })
-        .collect();
-    let f = env.input("many.jsonl", lines);
-    env.ok(&["ingest", f.to_str().unwrap()]);
+    env.ingest_long_testimonies(12_000);
     let db: u64 = fs::read_dir(env.vault.join("db"))
         .unwrap()
         .map(|e| e.unwrap().metadata().unwrap().len())

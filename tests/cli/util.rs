@@ -124,6 +124,19 @@ impl Env {
         id
     }
 
+    /// Ingests `n` records titled `T0`, `T1`, …, each with the same testimony of about 8.7 KB
+    /// (Cyrillic): a database of about 17 KB per record.
+    pub fn ingest_long_testimonies(&self, n: usize) {
+        let text = self.input("t.txt", "свидетель ".repeat(460));
+        let lines: String = (0..n)
+            .map(|i| {
+                serde_json::json!({"title": format!("T{i}"), "testimony": text}).to_string() + "\n"
+            })
+            .collect();
+        let f = self.input("many.jsonl", lines);
+        self.ok(&["ingest", f.to_str().unwrap()]);
+    }
+
     /// Everything a user can observe of the vault's contents, to prove a failed command
     /// changed nothing: the keyring's bytes, the object files, and the listing.
     pub fn state(&self) -> (Vec<u8>, Vec<String>, String) {
